@@ -1,0 +1,61 @@
+# postaward: two commands. `make run` starts the platform, `make test` proves it.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json 2>/dev/null | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt
+
+run: setup ## set up, migrate, load the demo district if empty, start web + worker on :8000
+	$(BIN)/postaward serve
+
+test: setup browser-deps ## the whole suite (SQLite; PostgreSQL when DATABASE_URL points at one)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+check: setup ## lint, format, types, Django checks, migrations up to date
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy src
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+setup: $(STAMP) assets
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-*
+	@touch $@
+
+assets: $(NODE_STAMP)
+	@$(BIN)/python scripts/vendor_assets.py
+
+browser-deps: ## Debian's chromium and a CJK font for the browser tests (never `playwright install`)
+	@bash scripts/ensure_chromium.sh
+
+demo: setup
+	$(BIN)/postaward migrate --verbosity 0
+	$(BIN)/postaward demo
+
+simulate: setup
+	$(BIN)/postaward simulate --days $${DAYS:-7}
+
+bench: setup ## every benchmark; each prints its ratio against a same-run baseline
+	@for b in bench/*/run.py; do [ -f "$$b" ] && $(BIN)/python $$b || true; done
+
+fmt: setup
+	$(BIN)/ruff check --fix src tests bench scripts
+	$(BIN)/ruff format src tests bench scripts
+
+clean:
+	rm -rf $(VENV) node_modules var src/postaward/static/vendor

@@ -1,0 +1,108 @@
+"""The HTTP API under /api/v1/ (django-ninja): OpenAPI at /api/v1/openapi.json,
+docs at /api/v1/docs. Session auth for the web, bearer tokens for clients."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+
+from postaward.core.api import router as core_router
+from postaward.core.api_base import TokenAuth, WebSessionAuth
+from postaward.core.errors import DomainError
+from postaward.orgs.api import router as orgs_router
+from postaward.projects.api import router as projects_router
+
+api = NinjaAPI(
+    title="标后监管平台 API",
+    version="1",
+    description=(
+        "政府投资项目标后监管平台接口。网页端使用会话认证（写操作需 CSRF）；"
+        "手机端和对接系统使用 `Authorization: Bearer <令牌>`。"
+        "错误统一返回 `{code, message, errors}`。写操作可带 `Idempotency-Key` 请求头，重试只生效一次。"
+    ),
+    auth=[TokenAuth(), WebSessionAuth(csrf=True)],
+    urls_namespace="api",
+)
+
+api.add_router("/", core_router)
+api.add_router("/", orgs_router)
+api.add_router("/projects", projects_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, errors=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"code": code, "message": message, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "data")]
+        errors.append({"field": ".".join(loc) or None, "message": _zh(err)})
+    return _error(request, 422, "validation_error", "请求数据不符合要求", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "请先登录或提供有效的接口令牌")
+
+
+@api.exception_handler(AuthorizationError)
+def on_authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+    return _error(request, 403, "forbidden", "无权执行此操作")
+
+
+@api.exception_handler(Http404)
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+_PYDANTIC_ZH = {
+    "missing": "必填",
+    "extra_forbidden": "不允许的字段",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "string_type": "应为字符串",
+    "bool_type": "应为布尔值",
+    "bool_parsing": "应为布尔值",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "datetime_parsing": "应为时间（ISO 8601）",
+    "decimal_parsing": "应为数字",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "string_too_long": "过长",
+    "string_too_short": "过短",
+    "greater_than_equal": "过小",
+    "less_than_equal": "过大",
+    "greater_than": "过小",
+    "less_than": "过大",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "list_type": "应为列表",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+}
+
+
+def _zh(err: dict) -> str:
+    kind = err.get("type", "")
+    base = _PYDANTIC_ZH.get(kind)
+    if base is None:
+        return str(err.get("msg", "无效"))
+    ctx = err.get("ctx") or {}
+    if kind in ("string_too_long", "string_too_short") and "max_length" in ctx:
+        return f"{base}（最多 {ctx['max_length']} 个字符）"
+    if kind in ("greater_than_equal", "greater_than") and ctx:
+        return f"{base}（不小于 {next(iter(ctx.values()))}）"
+    if kind in ("less_than_equal", "less_than") and ctx:
+        return f"{base}（不大于 {next(iter(ctx.values()))}）"
+    return base

@@ -1,0 +1,77 @@
+"""Shared pieces of the HTTP API: auth, the one error format, strict input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict
+
+from .actor import Actor
+from .errors import Forbidden
+
+
+class ErrorItem(Schema):
+    field: str | None = None
+    message: str
+
+
+class ErrorOut(Schema):
+    """Every error: a machine code, a Chinese message, and field errors."""
+
+    code: str
+    message: str
+    errors: list[ErrorItem] = []
+    basis: str | None = None
+
+
+class StrictIn(Schema):
+    """Input schemas: unknown fields are refused rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                          409: ErrorOut, 422: ErrorOut}
+
+
+def responses(ok: Any, status: int = 200) -> dict[int, Any]:
+    """``response=`` for an operation: its success schema plus the declared errors."""
+    return {status: ok, **ERRORS}
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer pa_…`` for phones and integrators."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from postaward.orgs.actors import actor_for
+        from postaward.orgs.services import authenticate_token
+
+        user = authenticate_token(token)
+        if user is None:
+            return None
+        request.user = user
+        request.actor = actor_for(user)  # type: ignore[attr-defined]
+        return user
+
+
+class WebSessionAuth(SessionAuth):
+    """The web session (CSRF-checked for writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and getattr(user, "must_change_password", False):
+            raise Forbidden("请先在网页端修改初始密码")
+        return user
+
+
+def actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def idempotency_key(request: HttpRequest) -> str | None:
+    return request.headers.get("Idempotency-Key") or None

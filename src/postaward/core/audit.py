@@ -1,0 +1,203 @@
+"""The audit trail (全程留痕, R-REP-04) as an SM3 hash chain.
+
+Every service records its write with ``record(...)`` inside its own transaction.
+Appends lock the chain head (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the
+connection opens IMMEDIATE transactions, so writers are already serial), so two
+writers can never fork the chain. ``verify()`` walks the chain and reports the
+first record that was altered, removed or moved.
+
+Known limit, by design of any keyless chain: someone who can rewrite the whole
+table can recompute every hash. ``head()`` gives the current head to publish or
+store elsewhere (the operations guide says where); a head kept outside the
+database turns that into detectable tampering too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+
+from . import clock, context
+from .actor import Actor
+from .crypto import sm3_hex
+
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, bytes):
+        return value.hex()
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
+def normalise(value: Any) -> Any:
+    """The JSON value as it will come back from the database."""
+    return None if value is None else json.loads(canonical_json(value))
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A JSON-ready dict of the concrete fields of ``instance`` (FKs as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name in ("password",):
+            continue
+        data[field.attname] = getattr(instance, field.attname)
+    return normalise(data)
+
+
+def _payload(rec: Any) -> dict[str, Any]:
+    return {
+        "seq": rec.seq,
+        "at": rec.at.astimezone(dt.UTC).isoformat(),
+        "actor_user_id": rec.actor_user_id,
+        "actor_name": rec.actor_name,
+        "organisation_id": rec.organisation_id,
+        "organisation_name": rec.organisation_name,
+        "request_id": rec.request_id,
+        "ip": rec.ip,
+        "action": rec.action,
+        "object_type": rec.object_type,
+        "object_id": rec.object_id,
+        "object_repr": rec.object_repr,
+        "project_id": rec.project_id,
+        "before": rec.before,
+        "after": rec.after,
+    }
+
+
+def compute_hash(prev_hash: str, rec: Any) -> str:
+    return sm3_hex(prev_hash + canonical_json(_payload(rec)))
+
+
+def record(
+    *,
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    object_repr: str | None = None,
+    before: Any = None,
+    after: Any = None,
+    project_id: int | None = None,
+) -> Any:
+    """Append one record to the chain, in the caller's transaction."""
+    from .models import AuditChainHead, AuditRecord
+
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_repr = object_repr if object_repr is not None else str(obj)[:300]
+        if project_id is None:
+            project_id = _project_id_of(obj)
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS)
+        rec = AuditRecord(
+            seq=head.last_seq + 1,
+            at=clock.now(),
+            actor_user_id=actor.user_id,
+            actor_name=actor.display_name[:100],
+            organisation_id=actor.organisation_id,
+            organisation_name=actor.org_name[:200],
+            request_id=context.request_id.get()[:64],
+            ip=context.client_ip.get()[:64],
+            action=action[:100],
+            object_type=(object_type or "")[:100],
+            object_id="" if object_id is None else str(object_id)[:64],
+            object_repr=(object_repr or "")[:300],
+            project_id=project_id,
+            before=normalise(before),
+            after=normalise(after),
+            prev_hash=head.last_hash,
+        )
+        rec.hash = compute_hash(head.last_hash, rec)
+        rec.save(force_insert=True)
+        head.last_seq = rec.seq
+        head.last_hash = rec.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return rec
+
+
+def _project_id_of(obj: models.Model) -> int | None:
+    label = obj._meta.label_lower
+    if label == "projects.project":
+        return obj.pk  # type: ignore[return-value]
+    value = getattr(obj, "project_id", None)
+    return value if isinstance(value, int) else None
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    head_seq: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"审计链完整：共校验 {self.checked} 条记录，链头 #{self.head_seq}。"
+        return f"审计链校验失败：记录 #{self.first_bad_seq}：{self.problem}（已校验 {self.checked} 条）"
+
+
+def verify(chunk_size: int = 2000) -> VerifyResult:
+    """Walk the chain in order and report the first broken link."""
+    from .models import AuditChainHead, AuditRecord
+
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_seq = head.last_seq if head else 0
+    prev_hash = GENESIS
+    expected_seq = 1
+    checked = 0
+    for rec in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if rec.seq != expected_seq:
+            return VerifyResult(
+                False, checked, head_seq, expected_seq,
+                f"应为第 {expected_seq} 条，实际为第 {rec.seq} 条：记录被删除或序号被改动",
+            )
+        if rec.prev_hash != prev_hash:
+            return VerifyResult(
+                False, checked, head_seq, rec.seq, "前序哈希不连续：记录被删除、插入或调换顺序"
+            )
+        if compute_hash(prev_hash, rec) != rec.hash:
+            return VerifyResult(False, checked, head_seq, rec.seq, "内容与哈希不符：记录被篡改")
+        prev_hash = rec.hash
+        expected_seq += 1
+        checked += 1
+    if head and (checked != head.last_seq or (checked and prev_hash != head.last_hash)):
+        return VerifyResult(
+            False, checked, head_seq, checked + 1, f"链头记录为第 {head.last_seq} 条：链尾记录被删除"
+        )
+    return VerifyResult(True, checked, head_seq)
+
+
+def head() -> tuple[int, str]:
+    from .models import AuditChainHead
+
+    h = AuditChainHead.objects.filter(pk=1).first()
+    return (h.last_seq, h.last_hash) if h else (0, GENESIS)

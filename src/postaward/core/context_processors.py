@@ -1,0 +1,41 @@
+"""What every page of the shell needs: the actor, the menu, counts, warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import business_calendar, clock, menu
+from .actor import ANONYMOUS
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", ANONYMOUS)
+    data: dict[str, Any] = {
+        "actor": actor,
+        "district_name": settings.POSTAWARD["DISTRICT_NAME"],
+        "platform_name": "标后监管平台",
+    }
+    if not actor.is_authenticated:
+        return data
+    from .models import Todo
+
+    today = clock.today()
+    offset = clock.offset()
+    data.update(
+        menu=menu.build(actor, request.path),
+        todo_count=Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).count(),
+        calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1),
+        clock_shifted=abs(offset.total_seconds()) > 60,
+        platform_now=clock.localtime(),
+        is_enterprise_portal=actor.org_kind in _enterprise_kinds(),
+    )
+    return data
+
+
+def _enterprise_kinds() -> frozenset[str]:
+    from postaward.orgs.choices import ENTERPRISE_KINDS
+
+    return frozenset(str(k) for k in ENTERPRISE_KINDS)

@@ -1,0 +1,133 @@
+"""Domain events through a transactional outbox.
+
+A service calls ``publish(SomethingHappened(...))`` inside its transaction: the
+event is stored as an ``EventRecord`` row in that same transaction, so it exists
+if and only if the change does. After commit the worker is asked to dispatch it;
+a periodic task also picks up anything left pending (a crashed worker, a lost
+enqueue). Subscribers must therefore be idempotent (they use dedup keys); an
+event whose subscriber fails stays pending and is retried.
+
+No Django signals carry business logic (STYLE.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from django.db import transaction
+
+from . import clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    """Base class: subclasses are frozen dataclasses of JSON-able fields."""
+
+    name: ClassVar[str] = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        from .audit import normalise
+
+        return normalise(dataclasses.asdict(self))
+
+
+_registry: dict[str, type[DomainEvent]] = {}
+_subscribers: dict[str, list[Callable[[DomainEvent], None]]] = defaultdict(list)
+
+E = TypeVar("E", bound=type[DomainEvent])
+
+
+def event(name: str) -> Callable[[E], E]:
+    """Class decorator that names and registers an event type."""
+
+    def wrap(cls: E) -> E:
+        cls.name = name
+        _registry[name] = cls
+        return cls
+
+    return wrap
+
+
+def subscribe(*event_types: type[DomainEvent]) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    def wrap(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        for et in event_types:
+            if fn not in _subscribers[et.name]:
+                _subscribers[et.name].append(fn)
+        return fn
+
+    return wrap
+
+
+def subscribers_of(name: str) -> list[Callable[[DomainEvent], None]]:
+    return list(_subscribers.get(name, []))
+
+
+def publish(evt: DomainEvent) -> Any:
+    """Store the event in the current transaction; dispatch after commit."""
+    from .models import EventRecord
+
+    if not evt.name:
+        raise TypeError(f"{type(evt).__name__} is not registered with @event")
+    rec = EventRecord.objects.create(name=evt.name, payload=evt.to_payload(), created_at=clock.now())
+    transaction.on_commit(_enqueue_dispatch)
+    return rec
+
+
+def _enqueue_dispatch() -> None:
+    from .tasks import dispatch_pending_events
+
+    try:
+        dispatch_pending_events()
+    except Exception:  # the periodic task will pick it up
+        log.exception("could not enqueue event dispatch")
+
+
+def load(name: str, payload: dict[str, Any]) -> DomainEvent:
+    cls = _registry[name]
+    fields = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in payload.items() if k in fields})
+
+
+def dispatch_pending(limit: int = 500) -> int:
+    """Deliver pending events in order, one transaction per event.
+
+    Rows are claimed with ``SKIP LOCKED`` on PostgreSQL so that several workers
+    can share the queue; on SQLite the IMMEDIATE transaction serialises them.
+    Returns how many were delivered.
+    """
+    from .models import EventRecord
+
+    delivered = 0
+    while delivered < limit:
+        with transaction.atomic():
+            rec = (
+                EventRecord.objects.select_for_update(skip_locked=True)
+                .filter(dispatched_at__isnull=True, attempts__lt=10)
+                .order_by("id")
+                .first()
+            )
+            if rec is None:
+                break
+            try:
+                with transaction.atomic():
+                    evt = load(rec.name, rec.payload) if rec.name in _registry else None
+                    if evt is not None:
+                        for fn in subscribers_of(rec.name):
+                            fn(evt)
+                rec.dispatched_at = clock.now()
+                rec.last_error = ""
+            except Exception as exc:  # keep it pending, record why
+                log.exception("event %s #%s failed", rec.name, rec.pk)
+                rec.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            rec.attempts += 1
+            rec.save(update_fields=["dispatched_at", "attempts", "last_error"])
+            if rec.dispatched_at is None:
+                break  # do not spin on a failing event; the periodic task retries
+        delivered += 1
+    return delivered

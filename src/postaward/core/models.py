@@ -1,0 +1,237 @@
+"""Core tables: the clock, the business calendar, the audit chain, the event
+outbox, idempotency records and the to-do inbox."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from . import clock
+from .scoping import ScopedManager
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("创建时间", default=clock.now, editable=False)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        abstract = True
+
+
+class ClockState(models.Model):
+    """Singleton row: the simulator's shift of the platform clock."""
+
+    offset_seconds = models.FloatField("时钟偏移（秒）", default=0.0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "模拟时钟"
+
+
+# --- business calendar ------------------------------------------------------------------
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up working days are known.
+
+    A year without a row falls back to "weekends off" and the shell shows a
+    warning until an administrator enters the State Council notice.
+    """
+
+    class Source(models.TextChoices):
+        CHINESECALENDAR = "chinesecalendar", "chinesecalendar 数据包"
+        MANUAL = "manual", "人工录入"
+
+    year = models.PositiveSmallIntegerField("年份", primary_key=True)
+    source = models.CharField("来源", max_length=20, choices=Source.choices)
+    notice = models.CharField("依据（国务院办公厅通知）", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+    updated_by = models.CharField("更新人", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "节假日年度"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+
+class CalendarDay(models.Model):
+    """An exception to "Monday to Friday are working days"."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "法定节假日（休息）"
+        MAKEUP_WORKDAY = "makeup_workday", "调休上班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+    source = models.CharField("来源", max_length=20, choices=CalendarYear.Source.choices)
+
+    class Meta:
+        verbose_name = "节假日调整"
+        ordering = ["date"]
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind == self.Kind.MAKEUP_WORKDAY
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+# --- audit chain --------------------------------------------------------------------------
+
+
+class AuditRecord(models.Model):
+    """One write, in the chain: hash = SM3(prev_hash ‖ canonical JSON of the record)."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间", db_index=True)
+    actor_user_id = models.BigIntegerField("操作人ID", null=True, db_index=True)
+    actor_name = models.CharField("操作人", max_length=100)
+    organisation_id = models.BigIntegerField("单位ID", null=True, db_index=True)
+    organisation_name = models.CharField("单位", max_length=200, blank=True)
+    request_id = models.CharField("请求ID", max_length=64, blank=True)
+    ip = models.CharField("IP", max_length=64, blank=True)
+    action = models.CharField("操作", max_length=100, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=300, blank=True)
+    project_id = models.BigIntegerField("项目ID", null=True, db_index=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    prev_hash = models.CharField("前序哈希", max_length=64)
+    hash = models.CharField("哈希", max_length=64)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "操作日志"
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        # The supervision office (and discipline inspection) read the whole
+        # district's trail; everyone else reads what their organisation did.
+        if actor.org_kind in ("supervision_office", "discipline"):
+            return Q()
+        return Q(organisation_id=actor.organisation_id)
+
+
+class AuditChainHead(models.Model):
+    """Singleton: the last link of the chain. Appends lock this row."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "审计链头"
+
+
+# --- domain event outbox -----------------------------------------------------------------
+
+
+class EventRecord(models.Model):
+    """A domain event, stored in the transaction that caused it (outbox)."""
+
+    name = models.CharField("事件", max_length=100, db_index=True)
+    payload = models.JSONField("内容")
+    created_at = models.DateTimeField("发生时间", default=clock.now)
+    dispatched_at = models.DateTimeField("处理时间", null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "领域事件"
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="event_pending_idx",
+                condition=Q(dispatched_at__isnull=True),
+            )
+        ]
+
+
+# --- idempotency -------------------------------------------------------------------------------
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a request sent with an ``Idempotency-Key`` header."""
+
+    user_id = models.BigIntegerField()
+    scope = models.CharField(max_length=100)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    body = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+
+    class Meta:
+        verbose_name = "幂等记录"
+        constraints = [
+            models.UniqueConstraint(fields=["user_id", "scope", "key"], name="idempotency_unique")
+        ]
+
+
+# --- inbox (待办) ---------------------------------------------------------------------------------
+
+
+class Todo(models.Model):
+    """An open step that someone in an organisation must take."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "待办"
+        DONE = "done", "已办"
+        CANCELLED = "cancelled", "已撤销"
+
+    key = models.CharField("去重键", max_length=200)
+    kind = models.CharField("类别", max_length=60, db_index=True)
+    title = models.CharField("事项", max_length=200)
+    detail = models.TextField("说明", blank=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="办理单位", on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField("办理角色", max_length=40, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="办理人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    project_id = models.BigIntegerField("项目ID", null=True, blank=True, db_index=True)
+    subject_type = models.CharField("对象类型", max_length=100, blank=True)
+    subject_id = models.CharField("对象ID", max_length=64, blank=True)
+    url = models.CharField("办理地址", max_length=300, blank=True)
+    due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    basis = models.CharField("依据", max_length=300, blank=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField("创建时间", default=clock.now)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "待办事项"
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(state="open"), name="todo_open_key_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "state"])]
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:
+        """A to-do is visible to the people of its organisation who hold its role."""
+        role_q = Q(role="") | Q(role__in=list(actor.roles))
+        who_q = Q(assignee__isnull=True) | Q(assignee_id=actor.user_id)
+        return Q(organisation_id=actor.organisation_id) & role_q & who_q
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,57 @@
+"""Reads of the core: audit trail queries, calendar months, the inbox."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from . import business_calendar, clock
+from .actor import Actor
+from .models import AuditRecord, CalendarDay, Todo
+
+
+def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRecord]:
+    qs = AuditRecord.objects.visible_to(actor)
+    if v := filters.get("actor"):
+        qs = qs.filter(actor_name__icontains=v)
+    if v := filters.get("action"):
+        qs = qs.filter(action__icontains=v)
+    if v := filters.get("object_type"):
+        qs = qs.filter(object_type__icontains=v)
+    if v := filters.get("project_id"):
+        qs = qs.filter(project_id=v)
+    if v := filters.get("date_from"):
+        qs = qs.filter(at__gte=clock.start_of_day(v))
+    if v := filters.get("date_to"):
+        qs = qs.filter(at__lt=clock.end_of_day(v))
+    return qs.order_by("-seq")
+
+
+def open_todos(actor: Actor) -> QuerySet[Todo]:
+    return Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).order_by("due_at", "id")
+
+
+def calendar_month(year: int, month: int) -> list[list[dict[str, Any]]]:
+    """Weeks of a month with each day's working status and label."""
+    weeks = []
+    for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+        row = []
+        for day in week:
+            working = business_calendar.is_working_day(day)
+            label = business_calendar.describe_day(day)
+            css = "makeup" if label.startswith("调休") else ("off" if "（休）" in label else ("weekend" if not working else ""))
+            row.append({"date": day, "in_month": day.month == month, "working": working,
+                        "label": label, "css": css})
+        weeks.append(row)
+    return weeks
+
+
+def calendar_exceptions(year: int) -> QuerySet[CalendarDay]:
+    return CalendarDay.objects.filter(date__year=year).order_by("date")
+
+
+def today() -> dt.date:
+    return clock.today()

@@ -1,0 +1,1 @@
+"""Core subscribers (none yet: other apps register theirs in their own modules)."""

@@ -1,0 +1,36 @@
+"""Background work of the core: event dispatch and housekeeping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from . import clock, context, events
+
+
+@db_task()
+def dispatch_pending_events() -> int:
+    with context.task_context("events"):
+        clock.refresh_offset()
+        return events.dispatch_pending()
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("dispatch-events")
+def dispatch_pending_events_periodic() -> int:
+    """Safety net: anything left pending by a crash or a lost enqueue."""
+    with context.task_context("events"):
+        clock.refresh_offset()
+        return events.dispatch_pending(limit=5000)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def purge_idempotency_records() -> int:
+    """Idempotency answers are kept for 7 days: long enough for any retry."""
+    from .models import IdempotencyRecord
+
+    cutoff = clock.now() - dt.timedelta(days=7)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,58 @@
+"""Template filters: money in yuan / 万元, masking, rates with their rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from postaward.core.idcheck import mask_mobile as _mask_mobile
+from postaward.core.idcheck import mask_resident_id
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value) -> str:  # type: ignore[no-untyped-def]
+    """12345.6 -> '12,345.60 元'; from 1,000,000 yuan on -> '2,350.00 万元'."""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+    if abs(amount) >= Decimal("1000000"):
+        return f"{amount / Decimal(10000):,.2f} 万元"
+    return f"{amount:,.2f} 元"
+
+
+@register.filter
+def wan(value) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return f"{Decimal(value) / Decimal(10000):,.2f} 万元"
+    except (InvalidOperation, TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def mask_id(value) -> str:  # type: ignore[no-untyped-def]
+    return mask_resident_id(value) if value else "—"
+
+
+@register.filter
+def mask_mobile(value) -> str:  # type: ignore[no-untyped-def]
+    return _mask_mobile(value) if value else "—"
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:  # type: ignore[no-untyped-def]
+    try:
+        return f"{float(value) * 100:.{int(digits)}f}%"
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def get_item(mapping, key):  # type: ignore[no-untyped-def]
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

@@ -1,0 +1,99 @@
+"""Helpers for the thin page views: actor, pagination, errors, Excel export."""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import xlsxwriter
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .actor import Actor
+from .errors import DomainError, Forbidden, NotFound
+
+EXPORT_MAX_ROWS = 50_000
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined]
+
+
+def page_view(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Login required; NotFound / Forbidden raised by a service become 404 / 403 pages."""
+
+    @functools.wraps(fn)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            return fn(request, *args, **kwargs)
+        except NotFound as exc:
+            return render(request, "shell/error.html", {"error": exc, "status": 404}, status=404)
+        except Forbidden as exc:
+            return render(request, "shell/error.html", {"error": exc, "status": 403}, status=403)
+
+    return wrapper
+
+
+def require(actor: Actor, allowed: bool, message: str = "当前角色无权访问此页面") -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int = 20) -> dict[str, Any]:
+    paginator = Paginator(queryset, per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    qs = params.urlencode()
+    return {"page_obj": page_obj, "object_list": page_obj.object_list,
+            "querystring_without_page": f"{qs}&" if qs else ""}
+
+
+def form_error(form: Form, exc: DomainError) -> None:
+    """Put a service's refusal beside the field it concerns, or on top."""
+    placed = False
+    for err in exc.errors or []:
+        field = err.get("field")
+        if field and field in form.fields:
+            form.add_error(field, err.get("message") or exc.message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def flash_error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    """A streamed-in-memory workbook; callers cap the rows (EXPORT_MAX_ROWS)."""
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "remove_timezone": True})
+    sheet = book.add_worksheet("数据")
+    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    for col, title in enumerate(headers):
+        sheet.write(0, col, title, bold)
+        sheet.set_column(col, col, max(10, len(title) * 2 + 2))
+    for r, row in enumerate(rows, start=1):
+        if r > EXPORT_MAX_ROWS:
+            sheet.write(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
+            break
+        for c, value in enumerate(row):
+            sheet.write(r, c, "" if value is None else str(value) if not isinstance(value, int | float) else value)
+    sheet.freeze_panes(1, 0)
+    book.close()
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,75 @@
+"""Reads of the orgs app, all through the data-scope layer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from postaward.core import clock
+from postaward.core.actor import Actor
+
+from .choices import Role
+from .models import ApiToken, LoginLog, Organisation, Person, User
+
+
+def organisations(actor: Actor, *, q: str = "", kind: str = "") -> QuerySet[Organisation]:
+    qs = Organisation.objects.visible_to(actor)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(uscc__iexact=q))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.annotate(people_count=Count("people", distinct=True)).order_by("path")
+
+
+def manageable_organisations(actor: Actor) -> QuerySet[Organisation]:
+    """The subtree an administrator maintains (R-ORG-03)."""
+    if Role.ADMIN not in actor.roles or not actor.org_path:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=actor.org_path).order_by("path")
+
+
+def org_tree(actor: Actor) -> list[dict[str, Any]]:
+    """The visible organisations as nested dicts (for the tree view)."""
+    nodes = {o.pk: {"org": o, "children": []} for o in organisations(actor)}
+    roots = []
+    for node in nodes.values():
+        parent_id = node["org"].parent_id
+        if parent_id in nodes:
+            nodes[parent_id]["children"].append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def people(actor: Actor, *, q: str = "", organisation_id: int | None = None) -> QuerySet[Person]:
+    qs = Person.objects.visible_to(actor).select_related("organisation")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(mobile__startswith=q))
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.order_by("organisation__path", "name")
+
+
+def accounts(actor: Actor, *, organisation_id: int | None = None) -> QuerySet[User]:
+    qs = User.objects.visible_to(actor).select_related("organisation", "person").prefetch_related("role_grants")
+    if organisation_id:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.order_by("organisation__path", "username")
+
+
+def tokens(actor: Actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.visible_to(actor).select_related("user").order_by("-created_at")
+
+
+def login_logs(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[LoginLog]:
+    qs = LoginLog.objects.visible_to(actor)
+    if v := filters.get("username"):
+        qs = qs.filter(username__icontains=v)
+    if v := filters.get("result"):
+        qs = qs.filter(result=v)
+    if v := filters.get("date_from"):
+        qs = qs.filter(at__gte=clock.start_of_day(v))
+    if v := filters.get("date_to"):
+        qs = qs.filter(at__lt=clock.end_of_day(v))
+    return qs.order_by("-at")

@@ -1,0 +1,572 @@
+"""Writes of the orgs app. Every function: ``verb_noun(*, actor, ...)``, one
+transaction, one audit record; refusals raise before anything changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from postaward.core import audit, clock
+from postaward.core.actor import SYSTEM, Actor
+from postaward.core.crypto import sm3_hex
+from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from postaward.core.idcheck import check_mobile, check_resident_id, check_uscc
+
+from .choices import (
+    CHILD_KINDS,
+    ENTERPRISE_KINDS,
+    ROLES_BY_KIND,
+    LoginResult,
+    OrgKind,
+    QualificationType,
+    Role,
+)
+from .models import ApiToken, LoginLog, Organisation, Person, Qualification, User, UserRole
+from .passwords import generate_initial_password
+
+# --- scope of administration (R-ORG-03) -----------------------------------------------------
+
+
+def can_administer(actor: Actor, org: Organisation) -> bool:
+    """An administrator (总管) manages their own organisation and its subtree only."""
+    if actor.is_system:
+        return True
+    return Role.ADMIN in actor.roles and bool(actor.org_path) and org.path.startswith(actor.org_path)
+
+
+def require_admin_of(actor: Actor, org: Organisation) -> None:
+    if Role.ADMIN not in actor.roles and not actor.is_system:
+        raise Forbidden("仅单位总管可以维护单位、人员和账号")
+    if not can_administer(actor, org):
+        # Out of the administrator's subtree: looks like it does not exist.
+        raise NotFound()
+
+
+# --- organisations ----------------------------------------------------------------------------------
+
+
+def _clean_uscc(kind: str, uscc: str | None) -> str | None:
+    uscc = (uscc or "").strip().upper() or None
+    if uscc is None:
+        if kind in ENTERPRISE_KINDS:
+            raise ValidationFailed("企业须填写统一社会信用代码", field="uscc")
+        return None
+    checked = check_uscc(uscc)
+    if not checked.ok:
+        raise ValidationFailed(checked.error, field="uscc")
+    return checked.value
+
+
+def create_organisation(
+    *,
+    actor: Actor,
+    parent: Organisation | None,
+    name: str,
+    kind: str,
+    uscc: str | None = None,
+    short_name: str = "",
+    region_code: str = "",
+    industry: str = "",
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Organisation:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写单位名称", field="name")
+    if kind not in OrgKind.values:
+        raise ValidationFailed("单位类型不正确", field="kind")
+    if parent is None:
+        if not actor.is_system:
+            raise Forbidden("只有平台可以创建区县根单位")
+        if kind != OrgKind.SUPERVISION_OFFICE:
+            raise ValidationFailed("根单位须为监管办", field="kind")
+    else:
+        require_admin_of(actor, parent)
+        if kind not in CHILD_KINDS.get(parent.kind, frozenset()):
+            raise ValidationFailed(
+                f"“{parent.get_kind_display()}”下不能设立“{OrgKind(kind).label}”", field="kind"
+            )
+    clean_uscc = _clean_uscc(kind, uscc)
+    if kind == OrgKind.INDUSTRY_AUTHORITY and not industry:
+        raise ValidationFailed("行业主管部门须选择所管行业", field="industry")
+    with transaction.atomic():
+        if clean_uscc and Organisation.objects.filter(uscc=clean_uscc).exists():
+            raise Conflict("该统一社会信用代码已登记", field="uscc")
+        org = Organisation.objects.create(
+            parent=parent,
+            name=name,
+            kind=kind,
+            uscc=clean_uscc,
+            short_name=short_name,
+            region_code=region_code or (parent.region_code if parent else ""),
+            industry=industry,
+            address=address,
+            contact_name=contact_name,
+            contact_phone=contact_phone,
+            depth=(parent.depth + 1) if parent else 0,
+        )
+        org.path = f"{parent.path if parent else ''}{org.pk:08d}/"
+        org.save(update_fields=["path"])
+        audit.record(actor=actor, action="orgs.create_organisation", obj=org, after=audit.snapshot(org))
+    return org
+
+
+ORG_EDITABLE = ("name", "short_name", "uscc", "region_code", "industry", "address",
+                "contact_name", "contact_phone", "is_active")
+
+
+def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> Organisation:
+    require_admin_of(actor, org)
+    unknown = set(changes) - set(ORG_EDITABLE)
+    if unknown:
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
+    if "uscc" in changes:
+        changes["uscc"] = _clean_uscc(org.kind, changes["uscc"])
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise ValidationFailed("请填写单位名称", field="name")
+    if org.pk == actor.organisation_id and changes.get("is_active") is False:
+        raise ValidationFailed("不能停用本单位", field="is_active")
+    with transaction.atomic():
+        org = Organisation.objects.select_for_update().get(pk=org.pk)
+        before = audit.snapshot(org)
+        for key, value in changes.items():
+            setattr(org, key, value)
+        org.updated_at = clock.now()
+        try:
+            with transaction.atomic():
+                org.save()
+        except IntegrityError as exc:
+            raise Conflict("该统一社会信用代码已登记", field="uscc") from exc
+        audit.record(actor=actor, action="orgs.update_organisation", obj=org, before=before,
+                     after=audit.snapshot(org))
+    return org
+
+
+# --- people ---------------------------------------------------------------------------------------------
+
+
+def _clean_person_fields(id_number: str | None, mobile: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if id_number is not None:
+        if id_number.strip():
+            checked = check_resident_id(id_number)
+            if not checked.ok:
+                raise ValidationFailed(checked.error, field="id_number")
+            out.update(id_number=checked.value, id_number_warning=checked.warning,
+                       birth_date=checked.birth_date)
+        else:
+            out.update(id_number=None, id_number_warning="", birth_date=None)
+    if mobile is not None:
+        if mobile.strip():
+            checked = check_mobile(mobile)
+            if not checked.ok:
+                raise ValidationFailed(checked.error, field="mobile")
+            out["mobile"] = checked.value
+        else:
+            out["mobile"] = ""
+    return out
+
+
+def create_person(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    name: str,
+    id_number: str = "",
+    mobile: str = "",
+    title: str = "",
+    is_party_member: bool = False,
+    is_public_official: bool = False,
+) -> Person:
+    require_admin_of(actor, organisation)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写姓名", field="name")
+    fields = _clean_person_fields(id_number, mobile)
+    with transaction.atomic():
+        if fields.get("id_number") and Person.objects.filter(id_number=fields["id_number"]).exists():
+            raise Conflict("该身份证号码已登记", field="id_number")
+        person = Person.objects.create(
+            organisation=organisation, name=name, title=title,
+            is_party_member=is_party_member, is_public_official=is_public_official, **fields,
+        )
+        audit.record(actor=actor, action="orgs.create_person", obj=person,
+                     after=audit.snapshot(person, exclude=("id_number",)))
+    return person
+
+
+PERSON_EDITABLE = ("name", "id_number", "mobile", "title", "is_party_member",
+                   "is_public_official", "is_active")
+
+
+def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
+    require_admin_of(actor, person.organisation)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
+    cleaned = _clean_person_fields(changes.pop("id_number", None), changes.pop("mobile", None))
+    changes.update(cleaned)
+    if "name" in changes and not (changes["name"] or "").strip():
+        raise ValidationFailed("请填写姓名", field="name")
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = audit.snapshot(person, exclude=("id_number",))
+        for key, value in changes.items():
+            setattr(person, key, value)
+        person.updated_at = clock.now()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError as exc:
+            raise Conflict("该身份证号码已登记", field="id_number") from exc
+        audit.record(actor=actor, action="orgs.update_person", obj=person, before=before,
+                     after=audit.snapshot(person, exclude=("id_number",)))
+    return person
+
+
+def add_qualification(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str,
+    number: str,
+    specialty: str = "",
+    issuer: str = "",
+    issued_on: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> Qualification:
+    require_admin_of(actor, person.organisation)
+    if kind not in QualificationType.values:
+        raise ValidationFailed("证书类型不正确", field="kind")
+    number = (number or "").strip()
+    if not number:
+        raise ValidationFailed("请填写证书编号", field="number")
+    if issued_on and valid_until and valid_until < issued_on:
+        raise ValidationFailed("有效期不能早于发证日期", field="valid_until")
+    with transaction.atomic():
+        if Qualification.objects.filter(kind=kind, number=number).exists():
+            raise Conflict("该证书编号已登记", field="number")
+        qual = Qualification.objects.create(
+            person=person, kind=kind, number=number, specialty=specialty, issuer=issuer,
+            issued_on=issued_on, valid_until=valid_until,
+        )
+        audit.record(actor=actor, action="orgs.add_qualification", obj=qual,
+                     after=audit.snapshot(qual))
+    return qual
+
+
+def remove_qualification(*, actor: Actor, qualification: Qualification) -> None:
+    require_admin_of(actor, qualification.person.organisation)
+    with transaction.atomic():
+        before = audit.snapshot(qualification)
+        audit.record(actor=actor, action="orgs.remove_qualification", obj=qualification, before=before)
+        qualification.delete()
+
+
+# --- accounts and roles -----------------------------------------------------------------------------------
+
+
+def _check_grantable(actor: Actor, org: Organisation, roles: Iterable[str]) -> list[str]:
+    """Refuse any role the target organisation's kind cannot hold (no escalation)."""
+    roles = sorted(set(roles))
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationFailed(f"未知角色：{', '.join(unknown)}", field="roles")
+    allowed = ROLES_BY_KIND.get(org.kind, frozenset())
+    refused = [r for r in roles if r not in allowed]
+    if refused:
+        labels = "、".join(Role(r).label for r in refused)
+        raise Forbidden(f"“{org.get_kind_display()}”的账号不能被授予：{labels}")
+    return roles
+
+
+def create_account(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    roles: Iterable[str],
+    person: Person | None = None,
+    display_name: str = "",
+    password: str | None = None,
+    must_change_password: bool = True,
+) -> tuple[User, str]:
+    """Create an account; returns it with its initial password (shown once)."""
+    require_admin_of(actor, organisation)
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        raise ValidationFailed("请填写账号（不超过150个字符）", field="username")
+    if person is not None and person.organisation_id != organisation.pk:
+        raise ValidationFailed("人员不属于该单位", field="person")
+    clean_roles = _check_grantable(actor, organisation, roles)
+    if not clean_roles:
+        raise ValidationFailed("请至少选择一个角色", field="roles")
+    initial = password or generate_initial_password()
+    try:
+        validate_password(initial)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field="password") from exc
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise Conflict("该账号已存在", field="username")
+        if person is not None and User.objects.filter(person=person).exists():
+            raise Conflict("该人员已有账号", field="person")
+        user = User(
+            username=username, organisation=organisation, person=person,
+            first_name=display_name[:150], must_change_password=must_change_password,
+        )
+        user.set_password(initial)
+        user.save()
+        UserRole.objects.bulk_create(
+            [UserRole(user=user, role=r, granted_by_id=actor.user_id) for r in clean_roles]
+        )
+        audit.record(actor=actor, action="orgs.create_account", obj=user,
+                     after={"username": username, "organisation_id": organisation.pk,
+                            "person_id": person.pk if person else None, "roles": clean_roles})
+    return user, initial
+
+
+def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> list[str]:
+    """Replace an account's roles. The granter's scope must cover the account and
+    the roles must be ones the account's organisation kind may hold."""
+    if user.organisation is None:
+        raise NotFound()
+    require_admin_of(actor, user.organisation)
+    clean_roles = _check_grantable(actor, user.organisation, roles)
+    if user.pk == actor.user_id and Role.ADMIN not in clean_roles:
+        raise ValidationFailed("不能撤销自己的总管角色（请由上级总管办理）", field="roles")
+    with transaction.atomic():
+        before = sorted(user.role_grants.values_list("role", flat=True))
+        UserRole.objects.filter(user=user).exclude(role__in=clean_roles).delete()
+        for role in clean_roles:
+            UserRole.objects.get_or_create(user=user, role=role, defaults={"granted_by_id": actor.user_id})
+        audit.record(actor=actor, action="orgs.set_roles", obj=user,
+                     before={"roles": before}, after={"roles": clean_roles})
+    return clean_roles
+
+
+def move_account(*, actor: Actor, user: User, organisation: Organisation) -> User:
+    """Move an account to another organisation within the administrator's scope;
+    roles the new organisation's kind cannot hold are dropped."""
+    if user.organisation is None:
+        raise NotFound()
+    require_admin_of(actor, user.organisation)
+    require_admin_of(actor, organisation)
+    with transaction.atomic():
+        before = {"organisation_id": user.organisation_id,
+                  "roles": sorted(user.role_grants.values_list("role", flat=True))}
+        user.organisation = organisation
+        user.save(update_fields=["organisation"])
+        allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
+        UserRole.objects.filter(user=user).exclude(role__in=allowed).delete()
+        after = {"organisation_id": organisation.pk,
+                 "roles": sorted(user.role_grants.values_list("role", flat=True))}
+        audit.record(actor=actor, action="orgs.move_account", obj=user, before=before, after=after)
+    return user
+
+
+def set_account_active(*, actor: Actor, user: User, active: bool) -> User:
+    if user.organisation is None:
+        raise NotFound()
+    require_admin_of(actor, user.organisation)
+    if user.pk == actor.user_id:
+        raise ValidationFailed("不能停用自己的账号")
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(actor=actor, action="orgs.set_account_active", obj=user, after={"is_active": active})
+    return user
+
+
+def reset_password(*, actor: Actor, user: User) -> str:
+    """An administrator issues a new initial password; it must be changed at login."""
+    if user.organisation is None:
+        raise NotFound()
+    require_admin_of(actor, user.organisation)
+    initial = generate_initial_password()
+    with transaction.atomic():
+        user.set_password(initial)
+        user.must_change_password = True
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        audit.record(actor=actor, action="orgs.reset_password", obj=user)
+    return initial
+
+
+def unlock_account(*, actor: Actor, user: User) -> None:
+    if user.organisation is None:
+        raise NotFound()
+    require_admin_of(actor, user.organisation)
+    with transaction.atomic():
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_logins", "locked_until"])
+        audit.record(actor=actor, action="orgs.unlock_account", obj=user)
+
+
+def change_own_password(*, actor: Actor, user: User, old_password: str, new_password: str) -> None:
+    if user.pk != actor.user_id:
+        raise Forbidden()
+    if not user.check_password(old_password):
+        raise ValidationFailed("原密码不正确", field="old_password")
+    if old_password == new_password:
+        raise ValidationFailed("新密码不能与原密码相同", field="new_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages), field="new_password") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = clock.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        audit.record(actor=actor, action="orgs.change_password", obj=user)
+
+
+# --- login and lockout ----------------------------------------------------------------------------------------
+
+
+def attempt_login(*, username: str, password: str, ip: str = "", user_agent: str = "") -> tuple[User | None, str]:
+    """Check credentials with lockout; log every attempt. Returns (user, message).
+
+    Five consecutive failures lock the account for 15 minutes; the lock is
+    checked before the password, so a correct password does not open a locked
+    account. The message does not reveal whether the account exists.
+    """
+    threshold = settings.LOGIN_LOCKOUT_THRESHOLD
+    minutes = settings.LOGIN_LOCKOUT_MINUTES
+    generic = "账号或密码错误"
+    now = clock.now()
+    with transaction.atomic():
+        user = (
+            User.objects.select_for_update().select_related("organisation")
+            .filter(username=username).first()
+        )
+        if user is None:
+            _log(username, None, ip, user_agent, LoginResult.UNKNOWN_USER)
+            return None, generic
+        if user.locked_until and user.locked_until > now:
+            _log(username, user, ip, user_agent, LoginResult.LOCKED,
+                 f"锁定至 {clock.localtime(user.locked_until):%H:%M}")
+            remaining = int((user.locked_until - now).total_seconds() // 60) + 1
+            return None, f"连续登录失败{threshold}次，账号已锁定，请约 {remaining} 分钟后再试"
+        if not user.check_password(password):
+            user.failed_logins += 1
+            detail = f"第 {user.failed_logins} 次失败"
+            message = generic
+            if user.failed_logins >= threshold:
+                user.locked_until = now + dt.timedelta(minutes=minutes)
+                user.failed_logins = 0
+                detail += f"，锁定 {minutes} 分钟"
+                message = f"连续登录失败{threshold}次，账号已锁定 {minutes} 分钟"
+            user.save(update_fields=["failed_logins", "locked_until"])
+            _log(username, user, ip, user_agent, LoginResult.BAD_PASSWORD, detail)
+            return None, message
+        if not user.is_active:
+            _log(username, user, ip, user_agent, LoginResult.INACTIVE)
+            return None, "账号已停用，请联系本单位总管"
+        user.failed_logins = 0
+        user.locked_until = None
+        user.last_login = now
+        user.save(update_fields=["failed_logins", "locked_until", "last_login"])
+        _log(username, user, ip, user_agent, LoginResult.SUCCESS)
+    return user, ""
+
+
+def record_logout(*, user: User, ip: str = "", user_agent: str = "") -> None:
+    _log(user.username, user, ip, user_agent, LoginResult.LOGOUT)
+
+
+def _log(username: str, user: User | None, ip: str, ua: str, result: str, detail: str = "") -> None:
+    LoginLog.objects.create(
+        username=username[:150], user=user, organisation=user.organisation if user else None,
+        ip=ip[:64], user_agent=ua[:300], result=result, detail=detail[:200], at=clock.now(),
+    )
+
+
+# --- API tokens --------------------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "pa_"
+
+
+def _digest(secret: str) -> str:
+    return sm3_hex(secret)
+
+
+def create_api_token(*, actor: Actor, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """Issue a token for ``user`` (oneself, or an account the administrator
+    manages). The plain token is returned once and never stored."""
+    if user.pk != actor.user_id:
+        if user.organisation is None:
+            raise NotFound()
+        require_admin_of(actor, user.organisation)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写令牌用途", field="name")
+    days = days or settings.API_TOKEN_DEFAULT_DAYS
+    if not 1 <= days <= 366:
+        raise ValidationFailed("有效期应为 1 至 366 天", field="days")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    plain = f"{TOKEN_PREFIX}{prefix}_{secret}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=prefix, digest=_digest(plain),
+            expires_at=clock.now() + dt.timedelta(days=days),
+        )
+        audit.record(actor=actor, action="orgs.create_api_token", obj=token,
+                     after={"user_id": user.pk, "name": name, "prefix": prefix,
+                            "expires_at": token.expires_at})
+    return token, plain
+
+
+def revoke_api_token(*, actor: Actor, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.user_id:
+        if token.user.organisation is None:
+            raise NotFound()
+        require_admin_of(actor, token.user.organisation)
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is None:
+            token.revoked_at = clock.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(actor=actor, action="orgs.revoke_api_token", obj=token,
+                         after={"revoked_at": token.revoked_at})
+    return token
+
+
+def authenticate_token(plain: str) -> User | None:
+    """The account behind a bearer token, if the token is valid now."""
+    if not plain.startswith(TOKEN_PREFIX) or plain.count("_") < 2:
+        return None
+    prefix = plain[len(TOKEN_PREFIX):].split("_", 1)[0]
+    token = ApiToken.objects.select_related("user", "user__organisation").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.digest, _digest(plain)):
+        return None
+    if not token.is_usable or not token.user.is_active:
+        return None
+    now = clock.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def system_bootstrap_admin(*, organisation: Organisation, username: str, password: str,
+                           person: Person | None = None) -> User:
+    """Create the first administrator of a new district (used by setup and demo)."""
+    user, _ = create_account(
+        actor=SYSTEM, organisation=organisation, username=username, roles=[Role.ADMIN],
+        person=person, password=password,
+    )
+    return user
+

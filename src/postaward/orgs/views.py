@@ -1,0 +1,379 @@
+"""Pages: login, password, organisations, people, accounts, tokens, login log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from postaward.core.errors import DomainError, NotFound
+from postaward.core.middleware import client_ip
+from postaward.core.scoping import get_visible_or_404
+from postaward.core.web import actor_of, form_error, page_view, paginate, require, xlsx_response
+
+from . import selectors, services
+from .choices import OrgKind, Role
+from .forms import (
+    AccountForm,
+    LoginForm,
+    LoginLogFilterForm,
+    OrganisationForm,
+    OrgFilterForm,
+    PasswordChangeForm,
+    PersonFilterForm,
+    PersonForm,
+    QualificationForm,
+    RolesForm,
+    TokenForm,
+)
+from .models import ApiToken, Organisation, Person, Qualification, User
+
+# --- login ------------------------------------------------------------------------------------
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect("home")
+    ctx: dict = {"next": request.GET.get("next", "")}
+    if request.method == "POST":
+        form = LoginForm(request.POST)
+        ctx["next"] = request.POST.get("next", "")
+        if form.is_valid():
+            user, message = services.attempt_login(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            )
+            if user is not None:
+                auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                target = ctx["next"]
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    target = ""
+                return redirect(target or "home")
+            ctx["error"] = message
+            ctx["username"] = form.cleaned_data["username"]
+        else:
+            ctx["error"] = "请输入账号和密码"
+    return render(request, "registration/login.html", ctx)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.record_logout(user=request.user, ip=client_ip(request),
+                               user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    auth_logout(request)
+    return redirect("login")
+
+
+@page_view
+def password_change(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_own_password(actor=actor, user=user, old_password=form.cleaned_data["old_password"],
+                                         new_password=form.cleaned_data["new_password"])
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return render(request, "registration/password_change.html",
+                  {"form": form, "forced": user.must_change_password})
+
+
+# --- organisations ------------------------------------------------------------------------------
+
+
+def _is_admin(actor) -> bool:  # type: ignore[no-untyped-def]
+    return Role.ADMIN in actor.roles
+
+
+@page_view
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = OrgFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.organisations(actor, q=f.get("q", ""), kind=f.get("kind", ""))
+    if request.GET.get("export") == "xlsx":
+        rows = ((o.name, o.get_kind_display(), o.uscc or "", o.parent.name if o.parent else "",
+                 o.contact_name, o.contact_phone, o.people_count) for o in qs.select_related("parent"))
+        return xlsx_response("单位.xlsx", ["单位名称", "类型", "统一社会信用代码", "上级单位", "联系人", "联系电话", "人员数"], rows)
+    ctx = paginate(request, qs.select_related("parent"), per_page=25)
+    ctx.update(filter_form=form, export_allowed=True, filter_target="#org-table",
+               tree=selectors.org_tree(actor) if not f.get("q") and not f.get("kind") and qs.count() <= 400 else None,
+               is_admin=_is_admin(actor))
+    return render(request, "orgs/organisation_list.html", ctx)
+
+
+@page_view
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    org = get_visible_or_404(Organisation.objects.select_related("parent"), actor, pk=pk)
+    can_admin = services.can_administer(actor, org)
+    return render(request, "orgs/organisation_detail.html", {
+        "org": org,
+        "children": selectors.organisations(actor).filter(parent=org),
+        "people": selectors.people(actor, organisation_id=org.pk)[:50],
+        "accounts": selectors.accounts(actor, organisation_id=org.pk)[:50] if can_admin else [],
+        "can_admin": can_admin,
+        "can_add_child": can_admin and bool(OrganisationForm(parent_kind=org.kind).fields["kind"].choices),
+    })
+
+
+@page_view
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, _is_admin(actor), "仅单位总管可以新增单位")
+    try:
+        parent_id = int(request.GET.get("parent") or actor.organisation_id or 0)
+    except ValueError:
+        raise NotFound() from None
+    parent = get_visible_or_404(Organisation.objects, actor, pk=parent_id)
+    if not services.can_administer(actor, parent):
+        raise NotFound()
+    form = OrganisationForm(request.POST or None, parent_kind=parent.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organisation(actor=actor, parent=parent, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"已新增单位：{org.name}")
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form, "parent": parent, "title": "新增下级单位"})
+
+
+@page_view
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    org = get_visible_or_404(Organisation.objects, actor, pk=pk)
+    if not services.can_administer(actor, org):
+        require(actor, False, "仅本单位及上级单位总管可以修改单位信息")
+    initial = {f: getattr(org, f) for f in ("name", "short_name", "uscc", "industry", "region_code",
+                                             "address", "contact_name", "contact_phone")}
+    form = OrganisationForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_organisation(actor=actor, org=org, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "单位信息已保存")
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "orgs/organisation_form.html", {"form": form, "org": org, "title": "修改单位信息"})
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+@page_view
+def person_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = PersonFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.people(actor, q=f.get("q", ""), organisation_id=f.get("organisation"))
+    ctx = paginate(request, qs, per_page=25)
+    ctx.update(filter_form=form, filter_target="#person-table", is_admin=_is_admin(actor))
+    return render(request, "orgs/person_list.html", ctx)
+
+
+@page_view
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    person = get_visible_or_404(Person.objects.select_related("organisation"), actor, pk=pk)
+    can_admin = services.can_administer(actor, person.organisation)
+    qform = QualificationForm(request.POST or None)
+    if request.method == "POST":
+        require(actor, can_admin, "仅所在单位总管可以维护执业资格")
+        if request.POST.get("remove"):
+            qual = Qualification.objects.filter(person=person, pk=request.POST["remove"]).first()
+            if qual is None:
+                raise NotFound()
+            services.remove_qualification(actor=actor, qualification=qual)
+            messages.success(request, "已删除证书")
+            return redirect("person_detail", pk=person.pk)
+        if qform.is_valid():
+            try:
+                services.add_qualification(actor=actor, person=person, **qform.cleaned_data)
+            except DomainError as exc:
+                form_error(qform, exc)
+            else:
+                messages.success(request, "已添加证书")
+                return redirect("person_detail", pk=person.pk)
+    return render(request, "orgs/person_detail.html", {
+        "person": person, "can_admin": can_admin, "qform": qform,
+        "qualifications": person.qualifications.order_by("kind"),
+        "account": User.objects.filter(person=person).first(),
+        "show_full_id": can_admin,
+    })
+
+
+@page_view
+def person_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, _is_admin(actor), "仅单位总管可以新增人员")
+    try:
+        org_id = int(request.GET.get("org") or actor.organisation_id or 0)
+    except ValueError:
+        raise NotFound() from None
+    org = get_visible_or_404(Organisation.objects, actor, pk=org_id)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_person(actor=actor, organisation=org, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            if person.id_number_warning:
+                messages.warning(request, person.id_number_warning)
+            messages.success(request, f"已新增人员：{person.name}")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "orgs/person_form.html", {"form": form, "org": org, "title": "新增人员"})
+
+
+@page_view
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    person = get_visible_or_404(Person.objects.select_related("organisation"), actor, pk=pk)
+    require(actor, services.can_administer(actor, person.organisation), "仅所在单位总管可以修改人员信息")
+    initial = {f: getattr(person, f) for f in ("name", "id_number", "mobile", "title", "is_party_member", "is_public_official")}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.update_person(actor=actor, person=person, **form.cleaned_data)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            if person.id_number_warning:
+                messages.warning(request, person.id_number_warning)
+            messages.success(request, "人员信息已保存")
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "orgs/person_form.html", {"form": form, "org": person.organisation, "person": person, "title": "修改人员信息"})
+
+
+# --- accounts -----------------------------------------------------------------------------------------
+
+
+@page_view
+def account_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, _is_admin(actor), "仅单位总管可以管理账号")
+    ctx = paginate(request, selectors.accounts(actor).filter(organisation__path__startswith=actor.org_path), per_page=25)
+    return render(request, "orgs/account_list.html", ctx)
+
+
+@page_view
+def account_create(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, _is_admin(actor), "仅单位总管可以新增账号")
+    try:
+        org_id = int(request.GET.get("org") or actor.organisation_id or 0)
+    except ValueError:
+        raise NotFound() from None
+    org = get_visible_or_404(Organisation.objects, actor, pk=org_id)
+    if not services.can_administer(actor, org):
+        raise NotFound()
+    free_people = [(p.pk, p.name) for p in Person.objects.filter(organisation=org, account__isnull=True).order_by("name")]
+    initial = {}
+    if request.GET.get("person"):
+        initial["person"] = request.GET["person"]
+    form = AccountForm(request.POST or None, kind=org.kind, people=free_people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = Person.objects.filter(pk=d["person"], organisation=org).first() if d["person"] else None
+        try:
+            user, initial_password = services.create_account(
+                actor=actor, organisation=org, username=d["username"], roles=d["roles"], person=person)
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            return render(request, "orgs/account_created.html", {"account": user, "initial_password": initial_password})
+    return render(request, "orgs/account_form.html", {"form": form, "org": org})
+
+
+@page_view
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    account = get_visible_or_404(User.objects.select_related("organisation", "person"), actor, pk=pk)
+    if account.organisation is None or not services.can_administer(actor, account.organisation):
+        raise NotFound()
+    current = sorted(account.role_grants.values_list("role", flat=True))
+    form = RolesForm(request.POST or None, kind=account.organisation.kind, initial={"roles": current})
+    new_password = None
+    if request.method == "POST":
+        op = request.POST.get("op")
+        try:
+            if op == "roles" and form.is_valid():
+                services.set_roles(actor=actor, user=account, roles=form.cleaned_data["roles"])
+                messages.success(request, "角色已保存")
+                return redirect("account_detail", pk=account.pk)
+            if op == "reset":
+                new_password = services.reset_password(actor=actor, user=account)
+            elif op == "unlock":
+                services.unlock_account(actor=actor, user=account)
+                messages.success(request, "账号已解锁")
+                return redirect("account_detail", pk=account.pk)
+            elif op in ("disable", "enable"):
+                services.set_account_active(actor=actor, user=account, active=op == "enable")
+                messages.success(request, "账号已" + ("启用" if op == "enable" else "停用"))
+                return redirect("account_detail", pk=account.pk)
+        except DomainError as exc:
+            form_error(form, exc)
+    return render(request, "orgs/account_detail.html", {
+        "account": account, "form": form, "new_password": new_password,
+        "role_labels": [Role(r).label for r in current],
+    })
+
+
+# --- tokens -----------------------------------------------------------------------------------------------
+
+
+@page_view
+def token_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None, initial={"days": 90})
+    plain = None
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            token = get_visible_or_404(ApiToken.objects, actor, pk=request.POST["revoke"])
+            services.revoke_api_token(actor=actor, token=token)
+            messages.success(request, "令牌已吊销")
+            return redirect("tokens")
+        if form.is_valid():
+            try:
+                _, plain = services.create_api_token(actor=actor, user=user, **form.cleaned_data)
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                form = TokenForm(initial={"days": 90})
+    return render(request, "orgs/tokens.html", {
+        "form": form, "plain": plain, "tokens": selectors.tokens(actor).filter(user=user),
+    })
+
+
+# --- login log ---------------------------------------------------------------------------------------------
+
+
+@page_view
+def login_log(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    require(actor, actor.org_kind == OrgKind.SUPERVISION_OFFICE or _is_admin(actor), "仅监管办和单位总管可以查看登录日志")
+    form = LoginLogFilterForm(request.GET or None)
+    qs = selectors.login_logs(actor, filters=form.cleaned_data if form.is_valid() else {})
+    if request.GET.get("export") == "xlsx":
+        rows = ((f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}", r.username, r.get_result_display(), r.ip,
+                 r.user_agent, r.detail) for r in qs.iterator())
+        return xlsx_response("登录日志.xlsx", ["时间", "账号", "结果", "IP", "客户端", "说明"], rows)
+    ctx = paginate(request, qs, per_page=30)
+    ctx.update(filter_form=form, export_allowed=True, filter_target="#login-table")
+    return render(request, "orgs/login_log.html", ctx)

@@ -31,7 +31,9 @@ api.add_router("/projects", projects_router)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors=None) -> HttpResponse:  # type: ignore[no-untyped-def]
-    return api.create_response(request, {"code": code, "message": message, "errors": errors or []}, status=status)
+    return api.create_response(
+        request, {"code": code, "message": message, "errors": errors or []}, status=status
+    )
 
 
 @api.exception_handler(DomainError)
@@ -43,7 +45,11 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path", "data")]
+        loc = [
+            str(p)
+            for p in err.get("loc", [])
+            if p not in ("body", "payload", "query", "path", "data")
+        ]
         errors.append({"field": ".".join(loc) or None, "message": _zh(err)})
     return _error(request, 422, "validation_error", "请求数据不符合要求", errors)
 

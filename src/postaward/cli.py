@@ -1,10 +1,10 @@
 """The ``postaward`` command: Django's management commands under one name.
 
-    postaward demo                 build the demo district (if the database is empty)
-    postaward simulate --days 7    move the demo district forward
-    postaward audit verify         prove the audit trail is intact
-    postaward serve                migrate, load the demo, start web + worker
-    postaward migrate / shell / …  any other Django command
+postaward demo                 build the demo district (if the database is empty)
+postaward simulate --days 7    move the demo district forward
+postaward audit verify         prove the audit trail is intact
+postaward serve                migrate, load the demo, start web + worker
+postaward migrate / shell / …  any other Django command
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("POSTAWARD_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("POSTAWARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get("POSTAWARD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
+    ","
+)
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("POSTAWARD_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -127,7 +129,10 @@ if TESTING:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "postaward.orgs.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]

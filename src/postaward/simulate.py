@@ -85,10 +85,10 @@ def run(days: int, *, seed: int = 7, log: Callable[[str], None] = print) -> dt.d
         day = start + dt.timedelta(days=i)
         sim = SimDay(day=day, rng=rng)
         with context.task_context("simulate"):
-            for _, name, fn in sorted(_activities, key=lambda x: x[0]):
+            for _, _name, fn in sorted(_activities, key=lambda x: x[0]):
                 with platform_time(sim.at(8)):
                     fn(sim)
-            for _, name, fn in sorted(_sweeps, key=lambda x: x[0]):
+            for _, _name, fn in sorted(_sweeps, key=lambda x: x[0]):
                 with platform_time(sim.at(23, 30)):
                     fn(sim)
             with platform_time(sim.at(23, 59)):

@@ -1,6 +1,5 @@
 """API of the core: who am I, the business calendar, my to-dos, the audit trail."""
 
-
 import datetime as dt
 from typing import Literal
 
@@ -32,9 +31,13 @@ def me(request: HttpRequest) -> dict:
 
     a = actor(request)
     return {
-        "user_id": a.user_id, "username": a.username, "display_name": a.display_name,
-        "organisation_id": a.organisation_id, "organisation_name": a.org_name,
-        "organisation_kind": a.org_kind, "roles": sorted(a.roles),
+        "user_id": a.user_id,
+        "username": a.username,
+        "display_name": a.display_name,
+        "organisation_id": a.organisation_id,
+        "organisation_name": a.org_name,
+        "organisation_kind": a.org_kind,
+        "roles": sorted(a.roles),
         "portal": "enterprise" if a.org_kind in ENTERPRISE_KINDS else "government",
     }
 
@@ -57,8 +60,13 @@ def calendar_days(request: HttpRequest, q: Query[DaysQuery]) -> list[dict]:
     out = []
     day = q.start
     while day <= q.end:
-        out.append({"date": day, "working": business_calendar.is_working_day(day),
-                    "label": business_calendar.describe_day(day)})
+        out.append(
+            {
+                "date": day,
+                "working": business_calendar.is_working_day(day),
+                "label": business_calendar.describe_day(day),
+            }
+        )
         day += dt.timedelta(days=1)
     return out
 
@@ -82,10 +90,15 @@ def calendar_period(
 ) -> dict:
     last = business_calendar.period_end(start, length, unit)
     return {
-        "start": start, "length": length, "unit": unit, "last_day": last,
+        "start": start,
+        "length": length,
+        "unit": unit,
+        "last_day": last,
         "due_at": business_calendar.due_at(start, length, unit),
         "description": business_calendar.describe_period(start, length, unit),
-        "calendar_covered": all(business_calendar.is_covered(y) for y in range(start.year, last.year + 1)),
+        "calendar_covered": all(
+            business_calendar.is_covered(y) for y in range(start.year, last.year + 1)
+        ),
     }
 
 
@@ -97,8 +110,11 @@ class CalendarDayIn(StrictIn):
 @router.put("/calendar/days/{day}", response=responses(DayOut), summary="调整某日（监管办总管）")
 def set_calendar_day(request: HttpRequest, day: dt.date, payload: CalendarDayIn) -> dict:
     services.set_calendar_day(actor=actor(request), date=day, kind=payload.kind, name=payload.name)
-    return {"date": day, "working": business_calendar.is_working_day(day),
-            "label": business_calendar.describe_day(day)}
+    return {
+        "date": day,
+        "working": business_calendar.is_working_day(day),
+        "label": business_calendar.describe_day(day),
+    }
 
 
 class CalendarYearIn(StrictIn):
@@ -112,9 +128,15 @@ class CalendarYearOut(Schema):
     notice: str
 
 
-@router.post("/calendar/years", response=responses(CalendarYearOut), summary="确认年度节假日安排（监管办总管）")
+@router.post(
+    "/calendar/years",
+    response=responses(CalendarYearOut),
+    summary="确认年度节假日安排（监管办总管）",
+)
 def confirm_calendar_year(request: HttpRequest, payload: CalendarYearIn) -> dict:
-    row = services.confirm_calendar_year(actor=actor(request), year=payload.year, notice=payload.notice)
+    row = services.confirm_calendar_year(
+        actor=actor(request), year=payload.year, notice=payload.notice
+    )
     return {"year": row.year, "source": row.source, "notice": row.notice}
 
 

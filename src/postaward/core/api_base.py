@@ -33,8 +33,14 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                          409: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
@@ -56,6 +62,7 @@ class TokenAuth(HttpBearer):
             return None
         request.user = user
         request.actor = actor_for(user)  # type: ignore[attr-defined]
+        require_some_role(request.actor)  # type: ignore[attr-defined]
         return user
 
 
@@ -66,7 +73,15 @@ class WebSessionAuth(SessionAuth):
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "must_change_password", False):
             raise Forbidden("请先在网页端修改初始密码")
+        if user is not None:
+            require_some_role(request.actor)  # type: ignore[attr-defined]
         return user
+
+
+def require_some_role(a: Actor) -> None:
+    """An account without any role is inert: it may log in, and do nothing else."""
+    if not a.is_system and not a.roles:
+        raise Forbidden("账号未分配角色，请联系本单位总管")
 
 
 def actor(request: HttpRequest) -> Actor:

@@ -50,7 +50,9 @@ def _default(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    )
 
 
 def normalise(value: Any) -> Any:
@@ -177,7 +179,10 @@ def verify(chunk_size: int = 2000) -> VerifyResult:
     for rec in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if rec.seq != expected_seq:
             return VerifyResult(
-                False, checked, head_seq, expected_seq,
+                False,
+                checked,
+                head_seq,
+                expected_seq,
                 f"应为第 {expected_seq} 条，实际为第 {rec.seq} 条：记录被删除或序号被改动",
             )
         if rec.prev_hash != prev_hash:
@@ -191,7 +196,11 @@ def verify(chunk_size: int = 2000) -> VerifyResult:
         checked += 1
     if head and (checked != head.last_seq or (checked and prev_hash != head.last_hash)):
         return VerifyResult(
-            False, checked, head_seq, checked + 1, f"链头记录为第 {head.last_seq} 条：链尾记录被删除"
+            False,
+            checked,
+            head_seq,
+            checked + 1,
+            f"链头记录为第 {head.last_seq} 条：链尾记录被删除",
         )
     return VerifyResult(True, checked, head_seq)
 

@@ -54,7 +54,9 @@ def event(name: str) -> Callable[[E], E]:
     return wrap
 
 
-def subscribe(*event_types: type[DomainEvent]) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+def subscribe(
+    *event_types: type[DomainEvent],
+) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
     def wrap(fn: Callable[[Any], None]) -> Callable[[Any], None]:
         for et in event_types:
             if fn not in _subscribers[et.name]:
@@ -74,7 +76,9 @@ def publish(evt: DomainEvent) -> Any:
 
     if not evt.name:
         raise TypeError(f"{type(evt).__name__} is not registered with @event")
-    rec = EventRecord.objects.create(name=evt.name, payload=evt.to_payload(), created_at=clock.now())
+    rec = EventRecord.objects.create(
+        name=evt.name, payload=evt.to_payload(), created_at=clock.now()
+    )
     transaction.on_commit(_enqueue_dispatch)
     return rec
 

@@ -15,9 +15,19 @@ class BootstrapMixin:
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select form-select-sm" if getattr(self, "compact", False) else "form-select")
+                widget.attrs.setdefault(
+                    "class",
+                    "form-select form-select-sm"
+                    if getattr(self, "compact", False)
+                    else "form-select",
+                )
             else:
-                widget.attrs.setdefault("class", "form-control form-control-sm" if getattr(self, "compact", False) else "form-control")
+                widget.attrs.setdefault(
+                    "class",
+                    "form-control form-control-sm"
+                    if getattr(self, "compact", False)
+                    else "form-control",
+                )
 
 
 class CalendarDayForm(BootstrapMixin, forms.Form):
@@ -27,14 +37,21 @@ class CalendarDayForm(BootstrapMixin, forms.Form):
         choices=[("", "恢复默认（周一至周五上班）"), *CalendarDay.Kind.choices],
         required=False,
     )
-    name = forms.CharField(label="名称", max_length=50, required=False,
-                           help_text="如：春节、国庆节；调休上班日可填所属节日")
+    name = forms.CharField(
+        label="名称",
+        max_length=50,
+        required=False,
+        help_text="如：春节、国庆节；调休上班日可填所属节日",
+    )
 
 
 class CalendarYearForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
-    notice = forms.CharField(label="依据", max_length=200,
-                             help_text="国务院办公厅关于该年部分节假日安排的通知（文号或标题）")
+    notice = forms.CharField(
+        label="依据",
+        max_length=200,
+        help_text="国务院办公厅关于该年部分节假日安排的通知（文号或标题）",
+    )
 
 
 class AuditFilterForm(BootstrapMixin, forms.Form):
@@ -43,5 +60,9 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     action = forms.CharField(label="操作", required=False)
     object_type = forms.CharField(label="对象类型", required=False)
     project_id = forms.IntegerField(label="项目ID", required=False)
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

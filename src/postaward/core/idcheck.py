@@ -48,7 +48,9 @@ def check_resident_id(raw: str) -> Checked:
         ric.get_birth_place(value)
     except (ValidationError, KeyError, ValueError):
         # Real cards keep the code of a county renamed or merged since: warn only.
-        warning = f"行政区划代码 {value[:6]} 与出生年份不符或未在区划库中找到（可能为已撤并区县），请核对"
+        warning = (
+            f"行政区划代码 {value[:6]} 与出生年份不符或未在区划库中找到（可能为已撤并区县），请核对"
+        )
     return Checked(value, warning=warning, birth_date=birth)
 
 

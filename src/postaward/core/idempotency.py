@@ -37,7 +37,9 @@ def run(
         return status, body, False
     key = key.strip()
     if len(key) > MAX_KEY or not key.isprintable():
-        raise ValidationFailed("Idempotency-Key 格式不正确（不超过100个可打印字符）", field="Idempotency-Key")
+        raise ValidationFailed(
+            "Idempotency-Key 格式不正确（不超过100个可打印字符）", field="Idempotency-Key"
+        )
     fingerprint = sm3_hex(canonical_json(payload))
 
     def replay() -> tuple[int, Any, bool]:

@@ -67,8 +67,15 @@ def build(actor: Actor, current_path: str = "") -> list[dict]:
             active = current_path == url or (url != "/" and current_path.startswith(url))
             entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
         if entries:
-            out.append({"key": sec.key, "label": sec.label, "icon": sec.icon, "items": entries,
-                        "open": any(e["active"] for e in entries)})
+            out.append(
+                {
+                    "key": sec.key,
+                    "label": sec.label,
+                    "icon": sec.icon,
+                    "items": entries,
+                    "open": any(e["active"] for e in entries),
+                }
+            )
     return out
 
 

@@ -42,9 +42,20 @@ def calendar_month(year: int, month: int) -> list[list[dict[str, Any]]]:
         for day in week:
             working = business_calendar.is_working_day(day)
             label = business_calendar.describe_day(day)
-            css = "makeup" if label.startswith("调休") else ("off" if "（休）" in label else ("weekend" if not working else ""))
-            row.append({"date": day, "in_month": day.month == month, "working": working,
-                        "label": label, "css": css})
+            css = (
+                "makeup"
+                if label.startswith("调休")
+                else ("off" if "（休）" in label else ("weekend" if not working else ""))
+            )
+            row.append(
+                {
+                    "date": day,
+                    "in_month": day.month == month,
+                    "working": working,
+                    "label": label,
+                    "css": css,
+                }
+            )
         weeks.append(row)
     return weeks
 

@@ -22,7 +22,9 @@ def _require_calendar_admin(actor: Actor) -> None:
         raise Forbidden("仅监管办总管可以维护工作日历")
 
 
-def set_calendar_day(*, actor: Actor, date: dt.date, kind: str | None, name: str = "") -> CalendarDay | None:
+def set_calendar_day(
+    *, actor: Actor, date: dt.date, kind: str | None, name: str = ""
+) -> CalendarDay | None:
     """Mark ``date`` as a holiday or a make-up working day, or (kind None) back to default."""
     _require_calendar_admin(actor)
     if kind is not None and kind not in CalendarDay.Kind.values:
@@ -40,11 +42,19 @@ def set_calendar_day(*, actor: Actor, date: dt.date, kind: str | None, name: str
         else:
             result, _ = CalendarDay.objects.update_or_create(
                 date=date,
-                defaults={"kind": kind, "name": name.strip()[:50], "source": CalendarYear.Source.MANUAL},
+                defaults={
+                    "kind": kind,
+                    "name": name.strip()[:50],
+                    "source": CalendarYear.Source.MANUAL,
+                },
             )
         audit.record(
-            actor=actor, action="core.set_calendar_day", object_type="core.calendarday",
-            object_id=date.isoformat(), object_repr=str(date), before=before,
+            actor=actor,
+            action="core.set_calendar_day",
+            object_type="core.calendarday",
+            object_id=date.isoformat(),
+            object_repr=str(date),
+            before=before,
             after=audit.snapshot(result) if result else None,
         )
         business_calendar.invalidate()
@@ -67,11 +77,20 @@ def confirm_calendar_year(*, actor: Actor, year: int, notice: str) -> CalendarYe
         before = audit.snapshot(current) if current else None
         row, _ = CalendarYear.objects.update_or_create(
             year=year,
-            defaults={"source": CalendarYear.Source.MANUAL, "notice": notice[:200],
-                      "updated_at": clock.now(), "updated_by": actor.display_name[:100]},
+            defaults={
+                "source": CalendarYear.Source.MANUAL,
+                "notice": notice[:200],
+                "updated_at": clock.now(),
+                "updated_by": actor.display_name[:100],
+            },
         )
-        audit.record(actor=actor, action="core.confirm_calendar_year", obj=row, before=before,
-                     after=audit.snapshot(row))
+        audit.record(
+            actor=actor,
+            action="core.confirm_calendar_year",
+            obj=row,
+            before=before,
+            after=audit.snapshot(row),
+        )
         business_calendar.invalidate()
         transaction.on_commit(business_calendar.invalidate)
     return row
@@ -86,8 +105,13 @@ def set_clock_offset(*, actor: Actor, offset: dt.timedelta) -> None:
         before = state.offset_seconds
         state.offset_seconds = offset.total_seconds()
         state.save()
-        audit.record(actor=actor, action="core.set_clock_offset", obj=state,
-                     before={"offset_seconds": before}, after={"offset_seconds": state.offset_seconds})
+        audit.record(
+            actor=actor,
+            action="core.set_clock_offset",
+            obj=state,
+            before={"offset_seconds": before},
+            after={"offset_seconds": state.offset_seconds},
+        )
     clock.set_offset(offset.total_seconds())
 
 
@@ -114,16 +138,30 @@ def open_todo(
     if existing:
         return existing
     return Todo.objects.create(
-        key=key[:200], kind=kind, title=title[:200], detail=detail, organisation_id=organisation_id,
-        role=role, assignee_id=assignee_id, project_id=project_id,
+        key=key[:200],
+        kind=kind,
+        title=title[:200],
+        detail=detail,
+        organisation_id=organisation_id,
+        role=role,
+        assignee_id=assignee_id,
+        project_id=project_id,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
-        url=url[:300], due_at=due_at, basis=basis[:300], created_at=clock.now(),
+        url=url[:300],
+        due_at=due_at,
+        basis=basis[:300],
+        created_at=clock.now(),
     )
 
 
-def close_todos(*, key: str | None = None, subject: Any = None, kind: str | None = None,
-                state: str = Todo.State.DONE) -> int:
+def close_todos(
+    *,
+    key: str | None = None,
+    subject: Any = None,
+    kind: str | None = None,
+    state: str = Todo.State.DONE,
+) -> int:
     qs = Todo.objects.filter(state=Todo.State.OPEN)
     if key:
         qs = qs.filter(key=key)

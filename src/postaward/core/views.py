@@ -16,10 +16,14 @@ from .web import actor_of, form_error, page_view, paginate, require, xlsx_respon
 @page_view
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    return render(request, "core/home.html", {
-        "stats": homepage.stats_for(actor),
-        "todos": selectors.open_todos(actor)[:8],
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "stats": homepage.stats_for(actor),
+            "todos": selectors.open_todos(actor)[:8],
+        },
+    )
 
 
 @page_view
@@ -53,7 +57,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 day_form = CalendarDayForm(request.POST, prefix="day")
                 if day_form.is_valid():
                     d = day_form.cleaned_data
-                    services.set_calendar_day(actor=actor, date=d["date"], kind=d["kind"] or None, name=d["name"])
+                    services.set_calendar_day(
+                        actor=actor, date=d["date"], kind=d["kind"] or None, name=d["name"]
+                    )
                     messages.success(request, f"{d['date']:%Y-%m-%d} 已更新")
                     return redirect(f"{request.path}?year={d['date'].year}")
             elif which == "year":
@@ -66,14 +72,21 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_error(day_form if which == "day" else year_form, exc)
     months = [(m, selectors.calendar_month(year, m)) for m in range(1, 13)]
-    return render(request, "core/calendar.html", {
-        "year": year, "months": months, "can_edit": can_edit,
-        "covered": business_calendar.is_covered(year),
-        "year_row": CalendarYear.objects.filter(year=year).first(),
-        "exceptions": selectors.calendar_exceptions(year),
-        "day_form": day_form, "year_form": year_form,
-        "weekday_names": "一二三四五六日",
-    })
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "year": year,
+            "months": months,
+            "can_edit": can_edit,
+            "covered": business_calendar.is_covered(year),
+            "year_row": CalendarYear.objects.filter(year=year).first(),
+            "exceptions": selectors.calendar_exceptions(year),
+            "day_form": day_form,
+            "year_form": year_form,
+            "weekday_names": "一二三四五六日",
+        },
+    )
 
 
 @page_view
@@ -83,11 +96,39 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_records(actor, filters=filters)
     if request.GET.get("export") == "xlsx":
-        rows = ((r.seq, f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}", r.actor_name, r.organisation_name,
-                 r.action, r.object_type, r.object_id, r.object_repr, r.project_id or "", r.ip,
-                 r.request_id) for r in qs.iterator())
-        return xlsx_response("操作日志.xlsx", ["序号", "时间", "操作人", "单位", "操作", "对象类型",
-                                            "对象ID", "对象", "项目ID", "IP", "请求ID"], rows)
+        rows = (
+            (
+                r.seq,
+                f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}",
+                r.actor_name,
+                r.organisation_name,
+                r.action,
+                r.object_type,
+                r.object_id,
+                r.object_repr,
+                r.project_id or "",
+                r.ip,
+                r.request_id,
+            )
+            for r in qs.iterator()
+        )
+        return xlsx_response(
+            "操作日志.xlsx",
+            [
+                "序号",
+                "时间",
+                "操作人",
+                "单位",
+                "操作",
+                "对象类型",
+                "对象ID",
+                "对象",
+                "项目ID",
+                "IP",
+                "请求ID",
+            ],
+            rows,
+        )
     ctx = paginate(request, qs, per_page=30)
     ctx.update(filter_form=form, export_allowed=True, filter_target="#audit-table")
     return render(request, "core/audit_log.html", ctx)
@@ -95,8 +136,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
-    from .scoping import get_visible_or_404
     from .models import AuditRecord
+    from .scoping import get_visible_or_404
 
     rec = get_visible_or_404(AuditRecord.objects, actor_of(request), seq=seq)
     return render(request, "core/audit_detail.html", {"rec": rec})

@@ -33,6 +33,17 @@ def page_view(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if (
+            not actor_of(request).roles
+            and request.resolver_match
+            and request.resolver_match.url_name != "password_change"
+        ):
+            return render(
+                request,
+                "shell/error.html",
+                {"error": Forbidden("账号未分配角色，请联系本单位总管"), "status": 403},
+                status=403,
+            )
         try:
             return fn(request, *args, **kwargs)
         except NotFound as exc:
@@ -54,8 +65,11 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = 20) -> dict[st
     params = request.GET.copy()
     params.pop("page", None)
     qs = params.urlencode()
-    return {"page_obj": page_obj, "object_list": page_obj.object_list,
-            "querystring_without_page": f"{qs}&" if qs else ""}
+    return {
+        "page_obj": page_obj,
+        "object_list": page_obj.object_list,
+        "querystring_without_page": f"{qs}&" if qs else "",
+    }
 
 
 def form_error(form: Form, exc: DomainError) -> None:
@@ -74,7 +88,9 @@ def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
 
-def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+def xlsx_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
     """A streamed-in-memory workbook; callers cap the rows (EXPORT_MAX_ROWS)."""
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, "remove_timezone": True})
@@ -88,7 +104,15 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
             sheet.write(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
             break
         for c, value in enumerate(row):
-            sheet.write(r, c, "" if value is None else str(value) if not isinstance(value, int | float) else value)
+            sheet.write(
+                r,
+                c,
+                ""
+                if value is None
+                else str(value)
+                if not isinstance(value, int | float)
+                else value,
+            )
     sheet.freeze_panes(1, 0)
     book.close()
     response = HttpResponse(

@@ -1,6 +1,5 @@
 """API of organisations, people, accounts, roles, tokens and the login log."""
 
-
 import datetime as dt
 
 from django.http import HttpRequest
@@ -102,7 +101,9 @@ class OrgPatch(StrictIn):
 @router.patch("/orgs/{org_id}", response=responses(OrgOut), summary="修改单位（总管）")
 def update_org(request: HttpRequest, org_id: int, payload: OrgPatch) -> Organisation:
     org = _admin_target(request, org_id)
-    return services.update_organisation(actor=actor(request), org=org, **payload.dict(exclude_unset=True))
+    return services.update_organisation(
+        actor=actor(request), org=org, **payload.dict(exclude_unset=True)
+    )
 
 
 # --- people --------------------------------------------------------------------------------------------
@@ -152,7 +153,9 @@ class PersonQuery(Schema):
 @router.get("/people", response=responses(list[PersonOut]), summary="人员列表（按数据权限）")
 @paginate(LimitOffsetPagination)
 def list_people(request: HttpRequest, f: Query[PersonQuery]):  # type: ignore[no-untyped-def]
-    return selectors.people(actor(request), q=f.q, organisation_id=f.organisation_id).prefetch_related("qualifications")
+    return selectors.people(
+        actor(request), q=f.q, organisation_id=f.organisation_id
+    ).prefetch_related("qualifications")
 
 
 @router.get("/people/{person_id}", response=responses(PersonOut), summary="人员详情")
@@ -177,8 +180,9 @@ class PersonCreated(PersonOut):
 @router.post("/people", response=responses(PersonCreated, 201), summary="新增人员（总管）")
 def create_person(request: HttpRequest, payload: PersonIn):  # type: ignore[no-untyped-def]
     org = _admin_target(request, payload.organisation_id)
-    person = services.create_person(actor=actor(request), organisation=org,
-                                    **payload.dict(exclude={"organisation_id"}))
+    person = services.create_person(
+        actor=actor(request), organisation=org, **payload.dict(exclude={"organisation_id"})
+    )
     person.warnings = [person.id_number_warning] if person.id_number_warning else []  # type: ignore[attr-defined]
     return 201, person
 
@@ -206,7 +210,9 @@ def _admin_person(request: HttpRequest, person_id: int) -> Person:
 @router.patch("/people/{person_id}", response=responses(PersonOut), summary="修改人员（总管）")
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
     person = _admin_person(request, person_id)
-    return services.update_person(actor=actor(request), person=person, **payload.dict(exclude_unset=True))
+    return services.update_person(
+        actor=actor(request), person=person, **payload.dict(exclude_unset=True)
+    )
 
 
 class QualificationIn(StrictIn):
@@ -218,8 +224,11 @@ class QualificationIn(StrictIn):
     valid_until: dt.date | None = None
 
 
-@router.post("/people/{person_id}/qualifications", response=responses(QualificationOut, 201),
-             summary="添加执业资格（总管）")
+@router.post(
+    "/people/{person_id}/qualifications",
+    response=responses(QualificationOut, 201),
+    summary="添加执业资格（总管）",
+)
 def add_qualification(request: HttpRequest, person_id: int, payload: QualificationIn):  # type: ignore[no-untyped-def]
     person = _admin_person(request, person_id)
     return 201, services.add_qualification(actor=actor(request), person=person, **payload.dict())
@@ -258,13 +267,17 @@ def _admin_account(request: HttpRequest, user_id: int) -> User:
     return user
 
 
-@router.get("/accounts", response=responses(list[AccountOut]), summary="账号列表（总管，本单位及下级）")
+@router.get(
+    "/accounts", response=responses(list[AccountOut]), summary="账号列表（总管，本单位及下级）"
+)
 @paginate(LimitOffsetPagination)
 def list_accounts(request: HttpRequest, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
     a = actor(request)
     if Role.ADMIN not in a.roles:
         raise Forbidden("仅单位总管可以管理账号")
-    return selectors.accounts(a, organisation_id=organisation_id).filter(organisation__path__startswith=a.org_path)
+    return selectors.accounts(a, organisation_id=organisation_id).filter(
+        organisation__path__startswith=a.org_path
+    )
 
 
 class AccountIn(StrictIn):
@@ -284,8 +297,13 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
     person = None
     if payload.person_id is not None:
         person = get_visible_or_404(Person.objects, actor(request), pk=payload.person_id)
-    user, initial = services.create_account(actor=actor(request), organisation=org, username=payload.username,
-                                            roles=[str(r) for r in payload.roles], person=person)
+    user, initial = services.create_account(
+        actor=actor(request),
+        organisation=org,
+        username=payload.username,
+        roles=[str(r) for r in payload.roles],
+        person=person,
+    )
     user.initial_password = initial  # type: ignore[attr-defined]
     return 201, user
 
@@ -294,7 +312,11 @@ class RolesIn(StrictIn):
     roles: list[Role]
 
 
-@router.put("/accounts/{user_id}/roles", response=responses(AccountOut), summary="设置角色（总管，不得越权）")
+@router.put(
+    "/accounts/{user_id}/roles",
+    response=responses(AccountOut),
+    summary="设置角色（总管，不得越权）",
+)
 def set_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> User:
     user = _admin_account(request, user_id)
     services.set_roles(actor=actor(request), user=user, roles=[str(r) for r in payload.roles])
@@ -305,13 +327,19 @@ class PasswordOut(Schema):
     initial_password: str
 
 
-@router.post("/accounts/{user_id}/reset-password", response=responses(PasswordOut), summary="重置密码（总管）")
+@router.post(
+    "/accounts/{user_id}/reset-password",
+    response=responses(PasswordOut),
+    summary="重置密码（总管）",
+)
 def reset_password(request: HttpRequest, user_id: int) -> dict:
     user = _admin_account(request, user_id)
     return {"initial_password": services.reset_password(actor=actor(request), user=user)}
 
 
-@router.post("/accounts/{user_id}/unlock", response=responses(AccountOut), summary="解除锁定（总管）")
+@router.post(
+    "/accounts/{user_id}/unlock", response=responses(AccountOut), summary="解除锁定（总管）"
+)
 def unlock(request: HttpRequest, user_id: int) -> User:
     user = _admin_account(request, user_id)
     services.unlock_account(actor=actor(request), user=user)
@@ -355,14 +383,18 @@ def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unt
         user = a.user
     else:
         user = _admin_account(request, payload.user_id)
-    token, plain = services.create_api_token(actor=a, user=user, name=payload.name, days=payload.days)
+    token, plain = services.create_api_token(
+        actor=a, user=user, name=payload.name, days=payload.days
+    )
     token.token = plain  # type: ignore[attr-defined]
     return 201, token
 
 
 @router.delete("/tokens/{token_id}", response=responses(TokenOut), summary="吊销令牌")
 def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
-    token = get_visible_or_404(ApiToken.objects.select_related("user__organisation"), actor(request), pk=token_id)
+    token = get_visible_or_404(
+        ApiToken.objects.select_related("user__organisation"), actor(request), pk=token_id
+    )
     return services.revoke_api_token(actor=actor(request), token=token)
 
 
@@ -378,12 +410,12 @@ class LoginLogOut(Schema):
     detail: str
 
 
-@router.get("/login-logs", response=responses(list[LoginLogOut]), summary="登录日志（监管办、总管）")
+@router.get(
+    "/login-logs", response=responses(list[LoginLogOut]), summary="登录日志（监管办、总管）"
+)
 @paginate(LimitOffsetPagination)
 def login_logs(request: HttpRequest, username: str = "", result: str = ""):  # type: ignore[no-untyped-def]
     a = actor(request)
     if a.org_kind != OrgKind.SUPERVISION_OFFICE and Role.ADMIN not in a.roles:
         raise Forbidden("仅监管办和单位总管可以查看登录日志")
     return selectors.login_logs(a, filters={"username": username, "result": result})
-
-

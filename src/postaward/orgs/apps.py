@@ -20,6 +20,12 @@ class OrgsConfig(AppConfig):
 
         menu.add("orgs", Item("单位管理", "organisation_list", "bi-diagram-3", order=10))
         menu.add("orgs", Item("人员管理", "person_list", "bi-people", order=20))
-        menu.add("orgs", Item("账号与角色", "account_list", "bi-person-badge", visible=is_admin, order=30))
-        menu.add("system", Item("登录日志", "login_log", "bi-door-open", visible=can_read_logins, order=30))
+        menu.add(
+            "orgs",
+            Item("账号与角色", "account_list", "bi-person-badge", visible=is_admin, order=30),
+        )
+        menu.add(
+            "system",
+            Item("登录日志", "login_log", "bi-door-open", visible=can_read_logins, order=30),
+        )
         menu.add("system", Item("接口令牌", "tokens", "bi-key", order=40))

@@ -62,8 +62,17 @@ GOVERNMENT_KINDS = frozenset(set(K) - ENTERPRISE_KINDS)
 # Which kinds may be created under which parent kind.
 CHILD_KINDS: dict[str, frozenset[str]] = {
     K.SUPERVISION_OFFICE: frozenset(
-        {K.INDUSTRY_AUTHORITY, K.SUPERIOR_UNIT, K.TOWNSHIP, K.AUDIT_BUREAU, K.FINANCE_BUREAU,
-         K.DRC, K.DISCIPLINE, K.PUBLIC_SECURITY, *ENTERPRISE_KINDS}
+        {
+            K.INDUSTRY_AUTHORITY,
+            K.SUPERIOR_UNIT,
+            K.TOWNSHIP,
+            K.AUDIT_BUREAU,
+            K.FINANCE_BUREAU,
+            K.DRC,
+            K.DISCIPLINE,
+            K.PUBLIC_SECURITY,
+            *ENTERPRISE_KINDS,
+        }
     ),
     K.INDUSTRY_AUTHORITY: frozenset({K.LINE, K.OWNER}),
     K.SUPERIOR_UNIT: frozenset({K.LINE, K.OWNER}),
@@ -106,7 +115,9 @@ class Role(models.TextChoices):
 R = Role
 
 CONTRACTOR_KEY_ROLES = frozenset({R.PROJECT_MANAGER, R.TECHNICAL_LEAD, R.SAFETY_OFFICER})
-SUPERVISOR_KEY_ROLES = frozenset({R.CHIEF_SUPERVISING_ENGINEER, R.SPECIALIST_ENGINEER, R.SUPERVISOR})
+SUPERVISOR_KEY_ROLES = frozenset(
+    {R.CHIEF_SUPERVISING_ENGINEER, R.SPECIALIST_ENGINEER, R.SUPERVISOR}
+)
 
 # The roles an account of each organisation kind may hold: granting any other is
 # refused, whoever asks (no role can be carried into an organisation it does not
@@ -121,7 +132,10 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     K.VILLAGE: frozenset({R.ADMIN, R.UNIT_LEADER, R.OWNER_PROJECT_LEADER}),
     K.CONTRACTOR: frozenset({R.ADMIN, R.UNIT_LEADER, *CONTRACTOR_KEY_ROLES}),
     K.SUPERVISING_FIRM: frozenset({R.ADMIN, R.UNIT_LEADER, *SUPERVISOR_KEY_ROLES}),
-    **{kind: frozenset({R.ADMIN, R.UNIT_LEADER, R.INTERMEDIARY_STAFF}) for kind in INTERMEDIARY_KINDS},
+    **{
+        kind: frozenset({R.ADMIN, R.UNIT_LEADER, R.INTERMEDIARY_STAFF})
+        for kind in INTERMEDIARY_KINDS
+    },
     K.AUDIT_BUREAU: frozenset({R.ADMIN, R.UNIT_LEADER, R.AUDITOR}),
     K.FINANCE_BUREAU: frozenset({R.ADMIN, R.UNIT_LEADER, R.FINANCE_OFFICER}),
     K.DRC: frozenset({R.ADMIN, R.UNIT_LEADER, R.DRC_OFFICER}),

@@ -13,10 +13,22 @@ class LoginForm(forms.Form):
 
 
 class PasswordChangeForm(BootstrapMixin, forms.Form):
-    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                   help_text="至少8位，包含小写字母、大写字母、数字、符号中的至少3类")
-    new_password2 = forms.CharField(label="确认新密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label="原密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="至少8位，包含小写字母、大写字母、数字、符号中的至少3类",
+    )
+    new_password2 = forms.CharField(
+        label="确认新密码",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -29,10 +41,18 @@ class OrganisationForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="单位名称", max_length=200)
     short_name = forms.CharField(label="简称", max_length=60, required=False)
     kind = forms.ChoiceField(label="单位类型", choices=OrgKind.choices)
-    uscc = forms.CharField(label="统一社会信用代码", max_length=18, required=False,
-                           help_text="18位，按 GB 32100 校验；企业必填")
-    industry = forms.ChoiceField(label="行业", choices=[("", "—"), *Industry.choices], required=False,
-                                 help_text="行业主管部门必填")
+    uscc = forms.CharField(
+        label="统一社会信用代码",
+        max_length=18,
+        required=False,
+        help_text="18位，按 GB 32100 校验；企业必填",
+    )
+    industry = forms.ChoiceField(
+        label="行业",
+        choices=[("", "—"), *Industry.choices],
+        required=False,
+        help_text="行业主管部门必填",
+    )
     region_code = forms.CharField(label="行政区划代码", max_length=12, required=False)
     address = forms.CharField(label="地址", max_length=200, required=False)
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
@@ -50,13 +70,19 @@ class OrganisationForm(BootstrapMixin, forms.Form):
 class OrgFilterForm(BootstrapMixin, forms.Form):
     compact = True
     q = forms.CharField(label="名称/信用代码", required=False)
-    kind = forms.ChoiceField(label="单位类型", choices=[("", "全部"), *OrgKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label="单位类型", choices=[("", "全部"), *OrgKind.choices], required=False
+    )
 
 
 class PersonForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="身份证号码", max_length=18, required=False,
-                                help_text="18位，按 GB 11643 校验出生日期和校验位")
+    id_number = forms.CharField(
+        label="身份证号码",
+        max_length=18,
+        required=False,
+        help_text="18位，按 GB 11643 校验出生日期和校验位",
+    )
     mobile = forms.CharField(label="手机号码", max_length=20, required=False)
     title = forms.CharField(label="职务", max_length=60, required=False)
     is_party_member = forms.BooleanField(label="中共党员", required=False)
@@ -74,8 +100,12 @@ class QualificationForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="证书编号", max_length=60)
     specialty = forms.CharField(label="专业", max_length=60, required=False)
     issuer = forms.CharField(label="发证机关", max_length=100, required=False)
-    issued_on = forms.DateField(label="发证日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_until = forms.DateField(label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label="发证日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 def role_choices(kind: str) -> list[tuple[str, str]]:
@@ -96,7 +126,9 @@ class AccountForm(BootstrapMixin, forms.Form):
 
 
 class RolesForm(forms.Form):
-    roles = forms.MultipleChoiceField(label="角色", widget=forms.CheckboxSelectMultiple, required=False)
+    roles = forms.MultipleChoiceField(
+        label="角色", widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args, kind: str, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -112,8 +144,12 @@ class LoginLogFilterForm(BootstrapMixin, forms.Form):
     compact = True
     username = forms.CharField(label="账号", required=False)
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")])
-    date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from .choices import LoginResult

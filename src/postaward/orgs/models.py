@@ -38,7 +38,11 @@ class Organisation(TimeStampedModel):
     short_name = models.CharField("简称", max_length=60, blank=True)
     kind = models.CharField("单位类型", max_length=30, choices=OrgKind.choices, db_index=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField("层级路径", max_length=255, db_index=True, blank=True)
@@ -46,7 +50,10 @@ class Organisation(TimeStampedModel):
     uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
     region_code = models.CharField("行政区划代码", max_length=12, blank=True)
     industry = models.CharField(
-        "行业", max_length=20, choices=Industry.choices, blank=True,
+        "行业",
+        max_length=20,
+        choices=Industry.choices,
+        blank=True,
         help_text="行业主管部门所管行业",
     )
     address = models.CharField("地址", max_length=200, blank=True)
@@ -77,8 +84,6 @@ class Organisation(TimeStampedModel):
         for hook in ORG_VISIBILITY_HOOKS:
             q |= hook(actor)
         return q
-
-
 
 
 class Person(TimeStampedModel):
@@ -155,11 +160,19 @@ class User(AbstractUser):
     """An account: logs in, acts for one organisation with roles."""
 
     person = models.OneToOneField(
-        Person, verbose_name="人员", null=True, blank=True, on_delete=models.PROTECT,
+        Person,
+        verbose_name="人员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="account",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT,
+        Organisation,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="accounts",
     )
     must_change_password = models.BooleanField("须修改初始密码", default=True)
@@ -208,7 +221,9 @@ class UserRole(models.Model):
 class ApiToken(models.Model):
     """A bearer token for phones and integrators: stored hashed, revocable, expiring."""
 
-    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField("前缀", max_length=16, unique=True)
     digest = models.CharField("摘要", max_length=64)
@@ -241,7 +256,9 @@ class ApiToken(models.Model):
 class LoginLog(models.Model):
     at = models.DateTimeField("时间", default=clock.now, db_index=True)
     username = models.CharField("账号", max_length=150, db_index=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -260,7 +277,9 @@ class LoginLog(models.Model):
     def scope_q(cls, actor: Actor) -> Q:
         if actor.org_kind == OrgKind.SUPERVISION_OFFICE:
             # Failed attempts on unknown accounts belong to no organisation.
-            return Q(organisation__path__startswith=actor.district_path) | Q(organisation__isnull=True)
+            return Q(organisation__path__startswith=actor.district_path) | Q(
+                organisation__isnull=True
+            )
         if Role.ADMIN in actor.roles:
             return Q(organisation__path__startswith=actor.org_path)
         if actor.user_id:

@@ -52,7 +52,11 @@ def people(actor: Actor, *, q: str = "", organisation_id: int | None = None) -> 
 
 
 def accounts(actor: Actor, *, organisation_id: int | None = None) -> QuerySet[User]:
-    qs = User.objects.visible_to(actor).select_related("organisation", "person").prefetch_related("role_grants")
+    qs = (
+        User.objects.visible_to(actor)
+        .select_related("organisation", "person")
+        .prefetch_related("role_grants")
+    )
     if organisation_id:
         qs = qs.filter(organisation_id=organisation_id)
     return qs.order_by("organisation__path", "username")

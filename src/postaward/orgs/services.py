@@ -39,7 +39,9 @@ def can_administer(actor: Actor, org: Organisation) -> bool:
     """An administrator (总管) manages their own organisation and its subtree only."""
     if actor.is_system:
         return True
-    return Role.ADMIN in actor.roles and bool(actor.org_path) and org.path.startswith(actor.org_path)
+    return (
+        Role.ADMIN in actor.roles and bool(actor.org_path) and org.path.startswith(actor.org_path)
+    )
 
 
 def require_admin_of(actor: Actor, org: Organisation) -> None:
@@ -116,12 +118,23 @@ def create_organisation(
         )
         org.path = f"{parent.path if parent else ''}{org.pk:08d}/"
         org.save(update_fields=["path"])
-        audit.record(actor=actor, action="orgs.create_organisation", obj=org, after=audit.snapshot(org))
+        audit.record(
+            actor=actor, action="orgs.create_organisation", obj=org, after=audit.snapshot(org)
+        )
     return org
 
 
-ORG_EDITABLE = ("name", "short_name", "uscc", "region_code", "industry", "address",
-                "contact_name", "contact_phone", "is_active")
+ORG_EDITABLE = (
+    "name",
+    "short_name",
+    "uscc",
+    "region_code",
+    "industry",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "is_active",
+)
 
 
 def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> Organisation:
@@ -146,8 +159,13 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
                 org.save()
         except IntegrityError as exc:
             raise Conflict("该统一社会信用代码已登记", field="uscc") from exc
-        audit.record(actor=actor, action="orgs.update_organisation", obj=org, before=before,
-                     after=audit.snapshot(org))
+        audit.record(
+            actor=actor,
+            action="orgs.update_organisation",
+            obj=org,
+            before=before,
+            after=audit.snapshot(org),
+        )
     return org
 
 
@@ -161,8 +179,11 @@ def _clean_person_fields(id_number: str | None, mobile: str | None) -> dict[str,
             checked = check_resident_id(id_number)
             if not checked.ok:
                 raise ValidationFailed(checked.error, field="id_number")
-            out.update(id_number=checked.value, id_number_warning=checked.warning,
-                       birth_date=checked.birth_date)
+            out.update(
+                id_number=checked.value,
+                id_number_warning=checked.warning,
+                birth_date=checked.birth_date,
+            )
         else:
             out.update(id_number=None, id_number_warning="", birth_date=None)
     if mobile is not None:
@@ -193,19 +214,37 @@ def create_person(
         raise ValidationFailed("请填写姓名", field="name")
     fields = _clean_person_fields(id_number, mobile)
     with transaction.atomic():
-        if fields.get("id_number") and Person.objects.filter(id_number=fields["id_number"]).exists():
+        if (
+            fields.get("id_number")
+            and Person.objects.filter(id_number=fields["id_number"]).exists()
+        ):
             raise Conflict("该身份证号码已登记", field="id_number")
         person = Person.objects.create(
-            organisation=organisation, name=name, title=title,
-            is_party_member=is_party_member, is_public_official=is_public_official, **fields,
+            organisation=organisation,
+            name=name,
+            title=title,
+            is_party_member=is_party_member,
+            is_public_official=is_public_official,
+            **fields,
         )
-        audit.record(actor=actor, action="orgs.create_person", obj=person,
-                     after=audit.snapshot(person, exclude=("id_number",)))
+        audit.record(
+            actor=actor,
+            action="orgs.create_person",
+            obj=person,
+            after=audit.snapshot(person, exclude=("id_number",)),
+        )
     return person
 
 
-PERSON_EDITABLE = ("name", "id_number", "mobile", "title", "is_party_member",
-                   "is_public_official", "is_active")
+PERSON_EDITABLE = (
+    "name",
+    "id_number",
+    "mobile",
+    "title",
+    "is_party_member",
+    "is_public_official",
+    "is_active",
+)
 
 
 def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
@@ -228,8 +267,13 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
                 person.save()
         except IntegrityError as exc:
             raise Conflict("该身份证号码已登记", field="id_number") from exc
-        audit.record(actor=actor, action="orgs.update_person", obj=person, before=before,
-                     after=audit.snapshot(person, exclude=("id_number",)))
+        audit.record(
+            actor=actor,
+            action="orgs.update_person",
+            obj=person,
+            before=before,
+            after=audit.snapshot(person, exclude=("id_number",)),
+        )
     return person
 
 
@@ -256,11 +300,17 @@ def add_qualification(
         if Qualification.objects.filter(kind=kind, number=number).exists():
             raise Conflict("该证书编号已登记", field="number")
         qual = Qualification.objects.create(
-            person=person, kind=kind, number=number, specialty=specialty, issuer=issuer,
-            issued_on=issued_on, valid_until=valid_until,
+            person=person,
+            kind=kind,
+            number=number,
+            specialty=specialty,
+            issuer=issuer,
+            issued_on=issued_on,
+            valid_until=valid_until,
         )
-        audit.record(actor=actor, action="orgs.add_qualification", obj=qual,
-                     after=audit.snapshot(qual))
+        audit.record(
+            actor=actor, action="orgs.add_qualification", obj=qual, after=audit.snapshot(qual)
+        )
     return qual
 
 
@@ -268,7 +318,9 @@ def remove_qualification(*, actor: Actor, qualification: Qualification) -> None:
     require_admin_of(actor, qualification.person.organisation)
     with transaction.atomic():
         before = audit.snapshot(qualification)
-        audit.record(actor=actor, action="orgs.remove_qualification", obj=qualification, before=before)
+        audit.record(
+            actor=actor, action="orgs.remove_qualification", obj=qualification, before=before
+        )
         qualification.delete()
 
 
@@ -321,17 +373,28 @@ def create_account(
         if person is not None and User.objects.filter(person=person).exists():
             raise Conflict("该人员已有账号", field="person")
         user = User(
-            username=username, organisation=organisation, person=person,
-            first_name=display_name[:150], must_change_password=must_change_password,
+            username=username,
+            organisation=organisation,
+            person=person,
+            first_name=display_name[:150],
+            must_change_password=must_change_password,
         )
         user.set_password(initial)
         user.save()
         UserRole.objects.bulk_create(
             [UserRole(user=user, role=r, granted_by_id=actor.user_id) for r in clean_roles]
         )
-        audit.record(actor=actor, action="orgs.create_account", obj=user,
-                     after={"username": username, "organisation_id": organisation.pk,
-                            "person_id": person.pk if person else None, "roles": clean_roles})
+        audit.record(
+            actor=actor,
+            action="orgs.create_account",
+            obj=user,
+            after={
+                "username": username,
+                "organisation_id": organisation.pk,
+                "person_id": person.pk if person else None,
+                "roles": clean_roles,
+            },
+        )
     return user, initial
 
 
@@ -348,9 +411,16 @@ def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> list[str]:
         before = sorted(user.role_grants.values_list("role", flat=True))
         UserRole.objects.filter(user=user).exclude(role__in=clean_roles).delete()
         for role in clean_roles:
-            UserRole.objects.get_or_create(user=user, role=role, defaults={"granted_by_id": actor.user_id})
-        audit.record(actor=actor, action="orgs.set_roles", obj=user,
-                     before={"roles": before}, after={"roles": clean_roles})
+            UserRole.objects.get_or_create(
+                user=user, role=role, defaults={"granted_by_id": actor.user_id}
+            )
+        audit.record(
+            actor=actor,
+            action="orgs.set_roles",
+            obj=user,
+            before={"roles": before},
+            after={"roles": clean_roles},
+        )
     return clean_roles
 
 
@@ -362,14 +432,18 @@ def move_account(*, actor: Actor, user: User, organisation: Organisation) -> Use
     require_admin_of(actor, user.organisation)
     require_admin_of(actor, organisation)
     with transaction.atomic():
-        before = {"organisation_id": user.organisation_id,
-                  "roles": sorted(user.role_grants.values_list("role", flat=True))}
+        before = {
+            "organisation_id": user.organisation_id,
+            "roles": sorted(user.role_grants.values_list("role", flat=True)),
+        }
         user.organisation = organisation
         user.save(update_fields=["organisation"])
         allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
         UserRole.objects.filter(user=user).exclude(role__in=allowed).delete()
-        after = {"organisation_id": organisation.pk,
-                 "roles": sorted(user.role_grants.values_list("role", flat=True))}
+        after = {
+            "organisation_id": organisation.pk,
+            "roles": sorted(user.role_grants.values_list("role", flat=True)),
+        }
         audit.record(actor=actor, action="orgs.move_account", obj=user, before=before, after=after)
     return user
 
@@ -383,7 +457,9 @@ def set_account_active(*, actor: Actor, user: User, active: bool) -> User:
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit.record(actor=actor, action="orgs.set_account_active", obj=user, after={"is_active": active})
+        audit.record(
+            actor=actor, action="orgs.set_account_active", obj=user, after={"is_active": active}
+        )
     return user
 
 
@@ -398,7 +474,9 @@ def reset_password(*, actor: Actor, user: User) -> str:
         user.must_change_password = True
         user.failed_logins = 0
         user.locked_until = None
-        user.save(update_fields=["password", "must_change_password", "failed_logins", "locked_until"])
+        user.save(
+            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        )
         audit.record(actor=actor, action="orgs.reset_password", obj=user)
     return initial
 
@@ -436,7 +514,9 @@ def change_own_password(*, actor: Actor, user: User, old_password: str, new_pass
 # --- login and lockout ----------------------------------------------------------------------------------------
 
 
-def attempt_login(*, username: str, password: str, ip: str = "", user_agent: str = "") -> tuple[User | None, str]:
+def attempt_login(
+    *, username: str, password: str, ip: str = "", user_agent: str = ""
+) -> tuple[User | None, str]:
     """Check credentials with lockout; log every attempt. Returns (user, message).
 
     Five consecutive failures lock the account for 15 minutes; the lock is
@@ -449,15 +529,23 @@ def attempt_login(*, username: str, password: str, ip: str = "", user_agent: str
     now = clock.now()
     with transaction.atomic():
         user = (
-            User.objects.select_for_update().select_related("organisation")
-            .filter(username=username).first()
+            User.objects.select_for_update()
+            .select_related("organisation")
+            .filter(username=username)
+            .first()
         )
         if user is None:
             _log(username, None, ip, user_agent, LoginResult.UNKNOWN_USER)
             return None, generic
         if user.locked_until and user.locked_until > now:
-            _log(username, user, ip, user_agent, LoginResult.LOCKED,
-                 f"锁定至 {clock.localtime(user.locked_until):%H:%M}")
+            _log(
+                username,
+                user,
+                ip,
+                user_agent,
+                LoginResult.LOCKED,
+                f"锁定至 {clock.localtime(user.locked_until):%H:%M}",
+            )
             remaining = int((user.locked_until - now).total_seconds() // 60) + 1
             return None, f"连续登录失败{threshold}次，账号已锁定，请约 {remaining} 分钟后再试"
         if not user.check_password(password):
@@ -489,21 +577,29 @@ def record_logout(*, user: User, ip: str = "", user_agent: str = "") -> None:
 
 def _log(username: str, user: User | None, ip: str, ua: str, result: str, detail: str = "") -> None:
     LoginLog.objects.create(
-        username=username[:150], user=user, organisation=user.organisation if user else None,
-        ip=ip[:64], user_agent=ua[:300], result=result, detail=detail[:200], at=clock.now(),
+        username=username[:150],
+        user=user,
+        organisation=user.organisation if user else None,
+        ip=ip[:64],
+        user_agent=ua[:300],
+        result=result,
+        detail=detail[:200],
+        at=clock.now(),
     )
 
 
 # --- API tokens --------------------------------------------------------------------------------------------------
 
-TOKEN_PREFIX = "pa_"
+TOKEN_PREFIX = "pa_"  # noqa: S105 - a marker, not a secret
 
 
 def _digest(secret: str) -> str:
     return sm3_hex(secret)
 
 
-def create_api_token(*, actor: Actor, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+def create_api_token(
+    *, actor: Actor, user: User, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
     """Issue a token for ``user`` (oneself, or an account the administrator
     manages). The plain token is returned once and never stored."""
     if user.pk != actor.user_id:
@@ -521,12 +617,23 @@ def create_api_token(*, actor: Actor, user: User, name: str, days: int | None = 
     plain = f"{TOKEN_PREFIX}{prefix}_{secret}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=prefix, digest=_digest(plain),
+            user=user,
+            name=name,
+            prefix=prefix,
+            digest=_digest(plain),
             expires_at=clock.now() + dt.timedelta(days=days),
         )
-        audit.record(actor=actor, action="orgs.create_api_token", obj=token,
-                     after={"user_id": user.pk, "name": name, "prefix": prefix,
-                            "expires_at": token.expires_at})
+        audit.record(
+            actor=actor,
+            action="orgs.create_api_token",
+            obj=token,
+            after={
+                "user_id": user.pk,
+                "name": name,
+                "prefix": prefix,
+                "expires_at": token.expires_at,
+            },
+        )
     return token, plain
 
 
@@ -540,8 +647,12 @@ def revoke_api_token(*, actor: Actor, token: ApiToken) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = clock.now()
             token.save(update_fields=["revoked_at"])
-            audit.record(actor=actor, action="orgs.revoke_api_token", obj=token,
-                         after={"revoked_at": token.revoked_at})
+            audit.record(
+                actor=actor,
+                action="orgs.revoke_api_token",
+                obj=token,
+                after={"revoked_at": token.revoked_at},
+            )
     return token
 
 
@@ -549,8 +660,10 @@ def authenticate_token(plain: str) -> User | None:
     """The account behind a bearer token, if the token is valid now."""
     if not plain.startswith(TOKEN_PREFIX) or plain.count("_") < 2:
         return None
-    prefix = plain[len(TOKEN_PREFIX):].split("_", 1)[0]
-    token = ApiToken.objects.select_related("user", "user__organisation").filter(prefix=prefix).first()
+    prefix = plain[len(TOKEN_PREFIX) :].split("_", 1)[0]
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation").filter(prefix=prefix).first()
+    )
     if token is None or not hmac.compare_digest(token.digest, _digest(plain)):
         return None
     if not token.is_usable or not token.user.is_active:
@@ -561,12 +674,16 @@ def authenticate_token(plain: str) -> User | None:
     return token.user
 
 
-def system_bootstrap_admin(*, organisation: Organisation, username: str, password: str,
-                           person: Person | None = None) -> User:
+def system_bootstrap_admin(
+    *, organisation: Organisation, username: str, password: str, person: Person | None = None
+) -> User:
     """Create the first administrator of a new district (used by setup and demo)."""
     user, _ = create_account(
-        actor=SYSTEM, organisation=organisation, username=username, roles=[Role.ADMIN],
-        person=person, password=password,
+        actor=SYSTEM,
+        organisation=organisation,
+        username=username,
+        roles=[Role.ADMIN],
+        person=person,
+        password=password,
     )
     return user
-

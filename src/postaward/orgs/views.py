@@ -44,8 +44,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ctx["next"] = request.POST.get("next", "")
         if form.is_valid():
             user, message = services.attempt_login(
-                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                ip=client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
             if user is not None:
                 auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -63,8 +65,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.record_logout(user=request.user, ip=client_ip(request),
-                               user_agent=request.META.get("HTTP_USER_AGENT", ""))
+        services.record_logout(
+            user=request.user,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
     auth_logout(request)
     return redirect("login")
 
@@ -76,8 +81,12 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_own_password(actor=actor, user=user, old_password=form.cleaned_data["old_password"],
-                                         new_password=form.cleaned_data["new_password"])
+            services.change_own_password(
+                actor=actor,
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:
@@ -86,8 +95,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             messages.success(request, "密码已修改")
             return redirect("home")
-    return render(request, "registration/password_change.html",
-                  {"form": form, "forced": user.must_change_password})
+    return render(
+        request,
+        "registration/password_change.html",
+        {"form": form, "forced": user.must_change_password},
+    )
 
 
 # --- organisations ------------------------------------------------------------------------------
@@ -104,13 +116,33 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     f = form.cleaned_data if form.is_valid() else {}
     qs = selectors.organisations(actor, q=f.get("q", ""), kind=f.get("kind", ""))
     if request.GET.get("export") == "xlsx":
-        rows = ((o.name, o.get_kind_display(), o.uscc or "", o.parent.name if o.parent else "",
-                 o.contact_name, o.contact_phone, o.people_count) for o in qs.select_related("parent"))
-        return xlsx_response("单位.xlsx", ["单位名称", "类型", "统一社会信用代码", "上级单位", "联系人", "联系电话", "人员数"], rows)
+        rows = (
+            (
+                o.name,
+                o.get_kind_display(),
+                o.uscc or "",
+                o.parent.name if o.parent else "",
+                o.contact_name,
+                o.contact_phone,
+                o.people_count,
+            )
+            for o in qs.select_related("parent")
+        )
+        return xlsx_response(
+            "单位.xlsx",
+            ["单位名称", "类型", "统一社会信用代码", "上级单位", "联系人", "联系电话", "人员数"],
+            rows,
+        )
     ctx = paginate(request, qs.select_related("parent"), per_page=25)
-    ctx.update(filter_form=form, export_allowed=True, filter_target="#org-table",
-               tree=selectors.org_tree(actor) if not f.get("q") and not f.get("kind") and qs.count() <= 400 else None,
-               is_admin=_is_admin(actor))
+    ctx.update(
+        filter_form=form,
+        export_allowed=True,
+        filter_target="#org-table",
+        tree=selectors.org_tree(actor)
+        if not f.get("q") and not f.get("kind") and qs.count() <= 400
+        else None,
+        is_admin=_is_admin(actor),
+    )
     return render(request, "orgs/organisation_list.html", ctx)
 
 
@@ -119,14 +151,19 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     org = get_visible_or_404(Organisation.objects.select_related("parent"), actor, pk=pk)
     can_admin = services.can_administer(actor, org)
-    return render(request, "orgs/organisation_detail.html", {
-        "org": org,
-        "children": selectors.organisations(actor).filter(parent=org),
-        "people": selectors.people(actor, organisation_id=org.pk)[:50],
-        "accounts": selectors.accounts(actor, organisation_id=org.pk)[:50] if can_admin else [],
-        "can_admin": can_admin,
-        "can_add_child": can_admin and bool(OrganisationForm(parent_kind=org.kind).fields["kind"].choices),
-    })
+    return render(
+        request,
+        "orgs/organisation_detail.html",
+        {
+            "org": org,
+            "children": selectors.organisations(actor).filter(parent=org),
+            "people": selectors.people(actor, organisation_id=org.pk)[:50],
+            "accounts": selectors.accounts(actor, organisation_id=org.pk)[:50] if can_admin else [],
+            "can_admin": can_admin,
+            "can_add_child": can_admin
+            and bool(OrganisationForm(parent_kind=org.kind).fields["kind"].choices),
+        },
+    )
 
 
 @page_view
@@ -149,7 +186,11 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已新增单位：{org.name}")
             return redirect("organisation_detail", pk=org.pk)
-    return render(request, "orgs/organisation_form.html", {"form": form, "parent": parent, "title": "新增下级单位"})
+    return render(
+        request,
+        "orgs/organisation_form.html",
+        {"form": form, "parent": parent, "title": "新增下级单位"},
+    )
 
 
 @page_view
@@ -158,8 +199,19 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_visible_or_404(Organisation.objects, actor, pk=pk)
     if not services.can_administer(actor, org):
         require(actor, False, "仅本单位及上级单位总管可以修改单位信息")
-    initial = {f: getattr(org, f) for f in ("name", "short_name", "uscc", "industry", "region_code",
-                                             "address", "contact_name", "contact_phone")}
+    initial = {
+        f: getattr(org, f)
+        for f in (
+            "name",
+            "short_name",
+            "uscc",
+            "industry",
+            "region_code",
+            "address",
+            "contact_name",
+            "contact_phone",
+        )
+    }
     form = OrganisationForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +221,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "单位信息已保存")
             return redirect("organisation_detail", pk=org.pk)
-    return render(request, "orgs/organisation_form.html", {"form": form, "org": org, "title": "修改单位信息"})
+    return render(
+        request, "orgs/organisation_form.html", {"form": form, "org": org, "title": "修改单位信息"}
+    )
 
 
 # --- people ---------------------------------------------------------------------------------------
@@ -209,12 +263,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "已添加证书")
                 return redirect("person_detail", pk=person.pk)
-    return render(request, "orgs/person_detail.html", {
-        "person": person, "can_admin": can_admin, "qform": qform,
-        "qualifications": person.qualifications.order_by("kind"),
-        "account": User.objects.filter(person=person).first(),
-        "show_full_id": can_admin,
-    })
+    return render(
+        request,
+        "orgs/person_detail.html",
+        {
+            "person": person,
+            "can_admin": can_admin,
+            "qform": qform,
+            "qualifications": person.qualifications.order_by("kind"),
+            "account": User.objects.filter(person=person).first(),
+            "show_full_id": can_admin,
+        },
+    )
 
 
 @page_view
@@ -244,8 +304,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     person = get_visible_or_404(Person.objects.select_related("organisation"), actor, pk=pk)
-    require(actor, services.can_administer(actor, person.organisation), "仅所在单位总管可以修改人员信息")
-    initial = {f: getattr(person, f) for f in ("name", "id_number", "mobile", "title", "is_party_member", "is_public_official")}
+    require(
+        actor, services.can_administer(actor, person.organisation), "仅所在单位总管可以修改人员信息"
+    )
+    initial = {
+        f: getattr(person, f)
+        for f in ("name", "id_number", "mobile", "title", "is_party_member", "is_public_official")
+    }
     form = PersonForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,7 +322,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, person.id_number_warning)
             messages.success(request, "人员信息已保存")
             return redirect("person_detail", pk=person.pk)
-    return render(request, "orgs/person_form.html", {"form": form, "org": person.organisation, "person": person, "title": "修改人员信息"})
+    return render(
+        request,
+        "orgs/person_form.html",
+        {"form": form, "org": person.organisation, "person": person, "title": "修改人员信息"},
+    )
 
 
 # --- accounts -----------------------------------------------------------------------------------------
@@ -267,7 +336,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, _is_admin(actor), "仅单位总管可以管理账号")
-    ctx = paginate(request, selectors.accounts(actor).filter(organisation__path__startswith=actor.org_path), per_page=25)
+    ctx = paginate(
+        request,
+        selectors.accounts(actor).filter(organisation__path__startswith=actor.org_path),
+        per_page=25,
+    )
     return render(request, "orgs/account_list.html", ctx)
 
 
@@ -282,32 +355,50 @@ def account_create(request: HttpRequest) -> HttpResponse:
     org = get_visible_or_404(Organisation.objects, actor, pk=org_id)
     if not services.can_administer(actor, org):
         raise NotFound()
-    free_people = [(p.pk, p.name) for p in Person.objects.filter(organisation=org, account__isnull=True).order_by("name")]
+    free_people = [
+        (p.pk, p.name)
+        for p in Person.objects.filter(organisation=org, account__isnull=True).order_by("name")
+    ]
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]
     form = AccountForm(request.POST or None, kind=org.kind, people=free_people, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        person = Person.objects.filter(pk=d["person"], organisation=org).first() if d["person"] else None
+        person = (
+            Person.objects.filter(pk=d["person"], organisation=org).first() if d["person"] else None
+        )
         try:
             user, initial_password = services.create_account(
-                actor=actor, organisation=org, username=d["username"], roles=d["roles"], person=person)
+                actor=actor,
+                organisation=org,
+                username=d["username"],
+                roles=d["roles"],
+                person=person,
+            )
         except DomainError as exc:
             form_error(form, exc)
         else:
-            return render(request, "orgs/account_created.html", {"account": user, "initial_password": initial_password})
+            return render(
+                request,
+                "orgs/account_created.html",
+                {"account": user, "initial_password": initial_password},
+            )
     return render(request, "orgs/account_form.html", {"form": form, "org": org})
 
 
 @page_view
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    account = get_visible_or_404(User.objects.select_related("organisation", "person"), actor, pk=pk)
+    account = get_visible_or_404(
+        User.objects.select_related("organisation", "person"), actor, pk=pk
+    )
     if account.organisation is None or not services.can_administer(actor, account.organisation):
         raise NotFound()
     current = sorted(account.role_grants.values_list("role", flat=True))
-    form = RolesForm(request.POST or None, kind=account.organisation.kind, initial={"roles": current})
+    form = RolesForm(
+        request.POST or None, kind=account.organisation.kind, initial={"roles": current}
+    )
     new_password = None
     if request.method == "POST":
         op = request.POST.get("op")
@@ -328,10 +419,16 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("account_detail", pk=account.pk)
         except DomainError as exc:
             form_error(form, exc)
-    return render(request, "orgs/account_detail.html", {
-        "account": account, "form": form, "new_password": new_password,
-        "role_labels": [Role(r).label for r in current],
-    })
+    return render(
+        request,
+        "orgs/account_detail.html",
+        {
+            "account": account,
+            "form": form,
+            "new_password": new_password,
+            "role_labels": [Role(r).label for r in current],
+        },
+    )
 
 
 # --- tokens -----------------------------------------------------------------------------------------------
@@ -356,9 +453,15 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 form_error(form, exc)
             else:
                 form = TokenForm(initial={"days": 90})
-    return render(request, "orgs/tokens.html", {
-        "form": form, "plain": plain, "tokens": selectors.tokens(actor).filter(user=user),
-    })
+    return render(
+        request,
+        "orgs/tokens.html",
+        {
+            "form": form,
+            "plain": plain,
+            "tokens": selectors.tokens(actor).filter(user=user),
+        },
+    )
 
 
 # --- login log ---------------------------------------------------------------------------------------------
@@ -367,13 +470,28 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @page_view
 def login_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(actor, actor.org_kind == OrgKind.SUPERVISION_OFFICE or _is_admin(actor), "仅监管办和单位总管可以查看登录日志")
+    require(
+        actor,
+        actor.org_kind == OrgKind.SUPERVISION_OFFICE or _is_admin(actor),
+        "仅监管办和单位总管可以查看登录日志",
+    )
     form = LoginLogFilterForm(request.GET or None)
     qs = selectors.login_logs(actor, filters=form.cleaned_data if form.is_valid() else {})
     if request.GET.get("export") == "xlsx":
-        rows = ((f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}", r.username, r.get_result_display(), r.ip,
-                 r.user_agent, r.detail) for r in qs.iterator())
-        return xlsx_response("登录日志.xlsx", ["时间", "账号", "结果", "IP", "客户端", "说明"], rows)
+        rows = (
+            (
+                f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}",
+                r.username,
+                r.get_result_display(),
+                r.ip,
+                r.user_agent,
+                r.detail,
+            )
+            for r in qs.iterator()
+        )
+        return xlsx_response(
+            "登录日志.xlsx", ["时间", "账号", "结果", "IP", "客户端", "说明"], rows
+        )
     ctx = paginate(request, qs, per_page=30)
     ctx.update(filter_form=form, export_allowed=True, filter_target="#login-table")
     return render(request, "orgs/login_log.html", ctx)

@@ -1,6 +1,5 @@
 """API of the project registry (read side; writes arrive with the registry issue)."""
 
-
 import datetime as dt
 from decimal import Decimal
 
@@ -58,4 +57,6 @@ def list_projects(request: HttpRequest, f: Query[ProjectQuery]):  # type: ignore
 
 @router.get("/{project_id}", response=responses(ProjectOut), summary="项目详情")
 def get_project(request: HttpRequest, project_id: int) -> Project:
-    return get_visible_or_404(Project.objects.select_related("owner"), actor(request), pk=project_id)
+    return get_visible_or_404(
+        Project.objects.select_related("owner"), actor(request), pk=project_id
+    )

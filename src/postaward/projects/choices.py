@@ -48,9 +48,17 @@ S = ProjectStatus
 ACTIVE_STATES = frozenset({S.REGISTERED, S.PREPARING, S.UNDER_CONSTRUCTION, S.SUSPENDED})
 BEFORE_COMPLETION = ACTIVE_STATES
 STATUS_COLOURS = {
-    S.REGISTERED: "grey", S.PREPARING: "orange", S.UNDER_CONSTRUCTION: "blue", S.SUSPENDED: "red",
-    S.COMPLETED: "green", S.ACCEPTED: "green", S.SETTLEMENT_SUBMITTED: "green", S.SETTLED: "green",
-    S.FUNDS_PAID: "green", S.DEPOSIT_RETURNED: "grey", S.TERMINATED: "grey",
+    S.REGISTERED: "grey",
+    S.PREPARING: "orange",
+    S.UNDER_CONSTRUCTION: "blue",
+    S.SUSPENDED: "red",
+    S.COMPLETED: "green",
+    S.ACCEPTED: "green",
+    S.SETTLEMENT_SUBMITTED: "green",
+    S.SETTLED: "green",
+    S.FUNDS_PAID: "green",
+    S.DEPOSIT_RETURNED: "grey",
+    S.TERMINATED: "grey",
 }
 
 
@@ -75,7 +83,9 @@ class Position(models.TextChoices):
     SUPERVISOR = Role.SUPERVISOR.value, "监理员"
 
 
-CONTRACTOR_POSITIONS = frozenset({Position.PROJECT_MANAGER, Position.TECHNICAL_LEAD, Position.SAFETY_OFFICER})
+CONTRACTOR_POSITIONS = frozenset(
+    {Position.PROJECT_MANAGER, Position.TECHNICAL_LEAD, Position.SAFETY_OFFICER}
+)
 SUPERVISOR_POSITIONS = frozenset(
     {Position.CHIEF_SUPERVISING_ENGINEER, Position.SPECIALIST_ENGINEER, Position.SUPERVISOR}
 )

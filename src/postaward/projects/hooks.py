@@ -21,9 +21,8 @@ def _visible_project_ids(actor: Actor):  # type: ignore[no-untyped-def]
 def orgs_of_visible_projects(actor: Actor) -> Q:
     """A unit that works on a project you can see is visible to you (by name)."""
     ids = _visible_project_ids(actor)
-    return (
-        Q(pk__in=Participant.objects.filter(project_id__in=ids).values("organisation_id"))
-        | Q(pk__in=Project.objects.filter(pk__in=ids).values("owner_id"))
+    return Q(pk__in=Participant.objects.filter(project_id__in=ids).values("organisation_id")) | Q(
+        pk__in=Project.objects.filter(pk__in=ids).values("owner_id")
     )
 
 
@@ -52,11 +51,33 @@ def project_counts(actor: Actor) -> list[dict]:
     total = sum(by_status.values())
     url = _url("project_list")
     return [
-        {"key": "projects_total", "label": "可见项目", "value": total, "icon": "bi-building", "url": url},
-        {"key": "projects_active", "label": "在建项目", "icon": "bi-cone-striped", "url": url,
-         "value": by_status.get(ProjectStatus.UNDER_CONSTRUCTION, 0)},
-        {"key": "projects_suspended", "label": "停工项目", "icon": "bi-pause-circle", "url": url,
-         "value": by_status.get(ProjectStatus.SUSPENDED, 0)},
-        {"key": "projects_preparing", "label": "开工准备", "icon": "bi-hourglass-split", "url": url,
-         "value": by_status.get(ProjectStatus.PREPARING, 0) + by_status.get(ProjectStatus.REGISTERED, 0)},
+        {
+            "key": "projects_total",
+            "label": "可见项目",
+            "value": total,
+            "icon": "bi-building",
+            "url": url,
+        },
+        {
+            "key": "projects_active",
+            "label": "在建项目",
+            "icon": "bi-cone-striped",
+            "url": url,
+            "value": by_status.get(ProjectStatus.UNDER_CONSTRUCTION, 0),
+        },
+        {
+            "key": "projects_suspended",
+            "label": "停工项目",
+            "icon": "bi-pause-circle",
+            "url": url,
+            "value": by_status.get(ProjectStatus.SUSPENDED, 0),
+        },
+        {
+            "key": "projects_preparing",
+            "label": "开工准备",
+            "icon": "bi-hourglass-split",
+            "url": url,
+            "value": by_status.get(ProjectStatus.PREPARING, 0)
+            + by_status.get(ProjectStatus.REGISTERED, 0),
+        },
     ]

@@ -11,9 +11,22 @@ from postaward.core.actor import Actor
 from postaward.core.geo import Site
 from postaward.core.models import TimeStampedModel
 from postaward.core.scoping import NOTHING, ScopedManager
-from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OWNER_KINDS, Industry, Role
+from postaward.orgs.choices import (
+    DISTRICT_WIDE_KINDS,
+    ENTERPRISE_KINDS,
+    OWNER_KINDS,
+    Industry,
+    Role,
+)
 
-from .choices import ParticipantRole, Position, ProcurementMethod, ProjectClass, ProjectSource, ProjectStatus
+from .choices import (
+    ParticipantRole,
+    Position,
+    ProcurementMethod,
+    ProjectClass,
+    ProjectSource,
+    ProjectStatus,
+)
 
 
 def project_scope_q(actor: Actor, prefix: str = "") -> Q:
@@ -36,8 +49,17 @@ def project_scope_q(actor: Actor, prefix: str = "") -> Q:
     if kind in DISTRICT_WIDE_KINDS:
         return Q(**{f"{p}owner__path__startswith": actor.district_path})
     leader = bool(actor.roles & {Role.ADMIN, Role.UNIT_LEADER})
-    assigned = Q(**{f"{p}pk__in": KeyPersonAssignment.objects.filter(
-        person_id=actor.person_id, ended_on__isnull=True).values("project_id")}) if actor.person_id else NOTHING
+    assigned = (
+        Q(
+            **{
+                f"{p}pk__in": KeyPersonAssignment.objects.filter(
+                    person_id=actor.person_id, ended_on__isnull=True
+                ).values("project_id")
+            }
+        )
+        if actor.person_id
+        else NOTHING
+    )
     if kind in OWNER_KINDS:
         if leader:
             return Q(**{f"{p}owner__path__startswith": path})
@@ -45,8 +67,13 @@ def project_scope_q(actor: Actor, prefix: str = "") -> Q:
         return (own | assigned) & Q(**{f"{p}owner__path__startswith": path})
     if kind in ENTERPRISE_KINDS:
         if leader:
-            return Q(**{f"{p}pk__in": Participant.objects.filter(
-                organisation__path__startswith=path).values("project_id")})
+            return Q(
+                **{
+                    f"{p}pk__in": Participant.objects.filter(
+                        organisation__path__startswith=path
+                    ).values("project_id")
+                }
+            )
         return assigned
     return (
         Q(**{f"{p}owner__path__startswith": path})
@@ -60,38 +87,84 @@ class Project(TimeStampedModel):
     code = models.CharField("项目编号", max_length=64, unique=True)
     ocid = models.CharField("OCDS 编号", max_length=100, unique=True, null=True, blank=True)
     name = models.CharField("项目名称", max_length=200)
-    project_class = models.CharField("项目类别", max_length=20, choices=ProjectClass.choices, db_index=True)
+    project_class = models.CharField(
+        "项目类别", max_length=20, choices=ProjectClass.choices, db_index=True
+    )
     is_small_works = models.BooleanField("限额以下小额工程", default=False)
-    procurement_method = models.CharField("发包方式", max_length=20, choices=ProcurementMethod.choices,
-                                          default=ProcurementMethod.TENDER)
-    source = models.CharField("来源", max_length=20, choices=ProjectSource.choices, default=ProjectSource.BIDDING_FEED)
-    contract_amount = models.DecimalField("合同金额（元）", max_digits=16, decimal_places=2, default=Decimal("0"))
+    procurement_method = models.CharField(
+        "发包方式",
+        max_length=20,
+        choices=ProcurementMethod.choices,
+        default=ProcurementMethod.TENDER,
+    )
+    source = models.CharField(
+        "来源", max_length=20, choices=ProjectSource.choices, default=ProjectSource.BIDDING_FEED
+    )
+    contract_amount = models.DecimalField(
+        "合同金额（元）", max_digits=16, decimal_places=2, default=Decimal("0")
+    )
     industry = models.CharField("行业", max_length=20, choices=Industry.choices, db_index=True)
     region_code = models.CharField("行政区划代码", max_length=12, blank=True, db_index=True)
     region_name = models.CharField("所在区域", max_length=60, blank=True)
-    owner = models.ForeignKey("orgs.Organisation", verbose_name="建设单位", on_delete=models.PROTECT,
-                              related_name="owned_projects")
-    superior_unit = models.ForeignKey("orgs.Organisation", verbose_name="主管单位", on_delete=models.PROTECT,
-                                      related_name="superior_projects", null=True, blank=True)
-    line = models.ForeignKey("orgs.Organisation", verbose_name="条线", on_delete=models.PROTECT,
-                             related_name="line_projects", null=True, blank=True)
-    industry_authority = models.ForeignKey("orgs.Organisation", verbose_name="行业主管部门",
-                                           on_delete=models.PROTECT, related_name="authority_projects",
-                                           null=True, blank=True)
-    owner_leader = models.ForeignKey("orgs.Person", verbose_name="建设单位项目负责人", on_delete=models.PROTECT,
-                                     related_name="led_projects", null=True, blank=True)
+    owner = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="建设单位",
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+    )
+    superior_unit = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="主管单位",
+        on_delete=models.PROTECT,
+        related_name="superior_projects",
+        null=True,
+        blank=True,
+    )
+    line = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="条线",
+        on_delete=models.PROTECT,
+        related_name="line_projects",
+        null=True,
+        blank=True,
+    )
+    industry_authority = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="行业主管部门",
+        on_delete=models.PROTECT,
+        related_name="authority_projects",
+        null=True,
+        blank=True,
+    )
+    owner_leader = models.ForeignKey(
+        "orgs.Person",
+        verbose_name="建设单位项目负责人",
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        null=True,
+        blank=True,
+    )
     award_date = models.DateField("中标日期", null=True, blank=True)
     planned_start = models.DateField("计划开工", null=True, blank=True)
     planned_completion = models.DateField("计划完工", null=True, blank=True)
     actual_start = models.DateField("实际开工", null=True, blank=True)
     actual_completion = models.DateField("实际完工", null=True, blank=True)
-    status = models.CharField("项目状态", max_length=30, choices=ProjectStatus.choices,
-                              default=ProjectStatus.REGISTERED, db_index=True)
-    is_platform_covered = models.BooleanField("纳入平台监管", default=True,
-                                              help_text="实施过程未纳入平台监管的项目须先补全资料（R-PRJ-05）")
+    status = models.CharField(
+        "项目状态",
+        max_length=30,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.REGISTERED,
+        db_index=True,
+    )
+    is_platform_covered = models.BooleanField(
+        "纳入平台监管",
+        default=True,
+        help_text="实施过程未纳入平台监管的项目须先补全资料（R-PRJ-05）",
+    )
     # The site fence (WGS-84): a circle (centre + radius) or a polygon ring.
-    site_kind = models.CharField("场地类型", max_length=10, choices=[("circle", "圆形"), ("polygon", "多边形")],
-                                 blank=True)
+    site_kind = models.CharField(
+        "场地类型", max_length=10, choices=[("circle", "圆形"), ("polygon", "多边形")], blank=True
+    )
     site_lon = models.FloatField("中心经度", null=True, blank=True)
     site_lat = models.FloatField("中心纬度", null=True, blank=True)
     site_radius_m = models.FloatField("半径（米）", null=True, blank=True)
@@ -125,12 +198,20 @@ class Project(TimeStampedModel):
 class Participant(TimeStampedModel):
     """A unit taking part in a project, with its contract (R-PRJ-03)."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="participants")
-    organisation = models.ForeignKey("orgs.Organisation", verbose_name="单位", on_delete=models.PROTECT,
-                                     related_name="participations")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="participants"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="单位",
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
     role = models.CharField("参建角色", max_length=20, choices=ParticipantRole.choices)
     contract_number = models.CharField("合同编号", max_length=60, blank=True)
-    contract_amount = models.DecimalField("合同金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    contract_amount = models.DecimalField(
+        "合同金额（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
     contract_signed_on = models.DateField("签订日期", null=True, blank=True)
     contract_file = models.FileField("合同文件", upload_to="contracts/%Y/%m/", blank=True)
     allows_subcontract = models.BooleanField("合同允许分包", default=False)
@@ -140,7 +221,11 @@ class Participant(TimeStampedModel):
     class Meta:
         verbose_name = "参建单位"
         verbose_name_plural = "参建单位"
-        constraints = [models.UniqueConstraint(fields=["project", "organisation", "role"], name="participant_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="participant_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}：{self.organisation}"
@@ -153,10 +238,15 @@ class Participant(TimeStampedModel):
 class KeyPersonAssignment(TimeStampedModel):
     """A person in a key position on a project (R-ORG-05, R-ATT-01)."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="assignments")
-    participant = models.ForeignKey(Participant, verbose_name="参建单位", on_delete=models.PROTECT,
-                                    related_name="assignments")
-    person = models.ForeignKey("orgs.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="assignments")
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="assignments"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name="参建单位", on_delete=models.PROTECT, related_name="assignments"
+    )
+    person = models.ForeignKey(
+        "orgs.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="assignments"
+    )
     position = models.CharField("岗位", max_length=40, choices=Position.choices)
     must_check_in = models.BooleanField("须考勤", default=True)
     started_on = models.DateField("到岗日期")

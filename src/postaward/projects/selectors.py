@@ -13,7 +13,9 @@ from .models import Project
 
 def projects(actor: Actor, *, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
     f = filters or {}
-    qs = Project.objects.visible_to(actor).select_related("owner", "industry_authority", "superior_unit", "line")
+    qs = Project.objects.visible_to(actor).select_related(
+        "owner", "industry_authority", "superior_unit", "line"
+    )
     if v := f.get("q"):
         qs = qs.filter(Q(name__icontains=v) | Q(code__icontains=v))
     for key in ("project_class", "industry", "status", "region_code"):

@@ -17,7 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, seed: int, **options) -> None:  # type: ignore[no-untyped-def]
         if not settings.POSTAWARD["ALLOW_CLOCK_SHIFT"]:
-            raise CommandError("本环境禁止调整平台时钟（POSTAWARD_ALLOW_CLOCK_SHIFT=0），不能运行模拟器")
+            raise CommandError(
+                "本环境禁止调整平台时钟（POSTAWARD_ALLOW_CLOCK_SHIFT=0），不能运行模拟器"
+            )
         if not 1 <= days <= 366:
             raise CommandError("--days 应在 1 至 366 之间")
         last = simulate.run(days, seed=seed, log=self.stdout.write)

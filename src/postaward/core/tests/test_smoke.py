@@ -1,0 +1,37 @@
+"""The district builder and the pages and API answer at all."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_district_builds_and_audit_chain_verifies(district):
+    from postaward.core import audit
+
+    assert audit.verify().ok
+    assert set(district.projects) == {"p_school", "p_hospital"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/inbox/",
+        "/orgs/",
+        "/people/",
+        "/projects/",
+        "/system/calendar/",
+        "/system/audit/",
+        "/accounts/tokens/",
+        "/accounts/password/",
+    ],
+)
+def test_pages_render_for_office_admin(district, path):
+    response = district.client("office_admin").get(path)
+    assert response.status_code == 200, response.content[:500]
+
+
+def test_openapi_schema_renders(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/api/v1/orgs" in response.json()["paths"]

@@ -235,3 +235,84 @@ class Todo(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+class Deadline(models.Model):
+    """A legal or platform period that someone must act within.
+
+    Created by the service that starts the clock, closed by the one that stops
+    it, swept by a scheduled task through the partial index on open rows. While
+    the project is suspended (R-PRJ-07) the deadline is paused; resuming extends
+    ``due_at`` (and ``reminder_at``) by the paused time.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", "计时中"
+        MET = "met", "按期完成"
+        MISSED = "missed", "已超期"
+        CANCELLED = "cancelled", "已撤销"
+
+    kind = models.CharField("类别", max_length=60, db_index=True)
+    subject_type = models.CharField("对象类型", max_length=100)
+    subject_id = models.CharField("对象ID", max_length=64)
+    project_id = models.BigIntegerField("项目ID", null=True, blank=True, db_index=True)
+    organisation = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField("起算时间")
+    length = models.PositiveIntegerField("期限长度")
+    unit = models.CharField(
+        "单位", max_length=20, choices=[("working_days", "工作日"), ("calendar_days", "自然日")]
+    )
+    basis = models.CharField("依据", max_length=300, blank=True)
+    due_at = models.DateTimeField("届满时间")
+    reminder_at = models.DateTimeField("提醒时间", null=True, blank=True)
+    reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
+    paused_at = models.DateTimeField("暂停于", null=True, blank=True)
+    paused_seconds = models.FloatField("累计暂停（秒）", default=0.0)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "办理期限"
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="deadline_open_due_idx",
+                condition=Q(state="open", paused_at__isnull=True),
+            ),
+            models.Index(
+                fields=["reminder_at"],
+                name="deadline_open_remind_idx",
+                condition=Q(state="open", paused_at__isnull=True, reminded_at__isnull=True),
+            ),
+            models.Index(fields=["subject_type", "subject_id"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_type", "subject_id"],
+                condition=Q(state="open"),
+                name="deadline_one_open_per_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}#{self.subject_id}"
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
+        from postaward.projects.models import Project
+
+        return Q(organisation__path__startswith=actor.org_path) | Q(
+            project_id__in=Project.objects.visible_to(actor).values("pk")
+        )

@@ -34,3 +34,14 @@ def purge_idempotency_records() -> int:
     cutoff = clock.now() - dt.timedelta(days=7)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("deadline-sweep")
+def sweep_deadlines() -> tuple[int, int]:
+    """Every 5 minutes: reminders and missed deadlines (events for alerts)."""
+    from . import deadlines
+
+    with context.task_context("deadlines"):
+        clock.refresh_offset()
+        return deadlines.sweep()

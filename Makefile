@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json 2>/dev/null | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt
+.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt trace
 
 run: setup ## set up, migrate, load the demo district if empty, start web + worker on :8000
 	$(BIN)/postaward serve
@@ -20,6 +20,10 @@ check: setup ## lint, format, types, Django checks, migrations up to date
 	$(BIN)/mypy src
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/trace.py --check
+
+trace: ## regenerate docs/requirements-trace.md from the IDs cited in code and tests
+	$(BIN)/python scripts/trace.py
 
 setup: $(STAMP) assets
 

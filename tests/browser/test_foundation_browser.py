@@ -16,6 +16,8 @@ def test_authority_and_contractor_each_see_only_their_scope(page, district):
     login(page, "housing_staff", PASSWORD)
     assert "监管工作台" in page.inner_text("main")
     assert "政务端" in page.inner_text(".pa-brand")
+    assert page.inner_text("[data-stat=projects_total] .pa-stat-value") == "1"
+    screenshot(page, "home-industry-authority")
     page.goto(f"{page.base_url}/projects/")
     table = page.inner_text("[data-testid=project-table]")
     assert "第一中学教学楼工程" in table
@@ -28,6 +30,8 @@ def test_authority_and_contractor_each_see_only_their_scope(page, district):
     login(page, "contractor_b_admin", PASSWORD)
     assert "企业工作台" in page.inner_text("main")
     assert "企业端" in page.inner_text(".pa-brand")
+    assert page.inner_text("[data-stat=projects_total] .pa-stat-value") == "1"
+    screenshot(page, "home-contractor")
     page.goto(f"{page.base_url}/projects/")
     table = page.inner_text("[data-testid=project-table]")
     assert "人民医院停车场道路工程" in table

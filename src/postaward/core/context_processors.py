@@ -24,13 +24,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
     today = clock.today()
     offset = clock.offset()
+    enterprise = actor.org_kind in _enterprise_kinds()
     data.update(
-        menu=menu.build(actor, request.path),
+        menu=menu.build(actor, request.path, enterprise=enterprise),
         todo_count=Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).count(),
         calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1),
         clock_shifted=abs(offset.total_seconds()) > 60,
         platform_now=clock.localtime(),
-        is_enterprise_portal=actor.org_kind in _enterprise_kinds(),
+        is_enterprise_portal=enterprise,
     )
     return data
 

@@ -36,14 +36,15 @@ class Section:
     icon: str
     order: int
     items: list[Item] = field(default_factory=list)
+    enterprise_label: str = ""  # the enterprise portal names some sections differently
 
 
 _sections: dict[str, Section] = {}
 
 
-def section(key: str, label: str, icon: str, order: int) -> Section:
+def section(key: str, label: str, icon: str, order: int, enterprise_label: str = "") -> Section:
     if key not in _sections:
-        _sections[key] = Section(key, label, icon, order)
+        _sections[key] = Section(key, label, icon, order, enterprise_label=enterprise_label)
     return _sections[key]
 
 
@@ -53,7 +54,7 @@ def add(section_key: str, item: Item) -> None:
         sec.items.append(item)
 
 
-def build(actor: Actor, current_path: str = "") -> list[dict]:
+def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> list[dict]:
     out = []
     for sec in sorted(_sections.values(), key=lambda s: s.order):
         entries = []
@@ -81,9 +82,9 @@ def build(actor: Actor, current_path: str = "") -> list[dict]:
 
 # The sections every deployment has, in menu order.
 section("work", "工作台", "bi-speedometer2", 10)
-section("projects", "项目监管", "bi-building", 20)
-section("attendance", "现场考勤", "bi-geo-alt", 30)
-section("approvals", "流程审批", "bi-check2-square", 40)
+section("projects", "项目监管", "bi-building", 20, enterprise_label="参建项目")
+section("attendance", "现场考勤", "bi-geo-alt", 30, enterprise_label="考勤打卡")
+section("approvals", "流程审批", "bi-check2-square", 40, enterprise_label="流程申报")
 section("alerts", "预警监督", "bi-exclamation-triangle", 50)
 section("orgs", "组织人员", "bi-diagram-3", 80)
 section("system", "系统管理", "bi-gear", 90)

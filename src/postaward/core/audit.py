@@ -107,7 +107,7 @@ def record(
     project_id: int | None = None,
 ) -> Any:
     """Append one record to the chain, in the caller's transaction."""
-    from .models import AuditChainHead, AuditRecord
+    from .models import AuditRecord
 
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -116,9 +116,7 @@ def record(
         if project_id is None:
             project_id = _project_id_of(obj)
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_seq=0, last_hash=GENESIS)
+        head = _lock_head()
         rec = AuditRecord(
             seq=head.last_seq + 1,
             at=clock.now(),
@@ -145,6 +143,25 @@ def record(
     return rec
 
 
+def _lock_head() -> Any:
+    """Lock the chain head for this transaction, creating it if missing.
+
+    The head is seeded after migrate; if it is missing (a flushed test
+    database), two first writers could both try to create it. ``ON CONFLICT DO
+    NOTHING`` lets the loser wait for the winner and then lock the same row,
+    instead of failing with an integrity error.
+    """
+    from .models import AuditChainHead
+
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1, last_seq=0, last_hash=GENESIS)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def _project_id_of(obj: models.Model) -> int | None:
     label = obj._meta.label_lower
     if label == "projects.project":
@@ -167,8 +184,14 @@ class VerifyResult:
         return f"审计链校验失败：记录 #{self.first_bad_seq}：{self.problem}（已校验 {self.checked} 条）"
 
 
-def verify(chunk_size: int = 2000) -> VerifyResult:
-    """Walk the chain in order and report the first broken link."""
+def verify(chunk_size: int = 2000, *, anchor: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain in order and report the first broken link.
+
+    ``anchor`` is a head ``(seq, hash)`` kept outside the database (printed by
+    ``postaward audit head``): the record at that seq must still carry that
+    hash, which catches even a chain rewritten from that point with recomputed
+    hashes.
+    """
     from .models import AuditChainHead, AuditRecord
 
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -191,16 +214,45 @@ def verify(chunk_size: int = 2000) -> VerifyResult:
             )
         if compute_hash(prev_hash, rec) != rec.hash:
             return VerifyResult(False, checked, head_seq, rec.seq, "内容与哈希不符：记录被篡改")
+        if anchor is not None and rec.seq == anchor[0] and rec.hash != anchor[1]:
+            return VerifyResult(
+                False, checked, head_seq, rec.seq, "与外部存档的链头哈希不符：链被整体改写"
+            )
         prev_hash = rec.hash
         expected_seq += 1
         checked += 1
-    if head and (checked != head.last_seq or (checked and prev_hash != head.last_hash)):
+    if head is None:
+        if checked:
+            return VerifyResult(
+                False, checked, head_seq, checked, "链头记录缺失：无法确认链尾记录是否被删除"
+            )
+    elif checked < head.last_seq:
         return VerifyResult(
             False,
             checked,
             head_seq,
             checked + 1,
-            f"链头记录为第 {head.last_seq} 条：链尾记录被删除",
+            f"链头记录为第 {head.last_seq} 条，实际只有 {checked} 条：链尾记录被删除",
+        )
+    elif checked > head.last_seq:
+        return VerifyResult(
+            False,
+            checked,
+            head_seq,
+            head.last_seq + 1,
+            f"链头记录为第 {head.last_seq} 条，其后出现 {checked - head.last_seq} 条多余记录：疑似伪造追加",
+        )
+    elif checked and prev_hash != head.last_hash:
+        return VerifyResult(
+            False, checked, head_seq, checked, "链尾记录的哈希与链头不符：链尾记录被替换"
+        )
+    if anchor is not None and anchor[0] > checked:
+        return VerifyResult(
+            False,
+            checked,
+            head_seq,
+            checked + 1,
+            f"外部存档的链头为第 {anchor[0]} 条，实际只有 {checked} 条：记录被删除",
         )
     return VerifyResult(True, checked, head_seq)
 

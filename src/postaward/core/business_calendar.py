@@ -30,18 +30,29 @@ class _Data:
     covered: frozenset[int]
 
 
-_cache: dict[str, object] = {"data": None, "at": 0.0}
+# ``generation`` grows with every invalidation: a reader that loaded the table
+# before an edit committed must not store its (stale) copy after the edit's
+# ``invalidate()``, or the old calendar would be served for a whole cache period.
+_cache: dict[str, object] = {"data": None, "at": 0.0, "generation": 0}
 
 
 def invalidate() -> None:
-    """Forget the cached exceptions (after an edit, or between tests)."""
+    """Forget the cached exceptions (after an edit, or between tests).
+
+    Other processes (web workers, the task worker) see an edit within
+    ``_CACHE_SECONDS``.
+    """
     with _lock:
         _cache["data"] = None
+        _cache["generation"] = int(_cache["generation"]) + 1  # type: ignore[call-overload]
 
 
 def _data() -> _Data:
-    data = _cache["data"]
-    if data is not None and time.monotonic() - float(_cache["at"]) < _CACHE_SECONDS:  # type: ignore[arg-type]
+    with _lock:
+        data = _cache["data"]
+        at = float(_cache["at"])  # type: ignore[arg-type]
+        generation = _cache["generation"]
+    if data is not None and time.monotonic() - at < _CACHE_SECONDS:
         return data  # type: ignore[return-value]
     from .models import CalendarDay, CalendarYear
 
@@ -53,8 +64,9 @@ def _data() -> _Data:
     covered = frozenset(CalendarYear.objects.values_list("year", flat=True))
     fresh = _Data(overrides=overrides, names=names, covered=covered)
     with _lock:
-        _cache["data"] = fresh
-        _cache["at"] = time.monotonic()
+        if _cache["generation"] == generation:
+            _cache["data"] = fresh
+            _cache["at"] = time.monotonic()
     return fresh
 
 

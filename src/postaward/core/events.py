@@ -66,6 +66,13 @@ def subscribe(
     return wrap
 
 
+def unsubscribe(fn: Callable[[Any], None], *event_types: type[DomainEvent]) -> None:
+    """Remove a subscriber (tests register temporary ones)."""
+    for et in event_types:
+        if fn in _subscribers.get(et.name, []):
+            _subscribers[et.name].remove(fn)
+
+
 def subscribers_of(name: str) -> list[Callable[[DomainEvent], None]]:
     return list(_subscribers.get(name, []))
 
@@ -98,21 +105,30 @@ def load(name: str, payload: dict[str, Any]) -> DomainEvent:
     return cls(**{k: v for k, v in payload.items() if k in fields})
 
 
+MAX_ATTEMPTS = 10
+
+
 def dispatch_pending(limit: int = 500) -> int:
     """Deliver pending events in order, one transaction per event.
 
     Rows are claimed with ``SKIP LOCKED`` on PostgreSQL so that several workers
     can share the queue; on SQLite the IMMEDIATE transaction serialises them.
-    Returns how many were delivered.
+    All subscribers of an event run in one savepoint: if one fails, the
+    others' writes are undone too, the event stays pending with ``last_error``
+    and is retried by a later run (up to ``MAX_ATTEMPTS``). A failing event is
+    tried at most once per run and does not hold up the events behind it.
+    Returns how many were delivered (at most ``limit`` events are tried).
     """
     from .models import EventRecord
 
     delivered = 0
-    while delivered < limit:
+    failed: list[int] = []
+    for _ in range(limit):
         with transaction.atomic():
             rec = (
                 EventRecord.objects.select_for_update(skip_locked=True)
-                .filter(dispatched_at__isnull=True, attempts__lt=10)
+                .filter(dispatched_at__isnull=True, attempts__lt=MAX_ATTEMPTS)
+                .exclude(pk__in=failed)
                 .order_by("id")
                 .first()
             )
@@ -131,7 +147,8 @@ def dispatch_pending(limit: int = 500) -> int:
                 rec.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             rec.attempts += 1
             rec.save(update_fields=["dispatched_at", "attempts", "last_error"])
-            if rec.dispatched_at is None:
-                break  # do not spin on a failing event; the periodic task retries
-        delivered += 1
+        if rec.dispatched_at is None:
+            failed.append(rec.pk)  # not again in this run; the periodic task retries
+        else:
+            delivered += 1
     return delivered

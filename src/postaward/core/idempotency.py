@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from .audit import canonical_json
+from .audit import canonical_json, normalise
 from .crypto import sm3_hex
 from .errors import Conflict, ValidationFailed
 
@@ -23,7 +23,7 @@ MAX_KEY = 100
 
 def run(
     *,
-    user_id: int,
+    user_id: int | None,
     scope: str,
     key: str | None,
     payload: Any,
@@ -32,10 +32,13 @@ def run(
     """Run ``fn`` once per (user, scope, key). Returns (status, body, replayed)."""
     from .models import IdempotencyRecord
 
-    if not key:
+    key = (key or "").strip()
+    if not key or user_id is None:
+        # No key, or an anonymous caller: keys are scoped per user, and sharing
+        # one namespace between all anonymous callers would let one replay
+        # another's answer. Such requests simply run.
         status, body = fn()
         return status, body, False
-    key = key.strip()
     if len(key) > MAX_KEY or not key.isprintable():
         raise ValidationFailed(
             "Idempotency-Key 格式不正确（不超过100个可打印字符）", field="Idempotency-Key"
@@ -52,13 +55,24 @@ def run(
         return replay()
     try:
         with transaction.atomic():
-            rec = IdempotencyRecord.objects.create(
-                user_id=user_id, scope=scope, key=key, fingerprint=fingerprint
-            )
+            try:
+                with transaction.atomic():
+                    rec = IdempotencyRecord.objects.create(
+                        user_id=user_id, scope=scope, key=key, fingerprint=fingerprint
+                    )
+            except IntegrityError as exc:
+                # A concurrent request with the same key committed first.
+                raise _KeyTaken from exc
+            # An IntegrityError raised by ``fn`` itself is the caller's and
+            # propagates unchanged (the claim is rolled back with it).
             status, body = fn()
-            rec.status, rec.body = status, body
+            # Stored as JSON (dates as ISO strings): a replay answers the same.
+            rec.status, rec.body = status, normalise(body)
             rec.save(update_fields=["status", "body"])
             return status, body, False
-    except IntegrityError:
-        # A concurrent request with the same key committed first.
+    except _KeyTaken:
         return replay()
+
+
+class _KeyTaken(Exception):
+    pass

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import business_calendar, homepage, selectors, services
+from . import business_calendar, clock, homepage, selectors, services
 from .errors import DomainError
 from .forms import AuditFilterForm, CalendarDayForm, CalendarYearForm
 from .models import CalendarYear
@@ -99,7 +99,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         rows = (
             (
                 r.seq,
-                f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}",
+                f"{clock.localtime(r.at):%Y-%m-%d %H:%M:%S}",
                 r.actor_name,
                 r.organisation_name,
                 r.action,

@@ -90,8 +90,12 @@ class Command(BaseCommand):
                 if p.poll() is None:
                     p.terminate()
 
-        signal.signal(signal.SIGINT, lambda *a: (stop(), sys.exit(0)))
-        signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+        def on_signal(*_: object) -> None:
+            stop()
+            sys.exit(0)
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
         try:
             while all(p.poll() is None for p in procs):
                 time.sleep(1)

@@ -4,8 +4,8 @@ docs at /api/v1/docs. Session auth for the web, bearer tokens for clients."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from postaward.core.api import router as core_router
 from postaward.core.api_base import TokenAuth, WebSessionAuth
@@ -28,6 +28,20 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/projects", projects_router)
+
+# Keep this router last: an unknown address under /api/v1/ answers in the
+# common error format rather than with Django's HTML page.
+_fallback = Router(auth=None)
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_route(request: HttpRequest, rest: str) -> HttpResponse:
+    return _error(request, 404, "not_found", "接口不存在")
+
+
+api.add_router("/", _fallback)
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, errors=None) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -62,6 +76,23 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(AuthorizationError)
 def on_authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
     return _error(request, 403, "forbidden", "无权执行此操作")
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "请求格式不正确（应为 JSON）"),
+    401: ("unauthenticated", "请先登录或提供有效的接口令牌"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "对象不存在或无权访问"),
+    405: ("method_not_allowed", "不支持的请求方法"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's own refusals (an unparsable body …) in the common format."""
+    code, message = _HTTP_CODES.get(exc.status_code, ("error", "请求无法处理"))
+    return _error(request, exc.status_code, code, message)
 
 
 @api.exception_handler(Http404)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
 
@@ -67,12 +68,28 @@ class TokenAuth(HttpBearer):
 
 
 class WebSessionAuth(SessionAuth):
-    """The web session (CSRF-checked for writes)."""
+    """The web session (CSRF-checked for writes).
+
+    Without a logged-in session there is nothing to forge: the request is
+    simply unauthenticated (401), not a CSRF failure. With one, a write without
+    a valid CSRF token is refused (403) in the common error format.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:
+            raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试", code="csrf") from exc
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "must_change_password", False):
-            raise Forbidden("请先在网页端修改初始密码")
+            raise Forbidden("请先在网页端修改初始密码", code="password_change_required")
         if user is not None:
             require_some_role(request.actor)  # type: ignore[attr-defined]
         return user

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
@@ -83,7 +83,7 @@ def create_org(request: HttpRequest, payload: OrgIn):  # type: ignore[no-untyped
     parent = _admin_target(request, payload.parent_id)
     data = payload.dict(exclude={"parent_id"})
     org = services.create_organisation(actor=actor(request), parent=parent, **data)
-    return 201, org
+    return Status(201, org)
 
 
 class OrgPatch(StrictIn):
@@ -184,7 +184,7 @@ def create_person(request: HttpRequest, payload: PersonIn):  # type: ignore[no-u
         actor=actor(request), organisation=org, **payload.dict(exclude={"organisation_id"})
     )
     person.warnings = [person.id_number_warning] if person.id_number_warning else []  # type: ignore[attr-defined]
-    return 201, person
+    return Status(201, person)
 
 
 class PersonPatch(StrictIn):
@@ -231,7 +231,9 @@ class QualificationIn(StrictIn):
 )
 def add_qualification(request: HttpRequest, person_id: int, payload: QualificationIn):  # type: ignore[no-untyped-def]
     person = _admin_person(request, person_id)
-    return 201, services.add_qualification(actor=actor(request), person=person, **payload.dict())
+    return Status(
+        201, services.add_qualification(actor=actor(request), person=person, **payload.dict())
+    )
 
 
 # --- accounts ---------------------------------------------------------------------------------------------
@@ -305,7 +307,7 @@ def create_account(request: HttpRequest, payload: AccountIn):  # type: ignore[no
         person=person,
     )
     user.initial_password = initial  # type: ignore[attr-defined]
-    return 201, user
+    return Status(201, user)
 
 
 class RolesIn(StrictIn):
@@ -363,7 +365,7 @@ class TokenOut(Schema):
 
 class TokenIn(StrictIn):
     name: str = Field(..., min_length=1, max_length=100)
-    days: int = Field(90, ge=1, le=366)
+    days: StrictInt = Field(90, ge=1, le=366)
     user_id: StrictInt | None = Field(None, description="为下级账号（如对接系统）签发；缺省为本人")
 
 
@@ -387,7 +389,7 @@ def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unt
         actor=a, user=user, name=payload.name, days=payload.days
     )
     token.token = plain  # type: ignore[attr-defined]
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=responses(TokenOut), summary="吊销令牌")

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import validate_password as _validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from postaward.core import audit, clock
 from postaward.core.actor import SYSTEM, Actor
@@ -24,6 +25,7 @@ from .choices import (
     CHILD_KINDS,
     ENTERPRISE_KINDS,
     ROLES_BY_KIND,
+    Industry,
     LoginResult,
     OrgKind,
     QualificationType,
@@ -31,6 +33,31 @@ from .choices import (
 )
 from .models import ApiToken, LoginLog, Organisation, Person, Qualification, User, UserRole
 from .passwords import generate_initial_password
+
+# Django's zh_Hans catalogue lags behind some of its validators' messages (5.2's
+# "too short" is untranslated), so the platform words them itself, by code.
+_PASSWORD_MESSAGES = {
+    "password_too_short": "密码长度太短，至少 {min_length} 个字符",
+    "password_too_common": "密码过于常见，请换一个",
+    "password_too_similar": "密码与{verbose_name}过于相似",
+    "password_entirely_numeric": "密码不能全为数字",
+}
+
+
+def validate_password(password: str, user: User | None = None) -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS), answering in
+    Chinese in a request or outside one (the CLI, the demo loader, tests)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            _validate_password(password, user)
+        except ValidationError as exc:
+            messages = []
+            for err in exc.error_list:
+                template = _PASSWORD_MESSAGES.get(err.code or "")
+                params = {k: str(v) for k, v in (err.params or {}).items()}
+                messages.append(template.format(**params) if template else " ".join(err.messages))
+            raise ValidationError(messages) from exc
+
 
 # --- scope of administration (R-ORG-03) -----------------------------------------------------
 
@@ -53,6 +80,22 @@ def require_admin_of(actor: Actor, org: Organisation) -> None:
 
 
 # --- organisations ----------------------------------------------------------------------------------
+
+
+def _refuse_nulls(changes: dict[str, Any], nullable: tuple[str, ...] = ()) -> None:
+    """A PATCH may clear a nullable column; ``null`` for any other field is an
+    input error, not a database error."""
+    for key, value in changes.items():
+        if value is None and key not in nullable:
+            raise ValidationFailed("不能为空", field=key)
+
+
+def _clean_industry(kind: str, industry: str) -> str:
+    if industry and industry not in Industry.values:
+        raise ValidationFailed("行业不正确", field="industry")
+    if kind == OrgKind.INDUSTRY_AUTHORITY and not industry:
+        raise ValidationFailed("行业主管部门须选择所管行业", field="industry")
+    return industry
 
 
 def _clean_uscc(kind: str, uscc: str | None) -> str | None:
@@ -98,8 +141,7 @@ def create_organisation(
                 f"“{parent.get_kind_display()}”下不能设立“{OrgKind(kind).label}”", field="kind"
             )
     clean_uscc = _clean_uscc(kind, uscc)
-    if kind == OrgKind.INDUSTRY_AUTHORITY and not industry:
-        raise ValidationFailed("行业主管部门须选择所管行业", field="industry")
+    industry = _clean_industry(kind, industry)
     with transaction.atomic():
         if clean_uscc and Organisation.objects.filter(uscc=clean_uscc).exists():
             raise Conflict("该统一社会信用代码已登记", field="uscc")
@@ -142,8 +184,11 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
     unknown = set(changes) - set(ORG_EDITABLE)
     if unknown:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
+    _refuse_nulls(changes, nullable=("uscc",))
     if "uscc" in changes:
         changes["uscc"] = _clean_uscc(org.kind, changes["uscc"])
+    if "industry" in changes:
+        changes["industry"] = _clean_industry(org.kind, changes["industry"])
     if "name" in changes and not (changes["name"] or "").strip():
         raise ValidationFailed("请填写单位名称", field="name")
     if org.pk == actor.organisation_id and changes.get("is_active") is False:
@@ -252,6 +297,10 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     unknown = set(changes) - set(PERSON_EDITABLE)
     if unknown:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
+    _refuse_nulls(changes, nullable=("id_number",))
+    if "id_number" in changes:
+        # null or "" clears the number; anything else must pass GB 11643.
+        changes["id_number"] = changes["id_number"] or ""
     cleaned = _clean_person_fields(changes.pop("id_number", None), changes.pop("mobile", None))
     changes.update(cleaned)
     if "name" in changes and not (changes["name"] or "").strip():
@@ -431,6 +480,8 @@ def move_account(*, actor: Actor, user: User, organisation: Organisation) -> Use
         raise NotFound()
     require_admin_of(actor, user.organisation)
     require_admin_of(actor, organisation)
+    if organisation.pk == user.organisation_id:
+        raise ValidationFailed("账号已在该单位", field="organisation")
     with transaction.atomic():
         before = {
             "organisation_id": user.organisation_id,

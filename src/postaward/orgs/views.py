@@ -109,6 +109,14 @@ def _is_admin(actor) -> bool:  # type: ignore[no-untyped-def]
     return Role.ADMIN in actor.roles
 
 
+def _int_or_404(value: str | None) -> int:
+    """An id from a query string or a form: anything but a number is "not found"."""
+    try:
+        return int(value or "")
+    except ValueError:
+        raise NotFound() from None
+
+
 @page_view
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
@@ -197,8 +205,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     org = get_visible_or_404(Organisation.objects, actor, pk=pk)
-    if not services.can_administer(actor, org):
-        require(actor, False, "仅本单位及上级单位总管可以修改单位信息")
+    # Not an administrator: 403; an administrator outside their subtree: 404.
+    services.require_admin_of(actor, org)
     initial = {
         f: getattr(org, f)
         for f in (
@@ -247,9 +255,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_admin = services.can_administer(actor, person.organisation)
     qform = QualificationForm(request.POST or None)
     if request.method == "POST":
-        require(actor, can_admin, "仅所在单位总管可以维护执业资格")
+        services.require_admin_of(actor, person.organisation)
         if request.POST.get("remove"):
-            qual = Qualification.objects.filter(person=person, pk=request.POST["remove"]).first()
+            qual = Qualification.objects.filter(
+                person=person, pk=_int_or_404(request.POST["remove"])
+            ).first()
             if qual is None:
                 raise NotFound()
             services.remove_qualification(actor=actor, qualification=qual)
@@ -286,6 +296,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     except ValueError:
         raise NotFound() from None
     org = get_visible_or_404(Organisation.objects, actor, pk=org_id)
+    services.require_admin_of(actor, org)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -304,9 +315,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     person = get_visible_or_404(Person.objects.select_related("organisation"), actor, pk=pk)
-    require(
-        actor, services.can_administer(actor, person.organisation), "仅所在单位总管可以修改人员信息"
-    )
+    services.require_admin_of(actor, person.organisation)
     initial = {
         f: getattr(person, f)
         for f in ("name", "id_number", "mobile", "title", "is_party_member", "is_public_official")
@@ -390,6 +399,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 @page_view
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
+    require(actor, _is_admin(actor), "仅单位总管可以管理账号")
     account = get_visible_or_404(
         User.objects.select_related("organisation", "person"), actor, pk=pk
     )
@@ -442,7 +452,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     plain = None
     if request.method == "POST":
         if request.POST.get("revoke"):
-            token = get_visible_or_404(ApiToken.objects, actor, pk=request.POST["revoke"])
+            token = get_visible_or_404(
+                ApiToken.objects, actor, pk=_int_or_404(request.POST["revoke"])
+            )
             services.revoke_api_token(actor=actor, token=token)
             messages.success(request, "令牌已吊销")
             return redirect("tokens")

@@ -1,0 +1,218 @@
+"""API tokens (issue section 4): stored hashed, bound to one account, revocable,
+expiring, sent as ``Authorization: Bearer``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.test import Client
+
+from postaward.core.crypto import sm3_hex
+from postaward.core.models import AuditRecord
+from postaward.orgs import services
+from postaward.orgs.choices import Role
+from postaward.orgs.models import ApiToken
+from postaward.testing import TokenClient, db_fingerprint
+
+pytestmark = pytest.mark.django_db
+
+T0 = dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC)
+
+
+def issue(district, username="school_leader", **kw):
+    kw.setdefault("name", "手机")
+    return services.create_api_token(
+        actor=district.actor(username), user=district.users[username], **kw
+    )
+
+
+def test_token_is_stored_as_a_digest_never_in_plain(district):
+    token, plain = issue(district)
+    assert plain.startswith(f"pa_{token.prefix}_")
+    secret = plain.split("_", 2)[2]
+    assert len(secret) >= 40
+    row = ApiToken.objects.filter(pk=token.pk).values().get()
+    assert row["digest"] == sm3_hex(plain)
+    assert not any(secret in str(v) for v in row.values())
+    # Nor in the audit trail.
+    for rec in AuditRecord.objects.all():
+        assert secret not in json.dumps([rec.before, rec.after], ensure_ascii=False)
+
+
+def test_the_plain_token_is_shown_once_by_the_api(district):
+    c = district.client("school_leader")
+    r = c.post("/api/v1/tokens", data={"name": "手机", "days": 30}, content_type="application/json")
+    assert r.status_code == 201
+    plain = r.json()["token"]
+    listed = c.get("/api/v1/tokens").json()
+    assert plain not in json.dumps(listed)
+    assert [t["id"] for t in listed] == [r.json()["id"]]
+    assert TokenClient(plain).get("/api/v1/me").json()["username"] == "school_leader"
+
+
+def test_bearer_token_acts_for_exactly_its_account(district):
+    _, plain = issue(district)
+    r = TokenClient(plain).get("/api/v1/me")
+    assert r.status_code == 200
+    assert r.json()["username"] == "school_leader"
+    assert r.json()["roles"] == [Role.OWNER_PROJECT_LEADER]
+    # With the scope of that account: the hospital project is not found.
+    p = district.projects["p_hospital"]
+    assert TokenClient(plain).get(f"/api/v1/projects/{p.pk}").status_code == 404
+
+
+def test_token_writes_need_no_csrf(district):
+    _, plain = issue(district, "school_admin")
+    c = TokenClient(plain, enforce_csrf_checks=True)
+    r = c.post(
+        "/api/v1/people",
+        data={"organisation_id": district.orgs["school"].pk, "name": "赵六"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+
+
+def test_session_writes_need_csrf(district):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(district.users["school_admin"])
+    before = db_fingerprint()
+    r = c.post(
+        "/api/v1/people",
+        data={"organisation_id": district.orgs["school"].pk, "name": "赵六"},
+        content_type="application/json",
+    )
+    assert r.status_code == 403
+    assert r.json()["code"] == "csrf"
+    assert db_fingerprint() == before
+
+
+def test_revoked_token_is_401(district):
+    token, plain = issue(district)
+    c = TokenClient(plain)
+    assert c.get("/api/v1/me").status_code == 200
+    r = c.delete(f"/api/v1/tokens/{token.pk}")
+    assert r.status_code == 200 and r.json()["revoked_at"]
+    r = c.get("/api/v1/me")
+    assert r.status_code == 401
+    assert r.json()["code"] == "unauthenticated"
+
+
+def test_expired_token_is_401(district):
+    with time_machine.travel(T0, tick=False) as traveller:
+        token, plain = issue(district, days=30)
+        assert token.expires_at == T0 + dt.timedelta(days=30)
+        traveller.move_to(T0 + dt.timedelta(days=30) - dt.timedelta(seconds=1))
+        assert TokenClient(plain).get("/api/v1/me").status_code == 200
+        traveller.move_to(T0 + dt.timedelta(days=30))
+        assert TokenClient(plain).get("/api/v1/me").status_code == 401
+
+
+def test_default_lifetime_is_ninety_days(district):
+    with time_machine.travel(T0, tick=False):
+        token, _ = issue(district)
+    assert token.expires_at == T0 + dt.timedelta(days=90)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer pa_000000000000_abcdef",  # unknown prefix
+        "Bearer nonsense",
+        "Bearer ",
+        "Token {plain}",  # wrong scheme
+        "{plain}",  # no scheme
+        "Bearer {tampered}",  # right prefix, wrong secret
+    ],
+)
+def test_malformed_or_forged_tokens_are_401(district, header):
+    _, plain = issue(district)
+    tampered = plain[:-4] + ("AAAA" if not plain.endswith("AAAA") else "BBBB")
+    c = Client(HTTP_AUTHORIZATION=header.format(plain=plain, tampered=tampered))
+    r = c.get("/api/v1/me")
+    assert r.status_code == 401
+    assert set(r.json()) >= {"code", "message", "errors"}
+
+
+def test_a_token_of_a_disabled_account_is_401(district):
+    _, plain = issue(district)
+    services.set_account_active(
+        actor=district.actor("school_admin"), user=district.users["school_leader"], active=False
+    )
+    assert TokenClient(plain).get("/api/v1/me").status_code == 401
+
+
+def test_a_token_of_a_roleless_account_is_403(district):
+    _, plain = issue(district, "roleless")
+    r = TokenClient(plain).get("/api/v1/me")
+    assert r.status_code == 403
+    assert "未分配角色" in r.json()["message"]
+
+
+def test_admin_issues_a_token_for_an_integrator_account_in_scope(district):
+    d = district
+    integrator, _ = services.create_account(
+        actor=d.actor("office_admin"),
+        organisation=d.orgs["office"],
+        username="bidding_feed",
+        roles=[Role.INTEGRATOR],
+    )
+    r = d.client("office_admin").post(
+        "/api/v1/tokens",
+        data={"name": "招投标系统对接", "user_id": integrator.pk, "days": 366},
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    assert r.json()["user_id"] == integrator.pk
+    # The integrator never logs in to the web, so its initial password does not block it.
+    me = TokenClient(r.json()["token"]).get("/api/v1/me")
+    assert me.status_code == 200 and me.json()["username"] == "bidding_feed"
+    # The issuing administrator sees and may revoke it; its holder too.
+    listed = d.client("office_admin").get("/api/v1/tokens").json()
+    assert r.json()["id"] in {t["id"] for t in listed}
+
+
+def test_token_lifetime_is_bounded(district):
+    c = district.client("school_leader")
+    for days in (0, 367, -1):
+        r = c.post(
+            "/api/v1/tokens", data={"name": "手机", "days": days}, content_type="application/json"
+        )
+        assert r.status_code == 422
+        assert r.json()["errors"][0]["field"] == "days"
+    r = c.post(
+        "/api/v1/tokens", data={"name": "手机", "days": "30"}, content_type="application/json"
+    )
+    assert r.status_code == 422
+
+
+def test_token_last_used_is_recorded(district):
+    with time_machine.travel(T0, tick=False) as traveller:
+        token, plain = issue(district)
+        TokenClient(plain).get("/api/v1/me")
+        token.refresh_from_db()
+        assert token.last_used_at == T0
+        traveller.shift(dt.timedelta(minutes=10))
+        TokenClient(plain).get("/api/v1/me")
+        token.refresh_from_db()
+        assert token.last_used_at == T0 + dt.timedelta(minutes=10)
+
+
+def test_token_page_issues_and_revokes(district):
+    c = district.client("school_leader")
+    r = c.post("/accounts/tokens/", {"name": "手机", "days": 30})
+    assert r.status_code == 200
+    plain = r.context["plain"]
+    assert TokenClient(plain).get("/api/v1/me").status_code == 200
+    token = ApiToken.objects.get(user=district.users["school_leader"])
+    r = c.post("/accounts/tokens/", {"revoke": str(token.pk)})
+    assert r.status_code == 302
+    assert TokenClient(plain).get("/api/v1/me").status_code == 401
+    # Someone else's token, or garbage, is "not found".
+    other, _ = issue(district, "hospital_admin")
+    before = db_fingerprint()
+    assert c.post("/accounts/tokens/", {"revoke": str(other.pk)}).status_code == 404
+    assert c.post("/accounts/tokens/", {"revoke": "abc"}).status_code == 404
+    assert db_fingerprint() == before

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "postaward.core",
     "postaward.orgs",
     "postaward.projects",
+    "postaward.attendance",
 ]
 
 MIDDLEWARE = [

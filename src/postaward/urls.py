@@ -10,6 +10,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("postaward.orgs.urls")),
     path("", include("postaward.projects.urls")),
+    path("", include("postaward.attendance.urls")),
     path("", include("postaward.core.urls")),
 ]
 

@@ -1,0 +1,59 @@
+"""Scheduled attendance work: daily and monthly closings, check-in anchoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+
+from postaward.core import clock, context
+from postaward.core.actor import SYSTEM
+
+
+@db_periodic_task(crontab(minute="30", hour="0"))
+@lock_task("attendance-daily-close")
+def close_yesterday() -> int:
+    """00:30 every day: close the previous day (valid days, streaks, patrols)."""
+    from . import services
+
+    with context.task_context("attendance-close-day"):
+        clock.refresh_offset()
+        return services.close_day(clock.today() - dt.timedelta(days=1))
+
+
+@db_periodic_task(crontab(minute="0", hour="2", day="1"))
+@lock_task("attendance-monthly-close")
+def close_last_month() -> int:
+    """02:00 on the 1st: close the previous month (rates, below-80 % consequences)."""
+    from . import services
+
+    with context.task_context("attendance-close-month"):
+        clock.refresh_offset()
+        return services.close_month(clock.today().replace(day=1) - dt.timedelta(days=1))
+
+
+@db_task()
+def reclose(first: str, last: str) -> int:
+    """Re-run the closing of a past period (from the statistics page)."""
+    from . import services
+
+    with context.task_context("attendance-reclose"):
+        day = dt.date.fromisoformat(first)
+        end = dt.date.fromisoformat(last)
+        written = 0
+        while day <= end:
+            written += services.close_day(day, detect=False)
+            day += dt.timedelta(days=1)
+        return written
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@lock_task("attendance-anchor")
+def anchor_checkins() -> int:
+    """Every 5 minutes: anchor new check-ins and patrol points into the audit chain."""
+    from . import services
+
+    with context.task_context("attendance-anchor"):
+        clock.refresh_offset()
+        return services.anchor_pending(actor=SYSTEM)

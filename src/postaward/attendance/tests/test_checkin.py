@@ -1,0 +1,196 @@
+"""Check-in: server time, duty, geofence, idempotency, refusals stored (R-ATT-01, R-ATT-04, R-PRJ-07, R-PRJ-09)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from postaward.attendance.choices import Refusal, Review
+from postaward.attendance.models import CheckIn, LeaveRequest, NonConstructionPeriod
+from postaward.core import clock
+from postaward.core.errors import Conflict, Forbidden, NotFound
+from postaward.projects.choices import Position, ProjectStatus
+from postaward.projects.models import CheckinStage, KeyPersonAssignment, Suspension
+
+from .conftest import SITE, local
+
+pytestmark = pytest.mark.django_db
+
+
+def test_inside_the_fence_is_accepted_with_server_time(checkin):  # R-ATT-01
+    client_time = local(2026, 3, 10, 7, 55)
+    r = checkin("pm_a", local(2026, 3, 10, 8, 0), client_at=client_time)
+    c = r.checkin
+    assert c.accepted and not c.refusal
+    assert c.at == local(2026, 3, 10, 8, 0)  # the server decides
+    assert c.client_at == client_time  # recorded, not trusted
+    assert c.local_date == dt.date(2026, 3, 10)
+    assert c.distance_m == 0
+
+
+def test_outside_the_fence_is_stored_as_refused(checkin):  # R-ATT-01
+    r = checkin("pm_a", local(2026, 3, 10, 8), lon=SITE[0] + 0.01)  # ~960 m east
+    c = CheckIn.objects.get(pk=r.checkin.pk)
+    assert not c.accepted and c.refusal == Refusal.OUT_OF_FENCE
+    assert "超出允许范围" in c.refusal_detail
+
+
+def test_retry_with_the_same_key_stores_one_check_in(checkin):
+    first = checkin("pm_a", local(2026, 3, 10, 8), key="retry-1")
+    again = checkin("pm_a", local(2026, 3, 10, 8, 0, 5), key="retry-1")
+    assert again.replayed and again.checkin.pk == first.checkin.pk
+    assert CheckIn.objects.filter(idempotency_key="retry-1").count() == 1
+
+
+def test_same_key_with_another_position_is_a_conflict(checkin):
+    checkin("pm_a", local(2026, 3, 10, 8), key="retry-2")
+    with pytest.raises(Conflict):
+        checkin("pm_a", local(2026, 3, 10, 8, 1), key="retry-2", lon=SITE[0] + 0.001)
+
+
+def test_a_person_without_a_position_on_the_project_gets_not_found(checkin):
+    with pytest.raises(NotFound):
+        checkin("pm_a", local(2026, 3, 10, 8), project="p_hospital")
+
+
+def test_an_account_without_a_person_cannot_check_in(district):
+    from postaward.attendance import services
+    from postaward.core.actor import SYSTEM
+
+    with pytest.raises(Forbidden):
+        services.check_in(
+            actor=SYSTEM,
+            project_id=district.projects["p_school"].pk,
+            lon=SITE[0],
+            lat=SITE[1],
+            accuracy_m=5,
+            idempotency_key="x",
+        )
+
+
+def test_suspended_project_refuses(district, checkin):  # R-PRJ-07
+    p = district.projects["p_school"]
+    type(p).objects.filter(pk=p.pk).update(status=ProjectStatus.SUSPENDED)
+    r = checkin("pm_a", local(2026, 3, 10, 8))
+    assert not r.checkin.accepted and r.checkin.refusal == Refusal.SUSPENDED
+
+
+def test_project_not_yet_started_refuses(district, checkin):
+    p = district.projects["p_school"]
+    type(p).objects.filter(pk=p.pk).update(status=ProjectStatus.PREPARING)
+    r = checkin("pm_a", local(2026, 3, 10, 8))
+    assert r.checkin.refusal == Refusal.PROJECT_NOT_ACTIVE
+
+
+def test_non_construction_day_refuses(district, checkin):  # R-ATT-03
+    NonConstructionPeriod.objects.create(
+        project=district.projects["p_school"],
+        starts_on=dt.date(2026, 3, 10),
+        ends_on=dt.date(2026, 3, 12),
+        reason="停电检修",
+        declared_at=clock.now(),
+        declared_by_name="t",
+    )
+    r = checkin("pm_a", local(2026, 3, 11, 8))
+    assert (
+        r.checkin.refusal == Refusal.NON_CONSTRUCTION_DAY and "停电检修" in r.checkin.refusal_detail
+    )
+
+
+def test_leave_day_refuses(district, checkin):  # R-ATT-05
+    a = KeyPersonAssignment.objects.get(person=district.users["pm_a"].person)
+    LeaveRequest.objects.create(
+        person=a.person,
+        project=a.project,
+        assignment=a,
+        starts_on=dt.date(2026, 3, 10),
+        ends_on=dt.date(2026, 3, 10),
+        reason="病假",
+        state="approved",
+        requested_at=clock.now(),
+        requested_by_name="pm_a",
+    )
+    assert checkin("pm_a", local(2026, 3, 10, 8)).checkin.refusal == Refusal.ON_LEAVE
+
+
+def test_staged_position_checks_in_only_within_the_owner_stage(district, checkin):  # R-ATT-01
+    from postaward.core.actor import SYSTEM
+
+    p = district.projects["p_school"]
+    part = p.participants.get(role="contractor")
+    person = district.users["pm_a"].person.__class__.objects.create(
+        organisation=part.organisation, name="技术负责人甲"
+    )
+    KeyPersonAssignment.objects.create(
+        project=p,
+        participant=part,
+        person=person,
+        position=Position.TECHNICAL_LEAD,
+        started_on=p.actual_start,
+    )
+    CheckinStage.objects.create(
+        project=p,
+        position=Position.TECHNICAL_LEAD,
+        name="主体结构",
+        starts_on=dt.date(2026, 3, 10),
+        ends_on=dt.date(2026, 3, 20),
+        set_by_name="owner",
+        set_at=clock.now(),
+    )
+    from postaward.orgs.services import create_account
+
+    user, _ = create_account(
+        actor=SYSTEM,
+        organisation=part.organisation,
+        username="tl",
+        roles=["technical_lead"],
+        person=person,
+        password="Test@2026pw",
+        must_change_password=False,
+    )
+    district.users["tl"] = user
+    assert (
+        checkin("tl", local(2026, 3, 9, 8)).checkin.refusal == Refusal.NOT_REQUIRED_TODAY
+    )  # before the stage
+    assert checkin("tl", local(2026, 3, 10, 8)).checkin.accepted  # first day of the stage
+    assert checkin("tl", local(2026, 3, 20, 8)).checkin.accepted  # last day
+    assert (
+        checkin("tl", local(2026, 3, 21, 8)).checkin.refusal == Refusal.NOT_REQUIRED_TODAY
+    )  # after
+
+
+def test_small_works_only_the_designated_person_checks_in(district, checkin):  # R-PRJ-09
+    a = KeyPersonAssignment.objects.get(person=district.users["chief_a"].person)
+    KeyPersonAssignment.objects.filter(pk=a.pk).update(must_check_in=False)
+    r = checkin("chief_a", local(2026, 3, 10, 8))
+    assert r.checkin.refusal == Refusal.NOT_ASSIGNED and "无须考勤" in r.checkin.refusal_detail
+    assert checkin("pm_a", local(2026, 3, 10, 8)).checkin.accepted
+
+
+def test_mock_location_is_accepted_but_listed_for_review(checkin):  # R-ATT-04
+    r = checkin("pm_a", local(2026, 3, 10, 8), mock_location=True)
+    assert r.checkin.accepted and r.checkin.review == Review.PENDING
+    assert r.checkin.signals[0]["code"] == "mock_location"
+
+
+def test_one_phone_for_two_people_is_suspicious(checkin):  # R-ATT-04
+    checkin("pm_a", local(2026, 3, 10, 8), device_id="phone-1")
+    r = checkin("chief_a", local(2026, 3, 10, 8, 2), device_id="phone-1")
+    assert r.checkin.review == Review.PENDING
+    assert any(s["code"] == "shared_device" for s in r.checkin.signals)
+
+
+def test_suspension_confirmed_mid_day_pauses_duty(district, checkin):  # R-PRJ-07
+    p = district.projects["p_school"]
+    Suspension.objects.create(
+        project=p,
+        state="confirmed",
+        started_at=local(2026, 3, 10, 9),
+        reason="暴雨",
+        declared_at=local(2026, 3, 10, 9),
+        declared_by_name="o",
+        confirmed_at=local(2026, 3, 10, 10),
+    )
+    type(p).objects.filter(pk=p.pk).update(status=ProjectStatus.SUSPENDED)
+    assert checkin("pm_a", local(2026, 3, 10, 14)).checkin.refusal == Refusal.SUSPENDED

@@ -100,7 +100,8 @@ def test_leave_approval_needs_the_owner_and_both_documents(district, pm):  # R-A
     )
 
 
-def _patrol(district, minutes_inside: float, *, start=local(2026, 3, 10, 9)):
+def _patrol(district, minutes_inside: float, *, start=None):
+    start = start or local(2026, 3, 10, 9)
     actor = district.actor("school_leader")
     p = district.projects["p_school"]
     with time_machine.travel(start, tick=False):

@@ -907,8 +907,9 @@ def valid_days_sql(first: dt.date, last: dt.date) -> tuple[str, list[Any]]:
     else:
         span = "(julianday(MAX(at)) - julianday(MIN(at))) * 86400.0 >= 14400 - 0.0005"
     table = CheckIn._meta.db_table
-    sql = (  # noqa: S608 - table name and clauses are constants of this module
-        f"SELECT assignment_id, local_date FROM {table} "
+    # The table name and the clauses are constants of this module; dates are parameters.
+    sql = (
+        f"SELECT assignment_id, local_date FROM {table} "  # noqa: S608
         f"WHERE local_date >= %s AND local_date <= %s AND accepted AND assignment_id IS NOT NULL "
         f"AND review <> 'confirmed' GROUP BY assignment_id, local_date HAVING COUNT(*) >= 2 AND {span}"
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from . import business_calendar, clock, events
 from .models import Deadline
@@ -85,14 +86,32 @@ def open_deadline(
 
 
 def close_deadline(*, kind: str, subject: Any, state: str = Deadline.State.MET) -> int:
-    """Stop the clock: met if closed before it ran out (the sweep marks missed ones)."""
+    """Stop the clock. Returns how many open deadlines were closed.
+
+    Closing as met is judged against the clock: a deadline closed after it ran
+    out (the sweep had not reached it yet) is closed as missed and emits
+    ``DeadlineMissed``, exactly as the sweep would have. A paused deadline is
+    on time if it was paused before it ran out. Any other ``state`` (cancelled)
+    is applied as given.
+    """
     now = clock.now()
-    return Deadline.objects.filter(
+    qs = Deadline.objects.filter(
         kind=kind,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
         state=Deadline.State.OPEN,
-    ).update(state=state, closed_at=now)
+    )
+    if state != Deadline.State.MET:
+        return qs.update(state=state, closed_at=now)
+    on_time = Q(paused_at__isnull=True, due_at__gt=now) | Q(
+        paused_at__isnull=False, due_at__gt=F("paused_at")
+    )
+    with transaction.atomic():
+        closed = qs.filter(on_time).update(state=Deadline.State.MET, closed_at=now)
+        # What is still open ran out before it was closed.
+        for pk in list(qs.values_list("pk", flat=True)):
+            closed += _claim_missed(qs, pk, now)
+    return closed
 
 
 def _project_paused(project_id: int) -> bool:
@@ -102,9 +121,13 @@ def _project_paused(project_id: int) -> bool:
 
 
 def pause_project(project_id: int, at: dt.datetime) -> int:
-    """Suspension confirmed: every open clock of the project stops at ``at``."""
+    """Suspension confirmed: every open clock of the project stops at ``at``.
+
+    A deadline that had already run out at ``at`` is not paused: it was
+    missed before the suspension, and the sweep reports it.
+    """
     return Deadline.objects.filter(
-        project_id=project_id, state=Deadline.State.OPEN, paused_at__isnull=True
+        project_id=project_id, state=Deadline.State.OPEN, paused_at__isnull=True, due_at__gt=at
     ).update(paused_at=at)
 
 
@@ -112,64 +135,80 @@ def resume_project(project_id: int, at: dt.datetime) -> int:
     """Resumption: each paused clock restarts, its due and reminder times moved
     later by the time it was paused."""
     count = 0
-    for d in Deadline.objects.select_for_update().filter(
-        project_id=project_id, state=Deadline.State.OPEN, paused_at__isnull=False
-    ):
-        paused = max(dt.timedelta(0), at - d.paused_at)  # type: ignore[operator]
-        d.due_at += paused
-        if d.reminder_at:
-            d.reminder_at += paused
-        d.paused_seconds += paused.total_seconds()
-        d.paused_at = None
-        d.save(update_fields=["due_at", "reminder_at", "paused_seconds", "paused_at"])
-        count += 1
+    with transaction.atomic():
+        for d in Deadline.objects.select_for_update().filter(
+            project_id=project_id, state=Deadline.State.OPEN, paused_at__isnull=False
+        ):
+            paused = max(dt.timedelta(0), at - d.paused_at)  # type: ignore[operator]
+            d.due_at += paused
+            if d.reminder_at:
+                d.reminder_at += paused
+            d.paused_seconds += paused.total_seconds()
+            d.paused_at = None
+            d.save(update_fields=["due_at", "reminder_at", "paused_seconds", "paused_at"])
+            count += 1
     return count
+
+
+def _due_reminders(now: dt.datetime) -> Any:
+    """Open, running deadlines whose reminder time has come and that have not
+    run out yet (a late sweep sends the missed event, not a stale reminder).
+    Served by the partial index ``deadline_open_remind_idx``."""
+    return Deadline.objects.filter(
+        state=Deadline.State.OPEN,
+        paused_at__isnull=True,
+        reminded_at__isnull=True,
+        reminder_at__lte=now,
+        due_at__gt=now,
+    )
+
+
+def _due_missed(now: dt.datetime) -> Any:
+    """Open, running deadlines that have run out. Served by the partial index
+    ``deadline_open_due_idx``."""
+    return Deadline.objects.filter(
+        state=Deadline.State.OPEN, paused_at__isnull=True, due_at__lte=now
+    )
+
+
+def _claim_missed(qs: Any, pk: int, now: dt.datetime) -> int:
+    """Mark row ``pk`` missed if it still matches ``qs``; emit the event in the
+    same transaction. Returns 1 if this caller claimed the row."""
+    with transaction.atomic():
+        if not qs.filter(pk=pk).update(state=Deadline.State.MISSED, closed_at=now):
+            return 0
+        d = Deadline.objects.get(pk=pk)
+        events.publish(DeadlineMissed(**_payload(d)))
+        return 1
 
 
 def sweep(now: dt.datetime | None = None, batch: int = 1000) -> tuple[int, int]:
     """Emit reminders and mark missed deadlines; returns (reminded, missed).
 
-    Each row is claimed with a conditional UPDATE, so two sweepers (or a sweep
-    re-run after a crash) never emit the same event twice: an event is stored in
-    the same transaction that claims its row (outbox).
+    Each row is claimed with a conditional UPDATE that repeats the selection
+    conditions, so two sweepers (or a sweep re-run after a crash) never emit
+    the same event twice: an event is stored in the same transaction that
+    claims its row (outbox). The cost follows what is due: the selections only
+    read the partial indexes of open, running rows.
     """
     now = now or clock.now()
     reminded = missed = 0
     while True:
-        ids = list(
-            Deadline.objects.filter(
-                state=Deadline.State.OPEN,
-                paused_at__isnull=True,
-                reminded_at__isnull=True,
-                reminder_at__lte=now,
-            ).values_list("pk", flat=True)[:batch]
-        )
+        ids = list(_due_reminders(now).values_list("pk", flat=True)[:batch])
         if not ids:
             break
         for pk in ids:
             with transaction.atomic():
-                if Deadline.objects.filter(
-                    pk=pk, reminded_at__isnull=True, state=Deadline.State.OPEN
-                ).update(reminded_at=now):
+                if _due_reminders(now).filter(pk=pk).update(reminded_at=now):
                     d = Deadline.objects.get(pk=pk)
                     events.publish(DeadlineReminder(**_payload(d)))
                     reminded += 1
     while True:
-        ids = list(
-            Deadline.objects.filter(
-                state=Deadline.State.OPEN, paused_at__isnull=True, due_at__lte=now
-            ).values_list("pk", flat=True)[:batch]
-        )
+        ids = list(_due_missed(now).values_list("pk", flat=True)[:batch])
         if not ids:
             break
         for pk in ids:
-            with transaction.atomic():
-                if Deadline.objects.filter(
-                    pk=pk, state=Deadline.State.OPEN, paused_at__isnull=True
-                ).update(state=Deadline.State.MISSED, closed_at=now):
-                    d = Deadline.objects.get(pk=pk)
-                    events.publish(DeadlineMissed(**_payload(d)))
-                    missed += 1
+            missed += _claim_missed(_due_missed(now), pk, now)
     return reminded, missed
 
 

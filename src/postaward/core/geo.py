@@ -101,11 +101,13 @@ class Site:
 
     @classmethod
     def circle(cls, lon: float, lat: float, radius_m: float) -> Site:
-        return cls("circle", lon, lat, float(radius_m))
+        if not radius_m >= 0:  # also refuses NaN
+            raise ValueError("radius must be >= 0 metres")
+        return cls("circle", float(lon), float(lat), float(radius_m))
 
     @classmethod
     def polygon(cls, ring: list[list[float]] | list[tuple[float, float]]) -> Site:
-        pts = tuple((float(x), float(y)) for x, y in ring)
+        pts = tuple((float(p[0]), float(p[1])) for p in ring)  # altitude, if any, ignored
         poly = Polygon(pts)
         c = poly.centroid
         return cls("polygon", c.x, c.y, 0.0, pts)
@@ -113,10 +115,12 @@ class Site:
     @classmethod
     def from_geojson(cls, data: dict[str, Any]) -> Site:
         """A GeoJSON Polygon, or a Point with ``radius`` (metres) in properties."""
-        geom = data.get("geometry", data)
+        geom = data.get("geometry") or data
         if geom.get("type") == "Point":
-            lon, lat = geom["coordinates"]
-            radius = data.get("properties", {}).get("radius") or data.get("radius")
+            lon, lat = geom["coordinates"][:2]
+            radius = (data.get("properties") or {}).get("radius") or data.get("radius")
+            if radius is None:
+                raise ValueError("a circular site needs properties.radius (metres)")
             return cls.circle(lon, lat, float(radius))
         poly = shape(geom)
         return cls.polygon(list(poly.exterior.coords))

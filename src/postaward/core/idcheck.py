@@ -16,6 +16,8 @@ import phonenumbers
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
+from . import clock
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -30,7 +32,8 @@ class Checked:
 
 
 def check_resident_id(raw: str) -> Checked:
-    value = ric.compact(raw or "").upper()
+    # People group the digits (6-8-4) with spaces or hyphens: drop them all.
+    value = "".join((raw or "").split()).replace("-", "").upper()
     if len(value) != 18:
         return Checked(value, error="身份证号码应为18位")
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
@@ -41,7 +44,7 @@ def check_resident_id(raw: str) -> Checked:
         birth = ric.get_birth_date(value)
     except ValidationError:
         return Checked(value, error="身份证号码中的出生日期无效")
-    if birth > dt.date.today() or birth.year < 1900:
+    if birth > clock.today() or birth.year < 1900:
         return Checked(value, error="身份证号码中的出生日期无效")
     warning = ""
     try:

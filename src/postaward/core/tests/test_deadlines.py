@@ -1,0 +1,435 @@
+"""The deadline engine (DESIGN "Deadlines"; STYLE 7: deadlines are data, swept
+by a scheduled task through an index).
+
+Periods: the start day is not counted, a period ends at 24:00 of its last day.
+Suspension (R-PRJ-07) pauses a project's clocks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from postaward.core import clock, deadlines, events
+from postaward.core.models import Deadline, EventRecord
+
+from .conftest import run_concurrently
+
+pytestmark = pytest.mark.django_db
+
+SH = clock.LOCAL_TZ
+WD = "working_days"
+CD = "calendar_days"
+
+
+def local(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SH)
+
+
+# Wednesday 2026-09-30, 10:00 in Shanghai: the day before the National Day holiday.
+RECEIVED = local(2026, 9, 30, 10, 0)
+
+
+@pytest.fixture
+def project(district):
+    return district.projects["p_school"]
+
+
+@pytest.fixture
+def other_project(district):
+    return district.projects["p_hospital"]
+
+
+def open_for(project, *, kind="test.accept", length=3, unit=WD, start=RECEIVED, **kw):
+    return deadlines.open_deadline(
+        kind=kind,
+        subject=project,
+        length=length,
+        unit=unit,
+        basis="测试依据",
+        organisation_id=project.owner_id,
+        project_id=project.pk,
+        start=start,
+        **kw,
+    )
+
+
+def missed_events() -> list[dict]:
+    return [r.payload for r in EventRecord.objects.filter(name="deadline.missed").order_by("id")]
+
+
+def reminder_events() -> list[dict]:
+    return [r.payload for r in EventRecord.objects.filter(name="deadline.reminder").order_by("id")]
+
+
+def fresh(d: Deadline) -> Deadline:
+    return Deadline.objects.get(pk=d.pk)
+
+
+# --- opening and closing ------------------------------------------------------------------------
+
+
+def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CMP-02
+    d = open_for(project, length=3, unit=WD)
+    assert d.state == Deadline.State.OPEN
+    assert d.due_at == local(2026, 10, 11, 0, 0)  # end of Saturday 10-10, a make-up day
+    assert (d.subject_type, d.subject_id) == ("projects.project", str(project.pk))
+    assert (d.project_id, d.organisation_id) == (project.pk, project.owner_id)
+    assert d.started_at == RECEIVED
+    assert d.reminder_at is None
+
+
+def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_project):
+    # R-ACC-01 (days) vs R-CMP-02 (working days) over the same National Day week
+    working = open_for(project, kind="test.wd", length=5, unit=WD)
+    calendar = open_for(other_project, kind="test.cd", length=5, unit=CD)
+    # working: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13
+    assert working.due_at == local(2026, 10, 14)
+    # calendar: 10-01..10-05, holidays included
+    assert calendar.due_at == local(2026, 10, 6)
+    assert deadlines.sweep(now=local(2026, 10, 6)) == (0, 1)
+    assert fresh(calendar).state == Deadline.State.MISSED
+    assert fresh(working).state == Deadline.State.OPEN
+    assert deadlines.sweep(now=local(2026, 10, 14)) == (0, 1)
+    assert fresh(working).state == Deadline.State.MISSED
+
+
+def test_the_start_counts_from_its_shanghai_date(project):
+    # 17:30 UTC on 09-29 is already 01:30 on 09-30 in Shanghai
+    d = open_for(project, start=dt.datetime(2026, 9, 29, 17, 30, tzinfo=dt.UTC))
+    assert d.due_at == local(2026, 10, 11)
+
+
+def test_open_uses_the_platform_clock_by_default(project):
+    with time_machine.travel(RECEIVED, tick=False):
+        d = deadlines.open_deadline(
+            kind="test.clock",
+            subject=project,
+            length=3,
+            unit=WD,
+            basis="",
+            organisation_id=None,
+        )
+    assert d.started_at == RECEIVED
+    assert d.due_at == local(2026, 10, 11)
+
+
+def test_one_open_deadline_per_kind_and_subject(project):
+    from django.db import IntegrityError, transaction
+
+    open_for(project)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        open_for(project)
+    deadlines.close_deadline(kind="test.accept", subject=project, state=Deadline.State.CANCELLED)
+    open_for(project)  # a new period once the first is closed
+    assert Deadline.objects.filter(kind="test.accept").count() == 2
+
+
+def test_closing_in_time_is_met(project):
+    d = open_for(project)
+    with time_machine.travel(local(2026, 10, 10, 23, 59), tick=False):
+        assert deadlines.close_deadline(kind="test.accept", subject=project) == 1
+    d = fresh(d)
+    assert d.state == Deadline.State.MET
+    assert d.closed_at == local(2026, 10, 10, 23, 59)
+    assert missed_events() == []
+    # closing again finds nothing open
+    assert deadlines.close_deadline(kind="test.accept", subject=project) == 0
+
+
+def test_closing_after_it_ran_out_before_the_sweep_is_missed(project):
+    d = open_for(project)
+    with time_machine.travel(local(2026, 10, 11, 0, 0), tick=False):  # exactly 24:00
+        assert deadlines.close_deadline(kind="test.accept", subject=project) == 1
+    d = fresh(d)
+    assert d.state == Deadline.State.MISSED
+    [evt] = missed_events()
+    assert evt["deadline_id"] == d.pk
+    # the sweep does not report it a second time
+    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert len(missed_events()) == 1
+
+
+def test_cancelling_closes_whatever_the_time(project):
+    d = open_for(project)
+    n = deadlines.close_deadline(
+        kind="test.accept", subject=project, state=Deadline.State.CANCELLED
+    )
+    assert n == 1
+    assert fresh(d).state == Deadline.State.CANCELLED
+    assert deadlines.sweep(now=local(2026, 12, 1)) == (0, 0)
+
+
+def test_closing_only_touches_its_kind_and_subject(project, other_project):
+    mine = open_for(project, kind="test.a")
+    other_kind = open_for(project, kind="test.b")
+    other_subject = open_for(other_project, kind="test.a")
+    with time_machine.travel(local(2026, 10, 9), tick=False):
+        deadlines.close_deadline(kind="test.a", subject=project)
+    assert fresh(mine).state == Deadline.State.MET
+    assert fresh(other_kind).state == Deadline.State.OPEN
+    assert fresh(other_subject).state == Deadline.State.OPEN
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+
+def test_sweep_marks_missed_at_24_00_and_not_a_moment_before(project):
+    d = open_for(project)
+    assert deadlines.sweep(now=local(2026, 10, 10, 23, 59, 59)) == (0, 0)
+    assert fresh(d).state == Deadline.State.OPEN
+    assert deadlines.sweep(now=local(2026, 10, 11, 0, 0)) == (0, 1)
+    d = fresh(d)
+    assert d.state == Deadline.State.MISSED
+    assert d.closed_at == local(2026, 10, 11)
+    [evt] = missed_events()
+    assert evt == {
+        "deadline_id": d.pk,
+        "kind": "test.accept",
+        "subject_type": "projects.project",
+        "subject_id": str(project.pk),
+        "project_id": project.pk,
+        "organisation_id": project.owner_id,
+        "due_at": d.due_at.isoformat(),
+        "basis": "测试依据",
+    }
+    assert isinstance(events.load("deadline.missed", evt), deadlines.DeadlineMissed)
+
+
+def test_sweep_twice_marks_missed_once(project, other_project):
+    open_for(project)
+    open_for(other_project)
+    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 2)
+    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 0)
+    assert len(missed_events()) == 2
+
+
+def test_sweep_works_in_batches(project):
+    for i in range(7):
+        open_for(project, kind=f"test.batch{i}")
+    assert deadlines.sweep(now=local(2026, 10, 12), batch=3) == (0, 7)
+    assert len(missed_events()) == 7
+
+
+def test_reminder_is_sent_once_at_its_time(project):  # R-ACC-05: reminder at 7 of 15 days
+    d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
+    assert d.reminder_at == local(2026, 10, 8)
+    assert d.due_at == local(2026, 10, 16)
+    assert deadlines.sweep(now=local(2026, 10, 7, 23, 59)) == (0, 0)
+    assert deadlines.sweep(now=local(2026, 10, 8)) == (1, 0)
+    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)
+    assert fresh(d).reminded_at == local(2026, 10, 8)
+    [evt] = reminder_events()
+    assert evt["deadline_id"] == d.pk
+    assert deadlines.sweep(now=local(2026, 10, 16)) == (0, 1)
+
+
+def test_a_late_sweep_reports_the_miss_without_a_stale_reminder(project):
+    d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
+    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 1)
+    assert reminder_events() == []
+    assert fresh(d).state == Deadline.State.MISSED
+
+
+def test_closed_deadlines_are_not_reminded(project):
+    open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
+    with time_machine.travel(local(2026, 10, 3), tick=False):
+        deadlines.close_deadline(kind="test.township", subject=project)
+    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)
+
+
+def test_concurrent_sweeps_mark_each_missed_deadline_exactly_once(concurrent_db, district):
+    project, other = district.projects["p_school"], district.projects["p_hospital"]
+    for i in range(10):
+        open_for(project, kind=f"test.c{i}")
+        open_for(other, kind=f"test.c{i}", reminder_after=1, length=20, unit=CD)
+    now = local(2026, 10, 12)
+    outcome = run_concurrently(lambda i: deadlines.sweep(now=now), 6)
+    assert outcome.errors == []
+    assert sum(r[1] for r in outcome.results) == 10
+    assert sum(r[0] for r in outcome.results) == 10
+    assert len(missed_events()) == 10
+    assert len(reminder_events()) == 10
+    assert len({e["deadline_id"] for e in missed_events()}) == 10
+    assert Deadline.objects.filter(state="missed").count() == 10
+
+
+# --- suspension (R-PRJ-07) --------------------------------------------------------------------
+
+
+def test_a_suspension_in_the_middle_extends_due_at_by_the_paused_time(project):  # R-PRJ-07
+    d = open_for(project, length=3, unit=WD)  # due 10-11 00:00
+    paused_at = local(2026, 10, 9, 12, 0)
+    resumed_at = local(2026, 10, 13, 12, 0)  # four days later
+    assert deadlines.pause_project(project.pk, paused_at) == 1
+    assert fresh(d).paused_at == paused_at
+    # while paused the sweep ignores it, even long past the original due time
+    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert fresh(d).state == Deadline.State.OPEN
+    assert deadlines.resume_project(project.pk, resumed_at) == 1
+    d = fresh(d)
+    assert d.paused_at is None
+    assert d.due_at == local(2026, 10, 15, 0, 0)
+    assert d.paused_seconds == 4 * 24 * 3600
+    assert deadlines.sweep(now=local(2026, 10, 14, 23, 59)) == (0, 0)
+    assert deadlines.sweep(now=local(2026, 10, 15)) == (0, 1)
+
+
+def test_pause_moves_the_reminder_too(project):
+    d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
+    deadlines.pause_project(project.pk, local(2026, 10, 2))
+    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)  # reminder time passed: paused
+    deadlines.resume_project(project.pk, local(2026, 10, 5))
+    d = fresh(d)
+    assert d.reminder_at == local(2026, 10, 11)
+    assert d.due_at == local(2026, 10, 19)
+    assert deadlines.sweep(now=local(2026, 10, 11)) == (1, 0)
+
+
+def test_two_suspensions_add_up(project):
+    d = open_for(project, length=3, unit=WD)
+    deadlines.pause_project(project.pk, local(2026, 10, 1))
+    deadlines.resume_project(project.pk, local(2026, 10, 2))
+    deadlines.pause_project(project.pk, local(2026, 10, 3))
+    deadlines.resume_project(project.pk, local(2026, 10, 3, 12))
+    d = fresh(d)
+    assert d.paused_seconds == 36 * 3600
+    assert d.due_at == local(2026, 10, 12, 12)
+
+
+def test_pause_and_resume_only_touch_that_projects_open_clocks(project, other_project):
+    mine = open_for(project)
+    theirs = open_for(other_project)
+    closed = open_for(project, kind="test.closed")
+    deadlines.close_deadline(kind="test.closed", subject=project, state=Deadline.State.CANCELLED)
+    assert deadlines.pause_project(project.pk, local(2026, 10, 2)) == 1
+    assert fresh(theirs).paused_at is None
+    assert fresh(closed).paused_at is None
+    assert deadlines.pause_project(project.pk, local(2026, 10, 3)) == 0  # already paused
+    assert fresh(mine).paused_at == local(2026, 10, 2)
+    assert deadlines.resume_project(other_project.pk, local(2026, 10, 4)) == 0
+
+
+def test_a_deadline_already_run_out_is_not_rescued_by_a_suspension(project):
+    d = open_for(project)  # due 10-11 00:00, the sweep has not run yet
+    assert deadlines.pause_project(project.pk, local(2026, 10, 11, 9, 0)) == 0
+    assert deadlines.sweep(now=local(2026, 10, 11, 9, 5)) == (0, 1)
+    assert fresh(d).state == Deadline.State.MISSED
+
+
+def test_closing_while_paused_is_met_if_paused_in_time(project):
+    d = open_for(project)
+    deadlines.pause_project(project.pk, local(2026, 10, 9))
+    with time_machine.travel(local(2026, 10, 20), tick=False):  # long after the old due time
+        deadlines.close_deadline(kind="test.accept", subject=project)
+    assert fresh(d).state == Deadline.State.MET
+    assert missed_events() == []
+
+
+def test_a_deadline_opened_during_a_suspension_starts_paused(project):
+    from postaward.projects.models import Project
+
+    Project.objects.filter(pk=project.pk).update(status="suspended")
+    d = open_for(project)
+    assert d.paused_at == RECEIVED
+    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 0)
+    deadlines.resume_project(project.pk, local(2026, 10, 2, 10, 0))  # two days later
+    assert fresh(d).due_at == local(2026, 10, 13)
+
+
+def test_pause_and_resume_outside_any_transaction(transactional_db):
+    """resume_project locks its rows, so it opens its own transaction (in
+    autocommit mode ``select_for_update`` would be refused on PostgreSQL)."""
+    from django.db import transaction
+
+    from postaward.core.models import CalendarYear
+
+    assert transaction.get_autocommit()
+    subject = CalendarYear.objects.get(year=2026)
+    d = deadlines.open_deadline(
+        kind="test.autocommit",
+        subject=subject,
+        length=3,
+        unit=WD,
+        basis="",
+        organisation_id=None,
+        project_id=987654,
+        start=RECEIVED,
+    )
+    assert deadlines.pause_project(987654, local(2026, 10, 1)) == 1
+    assert deadlines.resume_project(987654, local(2026, 10, 2)) == 1
+    assert fresh(d).due_at == local(2026, 10, 12)
+
+
+# --- cost follows what is due ------------------------------------------------------------------
+
+
+def _bulk_not_due(project, n: int, tag: str) -> None:
+    """Rows the sweep must never read: running but not due, paused, closed."""
+    rows = []
+    far = local(2027, 6, 1)
+    past = local(2026, 1, 1)
+    for i in range(n):
+        kind = i % 5
+        base = {
+            "kind": f"bulk.{tag}.{i}",
+            "subject_type": "projects.project",
+            "subject_id": str(project.pk),
+            "project_id": project.pk,
+            "started_at": past,
+            "length": 3,
+            "unit": WD,
+            "due_at": far if kind == 0 else past,
+            "reminder_at": far if kind == 0 else past,
+        }
+        if kind == 1:
+            base["paused_at"] = past
+        elif kind == 2:
+            base["state"] = Deadline.State.MET
+        elif kind == 3:
+            base["state"] = Deadline.State.MISSED
+        elif kind == 4:
+            base["state"] = Deadline.State.CANCELLED
+        rows.append(Deadline(**base))
+    Deadline.objects.bulk_create(rows)
+
+
+def _sweep_queries(project, tag: str, non_due: int) -> int:
+    _bulk_not_due(project, non_due, tag)
+    for i in range(3):
+        open_for(project, kind=f"due.{tag}.{i}", length=3, unit=WD)
+    with CaptureQueriesContext(connection) as ctx:
+        reminded, missed = deadlines.sweep(now=local(2026, 10, 12))
+    assert (reminded, missed) == (0, 3)
+    return len(ctx.captured_queries)
+
+
+def test_sweep_cost_does_not_grow_with_rows_that_are_not_due(project):
+    few = _sweep_queries(project, "few", 10)
+    many = _sweep_queries(project, "many", 500)
+    assert few == many
+
+
+def test_sweep_selection_matches_the_partial_indexes(project):
+    """The selections repeat the partial indexes' conditions, so the planner
+    may answer them from the indexes alone."""
+    _bulk_not_due(project, 200, "plan")
+    now = local(2026, 10, 12)
+    for qs, index in [
+        (deadlines._due_missed(now), "deadline_open_due_idx"),
+        (deadlines._due_reminders(now), "deadline_open_remind_idx"),
+    ]:
+        sql, params = qs.values_list("pk", flat=True)[:1000].query.sql_with_params()
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(col) for row in cursor.fetchall() for col in row)
+        assert index in plan, plan

@@ -1,0 +1,563 @@
+"""The four authorization tests for every API endpoint (R-ORG-03, R-ORG-04).
+
+One row per route of ``/api/v1/openapi.json``; a route without a row fails
+``test_every_api_route_has_a_row``, so each new endpoint must be added here.
+
+For every route:
+- anonymous → 401;
+- an account without any role (inert, ``require_some_role``) → 403;
+- wrong role → 403, for routes with a role gate (``wrong``); routes open to
+  every role say so with ``any_role=True``;
+- right role, object out of scope → 404 (a ``Call``), or for lists the
+  out-of-scope objects are simply absent (a ``Hidden``); routes without a data
+  scope say why (``no_scope``);
+- right role in scope → 2xx.
+For every write, each denied call leaves ``db_fingerprint()`` unchanged, and
+the allowed call is shown to change it (so the check could fail).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+
+from postaward.core import services as core_services
+from postaward.core.actor import SYSTEM
+from postaward.orgs import services as org_services
+from postaward.testing import District, db_fingerprint, resident_id, uscc
+
+pytestmark = pytest.mark.django_db
+
+Fn = Callable[[District], Any]
+
+
+def _none(d: District) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: who sends it, the path parameters, query and JSON body."""
+
+    user: str
+    path: Fn = _none
+    query: Fn | None = None
+    body: Fn | None = None
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """For a list: ``user`` gets 200, and none of ``values`` appears under ``key``."""
+
+    user: str
+    values: Fn
+    key: str = "id"
+    query: Fn | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    ok: Call
+    wrong: tuple[Call, ...] = ()
+    any_role: bool = False
+    out: tuple[Call | Hidden, ...] = ()
+    no_scope: str = ""
+    setup: Callable[[District], None] | None = None
+    write: bool | None = None  # default: every method but GET
+    extra: dict = field(default_factory=dict)
+
+
+# --- fixtures of the rows -------------------------------------------------------------------
+
+
+def _tokens(d: District) -> None:
+    d.ctx["leader_token"], _ = org_services.create_api_token(
+        actor=d.actor("school_leader"), user=d.users["school_leader"], name="手机"
+    )
+    d.ctx["hospital_token"], _ = org_services.create_api_token(
+        actor=d.actor("hospital_admin"), user=d.users["hospital_admin"], name="手机"
+    )
+
+
+def _todos(d: District) -> None:
+    d.ctx["school_todo"] = core_services.open_todo(
+        key="test:school", kind="test", title="学校待办", organisation_id=d.orgs["school"].pk
+    )
+    d.ctx["hospital_todo"] = core_services.open_todo(
+        key="test:hospital", kind="test", title="医院待办", organisation_id=d.orgs["hospital"].pk
+    )
+
+
+def _audit(d: District) -> None:
+    from postaward.core.models import AuditRecord
+
+    org_services.create_person(
+        actor=d.actor("school_admin"), organisation=d.orgs["school"], name="审计样本"
+    )
+    d.ctx["school_audit_seq"] = AuditRecord.objects.order_by("-seq").values_list("seq", flat=True)[
+        0
+    ]
+
+
+def _login_logs(d: District) -> None:
+    org_services.attempt_login(username="school_leader", password="bad")
+    org_services.attempt_login(username="hospital_admin", password="bad")
+
+
+def _person(u: str) -> Fn:
+    return lambda d: {"person_id": d.users[u].person.pk}
+
+
+def _user(u: str) -> Fn:
+    return lambda d: {"user_id": d.users[u].pk}
+
+
+def _org(key: str) -> Fn:
+    return lambda d: {"org_id": d.orgs[key].pk}
+
+
+def _project(key: str) -> Fn:
+    return lambda d: {"project_id": d.projects[key].pk}
+
+
+def _account_body(org_key: str) -> Fn:
+    return lambda d: {
+        "organisation_id": d.orgs[org_key].pk,
+        "username": "new_account",
+        "roles": ["owner_project_leader"],
+    }
+
+
+def _new_org(parent: str) -> Fn:
+    return lambda d: {
+        "parent_id": d.orgs[parent].pk,
+        "name": "测试区第二小学",
+        "kind": "owner",
+        "uscc": d.ctx.setdefault("uscc", uscc()),
+    }
+
+
+def _new_person(org_key: str) -> Fn:
+    return lambda d: {
+        "organisation_id": d.orgs[org_key].pk,
+        "name": "王五",
+        "id_number": d.ctx.setdefault("rid", resident_id()),
+    }
+
+
+QUAL = {"kind": "constructor_2", "number": "浙233000001", "specialty": "建筑工程"}
+ROLES = {"roles": ["owner_project_leader", "unit_leader"]}
+
+ROUTES: dict[str, Route] = {
+    # --- core ------------------------------------------------------------------------------
+    "GET /api/v1/me": Route(
+        ok=Call("pm_a"), any_role=True, no_scope="one's own account, nothing else"
+    ),
+    "GET /api/v1/calendar/days": Route(
+        ok=Call("pm_a", query=lambda d: {"start": "2026-10-01", "end": "2026-10-08"}),
+        any_role=True,
+        no_scope="the statutory calendar is the same for everyone",
+    ),
+    "GET /api/v1/calendar/period": Route(
+        ok=Call("pm_a", query=lambda d: {"start": "2026-09-30", "length": 5}),
+        any_role=True,
+        no_scope="a computation over the statutory calendar",
+    ),
+    "PUT /api/v1/calendar/days/{day}": Route(
+        ok=Call(
+            "office_admin",
+            path=lambda d: {"day": "2026-12-31"},
+            body=lambda d: {"kind": "holiday", "name": "测试假日"},
+        ),
+        wrong=(
+            Call(
+                "office_staff",
+                path=lambda d: {"day": "2026-12-31"},
+                body=lambda d: {"kind": "holiday", "name": "测试假日"},
+            ),
+            Call(
+                "housing_admin",
+                path=lambda d: {"day": "2026-12-31"},
+                body=lambda d: {"kind": "holiday", "name": "测试假日"},
+            ),
+        ),
+        no_scope="one calendar per platform, kept by the supervision office's administrator",
+    ),
+    "POST /api/v1/calendar/years": Route(
+        ok=Call("office_admin", body=lambda d: {"year": 2027, "notice": "国办发明电〔2026〕7号"}),
+        wrong=(
+            Call("office_staff", body=lambda d: {"year": 2027, "notice": "国办发明电〔2026〕7号"}),
+            Call("edu_admin", body=lambda d: {"year": 2027, "notice": "国办发明电〔2026〕7号"}),
+        ),
+        no_scope="one calendar per platform, kept by the supervision office's administrator",
+    ),
+    "GET /api/v1/todos": Route(
+        ok=Call("school_leader"),
+        any_role=True,
+        out=(Hidden("school_leader", lambda d: {d.ctx["hospital_todo"].pk}),),
+        setup=_todos,
+        extra={"must_list": lambda d: {d.ctx["school_todo"].pk}},
+    ),
+    "GET /api/v1/audit": Route(
+        ok=Call("school_leader"),
+        any_role=True,
+        out=(
+            Hidden("housing_staff", lambda d: {d.ctx["school_audit_seq"]}, key="seq"),
+            Hidden("hospital_admin", lambda d: {d.ctx["school_audit_seq"]}, key="seq"),
+        ),
+        setup=_audit,
+        extra={"must_list": lambda d: {d.ctx["school_audit_seq"]}, "key": "seq"},
+    ),
+    "POST /api/v1/audit/verify": Route(
+        ok=Call("discipline"),
+        wrong=(Call("housing_admin"), Call("school_admin")),
+        no_scope="verifies the one chain of the platform",
+        write=False,
+    ),
+    # --- organisations ------------------------------------------------------------------------
+    "GET /api/v1/orgs": Route(
+        ok=Call("housing_staff"),
+        any_role=True,
+        out=(Hidden("housing_staff", lambda d: {d.orgs["transport"].pk, d.orgs["edu"].pk}),),
+        extra={"must_list": lambda d: {d.orgs["housing"].pk}},
+    ),
+    "GET /api/v1/orgs/{org_id}": Route(
+        ok=Call("housing_staff", path=_org("housing")),
+        any_role=True,
+        out=(
+            Call("housing_staff", path=_org("transport"), status=404),
+            Call("pm_a", path=_org("contractor_b"), status=404),
+        ),
+    ),
+    "POST /api/v1/orgs": Route(
+        ok=Call("edu_admin", body=_new_org("edu_line"), status=201),
+        wrong=(Call("line_supervisor", body=_new_org("edu_line")),),
+        out=(
+            Call("edu_admin", body=_new_org("housing"), status=404),
+            Call("school_admin", body=_new_org("edu_line"), status=404),
+        ),
+    ),
+    "PATCH /api/v1/orgs/{org_id}": Route(
+        ok=Call("edu_admin", path=_org("school"), body=lambda d: {"contact_name": "张三"}),
+        wrong=(
+            Call("school_leader", path=_org("school"), body=lambda d: {"contact_name": "张三"}),
+        ),
+        out=(
+            Call("edu_admin", path=_org("housing"), body=lambda d: {"contact_name": "张三"}),
+            # Visible (a parent) but not administered.
+            Call("school_admin", path=_org("edu_line"), body=lambda d: {"contact_name": "张三"}),
+        ),
+    ),
+    # --- people ------------------------------------------------------------------------------
+    "GET /api/v1/people": Route(
+        ok=Call("contractor_b_admin"),
+        any_role=True,
+        out=(Hidden("contractor_b_admin", lambda d: {d.users["school_admin"].person.pk}),),
+        extra={"must_list": lambda d: {d.users["contractor_b_admin"].person.pk}},
+    ),
+    "GET /api/v1/people/{person_id}": Route(
+        ok=Call("school_leader", path=_person("pm_a")),
+        any_role=True,
+        out=(
+            Call("contractor_b_admin", path=_person("pm_a")),
+            Call("transport_staff", path=_person("school_leader")),
+        ),
+    ),
+    "POST /api/v1/people": Route(
+        ok=Call("school_admin", body=_new_person("school"), status=201),
+        wrong=(Call("school_leader", body=_new_person("school")),),
+        out=(Call("school_admin", body=_new_person("hospital")),),
+    ),
+    "PATCH /api/v1/people/{person_id}": Route(
+        ok=Call(
+            "school_admin", path=_person("school_leader"), body=lambda d: {"title": "基建科长"}
+        ),
+        wrong=(
+            Call("school_leader", path=_person("school_leader"), body=lambda d: {"title": "科长"}),
+        ),
+        out=(
+            Call("school_admin", path=_person("hospital_admin"), body=lambda d: {"title": "科长"}),
+            # Visible through a shared project but not administered.
+            Call("school_admin", path=_person("pm_a"), body=lambda d: {"title": "科长"}),
+        ),
+    ),
+    "POST /api/v1/people/{person_id}/qualifications": Route(
+        ok=Call("contractor_a_admin", path=_person("pm_a"), body=lambda d: QUAL, status=201),
+        wrong=(Call("pm_a", path=_person("pm_a"), body=lambda d: QUAL),),
+        out=(
+            Call("school_admin", path=_person("pm_a"), body=lambda d: QUAL),
+            Call("contractor_b_admin", path=_person("pm_a"), body=lambda d: QUAL),
+        ),
+    ),
+    # --- accounts ----------------------------------------------------------------------------
+    "GET /api/v1/accounts": Route(
+        ok=Call("school_admin"),
+        wrong=(Call("school_leader"), Call("office_staff")),
+        out=(
+            Hidden(
+                "school_admin",
+                lambda d: {d.users["hospital_admin"].pk, d.users["edu_admin"].pk},
+            ),
+            # Even asked for by organisation.
+            Hidden(
+                "school_admin",
+                lambda d: {d.users["hospital_admin"].pk},
+                query=lambda d: {"organisation_id": d.orgs["hospital"].pk},
+            ),
+        ),
+        extra={"must_list": lambda d: {d.users["school_leader"].pk}},
+    ),
+    "POST /api/v1/accounts": Route(
+        ok=Call("school_admin", body=_account_body("school"), status=201),
+        wrong=(Call("school_leader", body=_account_body("school")),),
+        out=(
+            Call("school_admin", body=_account_body("hospital")),
+            Call("hospital_admin", body=_account_body("school")),
+        ),
+    ),
+    "PUT /api/v1/accounts/{user_id}/roles": Route(
+        ok=Call("school_admin", path=_user("school_leader"), body=lambda d: ROLES),
+        wrong=(Call("school_leader", path=_user("roleless"), body=lambda d: ROLES),),
+        out=(
+            Call("school_admin", path=_user("hospital_admin"), body=lambda d: ROLES),
+            Call("school_admin", path=_user("edu_admin"), body=lambda d: {"roles": ["admin"]}),
+        ),
+    ),
+    "POST /api/v1/accounts/{user_id}/reset-password": Route(
+        ok=Call("school_admin", path=_user("school_leader")),
+        wrong=(Call("school_leader", path=_user("roleless")),),
+        out=(
+            Call("school_admin", path=_user("hospital_admin")),
+            Call("school_admin", path=_user("edu_admin")),
+        ),
+    ),
+    "POST /api/v1/accounts/{user_id}/unlock": Route(
+        ok=Call("school_admin", path=_user("school_leader")),
+        wrong=(Call("school_leader", path=_user("roleless")),),
+        out=(
+            Call("school_admin", path=_user("hospital_admin")),
+            Call("school_admin", path=_user("edu_admin")),
+        ),
+    ),
+    # --- tokens --------------------------------------------------------------------------------
+    "GET /api/v1/tokens": Route(
+        ok=Call("school_leader"),
+        any_role=True,
+        out=(Hidden("school_leader", lambda d: {d.ctx["hospital_token"].pk}),),
+        setup=_tokens,
+        extra={"must_list": lambda d: {d.ctx["leader_token"].pk}},
+    ),
+    "POST /api/v1/tokens": Route(
+        ok=Call("school_leader", body=lambda d: {"name": "手机"}, status=201),
+        # Issuing for another account needs its administrator.
+        wrong=(
+            Call(
+                "school_leader",
+                body=lambda d: {"name": "手机", "user_id": d.users["roleless"].pk},
+            ),
+        ),
+        out=(
+            Call(
+                "school_admin",
+                body=lambda d: {"name": "手机", "user_id": d.users["hospital_admin"].pk},
+            ),
+        ),
+    ),
+    "DELETE /api/v1/tokens/{token_id}": Route(
+        ok=Call("school_leader", path=lambda d: {"token_id": d.ctx["leader_token"].pk}),
+        any_role=True,
+        out=(
+            Call("school_leader", path=lambda d: {"token_id": d.ctx["hospital_token"].pk}),
+            Call("school_admin", path=lambda d: {"token_id": d.ctx["hospital_token"].pk}),
+        ),
+        setup=_tokens,
+    ),
+    # --- login log -------------------------------------------------------------------------------
+    "GET /api/v1/login-logs": Route(
+        ok=Call("school_admin"),
+        wrong=(Call("housing_staff"), Call("discipline"), Call("school_leader")),
+        out=(Hidden("school_admin", lambda d: {"hospital_admin"}, key="username"),),
+        setup=_login_logs,
+        extra={"must_list": lambda d: {"school_leader"}, "key": "username"},
+    ),
+    # --- projects -------------------------------------------------------------------------------
+    "GET /api/v1/projects": Route(
+        ok=Call("pm_a"),
+        any_role=True,
+        out=(
+            Hidden("pm_a", lambda d: {d.projects["p_hospital"].pk}),
+            Hidden("transport_staff", lambda d: {d.projects["p_school"].pk}),
+        ),
+        extra={"must_list": lambda d: {d.projects["p_school"].pk}},
+    ),
+    "GET /api/v1/projects/{project_id}": Route(
+        ok=Call("pm_a", path=_project("p_school")),
+        any_role=True,
+        out=(
+            Call("pm_a", path=_project("p_hospital")),
+            Call("transport_staff", path=_project("p_school")),
+            Call("school_leader", path=_project("p_hospital")),
+        ),
+    ),
+}
+
+
+# --- machinery ---------------------------------------------------------------------------------------
+
+
+def schema_routes() -> set[str]:
+    from postaward.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+def is_write(key: str) -> bool:
+    route = ROUTES[key]
+    return route.write if route.write is not None else not key.startswith("GET ")
+
+
+def url_of(key: str, d: District, path: Fn, query: Fn | None) -> str:
+    template = key.split(" ", 1)[1]
+    url = template.format(**path(d))
+    if query:
+        url += "?" + urlencode(query(d))
+    return url
+
+
+def send(client: Client, key: str, d: District, call: Call | Hidden) -> Any:
+    method = key.split(" ", 1)[0].lower()
+    path = call.path if isinstance(call, Call) else _none
+    url = url_of(key, d, path, call.query)
+    body = call.body if isinstance(call, Call) else None
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(
+        url, data=json.dumps(body(d), ensure_ascii=False), content_type="application/json"
+    )
+
+
+def prepared(district: District, key: str) -> District:
+    district.ctx = {}  # type: ignore[attr-defined]
+    if ROUTES[key].setup:
+        ROUTES[key].setup(district)
+    return district
+
+
+def items(response: Any) -> list[dict]:
+    data = response.json()
+    return data["items"] if isinstance(data, dict) and "items" in data else data
+
+
+def assert_refused(response: Any, status: int) -> None:
+    assert response.status_code == status, response.content[:400]
+    body = response.json()
+    assert set(body) >= {"code", "message", "errors"}, body
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body
+
+
+def denied(key: str, d: District, client: Client, call: Call, status: int) -> None:
+    before = db_fingerprint() if is_write(key) else None
+    assert_refused(send(client, key, d, call), status)
+    if before is not None:
+        assert db_fingerprint() == before, f"{key}: a refused call changed the database"
+
+
+ALL = sorted(ROUTES)
+
+
+# --- the tests ------------------------------------------------------------------------------------------
+
+
+def test_every_api_route_has_a_row():
+    routes = schema_routes()
+    missing = routes - set(ROUTES)
+    assert not missing, f"add rows to ROUTES for: {sorted(missing)}"
+    stale = set(ROUTES) - routes
+    assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_every_row_is_complete(key):
+    route = ROUTES[key]
+    assert route.wrong or route.any_role, f"{key}: name a wrong role, or say any_role=True"
+    assert not (route.wrong and route.any_role), key
+    assert route.out or route.no_scope, f"{key}: name an out-of-scope call, or say no_scope=…"
+    # The inert account is tested for every route anyway; a wrong role is a real role.
+    assert all(call.user != "roleless" for call in route.wrong), key
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_anonymous_is_401(district, key):
+    d = prepared(district, key)
+    denied(key, d, Client(), ROUTES[key].ok, 401)
+    # A bearer token that is not a token is no better.
+    denied(key, d, Client(HTTP_AUTHORIZATION="Bearer pa_000000000000_forged"), ROUTES[key].ok, 401)
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_account_without_roles_is_403(district, key):
+    d = prepared(district, key)
+    denied(key, d, d.client("roleless"), ROUTES[key].ok, 403)
+
+
+@pytest.mark.parametrize("key", [k for k in ALL if ROUTES[k].wrong])
+def test_wrong_role_is_403(district, key):
+    d = prepared(district, key)
+    for call in ROUTES[key].wrong:
+        denied(key, d, d.client(call.user), call, 403)
+
+
+@pytest.mark.parametrize("key", [k for k in ALL if ROUTES[k].out])
+def test_right_role_out_of_scope_is_404_or_absent(district, key):
+    d = prepared(district, key)
+    for out in ROUTES[key].out:
+        if isinstance(out, Hidden):
+            r = send(d.client(out.user), key, d, out)
+            assert r.status_code == 200, r.content[:400]
+            listed = {row[out.key] for row in items(r)}
+            assert not (listed & out.values(d)), f"{key}: {out.user} sees {listed & out.values(d)}"
+        else:
+            denied(key, d, d.client(out.user), out, 404)
+            body = send(d.client(out.user), key, d, out).json()
+            assert body["code"] == "not_found"
+            assert body["message"] == "对象不存在或无权访问"
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_right_role_in_scope_succeeds(district, key):
+    d = prepared(district, key)
+    route = ROUTES[key]
+    before = db_fingerprint()
+    r = send(d.client(route.ok.user), key, d, route.ok)
+    assert r.status_code == route.ok.status, r.content[:400]
+    if is_write(key):
+        # The denied-call checks above are meaningful: this call does change it.
+        assert db_fingerprint() != before
+    if "must_list" in route.extra:
+        listed = {row[route.extra.get("key", "id")] for row in items(r)}
+        assert route.extra["must_list"](d) <= listed
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_bearer_token_in_scope_succeeds(district, key):
+    """The same in-scope call through ``Authorization: Bearer`` (phones, integrators)."""
+    d = prepared(district, key)
+    route = ROUTES[key]
+    _, plain = org_services.create_api_token(
+        actor=SYSTEM, user=d.users[route.ok.user], name="授权测试"
+    )
+    r = send(Client(HTTP_AUTHORIZATION=f"Bearer {plain}"), key, d, route.ok)
+    assert r.status_code == route.ok.status, r.content[:400]

@@ -33,6 +33,8 @@ def run_concurrently(fn: Callable[[int], Any], workers: int) -> Outcome:
 
     def work(i: int) -> None:
         try:
+            # connect first, so that the threads race on the work, not on connecting
+            connections["default"].ensure_connection()
             barrier.wait()
             result = fn(i)
             with lock:

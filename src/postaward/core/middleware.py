@@ -4,18 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import clock, context
 
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind the load balancer the real address is the first X-Forwarded-For hop;
-    # the deployment guide says to trust it only from the balancer.
+    """The address the audit trail records for a request.
+
+    ``X-Forwarded-For`` is believed only when the request comes from a trusted
+    proxy (``POSTAWARD["TRUSTED_PROXIES"]``, by default a proxy on the same
+    host): anyone else could write any address into the audit trail with it.
+    Each proxy appends the address it saw, so the client is the right-most hop
+    that is not itself a trusted proxy.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = set(settings.POSTAWARD.get("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES))
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    if not forwarded or remote not in trusted:
+        return remote
+    for hop in reversed([h.strip() for h in forwarded.split(",")]):
+        if hop and hop not in trusted:
+            return hop
+    return remote
 
 
 class RequestIdMiddleware:

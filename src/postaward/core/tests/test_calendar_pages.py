@@ -380,3 +380,29 @@ def test_audit_verify_api_reports_tampering(district):
     assert data["ok"] is False
     assert data["first_bad_seq"] == rec.seq
     assert "内容与哈希不符" in data["message"]
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "recorded"),
+    [
+        ("203.0.113.7", "", "203.0.113.7"),
+        # a client cannot choose the address the audit trail records
+        ("203.0.113.7", "6.6.6.6", "203.0.113.7"),
+        # behind a proxy on this host: the right-most hop the proxy saw
+        ("127.0.0.1", "6.6.6.6, 198.51.100.2", "198.51.100.2"),
+        ("127.0.0.1", "198.51.100.2, 127.0.0.1", "198.51.100.2"),
+    ],
+)
+def test_the_audit_trail_records_the_real_client_address(district, remote, forwarded, recorded):
+    client = district.client("office_admin")
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    r = client.put(
+        "/api/v1/calendar/days/2027-01-01",
+        data=json.dumps({"kind": "holiday"}),
+        content_type="application/json",
+        **extra,
+    )
+    assert r.status_code == 200
+    assert AuditRecord.objects.order_by("-seq").first().ip == recorded

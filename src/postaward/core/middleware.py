@@ -22,7 +22,8 @@ def client_ip(request: HttpRequest) -> str:
     that is not itself a trusted proxy.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted = set(settings.POSTAWARD.get("TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES))
+    configured = settings.POSTAWARD.get("TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES
+    trusted = {str(p) for p in configured}
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if not forwarded or remote not in trusted:
         return remote

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ def client_ip(request: HttpRequest) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "")
     configured = settings.POSTAWARD.get("TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES
-    trusted = {str(p) for p in configured}
+    trusted = {str(p) for p in cast("Iterable[str]", configured)}
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if not forwarded or remote not in trusted:
         return remote

@@ -57,14 +57,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = []
-    for err in exc.errors:
-        loc = [
-            str(p)
-            for p in err.get("loc", [])
-            if p not in ("body", "payload", "query", "path", "data")
-        ]
-        errors.append({"field": ".".join(loc) or None, "message": _zh(err)})
+    errors = [{"field": _field_name(err.get("loc", ())), "message": _zh(err)} for err in exc.errors]
     return _error(request, 422, "validation_error", "请求数据不符合要求", errors)
 
 
@@ -98,6 +91,25 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", "对象不存在或无权访问")
+
+
+_LOCATIONS = ("query", "path", "header", "cookie", "form", "file")
+
+
+def _field_name(loc: tuple | list) -> str | None:
+    """ninja's error location → the field as the client named it.
+
+    ``("body", "payload", "roles", 0)`` → ``roles.0``; ``("query", "kind")`` →
+    ``kind``. Only the leading location (and, for a body, the name of the
+    parameter that holds it) is dropped: a field that happens to be called
+    ``path`` or ``data`` keeps its name.
+    """
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    elif parts[:1] and parts[0] in _LOCATIONS:
+        parts = parts[1:]
+    return ".".join(parts) or None
 
 
 _PYDANTIC_ZH = {

@@ -579,13 +579,17 @@ def attempt_login(
     generic = "账号或密码错误"
     now = clock.now()
     with transaction.atomic():
+        # Lock the account row only: the organisation is on the nullable side of
+        # an outer join, which PostgreSQL refuses to lock.
         user = (
-            User.objects.select_for_update()
+            User.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .filter(username=username)
             .first()
         )
         if user is None:
+            # Hash anyway, so that the answer time does not tell which accounts exist.
+            User().set_password(password)
             _log(username, None, ip, user_agent, LoginResult.UNKNOWN_USER)
             return None, generic
         if user.locked_until and user.locked_until > now:

@@ -232,4 +232,8 @@ POSTAWARD = {
     "ALLOW_CLOCK_SHIFT": os.environ.get("POSTAWARD_ALLOW_CLOCK_SHIFT", "1") == "1",
     # Key for SM4-GCM field encryption (32 hex chars). Generated into var/ if absent.
     "FIELD_KEY": os.environ.get("POSTAWARD_FIELD_KEY", ""),
+    # Addresses of the load balancers whose X-Forwarded-For is believed (audit, login log).
+    "TRUSTED_PROXIES": tuple(
+        p for p in os.environ.get("POSTAWARD_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p
+    ),
 }

@@ -1,7 +1,9 @@
 """The four authorization tests for every API endpoint (R-ORG-03, R-ORG-04).
 
 One row per route of ``/api/v1/openapi.json``; a route without a row fails
-``test_every_api_route_has_a_row``, so each new endpoint must be added here.
+``test_every_api_route_has_a_row``, so each new endpoint must be added: core and
+orgs rows here, project rows in ``authz_projects.py``, other apps' rows in their
+own ``tests/authz_rows.py`` (see ``authz.py``).
 
 For every route:
 - anonymous → 401;
@@ -18,12 +20,6 @@ the allowed call is shown to change it (so the check could fail).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode
-
 import pytest
 from django.test import Client
 
@@ -32,46 +28,22 @@ from postaward.core.actor import SYSTEM
 from postaward.orgs import services as org_services
 from postaward.testing import District, db_fingerprint, resident_id, uscc
 
+from .authz import (
+    Call,
+    Fn,
+    Hidden,
+    Route,
+    collect,
+    denied,
+    is_write,
+    items,
+    owner_hint,
+    prepared,
+    schema_routes,
+    send,
+)
+
 pytestmark = pytest.mark.django_db
-
-Fn = Callable[[District], Any]
-
-
-def _none(d: District) -> dict:
-    return {}
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request: who sends it, the path parameters, query and JSON body."""
-
-    user: str
-    path: Fn = _none
-    query: Fn | None = None
-    body: Fn | None = None
-    status: int = 200
-
-
-@dataclass(frozen=True)
-class Hidden:
-    """For a list: ``user`` gets 200, and none of ``values`` appears under ``key``."""
-
-    user: str
-    values: Fn
-    key: str = "id"
-    query: Fn | None = None
-
-
-@dataclass(frozen=True)
-class Route:
-    ok: Call
-    wrong: tuple[Call, ...] = ()
-    any_role: bool = False
-    out: tuple[Call | Hidden, ...] = ()
-    no_scope: str = ""
-    setup: Callable[[District], None] | None = None
-    write: bool | None = None  # default: every method but GET
-    extra: dict = field(default_factory=dict)
 
 
 # --- fixtures of the rows -------------------------------------------------------------------
@@ -121,10 +93,6 @@ def _user(u: str) -> Fn:
 
 def _org(key: str) -> Fn:
     return lambda d: {"org_id": d.orgs[key].pk}
-
-
-def _project(key: str) -> Fn:
-    return lambda d: {"project_id": d.projects[key].pk}
 
 
 def _account_body(org_key: str) -> Fn:
@@ -203,7 +171,7 @@ ROUTES: dict[str, Route] = {
         any_role=True,
         out=(Hidden("school_leader", lambda d: {d.ctx["hospital_todo"].pk}),),
         setup=_todos,
-        extra={"must_list": lambda d: {d.ctx["school_todo"].pk}},
+        must_list=lambda d: {d.ctx["school_todo"].pk},
     ),
     "GET /api/v1/audit": Route(
         ok=Call("school_leader"),
@@ -213,7 +181,8 @@ ROUTES: dict[str, Route] = {
             Hidden("hospital_admin", lambda d: {d.ctx["school_audit_seq"]}, key="seq"),
         ),
         setup=_audit,
-        extra={"must_list": lambda d: {d.ctx["school_audit_seq"]}, "key": "seq"},
+        must_list=lambda d: {d.ctx["school_audit_seq"]},
+        list_key="seq",
     ),
     "POST /api/v1/audit/verify": Route(
         ok=Call("discipline"),
@@ -226,7 +195,7 @@ ROUTES: dict[str, Route] = {
         ok=Call("housing_staff"),
         any_role=True,
         out=(Hidden("housing_staff", lambda d: {d.orgs["transport"].pk, d.orgs["edu"].pk}),),
-        extra={"must_list": lambda d: {d.orgs["housing"].pk}},
+        must_list=lambda d: {d.orgs["housing"].pk},
     ),
     "GET /api/v1/orgs/{org_id}": Route(
         ok=Call("housing_staff", path=_org("housing")),
@@ -260,7 +229,7 @@ ROUTES: dict[str, Route] = {
         ok=Call("contractor_b_admin"),
         any_role=True,
         out=(Hidden("contractor_b_admin", lambda d: {d.users["school_admin"].person.pk}),),
-        extra={"must_list": lambda d: {d.users["contractor_b_admin"].person.pk}},
+        must_list=lambda d: {d.users["contractor_b_admin"].person.pk},
     ),
     "GET /api/v1/people/{person_id}": Route(
         ok=Call("school_leader", path=_person("pm_a")),
@@ -312,7 +281,7 @@ ROUTES: dict[str, Route] = {
                 query=lambda d: {"organisation_id": d.orgs["hospital"].pk},
             ),
         ),
-        extra={"must_list": lambda d: {d.users["school_leader"].pk}},
+        must_list=lambda d: {d.users["school_leader"].pk},
     ),
     "POST /api/v1/accounts": Route(
         ok=Call("school_admin", body=_account_body("school"), status=201),
@@ -352,7 +321,7 @@ ROUTES: dict[str, Route] = {
         any_role=True,
         out=(Hidden("school_leader", lambda d: {d.ctx["hospital_token"].pk}),),
         setup=_tokens,
-        extra={"must_list": lambda d: {d.ctx["leader_token"].pk}},
+        must_list=lambda d: {d.ctx["leader_token"].pk},
     ),
     "POST /api/v1/tokens": Route(
         ok=Call("school_leader", body=lambda d: {"name": "手机"}, status=201),
@@ -385,113 +354,35 @@ ROUTES: dict[str, Route] = {
         wrong=(Call("housing_staff"), Call("discipline"), Call("school_leader")),
         out=(Hidden("school_admin", lambda d: {"hospital_admin"}, key="username"),),
         setup=_login_logs,
-        extra={"must_list": lambda d: {"school_leader"}, "key": "username"},
-    ),
-    # --- projects -------------------------------------------------------------------------------
-    "GET /api/v1/projects": Route(
-        ok=Call("pm_a"),
-        any_role=True,
-        out=(
-            Hidden("pm_a", lambda d: {d.projects["p_hospital"].pk}),
-            Hidden("transport_staff", lambda d: {d.projects["p_school"].pk}),
-        ),
-        extra={"must_list": lambda d: {d.projects["p_school"].pk}},
-    ),
-    "GET /api/v1/projects/{project_id}": Route(
-        ok=Call("pm_a", path=_project("p_school")),
-        any_role=True,
-        out=(
-            Call("pm_a", path=_project("p_hospital")),
-            Call("transport_staff", path=_project("p_school")),
-            Call("school_leader", path=_project("p_hospital")),
-        ),
+        must_list=lambda d: {"school_leader"},
+        list_key="username",
     ),
 }
 
 
-# --- machinery ---------------------------------------------------------------------------------------
+TABLE = collect(ROUTES, __name__)
+ALL = sorted(TABLE.routes)
 
 
-def schema_routes() -> set[str]:
-    from postaward.api import api
-
-    schema = api.get_openapi_schema()
-    return {
-        f"{method.upper()} {path}"
-        for path, ops in schema["paths"].items()
-        for method in ops
-        if method in {"get", "post", "put", "patch", "delete"}
-    }
-
-
-def is_write(key: str) -> bool:
-    route = ROUTES[key]
-    return route.write if route.write is not None else not key.startswith("GET ")
-
-
-def url_of(key: str, d: District, path: Fn, query: Fn | None) -> str:
-    template = key.split(" ", 1)[1]
-    url = template.format(**path(d))
-    if query:
-        url += "?" + urlencode(query(d))
-    return url
-
-
-def send(client: Client, key: str, d: District, call: Call | Hidden) -> Any:
-    method = key.split(" ", 1)[0].lower()
-    path = call.path if isinstance(call, Call) else _none
-    url = url_of(key, d, path, call.query)
-    body = call.body if isinstance(call, Call) else None
-    if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(
-        url, data=json.dumps(body(d), ensure_ascii=False), content_type="application/json"
-    )
-
-
-def prepared(district: District, key: str) -> District:
-    district.ctx = {}  # type: ignore[attr-defined]
-    if ROUTES[key].setup:
-        ROUTES[key].setup(district)
-    return district
-
-
-def items(response: Any) -> list[dict]:
-    data = response.json()
-    return data["items"] if isinstance(data, dict) and "items" in data else data
-
-
-def assert_refused(response: Any, status: int) -> None:
-    assert response.status_code == status, response.content[:400]
-    body = response.json()
-    assert set(body) >= {"code", "message", "errors"}, body
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body
-
-
-def denied(key: str, d: District, client: Client, call: Call, status: int) -> None:
-    before = db_fingerprint() if is_write(key) else None
-    assert_refused(send(client, key, d, call), status)
-    if before is not None:
-        assert db_fingerprint() == before, f"{key}: a refused call changed the database"
-
-
-ALL = sorted(ROUTES)
+def row(key: str) -> Route:
+    return TABLE.routes[key]
 
 
 # --- the tests ------------------------------------------------------------------------------------------
 
 
 def test_every_api_route_has_a_row():
+    assert not TABLE.duplicates, f"routes with two rows: {TABLE.duplicates}"
     routes = schema_routes()
-    missing = routes - set(ROUTES)
-    assert not missing, f"add rows to ROUTES for: {sorted(missing)}"
-    stale = set(ROUTES) - routes
+    missing = sorted(routes - set(TABLE.routes))
+    assert not missing, "add rows for:\n" + "\n".join(f"  {k}  → {owner_hint(k)}" for k in missing)
+    stale = set(TABLE.routes) - routes
     assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
 
 
 @pytest.mark.parametrize("key", ALL)
 def test_every_row_is_complete(key):
-    route = ROUTES[key]
+    route = row(key)
     assert route.wrong or route.any_role, f"{key}: name a wrong role, or say any_role=True"
     assert not (route.wrong and route.any_role), key
     assert route.out or route.no_scope, f"{key}: name an out-of-scope call, or say no_scope=…"
@@ -501,36 +392,41 @@ def test_every_row_is_complete(key):
 
 @pytest.mark.parametrize("key", ALL)
 def test_anonymous_is_401(district, key):
-    d = prepared(district, key)
-    denied(key, d, Client(), ROUTES[key].ok, 401)
+    route = row(key)
+    d = prepared(district, route)
+    denied(key, route, d, Client(), route.ok, 401)
     # A bearer token that is not a token is no better.
-    denied(key, d, Client(HTTP_AUTHORIZATION="Bearer pa_000000000000_forged"), ROUTES[key].ok, 401)
+    forged = Client(HTTP_AUTHORIZATION="Bearer pa_000000000000_forged")
+    denied(key, route, d, forged, route.ok, 401)
 
 
 @pytest.mark.parametrize("key", ALL)
 def test_account_without_roles_is_403(district, key):
-    d = prepared(district, key)
-    denied(key, d, d.client("roleless"), ROUTES[key].ok, 403)
+    route = row(key)
+    d = prepared(district, route)
+    denied(key, route, d, d.client("roleless"), route.ok, 403)
 
 
-@pytest.mark.parametrize("key", [k for k in ALL if ROUTES[k].wrong])
+@pytest.mark.parametrize("key", [k for k in ALL if row(k).wrong])
 def test_wrong_role_is_403(district, key):
-    d = prepared(district, key)
-    for call in ROUTES[key].wrong:
-        denied(key, d, d.client(call.user), call, 403)
+    route = row(key)
+    d = prepared(district, route)
+    for call in route.wrong:
+        denied(key, route, d, d.client(call.user), call, 403)
 
 
-@pytest.mark.parametrize("key", [k for k in ALL if ROUTES[k].out])
+@pytest.mark.parametrize("key", [k for k in ALL if row(k).out])
 def test_right_role_out_of_scope_is_404_or_absent(district, key):
-    d = prepared(district, key)
-    for out in ROUTES[key].out:
+    route = row(key)
+    d = prepared(district, route)
+    for out in route.out:
         if isinstance(out, Hidden):
             r = send(d.client(out.user), key, d, out)
             assert r.status_code == 200, r.content[:400]
-            listed = {row[out.key] for row in items(r)}
+            listed = {item[out.key] for item in items(r)}
             assert not (listed & out.values(d)), f"{key}: {out.user} sees {listed & out.values(d)}"
         else:
-            denied(key, d, d.client(out.user), out, 404)
+            denied(key, route, d, d.client(out.user), out, 404)
             body = send(d.client(out.user), key, d, out).json()
             assert body["code"] == "not_found"
             assert body["message"] == "对象不存在或无权访问"
@@ -538,24 +434,24 @@ def test_right_role_out_of_scope_is_404_or_absent(district, key):
 
 @pytest.mark.parametrize("key", ALL)
 def test_right_role_in_scope_succeeds(district, key):
-    d = prepared(district, key)
-    route = ROUTES[key]
+    route = row(key)
+    d = prepared(district, route)
     before = db_fingerprint()
     r = send(d.client(route.ok.user), key, d, route.ok)
     assert r.status_code == route.ok.status, r.content[:400]
-    if is_write(key):
+    if is_write(key, route):
         # The denied-call checks above are meaningful: this call does change it.
         assert db_fingerprint() != before
-    if "must_list" in route.extra:
-        listed = {row[route.extra.get("key", "id")] for row in items(r)}
-        assert route.extra["must_list"](d) <= listed
+    if route.must_list:
+        listed = {item[route.list_key] for item in items(r)}
+        assert route.must_list(d) <= listed
 
 
 @pytest.mark.parametrize("key", ALL)
 def test_bearer_token_in_scope_succeeds(district, key):
     """The same in-scope call through ``Authorization: Bearer`` (phones, integrators)."""
-    d = prepared(district, key)
-    route = ROUTES[key]
+    route = row(key)
+    d = prepared(district, route)
     _, plain = org_services.create_api_token(
         actor=SYSTEM, user=d.users[route.ok.user], name="授权测试"
     )

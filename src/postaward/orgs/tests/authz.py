@@ -1,0 +1,200 @@
+"""The building blocks of the API authorization table (R-ORG-03, R-ORG-04).
+
+``test_api_authorization.py`` runs the four authorization tests for every route
+of ``/api/v1/openapi.json``. Rows come from:
+
+- ``postaward/orgs/tests/test_api_authorization.py`` (core and orgs routes),
+- ``postaward/orgs/tests/authz_projects.py`` (project registry routes),
+- any ``postaward/<app>/tests/authz_rows.py`` that defines ``ROUTES`` — each app
+  may keep the rows of its own routes next to its own tests.
+
+A row (``Route``) names the in-scope call (``ok``), the calls of a wrong role
+(``wrong``, or ``any_role=True``), the calls out of scope (``out``: a ``Call``
+answered 404, or a ``Hidden`` listing that must not contain some values; or
+``no_scope="why"``), and an optional ``setup(district)`` that creates what the
+calls refer to in ``district.ctx``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.test import Client
+
+from postaward.testing import District, db_fingerprint
+
+Fn = Callable[[District], Any]
+
+
+def _none(d: District) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request: who sends it, the path parameters, query and body.
+
+    ``body`` is sent as JSON; ``raw`` returns ``(bytes, content_type)`` for
+    routes that take a whole file; ``form`` returns multipart form data (files
+    as ``SimpleUploadedFile``).
+    """
+
+    user: str
+    path: Fn = _none
+    query: Fn | None = None
+    body: Fn | None = None
+    raw: Fn | None = None
+    form: Fn | None = None
+    status: int = 200
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """For a list: ``user`` gets 200 and none of ``values`` appears under ``key``."""
+
+    user: str
+    values: Fn
+    key: str = "id"
+    path: Fn = _none
+    query: Fn | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    ok: Call
+    wrong: tuple[Call, ...] = ()
+    any_role: bool = False
+    out: tuple[Call | Hidden, ...] = ()
+    no_scope: str = ""
+    setup: Callable[[District], None] | None = None
+    write: bool | None = None  # default: every method but GET
+    must_list: Fn | None = None  # values the ok listing must contain (under list_key)
+    list_key: str = "id"
+
+
+def method_of(key: str) -> str:
+    return key.split(" ", 1)[0]
+
+
+def is_write(key: str, route: Route) -> bool:
+    return route.write if route.write is not None else method_of(key) != "GET"
+
+
+def url_of(key: str, d: District, call: Call | Hidden) -> str:
+    url = key.split(" ", 1)[1].format(**call.path(d))
+    if call.query:
+        url += "?" + urlencode(call.query(d))
+    return url
+
+
+def send(client: Client, key: str, d: District, call: Call | Hidden) -> Any:
+    fn = getattr(client, method_of(key).lower())
+    url = url_of(key, d, call)
+    if isinstance(call, Call):
+        if call.body is not None:
+            return fn(
+                url,
+                data=json.dumps(call.body(d), ensure_ascii=False),
+                content_type="application/json",
+            )
+        if call.raw is not None:
+            data, content_type = call.raw(d)
+            return fn(url, data=data, content_type=content_type)
+        if call.form is not None:
+            return fn(url, data=call.form(d))
+    return fn(url)
+
+
+def prepared(district: District, route: Route) -> District:
+    district.ctx = {}  # type: ignore[attr-defined]
+    if route.setup:
+        route.setup(district)
+    return district
+
+
+def items(response: Any) -> list[dict]:
+    data = response.json()
+    return data["items"] if isinstance(data, dict) and "items" in data else data
+
+
+def assert_refused(response: Any, status: int) -> None:
+    assert response.status_code == status, response.content[:400]
+    body = response.json()
+    assert set(body) >= {"code", "message", "errors"}, body
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body
+
+
+def denied(key: str, route: Route, d: District, client: Client, call: Call, status: int) -> None:
+    before = db_fingerprint() if is_write(key, route) else None
+    assert_refused(send(client, key, d, call), status)
+    if before is not None:
+        assert db_fingerprint() == before, f"{key}: a refused call changed the database"
+
+
+def schema_routes() -> set[str]:
+    from postaward.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        f"{method.upper()} {path}"
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
+
+
+@dataclass
+class Table:
+    routes: dict[str, Route] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+
+    def add(self, module: str, rows: dict[str, Route]) -> None:
+        for key, route in rows.items():
+            if key in self.routes:
+                self.duplicates.append(f"{key} ({self.source[key]} and {module})")
+                continue
+            self.routes[key] = route
+            self.source[key] = module
+
+
+def collect(own: dict[str, Route], own_module: str) -> Table:
+    """The rows of this module, of the projects registry, and of every app's
+    ``tests/authz_rows.py``."""
+    from django.apps import apps
+
+    table = Table()
+    table.add(own_module, own)
+    modules = ["postaward.orgs.tests.authz_projects"]
+    modules += [
+        f"{cfg.name}.tests.authz_rows"
+        for cfg in apps.get_app_configs()
+        if cfg.name.startswith("postaward.")
+    ]
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        table.add(name, module.ROUTES)
+    return table
+
+
+def owner_hint(key: str) -> str:
+    """Where a missing row belongs, by the route's first path segment."""
+    segment = key.split(" ", 1)[1].removeprefix("/api/v1/").split("/", 1)[0]
+    if segment == "projects":
+        return "postaward/orgs/tests/authz_projects.py"
+    if segment in {"me", "calendar", "todos", "audit", "orgs", "people", "accounts"} | {
+        "tokens",
+        "login-logs",
+    }:
+        return "postaward/orgs/tests/test_api_authorization.py"
+    return f"postaward/{segment}/tests/authz_rows.py"

@@ -77,6 +77,10 @@ class Organisation(TimeStampedModel):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
+        if not actor.org_path:
+            # An account outside the tree (e.g. a bare superuser) reaches nothing:
+            # an empty path would otherwise be the prefix of every path.
+            return NOTHING
         if actor.org_kind in DISTRICT_WIDE_KINDS:
             q = Q(path__startswith=actor.district_path)
         else:
@@ -114,6 +118,8 @@ class Person(TimeStampedModel):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
+        if not actor.org_path:
+            return Q(pk=actor.person_id) if actor.person_id else NOTHING
         if actor.org_kind in DISTRICT_WIDE_KINDS:
             q = Q(organisation__path__startswith=actor.district_path)
         else:
@@ -197,6 +203,8 @@ class User(AbstractUser):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
+        if not actor.org_path:
+            return Q(pk=actor.user_id)
         if actor.org_kind in DISTRICT_WIDE_KINDS:
             return Q(organisation__path__startswith=actor.district_path)
         return Q(organisation__path__startswith=actor.org_path) | Q(pk=actor.user_id)
@@ -244,7 +252,7 @@ class ApiToken(models.Model):
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
         q = Q(user_id=actor.user_id)
-        if Role.ADMIN in actor.roles:
+        if Role.ADMIN in actor.roles and actor.org_path:
             q |= Q(user__organisation__path__startswith=actor.org_path)
         return q
 
@@ -275,6 +283,8 @@ class LoginLog(models.Model):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
+        if not actor.org_path:
+            return Q(user_id=actor.user_id) if actor.user_id else NOTHING
         if actor.org_kind == OrgKind.SUPERVISION_OFFICE:
             # Failed attempts on unknown accounts belong to no organisation.
             return Q(organisation__path__startswith=actor.district_path) | Q(

@@ -218,3 +218,35 @@ def test_r_org_04_accounts_scope_is_the_administrators_subtree(scoped_district):
     r = d.client("discipline").get("/api/v1/accounts")
     assert r.status_code == 403
     assert User.objects.visible_to(d.actor("pm_a")).filter(username="school_admin").count() == 0
+
+
+def test_r_org_04_an_account_outside_the_tree_reaches_nothing(scoped_district):
+    """A bare superuser (``createsuperuser``) has no organisation: an empty path is
+    the prefix of every path, so it must reach nothing rather than everything."""
+    from postaward.orgs.choices import Role
+    from postaward.orgs.models import ApiToken, LoginLog, UserRole
+
+    d = scoped_district
+    root = User.objects.create_superuser("root", password="Root@2026pw")
+    root.must_change_password = False
+    root.save(update_fields=["must_change_password"])
+    UserRole.objects.create(user=root, role=Role.ADMIN)
+    UserRole.objects.create(user=root, role=Role.OFFICE_STAFF)
+    from postaward.orgs.actors import actor_for
+
+    a = actor_for(root)
+    assert not Organisation.objects.visible_to(a).exists()
+    assert not Person.objects.visible_to(a).exists()
+    assert list(User.objects.visible_to(a)) == [root]
+    assert not Project.objects.visible_to(a).exists()
+    from postaward.orgs import services
+
+    services.create_api_token(actor=d.actor("pm_a"), user=d.users["pm_a"], name="手机")
+    services.attempt_login(username="pm_a", password="bad")
+    assert not ApiToken.objects.visible_to(a).exists()
+    assert not LoginLog.objects.visible_to(a).exists()
+    c = d.client(None)
+    c.force_login(root)
+    assert c.get("/api/v1/orgs").json()["count"] == 0
+    assert c.get(f"/api/v1/people/{d.users['pm_a'].person.pk}").status_code == 404
+    assert c.get("/api/v1/accounts").json()["count"] == 0

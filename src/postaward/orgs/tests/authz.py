@@ -4,9 +4,10 @@
 of ``/api/v1/openapi.json``. Rows come from:
 
 - ``postaward/orgs/tests/test_api_authorization.py`` (core and orgs routes),
-- ``postaward/orgs/tests/authz_projects.py`` (project registry routes),
 - any ``postaward/<app>/tests/authz_rows.py`` that defines ``ROUTES`` — each app
-  may keep the rows of its own routes next to its own tests.
+  keeps the rows of its own routes next to its own tests,
+- ``postaward/orgs/tests/authz_projects.py``: fallback rows for project routes
+  (a row of ``projects/tests/authz_rows.py`` for the same route wins).
 
 A row (``Route``) names the in-scope call (``ok``), the calls of a wrong role
 (``wrong``, or ``any_role=True``), the calls out of scope (``out``: a ``Call``
@@ -164,34 +165,44 @@ class Table:
 
 
 def collect(own: dict[str, Route], own_module: str) -> Table:
-    """The rows of this module, of the projects registry, and of every app's
-    ``tests/authz_rows.py``."""
+    """The rows of this module, of every app's ``tests/authz_rows.py``, and the
+    fallback project rows of ``authz_projects.py`` (an app's own row for a route
+    takes precedence over a fallback row)."""
     from django.apps import apps
 
     table = Table()
     table.add(own_module, own)
-    modules = ["postaward.orgs.tests.authz_projects"]
-    modules += [
-        f"{cfg.name}.tests.authz_rows"
-        for cfg in apps.get_app_configs()
-        if cfg.name.startswith("postaward.")
-    ]
-    for name in modules:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        table.add(name, module.ROUTES)
+    for cfg in apps.get_app_configs():
+        if not cfg.name.startswith("postaward."):
+            continue
+        module = _optional(f"{cfg.name}.tests.authz_rows")
+        if module is not None:
+            table.add(module.__name__, module.ROUTES)
+    fallback = _optional("postaward.orgs.tests.authz_projects")
+    if fallback is not None:
+        table.add(
+            fallback.__name__,
+            {k: v for k, v in fallback.ROUTES.items() if k not in table.routes},
+        )
     return table
+
+
+def _optional(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            return None
+        raise
 
 
 def owner_hint(key: str) -> str:
     """Where a missing row belongs, by the route's first path segment."""
     segment = key.split(" ", 1)[1].removeprefix("/api/v1/").split("/", 1)[0]
     if segment == "projects":
-        return "postaward/orgs/tests/authz_projects.py"
+        return (
+            "postaward/projects/tests/authz_rows.py (or the fallback orgs/tests/authz_projects.py)"
+        )
     if segment in {"me", "calendar", "todos", "audit", "orgs", "people", "accounts"} | {
         "tokens",
         "login-logs",

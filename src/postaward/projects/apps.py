@@ -10,6 +10,21 @@ class ProjectsConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import hooks  # noqa: F401
+        from . import events, hooks  # noqa: F401  (register events and visibility hooks)
+        from .views import can_import, can_register, can_see_bans
 
         menu.add("projects", Item("项目列表", "project_list", "bi-list-ul", order=10))
+        menu.add("projects", Item("项目地图", "project_map", "bi-geo-alt", order=12))
+        menu.add("projects", Item("项目统计", "project_stats", "bi-bar-chart", order=14))
+        menu.add(
+            "projects",
+            Item("录入项目", "project_create", "bi-plus-square", visible=can_register, order=20),
+        )
+        menu.add(
+            "projects",
+            Item("导入中标项目", "project_import", "bi-upload", visible=can_import, order=22),
+        )
+        menu.add(
+            "projects",
+            Item("人员任职限制", "project_bans", "bi-person-x", visible=can_see_bans, order=30),
+        )

@@ -1,28 +1,345 @@
-"""Reads of the project registry, through the data-scope layer."""
+"""Reads of the project registry, through the data-scope layer, and the
+selectors other capabilities use (attendance: suspended days and check-in duty;
+the bidding system: whether a person may be named)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from postaward.core import clock
 from postaward.core.actor import Actor
+from postaward.core.geo import wgs84_to_gcj02
 
-from .models import Project
+from . import workflows
+from .choices import (
+    FINISHED_STATES,
+    LIFECYCLE_ORDER,
+    STAGED_POSITIONS,
+    STATUS_COLOURS,
+    ParticipantRole,
+    ProjectClass,
+    ProjectStatus,
+    SuspensionState,
+)
+from .models import (
+    CheckinStage,
+    KeyPersonAssignment,
+    Participant,
+    Project,
+    Suspension,
+    TimelineEntry,
+)
+
+S = ProjectStatus
+
+# Stage groups for the list filter ("stage" = one status or a group of them).
+STAGE_GROUPS = {
+    "before_start": ("开工前", (S.REGISTERED, S.PREPARING)),
+    "building": ("施工中（含停工）", (S.UNDER_CONSTRUCTION, S.SUSPENDED)),
+    "finished": ("完工后", tuple(FINISHED_STATES)),
+}
 
 
 def projects(actor: Actor, *, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
+    """The projects an actor may see, filtered by class, industry, stage,
+    region, owner, contractor and a text search."""
     f = filters or {}
     qs = Project.objects.visible_to(actor).select_related(
         "owner", "industry_authority", "superior_unit", "line"
     )
     if v := f.get("q"):
-        qs = qs.filter(Q(name__icontains=v) | Q(code__icontains=v))
-    for key in ("project_class", "industry", "status", "region_code"):
+        qs = qs.filter(Q(name__icontains=v) | Q(code__icontains=v) | Q(ocid__icontains=v))
+    for key in (
+        "project_class",
+        "industry",
+        "status",
+        "region_code",
+        "region_name",
+        "procurement_method",
+    ):
         if v := f.get(key):
             qs = qs.filter(**{key: v})
+    if v := f.get("stage"):
+        qs = qs.filter(status__in=STAGE_GROUPS[v][1]) if v in STAGE_GROUPS else qs.filter(status=v)
     if v := f.get("owner_id"):
         qs = qs.filter(owner_id=v)
     if v := f.get("contractor_id"):
-        qs = qs.filter(participants__organisation_id=v, participants__role="contractor")
+        qs = qs.filter(
+            pk__in=Participant.objects.filter(
+                organisation_id=v, role=ParticipantRole.CONTRACTOR
+            ).values("project_id")
+        )
+    if v := f.get("owner"):
+        qs = qs.filter(owner__name__icontains=v)
+    if v := f.get("contractor"):
+        qs = qs.filter(
+            pk__in=Participant.objects.filter(
+                organisation__name__icontains=v, role=ParticipantRole.CONTRACTOR
+            ).values("project_id")
+        )
+    if f.get("small_works") in (True, "1", "true"):
+        qs = qs.filter(is_small_works=True)
+    if f.get("unassigned") in (True, "1", "true"):
+        qs = qs.filter(Q(owner__isnull=True) | Q(owner_leader__isnull=True))
     return qs.order_by("-created_at", "-pk")
+
+
+def region_choices(actor: Actor) -> list[tuple[str, str]]:
+    rows = (
+        Project.objects.visible_to(actor)
+        .exclude(region_name="")
+        .values_list("region_name", flat=True)
+        .distinct()
+        .order_by("region_name")
+    )
+    return [(r, r) for r in rows]
+
+
+# --- counts and map -----------------------------------------------------------------------------
+
+
+def counts(actor: Actor, *, filters: dict[str, Any] | None = None) -> dict[str, list[dict]]:
+    """Counts by stage, class and industry (each with its label and colour)."""
+    qs = projects(actor, filters=filters).order_by()
+    by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    by_class = dict(
+        qs.values_list("project_class").annotate(n=Count("pk")).values_list("project_class", "n")
+    )
+    by_industry = dict(
+        qs.values_list("industry").annotate(n=Count("pk")).values_list("industry", "n")
+    )
+    small = qs.filter(is_small_works=True).count()
+    from postaward.orgs.choices import Industry
+
+    return {
+        "stage": [
+            {
+                "key": s,
+                "label": S(s).label,
+                "value": by_status.get(s, 0),
+                "colour": STATUS_COLOURS[s],
+            }
+            for s in LIFECYCLE_ORDER
+        ],
+        "project_class": [
+            {"key": c, "label": ProjectClass(c).label, "value": by_class.get(c, 0)}
+            for c in ProjectClass.values
+        ],
+        "industry": [
+            {"key": i, "label": Industry(i).label, "value": by_industry.get(i, 0)}
+            for i in Industry.values
+            if by_industry.get(i, 0)
+        ],
+        "small_works": [{"key": "small", "label": "限额以下小额工程", "value": small}],
+    }
+
+
+def site_features(
+    actor: Actor, *, filters: dict[str, Any] | None = None, crs: str = "wgs84", limit: int = 5000
+) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the visible project sites. Circles are
+    Points with ``radius`` (metres) in properties. ``crs='gcj02'`` converts the
+    coordinates for a map whose tiles are in GCJ-02."""
+    conv: Callable[[float, float], tuple[float, float]] = (
+        wgs84_to_gcj02 if crs == "gcj02" else (lambda x, y: (x, y))
+    )
+    feats = []
+    for p in (
+        projects(actor, filters=filters)
+        .select_related(None)
+        .select_related("owner")
+        .exclude(site_kind="")
+        .only(
+            "pk",
+            "code",
+            "name",
+            "status",
+            "site_kind",
+            "site_lon",
+            "site_lat",
+            "site_radius_m",
+            "site_polygon",
+            "project_class",
+            "owner__name",
+        )[:limit]
+    ):
+        site = p.site
+        if site is None:
+            continue
+        props = {
+            "id": p.pk,
+            "code": p.code,
+            "name": p.name,
+            "status": p.status,
+            "status_label": p.get_status_display(),
+            "colour": STATUS_COLOURS.get(p.status, "grey"),
+            "owner": p.owner.name if p.owner_id else "",
+            "url": f"/projects/{p.pk}/",
+        }
+        if site.kind == "circle":
+            geometry = {
+                "type": "Point",
+                "coordinates": list(conv(site.center_lon, site.center_lat)),
+            }
+            props["radius"] = site.radius_m
+        else:
+            geometry = {
+                "type": "Polygon",
+                "coordinates": [[list(conv(x, y)) for x, y in site.ring]],
+            }
+        feats.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "crs_name": crs, "features": feats}
+
+
+# --- suspension and check-in duty (for the attendance capability) ---------------------------------
+
+
+def _days(first: dt.date, last: dt.date) -> set[dt.date]:
+    return {first + dt.timedelta(days=i) for i in range((last - first).days + 1)}
+
+
+def suspension_days(s: Suspension, *, until: dt.date | None = None) -> set[dt.date]:
+    """The local dates a suspension covers: from the day it started to the day
+    before works resumed (a suspension resumed on its first day covers that day);
+    an ongoing one up to ``until`` (today by default)."""
+    first = clock.local_date(s.started_at)
+    if s.ended_at is not None:
+        last = max(first, clock.local_date(s.ended_at) - dt.timedelta(days=1))
+    else:
+        last = until or clock.today()
+    if last < first:
+        return set()
+    return _days(first, last)
+
+
+def suspended_dates(project: Project | int, start: dt.date, end: dt.date) -> set[dt.date]:
+    """R-PRJ-07 / R-ATT-03: confirmed suspended days of the project within
+    [start, end]; they do not count in the attendance rate."""
+    pid = project if isinstance(project, int) else project.pk
+    out: set[dt.date] = set()
+    for s in Suspension.objects.filter(
+        project_id=pid,
+        state__in=(SuspensionState.CONFIRMED, SuspensionState.ENDED),
+        confirmed_at__isnull=False,
+        started_at__lt=clock.end_of_day(end),
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=clock.start_of_day(start))):
+        out |= {d for d in suspension_days(s, until=end) if start <= d <= end}
+    return out
+
+
+def is_suspended_on(project: Project | int, day: dt.date) -> bool:
+    return bool(suspended_dates(project, day, day))
+
+
+def is_construction_day(project: Project, day: dt.date) -> bool:
+    """Works started, not completed, not terminated, not suspended on ``day``."""
+    if project.actual_start is None or day < project.actual_start:
+        return False
+    if project.actual_completion is not None and day > project.actual_completion:
+        return False
+    if project.terminated_on is not None and day >= project.terminated_on:
+        return False
+    return not is_suspended_on(project, day)
+
+
+def _staged_on(project: Project, day: dt.date) -> set[str]:
+    return set(
+        CheckinStage.objects.filter(
+            project=project, starts_on__lte=day, ends_on__gte=day
+        ).values_list("position", flat=True)
+    )
+
+
+def assignments_due_on(project: Project, day: dt.date) -> list[KeyPersonAssignment]:
+    """The key persons who must check in on ``day`` (R-ATT-01, R-PRJ-07, R-PRJ-09):
+    none on a non-construction or suspended day; those the owner marked as
+    checking in; the technical lead and specialist engineer only within a stage
+    the owner set."""
+    if not is_construction_day(project, day):
+        return []
+    staged = _staged_on(project, day)
+    out = []
+    for a in (
+        KeyPersonAssignment.objects.filter(project=project, must_check_in=True, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .select_related("person", "participant__organisation")
+        .order_by("position", "id")
+    ):
+        if a.position in STAGED_POSITIONS and a.position not in staged:
+            continue
+        out.append(a)
+    return out
+
+
+def required_checkin_positions(project: Project, day: dt.date) -> set[str]:
+    return {a.position for a in assignments_due_on(project, day)}
+
+
+# --- archive -----------------------------------------------------------------------------------------
+
+
+def readiness(project: Project) -> list[workflows.Missing]:
+    """What is still missing before works may start (R-PRJ-03)."""
+    if project.status not in (S.REGISTERED, S.PREPARING):
+        return []
+    return workflows.start_missing(project)
+
+
+def timeline(project: Project) -> QuerySet[TimelineEntry]:
+    return project.timeline.select_related("document").order_by("at", "id")
+
+
+@dataclass
+class ArchiveSection:
+    key: str
+    title: str
+    order: int
+    render: Callable[[Project, Actor], dict[str, Any]]
+
+
+_sections: dict[str, ArchiveSection] = {}
+
+
+def register_archive_section(
+    key: str, title: str, order: int
+) -> Callable[[Callable[[Project, Actor], dict[str, Any]]], Callable[[Project, Actor], dict]]:
+    """Other capabilities (changes, inspections, evaluation …) add a section to
+    the project archive: ``fn(project, actor) -> {"columns": [...], "rows": [[...]],
+    "empty": "…"}``. The archive page and its PDF show it in ``order``."""
+
+    def wrap(fn: Callable[[Project, Actor], dict[str, Any]]) -> Callable[[Project, Actor], dict]:
+        _sections[key] = ArchiveSection(key, title, order, fn)
+        return fn
+
+    return wrap
+
+
+def extra_sections(project: Project, actor: Actor) -> list[dict[str, Any]]:
+    out = []
+    for sec in sorted(_sections.values(), key=lambda s: s.order):
+        data = sec.render(project, actor)
+        out.append({"key": sec.key, "title": sec.title, **data})
+    return out
+
+
+def _placeholder(what: str) -> Callable[[Project, Actor], dict[str, Any]]:
+    def render(project: Project, actor: Actor) -> dict[str, Any]:
+        return {"columns": [], "rows": [], "empty": f"暂无{what}记录"}
+
+    return render
+
+
+# The sections of R-PRJ-04 that later capabilities fill; until they register
+# their own renderer, the archive shows the heading with "none yet".
+for _key, _title, _order, _what in (
+    ("changes", "工程变更情况", 50, "工程变更"),
+    ("inspections", "日常检查", 60, "日常检查"),
+    ("evaluation", "综合评价", 70, "综合评价"),
+):
+    if _key not in _sections:
+        register_archive_section(_key, _title, _order)(_placeholder(_what))

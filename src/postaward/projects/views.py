@@ -1,56 +1,204 @@
-"""Pages of the project registry (list and overview; the registry issue adds the rest)."""
+"""Pages of the project registry: list, map, statistics, registration, import,
+the project page (archive) with its forms, the printable archive and its PDF.
+
+Views parse input, call one service or selector and render; refusals from the
+services are shown beside the field or on top of the form."""
 
 from __future__ import annotations
 
-from django import forms
+import os
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from postaward.core.forms import BootstrapMixin
+from postaward.core import clock
+from postaward.core.actor import Actor
+from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, page_view, paginate, xlsx_response
-from postaward.orgs.choices import Industry
+from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate, xlsx_response
+from postaward.orgs.choices import ENTERPRISE_KINDS, OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.orgs.models import Organisation, Person, Qualification
 
-from . import selectors
-from .choices import STATUS_COLOURS, ProjectClass, ProjectStatus
-from .models import Project
+from . import archive, forms, imports, selectors, services, workflows
+from .choices import (
+    ACTIVE_STATES,
+    CONTRACTOR_POSITIONS,
+    STATUS_COLOURS,
+    AbnormalAwardState,
+    DataCompletionState,
+    ImportChannel,
+    ParticipantRole,
+    ProjectStatus,
+    SuspensionState,
+)
+from .models import (
+    AbnormalAwardEvent,
+    AwardImport,
+    CheckinStage,
+    DataCompletionApplication,
+    KeyPersonAssignment,
+    Participant,
+    PersonnelBan,
+    Project,
+    ProjectDocument,
+    Suspension,
+)
+from .workflows import OWNER_MANAGERS, superior_of
+
+S = ProjectStatus
 
 
-class ProjectFilterForm(BootstrapMixin, forms.Form):
-    compact = True
-    q = forms.CharField(label="名称/编号", required=False)
-    project_class = forms.ChoiceField(
-        label="类别", required=False, choices=[("", "全部"), *ProjectClass.choices]
+# --- helpers ---------------------------------------------------------------------------------------
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    return get_visible_or_404(
+        Project.objects.select_related(
+            "owner", "superior_unit", "line", "industry_authority", "owner_leader"
+        ),
+        actor_of(request),
+        pk=pk,
     )
-    industry = forms.ChoiceField(
-        label="行业", required=False, choices=[("", "全部"), *Industry.choices]
+
+
+def _back(project: Project, anchor: str = "") -> str:
+    return reverse("project_detail", args=[project.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    project: Project | None,
+    form: Any,
+    title: str,
+    on_valid: Callable[[Any], Any],
+    success: str,
+    back: str | None = None,
+    intro: str = "",
+    basis: str = "",
+    multipart: bool = False,
+    submit: str = "提交",
+    extra: dict[str, Any] | None = None,
+    template: str = "projects/form.html",
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = on_valid(form)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+            if len(exc.errors) > 1:
+                form.missing = exc.errors
+        else:
+            messages.success(request, success)
+            if isinstance(result, HttpResponse):
+                return result
+            return redirect(back or (_back(project) if project else "project_list"))
+    ctx = {
+        "project": project,
+        "form": form,
+        "title": title,
+        "intro": intro,
+        "basis": basis,
+        "multipart": multipart,
+        "submit": submit,
+        "cancel": back or (_back(project) if project else reverse("project_list")),
+        "missing": getattr(form, "missing", None),
+    }
+    ctx.update(extra or {})
+    return render(request, template, ctx)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def _filters(request: HttpRequest, actor: Actor) -> tuple[forms.ProjectFilterForm, dict[str, Any]]:
+    form = forms.ProjectFilterForm(request.GET or None, regions=selectors.region_choices(actor))
+    return form, (form.cleaned_data if form.is_valid() else {})
+
+
+def _map_settings() -> dict[str, Any]:
+    """Government intranets have no internet: the map draws on a plain canvas
+    with a coordinate grid, unless an offline tile server is configured
+    (POSTAWARD_MAP_TILE_URL, its datum in POSTAWARD_MAP_TILE_CRS: wgs84/gcj02)."""
+    centre = os.environ.get("POSTAWARD_MAP_CENTER", "120.872,30.032").split(",")
+    return {
+        "tile_url": os.environ.get("POSTAWARD_MAP_TILE_URL", ""),
+        "crs": os.environ.get("POSTAWARD_MAP_TILE_CRS", "wgs84")
+        if os.environ.get("POSTAWARD_MAP_TILE_URL")
+        else "wgs84",
+        "centre": [float(centre[0]), float(centre[1])],
+    }
+
+
+def can_register(actor: Actor) -> bool:
+    return actor.org_kind in OWNER_KINDS and bool(
+        actor.roles & {Role.OWNER_PROJECT_LEADER, Role.ADMIN}
     )
-    status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), *ProjectStatus.choices]
+
+
+def can_import(actor: Actor) -> bool:
+    return imports._may_import(actor)
+
+
+def can_see_bans(actor: Actor) -> bool:
+    return actor.org_kind in (
+        OrgKind.SUPERVISION_OFFICE,
+        OrgKind.INDUSTRY_AUTHORITY,
+        OrgKind.DISCIPLINE,
+        *SUPERIOR_KINDS,
+        OrgKind.LINE,
     )
+
+
+# --- list, map, statistics --------------------------------------------------------------------------
 
 
 @page_view
 def project_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = ProjectFilterForm(request.GET or None)
-    qs = selectors.projects(actor, filters=form.cleaned_data if form.is_valid() else {})
+    form, f = _filters(request, actor)
+    qs = selectors.projects(actor, filters=f)
     if request.GET.get("export") == "xlsx":
         rows = (
             (
                 p.code,
                 p.name,
                 p.get_project_class_display(),
+                "是" if p.is_small_works else "否",
                 p.get_industry_display(),
-                p.owner.name,
+                p.region_name,
+                p.owner.name if p.owner_id else "（待分配）",
                 float(p.contract_amount),
                 p.get_status_display(),
+                p.actual_start,
+                p.actual_completion,
             )
             for p in qs
         )
         return xlsx_response(
             "项目.xlsx",
-            ["项目编号", "项目名称", "类别", "行业", "建设单位", "合同金额（元）", "状态"],
+            [
+                "项目编号",
+                "项目名称",
+                "类别",
+                "限额以下",
+                "行业",
+                "区域",
+                "建设单位",
+                "合同金额（元）",
+                "状态",
+                "实际开工",
+                "实际完工",
+            ],
             rows,
         )
     ctx = paginate(request, qs, per_page=20)
@@ -59,29 +207,1187 @@ def project_list(request: HttpRequest) -> HttpResponse:
         export_allowed=True,
         filter_target="#project-table",
         colours=STATUS_COLOURS,
+        tab="list",
+        can_register=can_register(actor),
+        can_import=can_import(actor),
+        total=qs.count(),
     )
     return render(request, "projects/project_list.html", ctx)
 
 
 @page_view
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_map(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    project = get_visible_or_404(
-        Project.objects.select_related(
-            "owner", "superior_unit", "line", "industry_authority", "owner_leader"
-        ),
-        actor,
-        pk=pk,
-    )
+    form, f = _filters(request, actor)
     return render(
         request,
-        "projects/project_detail.html",
+        "projects/project_map.html",
         {
-            "project": project,
-            "participants": project.participants.select_related("organisation"),
-            "assignments": project.assignments.select_related(
-                "person", "participant__organisation"
-            ).filter(ended_on__isnull=True),
+            "filter_form": form,
+            "tab": "map",
+            "map": _map_settings(),
+            "query": request.GET.urlencode(),
             "colours": STATUS_COLOURS,
+            "counts": selectors.counts(actor, filters=f)["stage"],
+            "can_register": can_register(actor),
+            "can_import": can_import(actor),
         },
     )
+
+
+@page_view
+def project_stats(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form, f = _filters(request, actor)
+    counts = selectors.counts(actor, filters=f)
+    return render(
+        request,
+        "projects/project_stats.html",
+        {
+            "filter_form": form,
+            "tab": "stats",
+            "counts": counts,
+            "total": sum(c["value"] for c in counts["stage"]),
+            "can_register": can_register(actor),
+            "can_import": can_import(actor),
+        },
+    )
+
+
+# --- registration and import ------------------------------------------------------------------------
+
+
+@page_view
+def project_create(request: HttpRequest) -> HttpResponse:
+    """R-PRJ-02: direct-award and emergency projects entered by the owner."""
+    actor = actor_of(request)
+    _require(can_register(actor), "建设单位项目负责人或总管方可录入项目")
+    leaders = None
+    if Role.OWNER_PROJECT_LEADER not in actor.roles:
+        leaders = [
+            (p.pk, f"{p.name}（{p.title}）" if p.title else p.name)
+            for p in Person.objects.filter(organisation_id=actor.organisation_id, is_active=True)
+        ]
+    form = forms.DirectProjectForm(request.POST or None, leaders=leaders)
+
+    def save(f: forms.DirectProjectForm) -> HttpResponse:
+        d = dict(f.cleaned_data)
+        leader_id = d.pop("owner_leader", None)
+        leader = (
+            Person.objects.filter(pk=leader_id, organisation_id=actor.organisation_id).first()
+            if leader_id
+            else None
+        )
+        p = services.register_direct_project(actor=actor, owner_leader=leader, **d)
+        return redirect(reverse("project_site", args=[p.pk]) + "?new=1")
+
+    return _form_page(
+        request,
+        project=None,
+        form=form,
+        title="录入直接发包、应急工程项目",
+        intro="招标项目由招投标系统推送生成；直接发包和应急工程由建设单位项目负责人录入（R-PRJ-02）。"
+        "保存后依次设置项目场地、参建单位及合同、关键岗位人员，齐备后即可开工。",
+        on_valid=save,
+        success="项目已登记，请设置项目场地",
+        submit="保存并设置场地",
+    )
+
+
+@page_view
+def project_import(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    _require(can_import(actor), "仅监管办或招投标系统对接账号可以导入中标项目")
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            form.add_error("file", "文件不能超过 20 MB")
+        else:
+            data = upload.read()
+            try:
+                report = imports.import_awards(
+                    actor=actor,
+                    data=data,
+                    fmt=imports.format_of(upload.name, data),
+                    channel=ImportChannel.PAGE,
+                    filename=upload.name,
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                return redirect("project_import_detail", pk=report.batch.pk)  # type: ignore[union-attr]
+    batches = AwardImport.objects.visible_to(actor)[:20]
+    return render(
+        request,
+        "projects/import.html",
+        {"form": form, "batches": batches, "report": report, "columns": imports.CSV_COLUMNS},
+    )
+
+
+@page_view
+def project_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    _require(can_import(actor), "仅监管办或招投标系统对接账号可以查看导入记录")
+    batch = get_visible_or_404(AwardImport.objects, actor, pk=pk)
+    return render(request, "projects/import_detail.html", {"batch": batch})
+
+
+@page_view
+def csv_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(imports.csv_template(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E4%B8%AD%E6%A0%87%E9%A1%B9%E7%9B%AE%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.csv"
+    )
+    return response
+
+
+# --- the project page (archive) --------------------------------------------------------------------
+
+
+def _can(project: Project, actor: Actor) -> dict[str, Any]:
+    p, a = project, actor
+    owner_mgr = OWNER_MANAGERS(p, a)
+    editable = p.status in ACTIVE_STATES or (
+        not p.is_platform_covered
+        and p.data_completions.filter(state=DataCompletionState.APPROVED).exists()
+    )
+    open_suspension = p.suspensions.filter(
+        state__in=(SuspensionState.DECLARED, SuspensionState.CONFIRMED)
+    ).first()
+    contractor_parts = [
+        pt
+        for pt in p.participants.filter(role=ParticipantRole.CONTRACTOR, allows_subcontract=True)
+        if services._contractor_side(p, pt, a)
+    ]
+    return {
+        "edit": owner_mgr and p.status in (S.REGISTERED, S.PREPARING),
+        "site": owner_mgr and p.status in ACTIVE_STATES,
+        "registry": owner_mgr and editable,
+        "personnel": editable
+        and (
+            owner_mgr
+            or (
+                a.org_kind in ENTERPRISE_KINDS
+                and bool(a.roles & {Role.ADMIN, Role.UNIT_LEADER})
+                and p.participants.filter(organisation_id=a.organisation_id).exists()
+            )
+        ),
+        "stages": owner_mgr and p.status in ACTIVE_STATES,
+        "declare": owner_mgr and p.status == S.UNDER_CONSTRUCTION and open_suspension is None,
+        "confirm": workflows.may(p, "suspend", a),
+        "interview": services.INTERVIEW_RECORDERS(p, a) and p.status in (S.REGISTERED, S.PREPARING),
+        "abnormal": services.ABNORMAL_RECORDERS(p, a)
+        and p.status in (S.REGISTERED, S.PREPARING, S.TERMINATED),
+        "review": services.ABNORMAL_REVIEWERS(p, a),
+        "subcontract": bool(contractor_parts)
+        and p.status in (S.PREPARING, S.UNDER_CONSTRUCTION, S.SUSPENDED),
+        "mark_uncovered": services.COVERAGE_MARKERS(p, a) and p.is_platform_covered,
+        "apply_completion": owner_mgr
+        and not p.is_platform_covered
+        and not p.data_completions.exclude(state=DataCompletionState.REJECTED).exists(),
+        "decide_completion": a.is_system or superior_of(p, a),
+        "backfill": owner_mgr and not p.is_platform_covered,
+        "documents": owner_mgr,
+        "assign": any(services.may_assign(p, a, lvl) for lvl in services.ASSIGN_LEVELS)
+        and p.status in ACTIVE_STATES,
+        "ban": services.BAN_RECORDERS(p, a),
+        "open_suspension": open_suspension,
+    }
+
+
+@page_view
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    ctx = archive.context(project, actor)
+    ctx.update(
+        can=_can(project, actor),
+        available=workflows.available(project, actor),
+        readiness=selectors.readiness(project),
+        show_readiness=project.status in (S.REGISTERED, S.PREPARING),
+        due_today=selectors.assignments_due_on(project, clock.today())
+        if project.status == S.UNDER_CONSTRUCTION
+        else [],
+        today=clock.today(),
+        map=_map_settings(),
+    )
+    return render(request, "projects/project_detail.html", ctx)
+
+
+@page_view
+def project_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    return render(request, "projects/archive.html", archive.context(project, actor))
+
+
+@page_view
+def project_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    return archive.pdf_response(_project(request, pk), actor)
+
+
+@page_view
+def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+    project = _project(request, pk)
+    doc = ProjectDocument.objects.filter(project=project, pk=doc_id).first()
+    if doc is None:
+        raise NotFound()
+    return archive.file_response(doc, inline=request.GET.get("download") != "1")
+
+
+# --- basic information, site, assignment ---------------------------------------------------------
+
+
+@page_view
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可修改项目信息")
+    initial = {k: getattr(project, k) for k in services.EDITABLE_FIELDS}
+    form = forms.ProjectEditForm(request.POST or None, initial=initial)
+
+    def save(f: forms.ProjectEditForm) -> None:
+        changes = {k: v for k, v in f.cleaned_data.items() if v != initial.get(k)}
+        services.update_project(actor=actor, project=project, **changes)
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="修改项目基本信息",
+        on_valid=save,
+        success="项目信息已保存",
+    )
+
+
+@page_view
+def project_site(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可设置项目场地")
+    m = _map_settings()
+    site = project.site
+    initial: dict[str, Any] = {
+        "site_kind": project.site_kind or "circle",
+        "address": project.site_address,
+        "crs": m["crs"],
+        "radius_m": project.site_radius_m or 200,
+    }
+    if site is not None:
+        from postaward.core.geo import wgs84_to_gcj02
+
+        conv = wgs84_to_gcj02 if m["crs"] == "gcj02" else (lambda x, y: (x, y))
+        lon, lat = conv(site.center_lon, site.center_lat)
+        initial.update(lon=round(lon, 6), lat=round(lat, 6))
+        if site.kind == "polygon":
+            import json
+
+            initial["polygon"] = json.dumps([list(conv(x, y)) for x, y in site.ring[:-1]])
+    form = forms.SiteForm(request.POST or None, initial=initial)
+
+    def save(f: forms.SiteForm) -> None:
+        d = f.cleaned_data
+        services.set_site(
+            actor=actor,
+            project=project,
+            site_kind=d["site_kind"],
+            lon=d.get("lon"),
+            lat=d.get("lat"),
+            radius_m=d.get("radius_m"),
+            polygon=d.get("polygon"),
+            address=d.get("address"),
+            crs=d.get("crs") or "wgs84",
+        )
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="设置项目场地（考勤电子围栏）",
+        intro="在地图上单击选择场地中心并填写半径；或选择“多边形”后依次单击各顶点。坐标为 WGS-84 经纬度。",
+        on_valid=save,
+        success="项目场地已保存",
+        back=_back(project, "organisation") if request.GET.get("new") else None,
+        template="projects/site_form.html",
+        extra={"map": m},
+    )
+
+
+@page_view
+def project_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """R-ORG-03: each level assigns the project one step down the chain."""
+    actor = actor_of(request)
+    project = _project(request, pk)
+    levels = [lvl for lvl in services.ASSIGN_LEVELS if services.may_assign(project, actor, lvl)]
+    _require(bool(levels), "当前账号不能分配本项目")
+    level = request.GET.get("level") or request.POST.get("level") or levels[-1]
+    if level not in levels:
+        raise Forbidden()
+    district = (
+        project.industry_authority.district_path
+        if project.industry_authority_id
+        else actor.district_path
+    )
+    if level == "superior_unit":
+        qs = Organisation.objects.filter(kind__in=SUPERIOR_KINDS, path__startswith=district)
+        choices = [(o.pk, o.name) for o in qs]
+    elif level == "line":
+        choices = (
+            [
+                (o.pk, o.name)
+                for o in Organisation.objects.filter(
+                    kind=OrgKind.LINE, path__startswith=project.superior_unit.path
+                )
+            ]
+            if project.superior_unit_id
+            else []
+        )
+    elif level == "owner":
+        parent = project.line or project.superior_unit
+        choices = (
+            [
+                (o.pk, o.name)
+                for o in Organisation.objects.filter(
+                    kind__in=OWNER_KINDS, path__startswith=parent.path
+                )
+            ]
+            if parent
+            else []
+        )
+    else:
+        choices = [
+            (p.pk, f"{p.name}（{p.title}）" if p.title else p.name)
+            for p in Person.objects.filter(organisation_id=project.owner_id, is_active=True)
+        ]
+    form = forms.TargetForm(
+        request.POST or None, label=services.ASSIGN_LEVELS[level], choices=choices
+    )
+
+    def save(f: forms.TargetForm) -> None:
+        target_id = int(f.cleaned_data["target"])
+        if level == "owner_leader":
+            services.assign_owner_leader(
+                actor=actor, project=project, person=Person.objects.get(pk=target_id)
+            )
+        else:
+            org = Organisation.objects.get(pk=target_id)
+            fn = {
+                "superior_unit": lambda: services.assign_superior_unit(
+                    actor=actor, project=project, superior_unit=org
+                ),
+                "line": lambda: services.assign_line(actor=actor, project=project, line=org),
+                "owner": lambda: services.assign_owner(actor=actor, project=project, owner=org),
+            }[level]
+            fn()
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"分配{services.ASSIGN_LEVELS[level]}",
+        intro="项目逐级分配：行业主管部门 → 主管单位（条线）→ 建设单位 → 项目负责人，每一级由该级总管办理（R-ORG-03）。",
+        on_valid=save,
+        success="已分配",
+        extra={"level": level, "levels": [(lvl, services.ASSIGN_LEVELS[lvl]) for lvl in levels]},
+        template="projects/assign_form.html",
+    )
+
+
+# --- participants, contracts, key personnel ---------------------------------------------------------
+
+
+def _district_orgs(actor: Actor, project: Project) -> list[tuple[str, list[tuple[int, str]]]]:
+    district = project.owner.district_path if project.owner_id else actor.district_path
+    groups = []
+    for role, label in ParticipantRole.choices:
+        orgs = Organisation.objects.filter(kind=role, path__startswith=district, is_active=True)
+        groups.append((label, [(o.pk, o.name) for o in orgs]))
+    return groups
+
+
+@page_view
+def participant_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人方可完善参建单位信息")
+    form = forms.ParticipantForm(
+        request.POST or None,
+        request.FILES or None,
+        organisations=_district_orgs(actor, project),
+        initial={"role": request.GET.get("role", ParticipantRole.CONTRACTOR)},
+    )
+
+    def save(f: forms.ParticipantForm) -> None:
+        d = f.cleaned_data
+        org = Organisation.objects.get(pk=int(d["organisation"]))
+        fields = {
+            k: d[k]
+            for k in (
+                "contract_number",
+                "contract_amount",
+                "contract_signed_on",
+                "allows_subcontract",
+            )
+            if d.get(k) not in (None, "")
+        }
+        services.add_participant(
+            actor=actor,
+            project=project,
+            organisation=org,
+            role=d["role"],
+            contract_upload=d.get("contract_file"),
+            **fields,
+        )
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记参建单位",
+        intro="施工、监理、设计、勘察、预算、检测、招标代理等参建单位及其合同（R-PRJ-03）。",
+        on_valid=save,
+        success="参建单位已登记",
+        back=_back(project, "organisation"),
+        multipart=True,
+    )
+
+
+@page_view
+def participant_contract(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    part = (
+        Participant.objects.filter(project=project, pk=participant_id)
+        .select_related("organisation")
+        .first()
+    )
+    if part is None:
+        raise NotFound()
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人方可上传合同")
+    form = forms.ContractForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "contract_number": part.contract_number,
+            "contract_amount": part.contract_amount,
+            "contract_signed_on": part.contract_signed_on,
+            "allows_subcontract": part.allows_subcontract,
+        },
+    )
+
+    def save(f: forms.ContractForm) -> None:
+        d = f.cleaned_data
+        services.upload_contract(
+            actor=actor,
+            participant=part,
+            upload=d["contract_file"],
+            contract_number=d["contract_number"],
+            contract_signed_on=d["contract_signed_on"],
+            contract_amount=d.get("contract_amount"),
+            allows_subcontract=d.get("allows_subcontract", False),
+        )
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"上传合同：{part.get_role_display()} {part.organisation.name}",
+        on_valid=save,
+        success="合同已上传",
+        back=_back(project, "organisation"),
+        multipart=True,
+    )
+
+
+@page_view
+@require_POST
+def participant_delete(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    part = Participant.objects.filter(project=project, pk=participant_id).first()
+    if part is None:
+        raise NotFound()
+    try:
+        services.remove_participant(actor=actor, participant=part)
+        messages.success(request, "参建单位已删除")
+    except (Forbidden, NotFound):
+        raise
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect(_back(project, "organisation"))
+
+
+@page_view
+def person_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    can = _can(project, actor)
+    _require(can["personnel"], "建设单位项目负责人或参建单位总管方可配备关键岗位人员")
+    parts = list(
+        project.participants.filter(
+            role__in=(ParticipantRole.CONTRACTOR, ParticipantRole.SUPERVISING_FIRM)
+        ).select_related("organisation")
+    )
+    if actor.org_kind in ENTERPRISE_KINDS:
+        parts = [pt for pt in parts if pt.organisation_id == actor.organisation_id]
+    people_groups = []
+    cert_groups = []
+    for pt in parts:
+        persons = list(
+            Person.objects.filter(organisation_id=pt.organisation_id, is_active=True).order_by(
+                "name"
+            )
+        )
+        people_groups.append(
+            (
+                f"{pt.get_role_display()}：{pt.organisation.name}",
+                [(p.pk, f"{p.name}（{p.title}）" if p.title else p.name) for p in persons],
+            )
+        )
+        for q in Qualification.objects.filter(person__in=persons).select_related("person"):
+            cert_groups.append(
+                (
+                    q.person.name,
+                    [
+                        (
+                            q.pk,
+                            f"{q.get_kind_display()} {q.number}（有效期至 {q.valid_until or '长期'}）",
+                        )
+                    ],
+                )
+            )
+    merged: dict[str, list[tuple[int, str]]] = {}
+    for label, items in cert_groups:
+        merged.setdefault(label, []).extend(items)
+    form = forms.KeyPersonForm(
+        request.POST or None,
+        people=people_groups,
+        certificates=list(merged.items()),
+        initial={"position": request.GET.get("position", "")},
+    )
+
+    def save(f: forms.KeyPersonForm) -> None:
+        d = f.cleaned_data
+        person = Person.objects.get(pk=int(d["person"]))
+        part = next((pt for pt in parts if pt.organisation_id == person.organisation_id), None)
+        if part is None:
+            raise NotFound()
+        expected = (
+            ParticipantRole.CONTRACTOR
+            if d["position"] in CONTRACTOR_POSITIONS
+            else ParticipantRole.SUPERVISING_FIRM
+        )
+        if part.role != expected:
+            part = next(
+                (
+                    pt
+                    for pt in parts
+                    if pt.organisation_id == person.organisation_id and pt.role == expected
+                ),
+                part,
+            )
+        cert = (
+            Qualification.objects.filter(pk=int(d["certificate"])).first()
+            if d.get("certificate")
+            else None
+        )
+        services.assign_key_person(
+            actor=actor,
+            participant=part,
+            person=person,
+            position=d["position"],
+            started_on=d["started_on"],
+            certificate=cert,
+            must_check_in={"": None, "1": True, "0": False}[d.get("must_check_in") or ""],
+        )
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="配备关键岗位人员",
+        intro="施工单位项目负责人、技术负责人、安全员；监理单位总监理工程师、专业监理工程师、监理员（R-ORG-05）。"
+        "受人员变更限制（R-CHG-04）的人员、已在其他在建项目担任项目经理或总监的人员不能配备。",
+        on_valid=save,
+        success="已配备关键岗位人员",
+        back=_back(project, "organisation"),
+    )
+
+
+@page_view
+@require_POST
+def person_duty(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    a = KeyPersonAssignment.objects.filter(project=project, pk=assignment_id).first()
+    if a is None:
+        raise NotFound()
+    try:
+        services.set_checkin_duty(
+            actor=actor, assignment=a, must_check_in=request.POST.get("must_check_in") == "1"
+        )
+        messages.success(request, "考勤设置已保存")
+    except (Forbidden, NotFound):
+        raise
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect(_back(project, "organisation"))
+
+
+@page_view
+def person_end(request: HttpRequest, pk: int, assignment_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    a = (
+        KeyPersonAssignment.objects.filter(project=project, pk=assignment_id)
+        .select_related("person")
+        .first()
+    )
+    if a is None:
+        raise NotFound()
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可办理离岗")
+    form = forms.EndAssignmentForm(request.POST or None, initial={"ended_on": clock.today()})
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"离岗：{a.get_position_display()} {a.person.name}",
+        intro="开工后更换项目经理、总监等关键岗位人员须按人员变更流程审批（R-CHG-03）。",
+        on_valid=lambda f: services.end_assignment(actor=actor, assignment=a, **f.cleaned_data),
+        success="已办理离岗",
+        back=_back(project, "organisation"),
+    )
+
+
+@page_view
+def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可设置考勤阶段")
+    form = forms.StageForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="设置考勤阶段",
+        intro="技术负责人和专业监理工程师根据工程建设需要，由建设单位确定考勤阶段（R-ATT-01，实施细则第二十六条）。",
+        on_valid=lambda f: services.set_checkin_stage(
+            actor=actor, project=project, **f.cleaned_data
+        ),
+        success="考勤阶段已设置",
+        back=_back(project, "organisation"),
+    )
+
+
+@page_view
+@require_POST
+def stage_delete(request: HttpRequest, pk: int, stage_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    stage = CheckinStage.objects.filter(project=project, pk=stage_id).first()
+    if stage is None:
+        raise NotFound()
+    try:
+        services.remove_checkin_stage(actor=actor, stage=stage)
+        messages.success(request, "考勤阶段已删除")
+    except (Forbidden, NotFound):
+        raise
+    except DomainError as exc:
+        flash_error(request, exc)
+    return redirect(_back(project, "organisation"))
+
+
+# --- lifecycle ------------------------------------------------------------------------------------
+
+TRANSITION_FORMS: dict[str, tuple[str, Callable[..., Any], bool]] = {
+    # name: (date label, form factory, multipart)
+    "start_works": ("开工日期", forms.OnForm, False),
+    "complete": ("完工日期", forms.OnForm, False),
+    "accept": ("验收日期", forms.AcceptForm, True),
+    "submit_settlement": ("送审日期", forms.SettlementForm, True),
+    "approve_settlement": ("审定日期", forms.SettlementForm, False),
+    "pay_funds": ("拨付日期", forms.OnForm, False),
+    "return_deposit": ("退还日期", forms.OnForm, False),
+    "terminate": ("终止日期", forms.TerminateForm, True),
+    "resume": ("", forms.NoteForm, False),
+}
+
+
+@page_view
+def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    if name not in TRANSITION_FORMS:
+        raise NotFound()
+    info = workflows.describe(name)
+    _require(workflows.may(project, name, actor), f"{info.who}方可{info.label}")
+    date_label, factory, multipart = TRANSITION_FORMS[name]
+    kw: dict[str, Any] = {"label": date_label} if date_label else {}
+    form = factory(request.POST or None, request.FILES or None, **kw)
+    if name == "approve_settlement":
+        del form.fields["file"]
+        if project.settlement_submitted_amount:
+            form.fields["amount"].initial = project.settlement_submitted_amount
+    if name == "submit_settlement":
+        del form.fields["note"]
+
+    def save(f: Any) -> None:
+        d = f.cleaned_data
+        if name == "start_works":
+            services.start_works(actor=actor, project=project, on=d["on"])
+        elif name == "complete":
+            services.complete_works(actor=actor, project=project, on=d["on"])
+        elif name == "accept":
+            services.accept_works(
+                actor=actor,
+                project=project,
+                on=d["on"],
+                conclusion=d["conclusion"],
+                upload=d["file"],
+            )
+        elif name == "submit_settlement":
+            services.submit_settlement(
+                actor=actor, project=project, on=d["on"], amount=d["amount"], upload=d.get("file")
+            )
+        elif name == "approve_settlement":
+            services.approve_settlement(
+                actor=actor, project=project, on=d["on"], amount=d["amount"], note=d.get("note", "")
+            )
+        elif name == "pay_funds":
+            services.record_fund_payment(actor=actor, project=project, on=d["on"])
+        elif name == "return_deposit":
+            services.return_deposit(actor=actor, project=project, on=d["on"])
+        elif name == "terminate":
+            services.terminate_project(
+                actor=actor, project=project, on=d["on"], reason=d["reason"], upload=d["report"]
+            )
+        elif name == "resume":
+            services.resume_works(actor=actor, project=project, note=d.get("note", ""))
+
+    missing = (
+        workflows.REQUIREMENTS[name](project)
+        if project.status in [s for s in workflows.describe(name).sources]
+        else []
+    )
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"{info.label}：{project.name}",
+        intro=f"办理人：{info.who}。条件：{info.requires}。",
+        basis=info.basis,
+        on_valid=save,
+        success=f"已{info.label}",
+        multipart=multipart,
+        submit=f"确认{info.label}",
+        extra={"precheck": missing, "transition": info},
+    )
+
+
+@page_view
+def suspension_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可申报停工")
+    form = forms.SuspensionForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"申报停工（{clock.today():%Y-%m-%d}）",
+        intro="停工当天在线申报停工时间和原因；经主管单位（条线）或监管办确认后，停工期间自动暂停相关人员考勤和预警计时，"
+        "停工日不计入考勤率；复工由建设单位项目负责人开通（R-PRJ-07）。",
+        basis="R-PRJ-07（实施细则第三十五条）",
+        on_valid=lambda f: services.declare_suspension(
+            actor=actor, project=project, started_at=f.started_at(), reason=f.cleaned_data["reason"]
+        ),
+        success="停工已申报，待确认",
+        back=_back(project, "suspensions"),
+        submit="申报停工",
+    )
+
+
+def _suspension(request: HttpRequest, pk: int, sid: int) -> tuple[Project, Suspension]:
+    project = _project(request, pk)
+    s = Suspension.objects.filter(project=project, pk=sid).first()
+    if s is None:
+        raise NotFound()
+    return project, s
+
+
+@page_view
+def suspension_decide(request: HttpRequest, pk: int, sid: int, decision: str) -> HttpResponse:
+    actor = actor_of(request)
+    project, s = _suspension(request, pk, sid)
+    if decision == "withdraw":
+        _require(OWNER_MANAGERS(project, actor), "建设单位方可撤回停工申报")
+        if request.method != "POST":
+            return redirect(_back(project, "suspensions"))
+        try:
+            services.withdraw_suspension(actor=actor, suspension=s)
+            messages.success(request, "停工申报已撤回")
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            flash_error(request, exc)
+        return redirect(_back(project, "suspensions"))
+    _require(workflows.may(project, "suspend", actor), "主管单位（条线）或监管办方可确认停工")
+    confirm = decision == "confirm"
+    form = (
+        forms.NoteForm(request.POST or None)
+        if confirm
+        else forms.RequiredNoteForm(request.POST or None)
+    )
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=("确认停工" if confirm else "不予确认停工") + f"：{project.name}",
+        intro=f"申报人：{s.declared_by_name}；停工时间：{clock.localtime(s.started_at):%Y-%m-%d %H:%M}；原因：{s.reason}",
+        on_valid=(
+            (
+                lambda f: services.confirm_suspension(
+                    actor=actor, suspension=s, note=f.cleaned_data["note"]
+                )
+            )
+            if confirm
+            else (
+                lambda f: services.reject_suspension(
+                    actor=actor, suspension=s, note=f.cleaned_data["note"]
+                )
+            )
+        ),
+        success="已确认停工，考勤和计时已暂停" if confirm else "已不予确认",
+        back=_back(project, "suspensions"),
+        submit="确认停工" if confirm else "不予确认",
+    )
+
+
+# --- interviews, abnormal events, subcontracts, coverage, documents, bans --------------------------
+
+
+@page_view
+def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(services.INTERVIEW_RECORDERS(project, actor), "建设单位或行业主管部门方可登记标后约谈")
+    orgs: list[tuple[int, str]] = []
+    if project.owner_id:
+        orgs.append((project.owner_id, f"建设单位 {project.owner.name}"))
+    for pt in project.participants.select_related("organisation").order_by("role"):
+        if pt.role in (ParticipantRole.CONTRACTOR, ParticipantRole.SUPERVISING_FIRM):
+            orgs.append((pt.organisation_id, f"{pt.get_role_display()} {pt.organisation.name}"))
+    if project.industry_authority_id:
+        orgs.append(
+            (project.industry_authority_id, f"行业主管部门 {project.industry_authority.name}")
+        )
+    form = forms.InterviewForm(request.POST or None, request.FILES or None, organisations=orgs)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记标后约谈（履约提醒）",
+        intro="开工前，建设单位会同行业主管部门约谈中标单位，提醒诚信履约：工程质量、工期、安全文明施工、农民工工资支付，"
+        "不转包、不违法分包、不挂靠（R-PRJ-11）。",
+        basis="R-PRJ-11（QZ 第三条，HC 二(四)4）",
+        on_valid=lambda f: services.record_interview(
+            actor=actor,
+            project=project,
+            held_on=f.cleaned_data["held_on"],
+            location=f.cleaned_data["location"],
+            topics=f.cleaned_data["topics"],
+            attendees=f.attendees(),
+            notes=f.cleaned_data["notes"],
+            upload=f.cleaned_data["record"],
+        ),
+        success="约谈记录已登记",
+        back=_back(project, "records"),
+        multipart=True,
+    )
+
+
+@page_view
+def abnormal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(services.ABNORMAL_RECORDERS(project, actor), "建设单位或行业主管部门方可登记异常事件")
+    form = forms.AbnormalForm(
+        request.POST or None, request.FILES or None, initial={"occurred_on": clock.today()}
+    )
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记标后异常事件",
+        intro="中标人弃标、招标人取消采购或拖延签订合同，应说明理由并报行业主管部门备案；无正当理由的依法查处（R-PRJ-12）。",
+        basis="R-PRJ-12（LC 五）",
+        on_valid=lambda f: services.record_abnormal_event(
+            actor=actor,
+            project=project,
+            kind=f.cleaned_data["kind"],
+            occurred_on=f.cleaned_data["occurred_on"],
+            party_name=f.cleaned_data["party_name"],
+            reason=f.cleaned_data["reason"],
+            upload=f.cleaned_data.get("filing"),
+        ),
+        success="异常事件已登记，待行业主管部门审查",
+        back=_back(project, "records"),
+        multipart=True,
+    )
+
+
+@page_view
+def abnormal_review(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    evt = AbnormalAwardEvent.objects.filter(project=project, pk=event_id).first()
+    if evt is None:
+        raise NotFound()
+    _require(services.ABNORMAL_REVIEWERS(project, actor), "行业主管部门或监管办方可审查异常事件")
+    form = forms.ReviewForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title=f"审查：{evt.get_kind_display()}",
+        intro=f"发生日期 {evt.occurred_on:%Y-%m-%d}；相关单位：{evt.party_name or '—'}；理由：{evt.reason}",
+        on_valid=lambda f: services.review_abnormal_event(
+            actor=actor,
+            event=evt,
+            valid_reason=f.cleaned_data["valid_reason"] == "1",
+            note=f.cleaned_data["note"],
+        ),
+        success="审查结论已登记",
+        back=_back(project, "records"),
+    )
+
+
+@page_view
+def subcontract_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    parts = [
+        pt
+        for pt in project.participants.filter(role=ParticipantRole.CONTRACTOR).select_related(
+            "organisation"
+        )
+        if services._contractor_side(project, pt, actor)
+    ]
+    _require(bool(parts), "施工单位（总管或本项目项目经理）方可登记分包")
+    form = forms.SubcontractForm(
+        request.POST or None,
+        request.FILES or None,
+        participants=[
+            (pt.pk, pt.organisation.name + ("" if pt.allows_subcontract else "（合同不允许分包）"))
+            for pt in parts
+        ],
+    )
+
+    def save(f: forms.SubcontractForm) -> None:
+        d = dict(f.cleaned_data)
+        part = next(pt for pt in parts if pt.pk == int(d.pop("participant")))
+        services.register_subcontract(actor=actor, participant=part, upload=d.pop("file"), **d)
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记分包",
+        intro="施工合同约定允许分包的，施工单位上传分包合同，填报分包内容和承包单位（R-PRJ-08）。",
+        on_valid=save,
+        success="分包已登记",
+        back=_back(project, "organisation"),
+        multipart=True,
+    )
+
+
+@page_view
+def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(services.COVERAGE_MARKERS(project, actor), "监管办、行业主管部门或主管单位方可认定")
+    form = forms.RequiredNoteForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="认定项目未纳入平台监管",
+        intro="未纳入平台监管的项目原则上不得结算审计；建设单位须提交项目资料补全申请书，经主管单位同意后补齐资料（R-PRJ-05）。",
+        on_valid=lambda f: services.mark_uncovered(
+            actor=actor, project=project, note=f.cleaned_data["note"]
+        ),
+        success="已认定为未纳入平台监管",
+        back=_back(project, "coverage"),
+    )
+
+
+@page_view
+def completion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可提交补全申请")
+    form = forms.CompletionForm(request.POST or None, request.FILES or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="提交项目资料补全申请书",
+        basis="R-PRJ-05（实施细则第三十三条）",
+        on_valid=lambda f: services.apply_data_completion(
+            actor=actor,
+            project=project,
+            reason=f.cleaned_data["reason"],
+            upload=f.cleaned_data["application"],
+        ),
+        success="补全申请已提交，待主管单位审批",
+        back=_back(project, "coverage"),
+        multipart=True,
+    )
+
+
+@page_view
+def completion_decide(request: HttpRequest, pk: int, app_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    app = DataCompletionApplication.objects.filter(project=project, pk=app_id).first()
+    if app is None:
+        raise NotFound()
+    _require(actor.is_system or superior_of(project, actor), "主管单位方可审批资料补全申请")
+    form = forms.DecideForm(request.POST or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="审批资料补全申请",
+        intro=f"申请人：{app.submitted_by_name}；原因：{app.reason}",
+        on_valid=lambda f: services.decide_data_completion(
+            actor=actor,
+            application=app,
+            approve=f.cleaned_data["approve"] == "1",
+            note=f.cleaned_data["note"],
+        ),
+        success="审批意见已登记",
+        back=_back(project, "coverage"),
+    )
+
+
+@page_view
+def backfill(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可补录资料")
+    app = project.data_completions.filter(state=DataCompletionState.APPROVED).first()
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        if app is None:
+            messages.error(request, "补全申请尚未获主管单位同意")
+        else:
+            try:
+                services.confirm_backfill(actor=actor, application=app)
+                messages.success(request, "项目资料已补全，可以结算送审")
+            except (Forbidden, NotFound):
+                raise
+            except DomainError as exc:
+                flash_error(request, exc)
+        return redirect(_back(project, "coverage"))
+    form = forms.BackfillDatesForm(
+        request.POST or None,
+        initial={
+            "actual_start": project.actual_start,
+            "actual_completion": project.actual_completion,
+        },
+    )
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="补录开工、完工日期",
+        intro="补全申请获主管单位同意后，补录参建单位、合同、关键岗位人员和开工、完工日期，然后确认资料已补全（R-PRJ-05）。",
+        on_valid=lambda f: services.backfill_dates(actor=actor, project=project, **f.cleaned_data),
+        success="日期已补录",
+        back=_back(project, "coverage"),
+    )
+
+
+@page_view
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可上传资料")
+    form = forms.DocumentForm(request.POST or None, request.FILES or None)
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="上传项目资料",
+        intro="管理制度、开工报告等标后管理档案资料（R-PRJ-04）。",
+        on_valid=lambda f: services.upload_document(
+            actor=actor,
+            project=project,
+            category=f.cleaned_data["category"],
+            title=f.cleaned_data["title"],
+            upload=f.cleaned_data["file"],
+        ),
+        success="资料已上传",
+        back=_back(project, "documents"),
+        multipart=True,
+    )
+
+
+@page_view
+def ban_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    project = _project(request, pk)
+    _require(
+        services.BAN_RECORDERS(project, actor), "行业主管部门、主管单位或监管办方可登记人员任职限制"
+    )
+    people = [
+        (
+            a.person_id,
+            f"{a.person.name}（{a.get_position_display()}，{a.participant.organisation.name}）",
+        )
+        for a in project.assignments.select_related("person", "participant__organisation")
+    ]
+    form = forms.BanForm(request.POST or None, people=list(dict(people).items()))
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记人员任职限制",
+        intro="变更撤换的人员在本工程完工前不得在区内其他项目担任相同岗位；因病变更的人员在治疗恢复期内不得担任任何项目岗位（R-CHG-04）。",
+        basis="R-CHG-04（实施细则第二十七条）",
+        on_valid=lambda f: services.record_personnel_ban(
+            actor=actor,
+            person=Person.objects.get(pk=int(f.cleaned_data["person"])),
+            reason=f.cleaned_data["reason"],
+            source_project=project,
+            position=f.cleaned_data["position"],
+            until=f.cleaned_data["until"],
+            note=f.cleaned_data["note"],
+        ),
+        success="任职限制已登记",
+        back=_back(project, "organisation"),
+    )
+
+
+@page_view
+def ban_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    _require(can_see_bans(actor), "当前单位不能查看人员任职限制")
+    visible = Project.objects.visible_to(actor).values("pk")
+    qs = (
+        PersonnelBan.objects.filter(source_project_id__in=visible)
+        .select_related("person", "person__organisation", "source_project")
+        .order_by("-created_at")
+    )
+    rows = []
+    today = clock.today()
+    for ban in qs[:500]:
+        allowed, _ = services.may_be_named(ban.person, ban.position or "project_manager", today)
+        rows.append((ban, not allowed))
+    return render(request, "projects/ban_list.html", {"rows": rows})
+
+
+_ = AbnormalAwardState

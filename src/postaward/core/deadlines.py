@@ -45,6 +45,40 @@ class DeadlineMissed(events.DomainEvent):
     basis: str
 
 
+@dataclass(frozen=True)
+class DeadlineKind:
+    """What a kind of deadline means: shown with every deadline and used by the
+    alerts capability to map missed deadlines to indicators."""
+
+    kind: str
+    label: str  # 中文, e.g. "竣工验收组织期限"
+    requirement: str  # e.g. "R-ACC-01"
+    basis: str  # e.g. "SY 第31条(一)：建设单位应在20天内组织验收"
+    handling_level: str = (
+        "owner"  # four-level chain: owner / superior_unit / industry_authority / leading_group
+    )
+
+
+_kinds: dict[str, DeadlineKind] = {}
+
+
+def register_kind(
+    kind: str, label: str, requirement: str, basis: str, handling_level: str = "owner"
+) -> DeadlineKind:
+    """Declare a kind of deadline (apps do this at import time)."""
+    dk = DeadlineKind(kind, label, requirement, basis, handling_level)
+    _kinds[kind] = dk
+    return dk
+
+
+def kinds() -> dict[str, DeadlineKind]:
+    return dict(_kinds)
+
+
+def kind_of(kind: str) -> DeadlineKind | None:
+    return _kinds.get(kind)
+
+
 def open_deadline(
     *,
     kind: str,

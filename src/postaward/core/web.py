@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from .actor import Actor
 from .errors import DomainError, Forbidden, NotFound
@@ -33,11 +33,9 @@ def page_view(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if (
-            not actor_of(request).roles
-            and request.resolver_match
-            and request.resolver_match.url_name != "password_change"
-        ):
+        url_name = getattr(request.resolver_match, "url_name", None)
+        if not actor_of(request).roles and url_name != "password_change":
+            # Fail closed: without a resolved page name the inert account is refused.
             return render(
                 request,
                 "shell/error.html",
@@ -50,6 +48,16 @@ def page_view(fn: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return render(request, "shell/error.html", {"error": exc, "status": 404}, status=404)
         except Forbidden as exc:
             return render(request, "shell/error.html", {"error": exc, "status": 403}, status=403)
+        except DomainError as exc:
+            # A refusal the view did not place beside a form field (a wrong state,
+            # a rule): never a server error. After a POST, back to the page with
+            # the reason; on a GET, the reason with its status.
+            if request.method == "POST":
+                messages.error(request, exc.message)
+                return redirect(request.get_full_path())
+            return render(
+                request, "shell/error.html", {"error": exc, "status": exc.status}, status=exc.status
+            )
 
     return wrapper
 

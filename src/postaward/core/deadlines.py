@@ -1,14 +1,27 @@
-"""The deadline engine: open, close, pause/resume by project, sweep.
+"""The deadline engine: open, close, extend, pause/resume by project, sweep.
 
 A period starts with an event (the start day is not counted) and ends at 24:00
 of its last day, computed by the business calendar in working or calendar days.
-The sweep reads only open, unpaused rows whose due (or reminder) time has come,
-through partial indexes, so its cost follows what is due, not what exists.
+
+The sweep is set-based (ADR 0301). It reads only open, unpaused rows whose due
+(or reminder) time has come, through the partial indexes, and records what it
+found as one outbox event per batch of deadlines (``deadline.missed_batch`` /
+``deadline.reminder_batch``: the time of the sweep and the ids). It writes no
+deadline row, so its cost is that of reading the due rows from the index plus
+one small insert per batch. Dispatching a batch claims its rows with one
+conditional UPDATE (open → missed, or reminded_at set) and hands every claimed
+deadline to the subscribers as its own ``DeadlineMissed`` / ``DeadlineReminder``
+fact: subscribers never see the batch. The claim repeats the selection's
+conditions, so a deadline is reported exactly once whatever happens: two
+sweepers (serialised by a lock, and a duplicate batch claims nothing), a sweep
+killed half-way (its transaction published nothing), a batch dispatched twice,
+a deadline closed, cancelled or paused between the sweep and the dispatch.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +30,8 @@ from django.db.models import F, Q
 
 from . import business_calendar, clock, events
 from .models import Deadline
+
+log = logging.getLogger(__name__)
 
 
 @events.event("deadline.reminder")
@@ -207,7 +222,8 @@ def _due_missed(now: dt.datetime) -> Any:
 
 def _claim_missed(qs: Any, pk: int, now: dt.datetime) -> int:
     """Mark row ``pk`` missed if it still matches ``qs``; emit the event in the
-    same transaction. Returns 1 if this caller claimed the row."""
+    same transaction. Returns 1 if this caller claimed the row (close_deadline
+    finding a deadline that ran out before the sweep reached it)."""
     with transaction.atomic():
         if not qs.filter(pk=pk).update(state=Deadline.State.MISSED, closed_at=now):
             return 0
@@ -216,34 +232,261 @@ def _claim_missed(qs: Any, pk: int, now: dt.datetime) -> int:
         return 1
 
 
-def sweep(now: dt.datetime | None = None, batch: int = 1000) -> tuple[int, int]:
-    """Emit reminders and mark missed deadlines; returns (reminded, missed).
+# --- the sweep: batches in the outbox, expanded into per-deadline facts at dispatch --------------
 
-    Each row is claimed with a conditional UPDATE that repeats the selection
-    conditions, so two sweepers (or a sweep re-run after a crash) never emit
-    the same event twice: an event is stored in the same transaction that
-    claims its row (outbox). The cost follows what is due: the selections only
-    read the partial indexes of open, running rows.
+
+@events.event("deadline.missed_batch")
+@dataclass(frozen=True)
+class DeadlinesMissedBatch(events.DomainEvent):
+    """What one sweep found run out: expanded into ``DeadlineMissed`` facts."""
+
+    at: str
+    deadline_ids: list[int]
+
+
+@events.event("deadline.reminder_batch")
+@dataclass(frozen=True)
+class DeadlineRemindersBatch(events.DomainEvent):
+    """What one sweep found due for a reminder: expanded into ``DeadlineReminder``."""
+
+    at: str
+    deadline_ids: list[int]
+
+
+# pg_advisory_xact_lock key of the sweep (any constant; "PAdl" in ASCII).
+SWEEP_LOCK_KEY = 0x5041_646C
+
+
+def _sweep_lock() -> None:
+    """Serialise sweepers (the caller is in a transaction). On SQLite every
+    write transaction is IMMEDIATE, so sweepers are serial already."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
+
+
+def _pending_ids(name: str) -> set[int]:
+    """Deadlines already published in a batch that is still waiting for
+    dispatch (a batch that failed for good does not count: it is published
+    again rather than lost)."""
+    from .models import EventRecord
+
+    pending: set[int] = set()
+    for payload in EventRecord.objects.filter(
+        name=name, dispatched_at__isnull=True, attempts__lt=events.MAX_ATTEMPTS
+    ).values_list("payload", flat=True):
+        pending.update(payload.get("deadline_ids", ()))
+    return pending
+
+
+def _publish_due(qs: Any, order: str, batch_type: Any, now: dt.datetime, batch: int) -> int:
+    """One transaction: lock, read the due ids from the partial index, leave
+    out those already waiting in a batch, publish the rest in batches."""
+    published = 0
+    with transaction.atomic():
+        _sweep_lock()
+        pending = _pending_ids(batch_type.name)
+        chunk: list[int] = []
+        for pk in qs.order_by(order, "pk").values_list("pk", flat=True).iterator(chunk_size=5000):
+            if pk in pending:
+                continue
+            chunk.append(pk)
+            if len(chunk) >= batch:
+                events.publish(batch_type(at=now.isoformat(), deadline_ids=chunk))
+                published += len(chunk)
+                chunk = []
+        if chunk:
+            events.publish(batch_type(at=now.isoformat(), deadline_ids=chunk))
+            published += len(chunk)
+    return published
+
+
+def sweep(now: dt.datetime | None = None, batch: int = 1000) -> tuple[int, int]:
+    """Find the deadlines due for a reminder and those that ran out, and publish
+    them in batches; returns (reminders, missed) newly published.
+
+    The rows are marked (``reminded_at``, ``state=missed``) when the batches
+    are dispatched (``events.dispatch_pending``: the worker, or the simulator
+    at the end of each day), in the same transaction that hands each deadline
+    to the subscribers. A deadline already waiting in an undispatched batch is
+    not published twice.
     """
     now = now or clock.now()
-    reminded = missed = 0
-    while True:
-        ids = list(_due_reminders(now).values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        for pk in ids:
-            with transaction.atomic():
-                if _due_reminders(now).filter(pk=pk).update(reminded_at=now):
-                    d = Deadline.objects.get(pk=pk)
-                    events.publish(DeadlineReminder(**_payload(d)))
-                    reminded += 1
-    while True:
-        ids = list(_due_missed(now).values_list("pk", flat=True)[:batch])
-        if not ids:
-            break
-        for pk in ids:
-            missed += _claim_missed(_due_missed(now), pk, now)
+    reminded = _publish_due(_due_reminders(now), "reminder_at", DeadlineRemindersBatch, now, batch)
+    missed = _publish_due(_due_missed(now), "due_at", DeadlinesMissedBatch, now, batch)
     return reminded, missed
+
+
+def _deliver(evt: events.DomainEvent) -> None:
+    """Hand one per-deadline fact to its subscribers, isolated in a savepoint:
+    if one of them fails, their work on this deadline is undone and the fact
+    is published on its own, to be retried like any event, while the rest of
+    the batch goes on."""
+    subscribers = events.subscribers_of(evt.name)
+    if not subscribers:
+        return
+    try:
+        with transaction.atomic():
+            for fn in subscribers:
+                fn(evt)
+    except Exception:
+        log.exception("subscriber of %s failed; published on its own for retry", evt.name)
+        events.publish(evt)
+
+
+@events.subscribe(DeadlinesMissedBatch)
+def expand_missed_batch(batch: DeadlinesMissedBatch) -> int:
+    """Claim the batch's deadlines that still ran out as of the sweep (open,
+    running, due) and deliver a ``DeadlineMissed`` for each claimed one."""
+    at = dt.datetime.fromisoformat(batch.at)
+    rows = list(
+        Deadline.objects.select_for_update()
+        .filter(
+            pk__in=batch.deadline_ids,
+            state=Deadline.State.OPEN,
+            paused_at__isnull=True,
+            due_at__lte=at,
+        )
+        .order_by("due_at", "pk")
+    )
+    if not rows:
+        return 0
+    Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(
+        state=Deadline.State.MISSED, closed_at=at
+    )
+    for d in rows:
+        _deliver(DeadlineMissed(**_payload(d)))
+    return len(rows)
+
+
+@events.subscribe(DeadlineRemindersBatch)
+def expand_reminder_batch(batch: DeadlineRemindersBatch) -> int:
+    """Claim the batch's deadlines still due for their reminder and deliver a
+    ``DeadlineReminder`` for each."""
+    at = dt.datetime.fromisoformat(batch.at)
+    rows = list(
+        Deadline.objects.select_for_update()
+        .filter(
+            pk__in=batch.deadline_ids,
+            state=Deadline.State.OPEN,
+            paused_at__isnull=True,
+            reminded_at__isnull=True,
+            reminder_at__lte=at,
+        )
+        .order_by("reminder_at", "pk")
+    )
+    if not rows:
+        return 0
+    Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(reminded_at=at)
+    for d in rows:
+        _deliver(DeadlineReminder(**_payload(d)))
+    return len(rows)
+
+
+# --- reading a deadline for people ---------------------------------------------------------------
+
+
+def extend_deadline(*, kind: str, subject: Any, extra: int, note: str = "") -> int:
+    """Lengthen a running period by ``extra`` days of its own unit (an approved
+    extension, R-ACC-04). A deadline that has already run out is not rescued.
+    Returns how many open deadlines were extended."""
+    if extra <= 0:
+        raise ValueError("extra must be > 0")
+    now = clock.now()
+    count = 0
+    with transaction.atomic():
+        for d in Deadline.objects.select_for_update().filter(
+            kind=kind,
+            subject_type=subject._meta.label_lower,
+            subject_id=str(subject.pk),
+            state=Deadline.State.OPEN,
+        ):
+            if d.paused_at is None and d.due_at <= now:
+                continue
+            last_day = clock.local_date(d.due_at - dt.timedelta(seconds=1))
+            new_due = clock.end_of_day(business_calendar.period_end(last_day, extra, d.unit))
+            shift = new_due - d.due_at
+            d.due_at = new_due
+            if d.reminder_at:
+                d.reminder_at += shift
+            d.length += extra
+            if note:
+                d.basis = f"{d.basis}；{note}"[:300]
+            d.save(update_fields=["due_at", "reminder_at", "length", "basis"])
+            count += 1
+    return count
+
+
+def reassign_deadline(*, kind: str, subject: Any, organisation_id: int | None) -> int:
+    """The organisation that must act changed (the next step of a process)."""
+    return Deadline.objects.filter(
+        kind=kind,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        state=Deadline.State.OPEN,
+    ).update(organisation_id=organisation_id)
+
+
+def deadlines_of(subject: Any) -> list[Deadline]:
+    """Every deadline of ``subject``, oldest first."""
+    return list(
+        Deadline.objects.filter(
+            subject_type=subject._meta.label_lower, subject_id=str(subject.pk)
+        ).order_by("started_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A deadline as a person reads it: start, length, unit, end, basis."""
+
+    deadline: Deadline
+    label: str
+    requirement: str
+    period: str  # business_calendar.describe_period(...)
+    start: dt.date
+    length: int
+    unit_label: str
+    end: dt.datetime
+    basis: str
+    state: str
+    state_label: str
+    overdue: bool
+    paused: bool
+    extended_by_pause_days: float
+
+
+def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
+    now = now or clock.now()
+    kind = kind_of(d.kind)
+    start = clock.local_date(d.started_at)
+    period = business_calendar.describe_period(start, d.length, d.unit, d.basis)
+    overdue = d.state == Deadline.State.MISSED or (
+        d.state == Deadline.State.OPEN and d.paused_at is None and d.due_at <= now
+    )
+    state_label = d.get_state_display()
+    if d.state == Deadline.State.OPEN and d.paused_at is not None:
+        state_label = "停工暂停"
+    elif d.state == Deadline.State.OPEN and overdue:
+        state_label = "已超期"
+    return Shown(
+        deadline=d,
+        label=kind.label if kind else d.kind,
+        requirement=kind.requirement if kind else "",
+        period=period,
+        start=start,
+        length=d.length,
+        unit_label=business_calendar.Unit.LABELS.get(d.unit, d.unit),
+        end=d.due_at,
+        basis=d.basis,
+        state=d.state,
+        state_label=state_label,
+        overdue=overdue,
+        paused=d.paused_at is not None,
+        extended_by_pause_days=round(d.paused_seconds / 86400, 1),
+    )
 
 
 def _payload(d: Deadline) -> dict[str, Any]:

@@ -58,12 +58,42 @@ def open_for(project, *, kind="test.accept", length=3, unit=WD, start=RECEIVED, 
     )
 
 
+# What the subscribers receive: the per-deadline facts, whether they were
+# published one by one (close_deadline) or in a sweep's batch (ADR 0301).
+_got: dict[str, list[dict]] = {"deadline.missed": [], "deadline.reminder": []}
+
+
+def _record(evt: events.DomainEvent) -> None:
+    _got[evt.name].append(evt.to_payload())
+
+
+@pytest.fixture(autouse=True)
+def _subscriber():
+    for got in _got.values():
+        got.clear()
+    events.subscribe(deadlines.DeadlineMissed, deadlines.DeadlineReminder)(_record)
+    yield
+    events.unsubscribe(_record, deadlines.DeadlineMissed, deadlines.DeadlineReminder)
+
+
+def delivered(name: str) -> list[dict]:
+    events.dispatch_pending(limit=100_000)
+    return list(_got[name])
+
+
 def missed_events() -> list[dict]:
-    return [r.payload for r in EventRecord.objects.filter(name="deadline.missed").order_by("id")]
+    return delivered("deadline.missed")
 
 
 def reminder_events() -> list[dict]:
-    return [r.payload for r in EventRecord.objects.filter(name="deadline.reminder").order_by("id")]
+    return delivered("deadline.reminder")
+
+
+def sweep(now: dt.datetime, **kw) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """A sweep and the dispatch of what it published (the worker's job)."""
+    result = deadlines.sweep(now=now, **kw)
+    events.dispatch_pending(limit=100_000)
+    return result
 
 
 def fresh(d: Deadline) -> Deadline:
@@ -91,10 +121,10 @@ def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_p
     assert working.due_at == local(2026, 10, 14)
     # calendar: 10-01..10-05, holidays included
     assert calendar.due_at == local(2026, 10, 6)
-    assert deadlines.sweep(now=local(2026, 10, 6)) == (0, 1)
+    assert sweep(now=local(2026, 10, 6)) == (0, 1)
     assert fresh(calendar).state == Deadline.State.MISSED
     assert fresh(working).state == Deadline.State.OPEN
-    assert deadlines.sweep(now=local(2026, 10, 14)) == (0, 1)
+    assert sweep(now=local(2026, 10, 14)) == (0, 1)
     assert fresh(working).state == Deadline.State.MISSED
 
 
@@ -150,7 +180,7 @@ def test_closing_after_it_ran_out_before_the_sweep_is_missed(project):
     [evt] = missed_events()
     assert evt["deadline_id"] == d.pk
     # the sweep does not report it a second time
-    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert sweep(now=local(2026, 10, 12)) == (0, 0)
     assert len(missed_events()) == 1
 
 
@@ -161,7 +191,7 @@ def test_cancelling_closes_whatever_the_time(project):
     )
     assert n == 1
     assert fresh(d).state == Deadline.State.CANCELLED
-    assert deadlines.sweep(now=local(2026, 12, 1)) == (0, 0)
+    assert sweep(now=local(2026, 12, 1)) == (0, 0)
 
 
 def test_closing_only_touches_its_kind_and_subject(project, other_project):
@@ -180,9 +210,9 @@ def test_closing_only_touches_its_kind_and_subject(project, other_project):
 
 def test_sweep_marks_missed_at_24_00_and_not_a_moment_before(project):
     d = open_for(project)
-    assert deadlines.sweep(now=local(2026, 10, 10, 23, 59, 59)) == (0, 0)
+    assert sweep(now=local(2026, 10, 10, 23, 59, 59)) == (0, 0)
     assert fresh(d).state == Deadline.State.OPEN
-    assert deadlines.sweep(now=local(2026, 10, 11, 0, 0)) == (0, 1)
+    assert sweep(now=local(2026, 10, 11, 0, 0)) == (0, 1)
     d = fresh(d)
     assert d.state == Deadline.State.MISSED
     assert d.closed_at == local(2026, 10, 11)
@@ -203,16 +233,16 @@ def test_sweep_marks_missed_at_24_00_and_not_a_moment_before(project):
 def test_sweep_twice_marks_missed_once(project, other_project):
     open_for(project)
     open_for(other_project)
-    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 2)
-    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
-    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 0)
+    assert sweep(now=local(2026, 10, 12)) == (0, 2)
+    assert sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert sweep(now=local(2026, 10, 20)) == (0, 0)
     assert len(missed_events()) == 2
 
 
 def test_sweep_works_in_batches(project):
     for i in range(7):
         open_for(project, kind=f"test.batch{i}")
-    assert deadlines.sweep(now=local(2026, 10, 12), batch=3) == (0, 7)
+    assert sweep(now=local(2026, 10, 12), batch=3) == (0, 7)
     assert len(missed_events()) == 7
 
 
@@ -220,18 +250,18 @@ def test_reminder_is_sent_once_at_its_time(project):  # R-ACC-05: reminder at 7 
     d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
     assert d.reminder_at == local(2026, 10, 8)
     assert d.due_at == local(2026, 10, 16)
-    assert deadlines.sweep(now=local(2026, 10, 7, 23, 59)) == (0, 0)
-    assert deadlines.sweep(now=local(2026, 10, 8)) == (1, 0)
-    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)
+    assert sweep(now=local(2026, 10, 7, 23, 59)) == (0, 0)
+    assert sweep(now=local(2026, 10, 8)) == (1, 0)
+    assert sweep(now=local(2026, 10, 9)) == (0, 0)
     assert fresh(d).reminded_at == local(2026, 10, 8)
     [evt] = reminder_events()
     assert evt["deadline_id"] == d.pk
-    assert deadlines.sweep(now=local(2026, 10, 16)) == (0, 1)
+    assert sweep(now=local(2026, 10, 16)) == (0, 1)
 
 
 def test_a_late_sweep_reports_the_miss_without_a_stale_reminder(project):
     d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
-    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 1)
+    assert sweep(now=local(2026, 10, 20)) == (0, 1)
     assert reminder_events() == []
     assert fresh(d).state == Deadline.State.MISSED
 
@@ -240,7 +270,7 @@ def test_closed_deadlines_are_not_reminded(project):
     open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
     with time_machine.travel(local(2026, 10, 3), tick=False):
         deadlines.close_deadline(kind="test.township", subject=project)
-    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)
+    assert sweep(now=local(2026, 10, 9)) == (0, 0)
 
 
 def test_concurrent_sweeps_mark_each_missed_deadline_exactly_once(concurrent_db, district):
@@ -269,26 +299,26 @@ def test_a_suspension_in_the_middle_extends_due_at_by_the_paused_time(project): 
     assert deadlines.pause_project(project.pk, paused_at) == 1
     assert fresh(d).paused_at == paused_at
     # while paused the sweep ignores it, even long past the original due time
-    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 0)
+    assert sweep(now=local(2026, 10, 12)) == (0, 0)
     assert fresh(d).state == Deadline.State.OPEN
     assert deadlines.resume_project(project.pk, resumed_at) == 1
     d = fresh(d)
     assert d.paused_at is None
     assert d.due_at == local(2026, 10, 15, 0, 0)
     assert d.paused_seconds == 4 * 24 * 3600
-    assert deadlines.sweep(now=local(2026, 10, 14, 23, 59)) == (0, 0)
-    assert deadlines.sweep(now=local(2026, 10, 15)) == (0, 1)
+    assert sweep(now=local(2026, 10, 14, 23, 59)) == (0, 0)
+    assert sweep(now=local(2026, 10, 15)) == (0, 1)
 
 
 def test_pause_moves_the_reminder_too(project):
     d = open_for(project, kind="test.township", length=15, unit=CD, reminder_after=7)
     deadlines.pause_project(project.pk, local(2026, 10, 2))
-    assert deadlines.sweep(now=local(2026, 10, 9)) == (0, 0)  # reminder time passed: paused
+    assert sweep(now=local(2026, 10, 9)) == (0, 0)  # reminder time passed: paused
     deadlines.resume_project(project.pk, local(2026, 10, 5))
     d = fresh(d)
     assert d.reminder_at == local(2026, 10, 11)
     assert d.due_at == local(2026, 10, 19)
-    assert deadlines.sweep(now=local(2026, 10, 11)) == (1, 0)
+    assert sweep(now=local(2026, 10, 11)) == (1, 0)
 
 
 def test_two_suspensions_add_up(project):
@@ -318,7 +348,7 @@ def test_pause_and_resume_only_touch_that_projects_open_clocks(project, other_pr
 def test_a_deadline_already_run_out_is_not_rescued_by_a_suspension(project):
     d = open_for(project)  # due 10-11 00:00, the sweep has not run yet
     assert deadlines.pause_project(project.pk, local(2026, 10, 11, 9, 0)) == 0
-    assert deadlines.sweep(now=local(2026, 10, 11, 9, 5)) == (0, 1)
+    assert sweep(now=local(2026, 10, 11, 9, 5)) == (0, 1)
     assert fresh(d).state == Deadline.State.MISSED
 
 
@@ -337,7 +367,7 @@ def test_a_deadline_opened_during_a_suspension_starts_paused(project):
     Project.objects.filter(pk=project.pk).update(status="suspended")
     d = open_for(project)
     assert d.paused_at == RECEIVED
-    assert deadlines.sweep(now=local(2026, 10, 20)) == (0, 0)
+    assert sweep(now=local(2026, 10, 20)) == (0, 0)
     deadlines.resume_project(project.pk, local(2026, 10, 2, 10, 0))  # two days later
     assert fresh(d).due_at == local(2026, 10, 13)
 
@@ -433,3 +463,169 @@ def test_sweep_selection_matches_the_partial_indexes(project):
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
             plan = " ".join(str(col) for row in cursor.fetchall() for col in row)
         assert index in plan, plan
+
+
+# --- the set-based sweep: batches in the outbox, per-deadline facts at dispatch (ADR 0301) ----------
+
+
+def batches(name: str = "deadline.missed_batch") -> list[EventRecord]:
+    return list(EventRecord.objects.filter(name=name).order_by("id"))
+
+
+def test_the_sweep_writes_no_deadline_row_and_publishes_one_event_per_batch(project):
+    ds = [open_for(project, kind=f"test.b{i}") for i in range(5)]
+    assert deadlines.sweep(now=local(2026, 10, 12), batch=2) == (0, 5)
+    assert [len(b.payload["deadline_ids"]) for b in batches()] == [2, 2, 1]
+    assert all(fresh(d).state == Deadline.State.OPEN for d in ds)
+    assert not EventRecord.objects.filter(name="deadline.missed").exists()
+    # the dispatch claims the rows and hands each deadline over on its own
+    assert len(missed_events()) == 5
+    assert all(fresh(d).state == Deadline.State.MISSED for d in ds)
+    assert {fresh(d).closed_at for d in ds} == {local(2026, 10, 12)}
+
+
+def test_a_deadline_waiting_in_a_batch_is_not_published_again(project):
+    open_for(project)
+    assert deadlines.sweep(now=local(2026, 10, 12)) == (0, 1)
+    assert deadlines.sweep(now=local(2026, 10, 12, 0, 5)) == (0, 0)
+    assert len(batches()) == 1
+    assert len(missed_events()) == 1
+    assert deadlines.sweep(now=local(2026, 10, 13)) == (0, 0)
+
+
+def test_a_duplicate_batch_claims_nothing(project):
+    d = open_for(project)
+    deadlines.sweep(now=local(2026, 10, 12))
+    # a second sweeper that did not see the first batch publishes the same id
+    events.publish(
+        deadlines.DeadlinesMissedBatch(at=local(2026, 10, 12).isoformat(), deadline_ids=[d.pk])
+    )
+    assert len(batches()) == 2
+    assert [e["deadline_id"] for e in missed_events()] == [d.pk]
+
+
+def test_a_batch_that_failed_for_good_is_published_again(project):
+    d = open_for(project)
+    deadlines.sweep(now=local(2026, 10, 12))
+    EventRecord.objects.filter(name="deadline.missed_batch").update(attempts=events.MAX_ATTEMPTS)
+    assert deadlines.sweep(now=local(2026, 10, 12, 1)) == (0, 1)
+    assert [e["deadline_id"] for e in missed_events()] == [d.pk]
+
+
+def test_closed_between_the_sweep_and_the_dispatch_is_reported_once(project):
+    d = open_for(project)
+    deadlines.sweep(now=local(2026, 10, 12))
+    with time_machine.travel(local(2026, 10, 12, 0, 1), tick=False):
+        # the owner closes it late: close_deadline reports the miss itself
+        assert deadlines.close_deadline(kind="test.accept", subject=project) == 1
+    assert [e["deadline_id"] for e in missed_events()] == [d.pk]
+    assert fresh(d).state == Deadline.State.MISSED
+
+
+def test_cancelled_or_paused_between_the_sweep_and_the_dispatch_is_not_reported(
+    project, other_project
+):
+    cancelled = open_for(project)
+    paused = open_for(other_project)
+    deadlines.sweep(now=local(2026, 10, 12))
+    deadlines.close_deadline(kind="test.accept", subject=project, state=Deadline.State.CANCELLED)
+    # a suspension confirmed after the sweep that started before the deadline ran out
+    Deadline.objects.filter(pk=paused.pk).update(paused_at=local(2026, 10, 10, 12))
+    assert missed_events() == []
+    assert fresh(cancelled).state == Deadline.State.CANCELLED
+    assert fresh(paused).state == Deadline.State.OPEN
+
+
+def test_a_failing_subscriber_does_not_hold_up_the_batch(project):
+    ds = [open_for(project, kind=f"test.f{i}") for i in range(3)]
+    failing = {ds[1].pk}
+    seen: list[int] = []
+
+    def flaky(evt):  # type: ignore[no-untyped-def]
+        if evt.deadline_id in failing:
+            raise RuntimeError("subscriber down")
+        seen.append(evt.deadline_id)
+
+    events.subscribe(deadlines.DeadlineMissed)(flaky)
+    try:
+        deadlines.sweep(now=local(2026, 10, 12))
+        events.dispatch_pending()
+        assert seen == [ds[0].pk, ds[2].pk]
+        # the failing one is claimed, and waits as its own event for a retry
+        assert all(fresh(d).state == Deadline.State.MISSED for d in ds)
+        retry = EventRecord.objects.get(name="deadline.missed")
+        assert retry.payload["deadline_id"] == ds[1].pk
+        failing.clear()
+        events.dispatch_pending()
+        assert seen == [ds[0].pk, ds[2].pk, ds[1].pk]
+    finally:
+        events.unsubscribe(flaky, deadlines.DeadlineMissed)
+
+
+def test_a_sweep_killed_half_way_publishes_nothing_and_the_rerun_loses_nothing(
+    project, monkeypatch
+):
+    ds = [open_for(project, kind=f"test.k{i}") for i in range(5)]
+    real_publish = events.publish
+    calls = {"n": 0}
+
+    def dying_publish(evt):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SystemExit("worker killed")
+        return real_publish(evt)
+
+    monkeypatch.setattr(events, "publish", dying_publish)
+    with pytest.raises(SystemExit):
+        deadlines.sweep(now=local(2026, 10, 12), batch=2)
+    monkeypatch.setattr(events, "publish", real_publish)
+    assert batches() == []
+    assert deadlines.sweep(now=local(2026, 10, 12), batch=2) == (0, 5)
+    assert sorted(e["deadline_id"] for e in missed_events()) == sorted(d.pk for d in ds)
+
+
+def test_concurrent_sweeps_and_dispatchers_report_each_deadline_once(concurrent_db, district):
+    project, other = district.projects["p_school"], district.projects["p_hospital"]
+    for i in range(30):
+        open_for(project if i % 2 else other, kind=f"test.cc{i}")
+    now = local(2026, 10, 12)
+
+    def work(i: int) -> int:
+        if i % 2:
+            return deadlines.sweep(now=now, batch=4)[1]
+        return events.dispatch_pending()
+
+    outcome = run_concurrently(work, 6)
+    assert outcome.errors == []
+    events.dispatch_pending()
+    ids = [e["deadline_id"] for e in missed_events()]
+    assert len(ids) == 30
+    assert len(set(ids)) == 30
+    assert Deadline.objects.filter(state="missed").count() == 30
+
+
+# --- extension and reading ---------------------------------------------------------------------
+
+
+def test_an_extension_lengthens_a_running_period_in_its_own_unit(project, other_project):
+    cd = open_for(project, kind="test.ext", length=60, unit=CD)  # due 11-30 00:00
+    wd = open_for(other_project, kind="test.ext", length=3, unit=WD)  # due 10-11 00:00
+    with time_machine.travel(local(2026, 10, 9), tick=False):
+        assert (
+            deadlines.extend_deadline(kind="test.ext", subject=project, extra=30, note="延长") == 1
+        )
+        assert deadlines.extend_deadline(kind="test.ext", subject=other_project, extra=2) == 1
+    cd, wd = fresh(cd), fresh(wd)
+    assert cd.due_at == local(2026, 12, 30) and cd.length == 90 and cd.basis.endswith("延长")
+    assert wd.due_at == local(2026, 10, 14)  # 10-12 (Mon), 10-13 (Tue)
+    shown = deadlines.show(cd, now=local(2026, 10, 9))
+    assert (
+        shown.period == "自 2026-09-30 起 90 个自然日，至 2026-12-29 24:00（依据：测试依据；延长）"
+    )
+
+
+def test_an_extension_does_not_rescue_a_deadline_that_ran_out(project):
+    d = open_for(project, kind="test.ext", length=3, unit=WD)
+    with time_machine.travel(local(2026, 10, 11, 0, 1), tick=False):
+        assert deadlines.extend_deadline(kind="test.ext", subject=project, extra=5) == 0
+    assert fresh(d).due_at == local(2026, 10, 11)

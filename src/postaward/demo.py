@@ -21,12 +21,10 @@ from postaward.core.idcheck import check_resident_id, make_resident_id, make_usc
 from postaward.orgs import services as org_services
 from postaward.orgs.choices import Industry, OrgKind, QualificationType, Role
 from postaward.orgs.models import Organisation, Person, User
-from postaward.projects import services as project_services
 from postaward.projects.choices import (
     ParticipantRole,
     Position,
     ProcurementMethod,
-    ProjectClass,
     ProjectSource,
     ProjectStatus,
 )
@@ -510,38 +508,154 @@ VILLAGE_WORKS = [
 
 
 def _build_projects(
-    b,
+    b,  # type: ignore[no-untyped-def]
     n,
     owners,
     villages,
     owner_leaders,
     authorities,
     contractors,
-    supervisors,  # type: ignore[no-untyped-def]
+    supervisors,
     intermediaries,
     staff,
 ) -> None:
-    rng = b.rng
+    """About ``n`` projects, each taken to its state through the lifecycle
+    services at the dates it would have happened (the platform clock is moved to
+    each step), so that every archive has a true timeline."""
+    if n <= 0:
+        return
+    pb = _ProjectBuilder(
+        b,
+        owners=owners,
+        villages=villages,
+        owner_leaders=owner_leaders,
+        authorities=authorities,
+        contractors=contractors,
+        supervisors=supervisors,
+        intermediaries=intermediaries,
+        staff=staff,
+    )
     statuses: list[str] = []
     for status, count in STATUS_PLAN:
         statuses += [status] * count
     statuses = (statuses * ((n // len(statuses)) + 1))[:n]
-    rng.shuffle(statuses)
-    busy_exclusive: set[int] = set()
-    year = b.today.year
+    b.rng.shuffle(statuses)
     for i, status in enumerate(statuses):
+        pb.project(i, status)
+    pb.finish()
+
+
+# The steps each state has gone through, in order.
+_STEPS = {
+    ProjectStatus.REGISTERED: (),
+    ProjectStatus.PREPARING: ("signed",),
+    ProjectStatus.UNDER_CONSTRUCTION: ("signed", "start"),
+    ProjectStatus.SUSPENDED: ("signed", "start", "suspend"),
+    ProjectStatus.COMPLETED: ("signed", "start", "complete"),
+    ProjectStatus.ACCEPTED: ("signed", "start", "complete", "accept"),
+    ProjectStatus.SETTLEMENT_SUBMITTED: ("signed", "start", "complete", "accept", "submit"),
+    ProjectStatus.SETTLED: ("signed", "start", "complete", "accept", "submit", "settle"),
+    ProjectStatus.FUNDS_PAID: ("signed", "start", "complete", "accept", "submit", "settle", "pay"),
+    ProjectStatus.DEPOSIT_RETURNED: (
+        "signed",
+        "start",
+        "complete",
+        "accept",
+        "submit",
+        "settle",
+        "pay",
+        "return",
+    ),
+    ProjectStatus.TERMINATED: ("signed", "start", "terminate"),
+}
+
+
+def _STEPS_KEY(dates: dict[str, dt.date]) -> tuple[str, ...]:
+    return tuple(
+        k
+        for k in (
+            "signed",
+            "start",
+            "suspend",
+            "complete",
+            "accept",
+            "submit",
+            "settle",
+            "pay",
+            "return",
+            "terminate",
+        )
+        if k in dates
+    )
+
+
+_STEP_STATUS = {steps: status for status, steps in _STEPS.items()}
+
+
+class _ProjectBuilder:
+    def __init__(self, b: Builder, **pools) -> None:  # type: ignore[no-untyped-def]
+        from postaward.orgs.models import Qualification
+
+        self.b = b
+        self.rng = b.rng
+        self.today = b.today
+        self.p = pools
+        self.busy: set[int] = set()
+        self.certs: dict[int, Qualification] = {
+            q.person_id: q for q in Qualification.objects.all().order_by("id")
+        }
+        self.banned_once = False
+        self.uncovered_done: set[str] = set()
+        self.abnormal = 0
+
+    # --- time -------------------------------------------------------------------------------------
+    def at(self, day: dt.date, hour: int = 10, minute: int = 0):  # type: ignore[no-untyped-def]
+        from postaward.simulate import platform_time
+
+        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=clock.LOCAL_TZ)
+        return platform_time(min(moment, clock.now()))
+
+    def plan(self, status: str, award: dt.date, duration: int) -> dict[str, dt.date]:
+        """Dates of the steps, squeezed to end before today."""
+        r = self.rng.randrange
+        gaps = {
+            "signed": r(3, 15),
+            "start": r(12, 30),
+            "suspend": r(20, 200),
+            "complete": duration,
+            "accept": r(10, 40),
+            "submit": r(20, 90),
+            "settle": r(40, 120),
+            "pay": r(10, 40),
+            "return": r(365, 700),
+            "terminate": r(20, 120),
+        }
+        steps = _STEPS[status]
+        last = self.today - dt.timedelta(days=3 if status != ProjectStatus.SUSPENDED else 1)
+        total = sum(gaps[s] for s in steps)
+        room = (last - award).days
+        scale = min(1.0, room / total) if total else 1.0
+        out, day = {}, award
+        for step in steps:
+            day = day + dt.timedelta(days=max(1, int(gaps[step] * scale)))
+            out[step] = min(day, last)
+        return out
+
+    # --- one project ------------------------------------------------------------------------------
+    def project(self, i: int, status: str) -> None:
+        from postaward.projects import services as ps
+        from postaward.projects.choices import SMALL_WORKS_QUOTA
+
+        _b, rng, pools = self.b, self.rng, self.p
         is_village = i % 5 == 4
         if is_village:
-            owner, town = villages[i % len(villages)]
-            superior, line, industry = (
-                town,
-                None,
-                Industry.AGRICULTURE if i % 2 else Industry.HOUSING,
-            )
+            owner, town = pools["villages"][i % len(pools["villages"])]
+            industry = Industry.AGRICULTURE if i % 2 else Industry.HOUSING
             name = f"{owner.name.replace('股份经济合作社', '')}{rng.choice(VILLAGE_WORKS)}"
             amount = Decimal(rng.randrange(300_000, 4_000_000))
+            region = town.name.replace(DISTRICT, "")
         else:
-            owner, superior, line, industry = owners[i % len(owners)]
+            owner, _superior, _line, industry = pools["owners"][i % len(pools["owners"])]
             name = f"{owner.name.replace(DISTRICT, '')}{rng.choice(WORKS[industry])}"
             roll = rng.random()
             if roll < 0.12:
@@ -550,110 +664,261 @@ def _build_projects(
                 amount = Decimal(rng.randrange(4_000_000, 19_990_000))
             else:
                 amount = Decimal(rng.randrange(20_000_000, 180_000_000))
+            region = rng.choice(["百官街道", "曹娥街道", "东关街道", "章镇镇", "丰惠镇"])
         amount = amount.quantize(Decimal("1000"))
         super_large = not is_village and amount >= Decimal("120000000")
-        small = not is_village and amount < Decimal("4000000")
-        cls = project_services.classify(amount, village=is_village, super_large=super_large)
-        award = b.today - dt.timedelta(days=_age_days(status, rng))
-        start = award + dt.timedelta(days=rng.randrange(15, 45))
-        duration = (
-            rng.randrange(120, 720) if cls != ProjectClass.VILLAGE else rng.randrange(60, 200)
-        )
-        lon = CENTRE[0] + rng.uniform(-0.12, 0.12)
-        lat = CENTRE[1] + rng.uniform(-0.09, 0.09)
-        started = status not in (ProjectStatus.REGISTERED, ProjectStatus.PREPARING)
-        finished = status in (
-            ProjectStatus.COMPLETED,
-            ProjectStatus.ACCEPTED,
-            ProjectStatus.SETTLEMENT_SUBMITTED,
-            ProjectStatus.SETTLED,
-            ProjectStatus.FUNDS_PAID,
-            ProjectStatus.DEPOSIT_RETURNED,
-        )
+        small = not is_village and amount < SMALL_WORKS_QUOTA
+        award = self.today - dt.timedelta(days=_age_days(status, rng))
+        duration = rng.randrange(120, 720) if not is_village else rng.randrange(60, 200)
         method = ProcurementMethod.TENDER
         if small and rng.random() < 0.5:
             method = ProcurementMethod.DIRECT_AWARD
         if i % 37 == 0:
             method = ProcurementMethod.EMERGENCY
-        project = project_services.register_project(
-            actor=SYSTEM,
-            code=f"QX{year if award.year == year else award.year}-{i + 1:04d}",
-            name=name,
-            owner=owner,
-            industry=industry,
-            contract_amount=amount,
-            project_class=cls,
-            is_small_works=small,
-            procurement_method=method,
-            source=ProjectSource.BIDDING_FEED
-            if method == ProcurementMethod.TENDER
-            else ProjectSource.MANUAL,
-            ocid=f"ocds-qx{REGION}-{award.year}-{i + 1:04d}"
-            if method == ProcurementMethod.TENDER
-            else None,
-            region_code=REGION,
-            region_name=(superior.name.replace(DISTRICT, "") if is_village else DISTRICT),
-            superior_unit=superior,
-            line=line,
-            industry_authority=authorities[industry],
-            owner_leader=rng.choice(owner_leaders[owner.pk]),
-            award_date=award,
-            planned_start=start,
-            planned_completion=start + dt.timedelta(days=duration),
-            actual_start=start if started else None,
-            actual_completion=(
-                min(b.today - dt.timedelta(days=5), start + dt.timedelta(days=duration))
-                if finished
-                else None
-            ),
-            status=status,
-            site_kind="circle",
-            site_lon=round(lon, 6),
-            site_lat=round(lat, 6),
-            site_radius_m=float(rng.choice([150, 200, 250, 300, 400])),
-            site_address=f"{DISTRICT}{rng.choice(['百官街道', '曹娥街道', '东关街道', '章镇镇', '丰惠镇'])}"
-            f"{rng.choice(['人民路', '舜江路', '江扬路', '复兴路', '凤鸣路'])}{rng.randrange(1, 300)}号",
-        )
-        contractor = contractors[0] if i % 9 == 0 else rng.choice(contractors)
-        supervisor = supervisors[0] if i % 11 == 0 else rng.choice(supervisors)
-        signed = award + dt.timedelta(days=rng.randrange(3, 20))
-        cpart = project_services.add_participant(
-            actor=SYSTEM,
-            project=project,
-            organisation=contractor,
-            role=ParticipantRole.CONTRACTOR,
-            contract_number=f"{project.code}-SG",
-            contract_amount=amount,
-            contract_signed_on=signed,
-            allows_subcontract=rng.random() < 0.3,
-        )
-        spart = project_services.add_participant(
-            actor=SYSTEM,
-            project=project,
-            organisation=supervisor,
-            role=ParticipantRole.SUPERVISING_FIRM,
-            contract_number=f"{project.code}-JL",
-            contract_amount=(amount * Decimal("0.015")).quantize(Decimal("1")),
-            contract_signed_on=signed,
-        )
-        for role in (ParticipantRole.DESIGN, ParticipantRole.TENDER_AGENT, ParticipantRole.BUDGET):
-            if role == ParticipantRole.TENDER_AGENT and method != ProcurementMethod.TENDER:
-                continue
-            project_services.add_participant(
+        dates = self.plan(status, award, duration)
+        planned_start = dates.get("start", award + dt.timedelta(days=rng.randrange(15, 45)))
+        code = f"QX{award.year}-{i + 1:04d}"
+        held = status == ProjectStatus.REGISTERED and i % 3 == 0 and method == "tender"
+        with self.at(award, 16):
+            project = ps.register_project(
                 actor=SYSTEM,
-                project=project,
-                organisation=rng.choice(intermediaries[role]),
-                role=role,
-                contract_number=f"{project.code}-{role[:2].upper()}",
-                contract_signed_on=signed - dt.timedelta(days=60),
+                code=code,
+                name=name,
+                owner=None if held else owner,
+                industry=industry,
+                contract_amount=amount,
+                project_class=ps.classify(amount, village=is_village, super_large=super_large),
+                is_small_works=small,
+                procurement_method=method,
+                source=ProjectSource.BIDDING_FEED
+                if method == ProcurementMethod.TENDER
+                else ProjectSource.MANUAL,
+                ocid=f"ocds-qx{REGION}-{award.year}-{i + 1:04d}"
+                if method == ProcurementMethod.TENDER
+                else None,
+                region_code=REGION,
+                region_name=region,
+                industry_authority=pools["authorities"][industry],
+                award_date=award,
+                planned_start=planned_start,
+                planned_completion=planned_start + dt.timedelta(days=duration),
+                site_address=f"{DISTRICT}{region}"
+                f"{rng.choice(['人民路', '舜江路', '江扬路', '复兴路', '凤鸣路', '市民大道'])}"
+                f"{rng.randrange(1, 300)}号",
             )
-        if status == ProjectStatus.REGISTERED:
-            continue
+            if method == ProcurementMethod.TENDER:
+                for key, title, back in (
+                    ("tender_published", "发布招标公告", rng.randrange(40, 60)),
+                    ("bid_opening", "开标", rng.randrange(12, 20)),
+                    ("evaluation", "评标", rng.randrange(10, 12)),
+                ):
+                    ps.node(
+                        project,
+                        key,
+                        title,
+                        at=clock.start_of_day(award - dt.timedelta(days=back))
+                        + dt.timedelta(hours=9),
+                        actor_name="招投标系统",
+                        organisation_name="公共资源交易中心",
+                    )
+                ps.node(
+                    project,
+                    "award",
+                    "中标（定标）",
+                    at=clock.start_of_day(award) + dt.timedelta(hours=15),
+                    actor_name="招投标系统",
+                    organisation_name="公共资源交易中心",
+                )
+        # R-PRJ-12: a few abnormal events after award (delayed signing, abandonment …).
+        if (
+            method == ProcurementMethod.TENDER
+            and not held
+            and status in (ProjectStatus.REGISTERED, ProjectStatus.PREPARING)
+            and self.abnormal < 4
+        ):
+            self.abnormal_event(project, award, rng.choice(pools["contractors"]).name)
+        if held or status == ProjectStatus.REGISTERED:
+            return  # waits for the chain to assign it, or for its project leader (R-ORG-03)
+        leader = rng.choice(pools["owner_leaders"][owner.pk])
+        with self.at(award, 17):
+            ps.assign_owner_leader(actor=SYSTEM, project=project, person=leader)
+            self.site(project)
+        signed = dates.get("signed", award + dt.timedelta(days=5))
+        signed = min(signed, self.today)
+        contractor = self.firm(
+            pools["contractors"],
+            pools["contractors"][0] if i % 9 == 0 else rng.choice(pools["contractors"]),
+            Position.PROJECT_MANAGER,
+            signed,
+        )
+        supervisor = self.firm(
+            pools["supervisors"],
+            pools["supervisors"][0] if i % 11 == 0 else rng.choice(pools["supervisors"]),
+            Position.CHIEF_SUPERVISING_ENGINEER,
+            signed,
+        )
+        # Before start some owners still miss contracts (the readiness list shows it).
+        complete_contracts = status != ProjectStatus.PREPARING or rng.random() < 0.5
+        with self.at(signed, 11):
+            cpart = self.participant(
+                project,
+                contractor,
+                ParticipantRole.CONTRACTOR,
+                amount,
+                signed,
+                "SG",
+                upload=True,
+                allows_subcontract=rng.random() < 0.35,
+            )
+            spart = self.participant(
+                project,
+                supervisor,
+                ParticipantRole.SUPERVISING_FIRM,
+                (amount * Decimal("0.015")).quantize(Decimal("1")),
+                signed,
+                "JL",
+                upload=complete_contracts,
+            )
+            for role in (ParticipantRole.DESIGN, ParticipantRole.TENDER_AGENT):
+                if role == ParticipantRole.TENDER_AGENT and method != ProcurementMethod.TENDER:
+                    continue
+                self.participant(
+                    project,
+                    rng.choice(pools["intermediaries"][role]),
+                    role,
+                    None,
+                    signed - dt.timedelta(days=40),
+                    role[:2].upper(),
+                    upload=complete_contracts,
+                )
+        if status == ProjectStatus.PREPARING and not complete_contracts:
+            return
         active = status in (
             ProjectStatus.PREPARING,
             ProjectStatus.UNDER_CONSTRUCTION,
             ProjectStatus.SUSPENDED,
         )
+        start = dates.get("start")
+        with self.at(min(signed + dt.timedelta(days=1), self.today), 9):
+            self.personnel(project, cpart, spart, contractor, supervisor, small, active, signed)
+            if method == ProcurementMethod.TENDER:
+                self.interview(project, cpart, owner, leader)
+            if rng.random() < 0.4:
+                ps.upload_document(
+                    actor=SYSTEM,
+                    project=project,
+                    category="management_rules",
+                    title="项目标后管理制度",
+                    upload=_demo_pdf(f"{code} management rules"),
+                )
+        if start is None:
+            return
+        with self.at(start, 8, 30):
+            ps.start_works(actor=SYSTEM, project=project, on=start)
+            if not small:
+                self.stages(project, start)
+        project.refresh_from_db()
+        if status == ProjectStatus.UNDER_CONSTRUCTION and rng.random() < 0.15:
+            self.past_suspension(project, start)
+        if (
+            status == ProjectStatus.UNDER_CONSTRUCTION
+            and cpart.allows_subcontract
+            and rng.random() < 0.5
+        ):
+            with self.at(min(start + dt.timedelta(days=20), self.today), 14):
+                self.subcontract(project, cpart)
+        if "suspend" in dates:
+            self.suspension(project, dates["suspend"], resume=False)
+            return
+        if "terminate" in dates:
+            with self.at(dates["terminate"], 15):
+                ps.terminate_project(
+                    actor=SYSTEM,
+                    project=project,
+                    on=dates["terminate"],
+                    reason=rng.choice(
+                        [
+                            "规划调整，项目选址变更，终止建设",
+                            "财政资金未能落实，经研究终止建设",
+                            "上级批复取消该项目，终止建设",
+                        ]
+                    ),
+                    upload=_demo_pdf(f"{code} termination report"),
+                )
+            return
+        self.finish_chain(project, dates, code)
+
+    # --- steps ------------------------------------------------------------------------------------
+    def site(self, project) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        rng = self.rng
+        lon = CENTRE[0] + rng.uniform(-0.12, 0.12)
+        lat = CENTRE[1] + rng.uniform(-0.09, 0.09)
+        if rng.random() < 0.2:
+            dx, dy = rng.uniform(0.0015, 0.004), rng.uniform(0.001, 0.003)
+            ring = [
+                [lon - dx, lat - dy],
+                [lon + dx, lat - dy * 0.8],
+                [lon + dx * 0.9, lat + dy],
+                [lon - dx * 1.1, lat + dy * 0.9],
+            ]
+            ps.set_site(actor=SYSTEM, project=project, site_kind="polygon", polygon=ring)
+        else:
+            ps.set_site(
+                actor=SYSTEM,
+                project=project,
+                site_kind="circle",
+                lon=round(lon, 6),
+                lat=round(lat, 6),
+                radius_m=float(rng.choice([150, 200, 250, 300, 400])),
+            )
+
+    def _free(self, firm, pos, on):  # type: ignore[no-untyped-def]
+        horizon = on + dt.timedelta(days=120)
+        return [
+            p
+            for p in self.p["staff"][firm.pk][pos]
+            if p.pk not in self.busy
+            and p.pk in self.certs
+            and self.certs[p.pk].is_valid_on(horizon)
+        ]
+
+    def firm(self, firms, preferred, pos, on):  # type: ignore[no-untyped-def]
+        """A firm that still has a free, certified person for ``pos``."""
+        if self._free(preferred, pos, on):
+            return preferred
+        others = [f for f in firms if f is not preferred]
+        self.rng.shuffle(others)
+        return next((f for f in others if self._free(f, pos, on)), preferred)
+
+    def participant(
+        self, project, org, role, amount, signed, suffix, *, upload, allows_subcontract=False
+    ):  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        fields = {
+            "contract_number": f"{project.code}-{suffix}",
+            "contract_signed_on": signed,
+            "allows_subcontract": allows_subcontract,
+        }
+        if amount is not None:
+            fields["contract_amount"] = amount
+        part, _ = ps.upsert_participant(
+            actor=SYSTEM,
+            project=project,
+            organisation=org,
+            role=role,
+            contract_upload=_demo_pdf(f"Contract {project.code}-{suffix}") if upload else None,
+            **fields,
+        )
+        return part
+
+    def personnel(self, project, cpart, spart, contractor, supervisor, small, active, on) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        rng = self.rng
+        staff = self.p["staff"]
         positions = [
             (cpart, contractor, Position.PROJECT_MANAGER),
             (spart, supervisor, Position.CHIEF_SUPERVISING_ENGINEER),
@@ -665,34 +930,294 @@ def _build_projects(
                 (cpart, contractor, Position.TECHNICAL_LEAD),
                 (spart, supervisor, Position.SPECIALIST_ENGINEER),
             ]
+        first_firms = (self.p["contractors"][0], self.p["supervisors"][0])
+        horizon = on + dt.timedelta(days=120)
+
+        def certified(people):  # type: ignore[no-untyped-def]
+            ok = [p for p in people if p.pk in self.certs and self.certs[p.pk].is_valid_on(horizon)]
+            return ok or [
+                p for p in people if p.pk in self.certs and self.certs[p.pk].is_valid_on(on)
+            ]
+
         for part, firm, pos in positions:
-            pool = staff[firm.pk][pos]
+            pool = certified(staff[firm.pk][pos])
+            if not pool:
+                continue
             if pos in (Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER):
-                free = [p for p in pool if p.pk not in busy_exclusive] if active else pool
+                free = [p for p in pool if p.pk not in self.busy]
                 if not free:
                     continue
-                person = free[0] if firm in (contractors[0], supervisors[0]) else rng.choice(free)
+                person = free[0] if firm in first_firms else rng.choice(free)
                 if active:
-                    busy_exclusive.add(person.pk)
+                    self.busy.add(person.pk)
             else:
                 person = rng.choice(pool)
-            # R-PRJ-09: on small works only one person each of contractor and supervisor checks in.
+            # R-PRJ-09: small works check in one person each of contractor and supervisor.
             must = not small or pos in (
                 Position.PROJECT_MANAGER,
                 Position.CHIEF_SUPERVISING_ENGINEER,
             )
-            assignment = project_services.assign_key_person(
+            ps.assign_key_person(
                 actor=SYSTEM,
                 participant=part,
                 person=person,
                 position=pos,
-                started_on=start,
+                started_on=on,
                 must_check_in=must,
+                certificate=self.certs.get(person.pk),
             )
-            if not active:
-                type(assignment).objects.filter(pk=assignment.pk).update(
-                    ended_on=project.actual_completion or b.today
+
+    def interview(self, project, cpart, owner, leader) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+        from postaward.projects.choices import InterviewTopic
+
+        authority = project.industry_authority
+        ps.record_interview(
+            actor=SYSTEM,
+            project=project,
+            held_on=clock.today(),
+            location=f"{authority.name}会议室",
+            attendees=[
+                {"organisation_id": owner.pk, "name": leader.name, "title": "建设单位项目负责人"},
+                {
+                    "organisation_id": cpart.organisation_id,
+                    "name": self.b.person_name(),
+                    "title": "法定代表人",
+                },
+                {
+                    "organisation_id": cpart.organisation_id,
+                    "name": self.b.person_name(),
+                    "title": "项目经理",
+                },
+                {
+                    "organisation_id": authority.pk,
+                    "name": self.b.person_name(),
+                    "title": "建管科科长",
+                },
+            ],
+            topics=list(InterviewTopic.values),
+            notes="逐项提醒中标单位诚信履约，中标单位作出书面承诺。",
+            upload=_demo_pdf(f"{project.code} interview record"),
+        )
+
+    def stages(self, project, start) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        for pos, name, begin, length in (
+            (Position.TECHNICAL_LEAD, "基础及主体结构施工", 0, 150),
+            (Position.SPECIALIST_ENGINEER, "主体结构施工", 20, 120),
+            (Position.TECHNICAL_LEAD, "安装及装饰施工", 151, 120),
+        ):
+            ps.set_checkin_stage(
+                actor=SYSTEM,
+                project=project,
+                position=pos,
+                name=name,
+                starts_on=start + dt.timedelta(days=begin),
+                ends_on=start + dt.timedelta(days=begin + length),
+            )
+
+    def suspension(self, project, day, *, resume: bool, days: int = 0) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        reason = self.rng.choice(
+            [
+                "汛期强降雨，基坑积水，停工排险",
+                "周边管线迁改未完成，暂停施工",
+                "设计变更待审批，相关部位暂停施工",
+                "重污染天气应急管控，暂停土方作业",
+                "征地拆迁遗留问题未解决，暂停施工",
+            ]
+        )
+        with self.at(day, 8, 20):
+            s = ps.declare_suspension(
+                actor=SYSTEM,
+                project=project,
+                started_at=clock.localtime().replace(hour=8, minute=0, second=0, microsecond=0),
+                reason=reason,
+            )
+        with self.at(day, 15):
+            ps.confirm_suspension(actor=SYSTEM, suspension=s, note="经现场核实，情况属实")
+        if resume:
+            with self.at(day + dt.timedelta(days=days), 9):
+                ps.resume_works(actor=SYSTEM, project=project, note="停工原因已消除，恢复施工")
+
+    def past_suspension(self, project, start) -> None:  # type: ignore[no-untyped-def]
+        span = (self.today - start).days
+        if span < 30:
+            return
+        day = start + dt.timedelta(days=self.rng.randrange(10, span - 15))
+        self.suspension(project, day, resume=True, days=self.rng.randrange(3, 12))
+
+    def subcontract(self, project, cpart) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        self.b.uscc_serial += 1
+        ps.register_subcontract(
+            actor=SYSTEM,
+            participant=cpart,
+            subcontractor_name=f"浙江{self.rng.choice(['恒信', '宏达', '正泰', '永安'])}劳务有限公司",
+            subcontractor_uscc=make_uscc(f"91330604MA{900000 + self.b.uscc_serial:07d}"),
+            scope=self.rng.choice(
+                ["主体结构劳务分包", "钢结构制作安装专业分包", "幕墙工程专业分包"]
+            ),
+            amount=(project.contract_amount * Decimal("0.12")).quantize(Decimal("1")),
+            signed_on=clock.today(),
+            upload=_demo_pdf(f"{project.code} subcontract"),
+        )
+
+    def abnormal_event(self, project, award, winner) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        self.abnormal += 1
+        kinds = ["signing_delayed", "winner_abandoned", "procurement_cancelled", "signing_delayed"]
+        kind = kinds[(self.abnormal - 1) % len(kinds)]
+        day = min(award + dt.timedelta(days=10), self.today)
+        reasons = {
+            "signing_delayed": "财政资金拨付计划调整，合同签订推迟",
+            "winner_abandoned": "原第一中标候选人以项目经理在岗冲突为由放弃中标，由第二中标候选人递补",
+            "procurement_cancelled": "建设内容调整，招标人申请取消部分采购内容",
+        }
+        with self.at(day, 10):
+            evt = ps.record_abnormal_event(
+                actor=SYSTEM,
+                project=project,
+                kind=kind,
+                occurred_on=day,
+                reason=reasons[kind],
+                party_name=winner if kind == "winner_abandoned" else "",
+                upload=_demo_pdf(f"{project.code} filing"),
+            )
+        if self.abnormal % 2 == 0:
+            with self.at(min(day + dt.timedelta(days=2), self.today), 16):
+                ps.review_abnormal_event(
+                    actor=SYSTEM,
+                    event=evt,
+                    valid_reason=self.abnormal != 2,
+                    note="理由正当，予以备案" if self.abnormal != 2 else "未提供正当理由，移交查处",
                 )
+
+    def finish_chain(self, project, dates, code) -> None:  # type: ignore[no-untyped-def]
+        from postaward.projects import services as ps
+
+        if "complete" not in dates:
+            return
+        with self.at(dates["complete"], 16):
+            ps.complete_works(actor=SYSTEM, project=project, on=dates["complete"])
+        # A few completed projects turn out never to have been supervised (R-PRJ-05):
+        # one still blocked, one with its completion application pending, one back-filled.
+        target = _STEP_STATUS.get(_STEPS_KEY(dates), "")
+        if target not in self.uncovered_done and target in (
+            ProjectStatus.COMPLETED,
+            ProjectStatus.ACCEPTED,
+            ProjectStatus.SETTLED,
+        ):
+            self.uncovered_done.add(target)
+            with self.at(dates["complete"], 17):
+                ps.mark_uncovered(
+                    actor=SYSTEM, project=project, note="项目实施期间未按要求在平台填报，资料不全"
+                )
+        if "accept" not in dates:
+            return
+        with self.at(dates["accept"], 15):
+            ps.accept_works(
+                actor=SYSTEM,
+                project=project,
+                on=dates["accept"],
+                conclusion="经参建各方验收，工程质量合格，同意通过竣工验收。",
+                upload=_demo_pdf(f"{code} acceptance"),
+            )
+        if "submit" not in dates:
+            if not project.is_platform_covered:
+                with self.at(dates["accept"], 16):
+                    ps.apply_data_completion(
+                        actor=SYSTEM,
+                        project=project,
+                        reason="项目实施期间资料未及时录入平台，申请补全",
+                        upload=_demo_pdf(f"{code} data completion"),
+                    )
+            return
+        if not project.is_platform_covered:
+            with self.at(dates["accept"], 16):
+                app = ps.apply_data_completion(
+                    actor=SYSTEM,
+                    project=project,
+                    reason="项目实施期间资料未及时录入平台，申请补全",
+                    upload=_demo_pdf(f"{code} data completion"),
+                )
+                ps.decide_data_completion(
+                    actor=SYSTEM, application=app, approve=True, note="同意补全"
+                )
+                ps.confirm_backfill(actor=SYSTEM, application=app)
+        amount = project.contract_amount * Decimal(str(round(self.rng.uniform(0.92, 1.06), 3)))
+        with self.at(dates["submit"], 10):
+            ps.submit_settlement(
+                actor=SYSTEM,
+                project=project,
+                on=dates["submit"],
+                amount=amount.quantize(Decimal("1")),
+            )
+        if "settle" not in dates:
+            return
+        with self.at(dates["settle"], 10):
+            ps.approve_settlement(
+                actor=SYSTEM,
+                project=project,
+                on=dates["settle"],
+                amount=(amount * Decimal("0.97")).quantize(Decimal("1")),
+                note="审计核减 3%",
+            )
+        if "pay" not in dates:
+            return
+        with self.at(dates["pay"], 10):
+            ps.record_fund_payment(actor=SYSTEM, project=project, on=dates["pay"])
+        if "return" not in dates:
+            return
+        with self.at(dates["return"], 10):
+            ps.return_deposit(actor=SYSTEM, project=project, on=dates["return"])
+
+    def finish(self) -> None:
+        """Assign a few waiting projects part of the way; one personnel ban."""
+        from postaward.projects import services as ps
+        from postaward.projects.models import KeyPersonAssignment, Project
+
+        waiting = list(Project.objects.filter(owner__isnull=True).order_by("id"))
+        owners = self.p["owners"]
+        for k, project in enumerate(waiting):
+            _owner, superior, line, _ = owners[k % len(owners)]
+            if k % 2 == 0:
+                ps.assign_superior_unit(actor=SYSTEM, project=project, superior_unit=superior)
+            if k % 4 == 0 and line is not None:
+                ps.assign_line(actor=SYSTEM, project=project, line=line)
+        # R-CHG-04: a project manager replaced on an active project is barred elsewhere.
+        a = (
+            KeyPersonAssignment.objects.filter(
+                position=Position.PROJECT_MANAGER,
+                ended_on__isnull=True,
+                project__status=ProjectStatus.UNDER_CONSTRUCTION,
+            )
+            .select_related("project", "person")
+            .order_by("-project_id")
+            .first()
+        )
+        if a is not None:
+            ps.record_personnel_ban(
+                actor=SYSTEM,
+                person=a.person,
+                reason="replaced",
+                source_project=a.project,
+                position=Position.PROJECT_MANAGER,
+                note="因履职不到位被建设单位要求撤换（演示数据）",
+            )
+
+
+def _demo_pdf(text: str):  # type: ignore[no-untyped-def]
+    from postaward.projects.files import minimal_pdf
+    from postaward.projects.services import content_file
+
+    return content_file(
+        minimal_pdf([text, "Demo document of the post-award supervision platform."]), "demo.pdf"
+    )
 
 
 def _age_days(status: str, rng: random.Random) -> int:

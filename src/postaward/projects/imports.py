@@ -68,6 +68,7 @@ class ContractLine:
     number: str = ""
     amount: Decimal | None = None
     signed_on: dt.date | None = None
+    where: str = ""
 
 
 @dataclass
@@ -407,7 +408,12 @@ def _release(row: int, r: Any) -> AwardRecord:
         if sup is None:
             continue
         contract = by_award.get(award.get("id")) or {}
-        line = ContractLine(role=role, party=sup, number=str(contract.get("id") or "").strip()[:60])
+        line = ContractLine(
+            role=role,
+            party=sup,
+            number=str(contract.get("id") or "").strip()[:60],
+            where=f"awards[{ai}].suppliers[0]",
+        )
         value = _get(contract, "value", "amount") or _get(award, "value", "amount")
         if value is not None:
             try:
@@ -463,7 +469,11 @@ def _release(row: int, r: Any) -> AwardRecord:
     for pid in agent_ids:
         agent = party(pid, "parties[procuringEntity]")
         if agent is not None:
-            rec.participants.append(ContractLine(role=ParticipantRole.TENDER_AGENT, party=agent))
+            rec.participants.append(
+                ContractLine(
+                    role=ParticipantRole.TENDER_AGENT, party=agent, where="parties[procuringEntity]"
+                )
+            )
 
     for key, node_key, title in (
         (("tender", "tenderPeriod", "startDate"), "tender_published", "发布招标公告"),
@@ -707,6 +717,7 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
                 number=g("contractor_contract_number")[:60],
                 amount=rec.contract_amount,
                 signed_on=day("contractor_signed_on"),
+                where="施工单位信用代码",
             )
         )
     supervisor = party("supervisor_name", "supervisor_uscc")
@@ -718,11 +729,14 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
                 number=g("supervisor_contract_number")[:60],
                 amount=money("supervisor_amount"),
                 signed_on=day("supervisor_signed_on"),
+                where="监理单位信用代码",
             )
         )
     agent = party("agent_name", "agent_uscc")
     if agent:
-        rec.participants.append(ContractLine(ParticipantRole.TENDER_AGENT, agent))
+        rec.participants.append(
+            ContractLine(ParticipantRole.TENDER_AGENT, agent, where="招标代理信用代码")
+        )
     rec.address = g("address")[:200]
     rec.region_name = g("region_name")[:60]
     if g("lon") or g("lat") or g("radius"):
@@ -939,10 +953,8 @@ def _apply(
         values["site_address"] = rec.address
     site_fields = services._site_fields(**rec.site) if rec.site else {}
     participant_orgs = []
-    for i, line in enumerate(rec.participants):
-        org = _org_for(
-            rec, line.party, line.role, district, f"{rec.where.get('award', 'award')}[{i}]"
-        )
+    for line in rec.participants:
+        org = _org_for(rec, line.party, line.role, district, line.where or line.role)
         participant_orgs.append((line, org))
 
     if existing is None:

@@ -425,6 +425,8 @@ def register_project(
         )
         if project.owner_id is None and project.industry_authority_id:
             _todo_assign(project, "superior_unit")
+        elif project.owner_id and project.owner_leader_id is None and project.is_active:
+            _todo_assign(project, "owner_leader")
     return project
 
 

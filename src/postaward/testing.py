@@ -238,7 +238,7 @@ def db_fingerprint() -> tuple:
     counts = tuple(
         (m._meta.label, m.objects.count())
         for m in apps.get_models()
-        if m._meta.app_label in {"core", "orgs", "projects"}
+        if m._meta.app_label in {"core", "orgs", "projects", "attendance"}
         and m._meta.label not in {"orgs.LoginLog"}
     )
     return (*counts, audit.head())

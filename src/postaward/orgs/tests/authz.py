@@ -18,6 +18,7 @@ calls refer to in ``district.ctx``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 from collections.abc import Callable
@@ -42,7 +43,8 @@ class Call:
 
     ``body`` is sent as JSON; ``raw`` returns ``(bytes, content_type)`` for
     routes that take a whole file; ``form`` returns multipart form data (files
-    as ``SimpleUploadedFile``).
+    as ``SimpleUploadedFile``); ``headers`` returns extra request headers (e.g.
+    a required ``Idempotency-Key``).
     """
 
     user: str
@@ -52,6 +54,7 @@ class Call:
     raw: Fn | None = None
     form: Fn | None = None
     status: int = 200
+    headers: Fn | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ def url_of(key: str, d: District, call: Call | Hidden) -> str:
 def send(client: Client, key: str, d: District, call: Call | Hidden) -> Any:
     fn = getattr(client, method_of(key).lower())
     url = url_of(key, d, call)
+    if isinstance(call, Call) and call.headers is not None:
+        fn = functools.partial(fn, headers=call.headers(d))
     if isinstance(call, Call):
         if call.body is not None:
             return fn(

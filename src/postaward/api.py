@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from postaward.attendance.api import router as attendance_router
 from postaward.core.api import router as core_router
 from postaward.core.api_base import TokenAuth, WebSessionAuth
 from postaward.core.errors import DomainError
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/projects", projects_router)
+api.add_router("/attendance", attendance_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the
 # common error format rather than with Django's HTML page.

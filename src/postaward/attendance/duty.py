@@ -16,8 +16,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from postaward.core import clock
-from postaward.projects.choices import STAGED_POSITIONS
+from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus, SuspensionState
 from postaward.projects.models import CheckinStage, KeyPersonAssignment, Project, Suspension
 
 from .choices import DayStatus, LeaveState
@@ -78,6 +80,16 @@ class ProjectDuty:
         return None, ""
 
 
+def _suspension_days(
+    started_at: dt.datetime, ended_at: dt.datetime | None, first: dt.date, last: dt.date
+) -> Iterable[dt.date]:
+    """A confirmed suspension covers the day it started to the day before
+    resumption (a project resumed on day E works on day E)."""
+    start = clock.local_date(started_at)
+    end = clock.local_date(ended_at) - ONE_DAY if ended_at else last
+    return daterange(max(start, first), min(end, last))
+
+
 def suspended_dates(project_id: int, first: dt.date, last: dt.date) -> set[dt.date]:
     """Confirmed suspensions: from the day it started to the day before resumption
     (a project resumed on day E works on day E)."""
@@ -85,33 +97,150 @@ def suspended_dates(project_id: int, first: dt.date, last: dt.date) -> set[dt.da
     for s in Suspension.objects.filter(
         project_id=project_id, confirmed_at__isnull=False, started_at__lt=clock.end_of_day(last)
     ):
-        start = clock.local_date(s.started_at)
-        end = clock.local_date(s.ended_at) - ONE_DAY if s.ended_at else last
-        for day in daterange(max(start, first), min(end, last)):
-            days.add(day)
+        days.update(_suspension_days(s.started_at, s.ended_at, first, last))
     return days
+
+
+def _unrecorded_suspension(duty: ProjectDuty, open_confirmed: bool) -> None:
+    """A project whose status is "suspended" without an open confirmed suspension
+    record (imported or legacy data): treat the days up to today as suspended
+    rather than as absences of everyone on it (R-PRJ-07)."""
+    if duty.project.status != ProjectStatus.SUSPENDED or open_confirmed:
+        return
+    duty.suspended.update(daterange(duty.first, min(duty.last, clock.today())))
 
 
 def load(
     project: Project, first: dt.date, last: dt.date, assignment_ids: Iterable[int] | None = None
 ) -> ProjectDuty:
-    duty = ProjectDuty(project=project, first=first, last=last)
-    duty.suspended = suspended_dates(project.pk, first, last)
-    for period in NonConstructionPeriod.objects.filter(
-        project=project, withdrawn_at__isnull=True, starts_on__lte=last, ends_on__gte=first
-    ):
-        for day in daterange(max(period.starts_on, first), min(period.ends_on, last)):
-            duty.non_construction[day] = period.reason
-    for stage in CheckinStage.objects.filter(
-        project=project, starts_on__lte=last, ends_on__gte=first
-    ):
-        duty.stages[stage.position].append((stage.starts_on, stage.ends_on, stage.name))
+    return load_many([project], first, last, assignment_ids)[project.pk]
+
+
+def load_many(
+    projects: Iterable[Project],
+    first: dt.date,
+    last: dt.date,
+    assignment_ids: Iterable[int] | None = None,
+) -> dict[int, ProjectDuty]:
+    """The duty calendars of many projects over [first, last] in four queries
+    (suspensions, non-construction periods, stages, approved leave)."""
+    duties = {p.pk: ProjectDuty(project=p, first=first, last=last) for p in projects}
+    ids = list(duties)
+    if not ids:
+        return duties
+    open_confirmed: set[int] = set()
+    for pid, started_at, ended_at, state in Suspension.objects.filter(
+        project_id__in=ids, confirmed_at__isnull=False, started_at__lt=clock.end_of_day(last)
+    ).values_list("project_id", "started_at", "ended_at", "state"):
+        duties[pid].suspended.update(_suspension_days(started_at, ended_at, first, last))
+        if ended_at is None and state == SuspensionState.CONFIRMED:
+            open_confirmed.add(pid)
+    for duty in duties.values():
+        _unrecorded_suspension(duty, duty.project.pk in open_confirmed)
+    for pid, starts_on, ends_on, reason in NonConstructionPeriod.objects.filter(
+        project_id__in=ids, withdrawn_at__isnull=True, starts_on__lte=last, ends_on__gte=first
+    ).values_list("project_id", "starts_on", "ends_on", "reason"):
+        for day in daterange(max(starts_on, first), min(ends_on, last)):
+            duties[pid].non_construction[day] = reason
+    for pid, position, starts_on, ends_on, name in CheckinStage.objects.filter(
+        project_id__in=ids, starts_on__lte=last, ends_on__gte=first
+    ).values_list("project_id", "position", "starts_on", "ends_on", "name"):
+        duties[pid].stages[position].append((starts_on, ends_on, name))
     leaves = LeaveRequest.objects.filter(
-        project=project, state=LeaveState.APPROVED, starts_on__lte=last, ends_on__gte=first
+        project_id__in=ids, state=LeaveState.APPROVED, starts_on__lte=last, ends_on__gte=first
     )
     if assignment_ids is not None:
         leaves = leaves.filter(assignment_id__in=list(assignment_ids))
-    for leave in leaves:
-        for day in daterange(max(leave.starts_on, first), min(leave.ends_on, last)):
-            duty.leave[leave.assignment_id].add(day)
+    for pid, assignment_id, starts_on, ends_on in leaves.values_list(
+        "project_id", "assignment_id", "starts_on", "ends_on"
+    ):
+        for day in daterange(max(starts_on, first), min(ends_on, last)):
+            duties[pid].leave[assignment_id].add(day)
+    return duties
+
+
+def load_day(project: Project, day: dt.date, assignment_ids: list[int]) -> ProjectDuty:
+    """The same facts as ``load(project, day, day, assignment_ids)`` in one round
+    trip: the check-in hot path (four small lookups joined by UNION ALL)."""
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Cast
+
+    duty = ProjectDuty(project=project, first=day, last=day)
+    end = clock.end_of_day(day)
+    text = CharField()
+
+    def row(qs, kind: str, a, b, c, d):  # type: ignore[no-untyped-def]
+        return (
+            qs.order_by()
+            .annotate(
+                k=Value(kind, output_field=text),
+                a=Cast(a, text),
+                b=Cast(b, text),
+                c=Cast(c, text),
+                d=Cast(d, text),
+            )
+            .values_list("k", "a", "b", "c", "d")
+        )
+
+    sus = row(
+        Suspension.objects.filter(
+            project_id=project.pk, confirmed_at__isnull=False, started_at__lt=end
+        ).filter(models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=clock.start_of_day(day))),
+        "s",
+        F("id"),
+        F("state"),
+        Value(""),
+        Value(""),
+    )
+    nc = row(
+        NonConstructionPeriod.objects.filter(
+            project_id=project.pk, withdrawn_at__isnull=True, starts_on__lte=day, ends_on__gte=day
+        ),
+        "n",
+        F("id"),
+        F("reason"),
+        Value(""),
+        Value(""),
+    )
+    st = row(
+        CheckinStage.objects.filter(project_id=project.pk, starts_on__lte=day, ends_on__gte=day),
+        "g",
+        F("position"),
+        F("name"),
+        Value(""),
+        Value(""),
+    )
+    lv = row(
+        LeaveRequest.objects.filter(
+            project_id=project.pk,
+            state=LeaveState.APPROVED,
+            starts_on__lte=day,
+            ends_on__gte=day,
+            assignment_id__in=assignment_ids,
+        ),
+        "l",
+        F("assignment_id"),
+        Value(""),
+        Value(""),
+        Value(""),
+    )
+    suspension_ids: list[int] = []
+    for kind, a, b, _c, _d in sus.union(nc, st, lv, all=True):
+        if kind == "s":
+            suspension_ids.append(int(a))
+        elif kind == "n":
+            duty.non_construction[day] = b
+        elif kind == "g":
+            duty.stages[a].append((day, day, b))
+        elif kind == "l":
+            duty.leave[int(a)].add(day)
+    open_confirmed = False
+    if suspension_ids:
+        # Rare: load the suspensions themselves for their exact local dates.
+        for started_at, ended_at, state in Suspension.objects.filter(
+            pk__in=suspension_ids
+        ).values_list("started_at", "ended_at", "state"):
+            duty.suspended.update(_suspension_days(started_at, ended_at, day, day))
+            open_confirmed |= ended_at is None and state == SuspensionState.CONFIRMED
+    _unrecorded_suspension(duty, open_confirmed)
     return duty

@@ -5,6 +5,7 @@ and the anchoring of check-ins into the audit chain."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import Role
-from postaward.projects.choices import ProjectStatus
+from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import duty as duty_mod
@@ -148,24 +149,22 @@ def check_in(
             "缺少幂等键（Idempotency-Key，不超过100个字符）", field="idempotency_key"
         )
     device_id = (device_id or "")[:100]
-    existing = CheckIn.objects.filter(person_id=actor.person_id, idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, project_id, lon, lat)
 
     now = clock.now()
     today = clock.local_date(now)
-    project = Project.objects.select_related("owner").filter(pk=project_id).first()
-    assignments = (
-        list(
-            KeyPersonAssignment.objects.filter(
-                project_id=project_id, person_id=actor.person_id, started_on__lte=today
-            ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        )
-        if project is not None
-        else []
+    # One query for the positions and their project (no idempotency pre-check:
+    # a replay is rare and is caught by the unique (person, key) index below).
+    assignments = list(
+        KeyPersonAssignment.objects.select_related("project")
+        .filter(project_id=project_id, person_id=actor.person_id, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
     )
-    if project is None or not assignments:
-        raise NotFound("未找到您在该项目的岗位")
+    if not assignments:
+        existing = CheckIn.objects.filter(person_id=actor.person_id, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, project_id, lon, lat)
+        raise NotFound()  # out of scope looks the same as missing
+    project = assignments[0].project
 
     refusal, detail, assignment = _duty_refusal(project, assignments, today)
     fence = rules.fence_decision(project.site, lon, lat, accuracy_m)
@@ -173,7 +172,7 @@ def check_in(
         refusal, detail = fence.refusal, fence.detail
     checkin = CheckIn(
         person_id=actor.person_id,
-        project_id=project.pk,
+        project=project,
         assignment=assignment,
         at=now,
         local_date=today,
@@ -198,10 +197,14 @@ def check_in(
         checkin.review = Review.PENDING
     checkin.row_hash = _row_hash(checkin)
     try:
-        with transaction.atomic():
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                checkin.save(force_insert=True)
+        else:
+            # Autocommit: the INSERT is its own transaction (one round trip).
             checkin.save(force_insert=True)
     except IntegrityError:
-        # A concurrent retry with the same key won the insert.
+        # A retry (possibly concurrent) with the same key stored it first.
         stored = CheckIn.objects.get(person_id=actor.person_id, idempotency_key=key)
         return _replay(stored, project_id, lon, lat)
     return CheckInResult(checkin, replayed=False)
@@ -222,7 +225,7 @@ def _duty_refusal(
         return Refusal.SUSPENDED, "", fallback
     if project.status != ProjectStatus.UNDER_CONSTRUCTION:
         return Refusal.PROJECT_NOT_ACTIVE, f"项目状态：{project.get_status_display()}", fallback
-    duty = duty_mod.load(project, today, today, [a.pk for a in assignments])
+    duty = duty_mod.load_day(project, today, [a.pk for a in assignments])
     reasons: list[tuple[str, str]] = []
     for a in assignments:
         status, why = duty.status(a, today)
@@ -898,110 +901,265 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, nxt - dt.timedelta(days=1)
 
 
-def valid_days_sql(first: dt.date, last: dt.date) -> tuple[str, list[Any]]:
+def valid_days_sql(
+    first: dt.date, last: dt.date, project_ids: list[int] | None = None
+) -> tuple[str, list[Any]]:
     """One query: the (assignment, date) pairs with a valid day (R-ATT-02).
 
-    The same statement is the baseline of bench/attendance."""
+    The same statement (without ``project_ids``) is the baseline of bench/attendance."""
     if connection.vendor == "postgresql":
         span = "MAX(at) - MIN(at) >= INTERVAL '4 hours'"
     else:
         span = "(julianday(MAX(at)) - julianday(MIN(at))) * 86400.0 >= 14400 - 0.0005"
     table = CheckIn._meta.db_table
-    # The table name and the clauses are constants of this module; dates are parameters.
+    params: list[Any] = [first, last]
+    only = ""
+    if project_ids is not None:
+        only = f"AND project_id IN ({', '.join(['%s'] * len(project_ids)) or 'NULL'}) "
+        params += list(project_ids)
+    # The table name and the clauses are constants of this module; values are parameters.
     sql = (
         f"SELECT assignment_id, local_date FROM {table} "  # noqa: S608
-        f"WHERE local_date >= %s AND local_date <= %s AND accepted AND assignment_id IS NOT NULL "
+        f"WHERE local_date >= %s AND local_date <= %s {only}AND accepted AND assignment_id IS NOT NULL "
         f"AND review <> 'confirmed' GROUP BY assignment_id, local_date HAVING COUNT(*) >= 2 AND {span}"
     )
-    return sql, [first, last]
+    return sql, params
 
 
-def close_month(
-    month: dt.date, *, project_ids: list[int] | None = None, detect: bool = True
-) -> int:
-    """Close a month: valid days / construction days per person and position.
-
-    Idempotent: re-running replaces the month's rows. Valid days come from the
-    check-ins (one aggregate query), construction days from the duty calendar;
-    a valid day counts only on a construction day."""
-    first, last = month_bounds(month)
-    last = (
-        min(last, clock.today() - dt.timedelta(days=1)) if first <= clock.today() <= last else last
-    )
-    sql, params = valid_days_sql(first, last)
+def valid_days(
+    first: dt.date, last: dt.date, project_ids: list[int] | None = None
+) -> dict[int, set[dt.date]]:
+    """Valid days per assignment over [first, last] (R-ATT-02), from ``valid_days_sql``."""
+    sql, params = valid_days_sql(first, last, project_ids)
     valid: dict[int, set[dt.date]] = {}
     with connection.cursor() as cur:
         cur.execute(sql, params)
         for assignment_id, day in cur.fetchall():
             if isinstance(day, str):
                 day = dt.date.fromisoformat(day)
-            valid.setdefault(assignment_id, set()).add(day)
+            s = valid.get(assignment_id)
+            if s is None:
+                valid[assignment_id] = {day}
+            else:
+                s.add(day)
+    return valid
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """What the month computation needs of a position (a KeyPersonAssignment row)."""
+
+    id: int
+    project_id: int
+    person_id: int
+    position: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    organisation_id: int
+
+
+_EMPTY: frozenset[dt.date] = frozenset()
+
+
+def month_counts(
+    duty: duty_mod.ProjectDuty, a: PositionRow, valid: set[dt.date] | frozenset[dt.date]
+) -> tuple[int, int, dict[str, int]]:
+    """(valid days, construction days, excluded days by status) of one position
+    over the duty's period: the same answer as asking ``duty.status`` for each
+    day (see the test that compares both), computed on intervals and sets
+    because a district has tens of thousands of positions."""
+    p = duty.project
+    if p.actual_start is None:
+        return 0, 0, {}
+    lo = max(duty.first, a.started_on, p.actual_start)
+    hi = duty.last
+    if a.ended_on is not None:
+        hi = min(hi, a.ended_on - duty_mod.ONE_DAY)
+    end = duty.works_end
+    if end is not None:
+        hi = min(hi, end)
+    if lo > hi:
+        return 0, 0, {}
+    span = (hi - lo).days + 1
+    staged = a.position in STAGED_POSITIONS
+    leave = duty.leave.get(a.id, _EMPTY)
+    if not duty.suspended and not duty.non_construction and not staged and not leave:
+        return sum(1 for d in valid if lo <= d <= hi), span, {}
+    removed: set[dt.date] = set()
+    excluded: dict[str, int] = {}
+
+    def take(status: str, days: Iterable[dt.date]) -> None:
+        n = 0
+        for d in days:
+            if lo <= d <= hi and d not in removed:
+                removed.add(d)
+                n += 1
+        if n:
+            excluded[status] = n
+
+    take(DayStatus.SUSPENDED.value, duty.suspended)
+    take(DayStatus.NON_CONSTRUCTION.value, duty.non_construction)
+    if staged:
+        covered: set[dt.date] = set()
+        for s_first, s_last, _name in duty.stages.get(a.position, []):
+            covered.update(duty_mod.daterange(max(s_first, lo), min(s_last, hi)))
+        take(
+            DayStatus.OUTSIDE_STAGE.value,
+            [d for d in duty_mod.daterange(lo, hi) if d not in covered],
+        )
+    take(DayStatus.LEAVE.value, leave)
+    construction = span - len(removed)
+    valid_count = sum(1 for d in valid if lo <= d <= hi and d not in removed)
+    return valid_count, construction, excluded
+
+
+def _rate(valid_count: int, construction: int) -> Decimal | None:
+    if not construction:
+        return None
+    return (Decimal(valid_count) / Decimal(construction)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def month_rows(
+    first: dt.date, last: dt.date, *, project_ids: list[int] | None = None
+) -> tuple[list[Project], list[MonthlyAttendance]]:
+    """The monthly attendance of every position over [first, last] (not saved).
+
+    Valid days come from the check-ins (one aggregate query), construction
+    days from the duty calendar; a valid day counts only on a construction day.
+    Everything is loaded in a fixed number of queries, whatever the number of
+    projects."""
     projects = projects_on_duty(first, last)
     if project_ids is not None:
-        projects = [p for p in projects if p.pk in set(project_ids)]
-    written = 0
-    for project in projects:
-        assignments = list(
-            KeyPersonAssignment.objects.select_related("participant")
-            .filter(project=project, must_check_in=True, started_on__lte=last)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
+        wanted = set(project_ids)
+        projects = [p for p in projects if p.pk in wanted]
+    if not projects:
+        return [], []
+    ids = [p.pk for p in projects]
+    valid = valid_days(first, last, ids if project_ids is not None else None)
+    positions = [
+        PositionRow(*row)
+        for row in KeyPersonAssignment.objects.filter(
+            project_id__in=ids, must_check_in=True, started_on__lte=last
         )
-        if not assignments:
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
+        .order_by("project_id", "id")
+        .values_list(
+            "id",
+            "project_id",
+            "person_id",
+            "position",
+            "started_on",
+            "ended_on",
+            "participant__organisation_id",
+        )
+    ]
+    duties = duty_mod.load_many(projects, first, last, None)
+    now = clock.now()
+    rows = []
+    for a in positions:
+        valid_count, construction, excluded = month_counts(
+            duties[a.project_id], a, valid.get(a.id, _EMPTY)
+        )
+        if construction == 0 and not excluded:
             continue
-        duty = duty_mod.load(project, first, last, [a.pk for a in assignments])
-        rows = []
-        for a in assignments:
-            construction = 0
-            valid_count = 0
-            excluded: dict[str, int] = {}
-            for day in duty_mod.daterange(first, last):
-                status, _ = duty.status(a, day)
-                if status is None:
-                    construction += 1
-                    if day in valid.get(a.pk, ()):
-                        valid_count += 1
-                elif status != DayStatus.NOT_ON_DUTY:
-                    excluded[status] = excluded.get(status, 0) + 1
-            if construction == 0 and not excluded:
-                continue
-            rate = (
-                (Decimal(valid_count) / Decimal(construction)).quantize(
-                    Decimal("0.0001"), ROUND_HALF_UP
-                )
-                if construction
-                else None
+        rate = _rate(valid_count, construction)
+        rows.append(
+            MonthlyAttendance(
+                assignment_id=a.id,
+                person_id=a.person_id,
+                project_id=a.project_id,
+                organisation_id=a.organisation_id,
+                month=first,
+                valid_days=valid_count,
+                construction_days=construction,
+                excluded=excluded,
+                rate=rate,
+                below_threshold=rate is not None and rate < MONTHLY_RATE_THRESHOLD,
+                closed_at=now,
             )
-            rows.append(
-                MonthlyAttendance(
-                    assignment=a,
-                    person_id=a.person_id,
-                    project=project,
-                    organisation_id=a.participant.organisation_id,
-                    month=first,
-                    valid_days=valid_count,
-                    construction_days=construction,
-                    excluded=excluded,
-                    rate=rate,
-                    below_threshold=rate is not None and rate < MONTHLY_RATE_THRESHOLD,
-                    closed_at=clock.now(),
+        )
+    return projects, rows
+
+
+_MONTH_COLUMNS = (
+    "assignment_id",
+    "person_id",
+    "project_id",
+    "organisation_id",
+    "month",
+    "valid_days",
+    "construction_days",
+    "excluded",
+    "rate",
+    "below_threshold",
+    "closed_at",
+)
+
+
+def _write_month(first: dt.date, project_ids: list[int], rows: list[MonthlyAttendance]) -> None:
+    """Replace the month's rows of these projects (inside the caller's transaction)."""
+    MonthlyAttendance.objects.filter(month=first, project_id__in=project_ids).delete()
+    if connection.vendor != "postgresql":
+        MonthlyAttendance.objects.bulk_create(rows, batch_size=2000)
+        return
+    import json
+
+    table = MonthlyAttendance._meta.db_table
+    with (
+        connection.cursor() as cur,
+        cur.copy(f"COPY {table} ({', '.join(_MONTH_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for r in rows:
+            copy.write_row(
+                (
+                    r.assignment_id,
+                    r.person_id,
+                    r.project_id,
+                    r.organisation_id,
+                    r.month,
+                    r.valid_days,
+                    r.construction_days,
+                    json.dumps(r.excluded),
+                    r.rate,
+                    r.below_threshold,
+                    r.closed_at,
                 )
             )
-        with transaction.atomic():
-            MonthlyAttendance.objects.filter(project=project, month=first).delete()
-            MonthlyAttendance.objects.bulk_create(rows)
-            written += len(rows)
-            if detect and last == month_bounds(month)[1]:
-                for r in rows:
-                    if r.below_threshold:
-                        _low_rate(project, r)
-    return written
+
+
+def close_month(
+    month: dt.date, *, project_ids: list[int] | None = None, detect: bool = True
+) -> int:
+    """Close a month: valid days / construction days per person and position
+    (R-ATT-03), then the consequences of a rate below 80 % (R-ATT-08).
+
+    Idempotent: re-running replaces the month's rows. A month still running is
+    closed up to yesterday (month to date) and has no consequences yet."""
+    first, last = month_bounds(month)
+    last = (
+        min(last, clock.today() - dt.timedelta(days=1)) if first <= clock.today() <= last else last
+    )
+    if last < first:
+        return 0
+    projects, rows = month_rows(first, last, project_ids=project_ids)
+    if not projects:
+        return 0
+    with transaction.atomic():
+        _write_month(first, [p.pk for p in projects], rows)
+    if detect and last == month_bounds(month)[1]:
+        by_pk = {p.pk: p for p in projects}
+        for r in rows:
+            if r.below_threshold:
+                with transaction.atomic():
+                    _low_rate(by_pk[r.project_id], r)
+    return len(rows)
 
 
 def _low_rate(project: Project, r: MonthlyAttendance) -> None:
-    a = r.assignment
-    key = f"monthly:{a.pk}:{r.month:%Y-%m}"
+    key = f"monthly:{r.assignment_id}:{r.month:%Y-%m}"
     if AttendanceInterview.objects.filter(key=key).exists():
         return
+    a = KeyPersonAssignment.objects.select_related("participant").get(pk=r.assignment_id)
     events.publish(
         MonthlyRateBelowThreshold(
             project_id=project.pk,

@@ -19,7 +19,12 @@ def close_yesterday() -> int:
 
     with context.task_context("attendance-close-day"):
         clock.refresh_offset()
-        return services.close_day(clock.today() - dt.timedelta(days=1))
+        yesterday = clock.today() - dt.timedelta(days=1)
+        written = services.close_day(yesterday)
+        # The month to date, so that the boards and statistics show this month's
+        # rates (consequences only at the monthly closing).
+        services.close_month(yesterday, detect=False)
+        return written
 
 
 @db_periodic_task(crontab(minute="0", hour="2", day="1"))
@@ -35,16 +40,23 @@ def close_last_month() -> int:
 
 @db_task()
 def reclose(first: str, last: str) -> int:
-    """Re-run the closing of a past period (from the statistics page)."""
+    """Re-run the closing of a past period (API / statistics page): each day,
+    then each month the period touches. Idempotent: rows are replaced."""
     from . import services
 
     with context.task_context("attendance-reclose"):
+        clock.refresh_offset()
         day = dt.date.fromisoformat(first)
         end = dt.date.fromisoformat(last)
         written = 0
+        months: list[dt.date] = []
         while day <= end:
             written += services.close_day(day, detect=False)
+            if day.replace(day=1) not in months:
+                months.append(day.replace(day=1))
             day += dt.timedelta(days=1)
+        for month in months:
+            services.close_month(month)
         return written
 
 

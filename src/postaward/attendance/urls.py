@@ -11,4 +11,9 @@ urlpatterns = [
     path("attendance/projects/<int:pk>/board/", views.project_board, name="attendance_board"),
     path("attendance/interviews/<int:pk>/", views.interview_detail, name="attendance_interview"),
     path("attendance/stats/", views.stats, name="attendance_stats"),
+    path(
+        "attendance/files/<str:kind>/<int:pk>/<str:which>/",
+        views.attendance_file,
+        name="attendance_file",
+    ),
 ]

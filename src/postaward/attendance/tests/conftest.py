@@ -20,6 +20,12 @@ def local(y: int, m: int, d: int, hh: int = 8, mm: int = 0, ss: int = 0) -> dt.d
     return dt.datetime(y, m, d, hh, mm, ss, tzinfo=clock.LOCAL_TZ)
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads (approval forms, evidence, interview records) go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def at():
     """``with at(local(...)):`` moves the platform clock (time-machine)."""

@@ -1,0 +1,93 @@
+"""The monthly computation on intervals and sets gives exactly what asking the
+duty calendar day by day gives (R-ATT-03): valid days only on construction
+days; suspended, non-construction, outside-stage and leave days excluded, in
+that order of precedence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postaward.attendance import duty as duty_mod
+from postaward.attendance.choices import DayStatus
+from postaward.attendance.services import PositionRow, month_counts
+from postaward.projects.choices import Position
+from postaward.projects.models import KeyPersonAssignment, Project
+
+FIRST = dt.date(2026, 2, 1)
+LAST = dt.date(2026, 2, 28)
+DAYS = list(duty_mod.daterange(FIRST - dt.timedelta(days=5), LAST + dt.timedelta(days=5)))
+
+day = st.sampled_from(DAYS)
+maybe_day = st.none() | day
+day_set = st.sets(day, max_size=12)
+
+
+def by_day(duty, a: KeyPersonAssignment, valid: set[dt.date]) -> tuple[int, int, dict]:
+    construction = valid_count = 0
+    excluded: dict[str, int] = {}
+    for d in duty_mod.daterange(duty.first, duty.last):
+        status, _ = duty.status(a, d)
+        if status is None:
+            construction += 1
+            valid_count += d in valid
+        elif status != DayStatus.NOT_ON_DUTY:
+            excluded[str(status)] = excluded.get(str(status), 0) + 1
+    return valid_count, construction, excluded
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    actual_start=maybe_day,
+    completion=maybe_day,
+    terminated=maybe_day,
+    started_on=day,
+    ended_on=maybe_day,
+    position=st.sampled_from(list(Position.values)),
+    suspended=day_set,
+    non_construction=day_set,
+    stages=st.lists(st.tuples(day, day), max_size=3),
+    leave=day_set,
+    valid=day_set,
+)
+def test_interval_computation_equals_day_by_day(  # R-ATT-03
+    actual_start,
+    completion,
+    terminated,
+    started_on,
+    ended_on,
+    position,
+    suspended,
+    non_construction,
+    stages,
+    leave,
+    valid,
+):
+    project = Project(
+        pk=1,
+        actual_start=actual_start,
+        actual_completion=completion,
+        terminated_on=terminated,
+        status="under_construction",
+    )
+    a = KeyPersonAssignment(
+        pk=7,
+        project_id=1,
+        person_id=3,
+        position=position,
+        started_on=started_on,
+        ended_on=ended_on,
+        must_check_in=True,
+    )
+    duty = duty_mod.ProjectDuty(project=project, first=FIRST, last=LAST)
+    duty.suspended = {d for d in suspended if FIRST <= d <= LAST}
+    duty.non_construction = {d: "春节" for d in non_construction if FIRST <= d <= LAST}
+    for s_first, s_last in stages:
+        lo, hi = min(s_first, s_last), max(s_first, s_last)
+        duty.stages[position].append((lo, hi, "主体结构"))
+    duty.leave[7] = {d for d in leave if FIRST <= d <= LAST}
+    valid = {d for d in valid if FIRST <= d <= LAST}
+    row = PositionRow(7, 1, 3, position, started_on, ended_on, 9)
+    assert month_counts(duty, row, valid) == by_day(duty, a, valid)

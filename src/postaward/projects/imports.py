@@ -774,8 +774,11 @@ def _validate(rec: AwardRecord) -> None:
         rec.error("name", "缺少项目名称")
     if rec.contract_amount is not None and rec.contract_amount <= 0:
         rec.error("contract_amount", "中标金额应大于零")
-    if rec.contract_amount is None and not any(
-        e["field"] == rec.where.get("contract_amount") for e in rec.errors
+    has_contractor = any(p.role == ParticipantRole.CONTRACTOR for p in rec.participants)
+    if (
+        rec.contract_amount is None
+        and has_contractor
+        and not any(e["field"] == rec.where.get("contract_amount") for e in rec.errors)
     ):
         rec.error("contract_amount", "缺少施工中标金额")
     if rec.award_date and rec.award_date > clock.today():

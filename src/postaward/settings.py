@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "postaward.orgs",
     "postaward.projects",
     "postaward.attendance",
+    "postaward.approvals",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,742 @@
+"""Completion acceptance (R-ACC-01..06, SY 31) and the settlement clock
+(R-SET-01, SY 32; R-PRJ-05 through the project's coverage rule).
+
+Government works: the contractor initiates, the supervising firm reviews, and
+from then the owner has 20 days (< 20,000,000 yuan) or 60 days (≥, and
+super-large works, which may apply within the 60 days for an extension that
+the superior unit, the industry authority and the leading group approve in
+turn) to organise the acceptance and upload opinions and conclusion. Within 3
+days of receiving it the owner may return a request as not ready. Village
+works: village self-acceptance (15 days) then township re-acceptance (15 days,
+reminder at 7). Passing acceptance moves the project lifecycle on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from postaward.core import business_calendar, clock, deadlines, events
+from postaward.core.actor import SYSTEM, Actor
+from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.models import Deadline
+from postaward.projects import services as project_services
+from postaward.projects.choices import (
+    FINISHED_STATES,
+    ParticipantRole,
+    ProjectClass,
+    ProjectStatus,
+)
+from postaward.projects.models import Participant, Project
+
+from .. import deadline_kinds as K
+from .. import workflows
+from ..choices import (
+    ACCEPTANCE_DAYS_ABOVE,
+    ACCEPTANCE_DAYS_BELOW,
+    ACCEPTANCE_OPEN_STATES,
+    ACCEPTANCE_RETURN_DAYS,
+    CALENDAR,
+    LARGE_THRESHOLD,
+    SETTLEMENT_DAYS_ABOVE,
+    SETTLEMENT_DAYS_BELOW,
+    TOWNSHIP_DAYS,
+    TOWNSHIP_REMINDER_DAYS,
+    VILLAGE_SELF_DAYS,
+    AcceptanceKind,
+    AcceptanceState,
+    DocumentKind,
+    ExtensionState,
+)
+from ..events import AcceptanceConcluded, AcceptanceReturned, UsedBeforeAcceptance
+from ..models import AcceptanceExtension, AcceptanceRequest, UsageBeforeAcceptance
+from .common import (
+    created,
+    done,
+    facts,
+    fire,
+    lock,
+    node,
+    number,
+    office_id,
+    open_clock,
+    rule_text,
+    store,
+    superior_id,
+    supervising_firm_id,
+    text,
+    todo,
+)
+
+BASIS_RETURN = (
+    "R-ACC-03（实施细则第三十一条：认为不满足验收条件的，需在3天内提出延期验收理由，退回重新发起）"
+)
+BASIS_EXTENSION = "R-ACC-04（实施细则第三十一条(三)：超大型工程60天内申请延长验收时间）"
+BASIS_USAGE = "R-ACC-06（衢州问责办法第五条(五)：未经竣工验收或验收不合格即交付使用）"
+
+
+def url(req: AcceptanceRequest) -> str:
+    return f"/approvals/acceptance/{req.pk}/"
+
+
+def is_large(project: Project) -> bool:
+    return project.project_class in (ProjectClass.GOV_ABOVE, ProjectClass.SUPER_LARGE) or (
+        project.project_class != ProjectClass.VILLAGE and project.contract_amount >= LARGE_THRESHOLD
+    )
+
+
+def government_period(project: Project) -> tuple[Any, int]:
+    """(deadline kind, days) of the owner's acceptance period (R-ACC-01/02/04)."""
+    if project.project_class == ProjectClass.SUPER_LARGE:
+        return K.ACCEPTANCE_SUPER_LARGE, ACCEPTANCE_DAYS_ABOVE
+    if is_large(project):
+        return K.ACCEPTANCE_ABOVE, ACCEPTANCE_DAYS_ABOVE
+    return K.ACCEPTANCE_BELOW, ACCEPTANCE_DAYS_BELOW
+
+
+def _contractor_of(project: Project, actor: Actor) -> Participant:
+    parts = Participant.objects.filter(
+        project=project, role=ParticipantRole.CONTRACTOR
+    ).select_related("project")
+    for pt in parts:
+        if actor.is_system or workflows.contractor(
+            AcceptanceRequest(project=project, participant=pt), actor
+        ):
+            return pt
+    raise Forbidden("本项目施工单位方可发起竣工验收")
+
+
+def request_acceptance(
+    *, actor: Actor, project: Project, completed_on: dt.date, description: str
+) -> AcceptanceRequest:
+    """The contractor initiates online: government works go to the supervising
+    firm; village works go straight to the village (self-acceptance)."""
+    participant = _contractor_of(project, actor)
+    description = text(description, field="description", label="完成情况", min_len=4)
+    if completed_on is None or completed_on > clock.today():
+        raise ValidationFailed("完工日期不能晚于今天", field="completed_on")
+    if project.actual_start and completed_on < project.actual_start:
+        raise ValidationFailed("完工日期不能早于开工日期", field="completed_on")
+    village = project.project_class == ProjectClass.VILLAGE
+    with transaction.atomic():
+        p = lock(project)
+        if p.status not in (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED):
+            raise Conflict(f"项目当前状态为“{p.get_status_display()}”，不能发起竣工验收")
+        kinds = (
+            [AcceptanceKind.VILLAGE_SELF, AcceptanceKind.TOWNSHIP]
+            if village
+            else [AcceptanceKind.GOVERNMENT]
+        )
+        if AcceptanceRequest.objects.filter(
+            project=p, kind__in=kinds, state__in=ACCEPTANCE_OPEN_STATES
+        ).exists():
+            raise Conflict("已有办理中的验收申请")
+        if (
+            village
+            and AcceptanceRequest.objects.filter(
+                project=p, kind=AcceptanceKind.VILLAGE_SELF, state=AcceptanceState.PASSED
+            ).exists()
+        ):
+            raise Conflict("村级自验已合格，请由村（社区）发起乡镇复验")
+        req = AcceptanceRequest.objects.create(
+            project=p,
+            kind=AcceptanceKind.VILLAGE_SELF if village else AcceptanceKind.GOVERNMENT,
+            participant=participant,
+            number=number("YS", p, AcceptanceRequest),
+            completed_on=completed_on,
+            description=description,
+            submitted_at=clock.now(),
+            submitted_by_name=actor.display_name[:100],
+            submitted_by_org=actor.org_name[:200],
+        )
+        created(req, actor, "request_acceptance", f"发起{req.get_kind_display()}", description)
+        if village:
+            _receive(
+                req,
+                K.VILLAGE_SELF,
+                VILLAGE_SELF_DAYS,
+                p.owner_id,
+                "组织村级自验（村民代表、监理单位等参加）",
+            )
+        else:
+            todo(
+                req,
+                "supervisor",
+                title=f"审核竣工验收申请（{p.name}）",
+                organisation_id=supervising_firm_id(p),
+                url=url(req),
+                basis="R-ACC-01（实施细则第三十一条）",
+            )
+        node(
+            p, "acceptance", f"发起{req.get_kind_display()} {req.number}", actor, detail=description
+        )
+    return req
+
+
+def _receive(
+    req: AcceptanceRequest,
+    kind: Any,
+    days: int,
+    org_id: int | None,
+    what: str,
+    reminder: int | None = None,
+) -> Deadline:
+    """The request reaches the organiser: its period starts (the day not counted)."""
+    req.received_at = clock.now()
+    req.state = AcceptanceState.RECEIVED
+    req.deadline_kind = kind.kind
+    req.save(update_fields=["received_at", "state", "deadline_kind"])
+    dl = open_clock(
+        req, kind, length=days, unit=CALENDAR, organisation_id=org_id, reminder_after=reminder
+    )
+    todo(
+        req,
+        "organise",
+        title=f"{what}：{req.project.name}",
+        organisation_id=org_id,
+        url=url(req),
+        basis=rule_text(dl),
+        due_at=dl.due_at,
+    )
+    return dl
+
+
+def _locked(req: AcceptanceRequest) -> AcceptanceRequest:
+    lock(req.project)
+    return AcceptanceRequest.objects.select_related("project", "participant").get(pk=req.pk)
+
+
+def review_acceptance(
+    *, actor: Actor, request: AcceptanceRequest, opinion: str = ""
+) -> AcceptanceRequest:
+    """The supervising firm reviews; the owner's period starts (R-ACC-01/02)."""
+    with transaction.atomic():
+        req = _locked(request)
+        fire(req, "review_by_supervisor", actor, opinion=opinion.strip()[:2000])
+        done(req, "supervisor")
+        kind, days = government_period(req.project)
+        _receive(
+            req, kind, days, req.project.owner_id, "组织竣工验收（监理、勘察、设计等单位参加）"
+        )
+    request.refresh_from_db()
+    return req
+
+
+def reject_acceptance(*, actor: Actor, request: AcceptanceRequest, note: str) -> AcceptanceRequest:
+    note = text(note, field="note", label="审核意见", min_len=2)
+    with transaction.atomic():
+        req = _locked(request)
+        req.decision_note = note
+        fire(req, "reject_by_supervisor", actor, opinion=note)
+        done(req)
+    request.refresh_from_db()
+    return req
+
+
+def return_window_end(req: AcceptanceRequest) -> dt.date | None:
+    """The last day on which the owner may return the request as not ready:
+    3 calendar days after receipt, the day of receipt not counted (ADR 0302)."""
+    if req.received_at is None:
+        return None
+    return business_calendar.add_days(clock.local_date(req.received_at), ACCEPTANCE_RETURN_DAYS)
+
+
+def return_acceptance(
+    *, actor: Actor, request: AcceptanceRequest, reason: str, upload: Any = None
+) -> AcceptanceRequest:
+    """R-ACC-03: within 3 days, with the reasons for postponement; the
+    contractor re-initiates."""
+    reason = text(reason, field="reason", label="延期验收理由", min_len=4)
+    with transaction.atomic():
+        req = _locked(request)
+        if req.kind == AcceptanceKind.TOWNSHIP:
+            raise Conflict("乡镇复验申请不能退回")
+        workflows.check(req, "return_not_ready", actor)
+        end = return_window_end(req)
+        today = clock.today()
+        if end is not None and today > end:
+            raise ValidationFailed(
+                f"退回须在受理后3天内（至 {end:%Y-%m-%d}）提出，今天是 {today:%Y-%m-%d}，请按期组织验收",
+                field="reason",
+                code="return_window_closed",
+                basis=BASIS_RETURN,
+            )
+        if upload is not None:
+            store(
+                actor=actor,
+                obj=req,
+                kind=DocumentKind.RETURN_REASON,
+                title="延期验收理由",
+                upload=upload,
+            )
+        req.returned_at = clock.now()
+        req.return_reason = reason
+        fire(req, "return_not_ready", actor, opinion=reason)
+        deadlines.close_deadline(
+            kind=req.deadline_kind, subject=req, state=Deadline.State.CANCELLED
+        )
+        done(req)
+        node(
+            req.project,
+            "acceptance",
+            f"{req.get_kind_display()} {req.number} 退回（不满足验收条件）",
+            actor,
+            detail=reason,
+        )
+        events.publish(
+            AcceptanceReturned(**facts(req.project, actor), request_id=req.pk, reason=reason)
+        )
+    request.refresh_from_db()
+    return req
+
+
+def conclude_acceptance(
+    *,
+    actor: Actor,
+    request: AcceptanceRequest,
+    passed: bool,
+    accepted_on: dt.date,
+    attendees: str,
+    rectification_opinions: str,
+    conclusion: str,
+    document: Any,
+) -> AcceptanceRequest:
+    """The organiser uploads the rectification opinions and the conclusion (this
+    stops the clock); a passed acceptance moves the project on."""
+    attendees = text(attendees, field="attendees", label="参加验收单位及人员", min_len=2)
+    conclusion = text(conclusion, field="conclusion", label="验收结论", min_len=2)
+    opinions = (rectification_opinions or "").strip()[:4000]
+    if document is None:
+        raise ValidationFailed("请上传验收结论及整改意见资料", field="document")
+    with transaction.atomic():
+        req = _locked(request)
+        name = "conclude_pass" if passed else "conclude_fail"
+        workflows.check(req, name, actor)
+        if accepted_on is None or accepted_on > clock.today():
+            raise ValidationFailed("验收日期不能晚于今天", field="accepted_on")
+        if req.received_at and accepted_on < clock.local_date(req.received_at):
+            raise ValidationFailed("验收日期不能早于受理日期", field="accepted_on")
+        doc = store(
+            actor=actor,
+            obj=req,
+            kind=DocumentKind.ACCEPTANCE_CONCLUSION,
+            title=f"{req.get_kind_display()}结论",
+            upload=document,
+            field="document",
+        )
+        req.accepted_on = accepted_on
+        req.attendees = attendees
+        req.rectification_opinions = opinions
+        req.conclusion = conclusion
+        req.conclusion_document = doc
+        req.concluded_at = clock.now()
+        req.concluded_by_name = actor.display_name[:100]
+        fire(req, name, actor, opinion=conclusion)
+        deadlines.close_deadline(kind=req.deadline_kind, subject=req)
+        done(req)
+        p = req.project
+        node(
+            p,
+            "acceptance",
+            f"{req.get_kind_display()} {req.number}：{'合格' if passed else '不合格'}",
+            actor,
+            detail=conclusion,
+        )
+        if passed:
+            _move_project_on(req, actor, doc)
+        else:
+            todo(
+                req,
+                "again",
+                title=f"验收不合格，整改后重新发起验收（{p.name}）",
+                organisation_id=req.participant.organisation_id if req.participant else p.owner_id,
+                url=url(req),
+                basis="R-ACC-01",
+                detail=opinions,
+            )
+        events.publish(
+            AcceptanceConcluded(
+                **facts(p, actor),
+                request_id=req.pk,
+                kind=req.kind,
+                passed=passed,
+                accepted_on=accepted_on.isoformat(),
+            )
+        )
+    request.refresh_from_db()
+    return req
+
+
+def _copy(doc: Any) -> ContentFile:
+    with doc.file.open("rb") as fh:
+        return ContentFile(fh.read(), name=doc.original_name)
+
+
+def _move_project_on(req: AcceptanceRequest, actor: Actor, doc: Any) -> None:
+    p = Project.objects.get(pk=req.project_id)
+    if (
+        req.kind in (AcceptanceKind.GOVERNMENT, AcceptanceKind.VILLAGE_SELF)
+        and p.status == ProjectStatus.UNDER_CONSTRUCTION
+    ):
+        p = project_services.complete_works(actor=actor, project=p, on=req.completed_on)
+    if req.kind == AcceptanceKind.GOVERNMENT:
+        project_services.accept_works(
+            actor=actor, project=p, on=req.accepted_on, upload=_copy(doc), conclusion=req.conclusion
+        )
+    elif req.kind == AcceptanceKind.TOWNSHIP:
+        # The township is not the owner: the platform records the lifecycle step.
+        project_services.accept_works(
+            actor=SYSTEM,
+            project=p,
+            on=req.accepted_on,
+            upload=_copy(doc),
+            conclusion=f"乡镇（街道）复验合格：{req.conclusion}",
+        )
+    else:
+        todo(
+            req,
+            "township",
+            title=f"村级自验合格，发起乡镇（街道）复验（{p.name}）",
+            organisation_id=p.owner_id,
+            url=f"/approvals/acceptance/new/?project={p.pk}",
+            basis="R-ACC-05（实施细则第三十一条(四)）",
+        )
+
+
+def request_township(*, actor: Actor, project: Project, description: str) -> AcceptanceRequest:
+    """R-ACC-05: the village initiates the township re-acceptance online."""
+    probe = AcceptanceRequest(project=project, kind=AcceptanceKind.TOWNSHIP)
+    if not (actor.is_system or workflows.owner(probe, actor)):
+        raise Forbidden("行政村（社区）方可发起乡镇复验")
+    description = text(description, field="description", label="自验及整改情况", min_len=4)
+    with transaction.atomic():
+        p = lock(project)
+        selfcheck = (
+            AcceptanceRequest.objects.filter(
+                project=p, kind=AcceptanceKind.VILLAGE_SELF, state=AcceptanceState.PASSED
+            )
+            .order_by("-concluded_at")
+            .first()
+        )
+        if p.project_class != ProjectClass.VILLAGE or selfcheck is None:
+            raise Conflict("村级自验合格后方可发起乡镇复验")
+        if AcceptanceRequest.objects.filter(
+            project=p,
+            kind=AcceptanceKind.TOWNSHIP,
+            state__in=(*ACCEPTANCE_OPEN_STATES, AcceptanceState.PASSED),
+        ).exists():
+            raise Conflict("已发起乡镇复验")
+        req = AcceptanceRequest.objects.create(
+            project=p,
+            kind=AcceptanceKind.TOWNSHIP,
+            participant=None,
+            number=number("YS", p, AcceptanceRequest),
+            completed_on=selfcheck.completed_on,
+            description=description,
+            submitted_at=clock.now(),
+            submitted_by_name=actor.display_name[:100],
+            submitted_by_org=actor.org_name[:200],
+        )
+        created(req, actor, "request_township", "发起乡镇（街道）复验", description)
+        for t in ("township",):
+            from postaward.core.services import close_todos
+
+            close_todos(key=f"approvals.acceptancerequest.{selfcheck.pk}.{t}")
+        _receive(
+            req,
+            K.TOWNSHIP,
+            TOWNSHIP_DAYS,
+            p.superior_unit_id,
+            "组织乡镇（街道）复验",
+            reminder=TOWNSHIP_REMINDER_DAYS,
+        )
+        node(p, "acceptance", f"发起乡镇（街道）复验 {req.number}", actor, detail=description)
+    return req
+
+
+def withdraw_acceptance(*, actor: Actor, request: AcceptanceRequest) -> AcceptanceRequest:
+    with transaction.atomic():
+        req = _locked(request)
+        fire(req, "withdraw", actor)
+        done(req, cancelled=True)
+    request.refresh_from_db()
+    return req
+
+
+# --- extension of super-large works (R-ACC-04) ---------------------------------------------------
+
+
+EXTENSION_STEPS = {
+    "agree_by_superior": ("authority", ExtensionState.PENDING_AUTHORITY),
+    "agree_by_authority": ("office", ExtensionState.PENDING_OFFICE),
+    "agree_by_office": (None, ExtensionState.APPROVED),
+}
+
+
+def _extension_org(ext: AcceptanceExtension) -> int | None:
+    p = ext.project
+    return {
+        ExtensionState.PENDING_SUPERIOR: superior_id(p),
+        ExtensionState.PENDING_AUTHORITY: p.industry_authority_id,
+        ExtensionState.PENDING_OFFICE: office_id(p),
+    }.get(ext.state)
+
+
+def apply_extension(
+    *, actor: Actor, request: AcceptanceRequest, days: int, reason: str, upload: Any = None
+) -> AcceptanceExtension:
+    reason = text(reason, field="reason", label="申请理由", min_len=4)
+    if not isinstance(days, int) or not 1 <= days <= 365:
+        raise ValidationFailed("延长天数应为 1-365 天", field="days")
+    with transaction.atomic():
+        req = _locked(request)
+        if not (actor.is_system or workflows.owner(req, actor)):
+            raise Forbidden("建设单位方可申请延长验收时间")
+        if req.project.project_class != ProjectClass.SUPER_LARGE:
+            raise Conflict(
+                "仅专业门类多、技术复杂的超大型工程可以申请延长验收时间", basis=BASIS_EXTENSION
+            )
+        if req.state != AcceptanceState.RECEIVED:
+            raise Conflict("验收申请受理后、组织验收前方可申请延长")
+        dl = Deadline.objects.filter(
+            kind=req.deadline_kind,
+            subject_type="approvals.acceptancerequest",
+            subject_id=str(req.pk),
+            state=Deadline.State.OPEN,
+        ).first()
+        if dl is None or (dl.paused_at is None and dl.due_at <= clock.now()):
+            raise ValidationFailed(
+                "延长验收时间须在60天内提出，验收期限已届满",
+                code="extension_too_late",
+                basis=BASIS_EXTENSION,
+            )
+        if AcceptanceExtension.objects.filter(
+            request=req,
+            state__in=(
+                ExtensionState.PENDING_SUPERIOR,
+                ExtensionState.PENDING_AUTHORITY,
+                ExtensionState.PENDING_OFFICE,
+            ),
+        ).exists():
+            raise Conflict("已有审批中的延长申请")
+        ext = AcceptanceExtension.objects.create(
+            project=req.project,
+            request=req,
+            days=days,
+            reason=reason,
+            applied_at=clock.now(),
+            applied_by_name=actor.display_name[:100],
+        )
+        if upload is not None:
+            store(
+                actor=actor,
+                obj=ext,
+                kind=DocumentKind.EXTENSION_REQUEST,
+                title="延长验收时间申请",
+                upload=upload,
+            )
+        created(ext, actor, "apply_extension", f"申请延长验收时间 {days} 天", reason)
+        todo(
+            ext,
+            "decide",
+            title=f"审核延长验收时间申请（{req.project.name}，{days} 天）",
+            organisation_id=_extension_org(ext),
+            url=url(req),
+            basis=BASIS_EXTENSION,
+        )
+    return ext
+
+
+def decide_extension(
+    *, actor: Actor, extension: AcceptanceExtension, approve: bool, opinion: str = ""
+) -> AcceptanceExtension:
+    with transaction.atomic():
+        lock(extension.project)
+        ext = AcceptanceExtension.objects.select_related("project", "request").get(pk=extension.pk)
+        if approve:
+            name = {
+                ExtensionState.PENDING_SUPERIOR: "agree_by_superior",
+                ExtensionState.PENDING_AUTHORITY: "agree_by_authority",
+                ExtensionState.PENDING_OFFICE: "agree_by_office",
+            }.get(ext.state, "agree_by_office")
+        else:
+            opinion = text(opinion, field="opinion", label="不同意的理由", min_len=2)
+            name = "reject"
+        fire(ext, name, actor, opinion=opinion.strip()[:2000])
+        done(ext, "decide")
+        if ext.state == ExtensionState.APPROVED:
+            ext.decided_at = clock.now()
+            ext.save(update_fields=["decided_at"])
+            req = ext.request
+            n = deadlines.extend_deadline(
+                kind=req.deadline_kind,
+                subject=req,
+                extra=ext.days,
+                note=f"经批准延长 {ext.days} 天（R-ACC-04）",
+            )
+            if n == 0:
+                raise ValidationFailed(
+                    "验收期限已届满，不能再延长", code="extension_too_late", basis=BASIS_EXTENSION
+                )
+            d = Deadline.objects.get(
+                kind=req.deadline_kind,
+                subject_type="approvals.acceptancerequest",
+                subject_id=str(req.pk),
+                state=Deadline.State.OPEN,
+            )
+            from postaward.core.models import Todo
+
+            Todo.objects.filter(
+                key=f"approvals.acceptancerequest.{req.pk}.organise", state="open"
+            ).update(due_at=d.due_at, basis=rule_text(d)[:300])
+            node(
+                req.project,
+                "acceptance",
+                f"超大型工程验收时间延长 {ext.days} 天",
+                actor,
+                detail=ext.reason,
+            )
+        elif ext.state == ExtensionState.REJECTED:
+            ext.decided_at = clock.now()
+            ext.save(update_fields=["decided_at"])
+        else:
+            todo(
+                ext,
+                f"decide_{ext.state}",
+                title=f"审核延长验收时间申请（{ext.project.name}，{ext.days} 天）",
+                organisation_id=_extension_org(ext),
+                url=url(ext.request),
+                basis=BASIS_EXTENSION,
+            )
+    extension.refresh_from_db()
+    return ext
+
+
+# --- use before acceptance (R-ACC-06) ------------------------------------------------------------
+
+
+USAGE_RECORDERS = workflows.Who(
+    "建设单位、主管单位、行业主管部门或监管办",
+    (workflows.owner_staff, workflows.superior, workflows.authority, workflows.office),
+)
+
+
+def record_usage_before_acceptance(
+    *,
+    actor: Actor,
+    project: Project,
+    used_since: dt.date,
+    description: str,
+    industry_exception: bool = False,
+    exception_reason: str = "",
+) -> UsageBeforeAcceptance:
+    if not USAGE_RECORDERS(project, actor):
+        raise Forbidden(f"{USAGE_RECORDERS.label}方可登记未验先用")
+    description = text(description, field="description", label="使用情况", min_len=4)
+    if used_since is None or used_since > clock.today():
+        raise ValidationFailed("投入使用日期不能晚于今天", field="used_since")
+    reason = (exception_reason or "").strip()
+    if industry_exception and len(reason) < 4:
+        raise ValidationFailed("属行业特殊要求的，请填写例外依据", field="exception_reason")
+    with transaction.atomic():
+        p = lock(project)
+        if p.status in FINISHED_STATES and p.status != ProjectStatus.COMPLETED:
+            raise Conflict("项目已通过竣工验收，无需登记未验先用")
+        if p.status == ProjectStatus.TERMINATED:
+            raise Conflict("项目已终止")
+        u = UsageBeforeAcceptance.objects.create(
+            project=p,
+            used_since=used_since,
+            description=description,
+            industry_exception=bool(industry_exception),
+            exception_reason=reason if industry_exception else "",
+            recorded_by_name=actor.display_name[:100],
+            recorded_by_org=actor.org_name[:200],
+        )
+        created(u, actor, "record_usage_before_acceptance", "登记未验先用", description)
+        node(
+            p,
+            "usage_before_acceptance",
+            f"未经竣工验收投入使用（自 {used_since:%Y-%m-%d}）",
+            actor,
+            detail=description,
+        )
+        events.publish(
+            UsedBeforeAcceptance(
+                **facts(p, actor),
+                usage_id=u.pk,
+                used_since=used_since.isoformat(),
+                industry_exception=u.industry_exception,
+                exception_reason=u.exception_reason,
+            )
+        )
+    return u
+
+
+# --- settlement (R-SET-01) -----------------------------------------------------------------------
+
+
+def settlement_period(project: Project) -> tuple[Any, int]:
+    if is_large(project):
+        return K.SETTLEMENT_ABOVE, SETTLEMENT_DAYS_ABOVE
+    return K.SETTLEMENT_BELOW, SETTLEMENT_DAYS_BELOW
+
+
+def open_settlement_clock(project: Project, completed_on: dt.date) -> Deadline | None:
+    """After completion the owner has 60 / 180 days to submit the settlement
+    for audit (SY 32): the clock starts on the completion date (not counted)."""
+    kind, days = settlement_period(project)
+    existing = Deadline.objects.filter(
+        kind__in=(K.SETTLEMENT_ABOVE.kind, K.SETTLEMENT_BELOW.kind),
+        subject_type="projects.project",
+        subject_id=str(project.pk),
+    )
+    if existing.exists():
+        return None
+    dl = deadlines.open_deadline(
+        kind=kind.kind,
+        subject=project,
+        length=days,
+        unit=CALENDAR,
+        basis=kind.basis,
+        organisation_id=project.owner_id,
+        project_id=project.pk,
+        start=clock.start_of_day(completed_on) + dt.timedelta(hours=12),
+    )
+    if project.owner_id:
+        from postaward.core.services import open_todo
+
+        open_todo(
+            key=f"approvals.settlement.{project.pk}",
+            kind="approvals.settlement",
+            title=f"提交结算审计：{project.name}",
+            organisation_id=project.owner_id,
+            project_id=project.pk,
+            subject=project,
+            url=f"/approvals/settlement/?project={project.pk}",
+            due_at=dl.due_at,
+            basis=rule_text(dl),
+        )
+    return dl
+
+
+def close_settlement_clock(project: Project) -> int:
+    from postaward.core.services import close_todos
+
+    n = 0
+    for kind in (K.SETTLEMENT_ABOVE, K.SETTLEMENT_BELOW):
+        n += deadlines.close_deadline(kind=kind.kind, subject=project)
+    close_todos(key=f"approvals.settlement.{project.pk}")
+    return n
+
+
+def cancel_project_clocks(project_id: int) -> None:
+    """A terminated project: the projects service cancels its clocks; the to-dos go."""
+    from postaward.core.models import Todo
+
+    Todo.objects.filter(project_id=project_id, state="open", kind__startswith="approvals.").update(
+        state="cancelled", closed_at=clock.now()
+    )

@@ -1,0 +1,279 @@
+"""Shared pieces of the approval services: facts for events, the step log,
+documents, numbering, to-dos and deadlines with their rule text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from postaward.core import audit, business_calendar, clock, deadlines
+from postaward.core.actor import Actor
+from postaward.core.errors import ValidationFailed
+from postaward.core.models import Deadline
+from postaward.core.services import close_todos, open_todo
+from postaward.orgs.choices import OrgKind
+from postaward.orgs.models import Organisation
+from postaward.projects import services as project_services
+from postaward.projects.choices import ParticipantRole
+from postaward.projects.files import check_upload
+from postaward.projects.models import Participant, Project
+
+from .. import workflows
+from ..models import ApprovalDocument, ProcessStep
+
+
+def facts(project: Project, actor: Actor) -> dict[str, Any]:
+    return {
+        "project_id": project.pk,
+        "project_code": project.code,
+        "project_name": project.name,
+        "owner_id": project.owner_id,
+        "industry_authority_id": project.industry_authority_id,
+        "actor_user_id": actor.user_id,
+        "actor_name": actor.display_name,
+        "at": clock.now().isoformat(),
+    }
+
+
+def step(obj: Any, actor: Actor, action: str, label: str, opinion: str = "") -> ProcessStep:
+    return ProcessStep.objects.create(
+        project_id=obj.project_id,
+        subject_type=obj._meta.label_lower,
+        subject_id=str(obj.pk),
+        action=action,
+        label=label[:100],
+        opinion=opinion,
+        at=clock.now(),
+        actor_user_id=actor.user_id,
+        actor_name=actor.display_name[:100],
+        organisation_name=actor.org_name[:200],
+    )
+
+
+def steps_of(obj: Any) -> list[ProcessStep]:
+    return list(
+        ProcessStep.objects.filter(
+            subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
+        ).order_by("at", "id")
+    )
+
+
+def fire(obj: Any, name: str, actor: Actor, *, opinion: str = "", **kwargs: Any) -> Any:
+    """Check and fire one declared transition, save, audit, log the step."""
+    workflows.check(obj, name, actor)
+    before = audit.snapshot(obj)
+    getattr(obj, name)(**kwargs)
+    obj.save()
+    audit.record(
+        actor=actor,
+        action=f"approvals.{obj._meta.model_name}.{name}",
+        obj=obj,
+        before=before,
+        after=audit.snapshot(obj),
+        project_id=obj.project_id,
+    )
+    step(obj, actor, name, workflows.label(obj, name), opinion)
+    return obj
+
+
+def created(obj: Any, actor: Actor, action: str, label: str, opinion: str = "") -> None:
+    audit.record(
+        actor=actor,
+        action=f"approvals.{action}",
+        obj=obj,
+        after=audit.snapshot(obj),
+        project_id=obj.project_id,
+    )
+    step(obj, actor, action, label, opinion)
+
+
+def text(
+    value: str | None, *, field: str, label: str, min_len: int = 1, max_len: int = 4000
+) -> str:
+    out = (value or "").strip()
+    if len(out) < min_len:
+        raise ValidationFailed(
+            f"请填写{label}" if not out else f"{label}过短（至少 {min_len} 个字）", field=field
+        )
+    if len(out) > max_len:
+        raise ValidationFailed(f"{label}过长（最多 {max_len} 个字）", field=field)
+    return out
+
+
+def money(value: Any, *, field: str, label: str, signed: bool = True) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except Exception as exc:
+        raise ValidationFailed(f"{label}应为数字", field=field) from exc
+    if not signed and amount < 0:
+        raise ValidationFailed(f"{label}不能为负数", field=field)
+    if abs(amount) >= Decimal("1e14"):
+        raise ValidationFailed(f"{label}过大", field=field)
+    return amount
+
+
+def number(prefix: str, project: Project, model: Any) -> str:
+    """``BG-T-0001-003``: the n-th record of its kind in the project (the caller
+    holds the project lock)."""
+    n = model.objects.filter(project=project).count() + 1
+    return f"{prefix}-{project.code}-{n:03d}"[:40]
+
+
+def lock(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def store(
+    *,
+    actor: Actor,
+    obj: Any,
+    kind: str,
+    title: str,
+    upload: Any,
+    field: str = "file",
+    project: Project | None = None,
+) -> ApprovalDocument:
+    """Keep a file of a process (PDF/JPEG/PNG checked by content)."""
+    checked = check_upload(upload, field=field)
+    doc = ApprovalDocument(
+        project_id=project.pk if project is not None else obj.project_id,
+        subject_type=obj._meta.label_lower,
+        subject_id=str(obj.pk),
+        kind=kind,
+        title=title[:200],
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=clock.now(),
+        uploaded_by_name=actor.display_name[:100],
+        organisation_name=actor.org_name[:200],
+    )
+    doc.file.save(checked.name, checked.upload, save=False)
+    doc.save()
+    audit.record(
+        actor=actor,
+        action="approvals.upload_document",
+        obj=doc,
+        after=audit.snapshot(doc),
+        project_id=doc.project_id,
+    )
+    return doc
+
+
+def documents_of(obj: Any) -> list[ApprovalDocument]:
+    return list(
+        ApprovalDocument.objects.filter(
+            subject_type=obj._meta.label_lower, subject_id=str(obj.pk)
+        ).order_by("uploaded_at", "id")
+    )
+
+
+# --- who acts: organisations -----------------------------------------------------------------
+
+
+def supervising_firm_id(project: Project) -> int | None:
+    pt = (
+        Participant.objects.filter(project=project, role=ParticipantRole.SUPERVISING_FIRM)
+        .order_by("id")
+        .first()
+    )
+    return pt.organisation_id if pt else None
+
+
+def superior_id(project: Project) -> int | None:
+    return project.line_id or project.superior_unit_id
+
+
+def district_org_id(project: Project, kind: str) -> int | None:
+    path = project.owner.district_path if project.owner_id else ""
+    if not path:
+        return None
+    org = (
+        Organisation.objects.filter(kind=kind, path__startswith=path, is_active=True)
+        .order_by("path")
+        .first()
+    )
+    return org.pk if org else None
+
+
+def office_id(project: Project) -> int | None:
+    return district_org_id(project, OrgKind.SUPERVISION_OFFICE)
+
+
+def drc_id(project: Project) -> int | None:
+    return district_org_id(project, OrgKind.DRC)
+
+
+# --- to-dos and deadlines ------------------------------------------------------------------------
+
+
+def todo(
+    obj: Any,
+    step_key: str,
+    *,
+    title: str,
+    organisation_id: int | None,
+    url: str,
+    basis: str,
+    due_at: dt.datetime | None = None,
+    detail: str = "",
+) -> None:
+    if organisation_id is None:
+        return
+    open_todo(
+        key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}",
+        kind=f"approvals.{obj._meta.model_name}.{step_key}",
+        title=title,
+        organisation_id=organisation_id,
+        project_id=obj.project_id,
+        subject=obj,
+        url=url,
+        due_at=due_at,
+        basis=basis,
+        detail=detail,
+    )
+
+
+def done(obj: Any, step_key: str | None = None, *, cancelled: bool = False) -> None:
+    state = "cancelled" if cancelled else "done"
+    if step_key:
+        close_todos(key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}", state=state)
+    else:
+        close_todos(subject=obj, state=state)
+
+
+def open_clock(
+    obj: Any,
+    kind: Any,
+    *,
+    length: int,
+    unit: str,
+    organisation_id: int | None,
+    start: dt.datetime | None = None,
+    reminder_after: int | None = None,
+) -> Deadline:
+    return deadlines.open_deadline(
+        kind=kind.kind,
+        subject=obj,
+        length=length,
+        unit=unit,
+        basis=kind.basis,
+        organisation_id=organisation_id,
+        project_id=obj.project_id if hasattr(obj, "project_id") else obj.pk,
+        start=start,
+        reminder_after=reminder_after,
+    )
+
+
+def rule_text(d: Deadline) -> str:
+    """ "自 … 起 N 个自然日，至 … 24:00（依据：…）" for a to-do's basis."""
+    return business_calendar.describe_period(
+        clock.local_date(d.started_at), d.length, d.unit, d.basis
+    )
+
+
+def node(project: Project, key: str, title: str, actor: Actor, detail: str = "") -> None:
+    """A node of the project's archive timeline (一项目一档案)."""
+    project_services.node(project, f"approvals.{key}", title, actor=actor, detail=detail)

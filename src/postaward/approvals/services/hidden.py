@@ -1,0 +1,497 @@
+"""Hidden works (R-HID-01..03, SY 28).
+
+The contractor applies on day D-2 or D-1 of the work day D; on D the
+supervising firm stands by and accepts, uploading before, after and
+measuring-scale photos (their EXIF time and position checked against D and
+the site); for important parts the owner's staff stand by on D too; the owner
+reviews the images. Each step has its deadline, and each missed one is a
+``deadline.missed`` event for the alerts capability.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from postaward.core import audit, business_calendar, clock, deadlines, events
+from postaward.core.actor import Actor
+from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.models import Deadline
+from postaward.projects.choices import ParticipantRole, ProjectStatus
+from postaward.projects.files import check_upload
+from postaward.projects.models import Participant, Project
+
+from .. import deadline_kinds as K
+from .. import exif, workflows
+from ..choices import CALENDAR, HIDDEN_APPLY_DAYS_BEFORE, HiddenWorkState, PhotoKind
+from ..events import HiddenWorkReviewed
+from ..models import ApprovalPolicy, HiddenWork, HiddenWorkPhoto
+from .common import (
+    created,
+    done,
+    facts,
+    fire,
+    lock,
+    node,
+    number,
+    open_clock,
+    step,
+    supervising_firm_id,
+    text,
+    todo,
+)
+
+BASIS_APPLY = "R-HID-01（实施细则第二十八条(一)：隐蔽工程实施前2天内由施工单位申请）"
+BASIS_STANDBY = "R-HID-02（实施细则第二十八条(二)：施工当天监理旁站和验收，上传影像资料）"
+BASIS_REVIEW = "R-HID-03（实施细则第二十八条(三)：建设单位审核影像质量，重要部位派员旁站）"
+
+
+def url(hw: HiddenWork) -> str:
+    return f"/approvals/hidden-works/{hw.pk}/"
+
+
+def apply_window(work_date: dt.date) -> tuple[dt.date, dt.date]:
+    """The days on which the application for works on ``work_date`` may be made."""
+    return (
+        work_date - dt.timedelta(days=HIDDEN_APPLY_DAYS_BEFORE),
+        work_date - dt.timedelta(days=1),
+    )
+
+
+def apply_hidden_work(
+    *,
+    actor: Actor,
+    project: Project,
+    participant: Participant,
+    part_name: str,
+    description: str,
+    work_date: dt.date,
+    is_important: bool = False,
+) -> HiddenWork:
+    """R-HID-01: "within the 2 days before" = on day D-2 or D-1 (ADR 0302);
+    earlier or later is refused with the rule quoted."""
+    if participant.project_id != project.pk or participant.role != ParticipantRole.CONTRACTOR:
+        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+    probe = HiddenWork(project=project, participant=participant)
+    if not (actor.is_system or workflows.contractor(probe, actor)):
+        raise Forbidden("施工单位方可申请隐蔽工程验收")
+    part_name = text(part_name, field="part_name", label="隐蔽部位", max_len=200)
+    description = text(description, field="description", label="隐蔽内容", min_len=2)
+    if work_date is None:
+        raise ValidationFailed("请填写计划隐蔽施工日期", field="work_date")
+    today = clock.today()
+    first, last = apply_window(work_date)
+    if not first <= today <= last:
+        raise ValidationFailed(
+            f"隐蔽工程应在实施前2天内申请：施工日期为 {work_date:%Y-%m-%d} 的，"
+            f"应于 {first:%Y-%m-%d} 或 {last:%Y-%m-%d} 申请（今天是 {today:%Y-%m-%d}）",
+            field="work_date",
+            code="outside_application_window",
+            basis=BASIS_APPLY,
+        )
+    with transaction.atomic():
+        p = lock(project)
+        if p.status != ProjectStatus.UNDER_CONSTRUCTION:
+            raise Conflict(f"项目当前状态为“{p.get_status_display()}”，不能申请隐蔽工程验收")
+        hw = HiddenWork.objects.create(
+            project=p,
+            participant=participant,
+            number=number("YB", p, HiddenWork),
+            part_name=part_name,
+            description=description,
+            work_date=work_date,
+            is_important=bool(is_important),
+            applied_at=clock.now(),
+            applied_by_name=actor.display_name[:100],
+        )
+        created(
+            hw, actor, "apply_hidden_work", "申请隐蔽工程验收", f"计划施工日期 {work_date:%Y-%m-%d}"
+        )
+        length = (work_date - today).days
+        firm = supervising_firm_id(p)
+        dl = open_clock(hw, K.HIDDEN_STANDBY, length=length, unit=CALENDAR, organisation_id=firm)
+        open_clock(hw, K.HIDDEN_PHOTOS, length=length, unit=CALENDAR, organisation_id=firm)
+        todo(
+            hw,
+            "standby",
+            title=f"隐蔽工程旁站验收：{part_name}（{p.name}，{work_date:%Y-%m-%d}）",
+            organisation_id=firm,
+            url=url(hw),
+            basis=BASIS_STANDBY,
+            due_at=dl.due_at,
+        )
+        if hw.is_important:
+            _open_owner_standby(hw)
+        node(
+            p,
+            "hidden_work",
+            f"申请隐蔽工程验收 {hw.number}：{part_name}",
+            actor,
+            detail=f"计划施工日期 {work_date:%Y-%m-%d}",
+        )
+    return hw
+
+
+def _open_owner_standby(hw: HiddenWork) -> None:
+    today = clock.today()
+    if hw.work_date < today:
+        return
+    dl = open_clock(
+        hw,
+        K.HIDDEN_OWNER_STANDBY,
+        length=(hw.work_date - today).days,
+        unit=CALENDAR,
+        organisation_id=hw.project.owner_id,
+    )
+    todo(
+        hw,
+        "owner_standby",
+        title=f"重要部位派员旁站：{hw.part_name}（{hw.project.name}，{hw.work_date:%Y-%m-%d}）",
+        organisation_id=hw.project.owner_id,
+        url=url(hw),
+        basis=BASIS_REVIEW,
+        due_at=dl.due_at,
+    )
+
+
+def _locked(hw: HiddenWork) -> HiddenWork:
+    lock(hw.project)
+    return HiddenWork.objects.select_related("project", "participant").get(pk=hw.pk)
+
+
+def mark_important(*, actor: Actor, hidden_work: HiddenWork, note: str = "") -> HiddenWork:
+    """The owner marks the part important: its staff must stand by too (R-HID-03)."""
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        if not workflows.OWNER_STAFF(hw, actor):
+            raise Forbidden("建设单位方可确定重要部位")
+        if hw.is_important:
+            raise Conflict("该部位已确定为重要部位")
+        if hw.state != HiddenWorkState.APPLIED or hw.work_date < clock.today():
+            raise Conflict("隐蔽工程施工日之前（含当天）且尚未验收的，方可确定为重要部位")
+        before = audit.snapshot(hw)
+        hw.is_important = True
+        hw.save(update_fields=["is_important"])
+        audit.record(
+            actor=actor,
+            action="approvals.hiddenwork.mark_important",
+            obj=hw,
+            before=before,
+            after=audit.snapshot(hw),
+            project_id=hw.project_id,
+        )
+        step(hw, actor, "mark_important", "确定为重要部位", note.strip()[:500])
+        _open_owner_standby(hw)
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def _on_the_day(hw: HiddenWork, what: str) -> None:
+    today = clock.today()
+    if today != hw.work_date:
+        raise ValidationFailed(
+            f"{what}须在隐蔽工程施工当天（{hw.work_date:%Y-%m-%d}）记录，今天是 {today:%Y-%m-%d}",
+            code="not_the_work_day",
+            basis=BASIS_STANDBY,
+        )
+
+
+def record_standby(
+    *,
+    actor: Actor,
+    hidden_work: HiddenWork,
+    opinion: str,
+    photos: dict[str, Any] | None = None,
+) -> HiddenWork:
+    """R-HID-02: on the day the supervisor stands by and accepts."""
+    opinion = text(opinion, field="opinion", label="旁站验收意见", min_len=2)
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        workflows.check(hw, "record_standby", actor)
+        _on_the_day(hw, "监理旁站验收")
+        hw.standby_at = clock.now()
+        hw.standby_by_name = actor.display_name[:100]
+        hw.supervisor_opinion = opinion
+        fire(hw, "record_standby", actor, opinion=opinion)
+        deadlines.close_deadline(kind=K.HIDDEN_STANDBY.kind, subject=hw)
+        done(hw, "standby")
+        if photos:
+            _add_photos(hw, actor, photos)
+        _after_photos(hw, actor)
+        node(hw.project, "hidden_work", f"隐蔽工程 {hw.number} 监理旁站验收", actor, detail=opinion)
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def _add_photos(hw: HiddenWork, actor: Actor, photos: dict[str, Any]) -> list[HiddenWorkPhoto]:
+    out = []
+    site = hw.project.site
+    for kind, upload in photos.items():
+        if upload is None:
+            continue
+        if kind not in PhotoKind.values:
+            raise ValidationFailed("照片类别不正确", field="kind")
+        checked = check_upload(upload, field=f"photo_{kind}")
+        if checked.content_type not in ("image/jpeg", "image/png"):
+            raise ValidationFailed("影像资料应为 JPG 或 PNG 照片", field=f"photo_{kind}")
+        upload.seek(0)
+        data = upload.read()
+        upload.seek(0)
+        result = exif.check(data, day=hw.work_date, site=site)
+        HiddenWorkPhoto.objects.filter(hidden_work=hw, kind=kind, superseded=False).update(
+            superseded=True
+        )
+        photo = HiddenWorkPhoto(
+            project_id=hw.project_id,
+            hidden_work=hw,
+            kind=kind,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            taken_at=result.facts.taken_at,
+            lon=result.facts.lon,
+            lat=result.facts.lat,
+            distance_m=result.distance_m,
+            warnings=result.warnings,
+            uploaded_at=clock.now(),
+            uploaded_by_name=actor.display_name[:100],
+        )
+        photo.file.save(checked.name, checked.upload, save=False)
+        photo.save()
+        audit.record(
+            actor=actor,
+            action="approvals.hiddenwork.upload_photo",
+            obj=photo,
+            after=audit.snapshot(photo),
+            project_id=hw.project_id,
+        )
+        label = PhotoKind(kind).label
+        step(
+            hw,
+            actor,
+            "upload_photo",
+            f"上传{label}",
+            "；".join(result.warnings) or "EXIF 时间、位置核验一致",
+        )
+        out.append(photo)
+    return out
+
+
+def photos_complete(hw: HiddenWork) -> bool:
+    kinds = set(
+        HiddenWorkPhoto.objects.filter(hidden_work=hw, superseded=False).values_list(
+            "kind", flat=True
+        )
+    )
+    return kinds >= set(PhotoKind.values)
+
+
+def current_photos(hw: HiddenWork) -> list[HiddenWorkPhoto]:
+    return list(
+        HiddenWorkPhoto.objects.filter(hidden_work=hw, superseded=False).order_by("kind", "id")
+    )
+
+
+def upload_photos(
+    *, actor: Actor, hidden_work: HiddenWork, photos: dict[str, Any]
+) -> list[HiddenWorkPhoto]:
+    """The supervisor uploads (or replaces) photos after standing by."""
+    if not photos or not any(photos.values()):
+        raise ValidationFailed("请上传照片", field="photo_before")
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        if not workflows.SUPERVISOR(hw, actor):
+            raise Forbidden("监理单位方可上传隐蔽工程影像资料")
+        if hw.state not in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED):
+            raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能上传影像（须先旁站验收）")
+        added = _add_photos(hw, actor, photos)
+        _after_photos(hw, actor)
+    hidden_work.refresh_from_db()
+    return added
+
+
+def _after_photos(hw: HiddenWork, actor: Actor) -> None:
+    if hw.photos_completed_at is None and photos_complete(hw):
+        hw.photos_completed_at = clock.now()
+        hw.save(update_fields=["photos_completed_at"])
+        deadlines.close_deadline(kind=K.HIDDEN_PHOTOS.kind, subject=hw)
+    _maybe_open_review(hw)
+
+
+def _review_ready(hw: HiddenWork) -> bool:
+    return (
+        hw.state == HiddenWorkState.ACCEPTED
+        and photos_complete(hw)
+        and (not hw.is_important or hw.owner_standby_at is not None)
+    )
+
+
+def _maybe_open_review(hw: HiddenWork) -> None:
+    if not _review_ready(hw):
+        return
+    if Deadline.objects.filter(
+        kind=K.HIDDEN_REVIEW.kind,
+        subject_type="approvals.hiddenwork",
+        subject_id=str(hw.pk),
+        state=Deadline.State.OPEN,
+    ).exists():
+        return
+    policy = ApprovalPolicy.current()
+    dl = open_clock(
+        hw,
+        K.HIDDEN_REVIEW,
+        length=policy.hidden_review_days,
+        unit=policy.hidden_review_unit,
+        organisation_id=hw.project.owner_id,
+    )
+    todo(
+        hw,
+        "review",
+        title=f"审核隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
+        organisation_id=hw.project.owner_id,
+        url=url(hw),
+        basis=business_calendar.describe_period(
+            clock.local_date(dl.started_at), dl.length, dl.unit, "R-HID-03"
+        ),
+        due_at=dl.due_at,
+    )
+
+
+def record_owner_standby(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
+    """R-HID-03: for an important part the owner's staff stand by on the day."""
+    opinion = text(opinion, field="opinion", label="旁站意见", min_len=2)
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        if not workflows.OWNER_STAFF(hw, actor):
+            raise Forbidden("建设单位人员方可记录建设单位旁站")
+        if not hw.is_important:
+            raise Conflict("该部位不是重要部位，无需建设单位旁站")
+        if hw.owner_standby_at is not None:
+            raise Conflict("已记录建设单位旁站")
+        if hw.state not in (HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED):
+            raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能记录旁站")
+        _on_the_day(hw, "建设单位旁站")
+        before = audit.snapshot(hw)
+        hw.owner_standby_at = clock.now()
+        hw.owner_standby_by_name = actor.display_name[:100]
+        hw.owner_standby_opinion = opinion
+        hw.save(
+            update_fields=["owner_standby_at", "owner_standby_by_name", "owner_standby_opinion"]
+        )
+        audit.record(
+            actor=actor,
+            action="approvals.hiddenwork.owner_standby",
+            obj=hw,
+            before=before,
+            after=audit.snapshot(hw),
+            project_id=hw.project_id,
+        )
+        step(hw, actor, "owner_standby", "建设单位派员旁站验收", opinion)
+        deadlines.close_deadline(kind=K.HIDDEN_OWNER_STANDBY.kind, subject=hw)
+        done(hw, "owner_standby")
+        _maybe_open_review(hw)
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def approve_review(*, actor: Actor, hidden_work: HiddenWork, opinion: str = "") -> HiddenWork:
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        workflows.check(hw, "approve_review", actor)
+        if not photos_complete(hw):
+            raise ValidationFailed(
+                "影像资料不全（须有施工前、施工后和带标尺验收照片）", code="photos_missing"
+            )
+        if hw.is_important and hw.owner_standby_at is None:
+            raise ValidationFailed(
+                "重要部位须建设单位派员旁站后方可审核通过",
+                code="owner_standby_missing",
+                basis=BASIS_REVIEW,
+            )
+        hw.reviewed_at = clock.now()
+        hw.reviewed_by_name = actor.display_name[:100]
+        hw.review_opinion = opinion.strip()[:2000]
+        fire(hw, "approve_review", actor, opinion=hw.review_opinion)
+        deadlines.close_deadline(kind=K.HIDDEN_REVIEW.kind, subject=hw)
+        done(hw)
+        warnings = sum(len(ph.warnings) for ph in current_photos(hw))
+        node(
+            hw.project,
+            "hidden_work",
+            f"隐蔽工程 {hw.number} 影像审核通过",
+            actor,
+            detail=hw.review_opinion,
+        )
+        events.publish(
+            HiddenWorkReviewed(
+                **facts(hw.project, actor),
+                hidden_work_id=hw.pk,
+                work_date=hw.work_date.isoformat(),
+                photo_warnings=warnings,
+            )
+        )
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def return_photos(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
+    """The images are not good enough: back to the supervisor to upload again."""
+    opinion = text(opinion, field="opinion", label="退回理由", min_len=2)
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        hw.review_opinion = opinion
+        fire(hw, "return_photos", actor, opinion=opinion)
+        deadlines.close_deadline(kind=K.HIDDEN_REVIEW.kind, subject=hw)
+        done(hw, "review")
+        todo(
+            hw,
+            "reupload",
+            title=f"补传隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
+            organisation_id=supervising_firm_id(hw.project),
+            url=url(hw),
+            basis=BASIS_STANDBY,
+            detail=opinion,
+        )
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def resubmit(*, actor: Actor, hidden_work: HiddenWork) -> HiddenWork:
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        workflows.check(hw, "resubmit", actor)
+        returned_at = max((s.at for s in _steps(hw, "return_photos")), default=None)
+        fresh = HiddenWorkPhoto.objects.filter(hidden_work=hw, superseded=False)
+        if returned_at is not None:
+            fresh = fresh.filter(uploaded_at__gt=returned_at)
+        if not fresh.exists() or not photos_complete(hw):
+            raise ValidationFailed("请先补传影像资料", code="photos_missing")
+        fire(hw, "resubmit", actor)
+        done(hw, "reupload")
+        _maybe_open_review(hw)
+    hidden_work.refresh_from_db()
+    return hw
+
+
+def _steps(hw: HiddenWork, action: str) -> list[Any]:
+    from ..models import ProcessStep
+
+    return list(
+        ProcessStep.objects.filter(
+            subject_type="approvals.hiddenwork", subject_id=str(hw.pk), action=action
+        )
+    )
+
+
+def withdraw_hidden_work(*, actor: Actor, hidden_work: HiddenWork) -> HiddenWork:
+    with transaction.atomic():
+        hw = _locked(hidden_work)
+        fire(hw, "withdraw", actor)
+        for kind in (K.HIDDEN_STANDBY, K.HIDDEN_PHOTOS, K.HIDDEN_OWNER_STANDBY, K.HIDDEN_REVIEW):
+            deadlines.close_deadline(kind=kind.kind, subject=hw, state=Deadline.State.CANCELLED)
+        done(hw, cancelled=True)
+    hidden_work.refresh_from_db()
+    return hw

@@ -1,0 +1,492 @@
+"""The approval processes as declared state machines (django-fsm-2).
+
+Each transition says who may fire it (``permission``: a ``Who`` over the
+process record and the acting ``Actor``) and carries its label and legal basis
+(``custom``). ``services`` fire transitions only through ``check`` (role 403,
+state 409) and record audit, steps, to-dos, deadlines and events; nothing else
+changes a ``state``. The README draws each machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django_fsm import RETURN_VALUE, transition
+
+from postaward.core.actor import Actor
+from postaward.core.errors import Conflict, Forbidden
+from postaward.orgs.choices import SUPERVISOR_KEY_ROLES, OrgKind, Role
+from postaward.projects import workflows as pw
+from postaward.projects.choices import ParticipantRole
+
+from .choices import (
+    AcceptanceKind,
+    AcceptanceState,
+    ChangeState,
+    ExtensionState,
+    HiddenWorkState,
+    NoticeState,
+    PersonnelRoute,
+    PersonnelState,
+)
+
+Predicate = Callable[[Any, Actor], bool]
+LEADERS = frozenset({Role.ADMIN, Role.UNIT_LEADER})
+
+
+def project_of(obj: Any) -> Any:
+    return getattr(obj, "project", obj)
+
+
+def _assigned(project: Any, actor: Actor, roles: frozenset[str]) -> bool:
+    from postaward.projects.models import KeyPersonAssignment
+
+    return (
+        bool(actor.roles & roles)
+        and actor.person_id is not None
+        and KeyPersonAssignment.objects.filter(
+            project_id=project.pk, person_id=actor.person_id, ended_on__isnull=True
+        ).exists()
+    )
+
+
+def contractor(obj: Any, a: Actor) -> bool:
+    """The contractor of the record's contract: its administrator or leader, or
+    its project manager / technical lead on this project (SY 22)."""
+    participant = getattr(obj, "participant", None)
+    if participant is None or a.organisation_id != participant.organisation_id:
+        return False
+    if participant.role != ParticipantRole.CONTRACTOR:
+        return False
+    return bool(a.roles & LEADERS) or _assigned(
+        project_of(obj), a, frozenset({Role.PROJECT_MANAGER, Role.TECHNICAL_LEAD})
+    )
+
+
+def supervisor(obj: Any, a: Actor) -> bool:
+    """The supervising firm of the project: its administrator or leader, or its
+    engineers on this project (SY 23)."""
+    p = project_of(obj)
+    if a.org_kind != OrgKind.SUPERVISING_FIRM:
+        return False
+    if not p.participants.filter(
+        organisation_id=a.organisation_id, role=ParticipantRole.SUPERVISING_FIRM
+    ).exists():
+        return False
+    return bool(a.roles & LEADERS) or _assigned(p, a, frozenset(SUPERVISOR_KEY_ROLES))
+
+
+def owner(obj: Any, a: Actor) -> bool:
+    """The owner's project leader of this project or the owner's administrator."""
+    return pw.OWNER_MANAGERS(project_of(obj), a)
+
+
+def owner_staff(obj: Any, a: Actor) -> bool:
+    """Anyone of the owner who manages the project, its unit leader included."""
+    p = project_of(obj)
+    return pw.OWNER_MANAGERS(p, a) or pw.owner_unit_leader(p, a)
+
+
+def superior(obj: Any, a: Actor) -> bool:
+    return pw.superior_of(project_of(obj), a)
+
+
+def authority(obj: Any, a: Actor) -> bool:
+    return pw.authority_of(project_of(obj), a)
+
+
+def office(obj: Any, a: Actor) -> bool:
+    return pw.supervision_office(project_of(obj), a)
+
+
+def drc(obj: Any, a: Actor) -> bool:
+    """The development and reform commission (R-CHG-05, QZ 2(四))."""
+    return a.org_kind == OrgKind.DRC and bool(a.roles & {Role.DRC_OFFICER, Role.ADMIN})
+
+
+def raiser(obj: Any, a: Actor) -> bool:
+    """Whoever may raise the record may withdraw it: the contractor, or the
+    owner when the owner raised it."""
+    return contractor(obj, a) or (getattr(obj, "raised_by_owner", False) and owner(obj, a))
+
+
+def initiator_unit(obj: Any, a: Actor) -> bool:
+    """The unit that changes its person (SY 27(二)): its administrator or leader."""
+    participant = obj.participant
+    return a.organisation_id == participant.organisation_id and bool(a.roles & LEADERS)
+
+
+def change_rejector(obj: Any, a: Actor) -> bool:
+    """Whoever decides the current step may refuse it."""
+    return {
+        ChangeState.SUBMITTED: supervisor,
+        ChangeState.SUPERVISOR_APPROVED: owner,
+        ChangeState.OWNER_APPROVED: drc,
+    }.get(obj.state, _never)(obj, a)
+
+
+def personnel_rejector(obj: Any, a: Actor) -> bool:
+    if obj.state == PersonnelState.SUBMITTED:
+        return owner(obj, a)
+    if obj.state == PersonnelState.OWNER_AGREED:
+        return (authority if obj.route == PersonnelRoute.REVIEW else superior)(obj, a)
+    return False
+
+
+def acceptance_initiator(obj: Any, a: Actor) -> bool:
+    if obj.kind == AcceptanceKind.TOWNSHIP:
+        return owner(obj, a)  # the village initiates the township re-acceptance
+    return contractor(obj, a)
+
+
+def acceptance_organiser(obj: Any, a: Actor) -> bool:
+    """The owner organises the acceptance; the township (the village's superior)
+    organises the re-acceptance (SY 31(四))."""
+    if obj.kind == AcceptanceKind.TOWNSHIP:
+        return superior(obj, a)
+    return owner(obj, a)
+
+
+def extension_decider(obj: Any, a: Actor) -> bool:
+    return {
+        ExtensionState.PENDING_SUPERIOR: superior,
+        ExtensionState.PENDING_AUTHORITY: authority,
+        ExtensionState.PENDING_OFFICE: office,
+    }.get(obj.state, _never)(obj, a)
+
+
+def _never(obj: Any, a: Actor) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Who:
+    """A permission: any of the predicates (the platform itself always may)."""
+
+    label: str
+    predicates: tuple[Predicate, ...]
+
+    def __call__(self, obj: Any, actor: Actor) -> bool:
+        return actor.is_system or any(pred(obj, actor) for pred in self.predicates)
+
+
+CONTRACTOR = Who("施工单位", (contractor,))
+SUPERVISOR = Who("监理单位", (supervisor,))
+OWNER = Who("建设单位项目负责人或总管", (owner,))
+OWNER_STAFF = Who("建设单位人员", (owner_staff,))
+SUPERIOR = Who("主管单位（条线）", (superior,))
+AUTHORITY = Who("行业主管部门", (authority,))
+OFFICE = Who("双查双保领导小组（监管办）", (office,))
+DRC = Who("发展和改革部门", (drc,))
+RAISER = Who("变更发起单位", (raiser,))
+INITIATOR_UNIT = Who("人员变更单位总管或负责人", (initiator_unit,))
+CHANGE_REJECTOR = Who("当前环节的审核单位", (change_rejector,))
+PERSONNEL_REJECTOR = Who("当前环节的审核单位", (personnel_rejector,))
+SUPERVISOR_OR_OWNER = Who("监理单位或建设单位", (supervisor, owner))
+ACCEPTANCE_INITIATOR = Who("验收发起单位", (acceptance_initiator,))
+ACCEPTANCE_ORGANISER = Who("验收组织单位", (acceptance_organiser,))
+EXTENSION_DECIDER = Who("当前环节的审核单位", (extension_decider,))
+
+
+def _t(source: Any, target: Any, who: Who, label: str, basis: str) -> Any:
+    return transition(
+        field="state",
+        source=source,
+        target=target,
+        permission=who,
+        custom={"label": label, "basis": basis},
+    )
+
+
+class ChangeFlow:
+    """Engineering change (R-CHG-01, 02, 05)."""
+
+    @_t(
+        ChangeState.SUBMITTED,
+        ChangeState.SUPERVISOR_APPROVED,
+        SUPERVISOR,
+        "监理审核通过",
+        "R-CHG-02",
+    )
+    def review_by_supervisor(self) -> None:
+        pass
+
+    @_t(
+        ChangeState.SUPERVISOR_APPROVED,
+        RETURN_VALUE(ChangeState.OWNER_APPROVED, ChangeState.APPROVED),
+        OWNER,
+        "建设单位审批同意",
+        "R-CHG-02",
+    )
+    def approve_by_owner(self) -> str:
+        return ChangeState.OWNER_APPROVED if self.is_major else ChangeState.APPROVED  # type: ignore[attr-defined]
+
+    @_t(
+        ChangeState.OWNER_APPROVED,
+        ChangeState.APPROVED,
+        DRC,
+        "发改部门批准重大设计变更",
+        "R-CHG-05",
+    )
+    def approve_by_drc(self) -> None:
+        pass
+
+    @_t(
+        [ChangeState.SUBMITTED, ChangeState.SUPERVISOR_APPROVED, ChangeState.OWNER_APPROVED],
+        ChangeState.REJECTED,
+        CHANGE_REJECTOR,
+        "审核不通过",
+        "R-CHG-02",
+    )
+    def reject(self) -> None:
+        pass
+
+    @_t(ChangeState.SUBMITTED, ChangeState.WITHDRAWN, RAISER, "撤回", "R-CHG-01")
+    def withdraw(self) -> None:
+        pass
+
+
+class PersonnelFlow:
+    """Personnel change (R-CHG-03, 04)."""
+
+    @_t(PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED, OWNER, "建设单位同意", "R-CHG-03")
+    def agree_by_owner(self) -> None:
+        pass
+
+    @_t(
+        PersonnelState.OWNER_AGREED,
+        PersonnelState.APPROVED,
+        AUTHORITY,
+        "行业主管部门审核同意",
+        "R-CHG-03",
+    )
+    def approve_by_authority(self) -> None:
+        pass
+
+    @_t(
+        PersonnelState.OWNER_AGREED,
+        PersonnelState.APPROVED,
+        SUPERIOR,
+        "主管单位同意并报行业主管部门备案",
+        "R-CHG-03",
+    )
+    def agree_by_superior(self) -> None:
+        pass
+
+    @_t(PersonnelState.APPROVED, PersonnelState.COMPLETED, OWNER, "上传审批表并换岗", "R-CHG-03")
+    def complete(self) -> None:
+        pass
+
+    @_t(
+        [PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED],
+        PersonnelState.REJECTED,
+        PERSONNEL_REJECTOR,
+        "审核不通过",
+        "R-CHG-03",
+    )
+    def reject(self) -> None:
+        pass
+
+    @_t(PersonnelState.SUBMITTED, PersonnelState.WITHDRAWN, INITIATOR_UNIT, "撤回", "R-CHG-03")
+    def withdraw(self) -> None:
+        pass
+
+
+class HiddenWorkFlow:
+    """Hidden works (R-HID-01..03)."""
+
+    @_t(HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED, SUPERVISOR, "旁站并验收", "R-HID-02")
+    def record_standby(self) -> None:
+        pass
+
+    @_t(HiddenWorkState.ACCEPTED, HiddenWorkState.REVIEWED, OWNER_STAFF, "影像审核通过", "R-HID-03")
+    def approve_review(self) -> None:
+        pass
+
+    @_t(HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED, OWNER_STAFF, "影像退回补传", "R-HID-03")
+    def return_photos(self) -> None:
+        pass
+
+    @_t(
+        HiddenWorkState.RETURNED,
+        HiddenWorkState.ACCEPTED,
+        SUPERVISOR,
+        "补传影像后重新提交",
+        "R-HID-02",
+    )
+    def resubmit(self) -> None:
+        pass
+
+    @_t(HiddenWorkState.APPLIED, HiddenWorkState.WITHDRAWN, CONTRACTOR, "撤回申请", "R-HID-01")
+    def withdraw(self) -> None:
+        pass
+
+
+class NoticeFlow:
+    """Rectification notice (R-SUP-01, 02)."""
+
+    @_t(NoticeState.ISSUED, NoticeState.REPLIED, CONTRACTOR, "整改回复", "R-SUP-01")
+    def reply(self) -> None:
+        pass
+
+    @_t(NoticeState.REPLIED, NoticeState.CLOSED, SUPERVISOR, "复查合格", "R-SUP-01")
+    def close(self) -> None:
+        pass
+
+    @_t(NoticeState.REPLIED, NoticeState.ISSUED, SUPERVISOR, "复查不合格，重新整改", "R-SUP-01")
+    def reopen(self) -> None:
+        pass
+
+    @_t(NoticeState.ISSUED, NoticeState.REFUSED, SUPERVISOR_OR_OWNER, "登记拒不整改", "R-SUP-02")
+    def refuse(self) -> None:
+        pass
+
+    @_t(NoticeState.REFUSED, NoticeState.HANDLED, AUTHORITY, "行业主管部门调查处理", "R-SUP-02")
+    def handle(self) -> None:
+        pass
+
+
+class AcceptanceFlow:
+    """Completion acceptance (R-ACC-01..05)."""
+
+    @_t(AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED, SUPERVISOR, "监理审核通过", "R-ACC-01")
+    def review_by_supervisor(self) -> None:
+        pass
+
+    @_t(
+        AcceptanceState.SUBMITTED,
+        AcceptanceState.REJECTED,
+        SUPERVISOR,
+        "监理审核不通过",
+        "R-ACC-01",
+    )
+    def reject_by_supervisor(self) -> None:
+        pass
+
+    @_t(
+        AcceptanceState.RECEIVED,
+        AcceptanceState.RETURNED,
+        ACCEPTANCE_ORGANISER,
+        "不满足验收条件，退回",
+        "R-ACC-03",
+    )
+    def return_not_ready(self) -> None:
+        pass
+
+    @_t(
+        AcceptanceState.RECEIVED,
+        AcceptanceState.PASSED,
+        ACCEPTANCE_ORGANISER,
+        "验收合格",
+        "R-ACC-01",
+    )
+    def conclude_pass(self) -> None:
+        pass
+
+    @_t(
+        AcceptanceState.RECEIVED,
+        AcceptanceState.FAILED,
+        ACCEPTANCE_ORGANISER,
+        "验收不合格",
+        "R-ACC-01",
+    )
+    def conclude_fail(self) -> None:
+        pass
+
+    @_t(
+        AcceptanceState.SUBMITTED,
+        AcceptanceState.WITHDRAWN,
+        ACCEPTANCE_INITIATOR,
+        "撤回",
+        "R-ACC-01",
+    )
+    def withdraw(self) -> None:
+        pass
+
+
+class ExtensionFlow:
+    """Extension of the acceptance period of super-large works (R-ACC-04)."""
+
+    @_t(
+        ExtensionState.PENDING_SUPERIOR,
+        ExtensionState.PENDING_AUTHORITY,
+        SUPERIOR,
+        "主管单位同意",
+        "R-ACC-04",
+    )
+    def agree_by_superior(self) -> None:
+        pass
+
+    @_t(
+        ExtensionState.PENDING_AUTHORITY,
+        ExtensionState.PENDING_OFFICE,
+        AUTHORITY,
+        "行业主管部门同意",
+        "R-ACC-04",
+    )
+    def agree_by_authority(self) -> None:
+        pass
+
+    @_t(ExtensionState.PENDING_OFFICE, ExtensionState.APPROVED, OFFICE, "领导小组同意", "R-ACC-04")
+    def agree_by_office(self) -> None:
+        pass
+
+    @_t(
+        [
+            ExtensionState.PENDING_SUPERIOR,
+            ExtensionState.PENDING_AUTHORITY,
+            ExtensionState.PENDING_OFFICE,
+        ],
+        ExtensionState.REJECTED,
+        EXTENSION_DECIDER,
+        "不同意延长",
+        "R-ACC-04",
+    )
+    def reject(self) -> None:
+        pass
+
+
+# --- checking and listing transitions ---------------------------------------------------------------
+
+
+def _meta(obj: Any, name: str) -> Any:
+    meta = getattr(getattr(type(obj), name, None), "_django_fsm", None)
+    if meta is None:
+        raise ValueError(f"{type(obj).__name__} has no transition {name}")
+    return meta
+
+
+def _first(obj: Any, name: str) -> Any:
+    return next(iter(_meta(obj, name).transitions.values()))
+
+
+def label(obj: Any, name: str) -> str:
+    return str(_first(obj, name).custom["label"])
+
+
+def may(obj: Any, name: str, actor: Actor) -> bool:
+    """The actor's role allows the transition (in any state)."""
+    return bool(_first(obj, name).permission(obj, actor))
+
+
+def can(obj: Any, name: str, actor: Actor) -> bool:
+    """The transition is possible now and the actor may fire it."""
+    return _meta(obj, name).has_transition(obj.state) and may(obj, name, actor)
+
+
+def check(obj: Any, name: str, actor: Actor) -> None:
+    """Forbidden (403) for the role, Conflict (409) for the state."""
+    first = _first(obj, name)
+    if not first.permission(obj, actor):
+        raise Forbidden(f"{first.permission.label}方可{first.custom['label']}")
+    if not _meta(obj, name).has_transition(obj.state):
+        raise Conflict(
+            f"当前状态为“{obj.get_state_display()}”，不能{first.custom['label']}",
+            code="invalid_state",
+        )
+
+
+def available(obj: Any, actor: Actor, names: list[str]) -> list[str]:
+    return [n for n in names if can(obj, n, actor)]

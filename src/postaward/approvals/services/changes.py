@@ -303,7 +303,7 @@ def _approved(c: EngineeringChange, actor: Actor) -> None:
         participant_id=c.participant_id, state=ChangeState.APPROVED
     ).aggregate(n=Count("pk"), cost=Sum("cost_delta"), days=Sum("days_delta"))
     count = history["n"] or 0
-    cost = history["cost"] or Decimal("0")
+    cost = Decimal(history["cost"] or 0).quantize(Decimal("0.01"))
     days = history["days"] or 0
     p = c.project
     base = {

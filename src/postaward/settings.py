@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "postaward.projects",
     "postaward.attendance",
     "postaward.approvals",
+    "postaward.alerts",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "postaward.core.context_processors.shell",
+                "postaward.alerts.context_processors.notifications",
             ],
         },
     },
@@ -238,3 +240,29 @@ POSTAWARD = {
         p for p in os.environ.get("POSTAWARD_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p
     ),
 }
+
+# --- notifications (alerts) ------------------------------------------------------------------
+# In-app notifications always; these channels deliver copies (postaward/alerts/channels.py
+# documents the interface: an SMS or government-messaging adapter is one more entry).
+POSTAWARD_NOTIFICATION_CHANNELS = tuple(
+    c
+    for c in os.environ.get(
+        "POSTAWARD_NOTIFICATION_CHANNELS", "postaward.alerts.channels.EmailChannel"
+    ).split(",")
+    if c
+)
+POSTAWARD_BASE_URL = os.environ.get("POSTAWARD_BASE_URL", "")
+EMAIL_BACKEND = os.environ.get(
+    "POSTAWARD_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("POSTAWARD_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("POSTAWARD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("POSTAWARD_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("POSTAWARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("POSTAWARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("POSTAWARD_EMAIL_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("POSTAWARD_EMAIL_SSL", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("POSTAWARD_EMAIL_FROM", "postaward@localhost")

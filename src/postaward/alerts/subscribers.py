@@ -1,0 +1,93 @@
+"""Domain events → hits → alerts (R-ALR-01, R-ALR-02).
+
+Delivery is at least once (the outbox retries an event whose subscribers
+failed), so each handler is idempotent: a hit's ``hit_key`` is recorded once.
+
+- ``deadline.missed``: the disposal deadline of an alert → escalation one level
+  up; any other kind → the indicator ``deadline.<kind>``;
+- ``deadline.reminder``: the disposal deadline → reminder notification; any
+  other kind → a notification to the responsible organisation;
+- every event named by an indicator spec (attendance, projects, approvals) →
+  that indicator.
+
+The approvals events are subscribed by name: the approvals capability may not
+be installed yet, and its events are delivered to these handlers as soon as it
+is.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from postaward.core import clock, events
+from postaward.core.deadlines import DeadlineMissed, DeadlineReminder
+
+from . import indicators, notifications, services
+from .choices import DISPOSAL_KIND
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _ByName:
+    """Subscribe to an event type by its name (``events.subscribe`` reads ``.name``)."""
+
+    name: str
+
+
+def handle_event(evt: Any) -> int:
+    """Feed one event to every indicator that listens to it; returns the
+    number of alerts created."""
+    created = 0
+    for spec in indicators.specs_for_event(evt.name):
+        created += _feed(spec.code, evt)
+    return created
+
+
+def _feed(code: str, evt: Any) -> int:
+    spec = indicators.spec_for(code)
+    if spec is None or spec.from_event is None:
+        return 0
+    indicator = services.indicator_for(code)
+    if services.active_reason(indicator, clock.today()):
+        return 0
+    params = spec.parse_params(indicator.params)
+    created = 0
+    for hit in spec.from_event(evt, params):
+        if services.record_hit(indicator, hit) == services.CREATED:
+            created += 1
+    return created
+
+
+@events.subscribe(DeadlineMissed)
+def on_deadline_missed(evt: DeadlineMissed) -> None:
+    if evt.kind == DISPOSAL_KIND:
+        if evt.subject_type == "alerts.alert":
+            services.escalate_alert(alert_id=int(evt.subject_id), deadline_id=evt.deadline_id)
+        return
+    _feed(indicators.deadline_code(evt.kind), evt)
+
+
+@events.subscribe(DeadlineReminder)
+def on_deadline_reminder(evt: DeadlineReminder) -> None:
+    if evt.kind == DISPOSAL_KIND:
+        if evt.subject_type == "alerts.alert":
+            services.on_disposal_reminder(evt.deadline_id, int(evt.subject_id))
+        return
+    notifications.other_deadline_reminder(evt)
+
+
+def _event_names() -> list[str]:
+    names: set[str] = set()
+    for spec in indicators.specs().values():
+        names.update(spec.events)
+    names.discard("deadline.missed")
+    return sorted(names)
+
+
+def register() -> None:
+    """Subscribe ``handle_event`` to every event an indicator listens to."""
+    for name in _event_names():
+        events.subscribe(_ByName(name))(handle_event)  # type: ignore[arg-type]

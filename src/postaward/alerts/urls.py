@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("alerts/", views.inbox, name="alerts_inbox"),
+    path("alerts/query/", views.query, name="alerts_query"),
+    path("alerts/stats/", views.stats, name="alerts_stats"),
+    path("alerts/<int:pk>/", views.detail, name="alerts_detail"),
+    path("alerts/<int:pk>/dispose/", views.dispose, name="alerts_dispose"),
+    path("alerts/<int:pk>/review/", views.review, name="alerts_review"),
+    path("alerts/<int:pk>/reopen/", views.reopen, name="alerts_reopen"),
+    path("alerts/<int:pk>/files/<int:att_id>/", views.attachment, name="alerts_attachment"),
+    path("alerts/indicators/", views.indicator_list, name="alerts_indicators"),
+    path("alerts/indicators/<int:pk>/", views.indicator_detail, name="alerts_indicator"),
+    path("alerts/indicators/<int:pk>/sandbox/", views.sandbox, name="alerts_sandbox"),
+    path("alerts/sandbox/", views.sandbox_list, name="alerts_sandbox_list"),
+    path("alerts/runs/<int:pk>/", views.run_detail, name="alerts_run"),
+    path("alerts/issues/", views.issue_list, name="alerts_issues"),
+    path("alerts/issues/new/", views.issue_new, name="alerts_issue_new"),
+    path("alerts/issues/<int:pk>/", views.issue_detail, name="alerts_issue"),
+    path("alerts/issues/<int:pk>/verify/", views.issue_verify, name="alerts_issue_verify"),
+    path("alerts/issues/<int:pk>/transfer/", views.issue_transfer, name="alerts_issue_transfer"),
+    path("alerts/transfers/", views.transfer_list, name="alerts_transfers"),
+    path("alerts/transfers/<int:pk>/", views.transfer_detail, name="alerts_transfer_detail"),
+    path(
+        "alerts/transfers/<int:pk>/receipt/", views.transfer_receipt, name="alerts_transfer_receipt"
+    ),
+    path("alerts/transfers/<int:pk>/result/", views.transfer_result, name="alerts_transfer_result"),
+    path("notifications/", views.notification_list, name="alerts_notifications"),
+    path(
+        "notifications/read-all/",
+        views.notifications_read_all,
+        name="alerts_notifications_read_all",
+    ),
+    path("notifications/<int:pk>/", views.notification_open, name="alerts_notification_open"),
+]

@@ -328,7 +328,7 @@ class NoticeFlow:
     """Rectification notice (R-SUP-01, 02)."""
 
     @_t(NoticeState.ISSUED, NoticeState.REPLIED, CONTRACTOR, "整改回复", "R-SUP-01")
-    def reply(self) -> None:
+    def answer(self) -> None:
         pass
 
     @_t(NoticeState.REPLIED, NoticeState.CLOSED, SUPERVISOR, "复查合格", "R-SUP-01")

@@ -138,7 +138,7 @@ def record_log(
         log.recorded_at = clock.now()
         log.recorded_by_name = actor.display_name[:100]
         log.recorded_by_org = actor.org_name[:200]
-        log.late = log_date < clock.today()
+        log.late = clock.now() >= clock.end_of_day(log_date)
         log.save()
         audit.record(
             actor=actor,
@@ -241,7 +241,7 @@ def reply_notice(
         raise ValidationFailed("请上传整改佐证资料（照片或文件）", field="evidence")
     with transaction.atomic():
         n = _locked_notice(notice)
-        workflows.check(n, "reply", actor)
+        workflows.check(n, "answer", actor)
         for upload in evidence:
             store(
                 actor=actor,
@@ -254,7 +254,7 @@ def reply_notice(
         n.reply = reply
         n.replied_at = clock.now()
         n.replied_by_name = actor.display_name[:100]
-        fire(n, "reply", actor, opinion=reply)
+        fire(n, "answer", actor, opinion=reply)
         deadlines.close_deadline(kind=K.RECTIFICATION.kind, subject=n)
         done(n, "reply")
         todo(

@@ -145,7 +145,18 @@ def project(
         organisation=o["supervisor_a"],
         role=ParticipantRole.SUPERVISING_FIRM,
     )
-    _ = (part_a, part_s)
+    # pm_a and chief_a work on it too (not in their exclusive positions)
+    for part, user, position in (
+        (part_a, "pm_a", Position.TECHNICAL_LEAD),
+        (part_s, "chief_a", Position.SPECIALIST_ENGINEER),
+    ):
+        project_services.assign_key_person(
+            actor=SYSTEM,
+            participant=part,
+            person=d.users[user].person,
+            position=position,
+            started_on=clock.today() - dt.timedelta(days=60),
+        )
     return p
 
 

@@ -361,32 +361,82 @@ def hits_from_termination(evt: Any, params: dict[str, Any]) -> list[Hit]:
 # --- approvals events (the approvals capability, issue 5) ----------------------------------------
 
 
+APPROVAL_TEXT = {
+    # what each approvals event says, from its payload (explanations use these facts)
+    "approvals.change_after_the_fact": lambda d: (
+        f"变更{d.get('change_label', '')}计划实施日期 {d.get('work_date', '')}，"
+        f"批准于 {_fmt_dt(d.get('approved_at'))}，晚于实施 {d.get('days_late', 0)} 天（事后补批）"
+    ),
+    "approvals.rectification_overdue": lambda d: (
+        f"监理通知单 #{d.get('notice_id')} 要求 {d.get('required_by', '')} 前整改回复，逾期未回复"
+    ),
+    "approvals.rectification_refused": lambda d: (
+        f"监理通知单 #{d.get('notice_id')} 施工单位拒不整改：{d.get('note', '') or '—'}"
+    ),
+    "approvals.used_before_acceptance": lambda d: (
+        f"自 {d.get('used_since', '')} 起未经竣工验收即投入使用"
+        + (
+            f"；建设单位称属行业特殊要求：{d.get('exception_reason', '')}"
+            if d.get("industry_exception")
+            else ""
+        )
+    ),
+}
+
+
 def hits_from_approvals_event(evt: Any, params: dict[str, Any]) -> list[Hit]:
-    """Generic: the approvals events carry ``project_id`` and the id of their
-    subject; the explanation names the project and the facts of the payload."""
+    """The approvals events (issue 5) carry the project, the subject's id and
+    the facts of the step; the hit names them in Chinese."""
     data = _payload(evt)
     name = getattr(evt, "name", "") or data.get("name", "")
     ident = next(
         (
             str(data[k])
-            for k in ("change_id", "notice_id", "rectification_id", "acceptance_id", "id")
+            for k in ("change_id", "notice_id", "usage_id", "request_id", "id")
             if data.get(k) is not None
         ),
         hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16],
     )
+    if data.get("change_id"):
+        data["change_label"] = _change_label(data["change_id"])
     pid = data.get("project_id")
-    facts = {**project_facts(pid), "detail": _payload_text(data)}
+    text = APPROVAL_TEXT.get(name)
+    detail = text(data) if text else _payload_text(data)
+    enterprise_id = data.get("organisation_id") or data.get("contractor_id")
+    facts = {
+        **project_facts(pid),
+        "detail": detail,
+        "enterprise": _org_name(enterprise_id) or "—",
+    }
+    evidence = [{"label": "事件", "value": detail}]
+    if enterprise_id:
+        evidence.append({"label": "涉及单位", "value": facts["enterprise"]})
+    if data.get("actor_name"):
+        evidence.append(
+            {"label": "登记人", "value": f"{data['actor_name']}（{_fmt_dt(data.get('at'))}）"}
+        )
     return [
         Hit(
             dedup_key=f"{name}:{pid}:{ident}",
             hit_key=f"{name}:{ident}",
             title=f"{APPROVAL_EVENTS.get(name, (name,))[0]}：{facts['project']}",
             facts=facts,
-            evidence=[{"label": "事件内容", "value": facts["detail"]}],
+            evidence=evidence,
             project_id=pid,
-            subject_org_id=data.get("organisation_id") or data.get("contractor_id"),
+            subject_org_id=enterprise_id,
         )
     ]
+
+
+def _change_label(change_id: Any) -> str:
+    if not apps.is_installed(APPROVALS):
+        return f" #{change_id}"
+    try:
+        model = apps.get_model("approvals", "EngineeringChange")
+    except LookupError:
+        return f" #{change_id}"
+    c = model._default_manager.filter(pk=change_id).first()
+    return f"“{c.number} {c.title}”" if c is not None else f" #{change_id}"
 
 
 def _payload_text(data: dict[str, Any]) -> str:
@@ -417,7 +467,7 @@ NOT_YET = "审批模块（工程变更，issue 5）尚未上线：本指标已�
 
 
 def _contract_label(participant: Any) -> str:
-    number = getattr(participant, "contract_number", "") or "未填合同编号"
+    number = getattr(participant, "contract_number", "") or "未填编号"
     return f"{participant.organisation.name}（合同 {number}）"
 
 
@@ -466,7 +516,7 @@ def eval_contract_changes(
 def _change_row(c: Any) -> dict[str, str]:
     approved = f"{clock.localtime(c.approved_at):%Y-%m-%d}" if c.approved_at else ""
     return {
-        "label": f"变更 #{c.pk}（{approved} 批准）",
+        "label": f"{getattr(c, 'number', '') or '#' + str(c.pk)}（{approved} 批准）",
         "value": f"金额 {Decimal(c.cost_delta or 0):+,.2f} 元，工期 {int(c.days_delta or 0):+d} 天"
         + ("，事后补批" if getattr(c, "after_the_fact", False) else "")
         + ("，重大变更" if getattr(c, "is_major", False) else ""),
@@ -751,7 +801,9 @@ def _outliers(
             f"{label}：同类项目 {len(values)} 个，Q1 = {q1:.4f}，Q3 = {q3:.4f}，IQR = {iqr:.4f}，界限 = Q3 + {k:g} × IQR = {fence:.4f}"
         )
         for project, value, detail in members:
-            if value <= fence:
+            # Ratios come from whole days: compare at 9 decimals so that a value
+            # on the fence is not flagged by a floating-point remainder.
+            if round(value, 9) <= round(fence, 9):
                 continue
             if project_ids is not None and project.pk not in project_ids:
                 continue

@@ -205,7 +205,11 @@ def deadline_spec(kind: str) -> Spec:
     dk = deadlines.kind_of(kind)
     label = dk.label if dk else f"办理期限（{kind}）"
     basis = dk.basis if dk else ""
-    document, _, article = basis.partition(" ")
+    document = (
+        "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+        if basis.startswith(("实施细则", "SY"))
+        else "平台办理期限"
+    )
     return Spec(
         code=deadline_code(kind),
         name=f"{label}超期",
@@ -214,8 +218,8 @@ def deadline_spec(kind: str) -> Spec:
         requirement=dk.requirement if dk else "",
         severity=Severity.ORANGE,
         level=dk.handling_level if dk else "owner",
-        basis_document=document or "平台办理期限",
-        basis_article=article,
+        basis_document=document,
+        basis_article=basis,
         explanation=(
             "「{label}」已超期：{subject}的办理期限于 {due} 届满，至今未按期办结。"
             "{project_text}请责任单位说明原因、限期办结并在线反馈。"

@@ -536,7 +536,7 @@ def dispose_alert(
 
     if finding not in (Finding.CONFIRMED, Finding.DISMISSED):
         raise ValidationFailed("请选择处置结论", field="finding")
-    note = _text(note, field="note", label="处置情况", min_len=4)
+    note = _text(note, field="note", label="处置情况", min_len=2)
     checked = [check_upload(u, field="evidence") for u in uploads if u]
     with transaction.atomic():
         a = _lock(alert)
@@ -594,7 +594,7 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
     if decision not in ("close", "send_back"):
         raise ValidationFailed("请选择审核意见", field="decision")
     if decision == "send_back":
-        note = _text(note, field="note", label="退回理由", min_len=4)
+        note = _text(note, field="note", label="退回理由", min_len=2)
     else:
         note = (note or "").strip()[:2000]
     with transaction.atomic():
@@ -709,7 +709,7 @@ def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
 def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
     """A closed alert comes back to its handling organisation with a new
     deadline; the reason is kept in the history and the audit trail."""
-    reason = _text(reason, field="reason", label="重新打开的理由", min_len=4)
+    reason = _text(reason, field="reason", label="重新打开的理由", min_len=2)
     with transaction.atomic():
         a = _lock(alert)
         if a.issue_id:
@@ -1039,7 +1039,7 @@ def create_issue(
     if not ids:
         raise ValidationFailed("请选择至少一条预警", field="alert_ids")
     title = _text(title, field="title", label="问题名称", max_len=200)
-    description = _text(description, field="description", label="问题描述", min_len=4)
+    description = _text(description, field="description", label="问题描述", min_len=2)
     with transaction.atomic():
         alerts = list(
             Alert.objects.visible_to(actor)
@@ -1111,7 +1111,7 @@ def verify_issue(
 ) -> SuspectedIssue:
     """Verification records its findings; the alerts take the conclusion
     (confirmed or dismissed), which feeds the indicator's tuning statistics."""
-    findings = _text(findings, field="findings", label="核实情况", min_len=4)
+    findings = _text(findings, field="findings", label="核实情况", min_len=2)
     with transaction.atomic():
         i = (
             SuspectedIssue.objects.select_for_update()
@@ -1182,7 +1182,7 @@ def transfer_clue(
     document_number = _text(
         document_number, field="document_number", label="移送函文号", max_len=60
     )
-    reason = _text(reason, field="reason", label="移送理由", min_len=4)
+    reason = _text(reason, field="reason", label="移送理由", min_len=2)
     with transaction.atomic():
         i = (
             SuspectedIssue.objects.select_for_update()
@@ -1290,7 +1290,7 @@ def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: st
 
 
 def feed_back_transfer(*, actor: Actor, transfer: ClueTransfer, result: str) -> ClueTransfer:
-    result = _text(result, field="result", label="办理结果", min_len=4)
+    result = _text(result, field="result", label="办理结果", min_len=2)
     with transaction.atomic():
         t = (
             ClueTransfer.objects.select_for_update()

@@ -35,3 +35,37 @@ def at(day: dt.date, hour: int = 10) -> Any:
 @pytest.fixture
 def d(district):
     return district
+
+
+def change(d, *, participant, cost, days=0, approved=None, state="approved", n=[0]):  # noqa: B006
+    """An engineering change row of the approvals capability (issue 5), as
+    its services leave it once approved."""
+    from decimal import Decimal
+
+    from postaward.approvals.models import EngineeringChange
+
+    n[0] += 1
+    approved = approved or clock.now()
+    return EngineeringChange.objects.create(
+        project=participant.project,
+        participant=participant,
+        number=f"BG-T-{n[0]:04d}",
+        category="design",
+        title=f"测试变更{n[0]}",
+        reason="设计优化",
+        scope="调整做法",
+        cost_delta=Decimal(str(cost)),
+        days_delta=days,
+        work_date=clock.local_date(approved),
+        raised_at=approved,
+        raised_by_name="测试",
+        raised_by_org="测试单位",
+        approved_at=approved if state == "approved" else None,
+        state=state,
+    )
+
+
+def contractor_of(d, key="p_school"):
+    from postaward.projects.models import Participant
+
+    return Participant.objects.get(project=d.projects[key], role="contractor")

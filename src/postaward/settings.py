@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from local static files (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "huey.contrib.djhuey",
     "postaward.core",

@@ -5,6 +5,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import audit, business_calendar, selectors, services
@@ -118,7 +119,7 @@ def set_calendar_day(request: HttpRequest, day: dt.date, payload: CalendarDayIn)
 
 
 class CalendarYearIn(StrictIn):
-    year: int = Field(..., ge=2000, le=2100)
+    year: StrictInt = Field(..., ge=2000, le=2100)
     notice: str = Field(..., min_length=1, max_length=200)
 
 

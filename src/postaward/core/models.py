@@ -113,11 +113,19 @@ class AuditRecord(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     @classmethod
-    def scope_q(cls, actor) -> Q:
-        # The supervision office (and discipline inspection) read the whole
-        # district's trail; everyone else reads what their organisation did.
+    def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
+        """The supervision office and discipline inspection read their district's
+        trail (and the platform's own records: imports, sweeps, the simulator);
+        everyone else reads what their own organisation did."""
+        if not actor.organisation_id or not actor.org_path:
+            return Q(pk__in=[])
         if actor.org_kind in ("supervision_office", "discipline"):
-            return Q()
+            from postaward.orgs.models import Organisation
+
+            district = Organisation.objects.filter(path__startswith=actor.district_path).values(
+                "pk"
+            )
+            return Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
         return Q(organisation_id=actor.organisation_id)
 
 
@@ -313,6 +321,8 @@ class Deadline(models.Model):
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
         from postaward.projects.models import Project
 
+        if not actor.org_path:
+            return Q(pk__in=[])
         return Q(organisation__path__startswith=actor.org_path) | Q(
             project_id__in=Project.objects.visible_to(actor).values("pk")
         )

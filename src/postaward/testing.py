@@ -50,7 +50,7 @@ def uscc() -> str:
 
 
 def resident_id(birth: dt.date = dt.date(1985, 6, 1)) -> str:
-    return make_resident_id("330682", birth, next(_serial))
+    return make_resident_id("330100", birth, next(_serial))  # a code valid for every birth year
 
 
 def org(parent: Organisation | None, name: str, kind: str, **kw: Any) -> Organisation:

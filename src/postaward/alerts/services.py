@@ -1247,14 +1247,21 @@ RECEIVER_ROLES = frozenset(
 )
 
 
-def _receiver(actor: Actor, t: ClueTransfer) -> None:
+def is_receiver(actor: Actor, t: ClueTransfer) -> bool:
+    """The recipient organisation (discipline inspection / public security)
+    itself, not a body above it in the tree."""
     if actor.is_system:
-        return
-    if not (
-        actor.org_path
+        return True
+    return (
+        bool(actor.org_path)
+        and actor.org_kind == t.recipient_org.kind
         and t.recipient_org.path.startswith(actor.org_path)
-        and actor.roles & RECEIVER_ROLES
-    ):
+        and bool(actor.roles & RECEIVER_ROLES)
+    )
+
+
+def _receiver(actor: Actor, t: ClueTransfer) -> None:
+    if not is_receiver(actor, t):
         raise Forbidden("仅接收机关可以签收和反馈")
 
 

@@ -634,11 +634,7 @@ def _transfer(request: HttpRequest, pk: int) -> ClueTransfer:
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     t = _transfer(request, pk)
-    receiver = (
-        bool(actor.org_path)
-        and t.recipient_org.path.startswith(actor.org_path)
-        and bool(actor.roles & services.RECEIVER_ROLES)
-    )
+    receiver = services.is_receiver(actor, t)
     return render(
         request,
         "alerts/transfer_detail.html",

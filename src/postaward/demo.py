@@ -809,7 +809,7 @@ class _ProjectBuilder:
                     project=project,
                     category="management_rules",
                     title="项目标后管理制度",
-                    upload=_demo_pdf(f"{code} management rules"),
+                    upload=_demo_pdf(f"{code} management rules", "项目标后管理制度.pdf"),
                 )
         if start is None:
             return
@@ -843,7 +843,7 @@ class _ProjectBuilder:
                             "上级批复取消该项目，终止建设",
                         ]
                     ),
-                    upload=_demo_pdf(f"{code} termination report"),
+                    upload=_demo_pdf(f"{code} termination report", "终止建设书面报告.pdf"),
                 )
             return
         self.finish_chain(project, dates, code)
@@ -909,7 +909,11 @@ class _ProjectBuilder:
             project=project,
             organisation=org,
             role=role,
-            contract_upload=_demo_pdf(f"Contract {project.code}-{suffix}") if upload else None,
+            contract_upload=_demo_pdf(
+                f"Contract {project.code}-{suffix}", f"合同{project.code}-{suffix}.pdf"
+            )
+            if upload
+            else None,
             **fields,
         )
         return part
@@ -997,24 +1001,26 @@ class _ProjectBuilder:
             ],
             topics=list(InterviewTopic.values),
             notes="逐项提醒中标单位诚信履约，中标单位作出书面承诺。",
-            upload=_demo_pdf(f"{project.code} interview record"),
+            upload=_demo_pdf(f"{project.code} interview record", "标后约谈签字记录.pdf"),
         )
 
     def stages(self, project, start) -> None:  # type: ignore[no-untyped-def]
         from postaward.projects import services as ps
 
-        for pos, name, begin, length in (
-            (Position.TECHNICAL_LEAD, "基础及主体结构施工", 0, 150),
-            (Position.SPECIALIST_ENGINEER, "主体结构施工", 20, 120),
-            (Position.TECHNICAL_LEAD, "安装及装饰施工", 151, 120),
+        # The stages split the planned construction period (R-ATT-01).
+        span = max(30, (project.planned_completion - start).days)
+        for pos, name, begin, end in (
+            (Position.TECHNICAL_LEAD, "基础及主体结构施工", 0.0, 0.55),
+            (Position.SPECIALIST_ENGINEER, "主体结构施工", 0.1, 0.55),
+            (Position.TECHNICAL_LEAD, "安装及装饰施工", 0.56, 1.0),
         ):
             ps.set_checkin_stage(
                 actor=SYSTEM,
                 project=project,
                 position=pos,
                 name=name,
-                starts_on=start + dt.timedelta(days=begin),
-                ends_on=start + dt.timedelta(days=begin + length),
+                starts_on=start + dt.timedelta(days=int(span * begin)),
+                ends_on=start + dt.timedelta(days=int(span * end)),
             )
 
     def suspension(self, project, day, *, resume: bool, days: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -1063,7 +1069,7 @@ class _ProjectBuilder:
             ),
             amount=(project.contract_amount * Decimal("0.12")).quantize(Decimal("1")),
             signed_on=clock.today(),
-            upload=_demo_pdf(f"{project.code} subcontract"),
+            upload=_demo_pdf(f"{project.code} subcontract", "分包合同.pdf"),
         )
 
     def abnormal_event(self, project, award, winner) -> None:  # type: ignore[no-untyped-def]
@@ -1086,7 +1092,7 @@ class _ProjectBuilder:
                 occurred_on=day,
                 reason=reasons[kind],
                 party_name=winner if kind == "winner_abandoned" else "",
-                upload=_demo_pdf(f"{project.code} filing"),
+                upload=_demo_pdf(f"{project.code} filing", "异常事件报备材料.pdf"),
             )
         if self.abnormal % 2 == 0:
             with self.at(min(day + dt.timedelta(days=2), self.today), 16):
@@ -1125,7 +1131,7 @@ class _ProjectBuilder:
                 project=project,
                 on=dates["accept"],
                 conclusion="经参建各方验收，工程质量合格，同意通过竣工验收。",
-                upload=_demo_pdf(f"{code} acceptance"),
+                upload=_demo_pdf(f"{code} acceptance", "竣工验收报告.pdf"),
             )
         if "submit" not in dates:
             if not project.is_platform_covered:
@@ -1134,7 +1140,7 @@ class _ProjectBuilder:
                         actor=SYSTEM,
                         project=project,
                         reason="项目实施期间资料未及时录入平台，申请补全",
-                        upload=_demo_pdf(f"{code} data completion"),
+                        upload=_demo_pdf(f"{code} data completion", "项目资料补全申请书.pdf"),
                     )
             return
         if not project.is_platform_covered:
@@ -1143,7 +1149,7 @@ class _ProjectBuilder:
                     actor=SYSTEM,
                     project=project,
                     reason="项目实施期间资料未及时录入平台，申请补全",
-                    upload=_demo_pdf(f"{code} data completion"),
+                    upload=_demo_pdf(f"{code} data completion", "项目资料补全申请书.pdf"),
                 )
                 ps.decide_data_completion(
                     actor=SYSTEM, application=app, approve=True, note="同意补全"
@@ -1211,12 +1217,12 @@ class _ProjectBuilder:
             )
 
 
-def _demo_pdf(text: str):  # type: ignore[no-untyped-def]
+def _demo_pdf(text: str, name: str = "demo.pdf"):  # type: ignore[no-untyped-def]
     from postaward.projects.files import minimal_pdf
     from postaward.projects.services import content_file
 
     return content_file(
-        minimal_pdf([text, "Demo document of the post-award supervision platform."]), "demo.pdf"
+        minimal_pdf([text, "Demo document of the post-award supervision platform."]), name
     )
 
 

@@ -9,12 +9,36 @@ MEDIA_ROOT with a random name and served only through a scope-checked view.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 
 from postaward.core.errors import ValidationFailed
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+@deconstructible(path="postaward.projects.files.PrivateStorage")
+class PrivateStorage(FileSystemStorage):
+    """Project documents live beside MEDIA_ROOT (``…/private``), never under it:
+    no /media/ route or proxy rule can reach them, and they have no URL. They are
+    served only by the views that check the project scope (archive.file_response)."""
+
+    @cached_property
+    def base_location(self) -> str:  # type: ignore[override]
+        return os.path.join(os.path.dirname(os.path.abspath(settings.MEDIA_ROOT)), "private")
+
+    @cached_property
+    def base_url(self) -> None:  # type: ignore[override]
+        return None
+
+
+private_storage = PrivateStorage()
 
 # content type -> (magic prefix, accepted extensions)
 ACCEPTED = {

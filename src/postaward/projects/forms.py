@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 
 from postaward.core import clock
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin as CoreBootstrapMixin
 from postaward.orgs.choices import Industry
 
 from .choices import (
@@ -28,6 +28,16 @@ from .choices import (
 )
 from .files import ACCEPT_ATTR, HELP_TEXT
 from .selectors import STAGE_GROUPS
+
+
+class BootstrapMixin(CoreBootstrapMixin):
+    """The core's widget classes, with radio buttons and check boxes as such."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                field.widget.attrs["class"] = "form-check-input"
 
 
 def _date_widget() -> forms.DateInput:
@@ -50,6 +60,10 @@ class MoneyField(forms.DecimalField):
         kw.setdefault("max_digits", 16)
         kw.setdefault("decimal_places", 2)
         kw.setdefault("min_value", Decimal("0.01"))
+        # Text, not a number box: amounts are pasted with thousands separators.
+        kw.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "单位：元"})
+        )
         super().__init__(**kw)
 
     def to_python(self, value: Any) -> Decimal | None:

@@ -44,6 +44,7 @@ from .choices import (
     SiteKind,
     SuspensionState,
 )
+from .files import private_storage
 from .workflows import ProjectLifecycle
 
 
@@ -255,7 +256,9 @@ class ProjectDocument(models.Model):
     )
     category = models.CharField("资料类别", max_length=30, choices=DocumentCategory.choices)
     title = models.CharField("资料名称", max_length=200)
-    file = models.FileField("文件", upload_to=_document_path, max_length=255)
+    file = models.FileField(
+        "文件", upload_to=_document_path, max_length=255, storage=private_storage
+    )
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
     size = models.PositiveIntegerField("大小（字节）")
@@ -711,6 +714,36 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.title}"
+
+    LIFECYCLE_NODES = frozenset(
+        {
+            "registered",
+            "award",
+            "preparing",
+            "works_started",
+            "suspended",
+            "resumed",
+            "completed",
+            "accepted",
+            "settlement_submitted",
+            "settled",
+            "funds_paid",
+            "deposit_returned",
+        }
+    )
+    WARNING_NODES = frozenset(
+        {"terminated", "abnormal_award", "uncovered", "suspension_declared", "suspended"}
+    )
+
+    @property
+    def css(self) -> str:
+        """The marker of the node on the timeline: lifecycle steps and warnings."""
+        classes = []
+        if self.node in self.LIFECYCLE_NODES:
+            classes.append("node-lifecycle")
+        if self.node in self.WARNING_NODES:
+            classes.append("node-warn")
+        return " ".join(classes)
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:

@@ -45,6 +45,14 @@ STAGE_GROUPS = {
 }
 
 
+CLASS_SHORT = {
+    ProjectClass.GOV_BELOW: "政府投资<2000万",
+    ProjectClass.GOV_ABOVE: "政府投资≥2000万",
+    ProjectClass.SUPER_LARGE: "超大型工程",
+    ProjectClass.VILLAGE: "村级工程",
+}
+
+
 def projects(actor: Actor, *, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
     """The projects an actor may see, filtered by class, industry, stage,
     region, owner, contractor and a text search."""
@@ -127,7 +135,12 @@ def counts(actor: Actor, *, filters: dict[str, Any] | None = None) -> dict[str, 
             for s in LIFECYCLE_ORDER
         ],
         "project_class": [
-            {"key": c, "label": ProjectClass(c).label, "value": by_class.get(c, 0)}
+            {
+                "key": c,
+                "label": ProjectClass(c).label,
+                "short": CLASS_SHORT[c],
+                "value": by_class.get(c, 0),
+            }
             for c in ProjectClass.values
         ],
         "industry": [

@@ -26,6 +26,7 @@ from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import archive, forms, imports, selectors, services, workflows
 from .choices import (
+    ACCEPTED_CERTIFICATES,
     ACTIVE_STATES,
     CONTRACTOR_POSITIONS,
     STATUS_COLOURS,
@@ -402,9 +403,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
     ctx = archive.context(project, actor)
+    recent = list(reversed(ctx["timeline"]))
     ctx.update(
         can=_can(project, actor),
-        available=workflows.available(project, actor),
+        # Confirming a suspension is done on its row; preparation begins by itself.
+        available=[t for t in workflows.available(project, actor) if t["name"] in TRANSITION_FORMS],
+        recent_timeline=recent[:20],
+        more_timeline=max(0, len(recent) - 20),
         readiness=selectors.readiness(project),
         show_readiness=project.status in (S.REGISTERED, S.PREPARING),
         due_today=selectors.assignments_due_on(project, clock.today())
@@ -748,17 +753,8 @@ def person_assign(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
         for q in Qualification.objects.filter(person__in=persons).select_related("person"):
-            cert_groups.append(
-                (
-                    q.person.name,
-                    [
-                        (
-                            q.pk,
-                            f"{q.get_kind_display()} {q.number}（有效期至 {q.valid_until or '长期'}）",
-                        )
-                    ],
-                )
-            )
+            label = f"{q.get_kind_display()} {q.number}（有效期至 {q.valid_until or '长期'}）"
+            cert_groups.append((f"{q.person.name}（#{q.person_id}）", [(q.pk, label)]))
     merged: dict[str, list[tuple[int, str]]] = {}
     for label, items in cert_groups:
         merged.setdefault(label, []).extend(items)
@@ -789,11 +785,19 @@ def person_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
                 part,
             )
-        cert = (
-            Qualification.objects.filter(pk=int(d["certificate"])).first()
-            if d.get("certificate")
-            else None
-        )
+        if d.get("certificate"):
+            cert = Qualification.objects.filter(pk=int(d["certificate"]), person=person).first()
+        else:
+            # The person's valid certificate for the position, when one is on file.
+            cert = next(
+                (
+                    q
+                    for q in person.qualifications.order_by("-valid_until")
+                    if q.kind in ACCEPTED_CERTIFICATES[d["position"]]
+                    and q.is_valid_on(d["started_on"])
+                ),
+                None,
+            )
         services.assign_key_person(
             actor=actor,
             participant=part,
@@ -814,6 +818,7 @@ def person_assign(request: HttpRequest, pk: int) -> HttpResponse:
         on_valid=save,
         success="已配备关键岗位人员",
         back=_back(project, "organisation"),
+        template="projects/person_form.html",
     )
 
 

@@ -783,6 +783,8 @@ def _outliers(
         groups[(row[0].industry, row[0].project_class)].append(row)
     k = float(params["k"])
     out = Evaluation()
+    if not groups:
+        out.notes.append(f"没有可计算{what}的项目（须有计划开工、计划完工和实际开工日期）")
     for (industry, project_class), members in sorted(groups.items()):
         label = _peer_label(industry, project_class)
         values = [v for _, v, _ in members]

@@ -535,7 +535,7 @@ def _build_projects(
         intermediaries=intermediaries,
         staff=staff,
     )
-    statuses: list[str] = []
+    statuses: list[ProjectStatus] = []
     for status, count in STATUS_PLAN:
         statuses += [status] * count
     statuses = (statuses * ((n // len(statuses)) + 1))[:n]
@@ -630,7 +630,7 @@ class _ProjectBuilder:
             "return": r(365, 700),
             "terminate": r(20, 120),
         }
-        steps = _STEPS[status]
+        steps = _STEPS[ProjectStatus(status)]
         last = self.today - dt.timedelta(days=3 if status != ProjectStatus.SUSPENDED else 1)
         total = sum(gaps[s] for s in steps)
         room = (last - award).days
@@ -1241,7 +1241,7 @@ def _age_days(status: str, rng: random.Random) -> int:
         ProjectStatus.DEPOSIT_RETURNED: (900, 1400),
         ProjectStatus.TERMINATED: (100, 400),
     }
-    lo, hi = ranges[status]
+    lo, hi = ranges[ProjectStatus(status)]
     return rng.randrange(lo, hi)
 
 

@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
-from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
@@ -117,7 +117,7 @@ def _doc(project: Project, document_id: int | None, field: str) -> ProjectDocume
     return doc
 
 
-def _file_fingerprint(f: UploadedFile | None) -> str | None:
+def _file_fingerprint(f: Any) -> str | None:
     if f is None:
         return None
     digest = hashlib.sha256()
@@ -168,7 +168,7 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_owner_name(obj: Project) -> str:
-        return obj.owner.name if obj.owner_id else ""
+        return obj.owner.name if obj.owner else ""
 
     @staticmethod
     def resolve_status_label(obj: Project) -> str:
@@ -289,7 +289,7 @@ class ImportOut(Schema):
     errors: list[ImportErrorOut]
 
 
-def _import(request: HttpRequest, fmt: str) -> tuple[int, dict]:
+def _import(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.body
     if not data.strip():
         raise ValidationFailed("请求体为空", field="body")
@@ -472,7 +472,7 @@ class DocumentOut(Schema):
     response={200: None, 401: Any, 404: Any},
     summary="下载项目资料（按数据权限）",
 )
-def download_document(request: HttpRequest, document_id: int) -> HttpResponse:
+def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
     doc = _child(request, ProjectDocument, document_id)
     return archive.file_response(doc)
 
@@ -548,7 +548,7 @@ class AssignIn(StrictIn):
 def assign(request: HttpRequest, project_id: int, payload: AssignIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     p = _project(request, project_id)
-    district = p.industry_authority.district_path if p.industry_authority_id else a.district_path
+    district = p.industry_authority.district_path if p.industry_authority else a.district_path
     target: Any
     if payload.level == "owner_leader":
         target = Person.objects.filter(pk=payload.target_id, organisation_id=p.owner_id).first()
@@ -636,7 +636,7 @@ def _transition(
     name: str,
     payload: dict,
     fn: Callable[[Project], Project],
-) -> tuple[int, Any]:
+) -> HttpResponse:
     p = _project(request, project_id)
     return _write(request, f"projects.{name}.{p.pk}", payload, lambda: _dump(ProjectOut, fn(p)))
 
@@ -1662,6 +1662,7 @@ def upload_document(request: HttpRequest, project_id: int):  # type: ignore[no-u
     from django.core.files.base import ContentFile
 
     p = _project(request, project_id)
+    upload: Any
     if request.content_type == "multipart/form-data":
         category = request.POST.get("category", "")
         title = request.POST.get("title", "")
@@ -1724,6 +1725,6 @@ def timeline(request: HttpRequest, project_id: int) -> list:
     response={200: None, 401: Any, 404: Any},
     summary="导出项目档案 PDF（一项目一档案，R-PRJ-04）",
 )
-def archive_pdf(request: HttpRequest, project_id: int) -> HttpResponse:
+def archive_pdf(request: HttpRequest, project_id: int) -> HttpResponseBase:
     p = _project(request, project_id)
     return archive.pdf_response(p, actor(request))

@@ -66,7 +66,7 @@ class MoneyField(forms.DecimalField):
         )
         super().__init__(**kw)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.replace(",", "").replace("，", "").strip()
         return super().to_python(value)

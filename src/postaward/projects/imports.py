@@ -475,18 +475,23 @@ def _release(row: int, r: Any) -> AwardRecord:
                 )
             )
 
-    for key, node_key, title in (
+    for path, node_key, title in (
         (("tender", "tenderPeriod", "startDate"), "tender_published", "发布招标公告"),
         (("tender", "tenderPeriod", "endDate"), "bid_opening", "开标"),
         (("tender", "awardPeriod", "startDate"), "evaluation", "评标"),
     ):
-        v = _get(r, *key)
+        v = _get(r, *path)
         if v:
             try:
                 rec.milestones.append((node_key, title, _date(v)))
             except ValueError:
                 rec.errors.append(
-                    {"row": row, "key": rec.key, "field": ".".join(key), "reason": "日期格式不正确"}
+                    {
+                        "row": row,
+                        "key": rec.key,
+                        "field": ".".join(path),
+                        "reason": "日期格式不正确",
+                    }
                 )
     if rec.award_date:
         rec.milestones.append(("award", "中标（定标）", rec.award_date))
@@ -622,7 +627,7 @@ def parse_csv(data: bytes | str) -> tuple[list[AwardRecord], list[dict[str, Any]
     )
     if errors:
         return [], errors
-    records = []
+    records: list[AwardRecord] = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue
@@ -1024,11 +1029,7 @@ def _apply(
     if not changed and not part_changes:
         return RowResult.UNCHANGED, project, []
     if project.status not in (ProjectStatus.REGISTERED, ProjectStatus.PREPARING):
-        labels = [
-            Project._meta.get_field(k).verbose_name
-            for k in changed
-            if k not in ("site", "owner", "ocid")
-        ]
+        labels = [_label(k) for k in changed if k not in ("site", "owner", "ocid")]
         raise RowFailed(
             [
                 {
@@ -1070,7 +1071,7 @@ def _apply(
             check_state=False,
             **_contract_fields(line),
         )
-    labels = [str(Project._meta.get_field(k).verbose_name) for k in changed if k != "site"] + (
+    labels = [_label(k) for k in changed if k != "site"] + (
         ["项目场地"] if "site" in changed else []
     )
     if part_changes:
@@ -1089,6 +1090,10 @@ def _apply(
         )
     )
     return RowResult.UPDATED, project, labels
+
+
+def _label(field: str) -> str:
+    return str(getattr(Project._meta.get_field(field), "verbose_name", field))
 
 
 def _cmp(current: Any, new: Any) -> bool:

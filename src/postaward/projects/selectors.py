@@ -138,7 +138,7 @@ def counts(actor: Actor, *, filters: dict[str, Any] | None = None) -> dict[str, 
             {
                 "key": c,
                 "label": ProjectClass(c).label,
-                "short": CLASS_SHORT[c],
+                "short": CLASS_SHORT[ProjectClass(c)],
                 "value": by_class.get(c, 0),
             }
             for c in ProjectClass.values
@@ -191,7 +191,7 @@ def site_features(
             "status": p.status,
             "status_label": p.get_status_display(),
             "colour": STATUS_COLOURS.get(p.status, "grey"),
-            "owner": p.owner.name if p.owner_id else "",
+            "owner": p.owner.name if p.owner else "",
             "url": f"/projects/{p.pk}/",
         }
         if site.kind == "circle":

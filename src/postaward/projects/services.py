@@ -690,6 +690,7 @@ ASSIGN_LEVELS = {
 
 def _todo_assign(project: Project, level: str) -> None:
     """Put the next step of the chain into the inbox of the unit that takes it."""
+    role: str
     if level == "superior_unit":
         org_id, role, title = project.industry_authority_id, Role.ADMIN, "分配项目到主管单位"
     elif level == "line":
@@ -774,11 +775,11 @@ def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organ
     with transaction.atomic():
         p = _lock(project)
         _assignable(p)
-        if p.owner_id and not p.owner.path.startswith(superior_unit.path):
+        if p.owner and not p.owner.path.startswith(superior_unit.path):
             raise ValidationFailed("建设单位不在该主管单位之下", field="superior_unit")
         before = audit.snapshot(p)
         p.superior_unit = superior_unit
-        if p.line_id and not p.line.path.startswith(superior_unit.path):
+        if p.line and not p.line.path.startswith(superior_unit.path):
             p.line = None
         p.updated_at = clock.now()
         p.save()
@@ -796,11 +797,11 @@ def assign_line(*, actor: Actor, project: Project, line: Organisation) -> Projec
     with transaction.atomic():
         p = _lock(project)
         _assignable(p)
-        if p.superior_unit_id is None:
+        if p.superior_unit is None:
             raise Conflict("项目尚未分配主管单位", code="invalid_state")
         if line.kind != OrgKind.LINE or not line.path.startswith(p.superior_unit.path):
             raise ValidationFailed("所选单位不是本主管单位的条线", field="line")
-        if p.owner_id and not p.owner.path.startswith(line.path):
+        if p.owner and not p.owner.path.startswith(line.path):
             raise ValidationFailed("建设单位不在该条线之下", field="line")
         before = audit.snapshot(p)
         p.line = line
@@ -1707,17 +1708,17 @@ def accept_works(
     *,
     actor: Actor,
     project: Project,
-    on: dt.date,
+    on: dt.date | None = None,
     upload: Any = None,
     document: ProjectDocument | None = None,
     conclusion: str = "",
 ) -> Project:
-    """竣工验收: the acceptance date and the acceptance conclusion document."""
+    """竣工验收: the acceptance date (today by default) and the conclusion document."""
     with transaction.atomic():
         p = _lock(project)
         workflows.check(p, "accept", actor)
         day = _check_day(
-            on,
+            on or clock.today(),
             field="on",
             label="验收日期",
             not_before=p.actual_completion,
@@ -1951,7 +1952,7 @@ def _confirming_org(project: Project) -> int | None:
         return project.superior_unit_id
     office = Organisation.objects.filter(
         kind=OrgKind.SUPERVISION_OFFICE,
-        path=project.owner.district_path if project.owner_id else "",
+        path=project.owner.district_path if project.owner else "",
     ).first()
     return office.pk if office else None
 
@@ -2223,7 +2224,7 @@ def record_interview(
             | Q(pk__in=project.participants.values("organisation_id"))
             | Q(
                 kind=OrgKind.SUPERVISION_OFFICE,
-                path=project.owner.district_path if project.owner_id else "-",
+                path=project.owner.district_path if project.owner else "-",
             )
         )
     }

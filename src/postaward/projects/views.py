@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -177,7 +177,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 "是" if p.is_small_works else "否",
                 p.get_industry_display(),
                 p.region_name,
-                p.owner.name if p.owner_id else "（待分配）",
+                p.owner.name if p.owner else "（待分配）",
                 float(p.contract_amount),
                 p.get_status_display(),
                 p.actual_start,
@@ -372,7 +372,7 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
             or (
                 a.org_kind in ENTERPRISE_KINDS
                 and bool(a.roles & {Role.ADMIN, Role.UNIT_LEADER})
-                and p.participants.filter(organisation_id=a.organisation_id).exists()
+                and p.participants.filter(organisation_id=a.organisation_id or 0).exists()
             )
         ),
         "stages": owner_mgr and p.status in ACTIVE_STATES,
@@ -440,7 +440,8 @@ def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpRespons
     doc = ProjectDocument.objects.filter(project=project, pk=doc_id).first()
     if doc is None:
         raise NotFound()
-    return archive.file_response(doc, inline=request.GET.get("download") != "1")
+    # A streamed file (page_view passes any response through).
+    return cast(HttpResponse, archive.file_response(doc, inline=request.GET.get("download") != "1"))
 
 
 # --- basic information, site, assignment ---------------------------------------------------------
@@ -533,7 +534,7 @@ def project_assign(request: HttpRequest, pk: int) -> HttpResponse:
         raise Forbidden()
     district = (
         project.industry_authority.district_path
-        if project.industry_authority_id
+        if project.industry_authority
         else actor.district_path
     )
     if level == "superior_unit":
@@ -547,7 +548,7 @@ def project_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     kind=OrgKind.LINE, path__startswith=project.superior_unit.path
                 )
             ]
-            if project.superior_unit_id
+            if project.superior_unit
             else []
         )
     elif level == "owner":
@@ -605,7 +606,7 @@ def project_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _district_orgs(actor: Actor, project: Project) -> list[tuple[str, list[tuple[int, str]]]]:
-    district = project.owner.district_path if project.owner_id else actor.district_path
+    district = project.owner.district_path if project.owner else actor.district_path
     groups = []
     for role, label in ParticipantRole.choices:
         orgs = Organisation.objects.filter(kind=role, path__startswith=district, is_active=True)
@@ -1080,15 +1081,14 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     _require(services.INTERVIEW_RECORDERS(project, actor), "建设单位或行业主管部门方可登记标后约谈")
     orgs: list[tuple[int, str]] = []
-    if project.owner_id:
-        orgs.append((project.owner_id, f"建设单位 {project.owner.name}"))
+    if project.owner:
+        orgs.append((project.owner.pk, f"建设单位 {project.owner.name}"))
     for pt in project.participants.select_related("organisation").order_by("role"):
         if pt.role in (ParticipantRole.CONTRACTOR, ParticipantRole.SUPERVISING_FIRM):
             orgs.append((pt.organisation_id, f"{pt.get_role_display()} {pt.organisation.name}"))
-    if project.industry_authority_id:
-        orgs.append(
-            (project.industry_authority_id, f"行业主管部门 {project.industry_authority.name}")
-        )
+    if project.industry_authority:
+        authority = project.industry_authority
+        orgs.append((authority.pk, f"行业主管部门 {authority.name}"))
     form = forms.InterviewForm(request.POST or None, request.FILES or None, organisations=orgs)
     return _form_page(
         request,

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django_fsm import transition
 
@@ -284,7 +284,7 @@ REQUIREMENTS: dict[str, Callable[[Project], list[Missing]]] = {
 }
 
 
-def _met(name: str) -> Callable[[Project], bool]:
+def _met(name: str) -> Any:
     def condition(p: Project) -> bool:
         return not REQUIREMENTS[name](p)
 
@@ -299,11 +299,24 @@ class ProjectLifecycle:
     """Transitions of ``Project.status``; mixed into the model. Call them only
     through ``services`` (which check, record and publish)."""
 
+    if TYPE_CHECKING:  # the model's fields the transitions set
+        actual_start: dt.date | None
+        actual_completion: dt.date | None
+        accepted_on: dt.date | None
+        settlement_submitted_on: dt.date | None
+        settlement_submitted_amount: Decimal | None
+        settled_on: dt.date | None
+        settled_amount: Decimal | None
+        funds_paid_on: dt.date | None
+        deposit_returned_on: dt.date | None
+        terminated_on: dt.date | None
+        termination_reason: str
+
     @transition(
         field="status",
         source=S.REGISTERED,
         target=S.PREPARING,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("begin_preparation")],
         custom={
             "label": "进入开工准备",
@@ -318,7 +331,7 @@ class ProjectLifecycle:
         field="status",
         source=S.PREPARING,
         target=S.UNDER_CONSTRUCTION,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("start_works")],
         custom={
             "label": "开工",
@@ -327,13 +340,13 @@ class ProjectLifecycle:
         },
     )
     def start_works(self, *, on: dt.date) -> None:
-        self.actual_start = on  # type: ignore[attr-defined]
+        self.actual_start = on
 
     @transition(
         field="status",
         source=S.UNDER_CONSTRUCTION,
         target=S.SUSPENDED,
-        permission=CONFIRMERS,
+        permission=cast(Any, CONFIRMERS),
         conditions=[_met("suspend")],
         custom={
             "label": "确认停工",
@@ -348,7 +361,7 @@ class ProjectLifecycle:
         field="status",
         source=S.SUSPENDED,
         target=S.UNDER_CONSTRUCTION,
-        permission=OWNER_LEADER,
+        permission=cast(Any, OWNER_LEADER),
         conditions=[_met("resume")],
         custom={"label": "复工", "requires": "进行中的停工", "basis": "R-PRJ-07"},
     )
@@ -359,29 +372,29 @@ class ProjectLifecycle:
         field="status",
         source=S.UNDER_CONSTRUCTION,
         target=S.COMPLETED,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("complete")],
         custom={"label": "完工", "requires": "实际完工日期", "basis": "R-PRJ-01"},
     )
     def complete(self, *, on: dt.date) -> None:
-        self.actual_completion = on  # type: ignore[attr-defined]
+        self.actual_completion = on
 
     @transition(
         field="status",
         source=S.COMPLETED,
         target=S.ACCEPTED,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("accept")],
         custom={"label": "竣工验收", "requires": "验收日期和验收结论文件", "basis": "R-PRJ-01"},
     )
     def accept(self, *, on: dt.date) -> None:
-        self.accepted_on = on  # type: ignore[attr-defined]
+        self.accepted_on = on
 
     @transition(
         field="status",
         source=S.ACCEPTED,
         target=S.SETTLEMENT_SUBMITTED,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("submit_settlement")],
         custom={
             "label": "结算送审",
@@ -390,48 +403,48 @@ class ProjectLifecycle:
         },
     )
     def submit_settlement(self, *, on: dt.date, amount: Decimal) -> None:
-        self.settlement_submitted_on = on  # type: ignore[attr-defined]
-        self.settlement_submitted_amount = amount  # type: ignore[attr-defined]
+        self.settlement_submitted_on = on
+        self.settlement_submitted_amount = amount
 
     @transition(
         field="status",
         source=S.SETTLEMENT_SUBMITTED,
         target=S.SETTLED,
-        permission=AUDITORS,
+        permission=cast(Any, AUDITORS),
         conditions=[_met("approve_settlement")],
         custom={"label": "结算审定", "requires": "审定日期和审定金额", "basis": "R-PRJ-01"},
     )
     def approve_settlement(self, *, on: dt.date, amount: Decimal) -> None:
-        self.settled_on = on  # type: ignore[attr-defined]
-        self.settled_amount = amount  # type: ignore[attr-defined]
+        self.settled_on = on
+        self.settled_amount = amount
 
     @transition(
         field="status",
         source=S.SETTLED,
         target=S.FUNDS_PAID,
-        permission=PAYERS,
+        permission=cast(Any, PAYERS),
         conditions=[_met("pay_funds")],
         custom={"label": "资金拨付", "requires": "拨付日期", "basis": "R-PRJ-01"},
     )
     def pay_funds(self, *, on: dt.date) -> None:
-        self.funds_paid_on = on  # type: ignore[attr-defined]
+        self.funds_paid_on = on
 
     @transition(
         field="status",
         source=S.FUNDS_PAID,
         target=S.DEPOSIT_RETURNED,
-        permission=OWNER_MANAGERS,
+        permission=cast(Any, OWNER_MANAGERS),
         conditions=[_met("return_deposit")],
         custom={"label": "退还质保金", "requires": "退还日期", "basis": "R-PRJ-01"},
     )
     def return_deposit(self, *, on: dt.date) -> None:
-        self.deposit_returned_on = on  # type: ignore[attr-defined]
+        self.deposit_returned_on = on
 
     @transition(
         field="status",
         source=sorted(TERMINABLE_STATES),
         target=S.TERMINATED,
-        permission=OWNER_UNIT,
+        permission=cast(Any, OWNER_UNIT),
         conditions=[_met("terminate")],
         custom={
             "label": "终止建设",
@@ -440,8 +453,8 @@ class ProjectLifecycle:
         },
     )
     def terminate(self, *, on: dt.date, reason: str) -> None:
-        self.terminated_on = on  # type: ignore[attr-defined]
-        self.termination_reason = reason  # type: ignore[attr-defined]
+        self.terminated_on = on
+        self.termination_reason = reason
 
 
 TRANSITION_NAMES = tuple(REQUIREMENTS)

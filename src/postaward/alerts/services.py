@@ -209,7 +209,7 @@ def update_indicator(*, actor: Actor, indicator: Indicator, **changes: Any) -> I
     if "dedup_window_days" in changes and not 0 <= int(changes["dedup_window_days"]) <= 3650:
         raise ValidationFailed("去重时间窗应在 0 至 3650 天之间", field="dedup_window_days")
     with transaction.atomic():
-        row = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        row = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
         before = audit.snapshot(row)
         vf = changes.get("valid_from", row.valid_from)
         vu = changes.get("valid_until", row.valid_until)
@@ -254,7 +254,7 @@ def record_hit(indicator: Indicator, hit: Hit, *, now: dt.datetime | None = None
     now = now or clock.now()
     try:
         with transaction.atomic():
-            ind = Indicator.objects.select_for_update().get(pk=indicator.pk)
+            ind = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
             if AlertHit.objects.filter(indicator=ind, hit_key=hit.hit_key).exists():
                 return DUPLICATE
             project = (
@@ -502,7 +502,7 @@ def refresh_priorities(now: dt.datetime | None = None) -> int:
 
 def _lock(alert: Alert) -> Alert:
     return (
-        Alert.objects.select_for_update()
+        Alert.objects.select_for_update(of=("self",))
         .select_related("indicator", "project", "handling_org", "review_org", "disposal_deadline")
         .get(pk=alert.pk)
     )
@@ -642,7 +642,7 @@ def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
     changes nothing. At the top level the alert stays and is marked overdue."""
     with transaction.atomic():
         a = (
-            Alert.objects.select_for_update()
+            Alert.objects.select_for_update(of=("self",))
             .select_related("indicator", "project", "handling_org", "disposal_deadline")
             .filter(pk=alert_id)
             .first()
@@ -1043,7 +1043,7 @@ def create_issue(
     with transaction.atomic():
         alerts = list(
             Alert.objects.visible_to(actor)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(pk__in=ids)
             .select_related("project", "indicator", "disposal_deadline")
         )
@@ -1114,7 +1114,7 @@ def verify_issue(
     findings = _text(findings, field="findings", label="核实情况", min_len=2)
     with transaction.atomic():
         i = (
-            SuspectedIssue.objects.select_for_update()
+            SuspectedIssue.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .get(pk=issue.pk)
         )
@@ -1185,7 +1185,7 @@ def transfer_clue(
     reason = _text(reason, field="reason", label="移送理由", min_len=2)
     with transaction.atomic():
         i = (
-            SuspectedIssue.objects.select_for_update()
+            SuspectedIssue.objects.select_for_update(of=("self",))
             .select_related("organisation")
             .get(pk=issue.pk)
         )
@@ -1271,7 +1271,7 @@ def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: st
     )
     with transaction.atomic():
         t = (
-            ClueTransfer.objects.select_for_update()
+            ClueTransfer.objects.select_for_update(of=("self",))
             .select_related("recipient_org", "issue")
             .get(pk=transfer.pk)
         )
@@ -1300,7 +1300,7 @@ def feed_back_transfer(*, actor: Actor, transfer: ClueTransfer, result: str) -> 
     result = _text(result, field="result", label="办理结果", min_len=2)
     with transaction.atomic():
         t = (
-            ClueTransfer.objects.select_for_update()
+            ClueTransfer.objects.select_for_update(of=("self",))
             .select_related("recipient_org", "issue")
             .get(pk=transfer.pk)
         )

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from postaward.core.clock import LOCAL_TZ
 from postaward.core.geo import Site, haversine_m
 
 from .choices import (
@@ -187,7 +188,7 @@ def cheat_signals(
                     Signal(
                         "repeated_coordinates",
                         40,
-                        f"坐标与 {p.at:%m-%d %H:%M} 的打卡完全相同（精确到小数点后6位以上）",
+                        f"坐标与 {p.at.astimezone(LOCAL_TZ):%m-%d %H:%M} 的打卡完全相同（精确到小数点后6位以上）",
                     )
                 )
                 break

@@ -242,30 +242,56 @@ def _duty_refusal(
     return refusal, why, fallback
 
 
-def _signals(c: CheckIn) -> list[rules.Signal]:
-    prior = [
-        rules.PriorCheckIn(
-            at=p.at,
-            project_id=p.project_id,
-            lon=p.lon,
-            lat=p.lat,
-            accepted=p.accepted,
-            client_at=p.client_at,
-            device_id=p.device_id,
-        )
-        for p in CheckIn.objects.filter(person_id=c.person_id, at__gte=c.at - dt.timedelta(days=30))
-        .order_by("-at")
-        .only("at", "project_id", "lon", "lat", "accepted", "client_at", "device_id")[:PRIOR_WINDOW]
+def _recent(c: CheckIn) -> tuple[list[rules.PriorCheckIn], int]:
+    """The person's recent check-ins (newest first) and how many other people
+    used the same device today, in one round trip (the check-in hot path)."""
+    ops = connection.ops
+    cols = "at, project_id, lon, lat, accepted, client_at, device_id, person_id"
+    table = CheckIn._meta.db_table
+    # The table and columns are constants of this module; values are parameters.
+    sql = (
+        f"SELECT 'p', {cols} FROM (SELECT {cols} FROM {table} "  # noqa: S608
+        f"WHERE person_id = %s AND at >= %s ORDER BY at DESC LIMIT {PRIOR_WINDOW}) AS mine"
+    )
+    params: list[Any] = [
+        c.person_id,
+        ops.adapt_datetimefield_value(c.at - dt.timedelta(days=30)),
     ]
-    others = 0
     if c.device_id:
-        others = (
-            CheckIn.objects.filter(device_id=c.device_id, local_date=c.local_date)
-            .exclude(person_id=c.person_id)
-            .values("person_id")
-            .distinct()
-            .count()
+        sql += (
+            f" UNION ALL SELECT 'd', {cols} FROM (SELECT {cols} FROM {table} "  # noqa: S608
+            "WHERE device_id = %s AND local_date = %s AND person_id <> %s LIMIT 50) AS shared"
         )
+        params += [c.device_id, ops.adapt_datefield_value(c.local_date), c.person_id]
+    prior: list[rules.PriorCheckIn] = []
+    others: set[int] = set()
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    sqlite = connection.vendor == "sqlite"
+    for kind, at, project_id, lon, lat, accepted, client_at, device_id, person_id in rows:
+        if kind == "d":
+            others.add(person_id)
+            continue
+        if sqlite:  # raw SQLite rows: naive UTC datetimes, integers for booleans
+            at, client_at = _sqlite_dt(at), _sqlite_dt(client_at)
+        prior.append(
+            rules.PriorCheckIn(at, project_id, lon, lat, bool(accepted), client_at, device_id)
+        )
+    prior.sort(key=lambda p: p.at, reverse=True)
+    return prior, len(others)
+
+
+def _sqlite_dt(value: Any) -> dt.datetime | None:
+    """SQLite stores UTC without an offset (Django's convention)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _signals(c: CheckIn) -> list[rules.Signal]:
+    prior, others = _recent(c)
     candidate = rules.Candidate(
         at=c.at,
         project_id=c.project_id,
@@ -329,7 +355,9 @@ def review_checkin(*, actor: Actor, checkin: CheckIn, confirm: bool, note: str =
             if a is not None:
                 _open_interview(
                     kind=InterviewKind.CHEAT,
-                    key=f"cheat:{c.pk}",
+                    # One interview per person, position and day, however many
+                    # of that day's check-ins are confirmed.
+                    key=f"cheat:{a.pk}:{c.local_date.isoformat()}",
                     project=project,
                     assignment=a,
                     summary=f"{c.local_date:%Y-%m-%d} 考勤作弊经建设单位确认",

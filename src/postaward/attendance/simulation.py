@@ -8,12 +8,16 @@ some once, some not at all; a few ask for leave the day before and the owner
 approves it with the two documents (R-ATT-05); about one in a hundred cheats
 (mock location, a colleague's phone) and the owner confirms it the next day
 (R-ATT-04). Owner's project leaders patrol every 3 to 8 days, sometimes too
-briefly (R-ATT-06); now and then a project is suspended and resumed
-(R-PRJ-07); owners close the interviews that come due (R-ATT-07/08).
+briefly (R-ATT-06); owners set the stages of the technical lead and the
+specialist engineer (R-ATT-01) and close the interviews that come due
+(R-ATT-07/08). Suspensions and resumptions (R-PRJ-07) come from the projects
+app's activities, which run earlier the same day.
 
 The sweep closes the day, refreshes the month to date, closes the month on the
 1st, and anchors the day's check-ins into the audit chain. Everything goes
-through the services, in one transaction per day.
+through the services, in one transaction per day. On a fresh district (no
+check-in yet) the days of the current month before the first simulated day are
+lived first, so that the month's rates are about attendance, not missing data.
 """
 
 from __future__ import annotations
@@ -43,14 +47,13 @@ from .choices import VALID_DAY_SPAN, InterviewKind, InterviewState, Review
 from .models import AttendanceInterview, CheckIn, Patrol
 
 # Shares of a duty person-day (the rest: a normal day, two check-ins).
-ONE_CHECKIN = 0.05
-ABSENT = 0.04
+ONE_CHECKIN = 0.04
+ABSENT = 0.03
 LEAVE_REQUEST = 0.012  # asked the day before, for 1-3 days
 CHEAT = 0.01
 BAD_FIX = 0.02  # a fix worse than 150 m first, then a good one
 OUTSIDE_FIRST = 0.02  # a first try still outside the gate
 NETWORK_RETRY = 0.01  # the same submission sent twice (same key)
-SUSPEND_PER_PROJECT_DAY = 0.003
 
 METRES_PER_DEGREE = 111_320.0
 
@@ -121,8 +124,26 @@ def _files(kind: str, day: dt.date) -> tuple[ContentFile, ContentFile]:
     )
 
 
-@simulate.daily(order=40)
+@simulate.daily(order=70)
 def attendance_day(sim: simulate.SimDay) -> None:
+    if sim.day.day > 1 and not CheckIn.objects.filter(local_date__lt=sim.day).exists():
+        _backfill(sim)
+    _one_day(sim)
+
+
+def _backfill(sim: simulate.SimDay) -> None:
+    """A fresh district has no attendance history: live the days of this month
+    before the first simulated day too, so that the month's rates (and the
+    closing on the 1st) are about attendance, not about missing data."""
+    for past in duty_mod.daterange(sim.day.replace(day=1), sim.day - dt.timedelta(days=1)):
+        earlier = simulate.SimDay(day=past, rng=sim.rng)
+        with simulate.platform_time(earlier.at(8)):
+            _one_day(earlier)
+        with simulate.platform_time(earlier.at(23, 30)):
+            attendance_sweep(earlier)
+
+
+def _one_day(sim: simulate.SimDay) -> None:
     projects = list(
         Project.objects.select_related("owner", "owner_leader__organisation").filter(
             status__in=[ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED]
@@ -137,7 +158,6 @@ def attendance_day(sim: simulate.SimDay) -> None:
     }
     with transaction.atomic():
         _owner_morning(sim, projects, users)
-        _suspensions(sim, projects, users)
         _stages(sim, projects, users)
         submissions = _checkins_of_the_day(sim, projects, users)
         for s in sorted(submissions, key=lambda s: (s.at, s.key)):
@@ -352,46 +372,6 @@ def _owner_morning(sim: simulate.SimDay, projects: list[Project], users: dict[in
             )
 
 
-def _suspensions(sim: simulate.SimDay, projects: list[Project], users: dict[int, User]) -> None:
-    """Now and then works stop (declared by the owner, confirmed) and resume (R-PRJ-07)."""
-    from postaward.projects import services as project_services
-    from postaward.projects.choices import SuspensionState
-    from postaward.projects.models import Suspension
-
-    rng = sim.rng
-    for p in projects:
-        owner = _owner_actor(p, users) or SYSTEM
-        if p.status == ProjectStatus.UNDER_CONSTRUCTION and rng.random() < SUSPEND_PER_PROJECT_DAY:
-            with simulate.platform_time(sim.at(8, rng.randint(0, 50))):
-                try:
-                    s = project_services.declare_suspension(
-                        actor=owner,
-                        project=p,
-                        started_at=sim.at(7, 30),
-                        reason=rng.choice(
-                            ["设计变更待审批，暂停主体施工", "汛期河道水位超警戒", "征地拆迁未完成"]
-                        ),
-                    )
-                    project_services.confirm_suspension(actor=SYSTEM, suspension=s, note="情况属实")
-                    p.status = ProjectStatus.SUSPENDED
-                except DomainError:
-                    pass
-        elif p.status == ProjectStatus.SUSPENDED:
-            s = Suspension.objects.filter(project=p, state=SuspensionState.CONFIRMED).first()
-            if s is None or (sim.day - s.started_at.date()).days < rng.randint(3, 12):
-                continue
-            with simulate.platform_time(sim.at(8, rng.randint(0, 50))):
-                try:
-                    project_services.resume_works(actor=owner, project=p, note="具备复工条件")
-                    p.status = ProjectStatus.UNDER_CONSTRUCTION
-                except DomainError:
-                    try:
-                        project_services.resume_works(actor=SYSTEM, project=p, note="具备复工条件")
-                        p.status = ProjectStatus.UNDER_CONSTRUCTION
-                    except DomainError:
-                        pass
-
-
 STAGE_NAMES = ["基础施工", "主体结构施工", "机电安装", "装饰装修", "管网铺设"]
 
 
@@ -484,7 +464,10 @@ def attendance_sweep(sim: simulate.SimDay) -> None:
     """What the scheduled tasks do: close the day, the month to date, the month
     on the 1st, and anchor the check-ins into the audit chain."""
     services.close_day(sim.day)
-    if sim.day.day == 1:
-        services.close_month(sim.day - dt.timedelta(days=1))
+    last_month = sim.day - dt.timedelta(days=1)
+    if sim.day.day == 1 and CheckIn.objects.filter(local_date__lte=last_month).exists():
+        # The month's closing with its consequences (R-ATT-08), once the
+        # simulated history covers that month.
+        services.close_month(last_month)
     services.close_month(sim.day, detect=False)
     services.anchor_pending(actor=SYSTEM)

@@ -181,6 +181,21 @@ def test_one_phone_for_two_people_is_suspicious(checkin):  # R-ATT-04
     assert any(s["code"] == "shared_device" for s in r.checkin.signals)
 
 
+def test_a_replayed_request_and_its_coordinates_are_recognised(checkin):  # R-ATT-04
+    """The person's earlier check-ins are read back (newest first) for the signals."""
+    sent = local(2026, 3, 10, 7, 59, 30)
+    pos = {"lon": 120.8701234, "lat": 30.0301234}
+    checkin("pm_a", local(2026, 3, 9, 8), lon=120.8702, lat=30.0302, device_id="p")
+    first = checkin("pm_a", local(2026, 3, 10, 8), client_at=sent, device_id="p", **pos)
+    assert first.checkin.review == Review.NONE and first.checkin.signals == []
+    again = checkin("pm_a", local(2026, 3, 10, 13), client_at=sent, device_id="p", **pos)
+    codes = [s["code"] for s in again.checkin.signals]
+    assert codes == ["clock_skew", "repeated_coordinates", "replay"]
+    assert "07:59" not in again.checkin.signals[1]["explanation"]  # names the earlier check-in
+    assert "03-10 08:00" in again.checkin.signals[1]["explanation"]
+    assert again.checkin.review == Review.PENDING and again.checkin.suspicion_score == 140
+
+
 def test_suspension_confirmed_mid_day_pauses_duty(district, checkin):  # R-PRJ-07
     p = district.projects["p_school"]
     Suspension.objects.create(

@@ -535,10 +535,16 @@ def _build_projects(
         intermediaries=intermediaries,
         staff=staff,
     )
+    # Every state, in the plan's proportions (at least one each).
+    total = sum(count for _, count in STATUS_PLAN)
     statuses: list[ProjectStatus] = []
     for status, count in STATUS_PLAN:
-        statuses += [status] * count
-    statuses = (statuses * ((n // len(statuses)) + 1))[:n]
+        statuses += [status] * max(1, round(count * n / total))
+    statuses = (
+        statuses[:n]
+        if len(statuses) >= n
+        else statuses + [ProjectStatus.UNDER_CONSTRUCTION] * (n - len(statuses))
+    )
     b.rng.shuffle(statuses)
     for i, status in enumerate(statuses):
         pb.project(i, status)
@@ -1009,18 +1015,30 @@ class _ProjectBuilder:
 
         # The stages split the planned construction period (R-ATT-01).
         span = max(30, (project.planned_completion - start).days)
-        for pos, name, begin, end in (
-            (Position.TECHNICAL_LEAD, "基础及主体结构施工", 0.0, 0.55),
-            (Position.SPECIALIST_ENGINEER, "主体结构施工", 0.1, 0.55),
-            (Position.TECHNICAL_LEAD, "安装及装饰施工", 0.56, 1.0),
+        day = dt.timedelta(days=1)
+        structure_end = start + dt.timedelta(days=int(span * 0.55))
+        for pos, name, first, last in (
+            (Position.TECHNICAL_LEAD, "基础及主体结构施工", start, structure_end),
+            (
+                Position.SPECIALIST_ENGINEER,
+                "主体结构施工",
+                start + dt.timedelta(days=int(span * 0.1)),
+                structure_end,
+            ),
+            (
+                Position.TECHNICAL_LEAD,
+                "安装及装饰施工",
+                structure_end + day,
+                max(structure_end + day, start + dt.timedelta(days=span)),
+            ),
         ):
             ps.set_checkin_stage(
                 actor=SYSTEM,
                 project=project,
                 position=pos,
                 name=name,
-                starts_on=start + dt.timedelta(days=int(span * begin)),
-                ends_on=start + dt.timedelta(days=int(span * end)),
+                starts_on=first,
+                ends_on=last,
             )
 
     def suspension(self, project, day, *, resume: bool, days: int = 0) -> None:  # type: ignore[no-untyped-def]

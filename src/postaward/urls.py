@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.orgs.urls")),
     path("", include("postaward.projects.urls")),
     path("", include("postaward.attendance.urls")),
+    path("", include("postaward.approvals.urls")),
     path("", include("postaward.alerts.urls")),
     path("", include("postaward.core.urls")),
 ]

@@ -262,7 +262,7 @@ def test_super_large_works_may_extend_after_three_approvals(d, frozen, alerts): 
         days=30,
         reason="机电、幕墙、智能化专业多，联合调试周期长",
     )
-    for user, name in (("housing_staff", "superior"), ("office_staff", "superior")):
+    for user in ("housing_staff", "office_staff"):
         with pytest.raises(Forbidden):
             services.decide_extension(actor=d.actor(user), extension=ext, approve=True)
     services.decide_extension(actor=d.actor("line_supervisor"), extension=ext, approve=True)

@@ -1,0 +1,106 @@
+"""Reads of the approval processes, always through the actor's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from postaward.core import deadlines
+from postaward.core.actor import Actor
+from postaward.core.models import Deadline
+from postaward.projects.models import Project
+
+from .deadline_kinds import ALL as KINDS
+from .models import (
+    AcceptanceRequest,
+    EngineeringChange,
+    HiddenWork,
+    Inspection,
+    PersonnelChange,
+    RectificationNotice,
+    SupervisionLog,
+)
+
+KIND_NAMES = [k.kind for k in KINDS]
+
+
+def _filter(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:
+    if v := filters.get("project"):
+        qs = qs.filter(project_id=v)
+    if v := filters.get("state"):
+        qs = qs.filter(state=v)
+    return qs
+
+
+def changes(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        EngineeringChange.objects.visible_to(actor).select_related(
+            "project", "participant__organisation"
+        ),
+        filters or {},
+    )
+
+
+def personnel_changes(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        PersonnelChange.objects.visible_to(actor).select_related(
+            "project", "outgoing", "replacement"
+        ),
+        filters or {},
+    )
+
+
+def hidden_works(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(HiddenWork.objects.visible_to(actor).select_related("project"), filters or {})
+
+
+def logs(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        SupervisionLog.objects.visible_to(actor).select_related("project"), filters or {}
+    )
+
+
+def notices(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        RectificationNotice.objects.visible_to(actor).select_related(
+            "project", "participant__organisation"
+        ),
+        filters or {},
+    )
+
+
+def inspections(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    qs = Inspection.objects.visible_to(actor).select_related("project")
+    if v := (filters or {}).get("project"):
+        qs = qs.filter(project_id=v)
+    return qs
+
+
+def acceptance_requests(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        AcceptanceRequest.objects.visible_to(actor).select_related("project"), filters or {}
+    )
+
+
+def deadline_rows(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    f = filters or {}
+    qs = Deadline.objects.visible_to(actor).filter(kind__in=KIND_NAMES).order_by("-due_at", "-pk")
+    if v := f.get("state"):
+        qs = qs.filter(state=v)
+    if v := f.get("kind"):
+        qs = qs.filter(kind=v)
+    if v := f.get("project"):
+        qs = qs.filter(project_id=v)
+    return qs
+
+
+def shown_deadlines(subject: Any) -> list[deadlines.Shown]:
+    return [deadlines.show(d) for d in deadlines.deadlines_of(subject)]
+
+
+def projects_for(actor: Actor, statuses: tuple[str, ...] | None = None) -> QuerySet:
+    qs = Project.objects.visible_to(actor).order_by("code")
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    return qs

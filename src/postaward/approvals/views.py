@@ -1,0 +1,1351 @@
+"""Pages of the approval processes: lists, the new-process forms, and one page
+per process with its facts, deadlines (start, length, unit, end, basis), steps,
+documents and photos, and the actions the actor may take now.
+
+Views parse input, call one service and render; refusals are shown beside the
+form (DomainError) or as 403/404 pages (``page_view``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from postaward.core import clock
+from postaward.core.actor import Actor
+from postaward.core.errors import DomainError, Forbidden, NotFound
+from postaward.core.scoping import get_visible_or_404
+from postaward.core.web import actor_of, form_error, page_view, paginate
+from postaward.orgs.models import Person
+from postaward.projects import archive as project_archive
+from postaward.projects import services as project_services
+from postaward.projects import workflows as project_workflows
+from postaward.projects.choices import ACTIVE_STATES, ParticipantRole, Position, ProjectStatus
+from postaward.projects.models import KeyPersonAssignment, Participant, Project
+
+from . import forms, selectors, services, workflows
+from .choices import ACCEPTANCE_RETURN_DAYS, AcceptanceKind, AcceptanceState, HiddenWorkState
+from .deadline_kinds import ALL as KINDS
+from .models import (
+    AcceptanceRequest,
+    ApprovalDocument,
+    EngineeringChange,
+    HiddenWork,
+    HiddenWorkPhoto,
+    PersonnelChange,
+    RectificationNotice,
+)
+from .services.policy import may_edit_policy
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    form: type[djforms.Form]
+    run: Callable[[Actor, Any, dict[str, Any], Any], Any]
+    allowed: Callable[[Any, Actor], bool]
+    style: str = "primary"
+    help: str = ""
+
+
+def _t(name: str) -> Callable[[Any, Actor], bool]:
+    return lambda obj, a: workflows.can(obj, name, a)
+
+
+def _detail(
+    request: HttpRequest,
+    obj: Any,
+    *,
+    title: str,
+    fields: list[tuple[str, Any]],
+    actions: list[Action],
+    back: str,
+    back_label: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    actor = actor_of(request)
+    bound: dict[str, djforms.Form] = {}
+    if request.method == "POST":
+        name = request.POST.get("action", "")
+        action = next((a for a in actions if a.name == name), None)
+        if action is None:
+            raise NotFound("没有该操作")
+        if not action.allowed(obj, actor):
+            raise Forbidden(f"当前账号不能{action.label}")
+        form = action.form(request.POST, request.FILES, prefix=action.name)
+        bound[name] = form
+        if form.is_valid():
+            try:
+                action.run(actor, obj, form.cleaned_data, request.FILES)
+            except (NotFound, Forbidden):
+                raise
+            except DomainError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, f"{action.label}：已办理")
+                return redirect(request.path)
+    cards = [
+        {"action": a, "form": bound.get(a.name) or a.form(prefix=a.name)}
+        for a in actions
+        if a.allowed(obj, actor)
+    ]
+    ctx = {
+        "obj": obj,
+        "title": title,
+        "fields": fields,
+        "cards": cards,
+        "deadlines": selectors.shown_deadlines(obj),
+        "steps": services.steps_of(obj),
+        "documents": services.documents_of(obj),
+        "back": back,
+        "back_label": back_label,
+        **(extra or {}),
+    }
+    return render(request, "approvals/detail.html", ctx)
+
+
+def _list(
+    request: HttpRequest,
+    *,
+    title: str,
+    qs: Any,
+    columns: list[str],
+    row: Callable[[Any], list[Any]],
+    url: Callable[[Any], str] | None,
+    new_url: str = "",
+    new_label: str = "",
+    intro: str = "",
+    active: str = "",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    ctx = paginate(request, qs)
+    ctx.update(
+        {
+            "title": title,
+            "columns": columns,
+            "rows": [{"cells": row(o), "url": url(o) if url else ""} for o in ctx["object_list"]],
+            "new_url": new_url,
+            "new_label": new_label,
+            "intro": intro,
+            "active": active,
+            **(extra or {}),
+        }
+    )
+    return render(request, "approvals/list.html", ctx)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: djforms.Form,
+    *,
+    title: str,
+    basis: str,
+    run: Callable[[dict[str, Any]], Any],
+    back: str,
+    intro: str = "",
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = run(form.cleaned_data)
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"{title}：已提交")
+            return redirect(_url_of(obj) or back)
+    return render(
+        request,
+        "approvals/form.html",
+        {"form": form, "title": title, "basis": basis, "back": back, "intro": intro},
+    )
+
+
+def _url_of(obj: Any) -> str:
+    for model, name in (
+        (EngineeringChange, "approval_change_detail"),
+        (HiddenWork, "approval_hidden_work_detail"),
+        (PersonnelChange, "approval_personnel_detail"),
+        (RectificationNotice, "approval_notice_detail"),
+        (AcceptanceRequest, "approval_acceptance_detail"),
+    ):
+        if isinstance(obj, model):
+            return reverse(name, args=[obj.pk])
+    return ""
+
+
+def _project_choices(
+    actor: Actor, statuses: tuple[str, ...] | None = None
+) -> list[tuple[int, str]]:
+    return [(p.pk, f"{p.code} {p.name}") for p in selectors.projects_for(actor, statuses)]
+
+
+def _project(actor: Actor, pk: Any) -> Project:
+    return get_visible_or_404(Project.objects, actor, pk=pk)
+
+
+def _d(value: Any) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "hour"):
+        return f"{clock.localtime(value):%Y-%m-%d %H:%M}"
+    return f"{value:%Y-%m-%d}"
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    return {k: request.GET.get(k) for k in ("project", "state", "kind") if request.GET.get(k)}
+
+
+# --- engineering changes -------------------------------------------------------------------------
+
+
+@page_view
+def change_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _list(
+        request,
+        title="工程变更",
+        qs=selectors.changes(actor, _filters(request)),
+        columns=[
+            "编号",
+            "项目",
+            "事项",
+            "类别",
+            "费用增减",
+            "工期（天）",
+            "计划实施",
+            "状态",
+            "标记",
+        ],
+        row=lambda c: [
+            c.number,
+            c.project.name,
+            c.title,
+            c.get_category_display(),
+            c.cost_delta,
+            f"{c.days_delta:+d}",
+            _d(c.work_date),
+            c.get_state_display(),
+            "、".join(
+                x
+                for x in ("重大" if c.is_major else "", "事后变更" if c.after_the_fact else "")
+                if x
+            ),
+        ],
+        url=lambda c: reverse("approval_change_detail", args=[c.pk]),
+        new_url=reverse("approval_change_new"),
+        new_label="发起工程变更",
+        intro="R-CHG-01：变更须在实施前批准（事后变更记入预警）；R-CHG-05：重大设计变更须报发改部门批准。",
+        extra={"money_col": 4},
+    )
+
+
+@page_view
+def change_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.ChangeForm(request.POST or None, request.FILES or None)
+    projects = list(selectors.projects_for(actor, tuple(ACTIVE_STATES)))
+    form.fields["project"].choices = [(p.pk, f"{p.code} {p.name}") for p in projects]
+    pids = [p.pk for p in projects]
+    form.fields["participant"].choices = [
+        (pt.pk, f"{pt.project.code} {pt.get_role_display()}：{pt.organisation.name}")
+        for pt in Participant.objects.filter(project_id__in=pids).select_related(
+            "organisation", "project"
+        )
+    ]
+    form.fields["hidden_works"].choices = [
+        (hw.pk, f"{hw.project.code} {hw.number} {hw.part_name}（{hw.get_state_display()}）")
+        for hw in HiddenWork.objects.filter(project_id__in=pids).select_related("project")
+    ]
+    if request.GET.get("project"):
+        form.fields["project"].initial = request.GET["project"]
+
+    def run(data: dict[str, Any]) -> Any:
+        project = _project(actor, data["project"])
+        participant = Participant.objects.filter(pk=data["participant"], project=project).first()
+        if participant is None:
+            raise _invalid("participant", "所选合同不属于该项目")
+        works = list(HiddenWork.objects.filter(project=project, pk__in=data["hidden_works"]))
+        return services.raise_change(
+            actor=actor,
+            project=project,
+            participant=participant,
+            category=data["category"],
+            title=data["title"],
+            reason=data["reason"],
+            scope=data["scope"],
+            cost_delta=data["cost_delta"],
+            days_delta=data["days_delta"],
+            work_date=data["work_date"],
+            declared_major=data["declared_major"],
+            hidden_works=works,
+            hidden_exception_reason=data["hidden_exception_reason"],
+            uploads=[data["file"]] if data.get("file") else [],
+        )
+
+    return _form_page(
+        request,
+        form,
+        title="发起工程变更",
+        basis="R-CHG-01、R-CHG-02、R-CHG-05（实施细则第二十七条(一)）",
+        run=run,
+        back=reverse("approval_changes"),
+    )
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    from postaward.core.errors import ValidationFailed
+
+    return ValidationFailed(message, field=field)
+
+
+@page_view
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    c = get_visible_or_404(
+        EngineeringChange.objects.select_related("project", "participant__organisation"),
+        actor,
+        pk=pk,
+    )
+    actions = [
+        Action(
+            "review",
+            "监理审核通过",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.review_change(actor=a, change=o, opinion=d["opinion"]),
+            _t("review_by_supervisor"),
+        ),
+        Action(
+            "approve",
+            "建设单位审批同意",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.approve_change(actor=a, change=o, opinion=d["opinion"]),
+            _t("approve_by_owner"),
+        ),
+        Action(
+            "approve_drc",
+            "发改部门批准",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.approve_change_by_drc(
+                actor=a, change=o, opinion=d["opinion"]
+            ),
+            _t("approve_by_drc"),
+        ),
+        Action(
+            "reject",
+            "审核不通过",
+            forms.NoteForm,
+            lambda a, o, d, f: services.reject_change(actor=a, change=o, note=d["note"]),
+            _t("reject"),
+            "danger",
+        ),
+        Action(
+            "withdraw",
+            "撤回变更",
+            djforms.Form,
+            lambda a, o, d, f: services.withdraw_change(actor=a, change=o),
+            _t("withdraw"),
+            "secondary",
+        ),
+    ]
+    fields = [
+        ("变更编号", c.number),
+        ("项目", c.project.name),
+        ("变更合同", f"{c.participant.get_role_display()}：{c.participant.organisation.name}"),
+        ("类别", c.get_category_display()),
+        ("变更事项", c.title),
+        ("变更原因", c.reason),
+        ("变更内容", c.scope),
+        ("费用增减", ("money", c.cost_delta)),
+        ("工期增减", f"{c.days_delta:+d} 天"),
+        ("计划实施日期", _d(c.work_date)),
+        ("重大设计变更", "是（须发改部门批准，R-CHG-05）" if c.is_major else "否"),
+        (
+            "涉及隐蔽工程",
+            "、".join(f"{w.number} {w.part_name}" for w in c.hidden_works.all()) or "—",
+        ),
+        ("隐蔽工程例外理由", c.hidden_exception_reason or "—"),
+        ("发起", f"{c.raised_by_org} {c.raised_by_name} {_d(c.raised_at)}"),
+        ("状态", c.get_state_display()),
+        ("批准时间", _d(c.approved_at)),
+        ("事后变更", "是（批准晚于计划实施日期，R-CHG-01）" if c.after_the_fact else "否"),
+    ]
+    history = services.contract_history(c.participant)
+    return _detail(
+        request,
+        c,
+        title=f"工程变更 {c.number}",
+        fields=fields,
+        actions=actions,
+        back=reverse("approval_changes"),
+        back_label="工程变更",
+        extra={
+            "history": history,
+            "history_url": reverse("approval_contract_history", args=[c.participant_id]),
+        },
+    )
+
+
+@page_view
+def contract_history(request: HttpRequest, participant_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    pt = get_visible_or_404(
+        Participant.objects.select_related("project", "organisation"), actor, pk=participant_id
+    )
+    return render(
+        request,
+        "approvals/contract_history.html",
+        {"history": services.contract_history(pt), "participant": pt},
+    )
+
+
+# --- hidden works --------------------------------------------------------------------------------
+
+
+def _photos(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: data.get(f"photo_{k}") for k in ("before", "after", "scale") if data.get(f"photo_{k}")
+    }
+
+
+@page_view
+def hidden_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _list(
+        request,
+        title="隐蔽工程",
+        qs=selectors.hidden_works(actor, _filters(request)),
+        columns=["编号", "项目", "部位", "施工日期", "重要部位", "状态"],
+        row=lambda h: [
+            h.number,
+            h.project.name,
+            h.part_name,
+            _d(h.work_date),
+            "是" if h.is_important else "否",
+            h.get_state_display(),
+        ],
+        url=lambda h: reverse("approval_hidden_work_detail", args=[h.pk]),
+        new_url=reverse("approval_hidden_work_new"),
+        new_label="申请隐蔽工程验收",
+        intro="R-HID-01：施工单位在施工日前2天内（前第2天或前1天）申请；R-HID-02：施工当天监理旁站验收并上传施工前后及带标尺照片；R-HID-03：建设单位审核影像，重要部位派员旁站。",
+    )
+
+
+@page_view
+def hidden_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.HiddenWorkForm(request.POST or None)
+    form.fields["project"].choices = _project_choices(actor, (ProjectStatus.UNDER_CONSTRUCTION,))
+
+    def run(data: dict[str, Any]) -> Any:
+        project = _project(actor, data["project"])
+        pts = [
+            pt
+            for pt in project.participants.filter(role=ParticipantRole.CONTRACTOR)
+            if actor.is_system
+            or workflows.contractor(HiddenWork(project=project, participant=pt), actor)
+        ]
+        if not pts:
+            raise Forbidden("施工单位方可申请隐蔽工程验收")
+        return services.apply_hidden_work(
+            actor=actor,
+            project=project,
+            participant=pts[0],
+            part_name=data["part_name"],
+            description=data["description"],
+            work_date=data["work_date"],
+            is_important=data["is_important"],
+        )
+
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    return _form_page(
+        request,
+        form,
+        title="申请隐蔽工程验收",
+        basis="R-HID-01（实施细则第二十八条(一)：隐蔽工程实施前2天内由施工单位申请）",
+        run=run,
+        back=reverse("approval_hidden_works"),
+        intro=f"今天（{clock.today():%Y-%m-%d}）可以申请的施工日期：{tomorrow:%Y-%m-%d} 或 {tomorrow + dt.timedelta(days=1):%Y-%m-%d}。",
+    )
+
+
+@page_view
+def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    hw = get_visible_or_404(
+        HiddenWork.objects.select_related("project", "participant__organisation"), actor, pk=pk
+    )
+    today = clock.today()
+    actions = [
+        Action(
+            "standby",
+            "旁站并验收（上传影像）",
+            forms.StandbyForm,
+            lambda a, o, d, f: services.record_standby(
+                actor=a, hidden_work=o, opinion=d["opinion"], photos=_photos(d)
+            ),
+            lambda o, a: workflows.can(o, "record_standby", a) and today == o.work_date,
+            help="须在施工当天记录；照片的拍摄时间、位置从 EXIF 读取并核验",
+        ),
+        Action(
+            "photos",
+            "上传/替换影像",
+            forms.PhotosForm,
+            lambda a, o, d, f: services.upload_photos(actor=a, hidden_work=o, photos=_photos(d)),
+            lambda o, a: (
+                o.state in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED)
+                and workflows.SUPERVISOR(o, a)
+            ),
+        ),
+        Action(
+            "resubmit",
+            "补传完成，重新提交审核",
+            djforms.Form,
+            lambda a, o, d, f: services.resubmit(actor=a, hidden_work=o),
+            _t("resubmit"),
+        ),
+        Action(
+            "owner_standby",
+            "建设单位派员旁站验收",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.record_owner_standby(
+                actor=a, hidden_work=o, opinion=d["opinion"]
+            ),
+            lambda o, a: (
+                o.is_important
+                and o.owner_standby_at is None
+                and today == o.work_date
+                and o.state in (HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED)
+                and workflows.OWNER_STAFF(o, a)
+            ),
+        ),
+        Action(
+            "mark_important",
+            "确定为重要部位",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.mark_important(actor=a, hidden_work=o, note=d["opinion"]),
+            lambda o, a: (
+                not o.is_important
+                and o.state == HiddenWorkState.APPLIED
+                and o.work_date >= today
+                and workflows.OWNER_STAFF(o, a)
+            ),
+            "secondary",
+        ),
+        Action(
+            "approve_review",
+            "影像审核通过",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.approve_review(
+                actor=a, hidden_work=o, opinion=d["opinion"]
+            ),
+            _t("approve_review"),
+        ),
+        Action(
+            "return_photos",
+            "影像退回补传",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.return_photos(actor=a, hidden_work=o, opinion=d["opinion"]),
+            _t("return_photos"),
+            "danger",
+        ),
+        Action(
+            "withdraw",
+            "撤回申请",
+            djforms.Form,
+            lambda a, o, d, f: services.withdraw_hidden_work(actor=a, hidden_work=o),
+            _t("withdraw"),
+            "secondary",
+        ),
+    ]
+    fields = [
+        ("编号", hw.number),
+        ("项目", hw.project.name),
+        ("施工单位", hw.participant.organisation.name),
+        ("隐蔽部位", hw.part_name),
+        ("隐蔽内容", hw.description),
+        ("计划施工日期", _d(hw.work_date)),
+        ("重要部位", "是（建设单位须派员旁站）" if hw.is_important else "否"),
+        ("申请", f"{hw.applied_by_name} {_d(hw.applied_at)}"),
+        (
+            "监理旁站验收",
+            f"{hw.standby_by_name} {_d(hw.standby_at)}：{hw.supervisor_opinion}"
+            if hw.standby_at
+            else "—",
+        ),
+        (
+            "建设单位旁站",
+            f"{hw.owner_standby_by_name} {_d(hw.owner_standby_at)}：{hw.owner_standby_opinion}"
+            if hw.owner_standby_at
+            else "—",
+        ),
+        (
+            "影像审核",
+            f"{hw.reviewed_by_name} {_d(hw.reviewed_at)}：{hw.review_opinion}"
+            if hw.reviewed_at
+            else (hw.review_opinion or "—"),
+        ),
+        ("状态", hw.get_state_display()),
+    ]
+    return _detail(
+        request,
+        hw,
+        title=f"隐蔽工程 {hw.number}",
+        fields=fields,
+        actions=actions,
+        back=reverse("approval_hidden_works"),
+        back_label="隐蔽工程",
+        extra={
+            "photos": services.current_photos(hw),
+            "old_photos": list(hw.photos.filter(superseded=True)),
+        },
+    )
+
+
+@page_view
+def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor_of(request), pk=pk)
+    return project_archive.file_response(photo)  # type: ignore[arg-type]
+
+
+@page_view
+def document_file(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_visible_or_404(ApprovalDocument.objects, actor_of(request), pk=pk)
+    return project_archive.file_response(doc)  # type: ignore[arg-type]
+
+
+# --- personnel changes ----------------------------------------------------------------------------
+
+
+@page_view
+def personnel_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _list(
+        request,
+        title="人员变更",
+        qs=selectors.personnel_changes(actor, _filters(request)),
+        columns=["编号", "项目", "岗位", "原人员", "替换人员", "原因", "审批路径", "状态"],
+        row=lambda pc: [
+            pc.number,
+            pc.project.name,
+            dict(project_workflows.Position.choices).get(pc.position, pc.position)
+            if hasattr(project_workflows, "Position")
+            else pc.position,
+            pc.outgoing.name,
+            pc.replacement.name,
+            pc.get_reason_kind_display(),
+            pc.get_route_display(),
+            pc.get_state_display(),
+        ],
+        url=lambda pc: reverse("approval_personnel_detail", args=[pc.pk]),
+        new_url=reverse("approval_personnel_new"),
+        new_label="发起人员变更",
+        intro="R-CHG-03：项目负责人、总监理工程师经建设单位同意后报行业主管部门审核；其他人员经建设单位和主管单位同意后报行业主管部门备案。R-CHG-04：被撤换人员在本工程完工前不得担任区内其他项目相同岗位；因病变更的，恢复期内不得担任投标项目岗位。",
+    )
+
+
+@page_view
+def personnel_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.PersonnelForm(request.POST or None, request.FILES or None)
+    assignments = (
+        KeyPersonAssignment.objects.visible_to(actor)
+        .filter(ended_on__isnull=True, participant__organisation_id=actor.organisation_id)
+        .select_related("project", "person")
+    )
+    form.fields["assignment"].choices = [
+        (a.pk, f"{a.project.code} {a.get_position_display()}：{a.person.name}") for a in assignments
+    ]
+    form.fields["replacement"].choices = [
+        (p.pk, p.name)
+        for p in Person.objects.filter(
+            organisation_id=actor.organisation_id, is_active=True
+        ).order_by("name")
+    ]
+    months = "、".join(services.insurance_months(clock.today()))
+    form.fields["social_insurance"].help_text = f"须覆盖 {months}"
+
+    def run(data: dict[str, Any]) -> Any:
+        a = get_visible_or_404(
+            KeyPersonAssignment.objects.select_related("project", "participant"),
+            actor,
+            pk=data["assignment"],
+        )
+        person = Person.objects.filter(pk=data["replacement"]).first()
+        if person is None:
+            raise _invalid("replacement", "替换人员不存在")
+        cert = (
+            person.qualifications.order_by("-valid_until").first()
+            if hasattr(person, "qualifications")
+            else None
+        )
+        return services.initiate_personnel_change(
+            actor=actor,
+            assignment=a,
+            replacement=person,
+            replacement_certificate=cert,
+            reason_kind=data["reason_kind"],
+            reason=data["reason"],
+            recovery_until=data.get("recovery_until"),
+            hospital_certificate=data.get("hospital_certificate"),
+            qualification_document=data.get("qualification_document"),
+            social_insurance=data.get("social_insurance"),
+        )
+
+    return _form_page(
+        request,
+        form,
+        title="发起人员变更",
+        basis="R-CHG-03（实施细则第二十七条(二)）",
+        run=run,
+        back=reverse("approval_personnel"),
+    )
+
+
+@page_view
+def personnel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    pc = get_visible_or_404(
+        PersonnelChange.objects.select_related(
+            "project", "outgoing", "replacement", "participant__organisation"
+        ),
+        actor,
+        pk=pk,
+    )
+    approve_name = "approve_by_authority" if pc.route == "review" else "agree_by_superior"
+    actions = [
+        Action(
+            "agree",
+            "建设单位同意",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.agree_personnel_change(
+                actor=a, change=o, opinion=d["opinion"]
+            ),
+            _t("agree_by_owner"),
+        ),
+        Action(
+            "approve",
+            "行业主管部门审核同意"
+            if pc.route == "review"
+            else "主管单位同意（报行业主管部门备案）",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.approve_personnel_change(
+                actor=a, change=o, opinion=d["opinion"]
+            ),
+            _t(approve_name),
+        ),
+        Action(
+            "complete",
+            "上传审批表、登记违约责任并换岗",
+            forms.CompletePersonnelForm,
+            lambda a, o, d, f: services.complete_personnel_change(
+                actor=a,
+                change=o,
+                approval_form=d["approval_form"],
+                penalty_amount=d["penalty_amount"],
+                penalty_note=d["penalty_note"],
+            ),
+            _t("complete"),
+        ),
+        Action(
+            "reject",
+            "不同意",
+            forms.NoteForm,
+            lambda a, o, d, f: services.reject_personnel_change(actor=a, change=o, note=d["note"]),
+            _t("reject"),
+            "danger",
+        ),
+        Action(
+            "withdraw",
+            "撤回",
+            djforms.Form,
+            lambda a, o, d, f: services.withdraw_personnel_change(actor=a, change=o),
+            _t("withdraw"),
+            "secondary",
+        ),
+    ]
+    fields = [
+        ("编号", pc.number),
+        ("项目", pc.project.name),
+        ("变更单位", pc.participant.organisation.name),
+        ("岗位", Position(pc.position).label),
+        ("原人员", pc.outgoing.name),
+        ("替换人员", pc.replacement.name),
+        ("变更原因", f"{pc.get_reason_kind_display()}：{pc.reason}"),
+        ("治疗恢复期至", _d(pc.recovery_until)),
+        ("审批路径", pc.get_route_display()),
+        ("报行业主管部门备案", _d(pc.filed_at)),
+        ("违约金", ("money", pc.penalty_amount) if pc.penalty_amount is not None else "—"),
+        ("违约责任追究情况", pc.penalty_note or "—"),
+        ("状态", pc.get_state_display()),
+    ]
+    return _detail(
+        request,
+        pc,
+        title=f"人员变更 {pc.number}",
+        fields=fields,
+        actions=actions,
+        back=reverse("approval_personnel"),
+        back_label="人员变更",
+    )
+
+
+# --- supervision logs and notices ----------------------------------------------------------------
+
+
+@page_view
+def log_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.LogForm(request.POST or None)
+    form.fields["project"].choices = _project_choices(actor, (ProjectStatus.UNDER_CONSTRUCTION,))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_log(
+                actor=actor,
+                project=_project(actor, d["project"]),
+                log_date=d["log_date"],
+                weather=d["weather"],
+                progress=d["progress"],
+                issues=d["issues"],
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "监理日志已填写")
+            return redirect(request.get_full_path())
+    return _list(
+        request,
+        title="监理日志",
+        qs=selectors.logs(actor, _filters(request)),
+        columns=["日期", "项目", "状态", "天气", "施工进展", "填写人", "逾期补填"],
+        row=lambda lg: [
+            _d(lg.log_date),
+            lg.project.name,
+            lg.get_state_display(),
+            lg.weather or "—",
+            (lg.progress or "—")[:40],
+            lg.recorded_by_name or "—",
+            "是" if lg.late else "—",
+        ],
+        url=None,
+        intro="R-SUP-01：监理单位每个施工日填写监理日志，当日 24:00 前未填写的记为超期（R-SUP-03）。",
+        extra={
+            "entry_form": form if actor.org_kind == "supervising_firm" else None,
+            "entry_title": "填写监理日志",
+        },
+    )
+
+
+@page_view
+def notice_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _list(
+        request,
+        title="监理通知单",
+        qs=selectors.notices(actor, _filters(request)),
+        columns=["编号", "项目", "事由", "施工单位", "整改期限", "状态", "逾期"],
+        row=lambda n: [
+            n.number,
+            n.project.name,
+            n.title,
+            n.participant.organisation.name,
+            _d(n.required_by),
+            n.get_state_display(),
+            "是" if n.overdue else "—",
+        ],
+        url=lambda n: reverse("approval_notice_detail", args=[n.pk]),
+        new_url=reverse("approval_notice_new"),
+        new_label="签发监理通知单",
+        intro="R-SUP-02：逾期未整改的由建设单位约谈责任人；拒不整改的报行业主管部门调查处理。",
+    )
+
+
+@page_view
+def notice_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.NoticeForm(request.POST or None)
+    form.fields["project"].choices = _project_choices(
+        actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED)
+    )
+
+    def run(data: dict[str, Any]) -> Any:
+        project = _project(actor, data["project"])
+        pt = project.participants.filter(role=ParticipantRole.CONTRACTOR).first()
+        if pt is None:
+            raise _invalid("project", "该项目没有施工单位")
+        return services.issue_notice(
+            actor=actor,
+            project=project,
+            participant=pt,
+            title=data["title"],
+            content=data["content"],
+            required_by=data["required_by"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        title="签发监理通知单",
+        basis="R-SUP-01（实施细则第二十三条）",
+        run=run,
+        back=reverse("approval_notices"),
+    )
+
+
+@page_view
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    n = get_visible_or_404(
+        RectificationNotice.objects.select_related("project", "participant__organisation"),
+        actor,
+        pk=pk,
+    )
+    actions = [
+        Action(
+            "answer",
+            "整改回复",
+            forms.ReplyForm,
+            lambda a, o, d, f: services.reply_notice(
+                actor=a, notice=o, reply=d["reply"], evidence=[d["evidence"]]
+            ),
+            _t("answer"),
+        ),
+        Action(
+            "close",
+            "复查合格",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.close_notice(actor=a, notice=o, opinion=d["opinion"]),
+            _t("close"),
+        ),
+        Action(
+            "reopen",
+            "复查不合格，重新整改",
+            forms.ReopenForm,
+            lambda a, o, d, f: services.reopen_notice(
+                actor=a, notice=o, opinion=d["opinion"], required_by=d["required_by"]
+            ),
+            _t("reopen"),
+            "warning",
+        ),
+        Action(
+            "interview",
+            "登记约谈责任人",
+            forms.NoteForm,
+            lambda a, o, d, f: services.record_interview(actor=a, notice=o, note=d["note"]),
+            lambda o, a: o.overdue and o.interview_at is None and workflows.OWNER(o, a),
+        ),
+        Action(
+            "refuse",
+            "登记拒不整改（报行业主管部门）",
+            forms.NoteForm,
+            lambda a, o, d, f: services.record_refusal(actor=a, notice=o, note=d["note"]),
+            _t("refuse"),
+            "danger",
+        ),
+        Action(
+            "handle",
+            "调查处理结果",
+            forms.NoteForm,
+            lambda a, o, d, f: services.handle_refusal(actor=a, notice=o, note=d["note"]),
+            _t("handle"),
+        ),
+    ]
+    fields = [
+        ("编号", n.number),
+        ("项目", n.project.name),
+        ("施工单位", n.participant.organisation.name),
+        ("事由", n.title),
+        ("问题及整改要求", n.content),
+        ("整改期限", _d(n.required_by)),
+        ("签发", f"{n.issued_by_org} {n.issued_by_name} {_d(n.issued_at)}"),
+        ("整改回复", n.reply or "—"),
+        ("复查意见", n.review_opinion or "—"),
+        ("逾期", "是" if n.overdue else "否"),
+        (
+            "约谈",
+            f"{n.interview_by_name} {_d(n.interview_at)}：{n.interview_note}"
+            if n.interview_at
+            else "—",
+        ),
+        ("拒不整改", n.refusal_note or "—"),
+        ("调查处理", n.handling_note or "—"),
+        ("状态", n.get_state_display()),
+    ]
+    return _detail(
+        request,
+        n,
+        title=f"监理通知单 {n.number}",
+        fields=fields,
+        actions=actions,
+        back=reverse("approval_notices"),
+        back_label="监理通知单",
+    )
+
+
+# --- inspections and evaluation ------------------------------------------------------------------
+
+
+@page_view
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.InspectionForm(request.POST or None)
+    form.fields["project"].choices = _project_choices(
+        actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED)
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_inspection(
+                actor=actor,
+                project=_project(actor, d["project"]),
+                inspected_on=d["inspected_on"],
+                inspectors=d["inspectors"],
+                aspects=d["aspects"],
+                findings=d["findings"],
+                result=d["result"],
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, "检查已登记")
+            return redirect(request.get_full_path())
+    return _list(
+        request,
+        title="检查与评价",
+        qs=selectors.inspections(actor, _filters(request)),
+        columns=["检查日期", "项目", "检查人员", "检查情况", "结论", "登记单位"],
+        row=lambda i: [
+            _d(i.inspected_on),
+            i.project.name,
+            i.inspectors,
+            i.findings[:40],
+            i.get_result_display(),
+            i.recorded_by_org,
+        ],
+        url=None,
+        intro="R-SUP-04：建设单位施工期间定期检查；完工后对施工单位作出综合评价（在项目档案“综合评价”中查看）。",
+        extra={
+            "entry_form": form if actor.org_kind in ("owner", "village") else None,
+            "entry_title": "登记检查",
+        },
+    )
+
+
+# --- acceptance and settlement ------------------------------------------------------------------
+
+
+@page_view
+def acceptance_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    return _list(
+        request,
+        title="竣工验收",
+        qs=selectors.acceptance_requests(actor, _filters(request)),
+        columns=["编号", "项目", "类型", "发起", "受理", "验收日期", "状态"],
+        row=lambda r: [
+            r.number,
+            r.project.name,
+            r.get_kind_display(),
+            _d(r.submitted_at),
+            _d(r.received_at),
+            _d(r.accepted_on),
+            r.get_state_display(),
+        ],
+        url=lambda r: reverse("approval_acceptance_detail", args=[r.pk]),
+        new_url=reverse("approval_acceptance_new"),
+        new_label="发起验收",
+        intro="R-ACC-01/02：2000万元以下20天、以上60天内组织验收；R-ACC-03：3天内可退回；R-ACC-04：超大型工程60天内可申请延长；R-ACC-05：村级自验15天，乡镇复验15天（7天提醒）。",
+    )
+
+
+@page_view
+def acceptance_new(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.AcceptanceForm(request.POST or None)
+    form.fields["project"].choices = _project_choices(
+        actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
+    )
+    if request.GET.get("project"):
+        form.fields["project"].initial = request.GET["project"]
+
+    def run(data: dict[str, Any]) -> Any:
+        project = _project(actor, data["project"])
+        if actor.org_kind in ("village",):
+            return services.request_township(
+                actor=actor, project=project, description=data["description"]
+            )
+        return services.request_acceptance(
+            actor=actor,
+            project=project,
+            completed_on=data.get("completed_on") or clock.today(),
+            description=data["description"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        title="发起竣工验收（村级工程：行政村发起乡镇复验）",
+        basis="R-ACC-01、R-ACC-05（实施细则第三十一条）",
+        run=run,
+        back=reverse("approval_acceptance"),
+    )
+
+
+@page_view
+def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = actor_of(request)
+    req = get_visible_or_404(AcceptanceRequest.objects.select_related("project"), actor, pk=pk)
+    end = services.return_window_end(req)
+    extension = req.extensions.order_by("-applied_at").first()
+
+    def ext_allowed(o: Any, a: Actor) -> bool:
+        return extension is not None and workflows.extension_decider(extension, a)
+
+    actions = [
+        Action(
+            "review",
+            "监理审核通过",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.review_acceptance(actor=a, request=o, opinion=d["opinion"]),
+            _t("review_by_supervisor"),
+        ),
+        Action(
+            "reject",
+            "监理审核不通过",
+            forms.NoteForm,
+            lambda a, o, d, f: services.reject_acceptance(actor=a, request=o, note=d["note"]),
+            _t("reject_by_supervisor"),
+            "danger",
+        ),
+        Action(
+            "conclude",
+            "上传验收结论",
+            forms.ConcludeForm,
+            lambda a, o, d, f: services.conclude_acceptance(
+                actor=a,
+                request=o,
+                passed=d["passed"],
+                accepted_on=d["accepted_on"],
+                attendees=d["attendees"],
+                rectification_opinions=d["rectification_opinions"],
+                conclusion=d["conclusion"],
+                document=d["document"],
+            ),
+            _t("conclude_pass"),
+        ),
+        Action(
+            "return",
+            f"不满足验收条件，退回（{ACCEPTANCE_RETURN_DAYS}天内，至 {_d(end)}）",
+            forms.ReturnForm,
+            lambda a, o, d, f: services.return_acceptance(actor=a, request=o, reason=d["reason"]),
+            lambda o, a: (
+                o.kind != AcceptanceKind.TOWNSHIP
+                and end is not None
+                and clock.today() <= end
+                and workflows.can(o, "return_not_ready", a)
+            ),
+            "warning",
+        ),
+        Action(
+            "extension",
+            "申请延长验收时间（超大型工程）",
+            forms.ExtensionForm,
+            lambda a, o, d, f: services.apply_extension(
+                actor=a, request=o, days=d["days"], reason=d["reason"]
+            ),
+            lambda o, a: (
+                o.project.project_class == "super_large"
+                and o.state == AcceptanceState.RECEIVED
+                and workflows.owner(o, a)
+            ),
+            "secondary",
+        ),
+        Action(
+            "extension_agree",
+            "同意延长",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.decide_extension(
+                actor=a, extension=extension, approve=True, opinion=d["opinion"]
+            ),
+            ext_allowed,
+        ),
+        Action(
+            "extension_reject",
+            "不同意延长",
+            forms.OpinionForm,
+            lambda a, o, d, f: services.decide_extension(
+                actor=a, extension=extension, approve=False, opinion=d["opinion"]
+            ),
+            ext_allowed,
+            "danger",
+        ),
+        Action(
+            "usage",
+            "登记未验先用（R-ACC-06）",
+            forms.UsageForm,
+            lambda a, o, d, f: services.record_usage_before_acceptance(
+                actor=a,
+                project=o.project,
+                used_since=d["used_since"],
+                description=d["description"],
+                industry_exception=d["industry_exception"],
+                exception_reason=d["exception_reason"],
+            ),
+            lambda o, a: (
+                o.state in (AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED)
+                and services.acceptance.USAGE_RECORDERS(o.project, a)
+            ),
+            "secondary",
+        ),
+        Action(
+            "withdraw",
+            "撤回",
+            djforms.Form,
+            lambda a, o, d, f: services.withdraw_acceptance(actor=a, request=o),
+            _t("withdraw"),
+            "secondary",
+        ),
+    ]
+    fields = [
+        ("编号", req.number),
+        ("项目", f"{req.project.name}（{req.project.get_project_class_display()}）"),
+        ("类型", req.get_kind_display()),
+        ("完工日期", _d(req.completed_on)),
+        ("完成情况", req.description),
+        ("发起", f"{req.submitted_by_org} {req.submitted_by_name} {_d(req.submitted_at)}"),
+        ("受理（期限起算）", _d(req.received_at)),
+        (
+            "可退回至",
+            f"{_d(end)} 24:00（受理后 {ACCEPTANCE_RETURN_DAYS} 个自然日，R-ACC-03）"
+            if end
+            else "—",
+        ),
+        ("退回理由", req.return_reason or "—"),
+        ("验收日期", _d(req.accepted_on)),
+        ("参加单位", req.attendees or "—"),
+        ("整改意见", req.rectification_opinions or "—"),
+        ("验收结论", req.conclusion or "—"),
+        ("延长申请", f"{extension.days} 天，{extension.get_state_display()}" if extension else "—"),
+        ("状态", req.get_state_display()),
+    ]
+    return _detail(
+        request,
+        req,
+        title=f"{req.get_kind_display()} {req.number}",
+        fields=fields,
+        actions=actions,
+        back=reverse("approval_acceptance"),
+        back_label="竣工验收",
+    )
+
+
+@page_view
+def settlement_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    form = forms.SettlementForm(request.POST or None)
+    if request.method == "POST":
+        project = _project(actor, request.POST.get("project"))
+        if form.is_valid():
+            try:
+                project_services.submit_settlement(
+                    actor=actor,
+                    project=project,
+                    on=form.cleaned_data["on"],
+                    amount=form.cleaned_data["amount"],
+                )
+            except (NotFound, Forbidden):
+                raise
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"{project.name}：结算已送审")
+            return redirect(request.get_full_path())
+    kinds = ["approvals.settlement_below", "approvals.settlement_above"]
+    qs = selectors.deadline_rows(actor, _filters(request)).filter(kind__in=kinds)
+    ctx = paginate(request, qs)
+    projects = {
+        p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in ctx["object_list"]])
+    }
+    rows = []
+    for dl in ctx["object_list"]:
+        p = projects.get(dl.project_id)
+        if p is None:
+            continue
+        from postaward.core import deadlines as dls
+
+        rows.append(
+            {
+                "project": p,
+                "shown": dls.show(dl),
+                "missing": project_workflows.settlement_missing(p),
+                "can_submit": p.status == ProjectStatus.ACCEPTED
+                and project_workflows.OWNER_MANAGERS(p, actor),
+            }
+        )
+    ctx.update({"rows": rows, "form": form})
+    return render(request, "approvals/settlement.html", ctx)
+
+
+# --- deadlines and policy ----------------------------------------------------------------------
+
+
+@page_view
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    from postaward.core import deadlines as dls
+
+    actor = actor_of(request)
+    ctx = paginate(request, selectors.deadline_rows(actor, _filters(request)))
+    projects = {
+        p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in ctx["object_list"]])
+    }
+    ctx["rows"] = [
+        {"shown": dls.show(d), "project": projects.get(d.project_id)} for d in ctx["object_list"]
+    ]
+    ctx["kinds"] = KINDS
+    ctx["states"] = [
+        ("open", "计时中"),
+        ("met", "按期完成"),
+        ("missed", "已超期"),
+        ("cancelled", "已撤销"),
+    ]
+    ctx["current"] = _filters(request)
+    return render(request, "approvals/deadlines.html", ctx)
+
+
+@page_view
+def policy_page(request: HttpRequest) -> HttpResponse:
+    from .models import ApprovalPolicy
+
+    actor = actor_of(request)
+    if not may_edit_policy(actor):
+        raise Forbidden("仅监管办总管可以设置流程审批参数")
+    policy = ApprovalPolicy.current()
+    form = forms.PolicyForm(
+        request.POST or None, initial={f: getattr(policy, f) for f in forms.PolicyForm.base_fields}
+    )
+
+    def run(data: dict[str, Any]) -> Any:
+        services.update_policy(actor=actor, **data)
+        return None
+
+    return _form_page(
+        request,
+        form,
+        title="流程审批参数",
+        basis="R-CHG-05、R-HID-03、R-ALR-01",
+        run=run,
+        back=reverse("approval_policy"),
+    )

@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from postaward.alerts.api import router as alerts_router
+from postaward.approvals.api import router as approvals_router
 from postaward.attendance.api import router as attendance_router
 from postaward.core.api import router as core_router
 from postaward.core.api_base import TokenAuth, WebSessionAuth
@@ -31,6 +32,7 @@ api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/projects", projects_router)
 api.add_router("/attendance", attendance_router)
+api.add_router("/approvals", approvals_router)
 api.add_router("/alerts", alerts_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the

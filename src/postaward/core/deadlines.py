@@ -289,7 +289,7 @@ def _publish_due(qs: Any, order: str, batch_type: Any, now: dt.datetime, batch: 
         _sweep_lock()
         pending = _pending_ids(batch_type.name)
         chunk: list[int] = []
-        for pk in qs.order_by(order, "pk").values_list("pk", flat=True).iterator(chunk_size=5000):
+        for pk in qs.order_by(order, "pk").values_list("pk", flat=True):
             if pk in pending:
                 continue
             chunk.append(pk)
@@ -337,7 +337,7 @@ def _deliver(evt: events.DomainEvent) -> None:
 
 
 @events.subscribe(DeadlinesMissedBatch)
-def expand_missed_batch(batch: DeadlinesMissedBatch) -> int:
+def expand_missed_batch(batch: DeadlinesMissedBatch) -> None:
     """Claim the batch's deadlines that still ran out as of the sweep (open,
     running, due) and deliver a ``DeadlineMissed`` for each claimed one."""
     at = dt.datetime.fromisoformat(batch.at)
@@ -352,17 +352,16 @@ def expand_missed_batch(batch: DeadlinesMissedBatch) -> int:
         .order_by("due_at", "pk")
     )
     if not rows:
-        return 0
+        return
     Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(
         state=Deadline.State.MISSED, closed_at=at
     )
     for d in rows:
         _deliver(DeadlineMissed(**_payload(d)))
-    return len(rows)
 
 
 @events.subscribe(DeadlineRemindersBatch)
-def expand_reminder_batch(batch: DeadlineRemindersBatch) -> int:
+def expand_reminder_batch(batch: DeadlineRemindersBatch) -> None:
     """Claim the batch's deadlines still due for their reminder and deliver a
     ``DeadlineReminder`` for each."""
     at = dt.datetime.fromisoformat(batch.at)
@@ -378,11 +377,10 @@ def expand_reminder_batch(batch: DeadlineRemindersBatch) -> int:
         .order_by("reminder_at", "pk")
     )
     if not rows:
-        return 0
+        return
     Deadline.objects.filter(pk__in=[d.pk for d in rows]).update(reminded_at=at)
     for d in rows:
         _deliver(DeadlineReminder(**_payload(d)))
-    return len(rows)
 
 
 # --- reading a deadline for people ---------------------------------------------------------------

@@ -318,12 +318,6 @@ def _merge(alert: Alert, ind: Indicator, hit: Hit, facts: dict, now: dt.datetime
         facts=facts,
         evidence=_jsonable(hit.evidence),
     )
-    _step(
-        alert,
-        StepKind.HIT,
-        note=f"再次命中（去重键相同，时间窗 {ind.dedup_window_days} 天内或仍在办理中）：{hit.title}",
-        at=now,
-    )
 
 
 def _create_alert(ind: Indicator, hit: Hit, facts: dict, project: Any, now: dt.datetime) -> Alert:

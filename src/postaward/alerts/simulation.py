@@ -31,7 +31,7 @@ from postaward.orgs.models import Organisation, User
 
 from . import services
 from .choices import OPEN_STATES, AlertState, Finding, IssueState, Recipient, TransferState
-from .levels import ACTING_ROLES
+from .levels import ACTING_ROLES, level_of_kind
 from .models import Alert, ClueTransfer, SuspectedIssue
 
 DISPOSALS = [
@@ -61,15 +61,34 @@ def _actor_of(
     return cache[org.pk]
 
 
-def _reviewer(alert: Alert, cache: dict[int, Actor | None]) -> Actor | None:
-    # The review organisation itself, or the unit above it at the same level.
-    org = alert.review_org
-    while org is not None:
-        a = _actor_of(org, cache)
-        if a is not None:
-            return a
-        org = org.parent if org.parent and org.parent.kind == org.kind else None
+def _same_level_actor(org: Organisation, cache: dict[int, Actor | None]) -> Actor | None:
+    """The unit's own account, or its superior at the same level (a superior
+    unit acts for a line without accounts, R-ORG-02)."""
+    level = level_of_kind(org.kind)
+    node: Organisation | None = org
+    while node is not None and level_of_kind(node.kind) == level:
+        actor = _actor_of(node, cache)
+        if actor is not None:
+            return actor
+        node = node.parent
     return None
+
+
+def _leader_of(alert: Alert) -> Actor | None:
+    """An owner without an administrator account acts through the project's leader."""
+    p = alert.project
+    if p is None or not p.owner_leader_id or p.owner_id != alert.handling_org_id:
+        return None
+    user = (
+        User.objects.filter(person_id=p.owner_leader_id, is_active=True)
+        .select_related("organisation", "person")
+        .first()
+    )
+    return actor_for(user) if user else None
+
+
+def _reviewer(alert: Alert, cache: dict[int, Actor | None]) -> Actor | None:
+    return _same_level_actor(alert.review_org, cache)
 
 
 @simulate.sweep(order=90)
@@ -89,9 +108,9 @@ def handle_alerts(sim: simulate.SimDay) -> None:
     for alert in Alert.objects.filter(state__in=list(OPEN_STATES)).select_related(
         "handling_org", "project", "indicator"
     ):
-        if rng.random() > 0.6:
+        if rng.random() > 0.7:
             continue  # not today: some of these will run late and escalate
-        actor = _actor_of(alert.handling_org, cache)
+        actor = _same_level_actor(alert.handling_org, cache) or _leader_of(alert)
         if actor is None:
             continue
         confirmed = rng.random() < 0.8

@@ -114,7 +114,7 @@ def _alert_out(a: Alert) -> dict[str, Any]:
         "level_label": a.get_level_display(),
         "origin_level": a.origin_level,
         "project_id": a.project_id,
-        "project_name": a.project.name if a.project_id else None,
+        "project_name": a.project.name if a.project_id else None,  # type: ignore[union-attr]
         "subject_org_id": a.subject_org_id,
         "handling_org_id": a.handling_org_id,
         "handling_org": a.handling_org.name,
@@ -125,7 +125,7 @@ def _alert_out(a: Alert) -> dict[str, Any]:
         "finding": a.finding,
         "hit_count": a.hit_count,
         "created_at": a.created_at,
-        "due_at": a.disposal_deadline.due_at if a.disposal_deadline_id else None,
+        "due_at": a.disposal_deadline.due_at if a.disposal_deadline_id else None,  # type: ignore[union-attr]
         "explanation": a.explanation,
         "basis": a.basis,
     }

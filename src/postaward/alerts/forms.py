@@ -79,8 +79,8 @@ class AlertFilterForm(forms.Form):
         **kw: Any,
     ) -> None:
         super().__init__(*args, **kw)
-        self.fields["indicator"].choices = _blank(indicators)
-        self.fields["region"].choices = _blank(regions)
+        self.fields["indicator"].choices = _blank(indicators)  # type: ignore[attr-defined]
+        self.fields["region"].choices = _blank(regions)  # type: ignore[attr-defined]
 
 
 class StatsFilterForm(forms.Form):
@@ -300,7 +300,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[tuple[int, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["recipient_org"].choices = orgs
+        self.fields["recipient_org"].choices = orgs  # type: ignore[attr-defined]
 
 
 class ReceiptForm(forms.Form):

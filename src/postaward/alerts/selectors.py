@@ -267,9 +267,11 @@ def slowest_units(qs: QuerySet[Alert], limit: int = 10) -> list[dict[str, Any]]:
             if prev and step.kind == StepKind.ESCALATED
             else step.organisation_name
         )
+        if org_id is None:
+            continue
         row = totals.setdefault(
             org_id, {"name": name, "disposed": 0, "days": 0.0, "late": 0, "overdue": 0}
-        )  # type: ignore[arg-type]
+        )
         row["overdue"] += 1
     out = []
     for org_id, row in totals.items():

@@ -462,7 +462,7 @@ def priority_of(alert: Alert, now: dt.datetime | None = None) -> tuple[int, str]
     """
     now = now or clock.now()
     sev = int(alert.severity) * 15
-    amount = Decimal(alert.project.contract_amount) if alert.project_id else Decimal(0)
+    amount = Decimal(alert.project.contract_amount) if alert.project_id else Decimal(0)  # type: ignore[union-attr]
     amount_pts = 0
     if amount > 100_000:
         amount_pts = min(25, round((math.log10(float(amount)) - 5) * 6.25))
@@ -984,7 +984,7 @@ def _would(indicator: Indicator, hit: Hit, as_of: dt.date) -> str:
     recorded = AlertHit.objects.filter(indicator=indicator, hit_key=hit.hit_key).first()
     if recorded is not None:
         if recorded.alert_id:
-            return f"已记录（预警 {recorded.alert.number}）"
+            return f"已记录（预警 {recorded.alert.number}）"  # type: ignore[union-attr]
         return "已记录（停工期间未生成预警）"
     latest = (
         Alert.objects.filter(indicator=indicator, dedup_key=hit.dedup_key)

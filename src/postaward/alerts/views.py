@@ -229,7 +229,7 @@ def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
     att = AlertAttachment.objects.filter(alert=alert, pk=att_id).first()
     if att is None:
         raise NotFound()
-    return FileResponse(
+    return FileResponse(  # type: ignore[return-value]
         att.file.open("rb"),
         content_type=att.content_type,
         as_attachment=False,

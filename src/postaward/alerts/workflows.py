@@ -66,26 +66,32 @@ class AlertWorkflow(models.Model):
         abstract = True
 
     @transition(
-        field="state", source=[S.PENDING, S.RETURNED], target=S.DISPOSED, permission=may_dispose
+        field="state",
+        source=[S.PENDING, S.RETURNED],
+        target=S.DISPOSED,
+        permission=may_dispose,  # type: ignore[arg-type]
     )
     def dispose(self) -> None:
         """处置反馈"""
 
-    @transition(field="state", source=S.DISPOSED, target=S.CLOSED, permission=may_review)
+    @transition(field="state", source=S.DISPOSED, target=S.CLOSED, permission=may_review)  # type: ignore[arg-type]
     def close(self) -> None:
         """审核办结"""
 
-    @transition(field="state", source=S.DISPOSED, target=S.RETURNED, permission=may_review)
+    @transition(field="state", source=S.DISPOSED, target=S.RETURNED, permission=may_review)  # type: ignore[arg-type]
     def send_back(self) -> None:
         """审核退回"""
 
     @transition(
-        field="state", source=[S.PENDING, S.RETURNED], target=S.PENDING, permission=system_only
+        field="state",
+        source=[S.PENDING, S.RETURNED],
+        target=S.PENDING,
+        permission=system_only,  # type: ignore[arg-type]
     )
     def escalate(self) -> None:
         """超期升级"""
 
-    @transition(field="state", source=S.CLOSED, target=S.PENDING, permission=may_reopen)
+    @transition(field="state", source=S.CLOSED, target=S.PENDING, permission=may_reopen)  # type: ignore[arg-type]
     def reopen(self) -> None:
         """重新打开"""
 

@@ -452,6 +452,7 @@ def _build(b: Builder, n_projects: int) -> None:
         intermediaries,
         staff,
     )
+    __import__("postaward.approvals.simulation", fromlist=["seed_demo"]).seed_demo(b)
 
 
 STATUS_PLAN = [

@@ -1207,7 +1207,7 @@ def create_stage(request: HttpRequest, project_id: int, payload: StageIn):  # ty
 def delete_stage(request: HttpRequest, stage_id: int):  # type: ignore[no-untyped-def]
     stage = _child(request, CheckinStage, stage_id)
     services.remove_checkin_stage(actor=actor(request), stage=stage)
-    return 204, None
+    return HttpResponse(status=204)
 
 
 class DutyQuery(Schema):

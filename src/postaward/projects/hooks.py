@@ -9,8 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from postaward.core import homepage
 from postaward.core.actor import Actor
 from postaward.orgs import models as org_models
+from postaward.orgs.choices import ENTERPRISE_KINDS
 
-from .choices import ProjectStatus
+from .choices import ACTIVE_STATES, ProjectStatus
 from .models import KeyPersonAssignment, Participant, Project, project_scope_q
 
 
@@ -50,7 +51,7 @@ def project_counts(actor: Actor) -> list[dict]:
     by_status = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     total = sum(by_status.values())
     url = _url("project_list")
-    return [
+    out = [
         {
             "key": "projects_total",
             "label": "可见项目",
@@ -81,3 +82,22 @@ def project_counts(actor: Actor) -> list[dict]:
             + by_status.get(ProjectStatus.REGISTERED, 0),
         },
     ]
+    # R-ORG-03: projects still waiting for their owner or project leader, for the
+    # levels that assign them (shown only when there are some).
+    if actor.org_kind not in ENTERPRISE_KINDS:
+        waiting = (
+            qs.filter(status__in=ACTIVE_STATES)
+            .filter(Q(owner__isnull=True) | Q(owner_leader__isnull=True))
+            .count()
+        )
+        if waiting:
+            out.append(
+                {
+                    "key": "projects_unassigned",
+                    "label": "待分配项目",
+                    "icon": "bi-diagram-3",
+                    "url": f"{url}?unassigned=1" if url else "",
+                    "value": waiting,
+                }
+            )
+    return out

@@ -17,6 +17,7 @@ from postaward.core.geo import wgs84_to_gcj02
 
 from . import workflows
 from .choices import (
+    ACTIVE_STATES,
     FINISHED_STATES,
     LIFECYCLE_ORDER,
     STAGED_POSITIONS,
@@ -93,7 +94,9 @@ def projects(actor: Actor, *, filters: dict[str, Any] | None = None) -> QuerySet
     if f.get("small_works") in (True, "1", "true"):
         qs = qs.filter(is_small_works=True)
     if f.get("unassigned") in (True, "1", "true"):
-        qs = qs.filter(Q(owner__isnull=True) | Q(owner_leader__isnull=True))
+        qs = qs.filter(status__in=ACTIVE_STATES).filter(
+            Q(owner__isnull=True) | Q(owner_leader__isnull=True)
+        )
     return qs.order_by("-created_at", "-pk")
 
 

@@ -123,7 +123,10 @@ def _require(allowed: bool, message: str) -> None:
 
 def _filters(request: HttpRequest, actor: Actor) -> tuple[forms.ProjectFilterForm, dict[str, Any]]:
     form = forms.ProjectFilterForm(request.GET or None, regions=selectors.region_choices(actor))
-    return form, (form.cleaned_data if form.is_valid() else {})
+    filters = dict(form.cleaned_data) if form.is_valid() else {}
+    if request.GET.get("unassigned") == "1":  # from the home page's "待分配项目"
+        filters["unassigned"] = True
+    return form, filters
 
 
 def _map_settings() -> dict[str, Any]:

@@ -301,3 +301,25 @@ def test_menu_shows_registration_to_owners_and_import_to_the_office(d):
     assert "录入项目" in leader and "导入中标项目" not in leader
     office = html(d.client("office_staff").get("/projects/"))
     assert "导入中标项目" in office and "录入项目" not in office
+
+
+def test_home_page_counts_projects_waiting_for_assignment(d):
+    from decimal import Decimal
+
+    from postaward.core.actor import SYSTEM
+    from postaward.orgs.choices import Industry
+
+    services.register_project(
+        actor=SYSTEM,
+        code="T-0600",
+        name="待分配的道路工程",
+        owner=None,
+        industry=Industry.HOUSING,
+        contract_amount=Decimal("5000000"),
+        industry_authority=d.orgs["housing"],
+    )
+    home = html(d.client("housing_admin").get("/"))
+    assert 'data-stat="projects_unassigned"' in home and "待分配项目" in home
+    page = html(d.client("housing_admin").get("/projects/", {"unassigned": "1"}))
+    assert "T-0600" in page and "T-0001" not in page
+    assert 'data-stat="projects_unassigned"' not in html(d.client("contractor_a_admin").get("/"))

@@ -1,9 +1,9 @@
 """A dedicated PostgreSQL database for a benchmark: dropped, created, migrated.
 
-The attendance app has no migration yet (the integrator generates them once
-the projects app's migrations land), so after ``migrate --run-syncdb`` the
-tables of models that still have none are created from the models directly.
-When the migrations exist, this second step finds nothing to do.
+``migrate --run-syncdb`` creates the tables; any model whose table is still
+missing (an app whose migration is not generated yet) is then created from the
+model directly. When every app has its migrations this second step finds
+nothing to do.
 """
 
 from __future__ import annotations
@@ -78,3 +78,23 @@ def migrate() -> None:
                 created.append(meta.db_table)
     if created:
         print(f"  tables created from models (no migration yet): {', '.join(created)}")
+
+
+def machine() -> str:
+    """The machine the figures come from (they mean nothing without it)."""
+    import platform
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()[0]
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}; load average {load:.1f} at start"
+    )

@@ -26,8 +26,6 @@ import argparse
 import http.client
 import json
 import math
-import os
-import platform
 import random
 import socket
 import subprocess
@@ -408,19 +406,6 @@ def start_server(
     raise SystemExit("gunicorn did not start")
 
 
-def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{cpu}, {os.cpu_count()} CPUs, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--people", type=int, default=1000)
@@ -435,7 +420,7 @@ def main() -> None:
 
     url = benchdb.bench_url()
     var_dir = Path(tempfile.mkdtemp(prefix="postaward-bench-checkin-"))
-    print(f"machine: {machine()}")
+    print(f"machine: {benchdb.machine()}")
     print(f"database: {url}")
     t = time.perf_counter()
     benchdb.recreate_database(url)

@@ -140,15 +140,31 @@ class AttendanceDay(models.Model):
 
 
 class MonthlyAttendance(models.Model):
-    """R-ATT-03: valid days / construction days of one month, with both numbers."""
+    """R-ATT-03: valid days / construction days of one month, with both numbers.
+
+    Derived from the check-ins and the duty calendar and replaced by every
+    closing: only the position is a database foreign key; the person, project
+    and enterprise are copies of the position's, kept for filtering without
+    joins and without per-row constraint checks (ADR 0202)."""
 
     assignment = models.ForeignKey(
-        "projects.KeyPersonAssignment", on_delete=models.CASCADE, related_name="+"
+        "projects.KeyPersonAssignment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (assignment, month) index serves it
     )
-    person = models.ForeignKey("orgs.Person", on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "orgs.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     organisation = models.ForeignKey(
-        "orgs.Organisation", verbose_name="所在企业", on_delete=models.PROTECT, related_name="+"
+        "orgs.Organisation",
+        verbose_name="所在企业",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     month = models.DateField("月份（当月1日）")
     valid_days = models.PositiveSmallIntegerField("有效考勤天数")

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postaward.attendance import duty as duty_mod
+from postaward.attendance import services
 from postaward.attendance.choices import DayStatus
-from postaward.attendance.services import PositionRow, month_counts
+from postaward.attendance.services import DayMask, PositionRow, month_counts
 from postaward.projects.choices import Position
 from postaward.projects.models import KeyPersonAssignment, Project
+
+from .conftest import local
 
 FIRST = dt.date(2026, 2, 1)
 LAST = dt.date(2026, 2, 28)
@@ -90,4 +94,44 @@ def test_interval_computation_equals_day_by_day(  # R-ATT-03
     duty.leave[7] = {d for d in leave if FIRST <= d <= LAST}
     valid = {d for d in valid if FIRST <= d <= LAST}
     row = PositionRow(7, 1, 3, position, started_on, ended_on, 9)
-    assert month_counts(duty, row, valid) == by_day(duty, a, valid)
+    expected = by_day(duty, a, valid)
+    assert month_counts(duty, row, valid) == expected
+    # The closing's form: the valid days as a bitmask from the aggregate query.
+    mask = DayMask(FIRST, sum(1 << (d - FIRST).days for d in valid))
+    assert set(mask) == valid
+    assert month_counts(duty, row, mask) == expected
+
+
+@pytest.mark.django_db
+def test_the_closing_query_finds_the_same_valid_days_as_the_baseline(checkin):  # R-ATT-02
+    for day in (2, 3, 15, 31):
+        checkin("pm_a", local(2026, 3, day, 8))
+        checkin("pm_a", local(2026, 3, day, 12, 0 if day != 15 else 1))
+    checkin("chief_a", local(2026, 3, 3, 8))
+    checkin("chief_a", local(2026, 3, 3, 11, 59, 59))  # 3:59:59: not valid
+    checkin("chief_a", local(2026, 3, 31, 23, 0))
+    checkin("chief_a", local(2026, 4, 1, 4, 0))  # across midnight: two days, neither valid
+    first, last = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
+    pairs = services.valid_days(first, last)
+    masks = services.valid_masks(first, last)
+    assert {a: set(m) for a, m in masks.items()} == pairs
+    assert [len(v) for v in pairs.values()] == [4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_month_closing_on_its_own_connection_gives_the_same_rows(district, checkin):  # R-ATT-03
+    """On PostgreSQL outside a transaction the aggregate runs on a second
+    connection while the duty calendar loads; the rows are the same."""
+    import time_machine
+
+    from postaward.attendance.models import MonthlyAttendance
+
+    checkin("pm_a", local(2026, 3, 10, 8))
+    checkin("pm_a", local(2026, 3, 10, 13))
+    with time_machine.travel(local(2026, 4, 2, 3), tick=False):
+        services.close_month(dt.date(2026, 3, 1), detect=False)
+    rows = {
+        (r.person.name, r.valid_days, r.construction_days)
+        for r in MonthlyAttendance.objects.select_related("person")
+    }
+    assert rows == {("pm_a", 1, 30), ("chief_a", 0, 30)}

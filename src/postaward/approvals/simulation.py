@@ -95,7 +95,7 @@ def _photo(
         text = clock.localtime(moment).strftime("%Y:%m:%d %H:%M:%S")
         exif[0x0132] = text
         exif.get_ifd(0x8769)[36867] = text
-    if not no_gps and project.site_lon is not None:
+    if not no_gps and project.site_lon is not None and project.site_lat is not None:
         from PIL.TiffImagePlugin import IFDRational
 
         def dms(v: float) -> tuple[Any, Any, Any]:

@@ -195,7 +195,7 @@ def _t(source: Any, target: Any, who: Who, label: str, basis: str) -> Any:
         field="state",
         source=source,
         target=target,
-        permission=who,
+        permission=who,  # type: ignore[arg-type]
         custom={"label": label, "basis": basis},
     )
 

@@ -187,7 +187,7 @@ def superior_id(project: Project) -> int | None:
 
 
 def district_org_id(project: Project, kind: str) -> int | None:
-    path = project.owner.district_path if project.owner_id else ""
+    path = project.owner.district_path if project.owner is not None else ""
     if not path:
         return None
     org = (

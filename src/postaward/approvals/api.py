@@ -61,6 +61,7 @@ class DeadlineOut(Schema):
     unit: str
     unit_label: str
     due_at: dt.datetime
+    end_text: str
     basis: str
     period: str
     state: str
@@ -84,6 +85,7 @@ def _deadline(d: Any) -> dict[str, Any]:
         "unit": d.unit,
         "unit_label": s.unit_label,
         "due_at": d.due_at,
+        "end_text": s.end_text,
         "basis": d.basis,
         "period": s.period,
         "state": d.state,

@@ -449,12 +449,20 @@ class Shown:
     length: int
     unit_label: str
     end: dt.datetime
+    end_text: str  # "2026-07-05 24:00": a period ends at 24:00 of its last day
     basis: str
     state: str
     state_label: str
     overdue: bool
     paused: bool
     extended_by_pause_days: float
+
+
+def end_text(due_at: dt.datetime) -> str:
+    local = clock.localtime(due_at)
+    if local.time() == dt.time(0, 0):
+        return f"{local.date() - dt.timedelta(days=1):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
@@ -479,6 +487,7 @@ def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
         length=d.length,
         unit_label=business_calendar.Unit.LABELS.get(d.unit, d.unit),
         end=d.due_at,
+        end_text=end_text(d.due_at),
         basis=d.basis,
         state=d.state,
         state_label=state_label,

@@ -28,7 +28,7 @@ def stop_settlement_clock(evt: SettlementSubmitted) -> None:
 
     project = Project.objects.filter(pk=evt.project_id).first()
     if project is not None:
-        close_settlement_clock(project)
+        close_settlement_clock(project, dt.date.fromisoformat(evt.submitted_on))
 
 
 @events.subscribe(ProjectTerminated)

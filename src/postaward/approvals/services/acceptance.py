@@ -723,12 +723,27 @@ def open_settlement_clock(project: Project, completed_on: dt.date) -> Deadline |
     return dl
 
 
-def close_settlement_clock(project: Project) -> int:
+def close_settlement_clock(project: Project, submitted_on: dt.date | None = None) -> int:
+    """Settlement submitted: the clock stops. Judged by the submission date
+    (the event may be dispatched later): on or before the last day is met."""
     from postaward.core.services import close_todos
 
     n = 0
     for kind in (K.SETTLEMENT_ABOVE, K.SETTLEMENT_BELOW):
-        n += deadlines.close_deadline(kind=kind.kind, subject=project)
+        open_ = Deadline.objects.filter(
+            kind=kind.kind,
+            subject_type="projects.project",
+            subject_id=str(project.pk),
+            state=Deadline.State.OPEN,
+        ).first()
+        if open_ is None:
+            continue
+        if submitted_on is not None and clock.end_of_day(submitted_on) <= open_.due_at:
+            n += Deadline.objects.filter(pk=open_.pk, state=Deadline.State.OPEN).update(
+                state=Deadline.State.MET, closed_at=clock.now()
+            )
+        else:
+            n += deadlines.close_deadline(kind=kind.kind, subject=project)
     close_todos(key=f"approvals.settlement.{project.pk}")
     return n
 

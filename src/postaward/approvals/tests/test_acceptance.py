@@ -206,6 +206,21 @@ def test_passing_moves_the_project_on_and_starts_the_settlement_clock(
     assert not Todo.objects.filter(key=f"approvals.settlement.{p.pk}", state="open").exists()
 
 
+def test_settlement_is_judged_by_its_submission_date_not_the_dispatch(d, frozen):  # R-SET-01
+    p = d.projects["p_school"]
+    conclude(d, received(d, p))
+    dispatch_pending()
+    frozen.move_to(local(2026, 8, 14, 16, 0))  # day 60
+    project_services.submit_settlement(
+        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+    )
+    frozen.move_to(local(2026, 8, 20, 9, 0))  # the worker was down for days
+    dispatch_pending()
+    assert (
+        Deadline.objects.get(kind="approvals.settlement_below", subject_id=str(p.pk)).state == "met"
+    )
+
+
 def test_settlement_of_20m_and_above_has_180_days_and_is_missed_after(
     d, frozen, alerts
 ):  # R-SET-01

@@ -116,9 +116,29 @@ def _contractor(p: Project) -> Any:
 
 
 def _active(limit: int = 40) -> list[Project]:
-    return list(
-        Project.objects.filter(status=ProjectStatus.UNDER_CONSTRUCTION).order_by("pk")[:limit]
+    """Projects under construction, those with demo logins first (their owner's
+    project leader has an account, or a demo account works on them), so that
+    the demo accounts' inboxes have something true in them."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, When
+
+    from postaward.projects.models import KeyPersonAssignment
+
+    staffed = KeyPersonAssignment.objects.filter(
+        project=OuterRef("pk"), ended_on__isnull=True, person__account__isnull=False
     )
+    qs = (
+        Project.objects.filter(status=ProjectStatus.UNDER_CONSTRUCTION)
+        .annotate(
+            demo=Case(
+                When(owner_leader__account__isnull=False, then=0),
+                When(Exists(staffed), then=1),
+                default=2,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("demo", "pk")
+    )
+    return list(qs[:limit])
 
 
 @simulate.daily(order=60)

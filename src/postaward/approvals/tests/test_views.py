@@ -105,3 +105,29 @@ def test_hidden_work_page_shows_photo_warnings(d, frozen):  # R-HID-02
 def test_policy_page_is_for_the_office_administrator(d):  # R-CHG-05
     assert d.client("office_staff").get(reverse("approval_policy")).status_code == 403
     assert d.client("office_admin").get(reverse("approval_policy")).status_code == 200
+
+
+def test_the_project_archive_has_the_approval_sections(d):  # R-PRJ-04
+    c = f.approved_change(d)
+    f.hidden_work(d)
+    page = (
+        d.client("school_leader")
+        .get(reverse("project_archive", args=[d.projects["p_school"].pk]))
+        .content.decode()
+    )
+    for title in (
+        "工程变更情况",
+        "隐蔽工程",
+        "监理日志与监理通知单",
+        "日常检查",
+        "竣工验收",
+        "综合评价",
+    ):
+        assert title in page
+    assert c.number in page and "一层梁板钢筋" in page
+
+
+def test_home_counts_approvals(d):
+    f.change(d)
+    page = d.client("chief_a").get("/").content.decode()
+    assert "待办审批" in page and "在办工程变更" in page

@@ -35,3 +35,11 @@ def test_openapi_schema_renders(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/orgs" in response.json()["paths"]
+
+
+def test_enterprise_portal_names_sections_for_enterprises(district):
+    # SY art. 9: government and enterprise users use different portals.
+    gov = district.client("housing_staff").get("/").content.decode()
+    ent = district.client("pm_a").get("/").content.decode()
+    assert "项目监管" in gov and "参建项目" not in gov and "政务端" in gov
+    assert "参建项目" in ent and "项目监管" not in ent and "企业端" in ent

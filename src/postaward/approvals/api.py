@@ -433,3 +433,91 @@ def list_deadlines(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # ty
 
 
 _ = NotFound
+
+
+class AcceptanceOut(Schema):
+    id: int
+    number: str
+    project_id: int
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    completed_on: dt.date
+    submitted_at: dt.datetime
+    received_at: dt.datetime | None
+    accepted_on: dt.date | None
+    conclusion: str
+    return_reason: str
+    deadlines: list[DeadlineOut]
+
+
+def _acceptance(r: Any) -> dict[str, Any]:
+    data = {
+        "id": r.pk,
+        "number": r.number,
+        "project_id": r.project_id,
+        "kind": r.kind,
+        "kind_label": r.get_kind_display(),
+        "state": r.state,
+        "state_label": r.get_state_display(),
+        "completed_on": r.completed_on,
+        "submitted_at": r.submitted_at,
+        "received_at": r.received_at,
+        "accepted_on": r.accepted_on,
+        "conclusion": r.conclusion,
+        "return_reason": r.return_reason,
+        "deadlines": [_deadline(d) for d in deadlines.deadlines_of(r)],
+    }
+    return AcceptanceOut(**data).model_dump(mode="json")
+
+
+@router.get(
+    "/acceptance",
+    response=responses(list[AcceptanceOut]),
+    summary="竣工验收申请（按数据权限，含期限）",
+)
+@paginate(LimitOffsetPagination)
+def list_acceptance(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
+    return [_acceptance(r) for r in selectors.acceptance_requests(actor(request), q.dict())[:500]]
+
+
+class PersonnelOut(Schema):
+    id: int
+    number: str
+    project_id: int
+    position: str
+    outgoing_person_id: int
+    replacement_person_id: int
+    reason_kind: str
+    route: str
+    state: str
+    state_label: str
+    recovery_until: dt.date | None
+    filed_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    penalty_amount: Decimal | None
+
+
+@router.get("/personnel", response=responses(list[PersonnelOut]), summary="人员变更（按数据权限）")
+@paginate(LimitOffsetPagination)
+def list_personnel(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
+    return [
+        PersonnelOut(
+            id=pc.pk,
+            number=pc.number,
+            project_id=pc.project_id,
+            position=pc.position,
+            outgoing_person_id=pc.outgoing_id,
+            replacement_person_id=pc.replacement_id,
+            reason_kind=pc.reason_kind,
+            route=pc.route,
+            state=pc.state,
+            state_label=pc.get_state_display(),
+            recovery_until=pc.recovery_until,
+            filed_at=pc.filed_at,
+            completed_at=pc.completed_at,
+            penalty_amount=pc.penalty_amount,
+        ).model_dump(mode="json")
+        for pc in selectors.personnel_changes(actor(request), q.dict())[:500]
+    ]

@@ -29,6 +29,37 @@ def _hidden_today(d) -> None:  # type: ignore[no-untyped-def]
         d.ctx["hw"] = f.hidden_work(d, days_ahead=1)
 
 
+def _acceptance(d) -> None:  # type: ignore[no-untyped-def]
+    from .. import services
+
+    d.ctx["req"] = services.request_acceptance(
+        actor=d.actor("pm_a"),
+        project=d.projects["p_school"],
+        completed_on=clock.today(),
+        description="主体及装修工程全部完成",
+    )
+
+
+def _personnel(d) -> None:  # type: ignore[no-untyped-def]
+    from postaward.projects.models import KeyPersonAssignment
+    from postaward.testing import person
+
+    from .. import services
+
+    a = KeyPersonAssignment.objects.get(
+        project=d.projects["p_school"], person=d.users["pm_a"].person, ended_on__isnull=True
+    )
+    d.ctx["pc"] = services.initiate_personnel_change(
+        actor=d.actor("contractor_a_admin"),
+        assignment=a,
+        replacement=person(a.participant.organisation, name="替换人员"),
+        reason_kind="resignation",
+        reason="原项目经理离职",
+        qualification_document=f.pdf(),
+        social_insurance=f.pdf(),
+    )
+
+
 def _id(name: str, param: str) -> Fn:
     return lambda d: {param: d.ctx[name].pk}
 
@@ -160,5 +191,19 @@ ROUTES: dict[str, Route] = {
         out=(Hidden("contractor_b_admin", _deadline_ids),),
         setup=_change,
         must_list=_deadline_ids,
+    ),
+    "GET /api/v1/approvals/acceptance": Route(
+        ok=Call("school_leader"),
+        any_role=True,
+        out=(Hidden("contractor_b_admin", lambda d: {d.ctx["req"].pk}),),
+        setup=_acceptance,
+        must_list=lambda d: {d.ctx["req"].pk},
+    ),
+    "GET /api/v1/approvals/personnel": Route(
+        ok=Call("school_leader"),
+        any_role=True,
+        out=(Hidden("hospital_admin", lambda d: {d.ctx["pc"].pk}),),
+        setup=_personnel,
+        must_list=lambda d: {d.ctx["pc"].pk},
     ),
 }

@@ -196,6 +196,18 @@ def test_a_replayed_request_and_its_coordinates_are_recognised(checkin):  # R-AT
     assert again.checkin.review == Review.PENDING and again.checkin.suspicion_score == 140
 
 
+def test_a_polygon_site_is_a_fence_too(district, checkin):  # R-ATT-01
+    p = district.projects["p_school"]
+    ring = [[120.869, 30.029], [120.871, 30.029], [120.871, 30.031], [120.869, 30.031]]
+    type(p).objects.filter(pk=p.pk).update(site_kind="polygon", site_polygon=ring)
+    inside = checkin("pm_a", local(2026, 3, 10, 8), lon=120.8705, lat=30.0305)
+    assert inside.checkin.accepted and inside.checkin.distance_m == 0
+    # About 96 m east of the eastern edge: beyond 30 m + 8.5 m.
+    outside = checkin("pm_a", local(2026, 3, 10, 8, 5), lon=120.872, lat=30.030)
+    assert outside.checkin.refusal == Refusal.OUT_OF_FENCE
+    assert 90 < outside.checkin.distance_m < 100
+
+
 def test_suspension_confirmed_mid_day_pauses_duty(district, checkin):  # R-PRJ-07
     p = district.projects["p_school"]
     Suspension.objects.create(

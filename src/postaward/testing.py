@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -66,7 +67,7 @@ def person(organisation: Organisation, name: str = "测试人员", **kw: Any) ->
 
 
 def account(
-    organisation: Organisation, username: str, roles: list[str], *, with_person: bool = True
+    organisation: Organisation, username: str, roles: Sequence[str], *, with_person: bool = True
 ) -> User:
     p = person(organisation, name=username) if with_person else None
     user, _ = org_services.create_account(
@@ -214,18 +215,23 @@ def build_district(*, today: dt.date | None = None) -> District:
     project_services.assign_key_person(
         actor=SYSTEM,
         participant=part_a,
-        person=d.users["pm_a"].person,
+        person=_person(d.users["pm_a"]),
         position=Position.PROJECT_MANAGER,
         started_on=start,
     )
     project_services.assign_key_person(
         actor=SYSTEM,
         participant=part_s,
-        person=d.users["chief_a"].person,
+        person=_person(d.users["chief_a"]),
         position=Position.CHIEF_SUPERVISING_ENGINEER,
         started_on=start,
     )
     return d
+
+
+def _person(user: User) -> Person:
+    assert user.person is not None
+    return user.person
 
 
 def db_fingerprint() -> tuple:
@@ -236,7 +242,7 @@ def db_fingerprint() -> tuple:
     from postaward.core import audit
 
     counts = tuple(
-        (m._meta.label, m.objects.count())
+        (m._meta.label, m._default_manager.count())
         for m in apps.get_models()
         if m._meta.app_label in {"core", "orgs", "projects", "attendance"}
         and m._meta.label not in {"orgs.LoginLog"}

@@ -62,7 +62,7 @@ class OrganisationForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if parent_kind is not None:
             allowed = CHILD_KINDS.get(parent_kind, frozenset())
-            self.fields["kind"].choices = [(k, lbl) for k, lbl in OrgKind.choices if k in allowed]
+            self.fields["kind"].choices = [(k, lbl) for k, lbl in OrgKind.choices if k in allowed]  # type: ignore[attr-defined]
         if editing:
             del self.fields["kind"]
 
@@ -120,9 +120,9 @@ class AccountForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, kind: str, people: list[tuple[int, str]], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(kind)
+        self.fields["roles"].choices = role_choices(kind)  # type: ignore[attr-defined]
         self.fields["roles"].widget.attrs = {}
-        self.fields["person"].choices = [("", "—（系统对接账号等）"), *people]
+        self.fields["person"].choices = [("", "—（系统对接账号等）"), *people]  # type: ignore[attr-defined]
 
 
 class RolesForm(forms.Form):
@@ -132,7 +132,7 @@ class RolesForm(forms.Form):
 
     def __init__(self, *args, kind: str, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["roles"].choices = role_choices(kind)
+        self.fields["roles"].choices = role_choices(kind)  # type: ignore[attr-defined]
 
 
 class TokenForm(BootstrapMixin, forms.Form):
@@ -155,4 +155,4 @@ class LoginLogFilterForm(BootstrapMixin, forms.Form):
         from .choices import LoginResult
 
         super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [("", "全部"), *LoginResult.choices]
+        self.fields["result"].choices = [("", "全部"), *LoginResult.choices]  # type: ignore[attr-defined]

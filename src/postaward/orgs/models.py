@@ -186,7 +186,7 @@ class User(AbstractUser):
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]  # AbstractUser declares a ClassVar
 
     class Meta:
         verbose_name = "账号"

@@ -31,8 +31,10 @@ def manageable_organisations(actor: Actor) -> QuerySet[Organisation]:
 
 def org_tree(actor: Actor) -> list[dict[str, Any]]:
     """The visible organisations as nested dicts (for the tree view)."""
-    nodes = {o.pk: {"org": o, "children": []} for o in organisations(actor)}
-    roots = []
+    nodes: dict[int, dict[str, Any]] = {
+        o.pk: {"org": o, "children": []} for o in organisations(actor)
+    }
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         parent_id = node["org"].parent_id
         if parent_id in nodes:

@@ -143,14 +143,15 @@ def queries_per_checkin(person: Person) -> int:
 
     client = Client(HTTP_AUTHORIZATION=f"Bearer {person.token}")
     body = json.dumps(payload(person, random.Random(1), inside=True))
-    with CaptureQueriesContext(connection) as ctx:
-        r = client.post(
-            "/api/v1/attendance/checkins",
-            data=body,
-            content_type="application/json",
-            headers={"Idempotency-Key": f"count-{uuid.uuid4()}"},
-        )
-    assert r.status_code == 201, r.content
+    for _ in range(2):  # the first use of a token also records its last-use time
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post(
+                "/api/v1/attendance/checkins",
+                data=body,
+                content_type="application/json",
+                headers={"Idempotency-Key": f"count-{uuid.uuid4()}"},
+            )
+        assert r.status_code == 201, r.content
     return len(ctx.captured_queries)
 
 

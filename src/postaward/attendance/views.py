@@ -713,6 +713,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             "by_labels": BY_LABELS,
             "groups": groups,
             "chart": chart,
+            "chart_height": max(320, 26 * len(chart) + 60),
             "people": people,
             "total_text": selectors.rate_text(total_v, total_c),
             "below_groups": sum(1 for g in groups if g.rate is not None and g.rate < 0.8),

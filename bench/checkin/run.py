@@ -13,11 +13,12 @@
    scheduled send time, so queueing counts). 5 % of the positions are outside
    the fence (stored as refused) and 2 % of the submissions are resent with the
    same Idempotency-Key (answered 200 from the stored check-in).
-4. Measures raw single-row INSERTs of the same row into the same table, from
-   the same number of threads, in the same run (psycopg, autocommit).
+4. Measures raw single-row INSERTs of the same row into the same table in the
+   same run (psycopg, autocommit, each its own durable transaction): from the
+   same number of connections, and from one connection one after another.
 5. Checks that nothing was lost: unique submissions = accepted + refused rows.
 
-The ratio (HTTP check-ins/s ÷ raw INSERTs/s) is printed last.
+The ratios (HTTP check-ins/s ÷ raw INSERTs/s, against both) are printed last.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import argparse
 import http.client
 import json
 import math
+import os
 import random
 import socket
 import subprocess
@@ -352,6 +354,42 @@ def raw_inserts(url: str, template: dict, n: int, concurrency: int) -> tuple[flo
     return per * concurrency / (time.perf_counter() - t0), lat
 
 
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid: int, db_name: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the gunicorn processes and of this database's
+    PostgreSQL backends (read from /proc, Linux)."""
+    server: dict[int, float] = {server_pid: _cpu_of(server_pid)}
+    database: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if ppid == server_pid:
+            server[pid] = _cpu_of(pid)
+        elif cmd.startswith("postgres: ") and f" {db_name} " in cmd:
+            database[pid] = _cpu_of(pid)
+    return {"server": server, "database": database}
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {
+        part: sum(v - before[part].get(pid, 0.0) for pid, v in after[part].items())
+        for part in after
+    }
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -451,7 +489,12 @@ def main() -> None:
         warm = make_jobs(people, 300, rng)
         closed_loop(port, warm, args.concurrency)
         jobs = make_jobs(people, args.requests, rng)
+        db_name = url.rsplit("/", 1)[1]
+        cpu_before, client_before = cpu_snapshot(server.pid, db_name), time.process_time()
         res, elapsed = closed_loop(port, jobs, args.concurrency)
+        cpu = cpu_used(cpu_before, cpu_snapshot(server.pid, db_name))
+        cpu["client"] = time.process_time() - client_before
+        load_during = os.getloadavg()[0]
         rate_jobs = make_jobs(people, int(args.rate * args.rate_seconds), rng)
         fixed, fixed_elapsed = open_loop(port, rate_jobs, args.rate, pool=max(32, args.concurrency))
     finally:
@@ -480,6 +523,7 @@ def main() -> None:
     row["anchor_id"] = None
 
     raw_rate, raw_lat = raw_inserts(url, row, args.raw_inserts, args.concurrency)
+    seq_rate, seq_lat = raw_inserts(url, row, max(2000, args.raw_inserts // 6), 1)
 
     ok_statuses = {200, 201}
     throughput = sum(v for s, v in res.status.items() if s in ok_statuses) / elapsed
@@ -491,6 +535,14 @@ def main() -> None:
     )
     print(
         f"  statuses               {dict(sorted(res.status.items()))}, transport errors {res.errors}"
+    )
+    per = {k: v / len(jobs) * 1000 for k, v in cpu.items()}
+    total = sum(per.values())
+    print(
+        f"  CPU per request        server {per['server']:.2f} ms + database {per['database']:.2f} ms "
+        f"+ client {per['client']:.2f} ms = {total:.2f} ms, so at most "
+        f"{os.cpu_count() * 1000 / total:.0f}/s on {os.cpu_count()} CPUs "
+        f"(load average {load_during:.1f} at the end)"
     )
     achieved = len(fixed.latencies) / fixed_elapsed
     print(
@@ -511,6 +563,10 @@ def main() -> None:
         f"raw single-row INSERTs, {args.concurrency} connections: {raw_rate:8.1f}/s "
         f"(p50 {pct(raw_lat, 50):.2f} ms, p99 {pct(raw_lat, 99):.2f} ms)"
     )
+    print(
+        f"raw single-row INSERTs, one connection:  {seq_rate:8.1f}/s "
+        f"(p50 {pct(seq_lat, 50):.2f} ms, p99 {pct(seq_lat, 99):.2f} ms)"
+    )
     sent = len(all_jobs)
     lost = len(unique) - (accepted + refused)
     print(
@@ -518,7 +574,11 @@ def main() -> None:
         f"{len(unique)} unique = {accepted} stored accepted + {refused} stored refused"
         + ("" if lost == 0 else f"  <-- {lost} LOST")
     )
-    print(f"ratio HTTP check-ins/s ÷ raw INSERTs/s = {throughput / raw_rate:.3f}")
+    print(
+        f"ratio HTTP check-ins/s ÷ raw INSERTs/s = {throughput / raw_rate:.3f} "
+        f"(both {args.concurrency} connections); {throughput / seq_rate:.3f} "
+        "(INSERTs from one connection, one after another)"
+    )
     if lost or res.errors or fixed.errors:
         sys.exit(1)
 

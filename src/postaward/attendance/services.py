@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -1197,9 +1197,11 @@ def month_counts(
 
 
 def _rate(valid_count: int, construction: int) -> Decimal | None:
+    """valid ÷ construction, half up to 4 places, in integer arithmetic (a
+    closing computes it 10,000 times)."""
     if not construction:
         return None
-    return (Decimal(valid_count) / Decimal(construction)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    return Decimal((valid_count * 20000 + construction) // (2 * construction)).scaleb(-4)
 
 
 def valid_masks_sql(
@@ -1261,7 +1263,12 @@ _MONTH_PROJECT_FIELDS = (
 
 
 def month_rows(
-    first: dt.date, last: dt.date, *, project_ids: list[int] | None = None
+    first: dt.date,
+    last: dt.date,
+    *,
+    project_ids: list[int] | None = None,
+    parallel: bool | None = None,
+    while_counting: Any = None,
 ) -> tuple[list[Project], list[MonthRow]]:
     """The monthly attendance of every position over [first, last] (not saved).
 
@@ -1278,11 +1285,12 @@ def month_rows(
         return [], []
     ids = [p.pk for p in projects]
     only = ids if project_ids is not None else None
-    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    if parallel is None:
+        parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
     if parallel:
         from concurrent.futures import ThreadPoolExecutor
 
-        pool = ThreadPoolExecutor(max_workers=1)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attendance-count")
         pending = pool.submit(_valid_masks_on_own_connection, first, last, only)
     else:
         valid = valid_masks(first, last, only)
@@ -1305,6 +1313,8 @@ def month_rows(
     ]
     duties = duty_mod.load_many(projects, first, last, None)
     plans = [(a, construction_days(duties[a.project_id], a)) for a in positions]
+    if while_counting is not None:
+        while_counting(ids)
     if parallel:
         valid = pending.result()
         pool.shutdown()
@@ -1341,7 +1351,7 @@ def _valid_masks_on_own_connection(
     try:
         return valid_masks(first, last, project_ids)
     finally:
-        connection.close()  # this thread's connection
+        connection.close()  # this thread's own connection
 
 
 _MONTH_COLUMNS = (
@@ -1359,9 +1369,25 @@ _MONTH_COLUMNS = (
 )
 
 
-def _write_month(first: dt.date, project_ids: list[int], rows: list[MonthRow]) -> None:
-    """Replace the month's rows of these projects (inside the caller's transaction)."""
+def _delete_month(first: dt.date, project_ids: list[int]) -> None:
     MonthlyAttendance.objects.filter(month=first, project_id__in=project_ids).delete()
+
+
+def _copy_text(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _insert_month(rows: list[MonthRow]) -> None:
+    """Insert the month's rows (inside the caller's transaction): one COPY on
+    PostgreSQL, written as text in one piece."""
     if connection.vendor != "postgresql":
         MonthlyAttendance.objects.bulk_create(
             [MonthlyAttendance(**r.__dict__) for r in rows], batch_size=2000
@@ -1369,27 +1395,31 @@ def _write_month(first: dt.date, project_ids: list[int], rows: list[MonthRow]) -
         return
     import json
 
+    lines = []
+    for r in rows:
+        lines.append(
+            "\t".join(
+                [
+                    str(r.assignment_id),
+                    str(r.person_id),
+                    str(r.project_id),
+                    str(r.organisation_id),
+                    r.month.isoformat(),
+                    str(r.valid_days),
+                    str(r.construction_days),
+                    _copy_text(json.dumps(r.excluded)),
+                    _copy_text(r.rate),
+                    _copy_text(r.below_threshold),
+                    r.closed_at.isoformat(),
+                ]
+            )
+        )
     table = MonthlyAttendance._meta.db_table
     with (
         connection.cursor() as cur,
         cur.copy(f"COPY {table} ({', '.join(_MONTH_COLUMNS)}) FROM STDIN") as copy,
     ):
-        for r in rows:
-            copy.write_row(
-                (
-                    r.assignment_id,
-                    r.person_id,
-                    r.project_id,
-                    r.organisation_id,
-                    r.month,
-                    r.valid_days,
-                    r.construction_days,
-                    json.dumps(r.excluded),
-                    r.rate,
-                    r.below_threshold,
-                    r.closed_at,
-                )
-            )
+        copy.write("\n".join(lines) + "\n" if lines else "")
 
 
 def close_month(
@@ -1406,11 +1436,19 @@ def close_month(
     )
     if last < first:
         return 0
-    projects, rows = month_rows(first, last, project_ids=project_ids)
-    if not projects:
-        return 0
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
-        _write_month(first, [p.pk for p in projects], rows)
+        # The old rows go while the check-ins are being counted.
+        projects, rows = month_rows(
+            first,
+            last,
+            project_ids=project_ids,
+            parallel=parallel,
+            while_counting=lambda ids: _delete_month(first, ids),
+        )
+        if not projects:
+            return 0
+        _insert_month(rows)
     if detect and last == month_bounds(month)[1]:
         by_pk = {p.pk: p for p in projects}
         for r in rows:

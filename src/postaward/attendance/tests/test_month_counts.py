@@ -135,3 +135,16 @@ def test_month_closing_on_its_own_connection_gives_the_same_rows(district, check
         for r in MonthlyAttendance.objects.select_related("person")
     }
     assert rows == {("pm_a", 1, 30), ("chief_a", 0, 30)}
+
+
+def test_the_rate_is_rounded_half_up_to_four_places():  # R-ATT-03
+    from decimal import ROUND_HALF_UP, Decimal
+
+    for construction in range(1, 32):
+        for valid in range(construction + 1):
+            expected = (Decimal(valid) / Decimal(construction)).quantize(
+                Decimal("0.0001"), ROUND_HALF_UP
+            )
+            assert services._rate(valid, construction) == expected
+    assert services._rate(0, 0) is None
+    assert str(services._rate(19, 23)) == "0.8261"

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json 2>/dev/null | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt trace
+.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt trace screenshots
 
 run: setup ## set up, migrate, load the demo district if empty, start web + worker on :8000
 	$(BIN)/postaward serve
@@ -46,6 +46,9 @@ assets: $(NODE_STAMP)
 
 browser-deps: ## Debian's chromium and a CJK font for the browser tests (never `playwright install`)
 	@bash scripts/ensure_chromium.sh
+
+screenshots: setup browser-deps ## refresh docs/screenshots/ from the browser tests
+	POSTAWARD_SCREENSHOTS=docs $(BIN)/pytest -p no:xdist -m browser tests/browser
 
 demo: setup
 	$(BIN)/postaward migrate --verbosity 0

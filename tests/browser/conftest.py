@@ -1,8 +1,10 @@
 """Browser tests: Debian's Chromium driven by playwright (never `playwright install`).
 
 Each test gets a live server (a real HTTP server over the test database) and a
-fresh browser context. Screenshots that the docs show are written to
-docs/screenshots/ by tests that take them.
+fresh browser context. Tests take screenshots of what they check; they land in
+var/screenshots/ so that a test run leaves the tree clean, and in
+docs/screenshots/ (the pictures the docs show) with `make screenshots`
+(POSTAWARD_SCREENSHOTS=docs).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("POSTAWARD_CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = (
+    REPO / ("docs" if os.environ.get("POSTAWARD_SCREENSHOTS") == "docs" else "var") / "screenshots"
+)
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -166,9 +166,15 @@ def due_at(start: dt.datetime | dt.date, length: int, unit: str) -> dt.datetime:
 
 
 def describe_period(start: dt.date, length: int, unit: str, basis: str = "") -> str:
-    """ "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据 …）"."""
+    """ "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据 …）".
+
+    A period of length 0 ends on the day it starts (the daily supervision log):
+    "当日（2026-06-15）24:00 前" rather than "0 个自然日"."""
     end = period_end(start, length, unit)
-    text = f"自 {start:%Y-%m-%d} 起 {length} 个{Unit.LABELS[unit]}，至 {end:%Y-%m-%d} 24:00"
+    if length == 0:
+        text = f"当日（{end:%Y-%m-%d}）24:00 前"
+    else:
+        text = f"自 {start:%Y-%m-%d} 起 {length} 个{Unit.LABELS[unit]}，至 {end:%Y-%m-%d} 24:00"
     return f"{text}（依据：{basis}）" if basis else text
 
 

@@ -119,6 +119,16 @@ def test_describe_period_shows_start_length_unit_end_and_basis():
     )
 
 
+def test_describe_period_of_the_same_day_reads_naturally():  # R-SUP-01: the daily log
+    for unit in (CD, WD):
+        assert bc.describe_period(D(2026, 6, 15), 0, unit) == "当日（2026-06-15）24:00 前"
+    text = bc.describe_period(D(2026, 10, 1), 0, WD, basis="R-SUP-01")
+    assert text == "当日（2026-10-01）24:00 前（依据：R-SUP-01）"
+    assert "0 个" not in text
+    # the end agrees with the deadline itself: 24:00 of the day it starts
+    assert bc.due_at(D(2026, 6, 15), 0, CD) == dt.datetime(2026, 6, 16, tzinfo=SHANGHAI)
+
+
 # --- years the package does not cover --------------------------------------------------------
 
 

@@ -1,30 +1,76 @@
-"""API of the approval processes (``/api/v1/approvals``): engineering changes and
-hidden works (raise, list, read, act on a step, upload photos) and the
-deadlines of every process. Reads start from the actor's scope (out of scope
-answers 404); writes call one service (a refused role 403, a wrong state 409,
-a rule 422) and accept an ``Idempotency-Key``."""
+"""API of the approval processes (``/api/v1/approvals``): every step a user can
+take on the approval pages, through the same services.
 
+- engineering changes and hidden works (raise, read, act on a step, photos);
+- personnel changes (initiate with the required documents, agree, review or
+  file, the owner's approval form and penalty);
+- supervision logs, rectification notices (issue, reply with evidence, review,
+  refusal and its handling, the owner's interview), the owner's inspections
+  and the evaluation of the contractor;
+- completion acceptance (initiate, supervisor review, return as not ready,
+  conclusion with opinions and documents), the extension of super-large works,
+  village self-acceptance and township re-acceptance, use before acceptance;
+- the settlement clock and the submission for audit; the deadlines of every
+  process; the supervision office's settings; the documents and photos.
+
+Reads start from the actor's scope (out of scope answers 404); writes call one
+service (a refused role 403, a wrong state 409, a rule 422 with its basis) and
+accept an ``Idempotency-Key``. Routes that take files accept either JSON with
+the files as ``{filename, content_base64}`` or multipart/form-data with the same
+field names (ADR 0303)."""
+
+import base64
+import binascii
 import datetime as dt
+import hashlib
 import json
+import types
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import pydantic
+from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema
-from ninja.files import UploadedFile
+from django.http.response import HttpResponseBase
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
 from postaward.core import deadlines, idempotency
 from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
-from postaward.core.errors import NotFound, ValidationFailed
+from postaward.core.errors import DomainError, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
-from postaward.projects.models import Participant, Project
+from postaward.orgs.models import Person, Qualification
+from postaward.projects import archive as project_archive
+from postaward.projects import services as project_services
+from postaward.projects import workflows as project_workflows
+from postaward.projects.choices import ParticipantRole, ProjectStatus
+from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
-from . import selectors, services
-from .models import EngineeringChange, HiddenWork
+from . import selectors, services, workflows
+from .choices import AcceptanceKind, AcceptanceState, ExtensionState, PersonnelRoute
+from .models import (
+    AcceptanceExtension,
+    AcceptanceRequest,
+    ApprovalDocument,
+    ApprovalPolicy,
+    ContractorEvaluation,
+    EngineeringChange,
+    HiddenWork,
+    HiddenWorkPhoto,
+    Inspection,
+    PersonnelChange,
+    RectificationNotice,
+    SupervisionLog,
+)
 
 router = Router(tags=["流程审批"])
+
+
+# --- writes, files and the shared parts of every answer ---------------------------------------------
 
 
 def _write(
@@ -46,6 +92,203 @@ def _write(
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _dump(schema: type[Schema], obj: Any, request: HttpRequest) -> dict[str, Any]:
+    """An answer serialised by its schema (resolvers see the request)."""
+    return schema.model_validate(obj, context={"request": request}).model_dump(mode="json")
+
+
+# A file in a JSON request (multipart requests send the file itself); the
+# docstring is the OpenAPI description.
+class FileIn(StrictIn):
+    """文件（JSON 请求以 Base64 传送；multipart 请求直接上传文件）"""
+
+    filename: str = Field(..., min_length=1, max_length=200, description="含扩展名，如 证明.pdf")
+    content_base64: str = Field(
+        ..., min_length=1, description="文件内容（Base64）：PDF、JPG 或 PNG，不超过 20 MB"
+    )
+
+
+@dataclass
+class Body:
+    """A parsed request of a route that takes files."""
+
+    data: Any  # the validated schema (its file fields are not used)
+    files: dict[str, Any]  # field → upload, list of uploads, or None
+    fingerprint: dict[str, Any]  # for the Idempotency-Key: fields and the files' SHA-256
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The alternatives of an annotation: ``StrictInt | None`` → [int, NoneType]."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return [t for arg in get_args(annotation) for t in _unwrap(arg)]
+    return [annotation]
+
+
+def _file_fields(schema: type[StrictIn]) -> dict[str, bool]:
+    """The fields that hold files: name → whether it holds several."""
+    out: dict[str, bool] = {}
+    for name, info in schema.model_fields.items():
+        for alt in _unwrap(info.annotation):
+            if alt is FileIn:
+                out[name] = False
+            elif get_origin(alt) is list and _unwrap(get_args(alt)[0]) == [FileIn]:
+                out[name] = True
+    return out
+
+
+def _form_value(annotation: Any, value: str) -> Any:
+    """A multipart field (always text) as the JSON value the schema expects;
+    anything that does not read as one is passed on for the schema to refuse."""
+    alts = _unwrap(annotation)
+    if value == "" and type(None) in alts:
+        return None
+    if bool in alts:
+        low = value.strip().lower()
+        if low in ("true", "1", "on", "yes"):
+            return True
+        if low in ("false", "0", "off", "no"):
+            return False
+        return value
+    if int in alts:
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _validate(schema: type[StrictIn], data: dict[str, Any]) -> Any:
+    try:
+        return schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(
+            [
+                {**err, "loc": ("body", "payload", *err["loc"])}
+                for err in exc.errors(include_url=False)
+            ]
+        ) from exc
+
+
+def _sha256(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _decode(value: FileIn, field: str) -> ContentFile:
+    try:
+        raw = base64.b64decode(value.content_base64, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed(
+            "文件内容不是有效的 Base64", field=f"{field}.content_base64"
+        ) from exc
+    return ContentFile(raw, name=value.filename)
+
+
+def _parse(request: HttpRequest, schema: type[StrictIn]) -> Body:
+    """JSON (files as Base64) or multipart/form-data (files as parts), checked by
+    the same strict schema: unknown fields are refused either way."""
+    file_fields = _file_fields(schema)
+    fields = schema.model_fields
+    if request.content_type == "multipart/form-data":
+        unknown = [
+            k
+            for k in request.POST
+            if (k not in fields or k in file_fields) and k != "csrfmiddlewaretoken"
+        ] + [k for k in request.FILES if k not in file_fields]
+        if unknown:
+            raise NinjaValidationError(
+                [{"type": "extra_forbidden", "loc": ("form", k), "msg": "extra"} for k in unknown]
+            )
+        raw: dict[str, Any] = {}
+        for name, info in fields.items():
+            if name in file_fields or name not in request.POST:
+                continue
+            lists = [alt for alt in _unwrap(info.annotation) if get_origin(alt) is list]
+            if lists:
+                item = get_args(lists[0])[0]
+                raw[name] = [_form_value(item, v) for v in request.POST.getlist(name)]
+            else:
+                raw[name] = _form_value(info.annotation, request.POST[name])
+        data = _validate(schema, raw)
+        files: dict[str, Any] = {
+            name: request.FILES.getlist(name) if many else request.FILES.get(name)
+            for name, many in file_fields.items()
+        }
+    else:
+        try:
+            loaded = json.loads(request.body or b"{}")
+        except ValueError as exc:
+            raise DomainError(
+                "请求格式不正确（应为 JSON 或 multipart/form-data）", code="bad_request"
+            ) from exc
+        if not isinstance(loaded, dict):
+            raise DomainError("请求格式不正确（应为 JSON 对象）", code="bad_request")
+        data = _validate(schema, loaded)
+        files = {}
+        for name, many in file_fields.items():
+            value = getattr(data, name)
+            if many:
+                files[name] = [_decode(v, f"{name}.{i}") for i, v in enumerate(value or [])]
+            else:
+                files[name] = _decode(value, name) if value is not None else None
+    fingerprint = data.model_dump(mode="json", exclude=set(file_fields))
+    for name, many in file_fields.items():
+        value = files[name]
+        fingerprint[name] = (
+            [_sha256(u) for u in value] if many else (_sha256(value) if value else None)
+        )
+    return Body(data=data, files=files, fingerprint=fingerprint)
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def _body_doc(schema: type[StrictIn]) -> dict[str, Any]:
+    """``openapi_extra`` of a route that takes files: both request formats."""
+    js = schema.model_json_schema()
+    js = _inline(js, js.get("$defs", {}))
+    file_fields = _file_fields(schema)
+    binary = {"type": "string", "format": "binary"}
+    form = {
+        name: ({"type": "array", "items": binary} if file_fields[name] else binary)
+        if name in file_fields
+        else prop
+        for name, prop in js["properties"].items()
+    }
+    required = js.get("required", [])
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": js},
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": form, "required": required}
+                },
+            },
+        }
+    }
+
+
+FILES_NOTE = (
+    "JSON（文件为 `{filename, content_base64}`）或 multipart/form-data（字段名相同，文件作为文件部分）。"
+    "文件按内容识别类型（PDF、JPEG、PNG），不超过 20 MB。"
+)
 
 
 class DeadlineOut(Schema):
@@ -95,6 +338,83 @@ def _deadline(d: Any) -> dict[str, Any]:
     }
 
 
+def _deadlines_of(obj: Any) -> list[dict[str, Any]]:
+    return [_deadline(d) for d in deadlines.deadlines_of(obj)]
+
+
+class StepOut(Schema):
+    """One step taken in a process: who, when, for which unit, with what opinion."""
+
+    action: str
+    label: str
+    opinion: str
+    at: dt.datetime
+    actor_name: str
+    organisation_name: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    uploaded_by_name: str
+    organisation_name: str
+    url: str = Field(..., description="下载地址（按数据权限）")
+
+
+def _steps(obj: Any) -> list[dict[str, Any]]:
+    return [StepOut.from_orm(s).model_dump(mode="json") for s in services.steps_of(obj)]
+
+
+def _documents(obj: Any) -> list[dict[str, Any]]:
+    return [
+        DocumentOut(
+            id=d.pk,
+            kind=d.kind,
+            kind_label=d.get_kind_display(),
+            title=d.title,
+            original_name=d.original_name,
+            content_type=d.content_type,
+            size=d.size,
+            sha256=d.sha256,
+            uploaded_at=d.uploaded_at,
+            uploaded_by_name=d.uploaded_by_name,
+            organisation_name=d.organisation_name,
+            url=f"/api/v1/approvals/documents/{d.pk}",
+        ).model_dump(mode="json")
+        for d in services.documents_of(obj)
+    ]
+
+
+Allowed = Callable[[Any, Any], bool]
+
+
+def _transition(name: str) -> Allowed:
+    return lambda obj, a: workflows.can(obj, name, a)
+
+
+def _actions(obj: Any, a: Any, table: dict[str, Allowed]) -> list[str]:
+    """The steps this account may take now (by role and state; periods and other
+    rules are checked when the step is submitted)."""
+    return [name for name, allowed in table.items() if allowed(obj, a)]
+
+
+def _request_actor(context: Any) -> Any:
+    return actor(context["request"])
+
+
+ACTIONS_DOC = "当前账号现在可办理的环节（按角色和状态；期限等规则在提交时核验）"
+
+
+# --- engineering changes (R-CHG-01, 02, 05) ----------------------------------------------------------
+
+
 class ChangeOut(Schema):
     id: int
     number: str
@@ -117,6 +437,16 @@ class ChangeOut(Schema):
     deadlines: list[DeadlineOut]
 
 
+class ChangeDetailOut(ChangeOut):
+    hidden_exception_reason: str
+    raised_by_name: str
+    raised_by_org: str
+    decision_note: str
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+
 def _change(c: EngineeringChange) -> dict[str, Any]:
     data = {
         "id": c.pk,
@@ -137,9 +467,32 @@ def _change(c: EngineeringChange) -> dict[str, Any]:
         "approved_at": c.approved_at,
         "after_the_fact": c.after_the_fact,
         "hidden_work_ids": list(c.hidden_works.values_list("pk", flat=True)),
-        "deadlines": [_deadline(d) for d in deadlines.deadlines_of(c)],
+        "deadlines": _deadlines_of(c),
     }
     return ChangeOut(**data).model_dump(mode="json")
+
+
+CHANGE_STEPS: dict[str, Allowed] = {
+    "review": _transition("review_by_supervisor"),
+    "approve": _transition("approve_by_owner"),
+    "approve-drc": _transition("approve_by_drc"),
+    "reject": _transition("reject"),
+    "withdraw": _transition("withdraw"),
+}
+
+
+def _change_detail(c: EngineeringChange, a: Any) -> dict[str, Any]:
+    data = {
+        **_change(c),
+        "hidden_exception_reason": c.hidden_exception_reason,
+        "raised_by_name": c.raised_by_name,
+        "raised_by_org": c.raised_by_org,
+        "decision_note": c.decision_note,
+        "steps": _steps(c),
+        "documents": _documents(c),
+        "actions": _actions(c, a, CHANGE_STEPS),
+    }
+    return ChangeDetailOut(**data).model_dump(mode="json")
 
 
 class ChangeIn(StrictIn):
@@ -155,6 +508,7 @@ class ChangeIn(StrictIn):
     declared_major: StrictBool = False
     hidden_work_ids: list[StrictInt] = []
     hidden_exception_reason: str = Field("", max_length=2000)
+    documents: list[FileIn] = Field([], description="变更依据（图纸、签证单等，可选）")
 
 
 class StepIn(StrictIn):
@@ -172,9 +526,17 @@ def list_changes(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: 
     return [_change(c) for c in selectors.changes(actor(request), q.dict())[:500]]
 
 
-@router.post("/changes", response=responses(ChangeOut, 201), summary="发起工程变更（R-CHG-01）")
-def create_change(request: HttpRequest, payload: ChangeIn) -> HttpResponse:
+@router.post(
+    "/changes",
+    response=responses(ChangeDetailOut, 201),
+    summary="发起工程变更（R-CHG-01）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(ChangeIn),
+)
+def create_change(request: HttpRequest) -> HttpResponse:
     a = actor(request)
+    body = _parse(request, ChangeIn)
+    payload: ChangeIn = body.data
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
     participant = Participant.objects.filter(pk=payload.participant_id, project=project).first()
     if participant is None:
@@ -198,15 +560,21 @@ def create_change(request: HttpRequest, payload: ChangeIn) -> HttpResponse:
             declared_major=payload.declared_major,
             hidden_works=works,
             hidden_exception_reason=payload.hidden_exception_reason,
+            uploads=body.files["documents"],
         )
-        return _change(c)
+        return _change_detail(c, a)
 
-    return _write(request, f"approvals.change.{project.pk}", payload.dict(), fn, status=201)
+    return _write(request, f"approvals.change.{project.pk}", body.fingerprint, fn, status=201)
 
 
-@router.get("/changes/{change_id}", response=responses(ChangeOut), summary="工程变更详情")
+@router.get(
+    "/changes/{change_id}",
+    response=responses(ChangeDetailOut),
+    summary="工程变更详情（含环节记录、资料和当前可办理的环节）",
+)
 def get_change(request: HttpRequest, change_id: int) -> dict:
-    return _change(get_visible_or_404(EngineeringChange.objects, actor(request), pk=change_id))
+    a = actor(request)
+    return _change_detail(get_visible_or_404(EngineeringChange.objects, a, pk=change_id), a)
 
 
 CHANGE_ACTIONS = {
@@ -218,7 +586,7 @@ CHANGE_ACTIONS = {
 
 @router.post(
     "/changes/{change_id}/{action}",
-    response=responses(ChangeOut),
+    response=responses(ChangeDetailOut),
     summary="工程变更环节：review（监理审核）、approve（建设单位审批）、approve-drc（发改批准）、reject（不通过，须填意见）、withdraw（撤回）",
 )
 def act_on_change(
@@ -238,9 +606,84 @@ def act_on_change(
         else:
             CHANGE_ACTIONS[action](actor=a, change=c, opinion=payload.opinion)
         c.refresh_from_db()
-        return _change(c)
+        return _change_detail(c, a)
 
     return _write(request, f"approvals.change.{c.pk}.{action}", payload.dict(), fn)
+
+
+class HistoryRowOut(Schema):
+    change_id: int
+    number: str
+    title: str
+    cost_delta: Decimal
+    days_delta: int
+    approved_at: dt.datetime | None
+    after_the_fact: bool
+    cumulative_cost: Decimal
+    cumulative_days: int
+    ratio: float | None
+
+
+class ContractHistoryOut(Schema):
+    participant_id: int
+    project_id: int
+    organisation_name: str
+    contract_amount: Decimal | None
+    count: int
+    cumulative_cost: Decimal
+    cumulative_days: int
+    ratio: float | None = Field(..., description="累计变更金额占合同金额的比例")
+    third_change: bool = Field(..., description="已批准变更达到3次（预警）")
+    price_with_extension_ids: list[int] = Field(..., description="既增加费用又延长工期的变更")
+    after_the_fact_ids: list[int]
+    rows: list[HistoryRowOut]
+    pending_ids: list[int]
+
+
+@router.get(
+    "/contracts/{participant_id}/change-history",
+    response=responses(ContractHistoryOut),
+    summary="一份合同的变更台账：累计金额和工期、第3次变更、增价又延期（R-CHG-02）",
+)
+def contract_change_history(request: HttpRequest, participant_id: int) -> dict:
+    pt = get_visible_or_404(
+        Participant.objects.select_related("project", "organisation"),
+        actor(request),
+        pk=participant_id,
+    )
+    h = services.contract_history(pt)
+    return {
+        "participant_id": pt.pk,
+        "project_id": pt.project_id,
+        "organisation_name": pt.organisation.name if pt.organisation else "",
+        "contract_amount": pt.contract_amount,
+        "count": h["count"],
+        "cumulative_cost": h["cumulative_cost"],
+        "cumulative_days": h["cumulative_days"],
+        "ratio": h["ratio"],
+        "third_change": h["third_change"],
+        "price_with_extension_ids": [c.pk for c in h["price_with_extension"]],
+        "after_the_fact_ids": [c.pk for c in h["after_the_fact"]],
+        "rows": [
+            {
+                "change_id": r.change.pk,
+                "number": r.change.number,
+                "title": r.change.title,
+                "cost_delta": r.change.cost_delta,
+                "days_delta": r.change.days_delta,
+                "approved_at": r.change.approved_at,
+                "after_the_fact": r.change.after_the_fact,
+                "cumulative_cost": r.cumulative_cost,
+                "cumulative_days": r.cumulative_days,
+                "ratio": r.ratio,
+            }
+            for r in h["rows"]
+        ],
+        "pending_ids": [c.pk for c in h["pending"]],
+    }
+
+
+# --- hidden works (R-HID-01..03) ---------------------------------------------------------------------
 
 
 class PhotoOut(Schema):
@@ -270,6 +713,22 @@ class HiddenWorkOut(Schema):
     deadlines: list[DeadlineOut]
 
 
+class HiddenWorkDetailOut(HiddenWorkOut):
+    participant_id: int
+    applied_at: dt.datetime
+    applied_by_name: str
+    standby_by_name: str
+    supervisor_opinion: str
+    owner_standby_by_name: str
+    owner_standby_opinion: str
+    reviewed_by_name: str
+    review_opinion: str
+    photo_urls: dict[str, str] = Field(..., description="照片 id → 下载地址")
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+
 def _hidden(hw: HiddenWork) -> dict[str, Any]:
     data = {
         "id": hw.pk,
@@ -296,9 +755,48 @@ def _hidden(hw: HiddenWork) -> dict[str, Any]:
             }
             for p in services.current_photos(hw)
         ],
-        "deadlines": [_deadline(d) for d in deadlines.deadlines_of(hw)],
+        "deadlines": _deadlines_of(hw),
     }
     return HiddenWorkOut(**data).model_dump(mode="json")
+
+
+HIDDEN_STEPS: dict[str, Allowed] = {
+    "photos": lambda hw, a: (
+        workflows.can(hw, "record_standby", a)
+        or (hw.state in ("accepted", "returned") and workflows.SUPERVISOR(hw, a))
+    ),
+    "owner-standby": lambda hw, a: (
+        hw.is_important and hw.owner_standby_at is None and workflows.OWNER_STAFF(hw, a)
+    ),
+    "approve": _transition("approve_review"),
+    "return": _transition("return_photos"),
+    "resubmit": _transition("resubmit"),
+    "withdraw": _transition("withdraw"),
+    "important": lambda hw, a: (
+        not hw.is_important and hw.state == "applied" and workflows.OWNER_STAFF(hw, a)
+    ),
+}
+
+
+def _hidden_detail(hw: HiddenWork, a: Any) -> dict[str, Any]:
+    base = _hidden(hw)
+    data = {
+        **base,
+        "participant_id": hw.participant_id,
+        "applied_at": hw.applied_at,
+        "applied_by_name": hw.applied_by_name,
+        "standby_by_name": hw.standby_by_name,
+        "supervisor_opinion": hw.supervisor_opinion,
+        "owner_standby_by_name": hw.owner_standby_by_name,
+        "owner_standby_opinion": hw.owner_standby_opinion,
+        "reviewed_by_name": hw.reviewed_by_name,
+        "review_opinion": hw.review_opinion,
+        "photo_urls": {str(p["id"]): f"/api/v1/approvals/photos/{p['id']}" for p in base["photos"]},
+        "steps": _steps(hw),
+        "documents": _documents(hw),
+        "actions": _actions(hw, a, HIDDEN_STEPS),
+    }
+    return HiddenWorkDetailOut(**data).model_dump(mode="json")
 
 
 class HiddenWorkIn(StrictIn):
@@ -319,14 +817,10 @@ def list_hidden_works(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # t
 
 @router.post(
     "/hidden-works",
-    response=responses(HiddenWorkOut, 201),
+    response=responses(HiddenWorkDetailOut, 201),
     summary="申请隐蔽工程验收（施工日前2天内，R-HID-01）",
 )
 def create_hidden_work(request: HttpRequest, payload: HiddenWorkIn) -> HttpResponse:
-    from postaward.projects.choices import ParticipantRole
-
-    from . import workflows
-
     a = actor(request)
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
     pts = [
@@ -341,7 +835,7 @@ def create_hidden_work(request: HttpRequest, payload: HiddenWorkIn) -> HttpRespo
         raise ValidationFailed("该项目没有施工单位", field="project_id")
 
     def fn() -> dict[str, Any]:
-        return _hidden(
+        return _hidden_detail(
             services.apply_hidden_work(
                 actor=a,
                 project=project,
@@ -350,36 +844,54 @@ def create_hidden_work(request: HttpRequest, payload: HiddenWorkIn) -> HttpRespo
                 description=payload.description,
                 work_date=payload.work_date,
                 is_important=payload.is_important,
-            )
+            ),
+            a,
         )
 
     return _write(request, f"approvals.hidden.{project.pk}", payload.dict(), fn, status=201)
 
 
+@router.get(
+    "/hidden-works/{hidden_work_id}",
+    response=responses(HiddenWorkDetailOut),
+    summary="隐蔽工程详情（影像及核验提示、期限、环节记录）",
+)
+def get_hidden_work(request: HttpRequest, hidden_work_id: int) -> dict:
+    a = actor(request)
+    return _hidden_detail(get_visible_or_404(HiddenWork.objects, a, pk=hidden_work_id), a)
+
+
+class PhotosIn(StrictIn):
+    opinion: str = Field("", max_length=2000, description="旁站验收意见（旁站验收时必填）")
+    before: FileIn | None = Field(None, description="施工前照片")
+    after: FileIn | None = Field(None, description="施工后照片")
+    scale: FileIn | None = Field(None, description="验收带标尺照片")
+
+
 @router.post(
     "/hidden-works/{hidden_work_id}/photos",
-    response=responses(HiddenWorkOut),
+    response=responses(HiddenWorkDetailOut),
     summary="上传隐蔽工程影像（旁站验收时或之后；EXIF 时间和位置核验，R-HID-02）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(PhotosIn),
 )
-def upload_hidden_photos(
-    request: HttpRequest,
-    hidden_work_id: int,
-    opinion: Form[str] = "",
-    before: File[UploadedFile] | None = None,
-    after: File[UploadedFile] | None = None,
-    scale: File[UploadedFile] | None = None,
-) -> dict:
+def upload_hidden_photos(request: HttpRequest, hidden_work_id: int) -> HttpResponse:
     a = actor(request)
     hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
-    photos = {
-        k: v for k, v in (("before", before), ("after", after), ("scale", scale)) if v is not None
-    }
-    if hw.state == "applied":
-        services.record_standby(actor=a, hidden_work=hw, opinion=opinion, photos=photos)
-    else:
-        services.upload_photos(actor=a, hidden_work=hw, photos=photos)
-    hw.refresh_from_db()
-    return _hidden(hw)
+    body = _parse(request, PhotosIn)
+    photos = {k: v for k, v in body.files.items() if v is not None}
+
+    def fn() -> dict[str, Any]:
+        if hw.state == "applied":
+            services.record_standby(
+                actor=a, hidden_work=hw, opinion=body.data.opinion, photos=photos
+            )
+        else:
+            services.upload_photos(actor=a, hidden_work=hw, photos=photos)
+        hw.refresh_from_db()
+        return _hidden_detail(hw, a)
+
+    return _write(request, f"approvals.hidden.{hw.pk}.photos", body.fingerprint, fn)
 
 
 HIDDEN_ACTIONS = {
@@ -396,7 +908,7 @@ HIDDEN_ACTIONS = {
 
 @router.post(
     "/hidden-works/{hidden_work_id}/{action}",
-    response=responses(HiddenWorkOut),
+    response=responses(HiddenWorkDetailOut),
     summary="隐蔽工程环节：owner-standby、approve、return、resubmit、withdraw、important",
 )
 def act_on_hidden_work(
@@ -411,9 +923,12 @@ def act_on_hidden_work(
     def fn() -> dict[str, Any]:
         HIDDEN_ACTIONS[action](a, hw, payload.opinion)
         hw.refresh_from_db()
-        return _hidden(hw)
+        return _hidden_detail(hw, a)
 
     return _write(request, f"approvals.hidden.{hw.pk}.{action}", payload.dict(), fn)
+
+
+# --- deadlines ---------------------------------------------------------------------------------------
 
 
 class DeadlineQuery(Schema):
@@ -432,7 +947,742 @@ def list_deadlines(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # ty
     return [_deadline(d) for d in selectors.deadline_rows(actor(request), q.dict())[:1000]]
 
 
-_ = NotFound
+# --- personnel changes (R-CHG-03, R-CHG-04) ---------------------------------------------------------
+
+
+class PersonnelOut(Schema):
+    id: int
+    number: str
+    project_id: int
+    position: str
+    outgoing_person_id: int
+    replacement_person_id: int
+    reason_kind: str
+    route: str
+    state: str
+    state_label: str
+    recovery_until: dt.date | None
+    filed_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    penalty_amount: Decimal | None
+
+
+class PersonnelDetailOut(PersonnelOut):
+    participant_id: int
+    assignment_id: int
+    position_label: str
+    outgoing_name: str
+    replacement_name: str
+    replacement_certificate_id: int | None
+    reason_kind_label: str
+    reason: str
+    route_label: str
+    initiated_at: dt.datetime
+    initiated_by_name: str
+    initiated_by_org: str
+    approved_at: dt.datetime | None
+    approval_form_id: int | None
+    penalty_note: str
+    new_assignment_id: int | None
+    decision_note: str
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+
+def _personnel(pc: PersonnelChange) -> dict[str, Any]:
+    return PersonnelOut(
+        id=pc.pk,
+        number=pc.number,
+        project_id=pc.project_id,
+        position=pc.position,
+        outgoing_person_id=pc.outgoing_id,
+        replacement_person_id=pc.replacement_id,
+        reason_kind=pc.reason_kind,
+        route=pc.route,
+        state=pc.state,
+        state_label=pc.get_state_display(),
+        recovery_until=pc.recovery_until,
+        filed_at=pc.filed_at,
+        completed_at=pc.completed_at,
+        penalty_amount=pc.penalty_amount,
+    ).model_dump(mode="json")
+
+
+PERSONNEL_STEPS: dict[str, Allowed] = {
+    "agree": _transition("agree_by_owner"),
+    "approve": lambda pc, a: workflows.can(
+        pc,
+        "approve_by_authority" if pc.route == PersonnelRoute.REVIEW else "agree_by_superior",
+        a,
+    ),
+    "complete": _transition("complete"),
+    "reject": _transition("reject"),
+    "withdraw": _transition("withdraw"),
+}
+
+
+def _personnel_detail(pc: PersonnelChange, a: Any) -> dict[str, Any]:
+    from postaward.projects.choices import Position
+
+    data = {
+        **_personnel(pc),
+        "participant_id": pc.participant_id,
+        "assignment_id": pc.assignment_id,
+        "position_label": Position(pc.position).label
+        if pc.position in Position.values
+        else pc.position,
+        "outgoing_name": pc.outgoing.name,
+        "replacement_name": pc.replacement.name,
+        "replacement_certificate_id": pc.replacement_certificate_id,
+        "reason_kind_label": pc.get_reason_kind_display(),
+        "reason": pc.reason,
+        "route_label": pc.get_route_display(),
+        "initiated_at": pc.initiated_at,
+        "initiated_by_name": pc.initiated_by_name,
+        "initiated_by_org": pc.initiated_by_org,
+        "approved_at": pc.approved_at,
+        "approval_form_id": pc.approval_form_id,
+        "penalty_note": pc.penalty_note,
+        "new_assignment_id": pc.new_assignment_id,
+        "decision_note": pc.decision_note,
+        "steps": _steps(pc),
+        "documents": _documents(pc),
+        "actions": _actions(pc, a, PERSONNEL_STEPS),
+    }
+    return PersonnelDetailOut(**data).model_dump(mode="json")
+
+
+def _personnel_change(request: HttpRequest, pk: int) -> PersonnelChange:
+    return get_visible_or_404(
+        PersonnelChange.objects.select_related("project", "participant", "outgoing", "replacement"),
+        actor(request),
+        pk=pk,
+    )
+
+
+@router.get("/personnel", response=responses(list[PersonnelOut]), summary="人员变更（按数据权限）")
+@paginate(LimitOffsetPagination)
+def list_personnel(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
+    return [_personnel(pc) for pc in selectors.personnel_changes(actor(request), q.dict())[:500]]
+
+
+class PersonnelIn(StrictIn):
+    assignment_id: StrictInt = Field(..., description="被变更人员的岗位（项目关键人员任职记录）")
+    replacement_id: StrictInt = Field(..., description="替换人员（本单位人员）")
+    replacement_certificate_id: StrictInt | None = Field(
+        None, description="替换人员用于该岗位的执业资格证书（可选）"
+    )
+    reason_kind: Literal["illness", "resignation", "transfer", "other"]
+    reason: str = Field(..., max_length=4000)
+    recovery_until: dt.date | None = Field(None, description="因病变更：治疗恢复期至")
+    hospital_certificate: FileIn | None = Field(None, description="因病变更：区级医院证明")
+    qualification_document: FileIn | None = Field(None, description="替换人员资格资历证明")
+    social_insurance: FileIn | None = Field(None, description="替换人员近3个月社保缴纳证明")
+
+
+@router.post(
+    "/personnel",
+    response=responses(PersonnelDetailOut, 201),
+    summary="发起人员变更（变更单位总管或负责人；须附资格资历证明、近3个月社保，因病须附区级医院证明，R-CHG-03）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(PersonnelIn),
+)
+def create_personnel_change(request: HttpRequest) -> HttpResponse:
+    a = actor(request)
+    body = _parse(request, PersonnelIn)
+    payload: PersonnelIn = body.data
+    assignment = get_visible_or_404(
+        KeyPersonAssignment.objects.select_related("project", "participant", "person"),
+        a,
+        pk=payload.assignment_id,
+    )
+    replacement = Person.objects.visible_to(a).filter(pk=payload.replacement_id).first()
+    if replacement is None:
+        raise ValidationFailed("替换人员不存在", field="replacement_id")
+    certificate = None
+    if payload.replacement_certificate_id is not None:
+        certificate = Qualification.objects.filter(
+            pk=payload.replacement_certificate_id, person=replacement
+        ).first()
+        if certificate is None:
+            raise ValidationFailed("该证书不属于替换人员", field="replacement_certificate_id")
+
+    def fn() -> dict[str, Any]:
+        pc = services.initiate_personnel_change(
+            actor=a,
+            assignment=assignment,
+            replacement=replacement,
+            replacement_certificate=certificate,
+            reason_kind=payload.reason_kind,
+            reason=payload.reason,
+            recovery_until=payload.recovery_until,
+            hospital_certificate=body.files["hospital_certificate"],
+            qualification_document=body.files["qualification_document"],
+            social_insurance=body.files["social_insurance"],
+        )
+        return _personnel_detail(pc, a)
+
+    return _write(request, f"approvals.personnel.{assignment.pk}", body.fingerprint, fn, status=201)
+
+
+@router.get(
+    "/personnel/{personnel_change_id}",
+    response=responses(PersonnelDetailOut),
+    summary="人员变更详情（资料、环节记录、当前可办理的环节）",
+)
+def get_personnel_change(request: HttpRequest, personnel_change_id: int) -> dict:
+    return _personnel_detail(_personnel_change(request, personnel_change_id), actor(request))
+
+
+class CompletePersonnelIn(StrictIn):
+    penalty_amount: Decimal = Field(
+        ..., max_digits=16, decimal_places=2, description="依合同追究的违约金（元，可为 0）"
+    )
+    penalty_note: str = Field(
+        "", max_length=2000, description="违约责任追究情况（违约金为 0 须说明）"
+    )
+    approval_form: FileIn | None = Field(None, description="人员变更审批表")
+
+
+@router.post(
+    "/personnel/{personnel_change_id}/complete",
+    response=responses(PersonnelDetailOut),
+    summary="建设单位上传人员变更审批表、登记违约责任并换岗（R-CHG-03；同时记录 R-CHG-04 限制）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(CompletePersonnelIn),
+)
+def complete_personnel_change(request: HttpRequest, personnel_change_id: int) -> HttpResponse:
+    a = actor(request)
+    pc = _personnel_change(request, personnel_change_id)
+    body = _parse(request, CompletePersonnelIn)
+
+    def fn() -> dict[str, Any]:
+        services.complete_personnel_change(
+            actor=a,
+            change=pc,
+            approval_form=body.files["approval_form"],
+            penalty_amount=body.data.penalty_amount,
+            penalty_note=body.data.penalty_note,
+        )
+        pc.refresh_from_db()
+        return _personnel_detail(pc, a)
+
+    return _write(request, f"approvals.personnel.{pc.pk}.complete", body.fingerprint, fn)
+
+
+@router.post(
+    "/personnel/{personnel_change_id}/{action}",
+    response=responses(PersonnelDetailOut),
+    summary="人员变更环节：agree（建设单位同意）、approve（行业主管部门审核，或主管单位同意并备案）、reject（不同意，须填意见）、withdraw（撤回）",
+)
+def act_on_personnel_change(
+    request: HttpRequest,
+    personnel_change_id: int,
+    action: Literal["agree", "approve", "reject", "withdraw"],
+    payload: StepIn,
+) -> HttpResponse:
+    a = actor(request)
+    pc = _personnel_change(request, personnel_change_id)
+
+    def fn() -> dict[str, Any]:
+        if action == "agree":
+            services.agree_personnel_change(actor=a, change=pc, opinion=payload.opinion)
+        elif action == "approve":
+            services.approve_personnel_change(actor=a, change=pc, opinion=payload.opinion)
+        elif action == "reject":
+            services.reject_personnel_change(actor=a, change=pc, note=payload.opinion)
+        else:
+            services.withdraw_personnel_change(actor=a, change=pc)
+        pc.refresh_from_db()
+        return _personnel_detail(pc, a)
+
+    return _write(request, f"approvals.personnel.{pc.pk}.{action}", payload.dict(), fn)
+
+
+# --- supervision logs (R-SUP-01, R-SUP-03) ----------------------------------------------------------
+
+
+class LogOut(Schema):
+    id: int
+    project_id: int
+    log_date: dt.date
+    state: str
+    state_label: str
+    weather: str
+    progress: str
+    issues: str
+    recorded_at: dt.datetime | None
+    recorded_by_name: str
+    recorded_by_org: str
+    late: bool = Field(..., description="当日 24:00 后补填")
+    deadlines: list[DeadlineOut]
+
+    @staticmethod
+    def resolve_state_label(obj: SupervisionLog) -> str:
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_deadlines(obj: SupervisionLog) -> list[dict[str, Any]]:
+        return _deadlines_of(obj)
+
+
+@router.get(
+    "/logs",
+    response=responses(list[LogOut]),
+    summary="监理日志（按数据权限；每个施工日一条，当日 24:00 前填写）",
+)
+@paginate(LimitOffsetPagination)
+def list_logs(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
+    return selectors.logs(actor(request), q.dict())
+
+
+class LogIn(StrictIn):
+    project_id: StrictInt
+    log_date: dt.date
+    weather: str = Field("", max_length=40)
+    progress: str = Field(..., max_length=4000, description="施工进展")
+    issues: str = Field("", max_length=4000, description="质量安全问题及处理")
+
+
+@router.post(
+    "/logs",
+    response=responses(LogOut, 201),
+    summary="填写监理日志（本项目监理单位，R-SUP-01）",
+)
+def create_log(request: HttpRequest, payload: LogIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+
+    def fn() -> dict[str, Any]:
+        log = services.record_log(
+            actor=a,
+            project=project,
+            log_date=payload.log_date,
+            weather=payload.weather,
+            progress=payload.progress,
+            issues=payload.issues,
+        )
+        return _dump(LogOut, log, request)
+
+    return _write(request, f"approvals.log.{project.pk}", payload.dict(), fn, status=201)
+
+
+@router.get("/logs/{log_id}", response=responses(LogOut), summary="监理日志详情")
+def get_log(request: HttpRequest, log_id: int) -> SupervisionLog:
+    return get_visible_or_404(SupervisionLog.objects, actor(request), pk=log_id)
+
+
+# --- rectification notices (R-SUP-01, R-SUP-02) -------------------------------------------------------
+
+
+NOTICE_STEPS: dict[str, Allowed] = {
+    "reply": _transition("answer"),
+    "close": _transition("close"),
+    "reopen": _transition("reopen"),
+    "interview": lambda n, a: n.overdue and n.interview_at is None and workflows.OWNER(n, a),
+    "refuse": _transition("refuse"),
+    "handle": _transition("handle"),
+}
+
+
+class NoticeOut(Schema):
+    id: int
+    number: str
+    project_id: int
+    participant_id: int
+    contractor_name: str
+    title: str
+    content: str
+    required_by: dt.date
+    state: str
+    state_label: str
+    round: int
+    issued_at: dt.datetime
+    issued_by_name: str
+    issued_by_org: str
+    reply: str
+    replied_at: dt.datetime | None
+    review_opinion: str
+    closed_at: dt.datetime | None
+    overdue: bool
+    interview_at: dt.datetime | None
+    interview_note: str
+    refused_at: dt.datetime | None
+    refusal_note: str
+    handled_at: dt.datetime | None
+    handling_note: str
+    deadlines: list[DeadlineOut]
+
+    @staticmethod
+    def resolve_contractor_name(obj: RectificationNotice) -> str:
+        org = obj.participant.organisation
+        return org.name if org else ""
+
+    @staticmethod
+    def resolve_state_label(obj: RectificationNotice) -> str:
+        return obj.get_state_display()
+
+    @staticmethod
+    def resolve_deadlines(obj: RectificationNotice) -> list[dict[str, Any]]:
+        return _deadlines_of(obj)
+
+
+class NoticeDetailOut(NoticeOut):
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+    @staticmethod
+    def resolve_steps(obj: RectificationNotice) -> list[dict[str, Any]]:
+        return _steps(obj)
+
+    @staticmethod
+    def resolve_documents(obj: RectificationNotice) -> list[dict[str, Any]]:
+        return _documents(obj)
+
+    @staticmethod
+    def resolve_actions(obj: RectificationNotice, context: Any) -> list[str]:
+        return _actions(obj, _request_actor(context), NOTICE_STEPS)
+
+
+def _notice(request: HttpRequest, pk: int) -> RectificationNotice:
+    return get_visible_or_404(
+        RectificationNotice.objects.select_related("project", "participant__organisation"),
+        actor(request),
+        pk=pk,
+    )
+
+
+def _notice_answer(request: HttpRequest, n: RectificationNotice) -> dict[str, Any]:
+    n.refresh_from_db()
+    return _dump(NoticeDetailOut, n, request)
+
+
+@router.get(
+    "/notices",
+    response=responses(list[NoticeOut]),
+    summary="监理通知单（按数据权限）",
+)
+@paginate(LimitOffsetPagination)
+def list_notices(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
+    return selectors.notices(actor(request), q.dict())
+
+
+class NoticeIn(StrictIn):
+    project_id: StrictInt
+    participant_id: StrictInt | None = Field(
+        None, description="整改的施工单位（参建记录）；不填为本项目的施工单位"
+    )
+    title: str = Field(..., max_length=200, description="事由")
+    content: str = Field(..., max_length=4000, description="问题及整改要求")
+    required_by: dt.date = Field(..., description="整改期限（当日 24:00 前）")
+
+
+@router.post(
+    "/notices",
+    response=responses(NoticeDetailOut, 201),
+    summary="签发监理通知单（本项目监理单位，R-SUP-01）",
+)
+def create_notice(request: HttpRequest, payload: NoticeIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+    contractors = project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id")
+    participant = (
+        contractors.first()
+        if payload.participant_id is None
+        else project.participants.filter(pk=payload.participant_id).first()
+    )
+    if participant is None:
+        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+
+    def fn() -> dict[str, Any]:
+        n = services.issue_notice(
+            actor=a,
+            project=project,
+            participant=participant,
+            title=payload.title,
+            content=payload.content,
+            required_by=payload.required_by,
+        )
+        return _dump(NoticeDetailOut, n, request)
+
+    return _write(request, f"approvals.notice.{project.pk}", payload.dict(), fn, status=201)
+
+
+@router.get(
+    "/notices/{notice_id}",
+    response=responses(NoticeDetailOut),
+    summary="监理通知单详情（整改佐证、环节记录、当前可办理的环节）",
+)
+def get_notice(request: HttpRequest, notice_id: int) -> RectificationNotice:
+    return _notice(request, notice_id)
+
+
+class ReplyIn(StrictIn):
+    reply: str = Field(..., max_length=4000, description="整改情况")
+    evidence: list[FileIn] = Field([], description="整改佐证（照片或文件，至少一份）")
+
+
+@router.post(
+    "/notices/{notice_id}/reply",
+    response=responses(NoticeDetailOut),
+    summary="施工单位整改回复（附佐证资料，R-SUP-01）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(ReplyIn),
+)
+def reply_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+    a = actor(request)
+    n = _notice(request, notice_id)
+    body = _parse(request, ReplyIn)
+
+    def fn() -> dict[str, Any]:
+        services.reply_notice(
+            actor=a, notice=n, reply=body.data.reply, evidence=body.files["evidence"]
+        )
+        return _notice_answer(request, n)
+
+    return _write(request, f"approvals.notice.{n.pk}.reply.{n.round}", body.fingerprint, fn)
+
+
+class ReopenIn(StrictIn):
+    opinion: str = Field(..., max_length=2000, description="复查意见")
+    required_by: dt.date = Field(..., description="新的整改期限")
+
+
+@router.post(
+    "/notices/{notice_id}/reopen",
+    response=responses(NoticeDetailOut),
+    summary="监理复查不合格，重新整改（新的整改期限，R-SUP-01）",
+)
+def reopen_notice(request: HttpRequest, notice_id: int, payload: ReopenIn) -> HttpResponse:
+    a = actor(request)
+    n = _notice(request, notice_id)
+
+    def fn() -> dict[str, Any]:
+        services.reopen_notice(
+            actor=a, notice=n, opinion=payload.opinion, required_by=payload.required_by
+        )
+        return _notice_answer(request, n)
+
+    return _write(request, f"approvals.notice.{n.pk}.reopen.{n.round}", payload.dict(), fn)
+
+
+NOTICE_ACTIONS = {
+    "close": lambda a, n, o: services.close_notice(actor=a, notice=n, opinion=o),
+    "interview": lambda a, n, o: services.record_interview(actor=a, notice=n, note=o),
+    "refuse": lambda a, n, o: services.record_refusal(actor=a, notice=n, note=o),
+    "handle": lambda a, n, o: services.handle_refusal(actor=a, notice=n, note=o),
+}
+
+
+@router.post(
+    "/notices/{notice_id}/{action}",
+    response=responses(NoticeDetailOut),
+    summary="监理通知单环节：close（监理复查合格）、interview（逾期，建设单位登记约谈）、refuse（登记拒不整改，报行业主管部门）、handle（行业主管部门调查处理）；opinion 为意见或情况说明",
+)
+def act_on_notice(
+    request: HttpRequest,
+    notice_id: int,
+    action: Literal["close", "interview", "refuse", "handle"],
+    payload: StepIn,
+) -> HttpResponse:
+    a = actor(request)
+    n = _notice(request, notice_id)
+
+    def fn() -> dict[str, Any]:
+        NOTICE_ACTIONS[action](a, n, payload.opinion)
+        return _notice_answer(request, n)
+
+    return _write(request, f"approvals.notice.{n.pk}.{action}.{n.round}", payload.dict(), fn)
+
+
+# --- the owner's inspections and the evaluation of the contractor (R-SUP-04) -------------------------
+
+
+class InspectionOut(Schema):
+    id: int
+    project_id: int
+    inspected_on: dt.date
+    inspectors: str
+    aspects: list[str]
+    aspect_labels: list[str]
+    findings: str
+    result: str
+    result_label: str
+    recorded_at: dt.datetime
+    recorded_by_name: str
+    recorded_by_org: str
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_aspect_labels(obj: Inspection) -> list[str]:
+        from .choices import InspectionAspect
+
+        labels = dict(InspectionAspect.choices)
+        return [str(labels.get(x, x)) for x in obj.aspects]
+
+    @staticmethod
+    def resolve_result_label(obj: Inspection) -> str:
+        return obj.get_result_display()
+
+    @staticmethod
+    def resolve_documents(obj: Inspection) -> list[dict[str, Any]]:
+        return _documents(obj)
+
+
+@router.get(
+    "/inspections",
+    response=responses(list[InspectionOut]),
+    summary="建设单位施工期间检查（按数据权限）",
+)
+@paginate(LimitOffsetPagination)
+def list_inspections(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
+    return selectors.inspections(actor(request), q.dict())
+
+
+class InspectionIn(StrictIn):
+    project_id: StrictInt
+    inspected_on: dt.date
+    inspectors: str = Field(..., max_length=200, description="检查人员")
+    aspects: list[Literal["quality", "safety", "progress", "civilised", "personnel"]] = Field(
+        [], description="检查内容（至少一项）"
+    )
+    findings: str = Field(..., max_length=4000, description="检查情况")
+    result: Literal["ok", "rectify"] = Field(..., description="ok 符合要求；rectify 责令整改")
+    record: FileIn | None = Field(None, description="检查记录（可选）")
+
+
+@router.post(
+    "/inspections",
+    response=responses(InspectionOut, 201),
+    summary="登记施工期间检查（建设单位，R-SUP-04）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(InspectionIn),
+)
+def create_inspection(request: HttpRequest) -> HttpResponse:
+    a = actor(request)
+    body = _parse(request, InspectionIn)
+    payload: InspectionIn = body.data
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+
+    def fn() -> dict[str, Any]:
+        ins = services.record_inspection(
+            actor=a,
+            project=project,
+            inspected_on=payload.inspected_on,
+            inspectors=payload.inspectors,
+            aspects=list(payload.aspects),
+            findings=payload.findings,
+            result=payload.result,
+            record=body.files["record"],
+        )
+        return _dump(InspectionOut, ins, request)
+
+    return _write(request, f"approvals.inspection.{project.pk}", body.fingerprint, fn, status=201)
+
+
+@router.get(
+    "/inspections/{inspection_id}", response=responses(InspectionOut), summary="检查记录详情"
+)
+def get_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
+    return get_visible_or_404(Inspection.objects, actor(request), pk=inspection_id)
+
+
+class EvaluationOut(Schema):
+    id: int
+    project_id: int
+    participant_id: int
+    contractor_name: str
+    construction_score: int
+    management_score: int
+    quality_score: int
+    contract_score: int
+    total: Decimal
+    grade: str
+    grade_label: str
+    comment: str
+    evaluated_at: dt.datetime
+    evaluated_by_name: str
+    evaluated_by_org: str
+
+    @staticmethod
+    def resolve_contractor_name(obj: ContractorEvaluation) -> str:
+        org = obj.participant.organisation
+        return org.name if org else ""
+
+    @staticmethod
+    def resolve_grade_label(obj: ContractorEvaluation) -> str:
+        return obj.get_grade_display()
+
+
+@router.get(
+    "/evaluations",
+    response=responses(list[EvaluationOut]),
+    summary="施工单位综合评价（按数据权限）",
+)
+@paginate(LimitOffsetPagination)
+def list_evaluations(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
+    return selectors.evaluations(actor(request), q.dict())
+
+
+class EvaluationIn(StrictIn):
+    project_id: StrictInt
+    participant_id: StrictInt | None = Field(
+        None, description="被评价的施工单位（参建记录）；不填为本项目的施工单位"
+    )
+    construction_score: StrictInt = Field(..., description="施工组织（0-100）")
+    management_score: StrictInt = Field(..., description="现场管理（0-100）")
+    quality_score: StrictInt = Field(..., description="工程质量（0-100）")
+    contract_score: StrictInt = Field(..., description="合同履约（0-100）")
+    comment: str = Field(..., max_length=4000)
+
+
+@router.post(
+    "/evaluations",
+    response=responses(EvaluationOut, 201),
+    summary="完工后对施工单位作出综合评价（建设单位，R-SUP-04）",
+)
+def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+    contractors = project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id")
+    participant = (
+        contractors.first()
+        if payload.participant_id is None
+        else project.participants.filter(pk=payload.participant_id).first()
+    )
+    if participant is None:
+        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+
+    def fn() -> dict[str, Any]:
+        ev = services.evaluate_contractor(
+            actor=a,
+            project=project,
+            participant=participant,
+            construction_score=payload.construction_score,
+            management_score=payload.management_score,
+            quality_score=payload.quality_score,
+            contract_score=payload.contract_score,
+            comment=payload.comment,
+        )
+        return _dump(EvaluationOut, ev, request)
+
+    return _write(request, f"approvals.evaluation.{project.pk}", payload.dict(), fn, status=201)
+
+
+@router.get(
+    "/evaluations/{evaluation_id}", response=responses(EvaluationOut), summary="综合评价详情"
+)
+def get_evaluation(request: HttpRequest, evaluation_id: int) -> ContractorEvaluation:
+    return get_visible_or_404(
+        ContractorEvaluation.objects.select_related("participant__organisation"),
+        actor(request),
+        pk=evaluation_id,
+    )
+
+
+# --- completion acceptance (R-ACC-01..05) ------------------------------------------------------------
 
 
 class AcceptanceOut(Schema):
@@ -467,9 +1717,126 @@ def _acceptance(r: Any) -> dict[str, Any]:
         "accepted_on": r.accepted_on,
         "conclusion": r.conclusion,
         "return_reason": r.return_reason,
-        "deadlines": [_deadline(d) for d in deadlines.deadlines_of(r)],
+        "deadlines": _deadlines_of(r),
     }
     return AcceptanceOut(**data).model_dump(mode="json")
+
+
+EXTENSION_STEPS: dict[str, Allowed] = {
+    "approve": lambda e, a: workflows.extension_decider(e, a),
+    "reject": _transition("reject"),
+}
+
+
+class ExtensionOut(Schema):
+    id: int
+    project_id: int
+    acceptance_id: int
+    days: int
+    reason: str
+    state: str
+    state_label: str
+    applied_at: dt.datetime
+    applied_by_name: str
+    decided_at: dt.datetime | None
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+
+def _extension_out(e: AcceptanceExtension, a: Any) -> dict[str, Any]:
+    data = {
+        "id": e.pk,
+        "project_id": e.project_id,
+        "acceptance_id": e.request_id,
+        "days": e.days,
+        "reason": e.reason,
+        "state": e.state,
+        "state_label": e.get_state_display(),
+        "applied_at": e.applied_at,
+        "applied_by_name": e.applied_by_name,
+        "decided_at": e.decided_at,
+        "steps": _steps(e),
+        "documents": _documents(e),
+        "actions": _actions(e, a, EXTENSION_STEPS),
+    }
+    return ExtensionOut(**data).model_dump(mode="json")
+
+
+class AcceptanceDetailOut(AcceptanceOut):
+    participant_id: int | None
+    description: str
+    submitted_by_name: str
+    submitted_by_org: str
+    return_until: dt.date | None = Field(
+        ..., description="建设单位可退回至该日 24:00（受理后3个自然日，R-ACC-03）"
+    )
+    returned_at: dt.datetime | None
+    attendees: str
+    rectification_opinions: str
+    conclusion_document_id: int | None
+    concluded_at: dt.datetime | None
+    concluded_by_name: str
+    decision_note: str
+    extensions: list[ExtensionOut]
+    steps: list[StepOut]
+    documents: list[DocumentOut]
+    actions: list[str] = Field(..., description=ACTIONS_DOC)
+
+
+ACCEPTANCE_STEPS: dict[str, Allowed] = {
+    "review": _transition("review_by_supervisor"),
+    "reject": _transition("reject_by_supervisor"),
+    "return": lambda r, a: (
+        r.kind != AcceptanceKind.TOWNSHIP and workflows.can(r, "return_not_ready", a)
+    ),
+    "conclude": _transition("conclude_pass"),
+    "extensions": lambda r, a: (
+        r.project.project_class == "super_large"
+        and r.state == AcceptanceState.RECEIVED
+        and workflows.owner(r, a)
+    ),
+    "withdraw": _transition("withdraw"),
+}
+
+
+def _acceptance_detail(request: HttpRequest, r: AcceptanceRequest) -> dict[str, Any]:
+    a = actor(request)
+    data = {
+        **_acceptance(r),
+        "participant_id": r.participant_id,
+        "description": r.description,
+        "submitted_by_name": r.submitted_by_name,
+        "submitted_by_org": r.submitted_by_org,
+        "return_until": services.return_window_end(r)
+        if r.kind != AcceptanceKind.TOWNSHIP
+        else None,
+        "returned_at": r.returned_at,
+        "attendees": r.attendees,
+        "rectification_opinions": r.rectification_opinions,
+        "conclusion_document_id": r.conclusion_document_id,
+        "concluded_at": r.concluded_at,
+        "concluded_by_name": r.concluded_by_name,
+        "decision_note": r.decision_note,
+        "extensions": [_extension_out(e, a) for e in r.extensions.order_by("applied_at", "id")],
+        "steps": _steps(r),
+        "documents": _documents(r),
+        "actions": _actions(r, a, ACCEPTANCE_STEPS),
+    }
+    return AcceptanceDetailOut(**data).model_dump(mode="json")
+
+
+def _acceptance_request(request: HttpRequest, pk: int) -> AcceptanceRequest:
+    return get_visible_or_404(
+        AcceptanceRequest.objects.select_related("project", "participant"),
+        actor(request),
+        pk=pk,
+    )
+
+
+def _acceptance_answer(request: HttpRequest, r: AcceptanceRequest) -> dict[str, Any]:
+    r.refresh_from_db()
+    return _acceptance_detail(request, r)
 
 
 @router.get(
@@ -482,42 +1849,467 @@ def list_acceptance(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # typ
     return [_acceptance(r) for r in selectors.acceptance_requests(actor(request), q.dict())[:500]]
 
 
-class PersonnelOut(Schema):
-    id: int
-    number: str
-    project_id: int
-    position: str
-    outgoing_person_id: int
-    replacement_person_id: int
-    reason_kind: str
-    route: str
-    state: str
-    state_label: str
-    recovery_until: dt.date | None
-    filed_at: dt.datetime | None
-    completed_at: dt.datetime | None
-    penalty_amount: Decimal | None
+class AcceptanceIn(StrictIn):
+    project_id: StrictInt
+    completed_on: dt.date = Field(..., description="完工日期")
+    description: str = Field(..., max_length=4000, description="完成情况")
 
 
-@router.get("/personnel", response=responses(list[PersonnelOut]), summary="人员变更（按数据权限）")
+@router.post(
+    "/acceptance",
+    response=responses(AcceptanceDetailOut, 201),
+    summary="施工单位发起竣工验收（政府投资项目报监理审核；村级工程为村级自验，R-ACC-01、R-ACC-05）",
+)
+def create_acceptance(request: HttpRequest, payload: AcceptanceIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+
+    def fn() -> dict[str, Any]:
+        r = services.request_acceptance(
+            actor=a,
+            project=project,
+            completed_on=payload.completed_on,
+            description=payload.description,
+        )
+        return _acceptance_detail(request, r)
+
+    return _write(request, f"approvals.acceptance.{project.pk}", payload.dict(), fn, status=201)
+
+
+class TownshipIn(StrictIn):
+    project_id: StrictInt
+    description: str = Field(..., max_length=4000, description="自验及整改情况")
+
+
+@router.post(
+    "/acceptance/township",
+    response=responses(AcceptanceDetailOut, 201),
+    summary="行政村发起乡镇（街道）复验（村级自验合格后，R-ACC-05）",
+)
+def create_township_acceptance(request: HttpRequest, payload: TownshipIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+
+    def fn() -> dict[str, Any]:
+        r = services.request_township(actor=a, project=project, description=payload.description)
+        return _acceptance_detail(request, r)
+
+    return _write(request, f"approvals.township.{project.pk}", payload.dict(), fn, status=201)
+
+
+@router.get(
+    "/acceptance/{acceptance_id}",
+    response=responses(AcceptanceDetailOut),
+    summary="竣工验收详情（期限、可退回期限、延长申请、资料、当前可办理的环节）",
+)
+def get_acceptance(request: HttpRequest, acceptance_id: int) -> dict:
+    return _acceptance_detail(request, _acceptance_request(request, acceptance_id))
+
+
+class ReturnIn(StrictIn):
+    reason: str = Field(..., max_length=4000, description="延期验收理由")
+    document: FileIn | None = Field(None, description="延期验收理由材料（可选）")
+
+
+@router.post(
+    "/acceptance/{acceptance_id}/return",
+    response=responses(AcceptanceDetailOut),
+    summary="不满足验收条件，退回重新发起（受理后3天内，须说明延期理由，R-ACC-03）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(ReturnIn),
+)
+def return_acceptance(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+    a = actor(request)
+    r = _acceptance_request(request, acceptance_id)
+    body = _parse(request, ReturnIn)
+
+    def fn() -> dict[str, Any]:
+        services.return_acceptance(
+            actor=a, request=r, reason=body.data.reason, upload=body.files["document"]
+        )
+        return _acceptance_answer(request, r)
+
+    return _write(request, f"approvals.acceptance.{r.pk}.return", body.fingerprint, fn)
+
+
+class ConcludeIn(StrictIn):
+    passed: StrictBool = Field(..., description="验收合格为 true")
+    accepted_on: dt.date = Field(..., description="验收日期")
+    attendees: str = Field(..., max_length=4000, description="参加验收单位及人员")
+    rectification_opinions: str = Field("", max_length=4000, description="整改意见")
+    conclusion: str = Field(..., max_length=4000, description="验收结论")
+    document: FileIn | None = Field(None, description="验收结论及整改意见资料（必传）")
+
+
+@router.post(
+    "/acceptance/{acceptance_id}/conclude",
+    response=responses(AcceptanceDetailOut),
+    summary="组织验收并上传整改意见和验收结论（建设单位；乡镇复验为乡镇，R-ACC-01、R-ACC-05）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(ConcludeIn),
+)
+def conclude_acceptance(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+    a = actor(request)
+    r = _acceptance_request(request, acceptance_id)
+    body = _parse(request, ConcludeIn)
+    d: ConcludeIn = body.data
+
+    def fn() -> dict[str, Any]:
+        services.conclude_acceptance(
+            actor=a,
+            request=r,
+            passed=d.passed,
+            accepted_on=d.accepted_on,
+            attendees=d.attendees,
+            rectification_opinions=d.rectification_opinions,
+            conclusion=d.conclusion,
+            document=body.files["document"],
+        )
+        return _acceptance_answer(request, r)
+
+    return _write(request, f"approvals.acceptance.{r.pk}.conclude", body.fingerprint, fn)
+
+
+class ExtensionIn(StrictIn):
+    days: StrictInt = Field(..., description="申请延长的天数（1-365）")
+    reason: str = Field(..., max_length=4000)
+    document: FileIn | None = Field(None, description="延长验收时间申请（可选）")
+
+
+@router.post(
+    "/acceptance/{acceptance_id}/extensions",
+    response=responses(ExtensionOut, 201),
+    summary="超大型工程申请延长验收时间（60天内，建设单位；主管单位、行业主管部门、领导小组依次审批，R-ACC-04）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(ExtensionIn),
+)
+def apply_extension(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+    a = actor(request)
+    r = _acceptance_request(request, acceptance_id)
+    body = _parse(request, ExtensionIn)
+
+    def fn() -> dict[str, Any]:
+        ext = services.apply_extension(
+            actor=a,
+            request=r,
+            days=body.data.days,
+            reason=body.data.reason,
+            upload=body.files["document"],
+        )
+        return _extension_out(ext, a)
+
+    return _write(
+        request, f"approvals.acceptance.{r.pk}.extension", body.fingerprint, fn, status=201
+    )
+
+
+@router.post(
+    "/acceptance/{acceptance_id}/{action}",
+    response=responses(AcceptanceDetailOut),
+    summary="竣工验收环节：review（监理审核通过，建设单位期限起算）、reject（监理审核不通过，须填意见）、withdraw（撤回）",
+)
+def act_on_acceptance(
+    request: HttpRequest,
+    acceptance_id: int,
+    action: Literal["review", "reject", "withdraw"],
+    payload: StepIn,
+) -> HttpResponse:
+    a = actor(request)
+    r = _acceptance_request(request, acceptance_id)
+
+    def fn() -> dict[str, Any]:
+        if action == "review":
+            services.review_acceptance(actor=a, request=r, opinion=payload.opinion)
+        elif action == "reject":
+            services.reject_acceptance(actor=a, request=r, note=payload.opinion)
+        else:
+            services.withdraw_acceptance(actor=a, request=r)
+        return _acceptance_answer(request, r)
+
+    return _write(request, f"approvals.acceptance.{r.pk}.{action}", payload.dict(), fn)
+
+
+class ExtensionQuery(Schema):
+    project: int | None = None
+    state: str = ""
+
+
+@router.get(
+    "/extensions",
+    response=responses(list[ExtensionOut]),
+    summary="超大型工程延长验收时间申请（按数据权限）",
+)
 @paginate(LimitOffsetPagination)
-def list_personnel(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
-    return [
-        PersonnelOut(
-            id=pc.pk,
-            number=pc.number,
-            project_id=pc.project_id,
-            position=pc.position,
-            outgoing_person_id=pc.outgoing_id,
-            replacement_person_id=pc.replacement_id,
-            reason_kind=pc.reason_kind,
-            route=pc.route,
-            state=pc.state,
-            state_label=pc.get_state_display(),
-            recovery_until=pc.recovery_until,
-            filed_at=pc.filed_at,
-            completed_at=pc.completed_at,
-            penalty_amount=pc.penalty_amount,
-        ).model_dump(mode="json")
-        for pc in selectors.personnel_changes(actor(request), q.dict())[:500]
-    ]
+def list_extensions(request: HttpRequest, q: Query[ExtensionQuery]) -> list:  # type: ignore[type-arg]
+    a = actor(request)
+    return [_extension_out(e, a) for e in selectors.extensions(a, q.dict())[:500]]
+
+
+def _extension(request: HttpRequest, pk: int) -> AcceptanceExtension:
+    return get_visible_or_404(
+        AcceptanceExtension.objects.select_related("project", "request"), actor(request), pk=pk
+    )
+
+
+@router.get("/extensions/{extension_id}", response=responses(ExtensionOut), summary="延长申请详情")
+def get_extension(request: HttpRequest, extension_id: int) -> dict:
+    return _extension_out(_extension(request, extension_id), actor(request))
+
+
+@router.post(
+    "/extensions/{extension_id}/{action}",
+    response=responses(ExtensionOut),
+    summary="审批延长验收时间：approve（当前环节同意：主管单位 → 行业主管部门 → 领导小组）、reject（不同意，须填理由，R-ACC-04）",
+)
+def decide_extension(
+    request: HttpRequest,
+    extension_id: int,
+    action: Literal["approve", "reject"],
+    payload: StepIn,
+) -> HttpResponse:
+    a = actor(request)
+    ext = _extension(request, extension_id)
+    step = ext.state if ext.state in ExtensionState.values else ""
+
+    def fn() -> dict[str, Any]:
+        services.decide_extension(
+            actor=a, extension=ext, approve=action == "approve", opinion=payload.opinion
+        )
+        ext.refresh_from_db()
+        return _extension_out(ext, a)
+
+    return _write(request, f"approvals.extension.{ext.pk}.{step}.{action}", payload.dict(), fn)
+
+
+# --- use before acceptance (R-ACC-06) ---------------------------------------------------------------
+
+
+class UsageOut(Schema):
+    id: int
+    project_id: int
+    used_since: dt.date
+    description: str
+    industry_exception: bool
+    exception_reason: str
+    recorded_at: dt.datetime
+    recorded_by_name: str
+    recorded_by_org: str
+
+
+@router.get(
+    "/usage-before-acceptance",
+    response=responses(list[UsageOut]),
+    summary="未验先用登记（按数据权限，R-ACC-06）",
+)
+@paginate(LimitOffsetPagination)
+def list_usages(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
+    return selectors.usages(actor(request), q.dict())
+
+
+class UsageIn(StrictIn):
+    project_id: StrictInt
+    used_since: dt.date = Field(..., description="投入使用日期")
+    description: str = Field(..., max_length=4000, description="使用情况")
+    industry_exception: StrictBool = Field(False, description="属行业特殊要求（例外）")
+    exception_reason: str = Field("", max_length=2000, description="例外依据（例外时必填）")
+
+
+@router.post(
+    "/usage-before-acceptance",
+    response=responses(UsageOut, 201),
+    summary="登记未经竣工验收投入使用（建设单位、主管单位、行业主管部门或监管办，R-ACC-06）",
+)
+def create_usage(request: HttpRequest, payload: UsageIn) -> HttpResponse:
+    a = actor(request)
+    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
+
+    def fn() -> dict[str, Any]:
+        u = services.record_usage_before_acceptance(
+            actor=a,
+            project=project,
+            used_since=payload.used_since,
+            description=payload.description,
+            industry_exception=payload.industry_exception,
+            exception_reason=payload.exception_reason,
+        )
+        return _dump(UsageOut, u, request)
+
+    return _write(request, f"approvals.usage.{project.pk}", payload.dict(), fn, status=201)
+
+
+# --- settlement (R-SET-01, R-PRJ-05) ----------------------------------------------------------------
+
+
+SETTLEMENT_KINDS = ("approvals.settlement_below", "approvals.settlement_above")
+
+
+class MissingOut(Schema):
+    field: str
+    message: str
+
+
+class SettlementOut(Schema):
+    project_id: int
+    project_code: str
+    project_name: str
+    project_status: str
+    project_status_label: str
+    contract_amount: Decimal
+    deadline: DeadlineOut | None = Field(
+        ..., description="结算送审期限（完工日起 60 / 180 个自然日；送审后由事件停止计时）"
+    )
+    missing: list[MissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
+    can_submit: bool = Field(..., description="当前账号现在可以送审")
+
+
+def _settlement(p: Project, dl: Any, a: Any) -> dict[str, Any]:
+    data = {
+        "project_id": p.pk,
+        "project_code": p.code,
+        "project_name": p.name,
+        "project_status": p.status,
+        "project_status_label": p.get_status_display(),
+        "contract_amount": p.contract_amount,
+        "deadline": _deadline(dl) if dl is not None else None,
+        "missing": [m.as_dict() for m in project_workflows.settlement_missing(p)],
+        "can_submit": p.status == ProjectStatus.ACCEPTED and project_workflows.OWNER_MANAGERS(p, a),
+    }
+    return SettlementOut(**data).model_dump(mode="json")
+
+
+def _settlement_of(p: Project, a: Any) -> dict[str, Any]:
+    dl = (
+        selectors.deadline_rows(a, {"project": p.pk})
+        .filter(kind__in=SETTLEMENT_KINDS)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    return _settlement(p, dl, a)
+
+
+@router.get(
+    "/settlement",
+    response=responses(list[SettlementOut]),
+    summary="结算送审期限（按数据权限，R-SET-01）",
+)
+@paginate(LimitOffsetPagination)
+def list_settlement(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # type: ignore[type-arg]
+    a = actor(request)
+    rows = list(
+        selectors.deadline_rows(a, {"project": q.project, "state": q.state}).filter(
+            kind__in=SETTLEMENT_KINDS
+        )[:500]
+    )
+    projects = {p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in rows])}
+    return [_settlement(projects[d.project_id], d, a) for d in rows if d.project_id in projects]
+
+
+def _project(request: HttpRequest, project_id: int) -> Project:
+    return get_visible_or_404(Project.objects, actor(request), pk=project_id)
+
+
+@router.get(
+    "/settlement/{project_id}",
+    response=responses(SettlementOut),
+    summary="一个项目的结算送审期限和尚缺条件（R-SET-01、R-PRJ-05）",
+)
+def get_settlement(request: HttpRequest, project_id: int) -> dict:
+    return _settlement_of(_project(request, project_id), actor(request))
+
+
+class SettlementIn(StrictIn):
+    on: dt.date = Field(..., description="送审日期（不早于竣工验收日期）")
+    amount: Decimal = Field(..., max_digits=16, decimal_places=2, description="送审金额（元）")
+    document: FileIn | None = Field(None, description="结算送审资料（可选）")
+
+
+@router.post(
+    "/settlement/{project_id}",
+    response=responses(SettlementOut),
+    summary="建设单位提交结算审计（与 POST /projects/{id}/settlement 同一服务；未纳入平台监管的项目须先补全资料，R-SET-01、R-PRJ-05）",
+    description=FILES_NOTE,
+    openapi_extra=_body_doc(SettlementIn),
+)
+def submit_settlement(request: HttpRequest, project_id: int) -> HttpResponse:
+    a = actor(request)
+    p = _project(request, project_id)
+    body = _parse(request, SettlementIn)
+
+    def fn() -> dict[str, Any]:
+        done = project_services.submit_settlement(
+            actor=a,
+            project=p,
+            on=body.data.on,
+            amount=body.data.amount,
+            upload=body.files["document"],
+        )
+        return _settlement_of(done, a)
+
+    return _write(request, f"approvals.settlement.{p.pk}", body.fingerprint, fn)
+
+
+# --- the supervision office's settings (R-CHG-05, R-HID-03, R-ALR-01) ---------------------------------
+
+
+class PolicyOut(Schema):
+    major_change_amount: Decimal = Field(..., description="重大设计变更金额标准（元）")
+    major_change_ratio: Decimal = Field(..., description="重大设计变更比例标准（占合同金额%）")
+    hidden_review_days: int = Field(..., description="隐蔽工程影像审核期限")
+    hidden_review_unit: str = Field(..., description="working_days 工作日 / calendar_days 自然日")
+    updated_at: dt.datetime
+    updated_by_name: str
+
+
+@router.get(
+    "/policy",
+    response=responses(PolicyOut),
+    summary="流程审批参数（重大设计变更标准、隐蔽工程影像审核期限）",
+)
+def get_policy(request: HttpRequest) -> ApprovalPolicy:
+    # as stored (a row just created still holds its Python defaults, e.g. no decimals)
+    return ApprovalPolicy.objects.get(pk=ApprovalPolicy.current().pk)
+
+
+class PolicyIn(StrictIn):
+    major_change_amount: Decimal = Field(..., max_digits=16, decimal_places=2)
+    major_change_ratio: Decimal = Field(..., max_digits=5, decimal_places=2)
+    hidden_review_days: StrictInt
+    hidden_review_unit: Literal["working_days", "calendar_days"]
+
+
+@router.put(
+    "/policy",
+    response=responses(PolicyOut),
+    summary="设置流程审批参数（监管办总管，R-CHG-05、R-HID-03）",
+)
+def update_policy(request: HttpRequest, payload: PolicyIn) -> HttpResponse:
+    a = actor(request)
+
+    def fn() -> dict[str, Any]:
+        policy = services.update_policy(actor=a, **payload.dict())
+        return _dump(PolicyOut, policy, request)
+
+    return _write(request, "approvals.policy", payload.dict(), fn)
+
+
+# --- documents and photos (served through the scope check, ADR 0104) ---------------------------------
+
+
+@router.get(
+    "/documents/{document_id}",
+    response={200: None, 401: Any, 404: Any},
+    summary="下载流程资料（证明、审批表、验收结论、整改佐证等；按数据权限）",
+)
+def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
+    doc = get_visible_or_404(ApprovalDocument.objects, actor(request), pk=document_id)
+    return project_archive.file_response(doc)  # type: ignore[arg-type]
+
+
+@router.get(
+    "/photos/{photo_id}",
+    response={200: None, 401: Any, 404: Any},
+    summary="下载隐蔽工程照片（按数据权限）",
+)
+def download_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
+    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor(request), pk=photo_id)
+    return project_archive.file_response(photo)  # type: ignore[arg-type]

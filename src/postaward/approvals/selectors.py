@@ -13,13 +13,16 @@ from postaward.projects.models import Project
 
 from .deadline_kinds import ALL as KINDS
 from .models import (
+    AcceptanceExtension,
     AcceptanceRequest,
+    ContractorEvaluation,
     EngineeringChange,
     HiddenWork,
     Inspection,
     PersonnelChange,
     RectificationNotice,
     SupervisionLog,
+    UsageBeforeAcceptance,
 )
 
 KIND_NAMES = [k.kind for k in KINDS]
@@ -72,6 +75,29 @@ def notices(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
 
 def inspections(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
     qs = Inspection.objects.visible_to(actor).select_related("project")
+    if v := (filters or {}).get("project"):
+        qs = qs.filter(project_id=v)
+    return qs
+
+
+def evaluations(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    qs = ContractorEvaluation.objects.visible_to(actor).select_related(
+        "project", "participant__organisation"
+    )
+    if v := (filters or {}).get("project"):
+        qs = qs.filter(project_id=v)
+    return qs
+
+
+def extensions(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    return _filter(
+        AcceptanceExtension.objects.visible_to(actor).select_related("project", "request"),
+        filters or {},
+    )
+
+
+def usages(actor: Actor, filters: dict[str, Any] | None = None) -> QuerySet:
+    qs = UsageBeforeAcceptance.objects.visible_to(actor).select_related("project")
     if v := (filters or {}).get("project"):
         qs = qs.filter(project_id=v)
     return qs

@@ -295,7 +295,7 @@ _INSERT_FIELDS = [f for f in CheckIn._meta.concrete_fields if not f.primary_key]
 def _insert(c: CheckIn) -> None:
     """``c.save(force_insert=True)`` without building the statement each time."""
     if "insert" not in _SQL:
-        cols = ", ".join(connection.ops.quote_name(f.column) for f in _INSERT_FIELDS)
+        cols = ", ".join(connection.ops.quote_name(str(f.column)) for f in _INSERT_FIELDS)
         marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
         _SQL["insert"] = f"INSERT INTO {CheckIn._meta.db_table} ({cols}) VALUES ({marks})"  # noqa: S608
     values = [f.get_db_prep_save(getattr(c, f.attname), connection) for f in _INSERT_FIELDS]
@@ -333,12 +333,13 @@ def _duty_refusal(
             return "", "", a
         reasons.append((status, why))
     status, why = reasons[0]
-    refusal = {
+    refusals: dict[str, str] = {
         DayStatus.SUSPENDED: Refusal.SUSPENDED,
         DayStatus.NON_CONSTRUCTION: Refusal.NON_CONSTRUCTION_DAY,
         DayStatus.LEAVE: Refusal.ON_LEAVE,
         DayStatus.OUTSIDE_STAGE: Refusal.NOT_REQUIRED_TODAY,
-    }.get(status, Refusal.NOT_ASSIGNED)
+    }
+    refusal = refusals.get(status, Refusal.NOT_ASSIGNED)
     return refusal, why, fallback
 
 
@@ -965,10 +966,10 @@ def _open_interview(
             subject=interview,
             url=reverse("attendance_interview", args=[interview.pk]),
             basis={
-                InterviewKind.ABSENCE_STREAK: "R-ATT-07（SY 第42条）",
-                InterviewKind.LOW_MONTHLY_RATE: "R-ATT-08（SY 第42条）",
-                InterviewKind.CHEAT: "R-ATT-04（SY 第47条）",
-            }[kind],
+                InterviewKind.ABSENCE_STREAK.value: "R-ATT-07（SY 第42条）",
+                InterviewKind.LOW_MONTHLY_RATE.value: "R-ATT-08（SY 第42条）",
+                InterviewKind.CHEAT.value: "R-ATT-04（SY 第47条）",
+            }[str(kind)],
         )
     return interview if created else None
 
@@ -1499,7 +1500,7 @@ def _low_rate(project: Project, r: MonthRow) -> None:
 # --- anchoring high-volume rows into the audit chain ---------------------------------------------------
 
 
-ANCHORED = {
+ANCHORED: dict[str, Any] = {
     "attendance.checkin": CheckIn,
     "attendance.patrolpoint": PatrolPoint,
 }

@@ -96,7 +96,7 @@ class LeaveForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, assignments: list[KeyPersonAssignment], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["assignment"].choices = [
+        self.fields["assignment"].choices = [  # type: ignore[attr-defined]
             (a.pk, f"{a.project.name}（{a.get_position_display()}）") for a in assignments
         ]
         tomorrow = clock.today() + dt.timedelta(days=1)
@@ -296,12 +296,12 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("attendance_patrol"))
     last = selectors.last_valid_patrols([p.pk for p in projects])
     rows = []
-    for p in projects:
-        gap, due = selectors.patrol_due(p, last.get(p.pk))
+    for project in projects:
+        gap, due = selectors.patrol_due(project, last.get(project.pk))
         rows.append(
             {
-                "project": p,
-                "last": last.get(p.pk),
+                "project": project,
+                "last": last.get(project.pk),
                 "gap": gap,
                 "due": due,
                 "overdue": gap >= PATROL_INTERVAL_DAYS,
@@ -335,7 +335,7 @@ class NonConstructionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, projects: list[Project], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["project"].choices = [(p.pk, p.name) for p in projects]
+        self.fields["project"].choices = [(p.pk, p.name) for p in projects]  # type: ignore[attr-defined]
 
 
 class ReviewForm(forms.Form):
@@ -663,7 +663,7 @@ def stats(request: HttpRequest) -> HttpResponse:
             except DomainError as exc:
                 form_error(reclose_form, exc)
     month = selectors.month_first(request.GET.get("month"))
-    by = request.GET.get("by") if request.GET.get("by") in BY_LABELS else "project"
+    by = str(request.GET.get("by")) if request.GET.get("by") in BY_LABELS else "project"
     filters: dict[str, Any] = {}
     if org := request.GET.get("org"):
         filters["organisation_id"] = int(org) if org.isdigit() else -1
@@ -729,7 +729,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 # --- files (approval forms, evidence, interview records) ------------------------------------------------
 
 
-FILES = {
+FILES: dict[tuple[str, str], Any] = {
     ("leave", "approval_form"): LeaveRequest,
     ("leave", "evidence"): LeaveRequest,
     ("interview", "record"): AttendanceInterview,
@@ -748,4 +748,6 @@ def attendance_file(request: HttpRequest, kind: str, pk: int, which: str) -> Htt
         raise NotFound()
     name = f.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(f.open("rb"), as_attachment=False, filename=name, content_type=content_type)
+    return FileResponse(  # type: ignore[return-value]
+        f.open("rb"), as_attachment=False, filename=name, content_type=content_type
+    )

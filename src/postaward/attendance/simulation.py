@@ -446,7 +446,9 @@ def _patrols(sim: simulate.SimDay, projects: list[Project], users: dict[int, Use
                     services.add_patrol_point(
                         actor=owner, patrol=patrol, lon=lon, lat=lat, accuracy_m=_accuracy(rng)
                     )
-                t += dt.timedelta(seconds=rng.randint(50, 90))
+                # Sparser than the page (every ~20 s): a point every 2-3 minutes
+                # shows the same time on site at a tenth of the rows.
+                t += dt.timedelta(seconds=rng.randint(120, 200))
             with simulate.platform_time(t):
                 services.end_patrol(
                     actor=owner,

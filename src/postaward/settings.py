@@ -113,7 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("POSTAWARD_CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No health check (a SELECT 1 per request): a connection broken by a database
+    # restart fails one request and is then replaced.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("TEST", {})
     if name := os.environ.get("POSTAWARD_TEST_DB_NAME"):
         DATABASES["default"]["TEST"]["NAME"] = name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,12 +32,22 @@ def offset() -> dt.timedelta:
     return dt.timedelta(seconds=_offset_seconds)
 
 
-def refresh_offset() -> None:
-    """Read the persisted simulator offset (one primary-key lookup)."""
+_refreshed_at: float = float("-inf")
+
+
+def refresh_offset(max_age: float = 0.0) -> None:
+    """Read the persisted simulator offset (one primary-key lookup), unless it was
+    read less than ``max_age`` seconds ago in this process (the web middleware
+    passes 1 s: the check-in path is hot, the simulator moves the clock rarely)."""
+    global _refreshed_at
     from .models import ClockState
 
+    moment = time.monotonic()
+    if max_age and moment - _refreshed_at < max_age:
+        return
     state = ClockState.objects.filter(pk=1).only("offset_seconds").first()
     set_offset(state.offset_seconds if state else 0.0)
+    _refreshed_at = moment
 
 
 def now() -> dt.datetime:

@@ -1,4 +1,9 @@
-"""Attendance events, for the alerts and credit capabilities (R-ATT-04, 07, 08, 09)."""
+"""Attendance events, for the alerts and credit capabilities (R-ATT-04, 07, 08).
+
+R-ATT-09: attendance feeds the automatic scoring through these events; each
+carries the person, the enterprise, the project and the numbers that explain it,
+so that the scoring capability can consume them without reading attendance
+tables."""
 
 from __future__ import annotations
 

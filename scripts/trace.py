@@ -41,8 +41,12 @@ def is_test(path: Path) -> bool:
 def citations() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     code: dict[str, set[str]] = defaultdict(set)
     tests: dict[str, set[str]] = defaultdict(set)
-    files = [p for base in ("src", "tests", "bench") for p in (ROOT / base).rglob("*")
-             if p.suffix in {".py", ".html"} and "migrations" not in p.parts]
+    files = [
+        p
+        for base in ("src", "tests", "bench")
+        for p in (ROOT / base).rglob("*")
+        if p.suffix in {".py", ".html"} and "migrations" not in p.parts
+    ]
     for path in sorted(files):
         text = path.read_text(encoding="utf-8", errors="ignore")
         rel = str(path.relative_to(ROOT))
@@ -69,7 +73,9 @@ def render() -> str:
     ]
     for rid, text, src in rows:
         c, t = sorted(code.get(rid, ())), sorted(tests.get(rid, ()))
-        status = "implemented" if c and t else ("code only" if c else ("tests only" if t else "planned"))
+        status = (
+            "implemented" if c and t else ("code only" if c else ("tests only" if t else "planned"))
+        )
         fmt = lambda files: "<br>".join(f"`{f}`" for f in files) or "—"  # noqa: E731
         lines.append(f"| {rid} | {text} | {src} | {status} | {fmt(c)} | {fmt(t)} |")
     unknown = sorted((set(code) | set(tests)) - {r for r, _, _ in rows})
@@ -83,7 +89,10 @@ def main() -> int:
     if "--check" in sys.argv:
         current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
         if current != text:
-            print("docs/requirements-trace.md is stale: run `python scripts/trace.py`", file=sys.stderr)
+            print(
+                "docs/requirements-trace.md is stale: run `python scripts/trace.py`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     OUT.write_text(text, encoding="utf-8")

@@ -5,8 +5,8 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import StrictInt
 from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import StrictInt
 
 from . import audit, business_calendar, selectors, services
 from .api_base import StrictIn, actor, responses

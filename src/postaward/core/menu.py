@@ -72,7 +72,9 @@ def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> 
                 {
                     "key": sec.key,
                     # the enterprise portal names some sections differently (SY art. 9)
-                    "label": sec.enterprise_label if enterprise and sec.enterprise_label else sec.label,
+                    "label": sec.enterprise_label
+                    if enterprise and sec.enterprise_label
+                    else sec.label,
                     "icon": sec.icon,
                     "items": entries,
                     "open": any(e["active"] for e in entries),

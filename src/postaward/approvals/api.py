@@ -1369,6 +1369,20 @@ def list_notices(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[n
     return selectors.notices(actor(request), q.dict())
 
 
+def _contractor(project: Project, participant_id: int | None) -> Participant:
+    """The named participant of the project, or its (first) contractor when none
+    is named; the service checks that it is a contractor."""
+    qs = project.participants.all()
+    participant = (
+        qs.filter(role=ParticipantRole.CONTRACTOR).order_by("id").first()
+        if participant_id is None
+        else qs.filter(pk=participant_id).first()
+    )
+    if participant is None:
+        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+    return participant
+
+
 class NoticeIn(StrictIn):
     project_id: StrictInt
     participant_id: StrictInt | None = Field(
@@ -1387,14 +1401,7 @@ class NoticeIn(StrictIn):
 def create_notice(request: HttpRequest, payload: NoticeIn) -> HttpResponse:
     a = actor(request)
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
-    contractors = project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id")
-    participant = (
-        contractors.first()
-        if payload.participant_id is None
-        else project.participants.filter(pk=payload.participant_id).first()
-    )
-    if participant is None:
-        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+    participant = _contractor(project, payload.participant_id)
 
     def fn() -> dict[str, Any]:
         n = services.issue_notice(
@@ -1646,14 +1653,7 @@ class EvaluationIn(StrictIn):
 def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> HttpResponse:
     a = actor(request)
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
-    contractors = project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id")
-    participant = (
-        contractors.first()
-        if payload.participant_id is None
-        else project.participants.filter(pk=payload.participant_id).first()
-    )
-    if participant is None:
-        raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
+    participant = _contractor(project, payload.participant_id)
 
     def fn() -> dict[str, Any]:
         ev = services.evaluate_contractor(

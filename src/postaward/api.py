@@ -145,17 +145,63 @@ _PYDANTIC_ZH = {
     "json_invalid": "不是有效的 JSON",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",
+    "too_short": "项数过少",
+    "too_long": "项数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_max_digits": "位数过多",
+    "decimal_whole_digits": "整数位数过多",
+    "decimal_type": "应为数字",
+    "int_from_float": "应为整数",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
+    "datetime_type": "应为时间（ISO 8601）",
+    "datetime_from_date_parsing": "应为时间（ISO 8601）",
+    "time_parsing": "应为时刻（HH:MM）",
+    "time_type": "应为时刻（HH:MM）",
+    "string_pattern_mismatch": "格式不正确",
+    "uuid_parsing": "应为 UUID",
+    "uuid_type": "应为 UUID",
+    "url_parsing": "应为网址",
+    "bytes_type": "应为字节串",
+    "union_tag_invalid": "类型不在允许范围内",
+    "union_tag_not_found": "缺少类型字段",
+    "is_instance_of": "类型不正确",
+    "finite_number": "应为有限数字",
+    "multiple_of": "不是允许的步长",
+    "date_past": "应为过去的日期",
+    "date_future": "应为将来的日期",
+    "none_required": "应为空",
+}
+
+# decimal ctx key → how the limit reads after the base message
+_PYDANTIC_CTX_ZH = {
+    "decimal_places": "最多 {} 位小数",
+    "max_digits": "最多 {} 位数字",
+    "whole_digits": "整数部分最多 {} 位",
 }
 
 
 def _zh(err: dict) -> str:
     kind = err.get("type", "")
+    ctx = err.get("ctx") or {}
+    if kind in ("value_error", "assertion_error"):
+        # our own validators raise with a Chinese message; pydantic prefixes it
+        reason = str(ctx.get("error") or "")
+        return reason if reason and not reason.isascii() else "取值无效"
     base = _PYDANTIC_ZH.get(kind)
     if base is None:
-        return str(err.get("msg", "无效"))
-    ctx = err.get("ctx") or {}
-    if kind in ("string_too_long", "string_too_short") and "max_length" in ctx:
-        return f"{base}（最多 {ctx['max_length']} 个字符）"
+        # a pydantic error we have not translated: never show English to the user
+        return "取值无效"
+    if kind in ("string_too_long", "string_too_short"):
+        n = ctx.get("max_length", ctx.get("min_length"))
+        bound = "最多" if "max_length" in ctx else "至少"
+        return f"{base}（{bound} {n} 个字符）" if n is not None else base
+    if kind in ("too_long", "too_short") and ctx:
+        n = ctx.get("max_length", ctx.get("min_length"))
+        bound = "最多" if kind == "too_long" else "至少"
+        return f"{base}（{bound} {n} 项）"
+    for key, fmt in _PYDANTIC_CTX_ZH.items():
+        if kind.startswith("decimal_") and key in ctx:
+            return f"{base}（{fmt.format(ctx[key])}）"
     if kind in ("greater_than_equal", "greater_than") and ctx:
         return f"{base}（不小于 {next(iter(ctx.values()))}）"
     if kind in ("less_than_equal", "less_than") and ctx:

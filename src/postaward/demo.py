@@ -245,7 +245,7 @@ def _build(b: Builder, n_projects: int) -> None:
         ),
         (
             "卫生健康局",
-            [("基建条线", ["人民医院", "中医院", "疾病预防控制中心"])],
+            [("基建条线", ["人民医院", "中医院", "妇幼保健院", "疾病预防控制中心"])],
             Industry.HOUSING,
         ),
         (
@@ -304,6 +304,7 @@ def _build(b: Builder, n_projects: int) -> None:
     owner_leader_user = b.login(
         demo_owner, "owner_leader", [Role.OWNER_PROJECT_LEADER], "基建办项目负责人"
     )
+    b.login(demo_owner, "owner_head", [Role.UNIT_LEADER], "分管副校长")
     owner_leaders: dict[int, list[Person]] = {demo_owner.pk: [owner_leader_user.person]}  # type: ignore[list-item]
     for owner, *_ in owners:
         owner_leaders.setdefault(owner.pk, [])
@@ -1265,10 +1266,12 @@ def _age_days(status: str, rng: random.Random) -> int:
 
 
 def demo_logins() -> list[DemoLogin]:
-    """The demo accounts as they are in the database now (for ``make run``)."""
+    """The demo accounts that still have the demo password (for ``make run``):
+    created with it and never changed. Accounts made by an administrator start
+    with ``must_change_password``; a changed password sets ``password_changed_at``."""
     out = []
     for user in (
-        User.objects.filter(must_change_password=False)
+        User.objects.filter(must_change_password=False, password_changed_at__isnull=True)
         .select_related("organisation")
         .order_by("pk")
     ):

@@ -202,6 +202,8 @@ WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- background work (huey) -----------------------------------------------------------
+# flush_locks: a worker killed inside a periodic sweep leaves its lock_task lock;
+# the consumer clears them when it starts (docs/operations.md, "Running").
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not TESTING:
     HUEY = {
@@ -209,7 +211,7 @@ if REDIS_URL and not TESTING:
         "name": os.environ.get("POSTAWARD_HUEY_NAME", "postaward"),
         "url": REDIS_URL,
         "immediate": False,
-        "consumer": {"workers": 4, "worker_type": "thread"},
+        "consumer": {"workers": 4, "worker_type": "thread", "flush_locks": True},
     }
 else:
     HUEY = {
@@ -217,7 +219,7 @@ else:
         "name": "postaward",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": TESTING,
-        "consumer": {"workers": 2, "worker_type": "thread"},
+        "consumer": {"workers": 2, "worker_type": "thread", "flush_locks": True},
     }
 
 # --- logging ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ transaction, external deliveries go out after commit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable
 from decimal import Decimal
@@ -65,6 +66,8 @@ deadlines.register_kind(
     "SY 第二十九条：各单位按“四级联动”机制及时处置问题预警，并在线上反馈处置结果",
     handling_level="owner",
 )
+
+logger = logging.getLogger(__name__)
 
 
 # --- indicators ---------------------------------------------------------------------------------
@@ -886,15 +889,51 @@ def run_indicator(
     return run
 
 
+def fail_interrupted_runs() -> int:
+    """Live runs still 'running' when a new sweep starts were cut off (a worker
+    killed half-way): they are marked failed so the run list tells the truth.
+    The hits they recorded stay; the new sweep records the rest."""
+    return EvaluationRun.objects.filter(mode=RunMode.LIVE, state=RunState.RUNNING).update(
+        state=RunState.FAILED,
+        finished_at=clock.now(),
+        error="运行中断（进程退出），已由下次运行补齐",
+    )
+
+
 def run_data_indicators(as_of: dt.date | None = None) -> int:
-    """Every enabled data indicator, live; returns how many alerts were created."""
+    """Every enabled data indicator, live; returns how many alerts were created.
+
+    One indicator that fails is recorded as a failed run and logged; the
+    indicators after it still run."""
     sync_indicators()
+    fail_interrupted_runs()
     created = 0
     for ind in Indicator.objects.filter(enabled=True).order_by("code"):
         spec = spec_for(ind.code)
         if spec is None or spec.evaluate is None:
             continue
-        run = run_indicator(ind, as_of=as_of)
+        try:
+            run = run_indicator(ind, as_of=as_of)
+        except Exception as exc:
+            logger.exception("indicator %s failed", ind.code)
+            failed = {
+                "state": RunState.FAILED,
+                "finished_at": clock.now(),
+                "error": f"{type(exc).__name__}: {exc}"[:2000],
+            }
+            running = EvaluationRun.objects.filter(
+                indicator=ind, mode=RunMode.LIVE, state=RunState.RUNNING
+            )
+            if not running.update(**failed):  # it failed before its run was recorded
+                EvaluationRun.objects.create(
+                    indicator=ind,
+                    mode=RunMode.LIVE,
+                    as_of=as_of or clock.today(),
+                    params=ind.params or {},
+                    requested_by_name="定时任务",
+                    **failed,
+                )
+            continue
         created += run.created if run else 0
     return created
 

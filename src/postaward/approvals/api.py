@@ -2297,7 +2297,7 @@ def update_policy(request: HttpRequest, payload: PolicyIn) -> HttpResponse:
 
 @router.get(
     "/documents/{document_id}",
-    response={200: None, 401: Any, 404: Any},
+    response=responses(None),
     summary="下载流程资料（证明、审批表、验收结论、整改佐证等；按数据权限）",
 )
 def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
@@ -2307,7 +2307,7 @@ def download_document(request: HttpRequest, document_id: int) -> HttpResponseBas
 
 @router.get(
     "/photos/{photo_id}",
-    response={200: None, 401: Any, 404: Any},
+    response=responses(None),
     summary="下载隐蔽工程照片（按数据权限）",
 )
 def download_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:

@@ -198,3 +198,47 @@ def test_double_site_live_alert_routes_to_each_owner(d):
         d.orgs["hospital"].pk,
     }
     assert SYSTEM.is_system
+
+
+def test_one_failing_indicator_does_not_stop_the_sweep(d):  # R-ALR-01
+    """A broken indicator is recorded as a failed run; the others still run, and
+    a run left 'running' by a killed worker is marked failed by the next sweep."""
+    from postaward.alerts.models import Indicator
+
+    part = contractor_of(d)
+    with at(DAY):
+        change(d, participant=part, cost=Decimal("1"), days=1)
+    services.sync_indicators()
+    delay = services.indicator_for("peer.delay_iqr")
+    with at(DAY, 1):
+        cut_off = EvaluationRun.objects.create(
+            indicator=delay, mode="live", state="running", as_of=DAY, params={}
+        )
+    # Indicators run in code order: break the first data indicator (a corrupt
+    # parameter row), so every later one must still run.
+    first = services.indicator_for("attendance.double_site")
+    Indicator.objects.filter(pk=first.pk).update(params={"lookback_days": "not a number"})
+    with at(DAY, 23):
+        created = services.run_data_indicators(DAY)
+    assert created == 1  # the contract-change alert still came
+    failed = EvaluationRun.objects.get(indicator=first, state="failed", as_of=DAY, mode="live")
+    assert failed.error
+    cut_off.refresh_from_db()
+    assert cut_off.state == "failed" and "中断" in cut_off.error
+    assert EvaluationRun.objects.filter(state="done", mode="live").count() >= 3
+
+
+def test_a_lock_left_by_a_killed_worker_is_cleared_when_the_worker_starts(d):
+    """The periodic sweeps hold huey locks; a worker killed inside one leaves the
+    lock behind. The consumer is configured to flush locks when it starts, so the
+    next day's sweep is not refused forever."""
+    from django.conf import settings
+    from huey.contrib.djhuey import HUEY
+
+    import postaward.alerts.tasks  # noqa: F401  (registers the lock names)
+
+    lock = HUEY.lock_task("alerts-data-indicators")
+    lock.__enter__()  # the worker died inside the task: the lock is never released
+    assert lock.is_locked()
+    HUEY.create_consumer(**settings.HUEY["consumer"])
+    assert not lock.is_locked()

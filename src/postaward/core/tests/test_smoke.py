@@ -37,6 +37,20 @@ def test_openapi_schema_renders(client):
     assert "/api/v1/orgs" in response.json()["paths"]
 
 
+def test_every_operation_declares_the_common_errors(client):
+    """Issue 2 section 6: every operation documents 401/404/422 in the common format."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    missing = [
+        f"{method.upper()} {path}: {code}"
+        for path, ops in paths.items()
+        for method, op in ops.items()
+        for code in ("401", "404", "422")
+        if code not in op["responses"]
+    ]
+    assert len(paths) > 50
+    assert missing == []
+
+
 def test_enterprise_portal_names_sections_for_enterprises(district):
     # SY art. 9: government and enterprise users use different portals.
     gov = district.client("housing_staff").get("/").content.decode()

@@ -688,3 +688,82 @@ def test_r_org_03_a_new_organisation_gets_a_path_below_its_parent(district):
     # Its administrator is the edu administrator too, not the sibling line's.
     assert services.can_administer(d.actor("edu_admin"), org)
     assert not services.can_administer(d.actor("line_supervisor"), org)
+
+
+# --- the organisation tree (R-ORG-01, R-ORG-02) -------------------------------------------------
+
+
+def test_r_org_01_every_kind_of_the_policy_has_a_place_in_the_tree():
+    """R-ORG-01: each kind of the catalogue exists, and each except the office
+    itself can be created below some parent (the office is the root)."""
+    from postaward.orgs.choices import CHILD_KINDS
+
+    for kind in (
+        OrgKind.SUPERVISION_OFFICE,
+        OrgKind.INDUSTRY_AUTHORITY,
+        OrgKind.SUPERIOR_UNIT,
+        OrgKind.LINE,
+        OrgKind.OWNER,
+        OrgKind.CONTRACTOR,
+        OrgKind.SUPERVISING_FIRM,
+        OrgKind.DESIGN,
+        OrgKind.SURVEY,
+        OrgKind.BUDGET,
+        OrgKind.TESTING,
+        OrgKind.TENDER_AGENT,
+        OrgKind.AUDIT_BUREAU,
+        OrgKind.FINANCE_BUREAU,
+        OrgKind.DRC,
+        OrgKind.DISCIPLINE,
+        OrgKind.PUBLIC_SECURITY,
+    ):
+        parents = [p for p, children in CHILD_KINDS.items() if kind in children]
+        assert parents or kind == OrgKind.SUPERVISION_OFFICE, kind
+
+
+def test_r_org_02_the_four_levels_are_built_below_the_office_and_nowhere_else(district):
+    """R-ORG-02: office → superior unit → its line → owner is built by each
+    level's administrator; an owner cannot sit below an enterprise, and no
+    organisation below an owner (the chain ends at the construction unit). The
+    industry authority is linked per project (projects: assignment chain)."""
+    d = district
+    office = d.actor("office_admin")
+    sup = services.create_organisation(
+        actor=office, parent=d.orgs["office"], name="测试区卫生健康局", kind=OrgKind.SUPERIOR_UNIT
+    )
+    line = services.create_organisation(
+        actor=office, parent=sup, name="卫生健康局基建条线", kind=OrgKind.LINE
+    )
+    owner = services.create_organisation(
+        actor=office, parent=line, name="测试区妇幼保健院", kind=OrgKind.OWNER, uscc=uscc()
+    )
+    assert owner.path.startswith(line.path) and line.path.startswith(sup.path)
+    assert [o.depth for o in (sup, line, owner)] == [
+        d.orgs["office"].depth + 1,
+        d.orgs["office"].depth + 2,
+        d.orgs["office"].depth + 3,
+    ]
+    refused(
+        ValidationFailed,
+        services.create_organisation,
+        actor=office,
+        parent=owner,
+        name="下级单位",
+        kind=OrgKind.LINE,
+    )
+    contractor = services.create_organisation(
+        actor=office,
+        parent=d.orgs["office"],
+        name="测试建工有限公司",
+        kind=OrgKind.CONTRACTOR,
+        uscc=uscc(),
+    )
+    refused(
+        ValidationFailed,
+        services.create_organisation,
+        actor=office,
+        parent=contractor,
+        name="挂靠建设单位",
+        kind=OrgKind.OWNER,
+        uscc=uscc(),
+    )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
+import pydantic
 import pytest
 
 from postaward.core.idcheck import make_resident_id, make_uscc
@@ -370,3 +372,43 @@ def test_pages_accept_an_area_code_mismatch_with_a_warning(district):
     assert r.status_code == 200
     texts = [str(m) for m in r.context["messages"]]
     assert any("999999" in t for t in texts), texts
+
+
+def test_an_empty_role_list_is_refused_in_chinese(district):
+    c = district.client("school_admin")
+    body = {"organisation_id": district.orgs["school"].pk, "username": "newcomer", "roles": []}
+    data = refused(c, "post", "/api/v1/accounts", body, status=422)
+    assert fields(data) == {"roles": "项数过少（至少 1 项）"}
+
+
+class _Limits(pydantic.BaseModel):
+    amount: Decimal = pydantic.Field(max_digits=6, decimal_places=2)
+    ids: list[int] = pydantic.Field(max_length=2)
+    day: dt.date
+    count: int
+    code: str = pydantic.Field(pattern=r"^\d{6}$")
+
+
+@pytest.mark.parametrize(
+    "value,field,message",
+    [
+        ({"amount": "1.234"}, "amount", "小数位数过多（最多 2 位小数）"),
+        ({"amount": "12345.6"}, "amount", "整数位数过多（整数部分最多 4 位）"),
+        ({"ids": [1, 2, 3]}, "ids", "项数过多（最多 2 项）"),
+        ({"day": "2026-12-04T10:30:00"}, "day", "应为日期（YYYY-MM-DD）"),
+        ({"count": 1.5}, "count", "应为整数"),
+        ({"code": "12a"}, "code", "格式不正确"),
+    ],
+)
+def test_pydantic_refusals_read_in_chinese(value, field, message):
+    """Every pydantic error the API can return is put into Chinese; an error type
+    without a translation reads 取值无效 rather than pydantic's English."""
+    from postaward.api import _zh
+
+    body = {"amount": "1.00", "ids": [], "day": "2026-12-04", "count": 1, "code": "123456"}
+    with pytest.raises(pydantic.ValidationError) as exc:
+        _Limits.model_validate({**body, **value})
+    (err,) = exc.value.errors()
+    assert err["loc"] == (field,)
+    assert _zh(dict(err)) == message
+    assert _zh({"type": "some_future_error", "msg": "Input should be …"}) == "取值无效"

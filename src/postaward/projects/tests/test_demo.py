@@ -47,3 +47,36 @@ def test_demo_projects_cover_every_state_through_the_lifecycle():
     assert Interview.objects.exists() and AbnormalAwardEvent.objects.exists()
     assert projects.filter(owner__isnull=True).exists()  # waiting for the chain
     assert audit.verify().ok
+
+
+def test_demo_has_the_district_of_the_issue_and_one_login_per_role():
+    """Issue 2 section 7: 4+ industry authorities, 20+ owners, 40+ contractors,
+    20+ supervising firms, intermediaries; one login per role (the public file
+    complaints without an account)."""
+    from postaward import demo
+    from postaward.orgs.choices import INTERMEDIARY_KINDS, ROLES_BY_KIND, OrgKind, Role
+    from postaward.orgs.models import Organisation, UserRole
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False):
+        demo.build(projects=12)
+    kinds = Organisation.objects.values_list("kind", flat=True)
+    count = {k: list(kinds).count(k) for k in set(kinds)}
+    assert count[OrgKind.INDUSTRY_AUTHORITY] >= 4
+    assert count[OrgKind.OWNER] >= 20
+    assert count[OrgKind.CONTRACTOR] >= 40
+    assert count[OrgKind.SUPERVISING_FIRM] >= 20
+    assert sum(count.get(k, 0) for k in INTERMEDIARY_KINDS) >= 1
+    every_role = set().union(*ROLES_BY_KIND.values()) - {Role.PUBLIC_USER}
+    granted = set(UserRole.objects.values_list("role", flat=True))
+    assert every_role - granted == set()
+    printed = {row.username for row in demo.demo_logins()}
+    assert {"office_admin", "owner_leader", "owner_head", "pm", "chief_engineer"} <= printed
+    # make run again: the data stays and the logins are printed again
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("demo", if_empty=True, stdout=out)
+    assert "保留现有数据" in out.getvalue() and "owner_head" in out.getvalue()
+    assert Organisation.objects.count() == len(kinds)

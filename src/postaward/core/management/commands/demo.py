@@ -21,6 +21,9 @@ class Command(BaseCommand):
             if Organisation.objects.exists():
                 if not if_empty:
                     self.stderr.write("数据库中已有数据，未装入演示区县（--if-empty 可静默跳过）")
+                    return
+                self.stdout.write("数据库中已有数据，保留现有数据。")
+                self.print_logins()
                 return
             self.stdout.write(f"正在装入演示区县（{projects} 个项目）……")
             demo.build(projects=projects)

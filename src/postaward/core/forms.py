@@ -59,7 +59,7 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     actor = forms.CharField(label="操作人", required=False)
     action = forms.CharField(label="操作", required=False)
     object_type = forms.CharField(label="对象类型", required=False)
-    project_id = forms.IntegerField(label="项目ID", required=False)
+    project = forms.CharField(label="项目（编号、名称或ID）", required=False, max_length=200)
     date_from = forms.DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

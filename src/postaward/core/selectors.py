@@ -23,11 +23,29 @@ def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRec
         qs = qs.filter(object_type__icontains=v)
     if v := filters.get("project_id"):
         qs = qs.filter(project_id=v)
+    if v := (filters.get("project") or "").strip():
+        qs = qs.filter(project_id__in=_projects_matching(actor, v))
     if v := filters.get("date_from"):
         qs = qs.filter(at__gte=clock.start_of_day(v))
     if v := filters.get("date_to"):
         qs = qs.filter(at__lt=clock.end_of_day(v))
     return qs.order_by("-seq")
+
+
+def _projects_matching(actor: Actor, text: str) -> list[int]:
+    """Projects in the actor's scope whose ID or code is ``text`` or whose name
+    contains it (the audit page's project filter). The projects app is looked
+    up by name: the core does not import the capabilities built on it."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    project_model = apps.get_model("projects", "Project")
+    match = Q(code__iexact=text) | Q(name__icontains=text)
+    if text.isdigit():
+        match |= Q(pk=int(text))
+    return list(
+        project_model.objects.visible_to(actor).filter(match).values_list("pk", flat=True)[:500]
+    )
 
 
 def open_todos(actor: Actor) -> QuerySet[Todo]:

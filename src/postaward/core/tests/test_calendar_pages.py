@@ -406,3 +406,29 @@ def test_the_audit_trail_records_the_real_client_address(district, remote, forwa
     )
     assert r.status_code == 200
     assert AuditRecord.objects.order_by("-seq").first().ip == recorded
+
+
+def test_audit_page_finds_a_project_by_code_or_name_within_scope(district):  # R-REP-04
+    """The operation log is searched by the project as users know it (code or
+    part of the name); a project outside the actor's scope matches nothing."""
+    school, hospital = district.projects["p_school"], district.projects["p_hospital"]
+    for p in (school, hospital):
+        audit.record(
+            actor=district.actor("office_admin"),
+            action="test.project_write",
+            obj=p,
+            object_repr=f"记录-{p.code}",
+        )
+    office = district.client("office_admin")
+    by_code = office.get("/system/audit/", {"action": "test.project", "project": school.code})
+    assert f"记录-{school.code}".encode() in by_code.content
+    assert f"记录-{hospital.code}".encode() not in by_code.content
+    by_name = office.get(
+        "/system/audit/", {"action": "test.project", "project": hospital.name[-4:]}
+    )
+    assert f"记录-{hospital.code}".encode() in by_name.content
+    assert f"记录-{school.code}".encode() not in by_name.content
+    # the school's administrator cannot reach the hospital's project by its code
+    school_admin = district.client("school_admin")
+    out = school_admin.get("/system/audit/", {"project": hospital.code}).content
+    assert f"记录-{hospital.code}".encode() not in out

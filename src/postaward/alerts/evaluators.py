@@ -692,7 +692,8 @@ def eval_repeated_alerts(
     since = months_before(as_of, params["months"])
     qs = (
         Alert.objects.filter(
-            created_at__gte=clock.end_of_day(since),
+            # “自 {since} 起”: from 00:00 of ``since`` to the end of ``as_of``.
+            created_at__gte=clock.start_of_day(since),
             created_at__lt=clock.end_of_day(as_of),
             subject_org__kind__in=[str(k) for k in ENTERPRISE_KINDS],
         )
@@ -1106,6 +1107,133 @@ register(
     )
 )
 
+# --- approvals events with a condition (hidden works, acceptance) -------------------------------------
+
+
+def _record_text(model: str, pk: Any, label: str) -> str:
+    """“<number> <name>” of an approvals record, or “<label> #<id>” if it is gone."""
+    text = _subject_text(model, str(pk)) if pk else ""
+    return text if text and not text.startswith(f"{model}#") else f"{label} #{pk or '—'}"
+
+
+def hits_from_hidden_work_photos(evt: Any, params: dict[str, Any]) -> list[Hit]:
+    """A hidden work approved by the owner although its current photos carry
+    warnings (no shooting time or place, taken elsewhere, duplicates …)."""
+    data = _payload(evt)
+    warnings = int(data.get("photo_warnings") or 0)
+    if warnings < params["min_warnings"]:
+        return []
+    pid = data.get("project_id")
+    hw_id = data.get("hidden_work_id")
+    subject = _record_text("approvals.hiddenwork", hw_id, "隐蔽工程")
+    facts = {
+        **project_facts(pid),
+        "hidden_work": subject,
+        "work_date": data.get("work_date", ""),
+        "warnings": warnings,
+        "reviewed_by": data.get("actor_name", "") or "建设单位",
+        "threshold": params["min_warnings"],
+    }
+    return [
+        Hit(
+            dedup_key=f"hidden-photos:{hw_id}",
+            hit_key=f"hidden-photos:{hw_id}",
+            title=f"隐蔽工程影像存疑仍审核通过：{subject}",
+            facts=facts,
+            evidence=[
+                {"label": "隐蔽工程", "value": f"{subject}（施工日期 {facts['work_date']}）"},
+                {"label": "影像提示", "value": f"现行照片共 {warnings} 条提示"},
+                {
+                    "label": "审核通过",
+                    "value": f"{facts['reviewed_by']}（{_fmt_dt(data.get('at'))}）",
+                },
+                {"label": "阈值", "value": f"影像提示 {params['min_warnings']} 条及以上"},
+            ],
+            project_id=pid,
+            subject_org_id=data.get("owner_id"),
+        )
+    ]
+
+
+def hits_from_failed_acceptance(evt: Any, params: dict[str, Any]) -> list[Hit]:
+    """An acceptance concluded as failed: the works may not be used until they
+    pass (QZA 5(五)); the authority follows the rectification."""
+    data = _payload(evt)
+    if data.get("passed", True):
+        return []
+    pid = data.get("project_id")
+    req_id = data.get("request_id")
+    subject = _record_text("approvals.acceptancerequest", req_id, "验收申请")
+    facts = {
+        **project_facts(pid),
+        "request": subject,
+        "accepted_on": data.get("accepted_on", ""),
+    }
+    return [
+        Hit(
+            dedup_key=f"acceptance-failed:{req_id}",
+            hit_key=f"acceptance-failed:{req_id}",
+            title=f"验收不合格：{subject}",
+            facts=facts,
+            evidence=[
+                {"label": "验收申请", "value": subject},
+                {"label": "验收日期", "value": facts["accepted_on"]},
+                {
+                    "label": "结论登记",
+                    "value": f"{data.get('actor_name', '')}（{_fmt_dt(data.get('at'))}）",
+                },
+            ],
+            project_id=pid,
+            subject_org_id=data.get("owner_id"),
+        )
+    ]
+
+
+register(
+    Spec(
+        code="approvals.hidden_work_photo_warnings",
+        name="隐蔽工程影像存疑仍审核通过",
+        area=Area.PROJECT,
+        source=Source.EVENT,
+        requirement="R-ALR-01",
+        severity=Severity.YELLOW,
+        level="superior_unit",
+        basis_document=SY,
+        basis_article="第二十八条（二）（三）：隐蔽工程须上传施工前后对比及带标尺验收照片，建设单位负责审核影像资料质量",
+        explanation=(
+            "{hidden_work}（施工日期 {work_date}）的现行影像资料有 {warnings} 条提示"
+            "（阈值 {threshold} 条），仍由{reviewed_by}审核通过。{project_text}"
+            "请主管单位核实影像真实性及建设单位审核是否到位。"
+        ),
+        params=(Param("min_warnings", "影像提示条数（≥）", "int", 1, 1, 100),),
+        events=("approvals.hidden_work_reviewed",),
+        from_event=hits_from_hidden_work_photos,
+        requires_app=APPROVALS,
+    )
+)
+register(
+    Spec(
+        code="approvals.acceptance_failed",
+        name="验收不合格",
+        area=Area.PROJECT,
+        source=Source.EVENT,
+        requirement="R-ACC-06",
+        severity=Severity.BLUE,
+        level="industry_authority",
+        basis_document=QZA,
+        basis_article="第五条（五）：未经竣工验收或验收不合格即交付使用的，应予责任追究",
+        explanation=(
+            "{request}于 {accepted_on} 验收不合格。{project_text}"
+            "验收合格前不得交付使用，请行业主管部门跟踪整改并防止提前投入使用。"
+        ),
+        events=("approvals.acceptance_concluded",),
+        from_event=hits_from_failed_acceptance,
+        requires_app=APPROVALS,
+        dedup_window_days=90,
+    )
+)
+
+
 # The change indicators are data indicators; the approvals events that name the
 # same facts re-run them for the project at once (same code, same dedup keys).
 
@@ -1284,3 +1412,41 @@ register(
         dedup_window_days=60,
     )
 )
+
+
+# --- events that deliberately feed no indicator ---------------------------------------------------------
+# Every event type registered with ``core.events`` either feeds an indicator
+# (``Spec.events`` above, ``deadline.missed`` through ``deadline.<kind>``) or is
+# listed here with the reason it is not a risk (tested: test_event_mapping.py).
+
+NON_RISK_EVENTS: dict[str, str] = {
+    "projects.registered": "a project entering supervision is the normal start",
+    "projects.imported": "bulk import from the trading system: normal intake",
+    "projects.assigned": "the owner assigning its project leader: routine",
+    "projects.key_person_assigned": "routine staffing; absences and cheating are their own indicators",
+    "projects.key_person_released": "routine staffing; an unapproved change is an approvals deadline",
+    "projects.works_started": "normal milestone; late start is a deadline kind",
+    "projects.suspension_declared": "declared with a reason; pauses deadlines, reviewed by the line",
+    "projects.suspended": "an approved suspension is lawful; it suppresses hits meanwhile",
+    "projects.suspension_rejected": "the declaration was refused: nothing happened",
+    "projects.resumed": "normal milestone",
+    "projects.completed": "normal milestone; acceptance and settlement deadlines follow",
+    "projects.accepted": "normal milestone",
+    "projects.settlement_submitted": "normal milestone; lateness is the settlement deadline",
+    "projects.settled": "normal milestone",
+    "projects.funds_paid": "payment record; amounts feed the statistics, not an alert",
+    "projects.deposit_returned": "normal close-out",
+    "projects.interview_recorded": "an interview is itself the response to an alert",
+    "projects.abnormal_award_recorded": "not yet reviewed; only one without valid reason is flagged",
+    "projects.data_completion_decided": "the outcome of projects.found_uncovered, already alerted",
+    "projects.subcontract_registered": "lawful registration; unregistered subcontracts are not events",
+    "projects.personnel_ban_recorded": "a sanction already decided; projects enforces the ban",
+    "approvals.change_raised": "a request only; risky changes are flagged when approved",
+    "approvals.change_approved": "the change.* data indicators read the approved changes daily",
+    "approvals.change_rejected": "the change did not happen",
+    "approvals.personnel_change_completed": "approved by the authority, penalty recorded (SY 27(二))",
+    "approvals.acceptance_returned": "incomplete file sent back; lateness is the acceptance deadline",
+    "deadline.reminder": "before the deadline: a notification to the responsible unit",
+    "deadline.missed_batch": "expanded into deadline.missed, which is mapped",
+    "deadline.reminder_batch": "expanded into deadline.reminder",
+}

@@ -1378,3 +1378,27 @@ def mark_read(*, actor: Actor, notification: Any) -> Any:
         )
     notification.read_at = now
     return notification
+
+
+def mark_all_read(*, actor: Actor) -> int:
+    """The recipient marks all their unread notifications read: one audit
+    record with the count."""
+    from .models import Notification
+
+    with transaction.atomic():
+        now = clock.now()
+        count = (
+            Notification.objects.filter(recipient_id=actor.user_id, read_at=None)
+            .select_for_update()
+            .update(read_at=now)
+        )
+        if count:
+            audit.record(
+                actor=actor,
+                action="alerts.read_all_notifications",
+                object_type="alerts.notification",
+                object_id=actor.user_id,
+                object_repr=f"{count} 条通知标记为已读",
+                after={"read_at": now, "count": count},
+            )
+    return count

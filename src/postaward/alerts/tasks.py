@@ -13,9 +13,10 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from postaward.core import clock, context
+from postaward.core.schedule import local_crontab
 
 
-@db_periodic_task(crontab(minute="10", hour="1"))
+@db_periodic_task(local_crontab(minute="10", hour="1"))
 @lock_task("alerts-data-indicators")
 def run_data_indicators() -> int:
     from . import services

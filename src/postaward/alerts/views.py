@@ -33,6 +33,7 @@ from .choices import (
     RunState,
     TransferState,
 )
+from .indicators import render as render_text
 from .indicators import spec_for
 from .levels import level_of_kind
 from .models import (
@@ -316,6 +317,7 @@ def query(request: HttpRequest) -> HttpResponse:
             export_allowed=True,
             total=page["page_obj"].paginator.count,
             rows=_rows(page["object_list"]),
+            may_issue=services.may_create_issue(actor),
             **page,
         ),
     )
@@ -472,7 +474,27 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound()
     busy = run.state in (RunState.QUEUED, RunState.RUNNING)
     template = "alerts/_run_body.html" if request.headers.get("HX-Request") else "alerts/run.html"
-    return render(request, template, _ctx(run=run, busy=busy, spec=spec_for(run.indicator.code)))
+    return render(
+        request,
+        template,
+        _ctx(run=run, busy=busy, spec=spec_for(run.indicator.code), results=_run_rows(run)),
+    )
+
+
+def _run_rows(run: EvaluationRun) -> list[dict[str, Any]]:
+    """Each hit of a run with the plain-Chinese explanation the alert would
+    carry (the indicator's current template over the hit's facts)."""
+    ind = run.indicator
+    return [
+        {
+            **row,
+            "explanation": render_text(
+                ind.explanation, {**(row.get("facts") or {}), "basis": ind.basis}
+            ),
+        }
+        for row in (run.result or [])
+        if isinstance(row, dict)
+    ]
 
 
 # --- suspected issues and transfers --------------------------------------------------------------------
@@ -501,10 +523,12 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         "仅领导小组（监管办）或行业主管部门可以登记疑似问题",
     )
     raw = request.POST.getlist("alerts") or request.GET.getlist("alerts")
-    ids = [int(x) for x in raw if str(x).isdigit()]
-    alerts = list(selectors.alerts_for(actor).filter(pk__in=ids))
+    ids = {int(x) for x in raw if str(x).isdigit()}
+    alerts = list(selectors.alerts_for(actor).filter(pk__in=ids).order_by("created_at", "id"))
     if not alerts:
         raise NotFound("请先选择预警")
+    if len(alerts) != len(ids):  # an alert outside the actor's scope: nothing is taken up
+        raise NotFound()
     first = alerts[0]
     form = forms.IssueForm(
         request.POST or None,
@@ -696,8 +720,8 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @page_view
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     n = get_visible_or_404(Notification.objects.all(), actor_of(request), pk=pk)
-    if n.read_at is None:
-        Notification.objects.filter(pk=n.pk, read_at=None).update(read_at=clock.now())
+    if n.read_at is None and n.recipient_id == actor_of(request).user_id:
+        services.mark_read(actor=actor_of(request), notification=n)
     url = (
         n.url
         if n.url.startswith("/") and not n.url.startswith("//")
@@ -709,8 +733,6 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    Notification.objects.visible_to(actor_of(request)).filter(read_at=None).update(
-        read_at=clock.now()
-    )
+    services.mark_all_read(actor=actor_of(request))
     messages.success(request, "已全部标记为已读")
     return redirect("alerts_notifications")

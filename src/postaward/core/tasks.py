@@ -7,6 +7,8 @@ import datetime as dt
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
+from postaward.core.schedule import local_crontab
+
 from . import clock, context, events
 
 
@@ -26,7 +28,7 @@ def dispatch_pending_events_periodic() -> int:
         return events.dispatch_pending(limit=5000)
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@db_periodic_task(local_crontab(minute="17", hour="3"))
 def purge_idempotency_records() -> int:
     """Idempotency answers are kept for 7 days: long enough for any retry."""
     from .models import IdempotencyRecord

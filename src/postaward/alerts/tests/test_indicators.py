@@ -191,6 +191,35 @@ def test_price_increase_with_extension(d):  # R-CHG-02
     assert [h.dedup_key for h in hits] == [f"price-extension:{c.pk}"]
 
 
+def test_change_iqr_flags_the_project_beyond_the_fence(d):  # R-ALR-05
+    from postaward.core.actor import SYSTEM
+    from postaward.projects import services as project_services
+
+    ps = _peers(d, [0] * 8, industry="water")  # contract 5,000,000 each
+    with at(DAY):
+        for i, p in enumerate(ps):
+            part = project_services.add_participant(
+                actor=SYSTEM, project=p, organisation=d.orgs["contractor_a"], role="contractor"
+            )
+            # 1 % … 7 % of the contract, and 60 % for the last one
+            change(d, participant=part, cost=50_000 * (i + 1) if i < 7 else 3_000_000)
+    out = eval_change_iqr(PARAMS, DAY, None)
+    assert [h.project_id for h in out.hits] == [ps[-1].pk]
+    hit = out.hits[0]
+    assert hit.subject_org_id == ps[-1].owner_id
+    assert (
+        "变更 1 次，累计 3,000,000.00 元 / 合同价 5,000,000.00 元 = 60.00%"
+        in hit.evidence[0]["value"]
+    )
+    # 0.01 … 0.07, 0.6: Q1 0.0275, Q3 0.0625, IQR 0.035, fence 0.115
+    assert any("水利" in n and "界限 = Q3 + 1.5 × IQR = 0.1150" in n for n in out.notes)
+    explanation = render(spec_for("peer.change_iqr").explanation, hit.facts)
+    assert "{" not in explanation and "的变更率 0.6000 超过同类项目" in explanation
+    assert "离群界限 0.1150（Q3 0.0625 + 1.5 × IQR 0.0350）" in explanation
+    # Restricted to other projects (the event re-run path): nothing.
+    assert eval_change_iqr(PARAMS, DAY, {ps[0].pk}).hits == []
+
+
 def test_change_iqr_skips_when_there_are_too_few_peers(d):  # R-ALR-05
     out = eval_change_iqr({"min_sample": 8, "k": Decimal("1.5")}, DAY, None)
     assert out.hits == []
@@ -278,6 +307,36 @@ def test_enterprise_with_repeated_alerts_in_twelve_months(d):  # R-ALR-04
     assert len(hits) == 1 and hits[0].facts["count"] == 3 and hits[0].project_id is None
     assert hits[0].subject_org_id == contractor.pk
     assert len(hits[0].evidence) == 3
+
+
+def test_repeated_alerts_count_from_the_start_of_the_since_day(d):  # R-ALR-04
+    """“自 {since} 起” includes alerts of the ``since`` day itself (from 00:00)."""
+    ind = services.indicator_for("attendance.absence_streak")
+    contractor = d.orgs["contractor_a"]
+
+    def alert_on(day: dt.date, hour: int, n: int) -> None:
+        with at(day, hour):
+            services.record_hit(
+                ind,
+                Hit(
+                    dedup_key=f"y:{n}",
+                    title=f"预警{n}",
+                    facts={"n": n},
+                    project_id=d.projects["p_school"].pk,
+                    subject_org_id=contractor.pk,
+                ),
+            )
+
+    params = {"min_alerts": 3, "months": 12}  # as of 2026-03-10: since 2025-03-10
+    alert_on(dt.date(2025, 3, 9), 23, 1)  # the day before: outside
+    alert_on(dt.date(2025, 9, 1), 10, 2)
+    alert_on(DAY, 9, 3)
+    assert eval_repeated_alerts(params, DAY, None).hits == []
+    alert_on(dt.date(2025, 3, 10), 0, 4)  # 00:00 of the since day: inside
+    hits = eval_repeated_alerts(params, DAY, None).hits
+    assert len(hits) == 1 and hits[0].facts["count"] == 3
+    assert hits[0].facts["since"] == "2025-03-10"
+    assert "2025-03-10" in hits[0].evidence[0]["value"]
 
 
 # --- the interquartile fence ---------------------------------------------------------------------------

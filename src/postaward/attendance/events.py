@@ -70,3 +70,5 @@ class PatrolOverdue(DomainEvent):
     owner_id: int | None
     last_valid_patrol: str | None
     days_without: int
+    # project, last valid patrol (or start of works) and 7-day period: one event each
+    dedup_key: str = ""

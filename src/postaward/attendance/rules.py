@@ -117,6 +117,7 @@ class PriorCheckIn:
     project_id: int
     lon: float
     lat: float
+    accuracy_m: float
     accepted: bool
     client_at: dt.datetime | None
     device_id: str
@@ -139,6 +140,11 @@ class Candidate:
 def _decimals(value: float) -> int:
     text = repr(float(value))
     return len(text.split(".", 1)[1]) if "." in text and "e" not in text else 0
+
+
+def _good_fix(accuracy_m: float | None) -> bool:
+    """A position precise enough to be judged by the fence (ADR 0200)."""
+    return accuracy_m is not None and 0 <= accuracy_m <= MAX_ACCURACY_M
 
 
 def cheat_signals(
@@ -167,8 +173,11 @@ def cheat_signals(
         out.append(
             Signal("clock_skew", 20, f"手机时间与服务器相差 {minutes} 分钟，疑似修改时间或重放")
         )
-    last = next((p for p in prior if p.accepted), None)
-    if last is not None:
+    # Impossible travel: against the person's previous check-in with a good fix,
+    # accepted or refused (a refusal far away is the very evidence: the phone
+    # was there). A fix too poor to be accepted anywhere proves no position.
+    last = next((p for p in prior if _good_fix(p.accuracy_m)), None)
+    if last is not None and _good_fix(c.accuracy_m):
         distance = haversine_m(c.lon, c.lat, last.lon, last.lat)
         hours = max((c.at - last.at).total_seconds() / 3600, 1 / 3600)
         speed = distance / 1000 / hours

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from postaward.core import audit, clock, events, merkle
@@ -347,7 +347,7 @@ def _recent(c: CheckIn) -> tuple[list[rules.PriorCheckIn], int]:
     """The person's recent check-ins (newest first) and how many other people
     used the same device today, in one round trip (the check-in hot path)."""
     ops = connection.ops
-    cols = "at, project_id, lon, lat, accepted, client_at, device_id, person_id"
+    cols = "at, project_id, lon, lat, accuracy_m, accepted, client_at, device_id, person_id"
     table = CheckIn._meta.db_table
     # The table and columns are constants of this module; values are parameters.
     sql = (
@@ -370,14 +370,14 @@ def _recent(c: CheckIn) -> tuple[list[rules.PriorCheckIn], int]:
         cur.execute(sql, params)
         rows = cur.fetchall()
     sqlite = connection.vendor == "sqlite"
-    for kind, at, project_id, lon, lat, accepted, client_at, device_id, person_id in rows:
+    for kind, at, project_id, lon, lat, acc, accepted, client_at, device_id, person_id in rows:
         if kind == "d":
             others.add(person_id)
             continue
         if sqlite:  # raw SQLite rows: naive UTC datetimes, integers for booleans
             at, client_at = _sqlite_dt(at), _sqlite_dt(client_at)
         prior.append(
-            rules.PriorCheckIn(at, project_id, lon, lat, bool(accepted), client_at, device_id)
+            rules.PriorCheckIn(at, project_id, lon, lat, acc, bool(accepted), client_at, device_id)
         )
     prior.sort(key=lambda p: p.at, reverse=True)
     return prior, len(others)
@@ -729,25 +729,73 @@ def end_patrol(*, actor: Actor, patrol: Patrol, note: str = "") -> Patrol:
         p = Patrol.objects.select_for_update().get(pk=patrol.pk)
         if p.ended_at is not None:
             raise Conflict("巡查已结束")
-        p.ended_at = clock.now()
-        span = p.inside_duration
-        p.valid = span is not None and span > PATROL_MIN_DURATION
-        p.note = (note or "")[:500]
-        p.save(update_fields=["ended_at", "valid", "note"])
-        audit.record(
-            actor=actor,
-            action="attendance.end_patrol",
-            obj=p,
-            project_id=p.project_id,
-            after={
-                "valid": p.valid,
-                "points": p.points,
-                "inside_seconds": span.total_seconds() if span else 0,
-            },
+        _finish_patrol(
+            p, ended_at=clock.now(), note=note, actor=actor, action="attendance.end_patrol"
         )
-        if p.valid:
-            close_todos(key=f"attendance.patrol:{p.project_id}")
     return p
+
+
+def _finish_patrol(
+    p: Patrol, *, ended_at: dt.datetime, note: str, actor: Actor, action: str
+) -> None:
+    """End a patrol and judge it by its track (inside the caller's transaction)."""
+    p.ended_at = ended_at
+    span = p.inside_duration
+    p.valid = span is not None and span > PATROL_MIN_DURATION
+    p.note = (note or "")[:500]
+    p.save(update_fields=["ended_at", "valid", "note"])
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=p,
+        project_id=p.project_id,
+        after={
+            "valid": p.valid,
+            "points": p.points,
+            "inside_seconds": span.total_seconds() if span else 0,
+            "ended_at": p.ended_at,
+        },
+    )
+    if p.valid:
+        close_todos(key=f"attendance.patrol:{p.project_id}")
+
+
+AUTO_END_NOTE = "（未手动结束：日结时按最后一个轨迹点自动结束）"
+
+
+def close_stale_patrols(project: Project, day: dt.date) -> int:
+    """R-ATT-06: patrols of the project started on or before ``day`` and still
+    open once the day is over, with no track point after it, were left running
+    (the leader never pressed "end"). The daily closing ends each at its last
+    track point (at its start when it has none) and judges it by the same rule
+    as ``end_patrol``: the track, not the button, shows whether the leader was on
+    site more than 10 minutes. A patrol still reporting after midnight is left
+    to the next day's closing."""
+    from postaward.core.actor import SYSTEM
+
+    cutoff = clock.end_of_day(day)
+    if clock.now() < cutoff:
+        return 0  # the day is not over: a patrol may still be under way
+    stale = (
+        Patrol.objects.filter(project=project, ended_at__isnull=True, started_at__lt=cutoff)
+        .annotate(last_point=Max("track__at"))
+        .filter(Q(last_point__isnull=True) | Q(last_point__lt=cutoff))
+        .values_list("pk", "last_point")
+    )
+    ended = 0
+    for pk, last_point in list(stale):
+        p = Patrol.objects.select_for_update().filter(pk=pk, ended_at__isnull=True).first()
+        if p is None:
+            continue  # ended meanwhile by the leader
+        _finish_patrol(
+            p,
+            ended_at=last_point or p.started_at,
+            note=(p.note + AUTO_END_NOTE) if p.note else AUTO_END_NOTE,
+            actor=SYSTEM,
+            action="attendance.auto_end_patrol",
+        )
+        ended += 1
+    return ended
 
 
 # --- closings ---------------------------------------------------------------------------------------
@@ -793,10 +841,10 @@ def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: boo
             .filter(project=project, must_check_in=True, started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         )
-        if not assignments:
+        if not assignments and not detect:
             continue
         duty = duty_mod.load(project, day, day, [a.pk for a in assignments])
-        times = _counted_times([project.pk], day)
+        times = _counted_times([project.pk], day) if assignments else {}
         rows = []
         for a in assignments:
             status, reason = duty.status(a, day)
@@ -823,15 +871,73 @@ def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: boo
                 )
             )
         with transaction.atomic():
-            AttendanceDay.objects.filter(project=project, date=day).delete()
-            AttendanceDay.objects.bulk_create(rows)
-            written += len(rows)
+            if detect:
+                # One closing of a project at a time (the nightly task and a
+                # re-closing may overlap): the dedup checks below then see each
+                # other's writes.
+                list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
+            if assignments:
+                AttendanceDay.objects.filter(project=project, date=day).delete()
+                AttendanceDay.objects.bulk_create(rows)
+                written += len(rows)
             if detect:
                 _detect_absence_streaks(
                     project, [r for r in rows if r.status in CONSTRUCTION_DAY_STATUSES], day
                 )
+                # R-ATT-06 applies with or without positions that check in.
+                close_stale_patrols(project, day)
                 _detect_patrol_overdue(project, day, duty)
     return written
+
+
+CATCH_UP_DAYS = 7  # how far back the nightly closing looks for days it missed
+
+
+def unclosed_days(first: dt.date, last: dt.date) -> dict[dt.date, list[int]]:
+    """The days in [first, last] the daily closing missed, with their projects: a
+    project with a position that must check in that day but no closed day row
+    (the 00:30 task did not run, or failed part way)."""
+    projects = projects_on_duty(
+        first, last, fields=("id", "actual_start", "actual_completion", "terminated_on")
+    )
+    if not projects:
+        return {}
+    ids = [p.pk for p in projects]
+    closed = set(
+        AttendanceDay.objects.filter(project_id__in=ids, date__gte=first, date__lte=last)
+        .order_by()
+        .values_list("date", "project_id")
+        .distinct()
+    )
+    positions: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for project_id, started_on, ended_on in (
+        KeyPersonAssignment.objects.filter(
+            project_id__in=ids, must_check_in=True, started_on__lte=last
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=first))
+        .values_list("project_id", "started_on", "ended_on")
+    ):
+        positions.setdefault(project_id, []).append((started_on, ended_on))
+    out: dict[dt.date, list[int]] = {}
+    for day in duty_mod.daterange(first, last):
+        for p in projects:
+            if p.actual_start is None or p.actual_start > day or (day, p.pk) in closed:
+                continue
+            if p.actual_completion is not None and p.actual_completion < day:
+                continue
+            if p.terminated_on is not None and p.terminated_on < day:
+                continue
+            if any(s <= day and (e is None or e > day) for s, e in positions.get(p.pk, [])):
+                out.setdefault(day, []).append(p.pk)
+    return out
+
+
+def catch_up(yesterday: dt.date, *, days: int = CATCH_UP_DAYS) -> int:
+    """Close, oldest first and with their consequences, the days before
+    ``yesterday`` (at most ``days`` back) that the nightly closing missed, so
+    that an absence streak spanning a missed day is still found (R-ATT-07)."""
+    missed = unclosed_days(yesterday - dt.timedelta(days=days), yesterday - dt.timedelta(days=1))
+    return sum(close_day(day, project_ids=missed[day]) for day in sorted(missed))
 
 
 def _detect_absence_streaks(
@@ -892,11 +998,20 @@ def _detect_absence_streaks(
 
 
 def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.ProjectDuty) -> None:
-    """R-ATT-06: one valid patrol by the owner's project leader every 7 days."""
+    """R-ATT-06: one valid patrol by the owner's project leader every 7 days.
+
+    One ``PatrolOverdue`` per 7-day period without a valid patrol: day 7, 14, 21…
+    after the last valid patrol (or the start of works). The period is the dedup
+    key, stored in the event, so re-closing a day publishes nothing twice. The
+    owner's to-do is opened only while the overdue is still current (no valid
+    patrol after ``day``: a late re-closing does not ask for a patrol already made)."""
+    from postaward.core.models import EventRecord
+
     if project.owner_leader_id is None or day in duty.suspended or project.actual_start is None:
         return
+    end = clock.end_of_day(day)
     last = (
-        Patrol.objects.filter(project=project, valid=True, started_at__lt=clock.end_of_day(day))
+        Patrol.objects.filter(project=project, valid=True, started_at__lt=end)
         .order_by("-started_at")
         .values_list("started_at", flat=True)
         .first()
@@ -905,12 +1020,8 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
     gap = (day - since).days
     if gap < PATROL_INTERVAL_DAYS:
         return
-    key = f"patrol:{project.pk}:{since.isoformat()}"
-    from postaward.core.models import Todo
-
-    if Todo.objects.filter(key=f"attendance.patrol:{project.pk}", state=Todo.State.OPEN).exists():
-        return
-    if AttendanceInterview.objects.filter(key=key).exists():
+    key = f"patrol:{project.pk}:{since.isoformat()}:{gap // PATROL_INTERVAL_DAYS}"
+    if EventRecord.objects.filter(name=PatrolOverdue.name, payload__dedup_key=key).exists():
         return
     events.publish(
         PatrolOverdue(
@@ -919,9 +1030,11 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
             owner_id=project.owner_id,
             last_valid_patrol=last.isoformat() if last else None,
             days_without=gap,
+            dedup_key=key,
         )
     )
-    if project.owner_id:
+    current = not Patrol.objects.filter(project=project, valid=True, started_at__gte=end).exists()
+    if project.owner_id and current:
         open_todo(
             key=f"attendance.patrol:{project.pk}",
             kind="attendance.patrol",

@@ -9,25 +9,28 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from postaward.core import clock, context
 from postaward.core.actor import SYSTEM
+from postaward.core.schedule import local_crontab
 
 
-@db_periodic_task(crontab(minute="30", hour="0"))
+@db_periodic_task(local_crontab(minute="30", hour="0"))
 @lock_task("attendance-daily-close")
 def close_yesterday() -> int:
-    """00:30 every day: close the previous day (valid days, streaks, patrols)."""
+    """00:30 every day: close the previous day (valid days, streaks, patrols),
+    after the days of the past week the task missed (R-ATT-07)."""
     from . import services
 
     with context.task_context("attendance-close-day"):
         clock.refresh_offset()
         yesterday = clock.today() - dt.timedelta(days=1)
-        written = services.close_day(yesterday)
+        written = services.catch_up(yesterday)
+        written += services.close_day(yesterday)
         # The month to date, so that the boards and statistics show this month's
         # rates (consequences only at the monthly closing).
         services.close_month(yesterday, detect=False)
         return written
 
 
-@db_periodic_task(crontab(minute="0", hour="2", day="1"))
+@db_periodic_task(local_crontab(minute="0", hour="2", day="1"))
 @lock_task("attendance-monthly-close")
 def close_last_month() -> int:
     """02:00 on the 1st: close the previous month (rates, below-80 % consequences)."""
@@ -41,7 +44,9 @@ def close_last_month() -> int:
 @db_task()
 def reclose(first: str, last: str) -> int:
     """Re-run the closing of a past period (API / statistics page): each day,
-    then each month the period touches. Idempotent: rows are replaced."""
+    then each month the period touches. Idempotent: rows are replaced, and the
+    consequences (absence streaks, overdue patrols) are found again but keyed,
+    so a re-closing publishes only what was never published (R-ATT-07)."""
     from . import services
 
     with context.task_context("attendance-reclose"):
@@ -51,7 +56,7 @@ def reclose(first: str, last: str) -> int:
         written = 0
         months: list[dt.date] = []
         while day <= end:
-            written += services.close_day(day, detect=False)
+            written += services.close_day(day)
             if day.replace(day=1) not in months:
                 months.append(day.replace(day=1))
             day += dt.timedelta(days=1)

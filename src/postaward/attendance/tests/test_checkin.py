@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
+import time_machine
 
-from postaward.attendance.choices import Refusal, Review
+from postaward.attendance.choices import DayStatus, Refusal, Review
 from postaward.attendance.models import CheckIn, LeaveRequest, NonConstructionPeriod
 from postaward.core import clock
-from postaward.core.errors import Conflict, Forbidden, NotFound
+from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.projects.choices import Position, ProjectStatus
 from postaward.projects.models import CheckinStage, KeyPersonAssignment, Suspension
 
@@ -160,12 +162,116 @@ def test_staged_position_checks_in_only_within_the_owner_stage(district, checkin
     )  # after
 
 
-def test_small_works_only_the_designated_person_checks_in(district, checkin):  # R-PRJ-09
-    a = KeyPersonAssignment.objects.get(person=district.users["chief_a"].person)
-    KeyPersonAssignment.objects.filter(pk=a.pk).update(must_check_in=False)
-    r = checkin("chief_a", local(2026, 3, 10, 8))
+SMALL_SITE = (120.88, 30.03)  # about 1 km east of p_school
+
+
+def _small_works_project(district):
+    """A real small works project (限额以下, below the 4 million quota) with a
+    project manager and a safety officer of the contractor and a chief
+    supervising engineer, each named through the projects services."""
+    from postaward.core.actor import SYSTEM
+    from postaward.orgs.choices import Industry, Role
+    from postaward.projects import services as project_services
+    from postaward.projects.choices import ParticipantRole
+    from postaward.testing import account
+
+    o = district.orgs
+    start = dt.date(2026, 3, 2)
+    p = project_services.register_project(
+        actor=SYSTEM,
+        code="T-0009",
+        name="第一中学围墙修缮工程",
+        owner=o["school"],
+        industry=Industry.HOUSING,
+        contract_amount=Decimal("1800000.00"),
+        is_small_works=True,
+        industry_authority=o["housing"],
+        owner_leader=district.users["school_leader"].person,
+        status=ProjectStatus.UNDER_CONSTRUCTION,
+        actual_start=start,
+        site_kind="circle",
+        site_lon=SMALL_SITE[0],
+        site_lat=SMALL_SITE[1],
+        site_radius_m=100.0,
+    )
+    district.projects["p_small"] = p
+    contractor = project_services.add_participant(
+        actor=SYSTEM, project=p, organisation=o["contractor_a"], role=ParticipantRole.CONTRACTOR
+    )
+    supervisor = project_services.add_participant(
+        actor=SYSTEM,
+        project=p,
+        organisation=o["supervisor_a"],
+        role=ParticipantRole.SUPERVISING_FIRM,
+    )
+    named = {}
+    for username, part, org_key, position in [
+        ("pm_small", contractor, "contractor_a", Position.PROJECT_MANAGER),
+        ("safety_small", contractor, "contractor_a", Position.SAFETY_OFFICER),
+        ("chief_small", supervisor, "supervisor_a", Position.CHIEF_SUPERVISING_ENGINEER),
+    ]:
+        user = account(o[org_key], username, [Role(position.value)])
+        district.users[username] = user
+        named[username] = project_services.assign_key_person(
+            actor=SYSTEM, participant=part, person=user.person, position=position, started_on=start
+        )
+    return p, named
+
+
+def test_small_works_only_the_designated_person_checks_in(district, checkin):  # R-PRJ-09, R-ATT-01
+    from postaward.attendance import services
+    from postaward.attendance.models import AttendanceDay, MonthlyAttendance
+    from postaward.projects import services as project_services
+
+    p, named = _small_works_project(district)
+    assert p.is_small_works
+    # The first person named on each side checks in; the second does not by default.
+    assert named["pm_small"].must_check_in and named["chief_small"].must_check_in
+    assert not named["safety_small"].must_check_in
+    owner = district.actor("school_leader")
+    with pytest.raises(ValidationFailed) as exc:  # one person per side, not two
+        project_services.set_checkin_duty(
+            actor=owner, assignment=named["safety_small"], must_check_in=True
+        )
+    assert "R-PRJ-09" in exc.value.message
+    # The owner designates the safety officer instead of the project manager.
+    project_services.set_checkin_duty(
+        actor=owner, assignment=named["pm_small"], must_check_in=False
+    )
+    project_services.set_checkin_duty(
+        actor=owner, assignment=named["safety_small"], must_check_in=True
+    )
+
+    here = {"project": "p_small", "lon": SMALL_SITE[0], "lat": SMALL_SITE[1]}
+    r = checkin("pm_small", local(2026, 3, 10, 8), **here)
     assert r.checkin.refusal == Refusal.NOT_ASSIGNED and "无须考勤" in r.checkin.refusal_detail
-    assert checkin("pm_a", local(2026, 3, 10, 8)).checkin.accepted
+    assert checkin("safety_small", local(2026, 3, 10, 8), **here).checkin.accepted
+    assert checkin("safety_small", local(2026, 3, 10, 13), **here).checkin.accepted
+    assert checkin("chief_small", local(2026, 3, 10, 8, 5), **here).checkin.accepted
+
+    with time_machine.travel(local(2026, 3, 11, 0, 30), tick=False):
+        services.close_day(dt.date(2026, 3, 10), project_ids=[p.pk])
+    days = dict(
+        AttendanceDay.objects.filter(project=p, date=dt.date(2026, 3, 10)).values_list(
+            "assignment_id", "status"
+        )
+    )  # the project manager, not designated, has no day at all
+    assert days == {
+        named["safety_small"].pk: DayStatus.VALID,
+        named["chief_small"].pk: DayStatus.INVALID,
+    }
+
+    with time_machine.travel(local(2026, 4, 1, 2), tick=False):
+        services.close_month(dt.date(2026, 3, 1), project_ids=[p.pk])
+    months = {
+        m.person_id: (m.valid_days, m.construction_days)
+        for m in MonthlyAttendance.objects.filter(project=p, month=dt.date(2026, 3, 1))
+    }
+    # Only the two designated people have a rate; March runs 03-02..03-31.
+    assert months == {
+        named["safety_small"].person_id: (1, 30),
+        named["chief_small"].person_id: (0, 30),
+    }
 
 
 def test_mock_location_is_accepted_but_listed_for_review(checkin):  # R-ATT-04
@@ -194,6 +300,16 @@ def test_a_replayed_request_and_its_coordinates_are_recognised(checkin):  # R-AT
     assert "07:59" not in again.checkin.signals[1]["explanation"]  # names the earlier check-in
     assert "03-10 08:00" in again.checkin.signals[1]["explanation"]
     assert again.checkin.review == Review.PENDING and again.checkin.suspicion_score == 140
+
+
+def test_refused_far_away_then_accepted_here_within_minutes_is_flagged(checkin):  # R-ATT-04
+    far = checkin("pm_a", local(2026, 3, 10, 8, 0), lon=SITE[0] + 0.31)  # ~30 km east
+    assert far.checkin.refusal == Refusal.OUT_OF_FENCE
+    here = checkin("pm_a", local(2026, 3, 10, 8, 10)).checkin
+    assert here.accepted
+    travel = [s for s in here.signals if s["code"] == "impossible_travel"]
+    assert travel and "10 分钟" in travel[0]["explanation"]
+    assert here.review == Review.PENDING
 
 
 def test_a_polygon_site_is_a_fence_too(district, checkin):  # R-ATT-01

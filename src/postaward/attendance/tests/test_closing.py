@@ -280,3 +280,52 @@ def test_suspended_days_are_not_absences(district, pm):  # R-PRJ-07
     close(dt.date(2026, 3, 11))
     assert day_of(pm, dt.date(2026, 3, 11)).status == DayStatus.SUSPENDED
     assert not AttendanceInterview.objects.exists()
+
+
+def _streak_events(pm):
+    return EventRecord.objects.filter(
+        name="attendance.absence_streak", payload__person_id=pm.person_id
+    )
+
+
+def test_re_closing_detects_the_streak_once(district, checkin, pm):  # R-ATT-07
+    from postaward.attendance import tasks
+
+    _attend(checkin, "pm_a", dt.date(2026, 3, 10))  # then absent on 03-11 and 03-12
+    with time_machine.travel(local(2026, 3, 15, 10), tick=False):
+        tasks.reclose.call_local("2026-03-10", "2026-03-12")
+        tasks.reclose.call_local("2026-03-10", "2026-03-12")  # closing twice
+    assert _streak_events(pm).count() == 1
+    interview = AttendanceInterview.objects.get(kind=InterviewKind.ABSENCE_STREAK, person=pm.person)
+    assert interview.trigger["days"] == ["2026-03-11", "2026-03-12"]
+    assert Todo.objects.filter(key=f"attendance.interview:{interview.pk}").count() == 1
+
+
+def test_the_nightly_closing_catches_up_a_missed_day(district, checkin, pm):  # R-ATT-07
+    from postaward.attendance import tasks
+
+    for d in range(5, 11):  # the week before: attended and closed every night
+        _attend(checkin, "pm_a", dt.date(2026, 3, d))
+        close(dt.date(2026, 3, d))
+    # The 00:30 task of 03-12 never ran: 03-11 was not closed.
+    with time_machine.travel(local(2026, 3, 13, 0, 30), tick=False):
+        assert services.unclosed_days(dt.date(2026, 3, 5), dt.date(2026, 3, 11)) == {
+            dt.date(2026, 3, 11): [district.projects["p_school"].pk]
+        }
+        tasks.close_yesterday.call_local()
+        assert services.unclosed_days(dt.date(2026, 3, 5), dt.date(2026, 3, 12)) == {}
+        tasks.close_yesterday.call_local()  # run twice: nothing more
+    assert day_of(pm, dt.date(2026, 3, 11)).status == DayStatus.ABSENT
+    assert _streak_events(pm).count() == 1
+    interview = AttendanceInterview.objects.get(kind=InterviewKind.ABSENCE_STREAK, person=pm.person)
+    assert interview.trigger["days"] == ["2026-03-11", "2026-03-12"]
+
+
+def test_catch_up_looks_back_seven_days_at_most(district, pm):  # R-ATT-07
+    from postaward.attendance import tasks
+
+    # Nothing was ever closed; on 03-20 00:30 the task closes 03-12..03-18, then 03-19.
+    with time_machine.travel(local(2026, 3, 20, 0, 30), tick=False):
+        tasks.close_yesterday.call_local()
+    closed = set(AttendanceDay.objects.filter(assignment=pm).values_list("date", flat=True))
+    assert closed == {dt.date(2026, 3, 12) + dt.timedelta(days=i) for i in range(8)}

@@ -149,6 +149,100 @@ def test_seven_days_without_a_valid_patrol_is_overdue(district):  # R-ATT-06
     ).exists()
 
 
+def _overdue_events(district):
+    return EventRecord.objects.filter(
+        name="attendance.patrol_overdue", payload__project_id=district.projects["p_school"].pk
+    )
+
+
+def _close(day):
+    with time_machine.travel(
+        local(day.year, day.month, day.day, 23, 59) + dt.timedelta(minutes=31), tick=False
+    ):
+        services.close_day(day)
+
+
+def test_patrol_overdue_without_positions_that_check_in_once_per_period(district):  # R-ATT-06
+    p = district.projects["p_school"]
+    KeyPersonAssignment.objects.filter(project=p).update(must_check_in=False)
+    # Works started 2026-03-02 and no patrol since: overdue on 03-09.
+    _close(dt.date(2026, 3, 8))
+    assert not _overdue_events(district).exists()
+    _close(dt.date(2026, 3, 9))
+    _close(dt.date(2026, 3, 9))  # re-closing the day emits nothing twice
+    _close(dt.date(2026, 3, 10))  # the same 7-day period
+    evt = _overdue_events(district).get()
+    assert evt.payload["days_without"] == 7 and evt.payload["last_valid_patrol"] is None
+    todo = Todo.objects.get(key=f"attendance.patrol:{p.pk}", state="open")
+    _close(dt.date(2026, 3, 16))  # a second period without a patrol: a second event
+    assert sorted(e.payload["days_without"] for e in _overdue_events(district)) == [7, 14]
+    assert Todo.objects.filter(key=f"attendance.patrol:{p.pk}", state="open").get() == todo
+
+
+def _open_patrol(district, start, minutes_inside):
+    """A patrol whose leader never pressed "end"."""
+    actor = district.actor("school_leader")
+    with time_machine.travel(start, tick=False):
+        patrol = services.start_patrol(actor=actor, project=district.projects["p_school"])
+    for i in range(5):
+        with time_machine.travel(start + dt.timedelta(minutes=minutes_inside) * i / 4, tick=False):
+            services.add_patrol_point(
+                actor=actor, patrol=patrol, lon=SITE[0], lat=SITE[1], accuracy_m=6
+            )
+    return patrol
+
+
+def test_the_daily_closing_ends_a_patrol_left_open(district):  # R-ATT-06
+    from postaward.attendance.models import Patrol
+    from postaward.core.models import AuditRecord
+
+    patrol = _open_patrol(district, local(2026, 3, 5, 9), 15)
+    # Still running while the day is not over: left alone.
+    with time_machine.travel(local(2026, 3, 5, 18), tick=False):
+        services.close_day(dt.date(2026, 3, 5))
+    assert Patrol.objects.get(pk=patrol.pk).ended_at is None
+    _close(dt.date(2026, 3, 5))
+    p = Patrol.objects.get(pk=patrol.pk)
+    # Ended at its last track point and judged by its track: 15 minutes on site.
+    assert p.ended_at == local(2026, 3, 5, 9, 15) and p.valid
+    assert "自动结束" in p.note
+    assert AuditRecord.objects.filter(action="attendance.auto_end_patrol").count() == 1
+    _close(dt.date(2026, 3, 5))  # idempotent
+    assert AuditRecord.objects.filter(action="attendance.auto_end_patrol").count() == 1
+    # It counts as the week's patrol: overdue 7 days later, not before.
+    _close(dt.date(2026, 3, 11))
+    assert not _overdue_events(district).exists()
+    _close(dt.date(2026, 3, 12))
+    assert _overdue_events(district).get().payload["days_without"] == 7
+    # The leader can patrol again, and a short forgotten patrol is not valid.
+    short = _open_patrol(district, local(2026, 3, 13, 9), 5)
+    _close(dt.date(2026, 3, 13))
+    assert not Patrol.objects.get(pk=short.pk).valid
+
+
+def test_a_patrol_reporting_past_midnight_is_left_to_the_next_closing(district):  # R-ATT-06
+    from postaward.attendance.models import Patrol
+
+    patrol = _open_patrol(district, local(2026, 3, 5, 23, 50), 20)  # last point 00:10
+    _close(dt.date(2026, 3, 5))
+    assert Patrol.objects.get(pk=patrol.pk).ended_at is None
+    _close(dt.date(2026, 3, 6))
+    p = Patrol.objects.get(pk=patrol.pk)
+    assert p.ended_at == local(2026, 3, 6, 0, 10) and p.valid
+
+
+def test_a_late_re_closing_does_not_ask_for_a_patrol_already_made(district):  # R-ATT-06
+    _patrol(district, 15, start=local(2026, 3, 12, 9))
+    with time_machine.travel(local(2026, 3, 15, 10), tick=False):  # 03-10 re-closed later
+        services.close_day(dt.date(2026, 3, 10))
+    # 03-10 was 8 days without a patrol (the breach is published), but the leader
+    # has patrolled since: no to-do asks for it.
+    assert _overdue_events(district).get().payload["days_without"] == 8
+    assert not Todo.objects.filter(
+        key=f"attendance.patrol:{district.projects['p_school'].pk}", state="open"
+    ).exists()
+
+
 def test_confirmed_cheat_stops_counting_and_raises_an_event(
     district, checkin, pm
 ):  # R-ATT-04, R-ATT-09

@@ -84,6 +84,7 @@ def _prior(**kw):
         project_id=1,
         lon=120.87,
         lat=30.03,
+        accuracy_m=8.0,
         accepted=True,
         client_at=T0 - dt.timedelta(hours=1),
         device_id="dev-1",
@@ -124,6 +125,23 @@ def test_signal_impossible_travel():  # R-ATT-04
     # the same distance in an hour is possible (30 km/h)
     slow = _prior(at=T0 - dt.timedelta(hours=1), lon=120.87 + 0.31, lat=30.03)
     assert "impossible_travel" not in codes(signals_of(_candidate(), [slow]))
+
+
+def test_impossible_travel_compares_with_the_previous_good_fix_refused_or_not():  # R-ATT-04
+    # Refused 30 km away ten minutes ago, accepted here now: the phone was there.
+    refused_far = _prior(
+        at=T0 - dt.timedelta(minutes=10), lon=120.87 + 0.31, accepted=False, accuracy_m=12.0
+    )
+    accepted_here = _prior(at=T0 - dt.timedelta(hours=3))  # an older accepted one, here
+    assert "impossible_travel" in codes(signals_of(_candidate(), [refused_far, accepted_here]))
+    # A fix too poor to be judged (> 150 m) proves no position: the next good one counts.
+    poor_far = _prior(
+        at=T0 - dt.timedelta(minutes=10), lon=120.87 + 0.31, accepted=False, accuracy_m=900.0
+    )
+    assert "impossible_travel" not in codes(signals_of(_candidate(), [poor_far, accepted_here]))
+    # ...and a poor fix of the candidate itself is not compared either.
+    far = _prior(at=T0 - dt.timedelta(minutes=10), lon=120.87 + 0.31)
+    assert "impossible_travel" not in codes(signals_of(_candidate(accuracy_m=400.0), [far]))
 
 
 def test_signal_repeated_coordinates_needs_full_precision():  # R-ATT-04

@@ -1773,6 +1773,10 @@ class AcceptanceDetailOut(AcceptanceOut):
     )
     returned_at: dt.datetime | None
     attendees: str
+    villager_representatives: str = Field(
+        ..., description="村级自验：参加验收的村民代表（R-ACC-05）"
+    )
+    supervisor_attendee: str = Field(..., description="村级自验：参加验收的监理人员（R-ACC-05）")
     rectification_opinions: str
     conclusion_document_id: int | None
     concluded_at: dt.datetime | None
@@ -1813,6 +1817,8 @@ def _acceptance_detail(request: HttpRequest, r: AcceptanceRequest) -> dict[str, 
         else None,
         "returned_at": r.returned_at,
         "attendees": r.attendees,
+        "villager_representatives": r.villager_representatives,
+        "supervisor_attendee": r.supervisor_attendee,
         "rectification_opinions": r.rectification_opinions,
         "conclusion_document_id": r.conclusion_document_id,
         "concluded_at": r.concluded_at,
@@ -1936,6 +1942,14 @@ class ConcludeIn(StrictIn):
     passed: StrictBool = Field(..., description="验收合格为 true")
     accepted_on: dt.date = Field(..., description="验收日期")
     attendees: str = Field(..., max_length=4000, description="参加验收单位及人员")
+    villager_representatives: str = Field(
+        "",
+        max_length=1000,
+        description="村级自验必填：参加验收的村民代表姓名（以“、”分隔，R-ACC-05）",
+    )
+    supervisor_attendee: str = Field(
+        "", max_length=100, description="村级自验必填：参加验收的监理人员姓名（R-ACC-05）"
+    )
     rectification_opinions: str = Field("", max_length=4000, description="整改意见")
     conclusion: str = Field(..., max_length=4000, description="验收结论")
     document: FileIn | None = Field(None, description="验收结论及整改意见资料（必传）")
@@ -1964,6 +1978,8 @@ def conclude_acceptance(request: HttpRequest, acceptance_id: int) -> HttpRespons
             rectification_opinions=d.rectification_opinions,
             conclusion=d.conclusion,
             document=body.files["document"],
+            villager_representatives=d.villager_representatives,
+            supervisor_attendee=d.supervisor_attendee,
         )
         return _acceptance_answer(request, r)
 

@@ -7,9 +7,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = "流程审批"
 
     def ready(self) -> None:
-        from . import (  # noqa: F401  (deadline kinds, events, subscribers, archive, home, menu)
+        from . import (  # noqa: F401  (deadline kinds, events, subscribers, archive, home, menu, tasks)
             deadline_kinds,
             events,
             hooks,
             subscribers,
+            tasks,
         )

@@ -142,6 +142,24 @@ class InspectionForm(forms.Form):
     )
     findings = forms.CharField(label="检查情况", widget=AREA)
     result = forms.ChoiceField(label="检查结论", choices=InspectionResult.choices, widget=SELECT)
+    record = forms.FileField(label="检查记录", widget=FILE, required=False, help_text="可选")
+
+
+def _score(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=100, widget=NUMBER, help_text="0-100 分"
+    )
+
+
+class EvaluationForm(forms.Form):
+    """R-SUP-04: the owner's comprehensive evaluation of the contractor."""
+
+    participant = forms.TypedChoiceField(label="施工单位", coerce=int, widget=SELECT)
+    construction_score = _score("施工组织")
+    management_score = _score("现场管理")
+    quality_score = _score("工程质量")
+    contract_score = _score("合同履约")
+    comment = forms.CharField(label="评价意见", widget=AREA)
 
 
 class AcceptanceForm(forms.Form):
@@ -159,6 +177,12 @@ class ConcludeForm(forms.Form):
     )
     accepted_on = forms.DateField(label="验收日期", widget=DATE)
     attendees = forms.CharField(label="参加验收单位及人员", widget=AREA)
+    villager_representatives = forms.CharField(
+        label="村民代表（村级自验必填，姓名以“、”分隔）", required=False, widget=TEXT
+    )
+    supervisor_attendee = forms.CharField(
+        label="参加验收的监理人员（村级自验必填）", required=False, max_length=100, widget=TEXT
+    )
     rectification_opinions = forms.CharField(label="整改意见", required=False, widget=AREA)
     conclusion = forms.CharField(label="验收结论意见", widget=AREA)
     document = forms.FileField(label="验收资料（结论及整改意见）", widget=FILE)

@@ -531,6 +531,9 @@ class AcceptanceRequest(AcceptanceFlow, ProjectRecord):
     return_reason = models.TextField("延期验收理由", blank=True)
     accepted_on = models.DateField("验收日期", null=True, blank=True)
     attendees = models.TextField("参加验收单位及人员", blank=True)
+    # R-ACC-05: a village self-acceptance is held with villager representatives and the supervisor
+    villager_representatives = models.TextField("参加验收的村民代表", blank=True)
+    supervisor_attendee = models.CharField("参加验收的监理人员", max_length=100, blank=True)
     rectification_opinions = models.TextField("整改意见", blank=True)
     conclusion = models.TextField("验收结论", blank=True)
     conclusion_document = models.ForeignKey(

@@ -26,6 +26,11 @@ urlpatterns = [
     path("approvals/notices/new/", views.notice_new, name="approval_notice_new"),
     path("approvals/notices/<int:pk>/", views.notice_detail, name="approval_notice_detail"),
     path("approvals/inspections/", views.inspection_list, name="approval_inspections"),
+    path(
+        "approvals/evaluations/<int:project_id>/",
+        views.evaluation_page,
+        name="approval_evaluation",
+    ),
     path("approvals/acceptance/", views.acceptance_list, name="approval_acceptance"),
     path("approvals/acceptance/new/", views.acceptance_new, name="approval_acceptance_new"),
     path(

@@ -28,7 +28,13 @@ from postaward.orgs.models import Person
 from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
-from postaward.projects.choices import ACTIVE_STATES, ParticipantRole, Position, ProjectStatus
+from postaward.projects.choices import (
+    ACTIVE_STATES,
+    FINISHED_STATES,
+    ParticipantRole,
+    Position,
+    ProjectStatus,
+)
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
 from . import forms, selectors, services, workflows
@@ -37,6 +43,7 @@ from .deadline_kinds import ALL as KINDS
 from .models import (
     AcceptanceRequest,
     ApprovalDocument,
+    ContractorEvaluation,
     EngineeringChange,
     HiddenWork,
     HiddenWorkPhoto,
@@ -1001,7 +1008,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def inspection_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = forms.InspectionForm(request.POST or None)
+    form = forms.InspectionForm(request.POST or None, request.FILES or None)
     form.fields["project"].choices = _project_choices(
         actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED, ProjectStatus.COMPLETED)
     )
@@ -1016,6 +1023,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
                 aspects=d["aspects"],
                 findings=d["findings"],
                 result=d["result"],
+                record=d.get("record"),
             )
         except (NotFound, Forbidden):
             raise
@@ -1042,7 +1050,92 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         extra={
             "entry_form": form if actor.org_kind in ("owner", "village") else None,
             "entry_title": "登记检查",
+            "side_links": _evaluation_links(actor),
+            "side_links_title": "完工项目：施工单位综合评价",
         },
+    )
+
+
+def _evaluation_links(actor: Actor) -> list[dict[str, str]]:
+    """The finished projects whose contractors this owner may evaluate (R-SUP-04)."""
+    if actor.org_kind not in ("owner", "village"):
+        return []
+    links = []
+    finished = selectors.projects_for(actor, tuple(FINISHED_STATES))
+    for p in finished.prefetch_related("participants")[:50]:
+        if not workflows.OWNER(ContractorEvaluation(project=p), actor):
+            continue
+        contractors = {
+            pt.pk for pt in p.participants.all() if pt.role == ParticipantRole.CONTRACTOR
+        }
+        evaluated = set(
+            ContractorEvaluation.objects.filter(project=p).values_list("participant_id", flat=True)
+        )
+        links.append(
+            {
+                "url": reverse("approval_evaluation", args=[p.pk]),
+                "label": f"{p.code} {p.name}",
+                "note": "已评价" if contractors and contractors <= evaluated else "待评价",
+            }
+        )
+    return links
+
+
+@page_view
+def evaluation_page(request: HttpRequest, project_id: int) -> HttpResponse:
+    """R-SUP-04: after completion the owner's project leader or administrator
+    evaluates the contractor (four scores 0-100 and a comment)."""
+    actor = actor_of(request)
+    project = _project(actor, project_id)
+    if not workflows.OWNER(ContractorEvaluation(project=project), actor):
+        raise Forbidden("建设单位项目负责人或总管方可评价施工单位")
+    contractors = list(
+        project.participants.filter(role=ParticipantRole.CONTRACTOR)
+        .select_related("organisation")
+        .order_by("id")
+    )
+    done = list(
+        ContractorEvaluation.objects.filter(project=project).select_related(
+            "participant__organisation"
+        )
+    )
+    form = forms.EvaluationForm(request.POST or None)
+    form.fields["participant"].choices = [
+        (pt.pk, pt.organisation.name)
+        for pt in contractors
+        if pt.pk not in {e.participant_id for e in done}
+    ]
+
+    def run(data: dict[str, Any]) -> Any:
+        participant = next((pt for pt in contractors if pt.pk == data["participant"]), None)
+        if participant is None:
+            raise _invalid("participant", "请选择本项目的施工单位")
+        return services.evaluate_contractor(
+            actor=actor,
+            project=project,
+            participant=participant,
+            construction_score=data["construction_score"],
+            management_score=data["management_score"],
+            quality_score=data["quality_score"],
+            contract_score=data["contract_score"],
+            comment=data["comment"],
+        )
+
+    notes = [f"项目：{project.code} {project.name}（{project.get_status_display()}）"]
+    if project.status not in FINISHED_STATES:
+        notes.append("项目完工后方可进行综合评价")
+    notes += [
+        f"已评价：{e.participant.organisation.name} {e.total} 分（{e.get_grade_display()}）"
+        for e in done
+    ]
+    return _form_page(
+        request,
+        form,
+        title="施工单位综合评价",
+        basis="R-SUP-04（建设单位完工后对施工单位作出综合评价：施工组织、现场管理、工程质量、合同履约）",
+        run=run,
+        back=f"{reverse('approval_inspections')}?project={project.pk}",
+        intro="；".join(notes),
     )
 
 
@@ -1145,6 +1238,8 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 rectification_opinions=d["rectification_opinions"],
                 conclusion=d["conclusion"],
                 document=d["document"],
+                villager_representatives=d["villager_representatives"],
+                supervisor_attendee=d["supervisor_attendee"],
             ),
             _t("conclude_pass"),
         ),
@@ -1238,6 +1333,14 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("退回理由", req.return_reason or "—"),
         ("验收日期", _d(req.accepted_on)),
         ("参加单位", req.attendees or "—"),
+        *(
+            [
+                ("村民代表", req.villager_representatives or "—"),
+                ("参加验收的监理人员", req.supervisor_attendee or "—"),
+            ]
+            if req.kind == AcceptanceKind.VILLAGE_SELF
+            else []
+        ),
         ("整改意见", req.rectification_opinions or "—"),
         ("验收结论", req.conclusion or "—"),
         ("延长申请", f"{extension.days} 天，{extension.get_state_display()}" if extension else "—"),

@@ -14,6 +14,7 @@ reminder at 7). Passing acceptance moves the project lifecycle on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -23,6 +24,7 @@ from postaward.core import business_calendar, clock, deadlines, events
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline
+from postaward.orgs.choices import Role
 from postaward.projects import services as project_services
 from postaward.projects.choices import (
     FINISHED_STATES,
@@ -54,6 +56,8 @@ from ..choices import (
 from ..events import AcceptanceConcluded, AcceptanceReturned, UsedBeforeAcceptance
 from ..models import AcceptanceExtension, AcceptanceRequest, UsageBeforeAcceptance
 from .common import (
+    authority_to,
+    contractor_to,
     created,
     done,
     facts,
@@ -61,20 +65,24 @@ from .common import (
     lock,
     node,
     number,
-    office_id,
+    office_to,
     open_clock,
+    owner_to,
     rule_text,
     store,
-    superior_id,
-    supervising_firm_id,
+    superior_to,
+    supervisor_to,
     text,
+    to_org,
     todo,
+    todo_keys,
 )
 
 BASIS_RETURN = (
     "R-ACC-03（实施细则第三十一条：认为不满足验收条件的，需在3天内提出延期验收理由，退回重新发起）"
 )
 BASIS_EXTENSION = "R-ACC-04（实施细则第三十一条(三)：超大型工程60天内申请延长验收时间）"
+BASIS_VILLAGE = "R-ACC-05（实施细则第三十一条(四)：建设单位应组织村民代表、监理单位等进行村级自验）"
 BASIS_USAGE = "R-ACC-06（衢州问责办法第五条(五)：未经竣工验收或验收不合格即交付使用）"
 
 
@@ -153,12 +161,13 @@ def request_acceptance(
             submitted_by_org=actor.org_name[:200],
         )
         created(req, actor, "request_acceptance", f"发起{req.get_kind_display()}", description)
+        _close_again(p, [req.kind])
         if village:
             _receive(
                 req,
                 K.VILLAGE_SELF,
                 VILLAGE_SELF_DAYS,
-                p.owner_id,
+                owner_to(p),
                 "组织村级自验（村民代表、监理单位等参加）",
             )
         else:
@@ -166,7 +175,7 @@ def request_acceptance(
                 req,
                 "supervisor",
                 title=f"审核竣工验收申请（{p.name}）",
-                organisation_id=supervising_firm_id(p),
+                **supervisor_to(p),
                 url=url(req),
                 basis="R-ACC-01（实施细则第三十一条）",
             )
@@ -180,11 +189,13 @@ def _receive(
     req: AcceptanceRequest,
     kind: Any,
     days: int,
-    org_id: int | None,
+    to: dict[str, Any],
     what: str,
     reminder: int | None = None,
 ) -> Deadline:
-    """The request reaches the organiser: its period starts (the day not counted)."""
+    """The request reaches the organiser (``to``: who acts, ``common.owner_to``
+    and the like): its period starts (the day not counted)."""
+    org_id = to["organisation_id"]
     req.received_at = clock.now()
     req.state = AcceptanceState.RECEIVED
     req.deadline_kind = kind.kind
@@ -196,7 +207,7 @@ def _receive(
         req,
         "organise",
         title=f"{what}：{req.project.name}",
-        organisation_id=org_id,
+        **to,
         url=url(req),
         basis=rule_text(dl),
         due_at=dl.due_at,
@@ -219,7 +230,7 @@ def review_acceptance(
         done(req, "supervisor")
         kind, days = government_period(req.project)
         _receive(
-            req, kind, days, req.project.owner_id, "组织竣工验收（监理、勘察、设计等单位参加）"
+            req, kind, days, owner_to(req.project), "组织竣工验收（监理、勘察、设计等单位参加）"
         )
     request.refresh_from_db()
     return req
@@ -232,8 +243,37 @@ def reject_acceptance(*, actor: Actor, request: AcceptanceRequest, note: str) ->
         req.decision_note = note
         fire(req, "reject_by_supervisor", actor, opinion=note)
         done(req)
+        _again(req, f"竣工验收申请未通过监理审核，整改后重新发起（{req.project.name}）", note)
     request.refresh_from_db()
     return req
+
+
+def _again(req: AcceptanceRequest, title: str, detail: str) -> None:
+    """Returned, refused by the supervisor or failed: the initiator (the
+    contractor; the village for a township re-acceptance) re-initiates. The
+    to-do closes when the project's next request is made."""
+    p = req.project
+    pt = req.participant
+    to = contractor_to(p, pt.organisation_id) if pt is not None else owner_to(p)
+    todo(
+        req,
+        "again",
+        title=title,
+        **to,
+        url=f"/approvals/acceptance/new/?project={p.pk}",
+        basis="R-ACC-01、R-ACC-03（实施细则第三十一条：退回重新发起）",
+        detail=detail[:2000],
+    )
+
+
+def _close_again(project: Project, kinds: list[str]) -> None:
+    """The project's new request: the to-dos to re-initiate are done."""
+    for prev in AcceptanceRequest.objects.filter(
+        project=project,
+        kind__in=kinds,
+        state__in=(AcceptanceState.RETURNED, AcceptanceState.REJECTED, AcceptanceState.FAILED),
+    ):
+        done(prev, "again")
 
 
 def return_window_end(req: AcceptanceRequest) -> dt.date | None:
@@ -279,6 +319,7 @@ def return_acceptance(
             kind=req.deadline_kind, subject=req, state=Deadline.State.CANCELLED
         )
         done(req)
+        _again(req, f"验收申请被退回，具备验收条件后重新发起（{req.project.name}）", reason)
         node(
             req.project,
             "acceptance",
@@ -293,6 +334,36 @@ def return_acceptance(
     return req
 
 
+def village_participants(representatives: str | None, supervisor: str | None) -> tuple[str, str]:
+    """R-ACC-05: the owner organises the village self-acceptance with villager
+    representatives and the supervising firm; both must be named."""
+    names = [n for n in re.split(r"[、，,；;\s]+", (representatives or "").strip()) if n]
+    if not names:
+        raise ValidationFailed(
+            "村级自验须有村民代表参加，请填写参加验收的村民代表姓名",
+            field="villager_representatives",
+            code="villager_representatives_missing",
+            basis=BASIS_VILLAGE,
+        )
+    villagers = "、".join(names)
+    if len(villagers) > 1000 or any(len(n) > 50 for n in names):
+        raise ValidationFailed(
+            "村民代表姓名过长（每人最多 50 个字，合计最多 1000 个字）",
+            field="villager_representatives",
+        )
+    name = (supervisor or "").strip()
+    if len(name) < 2:
+        raise ValidationFailed(
+            "村级自验须有监理单位参加，请填写参加验收的监理人员姓名",
+            field="supervisor_attendee",
+            code="supervisor_attendee_missing",
+            basis=BASIS_VILLAGE,
+        )
+    if len(name) > 100:
+        raise ValidationFailed("监理人员姓名过长（最多 100 个字）", field="supervisor_attendee")
+    return villagers, name
+
+
 def conclude_acceptance(
     *,
     actor: Actor,
@@ -303,9 +374,13 @@ def conclude_acceptance(
     rectification_opinions: str,
     conclusion: str,
     document: Any,
+    villager_representatives: str = "",
+    supervisor_attendee: str = "",
 ) -> AcceptanceRequest:
     """The organiser uploads the rectification opinions and the conclusion (this
-    stops the clock); a passed acceptance moves the project on."""
+    stops the clock); a passed acceptance moves the project on. A village
+    self-acceptance names the villager representatives and the supervisor who
+    took part (R-ACC-05)."""
     attendees = text(attendees, field="attendees", label="参加验收单位及人员", min_len=2)
     conclusion = text(conclusion, field="conclusion", label="验收结论", min_len=2)
     opinions = (rectification_opinions or "").strip()[:4000]
@@ -315,6 +390,11 @@ def conclude_acceptance(
         req = _locked(request)
         name = "conclude_pass" if passed else "conclude_fail"
         workflows.check(req, name, actor)
+        villagers, supervisor_name = "", ""
+        if req.kind == AcceptanceKind.VILLAGE_SELF:
+            villagers, supervisor_name = village_participants(
+                villager_representatives, supervisor_attendee
+            )
         if accepted_on is None or accepted_on > clock.today():
             raise ValidationFailed("验收日期不能晚于今天", field="accepted_on")
         if req.received_at and accepted_on < clock.local_date(req.received_at):
@@ -329,6 +409,8 @@ def conclude_acceptance(
         )
         req.accepted_on = accepted_on
         req.attendees = attendees
+        req.villager_representatives = villagers
+        req.supervisor_attendee = supervisor_name
         req.rectification_opinions = opinions
         req.conclusion = conclusion
         req.conclusion_document = doc
@@ -348,15 +430,7 @@ def conclude_acceptance(
         if passed:
             _move_project_on(req, actor, doc)
         else:
-            todo(
-                req,
-                "again",
-                title=f"验收不合格，整改后重新发起验收（{p.name}）",
-                organisation_id=req.participant.organisation_id if req.participant else p.owner_id,
-                url=url(req),
-                basis="R-ACC-01",
-                detail=opinions,
-            )
+            _again(req, f"验收不合格，整改后重新发起验收（{p.name}）", opinions)
         events.publish(
             AcceptanceConcluded(
                 **facts(p, actor),
@@ -400,7 +474,7 @@ def _move_project_on(req: AcceptanceRequest, actor: Actor, doc: Any) -> None:
             req,
             "township",
             title=f"村级自验合格，发起乡镇（街道）复验（{p.name}）",
-            organisation_id=p.owner_id,
+            **owner_to(p),
             url=f"/approvals/acceptance/new/?project={p.pk}",
             basis="R-ACC-05（实施细则第三十一条(四)）",
         )
@@ -441,15 +515,13 @@ def request_township(*, actor: Actor, project: Project, description: str) -> Acc
             submitted_by_org=actor.org_name[:200],
         )
         created(req, actor, "request_township", "发起乡镇（街道）复验", description)
-        for t in ("township",):
-            from postaward.core.services import close_todos
-
-            close_todos(key=f"approvals.acceptancerequest.{selfcheck.pk}.{t}")
+        done(selfcheck, "township")
+        _close_again(p, [AcceptanceKind.TOWNSHIP])
         _receive(
             req,
             K.TOWNSHIP,
             TOWNSHIP_DAYS,
-            p.superior_unit_id,
+            to_org(p.superior_unit_id, Role.LINE_SUPERVISOR),
             "组织乡镇（街道）复验",
             reminder=TOWNSHIP_REMINDER_DAYS,
         )
@@ -476,13 +548,14 @@ EXTENSION_STEPS = {
 }
 
 
-def _extension_org(ext: AcceptanceExtension) -> int | None:
+def _extension_to(ext: AcceptanceExtension) -> dict[str, Any]:
     p = ext.project
-    return {
-        ExtensionState.PENDING_SUPERIOR: superior_id(p),
-        ExtensionState.PENDING_AUTHORITY: p.industry_authority_id,
-        ExtensionState.PENDING_OFFICE: office_id(p),
+    step = {
+        ExtensionState.PENDING_SUPERIOR: superior_to,
+        ExtensionState.PENDING_AUTHORITY: authority_to,
+        ExtensionState.PENDING_OFFICE: office_to,
     }.get(ext.state)
+    return step(p) if step else {"organisation_id": None}
 
 
 def apply_extension(
@@ -543,7 +616,7 @@ def apply_extension(
             ext,
             "decide",
             title=f"审核延长验收时间申请（{req.project.name}，{days} 天）",
-            organisation_id=_extension_org(ext),
+            **_extension_to(ext),
             url=url(req),
             basis=BASIS_EXTENSION,
         )
@@ -589,9 +662,9 @@ def decide_extension(
             )
             from postaward.core.models import Todo
 
-            Todo.objects.filter(
-                key=f"approvals.acceptancerequest.{req.pk}.organise", state="open"
-            ).update(due_at=d.due_at, basis=rule_text(d)[:300])
+            Todo.objects.filter(key__in=todo_keys(req, "organise"), state="open").update(
+                due_at=d.due_at, basis=rule_text(d)[:300]
+            )
             node(
                 req.project,
                 "acceptance",
@@ -607,7 +680,7 @@ def decide_extension(
                 ext,
                 f"decide_{ext.state}",
                 title=f"审核延长验收时间申请（{ext.project.name}，{ext.days} 天）",
-                organisation_id=_extension_org(ext),
+                **_extension_to(ext),
                 url=url(ext.request),
                 basis=BASIS_EXTENSION,
             )

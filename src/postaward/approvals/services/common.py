@@ -12,10 +12,10 @@ from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
 from postaward.core.models import Deadline
 from postaward.core.services import close_todos, open_todo
-from postaward.orgs.choices import OrgKind
+from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 from postaward.projects import services as project_services
-from postaward.projects.choices import ParticipantRole
+from postaward.projects.choices import ParticipantRole, Position
 from postaward.projects.files import check_upload
 from postaward.projects.models import Participant, Project
 
@@ -209,6 +209,114 @@ def drc_id(project: Project) -> int | None:
 # --- to-dos and deadlines ------------------------------------------------------------------------
 
 
+ADMIN_COPY = "@admin"
+
+
+def _account_id(person_id: int | None, organisation_id: int | None) -> int | None:
+    """The active account of a person acting for the organisation, if any."""
+    if person_id is None or organisation_id is None:
+        return None
+    from postaward.orgs.models import User
+
+    return (
+        User.objects.filter(person_id=person_id, organisation_id=organisation_id, is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _key_person(
+    project: Project, organisation_id: int | None, positions: tuple[str, ...]
+) -> tuple[str, int] | None:
+    """(position, person) of the organisation's first key person on the project,
+    in the order of ``positions`` (the project manager before the technical lead)."""
+    from postaward.projects.models import KeyPersonAssignment
+
+    if organisation_id is None:
+        return None
+    rows = (
+        KeyPersonAssignment.objects.filter(
+            project_id=project.pk,
+            participant__organisation_id=organisation_id,
+            position__in=positions,
+            ended_on__isnull=True,
+        )
+        .order_by("started_on", "id")
+        .values_list("position", "person_id")
+    )
+    found = dict(rows)  # the latest in each position
+    return next(((pos, found[pos]) for pos in positions if pos in found), None)
+
+
+def to_org(organisation_id: int | None, role: str, person_id: int | None = None) -> dict[str, Any]:
+    """Who a to-do is for (the keyword arguments of ``todo``): the one known
+    person (``person_id``, through their account), else everyone of the
+    organisation holding ``role``. A person without an account there leaves
+    it to the organisation's administrator, who may act on every step."""
+    if person_id is None:
+        return {"organisation_id": organisation_id, "role": role, "assignee_id": None}
+    assignee = _account_id(person_id, organisation_id)
+    if assignee is None:
+        return {"organisation_id": organisation_id, "role": Role.ADMIN, "assignee_id": None}
+    from postaward.orgs.models import UserRole
+
+    held = UserRole.objects.filter(user_id=assignee, role=role).exists()
+    # the inbox shows a to-do to the holders of its role: keep it only if the person holds it
+    return {
+        "organisation_id": organisation_id,
+        "role": role if held else "",
+        "assignee_id": assignee,
+    }
+
+
+def owner_to(project: Project) -> dict[str, Any]:
+    """The owner's project leader of the project (``workflows.owner``)."""
+    if project.owner_leader_id is None:
+        return to_org(project.owner_id, Role.ADMIN)
+    return to_org(project.owner_id, Role.OWNER_PROJECT_LEADER, project.owner_leader_id)
+
+
+def supervisor_to(project: Project) -> dict[str, Any]:
+    """The project's chief supervising engineer, else its other supervising
+    engineer on the project (``workflows.supervisor``)."""
+    firm = supervising_firm_id(project)
+    found = _key_person(
+        project,
+        firm,
+        (Position.CHIEF_SUPERVISING_ENGINEER, Position.SPECIALIST_ENGINEER, Position.SUPERVISOR),
+    )
+    return to_org(firm, *found) if found else to_org(firm, Role.ADMIN)
+
+
+def contractor_to(project: Project, organisation_id: int | None) -> dict[str, Any]:
+    """The contractor's project manager on the project, else its technical lead
+    (``workflows.contractor``)."""
+    found = _key_person(
+        project, organisation_id, (Position.PROJECT_MANAGER, Position.TECHNICAL_LEAD)
+    )
+    return to_org(organisation_id, *found) if found else to_org(organisation_id, Role.ADMIN)
+
+
+def superior_to(project: Project) -> dict[str, Any]:
+    """The superior unit or its line (``workflows.superior``: line supervisor)."""
+    return to_org(superior_id(project), Role.LINE_SUPERVISOR)
+
+
+def authority_to(project: Project) -> dict[str, Any]:
+    """The industry authority (``workflows.authority``: supervising staff)."""
+    return to_org(project.industry_authority_id, Role.AUTHORITY_STAFF)
+
+
+def office_to(project: Project) -> dict[str, Any]:
+    """The supervision office (``workflows.office``: office staff)."""
+    return to_org(office_id(project), Role.OFFICE_STAFF)
+
+
+def drc_to(project: Project) -> dict[str, Any]:
+    """The development and reform commission (``workflows.drc``: its officers)."""
+    return to_org(drc_id(project), Role.DRC_OFFICER)
+
+
 def todo(
     obj: Any,
     step_key: str,
@@ -219,27 +327,51 @@ def todo(
     basis: str,
     due_at: dt.datetime | None = None,
     detail: str = "",
+    role: str = "",
+    assignee_id: int | None = None,
 ) -> None:
+    """Open the to-do of the people who must act (``workflows.py``): those of
+    the organisation holding ``role``, or the one ``assignee``. The
+    organisation's administrator may act on every step, so a to-do addressed
+    to another role or person is also opened for the administrator (key
+    suffix ``@admin``); both close together."""
     if organisation_id is None:
         return
-    open_todo(
-        key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}",
-        kind=f"approvals.{obj._meta.model_name}.{step_key}",
-        title=title,
-        organisation_id=organisation_id,
-        project_id=obj.project_id,
-        subject=obj,
-        url=url,
-        due_at=due_at,
-        basis=basis,
-        detail=detail,
-    )
+    key = f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}"
+    common = {
+        "kind": f"approvals.{obj._meta.model_name}.{step_key}",
+        "title": title,
+        "organisation_id": organisation_id,
+        "project_id": obj.project_id,
+        "subject": obj,
+        "url": url,
+        "due_at": due_at,
+        "basis": basis,
+        "detail": detail,
+    }
+    open_todo(key=key, role=role, assignee_id=assignee_id, **common)
+    if role == Role.ADMIN or not (role or assignee_id):
+        return
+    from postaward.orgs.models import UserRole
+
+    if (
+        assignee_id is not None
+        and UserRole.objects.filter(user_id=assignee_id, role=Role.ADMIN).exists()
+    ):
+        return  # the person is the administrator: one to-do
+    open_todo(key=key + ADMIN_COPY, role=Role.ADMIN, **common)
+
+
+def todo_keys(obj: Any, step_key: str) -> list[str]:
+    key = f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}"
+    return [key, key + ADMIN_COPY]
 
 
 def done(obj: Any, step_key: str | None = None, *, cancelled: bool = False) -> None:
     state = "cancelled" if cancelled else "done"
     if step_key:
-        close_todos(key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}", state=state)
+        for key in todo_keys(obj, step_key):
+            close_todos(key=key, state=state)
     else:
         close_todos(subject=obj, state=state)
 

@@ -37,8 +37,10 @@ from .common import (
     node,
     number,
     open_clock,
+    owner_to,
     step,
     supervising_firm_id,
+    supervisor_to,
     text,
     todo,
 )
@@ -117,7 +119,7 @@ def apply_hidden_work(
             hw,
             "standby",
             title=f"隐蔽工程旁站验收：{part_name}（{p.name}，{work_date:%Y-%m-%d}）",
-            organisation_id=firm,
+            **supervisor_to(p),
             url=url(hw),
             basis=BASIS_STANDBY,
             due_at=dl.due_at,
@@ -149,7 +151,7 @@ def _open_owner_standby(hw: HiddenWork) -> None:
         hw,
         "owner_standby",
         title=f"重要部位派员旁站：{hw.part_name}（{hw.project.name}，{hw.work_date:%Y-%m-%d}）",
-        organisation_id=hw.project.owner_id,
+        **owner_to(hw.project),
         url=url(hw),
         basis=BASIS_REVIEW,
         due_at=dl.due_at,
@@ -318,7 +320,37 @@ def _after_photos(hw: HiddenWork, actor: Actor) -> None:
         hw.photos_completed_at = clock.now()
         hw.save(update_fields=["photos_completed_at"])
         deadlines.close_deadline(kind=K.HIDDEN_PHOTOS.kind, subject=hw)
+        done(hw, "photos")
+    elif hw.photos_completed_at is None:
+        _open_photos_todo(hw)
     _maybe_open_review(hw)
+
+
+def _open_photos_todo(hw: HiddenWork) -> None:
+    """Stood by with photos missing: the photos clock stays open and the
+    supervising firm (who uploads them, R-HID-02) gets a to-do until 24:00 of D."""
+    dl = Deadline.objects.filter(
+        kind=K.HIDDEN_PHOTOS.kind,
+        subject_type="approvals.hiddenwork",
+        subject_id=str(hw.pk),
+        state=Deadline.State.OPEN,
+    ).first()
+    have = set(
+        HiddenWorkPhoto.objects.filter(hidden_work=hw, superseded=False).values_list(
+            "kind", flat=True
+        )
+    )
+    missing = "、".join(str(PhotoKind(k).label) for k in PhotoKind.values if k not in have)
+    todo(
+        hw,
+        "photos",
+        title=f"上传隐蔽工程影像资料：{hw.part_name}（{hw.project.name}）",
+        **supervisor_to(hw.project),
+        url=url(hw),
+        basis=BASIS_STANDBY,
+        due_at=dl.due_at if dl else None,
+        detail=f"尚缺：{missing}" if missing else "",
+    )
 
 
 def _review_ready(hw: HiddenWork) -> bool:
@@ -351,7 +383,7 @@ def _maybe_open_review(hw: HiddenWork) -> None:
         hw,
         "review",
         title=f"审核隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
-        organisation_id=hw.project.owner_id,
+        **owner_to(hw.project),
         url=url(hw),
         basis=business_calendar.describe_period(
             clock.local_date(dl.started_at), dl.length, dl.unit, "R-HID-03"
@@ -450,7 +482,7 @@ def return_photos(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> Hid
             hw,
             "reupload",
             title=f"补传隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
-            organisation_id=supervising_firm_id(hw.project),
+            **supervisor_to(hw.project),
             url=url(hw),
             basis=BASIS_STANDBY,
             detail=opinion,

@@ -37,6 +37,7 @@ from ..choices import (
 from ..events import PersonnelChangeCompleted
 from ..models import PersonnelChange
 from .common import (
+    authority_to,
     created,
     done,
     facts,
@@ -45,8 +46,9 @@ from .common import (
     money,
     node,
     number,
+    owner_to,
     store,
-    superior_id,
+    superior_to,
     text,
     todo,
 )
@@ -197,7 +199,7 @@ def initiate_personnel_change(
             pc,
             "owner",
             title=f"人员变更待同意：{label}（{p.name}）",
-            organisation_id=p.owner_id,
+            **owner_to(p),
             url=url(pc),
             basis=BASIS,
         )
@@ -232,7 +234,7 @@ def agree_personnel_change(
                 pc,
                 "authority",
                 title=f"审核人员变更：{label}（{pc.project.name}）",
-                organisation_id=pc.project.industry_authority_id,
+                **authority_to(pc.project),
                 url=url(pc),
                 basis=BASIS,
             )
@@ -241,7 +243,7 @@ def agree_personnel_change(
                 pc,
                 "superior",
                 title=f"人员变更待主管单位同意：{label}（{pc.project.name}）",
-                organisation_id=superior_id(pc.project),
+                **superior_to(pc.project),
                 url=url(pc),
                 basis=BASIS,
             )
@@ -256,7 +258,7 @@ def _approved(pc: PersonnelChange, actor: Actor) -> None:
         pc,
         "complete",
         title=f"上传人员变更审批表并换岗（{pc.project.name}）",
-        organisation_id=pc.project.owner_id,
+        **owner_to(pc.project),
         url=url(pc),
         basis=BASIS,
     )

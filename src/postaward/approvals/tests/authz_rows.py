@@ -301,6 +301,8 @@ def _village_self_accepted(d) -> None:  # type: ignore[no-untyped-def]
         passed=True,
         accepted_on=clock.today(),
         attendees="村民代表、监理单位",
+        villager_representatives="张建国、王秀英",
+        supervisor_attendee="李卫东",
         rectification_opinions="",
         conclusion="自验合格",
         document=f.pdf(),

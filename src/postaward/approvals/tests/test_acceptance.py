@@ -42,7 +42,7 @@ def received(d, p=None):  # type: ignore[no-untyped-def]
     return req
 
 
-def conclude(d, req, user="school_leader", passed=True):  # type: ignore[no-untyped-def]
+def conclude(d, req, user="school_leader", passed=True, **kw):  # type: ignore[no-untyped-def]
     return services.conclude_acceptance(
         actor=d.actor(user),
         request=req,
@@ -52,6 +52,7 @@ def conclude(d, req, user="school_leader", passed=True):  # type: ignore[no-unty
         rectification_opinions="外墙涂料局部修补",
         conclusion="工程质量合格，同意验收" if passed else "存在渗漏，不予验收",
         document=f.pdf("验收结论.pdf"),
+        **{"villager_representatives": "张建国、王秀英", "supervisor_attendee": "李卫东", **kw},
     )
 
 
@@ -100,6 +101,20 @@ def test_government_works_of_20m_and_above_have_60_days(d, frozen, alerts):  # R
     assert alerts.kinds() == []
     run_sweep(local(2026, 8, 15))
     assert alerts.kinds() == ["approvals.acceptance_above"]
+
+
+def test_r_acc_02_a_conclusion_recorded_on_day_60_is_in_time(d, frozen, alerts):
+    """R-ACC-02: ≥ 20,000,000, received 06-15: day 60 is 08-14; the conclusion
+    recorded that day (late afternoon) meets the deadline, no alert follows."""
+    p = f.project(d, "T-0061", amount="20000000.00")
+    req = received(d, p)
+    assert the_deadline(req).due_at == local(2026, 8, 15)
+    frozen.move_to(local(2026, 8, 14, 18, 0))  # day 60
+    conclude(d, req)
+    assert req.state == AcceptanceState.PASSED
+    assert the_deadline(req).state == Deadline.State.MET
+    run_sweep(local(2026, 8, 15, 0, 5))
+    assert alerts.kinds() == []
 
 
 def test_calendar_days_count_across_a_public_holiday(d, frozen):  # R-ACC-01 vs working days
@@ -231,6 +246,48 @@ def test_settlement_of_20m_and_above_has_180_days_and_is_missed_after(
     assert dl.length == 180 and dl.due_at == local(2026, 12, 13)  # 06-15 + 180 = 12-12
     run_sweep(local(2026, 12, 13))
     assert alerts.kinds() == ["approvals.settlement_above"]
+
+
+def test_r_set_01_below_20m_day_61_without_submission_is_missed(d, frozen, alerts):
+    """R-SET-01: < 20,000,000, completed 06-15: day 60 (08-14) is the last day;
+    day 61 (08-15) begins without a submission: missed, and a submission on day
+    61 does not undo the miss."""
+    p = d.projects["p_school"]
+    conclude(d, received(d, p))  # accepted the day of completion
+    dispatch_pending()
+    dl = Deadline.objects.get(kind="approvals.settlement_below", subject_id=str(p.pk))
+    assert dl.length == 60 and dl.due_at == local(2026, 8, 15)
+    run_sweep(local(2026, 8, 14, 23, 59))  # day 60, still in time
+    assert alerts.kinds() == []
+    run_sweep(local(2026, 8, 15))  # day 61 begins
+    assert alerts.kinds() == ["approvals.settlement_below"]
+    frozen.move_to(local(2026, 8, 15, 10, 0))
+    p.refresh_from_db()
+    project_services.submit_settlement(
+        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+    )
+    dispatch_pending()
+    assert Deadline.objects.get(pk=dl.pk).state == Deadline.State.MISSED
+    assert len(alerts.missed) == 1
+
+
+def test_r_set_01_20m_and_above_submitted_on_day_180_is_in_time(d, frozen, alerts):
+    """R-SET-01: ≥ 20,000,000, completed 06-15: day 180 is 12-12; the submission
+    that day meets the deadline (day 181 is the miss, tested above)."""
+    p = f.project(d, "T-0181", amount="20000000.00")  # exactly 20,000,000: the larger class
+    conclude(d, received(d, p))  # accepted the day of completion
+    dispatch_pending()
+    dl = Deadline.objects.get(kind="approvals.settlement_above", subject_id=str(p.pk))
+    assert dl.length == 180 and dl.due_at == local(2026, 12, 13)
+    frozen.move_to(local(2026, 12, 12, 17, 0))  # day 180
+    p.refresh_from_db()
+    project_services.submit_settlement(
+        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("19800000")
+    )
+    dispatch_pending()
+    assert Deadline.objects.get(pk=dl.pk).state == Deadline.State.MET
+    run_sweep(local(2026, 12, 13, 0, 5))
+    assert alerts.kinds() == []
 
 
 def test_uncovered_projects_need_the_approved_data_completion_first(d, frozen):  # R-PRJ-05

@@ -13,7 +13,7 @@ from postaward.core.events import dispatch_pending
 from postaward.projects import services as project_services
 from postaward.projects.choices import ProjectStatus
 
-from ..models import AcceptanceRequest
+from ..models import AcceptanceRequest, ApprovalDocument
 from . import factories as f
 from .apiclient import b64, get, post, refused
 from .conftest import local, published
@@ -332,10 +332,32 @@ def test_village_self_acceptance_then_township_reacceptance(d, frozen):  # R-ACC
         "2026-06-30 24:00",
     )
     frozen.move_to(local(2026, 6, 30, 10, 0))
+    for missing, message in (  # R-ACC-05: villager representatives and the supervisor take part
+        ({"supervisor_attendee": "李卫东"}, "村级自验须有村民代表参加"),
+        ({"villager_representatives": "张建国、王秀英"}, "村级自验须有监理单位参加"),
+    ):
+        docs = ApprovalDocument.objects.count()
+        refused(
+            village,
+            f"/acceptance/{req['id']}/conclude",
+            form=conclude_form(attendees="村民代表、监理单位", **missing),
+            status=422,
+            message=message,
+        )
+        assert ApprovalDocument.objects.count() == docs  # nothing written
+        assert AcceptanceRequest.objects.get(pk=req["id"]).state == "received"
     done = post(
         village,
         f"/acceptance/{req['id']}/conclude",
-        form=conclude_form(attendees="村民代表、监理单位"),
+        form=conclude_form(
+            attendees="村民代表、监理单位",
+            villager_representatives="张建国、王秀英",
+            supervisor_attendee="李卫东",
+        ),
+    )
+    assert (done["villager_representatives"], done["supervisor_attendee"]) == (
+        "张建国、王秀英",
+        "李卫东",
     )
     assert done["state"] == "passed"
     p.refresh_from_db()

@@ -26,9 +26,9 @@ def test_a_construction_day_without_a_log_is_missed(d, frozen, alerts):  # R-SUP
     assert services.open_log_slots(dt.date(2026, 6, 15)) == 2  # the school's and the hospital's
     slot = SupervisionLog.objects.get(project=p, log_date=dt.date(2026, 6, 15))
     assert slot.state == LogState.DUE
-    assert Todo.objects.get(
-        subject_id=str(slot.pk), subject_type="approvals.supervisionlog"
-    ).due_at == local(2026, 6, 16)
+    assert Todo.objects.get(key=f"approvals.supervisionlog.{slot.pk}.record").due_at == local(
+        2026, 6, 16
+    )
     assert services.open_log_slots(dt.date(2026, 6, 15)) == 0  # idempotent
     run_sweep(local(2026, 6, 16))
     assert alerts.kinds() == ["approvals.supervision_log"] * 2

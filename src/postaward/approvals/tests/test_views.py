@@ -131,3 +131,106 @@ def test_home_counts_approvals(d):
     f.change(d)
     page = d.client("chief_a").get("/").content.decode()
     assert "待办审批" in page and "在办工程变更" in page
+
+
+# --- inspections and the evaluation of the contractor (R-SUP-04) ---------------------------------
+
+SCORES = {
+    "construction_score": "90",
+    "management_score": "85",
+    "quality_score": "92",
+    "contract_score": "88",
+    "comment": "施工组织有序，质量良好",
+}
+
+
+def _completed_school(d):  # type: ignore[no-untyped-def]
+    from postaward.projects import services as project_services
+
+    p = d.projects["p_school"]
+    project_services.complete_works(actor=d.actor("school_leader"), project=p, on=clock.today())
+    p.refresh_from_db()
+    return p
+
+
+def test_r_sup_04_inspection_page_accepts_the_optional_record_file(d):
+    from ..choices import DocumentKind
+    from ..models import Inspection
+
+    p = d.projects["p_school"]
+    data = {
+        "project": p.pk,
+        "inspected_on": clock.today().isoformat(),
+        "inspectors": "张三、李四",
+        "aspects": ["quality", "safety"],
+        "findings": "安全防护到位，质量良好",
+        "result": "ok",
+    }
+    page = d.client("school_leader").get(reverse("approval_inspections")).content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="record"' in page
+    r = d.client("school_leader").post(reverse("approval_inspections"), data)
+    assert r.status_code == 302, r.content[:500]
+    r = d.client("school_leader").post(
+        reverse("approval_inspections"), {**data, "record": f.pdf("检查记录.pdf")}
+    )
+    assert r.status_code == 302, r.content[:500]
+    without, with_record = Inspection.objects.filter(project=p).order_by("id")
+    assert services.documents_of(without) == []
+    (doc,) = services.documents_of(with_record)
+    assert doc.kind == DocumentKind.INSPECTION_RECORD
+
+
+def test_r_sup_04_the_owner_evaluates_the_contractor_on_the_page_after_completion(d):
+    from ..models import ContractorEvaluation
+
+    p = d.projects["p_school"]
+    url = reverse("approval_evaluation", args=[p.pk])
+    owner = d.client("school_leader")
+    # before completion the page opens, the service refuses the evaluation
+    r = owner.post(url, {"participant": f.participant(p).pk, **SCORES})
+    assert r.status_code == 200 and "完工后方可进行综合评价" in r.content.decode()
+    assert not ContractorEvaluation.objects.exists()
+    _completed_school(d)
+    # linked from the inspections page
+    assert url in owner.get(reverse("approval_inspections")).content.decode()
+    page = owner.get(url).content.decode()
+    assert "施工单位综合评价" in page and "R-SUP-04" in page
+    for label in ("施工组织", "现场管理", "工程质量", "合同履约", "评价意见"):
+        assert label in page
+    r = owner.post(url, {"participant": f.participant(p).pk, **SCORES, "quality_score": "101"})
+    assert r.status_code == 200 and not ContractorEvaluation.objects.exists()
+    r = owner.post(url, {"participant": f.participant(p).pk, **SCORES})
+    assert r.status_code == 302, r.content[:500]
+    assert r["Location"] == f"{reverse('approval_inspections')}?project={p.pk}"
+    ev = ContractorEvaluation.objects.get()
+    assert (ev.project_id, ev.participant_id) == (p.pk, f.participant(p).pk)
+    assert str(ev.total) == "88.75" and ev.grade == "good"
+    # evaluated once: posting again creates nothing
+    r = owner.post(url, {"participant": f.participant(p).pk, **SCORES})
+    assert r.status_code == 200 and ContractorEvaluation.objects.count() == 1
+    assert "已评价" in owner.get(url).content.decode()
+
+
+@pytest.mark.parametrize("user", ["pm_a", "chief_a", "housing_staff", "line_supervisor"])
+def test_r_sup_04_the_evaluation_page_is_refused_to_a_wrong_role(d, user):
+    from ..models import ContractorEvaluation
+
+    p = _completed_school(d)
+    url = reverse("approval_evaluation", args=[p.pk])
+    assert d.client(user).get(url).status_code == 403
+    r = d.client(user).post(url, {"participant": f.participant(p).pk, **SCORES})
+    assert r.status_code == 403
+    assert not ContractorEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize("user", ["hospital_admin", "contractor_b_admin"])
+def test_r_sup_04_the_evaluation_page_is_missing_out_of_scope(d, user):
+    from ..models import ContractorEvaluation
+
+    p = _completed_school(d)
+    url = reverse("approval_evaluation", args=[p.pk])
+    assert d.client(user).get(url).status_code == 404
+    r = d.client(user).post(url, {"participant": f.participant(p).pk, **SCORES})
+    assert r.status_code == 404
+    assert not ContractorEvaluation.objects.exists()
+    assert url not in d.client(user).get(reverse("approval_inspections")).content.decode()

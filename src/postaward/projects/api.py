@@ -38,6 +38,7 @@ from .choices import (
     InterviewTopic,
     ParticipantRole,
     Position,
+    ProcurementMethod,
     ProjectClass,
     ProjectStatus,
     SiteKind,
@@ -371,12 +372,20 @@ class BanCheckQuery(Schema):
     person_id: int
     position: Position
     on: dt.date | None = None
+    # The target (R-CHG-04 bans only tendered projects of the same district):
+    # a project on the platform, or the region and procurement method of a bid.
+    project_id: int | None = None
+    region_code: str | None = Field(None, max_length=12)
+    procurement_method: ProcurementMethod | None = None
 
 
 class BanCheckOut(Schema):
     person_id: int
     position: str
     on: dt.date
+    project_id: int | None
+    region_code: str
+    procurement_method: str
     allowed: bool
     reasons: list[str]
 
@@ -390,11 +399,28 @@ def check_ban(request: HttpRequest, q: Query[BanCheckQuery]) -> dict:
     a = actor(request)
     person = get_visible_or_404(Person.objects, a, pk=q.person_id)
     on = q.on or services.clock.today()
-    allowed, reasons = services.may_be_named(person, q.position, on)
+    project = None
+    if q.project_id is not None:
+        if q.region_code is not None or q.procurement_method is not None:
+            raise ValidationFailed(
+                "指定项目时不再另给区域或发包方式（以项目为准）", field="project_id"
+            )
+        project = _project(request, q.project_id)
+        region = project.region_code
+        method = project.procurement_method
+    else:
+        region = (q.region_code or "").strip()
+        method = q.procurement_method or ProcurementMethod.TENDER
+    allowed, reasons = services.may_be_named(
+        person, q.position, on, project=project, region_code=region, procurement_method=method
+    )
     return {
         "person_id": person.pk,
         "position": q.position,
         "on": on,
+        "project_id": project.pk if project is not None else None,
+        "region_code": region,
+        "procurement_method": method,
         "allowed": allowed,
         "reasons": reasons,
     }
@@ -469,7 +495,7 @@ class DocumentOut(Schema):
 
 @router.get(
     "/documents/{document_id}",
-    response={200: None, 401: Any, 404: Any},
+    response=responses(None),
     summary="下载项目资料（按数据权限）",
 )
 def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
@@ -1722,7 +1748,7 @@ def timeline(request: HttpRequest, project_id: int) -> list:
 
 @router.get(
     "/{project_id}/archive.pdf",
-    response={200: None, 401: Any, 404: Any},
+    response=responses(None),
     summary="导出项目档案 PDF（一项目一档案，R-PRJ-04）",
 )
 def archive_pdf(request: HttpRequest, project_id: int) -> HttpResponseBase:

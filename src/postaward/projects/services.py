@@ -736,8 +736,15 @@ def _assigned(project: Project, actor: Actor, level: str, target: Any, before: d
 def may_assign(project: Project, actor: Actor, level: str) -> bool:
     """Who takes each step: the authority's (or the office's) administrator
     assigns the superior unit; the superior unit's administrator the line; the
-    line (or, without lines, the superior unit) the owner; the owner's
-    administrator the project leader (SY 17-20)."""
+    line the owner, or the superior unit only when the project has no line
+    (townships and superior units without lines); the owner's administrator the
+    project leader (SY 17-20).
+
+    At the owner step the line's administrator *and* its line supervisor count:
+    SY 19 gives the assignment to the line's 主管 (the line supervisor), while
+    R-ORG-03 gives it to each organisation's 总管 (the administrator). A superior
+    unit without lines acts as its own line, so the same two roles of the
+    superior unit take the step there; once a line is set, only the line does."""
     if actor.is_system:
         return True
     admin = Role.ADMIN in actor.roles
@@ -754,7 +761,8 @@ def may_assign(project: Project, actor: Actor, level: str) -> bool:
             and actor.organisation_id == project.line_id
             and bool(actor.roles & {Role.ADMIN, Role.LINE_SUPERVISOR})
         ) or (
-            actor.organisation_id == project.superior_unit_id
+            project.line_id is None
+            and actor.organisation_id == project.superior_unit_id
             and bool(actor.roles & {Role.ADMIN, Role.LINE_SUPERVISOR})
         )
     if level == "owner_leader":
@@ -1062,18 +1070,66 @@ def remove_participant(*, actor: Actor, participant: Participant) -> None:
 # --- key personnel (R-ORG-05, R-ATT-01, R-CHG-04, R-PRJ-09) --------------------------------------
 
 
+def district_of(project: Project) -> tuple[str, str]:
+    """The district a project lies in, for R-CHG-04: (county-level region code,
+    root of its organisation tree). Either may be empty when unknown."""
+    region = (project.region_code or "")[:6]
+    root = ""
+    for org in (project.owner, project.industry_authority, project.superior_unit, project.line):
+        if org is not None and org.path:
+            root = org.district_path
+            break
+    return region, root
+
+
+def _same_district(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Same district when the region codes agree (both known), else when the
+    organisation trees agree (both known); when neither can be compared the ban
+    applies (fail closed, ADR 0107)."""
+    if a[0] and b[0]:
+        return a[0] == b[0]
+    if a[1] and b[1]:
+        return a[1] == b[1]
+    return True
+
+
 def may_be_named(
-    person: Person, position: str, on: dt.date, *, project: Project | None = None
+    person: Person,
+    position: str,
+    on: dt.date,
+    *,
+    project: Project | None = None,
+    region_code: str | None = None,
+    procurement_method: str | None = None,
 ) -> tuple[bool, list[str]]:
     """R-CHG-04 (SY 27(二)): may ``person`` be named for ``position`` on ``on``?
 
     A person replaced on a project may not hold the same position on another
-    project of the district until that project is complete; a person replaced
-    for illness may not be named for any position until the recovery date.
-    Returns (allowed, reasons). The bidding system asks the same through the API.
+    **tendered** project (procurement method ``tender``) **of the same district**
+    until that project is complete; a direct-award or emergency project, or a
+    project of another district, is not concerned. A person replaced for illness
+    may not be named for any position until the recovery date (ADR 0106).
+
+    The target is ``project`` when known; otherwise ``region_code`` and
+    ``procurement_method`` describe it (the bidding system asks before a project
+    exists). Without a procurement method the target is taken to be a tender (the
+    bidding system's bids are); without a district the ban applies (ADR 0107).
+    Returns (allowed, reasons).
     """
+    if project is not None:
+        target_district = district_of(project)
+        tendered = project.procurement_method == ProcurementMethod.TENDER
+    else:
+        target_district = ((region_code or "").strip()[:6], "")
+        tendered = (procurement_method or ProcurementMethod.TENDER) == ProcurementMethod.TENDER
     reasons = []
-    for ban in PersonnelBan.objects.filter(person=person).select_related("source_project"):
+    bans = PersonnelBan.objects.filter(person=person).select_related(
+        "source_project__owner",
+        "source_project__industry_authority",
+        "source_project__superior_unit",
+        "source_project__line",
+    )
+    for ban in bans:
         if ban.reason == BanReason.ILLNESS:
             if ban.until is None or on <= ban.until:
                 until = f"{ban.until:%Y-%m-%d}" if ban.until else "另行通知"
@@ -1083,13 +1139,17 @@ def may_be_named(
             continue
         if ban.position and ban.position != position:
             continue
+        if not tendered:
+            continue  # the ban concerns tendered projects only (招投标项目)
         src = ban.source_project
         if project is not None and src is not None and src.pk == project.pk:
             continue
+        if src is not None and not _same_district(district_of(src), target_district):
+            continue  # another district (区内 only)
         if src is not None and src.status in ACTIVE_STATES:
             reasons.append(
                 f"{person.name}已从“{src.name}”的{Position(ban.position).label if ban.position else '岗位'}"
-                "变更撤换，该工程完工前不得在区内其他项目担任相同岗位"
+                "变更撤换，该工程完工前不得在区内其他招投标项目担任相同岗位"
             )
         elif src is None and ban.until and on <= ban.until:
             reasons.append(f"{person.name}至 {ban.until:%Y-%m-%d} 前不得担任该岗位")

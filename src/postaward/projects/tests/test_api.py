@@ -275,6 +275,69 @@ def test_ban_check_for_the_bidding_system(d):
     assert r.json()["allowed"] is True
 
 
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        ("tendered_project", False),
+        ("direct_award_project", True),
+        ("tender_same_region", False),
+        ("direct_award_by_method", True),
+        ("tender_other_region", True),
+    ],
+)
+def test_r_chg_04_ban_check_takes_the_target_project_or_region_and_method(d, target, allowed):
+    # R-CHG-04: the bidding system names the target (a project on the platform,
+    # or the region and procurement method of a bid); same conditions as naming.
+    from postaward.projects import services
+
+    Project.objects.filter(pk=d.projects["p_school"].pk).update(region_code="330604")
+    services.record_personnel_ban(
+        actor=d.actor("housing_staff"),
+        person=d.users["pm_a"].person,
+        reason="replaced",
+        source_project=d.projects["p_school"],
+        position=Position.PROJECT_MANAGER,
+    )
+    query: dict = {"person_id": d.users["pm_a"].person.pk, "position": "project_manager"}
+    if target == "tendered_project":
+        query["project_id"] = f.tendered_project(d).pk
+    elif target == "direct_award_project":
+        query["project_id"] = f.direct_project(d).pk
+    elif target == "tender_same_region":
+        query |= {"region_code": "330604", "procurement_method": "tender"}
+    elif target == "direct_award_by_method":
+        query |= {"region_code": "330604", "procurement_method": "direct_award"}
+    else:
+        query |= {"region_code": "330602"}
+    r = d.client("office_staff").get("/api/v1/projects/personnel-bans/check", query)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["allowed"] is allowed and bool(body["reasons"]) is not allowed
+    assert body["procurement_method"] == ("direct_award" if "direct" in target else "tender")
+
+
+def test_ban_check_takes_a_project_or_a_region_not_both(d):
+    r = d.client("office_staff").get(
+        "/api/v1/projects/personnel-bans/check",
+        {
+            "person_id": d.users["pm_a"].person.pk,
+            "position": "project_manager",
+            "project_id": d.projects["p_school"].pk,
+            "procurement_method": "tender",
+        },
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "project_id"
+    r = d.client("office_staff").get(
+        "/api/v1/projects/personnel-bans/check",
+        {
+            "person_id": d.users["pm_a"].person.pk,
+            "position": "project_manager",
+            "procurement_method": "auction",
+        },
+    )
+    assert r.status_code == 422
+
+
 def test_project_schema_keeps_the_read_fields_and_adds_the_lifecycle(d):
     r = d.client("pm_a").get(f"/api/v1/projects/{d.projects['p_school'].pk}")
     body = r.json()

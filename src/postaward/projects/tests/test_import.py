@@ -159,6 +159,154 @@ def test_example_with_bad_rows_reports_each_row_and_imports_the_rest(demo_distri
     assert "第 7 行" in out and "计划完工日期早于计划开工日期" in out
 
 
+def _bidding_client(demo_district) -> Client:  # type: ignore[no-untyped-def]
+    """The bidding system's API client (its own account and token)."""
+    from postaward.orgs import services as org_services
+    from postaward.orgs.models import User
+
+    user = User.objects.get(username="bidding_system")
+    _, token = org_services.create_api_token(
+        actor=demo_district("office_admin"), user=user, name="招投标系统"
+    )
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def _office_page_client() -> Client:
+    from postaward.orgs.models import User
+
+    c = Client()
+    c.force_login(User.objects.get(username="office_staff"))
+    return c
+
+
+def _assert_example_ocds_projects() -> None:
+    school = Project.objects.get(ocid="ocds-qx3306-2026-JS0118")
+    assert school.code == "QXZB2026-JS-0118" and school.owner.name == "清溪区第一中学"
+    assert school.project_class == ProjectClass.GOV_ABOVE
+    assert school.status == ProjectStatus.REGISTERED
+    road = Project.objects.get(ocid="ocds-qx3306-2026-JT0042")
+    assert road.site_kind == "polygon" and road.industry == "transport"
+    dam = Project.objects.get(ocid="ocds-qx3306-2026-SL0007")
+    assert dam.owner is None and dam.industry_authority.name == "清溪区水利局"
+
+
+@pytest.mark.parametrize("first", ["page", "cli"])
+def test_example_ocds_through_the_page_and_the_command(demo_district, capsys, first):
+    # R-PRJ-01: the same OCDS package through the upload page and through
+    # `postaward import FILE`; whichever comes second changes nothing.
+    path = EXAMPLES / "awards-ocds.json"
+    c = _office_page_client()
+
+    def by_page() -> AwardImport:
+        with path.open("rb") as fh:
+            r = c.post("/projects/import/", {"file": fh})
+        assert r.status_code == 302, r.content[:500]
+        batch = AwardImport.objects.order_by("-id").first()
+        assert batch is not None and r["Location"].endswith(f"/projects/imports/{batch.pk}/")
+        page = c.get(r["Location"]).content.decode()
+        assert f"新增 <strong>{batch.created}</strong>" in page
+        assert f"无变化 <strong>{batch.unchanged}</strong>" in page
+        assert "ocds-qx3306-2026-JS0118" in page  # one row per release, keyed by ocid
+        return batch
+
+    def by_command() -> AwardImport:
+        call_command("import", str(path))
+        batch = AwardImport.objects.order_by("-id").first()
+        assert batch is not None
+        return batch
+
+    steps = [by_page, by_command] if first == "page" else [by_command, by_page]
+    batch = steps[0]()
+    assert batch.format == "ocds" and batch.channel == first
+    assert (batch.total, batch.created, batch.failed) == (3, 3, 0), batch.errors
+    _assert_example_ocds_projects()
+    before = counts()
+    again = steps[1]()
+    assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 3, 0)
+    assert changed_since(before) == {"projects.AwardImport": 1, "core.AuditRecord": 1}
+    if first == "page":
+        assert "无变化 3" in capsys.readouterr().out
+
+
+def test_example_csv_through_the_api(demo_district):
+    # R-PRJ-01: the CSV template body (UTF-8 with BOM) posted as is.
+    client = _bidding_client(demo_district)
+    body = (EXAMPLES / "awards.csv").read_bytes()
+    r = client.post(
+        "/api/v1/projects/imports/csv",
+        data=body,
+        content_type="text/csv",
+        HTTP_X_FILENAME="awards.csv",
+    )
+    assert r.status_code == 200, r.content[:500]
+    report = r.json()
+    assert (report["format"], report["channel"], report["filename"]) == ("csv", "api", "awards.csv")
+    assert (report["total"], report["created"], report["failed"]) == (3, 3, 0), report["errors"]
+    assert [row["result"] for row in report["rows"]] == ["created"] * 3
+    assert Project.objects.get(code="QXZB2026-CJ-0019").project_class == ProjectClass.VILLAGE
+    assert Project.objects.get(code="QXZB2026-SZ-0207").is_small_works
+    before = counts()
+    r2 = client.post("/api/v1/projects/imports/csv", data=body, content_type="text/csv")
+    assert (r2.json()["created"], r2.json()["unchanged"]) == (0, 3)
+    assert changed_since(before) == {"projects.AwardImport": 1, "core.AuditRecord": 1}
+
+
+BAD_ROWS = {
+    3: "统一社会信用代码校验位不正确",
+    4: "“中标金额（元）”必填",
+    5: "中标日期",
+    6: "监理单位",
+    7: "计划完工日期早于计划开工日期",
+    9: "与第 8 行是同一项目",
+}
+
+
+@pytest.mark.parametrize("channel", ["api", "page"])
+def test_example_with_bad_rows_through_the_api_and_the_page(demo_district, channel):
+    # R-PRJ-01: each bad row is reported (row, field, reason) and not written;
+    # the good rows are imported.
+    path = EXAMPLES / "awards-bad-rows.csv"
+    if channel == "api":
+        r = _bidding_client(demo_district).post(
+            "/api/v1/projects/imports/csv", data=path.read_bytes(), content_type="text/csv"
+        )
+        assert r.status_code == 200, r.content[:500]
+        report = r.json()
+        assert (report["total"], report["created"], report["failed"]) == (8, 2, 6)
+        errors = report["errors"]
+        results = {row["row"]: row["result"] for row in report["rows"]}
+        assert results == {
+            2: "created",
+            3: "failed",
+            4: "failed",
+            5: "failed",
+            6: "failed",
+            7: "failed",
+            8: "created",
+            9: "failed",
+        }
+    else:
+        c = _office_page_client()
+        with path.open("rb") as fh:
+            r = c.post("/projects/import/", {"file": fh})
+        assert r.status_code == 302, r.content[:500]
+        page = c.get(r["Location"]).content.decode()
+        assert "新增 <strong>2</strong>" in page and ">6</strong>" in page
+        assert "错误报告（以下行未导入，其余行已导入）" in page
+        for row, reason in BAD_ROWS.items():
+            assert f"第 {row} 行" in page and reason in page, row
+        errors = AwardImport.objects.get().errors
+    assert sorted({e["row"] for e in errors}) == sorted(BAD_ROWS)
+    for row, reason in BAD_ROWS.items():
+        line = " ".join(f"{e['field']} {e['reason']}" for e in errors if e["row"] == row)
+        assert reason in line, (row, line)
+    assert AwardImport.objects.get().channel == channel
+    assert set(Project.objects.values_list("code", flat=True)) == {
+        "QXZB2026-FJ-0131",
+        "QXZB2026-CJ-0019",
+    }
+
+
 # --- rules, on the small test district --------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ from postaward.projects.choices import (
     ProjectClass,
     ProjectStatus,
 )
-from postaward.projects.models import PersonnelBan, Project
+from postaward.projects.models import KeyPersonAssignment, PersonnelBan, Project
 
 from . import factories as f
 
@@ -211,7 +211,10 @@ def test_each_level_assigns_one_step_down_by_its_administrator(d):
     with pytest.raises(Forbidden):
         services.assign_line(actor=d.actor("housing_admin"), project=p, line=d.orgs["edu_line"])
     services.assign_line(actor=d.actor("edu_admin"), project=p, line=d.orgs["edu_line"])
-    # The line → owner; an owner outside the line is refused.
+    # The line → owner; an owner outside the line is refused. Once the project
+    # has a line, the superior unit's administrator no longer assigns the owner.
+    with pytest.raises(Forbidden):
+        services.assign_owner(actor=d.actor("edu_admin"), project=p, owner=d.orgs["school"])
     f.other_chain(d)
     with pytest.raises(ValidationFailed):
         services.assign_owner(actor=d.actor("line_supervisor"), project=p, owner=d.orgs["clinic"])
@@ -244,6 +247,23 @@ def test_each_level_assigns_one_step_down_by_its_administrator(d):
     ).exists()
     # The project leader now sees the project (R-ORG-04).
     assert Project.objects.visible_to(d.actor("school_leader")).filter(pk=p.pk).exists()
+
+
+def test_a_superior_unit_without_lines_assigns_the_owner_itself(d):
+    # R-ORG-03: a township has no lines; its administrator takes the line's step.
+    from postaward.orgs.choices import OrgKind, Role
+    from postaward.testing import account, org
+
+    town = org(d.orgs["office"], "测试区某街道", OrgKind.TOWNSHIP)
+    village = org(town, "某村股份经济合作社", OrgKind.VILLAGE)
+    account(town, "town_admin", [Role.ADMIN])
+    p = _held(d)
+    services.assign_superior_unit(actor=d.actor("housing_admin"), project=p, superior_unit=town)
+    p.refresh_from_db()
+    assert p.line is None
+    services.assign_owner(actor=d.actor("town_admin"), project=p, owner=village)
+    p.refresh_from_db()
+    assert p.owner == village
 
 
 # --- participants and contracts (R-PRJ-03) -------------------------------------------------------
@@ -422,7 +442,7 @@ def test_a_replaced_person_is_barred_from_the_same_position_until_completion(d):
     ok, reasons = services.may_be_named(pm_a, Position.PROJECT_MANAGER, clock.today())
     assert not ok and "第一中学教学楼工程" in reasons[0]
     assert services.may_be_named(pm_a, Position.SAFETY_OFFICER, clock.today())[0]
-    p = f.direct_project(d)
+    p = f.tendered_project(d)
     part = f.contract(d, p, "contractor_a", ParticipantRole.CONTRACTOR)
     with pytest.raises(ValidationFailed) as exc:
         services.assign_key_person(
@@ -436,6 +456,100 @@ def test_a_replaced_person_is_barred_from_the_same_position_until_completion(d):
     # The source project completes: the ban ends by itself.
     Project.objects.filter(pk=d.projects["p_school"].pk).update(status=S.COMPLETED)
     assert services.may_be_named(pm_a, Position.PROJECT_MANAGER, clock.today())[0]
+
+
+def _neighbour_district_project(d):  # type: ignore[no-untyped-def]
+    """A tendered project of another district (its own organisation tree)."""
+    from postaward.orgs.choices import OrgKind
+    from postaward.testing import org
+
+    office = org(None, "邻区监管办", OrgKind.SUPERVISION_OFFICE)
+    housing = org(office, "邻区住建局", OrgKind.INDUSTRY_AUTHORITY, industry=Industry.HOUSING)
+    edu = org(office, "邻区教育局", OrgKind.SUPERIOR_UNIT)
+    school = org(edu, "邻区实验小学", OrgKind.OWNER)
+    return services.register_project(
+        actor=SYSTEM,
+        code="N-0001",
+        name="邻区实验小学扩建工程",
+        owner=school,
+        industry=Industry.HOUSING,
+        contract_amount=Decimal("9000000"),
+        industry_authority=housing,
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "allowed"),
+    [
+        ("tendered_same_district", False),
+        ("direct_award", True),
+        ("emergency", True),
+        ("other_district_by_region_code", True),
+        ("other_district_by_tree", True),
+    ],
+)
+def test_r_chg_04_replaced_ban_covers_tendered_projects_of_the_district(d, target, allowed):
+    # R-CHG-04 (SY 27(二)): "不得另行担任区内其他招投标项目相同岗位人员" — the
+    # ban concerns tendered projects of the same district only (ADR 0107).
+    pm_a = d.users["pm_a"].person
+    services.record_personnel_ban(
+        actor=d.actor("housing_staff"),
+        person=pm_a,
+        reason="replaced",
+        source_project=d.projects["p_school"],
+        position=Position.PROJECT_MANAGER,
+    )
+    if target == "tendered_same_district":
+        p = f.tendered_project(d)
+    elif target == "direct_award":
+        p = f.direct_project(d)
+    elif target == "emergency":
+        p = f.direct_project(d, method=ProcurementMethod.EMERGENCY)
+    elif target == "other_district_by_region_code":
+        p = f.tendered_project(d)
+        Project.objects.filter(pk=d.projects["p_school"].pk).update(region_code="330604")
+        Project.objects.filter(pk=p.pk).update(region_code="330602")
+        p.refresh_from_db()
+    else:
+        p = _neighbour_district_project(d)
+    ok, reasons = services.may_be_named(pm_a, Position.PROJECT_MANAGER, clock.today(), project=p)
+    assert ok is allowed
+    assert bool(reasons) is not allowed
+    if not allowed:
+        assert "招投标项目" in reasons[0]
+    # The same answer without a project: the region and procurement method of a bid.
+    if target != "other_district_by_tree":
+        assert (
+            services.may_be_named(
+                pm_a,
+                Position.PROJECT_MANAGER,
+                clock.today(),
+                region_code=p.region_code,
+                procurement_method=p.procurement_method,
+            )[0]
+            is allowed
+        )
+    if p.owner_id != d.orgs["school"].pk:
+        return
+    # Naming the person follows the same check (the replaced assignment has ended).
+    KeyPersonAssignment.objects.filter(person=pm_a).update(ended_on=clock.today())
+    part = f.contract(d, p, "contractor_a", ParticipantRole.CONTRACTOR)
+
+    def name() -> KeyPersonAssignment:
+        return services.assign_key_person(
+            actor=d.actor("school_leader"),
+            participant=part,
+            person=pm_a,
+            position=Position.PROJECT_MANAGER,
+            started_on=clock.today(),
+        )
+
+    if allowed:
+        assert name().project_id == p.pk
+    else:
+        with pytest.raises(ValidationFailed) as exc:
+            name()
+        assert exc.value.code == "personnel_banned"
 
 
 def test_a_person_replaced_for_illness_is_barred_from_every_position_until_recovery(d):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from postaward.core import clock, deadlines
+from postaward.core.actor import SYSTEM
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline, EventRecord
 from postaward.projects import services, workflows
@@ -408,6 +409,195 @@ def test_steps_cannot_be_skipped(d, frozen):
         )
     with pytest.raises(Conflict):
         services.return_deposit(actor=d.actor("school_admin"), project=p, on=clock.today())
+
+
+# --- refusals leave nothing behind (R-PRJ-01, R-PRJ-05, R-PRJ-07, R-ORG-03) -----------------------
+
+
+def _yesterday() -> dt.date:
+    return clock.today() - dt.timedelta(days=1)
+
+
+def _at_stage(d, frozen, stage: str) -> Project:  # type: ignore[no-untyped-def]
+    """A project brought (through the services) to ``stage``."""
+    from postaward.core.actor import SYSTEM
+    from postaward.orgs.choices import Industry
+
+    if stage == "held":  # from the bidding feed, owner not yet known
+        return services.register_project(
+            actor=SYSTEM,
+            code="T-0800",
+            name="待分配的教育工程",
+            owner=None,
+            industry=Industry.HOUSING,
+            contract_amount=Decimal("6000000"),
+            industry_authority=d.orgs["housing"],
+        )
+    if stage == "registered":  # owner known, no project leader yet
+        return f.tendered_project(d, owner="hospital")
+    if stage == "under_construction":
+        return f.started_project(d)
+    p = _accepted(d, frozen)
+    steps = [
+        lambda: services.submit_settlement(
+            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("3400000")
+        ),
+        lambda: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("3300000")
+        ),
+        lambda: services.record_fund_payment(actor=d.actor("finance"), project=p, on=clock.today()),
+    ]
+    for step in steps[: ["accepted", "settlement_submitted", "settled", "funds_paid"].index(stage)]:
+        frozen.shift(dt.timedelta(days=1))
+        step()
+    p.refresh_from_db()
+    return p
+
+
+REFUSALS = [
+    # (id, stage, refused call, fields named by the 422)
+    (
+        "approve_settlement:before_submission",
+        "settlement_submitted",
+        lambda d, p: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=_yesterday(), amount=Decimal("3300000")
+        ),
+        {"on"},
+    ),
+    (
+        "approve_settlement:zero_amount",
+        "settlement_submitted",
+        lambda d, p: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("0")
+        ),
+        {"amount"},
+    ),
+    (
+        "approve_settlement:negative_amount",
+        "settlement_submitted",
+        lambda d, p: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("-1")
+        ),
+        {"amount"},
+    ),
+    (
+        "approve_settlement:not_a_number",
+        "settlement_submitted",
+        lambda d, p: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=clock.today(), amount="三百万"
+        ),
+        {"amount"},
+    ),
+    (
+        "approve_settlement:too_large",
+        "settlement_submitted",
+        lambda d, p: services.approve_settlement(
+            actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("1e14")
+        ),
+        {"amount"},
+    ),
+    (
+        "pay_funds:before_settlement",
+        "settled",
+        lambda d, p: services.record_fund_payment(
+            actor=d.actor("finance"), project=p, on=_yesterday()
+        ),
+        {"on"},
+    ),
+    (
+        "return_deposit:before_payment",
+        "funds_paid",
+        lambda d, p: services.return_deposit(
+            actor=d.actor("school_admin"), project=p, on=_yesterday()
+        ),
+        {"on"},
+    ),
+    (
+        "submit_settlement:before_acceptance",
+        "accepted",
+        lambda d, p: services.submit_settlement(
+            actor=d.actor("school_leader"), project=p, on=_yesterday(), amount=Decimal("3400000")
+        ),
+        {"on"},
+    ),
+    (
+        "submit_settlement:in_the_future",
+        "accepted",
+        lambda d, p: services.submit_settlement(
+            actor=d.actor("school_leader"),
+            project=p,
+            on=clock.today() + dt.timedelta(days=1),
+            amount=Decimal("3400000"),
+        ),
+        {"on"},
+    ),
+    (
+        "submit_settlement:zero_amount",
+        "accepted",
+        lambda d, p: services.submit_settlement(
+            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("0")
+        ),
+        {"amount"},
+    ),
+    (
+        "submit_settlement:not_a_number",
+        "accepted",
+        lambda d, p: services.submit_settlement(
+            actor=d.actor("school_leader"), project=p, on=clock.today(), amount="abc"
+        ),
+        {"amount"},
+    ),
+    (
+        "begin_preparation:no_project_leader",
+        "registered",
+        lambda d, p: workflows.check(p, "begin_preparation", d.actor("hospital_admin")),
+        {"owner_leader"},
+    ),
+    (
+        "begin_preparation:no_owner_nor_leader",
+        "held",
+        lambda d, p: workflows.check(p, "begin_preparation", SYSTEM),
+        {"owner", "owner_leader"},
+    ),
+    (
+        "suspend:nothing_declared",
+        "under_construction",
+        lambda d, p: workflows.check(p, "suspend", d.actor("line_supervisor")),
+        {"suspension"},
+    ),
+]
+
+
+REQUIREMENT_STAGES = {"held", "registered", "under_construction"}
+
+
+@pytest.mark.parametrize(
+    ("stage", "refused", "fields"),
+    [pytest.param(stage, call, fields, id=name) for name, stage, call, fields in REFUSALS],
+)
+def test_lifecycle_refusals_say_what_is_wrong_and_change_nothing(d, frozen, stage, refused, fields):
+    # R-PRJ-01 (each step dated after the previous one, amounts positive),
+    # R-PRJ-05 (a covered project goes straight to the date and amount checks),
+    # R-ORG-03 (preparation needs the owner and its project leader),
+    # R-PRJ-07 (suspension is confirmed only once declared).
+    from postaward.testing import db_fingerprint
+
+    p = _at_stage(d, frozen, stage)
+    assert p.is_platform_covered
+    before = db_fingerprint()
+    row = Project.objects.filter(pk=p.pk).values().get()
+    with pytest.raises(ValidationFailed) as exc:
+        refused(d, p)
+    assert exc.value.status == 422
+    assert {e["field"] for e in exc.value.errors} == fields
+    assert all(e["message"] for e in exc.value.errors)
+    if stage in REQUIREMENT_STAGES:
+        # workflows.check: every missing requirement, each saying what to do.
+        assert exc.value.code == "requirements_not_met"
+        assert "尚缺" in exc.value.message
+    assert db_fingerprint() == before
+    assert Project.objects.filter(pk=p.pk).values().get() == row
+    assert row["status"] == (S.REGISTERED if stage == "held" else stage)
 
 
 # --- coverage rule (R-PRJ-05) ---------------------------------------------------------------------

@@ -2,18 +2,29 @@
 
 One command: ``.venv/bin/python bench/deadlines/run.py`` (PostgreSQL at
 ``BENCH_PG``, default postgresql://postgres@127.0.0.1:5432; the script creates
-and migrates its own database ``postaward_bench_deadlines``).
+and migrates its own database ``postaward_bench_deadlines``). ``BENCH_TOTAL``
+(default 1,000,000) and ``BENCH_ROUNDS`` (default 5) make a smaller run.
 
-Measured in the same run, each the median of several rounds:
-- baseline: reading the due rows from the partial index alone (the ids of the
-  open, running deadlines whose due time has come);
-- sweep: ``deadlines.sweep()`` (reminders and missed: lock, read the due ids,
-  publish one outbox batch per 2,000 deadlines). The sweep writes no deadline
-  row, so a round is undone by deleting its batches;
-- then, once, the dispatch of the batches (claim each batch with one
-  conditional UPDATE, hand every deadline to the subscribers) and a check that
-  every due deadline was reported exactly once.
-The last line printed is the ratio sweep / baseline (the goal: ≤ 2).
+Measured in the same run, round by round (the figures are the medians):
+- index read: reading the due rows from the partial index alone (the ids of
+  the open, running deadlines whose due time has come): issue #5's baseline;
+- plain UPDATE: one ``UPDATE core_deadline SET state='missed', closed_at=…
+  WHERE state='open' AND paused_at IS NULL AND due_at <= now`` of the same
+  rows, committed (marks them, emits nothing);
+- sweep only: ``deadlines.sweep()`` (reminders and missed: lock, read the due
+  ids, publish one outbox batch per 2,000 deadlines), rolled back. It marks no
+  row and delivers no event;
+- end-to-end: ``deadlines.sweep()`` committed, then ``events.dispatch_pending``
+  until nothing is pending (each batch claimed with one conditional UPDATE,
+  every deadline handed to the subscribers as its own ``DeadlineMissed``).
+  After each round it checks that every due deadline is marked missed and was
+  delivered exactly once, that nothing is left pending or failed, and that a
+  second sweep finds nothing.
+The rows written by the plain UPDATE and the end-to-end rounds are put back
+(open again, the round's outbox rows deleted, VACUUM) outside the timings.
+The last lines printed are the ratios: sweep only and end-to-end, each against
+the plain UPDATE and against the index read (issue #5's goal: sweep only /
+index read <= 2).
 """
 
 from __future__ import annotations
@@ -85,6 +96,7 @@ def load(now) -> int:  # type: ignore[no-untyped-def]
 
 
 def baseline(now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Index read: the due ids from the partial index alone."""
     from django.db import transaction
 
     from postaward.core import deadlines
@@ -98,7 +110,21 @@ def baseline(now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t, n
 
 
+def plain_update(now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """One plain UPDATE of the same rows (same selection as the sweep), committed."""
+    from django.db import transaction
+
+    from postaward.core import deadlines
+    from postaward.core.models import Deadline
+
+    t = time.perf_counter()
+    with transaction.atomic():
+        n = deadlines._due_missed(now).update(state=Deadline.State.MISSED, closed_at=now)
+    return time.perf_counter() - t, n
+
+
 def sweep_once(now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """Sweep only: publish the batches, then roll back (no row marked, nothing delivered)."""
     from django.db import transaction
 
     from postaward.core import deadlines
@@ -110,6 +136,57 @@ def sweep_once(now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t, missed
 
 
+def end_to_end(now, delivered: list[int]) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+    """Sweep committed, then dispatch what it queued until nothing is pending.
+    Returns (seconds, deadlines published, batches dispatched)."""
+    from postaward.core import deadlines, events
+
+    delivered.clear()
+    t = time.perf_counter()
+    _, published = deadlines.sweep(now=now)
+    batches = 0
+    while n := events.dispatch_pending(limit=1000):
+        batches += n
+    return time.perf_counter() - t, published, batches
+
+
+def check_end_to_end(now, due: int, published: int, delivered: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Nothing lost, nothing twice: every due deadline marked missed and delivered once."""
+    from postaward.core import deadlines
+    from postaward.core.models import Deadline, EventRecord
+
+    missed = Deadline.objects.filter(state=Deadline.State.MISSED).count()
+    still_due = deadlines._due_missed(now).count()
+    pending = EventRecord.objects.filter(dispatched_at__isnull=True).count()
+    failed = EventRecord.objects.exclude(last_error="").count()
+    assert published == due, (published, due)
+    assert missed == due and still_due == 0, (missed, still_due, due)
+    assert len(delivered) == due == len(set(delivered)), (len(delivered), len(set(delivered)), due)
+    assert pending == 0 and failed == 0, (pending, failed)
+    again = deadlines.sweep(now=now)
+    assert again == (0, 0), again
+
+
+def reset() -> None:
+    """Put the rows back as loaded (open) and drop the round's outbox rows; VACUUM
+    so that the next round reads the same indexes. Not timed."""
+    from django.db import connection
+
+    from postaward.core.models import Deadline, EventRecord
+
+    Deadline.objects.filter(state=Deadline.State.MISSED).update(
+        state=Deadline.State.OPEN, closed_at=None
+    )
+    EventRecord.objects.filter(name__startswith="deadline.").delete()
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE core_deadline")
+        cur.execute("VACUUM ANALYZE core_eventrecord")
+
+
+def ms(xs: list[float]) -> list[float]:
+    return [round(x * 1000, 1) for x in xs]
+
+
 def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     create_database()
@@ -118,7 +195,6 @@ def main() -> None:
     from django.utils import timezone
 
     from postaward.core import deadlines, events
-    from postaward.core.models import Deadline, EventRecord
 
     now = timezone.now()
     t = time.perf_counter()
@@ -131,48 +207,65 @@ def main() -> None:
             [now],
         )
         print("plan:", " / ".join(r[0].strip() for r in cur.fetchall()[:2]))
-    # warm both paths once
-    baseline(now)
-    sweep_once(now)
-    base_times, sweep_times = [], []
-    for _ in range(ROUNDS):
-        bt, n = baseline(now)
-        st, m = sweep_once(now)
-        assert n == due and m == due, (n, m, due)
-        base_times.append(bt)
-        sweep_times.append(st)
-    b = statistics.median(base_times)
-    s = statistics.median(sweep_times)
-    print(
-        f"baseline (read {due:,} due ids from the index): median {b * 1000:.1f} ms  {[round(x * 1000, 1) for x in base_times]}"
-    )
-    print(
-        f"sweep    (publish {due:,} in batches of 2,000):  median {s * 1000:.1f} ms  {[round(x * 1000, 1) for x in sweep_times]}"
-    )
 
-    # Dispatch: the worker claims each batch and delivers per-deadline facts. Only
-    # the bench's own subscriber listens: it measures the engine, not the alerts'
-    # work (the bench's deadlines belong to no real project).
+    # Dispatch delivers per-deadline facts. Only the bench's own subscriber listens:
+    # it measures the engine, not the alerts' work (the bench's deadlines belong to
+    # no real project).
     events._subscribers["deadline.missed"].clear()
     events._subscribers["deadline.reminder"].clear()
     delivered: list[int] = []
     events.subscribe(deadlines.DeadlineMissed)(lambda e: delivered.append(e.deadline_id))
-    deadlines.sweep(now=now)
-    batches = EventRecord.objects.filter(
-        name="deadline.missed_batch", dispatched_at__isnull=True
-    ).count()
-    t = time.perf_counter()
-    events.dispatch_pending(limit=100_000)
-    dt_dispatch = time.perf_counter() - t
-    missed = Deadline.objects.filter(state="missed").count()
-    assert len(delivered) == due == missed == len(set(delivered)), (len(delivered), due, missed)
-    again = deadlines.sweep(now=now)
-    assert again == (0, 0), again
+
+    # warm every path once
+    baseline(now)
+    sweep_once(now)
+    plain_update(now)
+    reset()
+    _, published, _ = end_to_end(now, delivered)
+    check_end_to_end(now, due, published, delivered)
+    reset()
+
+    base_times, update_times, sweep_times, e2e_times = [], [], [], []
+    batches = 0
+    for _ in range(ROUNDS):
+        bt, n = baseline(now)
+        st, m = sweep_once(now)
+        assert n == due and m == due, (n, m, due)
+        ut, u = plain_update(now)
+        assert u == due, (u, due)
+        reset()
+        et, published, batches = end_to_end(now, delivered)
+        check_end_to_end(now, due, published, delivered)
+        reset()
+        base_times.append(bt)
+        sweep_times.append(st)
+        update_times.append(ut)
+        e2e_times.append(et)
+    b = statistics.median(base_times)
+    u = statistics.median(update_times)
+    s = statistics.median(sweep_times)
+    e = statistics.median(e2e_times)
     print(
-        f"dispatch ({batches} batches → {len(delivered):,} DeadlineMissed, rows marked missed): "
-        f"{dt_dispatch:.2f} s; every due deadline reported exactly once; a second sweep finds nothing"
+        f"index read   (the {due:,} due ids from the partial index):  median {b * 1000:.1f} ms  {ms(base_times)}"
     )
-    print(f"ratio sweep / baseline: {s / b:.2f}")
+    print(
+        f"plain UPDATE (the same {due:,} rows set missed, committed): median {u * 1000:.1f} ms  {ms(update_times)}"
+    )
+    print(
+        f"sweep only   (publish {due:,} ids in batches of 2,000; nothing marked, nothing delivered): median {s * 1000:.1f} ms  {ms(sweep_times)}"
+    )
+    print(
+        f"end-to-end   (sweep committed + dispatch of its {batches} outbox batch(es): {due:,} rows marked missed, "
+        f"{due:,} DeadlineMissed delivered): median {e * 1000:.1f} ms  {ms(e2e_times)}"
+    )
+    print(
+        f"checked every round: {due:,} deadlines missed = {due:,} events delivered, each once; "
+        "nothing pending or failed; a second sweep finds nothing"
+    )
+    print(f"ratio sweep only  / plain UPDATE: {s / u:.2f}")
+    print(f"ratio end-to-end  / plain UPDATE: {e / u:.2f}")
+    print(f"ratio sweep only  / index read:   {s / b:.2f}  (issue #5 goal: <= 2)")
+    print(f"ratio end-to-end  / index read:   {e / b:.2f}")
 
 
 if __name__ == "__main__":

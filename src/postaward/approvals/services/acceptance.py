@@ -57,6 +57,7 @@ from ..events import AcceptanceConcluded, AcceptanceReturned, UsedBeforeAcceptan
 from ..models import AcceptanceExtension, AcceptanceRequest, UsageBeforeAcceptance
 from .common import (
     authority_to,
+    close_addressed,
     contractor_to,
     created,
     done,
@@ -66,6 +67,7 @@ from .common import (
     node,
     number,
     office_to,
+    open_addressed,
     open_clock,
     owner_to,
     rule_text,
@@ -237,9 +239,10 @@ def review_acceptance(
 
 
 def reject_acceptance(*, actor: Actor, request: AcceptanceRequest, note: str) -> AcceptanceRequest:
-    note = text(note, field="note", label="审核意见", min_len=2)
     with transaction.atomic():
         req = _locked(request)
+        workflows.check(req, "reject_by_supervisor", actor)
+        note = text(note, field="note", label="审核意见", min_len=2)
         req.decision_note = note
         fire(req, "reject_by_supervisor", actor, opinion=note)
         done(req)
@@ -289,12 +292,11 @@ def return_acceptance(
 ) -> AcceptanceRequest:
     """R-ACC-03: within 3 days, with the reasons for postponement; the
     contractor re-initiates."""
-    reason = text(reason, field="reason", label="延期验收理由", min_len=4)
     with transaction.atomic():
         req = _locked(request)
+        workflows.check(req, "return_not_ready", actor)
         if req.kind == AcceptanceKind.TOWNSHIP:
             raise Conflict("乡镇复验申请不能退回")
-        workflows.check(req, "return_not_ready", actor)
         end = return_window_end(req)
         today = clock.today()
         if end is not None and today > end:
@@ -304,6 +306,7 @@ def return_acceptance(
                 code="return_window_closed",
                 basis=BASIS_RETURN,
             )
+        reason = text(reason, field="reason", label="延期验收理由", min_len=4)
         if upload is not None:
             store(
                 actor=actor,
@@ -381,15 +384,15 @@ def conclude_acceptance(
     stops the clock); a passed acceptance moves the project on. A village
     self-acceptance names the villager representatives and the supervisor who
     took part (R-ACC-05)."""
-    attendees = text(attendees, field="attendees", label="参加验收单位及人员", min_len=2)
-    conclusion = text(conclusion, field="conclusion", label="验收结论", min_len=2)
-    opinions = (rectification_opinions or "").strip()[:4000]
-    if document is None:
-        raise ValidationFailed("请上传验收结论及整改意见资料", field="document")
     with transaction.atomic():
         req = _locked(request)
         name = "conclude_pass" if passed else "conclude_fail"
         workflows.check(req, name, actor)
+        attendees = text(attendees, field="attendees", label="参加验收单位及人员", min_len=2)
+        conclusion = text(conclusion, field="conclusion", label="验收结论", min_len=2)
+        opinions = (rectification_opinions or "").strip()[:4000]
+        if document is None:
+            raise ValidationFailed("请上传验收结论及整改意见资料", field="document")
         villagers, supervisor_name = "", ""
         if req.kind == AcceptanceKind.VILLAGE_SELF:
             villagers, supervisor_name = village_participants(
@@ -561,9 +564,6 @@ def _extension_to(ext: AcceptanceExtension) -> dict[str, Any]:
 def apply_extension(
     *, actor: Actor, request: AcceptanceRequest, days: int, reason: str, upload: Any = None
 ) -> AcceptanceExtension:
-    reason = text(reason, field="reason", label="申请理由", min_len=4)
-    if not isinstance(days, int) or not 1 <= days <= 365:
-        raise ValidationFailed("延长天数应为 1-365 天", field="days")
     with transaction.atomic():
         req = _locked(request)
         if not (actor.is_system or workflows.owner(req, actor)):
@@ -595,6 +595,9 @@ def apply_extension(
             ),
         ).exists():
             raise Conflict("已有审批中的延长申请")
+        reason = text(reason, field="reason", label="申请理由", min_len=4)
+        if not isinstance(days, int) or not 1 <= days <= 365:
+            raise ValidationFailed("延长天数应为 1-365 天", field="days")
         ext = AcceptanceExtension.objects.create(
             project=req.project,
             request=req,
@@ -636,8 +639,10 @@ def decide_extension(
                 ExtensionState.PENDING_OFFICE: "agree_by_office",
             }.get(ext.state, "agree_by_office")
         else:
-            opinion = text(opinion, field="opinion", label="不同意的理由", min_len=2)
             name = "reject"
+        workflows.check(ext, name, actor)
+        if not approve:
+            opinion = text(opinion, field="opinion", label="不同意的理由", min_len=2)
         fire(ext, name, actor, opinion=opinion.strip()[:2000])
         done(ext, "decide")
         if ext.state == ExtensionState.APPROVED:
@@ -780,13 +785,13 @@ def open_settlement_clock(project: Project, completed_on: dt.date) -> Deadline |
         start=clock.start_of_day(completed_on) + dt.timedelta(hours=12),
     )
     if project.owner_id:
-        from postaward.core.services import open_todo
-
-        open_todo(
+        # the owner's project leader submits (with the administrator's copy), as
+        # for the owner's other to-dos; not all of the owner's staff
+        open_addressed(
             key=f"approvals.settlement.{project.pk}",
             kind="approvals.settlement",
             title=f"提交结算审计：{project.name}",
-            organisation_id=project.owner_id,
+            **owner_to(project),
             project_id=project.pk,
             subject=project,
             url=f"/approvals/settlement/?project={project.pk}",
@@ -799,8 +804,6 @@ def open_settlement_clock(project: Project, completed_on: dt.date) -> Deadline |
 def close_settlement_clock(project: Project, submitted_on: dt.date | None = None) -> int:
     """Settlement submitted: the clock stops. Judged by the submission date
     (the event may be dispatched later): on or before the last day is met."""
-    from postaward.core.services import close_todos
-
     n = 0
     for kind in (K.SETTLEMENT_ABOVE, K.SETTLEMENT_BELOW):
         open_ = Deadline.objects.filter(
@@ -817,7 +820,7 @@ def close_settlement_clock(project: Project, submitted_on: dt.date | None = None
             )
         else:
             n += deadlines.close_deadline(kind=kind.kind, subject=project)
-    close_todos(key=f"approvals.settlement.{project.pk}")
+    close_addressed(f"approvals.settlement.{project.pk}")
     return n
 
 

@@ -357,9 +357,10 @@ def _approved(c: EngineeringChange, actor: Actor) -> None:
 
 
 def reject_change(*, actor: Actor, change: EngineeringChange, note: str) -> EngineeringChange:
-    note = text(note, field="note", label="不通过的理由", min_len=2, max_len=2000)
     with transaction.atomic():
         c = _locked(change)
+        workflows.check(c, "reject", actor)
+        note = text(note, field="note", label="不通过的理由", min_len=2, max_len=2000)
         stage = c.get_state_display()
         fire(c, "reject", actor, opinion=note)
         c.decision_note = note

@@ -335,15 +335,48 @@ def todo(
     organisation's administrator may act on every step, so a to-do addressed
     to another role or person is also opened for the administrator (key
     suffix ``@admin``); both close together."""
+    open_addressed(
+        key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}",
+        kind=f"approvals.{obj._meta.model_name}.{step_key}",
+        title=title,
+        organisation_id=organisation_id,
+        project_id=obj.project_id,
+        subject=obj,
+        url=url,
+        basis=basis,
+        due_at=due_at,
+        detail=detail,
+        role=role,
+        assignee_id=assignee_id,
+    )
+
+
+def open_addressed(
+    *,
+    key: str,
+    kind: str,
+    title: str,
+    organisation_id: int | None,
+    project_id: int | None,
+    subject: Any,
+    url: str,
+    basis: str,
+    due_at: dt.datetime | None = None,
+    detail: str = "",
+    role: str = "",
+    assignee_id: int | None = None,
+) -> None:
+    """``todo`` under a key of one's own: the to-do of ``role`` or ``assignee``
+    and, for another role or person, the administrator's copy (``key@admin``);
+    ``close_addressed`` closes both."""
     if organisation_id is None:
         return
-    key = f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}"
     common = {
-        "kind": f"approvals.{obj._meta.model_name}.{step_key}",
+        "kind": kind,
         "title": title,
         "organisation_id": organisation_id,
-        "project_id": obj.project_id,
-        "subject": obj,
+        "project_id": project_id,
+        "subject": subject,
         "url": url,
         "due_at": due_at,
         "basis": basis,
@@ -360,6 +393,12 @@ def todo(
     ):
         return  # the person is the administrator: one to-do
     open_todo(key=key + ADMIN_COPY, role=Role.ADMIN, **common)
+
+
+def close_addressed(key: str, *, state: str = "done") -> None:
+    """Close the to-do of ``open_addressed`` and the administrator's copy."""
+    for k in (key, key + ADMIN_COPY):
+        close_todos(key=k, state=state)
 
 
 def todo_keys(obj: Any, step_key: str) -> list[str]:

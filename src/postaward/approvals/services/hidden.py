@@ -208,11 +208,11 @@ def record_standby(
     photos: dict[str, Any] | None = None,
 ) -> HiddenWork:
     """R-HID-02: on the day the supervisor stands by and accepts."""
-    opinion = text(opinion, field="opinion", label="旁站验收意见", min_len=2)
     with transaction.atomic():
         hw = _locked(hidden_work)
         workflows.check(hw, "record_standby", actor)
         _on_the_day(hw, "监理旁站验收")
+        opinion = text(opinion, field="opinion", label="旁站验收意见", min_len=2)
         hw.standby_at = clock.now()
         hw.standby_by_name = actor.display_name[:100]
         hw.supervisor_opinion = opinion
@@ -301,14 +301,14 @@ def upload_photos(
     *, actor: Actor, hidden_work: HiddenWork, photos: dict[str, Any]
 ) -> list[HiddenWorkPhoto]:
     """The supervisor uploads (or replaces) photos after standing by."""
-    if not photos or not any(photos.values()):
-        raise ValidationFailed("请上传照片", field="photo_before")
     with transaction.atomic():
         hw = _locked(hidden_work)
         if not workflows.SUPERVISOR(hw, actor):
             raise Forbidden("监理单位方可上传隐蔽工程影像资料")
         if hw.state not in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED):
             raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能上传影像（须先旁站验收）")
+        if not photos or not any(photos.values()):
+            raise ValidationFailed("请上传照片", field="photo_before")
         added = _add_photos(hw, actor, photos)
         _after_photos(hw, actor)
     hidden_work.refresh_from_db()
@@ -394,7 +394,6 @@ def _maybe_open_review(hw: HiddenWork) -> None:
 
 def record_owner_standby(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
     """R-HID-03: for an important part the owner's staff stand by on the day."""
-    opinion = text(opinion, field="opinion", label="旁站意见", min_len=2)
     with transaction.atomic():
         hw = _locked(hidden_work)
         if not workflows.OWNER_STAFF(hw, actor):
@@ -406,6 +405,7 @@ def record_owner_standby(*, actor: Actor, hidden_work: HiddenWork, opinion: str)
         if hw.state not in (HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED):
             raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能记录旁站")
         _on_the_day(hw, "建设单位旁站")
+        opinion = text(opinion, field="opinion", label="旁站意见", min_len=2)
         before = audit.snapshot(hw)
         hw.owner_standby_at = clock.now()
         hw.owner_standby_by_name = actor.display_name[:100]
@@ -471,9 +471,10 @@ def approve_review(*, actor: Actor, hidden_work: HiddenWork, opinion: str = "") 
 
 def return_photos(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
     """The images are not good enough: back to the supervisor to upload again."""
-    opinion = text(opinion, field="opinion", label="退回理由", min_len=2)
     with transaction.atomic():
         hw = _locked(hidden_work)
+        workflows.check(hw, "return_photos", actor)
+        opinion = text(opinion, field="opinion", label="退回理由", min_len=2)
         hw.review_opinion = opinion
         fire(hw, "return_photos", actor, opinion=opinion)
         deadlines.close_deadline(kind=K.HIDDEN_REVIEW.kind, subject=hw)

@@ -294,15 +294,15 @@ def complete_personnel_change(
 ) -> PersonnelChange:
     """The owner uploads the approval form, records the penalty; the person is
     swapped and the bans of R-CHG-04 are recorded."""
-    if approval_form is None:
-        raise ValidationFailed("请上传人员变更审批表", field="approval_form", basis=BASIS)
-    penalty = money(penalty_amount, field="penalty_amount", label="违约金", signed=False)
-    note = (penalty_note or "").strip()[:2000]
-    if penalty == Decimal("0") and len(note) < 2:
-        raise ValidationFailed("未追究违约金的，请说明理由", field="penalty_note")
     with transaction.atomic():
         pc = _locked(change)
         workflows.check(pc, "complete", actor)
+        if approval_form is None:
+            raise ValidationFailed("请上传人员变更审批表", field="approval_form", basis=BASIS)
+        penalty = money(penalty_amount, field="penalty_amount", label="违约金", signed=False)
+        note = (penalty_note or "").strip()[:2000]
+        if penalty == Decimal("0") and len(note) < 2:
+            raise ValidationFailed("未追究违约金的，请说明理由", field="penalty_note")
         pc.approval_form = store(
             actor=actor,
             obj=pc,
@@ -368,9 +368,10 @@ def complete_personnel_change(
 
 
 def reject_personnel_change(*, actor: Actor, change: PersonnelChange, note: str) -> PersonnelChange:
-    note = text(note, field="note", label="不同意的理由", min_len=2, max_len=2000)
     with transaction.atomic():
         pc = _locked(change)
+        workflows.check(pc, "reject", actor)
+        note = text(note, field="note", label="不同意的理由", min_len=2, max_len=2000)
         fire(pc, "reject", actor, opinion=note)
         pc.decision_note = note
         pc.save(update_fields=["decision_note"])

@@ -240,12 +240,12 @@ def reply_notice(
     reply: str,
     evidence: list[Any] | tuple[Any, ...] = (),
 ) -> RectificationNotice:
-    reply = text(reply, field="reply", label="整改回复", min_len=4)
-    if not evidence:
-        raise ValidationFailed("请上传整改佐证资料（照片或文件）", field="evidence")
     with transaction.atomic():
         n = _locked_notice(notice)
         workflows.check(n, "answer", actor)
+        reply = text(reply, field="reply", label="整改回复", min_len=4)
+        if not evidence:
+            raise ValidationFailed("请上传整改佐证资料（照片或文件）", field="evidence")
         for upload in evidence:
             store(
                 actor=actor,
@@ -290,11 +290,12 @@ def close_notice(
 def reopen_notice(
     *, actor: Actor, notice: RectificationNotice, opinion: str, required_by: dt.date
 ) -> RectificationNotice:
-    opinion = text(opinion, field="opinion", label="复查意见", min_len=2)
-    if required_by is None or required_by < clock.today():
-        raise ValidationFailed("整改期限不能早于今天", field="required_by")
     with transaction.atomic():
         n = _locked_notice(notice)
+        workflows.check(n, "reopen", actor)
+        opinion = text(opinion, field="opinion", label="复查意见", min_len=2)
+        if required_by is None or required_by < clock.today():
+            raise ValidationFailed("整改期限不能早于今天", field="required_by")
         n.review_opinion = opinion
         n.required_by = required_by
         n.round += 1
@@ -355,13 +356,13 @@ def record_interview(
     *, actor: Actor, notice: RectificationNotice, note: str
 ) -> RectificationNotice:
     """The owner interviews the person responsible for an overdue notice (SY 45)."""
-    note = text(note, field="note", label="约谈情况", min_len=4)
     with transaction.atomic():
         n = _locked_notice(notice)
         if not workflows.OWNER(n, actor):
             raise Forbidden("建设单位方可登记约谈")
         if not n.overdue:
             raise Conflict("该通知单未逾期，无需约谈")
+        note = text(note, field="note", label="约谈情况", min_len=4)
         before = audit.snapshot(n)
         n.interview_at = clock.now()
         n.interview_note = note
@@ -384,9 +385,10 @@ def record_interview(
 
 def record_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> RectificationNotice:
     """The contractor refuses to rectify: escalated to the industry authority."""
-    note = text(note, field="note", label="拒不整改情况", min_len=4)
     with transaction.atomic():
         n = _locked_notice(notice)
+        workflows.check(n, "refuse", actor)
+        note = text(note, field="note", label="拒不整改情况", min_len=4)
         n.refused_at = clock.now()
         n.refusal_note = note
         fire(n, "refuse", actor, opinion=note)
@@ -423,9 +425,10 @@ def record_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> R
 
 
 def handle_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> RectificationNotice:
-    note = text(note, field="note", label="调查处理结果", min_len=4)
     with transaction.atomic():
         n = _locked_notice(notice)
+        workflows.check(n, "handle", actor)
+        note = text(note, field="note", label="调查处理结果", min_len=4)
         n.handled_at = clock.now()
         n.handling_note = note
         n.handled_by_name = actor.display_name[:100]

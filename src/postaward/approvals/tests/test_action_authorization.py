@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -834,3 +834,75 @@ def test_every_other_allowed_account_may_take_the_step(d, frozen, case, username
     obj = case.setup(d, frozen)
     r = _send(d.client(username), case, d, obj)
     assert 200 <= r.status_code < 300, f"{case.id}: {username} got {r.content[:400]!r}"
+
+
+# --- an empty opinion: the role is checked before the input ----------------------------------------
+
+# The steps that take a required free text: (the body's field, the label the message names).
+# A caller of the wrong role learns that they may not act (403), not what the form lacks (422).
+EMPTY_TEXT = {
+    "R-CHG-02-change-reject-by-supervisor": ("opinion", "不通过的理由"),
+    "R-CHG-02-change-reject-by-owner": ("opinion", "不通过的理由"),
+    "R-CHG-05-change-reject-by-drc": ("opinion", "不通过的理由"),
+    "R-CHG-03-personnel-reject-by-owner": ("opinion", "不同意的理由"),
+    "R-CHG-03-personnel-reject-by-authority": ("opinion", "不同意的理由"),
+    "R-CHG-03-personnel-reject-by-superior": ("opinion", "不同意的理由"),
+    "R-ACC-01-acceptance-reject": ("opinion", "审核意见"),
+    "R-HID-02-hidden-standby-with-photos": ("opinion", "旁站验收意见"),
+    "R-HID-03-hidden-return": ("opinion", "退回理由"),
+    "R-HID-03-hidden-owner-standby": ("opinion", "旁站意见"),
+    "R-SUP-01-notice-reply": ("reply", "整改回复"),
+    "R-SUP-01-notice-reopen": ("opinion", "复查意见"),
+    "R-SUP-02-notice-interview": ("opinion", "约谈情况"),
+    "R-SUP-02-notice-refuse-by-supervisor": ("opinion", "拒不整改情况"),
+    "R-SUP-02-notice-refuse-by-owner": ("opinion", "拒不整改情况"),
+    "R-SUP-02-notice-handle": ("opinion", "调查处理结果"),
+    "R-ACC-03-acceptance-return": ("reason", "延期验收理由"),
+    "R-ACC-01-acceptance-conclude": ("conclusion", "验收结论"),
+    "R-ACC-04-extension-reject-by-superior": ("opinion", "不同意的理由"),
+    "R-ACC-04-extension-reject-by-authority": ("opinion", "不同意的理由"),
+    "R-ACC-04-extension-reject-by-office": ("opinion", "不同意的理由"),
+}
+EMPTY_CASES = [c for c in CASES if c.id in EMPTY_TEXT]
+
+
+def test_every_empty_text_case_is_a_step():
+    assert {c.id for c in EMPTY_CASES} == set(EMPTY_TEXT)
+
+
+def _emptied(case: Case) -> Case:
+    field, _ = EMPTY_TEXT[case.id]
+
+    def body(d: District) -> dict:
+        data = case.body(d)
+        assert field in data, f"{case.id}: the body has no {field}"
+        return {**data, field: ""}
+
+    return replace(case, body=body)
+
+
+@pytest.mark.parametrize("case", EMPTY_CASES, ids=[c.id for c in EMPTY_CASES])
+def test_an_empty_opinion_of_the_wrong_role_is_refused_for_the_role(d, frozen, case):
+    outsiders(d)
+    obj = case.setup(d, frozen)
+    empty = _emptied(case)
+
+    wrong = sorted(u for u in d.users if u not in case.allowed and _sees(d, u, obj))
+    assert wrong, f"{case.id}: no account in scope with a wrong role"
+    for username in [*wrong, "roleless"]:
+        _refused(empty, d, obj, d.client(username), 403, username)
+    for username in case.out:
+        _refused(empty, d, obj, d.client(username), 404, username)
+
+    # the right role: the empty text is refused, naming the field in Chinese, and changes nothing
+    _, label = EMPTY_TEXT[case.id]
+    before = _fingerprint(obj)
+    r = _send(d.client(case.ok), empty, d, obj)
+    assert r.status_code == 422, f"{case.id}: {case.ok} got {r.status_code}: {r.content[:300]!r}"
+    assert_refused(r, 422)
+    body = r.json()
+    assert body["code"] == "validation_error" and body["message"] == f"请填写{label}", body
+    assert [e["message"] for e in body["errors"]] == [body["message"]] and body["errors"][0][
+        "field"
+    ], body
+    assert _fingerprint(obj) == before, f"{case.id}: the refused empty text changed something"

@@ -2,19 +2,22 @@
 leader, the chief supervising engineer, the contractor's project manager, the
 organisation's administrator; the upload and re-initiation to-dos; the
 villager representatives and the supervisor of a village self-acceptance
-(R-ACC-05)."""
+(R-ACC-05); the settlement to-do (R-SET-01)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from postaward.core import clock, selectors
 from postaward.core.errors import ValidationFailed
+from postaward.core.events import dispatch_pending
 from postaward.core.models import Deadline, Todo
 from postaward.orgs.choices import Role
+from postaward.projects import services as project_services
 from postaward.testing import account
 
 from .. import services
@@ -204,3 +207,28 @@ def test_r_acc_05_the_conclusion_page_refuses_a_village_self_acceptance_without_
     assert r.status_code == 302, r.content.decode()[:800]
     req = AcceptanceRequest.objects.get(pk=req.pk)
     assert req.state == AcceptanceState.PASSED and req.supervisor_attendee == "李卫东"
+
+
+# --- R-SET-01: the settlement to-do ----------------------------------------------------------------
+
+
+def test_r_set_01_the_settlement_todo_is_the_project_leaders_not_all_owner_staff(d):
+    account(d.orgs["school"], "other_leader", [Role.OWNER_PROJECT_LEADER])  # another project's
+    account(d.orgs["school"], "school_unit_leader", [Role.UNIT_LEADER])
+    p = d.projects["p_school"]
+    conclude(d, received(d, p))
+    dispatch_pending()  # ProjectCompleted starts the settlement clock
+    key = f"approvals.settlement.{p.pk}"
+    todo = Todo.objects.get(key=key, state="open")
+    assert todo.organisation_id == d.orgs["school"].pk
+    assert (todo.role, todo.assignee_id) == (Role.OWNER_PROJECT_LEADER, d.users["school_leader"].pk)
+    assert Todo.objects.get(key=key + "@admin", state="open").role == Role.ADMIN
+    assert key in inbox(d, "school_leader")
+    assert key + "@admin" in inbox(d, "school_admin")  # the administrator may submit too
+    for user in ("other_leader", "school_unit_leader", "roleless", "pm_a", "chief_a"):
+        assert not {key, key + "@admin"} & inbox(d, user), user
+    project_services.submit_settlement(
+        actor=d.actor("school_admin"), project=p, on=clock.today(), amount=Decimal("8400000")
+    )
+    dispatch_pending()
+    assert not Todo.objects.filter(key__in=[key, key + "@admin"], state="open").exists()

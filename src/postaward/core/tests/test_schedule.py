@@ -19,9 +19,9 @@ def _huey_time(local: dt.datetime) -> dt.datetime:
 
 def _fires(day: dt.date) -> dict[str, list[str]]:
     """Task name → the local minutes of ``day`` at which it is due."""
-    import postaward.alerts.tasks  # noqa: F401  (register the periodic tasks)
-    import postaward.approvals.tasks  # noqa: F401
-    import postaward.attendance.tasks  # noqa: F401
+    import postaward.alerts.tasks
+    import postaward.approvals.tasks
+    import postaward.attendance.tasks
     import postaward.core.tasks  # noqa: F401
 
     out: dict[str, list[str]] = {}

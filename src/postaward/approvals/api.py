@@ -77,12 +77,20 @@ def _write(
     request: HttpRequest, scope: str, payload: Any, fn: Any, status: int = 200
 ) -> HttpResponse:
     a = actor(request)
+
+    def run() -> tuple[int, Any]:
+        try:
+            return status, fn()
+        except ValidationFailed as exc:
+            _as_named_in_the_body(exc, payload)
+            raise
+
     code, body, replayed = idempotency.run(
         user_id=a.user_id or 0,
         scope=scope,
         key=idempotency_key(request),
         payload=payload,
-        fn=lambda: (status, fn()),
+        fn=run,
     )
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False),
@@ -92,6 +100,18 @@ def _write(
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
+
+
+def _as_named_in_the_body(exc: ValidationFailed, payload: Any) -> None:
+    """The services (shared with the pages) call the step's text ``note``; the
+    API's bodies call it ``opinion``: an error names the field the client sent."""
+    if not isinstance(payload, dict) or "opinion" not in payload or "note" in payload:
+        return
+    if exc.field == "note":
+        exc.field = "opinion"
+    for err in exc.errors:
+        if err.get("field") == "note":
+            err["field"] = "opinion"
 
 
 def _dump(schema: type[Schema], obj: Any, request: HttpRequest) -> dict[str, Any]:

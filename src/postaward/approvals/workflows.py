@@ -107,9 +107,12 @@ def drc(obj: Any, a: Actor) -> bool:
 
 
 def raiser(obj: Any, a: Actor) -> bool:
-    """Whoever may raise the record may withdraw it: the contractor, or the
-    owner when the owner raised it."""
-    return contractor(obj, a) or (getattr(obj, "raised_by_owner", False) and owner(obj, a))
+    """The unit that raised the record withdraws it: the owner when the owner
+    raised it, else the contractor (a party cannot take back the other's
+    request; ADR 0304)."""
+    if getattr(obj, "raised_by_owner", False):
+        return owner(obj, a)
+    return contractor(obj, a)
 
 
 def initiator_unit(obj: Any, a: Actor) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from . import clock, context
 
@@ -50,6 +50,36 @@ class RequestIdMiddleware:
             context.request_id.reset(t1)
             context.client_ip.reset(t2)
         response["X-Request-ID"] = rid
+        return response
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a method a path does not serve with a bare 405
+    (it never reaches the API's exception handlers): under ``/api/`` the answer
+    is given in the common error format, keeping the ``Allow`` header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allowed = response.get("Allow", "")
+            response = JsonResponse(
+                {
+                    "code": "method_not_allowed",
+                    "message": f"不支持的请求方法 {request.method}（可用：{allowed or '无'}）",
+                    "errors": [],
+                },
+                status=405,
+                json_dumps_params={"ensure_ascii": False},
+            )
+            if allowed:
+                response["Allow"] = allowed
         return response
 
 

@@ -361,15 +361,15 @@ CASES = [
         ("contractor_b_admin",),
         ChangeState.WITHDRAWN,
     ),
-    # The owner raised it: the owner may withdraw it; so may the contract's contractor
-    # (workflows.raiser: "the contractor, or the owner when the owner raised it").
+    # The owner raised it: only the owner may withdraw it; the contractor may not
+    # take back the owner's request (workflows.raiser, ADR 0304).
     Case(
         "R-CHG-01-change-withdraw-owner-raised",
         "changes",
         "withdraw",
         owner_raised_change,
         "school_leader",
-        OWNER | CONTRACTOR,
+        OWNER,
         ("hospital_admin", "contractor_b_admin"),
         ChangeState.WITHDRAWN,
     ),
@@ -895,14 +895,14 @@ def test_an_empty_opinion_of_the_wrong_role_is_refused_for_the_role(d, frozen, c
         _refused(empty, d, obj, d.client(username), 404, username)
 
     # the right role: the empty text is refused, naming the field in Chinese, and changes nothing
-    _, label = EMPTY_TEXT[case.id]
+    field, label = EMPTY_TEXT[case.id]
     before = _fingerprint(obj)
     r = _send(d.client(case.ok), empty, d, obj)
     assert r.status_code == 422, f"{case.id}: {case.ok} got {r.status_code}: {r.content[:300]!r}"
     assert_refused(r, 422)
     body = r.json()
     assert body["code"] == "validation_error" and body["message"] == f"请填写{label}", body
-    assert [e["message"] for e in body["errors"]] == [body["message"]] and body["errors"][0][
-        "field"
-    ], body
+    assert [e["message"] for e in body["errors"]] == [body["message"]], body
+    # the error names the field as the client sent it
+    assert body["errors"][0]["field"] == field, body
     assert _fingerprint(obj) == before, f"{case.id}: the refused empty text changed something"

@@ -412,3 +412,17 @@ def test_pydantic_refusals_read_in_chinese(value, field, message):
     assert err["loc"] == (field,)
     assert _zh(dict(err)) == message
     assert _zh({"type": "some_future_error", "msg": "Input should be …"}) == "取值无效"
+
+
+def test_a_method_the_api_path_does_not_serve_is_405_in_the_common_format(district):
+    c = district.client("office_admin")
+    before = db_fingerprint()
+    r = c.delete("/api/v1/orgs")
+    assert r.status_code == 405
+    assert db_fingerprint() == before
+    data = r.json()
+    assert set(data) == {"code", "message", "errors"}
+    assert data["code"] == "method_not_allowed" and has_chinese(data["message"])
+    assert "GET" in r["Allow"] and "DELETE" in data["message"]
+    # pages keep Django's own answer
+    assert c.get("/accounts/logout/").status_code == 405

@@ -1061,16 +1061,20 @@ def _evaluation_links(actor: Actor) -> list[dict[str, str]]:
     if actor.org_kind not in ("owner", "village"):
         return []
     links = []
-    finished = selectors.projects_for(actor, tuple(FINISHED_STATES))
-    for p in finished.prefetch_related("participants")[:50]:
+    finished = list(
+        selectors.projects_for(actor, tuple(FINISHED_STATES)).prefetch_related("participants")[:50]
+    )
+    evaluated = set(
+        ContractorEvaluation.objects.filter(project__in=finished).values_list(
+            "participant_id", flat=True
+        )
+    )
+    for p in finished:
         if not workflows.OWNER(ContractorEvaluation(project=p), actor):
             continue
         contractors = {
             pt.pk for pt in p.participants.all() if pt.role == ParticipantRole.CONTRACTOR
         }
-        evaluated = set(
-            ContractorEvaluation.objects.filter(project=p).values_list("participant_id", flat=True)
-        )
         links.append(
             {
                 "url": reverse("approval_evaluation", args=[p.pk]),
@@ -1100,10 +1104,9 @@ def evaluation_page(request: HttpRequest, project_id: int) -> HttpResponse:
         )
     )
     form = forms.EvaluationForm(request.POST or None)
+    evaluated = {e.participant_id for e in done}
     form.fields["participant"].choices = [
-        (pt.pk, pt.organisation.name)
-        for pt in contractors
-        if pt.pk not in {e.participant_id for e in done}
+        (pt.pk, pt.organisation.name) for pt in contractors if pt.pk not in evaluated
     ]
 
     def run(data: dict[str, Any]) -> Any:

@@ -336,7 +336,7 @@ def todo(
     to another role or person is also opened for the administrator (key
     suffix ``@admin``); both close together."""
     open_addressed(
-        key=f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}",
+        key=_todo_key(obj, step_key),
         kind=f"approvals.{obj._meta.model_name}.{step_key}",
         title=title,
         organisation_id=organisation_id,
@@ -401,16 +401,20 @@ def close_addressed(key: str, *, state: str = "done") -> None:
         close_todos(key=k, state=state)
 
 
+def _todo_key(obj: Any, step_key: str) -> str:
+    return f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}"
+
+
 def todo_keys(obj: Any, step_key: str) -> list[str]:
-    key = f"approvals.{obj._meta.model_name}.{obj.pk}.{step_key}"
+    """The keys of a step's to-do and of the administrator's copy."""
+    key = _todo_key(obj, step_key)
     return [key, key + ADMIN_COPY]
 
 
 def done(obj: Any, step_key: str | None = None, *, cancelled: bool = False) -> None:
     state = "cancelled" if cancelled else "done"
     if step_key:
-        for key in todo_keys(obj, step_key):
-            close_todos(key=key, state=state)
+        close_addressed(_todo_key(obj, step_key), state=state)
     else:
         close_todos(subject=obj, state=state)
 

@@ -225,22 +225,7 @@ def acceptance_received(d: District, frozen: Any) -> Any:
 def township_received(d: District, frozen: Any) -> Any:
     """A village project that passed its self-acceptance: the village asks the
     township for the re-acceptance (R-ACC-05)."""
-    p = f.project(d, "T-VIL", amount="1800000.00", village=True)
-    req = services.request_acceptance(
-        actor=d.actor("pm_a"), project=p, completed_on=clock.today(), description="全部完成"
-    )
-    services.conclude_acceptance(
-        actor=d.actor("village_leader"),
-        request=req,
-        passed=True,
-        accepted_on=clock.today(),
-        attendees="村民代表、监理单位",
-        rectification_opinions="",
-        conclusion="自验合格",
-        document=f.pdf(),
-        villager_representatives="张三、李四",
-        supervisor_attendee="王监理",
-    )
+    p = _ctx(d, rows._village_self_accepted, "village_project")
     return services.request_township(
         actor=d.actor("village_leader"), project=p, description="自验合格，整改完毕，申请复验"
     )

@@ -22,8 +22,9 @@ from django.urls import reverse
 from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
+from postaward.core.lists import Column, Filter, ListSpec, build_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate
+from postaward.core.web import actor_of, form_error, page_view
 from postaward.orgs.models import Person
 from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
@@ -38,7 +39,18 @@ from postaward.projects.choices import (
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
 from . import forms, selectors, services, workflows
-from .choices import ACCEPTANCE_RETURN_DAYS, AcceptanceKind, AcceptanceState, HiddenWorkState
+from .choices import (
+    ACCEPTANCE_RETURN_DAYS,
+    AcceptanceKind,
+    AcceptanceState,
+    ChangeCategory,
+    ChangeState,
+    HiddenWorkState,
+    LogState,
+    NoticeState,
+    PersonnelReason,
+    PersonnelState,
+)
 from .deadline_kinds import ALL as KINDS
 from .models import (
     AcceptanceRequest,
@@ -50,6 +62,7 @@ from .models import (
     PersonnelChange,
     RectificationNotice,
 )
+from .services.acceptance import TOWNSHIP
 from .services.policy import may_edit_policy
 
 
@@ -81,6 +94,7 @@ def _detail(
 ) -> HttpResponse:
     actor = actor_of(request)
     bound: dict[str, djforms.Form] = {}
+    status = 200
     if request.method == "POST":
         name = request.POST.get("action", "")
         action = next((a for a in actions if a.name == name), None)
@@ -93,10 +107,12 @@ def _detail(
         if form.is_valid():
             try:
                 action.run(actor, obj, form.cleaned_data, request.FILES)
-            except (NotFound, Forbidden):
+            except NotFound:
                 raise
             except DomainError as exc:
+                # A refusal stays beside the action's form with what was typed.
                 form_error(form, exc)
+                status = exc.status if isinstance(exc, Forbidden) else 200
             else:
                 messages.success(request, f"{action.label}：已办理")
                 return redirect(request.path)
@@ -117,37 +133,64 @@ def _detail(
         "back_label": back_label,
         **(extra or {}),
     }
-    return render(request, "approvals/detail.html", ctx)
+    return render(request, "approvals/detail.html", ctx, status=status)
 
 
 def _list(
     request: HttpRequest,
-    *,
-    title: str,
+    spec: ListSpec,
     qs: Any,
-    columns: list[str],
-    row: Callable[[Any], list[Any]],
-    url: Callable[[Any], str] | None,
+    *,
     new_url: str = "",
     new_label: str = "",
     intro: str = "",
-    active: str = "",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    ctx = paginate(request, qs)
-    ctx.update(
-        {
-            "title": title,
-            "columns": columns,
-            "rows": [{"cells": row(o), "url": url(o) if url else ""} for o in ctx["object_list"]],
-            "new_url": new_url,
-            "new_label": new_label,
-            "intro": intro,
-            "active": active,
-            **(extra or {}),
-        }
-    )
+    """Every approvals ledger: the platform's list component (core.lists) with
+    the page's entry form or side links above it."""
+    result = build_list(request, spec, qs)
+    if isinstance(result, HttpResponse):
+        return result
+    ctx = {
+        "lst": result,
+        "title": spec.title,
+        "new_url": new_url,
+        "new_label": new_label,
+        "intro": intro,
+        **(extra or {}),
+    }
     return render(request, "approvals/list.html", ctx)
+
+
+_TAGS = {
+    "approved": "green",
+    "passed": "green",
+    "closed": "green",
+    "done": "green",
+    "completed": "green",
+    "recorded": "green",
+    "filed": "green",
+    "rejected": "red",
+    "failed": "red",
+    "refused": "red",
+    "missed": "red",
+    "withdrawn": "grey",
+    "returned": "orange",
+    "due": "orange",
+}
+
+
+def _state_tag(obj: Any) -> str:
+    return _TAGS.get(str(obj.state), "blue")
+
+
+def _project_filter(actor: Actor, lookup: str = "project_id") -> Filter:
+    return Filter(
+        "project",
+        "项目",
+        lookup,
+        choices=lambda: [(str(pk), label) for pk, label in _project_choices(actor)],
+    )
 
 
 def _form_page(
@@ -160,13 +203,17 @@ def _form_page(
     back: str,
     intro: str = "",
 ) -> HttpResponse:
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             obj = run(form.cleaned_data)
-        except (NotFound, Forbidden):
+        except NotFound:
             raise
         except DomainError as exc:
+            # Any refusal (a rule, a state, a role) stays on the form with the
+            # typed data and the reason, never a bare error page (issue 11 §5).
             form_error(form, exc)
+            status = exc.status if isinstance(exc, Forbidden) else 200
         else:
             messages.success(request, f"{title}：已提交")
             return redirect(_url_of(obj) or back)
@@ -174,6 +221,7 @@ def _form_page(
         request,
         "approvals/form.html",
         {"form": form, "title": title, "basis": basis, "back": back, "intro": intro},
+        status=status,
     )
 
 
@@ -208,51 +256,56 @@ def _d(value: Any) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-def _filters(request: HttpRequest) -> dict[str, Any]:
-    return {k: request.GET.get(k) for k in ("project", "state", "kind") if request.GET.get(k)}
-
-
 # --- engineering changes -------------------------------------------------------------------------
 
 
 @page_view
 def change_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    return _list(
-        request,
+    spec = ListSpec(
+        key="changes",
         title="工程变更",
-        qs=selectors.changes(actor, _filters(request)),
         columns=[
-            "编号",
-            "项目",
-            "事项",
-            "类别",
-            "费用增减",
-            "工期（天）",
-            "计划实施",
-            "状态",
-            "标记",
-        ],
-        row=lambda c: [
-            c.number,
-            c.project.name,
-            c.title,
-            c.get_category_display(),
-            c.cost_delta,
-            f"{c.days_delta:+d}",
-            _d(c.work_date),
-            c.get_state_display(),
-            "、".join(
-                x
-                for x in ("重大" if c.is_major else "", "事后变更" if c.after_the_fact else "")
-                if x
+            Column("number", "编号", lambda c: c.number, sort="number"),
+            Column("project", "项目", lambda c: c.project.name, sort="project__name"),
+            Column("title", "事项", lambda c: c.title),
+            Column("category", "类别", lambda c: c.get_category_display(), sort="category"),
+            Column(
+                "cost", "费用增减", lambda c: c.cost_delta, sort="cost_delta", money="cost_delta"
+            ),
+            Column("days", "工期（天）", lambda c: f"{c.days_delta:+d}", sort="days_delta"),
+            Column("work_date", "计划实施", lambda c: _d(c.work_date), sort="work_date"),
+            Column("state", "状态", lambda c: c.get_state_display(), sort="state", tag=_state_tag),
+            Column(
+                "flags",
+                "标记",
+                lambda c: "、".join(
+                    x
+                    for x in ("重大" if c.is_major else "", "事后变更" if c.after_the_fact else "")
+                    if x
+                ),
             ),
         ],
-        url=lambda c: reverse("approval_change_detail", args=[c.pk]),
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=ChangeState.choices),
+            Filter("category", "类别", "category", choices=ChangeCategory.choices),
+            Filter("major", "重大变更", "is_major", choices=[("1", "是"), ("0", "否")]),
+            Filter("from", "实施日期起", "work_date", kind="date_from"),
+            Filter("to", "实施日期止", "work_date", kind="date_to"),
+        ],
+        search=("number", "title", "project__name", "raised_by_org"),
+        search_label="编号/事项/项目/发起单位",
+        default_sort="-raised",
+        row_url=lambda c: reverse("approval_change_detail", args=[c.pk]),
+    )
+    return _list(
+        request,
+        spec,
+        selectors.changes(actor),
         new_url=reverse("approval_change_new"),
         new_label="发起工程变更",
         intro="R-CHG-01：变更须在实施前批准（事后变更记入预警）；R-CHG-05：重大设计变更须报发改部门批准。",
-        extra={"money_col": 4},
     )
 
 
@@ -427,20 +480,32 @@ def _photos(data: dict[str, Any]) -> dict[str, Any]:
 @page_view
 def hidden_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    spec = ListSpec(
+        key="hidden_works",
+        title="隐蔽工程",
+        columns=[
+            Column("number", "编号", lambda h: h.number, sort="number"),
+            Column("project", "项目", lambda h: h.project.name, sort="project__name"),
+            Column("part", "部位", lambda h: h.part_name, sort="part_name"),
+            Column("work_date", "施工日期", lambda h: _d(h.work_date), sort="work_date"),
+            Column("important", "重要部位", lambda h: "是" if h.is_important else "否"),
+            Column("state", "状态", lambda h: h.get_state_display(), sort="state", tag=_state_tag),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=HiddenWorkState.choices),
+            Filter("important", "重要部位", "is_important", choices=[("1", "是"), ("0", "否")]),
+            Filter("from", "施工日期起", "work_date", kind="date_from"),
+            Filter("to", "施工日期止", "work_date", kind="date_to"),
+        ],
+        search=("number", "part_name", "project__name"),
+        search_label="编号/部位/项目",
+        row_url=lambda h: reverse("approval_hidden_work_detail", args=[h.pk]),
+    )
     return _list(
         request,
-        title="隐蔽工程",
-        qs=selectors.hidden_works(actor, _filters(request)),
-        columns=["编号", "项目", "部位", "施工日期", "重要部位", "状态"],
-        row=lambda h: [
-            h.number,
-            h.project.name,
-            h.part_name,
-            _d(h.work_date),
-            "是" if h.is_important else "否",
-            h.get_state_display(),
-        ],
-        url=lambda h: reverse("approval_hidden_work_detail", args=[h.pk]),
+        spec,
+        selectors.hidden_works(actor),
         new_url=reverse("approval_hidden_work_new"),
         new_label="申请隐蔽工程验收",
         intro="R-HID-01：施工单位在施工日前2天内（前第2天或前1天）申请；R-HID-02：施工当天监理旁站验收并上传施工前后及带标尺照片；R-HID-03：建设单位审核影像，重要部位派员旁站。",
@@ -637,24 +702,51 @@ def document_file(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def personnel_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    positions = dict(Position.choices)
+    spec = ListSpec(
+        key="personnel",
+        title="人员变更",
+        columns=[
+            Column("number", "编号", lambda pc: pc.number, sort="number"),
+            Column("project", "项目", lambda pc: pc.project.name, sort="project__name"),
+            Column(
+                "position",
+                "岗位",
+                lambda pc: positions.get(pc.position, pc.position),
+                sort="position",
+            ),
+            Column("outgoing", "原人员", lambda pc: pc.outgoing.name),
+            Column("replacement", "替换人员", lambda pc: pc.replacement.name),
+            Column("reason", "原因", lambda pc: pc.get_reason_kind_display(), sort="reason_kind"),
+            Column("route", "审批路径", lambda pc: pc.get_route_display()),
+            Column(
+                "penalty",
+                "违约金",
+                lambda pc: pc.penalty_amount,
+                sort="penalty_amount",
+                money="penalty_amount",
+            ),
+            Column("initiated", "发起时间", lambda pc: _d(pc.initiated_at), sort="initiated_at"),
+            Column(
+                "state", "状态", lambda pc: pc.get_state_display(), sort="state", tag=_state_tag
+            ),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=PersonnelState.choices),
+            Filter("position", "岗位", "position", choices=Position.choices),
+            Filter("reason", "原因", "reason_kind", choices=PersonnelReason.choices),
+            Filter("from", "发起日期起", "initiated_at__date", kind="date_from"),
+            Filter("to", "发起日期止", "initiated_at__date", kind="date_to"),
+        ],
+        search=("number", "project__name", "outgoing__name", "replacement__name"),
+        search_label="编号/项目/人员",
+        row_url=lambda pc: reverse("approval_personnel_detail", args=[pc.pk]),
+    )
     return _list(
         request,
-        title="人员变更",
-        qs=selectors.personnel_changes(actor, _filters(request)),
-        columns=["编号", "项目", "岗位", "原人员", "替换人员", "原因", "审批路径", "状态"],
-        row=lambda pc: [
-            pc.number,
-            pc.project.name,
-            dict(project_workflows.Position.choices).get(pc.position, pc.position)
-            if hasattr(project_workflows, "Position")
-            else pc.position,
-            pc.outgoing.name,
-            pc.replacement.name,
-            pc.get_reason_kind_display(),
-            pc.get_route_display(),
-            pc.get_state_display(),
-        ],
-        url=lambda pc: reverse("approval_personnel_detail", args=[pc.pk]),
+        spec,
+        selectors.personnel_changes(actor),
         new_url=reverse("approval_personnel_new"),
         new_label="发起人员变更",
         intro="R-CHG-03：项目负责人、总监理工程师经建设单位同意后报行业主管部门审核；其他人员经建设单位和主管单位同意后报行业主管部门备案。R-CHG-04：被撤换人员在本工程完工前不得担任区内其他项目相同岗位；因病变更的，恢复期内不得担任投标项目岗位。",
@@ -833,21 +925,34 @@ def log_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "监理日志已填写")
             return redirect(request.get_full_path())
+    spec = ListSpec(
+        key="logs",
+        title="监理日志",
+        columns=[
+            Column("date", "日期", lambda lg: _d(lg.log_date), sort="log_date"),
+            Column("project", "项目", lambda lg: lg.project.name, sort="project__name"),
+            Column(
+                "state", "状态", lambda lg: lg.get_state_display(), sort="state", tag=_state_tag
+            ),
+            Column("weather", "天气", lambda lg: lg.weather or "—"),
+            Column("progress", "施工进展", lambda lg: (lg.progress or "—")[:40]),
+            Column("by", "填写人", lambda lg: lg.recorded_by_name or "—"),
+            Column("late", "逾期补填", lambda lg: "是" if lg.late else "—", sort="late"),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=LogState.choices),
+            Filter("late", "逾期补填", "late", choices=[("1", "是"), ("0", "否")]),
+            Filter("from", "日期起", "log_date", kind="date_from"),
+            Filter("to", "日期止", "log_date", kind="date_to"),
+        ],
+        search=("project__name", "progress", "issues", "recorded_by_name"),
+        search_label="项目/进展/问题/填写人",
+    )
     return _list(
         request,
-        title="监理日志",
-        qs=selectors.logs(actor, _filters(request)),
-        columns=["日期", "项目", "状态", "天气", "施工进展", "填写人", "逾期补填"],
-        row=lambda lg: [
-            _d(lg.log_date),
-            lg.project.name,
-            lg.get_state_display(),
-            lg.weather or "—",
-            (lg.progress or "—")[:40],
-            lg.recorded_by_name or "—",
-            "是" if lg.late else "—",
-        ],
-        url=None,
+        spec,
+        selectors.logs(actor),
         intro="R-SUP-01：监理单位每个施工日填写监理日志，当日 24:00 前未填写的记为超期（R-SUP-03）。",
         extra={
             "entry_form": form if actor.org_kind == "supervising_firm" else None,
@@ -859,21 +964,39 @@ def log_list(request: HttpRequest) -> HttpResponse:
 @page_view
 def notice_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    spec = ListSpec(
+        key="notices",
+        title="监理通知单",
+        columns=[
+            Column("number", "编号", lambda n: n.number, sort="number"),
+            Column("project", "项目", lambda n: n.project.name, sort="project__name"),
+            Column("title", "事由", lambda n: n.title),
+            Column(
+                "contractor",
+                "施工单位",
+                lambda n: n.participant.organisation.name,
+                sort="participant__organisation__name",
+            ),
+            Column("issued", "签发时间", lambda n: _d(n.issued_at), sort="issued_at"),
+            Column("required_by", "整改期限", lambda n: _d(n.required_by), sort="required_by"),
+            Column("state", "状态", lambda n: n.get_state_display(), sort="state", tag=_state_tag),
+            Column("overdue", "逾期", lambda n: "是" if n.overdue else "—", sort="overdue"),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=NoticeState.choices),
+            Filter("overdue", "曾逾期", "overdue", choices=[("1", "是"), ("0", "否")]),
+            Filter("from", "整改期限起", "required_by", kind="date_from"),
+            Filter("to", "整改期限止", "required_by", kind="date_to"),
+        ],
+        search=("number", "title", "project__name", "participant__organisation__name"),
+        search_label="编号/事由/项目/施工单位",
+        row_url=lambda n: reverse("approval_notice_detail", args=[n.pk]),
+    )
     return _list(
         request,
-        title="监理通知单",
-        qs=selectors.notices(actor, _filters(request)),
-        columns=["编号", "项目", "事由", "施工单位", "整改期限", "状态", "逾期"],
-        row=lambda n: [
-            n.number,
-            n.project.name,
-            n.title,
-            n.participant.organisation.name,
-            _d(n.required_by),
-            n.get_state_display(),
-            "是" if n.overdue else "—",
-        ],
-        url=lambda n: reverse("approval_notice_detail", args=[n.pk]),
+        spec,
+        selectors.notices(actor),
         new_url=reverse("approval_notice_new"),
         new_label="签发监理通知单",
         intro="R-SUP-02：逾期未整改的由建设单位约谈责任人；拒不整改的报行业主管部门调查处理。",
@@ -1032,20 +1155,29 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "检查已登记")
             return redirect(request.get_full_path())
+    spec = ListSpec(
+        key="inspections",
+        title="检查与评价",
+        columns=[
+            Column("date", "检查日期", lambda i: _d(i.inspected_on), sort="inspected_on"),
+            Column("project", "项目", lambda i: i.project.name, sort="project__name"),
+            Column("inspectors", "检查人员", lambda i: i.inspectors),
+            Column("findings", "检查情况", lambda i: i.findings[:40]),
+            Column("result", "结论", lambda i: i.get_result_display(), sort="result"),
+            Column("org", "登记单位", lambda i: i.recorded_by_org, sort="recorded_by_org"),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("from", "检查日期起", "inspected_on", kind="date_from"),
+            Filter("to", "检查日期止", "inspected_on", kind="date_to"),
+        ],
+        search=("project__name", "inspectors", "findings"),
+        search_label="项目/检查人员/情况",
+    )
     return _list(
         request,
-        title="检查与评价",
-        qs=selectors.inspections(actor, _filters(request)),
-        columns=["检查日期", "项目", "检查人员", "检查情况", "结论", "登记单位"],
-        row=lambda i: [
-            _d(i.inspected_on),
-            i.project.name,
-            i.inspectors,
-            i.findings[:40],
-            i.get_result_display(),
-            i.recorded_by_org,
-        ],
-        url=None,
+        spec,
+        selectors.inspections(actor),
         intro="R-SUP-04：建设单位施工期间定期检查；完工后对施工单位作出综合评价（在项目档案“综合评价”中查看）。",
         extra={
             "entry_form": form if actor.org_kind in ("owner", "village") else None,
@@ -1148,22 +1280,42 @@ def evaluation_page(request: HttpRequest, project_id: int) -> HttpResponse:
 @page_view
 def acceptance_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    spec = ListSpec(
+        key="acceptance",
+        title="竣工验收",
+        columns=[
+            Column("number", "编号", lambda r: r.number, sort="number"),
+            Column("project", "项目", lambda r: r.project.name, sort="project__name"),
+            Column("kind", "类型", lambda r: r.get_kind_display(), sort="kind"),
+            Column(
+                "amount",
+                "合同金额",
+                lambda r: r.project.contract_amount,
+                sort="project__contract_amount",
+                money="project__contract_amount",
+            ),
+            Column("submitted", "发起", lambda r: _d(r.submitted_at), sort="submitted_at"),
+            Column("received", "受理", lambda r: _d(r.received_at), sort="received_at"),
+            Column("accepted", "验收日期", lambda r: _d(r.accepted_on), sort="accepted_on"),
+            Column("state", "状态", lambda r: r.get_state_display(), sort="state", tag=_state_tag),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=AcceptanceState.choices),
+            Filter("kind", "类型", "kind", choices=AcceptanceKind.choices),
+            Filter("from", "发起日期起", "submitted_at__date", kind="date_from"),
+            Filter("to", "发起日期止", "submitted_at__date", kind="date_to"),
+        ],
+        search=("number", "project__name", "submitted_by_org"),
+        search_label="编号/项目/发起单位",
+        row_url=lambda r: reverse("approval_acceptance_detail", args=[r.pk]),
+    )
+    may_request = bool(services.acceptance_openings(actor))
     return _list(
         request,
-        title="竣工验收",
-        qs=selectors.acceptance_requests(actor, _filters(request)),
-        columns=["编号", "项目", "类型", "发起", "受理", "验收日期", "状态"],
-        row=lambda r: [
-            r.number,
-            r.project.name,
-            r.get_kind_display(),
-            _d(r.submitted_at),
-            _d(r.received_at),
-            _d(r.accepted_on),
-            r.get_state_display(),
-        ],
-        url=lambda r: reverse("approval_acceptance_detail", args=[r.pk]),
-        new_url=reverse("approval_acceptance_new"),
+        spec,
+        selectors.acceptance_requests(actor),
+        new_url=reverse("approval_acceptance_new") if may_request else "",
         new_label="发起验收",
         intro="R-ACC-01/02：2000万元以下20天、以上60天内组织验收；R-ACC-03：3天内可退回；R-ACC-04：超大型工程60天内可申请延长；R-ACC-05：村级自验15天，乡镇复验15天（7天提醒）。",
     )
@@ -1171,17 +1323,41 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def acceptance_new(request: HttpRequest) -> HttpResponse:
+    """Only the projects the actor may open an acceptance on are offered, with
+    the title of what will happen; without any, the page says who initiates."""
     actor = actor_of(request)
+    openings = services.acceptance_openings(actor)
+    mode_of = {p.pk: mode for p, mode in openings}
     form = forms.AcceptanceForm(request.POST or None)
-    form.fields["project"].choices = _project_choices(
-        actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
-    )
+    form.fields["project"].choices = [(p.pk, f"{p.code} {p.name}") for p, _ in openings]
     if request.GET.get("project"):
         form.fields["project"].initial = request.GET["project"]
+    modes = set(mode_of.values())
+    if modes == {TOWNSHIP}:
+        title = "发起乡镇复验（村级工程）"
+        form.fields["description"].label = "自验及整改情况"
+        del form.fields["completed_on"]
+    elif TOWNSHIP in modes:
+        title = "发起竣工验收 / 乡镇复验"
+    else:
+        title = "发起竣工验收"
+    if not openings:
+        return render(
+            request,
+            "approvals/form.html",
+            {
+                "form": None,
+                "title": "发起竣工验收",
+                "basis": "R-ACC-01、R-ACC-05（实施细则第三十一条）",
+                "back": reverse("approval_acceptance"),
+                "intro": "当前账号没有可以发起验收的项目：竣工验收由施工单位在线发起；"
+                "村级工程村级自验合格后，由行政村（社区）发起乡镇复验。",
+            },
+        )
 
     def run(data: dict[str, Any]) -> Any:
         project = _project(actor, data["project"])
-        if actor.org_kind in ("village",):
+        if mode_of.get(project.pk) == TOWNSHIP:
             return services.request_township(
                 actor=actor, project=project, description=data["description"]
             )
@@ -1195,7 +1371,7 @@ def acceptance_new(request: HttpRequest) -> HttpResponse:
     return _form_page(
         request,
         form,
-        title="发起竣工验收（村级工程：行政村发起乡镇复验）",
+        title=title,
         basis="R-ACC-01、R-ACC-05（实施细则第三十一条）",
         run=run,
         back=reverse("approval_acceptance"),
@@ -1360,51 +1536,122 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _shown(d: Any) -> Any:
+    """The deadline as shown (label, period, state), computed once per row."""
+    from postaward.core import deadlines as dls
+
+    if not hasattr(d, "_shown"):
+        d._shown = dls.show(d)
+    return d._shown
+
+
+def _deadline_tag(d: Any) -> str:
+    sh = _shown(d)
+    if sh.overdue:
+        return "red"
+    if sh.state == "met":
+        return "green"
+    if sh.paused or sh.state != "open":
+        return "grey"
+    return "blue"
+
+
+def _deadline_qs(actor: Actor) -> Any:
+    from django.db.models import OuterRef, Subquery
+
+    projects = Project.objects.filter(pk=OuterRef("project_id"))
+    return selectors.deadline_rows(actor).annotate(
+        project_name=Subquery(projects.values("name")[:1]),
+        project_code=Subquery(projects.values("code")[:1]),
+        contract_amount=Subquery(projects.values("contract_amount")[:1]),
+    )
+
+
+DEADLINE_STATES = [
+    ("open", "计时中"),
+    ("met", "按期完成"),
+    ("missed", "已超期"),
+    ("cancelled", "已撤销"),
+]
+
+
 @page_view
 def settlement_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = forms.SettlementForm(request.POST or None)
-    if request.method == "POST":
-        project = _project(actor, request.POST.get("project"))
-        if form.is_valid():
-            try:
-                project_services.submit_settlement(
-                    actor=actor,
-                    project=project,
-                    on=form.cleaned_data["on"],
-                    amount=form.cleaned_data["amount"],
-                )
-            except (NotFound, Forbidden):
-                raise
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"{project.name}：结算已送审")
-            return redirect(request.get_full_path())
     kinds = ["approvals.settlement_below", "approvals.settlement_above"]
-    qs = selectors.deadline_rows(actor, _filters(request)).filter(kind__in=kinds)
-    ctx = paginate(request, qs)
-    projects = {
-        p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in ctx["object_list"]])
-    }
-    rows = []
-    for dl in ctx["object_list"]:
-        p = projects.get(dl.project_id)
-        if p is None:
-            continue
-        from postaward.core import deadlines as dls
-
-        rows.append(
-            {
-                "project": p,
-                "shown": dls.show(dl),
-                "missing": project_workflows.settlement_missing(p),
-                "can_submit": p.status == ProjectStatus.ACCEPTED
-                and project_workflows.OWNER_MANAGERS(p, actor),
-            }
-        )
-    ctx.update({"rows": rows, "form": form})
-    return render(request, "approvals/settlement.html", ctx)
+    qs = _deadline_qs(actor).filter(kind__in=kinds)
+    # The owner's managers submit the accepted projects of this list (R-SET-01).
+    submittable = [
+        p
+        for p in Project.objects.filter(
+            pk__in=qs.filter(state="open").values("project_id"), status=ProjectStatus.ACCEPTED
+        ).order_by("code")
+        if project_workflows.OWNER_MANAGERS(p, actor)
+        and not project_workflows.settlement_missing(p)
+    ]
+    form = forms.SettlementForm(request.POST or None)
+    form.fields["project"] = djforms.TypedChoiceField(
+        label="项目",
+        coerce=int,
+        choices=[(p.pk, f"{p.code} {p.name}") for p in submittable],
+        widget=forms.SELECT,
+    )
+    form.order_fields(["project", "on", "amount"])
+    if request.method == "POST" and form.is_valid():
+        project = _project(actor, form.cleaned_data["project"])
+        try:
+            project_services.submit_settlement(
+                actor=actor,
+                project=project,
+                on=form.cleaned_data["on"],
+                amount=form.cleaned_data["amount"],
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, f"{project.name}：结算已送审")
+            return redirect(request.get_full_path())
+    spec = ListSpec(
+        key="settlement",
+        title="结算送审",
+        columns=[
+            Column("code", "项目编号", lambda d: d.project_code, sort="project_code"),
+            Column("project", "项目", lambda d: d.project_name, sort="project_name"),
+            Column(
+                "amount",
+                "合同金额",
+                lambda d: d.contract_amount,
+                sort="contract_amount",
+                money="contract_amount",
+            ),
+            Column("period", "期限", lambda d: _shown(d).period),
+            Column("due", "届满", lambda d: _shown(d).end_text, sort="due_at"),
+            Column(
+                "state", "状态", lambda d: _shown(d).state_label, sort="state", tag=_deadline_tag
+            ),
+        ],
+        filters=[
+            _project_filter(actor),
+            Filter("state", "状态", "state", choices=DEADLINE_STATES),
+            Filter("from", "届满日期起", "due_at__date", kind="date_from"),
+            Filter("to", "届满日期止", "due_at__date", kind="date_to"),
+        ],
+        search=("project_name", "project_code"),
+        search_label="项目名称/编号",
+        selectable=True,
+    )
+    return _list(
+        request,
+        spec,
+        qs,
+        intro="R-SET-01：完工后，2000万元以下项目60天内、2000万元及以上项目180天内提交审计部门结算审计；R-PRJ-05：未纳入平台监管的项目须资料补全申请经主管单位同意并补全资料后方可送审。",
+        extra={
+            "entry_form": form if submittable else None,
+            "entry_title": "结算送审",
+        },
+    )
 
 
 # --- deadlines and policy ----------------------------------------------------------------------
@@ -1412,25 +1659,54 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def deadline_list(request: HttpRequest) -> HttpResponse:
-    from postaward.core import deadlines as dls
-
     actor = actor_of(request)
-    ctx = paginate(request, selectors.deadline_rows(actor, _filters(request)))
-    projects = {
-        p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in ctx["object_list"]])
-    }
-    ctx["rows"] = [
-        {"shown": dls.show(d), "project": projects.get(d.project_id)} for d in ctx["object_list"]
-    ]
-    ctx["kinds"] = KINDS
-    ctx["states"] = [
-        ("open", "计时中"),
-        ("met", "按期完成"),
-        ("missed", "已超期"),
-        ("cancelled", "已撤销"),
-    ]
-    ctx["current"] = _filters(request)
-    return render(request, "approvals/deadlines.html", ctx)
+    spec = ListSpec(
+        key="deadlines",
+        title="办理期限",
+        columns=[
+            Column(
+                "kind",
+                "期限",
+                lambda d: _shown(d).label,
+                sort="kind",
+                note=lambda d: _shown(d).requirement,
+            ),
+            Column("project", "项目", lambda d: d.project_name, sort="project_name"),
+            Column("start", "起算", lambda d: f"{_shown(d).start:%Y-%m-%d}", sort="started_at"),
+            Column(
+                "length",
+                "长度",
+                lambda d: f"{d.length} 个{_shown(d).unit_label}" if d.length else "当日",
+                sort="length",
+            ),
+            Column(
+                "due",
+                "届满",
+                lambda d: _shown(d).end_text,
+                sort="due_at",
+                note=lambda d: (
+                    f"因停工顺延 {_shown(d).extended_by_pause_days} 天"
+                    if _shown(d).extended_by_pause_days
+                    else ""
+                ),
+            ),
+            Column("period", "依据", lambda d: _shown(d).period),
+            Column(
+                "state", "状态", lambda d: _shown(d).state_label, sort="state", tag=_deadline_tag
+            ),
+        ],
+        filters=[
+            Filter("kind", "期限类别", "kind", choices=[(k.kind, k.label) for k in KINDS]),
+            Filter("state", "状态", "state", choices=DEADLINE_STATES),
+            _project_filter(actor),
+            Filter("from", "届满日期起", "due_at__date", kind="date_from"),
+            Filter("to", "届满日期止", "due_at__date", kind="date_to"),
+        ],
+        search=("project_name", "project_code"),
+        search_label="项目名称/编号",
+        empty="暂无期限",
+    )
+    return _list(request, spec, _deadline_qs(actor))
 
 
 @page_view

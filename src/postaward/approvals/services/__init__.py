@@ -3,6 +3,7 @@ checks role and rules first, then writes in one transaction with its audit
 record, process step, archive node, to-dos, deadlines and domain events."""
 
 from .acceptance import (
+    acceptance_openings,
     apply_extension,
     close_settlement_clock,
     conclude_acceptance,
@@ -67,6 +68,7 @@ from .supervision import (
 )
 
 __all__ = [
+    "acceptance_openings",
     "agree_personnel_change",
     "apply_extension",
     "apply_hidden_work",

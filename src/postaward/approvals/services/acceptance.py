@@ -119,6 +119,59 @@ def _contractor_of(project: Project, actor: Actor) -> Participant:
     raise Forbidden("本项目施工单位方可发起竣工验收")
 
 
+ACCEPTANCE = "acceptance"
+TOWNSHIP = "township"
+
+
+def acceptance_openings(actor: Actor) -> list[tuple[Project, str]]:
+    """The projects on which ``actor`` may open an acceptance now, and how.
+
+    ``acceptance``: the project's contractor (its administrator or leader, or its
+    project manager / technical lead on the project) on a project under
+    construction or completed — the party ``request_acceptance`` accepts;
+    ``township``: the village that owns a village work whose self-acceptance
+    passed and whose township re-acceptance is not open yet — the party
+    ``request_township`` accepts. Pages offer "发起验收" only from this list, so
+    an owner is never shown a form the service would refuse (issue 11 §5)."""
+    out: list[tuple[Project, str]] = []
+    if actor.organisation_id is None:
+        return out
+    visible = Project.objects.visible_to(actor)
+    parts = Participant.objects.filter(
+        project__in=visible.filter(
+            status__in=(ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.COMPLETED)
+        ),
+        role=ParticipantRole.CONTRACTOR,
+        organisation_id=actor.organisation_id,
+    ).select_related("project")
+    for pt in parts:
+        if workflows.contractor(AcceptanceRequest(project=pt.project, participant=pt), actor):
+            out.append((pt.project, ACCEPTANCE))
+    passed = (
+        AcceptanceRequest.objects.filter(
+            project__in=visible.filter(project_class=ProjectClass.VILLAGE),
+            kind=AcceptanceKind.VILLAGE_SELF,
+            state=AcceptanceState.PASSED,
+        )
+        .exclude(
+            project_id__in=AcceptanceRequest.objects.filter(
+                kind=AcceptanceKind.TOWNSHIP,
+                state__in=(*ACCEPTANCE_OPEN_STATES, AcceptanceState.PASSED),
+            ).values("project_id")
+        )
+        .select_related("project")
+    )
+    seen: set[int] = set()
+    for req in passed:
+        if req.project_id in seen:
+            continue
+        seen.add(req.project_id)
+        probe = AcceptanceRequest(project=req.project, kind=AcceptanceKind.TOWNSHIP)
+        if workflows.owner(probe, actor):
+            out.append((req.project, TOWNSHIP))
+    return out
+
+
 def request_acceptance(
     *, actor: Actor, project: Project, completed_on: dt.date, description: str
 ) -> AcceptanceRequest:

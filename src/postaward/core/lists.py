@@ -1,0 +1,396 @@
+"""The one list component (ledger) every list page of the platform uses.
+
+A page declares a :class:`ListSpec` (columns, filters, searchable fields) and
+hands it a queryset already narrowed to the actor's scope; :func:`build_list`
+then applies, from the query string, in this order:
+
+- the filters (unknown choices and malformed dates are ignored, never an error),
+- the free-text search (``q``) over the declared fields,
+- the sort (``sort=key`` / ``sort=-key``; only keys of sortable columns: a
+  whitelist, so the query string never reaches ``order_by`` unchecked),
+- the page size (``per``, one of ``PAGE_SIZES``) and the page (``page``; a page
+  number out of range shows the last page),
+
+and answers three ways: the page (a context for ``core/_list.html``), the Excel
+workbook of every filtered row (``export=xlsx``; with ``ids`` only the rows
+selected on the page, still within the filters and the scope), or a print view
+(``print=1``). Money columns are totalled over the filtered rows (not only the
+page) and shown in one unit per column: yuan with thousands separators, or 万元
+when the column's largest filtered amount reaches one million yuan.
+
+The count, the money totals and the unit choice come from one aggregate query;
+the page is one more query (plus the page's own ``select_related``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Abs
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import clock
+from .web import EXPORT_MAX_ROWS, xlsx_response
+
+PAGE_SIZES = (20, 50, 100)
+PRINT_MAX_ROWS = 2000
+WAN_FROM = Decimal("1000000")
+
+Choices = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``value`` gives the cell (page, print and workbook alike).
+
+    ``sort`` is the ORM expression the column orders by (empty: not sortable);
+    ``money`` is the ORM field summed for the total (the cell value must then be
+    an amount in yuan); ``link`` gives the cell's link; ``tag`` a colour of the
+    status tag (blue, green, orange, red, grey)."""
+
+    key: str
+    label: str
+    value: Callable[[Any], Any]
+    sort: str = ""
+    money: str = ""
+    link: Callable[[Any], str] | None = None
+    tag: Callable[[Any], str] | None = None
+    note: Callable[[Any], str] | None = None
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter of the form. ``kind``: ``choice`` (``lookup`` = value),
+    ``date_from`` / ``date_to`` (``lookup`` ≥ / ≤ the date), ``text``
+    (``lookup`` contains the text)."""
+
+    name: str
+    label: str
+    lookup: str
+    kind: str = "choice"
+    choices: Choices | Callable[[], Choices] = ()
+
+    def options(self) -> Choices:
+        return self.choices() if callable(self.choices) else self.choices
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    key: str
+    title: str
+    columns: Sequence[Column]
+    filters: Sequence[Filter] = ()
+    search: Sequence[str] = ()
+    search_label: str = "关键字"
+    default_sort: str = ""
+    row_url: Callable[[Any], str] | None = None
+    selectable: bool = True
+    export_name: str = ""
+    empty: str = "暂无记录"
+
+
+@dataclass
+class MoneyColumn:
+    index: int
+    total: Decimal
+    wan: bool
+
+    @property
+    def unit(self) -> str:
+        return "万元" if self.wan else "元"
+
+
+@dataclass
+class ListResult:
+    """What ``core/_list.html`` renders."""
+
+    spec: ListSpec
+    page_obj: Any
+    rows: list[dict[str, Any]]
+    headers: list[dict[str, Any]]
+    filters: list[dict[str, Any]]
+    q: str
+    sort: str
+    per: int
+    totals: list[dict[str, Any]] | None
+    querystring: str
+    querystring_without_page: str
+    querystring_without_sort: str
+    hidden: list[tuple[str, str]]
+    page_sizes: Sequence[int] = PAGE_SIZES
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return int(self.page_obj.paginator.count)
+
+
+def export_workbook(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> HttpResponse:
+    """The one place this component hands rows to the platform's export helper."""
+    return xlsx_response(filename, headers, rows)
+
+
+def money_text(amount: Any, wan: bool) -> str:
+    """An amount in the column's unit: '12,345.60' (元) or '1,234.57' (万元)."""
+    if amount is None or amount == "":
+        return "—"
+    value = Decimal(amount)
+    if wan:
+        value = value / Decimal(10000)
+    return f"{value:,.2f}"
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _apply_filters(
+    request: HttpRequest, spec: ListSpec, qs: QuerySet
+) -> tuple[QuerySet, list[dict[str, Any]], str]:
+    shown: list[dict[str, Any]] = []
+    for f in spec.filters:
+        raw = (request.GET.get(f.name) or "").strip()
+        value = raw
+        if f.kind == "choice":
+            options = [(str(v), str(label)) for v, label in f.options()]
+            if raw and raw in {v for v, _ in options}:
+                qs = qs.filter(**{f.lookup: raw})
+            else:
+                value = ""
+            shown.append({"f": f, "value": value, "options": options})
+            continue
+        if f.kind in ("date_from", "date_to"):
+            day = _parse_date(raw) if raw else None
+            if day is not None:
+                op = "gte" if f.kind == "date_from" else "lte"
+                qs = qs.filter(**{f"{f.lookup}__{op}": day})
+            else:
+                value = ""
+        elif f.kind == "text" and raw:
+            qs = qs.filter(**{f"{f.lookup}__icontains": raw[:100]})
+        shown.append({"f": f, "value": value, "options": ()})
+    q = (request.GET.get("q") or "").strip()[:100]
+    if q and spec.search:
+        cond = Q()
+        for name in spec.search:
+            cond |= Q(**{f"{name}__icontains": q})
+        qs = qs.filter(cond)
+    return qs, shown, q
+
+
+def _sort(request: HttpRequest, spec: ListSpec, qs: QuerySet) -> tuple[QuerySet, str]:
+    sortable = {c.key: c.sort for c in spec.columns if c.sort}
+    wanted = request.GET.get("sort") or spec.default_sort
+    key = wanted.lstrip("-")
+    if key not in sortable:
+        return qs, ""
+    desc = wanted.startswith("-")
+    expr = sortable[key]
+    return qs.order_by(f"-{expr}" if desc else expr, "-pk" if desc else "pk"), wanted
+
+
+def _per(request: HttpRequest) -> int:
+    try:
+        per = int(request.GET.get("per") or PAGE_SIZES[0])
+    except ValueError:
+        return PAGE_SIZES[0]
+    return per if per in PAGE_SIZES else PAGE_SIZES[0]
+
+
+def _aggregate(spec: ListSpec, qs: QuerySet) -> tuple[int, list[MoneyColumn]]:
+    """The filtered count, and per money column its total and unit: one query."""
+    agg: dict[str, Any] = {"n": Count("pk")}
+    for i, c in enumerate(spec.columns):
+        if c.money:
+            agg[f"sum{i}"] = Sum(c.money)
+            agg[f"max{i}"] = Max(Abs(c.money))
+    values = qs.order_by().aggregate(**agg)
+    money = [
+        MoneyColumn(
+            index=i,
+            total=Decimal(values[f"sum{i}"] or 0),
+            wan=Decimal(values[f"max{i}"] or 0) >= WAN_FROM,
+        )
+        for i, c in enumerate(spec.columns)
+        if c.money
+    ]
+    return int(values["n"]), money
+
+
+def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict[str, Any]]:
+    cells = []
+    for i, c in enumerate(spec.columns):
+        raw = c.value(obj)
+        if i in money:
+            text = money_text(raw, money[i].wan)
+        else:
+            text = "—" if raw is None or raw == "" else raw
+        cells.append(
+            {
+                "text": text,
+                "label": c.label,
+                "link": c.link(obj) if c.link else "",
+                "tag": c.tag(obj) if c.tag else "",
+                "note": c.note(obj) if c.note else "",
+                "money": i in money,
+            }
+        )
+    return cells
+
+
+def _selected(request: HttpRequest, qs: QuerySet) -> QuerySet:
+    ids = [int(x) for x in request.GET.getlist("ids") if x.isdigit()]
+    return qs.filter(pk__in=ids) if ids else qs
+
+
+def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> HttpResponse:
+    """The filtered (or selected) rows, in the page's order, as one workbook.
+
+    Money goes out as numbers in yuan, whatever unit the page shows."""
+    money_idx = {m.index for m in money}
+    headers = [
+        f"{c.label}（元）" if i in money_idx else c.label for i, c in enumerate(spec.columns)
+    ]
+
+    def rows() -> Iterable[list[Any]]:
+        for obj in qs[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=500):
+            row = []
+            for i, c in enumerate(spec.columns):
+                v = c.value(obj)
+                if i in money_idx and v is not None:
+                    v = float(v)
+                row.append(v)
+            yield row
+
+    name = spec.export_name or spec.title
+    return export_workbook(f"{name}-{clock.today():%Y%m%d}.xlsx", headers, rows())
+
+
+def build_list(
+    request: HttpRequest, spec: ListSpec, qs: QuerySet, *, extra: dict[str, Any] | None = None
+) -> ListResult | HttpResponse:
+    """Filter, sort and page ``qs`` (already in the actor's scope) as the query asks.
+
+    Returns the workbook or the print page as a response, otherwise the page."""
+    qs, shown_filters, q = _apply_filters(request, spec, qs)
+    qs, sort = _sort(request, spec, qs)
+    per = _per(request)
+    want_export = request.GET.get("export") == "xlsx"
+    want_print = request.GET.get("print") == "1"
+    if want_export or want_print:
+        qs = _selected(request, qs)
+    count, money = _aggregate(spec, qs)
+    money_by_idx = {m.index: m for m in money}
+    if want_export:
+        return export_response(spec, qs, money)
+    headers = []
+    for i, c in enumerate(spec.columns):
+        label = f"{c.label}（{money_by_idx[i].unit}）" if i in money_by_idx else c.label
+        next_sort = ""
+        if c.sort:
+            next_sort = f"-{c.key}" if sort == c.key else c.key
+        headers.append(
+            {
+                "label": label,
+                "key": c.key,
+                "sortable": bool(c.sort),
+                "next_sort": next_sort,
+                "dir": "asc" if sort == c.key else "desc" if sort == f"-{c.key}" else "",
+                "money": i in money_by_idx,
+            }
+        )
+    totals: list[dict[str, Any]] | None = None
+    if money:
+        totals = [
+            {
+                "text": money_text(money_by_idx[i].total, money_by_idx[i].wan),
+                "label": f"合计{headers[i]['label']}",
+                "money": True,
+            }
+            if i in money_by_idx
+            else {"text": "", "label": "", "money": False}
+            for i in range(len(spec.columns))
+        ]
+        if not totals[0]["money"]:
+            totals[0]["text"] = f"合计（{count} 条）"
+    if want_print:
+        objs = list(qs[:PRINT_MAX_ROWS])
+        return render(
+            request,
+            "core/list_print.html",
+            {
+                "spec": spec,
+                "headers": headers,
+                "rows": [{"cells": _cells(spec, o, money_by_idx)} for o in objs],
+                "totals": totals,
+                "count": count,
+                "truncated": count > PRINT_MAX_ROWS,
+                "print_max": PRINT_MAX_ROWS,
+                "filters": [s for s in shown_filters if s["value"]],
+                "q": q,
+                "printed_at": clock.now(),
+            },
+        )
+    paginator = Paginator(qs, per)
+    paginator.count = count  # the aggregate counted already: no second COUNT query
+    page_obj = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    for k in ("page", "export", "print", "ids"):
+        params.pop(k, None)
+    base = params.urlencode()
+    hidden = [(k, v) for k in params for v in params.getlist(k) if k != "ids"]
+    no_sort = params.copy()
+    no_sort.pop("sort", None)
+    no_sort_qs = no_sort.urlencode()
+    rows = [
+        {
+            "pk": obj.pk,
+            "cells": _cells(spec, obj, money_by_idx),
+            "url": spec.row_url(obj) if spec.row_url else "",
+        }
+        for obj in page_obj.object_list
+    ]
+    return ListResult(
+        spec=spec,
+        page_obj=page_obj,
+        rows=rows,
+        headers=headers,
+        filters=shown_filters,
+        q=q,
+        sort=sort,
+        per=per,
+        totals=totals,
+        querystring=base,
+        querystring_without_page=f"{base}&" if base else "",
+        querystring_without_sort=f"{no_sort_qs}&" if no_sort_qs else "",
+        hidden=hidden,
+        extra=extra or {},
+    )
+
+
+def render_list(
+    request: HttpRequest,
+    spec: ListSpec,
+    qs: QuerySet,
+    *,
+    template: str = "core/list_page.html",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """A whole list page (or its workbook / print view) in one call."""
+    result = build_list(request, spec, qs)
+    if isinstance(result, HttpResponse):
+        return result
+    ctx = {"lst": result, "title": spec.title, **(context or {})}
+    return render(request, template, ctx)

@@ -1341,7 +1341,7 @@ def acceptance_new(request: HttpRequest) -> HttpResponse:
         title = "发起竣工验收 / 乡镇复验"
     else:
         title = "发起竣工验收"
-    if not openings:
+    if not openings and request.method != "POST":
         return render(
             request,
             "approvals/form.html",

@@ -240,7 +240,7 @@ def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict
         cells.append(
             {
                 "text": text,
-                "label": c.label,
+                "label": f"{c.label}（{money[i].unit}）" if i in money else c.label,
                 "link": c.link(obj) if c.link else "",
                 "tag": c.tag(obj) if c.tag else "",
                 "note": c.note(obj) if c.note else "",

@@ -37,7 +37,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from . import clock
-from .web import EXPORT_MAX_ROWS, xlsx_response
+from .exports import EXPORT_MAX_ROWS, export_xlsx
+from .exports import Column as ExportColumn
 
 PAGE_SIZES = (20, 50, 100)
 PRINT_MAX_ROWS = 2000
@@ -130,13 +131,6 @@ class ListResult:
     @property
     def count(self) -> int:
         return int(self.page_obj.paginator.count)
-
-
-def export_workbook(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """The one place this component hands rows to the platform's export helper."""
-    return xlsx_response(filename, headers, rows)
 
 
 def money_text(amount: Any, wan: bool) -> str:
@@ -256,26 +250,32 @@ def _selected(request: HttpRequest, qs: QuerySet) -> QuerySet:
 
 
 def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> HttpResponse:
-    """The filtered (or selected) rows, in the page's order, as one workbook.
-
-    Money goes out as numbers in yuan, whatever unit the page shows."""
-    money_idx = {m.index for m in money}
-    headers = [
-        f"{c.label}（元）" if i in money_idx else c.label for i, c in enumerate(spec.columns)
+    """The filtered (or selected) rows, in the page's order, as one workbook made
+    by the platform's export helper (core.exports). Money goes out as numbers in
+    yuan, whatever unit the page shows, with the totals of the exported rows."""
+    by_idx = {m.index: m for m in money}
+    columns = [
+        ExportColumn(f"{c.label}（元）", kind="money") if i in by_idx else c.label
+        for i, c in enumerate(spec.columns)
     ]
 
     def rows() -> Iterable[list[Any]]:
         for obj in qs[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=500):
-            row = []
-            for i, c in enumerate(spec.columns):
-                v = c.value(obj)
-                if i in money_idx and v is not None:
-                    v = float(v)
-                row.append(v)
-            yield row
+            yield [c.value(obj) for c in spec.columns]
 
+    totals: list[Any] | None = None
+    if money:
+        totals = [by_idx[i].total if i in by_idx else "" for i in range(len(spec.columns))]
+        if 0 not in by_idx:
+            totals[0] = "合计"
     name = spec.export_name or spec.title
-    return export_workbook(f"{name}-{clock.today():%Y%m%d}.xlsx", headers, rows())
+    return export_xlsx(
+        filename=f"{name}-{clock.today():%Y%m%d}.xlsx",
+        title=spec.title,
+        columns=columns,
+        rows=rows(),
+        totals=totals,
+    )
 
 
 def build_list(

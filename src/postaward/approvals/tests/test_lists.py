@@ -5,16 +5,14 @@ bounded number of queries whatever the page size."""
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from decimal import Decimal
-from xml.etree import ElementTree
 
 import pytest
 from django.urls import reverse
 
 from postaward.core.lists import money_text
+from postaward.testing_xlsx import read_cells
 
 from .. import services
 from ..choices import ChangeState
@@ -22,27 +20,15 @@ from . import factories as f
 
 pytestmark = pytest.mark.django_db
 
-NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 URL = "approval_changes"
 
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
-    """The first sheet of a workbook as text rows (shared strings resolved)."""
-    book = zipfile.ZipFile(io.BytesIO(content))
-    strings = []
-    if "xl/sharedStrings.xml" in book.namelist():
-        root = ElementTree.fromstring(book.read("xl/sharedStrings.xml"))  # noqa: S314 (ours)
-        strings = ["".join(t.text or "" for t in si.iter(f"{{{NS['x']}}}t")) for si in root]
-    sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))  # noqa: S314 (ours)
-    rows = []
-    for row in sheet.iter(f"{{{NS['x']}}}row"):
-        cells = []
-        for c in row.findall("x:c", NS):
-            v = c.find("x:v", NS)
-            text = "" if v is None else v.text or ""
-            cells.append(strings[int(text)] if c.get("t") == "s" else text)
-        rows.append(cells)
-    return rows
+    """The sheet's rows as text, after the export helper's title row."""
+    rows: dict[int, list[str]] = {}
+    for cell in read_cells(content):
+        rows.setdefault(int(re.sub(r"[A-Z]+", "", cell.ref)), []).append(cell.text)
+    return [rows[n] for n in sorted(rows)][1:]
 
 
 def page_titles(html: str) -> list[str]:
@@ -122,20 +108,23 @@ def test_export_holds_exactly_the_filtered_rows_and_the_selection(d):  # R-REP-0
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = xlsx_rows(r.content)
     assert rows[0][:5] == ["编号", "项目", "事项", "类别", "费用增减（元）"]
-    assert [row[2] for row in rows[1:]] == [f"变更事项{i}" for i in range(10, 20)]
-    assert [float(row[4]) for row in rows[1:]] == [1000.0 * (i + 1) for i in range(10, 20)]
-    # all 25 rows although a page holds 20
-    assert len(xlsx_rows(client.get(reverse(URL), {"export": "xlsx"}).content)) == 26
+    body, totals = rows[1:-1], rows[-1]
+    assert [row[2] for row in body] == [f"变更事项{i}" for i in range(10, 20)]
+    assert [float(row[4]) for row in body] == [1000.0 * (i + 1) for i in range(10, 20)]
+    assert totals[0] == "合计" and float(totals[4]) == 155000.0
+    # all 25 rows although a page holds 20 (+ heading and totals)
+    assert len(xlsx_rows(client.get(reverse(URL), {"export": "xlsx"}).content)) == 27
     # the selection, still within the filter: 00 is outside "事项1" and is left out
     picked = [changes[0].pk, changes[12].pk, changes[15].pk]
     r = client.get(reverse(URL), {"q": "事项1", "export": "xlsx", "ids": picked})
-    assert sorted(row[2] for row in xlsx_rows(r.content)[1:]) == ["变更事项12", "变更事项15"]
+    assert sorted(row[2] for row in xlsx_rows(r.content)[1:-1]) == ["变更事项12", "变更事项15"]
 
 
 def test_export_stays_in_the_actors_scope(d):  # R-REP-05, R-ORG-04
     make_changes(d, 2)
     r = d.client("contractor_b_admin").get(reverse(URL), {"export": "xlsx"})
-    assert xlsx_rows(r.content)[1:] == []
+    rows = xlsx_rows(r.content)
+    assert rows[0][0] == "编号" and [row[0] for row in rows[1:]] == ["合计"]
 
 
 def test_print_view_lists_every_filtered_row_with_the_filter(d):

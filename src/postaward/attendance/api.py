@@ -71,6 +71,10 @@ class CheckInIn(StrictIn):
     client_at: dt.datetime | None = Field(None, description="手机时间：仅作记录，以服务器时间为准")
     device_id: str = Field("", max_length=100, description="设备标识（同一设备多人打卡为可疑信号）")
     mock_location: StrictBool = Field(False, description="原生客户端检测到模拟定位时为 true")
+    queued: StrictBool = Field(
+        False,
+        description="离线时打卡、网络恢复后补传时为 true：照常判定，记“延迟补传”信号，不拒绝",
+    )
 
 
 class SignalOut(Schema):
@@ -155,6 +159,7 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):  # type: ignore[no-u
         mock_location=payload.mock_location,
         user_agent=request.headers.get("User-Agent", ""),
         ip=client_ip(request),
+        delayed=payload.queued,
     )
     return Status(200 if r.replayed else 201, _result(r.checkin, r.replayed))
 

@@ -30,6 +30,9 @@ SUSPICION_THRESHOLD = 50
 IMPOSSIBLE_SPEED_KMH = 120.0
 IMPOSSIBLE_MIN_DISTANCE_M = 2000.0
 CLIENT_CLOCK_SKEW = dt.timedelta(minutes=10)
+# A check-in queued offline and sent later: a signal for the reviewer (as much as
+# a clock skew), never a refusal; it needs another signal to reach review.
+DELAYED_UPLOAD_SCORE = 20
 
 
 class Refusal(models.TextChoices):

@@ -14,6 +14,7 @@ from postaward.core.geo import Site, haversine_m
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     CLIENT_CLOCK_SKEW,
+    DELAYED_UPLOAD_SCORE,
     FENCE_MARGIN_M,
     IMPOSSIBLE_MIN_DISTANCE_M,
     IMPOSSIBLE_SPEED_KMH,
@@ -135,6 +136,8 @@ class Candidate:
     mock_location: bool
     local_date: dt.date
     signals: list[Signal] = field(default_factory=list)
+    #: Queued on the phone without a network and sent when it returned.
+    delayed: bool = False
 
 
 def _decimals(value: float) -> int:
@@ -168,7 +171,27 @@ def cheat_signals(
         out.append(
             Signal("shared_device", 50, f"同一设备当日已被其他 {device_users_today} 人用于打卡")
         )
-    if c.client_at is not None and abs(c.client_at - c.at) > CLIENT_CLOCK_SKEW:
+    if c.delayed:
+        # A check-in kept on the phone while offline and sent later: the server's
+        # time still decides; the delay is evidence for the reviewer, not a refusal.
+        if c.client_at is not None:
+            minutes = int(max((c.at - c.client_at).total_seconds(), 0) // 60)
+            out.append(
+                Signal(
+                    "delayed_upload",
+                    DELAYED_UPLOAD_SCORE,
+                    f"离线打卡、网络恢复后补传：手机记录于 "
+                    f"{c.client_at.astimezone(LOCAL_TZ):%m-%d %H:%M}，"
+                    f"服务器 {c.at.astimezone(LOCAL_TZ):%m-%d %H:%M} 收到（延迟 {minutes} 分钟）",
+                )
+            )
+        else:
+            out.append(
+                Signal(
+                    "delayed_upload", DELAYED_UPLOAD_SCORE, "离线打卡、网络恢复后补传（无手机时间）"
+                )
+            )
+    elif c.client_at is not None and abs(c.client_at - c.at) > CLIENT_CLOCK_SKEW:
         minutes = int(abs(c.client_at - c.at).total_seconds() // 60)
         out.append(
             Signal("clock_skew", 20, f"手机时间与服务器相差 {minutes} 分钟，疑似修改时间或重放")

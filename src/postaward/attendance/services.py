@@ -134,11 +134,15 @@ def check_in(
     mock_location: bool = False,
     user_agent: str = "",
     ip: str = "",
+    delayed: bool = False,
 ) -> CheckInResult:
     """Record a check-in, accepted or refused with its reason (R-ATT-01, R-ATT-04).
 
     The server decides the time; the client's time is kept only as evidence. A
-    retry with the same idempotency key returns the stored check-in.
+    retry with the same idempotency key returns the stored check-in. ``delayed``:
+    the phone queued the tap without a network and sent it when the network
+    returned; the check-in is judged as any other, with a ``delayed_upload``
+    signal stating both times (issue 11 §6).
     """
     if not actor.person_id:
         raise Forbidden("仅关键岗位人员可以现场打卡")
@@ -186,7 +190,7 @@ def check_in(
         ip=ip[:64],
         idempotency_key=key,
     )
-    signals = _signals(checkin)
+    signals = _signals(checkin, delayed=delayed)
     checkin.signals = [s.__dict__ for s in signals]
     checkin.suspicion_score = rules.total_score(signals)
     if checkin.accepted and rules.is_suspicious(signals):
@@ -391,7 +395,7 @@ def _sqlite_dt(value: Any) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _signals(c: CheckIn) -> list[rules.Signal]:
+def _signals(c: CheckIn, *, delayed: bool = False) -> list[rules.Signal]:
     prior, others = _recent(c)
     candidate = rules.Candidate(
         at=c.at,
@@ -403,6 +407,7 @@ def _signals(c: CheckIn) -> list[rules.Signal]:
         device_id=c.device_id,
         mock_location=c.mock_location,
         local_date=c.local_date,
+        delayed=delayed,
     )
     return rules.cheat_signals(
         candidate, prior, device_users_today=others, local_date_of=clock.local_date

@@ -397,3 +397,37 @@ def test_reclose_runs_in_the_worker_for_the_office_admin_only(district, checkin)
     assert rows.count() == 3  # idempotent: the second run replaced the first
     assert rows.get(date=dt.date(2026, 3, 10)).status == "valid"
     assert MonthlyAttendance.objects.filter(month=dt.date(2026, 3, 1)).exists()
+
+
+def test_a_check_in_queued_offline_is_recorded_with_a_delay_signal_not_refused(
+    phone, school
+):  # R-ATT-01, R-ATT-04
+    """Issue 11 §6: the phone kept the tap while offline (07:58, its fix and its
+    key) and sends it at 08:40 marked ``queued``. The server's time decides; the
+    check-in is accepted and carries a ``delayed_upload`` signal stating both
+    times instead of the clock-skew suspicion; a second send of the same tap
+    stores nothing more."""
+    with time_machine.travel(local(2026, 3, 10, 8, 40), tick=False):
+        r = post_checkin(
+            phone, "tap-1", project_id=school, client_at="2026-03-10T07:58:00+08:00", queued=True
+        )
+        again = post_checkin(
+            phone, "tap-1", project_id=school, client_at="2026-03-10T07:58:00+08:00", queued=True
+        )
+    assert r.status_code == 201, r.content
+    assert r.json()["accepted"] is True
+    assert again.status_code == 200 and CheckIn.objects.count() == 1
+    c = CheckIn.objects.get()
+    codes = [s["code"] for s in c.signals]
+    assert codes == ["delayed_upload"]
+    assert (
+        "03-10 07:58" in c.signals[0]["explanation"]
+        and "延迟 42 分钟" in c.signals[0]["explanation"]
+    )
+    assert c.review != Review.PENDING  # a delay alone is not a suspicion to review
+
+
+def test_the_same_late_time_without_the_queued_mark_is_a_clock_skew(phone, school):  # R-ATT-04
+    with time_machine.travel(local(2026, 3, 10, 8, 40), tick=False):
+        post_checkin(phone, "tap-2", project_id=school, client_at="2026-03-10T07:58:00+08:00")
+    assert [s["code"] for s in CheckIn.objects.get().signals] == ["clock_skew"]

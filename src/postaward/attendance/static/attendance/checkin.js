@@ -1,6 +1,9 @@
 /* The phone check-in page (R-ATT-01): reads the browser's position (WGS-84 with
  * accuracy), shows the distance to the site, and submits to the API with one
- * idempotency key per tap, retried with the same key when the network fails.
+ * idempotency key per tap (the button stays disabled until the answer), retried
+ * with the same key when the network fails. Without a network the tap is kept
+ * on the phone (its original time and fix, its key) and sent when the network
+ * returns, marked "queued": the server records it with a delayed-upload signal.
  * The server decides the time and whether the check-in is accepted. */
 (function () {
   "use strict";
@@ -136,6 +139,7 @@
   }
   tick();
   setInterval(tick, 1000);
+  setTimeout(function () { showQueued(); flush(); }, 0);
 
   // --- submitting ---------------------------------------------------------------------------------
   function hideResult() { result.classList.add("d-none"); }
@@ -162,12 +166,69 @@
       if ((r.status >= 500 || r.status === 429) && attempt < 3) throw { retry: true };
       return r.json().then(function (data) { return { status: r.status, data: data }; });
     }).catch(function (e) {
-      if (attempt >= 3) throw e;
+      if (attempt >= 3 || navigator.onLine === false) throw e;
       // The same key: if the first try was stored, the retry returns it (no second check-in).
       return new Promise(function (res) { setTimeout(res, 1000 * Math.pow(2, attempt)); })
         .then(function () { return send(body, key, attempt + 1); });
     });
   }
+
+  // --- the offline queue -------------------------------------------------------------------------
+  var QUEUE = "pa-checkin-queue";
+  var owner = root.dataset.user || "";
+  function readQueue() {
+    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  }
+  function writeQueue(q) {
+    try { localStorage.setItem(QUEUE, JSON.stringify(q)); return true; } catch (e) { return false; }
+  }
+  function enqueue(body, key) {
+    var q = readQueue();
+    if (q.some(function (x) { return x.key === key; })) return true;
+    body.queued = true;
+    q.push({ key: key, body: body, user: owner });
+    return writeQueue(q);
+  }
+  function dequeue(key) {
+    writeQueue(readQueue().filter(function (x) { return x.key !== key; }));
+  }
+  function showQueued() {
+    var mine = readQueue().filter(function (x) { return x.user === owner; });
+    var box = document.getElementById("att-queue");
+    if (!box) return;
+    box.classList.toggle("d-none", mine.length === 0);
+    box.querySelector(".att-queue-n").textContent = String(mine.length);
+  }
+  var flushing = false;
+  function flush() {
+    if (flushing || navigator.onLine === false) return;
+    var mine = readQueue().filter(function (x) { return x.user === owner; });
+    if (!mine.length) { showQueued(); return; }
+    flushing = true;
+    var item = mine[0];
+    send(item.body, item.key, 3).then(function (r) {
+      // Any answer of the server settles the tap (accepted, refused, or an error
+      // it will give again): it leaves the queue; only a missing network keeps it.
+      dequeue(item.key);
+      if (r.status === 200 || r.status === 201) {
+        var t = new Date(item.body.client_at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
+        var d = r.data;
+        showResult(d.accepted, d.accepted ? "离线打卡已补传" : "补传的打卡未通过",
+          "手机记录时间 " + t + (d.accepted ? "，已标记为延迟补传" : "：" + d.refusal_label));
+        refreshToday(String(item.body.project_id));
+      } else {
+        showResult(false, "补传失败", (r.data && r.data.message) || "请求未被受理");
+      }
+    }).catch(function () { /* still offline: keep it */ }).then(function () {
+      flushing = false;
+      showQueued();
+      if (readQueue().some(function (x) { return x.user === owner; }) && navigator.onLine !== false) {
+        setTimeout(flush, 2000);
+      }
+    });
+  }
+  window.addEventListener("online", flush);
+  setInterval(flush, 30000);
 
   function refreshToday(id) {
     fetch(root.dataset.todayUrl + encodeURIComponent(id), { credentials: "same-origin" })
@@ -209,7 +270,15 @@
         showResult(false, "打卡失败", (d && d.message) || "请求未被受理");
       }
     }).catch(function () {
-      showResult(false, "网络异常", "未能连接服务器，请稍后再点一次打卡（不会重复记录）");
+      if (enqueue(body, key)) {
+        showResult(true, "已离线保存", "网络恢复后自动补传（保留手机时间 " +
+          new Date(body.client_at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" }) +
+          " 和定位），请勿重复打卡");
+        result.dataset.state = "queued";
+        showQueued();
+      } else {
+        showResult(false, "网络异常", "未能连接服务器，请稍后再点一次打卡（不会重复记录）");
+      }
     }).then(function () {
       busy = false;
       button.disabled = !position;

@@ -1545,6 +1545,17 @@ def _shown(d: Any) -> Any:
     return d._shown
 
 
+def _due_note(d: Any) -> str:
+    """Under the end of a deadline: its extension by suspension, and a warning
+    when a year it spans has no holiday schedule yet (issue 11 §6)."""
+    from postaward.core import deadlines as dls
+
+    sh = _shown(d)
+    notes = [f"因停工顺延 {sh.extended_by_pause_days} 天" if sh.extended_by_pause_days else ""]
+    notes.append(dls.calendar_gap(sh))
+    return "；".join(n for n in notes if n)
+
+
 def _deadline_tag(d: Any) -> str:
     sh = _shown(d)
     if sh.overdue:
@@ -1684,11 +1695,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
                 "届满",
                 lambda d: _shown(d).end_text,
                 sort="due_at",
-                note=lambda d: (
-                    f"因停工顺延 {_shown(d).extended_by_pause_days} 天"
-                    if _shown(d).extended_by_pause_days
-                    else ""
-                ),
+                note=_due_note,
             ),
             Column("period", "依据", lambda d: _shown(d).period),
             Column(

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from . import business_calendar, clock, menu
 from .actor import ANONYMOUS
+from .services import may_edit_calendar
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -28,7 +29,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     data.update(
         menu=menu.build(actor, request.path, enterprise=enterprise),
         todo_count=Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).count(),
-        calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1),
+        # The missing-holidays warning is for those who can enter them; others
+        # see it on the deadlines it affects (the calendar_gap filter).
+        calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1)
+        if may_edit_calendar(actor)
+        else [],
         clock_shifted=abs(offset.total_seconds()) > 60,
         platform_now=clock.localtime(),
         is_enterprise_portal=enterprise,

@@ -530,3 +530,17 @@ def _payload(d: Deadline) -> dict[str, Any]:
         "due_at": d.due_at.isoformat(),
         "basis": d.basis,
     }
+
+
+def calendar_gap(shown: Shown) -> str:
+    """A note for a deadline whose period spans a year without its holiday
+    schedule (the calendar falls back to Monday-Friday there): its end may move
+    once the supervision office enters the State Council notice."""
+    if shown.state != Deadline.State.OPEN:
+        return ""
+    last = clock.local_date(shown.end).year
+    years = business_calendar.uncovered_years(shown.start.year, last)
+    if not years:
+        return ""
+    names = "、".join(str(y) for y in years)
+    return f"{names} 年节假日安排尚未录入，届满日暂按周一至周五推算，录入后可能调整"

@@ -32,6 +32,12 @@ class BootstrapMixin:
 
 class CalendarDayForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label="至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="连续多天（如春节假期）填结束日期，最多 31 天",
+    )
     kind = forms.ChoiceField(
         label="设置为",
         choices=[("", "恢复默认（周一至周五上班）"), *CalendarDay.Kind.choices],
@@ -42,6 +48,27 @@ class CalendarDayForm(BootstrapMixin, forms.Form):
         max_length=50,
         required=False,
         help_text="如：春节、国庆节；调休上班日可填所属节日",
+    )
+
+
+class CalendarImportForm(BootstrapMixin, forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    notice = forms.CharField(
+        label="依据",
+        max_length=200,
+        help_text="国务院办公厅关于该年部分节假日安排的通知（文号或标题）",
+    )
+    lines = forms.CharField(
+        label="日期清单",
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 8,
+                "placeholder": "2027-01-01 放假 元旦\n2027-02-06~2027-02-12 放假 春节\n"
+                "2027-02-14 上班 春节",
+            }
+        ),
+        help_text="每行一项：日期或“起~止”日期、放假/上班、节日名称；导入后该年度即确认",
     )
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from . import business_calendar, homepage, selectors, services
 from .errors import DomainError
 from .exports import Column, export_xlsx
-from .forms import AuditFilterForm, CalendarDayForm, CalendarYearForm
+from .forms import AuditFilterForm, CalendarDayForm, CalendarImportForm, CalendarYearForm
 from .models import CalendarYear
 from .web import actor_of, form_error, page_view, paginate, require
 
@@ -35,7 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _is_calendar_admin(actor) -> bool:  # type: ignore[no-untyped-def]
-    return actor.org_kind == "supervision_office" and "admin" in actor.roles
+    return not actor.is_system and services.may_edit_calendar(actor)
 
 
 @page_view
@@ -50,6 +50,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     can_edit = _is_calendar_admin(actor)
     day_form = CalendarDayForm(prefix="day")
     year_form = CalendarYearForm(prefix="year", initial={"year": year})
+    import_form = CalendarImportForm(prefix="imp", initial={"year": year})
     if request.method == "POST":
         require(actor, can_edit, "仅监管办总管可以维护工作日历")
         which = request.POST.get("form")
@@ -58,11 +59,29 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                 day_form = CalendarDayForm(request.POST, prefix="day")
                 if day_form.is_valid():
                     d = day_form.cleaned_data
-                    services.set_calendar_day(
-                        actor=actor, date=d["date"], kind=d["kind"] or None, name=d["name"]
+                    n = services.set_calendar_days(
+                        actor=actor,
+                        start=d["date"],
+                        end=d.get("date_to"),
+                        kind=d["kind"] or None,
+                        name=d["name"],
                     )
-                    messages.success(request, f"{d['date']:%Y-%m-%d} 已更新")
+                    messages.success(
+                        request,
+                        f"{d['date']:%Y-%m-%d} 已更新"
+                        if n == 1
+                        else f"{d['date']:%Y-%m-%d} 起 {n} 天已更新",
+                    )
                     return redirect(f"{request.path}?year={d['date'].year}")
+            elif which == "import":
+                import_form = CalendarImportForm(request.POST, prefix="imp")
+                if import_form.is_valid():
+                    d = import_form.cleaned_data
+                    n = services.import_calendar_notice(
+                        actor=actor, year=d["year"], text=d["lines"], notice=d["notice"]
+                    )
+                    messages.success(request, f"已导入 {n} 个日期，{d['year']} 年节假日安排已确认")
+                    return redirect(f"{request.path}?year={d['year']}")
             elif which == "year":
                 year_form = CalendarYearForm(request.POST, prefix="year")
                 if year_form.is_valid():
@@ -71,7 +90,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"{d['year']} 年节假日安排已确认")
                     return redirect(f"{request.path}?year={d['year']}")
         except DomainError as exc:
-            form_error(day_form if which == "day" else year_form, exc)
+            form_error({"day": day_form, "import": import_form}.get(which or "", year_form), exc)
     months = [(m, selectors.calendar_month(year, m)) for m in range(1, 13)]
     return render(
         request,
@@ -85,6 +104,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "exceptions": selectors.calendar_exceptions(year),
             "day_form": day_form,
             "year_form": year_form,
+            "import_form": import_form,
             "weekday_names": "一二三四五六日",
         },
     )

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from postaward.core.deadlines import calendar_gap as deadline_calendar_gap
 from postaward.core.idcheck import mask_mobile as _mask_mobile
 from postaward.core.idcheck import mask_resident_id
 
@@ -56,3 +57,10 @@ def get_item(mapping, key):  # type: ignore[no-untyped-def]
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def calendar_gap(shown) -> str:  # type: ignore[no-untyped-def]
+    """On a deadline (core.deadlines.Shown): a note when a year its period spans
+    has no holiday schedule entered yet, so its end may move once it is."""
+    return deadline_calendar_gap(shown)

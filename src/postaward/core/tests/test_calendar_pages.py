@@ -273,8 +273,8 @@ def test_page_anonymous_post_goes_to_login_and_changes_nothing(district):
 # --- the shell warns about uncovered years ----------------------------------------------------
 
 
-def test_shell_warns_until_next_year_is_confirmed(district):
-    client = district.client("school_admin")
+def test_shell_warns_the_calendar_admin_until_next_year_is_confirmed(district):
+    client = district.client("office_admin")
     with time_machine.travel(IN_2026, tick=False):
         page = client.get("/").content.decode()
         assert 'data-testid="calendar-warning"' in page
@@ -285,10 +285,134 @@ def test_shell_warns_until_next_year_is_confirmed(district):
 
         services.set_calendar_day(actor=SYSTEM, date=D(2027, 1, 1), kind="holiday")
         assert 'data-testid="calendar-warning"' in client.get("/").content.decode()
-        district.client("office_admin").post(
+        client.post(
             "/system/calendar/", {"form": "year", "year-year": "2027", "year-notice": "国办发明电"}
         )
         assert 'data-testid="calendar-warning"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("username", ["school_admin", "pm_a", "contractor_a_admin", "office_staff"])
+def test_shell_banner_is_not_shown_to_who_cannot_enter_the_calendar(district, username):
+    """Issue 11 §6: the missing-holidays warning is for the calendar
+    administrators; a contractor cannot act on it."""
+    with time_machine.travel(IN_2026, tick=False):
+        page = district.client(username).get("/").content.decode()
+    assert 'data-testid="calendar-warning"' not in page
+
+
+def test_a_deadline_spanning_an_uncovered_year_says_so(district):  # R-CMP-02
+    """Others see the gap on the deadlines it affects: an open period ending in
+    2027 (not entered) carries the note; one within 2026 does not."""
+    from postaward.core import deadlines
+
+    with time_machine.travel(dt.datetime(2026, 12, 20, 9, 0, tzinfo=dt.UTC), tick=False):
+        p = district.projects["p_school"]
+        late = deadlines.open_deadline(
+            kind="approvals.acceptance_below",
+            subject=p,
+            length=20,
+            unit="calendar_days",
+            basis="test",
+            organisation_id=None,
+        )
+        early = deadlines.open_deadline(
+            kind="approvals.acceptance_return",
+            subject=p,
+            length=3,
+            unit="calendar_days",
+            basis="test",
+            organisation_id=None,
+        )
+        assert "2027 年节假日安排尚未录入" in deadlines.calendar_gap(deadlines.show(late))
+        assert deadlines.calendar_gap(deadlines.show(early)) == ""
+
+
+def test_page_sets_a_holiday_range_in_one_submit(district):
+    client = district.client("office_admin")
+    r = client.post(
+        "/system/calendar/",
+        {
+            "form": "day",
+            "day-date": "2027-02-06",
+            "day-date_to": "2027-02-12",
+            "day-kind": "holiday",
+            "day-name": "春节",
+        },
+    )
+    assert r.status_code == 302
+    days = CalendarDay.objects.filter(date__range=(D(2027, 2, 6), D(2027, 2, 12)))
+    assert days.count() == 7 and {d.name for d in days} == {"春节"}
+    # a make-up range holding a weekday is refused whole, nothing written
+    before = db_fingerprint()
+    r = client.post(
+        "/system/calendar/",
+        {
+            "form": "day",
+            "day-date": "2027-02-13",
+            "day-date_to": "2027-02-15",
+            "day-kind": "makeup_workday",
+        },
+    )
+    assert r.status_code == 200 and "调休上班日应为周六或周日" in r.content.decode()
+    assert db_fingerprint() == before
+
+
+NOTICE_2027 = """# 国务院办公厅关于2027年部分节假日安排的通知
+2027-01-01 放假 元旦
+2027-02-06~2027-02-12 放假 春节
+2027-02-14 上班 春节
+2027-10-01 至 2027-10-07 放假 国庆节
+"""
+
+
+def test_page_imports_the_notice_as_a_list_of_dates_and_confirms_the_year(district):
+    client = district.client("office_admin")
+    r = client.post(
+        "/system/calendar/",
+        {
+            "form": "import",
+            "imp-year": "2027",
+            "imp-notice": "国办发明电〔2026〕7号",
+            "imp-lines": NOTICE_2027,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    assert CalendarDay.objects.filter(date__year=2027, kind="holiday").count() == 15
+    assert CalendarDay.objects.get(date=D(2027, 2, 14)).kind == "makeup_workday"
+    assert CalendarYear.objects.get(year=2027).notice == "国办发明电〔2026〕7号"
+    business_calendar.invalidate()
+    assert business_calendar.is_covered(2027)
+    assert not business_calendar.is_working_day(D(2027, 10, 5))
+
+
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        ("2027-01-01 放假 元旦\n2027-02-30 放假 春节", "第 2 行"),
+        ("2027-01-01 休息", "类型应为"),
+        ("2027-02-15 上班 春节", "不是周末"),
+        ("2028-05-01 放假 劳动节", "不在 2027 年"),
+        ("# only a comment", "没有可导入的日期"),
+    ],
+)
+def test_import_refuses_a_bad_line_and_changes_nothing(district, lines, message):
+    before = db_fingerprint()
+    r = district.client("office_admin").post(
+        "/system/calendar/",
+        {"form": "import", "imp-year": "2027", "imp-notice": "国办发明电", "imp-lines": lines},
+    )
+    assert r.status_code == 200 and message in r.content.decode()
+    assert db_fingerprint() == before
+
+
+def test_import_by_a_wrong_role_is_forbidden_and_changes_nothing(district):
+    before = db_fingerprint()
+    r = district.client("school_admin").post(
+        "/system/calendar/",
+        {"form": "import", "imp-year": "2027", "imp-notice": "x", "imp-lines": NOTICE_2027},
+    )
+    assert r.status_code == 403
+    assert db_fingerprint() == before
 
 
 def test_shell_does_not_warn_when_both_years_are_covered(district):

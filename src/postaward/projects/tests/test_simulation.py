@@ -117,3 +117,20 @@ def test_a_month_of_simulation_moves_projects_through_the_lifecycle(
         assert HiddenWork.objects.filter(is_important=True).exists()
         assert clock.today() == dt.date(2026, 11, 23) + dt.timedelta(days=DAYS)
     assert audit.verify().ok
+
+
+def test_simulate_on_an_empty_database_loads_the_demo_first(simulate_projects_and_approvals):
+    """Issue 11 §7: ``make simulate`` on a fresh database printed a traceback;
+    the command now migrates and loads the demo district before moving it on."""
+    import io
+
+    from django.core.management import call_command
+
+    from postaward.orgs.models import Organisation
+
+    assert not Organisation.objects.exists()
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ)):
+        call_command("simulate", days=1, demo_projects=6, stdout=out)
+    assert "先装入演示区县" in out.getvalue() and "模拟完成" in out.getvalue()
+    assert Organisation.objects.exists() and Project.objects.count() >= 6

@@ -247,6 +247,29 @@ POSTAWARD = {
     ),
 }
 
+# --- the project map --------------------------------------------------------------------------
+# Government intranets have no internet map: without a tile URL the map draws a
+# coordinate grid. A tile source is a Leaflet URL template; {key} is replaced by
+# POSTAWARD_MAP_TILE_KEY and {s} by one of the subdomains. 天地图 (WMTS, web
+# mercator) e.g.:
+#   POSTAWARD_MAP_TILE_URL=https://t{s}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}
+#   POSTAWARD_MAP_LABEL_URL=(the same with cva_w / LAYER=cva: the annotation layer)
+#   POSTAWARD_MAP_TILE_SUBDOMAINS=01234567   POSTAWARD_MAP_TILE_CRS=wgs84 (CGCS2000)
+# docs/operations.md describes it. The district boundary is a GeoJSON Polygon or
+# MultiPolygon file (POSTAWARD_MAP_BOUNDARY); the demo's is fictional.
+POSTAWARD_MAP = {
+    "TILE_URL": os.environ.get("POSTAWARD_MAP_TILE_URL", ""),
+    "LABEL_URL": os.environ.get("POSTAWARD_MAP_LABEL_URL", ""),
+    "TILE_KEY": os.environ.get("POSTAWARD_MAP_TILE_KEY", ""),
+    "SUBDOMAINS": os.environ.get("POSTAWARD_MAP_TILE_SUBDOMAINS", "01234567"),
+    "CRS": os.environ.get("POSTAWARD_MAP_TILE_CRS", "wgs84"),
+    "ATTRIBUTION": os.environ.get("POSTAWARD_MAP_ATTRIBUTION", ""),
+    "CENTER": os.environ.get("POSTAWARD_MAP_CENTER", "120.872,30.032"),
+    "BOUNDARY": os.environ.get(
+        "POSTAWARD_MAP_BOUNDARY", str(BASE_DIR / "projects" / "data" / "district_boundary.geojson")
+    ),
+}
+
 # --- notifications (alerts) ------------------------------------------------------------------
 # In-app notifications always; these channels deliver copies (postaward/alerts/channels.py
 # documents the interface: an SMS or government-messaging adapter is one more entry).

@@ -165,7 +165,7 @@ def site_features(
         wgs84_to_gcj02 if crs == "gcj02" else (lambda x, y: (x, y))
     )
     feats = []
-    for p in (
+    rows = list(
         projects(actor, filters=filters)
         .select_related(None)
         .select_related("owner")
@@ -183,7 +183,9 @@ def site_features(
             "project_class",
             "owner__name",
         )[:limit]
-    ):
+    )
+    levels = alert_levels([p.pk for p in rows])
+    for p in rows:
         site = p.site
         if site is None:
             continue
@@ -196,6 +198,7 @@ def site_features(
             "colour": STATUS_COLOURS.get(p.status, "grey"),
             "owner": p.owner.name if p.owner else "",
             "url": f"/projects/{p.pk}/",
+            "alert_level": levels.get(p.pk, 0),
         }
         if site.kind == "circle":
             geometry = {
@@ -210,6 +213,30 @@ def site_features(
             }
         feats.append({"type": "Feature", "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "crs_name": crs, "features": feats}
+
+
+def alert_levels(project_ids: list[int]) -> dict[int, int]:
+    """Per project, the highest severity (1 blue .. 4 red) of its alerts still
+    waiting for disposal or review; projects without one are left out. One
+    query; the map colours the sites by it."""
+    if not project_ids:
+        return {}
+    from django.db.models import Max
+
+    from postaward.alerts.choices import UNRESOLVED_STATES
+    from postaward.alerts.models import Alert
+
+    out: dict[int, int] = {}
+    for start in range(0, len(project_ids), 900):  # SQLite's variable limit
+        chunk = project_ids[start : start + 900]
+        for pid, level in (
+            Alert.objects.filter(project_id__in=chunk, state__in=UNRESOLVED_STATES)
+            .values("project_id")
+            .annotate(level=Max("severity"))
+            .values_list("project_id", "level")
+        ):
+            out[pid] = int(level)
+    return out
 
 
 # --- suspension and check-in duty (for the attendance capability) ---------------------------------

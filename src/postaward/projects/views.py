@@ -6,10 +6,13 @@ services are shown beside the field or on top of the form."""
 
 from __future__ import annotations
 
-import os
+import functools
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -132,16 +135,62 @@ def _filters(request: HttpRequest, actor: Actor) -> tuple[forms.ProjectFilterFor
 
 def _map_settings() -> dict[str, Any]:
     """Government intranets have no internet: the map draws on a plain canvas
-    with a coordinate grid, unless an offline tile server is configured
-    (POSTAWARD_MAP_TILE_URL, its datum in POSTAWARD_MAP_TILE_CRS: wgs84/gcj02)."""
-    centre = os.environ.get("POSTAWARD_MAP_CENTER", "120.872,30.032").split(",")
+    with a coordinate grid, unless a tile source is configured (settings
+    POSTAWARD_MAP: a Leaflet URL template, its key, subdomains, datum); the
+    district boundary comes from a GeoJSON file (docs/operations.md)."""
+    conf = settings.POSTAWARD_MAP
+    centre = str(conf["CENTER"]).split(",")
+    tile_url = conf["TILE_URL"]
     return {
-        "tile_url": os.environ.get("POSTAWARD_MAP_TILE_URL", ""),
-        "crs": os.environ.get("POSTAWARD_MAP_TILE_CRS", "wgs84")
-        if os.environ.get("POSTAWARD_MAP_TILE_URL")
-        else "wgs84",
+        "tile_url": tile_url,
+        "label_url": conf["LABEL_URL"] if tile_url else "",
+        "tile_key": conf["TILE_KEY"],
+        "subdomains": conf["SUBDOMAINS"],
+        "attribution": conf["ATTRIBUTION"],
+        "crs": conf["CRS"] if tile_url and conf["CRS"] in ("wgs84", "gcj02") else "wgs84",
         "centre": [float(centre[0]), float(centre[1])],
+        "boundary": _boundary(conf["BOUNDARY"]),
     }
+
+
+# The map colours a site by its highest unresolved alert (core colours of the shell).
+ALERT_LEGEND = [
+    (0, "无待办预警", "green"),
+    (1, "蓝色", "blue"),
+    (2, "黄色", "yellow"),
+    (3, "橙色", "orange"),
+    (4, "红色", "red"),
+]
+
+
+def _map_options(m: dict[str, Any], url: str) -> dict[str, Any]:
+    """What projects.js needs, handed over as JSON (json_script)."""
+    return {
+        "url": url,
+        "tileUrl": m["tile_url"],
+        "labelUrl": m["label_url"],
+        "tileKey": m["tile_key"],
+        "subdomains": m["subdomains"],
+        "attribution": m["attribution"],
+        "centre": m["centre"],
+        "boundary": m["boundary"],
+    }
+
+
+@functools.cache
+def _boundary_file(path: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    geom = data.get("geometry", data) if isinstance(data, dict) else None
+    if not isinstance(geom, dict) or geom.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    return {"type": "Feature", "properties": data.get("properties") or {}, "geometry": geom}
+
+
+def _boundary(path: str) -> dict[str, Any] | None:
+    return _boundary_file(path) if path else None
 
 
 def can_register(actor: Actor) -> bool:
@@ -231,7 +280,11 @@ def project_map(request: HttpRequest) -> HttpResponse:
         {
             "filter_form": form,
             "tab": "map",
-            "map": _map_settings(),
+            "map": (m := _map_settings()),
+            "map_options": _map_options(
+                m, f"/api/v1/projects/map?crs={m['crs']}&{request.GET.urlencode()}"
+            ),
+            "alert_legend": ALERT_LEGEND,
             "query": request.GET.urlencode(),
             "colours": STATUS_COLOURS,
             "counts": selectors.counts(actor, filters=f)["stage"],

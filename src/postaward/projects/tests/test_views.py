@@ -323,3 +323,49 @@ def test_home_page_counts_projects_waiting_for_assignment(d):
     page = html(d.client("housing_admin").get("/projects/", {"unassigned": "1"}))
     assert "T-0600" in page and "T-0001" not in page
     assert 'data-stat="projects_unassigned"' not in html(d.client("contractor_a_admin").get("/"))
+
+
+def test_map_colours_sites_by_their_highest_unresolved_alert(d):
+    """Issue 11 §7: a site's marker takes the highest severity of its alerts
+    still waiting (disposal or review); a closed alert no longer counts."""
+    from postaward.alerts import services as alert_services
+    from postaward.alerts.choices import AlertState
+    from postaward.alerts.indicators import Hit
+    from postaward.alerts.models import Alert
+
+    school = d.projects["p_school"]
+    ind = alert_services.indicator_for("attendance.absence_streak")
+    alert_services.record_hit(
+        ind, Hit(dedup_key="map:1", title="地图测试", facts={}, project_id=school.pk)
+    )
+    alert = Alert.objects.get(project=school)
+    c = d.client("office_admin")
+    levels = {
+        x["properties"]["code"]: x["properties"]["alert_level"]
+        for x in c.get("/api/v1/projects/map").json()["features"]
+    }
+    assert levels[school.code] == alert.severity and levels["T-0002"] == 0
+    Alert.objects.filter(pk=alert.pk).update(state=AlertState.CLOSED)
+    fc = c.get("/api/v1/projects/map").json()
+    assert {x["properties"]["alert_level"] for x in fc["features"]} == {0}
+
+
+def test_map_page_draws_the_boundary_and_the_configured_tile_source(d, settings):
+    """Operators configure a 天地图-style URL template and its key; the page
+    hands them and the district boundary to the map script."""
+    import json
+    import re
+
+    settings.POSTAWARD_MAP = {
+        **settings.POSTAWARD_MAP,
+        "TILE_URL": "https://t{s}.tianditu.gov.cn/vec_w/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}",
+        "TILE_KEY": "abc123",
+    }
+    page = html(d.client("office_admin").get("/projects/map/"))
+    raw = re.search(
+        r'<script id="project-map-options" type="application/json">(.*?)</script>', page, re.S
+    )
+    opts = json.loads(raw.group(1))
+    assert opts["tileUrl"].endswith("tk={key}") and opts["tileKey"] == "abc123"
+    assert opts["boundary"]["geometry"]["type"] == "Polygon"
+    assert "leaflet.markercluster.js" in page and "红色" in page

@@ -4,11 +4,17 @@
 (function () {
   "use strict";
   var COLOURS = { blue: "#409eff", green: "#67c23a", orange: "#e6a23c", red: "#f56c6c", grey: "#909399" };
+  // Alert levels (alerts.Severity): none, blue, yellow, orange, red.
+  var LEVEL_COLOURS = ["#67c23a", "#409eff", "#f2c94c", "#e6a23c", "#f56c6c"];
+  var LEVEL_LABELS = ["无待办预警", "蓝色预警", "黄色预警", "橙色预警", "红色预警"];
 
   function baseMap(el, opts) {
     var map = L.map(el, { zoomControl: true, attributionControl: false, minZoom: 8, maxZoom: 19 });
     if (opts.tileUrl) {
-      L.tileLayer(opts.tileUrl, { maxZoom: 19 }).addTo(map);
+      // A Leaflet URL template: {key} from the operator's key, {s} a subdomain (天地图 t0-t7).
+      var tileOpts = { maxZoom: 19, key: opts.tileKey || "", subdomains: opts.subdomains || "abc", attribution: opts.attribution || "" };
+      L.tileLayer(opts.tileUrl, tileOpts).addTo(map);
+      if (opts.labelUrl) L.tileLayer(opts.labelUrl, tileOpts).addTo(map);
     } else {
       el.classList.add("pa-map-plain");
       var grid = L.layerGroup().addTo(map);
@@ -56,20 +62,81 @@
     var s = document.createElement("div");
     s.textContent = p.code + " · " + p.status_label + (p.owner ? " · " + p.owner : "");
     div.appendChild(s);
+    if (p.alert_level !== undefined) {
+      var lv = document.createElement("div");
+      lv.textContent = LEVEL_LABELS[Math.max(0, Math.min(4, p.alert_level || 0))];
+      lv.style.color = LEVEL_COLOURS[Math.max(0, Math.min(4, p.alert_level || 0))];
+      div.appendChild(lv);
+    }
     return div;
   }
 
+  function centreOf(f) {
+    var g = f.geometry;
+    if (g.type === "Point") return [g.coordinates[1], g.coordinates[0]];
+    var ring = g.coordinates[0], x = 0, y = 0;
+    ring.forEach(function (p) { x += p[0]; y += p[1]; });
+    return [y / ring.length, x / ring.length];
+  }
+
+  function dot(level) {
+    return L.divIcon({
+      className: "",
+      html: '<span style="display:block;width:14px;height:14px;border-radius:50%;border:2px solid #fff;box-shadow:0 0 2px rgba(0,0,0,.5);background:' + LEVEL_COLOURS[level] + '"></span>',
+      iconSize: [14, 14],
+      iconAnchor: [7, 7],
+    });
+  }
+
+  function boundaryLayer(feature) {
+    if (!feature) return null;
+    var g = feature.geometry;
+    var polys = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+    return L.polygon(polys.map(function (poly) {
+      return poly.map(function (ring) { return ring.map(function (p) { return [p[1], p[0]]; }); });
+    }), { color: "#304156", weight: 2, dashArray: "6 4", fill: false, interactive: false, className: "pa-map-boundary" });
+  }
+
+  /* The project map: the district boundary, one marker per site coloured by its
+     highest unresolved alert, clustered (the cluster takes its worst member's
+     colour), and the site outlines from zoom 15 on. */
   window.paProjectsMap = function (el, opts) {
     var map = baseMap(el, opts);
-    map.setView([opts.centre[1], opts.centre[0]], 12);
+    map.setView([opts.centre[1], opts.centre[0]], 11);
+    var boundary = boundaryLayer(opts.boundary);
+    if (boundary) { boundary.addTo(map); map.fitBounds(boundary.getBounds().pad(0.02)); el.setAttribute("data-boundary", "1"); }
+    var outlines = L.featureGroup();
+    var clusters = L.markerClusterGroup ? L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 50,
+      iconCreateFunction: function (cluster) {
+        var worst = 0;
+        cluster.getAllChildMarkers().forEach(function (m) { worst = Math.max(worst, m.options.level || 0); });
+        var n = cluster.getChildCount(), size = n < 10 ? 30 : n < 100 ? 36 : 44;
+        return L.divIcon({
+          html: '<div class="pa-cluster" data-level="' + worst + '" style="width:' + size + 'px;height:' + size + 'px;background:' + LEVEL_COLOURS[worst] + '">' + n + "</div>",
+          className: "", iconSize: [size, size],
+        });
+      },
+    }) : L.featureGroup();
     fetch(opts.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (fc) {
-        var group = L.featureGroup();
-        (fc.features || []).forEach(function (f) { featureLayer(f, false).bindPopup(popup(f)).addTo(group); });
-        group.addTo(map);
-        if (group.getLayers().length) { map.fitBounds(group.getBounds().pad(0.1)); }
-        el.setAttribute("data-loaded", String(group.getLayers().length));
+        var feats = fc.features || [];
+        feats.forEach(function (f) {
+          var level = Math.max(0, Math.min(4, f.properties.alert_level || 0));
+          L.marker(centreOf(f), { icon: dot(level), level: level, title: f.properties.name + "（" + LEVEL_LABELS[level] + "）" })
+            .bindPopup(popup(f)).addTo(clusters);
+          featureLayer(f, false).bindPopup(popup(f)).addTo(outlines);
+        });
+        clusters.addTo(map);
+        var toggle = function () {
+          if (map.getZoom() >= 15) { outlines.addTo(map); } else { map.removeLayer(outlines); }
+        };
+        map.on("zoomend", toggle);
+        toggle();
+        if (!boundary && feats.length) { map.fitBounds(outlines.getBounds().pad(0.1)); }
+        el.setAttribute("data-loaded", String(feats.length));
       });
     return map;
   };

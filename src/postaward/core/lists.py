@@ -132,6 +132,15 @@ class ListResult:
     def count(self) -> int:
         return int(self.page_obj.paginator.count)
 
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q) or any(f["value"] for f in self.filters)
+
+    @property
+    def has_actions(self) -> bool:
+        # (templates would call spec.row_url itself: a callable)
+        return self.spec.row_url is not None
+
 
 def money_text(amount: Any, wan: bool) -> str:
     """An amount in the column's unit: '12,345.60' (元) or '1,234.57' (万元)."""

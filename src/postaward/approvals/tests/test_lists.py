@@ -71,7 +71,7 @@ def test_page_size_page_jump_and_totals_over_every_filtered_row(d):
     client = d.client("pm_a")
     html = client.get(reverse(URL)).content.decode()
     assert len(page_titles(html)) == 20
-    assert 'data-testid="list-count">23<' in html
+    assert 'data-testid="list-count">23<' in html and '<th class="text-end">操作</th>' in html
     # the total is of all 23 filtered rows, not of the page: 276,000.00 元
     assert "276,000.00" in html and "费用增减（元）" in html
     html = client.get(reverse(URL), {"per": "50"}).content.decode()

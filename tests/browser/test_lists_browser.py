@@ -109,6 +109,12 @@ def test_a_ledger_is_cards_on_a_phone(phone, district):
     # the banners do not eat the screen: no calendar warning for a contractor
     assert phone.locator("[data-testid=calendar-warning]").count() == 0
     screenshot(phone, "ledger-phone")
+    # the detail page stacks: label above value, nothing wider than the phone
+    row.get_by_role("link", name="办理/查看").click()
+    phone.wait_for_selector("[data-testid=facts]")
+    th = phone.locator("[data-testid=facts] th").first
+    assert th.evaluate("t => getComputedStyle(t).display") == "block"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_a_fast_double_tap_records_one_check_in(phone, district):  # R-ATT-01

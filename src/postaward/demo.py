@@ -142,10 +142,9 @@ class Builder:
         self.logins.append(DemoLogin(username, "、".join(Role(r).label for r in roles), org.name))
         return user
 
-    def qualify(self, person: Person, kind: str, *, current: bool = False) -> None:
-        """``current``: valid for years to come (the demo logins' own certificates)."""
+    def qualify(self, person: Person, kind: str) -> None:
         self.serial += 1
-        issued = self.today - dt.timedelta(days=self.rng.randrange(400, 900 if current else 3000))
+        issued = self.today - dt.timedelta(days=self.rng.randrange(400, 3000))
         org_services.add_qualification(
             actor=SYSTEM,
             person=person,
@@ -425,9 +424,9 @@ def _build(b: Builder, n_projects: int) -> None:
         pools: dict[str, list[Person]] = {}
         for pos, count in zip(positions, counts, strict=True):
             pools[pos] = []
-            for k in range(count):
+            for _ in range(count):
                 person = b.person(firm, title=Position(pos).label)
-                b.qualify(person, cert[pos], current=k == 0)
+                b.qualify(person, cert[pos])
                 pools[pos].append(person)
         staff[firm.pk] = pools
 
@@ -459,17 +458,6 @@ def _build(b: Builder, n_projects: int) -> None:
     )
     __import__("postaward.approvals.simulation", fromlist=["seed_demo"]).seed_demo(b)
 
-
-CONTRACTOR_POSITIONS = (
-    Position.PROJECT_MANAGER,
-    Position.TECHNICAL_LEAD,
-    Position.SAFETY_OFFICER,
-)
-SUPERVISOR_POSITIONS = (
-    Position.CHIEF_SUPERVISING_ENGINEER,
-    Position.SPECIALIST_ENGINEER,
-    Position.SUPERVISOR,
-)
 
 STATUS_PLAN = [
     (ProjectStatus.REGISTERED, 10),
@@ -630,25 +618,6 @@ class _ProjectBuilder:
         self.banned_once = False
         self.uncovered_done: set[str] = set()
         self.abnormal = 0
-        # The demo's field logins (the first contractor's and supervising firm's
-        # first person of each position, the demo owner's project leader) get one
-        # project under construction together: every one of them has a check-in
-        # (or a patrol) to do today (issue 11 §7). Their project manager and chief
-        # engineer are kept free of other active projects for it.
-        self.showcase_done = False
-        first_c, first_s = pools["contractors"][0], pools["supervisors"][0]
-        self.showcase_people = {
-            pos: pools["staff"][firm.pk][pos][0]
-            for firm, positions in (
-                (first_c, CONTRACTOR_POSITIONS),
-                (first_s, SUPERVISOR_POSITIONS),
-            )
-            for pos in positions
-        }
-        self.busy.update(
-            self.showcase_people[pos].pk
-            for pos in (Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER)
-        )
 
     # --- time -------------------------------------------------------------------------------------
     def at(self, day: dt.date, hour: int = 10, minute: int = 0):  # type: ignore[no-untyped-def]
@@ -689,9 +658,7 @@ class _ProjectBuilder:
         from postaward.projects.choices import SMALL_WORKS_QUOTA
 
         _b, rng, pools = self.b, self.rng, self.p
-        showcase = status == ProjectStatus.UNDER_CONSTRUCTION and not self.showcase_done
-        self.showcase_done = self.showcase_done or showcase
-        is_village = i % 5 == 4 and not showcase
+        is_village = i % 5 == 4
         if is_village:
             owner, town = pools["villages"][i % len(pools["villages"])]
             industry = Industry.AGRICULTURE if i % 2 else Industry.HOUSING
@@ -699,9 +666,7 @@ class _ProjectBuilder:
             amount = Decimal(rng.randrange(300_000, 4_000_000))
             region = town.name.replace(DISTRICT, "")
         else:
-            owner, _superior, _line, industry = pools["owners"][
-                0 if showcase else i % len(pools["owners"])
-            ]
+            owner, _superior, _line, industry = pools["owners"][i % len(pools["owners"])]
             name = f"{owner.name.replace(DISTRICT, '')}{rng.choice(WORKS[industry])}"
             roll = rng.random()
             if roll < 0.12:
@@ -711,8 +676,6 @@ class _ProjectBuilder:
             else:
                 amount = Decimal(rng.randrange(20_000_000, 180_000_000))
             region = rng.choice(["百官街道", "曹娥街道", "东关街道", "章镇镇", "丰惠镇"])
-        if showcase:  # not small works: every key position checks in
-            amount = Decimal(rng.randrange(8_000_000, 19_990_000))
         amount = amount.quantize(Decimal("1000"))
         super_large = not is_village and amount >= Decimal("120000000")
         small = not is_village and amount < SMALL_WORKS_QUOTA
@@ -787,35 +750,23 @@ class _ProjectBuilder:
             self.abnormal_event(project, award, rng.choice(pools["contractors"]).name)
         if held or status == ProjectStatus.REGISTERED:
             return  # waits for the chain to assign it, or for its project leader (R-ORG-03)
-        leader = (
-            pools["owner_leaders"][owner.pk][0]
-            if showcase
-            else rng.choice(pools["owner_leaders"][owner.pk])
-        )
+        leader = rng.choice(pools["owner_leaders"][owner.pk])
         with self.at(award, 17):
             ps.assign_owner_leader(actor=SYSTEM, project=project, person=leader)
             self.site(project)
         signed = dates.get("signed", award + dt.timedelta(days=5))
         signed = min(signed, self.today)
-        contractor = (
-            pools["contractors"][0]
-            if showcase
-            else self.firm(
-                pools["contractors"],
-                pools["contractors"][0] if i % 9 == 0 else rng.choice(pools["contractors"]),
-                Position.PROJECT_MANAGER,
-                signed,
-            )
+        contractor = self.firm(
+            pools["contractors"],
+            pools["contractors"][0] if i % 9 == 0 else rng.choice(pools["contractors"]),
+            Position.PROJECT_MANAGER,
+            signed,
         )
-        supervisor = (
-            pools["supervisors"][0]
-            if showcase
-            else self.firm(
-                pools["supervisors"],
-                pools["supervisors"][0] if i % 11 == 0 else rng.choice(pools["supervisors"]),
-                Position.CHIEF_SUPERVISING_ENGINEER,
-                signed,
-            )
+        supervisor = self.firm(
+            pools["supervisors"],
+            pools["supervisors"][0] if i % 11 == 0 else rng.choice(pools["supervisors"]),
+            Position.CHIEF_SUPERVISING_ENGINEER,
+            signed,
         )
         # Before start some owners still miss contracts (the readiness list shows it).
         complete_contracts = status != ProjectStatus.PREPARING or rng.random() < 0.5
@@ -860,17 +811,7 @@ class _ProjectBuilder:
         )
         start = dates.get("start")
         with self.at(min(signed + dt.timedelta(days=1), self.today), 9):
-            self.personnel(
-                project,
-                cpart,
-                spart,
-                contractor,
-                supervisor,
-                small,
-                active,
-                signed,
-                chosen=self.showcase_people if showcase else None,
-            )
+            self.personnel(project, cpart, spart, contractor, supervisor, small, active, signed)
             if method == ProcurementMethod.TENDER:
                 self.interview(project, cpart, owner, leader)
             if rng.random() < 0.4:
@@ -886,9 +827,9 @@ class _ProjectBuilder:
         with self.at(start, 8, 30):
             ps.start_works(actor=SYSTEM, project=project, on=start)
             if not small:
-                self.stages(project, start, current=showcase)
+                self.stages(project, start)
         project.refresh_from_db()
-        if status == ProjectStatus.UNDER_CONSTRUCTION and not showcase and rng.random() < 0.15:
+        if status == ProjectStatus.UNDER_CONSTRUCTION and rng.random() < 0.15:
             self.past_suspension(project, start)
         if (
             status == ProjectStatus.UNDER_CONSTRUCTION
@@ -988,9 +929,7 @@ class _ProjectBuilder:
         )
         return part
 
-    def personnel(
-        self, project, cpart, spart, contractor, supervisor, small, active, on, chosen=None
-    ) -> None:  # type: ignore[no-untyped-def]
+    def personnel(self, project, cpart, spart, contractor, supervisor, small, active, on) -> None:  # type: ignore[no-untyped-def]
         from postaward.projects import services as ps
 
         rng = self.rng
@@ -1017,13 +956,9 @@ class _ProjectBuilder:
 
         for part, firm, pos in positions:
             pool = certified(staff[firm.pk][pos])
-            if chosen and pos in chosen:
-                pool = [chosen[pos]]
             if not pool:
                 continue
-            if chosen and pos in chosen:
-                person = chosen[pos]
-            elif pos in (Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER):
+            if pos in (Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER):
                 free = [p for p in pool if p.pk not in self.busy]
                 if not free:
                     continue
@@ -1080,17 +1015,13 @@ class _ProjectBuilder:
             upload=_demo_pdf(f"{project.code} interview record", "标后约谈签字记录.pdf"),
         )
 
-    def stages(self, project, start, *, current: bool = False) -> None:  # type: ignore[no-untyped-def]
-        """``current``: the structure stages still run today (the demo logins' project)."""
+    def stages(self, project, start) -> None:  # type: ignore[no-untyped-def]
         from postaward.projects import services as ps
 
         # The stages split the planned construction period (R-ATT-01).
         span = max(30, (project.planned_completion - start).days)
         day = dt.timedelta(days=1)
         structure_end = start + dt.timedelta(days=int(span * 0.55))
-        if current:
-            structure_end = max(structure_end, self.today + dt.timedelta(days=60))
-            span = max(span, (structure_end - start).days + 60)
         for pos, name, first, last in (
             (Position.TECHNICAL_LEAD, "基础及主体结构施工", start, structure_end),
             (
@@ -1294,7 +1225,6 @@ class _ProjectBuilder:
                 ended_on__isnull=True,
                 project__status=ProjectStatus.UNDER_CONSTRUCTION,
             )
-            .exclude(person_id__in=[p.pk for p in self.showcase_people.values()])
             .select_related("project", "person")
             .order_by("-project_id")
             .first()

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from postaward.core import business_calendar, clock
 from postaward.core.errors import DomainError, Forbidden, NotFound
+from postaward.core.exports import Column, export_xlsx
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate, require, xlsx_response
+from postaward.core.web import actor_of, form_error, page_view, paginate, require
 
 from . import forms, selectors, services, workflows
 from .choices import (
@@ -273,6 +274,14 @@ EXPORT_HEADERS = [
     "依据",
     "预警说明",
 ]
+EXPORT_COLUMNS = [
+    Column(h, kind="money")
+    if h == "合同金额（元）"
+    else Column(h, kind="datetime")
+    if h.endswith("时间")
+    else Column(h)
+    for h in EXPORT_HEADERS
+]
 
 
 @page_view
@@ -292,7 +301,7 @@ def query(request: HttpRequest) -> HttpResponse:
                 a.project.name if a.project else "",
                 a.project.get_industry_display() if a.project else "",
                 a.project.region_name if a.project else "",
-                float(a.project.contract_amount) if a.project else "",
+                a.project.contract_amount if a.project else None,
                 a.subject_org.name if a.subject_org else "",
                 a.get_level_display(),
                 a.handling_org.name,
@@ -300,14 +309,19 @@ def query(request: HttpRequest) -> HttpResponse:
                 a.get_finding_display(),
                 a.escalations,
                 a.hit_count,
-                f"{clock.localtime(a.created_at):%Y-%m-%d %H:%M}",
-                f"{clock.localtime(a.closed_at):%Y-%m-%d %H:%M}" if a.closed_at else "",
+                a.created_at,
+                a.closed_at,
                 a.basis,
                 a.explanation,
             ]
             for a in qs.iterator(chunk_size=500)
         )
-        return xlsx_response(f"预警查询-{clock.today():%Y%m%d}.xlsx", EXPORT_HEADERS, rows)
+        return export_xlsx(
+            filename=f"预警查询-{clock.today():%Y%m%d}.xlsx",
+            title="预警查询",
+            columns=EXPORT_COLUMNS,
+            rows=rows,
+        )
     page = paginate(request, qs)
     return render(
         request,

@@ -20,9 +20,10 @@ from django.urls import reverse
 
 from postaward.core import clock
 from postaward.core.errors import DomainError, NotFound
+from postaward.core.exports import Column, export_xlsx
 from postaward.core.forms import BootstrapMixin
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, require, xlsx_response
+from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import ENTERPRISE_KINDS, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
@@ -515,7 +516,12 @@ def project_board(request: HttpRequest, pk: int) -> HttpResponse:
             ]
             for r in grid.rows
         )
-        return xlsx_response(f"{project.name}-{first:%Y-%m}-考勤.xlsx", headers, rows)
+        return export_xlsx(
+            filename=f"{project.name}-{first:%Y-%m}-考勤.xlsx",
+            title=f"{project.name} {first:%Y年%m月} 考勤",
+            columns=headers,
+            rows=rows,
+        )
     return render(
         request,
         "attendance/board.html",
@@ -671,17 +677,20 @@ def stats(request: HttpRequest) -> HttpResponse:
         filters["region"] = region
     groups = selectors.rates(actor, month, by, filters)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(
-            f"考勤率统计-{BY_LABELS[by]}-{month:%Y-%m}.xlsx",
-            [
+        return export_xlsx(
+            filename=f"考勤率统计-{BY_LABELS[by]}-{month:%Y-%m}.xlsx",
+            title=f"考勤率统计（{BY_LABELS[by]}） {month:%Y年%m月}",
+            columns=[
                 "名称",
-                "有效考勤天数（分子）",
-                "实际施工天数（分母）",
+                Column("有效考勤天数（分子）", kind="number"),
+                Column("实际施工天数（分母）", kind="number"),
                 "考勤率",
-                "考勤人数",
-                "低于80%人数",
+                Column("考勤人数", kind="number"),
+                Column("低于80%人数", kind="number"),
             ],
-            ([g.name, g.valid, g.construction, g.rate_text, g.people, g.below] for g in groups),
+            rows=(
+                [g.name, g.valid, g.construction, g.rate_text, g.people, g.below] for g in groups
+            ),
         )
     people = None
     if by == "project" and (filters.get("organisation_id") or filters.get("region")):

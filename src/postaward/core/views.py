@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from . import business_calendar, clock, homepage, selectors, services
+from . import business_calendar, homepage, selectors, services
 from .errors import DomainError
+from .exports import Column, export_xlsx
 from .forms import AuditFilterForm, CalendarDayForm, CalendarYearForm
 from .models import CalendarYear
-from .web import actor_of, form_error, page_view, paginate, require, xlsx_response
+from .web import actor_of, form_error, page_view, paginate, require
 
 
 @page_view
@@ -99,24 +100,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         rows = (
             (
                 r.seq,
-                f"{clock.localtime(r.at):%Y-%m-%d %H:%M:%S}",
+                r.at,
                 r.actor_name,
                 r.organisation_name,
                 r.action,
                 r.object_type,
                 r.object_id,
                 r.object_repr,
-                r.project_id or "",
+                r.project_id,
                 r.ip,
                 r.request_id,
             )
             for r in qs.iterator()
         )
-        return xlsx_response(
-            "操作日志.xlsx",
-            [
-                "序号",
-                "时间",
+        return export_xlsx(
+            filename="操作日志.xlsx",
+            title="操作日志",
+            columns=[
+                Column("序号", kind="number"),
+                Column("时间", kind="datetime"),
                 "操作人",
                 "单位",
                 "操作",
@@ -127,7 +129,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 "IP",
                 "请求ID",
             ],
-            rows,
+            rows=rows,
         )
     ctx = paginate(request, qs, per_page=30)
     ctx.update(filter_form=form, export_allowed=True, filter_target="#audit-table")

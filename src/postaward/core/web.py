@@ -1,14 +1,11 @@
-"""Helpers for the thin page views: actor, pagination, errors, Excel export."""
+"""Helpers for the thin page views: actor, pagination, errors (exports: ``core.exports``)."""
 
 from __future__ import annotations
 
 import functools
-import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -18,8 +15,6 @@ from django.shortcuts import redirect, render
 
 from .actor import Actor
 from .errors import DomainError, Forbidden, NotFound
-
-EXPORT_MAX_ROWS = 50_000
 
 
 def actor_of(request: HttpRequest) -> Actor:
@@ -94,38 +89,3 @@ def form_error(form: Form, exc: DomainError) -> None:
 
 def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
-
-
-def xlsx_response(
-    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """A streamed-in-memory workbook; callers cap the rows (EXPORT_MAX_ROWS)."""
-    buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True, "remove_timezone": True})
-    sheet = book.add_worksheet("数据")
-    bold = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
-    for col, title in enumerate(headers):
-        sheet.write(0, col, title, bold)
-        sheet.set_column(col, col, max(10, len(title) * 2 + 2))
-    for r, row in enumerate(rows, start=1):
-        if r > EXPORT_MAX_ROWS:
-            sheet.write(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
-            break
-        for c, value in enumerate(row):
-            sheet.write(
-                r,
-                c,
-                ""
-                if value is None
-                else str(value)
-                if not isinstance(value, int | float)
-                else value,
-            )
-    sheet.freeze_panes(1, 0)
-    book.close()
-    response = HttpResponse(
-        buf.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response

@@ -11,9 +11,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from postaward.core.errors import DomainError, NotFound
+from postaward.core.exports import Column, export_xlsx
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate, require, xlsx_response
+from postaward.core.web import actor_of, form_error, page_view, paginate, require
 
 from . import selectors, services
 from .choices import OrgKind, Role
@@ -136,10 +137,19 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             )
             for o in qs.select_related("parent")
         )
-        return xlsx_response(
-            "单位.xlsx",
-            ["单位名称", "类型", "统一社会信用代码", "上级单位", "联系人", "联系电话", "人员数"],
-            rows,
+        return export_xlsx(
+            filename="单位.xlsx",
+            title="单位清单",
+            columns=[
+                "单位名称",
+                "类型",
+                "统一社会信用代码",
+                "上级单位",
+                "联系人",
+                "联系电话",
+                Column("人员数", kind="number"),
+            ],
+            rows=rows,
         )
     ctx = paginate(request, qs.select_related("parent"), per_page=25)
     ctx.update(
@@ -492,7 +502,7 @@ def login_log(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         rows = (
             (
-                f"{r.at.astimezone():%Y-%m-%d %H:%M:%S}",
+                r.at,
                 r.username,
                 r.get_result_display(),
                 r.ip,
@@ -501,8 +511,11 @@ def login_log(request: HttpRequest) -> HttpResponse:
             )
             for r in qs.iterator()
         )
-        return xlsx_response(
-            "登录日志.xlsx", ["时间", "账号", "结果", "IP", "客户端", "说明"], rows
+        return export_xlsx(
+            filename="登录日志.xlsx",
+            title="登录日志",
+            columns=[Column("时间", kind="datetime"), "账号", "结果", "IP", "客户端", "说明"],
+            rows=rows,
         )
     ctx = paginate(request, qs, per_page=30)
     ctx.update(filter_form=form, export_allowed=True, filter_target="#login-table")

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_POST
 from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
+from postaward.core.exports import Column, export_xlsx
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate, xlsx_response
+from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate
 from postaward.orgs.choices import ENTERPRISE_KINDS, OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
 from postaward.orgs.models import Organisation, Person, Qualification
 
@@ -181,16 +182,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 p.get_industry_display(),
                 p.region_name,
                 p.owner.name if p.owner else "（待分配）",
-                float(p.contract_amount),
+                p.contract_amount,
                 p.get_status_display(),
                 p.actual_start,
                 p.actual_completion,
             )
             for p in qs
         )
-        return xlsx_response(
-            "项目.xlsx",
-            [
+        return export_xlsx(
+            filename=f"项目-{clock.today():%Y%m%d}.xlsx",
+            title="项目清单",
+            columns=[
                 "项目编号",
                 "项目名称",
                 "类别",
@@ -198,12 +200,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 "行业",
                 "区域",
                 "建设单位",
-                "合同金额（元）",
+                Column("合同金额（元）", kind="money"),
                 "状态",
-                "实际开工",
-                "实际完工",
+                Column("实际开工", kind="date"),
+                Column("实际完工", kind="date"),
             ],
-            rows,
+            rows=rows,
         )
     ctx = paginate(request, qs, per_page=20)
     ctx.update(

@@ -333,21 +333,22 @@ def test_audit_page_needs_a_login(district):
 
 
 def test_audit_export_is_a_workbook_in_local_time(district):
-    import io
-    import zipfile
+    from postaward.testing_xlsx import read_cells
 
     with time_machine.travel(dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.UTC), tick=False):
         _write_as(district, "office_admin")
     r = district.client("office_admin").get("/system/audit/?export=xlsx&action=test.page")
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
-    with zipfile.ZipFile(io.BytesIO(r.content)) as book:
-        strings = book.read("xl/sharedStrings.xml").decode()
-    assert "操作人" in strings
-    assert "office_admin 的记录" in strings
-    # 16:30 UTC is 00:30 of the next day in Shanghai
-    assert "2026-10-01 00:30:00" in strings
-    assert "2026-09-30 16:30:00" not in strings
+    cells = {c.ref: c for c in read_cells(r.content)}
+    texts = [c.text for c in cells.values()]
+    assert "操作人" in texts
+    assert "office_admin 的记录" in texts
+    # The time is a typed date-time cell (row 3: title, headings, data) in local time:
+    # 16:30 UTC is 00:30 of the next day in Shanghai (Excel serial days from 1899-12-30).
+    serial = float(cells["B3"].text)
+    local = dt.datetime(1899, 12, 30) + dt.timedelta(days=serial)
+    assert abs(local - dt.datetime(2026, 10, 1, 0, 30)) < dt.timedelta(seconds=1)
 
 
 def test_audit_api_is_scoped(district):  # R-ORG-04

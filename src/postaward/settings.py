@@ -245,6 +245,9 @@ POSTAWARD = {
     "TRUSTED_PROXIES": tuple(
         p for p in os.environ.get("POSTAWARD_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p
     ),
+    # Where the nightly audit anchors (chain head copies) are appended: outside the
+    # database, ideally on another disk or host (docs/operations.md, "Audit anchors").
+    "ANCHOR_DIR": Path(os.environ.get("POSTAWARD_ANCHOR_DIR", VAR_DIR / "anchors")).resolve(),
 }
 
 # --- notifications (alerts) ------------------------------------------------------------------

@@ -39,12 +39,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
-from postaward.core import deadlines, idempotency
+from postaward.core import deadlines, files, idempotency
 from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
 from postaward.core.errors import DomainError, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
 from postaward.orgs.models import Person, Qualification
-from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
 from postaward.projects.choices import ParticipantRole, ProjectStatus
@@ -2337,8 +2336,7 @@ def update_policy(request: HttpRequest, payload: PolicyIn) -> HttpResponse:
     summary="下载流程资料（证明、审批表、验收结论、整改佐证等；按数据权限）",
 )
 def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    doc = get_visible_or_404(ApprovalDocument.objects, actor(request), pk=document_id)
-    return project_archive.file_response(doc)  # type: ignore[arg-type]
+    return files.download(ApprovalDocument.objects, actor(request), document_id)
 
 
 @router.get(
@@ -2347,5 +2345,4 @@ def download_document(request: HttpRequest, document_id: int) -> HttpResponseBas
     summary="下载隐蔽工程照片（按数据权限）",
 )
 def download_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
-    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor(request), pk=photo_id)
-    return project_archive.file_response(photo)  # type: ignore[arg-type]
+    return files.download(HiddenWorkPhoto.objects, actor(request), photo_id)

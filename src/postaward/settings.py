@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "postaward.core.middleware.RequestIdMiddleware",
+    "postaward.core.middleware.ContentSecurityPolicyMiddleware",
     "postaward.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -247,6 +248,9 @@ LOGGING = {
 POSTAWARD = {
     # Name shown in the shell and in generated documents.
     "DISTRICT_NAME": os.environ.get("POSTAWARD_DISTRICT_NAME", "清溪区"),
+    # Extra image hosts the page CSP allows for map tiles (space separated), besides
+    # the origin of POSTAWARD_MAP_TILE_URL (ADR 0012).
+    "CSP_TILE_HOSTS": os.environ.get("POSTAWARD_CSP_TILE_HOSTS", "").split(),
     # The simulator may shift the platform clock; production refuses to.
     "ALLOW_CLOCK_SHIFT": os.environ.get("POSTAWARD_ALLOW_CLOCK_SHIFT", "1") == "1",
     # Key for SM4-GCM field encryption (32 hex chars). Generated into var/ if absent.

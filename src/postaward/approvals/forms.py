@@ -13,7 +13,7 @@ TEXT = forms.TextInput(attrs={"class": "form-control"})
 AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
 SELECT = forms.Select(attrs={"class": "form-select"})
 FILE = forms.ClearableFileInput(attrs={"class": "form-control", "accept": ACCEPT_ATTR})
-# The phone opens its rear camera; capture.js records the browser's time and
+# The phone opens its rear camera; app.js records the browser's time and
 # position into the matching hidden ``<name>_capture`` field (ADR 0011).
 PHOTO = forms.ClearableFileInput(
     attrs={

@@ -424,7 +424,7 @@ def _photos(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _captures(data: dict[str, Any]) -> dict[str, exif.Capture]:
-    """What the page recorded when each photo was taken (capture.js)."""
+    """What the page recorded when each photo was taken (app.js)."""
     return {
         k: exif.parse_capture(data.get(f"photo_{k}_capture")) for k in ("before", "after", "scale")
     }

@@ -1,3 +1,17 @@
+// The platform's own page behaviour, as a file (the page CSP allows no inline
+// handlers, ADR 0012): confirmations, print buttons and photo capture.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var el = event.target && event.target.closest &&
+      event.target.closest("[data-confirm],[data-print],[data-back]");
+    if (!el) return;
+    if (el.hasAttribute("data-print")) { window.print(); return; }
+    if (el.hasAttribute("data-back")) { event.preventDefault(); window.history.back(); return; }
+    if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();
+
 // Photos taken in the page (ADR 0011): when a file is chosen in an
 // <input type="file" data-capture>, record the browser's time and position in
 // the hidden field "<name>_capture" that is sent with the upload. The server

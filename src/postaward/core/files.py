@@ -62,8 +62,11 @@ ACCEPT_ATTR = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 ACCEPT_IMAGES = ".jpg,.jpeg,.png,image/jpeg,image/png"
 HELP_TEXT = "PDF 或 JPG/PNG 图片，不超过 20 MB"
 
-# Served files run nothing and load nothing, even when opened inline.
+# Served files run nothing and load nothing, even when opened inline. PDFs are not
+# sandboxed: Chromium's PDF viewer refuses sandboxed documents, and a PDF's own
+# scripts run inside the viewer, never in the platform's origin.
 FILE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+PDF_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'"
 
 # Fonts for the watermark, in order: Debian's fonts-noto-cjk, then fonts-wqy.
 CJK_FONTS = (
@@ -326,7 +329,7 @@ def file_response(field_file: Any, name: str, *, download: bool = False) -> File
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(clean_name(name))}"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = FILE_CSP
+    response["Content-Security-Policy"] = PDF_CSP if inline and content_type == PDF else FILE_CSP
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     return response

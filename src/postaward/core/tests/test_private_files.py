@@ -277,6 +277,34 @@ def test_exif_that_disagrees_with_the_capture_is_a_warning(d):  # R-HID-02
     assert any("与页面记录的位置相距" in w for w in warnings)
 
 
+def test_the_api_takes_the_capture_with_the_photo(d, frozen):  # R-HID-02
+    import base64
+
+    from postaward.approvals.models import HiddenWorkPhoto
+    from postaward.approvals.tests import factories as f
+
+    hw = f.hidden_work(d, days_ahead=1)
+    frozen.shift(dt.timedelta(days=1))
+    site = d.projects["p_school"].site
+    capture = {"t": clock.now().isoformat(), "lon": site.center_lon, "lat": site.center_lat}
+    body = {
+        "opinion": "验收合格",
+        "before": {
+            "filename": "前.jpg",
+            "content_base64": base64.b64encode(minimal_image()).decode(),
+        },
+        "before_capture": json.dumps(capture),
+    }
+    r = d.client("chief_a").post(
+        f"/api/v1/approvals/hidden-works/{hw.pk}/photos",
+        data=json.dumps(body),
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    photo = HiddenWorkPhoto.objects.get(hidden_work=hw)
+    assert photo.captured_at == clock.now() and photo.warnings == []
+
+
 def test_a_malformed_capture_field_is_ignored():
     from postaward.approvals import exif
 
@@ -429,8 +457,8 @@ def test_every_file_is_private_scoped_and_safe(d, key, name, data, served_as):  
     assert r.status_code == 200, (key, r.status_code)
     assert r["Content-Type"] == served_as
     assert r["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in r["Content-Security-Policy"]
     assert "default-src 'none'" in r["Content-Security-Policy"]
+    assert served_as == "application/pdf" or "sandbox" in r["Content-Security-Policy"]
     expected = "attachment" if served_as == "application/octet-stream" else "inline"
     assert r["Content-Disposition"].startswith(expected)
     body = b"".join(r.streaming_content)

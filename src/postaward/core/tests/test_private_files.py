@@ -465,3 +465,28 @@ def test_every_file_is_private_scoped_and_safe(d, key, name, data, served_as):  
     assert served_as == "application/octet-stream" or not body.lstrip().lower().startswith(
         (b"<!doctype html", b"<html", b"<svg", b"<?xml")
     )
+
+
+def test_files_of_an_older_install_move_out_of_media(d, settings, tmp_path):
+    """The data migrations move var/media files into private storage; attendance
+    files lose their guessable name, which is kept as data."""
+    from postaward.attendance.models import LeaveRequest
+
+    settings.LEGACY_MEDIA_ROOT = tmp_path / "media"
+    old = "attendance/leave/2026/12/请假审批单.pdf"
+    (tmp_path / "media" / old).parent.mkdir(parents=True)
+    (tmp_path / "media" / old).write_bytes(minimal_pdf(["old"]))
+    lv, _, _ = _leave("approval_form")(d)
+    lv.approval_form.name = old
+    lv.save()
+    moved = files.move_out_of_media(
+        LeaveRequest, ["approval_form"], names={"approval_form": "approval_form_name"}
+    )
+    lv.refresh_from_db()
+    assert moved == 1 and lv.approval_form_name == "请假审批单.pdf"
+    assert "请假" not in lv.approval_form.name and lv.approval_form.name.startswith(
+        "attendance/leave/"
+    )
+    assert files.private_storage.exists(lv.approval_form.name)
+    assert not (tmp_path / "media" / old).exists()
+    assert files.move_out_of_media(LeaveRequest, ["approval_form"]) == 0  # idempotent

@@ -8,9 +8,12 @@ SQLite files, uploads and the generated secret live), ``POSTAWARD_DEBUG``.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "postaward.core.middleware.RequestIdMiddleware",
+    "postaward.core.middleware.ContentSecurityPolicyMiddleware",
     "postaward.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -183,12 +187,19 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files: private, outside every served directory, no URL (ADR 0010). Every
+# FileField names core.files.PrivateStorage; the default storage is the same, so a
+# forgotten one is private too. Tests write to a throw-away directory.
+PRIVATE_FILES_ROOT = Path(
+    os.environ.get("POSTAWARD_PRIVATE_ROOT")
+    or (tempfile.mkdtemp(prefix="postaward-private-") if TESTING else VAR_DIR / "private")
+)
+if TESTING and not os.environ.get("POSTAWARD_PRIVATE_ROOT"):
+    atexit.register(shutil.rmtree, PRIVATE_FILES_ROOT, True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "postaward.core.files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -237,6 +248,9 @@ LOGGING = {
 POSTAWARD = {
     # Name shown in the shell and in generated documents.
     "DISTRICT_NAME": os.environ.get("POSTAWARD_DISTRICT_NAME", "清溪区"),
+    # Extra image hosts the page CSP allows for map tiles (space separated), besides
+    # the origin of POSTAWARD_MAP_TILE_URL (ADR 0012).
+    "CSP_TILE_HOSTS": os.environ.get("POSTAWARD_CSP_TILE_HOSTS", "").split(),
     # The simulator may shift the platform clock; production refuses to.
     "ALLOW_CLOCK_SHIFT": os.environ.get("POSTAWARD_ALLOW_CLOCK_SHIFT", "1") == "1",
     # Key for SM4-GCM field encryption (32 hex chars). Generated into var/ if absent.

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.static import serve
 
 from .api import api
 
@@ -16,7 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.core.urls")),
 ]
 
-# Uploaded files are served by the platform itself only on a single machine; in
-# production the object store or the reverse proxy serves /media/.
-if settings.DEBUG or settings.POSTAWARD.get("SERVE_MEDIA", True):
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ route: uploaded files are private and leave only through the
+# scope-checked download views (core.files.download, ADR 0010).

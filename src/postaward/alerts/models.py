@@ -24,6 +24,7 @@ from django_fsm import FSMField
 
 from postaward.core import clock
 from postaward.core.actor import Actor
+from postaward.core.files import private_storage
 from postaward.core.scoping import NOTHING, ScopedManager
 from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OrgKind
 
@@ -389,7 +390,9 @@ class AlertAttachment(models.Model):
     step = models.ForeignKey(
         AlertStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=255)
+    file = models.FileField(
+        "文件", upload_to=_attachment_path, max_length=255, storage=private_storage
+    )
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
     size = models.PositiveIntegerField("大小（字节）")
@@ -397,9 +400,16 @@ class AlertAttachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
     uploaded_by_name = models.CharField("上传人", max_length=100)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = "处置证据"
         ordering = ["uploaded_at", "id"]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Seen with the alert it belongs to."""
+        return Q(alert__in=Alert.objects.filter(Alert.scope_q(actor)).values("pk"))
 
 
 class ClueTransfer(models.Model):

@@ -529,7 +529,8 @@ def dispose_alert(
     On time or late is judged by the disposal deadline (paused while the
     project was suspended); a late disposal says so in the history.
     """
-    from postaward.projects.files import check_upload
+    from postaward.core import files
+    from postaward.core.files import check_upload
 
     if finding not in (Finding.CONFIRMED, Finding.DISMISSED):
         raise ValidationFailed("请选择处置结论", field="finding")
@@ -572,7 +573,7 @@ def dispose_alert(
                 uploaded_at=now,
                 uploaded_by_name=actor.display_name[:100],
             )
-            att.file.save(c.name, c.upload, save=False)
+            files.save(att.file, c)
             att.save()
         audit.record(
             actor=actor,

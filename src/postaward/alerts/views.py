@@ -6,15 +6,15 @@ notifications. Views parse input, call one service or selector, and render."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from postaward.core import business_calendar, clock
+from postaward.core import business_calendar, clock, files
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.exports import Column, export_xlsx
 from postaward.core.scoping import get_visible_or_404
@@ -228,15 +228,8 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
     alert = _alert(request, pk)
-    att = AlertAttachment.objects.filter(alert=alert, pk=att_id).first()
-    if att is None:
-        raise NotFound()
-    return FileResponse(  # type: ignore[return-value]
-        att.file.open("rb"),
-        content_type=att.content_type,
-        as_attachment=False,
-        filename=att.original_name,
-    )
+    response = files.download(AlertAttachment.objects, actor_of(request), att_id, alert=alert)
+    return cast(HttpResponse, response)
 
 
 # --- query and export ------------------------------------------------------------------------------

@@ -39,18 +39,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
-from postaward.core import deadlines, idempotency
+from postaward.core import deadlines, files, idempotency
 from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
 from postaward.core.errors import DomainError, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
 from postaward.orgs.models import Person, Qualification
-from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
 from postaward.projects.choices import ParticipantRole, ProjectStatus
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
-from . import selectors, services, workflows
+from . import exif, selectors, services, workflows
 from .choices import AcceptanceKind, AcceptanceState, ExtensionState, PersonnelRoute
 from .models import (
     AcceptanceExtension,
@@ -881,11 +880,20 @@ def get_hidden_work(request: HttpRequest, hidden_work_id: int) -> dict:
     return _hidden_detail(get_visible_or_404(HiddenWork.objects, a, pk=hidden_work_id), a)
 
 
+CAPTURE_NOTE = (
+    '拍照时客户端记录的时间和位置（可选，JSON：{"t": "ISO 8601 时间", "lon": 经度, "lat": 纬度}）；'
+    "照片有 EXIF 时一并核验，没有时以此为准"
+)
+
+
 class PhotosIn(StrictIn):
     opinion: str = Field("", max_length=2000, description="旁站验收意见（旁站验收时必填）")
     before: FileIn | None = Field(None, description="施工前照片")
     after: FileIn | None = Field(None, description="施工后照片")
     scale: FileIn | None = Field(None, description="验收带标尺照片")
+    before_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
+    after_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
+    scale_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
 
 
 @router.post(
@@ -900,14 +908,22 @@ def upload_hidden_photos(request: HttpRequest, hidden_work_id: int) -> HttpRespo
     hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
     body = _parse(request, PhotosIn)
     photos = {k: v for k, v in body.files.items() if v is not None}
+    captures = {
+        k: exif.parse_capture(getattr(body.data, f"{k}_capture"))
+        for k in ("before", "after", "scale")
+    }
 
     def fn() -> dict[str, Any]:
         if hw.state == "applied":
             services.record_standby(
-                actor=a, hidden_work=hw, opinion=body.data.opinion, photos=photos
+                actor=a,
+                hidden_work=hw,
+                opinion=body.data.opinion,
+                photos=photos,
+                captures=captures,
             )
         else:
-            services.upload_photos(actor=a, hidden_work=hw, photos=photos)
+            services.upload_photos(actor=a, hidden_work=hw, photos=photos, captures=captures)
         hw.refresh_from_db()
         return _hidden_detail(hw, a)
 
@@ -2337,8 +2353,7 @@ def update_policy(request: HttpRequest, payload: PolicyIn) -> HttpResponse:
     summary="下载流程资料（证明、审批表、验收结论、整改佐证等；按数据权限）",
 )
 def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    doc = get_visible_or_404(ApprovalDocument.objects, actor(request), pk=document_id)
-    return project_archive.file_response(doc)  # type: ignore[arg-type]
+    return files.download(ApprovalDocument.objects, actor(request), document_id)
 
 
 @router.get(
@@ -2347,5 +2362,4 @@ def download_document(request: HttpRequest, document_id: int) -> HttpResponseBas
     summary="下载隐蔽工程照片（按数据权限）",
 )
 def download_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
-    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor(request), pk=photo_id)
-    return project_archive.file_response(photo)  # type: ignore[arg-type]
+    return files.download(HiddenWorkPhoto.objects, actor(request), photo_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from postaward.projects.files import ACCEPT_ATTR
+from postaward.core.files import ACCEPT_ATTR, ACCEPT_IMAGES
 
 from .choices import ChangeCategory, InspectionAspect, InspectionResult, PersonnelReason
 
@@ -13,9 +13,22 @@ TEXT = forms.TextInput(attrs={"class": "form-control"})
 AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
 SELECT = forms.Select(attrs={"class": "form-select"})
 FILE = forms.ClearableFileInput(attrs={"class": "form-control", "accept": ACCEPT_ATTR})
+# The phone opens its rear camera; app.js records the browser's time and
+# position into the matching hidden ``<name>_capture`` field (ADR 0011).
 PHOTO = forms.ClearableFileInput(
-    attrs={"class": "form-control", "accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}
+    attrs={
+        "class": "form-control",
+        "accept": ACCEPT_IMAGES,
+        "capture": "environment",
+        "data-capture": "1",
+    }
 )
+
+
+def _capture_field() -> forms.CharField:
+    return forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+
 NUMBER = forms.NumberInput(attrs={"class": "form-control"})
 
 
@@ -77,12 +90,18 @@ class StandbyForm(forms.Form):
     photo_before = forms.FileField(label="施工前照片", required=False, widget=PHOTO)
     photo_after = forms.FileField(label="施工后照片", required=False, widget=PHOTO)
     photo_scale = forms.FileField(label="验收带标尺照片", required=False, widget=PHOTO)
+    photo_before_capture = _capture_field()
+    photo_after_capture = _capture_field()
+    photo_scale_capture = _capture_field()
 
 
 class PhotosForm(forms.Form):
     photo_before = forms.FileField(label="施工前照片", required=False, widget=PHOTO)
     photo_after = forms.FileField(label="施工后照片", required=False, widget=PHOTO)
     photo_scale = forms.FileField(label="验收带标尺照片", required=False, widget=PHOTO)
+    photo_before_capture = _capture_field()
+    photo_after_capture = _capture_field()
+    photo_scale_capture = _capture_field()
 
 
 class PersonnelForm(forms.Form):

@@ -19,13 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock
+from postaward.core import clock, files
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, paginate
 from postaward.orgs.models import Person
-from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
 from postaward.projects.choices import (
@@ -37,7 +36,7 @@ from postaward.projects.choices import (
 )
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
-from . import forms, selectors, services, workflows
+from . import exif, forms, selectors, services, workflows
 from .choices import ACCEPTANCE_RETURN_DAYS, AcceptanceKind, AcceptanceState, HiddenWorkState
 from .deadline_kinds import ALL as KINDS
 from .models import (
@@ -424,6 +423,13 @@ def _photos(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _captures(data: dict[str, Any]) -> dict[str, exif.Capture]:
+    """What the page recorded when each photo was taken (app.js)."""
+    return {
+        k: exif.parse_capture(data.get(f"photo_{k}_capture")) for k in ("before", "after", "scale")
+    }
+
+
 @page_view
 def hidden_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
@@ -498,16 +504,22 @@ def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "旁站并验收（上传影像）",
             forms.StandbyForm,
             lambda a, o, d, f: services.record_standby(
-                actor=a, hidden_work=o, opinion=d["opinion"], photos=_photos(d)
+                actor=a,
+                hidden_work=o,
+                opinion=d["opinion"],
+                photos=_photos(d),
+                captures=_captures(d),
             ),
             lambda o, a: workflows.can(o, "record_standby", a) and today == o.work_date,
-            help="须在施工当天记录；照片的拍摄时间、位置从 EXIF 读取并核验",
+            help="须在施工当天记录；拍照时记录时间和位置（有 EXIF 时一并核验），并在照片上加盖水印",
         ),
         Action(
             "photos",
             "上传/替换影像",
             forms.PhotosForm,
-            lambda a, o, d, f: services.upload_photos(actor=a, hidden_work=o, photos=_photos(d)),
+            lambda a, o, d, f: services.upload_photos(
+                actor=a, hidden_work=o, photos=_photos(d), captures=_captures(d)
+            ),
             lambda o, a: (
                 o.state in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED)
                 and workflows.SUPERVISOR(o, a)
@@ -620,15 +632,13 @@ def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_view
 def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor_of(request), pk=pk)
     # A streamed file (page_view passes any response through).
-    return cast(HttpResponse, project_archive.file_response(photo))
+    return cast(HttpResponse, files.download(HiddenWorkPhoto.objects, actor_of(request), pk))
 
 
 @page_view
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = get_visible_or_404(ApprovalDocument.objects, actor_of(request), pk=pk)
-    return cast(HttpResponse, project_archive.file_response(doc))
+    return cast(HttpResponse, files.download(ApprovalDocument.objects, actor_of(request), pk))
 
 
 # --- personnel changes ----------------------------------------------------------------------------

@@ -14,11 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from postaward.core import audit, clock, events, merkle
+from postaward.core import audit, clock, events, files, merkle
 from postaward.core.actor import Actor
 from postaward.core.audit import canonical_json
 from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import Role
 from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus
@@ -535,6 +536,13 @@ def request_leave(
     return leave
 
 
+def _file_facts(name: str, checked: CheckedUpload | None) -> dict[str, Any] | None:
+    """What the audit keeps of a stored file: its original name, type and hash."""
+    if checked is None:
+        return None
+    return {"name": name, "type": checked.content_type, "sha256": checked.sha256}
+
+
 def decide_leave(
     *,
     actor: Actor,
@@ -554,6 +562,8 @@ def decide_leave(
         )
     if not approve and not (note or "").strip():
         raise ValidationFailed("不同意请假须说明理由", field="note")
+    form_file = check_upload(approval_form, field="approval_form") if approve else None
+    evidence_file = check_upload(evidence, field="evidence") if approve else None
     with transaction.atomic():
         lv = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
         if lv.state != LeaveState.PENDING:
@@ -562,9 +572,11 @@ def decide_leave(
         lv.decided_at = clock.now()
         lv.decided_by_name = actor.display_name
         lv.decision_note = (note or "")[:300]
-        if approve:
-            lv.approval_form = approval_form
-            lv.evidence = evidence
+        if form_file is not None and evidence_file is not None:
+            files.save(lv.approval_form, form_file)
+            lv.approval_form_name = form_file.name
+            files.save(lv.evidence, evidence_file)
+            lv.evidence_name = evidence_file.name
         lv.save()
         audit.record(
             actor=actor,
@@ -574,8 +586,8 @@ def decide_leave(
             after={
                 "state": lv.state,
                 "note": lv.decision_note,
-                "approval_form": lv.approval_form.name,
-                "evidence": lv.evidence.name,
+                "approval_form": _file_facts(lv.approval_form_name, form_file),
+                "evidence": _file_facts(lv.evidence_name, evidence_file),
             },
         )
         close_todos(key=f"attendance.leave:{lv.pk}")
@@ -1102,6 +1114,7 @@ def close_interview(
         raise ValidationFailed("请上传约谈记录", field="record")
     if held_on > clock.today():
         raise ValidationFailed("约谈日期不能晚于今天", field="held_on")
+    checked = check_upload(record, field="record")
     if interview.kind == InterviewKind.LOW_MONTHLY_RATE and not (
         penalty_note.strip() and criticism_note.strip()
     ):
@@ -1115,7 +1128,8 @@ def close_interview(
             raise Conflict("该约谈已办结")
         it.state = InterviewState.DONE
         it.held_on = held_on
-        it.record = record
+        files.save(it.record, checked)
+        it.record_name = checked.name
         it.penalty_note = penalty_note[:300]
         it.criticism_note = criticism_note[:300]
         it.closed_by_name = actor.display_name
@@ -1128,7 +1142,7 @@ def close_interview(
             project_id=it.project_id,
             after={
                 "held_on": held_on,
-                "record": it.record.name,
+                "record": _file_facts(it.record_name, checked),
                 "penalty": it.penalty_note,
                 "criticism": it.criticism_note,
             },

@@ -8,17 +8,16 @@ refusal is shown beside the field (``form_error``) or as a message."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from postaward.core import clock
+from postaward.core import clock, files
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.exports import Column, export_xlsx
 from postaward.core.forms import BootstrapMixin
@@ -751,12 +750,7 @@ def attendance_file(request: HttpRequest, kind: str, pk: int, which: str) -> Htt
     model = FILES.get((kind, which))
     if model is None:
         raise NotFound()
-    obj = get_visible_or_404(model.objects, actor_of(request), pk=pk)
-    f = getattr(obj, which)
-    if not f:
-        raise NotFound()
-    name = f.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(  # type: ignore[return-value]
-        f.open("rb"), as_attachment=False, filename=name, content_type=content_type
+    response = files.download(
+        model.objects, actor_of(request), pk, field=which, name=f"{which}_name"
     )
+    return cast(HttpResponse, response)

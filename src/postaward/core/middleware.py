@@ -92,3 +92,58 @@ class ClockMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         clock.refresh_offset(max_age=0.0 if settings.TESTING else 1.0)
         return self.get_response(request)
+
+
+def _tile_hosts() -> list[str]:
+    """Where map tiles may come from: POSTAWARD_CSP_TILE_HOSTS (space separated)
+    and the origin of POSTAWARD_MAP_TILE_URL ({s} subdomains as a wildcard)."""
+    import os
+    from urllib.parse import urlsplit
+
+    hosts = [str(h) for h in cast("Iterable[str]", settings.POSTAWARD.get("CSP_TILE_HOSTS") or [])]
+    url = os.environ.get("POSTAWARD_MAP_TILE_URL", "")
+    if url.startswith(("http://", "https://")):
+        parts = urlsplit(url.replace("{s}", "*"))
+        hosts.append(f"{parts.scheme}://{parts.netloc}")
+    return hosts
+
+
+def page_policy(nonce: str) -> str:
+    """The site-wide Content-Security-Policy of pages (ADR 0012): everything from
+    the platform itself (htmx, ECharts, Leaflet and Bootstrap are vendored),
+    scripts only from files or with this response's nonce, no plugins, no
+    framing, forms only to the platform. Inline style attributes stay allowed
+    (layout only; they cannot run code)."""
+    img = " ".join(["'self'", "data:", "blob:", *_tile_hosts()])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {img}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sets ``request.csp_nonce`` for inline scripts and the page policy on every
+    response that has none yet (downloads set their own sandbox policy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import secrets
+
+        nonce = secrets.token_urlsafe(16)
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = page_policy(nonce)
+        return response

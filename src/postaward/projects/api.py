@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import StrictBool, StrictInt
 
-from postaward.core import idempotency
+from postaward.core import files, idempotency
 from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
@@ -499,8 +499,7 @@ class DocumentOut(Schema):
     summary="下载项目资料（按数据权限）",
 )
 def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    doc = _child(request, ProjectDocument, document_id)
-    return archive.file_response(doc)
+    return files.download(ProjectDocument.objects, actor(request), document_id)
 
 
 # --- one project ------------------------------------------------------------------------------------

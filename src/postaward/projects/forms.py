@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from postaward.core import clock
+from postaward.core.files import ACCEPT_ATTR, HELP_TEXT
 from postaward.core.forms import BootstrapMixin as CoreBootstrapMixin
 from postaward.orgs.choices import Industry
 
@@ -26,7 +27,6 @@ from .choices import (
     ProjectStatus,
     SiteKind,
 )
-from .files import ACCEPT_ATTR, HELP_TEXT
 from .selectors import STAGE_GROUPS
 
 

@@ -18,9 +18,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from postaward.core import audit, clock, deadlines, events
+from postaward.core import audit, clock, deadlines, events, files
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.idcheck import check_uscc
 from postaward.core.models import Deadline
 from postaward.core.services import close_todos, open_todo
@@ -77,7 +78,6 @@ from .events import (
     SuspensionRejected,
     WorksStarted,
 )
-from .files import CheckedUpload, check_upload
 from .models import (
     AbnormalAwardEvent,
     CheckinStage,
@@ -278,7 +278,7 @@ def _store(
         uploaded_by_name=actor.display_name[:100],
         organisation_name=actor.org_name[:200],
     )
-    doc.file.save(checked.name, checked.upload, save=False)
+    files.save(doc.file, checked)
     doc.save()
     audit.record(actor=actor, action="projects.upload_document", obj=doc, after=audit.snapshot(doc))
     return doc

@@ -7,16 +7,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from postaward.core import audit, business_calendar, clock, deadlines
+from postaward.core import audit, business_calendar, clock, deadlines, files
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
+from postaward.core.files import check_upload
 from postaward.core.models import Deadline
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 from postaward.projects import services as project_services
 from postaward.projects.choices import ParticipantRole, Position
-from postaward.projects.files import check_upload
 from postaward.projects.models import Participant, Project
 
 from .. import workflows
@@ -150,7 +150,7 @@ def store(
         uploaded_by_name=actor.display_name[:100],
         organisation_name=actor.org_name[:200],
     )
-    doc.file.save(checked.name, checked.upload, save=False)
+    files.save(doc.file, checked)
     doc.save()
     audit.record(
         actor=actor,

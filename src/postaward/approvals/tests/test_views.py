@@ -84,14 +84,14 @@ def test_hidden_work_page_shows_photo_warnings(d, frozen):  # R-HID-02
         actor=d.actor("chief_a"),
         hidden_work=hw,
         opinion="验收合格",
-        photos={**f.photos(), "scale": f.jpeg("s.jpg", taken=None)},
+        photos={**f.photos(), "scale": f.jpeg("s.jpg", taken=None, lon=120.90, lat=30.05)},
     )
     page = (
         d.client("school_leader")
         .get(reverse("approval_hidden_work_detail", args=[hw.pk]))
         .content.decode()
     )
-    assert "缺少拍摄时间" in page and 'data-action="approve_review"' in page
+    assert "不在项目现场" in page and 'data-action="approve_review"' in page
     photo = hw.photos.first()
     assert (
         d.client("school_leader").get(reverse("approval_photo", args=[photo.pk])).status_code == 200

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
@@ -7,7 +6,6 @@ from .api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
-    path("django-admin/", admin.site.urls),
     path("", include("postaward.orgs.urls")),
     path("", include("postaward.projects.urls")),
     path("", include("postaward.attendance.urls")),

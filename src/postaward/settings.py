@@ -46,7 +46,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # No django.contrib.admin: its own login bypassed the platform's lockout and
+    # login log, and every model has its own pages (ADR 0024).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -167,8 +168,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Login limits (ADR 0020), all counted over the last LOGIN_LOCKOUT_MINUTES:
+# failures on one account from one address, from one address on any accounts,
+# and on one account from anywhere (which locks the account itself).
 LOGIN_LOCKOUT_THRESHOLD = 5
 LOGIN_LOCKOUT_MINUTES = 15
+LOGIN_IP_LIMIT = int(os.environ.get("POSTAWARD_LOGIN_IP_LIMIT", "20"))
+LOGIN_ACCOUNT_LOCK_THRESHOLD = int(os.environ.get("POSTAWARD_LOGIN_ACCOUNT_LIMIT", "20"))
+
+# Served over HTTPS (production, behind TLS): HSTS, redirect to https, cookies
+# only over TLS. Off by default so that `make run` works on http://127.0.0.1.
+# The scheme comes from the WSGI server: gunicorn believes X-Forwarded-Proto
+# from FORWARDED_ALLOW_IPS (docs/operations.md, "Production settings").
+HTTPS = os.environ.get("POSTAWARD_HTTPS", "0") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("POSTAWARD_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("POSTAWARD_HSTS_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("POSTAWARD_HSTS_PRELOAD", "1") == "1"
 API_TOKEN_DEFAULT_DAYS = 90
 
 # --- i18n and time --------------------------------------------------------------------

@@ -1,11 +1,9 @@
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from .api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
-    path("django-admin/", admin.site.urls),
     path("", include("postaward.orgs.urls")),
     path("", include("postaward.projects.urls")),
     path("", include("postaward.attendance.urls")),

@@ -63,6 +63,7 @@ class TokenAuth(HttpBearer):
             return None
         request.user = user
         request.actor = actor_for(user)  # type: ignore[attr-defined]
+        require_password_changed(request.actor, by_token=True)  # type: ignore[attr-defined]
         require_some_role(request.actor)  # type: ignore[attr-defined]
         return user
 
@@ -88,11 +89,24 @@ class WebSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        if user is not None and getattr(user, "must_change_password", False):
-            raise Forbidden("请先在网页端修改初始密码", code="password_change_required")
         if user is not None:
+            require_password_changed(request.actor)  # type: ignore[attr-defined]
             require_some_role(request.actor)  # type: ignore[attr-defined]
         return user
+
+
+def require_password_changed(a: Actor, *, by_token: bool = False) -> None:
+    """An account on its initial password may do nothing but change it, with a
+    session or with a token alike. The one exception is a token of an
+    integration account (the integrator role alone), which never uses its
+    password and whose tokens its administrator issues (ADR 0023)."""
+    from postaward.orgs.choices import Role
+
+    if not getattr(a.user, "must_change_password", False):
+        return
+    if by_token and a.roles == {Role.INTEGRATOR}:
+        return
+    raise Forbidden("请先在网页端修改初始密码", code="password_change_required")
 
 
 def require_some_role(a: Actor) -> None:

@@ -357,6 +357,7 @@ class TokenOut(Schema):
     name: str
     prefix: str
     user_id: int
+    created_by_id: int | None = Field(None, description="签发人（本人，或系统对接账号的总管）")
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked_at: dt.datetime | None

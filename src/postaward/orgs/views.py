@@ -447,6 +447,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "new_password": new_password,
             "role_labels": [Role(r).label for r in current],
+            "locked_addresses": services.locked_addresses(account),
         },
     )
 

@@ -13,14 +13,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StrictBool, StrictInt
+from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from postaward.core import clock
-from postaward.core.api_base import ERRORS, StrictIn, actor, idempotency_key, responses
+from postaward.core.api_base import (
+    ERRORS,
+    LimitOffset,
+    StrictIn,
+    actor,
+    idempotency_key,
+    responses,
+)
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date, DateTime, Id, StrictId
 from postaward.orgs.choices import OrgKind, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
@@ -62,13 +70,13 @@ def _require(allowed: bool, message: str) -> None:
 
 
 class CheckInIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
     lon: float = Field(..., ge=-180, le=180, description="经度（WGS-84）")
     lat: float = Field(..., ge=-90, le=90, description="纬度（WGS-84）")
     accuracy_m: float = Field(
         ..., ge=0, le=100_000, description="定位精度（米，浏览器 coords.accuracy）"
     )
-    client_at: dt.datetime | None = Field(None, description="手机时间：仅作记录，以服务器时间为准")
+    client_at: DateTime | None = Field(None, description="手机时间：仅作记录，以服务器时间为准")
     device_id: str = Field("", max_length=100, description="设备标识（同一设备多人打卡为可疑信号）")
     mock_location: StrictBool = Field(False, description="原生客户端检测到模拟定位时为 true")
 
@@ -275,16 +283,16 @@ class CheckInOut(CheckInBrief):
 
 
 class CheckInQuery(Schema):
-    project_id: int | None = None
-    person_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    project_id: Id | None = None
+    person_id: Id | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     accepted: bool | None = None
     review: Review | None = None
 
 
 @router.get("/checkins", response=responses(list[CheckInOut]), summary="打卡记录（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_checkins(request: HttpRequest, f: Query[CheckInQuery]):  # type: ignore[no-untyped-def]
     return selectors.checkins(actor(request), f.dict(exclude_none=True))
 
@@ -301,7 +309,7 @@ class ReviewIn(StrictIn):
     response=responses(CheckInOut),
     summary="核查可疑打卡（建设单位）：确认作弊或核查无异常",
 )
-def review_checkin(request: HttpRequest, checkin_id: int, payload: ReviewIn) -> CheckIn:
+def review_checkin(request: HttpRequest, checkin_id: Id, payload: ReviewIn) -> CheckIn:
     a = actor(request)
     c = get_visible_or_404(CheckIn.objects, a, pk=checkin_id)
     c = services.review_checkin(
@@ -352,10 +360,10 @@ class DayOut(Schema):
 
 
 class DayQuery(Schema):
-    project_id: int | None = None
-    person_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    project_id: Id | None = None
+    person_id: Id | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     status: DayStatus | None = None
 
 
@@ -364,7 +372,7 @@ class DayQuery(Schema):
     response=responses(list[DayOut]),
     summary="日考勤（每人每岗每日一条：有效、无效、未考勤、请假、停工……及原因）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_days(request: HttpRequest, f: Query[DayQuery]):  # type: ignore[no-untyped-def]
     return selectors.days(actor(request), f.dict(exclude_none=True))
 
@@ -414,9 +422,9 @@ class MonthlyQuery(Schema):
     month: str | None = Field(
         None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM，默认本月（截至昨日）"
     )
-    project_id: int | None = None
-    organisation_id: int | None = None
-    person_id: int | None = None
+    project_id: Id | None = None
+    organisation_id: Id | None = None
+    person_id: Id | None = None
     below_threshold: bool | None = None
 
 
@@ -425,7 +433,7 @@ class MonthlyQuery(Schema):
     response=responses(list[MonthlyOut]),
     summary="月考勤率（每人每岗：有效考勤天数/实际施工天数，最低在前）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_monthly(request: HttpRequest, f: Query[MonthlyQuery]):  # type: ignore[no-untyped-def]
     filters = f.dict(exclude_none=True)
     filters["month"] = selectors.month_first(f.month)
@@ -522,9 +530,9 @@ class LeaveOut(Schema):
 
 
 class LeaveIn(StrictIn):
-    assignment_id: StrictInt
-    starts_on: dt.date
-    ends_on: dt.date
+    assignment_id: StrictId
+    starts_on: Date
+    ends_on: Date
     reason: str = Field(..., min_length=1, max_length=300)
 
 
@@ -555,11 +563,11 @@ def request_leave(request: HttpRequest, payload: LeaveIn):  # type: ignore[no-un
 
 class LeaveQuery(Schema):
     state: LeaveState | None = None
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
 @router.get("/leave", response=responses(list[LeaveOut]), summary="请假申请（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_leave(request: HttpRequest, f: Query[LeaveQuery]):  # type: ignore[no-untyped-def]
     return selectors.leave_requests(actor(request), f.dict(exclude_none=True))
 
@@ -576,7 +584,7 @@ class LeaveDecisionIn(StrictIn):
 )
 def decide_leave(
     request: HttpRequest,
-    leave_id: int,
+    leave_id: Id,
     payload: Form[LeaveDecisionIn],
     approval_form: UploadedFile | None = _OPTIONAL_FILE["approval_form"],
     evidence: UploadedFile | None = _OPTIONAL_FILE["evidence"],
@@ -597,7 +605,7 @@ def decide_leave(
 @router.post(
     "/leave/{leave_id}/cancel", response=responses(LeaveOut), summary="撤回待审批的请假（本人）"
 )
-def cancel_leave(request: HttpRequest, leave_id: int) -> LeaveRequest:
+def cancel_leave(request: HttpRequest, leave_id: Id) -> LeaveRequest:
     a = actor(request)
     leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
     services.cancel_leave(actor=a, leave=leave)
@@ -619,8 +627,8 @@ class PeriodOut(Schema):
 
 
 class PeriodIn(StrictIn):
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Date
+    ends_on: Date
     reason: str = Field(..., min_length=1, max_length=300)
 
 
@@ -629,7 +637,7 @@ class PeriodIn(StrictIn):
     response=responses(list[PeriodOut]),
     summary="项目的非施工日",
 )
-def list_non_construction(request: HttpRequest, project_id: int) -> list[NonConstructionPeriod]:
+def list_non_construction(request: HttpRequest, project_id: Id) -> list[NonConstructionPeriod]:
     a = actor(request)
     project = get_visible_or_404(Project.objects, a, pk=project_id)
     return list(selectors.non_construction(a, project))
@@ -640,7 +648,7 @@ def list_non_construction(request: HttpRequest, project_id: int) -> list[NonCons
     response=responses(PeriodOut, 201),
     summary="申报非施工日（建设单位，事先或当日）",
 )
-def declare_non_construction(request: HttpRequest, project_id: int, payload: PeriodIn):  # type: ignore[no-untyped-def]
+def declare_non_construction(request: HttpRequest, project_id: Id, payload: PeriodIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     project = get_visible_or_404(Project.objects.select_related("owner"), a, pk=project_id)
     period = services.declare_non_construction(
@@ -658,7 +666,7 @@ def declare_non_construction(request: HttpRequest, project_id: int, payload: Per
     response=responses(PeriodOut),
     summary="撤销尚未开始的非施工日（建设单位）",
 )
-def withdraw_non_construction(request: HttpRequest, period_id: int) -> NonConstructionPeriod:
+def withdraw_non_construction(request: HttpRequest, period_id: Id) -> NonConstructionPeriod:
     a = actor(request)
     period = get_visible_or_404(NonConstructionPeriod.objects, a, pk=period_id)
     return services.withdraw_non_construction(actor=a, period=period)
@@ -687,7 +695,7 @@ class PatrolOut(Schema):
 
 
 class PatrolStartIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
 
 
 @router.post(
@@ -727,7 +735,7 @@ def _own_patrol(request: HttpRequest, patrol_id: int) -> Patrol:
     response=responses(PointOut, 201),
     summary="上报巡查轨迹点（服务器记时）",
 )
-def add_patrol_point(request: HttpRequest, patrol_id: int, payload: PointIn):  # type: ignore[no-untyped-def]
+def add_patrol_point(request: HttpRequest, patrol_id: Id, payload: PointIn):  # type: ignore[no-untyped-def]
     patrol = _own_patrol(request, patrol_id)
     point = services.add_patrol_point(
         actor=actor(request),
@@ -758,17 +766,17 @@ class PatrolEndIn(StrictIn):
     response=responses(PatrolOut),
     summary="结束巡查（在场超过10分钟为有效巡查）",
 )
-def end_patrol(request: HttpRequest, patrol_id: int, payload: PatrolEndIn) -> Patrol:
+def end_patrol(request: HttpRequest, patrol_id: Id, payload: PatrolEndIn) -> Patrol:
     patrol = _own_patrol(request, patrol_id)
     return services.end_patrol(actor=actor(request), patrol=patrol, note=payload.note)
 
 
 class PatrolQuery(Schema):
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
 @router.get("/patrols", response=responses(list[PatrolOut]), summary="巡查轨迹（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_patrols(request: HttpRequest, f: Query[PatrolQuery]):  # type: ignore[no-untyped-def]
     return selectors.patrols(actor(request), f.dict(exclude_none=True))
 
@@ -828,17 +836,17 @@ class InterviewOut(Schema):
 class InterviewQuery(Schema):
     state: InterviewState | None = None
     kind: InterviewKind | None = None
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
 @router.get("/interviews", response=responses(list[InterviewOut]), summary="考勤约谈（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_interviews(request: HttpRequest, f: Query[InterviewQuery]):  # type: ignore[no-untyped-def]
     return selectors.interviews(actor(request), f.dict(exclude_none=True))
 
 
 class InterviewCloseIn(StrictIn):
-    held_on: dt.date
+    held_on: Date
     penalty_note: str = Field("", max_length=300)
     criticism_note: str = Field("", max_length=300)
 
@@ -850,7 +858,7 @@ class InterviewCloseIn(StrictIn):
 )
 def close_interview(
     request: HttpRequest,
-    interview_id: int,
+    interview_id: Id,
     payload: Form[InterviewCloseIn],
     record: UploadedFile | None = _OPTIONAL_FILE["record"],
 ) -> AttendanceInterview:
@@ -873,8 +881,8 @@ def close_interview(
 
 
 class RecloseIn(StrictIn):
-    first: dt.date
-    last: dt.date
+    first: Date
+    last: Date
 
 
 class RecloseOut(Schema):

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import logging
+import math
+from typing import Any, ClassVar
 
-from django.http import HttpRequest
-from ninja import Schema
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, JsonResponse
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict
+from pydantic import ConfigDict, ValidationInfo, field_validator
 
+from . import context
 from .actor import Actor
 from .errors import Forbidden
+from .types import INT64_MAX, INT64_MIN, Count
+
+logger = logging.getLogger("postaward.api")
 
 
 class ErrorItem(Schema):
@@ -34,6 +45,39 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def _drop_null(schema: dict[str, Any], cls: Any) -> None:
+    """In the OpenAPI document, a PATCH field that may not be cleared is not nullable."""
+    for name, prop in schema.get("properties", {}).items():
+        if name in cls.clearable:
+            continue
+        options = prop.get("anyOf")
+        if isinstance(options, list):
+            rest = [o for o in options if o != {"type": "null"}]
+            if len(rest) == 1:
+                prop.pop("anyOf")
+                prop.update(rest[0])
+            else:
+                prop["anyOf"] = rest
+        if prop.get("default", 0) is None:
+            prop.pop("default")
+
+
+class PatchIn(StrictIn):
+    """PATCH bodies: an omitted field is left as it is; ``null`` is refused with
+    422, except for the fields listed in ``clearable`` (where null empties a value
+    the model allows to be empty)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.clearable:
+            raise ValueError("不能为空")
+        return value
+
+
 ERRORS: dict[int, Any] = {
     400: ErrorOut,
     401: ErrorOut,
@@ -42,6 +86,20 @@ ERRORS: dict[int, Any] = {
     409: ErrorOut,
     422: ErrorOut,
 }
+
+
+class LimitOffset(LimitOffsetPagination):
+    """``?limit=&offset=`` for every list, with an offset the database can take."""
+
+    class Input(Schema):
+        limit: int = Field(
+            ninja_settings.PAGINATION_PER_PAGE,
+            ge=1,
+            le=ninja_settings.PAGINATION_MAX_LIMIT
+            if math.inf != ninja_settings.PAGINATION_MAX_LIMIT
+            else 1000,
+        )
+        offset: Count = 0
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
@@ -107,3 +165,169 @@ def actor(request: HttpRequest) -> Actor:
 
 def idempotency_key(request: HttpRequest) -> str | None:
     return request.headers.get("Idempotency-Key") or None
+
+
+# --- the edge of /api/: one error format for every failure -----------------------------------------
+
+ERROR_TEXT: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "请求格式不正确（应为 JSON）"),
+    401: ("unauthenticated", "请先登录或提供有效的接口令牌"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "接口或对象不存在"),
+    405: ("method_not_allowed", "不支持的请求方法"),
+    413: ("payload_too_large", "请求体过大"),
+    422: ("validation_error", "请求数据不符合要求"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+    500: ("server_error", "服务器内部错误，请稍后重试；如仍失败，请把请求编号告知管理员"),
+}
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str | None = None,
+    message: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    *,
+    allow: str | None = None,
+) -> JsonResponse:
+    """``{"code", "message", "errors"}`` for any status; a server error names the request."""
+    default_code, default_message = ERROR_TEXT.get(status, ("error", "请求无法处理"))
+    body: dict[str, Any] = {
+        "code": code or default_code,
+        "message": message or default_message,
+        "errors": errors or [],
+    }
+    if status == 405:
+        body["message"] = f"不支持的请求方法 {request.method}（可用：{allow or '无'}）"
+    if status >= 500:
+        rid = getattr(request, "request_id", "") or context.request_id.get()
+        body["request_id"] = rid
+        body["message"] = f"{body['message']}（请求编号 {rid}）"
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    if allow:
+        response["Allow"] = allow
+    return response
+
+
+def server_error(request: HttpRequest, exc: BaseException) -> JsonResponse:
+    """An exception no handler expected: logged with the request id, answered as JSON."""
+    logger.error(
+        "unhandled %s on %s %s (request %s)",
+        type(exc).__name__,
+        request.method,
+        request.path,
+        getattr(request, "request_id", ""),
+        exc_info=exc,
+    )
+    return error_response(request, 500)
+
+
+#: How deep a JSON body may nest. The deepest real body (an OCDS release with its
+#: parties' identifiers, a GeoJSON polygon with holes) is about ten levels.
+MAX_JSON_DEPTH = 32
+
+NUL_MESSAGE = "不能包含空字符（NUL）"
+
+
+def _invalid(request: HttpRequest, field: str | None, message: str) -> JsonResponse:
+    return error_response(
+        request,
+        422,
+        "validation_error",
+        "请求数据不符合要求",
+        [{"field": field, "message": message}],
+    )
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BadJson(None, "应为有限数字")
+
+
+class BadJson(Exception):
+    def __init__(self, field: str | None, message: str) -> None:
+        self.field, self.message = field, message
+
+
+def check_json_value(doc: Any) -> None:
+    """Walk a parsed JSON document (without recursion): raise ``BadJson`` for a
+    level deeper than ``MAX_JSON_DEPTH``, a NUL in a key or a string, an integer
+    beyond 64 bits or a non-finite number."""
+    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        field = where or None
+        if isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise BadJson(field, f"嵌套层级过深（最多 {MAX_JSON_DEPTH} 层）")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str) and "\x00" in key:
+                    raise BadJson(field, NUL_MESSAGE)
+                stack.append((item, f"{where}.{key}" if where else str(key), depth + 1))
+        elif isinstance(value, str):
+            if "\x00" in value:
+                raise BadJson(field, NUL_MESSAGE)
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise BadJson(field, "整数超出范围")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise BadJson(field, "应为有限数字")
+
+
+def parse_json_body(data: bytes | str) -> Any:
+    """A JSON body parsed and checked as the edge does (for the routes that read
+    ``request.body`` themselves, such as the OCDS import): raises ``ValueError``
+    for text that is not JSON, ``BadJson`` for what the platform refuses."""
+    try:
+        doc = json.loads(data, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise BadJson(None, f"嵌套层级过深（最多 {MAX_JSON_DEPTH} 层）") from exc
+    check_json_value(doc)
+    return doc
+
+
+def refuse_bad_input(request: HttpRequest) -> JsonResponse | None:
+    """What ``ApiEdgeMiddleware`` refuses before any view runs (``None``: let it in)."""
+    if "\x00" in request.path:
+        return _invalid(request, None, f"地址{NUL_MESSAGE}")
+    for key, values in request.GET.lists():
+        if "\x00" in key or any("\x00" in v for v in values):
+            return _invalid(request, key.replace("\x00", "") or None, NUL_MESSAGE)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    content_type = (request.content_type or "").lower()
+    try:
+        if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            for key, values in request.POST.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return _invalid(request, key.replace("\x00", "") or None, NUL_MESSAGE)
+            request.FILES  # noqa: B018 - parsed now, so that a size refusal is answered here
+            return None
+        body = request.body
+    except (RequestDataTooBig, TooManyFilesSent, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return error_response(
+            request,
+            413,
+            "payload_too_large",
+            f"请求体过大（不超过 {limit // (1024 * 1024)} MB）",
+        )
+    if not body:
+        return None
+    if _is_json(content_type):
+        try:
+            parse_json_body(body)
+        except BadJson as exc:
+            return _invalid(request, exc.field, exc.message)
+        except ValueError:
+            return None  # not JSON: the API answers 400 in the common format
+    elif content_type.startswith("text/") and b"\x00" in body:
+        return _invalid(request, "body", NUL_MESSAGE)
+    return None

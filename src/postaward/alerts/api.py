@@ -68,7 +68,7 @@ class AlertOut(Schema):
     basis: str
 
 
-class StepOut(Schema):
+class AlertStepOut(Schema):
     at: dt.datetime
     kind: str
     kind_label: str
@@ -91,7 +91,7 @@ class AlertDetailOut(AlertOut):
     facts: dict[str, Any]
     deadline: str
     priority_rule: str
-    steps: list[StepOut]
+    steps: list[AlertStepOut]
     actions: list[str]
 
 
@@ -737,7 +737,7 @@ def dispose_alert(request: HttpRequest, alert_id: Id, payload: DisposeIn) -> Any
     return _detail(_get_alert(request, a.pk), request)
 
 
-class ReviewIn(StrictIn):
+class AlertReviewIn(StrictIn):
     decision: Literal["close", "send_back"]
     note: str = Field("", max_length=2000)
 
@@ -747,7 +747,7 @@ class ReviewIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="审核：办结或退回重办（上一级单位）",
 )
-def review_alert(request: HttpRequest, alert_id: Id, payload: ReviewIn) -> Any:
+def review_alert(request: HttpRequest, alert_id: Id, payload: AlertReviewIn) -> Any:
     a = services.review_alert(
         actor=actor(request),
         alert=_get_alert(request, alert_id),
@@ -757,7 +757,7 @@ def review_alert(request: HttpRequest, alert_id: Id, payload: ReviewIn) -> Any:
     return _detail(_get_alert(request, a.pk), request)
 
 
-class ReopenIn(StrictIn):
+class AlertReopenIn(StrictIn):
     reason: str = Field(max_length=2000)
 
 
@@ -766,7 +766,7 @@ class ReopenIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="重新打开已办结的预警（审核单位或领导小组）",
 )
-def reopen_alert(request: HttpRequest, alert_id: Id, payload: ReopenIn) -> Any:
+def reopen_alert(request: HttpRequest, alert_id: Id, payload: AlertReopenIn) -> Any:
     a = services.reopen_alert(
         actor=actor(request), alert=_get_alert(request, alert_id), reason=payload.reason
     )

@@ -45,6 +45,7 @@ from postaward.core.api_base import (
     StrictIn,
     actor,
     idempotency_key,
+    inline_json_schema,
     responses,
 )
 from postaward.core.errors import DomainError, ValidationFailed
@@ -275,21 +276,9 @@ def _parse(request: HttpRequest, schema: type[StrictIn]) -> Body:
     return Body(data=data, files=files, fingerprint=fingerprint)
 
 
-def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
-        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    return node
-
-
 def _body_doc(schema: type[StrictIn]) -> dict[str, Any]:
     """``openapi_extra`` of a route that takes files: both request formats."""
-    js = schema.model_json_schema()
-    js = _inline(js, js.get("$defs", {}))
+    js = inline_json_schema(schema)
     file_fields = _file_fields(schema)
     binary = {"type": "string", "format": "binary"}
     form = {
@@ -380,7 +369,7 @@ class StepOut(Schema):
     organisation_name: str
 
 
-class DocumentOut(Schema):
+class ApprovalDocumentOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -401,7 +390,7 @@ def _steps(obj: Any) -> list[dict[str, Any]]:
 
 def _documents(obj: Any) -> list[dict[str, Any]]:
     return [
-        DocumentOut(
+        ApprovalDocumentOut(
             id=d.pk,
             kind=d.kind,
             kind_label=d.get_kind_display(),
@@ -470,7 +459,7 @@ class ChangeDetailOut(ChangeOut):
     raised_by_org: str
     decision_note: str
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -752,7 +741,7 @@ class HiddenWorkDetailOut(HiddenWorkOut):
     review_opinion: str
     photo_urls: dict[str, str] = Field(..., description="照片 id → 下载地址")
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1013,7 +1002,7 @@ class PersonnelDetailOut(PersonnelOut):
     new_assignment_id: int | None
     decision_note: str
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1357,7 +1346,7 @@ class NoticeOut(Schema):
 
 class NoticeDetailOut(NoticeOut):
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
     @staticmethod
@@ -1479,7 +1468,7 @@ def reply_notice(request: HttpRequest, notice_id: Id) -> HttpResponse:
     return _write(request, f"approvals.notice.{n.pk}.reply.{n.round}", body.fingerprint, fn)
 
 
-class ReopenIn(StrictIn):
+class NoticeReopenIn(StrictIn):
     opinion: str = Field(..., max_length=2000, description="复查意见")
     required_by: Date = Field(..., description="新的整改期限")
 
@@ -1489,7 +1478,7 @@ class ReopenIn(StrictIn):
     response=responses(NoticeDetailOut),
     summary="监理复查不合格，重新整改（新的整改期限，R-SUP-01）",
 )
-def reopen_notice(request: HttpRequest, notice_id: Id, payload: ReopenIn) -> HttpResponse:
+def reopen_notice(request: HttpRequest, notice_id: Id, payload: NoticeReopenIn) -> HttpResponse:
     a = actor(request)
     n = _notice(request, notice_id)
 
@@ -1547,7 +1536,7 @@ class InspectionOut(Schema):
     recorded_at: dt.datetime
     recorded_by_name: str
     recorded_by_org: str
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
 
     @staticmethod
     def resolve_aspect_labels(obj: Inspection) -> list[str]:
@@ -1767,7 +1756,7 @@ class ExtensionOut(Schema):
     applied_by_name: str
     decided_at: dt.datetime | None
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1811,7 +1800,7 @@ class AcceptanceDetailOut(AcceptanceOut):
     decision_note: str
     extensions: list[ExtensionOut]
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -2186,7 +2175,7 @@ def create_usage(request: HttpRequest, payload: UsageIn) -> HttpResponse:
 SETTLEMENT_KINDS = ("approvals.settlement_below", "approvals.settlement_above")
 
 
-class MissingOut(Schema):
+class ApprovalMissingOut(Schema):
     field: str
     message: str
 
@@ -2201,7 +2190,7 @@ class SettlementOut(Schema):
     deadline: DeadlineOut | None = Field(
         ..., description="结算送审期限（完工日起 60 / 180 个自然日；送审后由事件停止计时）"
     )
-    missing: list[MissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
+    missing: list[ApprovalMissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
     can_submit: bool = Field(..., description="当前账号现在可以送审")
 
 

@@ -191,7 +191,7 @@ def _brief(c: CheckIn) -> dict[str, Any]:
     }
 
 
-class DutyOut(Schema):
+class CheckInDutyOut(Schema):
     project_id: int
     project_code: str
     project_name: str
@@ -214,7 +214,7 @@ class DutyOut(Schema):
 
 @router.get(
     "/duties/today",
-    response=responses(list[DutyOut]),
+    response=responses(list[CheckInDutyOut]),
     summary="我今天的考勤岗位（项目、场地范围、今日打卡）",
 )
 def duties_today(request: HttpRequest) -> list[dict]:
@@ -297,7 +297,7 @@ def list_checkins(request: HttpRequest, f: Query[CheckInQuery]):  # type: ignore
     return selectors.checkins(actor(request), f.dict(exclude_none=True))
 
 
-class ReviewIn(StrictIn):
+class CheckInReviewIn(StrictIn):
     decision: Literal["confirm", "clear"] = Field(
         ..., description="confirm 确认作弊；clear 核查无异常"
     )
@@ -309,7 +309,7 @@ class ReviewIn(StrictIn):
     response=responses(CheckInOut),
     summary="核查可疑打卡（建设单位）：确认作弊或核查无异常",
 )
-def review_checkin(request: HttpRequest, checkin_id: Id, payload: ReviewIn) -> CheckIn:
+def review_checkin(request: HttpRequest, checkin_id: Id, payload: CheckInReviewIn) -> CheckIn:
     a = actor(request)
     c = get_visible_or_404(CheckIn.objects, a, pk=checkin_id)
     c = services.review_checkin(
@@ -321,7 +321,7 @@ def review_checkin(request: HttpRequest, checkin_id: Id, payload: ReviewIn) -> C
 # --- days and monthly rates (R-ATT-02, R-ATT-03) ---------------------------------------------------
 
 
-class DayOut(Schema):
+class AttendanceDayOut(Schema):
     id: int
     date: dt.date
     person_id: int
@@ -369,7 +369,7 @@ class DayQuery(Schema):
 
 @router.get(
     "/days",
-    response=responses(list[DayOut]),
+    response=responses(list[AttendanceDayOut]),
     summary="日考勤（每人每岗每日一条：有效、无效、未考勤、请假、停工……及原因）",
 )
 @paginate(LimitOffset)
@@ -615,7 +615,7 @@ def cancel_leave(request: HttpRequest, leave_id: Id) -> LeaveRequest:
 # --- non-construction days (R-ATT-03) --------------------------------------------------------------
 
 
-class PeriodOut(Schema):
+class AttendancePeriodOut(Schema):
     id: int
     project_id: int
     starts_on: dt.date
@@ -634,7 +634,7 @@ class PeriodIn(StrictIn):
 
 @router.get(
     "/projects/{project_id}/non-construction",
-    response=responses(list[PeriodOut]),
+    response=responses(list[AttendancePeriodOut]),
     summary="项目的非施工日",
 )
 def list_non_construction(request: HttpRequest, project_id: Id) -> list[NonConstructionPeriod]:
@@ -645,7 +645,7 @@ def list_non_construction(request: HttpRequest, project_id: Id) -> list[NonConst
 
 @router.post(
     "/projects/{project_id}/non-construction",
-    response=responses(PeriodOut, 201),
+    response=responses(AttendancePeriodOut, 201),
     summary="申报非施工日（建设单位，事先或当日）",
 )
 def declare_non_construction(request: HttpRequest, project_id: Id, payload: PeriodIn):  # type: ignore[no-untyped-def]
@@ -663,7 +663,7 @@ def declare_non_construction(request: HttpRequest, project_id: Id, payload: Peri
 
 @router.post(
     "/non-construction/{period_id}/withdraw",
-    response=responses(PeriodOut),
+    response=responses(AttendancePeriodOut),
     summary="撤销尚未开始的非施工日（建设单位）",
 )
 def withdraw_non_construction(request: HttpRequest, period_id: Id) -> NonConstructionPeriod:
@@ -784,7 +784,7 @@ def list_patrols(request: HttpRequest, f: Query[PatrolQuery]):  # type: ignore[n
 # --- interviews (R-ATT-07, R-ATT-08, R-ATT-04) -----------------------------------------------------------
 
 
-class InterviewOut(Schema):
+class AttendanceInterviewOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -839,7 +839,11 @@ class InterviewQuery(Schema):
     project_id: Id | None = None
 
 
-@router.get("/interviews", response=responses(list[InterviewOut]), summary="考勤约谈（按数据权限）")
+@router.get(
+    "/interviews",
+    response=responses(list[AttendanceInterviewOut]),
+    summary="考勤约谈（按数据权限）",
+)
 @paginate(LimitOffset)
 def list_interviews(request: HttpRequest, f: Query[InterviewQuery]):  # type: ignore[no-untyped-def]
     return selectors.interviews(actor(request), f.dict(exclude_none=True))
@@ -853,7 +857,7 @@ class InterviewCloseIn(StrictIn):
 
 @router.post(
     "/interviews/{interview_id}/close",
-    response=responses(InterviewOut),
+    response=responses(AttendanceInterviewOut),
     summary="办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart）",
 )
 def close_interview(

@@ -44,7 +44,7 @@ def me(request: HttpRequest) -> dict:
     }
 
 
-class DayOut(Schema):
+class CalendarDayOut(Schema):
     date: dt.date
     working: bool
     label: str
@@ -55,7 +55,7 @@ class DaysQuery(Schema):
     end: Date
 
 
-@router.get("/calendar/days", response=responses(list[DayOut]), summary="工作日历（逐日）")
+@router.get("/calendar/days", response=responses(list[CalendarDayOut]), summary="工作日历（逐日）")
 def calendar_days(request: HttpRequest, q: Query[DaysQuery]) -> list[dict]:
     if q.end < q.start or (q.end - q.start).days > 366:
         raise ValidationFailed("日期范围应在一年以内，且截止日期不早于起始日期", field="end")
@@ -73,7 +73,7 @@ def calendar_days(request: HttpRequest, q: Query[DaysQuery]) -> list[dict]:
     return out
 
 
-class PeriodOut(Schema):
+class LegalPeriodOut(Schema):
     start: dt.date
     length: int
     unit: str
@@ -83,7 +83,7 @@ class PeriodOut(Schema):
     calendar_covered: bool
 
 
-@router.get("/calendar/period", response=responses(PeriodOut), summary="计算法定期限")
+@router.get("/calendar/period", response=responses(LegalPeriodOut), summary="计算法定期限")
 def calendar_period(
     request: HttpRequest,
     start: Date,
@@ -109,7 +109,9 @@ class CalendarDayIn(StrictIn):
     name: str = Field("", max_length=50)
 
 
-@router.put("/calendar/days/{day}", response=responses(DayOut), summary="调整某日（监管办总管）")
+@router.put(
+    "/calendar/days/{day}", response=responses(CalendarDayOut), summary="调整某日（监管办总管）"
+)
 def set_calendar_day(request: HttpRequest, day: Date, payload: CalendarDayIn) -> dict:
     services.set_calendar_day(actor=actor(request), date=day, kind=payload.kind, name=payload.name)
     return {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from typing import Any, ClassVar
@@ -20,7 +19,8 @@ from pydantic import ConfigDict, ValidationInfo, field_validator
 from . import context
 from .actor import Actor
 from .errors import Forbidden
-from .types import INT64_MAX, INT64_MIN, Count
+from .safejson import NUL_MESSAGE, BadJson, parse_json_body
+from .types import Count
 
 logger = logging.getLogger("postaward.api")
 
@@ -100,6 +100,25 @@ class LimitOffset(LimitOffsetPagination):
             else 1000,
         )
         offset: Count = 0
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def inline_json_schema(model: type[Schema]) -> dict[str, Any]:
+    """A model's JSON schema with its ``$defs`` inlined, for ``openapi_extra``:
+    a ``#/$defs/…`` reference placed inside the OpenAPI document would point at
+    the document's root, where there is no ``$defs`` (a broken reference)."""
+    js = model.model_json_schema()
+    return _inline(js, js.get("$defs", {}))
 
 
 def responses(ok: Any, status: int = 200) -> dict[int, Any]:
@@ -223,13 +242,6 @@ def server_error(request: HttpRequest, exc: BaseException) -> JsonResponse:
     return error_response(request, 500)
 
 
-#: How deep a JSON body may nest. The deepest real body (an OCDS release with its
-#: parties' identifiers, a GeoJSON polygon with holes) is about ten levels.
-MAX_JSON_DEPTH = 32
-
-NUL_MESSAGE = "不能包含空字符（NUL）"
-
-
 def _invalid(request: HttpRequest, field: str | None, message: str) -> JsonResponse:
     return error_response(
         request,
@@ -242,55 +254,6 @@ def _invalid(request: HttpRequest, field: str | None, message: str) -> JsonRespo
 
 def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
-
-
-def _refuse_constant(name: str) -> Any:
-    raise BadJson(None, "应为有限数字")
-
-
-class BadJson(Exception):
-    def __init__(self, field: str | None, message: str) -> None:
-        self.field, self.message = field, message
-
-
-def check_json_value(doc: Any) -> None:
-    """Walk a parsed JSON document (without recursion): raise ``BadJson`` for a
-    level deeper than ``MAX_JSON_DEPTH``, a NUL in a key or a string, an integer
-    beyond 64 bits or a non-finite number."""
-    stack: list[tuple[Any, str, int]] = [(doc, "", 0)]
-    while stack:
-        value, where, depth = stack.pop()
-        field = where or None
-        if isinstance(value, dict | list):
-            if depth >= MAX_JSON_DEPTH:
-                raise BadJson(field, f"嵌套层级过深（最多 {MAX_JSON_DEPTH} 层）")
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                if isinstance(key, str) and "\x00" in key:
-                    raise BadJson(field, NUL_MESSAGE)
-                stack.append((item, f"{where}.{key}" if where else str(key), depth + 1))
-        elif isinstance(value, str):
-            if "\x00" in value:
-                raise BadJson(field, NUL_MESSAGE)
-        elif isinstance(value, bool):
-            continue
-        elif isinstance(value, int):
-            if not INT64_MIN <= value <= INT64_MAX:
-                raise BadJson(field, "整数超出范围")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise BadJson(field, "应为有限数字")
-
-
-def parse_json_body(data: bytes | str) -> Any:
-    """A JSON body parsed and checked as the edge does (for the routes that read
-    ``request.body`` themselves, such as the OCDS import): raises ``ValueError``
-    for text that is not JSON, ``BadJson`` for what the platform refuses."""
-    try:
-        doc = json.loads(data, parse_constant=_refuse_constant)
-    except RecursionError as exc:
-        raise BadJson(None, f"嵌套层级过深（最多 {MAX_JSON_DEPTH} 层）") from exc
-    check_json_value(doc)
-    return doc
 
 
 def refuse_bad_input(request: HttpRequest) -> JsonResponse | None:

@@ -28,9 +28,9 @@ Count = Annotated[int, Field(ge=0, le=INT64_MAX)]
 
 #: The window of dates the platform accepts: a project, a leave, a change or a
 #: deadline outside it is a typing error, and the calendar cannot reason about it.
-MIN_DATE = dt.date(2000, 1, 1)
+MIN_DATE = dt.date(1980, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
-DATE_WINDOW_MESSAGE = "日期应在 2000-01-01 至 2100-12-31 之间"
+DATE_WINDOW_MESSAGE = "日期应在 1980-01-01 至 2100-12-31 之间"
 
 
 def check_date(value: dt.date) -> dt.date:
@@ -55,3 +55,6 @@ DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
 #: The same, for schemas that refuse ``"12"`` for ``12`` (strict mode).
 StrictId = Annotated[int, Strict(), Field(ge=1, le=INT64_MAX)]
 StrictInt64 = Annotated[int, Strict(), Field(ge=INT64_MIN, le=INT64_MAX)]
+
+#: A GeoJSON position: [longitude, latitude] (an altitude, if sent, is ignored).
+GeoPosition = Annotated[list[float], Field(min_length=2, max_length=3)]

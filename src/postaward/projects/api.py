@@ -28,11 +28,13 @@ from postaward.core.api_base import (
     StrictIn,
     actor,
     idempotency_key,
+    inline_json_schema,
     responses,
 )
 from postaward.core.errors import Forbidden, ValidationFailed
+from postaward.core.safejson import BadJson, parse_json_body
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.types import Date, DateTime, Id, StrictId
+from postaward.core.types import Date, DateTime, GeoPosition, Id, StrictId
 from postaward.orgs.choices import Industry
 from postaward.orgs.models import Organisation, Person, Qualification
 
@@ -303,6 +305,8 @@ def _import(request: HttpRequest, fmt: str) -> HttpResponse:
     if not data.strip():
         raise ValidationFailed("请求体为空", field="body")
     filename = request.headers.get("X-Filename", "")[:200]
+    if fmt == ImportFormat.OCDS:
+        _require_release_package(data)
 
     def run() -> dict:
         report = imports.import_awards(
@@ -316,6 +320,23 @@ def _import(request: HttpRequest, fmt: str) -> HttpResponse:
         {"sha256": hashlib.sha256(data).hexdigest()},
         run,
     )
+
+
+def _require_release_package(data: bytes) -> None:
+    """The OCDS route takes a release package: a JSON object with a non-empty
+    ``releases`` array (or one release with its ``ocid``). Anything else is
+    refused with 422 before a batch is recorded."""
+    try:
+        doc = parse_json_body(data)
+    except BadJson as exc:
+        raise ValidationFailed(exc.message, field=exc.field or "body") from exc
+    except ValueError as exc:
+        raise ValidationFailed("不是有效的 JSON", field="body") from exc
+    if not isinstance(doc, dict):
+        raise ValidationFailed("应为 OCDS 发布包（JSON 对象，含 releases 数组）", field="body")
+    releases = doc.get("releases")
+    if "ocid" not in doc and (not isinstance(releases, list) or not releases):
+        raise ValidationFailed("发布包应含非空的 releases 数组", field="releases")
 
 
 _IMPORT_DOC = (
@@ -551,7 +572,9 @@ class SiteIn(StrictIn):
     lon: float | None = None
     lat: float | None = None
     radius_m: float | None = None
-    polygon: list[list[float]] | None = None
+    polygon: list[GeoPosition] | None = Field(
+        None, min_length=3, max_length=201, description="顶点 [经度, 纬度]，首尾可相同"
+    )
     address: str | None = Field(None, max_length=200)
     crs: Literal["wgs84", "gcj02"] = "wgs84"
 
@@ -1673,7 +1696,7 @@ class DocumentIn(StrictIn):
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": DocumentIn.model_json_schema()},
+                "application/json": {"schema": inline_json_schema(DocumentIn)},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",

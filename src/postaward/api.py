@@ -23,7 +23,9 @@ api = NinjaAPI(
     description=(
         "政府投资项目标后监管平台接口。网页端使用会话认证（写操作需 CSRF）；"
         "手机端和对接系统使用 `Authorization: Bearer <令牌>`。"
-        "错误统一返回 `{code, message, errors}`。写操作可带 `Idempotency-Key` 请求头，重试只生效一次。"
+        "错误统一返回 `{code, message, errors}`（服务器错误另含 `request_id`）。"
+        "项目、流程审批和考勤打卡的写操作可带 `Idempotency-Key` 请求头：重试只生效一次并返回原结果，"
+        "同一幂等键用于内容不同的请求返回 409。"
     ),
     auth=[TokenAuth(), WebSessionAuth(csrf=True)],
     urls_namespace="api",

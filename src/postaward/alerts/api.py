@@ -332,6 +332,7 @@ def list_indicators(request: HttpRequest) -> Any:
 
 
 class IndicatorPatch(PatchIn):
+    clearable = frozenset({"valid_from", "valid_until"})  # null: no start / no end
     name: str | None = Field(None, max_length=100)
     enabled: bool | None = None
     severity: int | None = Field(None, ge=1, le=4)

@@ -541,6 +541,7 @@ def get_project(request: HttpRequest, project_id: Id) -> Project:
 
 
 class ProjectPatch(PatchIn):
+    clearable = frozenset({"planned_start", "planned_completion"})  # null: not planned yet
     name: str | None = Field(None, min_length=4, max_length=200)
     industry: Industry | None = None
     contract_amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)

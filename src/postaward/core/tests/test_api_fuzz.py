@@ -22,7 +22,9 @@ import hypothesis
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -84,6 +86,19 @@ def _problems(schema, headers_for, statuses: Counter) -> list[str]:  # type: ign
     return problems
 
 
+@pytest.fixture
+def _keep_the_test_connection():
+    """The WSGI app closes the database connection after each request (as in
+    production); the test's transaction lives on that connection. Django's own
+    test client unhooks the same handler around its requests."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_keep_the_test_connection")
 @pytest.mark.parametrize("username", ROLES)
 def test_every_operation_answers_without_server_error_and_as_its_schema_says(district, username):
     """Issue 10 §5: no 5xx and no schema violation on any operation, for each role."""

@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "postaward.core.middleware.RequestIdMiddleware",
     "postaward.core.middleware.ContentSecurityPolicyMiddleware",
-    "postaward.core.middleware.ApiMethodNotAllowedMiddleware",
+    "postaward.core.middleware.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -14,7 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from postaward.core import audit, clock, events, files, merkle
+from postaward.core import audit, clock, events, files, idempotency, merkle
 from postaward.core.actor import Actor
 from postaward.core.audit import canonical_json
 from postaward.core.crypto import sm3_hex
@@ -151,6 +151,15 @@ def check_in(
         )
     device_id = (device_id or "")[:100]
 
+    sent = {
+        "project_id": project_id,
+        "lon": lon,
+        "lat": lat,
+        "accuracy_m": accuracy_m,
+        "client_at": client_at,
+        "device_id": device_id,
+        "mock_location": bool(mock_location),
+    }
     now = clock.now()
     today = clock.local_date(now)
     # One query for the positions and their project (no idempotency pre-check:
@@ -159,7 +168,7 @@ def check_in(
     if not assignments:
         existing = CheckIn.objects.filter(person_id=actor.person_id, idempotency_key=key).first()
         if existing is not None:
-            return _replay(existing, project_id, lon, lat)
+            return _replay(existing, sent)
         raise NotFound()  # out of scope looks the same as missing
     project = assignments[0].project
 
@@ -203,7 +212,7 @@ def check_in(
     except IntegrityError:
         # A retry (possibly concurrent) with the same key stored it first.
         stored = CheckIn.objects.get(person_id=actor.person_id, idempotency_key=key)
-        return _replay(stored, project_id, lon, lat)
+        return _replay(stored, sent)
     return CheckInResult(checkin, replayed=False)
 
 
@@ -311,8 +320,19 @@ def _insert(c: CheckIn) -> None:
     c._state.db = connection.alias
 
 
-def _replay(stored: CheckIn, project_id: int, lon: float, lat: float) -> CheckInResult:
-    if stored.project_id != project_id or stored.lon != lon or stored.lat != lat:
+def _as_utc(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v.astimezone(dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo else v
+        for k, v in body.items()
+    }
+
+
+def _replay(stored: CheckIn, sent: dict[str, Any]) -> CheckInResult:
+    """A retry answers with the stored check-in; the same key with a different
+    body is refused (409), as for every other write (``core.idempotency``). The
+    stored row holds every field of the body, so it is its own fingerprint."""
+    kept = {k: getattr(stored, k) for k in sent}
+    if idempotency.fingerprint(_as_utc(kept)) != idempotency.fingerprint(_as_utc(sent)):
         raise Conflict("该幂等键已用于内容不同的打卡请求", code="idempotency_mismatch")
     return CheckInResult(stored, replayed=True)
 

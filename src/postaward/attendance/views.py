@@ -20,7 +20,7 @@ from django.urls import reverse
 from postaward.core import clock, files
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.exports import Column, export_xlsx
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin, DateField
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import ENTERPRISE_KINDS, Role
@@ -88,8 +88,8 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 
 class LeaveForm(BootstrapMixin, forms.Form):
     assignment = forms.ChoiceField(label="岗位")
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    starts_on = DateField(label="开始日期", widget=DATE)
+    ends_on = DateField(label="结束日期", widget=DATE)
     reason = forms.CharField(
         label="请假事由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -327,8 +327,8 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
 
 class NonConstructionForm(BootstrapMixin, forms.Form):
     project = forms.ChoiceField(label="项目")
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    starts_on = DateField(label="开始日期", widget=DATE)
+    ends_on = DateField(label="结束日期", widget=DATE)
     reason = forms.CharField(
         label="原因", max_length=300, help_text="如：春节停工、高考期间禁止施工"
     )
@@ -559,7 +559,7 @@ def _board_cell(request: HttpRequest, actor: Any, project: Project, cell: str) -
 
 
 class InterviewCloseForm(BootstrapMixin, forms.Form):
-    held_on = forms.DateField(label="约谈日期", widget=DATE)
+    held_on = DateField(label="约谈日期", widget=DATE)
     record = forms.FileField(label="约谈记录", help_text="签字的约谈记录扫描件或照片")
     penalty_note = forms.CharField(
         label="依约处罚", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -641,8 +641,8 @@ BY_LABELS = {"project": "按项目", "enterprise": "按企业", "region": "按�
 
 class RecloseForm(BootstrapMixin, forms.Form):
     compact = True
-    first = forms.DateField(label="开始日期", widget=DATE)
-    last = forms.DateField(label="结束日期", widget=DATE)
+    first = DateField(label="开始日期", widget=DATE)
+    last = DateField(label="结束日期", widget=DATE)
 
 
 @page_view

@@ -3,6 +3,20 @@ from __future__ import annotations
 from django import forms
 
 from .models import CalendarDay
+from .types import check_date
+
+
+class DateField(forms.DateField):
+    """Every date typed into a page: inside the platform's window (``core.types``)."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        day = super().to_python(value)
+        if day is not None:
+            try:
+                check_date(day)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc), code="date_window") from exc
+        return day
 
 
 class BootstrapMixin:
@@ -31,7 +45,7 @@ class BootstrapMixin:
 
 
 class CalendarDayForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(
         label="设置为",
         choices=[("", "恢复默认（周一至周五上班）"), *CalendarDay.Kind.choices],
@@ -60,9 +74,9 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     action = forms.CharField(label="操作", required=False)
     object_type = forms.CharField(label="对象类型", required=False)
     project = forms.CharField(label="项目（编号、名称或ID）", required=False, max_length=200)
-    date_from = forms.DateField(
+    date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

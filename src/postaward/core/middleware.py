@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from . import clock, context
 
@@ -53,34 +53,42 @@ class RequestIdMiddleware:
         return response
 
 
-class ApiMethodNotAllowedMiddleware:
-    """django-ninja answers a method a path does not serve with a bare 405
-    (it never reaches the API's exception handlers): under ``/api/`` the answer
-    is given in the common error format, keeping the ``Allow`` header."""
+class ApiEdgeMiddleware:
+    """The edge of ``/api/``: refuse what cannot be stored, answer every error as JSON.
+
+    Before the view: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with
+    413; a NUL character anywhere in the path, the query or a text body (no
+    database text column can hold one, and PostgreSQL refuses it), a JSON body
+    nested deeper than ``MAX_JSON_DEPTH``, an integer beyond 64 bits or a
+    non-finite number in a JSON body are refused with 422 — nothing reaches a
+    view, a service or the database.
+
+    After it: whatever answered with an HTML (or empty) error page — Django's
+    404 for an address no router serves, a bare 405, the 500 of an exception
+    raised outside the API's own handlers — is re-written in the common format
+    ``{"code", "message", "errors"}``; a server error carries the request id so
+    that the log line can be found.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from .api_base import error_response, refuse_bad_input
+
+        refused = refuse_bad_input(request)
+        if refused is not None:
+            return refused
         response = self.get_response(request)
-        if (
-            response.status_code == 405
-            and request.path.startswith("/api/")
-            and not response.get("Content-Type", "").startswith("application/json")
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
         ):
-            allowed = response.get("Allow", "")
-            response = JsonResponse(
-                {
-                    "code": "method_not_allowed",
-                    "message": f"不支持的请求方法 {request.method}（可用：{allowed or '无'}）",
-                    "errors": [],
-                },
-                status=405,
-                json_dumps_params={"ensure_ascii": False},
-            )
-            if allowed:
-                response["Allow"] = allowed
-        return response
+            return response
+        return error_response(
+            request, response.status_code, allow=response.get("Allow", "") or None
+        )
 
 
 class ClockMiddleware:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin, DateField
 
 from .choices import CHILD_KINDS, ROLES_BY_KIND, Industry, OrgKind, QualificationType, Role
 
@@ -100,10 +100,10 @@ class QualificationForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="证书编号", max_length=60)
     specialty = forms.CharField(label="专业", max_length=60, required=False)
     issuer = forms.CharField(label="发证机关", max_length=100, required=False)
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label="发证日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_until = forms.DateField(
+    valid_until = DateField(
         label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -144,10 +144,10 @@ class LoginLogFilterForm(BootstrapMixin, forms.Form):
     compact = True
     username = forms.CharField(label="账号", required=False)
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")])
-    date_from = forms.DateField(
+    date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -10,6 +10,7 @@ then writes in one transaction together with its audit record, its archive node
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -474,7 +475,12 @@ def _site_fields(
             "site_polygon": None,
         }
     if site_kind == SiteKind.POLYGON:
-        ring = [list(map(float, pt)) for pt in (polygon or [])]
+        points = list(polygon or [])
+        if any(not isinstance(pt, list | tuple) or len(pt) not in (2, 3) for pt in points):
+            raise ValidationFailed("多边形的每个顶点应为 [经度, 纬度]", field="site_polygon")
+        ring = [[float(pt[0]), float(pt[1])] for pt in points]  # an altitude is ignored
+        if not all(math.isfinite(c) for pt in ring for c in pt):
+            raise ValidationFailed("多边形顶点的经纬度应为有限数字", field="site_polygon")
         if len(ring) >= 2 and ring[0] == ring[-1]:
             ring = ring[:-1]
         if len(ring) < 3:

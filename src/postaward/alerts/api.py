@@ -384,7 +384,7 @@ class RunOut(Schema):
     error: str
 
 
-def _run_out(r: EvaluationRun) -> dict[str, Any]:
+def _run_out(r: EvaluationRun, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "id": r.pk,
         "indicator": r.indicator.code,
@@ -399,7 +399,7 @@ def _run_out(r: EvaluationRun) -> dict[str, Any]:
         "duplicates": r.duplicates,
         "suppressed": r.suppressed,
         "notes": r.notes,
-        "result": r.result,
+        "result": r.result if rows is None else rows,
         "error": r.error,
     }
 
@@ -425,10 +425,9 @@ def sandbox(request: HttpRequest, indicator_id: Id, payload: SandboxIn) -> Any:
 @router.get("/runs/{run_id}", response=responses(RunOut), summary="指标运行或沙箱试算的结果")
 def get_run(request: HttpRequest, run_id: Id) -> Any:
     _require_alerts(request)
-    run = EvaluationRun.objects.select_related("indicator").filter(pk=run_id).first()
-    if run is None:
-        raise NotFound()
-    return _run_out(run)
+    a = actor(request)
+    run = get_visible_or_404(selectors.runs(a), a, pk=run_id)
+    return _run_out(run, selectors.run_rows(a, run))
 
 
 # --- suspected issues and transfers ----------------------------------------------------------------------

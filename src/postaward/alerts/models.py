@@ -25,7 +25,7 @@ from django_fsm import FSMField
 from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.files import private_storage
-from postaward.core.scoping import NOTHING, ScopedManager
+from postaward.core.scoping import NOTHING, ScopedManager, project_visible_q
 from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OrgKind
 
 from .choices import (
@@ -128,12 +128,36 @@ class EvaluationRun(models.Model):
     result = models.JSONField("命中明细", default=list)
     error = models.TextField("错误", blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = "指标运行"
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.get_mode_display()} {self.as_of}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Who reads a run (R-ORG-04, ADR 0015):
+
+        - a sandbox trial belongs to the organisation that asked for it (the
+          supervision office) and the units above it; nobody else, not even
+          another district-wide body;
+        - a live run (the scheduled sweep) carries district-wide counts and
+          notes (peer statistics, contract names) and no per-project rows, so
+          only bodies that see every project of the district read it; a unit
+          with a partial scope reads the alerts routed to it instead.
+
+        The hits listed in a run are filtered once more by the projects the
+        reader sees (``selectors.run_rows``).
+        """
+        if not actor.org_path or actor.org_kind in ENTERPRISE_KINDS:
+            return NOTHING
+        own_trials = Q(mode=RunMode.SANDBOX, requested_by_org__path__startswith=actor.org_path)
+        if actor.org_kind in DISTRICT_WIDE_KINDS:
+            return own_trials | Q(mode=RunMode.LIVE)
+        return own_trials
 
 
 class SuspectedIssue(models.Model):
@@ -497,7 +521,13 @@ class Notification(models.Model):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
-        return Q(recipient_id=actor.user_id) if actor.user_id else NOTHING
+        """One's own messages, and of those only the ones whose alert's project
+        one still sees (R-ORG-04: a row about a project follows the project)."""
+        if not actor.user_id:
+            return NOTHING
+        return Q(recipient_id=actor.user_id) & (
+            Q(alert__isnull=True) | project_visible_q(actor, "alert__project_id")
+        )
 
 
 class NotificationDelivery(models.Model):

@@ -431,7 +431,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             inactive=services.active_reason(ind),
             fig=selectors.indicator_figures([ind.pk]).get(ind.pk),
-            runs=ind.runs.order_by("-requested_at", "-id")[:10],
+            runs=selectors.runs(actor).filter(indicator=ind)[:10],
             recent=Alert.objects.visible_to(actor)
             .filter(indicator=ind)
             .select_related("project", "handling_org")[:10],
@@ -467,8 +467,7 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
 def sandbox_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_configure(actor))
-    runs = EvaluationRun.objects.select_related("indicator").order_by("-requested_at", "-id")
-    page = paginate(request, runs)
+    page = paginate(request, selectors.runs(actor))
     return render(request, "alerts/sandbox_list.html", _ctx(**page))
 
 
@@ -476,21 +475,25 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
-    run = EvaluationRun.objects.select_related("indicator").filter(pk=pk).first()
-    if run is None:
-        raise NotFound()
+    run = get_visible_or_404(selectors.runs(actor), actor, pk=pk)
     busy = run.state in (RunState.QUEUED, RunState.RUNNING)
     template = "alerts/_run_body.html" if request.headers.get("HX-Request") else "alerts/run.html"
     return render(
         request,
         template,
-        _ctx(run=run, busy=busy, spec=spec_for(run.indicator.code), results=_run_rows(run)),
+        _ctx(
+            run=run,
+            busy=busy,
+            spec=spec_for(run.indicator.code),
+            results=_run_rows(run, selectors.run_rows(actor, run)),
+        ),
     )
 
 
-def _run_rows(run: EvaluationRun) -> list[dict[str, Any]]:
-    """Each hit of a run with the plain-Chinese explanation the alert would
-    carry (the indicator's current template over the hit's facts)."""
+def _run_rows(run: EvaluationRun, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each hit of a run the reader may see (``selectors.run_rows``) with the
+    plain-Chinese explanation the alert would carry (the indicator's current
+    template over the hit's facts)."""
     ind = run.indicator
     return [
         {
@@ -499,8 +502,7 @@ def _run_rows(run: EvaluationRun) -> list[dict[str, Any]]:
                 ind.explanation, {**(row.get("facts") or {}), "basis": ind.basis}
             ),
         }
-        for row in (run.result or [])
-        if isinstance(row, dict)
+        for row in rows
     ]
 
 

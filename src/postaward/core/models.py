@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from . import clock
-from .scoping import ScopedManager
+from .scoping import ScopedManager, project_visible_q
 
 
 class TimeStampedModel(models.Model):
@@ -236,10 +236,12 @@ class Todo(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        """A to-do is visible to the people of its organisation who hold its role."""
+        """A to-do is visible to the people of its organisation who hold its role,
+        and only if its project (when it has one) is visible to them (R-ORG-04):
+        a project leader does not see the to-dos of the unit's other projects."""
         role_q = Q(role="") | Q(role__in=list(actor.roles))
         who_q = Q(assignee__isnull=True) | Q(assignee_id=actor.user_id)
-        return Q(organisation_id=actor.organisation_id) & role_q & who_q
+        return Q(organisation_id=actor.organisation_id) & role_q & who_q & project_visible_q(actor)
 
     def __str__(self) -> str:
         return self.title
@@ -319,10 +321,11 @@ class Deadline(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
-        from postaward.projects.models import Project
-
+        """A deadline of a project is visible exactly when its project is
+        (R-ORG-04), whichever organisation must act on it; a deadline without a
+        project is visible to its responsible organisation and the units above."""
         if not actor.org_path:
             return Q(pk__in=[])
-        return Q(organisation__path__startswith=actor.org_path) | Q(
-            project_id__in=Project.objects.visible_to(actor).values("pk")
+        return project_visible_q(actor, without_project=False) | Q(
+            project_id__isnull=True, organisation__path__startswith=actor.org_path
         )

@@ -58,8 +58,19 @@ class OrganisationForm(BootstrapMixin, forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
-    def __init__(self, *args, parent_kind: str | None = None, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        *args,
+        parent_kind: str | None = None,
+        editing: bool = False,
+        industry_locked: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if industry_locked:
+            # Set by the unit above (R-ORG-03): shown, not posted.
+            self.fields["industry"].disabled = True
+            self.fields["industry"].help_text = "由上级单位设定"
         if parent_kind is not None:
             allowed = CHILD_KINDS.get(parent_kind, frozenset())
             self.fields["kind"].choices = [(k, lbl) for k, lbl in OrgKind.choices if k in allowed]  # type: ignore[attr-defined]

@@ -101,6 +101,50 @@ def _clean_industry(kind: str, industry: str) -> str:
     return industry
 
 
+def may_set_industry(actor: Actor, org: Organisation) -> bool:
+    """The industry of a government unit is set by a unit above it, never by
+    the unit itself (R-ORG-03): it decides which imported projects an industry
+    authority receives. Enterprises describe their own trade."""
+    if actor.is_system or org.kind in ENTERPRISE_KINDS:
+        return True
+    return (
+        bool(actor.org_path) and org.path != actor.org_path and org.path.startswith(actor.org_path)
+    )
+
+
+def _refuse_self_set_industry(actor: Actor, org: Organisation) -> None:
+    if not may_set_industry(actor, org):
+        raise Forbidden("单位的所属行业由上级单位设定，不能修改本单位的行业", field="industry")
+
+
+def _refuse_second_authority(
+    *, kind: str, industry: str, active: bool, district_path: str, exclude_pk: int | None = None
+) -> None:
+    """One active industry authority per (district, industry) (R-ORG-03): a
+    second one would make the routing of imported projects a guess. The
+    district's root row is locked so that two concurrent writes cannot both
+    pass the check."""
+    if kind != OrgKind.INDUSTRY_AUTHORITY or not active or not industry or not district_path:
+        return
+    list(Organisation.objects.select_for_update().filter(path=district_path))
+    other = (
+        Organisation.objects.filter(
+            kind=OrgKind.INDUSTRY_AUTHORITY,
+            industry=industry,
+            is_active=True,
+            path__startswith=district_path,
+        )
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            f"本区县已有“{Industry(industry).label}”行业主管部门：{other.name}，"
+            "同一行业只能有一个行业主管部门",
+            field="industry",
+        )
+
+
 def _clean_uscc(kind: str, uscc: str | None) -> str | None:
     uscc = (uscc or "").strip().upper() or None
     if uscc is None:
@@ -148,6 +192,10 @@ def create_organisation(
     with transaction.atomic():
         if clean_uscc and Organisation.objects.filter(uscc=clean_uscc).exists():
             raise Conflict("该统一社会信用代码已登记", field="uscc")
+        if parent is not None:
+            _refuse_second_authority(
+                kind=kind, industry=industry, active=True, district_path=parent.district_path
+            )
         org = Organisation.objects.create(
             parent=parent,
             name=name,
@@ -192,6 +240,8 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
         changes["uscc"] = _clean_uscc(org.kind, changes["uscc"])
     if "industry" in changes:
         changes["industry"] = _clean_industry(org.kind, changes["industry"])
+        if changes["industry"] != org.industry:
+            _refuse_self_set_industry(actor, org)
     if "name" in changes and not (changes["name"] or "").strip():
         raise ValidationFailed("请填写单位名称", field="name")
     if org.pk == actor.organisation_id and changes.get("is_active") is False:
@@ -199,6 +249,16 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=org.pk)
         before = audit.snapshot(org)
+        industry = changes.get("industry", org.industry)
+        active = changes.get("is_active", org.is_active)
+        if industry != org.industry or (active and not org.is_active):
+            _refuse_second_authority(
+                kind=org.kind,
+                industry=industry,
+                active=active,
+                district_path=org.district_path,
+                exclude_pk=org.pk,
+            )
         for key, value in changes.items():
             setattr(org, key, value)
         org.updated_at = clock.now()

@@ -230,7 +230,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "contact_phone",
         )
     }
-    form = OrganisationForm(request.POST or None, initial=initial, editing=True)
+    form = OrganisationForm(
+        request.POST or None,
+        initial=initial,
+        editing=True,
+        industry_locked=not services.may_set_industry(actor, org),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(actor=actor, org=org, **form.cleaned_data)

@@ -958,7 +958,19 @@ def _apply(
                 }
             ]
         )
-    authority = services.authority_for(rec.industry, district.path)
+    try:
+        authority = services.authority_for(rec.industry, district.path)
+    except services.AmbiguousAuthority as exc:
+        raise RowFailed(
+            [
+                {
+                    "row": rec.row,
+                    "key": rec.key,
+                    "field": rec.where.get("industry", "industry"),
+                    "reason": exc.message,
+                }
+            ]
+        ) from exc
     if authority is None:
         raise RowFailed(
             [

@@ -26,7 +26,7 @@ from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.idcheck import check_uscc
 from postaward.core.models import Deadline
 from postaward.core.services import close_todos, open_todo
-from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import workflows
@@ -242,17 +242,33 @@ def chain_of_owner(owner: Organisation) -> tuple[Organisation | None, Organisati
     return superior, line
 
 
+class AmbiguousAuthority(Conflict):
+    """Two active industry authorities claim one (district, industry): the
+    platform refuses to guess where a project belongs (R-ORG-03)."""
+
+    code = "ambiguous_authority"
+
+
 def authority_for(industry: str, district_path: str) -> Organisation | None:
-    return (
+    """The one active industry authority of ``industry`` in the district, or
+    None. Two of them is an error of the organisation data (the orgs services
+    refuse to create it); it is reported, never resolved by picking one."""
+    found = list(
         Organisation.objects.filter(
             kind=OrgKind.INDUSTRY_AUTHORITY,
             industry=industry,
             path__startswith=district_path,
             is_active=True,
-        )
-        .order_by("path")
-        .first()
+        ).order_by("path")[:3]
     )
+    if len(found) > 1:
+        names = "、".join(o.name for o in found)
+        raise AmbiguousAuthority(
+            f"本区县有多个“{dict(Industry.choices).get(industry, industry)}”行业主管部门（{names}），"
+            "无法确定项目归属，请监管办先改正单位设置",
+            field="industry",
+        )
+    return found[0] if found else None
 
 
 # --- documents ------------------------------------------------------------------------------------

@@ -332,7 +332,12 @@ class Alert(AlertWorkflow, models.Model):
           (a superior unit above its line and owners), read-only above;
         - an industry authority / superior unit / owner: alerts on projects it
           sees whose current level is at or below its own level;
-        - every organisation that handled it before an escalation.
+        - every organisation that handled it before an escalation;
+
+        and in every case (but the district-wide bodies, who see every project)
+        only if its project, when it has one, is visible to the actor: an
+        owner's project leader does not read the alerts of the unit's other
+        projects (R-ORG-04).
         """
         from postaward.projects.models import project_scope_q
 
@@ -352,7 +357,7 @@ class Alert(AlertWorkflow, models.Model):
                     organisation_id=actor.organisation_id
                 ).values("alert_id")
             )
-        return q
+        return q & project_visible_q(actor)
 
 
 class AlertHit(models.Model):

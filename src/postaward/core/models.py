@@ -116,7 +116,10 @@ class AuditRecord(models.Model):
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
         """The supervision office and discipline inspection read their district's
         trail (and the platform's own records: imports, sweeps, the simulator);
-        everyone else reads what their own organisation did."""
+        everyone else reads what their own organisation did. In both cases a
+        record about a project only if the project is visible to the reader
+        (R-ORG-04): the platform's records span every district, and a project
+        leader does not read what the unit did on its other projects."""
         if not actor.organisation_id or not actor.org_path:
             return Q(pk__in=[])
         if actor.org_kind in ("supervision_office", "discipline"):
@@ -125,8 +128,10 @@ class AuditRecord(models.Model):
             district = Organisation.objects.filter(path__startswith=actor.district_path).values(
                 "pk"
             )
-            return Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
-        return Q(organisation_id=actor.organisation_id)
+            return (
+                Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
+            ) & project_visible_q(actor)
+        return Q(organisation_id=actor.organisation_id) & project_visible_q(actor)
 
 
 class AuditChainHead(models.Model):

@@ -80,7 +80,7 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
         "起连续 2 天无有效考勤",
     ),
     (
-        "attendance.monthly_rate_below_threshold",
+        "attendance.monthly_rate",
         lambda d: {
             "person_id": d.users["pm_a"].person.pk,
             "organisation_id": d.orgs["contractor_a"].pk,
@@ -90,7 +90,6 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
             "valid_days": 10,
             "construction_days": 20,
             "rate": "0.5",
-            "threshold": "0.80",
         },
         "attendance.monthly_rate_below_threshold",
         "owner",
@@ -107,7 +106,7 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
         "attendance.patrol_overdue",
         "superior_unit",
         "edu_line",
-        "已 9 天无有效巡查",
+        "已 9 个施工日无有效巡查",
     ),
     (
         "projects.abnormal_award_flagged",

@@ -1,5 +1,5 @@
 """Daily and monthly closing: valid days, construction days, the 80 % rule and
-the consequences (R-ATT-02, R-ATT-03, R-ATT-07, R-ATT-08, R-ATT-09)."""
+the consequences (R-ATT-02, R-ATT-03, R-ATT-07, R-ATT-08)."""
 
 from __future__ import annotations
 

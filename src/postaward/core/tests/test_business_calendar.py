@@ -31,7 +31,7 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
 # --- the 2026 calendar, seeded from chinesecalendar ---------------------------------------------
 
 
-def test_national_day_2026_third_working_day_is_the_makeup_saturday():  # R-CMP-02
+def test_national_day_2026_third_working_day_is_the_makeup_saturday():  # R-CAL-01
     # Received Wednesday 2026-09-30; 10-01..10-07 are off; 10-08 and 10-09 are
     # days 1 and 2; Saturday 10-10 is a make-up working day.
     assert bc.add_working_days(D(2026, 9, 30), 3) == D(2026, 10, 10)

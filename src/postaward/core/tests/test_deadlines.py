@@ -104,7 +104,7 @@ def fresh(d: Deadline) -> Deadline:
 # --- opening and closing ------------------------------------------------------------------------
 
 
-def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CMP-02
+def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CAL-01
     d = open_for(project, length=3, unit=WD)
     assert d.state == Deadline.State.OPEN
     assert d.due_at == local(2026, 10, 11, 0, 0)  # end of Saturday 10-10, a make-up day
@@ -114,8 +114,8 @@ def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CMP-0
     assert d.reminder_at is None
 
 
-def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_project):
-    # R-ACC-01 (days) vs R-CMP-02 (working days) over the same National Day week
+def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_project):  # R-CAL-01
+    # R-ACC-01 (days) vs working days (R-CAL-01) over the same National Day week
     working = open_for(project, kind="test.wd", length=5, unit=WD)
     calendar = open_for(other_project, kind="test.cd", length=5, unit=CD)
     # working: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13

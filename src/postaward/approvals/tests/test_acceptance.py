@@ -494,3 +494,36 @@ def test_use_before_acceptance_is_recorded_with_an_event(d):  # R-ACC-06
             description="防汛应急投入使用",
             industry_exception=True,
         )
+
+
+@pytest.mark.parametrize(("day", "allowed"), [(22, True), (23, False)])
+def test_r_acc_03_r_cal_01_the_3_day_return_ending_on_a_sunday_runs_to_monday(
+    d, frozen, day, allowed
+):
+    """Received Thursday 06-18: day 3 is Sunday 06-21, a rest day, so the owner
+    may still return the request on Monday 06-22 (R-CAL-01), not on 06-23."""
+    frozen.move_to(local(2026, 6, 18, 9, 0))
+    req = received(d)
+    assert services.return_window_end(req) == dt.date(2026, 6, 22)
+    frozen.move_to(local(2026, 6, day, 17, 0))
+    if allowed:
+        services.return_acceptance(
+            actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
+        )
+        assert req.state == AcceptanceState.RETURNED
+    else:
+        with pytest.raises(ValidationFailed) as exc:
+            services.return_acceptance(
+                actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
+            )
+        assert exc.value.code == "return_window_closed"
+
+
+def test_r_cal_01_the_deadline_pages_show_the_roll(d, frozen):
+    """Received 06-15, 20 days: 07-05 is a Sunday; the 办理期限 list and the
+    request's detail say how the period rolled."""
+    received(d)
+    page = d.client("school_leader").get("/approvals/deadlines/").content.decode()
+    assert "2026-07-06 24:00" in page
+    assert "原届满 07-05 为周日，顺延至 07-06" in page
+    assert "R-CAL-01" not in page

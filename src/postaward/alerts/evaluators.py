@@ -1264,7 +1264,8 @@ register(
             "请行业主管部门核查变更的必要性与审批程序。"
         ),
         params=(Param("min_changes", "同一合同变更次数（≥）", "int", 3, 1, 50),),
-        events=("approvals.contract_third_change",),
+        # every approval is a fact; the configured min_changes decides (R-ALR-01)
+        events=("approvals.change_approved",),
         from_event=_rerun(eval_contract_changes),
         evaluate=eval_contract_changes,
         requires_app=APPROVALS,
@@ -1445,7 +1446,10 @@ NON_RISK_EVENTS: dict[str, str] = {
     "projects.subcontract_registered": "lawful registration; unregistered subcontracts are not events",
     "projects.personnel_ban_recorded": "a sanction already decided; projects enforces the ban",
     "approvals.change_raised": "a request only; risky changes are flagged when approved",
-    "approvals.change_approved": "the change.* data indicators read the approved changes daily",
+    "approvals.contract_third_change": (
+        "a flag at the default of 3; change.contract_changes re-runs on every change_approved "
+        "with the configured min_changes"
+    ),
     "approvals.change_rejected": "the change did not happen",
     "approvals.personnel_change_completed": "approved by the authority, penalty recorded (SY 27(二))",
     "approvals.acceptance_returned": "incomplete file sent back; lateness is the acceptance deadline",

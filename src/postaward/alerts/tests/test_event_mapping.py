@@ -305,23 +305,31 @@ def test_every_registered_event_is_mapped_or_deliberately_not():  # R-ALR-01
 # --- the approvals events that re-run a data indicator for their project -----------------------------
 
 
-def test_third_change_event_reruns_the_contract_indicator(d):  # R-CHG-02
+def _approved(d, c, part, *, count: int, cost: str):
+    return _evt(
+        "approvals.change_approved",
+        d,
+        change_id=c.pk,
+        participant_id=part.pk,
+        organisation_id=part.organisation_id,
+        cost_delta=str(c.cost_delta),
+        days_delta=c.days_delta,
+        work_date=c.work_date.isoformat(),
+        approved_at="2026-03-10T09:00:00+08:00",
+        is_major=False,
+        after_the_fact=False,
+        approved_count=count,
+        cumulative_cost=cost,
+        cumulative_days=0,
+    )
+
+
+def test_each_approval_reruns_the_contract_indicator(d):  # R-CHG-02, R-ALR-01
     part = contractor_of(d)
     with at(DAY):
         for cost in (1000, -500, 200):
             c = change(d, participant=part, cost=cost)
-        publish(
-            _evt(
-                "approvals.contract_third_change",
-                d,
-                change_id=c.pk,
-                participant_id=part.pk,
-                organisation_id=part.organisation_id,
-                approved_count=3,
-                cumulative_cost="700",
-                cumulative_days=0,
-            )
-        )
+        publish(_approved(d, c, part, count=3, cost="700"))
     a = Alert.objects.get()
     assert a.indicator.code == "change.contract_changes"
     assert (a.level, a.handling_org) == ("industry_authority", d.orgs["housing"])
@@ -354,18 +362,7 @@ def test_rerun_event_without_a_qualifying_change_creates_nothing(d):
     part = contractor_of(d)
     with at(DAY):
         c = change(d, participant=part, cost=1000)
-        publish(
-            _evt(
-                "approvals.contract_third_change",
-                d,
-                change_id=c.pk,
-                participant_id=part.pk,
-                organisation_id=part.organisation_id,
-                approved_count=1,
-                cumulative_cost="1000",
-                cumulative_days=0,
-            )
-        )
+        publish(_approved(d, c, part, count=1, cost="1000"))
     assert not Alert.objects.exists()
 
 

@@ -460,7 +460,10 @@ def describe_deadline(d: Deadline | None) -> str:
         return ""
     text = business_calendar.describe_period(clock.local_date(d.started_at), d.length, d.unit)
     if d.paused_seconds or d.paused_at:
-        text += f"（停工暂停已顺延，届满 {clock.localtime(d.due_at):%Y-%m-%d %H:%M}）"
+        roll = deadlines.roll_note(d)
+        text += (
+            f"（停工暂停已顺延，届满 {deadlines.end_text(d.due_at)}{'，' + roll if roll else ''}）"
+        )
     return text + (f"（依据：{d.basis}）" if d.basis else "")
 
 

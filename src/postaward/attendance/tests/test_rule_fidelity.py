@@ -271,3 +271,17 @@ def test_r_alr_01_r_att_06_the_configured_patrol_interval_decides(district):
     assert not _patrol_events(p).exists()
     close(dt.date(2026, 3, 12))  # 10 construction days
     assert Alert.objects.filter(indicator__code="attendance.patrol_overdue").count() == 1
+
+
+def test_r_alr_01_r_att_04_a_really_confirmed_cheat_reaches_its_indicator(district, checkin, pm):
+    first = checkin("pm_a", local(2026, 3, 10, 8), mock_location=True).checkin
+    with time_machine.travel(local(2026, 3, 11, 9)):
+        services.review_checkin(
+            actor=district.actor("school_leader"),
+            checkin=first,
+            confirm=True,
+            note="现场核实当日未到岗",
+        )
+        events.dispatch_pending(limit=100_000)
+    a = Alert.objects.get(indicator__code="attendance.cheat_confirmed", person=pm.person)
+    assert a.project == district.projects["p_school"]

@@ -18,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count
 
-from postaward.core import business_calendar, clock
+from postaward.core import clock
 
 from .choices import Area, Severity, Source
 from .indicators import Evaluation, Hit, Param, Spec, register
@@ -108,9 +108,7 @@ def hits_from_missed_deadline(evt: Any, params: dict[str, Any]) -> list[Hit]:
             0,
             {
                 "label": "办理期限",
-                "value": business_calendar.describe_period(
-                    clock.local_date(d.started_at), d.length, d.unit, d.basis
-                ),
+                "value": deadlines.describe(d),
             },
         )
         if d.paused_seconds:

@@ -458,7 +458,7 @@ def describe_deadline(d: Deadline | None) -> str:
     """Start, length, 工作日/自然日, end and basis of a disposal deadline."""
     if d is None:
         return ""
-    text = business_calendar.describe_period(clock.local_date(d.started_at), d.length, d.unit)
+    text = deadlines.describe(d, "")
     if d.paused_seconds or d.paused_at:
         roll = deadlines.roll_note(d)
         text += (

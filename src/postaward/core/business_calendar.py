@@ -176,14 +176,19 @@ def period_end(start: dt.date, length: int, unit: str) -> dt.date:
     return period_ends(start, length, unit)[1]
 
 
-def period_ends(start: dt.date, length: int, unit: str) -> tuple[dt.date, dt.date]:
+def period_ends(
+    start: dt.date, length: int, unit: str, *, roll: bool = True
+) -> tuple[dt.date, dt.date]:
     """(nominal last day, actual last day): they differ when a calendar-day
-    period's nominal last day is a rest day and the period rolls (R-CAL-01)."""
+    period's nominal last day is a rest day and the period rolls (R-CAL-01).
+    ``roll=False``: a deadline fixed by a date of fact (the day of the work),
+    not a period, ends on that day whatever it is."""
     if unit == Unit.WORKING_DAYS:
         end = add_working_days(start, length)
         return end, end
     if unit == Unit.CALENDAR_DAYS:
-        return calendar_period(start, length)
+        nominal, end = calendar_period(start, length)
+        return nominal, (end if roll else nominal)
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -211,14 +216,16 @@ def due_at(start: dt.datetime | dt.date, length: int, unit: str) -> dt.datetime:
     return clock.end_of_day(period_end(start_day, length, unit))
 
 
-def describe_period(start: dt.date, length: int, unit: str, basis: str = "") -> str:
+def describe_period(
+    start: dt.date, length: int, unit: str, basis: str = "", *, roll: bool = True
+) -> str:
     """ "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据 …）"; a period that
     rolled off a rest day says so: "…至 2026-10-08 24:00（原届满 10-05 为法定节假日，
     顺延至 10-08）".
 
     A period of length 0 ends on the day it starts (the daily supervision log):
     "当日（2026-06-15）24:00 前" rather than "0 个自然日"."""
-    nominal, end = period_ends(start, length, unit)
+    nominal, end = period_ends(start, length, unit, roll=roll)
     if length == 0:
         text = f"当日（{end:%Y-%m-%d}）24:00 前"
     else:

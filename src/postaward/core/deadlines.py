@@ -105,15 +105,18 @@ def open_deadline(
     project_id: int | None = None,
     start: dt.datetime | None = None,
     reminder_after: int | None = None,
+    roll: bool = True,
 ) -> Deadline:
     """Start the clock for ``subject``. ``reminder_after``: days (same unit) after
     the start at which a reminder is due (e.g. 7 of 15 for township re-acceptance).
+    ``roll=False`` for a deadline fixed by a date of fact ("approved before the
+    work on D"): it ends on D even if D is a rest day (R-CAL-01 rolls periods).
 
     If the project is suspended right now, the deadline starts paused.
     """
     start = start or clock.now()
     start_day = clock.local_date(start)
-    nominal, last_day = business_calendar.period_ends(start_day, length, unit)
+    nominal, last_day = business_calendar.period_ends(start_day, length, unit, roll=roll)
     due_at = clock.end_of_day(last_day)
     # A reminder is a point inside the period, not its end: it is not rolled.
     reminder_at = (
@@ -134,6 +137,7 @@ def open_deadline(
         basis=basis[:300],
         due_at=due_at,
         nominal_end=nominal,
+        rolls=roll,
         reminder_at=reminder_at,
         paused_at=paused_at,
     )
@@ -202,14 +206,16 @@ def _remaining(unit: str, paused_on: dt.date, last: dt.date) -> int:
     return max(0, (last - paused_on).days)
 
 
-def _restart(unit: str, resumed_on: dt.date, remaining: int) -> tuple[dt.date, dt.date]:
+def _restart(
+    unit: str, resumed_on: dt.date, remaining: int, roll: bool = True
+) -> tuple[dt.date, dt.date]:
     """(nominal, actual) last day of what is left of a period, counted again
     from the day of resumption in its own unit; it ends at 24:00 and rolls off
     a rest day like any period (R-CAL-01). Nothing left: it ends at 24:00 of
     the day of resumption (or of the next working day)."""
     if remaining == 0:
-        return resumed_on, business_calendar.next_working_day(resumed_on)
-    return business_calendar.period_ends(resumed_on, remaining, unit)
+        return resumed_on, (business_calendar.next_working_day(resumed_on) if roll else resumed_on)
+    return business_calendar.period_ends(resumed_on, remaining, unit, roll=roll)
 
 
 def resume_project(project_id: int, at: dt.datetime) -> int:
@@ -229,7 +235,7 @@ def resume_project(project_id: int, at: dt.datetime) -> int:
             paused = max(dt.timedelta(0), at - d.paused_at)  # type: ignore[operator]
             paused_on = clock.local_date(d.paused_at)  # type: ignore[arg-type]
             left = _remaining(d.unit, paused_on, nominal_last_day(d))
-            nominal, last = _restart(d.unit, resumed_on, left)
+            nominal, last = _restart(d.unit, resumed_on, left, d.rolls)
             d.due_at = clock.end_of_day(last)
             d.nominal_end = nominal
             if d.reminder_at and d.reminded_at is None:
@@ -480,7 +486,9 @@ def extend_deadline(*, kind: str, subject: Any, extra: int, note: str = "") -> i
                 continue
             # counted on from the nominal last day (a roll off a rest day is
             # not part of the period, R-CAL-01)
-            nominal, new_last = business_calendar.period_ends(nominal_last_day(d), extra, d.unit)
+            nominal, new_last = business_calendar.period_ends(
+                nominal_last_day(d), extra, d.unit, roll=d.rolls
+            )
             new_due = clock.end_of_day(new_last)
             shift = new_due - d.due_at
             d.due_at = new_due
@@ -543,6 +551,18 @@ def end_text(due_at: dt.datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
+def describe(d: Deadline, basis: str | None = None) -> str:
+    """Start, length, unit, end (with its roll, R-CAL-01) and basis of a
+    deadline as opened; ``basis`` replaces the stored one when given."""
+    return business_calendar.describe_period(
+        clock.local_date(d.started_at),
+        d.length,
+        d.unit,
+        d.basis if basis is None else basis,
+        roll=d.rolls,
+    )
+
+
 def roll_note(d: Deadline) -> str:
     """How the deadline rolled off a rest day (R-CAL-01), or ""."""
     return business_calendar.roll_note(d.nominal_end, last_day(d))
@@ -552,7 +572,7 @@ def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
     now = now or clock.now()
     kind = kind_of(d.kind)
     start = clock.local_date(d.started_at)
-    period = business_calendar.describe_period(start, d.length, d.unit, d.basis)
+    period = describe(d)
     overdue = d.state == Deadline.State.MISSED or (
         d.state == Deadline.State.OPEN and d.paused_at is None and d.due_at <= now
     )

@@ -16,6 +16,11 @@ class AlertsConfig(AppConfig):
         from .permissions import can_configure, can_see_alerts, can_see_issues
 
         subscribers.register()
+        from postaward.core import thresholds
+
+        from .services import configured_param
+
+        thresholds.register(configured_param)
         post_migrate.connect(_sync_after_migrate, sender=self)
 
         menu.add("alerts", Item("预警处置", "alerts_inbox", "bi-inboxes", can_see_alerts, 10))

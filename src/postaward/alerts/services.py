@@ -36,6 +36,7 @@ from .choices import (
     LEVEL_RANK,
     OPEN_STATES,
     SEVERITY_SHORT,
+    UNRESOLVED_STATES,
     AlertState,
     Finding,
     IssueState,
@@ -106,6 +107,15 @@ def indicator_for(code: str) -> Indicator:
             return Indicator.objects.create(code=code, **_row_from_spec(spec))
     except IntegrityError:
         return Indicator.objects.get(code=code)
+
+
+def configured_param(code: str, param: str) -> Any:
+    """The office's configured value of an indicator's parameter (R-ALR-01), for
+    the apps that act on the same rule (``core.thresholds``); None if unknown."""
+    spec = spec_for(code)
+    if spec is None or not any(p.name == param for p in spec.params):
+        return None
+    return spec.parse_params(indicator_for(code).params).get(param)
 
 
 def sync_indicators() -> int:
@@ -448,9 +458,12 @@ def describe_deadline(d: Deadline | None) -> str:
     """Start, length, 工作日/自然日, end and basis of a disposal deadline."""
     if d is None:
         return ""
-    text = business_calendar.describe_period(clock.local_date(d.started_at), d.length, d.unit)
+    text = deadlines.describe(d, "")
     if d.paused_seconds or d.paused_at:
-        text += f"（停工暂停已顺延，届满 {clock.localtime(d.due_at):%Y-%m-%d %H:%M}）"
+        roll = deadlines.roll_note(d)
+        text += (
+            f"（停工暂停已顺延，届满 {deadlines.end_text(d.due_at)}{'，' + roll if roll else ''}）"
+        )
     return text + (f"（依据：{d.basis}）" if d.basis else "")
 
 
@@ -702,6 +715,34 @@ def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
         )
         notifications.alert_escalated(a, old_org)
         return True
+
+
+def withdraw_alert(*, alert_id: int, reason: str) -> bool:
+    """The facts an alert was raised on were corrected where they came from (an
+    absence re-closed as a suspended day after a late confirmation, SY 35): the
+    platform closes the alert with the reason, its disposal clock cancelled and
+    its history kept (nothing deleted). Idempotent: a closed alert is left alone."""
+    with transaction.atomic():
+        a = Alert.objects.select_for_update().filter(pk=alert_id).first()
+        if a is None or a.state not in UNRESOLVED_STATES:
+            return False
+        before = _snap(a)
+        now = clock.now()
+        a.withdraw()
+        a.closed_at = now
+        a.updated_at = now
+        a.overdue = False
+        a.save()
+        deadlines.close_deadline(kind=DISPOSAL_KIND, subject=a, state=Deadline.State.CANCELLED)
+        _step(a, StepKind.WITHDRAWN, note=reason, at=now)
+        audit.record(
+            actor=SYSTEM,
+            action="alerts.withdraw_alert",
+            obj=a,
+            before=before,
+            after={**_snap(a), "reason": reason},
+        )
+    return True
 
 
 def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:

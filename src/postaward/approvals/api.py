@@ -320,6 +320,7 @@ class DeadlineOut(Schema):
     unit_label: str
     due_at: dt.datetime
     end_text: str
+    roll_note: str = Field("", description="期限届满日逢休息日顺延的说明（无顺延时为空）")
     basis: str
     period: str
     state: str
@@ -344,6 +345,7 @@ def _deadline(d: Any) -> dict[str, Any]:
         "unit_label": s.unit_label,
         "due_at": d.due_at,
         "end_text": s.end_text,
+        "roll_note": s.roll_note,
         "basis": d.basis,
         "period": s.period,
         "state": d.state,

@@ -354,6 +354,7 @@ class AttendanceInterview(models.Model):
     criticism_note = models.CharField("通报批评", max_length=300, blank=True)
     closed_by_name = models.CharField("办理人", max_length=100, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_reason = models.CharField("撤销原因", max_length=300, blank=True)
 
     objects = ScopedManager()
 

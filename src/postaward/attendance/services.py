@@ -28,10 +28,7 @@ from postaward.projects.models import KeyPersonAssignment, Project
 from . import duty as duty_mod
 from . import rules
 from .choices import (
-    ABSENCE_STREAK_DAYS,
     CONSTRUCTION_DAY_STATUSES,
-    MONTHLY_RATE_THRESHOLD,
-    PATROL_INTERVAL_DAYS,
     PATROL_MIN_DURATION,
     DayStatus,
     InterviewKind,
@@ -39,8 +36,17 @@ from .choices import (
     LeaveState,
     Refusal,
     Review,
+    absence_streak_min_days,
+    monthly_rate_threshold,
+    patrol_interval_days,
 )
-from .events import AbsenceStreak, CheatConfirmed, MonthlyRateBelowThreshold, PatrolOverdue
+from .events import (
+    AbsenceStreak,
+    AttendanceConsequenceWithdrawn,
+    CheatConfirmed,
+    MonthlyRate,
+    PatrolOverdue,
+)
 from .models import (
     AnchorBatch,
     AttendanceDay,
@@ -975,13 +981,17 @@ def catch_up(yesterday: dt.date, *, days: int = CATCH_UP_DAYS) -> int:
 def _detect_absence_streaks(
     project: Project, today_rows: list[AttendanceDay], day: dt.date
 ) -> None:
-    """R-ATT-07: two or more consecutive construction days without a valid day.
+    """R-ATT-07: consecutive construction days without a valid day.
 
+    Each day a streak grows, its facts are published (``AbsenceStreak``, from
+    the first day): the alert indicator's configured ``min_days`` decides the
+    alert, and the interview follows the same configured threshold (R-ALR-01).
     Days that are not construction days for the person (leave, suspension,
     non-construction, outside the stages) neither count nor break the streak."""
     failing = [r for r in today_rows if r.status != DayStatus.VALID]
     if not failing:
         return
+    min_days = absence_streak_min_days()
     history: dict[int, list[AttendanceDay]] = {}
     for r in AttendanceDay.objects.filter(
         assignment_id__in=[r.assignment_id for r in failing],
@@ -990,20 +1000,28 @@ def _detect_absence_streaks(
         status__in=CONSTRUCTION_DAY_STATUSES,
     ).order_by("-date"):
         history.setdefault(r.assignment_id, []).append(r)
+    streaks = []
     for row in failing:
         streak = [row]
         for prev in history.get(row.assignment_id, []):
             if prev.status == DayStatus.VALID:
                 break
             streak.append(prev)
-        if len(streak) < ABSENCE_STREAK_DAYS:
-            continue
+        key = f"absence:{row.assignment_id}:{streak[-1].date.isoformat()}:{len(streak)}"
+        streaks.append((row, streak, key))
+    from postaward.core.models import EventRecord
+
+    published = set(
+        EventRecord.objects.filter(
+            name=AbsenceStreak.name, payload__dedup_key__in=[k for _, _, k in streaks]
+        ).values_list("payload__dedup_key", flat=True)
+    )
+    for row, streak, dedup_key in streaks:
         first = streak[-1].date
         a = row.assignment
-        key = f"absence:{a.pk}:{first.isoformat()}"
-        if AttendanceInterview.objects.filter(key=key).exists():
-            continue
         days = sorted(r.date.isoformat() for r in streak)
+        if dedup_key in published:
+            continue
         events.publish(
             AbsenceStreak(
                 project_id=project.pk,
@@ -1014,11 +1032,14 @@ def _detect_absence_streaks(
                 first_day=first.isoformat(),
                 days=days,
                 reasons=[r.reason for r in sorted(streak, key=lambda r: r.date)],
+                dedup_key=dedup_key,
             )
         )
+        if len(streak) < min_days:
+            continue
         _open_interview(
             kind=InterviewKind.ABSENCE_STREAK,
-            key=key,
+            key=f"absence:{a.pk}:{first.isoformat()}",
             project=project,
             assignment=a,
             summary=f"自 {first:%Y-%m-%d} 起连续 {len(streak)} 个施工日未有效考勤",
@@ -1029,18 +1050,38 @@ def _detect_absence_streaks(
         )
 
 
-def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.ProjectDuty) -> None:
-    """R-ATT-06: one valid patrol by the owner's project leader every 7 days.
+def construction_days_since(project: Project, since: dt.date, day: dt.date) -> int:
+    """How many days in (since, day] were construction days of the project:
+    suspended (R-PRJ-07) and declared non-construction days do not count."""
+    if day <= since:
+        return 0
+    duty = duty_mod.load(project, since + dt.timedelta(days=1), day, [])
+    return sum(
+        1
+        for d in duty_mod.daterange(since + dt.timedelta(days=1), day)
+        if d not in duty.suspended and d not in duty.non_construction
+    )
 
-    One ``PatrolOverdue`` per 7-day period without a valid patrol: day 7, 14, 21…
-    after the last valid patrol (or the start of works). The period is the dedup
-    key, stored in the event, so re-closing a day publishes nothing twice. The
-    owner's to-do is opened only while the overdue is still current (no valid
-    patrol after ``day``: a late re-closing does not ask for a patrol already made)."""
+
+def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.ProjectDuty) -> None:
+    """R-ATT-06: one valid patrol by the owner's project leader every 7
+    construction days (the indicator's configured interval, R-ALR-01).
+
+    Suspended days do not count (the leader is not overdue on the day works
+    resume after a suspension), nor declared non-construction days. One
+    ``PatrolOverdue`` per interval without a valid patrol: construction day 7,
+    14, 21… after the last valid patrol (or the start of works). The period is
+    the dedup key, stored in the event, so re-closing a day publishes nothing
+    twice. The owner's to-do is opened only while the overdue is still current
+    (no valid patrol after ``day``: a late re-closing does not ask for a patrol
+    already made)."""
     from postaward.core.models import EventRecord
 
     if project.owner_leader_id is None or day in duty.suspended or project.actual_start is None:
         return
+    if day in duty.non_construction:
+        return
+    interval = patrol_interval_days()
     end = clock.end_of_day(day)
     last = (
         Patrol.objects.filter(project=project, valid=True, started_at__lt=end)
@@ -1049,10 +1090,12 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
         .first()
     )
     since = clock.local_date(last) if last else project.actual_start
-    gap = (day - since).days
-    if gap < PATROL_INTERVAL_DAYS:
+    if (day - since).days < interval:
+        return  # fewer calendar days than the interval: fewer construction days too
+    gap = construction_days_since(project, since, day)
+    if gap < interval:
         return
-    key = f"patrol:{project.pk}:{since.isoformat()}:{gap // PATROL_INTERVAL_DAYS}"
+    key = f"patrol:{project.pk}:{since.isoformat()}:{gap // interval}"
     if EventRecord.objects.filter(name=PatrolOverdue.name, payload__dedup_key=key).exists():
         return
     events.publish(
@@ -1070,13 +1113,13 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
         open_todo(
             key=f"attendance.patrol:{project.pk}",
             kind="attendance.patrol",
-            title=f"巡查超期：{project.name}已 {gap} 天无有效巡查",
+            title=f"巡查超期：{project.name}已 {gap} 个施工日无有效巡查",
             organisation_id=project.owner_id,
             role=Role.OWNER_PROJECT_LEADER,
             project_id=project.pk,
             subject=project,
             url=reverse("attendance_patrol"),
-            basis="R-ATT-06 建设单位项目负责人每7天巡查一次，每次超过10分钟",
+            basis=f"R-ATT-06 建设单位项目负责人每{interval}个施工日巡查一次，每次超过10分钟",
         )
 
 
@@ -1468,6 +1511,7 @@ def month_rows(
         pool.shutdown()
     now = clock.now()
     empty = DayMask(first, 0)
+    threshold = monthly_rate_threshold()
     rows = []
     for a, c in plans:
         construction, excluded = c.count, c.excluded
@@ -1486,7 +1530,7 @@ def month_rows(
                 construction,
                 excluded,
                 rate,
-                rate is not None and rate < MONTHLY_RATE_THRESHOLD,
+                rate is not None and rate < threshold,
                 now,
             )
         )
@@ -1574,7 +1618,9 @@ def close_month(
     month: dt.date, *, project_ids: list[int] | None = None, detect: bool = True
 ) -> int:
     """Close a month: valid days / construction days per person and position
-    (R-ATT-03), then the consequences of a rate below 80 % (R-ATT-08).
+    (R-ATT-03); a complete month publishes every position's rate as a fact
+    (``MonthlyRate``) and opens the interview of a rate below the configured
+    threshold (R-ATT-08, the indicator's threshold, R-ALR-01).
 
     Idempotent: re-running replaces the month's rows. A month still running is
     closed up to yesterday (month to date) and has no consequences yet."""
@@ -1599,6 +1645,29 @@ def close_month(
         _insert_month(rows)
     if detect and last == month_bounds(month)[1]:
         by_pk = {p.pk: p for p in projects}
+        positions = dict(
+            KeyPersonAssignment.objects.filter(
+                pk__in=[r.assignment_id for r in rows if r.rate is not None]
+            ).values_list("pk", "position")
+        )
+        with transaction.atomic():
+            events.publish_many(
+                [
+                    MonthlyRate(
+                        project_id=r.project_id,
+                        person_id=r.person_id,
+                        organisation_id=r.organisation_id,
+                        assignment_id=r.assignment_id,
+                        position=positions[r.assignment_id],
+                        month=f"{r.month:%Y-%m}",
+                        valid_days=r.valid_days,
+                        construction_days=r.construction_days,
+                        rate=str(r.rate),
+                    )
+                    for r in rows
+                    if r.rate is not None
+                ]
+            )
         for r in rows:
             if r.below_threshold:
                 with transaction.atomic():
@@ -1607,24 +1676,11 @@ def close_month(
 
 
 def _low_rate(project: Project, r: MonthRow) -> None:
+    """R-ATT-08: the interview of a month below the configured threshold."""
     key = f"monthly:{r.assignment_id}:{r.month:%Y-%m}"
     if AttendanceInterview.objects.filter(key=key).exists():
         return
     a = KeyPersonAssignment.objects.select_related("participant").get(pk=r.assignment_id)
-    events.publish(
-        MonthlyRateBelowThreshold(
-            project_id=project.pk,
-            person_id=a.person_id,
-            organisation_id=r.organisation_id,
-            assignment_id=a.pk,
-            position=a.position,
-            month=f"{r.month:%Y-%m}",
-            valid_days=r.valid_days,
-            construction_days=r.construction_days,
-            rate=str(r.rate),
-            threshold=str(MONTHLY_RATE_THRESHOLD),
-        )
-    )
     _open_interview(
         kind=InterviewKind.LOW_MONTHLY_RATE,
         key=key,
@@ -1632,7 +1688,7 @@ def _low_rate(project: Project, r: MonthRow) -> None:
         assignment=a,
         summary=(
             f"{r.month:%Y年%m月} 考勤率 {r.valid_days}/{r.construction_days} = "
-            f"{r.rate_percent}%，低于80%"
+            f"{r.rate_percent}%，低于{monthly_rate_threshold() * 100:.0f}%"
         ),
         trigger={
             "month": f"{r.month:%Y-%m}",
@@ -1729,3 +1785,116 @@ def _point_hash(p: PatrolPoint) -> str:
             }
         )
     )
+
+
+# --- a suspension confirmed late (R-PRJ-07, SY 35) ------------------------------------------------
+
+SUSPENSION_CONFIRMED = "停工已确认"
+_FAILING = (DayStatus.ABSENT, DayStatus.INVALID)
+
+
+def reclose_after_suspension(project_id: int, started_at: dt.datetime) -> int:
+    """A suspension confirmed after the day it started (declared 03-10,
+    confirmed 03-13): the days from its declared start to yesterday are closed
+    again, as suspended days, and the consequences of the old closing that no
+    longer hold are withdrawn, nothing deleted: an absence-streak interview
+    with fewer failing construction days left than the configured threshold is
+    closed as "停工已确认", and ``AttendanceConsequenceWithdrawn`` tells the
+    alerts capability to close the alert of the same streak with that reason.
+    A complete month already closed is closed again and its low-rate interview
+    withdrawn if the rate now meets the threshold. Returns the number of
+    consequences withdrawn."""
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return 0
+    first = clock.local_date(started_at)
+    last = clock.today() - dt.timedelta(days=1)
+    if last < first:
+        return 0
+    for day in duty_mod.daterange(first, last):
+        close_day(day, project_ids=[project_id])
+    withdrawn = 0
+    min_days = absence_streak_min_days()
+    for it in AttendanceInterview.objects.filter(
+        project_id=project_id, kind=InterviewKind.ABSENCE_STREAK, state=InterviewState.DUE
+    ):
+        days = list(it.trigger.get("days", []))
+        if not days or max(days) < first.isoformat():
+            continue
+        assignment_id = int(it.key.split(":")[1])
+        failing = AttendanceDay.objects.filter(
+            assignment_id=assignment_id, date__in=days, status__in=_FAILING
+        ).count()
+        if failing >= min_days:
+            continue
+        with transaction.atomic():
+            withdrawn += _withdraw_interview(it, assignment_id, days, "absence_streak")
+    today = clock.today()
+    month = first.replace(day=1)
+    while month_bounds(month)[1] < today and month <= last:
+        if MonthlyAttendance.objects.filter(project_id=project_id, month=month).exists():
+            close_month(month, project_ids=[project_id])
+            withdrawn += _withdraw_low_rates(project_id, month)
+        month = month_bounds(month)[1] + dt.timedelta(days=1)
+    return withdrawn
+
+
+def _withdraw_low_rates(project_id: int, month: dt.date) -> int:
+    """Low-rate interviews of a re-closed month whose rate is no longer low."""
+    count = 0
+    still_low = set(
+        MonthlyAttendance.objects.filter(
+            project_id=project_id, month=month, below_threshold=True
+        ).values_list("assignment_id", flat=True)
+    )
+    for it in AttendanceInterview.objects.filter(
+        project_id=project_id,
+        kind=InterviewKind.LOW_MONTHLY_RATE,
+        state=InterviewState.DUE,
+        key__endswith=f":{month:%Y-%m}",
+    ):
+        assignment_id = int(it.key.split(":")[1])
+        if assignment_id in still_low:
+            continue
+        with transaction.atomic():
+            count += _withdraw_interview(it, assignment_id, [f"{month:%Y-%m}"], "low_monthly_rate")
+    return count
+
+
+def _withdraw_interview(
+    it: AttendanceInterview, assignment_id: int, days: list[str], kind: str
+) -> int:
+    from postaward.core.actor import SYSTEM
+
+    locked = AttendanceInterview.objects.select_for_update().get(pk=it.pk)
+    if locked.state != InterviewState.DUE:
+        return 0
+    before = {"state": locked.state}
+    locked.state = InterviewState.WITHDRAWN
+    locked.closed_at = clock.now()
+    locked.closed_by_name = "系统"
+    locked.closed_reason = f"{SUSPENSION_CONFIRMED}：相关日期已按停工重新结算"
+    locked.save(update_fields=["state", "closed_at", "closed_by_name", "closed_reason"])
+    audit.record(
+        actor=SYSTEM,
+        action="attendance.withdraw_interview",
+        obj=locked,
+        project_id=locked.project_id,
+        before=before,
+        after={"state": locked.state, "reason": locked.closed_reason},
+    )
+    close_todos(key=f"attendance.interview:{locked.pk}", state="cancelled")
+    first_day = locked.key.split(":")[2]
+    events.publish(
+        AttendanceConsequenceWithdrawn(
+            project_id=locked.project_id,
+            person_id=locked.person_id,
+            assignment_id=assignment_id,
+            kind=kind,
+            first_day=first_day,
+            days=days,
+            reason=SUSPENSION_CONFIRMED,
+            interview_id=locked.pk,
+        )
+    )
+    return 1

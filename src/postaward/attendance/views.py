@@ -8,6 +8,7 @@ refusal is shown beside the field (``form_error``) or as a message."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -32,12 +33,13 @@ from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
     MAX_ACCURACY_M,
-    PATROL_INTERVAL_DAYS,
     STATUS_COLOURS,
     DayStatus,
     InterviewKind,
     InterviewState,
     LeaveState,
+    monthly_rate_threshold,
+    patrol_interval_days,
 )
 from .models import AttendanceInterview, CheckIn, LeaveRequest, MonthlyAttendance, Patrol
 from .permissions import can_view_stats, has_checkin_duty, is_owner_user
@@ -295,6 +297,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("attendance_patrol"))
     last = selectors.last_valid_patrols([p.pk for p in projects])
+    interval = patrol_interval_days()
     rows = []
     for project in projects:
         gap, due = selectors.patrol_due(project, last.get(project.pk))
@@ -304,7 +307,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
                 "last": last.get(project.pk),
                 "gap": gap,
                 "due": due,
-                "overdue": gap >= PATROL_INTERVAL_DAYS,
+                "overdue": gap >= interval,
             }
         )
     return render(
@@ -317,7 +320,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
             if open_patrol and open_patrol.project.site
             else None,
             "recent": selectors.patrols(actor, {})[:15],
-            "interval": PATROL_INTERVAL_DAYS,
+            "interval": interval,
         },
     )
 
@@ -427,6 +430,8 @@ def owner_home(request: HttpRequest) -> HttpResponse:
         .annotate(v=Sum("valid_days"), c=Sum("construction_days"))
     }
     last_patrol = selectors.last_valid_patrols(ids)
+    threshold = monthly_rate_threshold()  # the indicator's configured rate (R-ALR-01)
+    interval = patrol_interval_days()
     rows = []
     for p in projects:
         r = month_rates.get(p.pk)
@@ -437,9 +442,9 @@ def owner_home(request: HttpRequest) -> HttpResponse:
                 "checked": checked.get(p.pk, 0),
                 "required": required.get(p.pk, 0),
                 "rate_text": selectors.rate_text(r["v"], r["c"]) if r else "未结算",
-                "below": bool(r and r["c"] and r["v"] / r["c"] < 0.8),
+                "below": bool(r and r["c"] and Decimal(r["v"]) / r["c"] < threshold),
                 "patrol_gap": gap,
-                "patrol_overdue": gap >= PATROL_INTERVAL_DAYS,
+                "patrol_overdue": gap >= interval,
             }
         )
     from .models import NonConstructionPeriod
@@ -675,6 +680,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     if region := request.GET.get("region"):
         filters["region"] = region
     groups = selectors.rates(actor, month, by, filters)
+    threshold = monthly_rate_threshold()  # the indicator's configured rate (R-ALR-01)
     if request.GET.get("export") == "xlsx":
         return export_xlsx(
             filename=f"考勤率统计-{BY_LABELS[by]}-{month:%Y-%m}.xlsx",
@@ -685,7 +691,7 @@ def stats(request: HttpRequest) -> HttpResponse:
                 Column("实际施工天数（分母）", kind="number"),
                 "考勤率",
                 Column("考勤人数", kind="number"),
-                Column("低于80%人数", kind="number"),
+                Column(f"低于{threshold * 100:.0f}%人数", kind="number"),
             ],
             rows=(
                 [g.name, g.valid, g.construction, g.rate_text, g.people, g.below] for g in groups
@@ -724,7 +730,10 @@ def stats(request: HttpRequest) -> HttpResponse:
             "chart_height": max(320, 26 * len(chart) + 60),
             "people": people,
             "total_text": selectors.rate_text(total_v, total_c),
-            "below_groups": sum(1 for g in groups if g.rate is not None and g.rate < 0.8),
+            "below_groups": sum(1 for g in groups if g.rate is not None and g.rate < threshold),
+            "threshold": threshold,
+            "threshold_text": f"{threshold * 100:.0f}%",
+            "threshold_percent": f"{float(threshold * 100):g}",
             "filters": filters,
             "org_name": org_name,
             "reclose_form": reclose_form,

@@ -90,6 +90,24 @@ def publish(evt: DomainEvent) -> Any:
     return rec
 
 
+def publish_many(evts: list[DomainEvent]) -> int:
+    """Store many events in one insert (a closing's facts); dispatch after commit."""
+    from .models import EventRecord
+
+    if not evts:
+        return 0
+    for evt in evts:
+        if not evt.name:
+            raise TypeError(f"{type(evt).__name__} is not registered with @event")
+    now = clock.now()
+    EventRecord.objects.bulk_create(
+        [EventRecord(name=e.name, payload=e.to_payload(), created_at=now) for e in evts],
+        batch_size=1000,
+    )
+    transaction.on_commit(_enqueue_dispatch)
+    return len(evts)
+
+
 def _enqueue_dispatch() -> None:
     from .tasks import dispatch_pending_events
 

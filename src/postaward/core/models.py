@@ -289,6 +289,12 @@ class Deadline(models.Model):
     )
     basis = models.CharField("依据", max_length=300, blank=True)
     due_at = models.DateTimeField("届满时间")
+    # R-CAL-01: the last day before a calendar-day period rolled off a rest day
+    # (equal to the last day of ``due_at`` when it did not roll).
+    nominal_end = models.DateField("原届满日", null=True, blank=True)
+    # False for a deadline fixed by a date of fact ("before the work on D",
+    # "rectified by D"): it is not a period counted in days and never rolls.
+    rolls = models.BooleanField("逢休息日顺延", default=True)
     reminder_at = models.DateTimeField("提醒时间", null=True, blank=True)
     reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)

@@ -758,7 +758,10 @@ def record_usage_before_acceptance(
 
 
 def settlement_period(project: Project) -> tuple[Any, int]:
-    if is_large(project):
+    """R-SET-01 (SY 32): the settlement period depends on the amount only,
+    whatever the project's class: a village work of 20,000,000 yuan or more
+    has 180 days like any other (the acceptance split, R-ACC-05, is by class)."""
+    if project.contract_amount is not None and project.contract_amount >= LARGE_THRESHOLD:
         return K.SETTLEMENT_ABOVE, SETTLEMENT_DAYS_ABOVE
     return K.SETTLEMENT_BELOW, SETTLEMENT_DAYS_BELOW
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from postaward.core import audit, business_calendar, clock, deadlines, files
+from postaward.core import audit, clock, deadlines, files
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
@@ -428,7 +428,10 @@ def open_clock(
     organisation_id: int | None,
     start: dt.datetime | None = None,
     reminder_after: int | None = None,
+    roll: bool = True,
 ) -> Deadline:
+    """``roll=False`` for a deadline fixed by a date of fact (the day of the
+    work, a rectification date), not a period counted in days (R-CAL-01)."""
     return deadlines.open_deadline(
         kind=kind.kind,
         subject=obj,
@@ -439,14 +442,13 @@ def open_clock(
         project_id=obj.project_id if hasattr(obj, "project_id") else obj.pk,
         start=start,
         reminder_after=reminder_after,
+        roll=roll,
     )
 
 
 def rule_text(d: Deadline) -> str:
     """ "自 … 起 N 个自然日，至 … 24:00（依据：…）" for a to-do's basis."""
-    return business_calendar.describe_period(
-        clock.local_date(d.started_at), d.length, d.unit, d.basis
-    )
+    return deadlines.describe(d)
 
 
 def node(project: Project, key: str, title: str, actor: Actor, detail: str = "") -> None:

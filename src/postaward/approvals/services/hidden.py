@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, business_calendar, clock, deadlines, events, files
+from postaward.core import audit, clock, deadlines, events, files
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
@@ -113,8 +113,13 @@ def apply_hidden_work(
         )
         length = (work_date - today).days
         firm = supervising_firm_id(p)
-        dl = open_clock(hw, K.HIDDEN_STANDBY, length=length, unit=CALENDAR, organisation_id=firm)
-        open_clock(hw, K.HIDDEN_PHOTOS, length=length, unit=CALENDAR, organisation_id=firm)
+        # fixed by the day of the work, not periods: they do not roll (R-CAL-01)
+        dl = open_clock(
+            hw, K.HIDDEN_STANDBY, length=length, unit=CALENDAR, organisation_id=firm, roll=False
+        )
+        open_clock(
+            hw, K.HIDDEN_PHOTOS, length=length, unit=CALENDAR, organisation_id=firm, roll=False
+        )
         todo(
             hw,
             "standby",
@@ -146,6 +151,7 @@ def _open_owner_standby(hw: HiddenWork) -> None:
         length=(hw.work_date - today).days,
         unit=CALENDAR,
         organisation_id=hw.project.owner_id,
+        roll=False,  # the day of the work
     )
     todo(
         hw,
@@ -417,9 +423,7 @@ def _maybe_open_review(hw: HiddenWork) -> None:
         title=f"审核隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
         **owner_to(hw.project),
         url=url(hw),
-        basis=business_calendar.describe_period(
-            clock.local_date(dl.started_at), dl.length, dl.unit, "R-HID-03"
-        ),
+        basis=deadlines.describe(dl, "R-HID-03"),
         due_at=dl.due_at,
     )
 

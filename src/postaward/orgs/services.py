@@ -702,6 +702,7 @@ def locked_addresses(user: User) -> list[str]:
         LoginLog.objects.filter(
             username=user.username, at__gt=since, result=LoginResult.BAD_PASSWORD
         )
+        .order_by()
         .values_list("ip", flat=True)
         .distinct()
     )

@@ -77,8 +77,10 @@ def test_government_acceptance_from_initiation_to_settlement(
     assert (dl["kind"], dl["length"], dl["end_text"]) == (
         "approvals.acceptance_below",
         20,
-        "2026-07-05 24:00",
+        "2026-07-06 24:00",
     )
+    # R-CAL-01: day 20 is Sunday 07-05, the period runs to Monday 07-06
+    assert dl["roll_note"] == "原届满 07-05 为周日，顺延至 07-06"
     leader = d.token_client("school_leader")
     assert set(get(leader, url)["actions"]) == {"return", "conclude"}
 

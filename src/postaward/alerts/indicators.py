@@ -253,6 +253,11 @@ def _display(value: Any) -> Any:
         return f"{value:,.2f}" if abs(value) >= 1000 else f"{value.normalize():f}"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict | list | tuple | str):
+        from postaward.core import humane
+
+        # no Python reprs or ISO/UTC times in a sentence people read
+        return humane.text(value) if not isinstance(value, str) else humane.clean(value)
     return value
 
 

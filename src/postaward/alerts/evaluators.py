@@ -23,7 +23,7 @@ from postaward.core import business_calendar, clock, humane
 from .choices import Area, Severity, Source
 from .indicators import Evaluation, Hit, Param, Spec, register
 
-SY = "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+SY = "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》"
 QZ = "《衢州市政府投资工程建设项目标后监管实施细则》"
 QZA = "《衢州市政府投资工程建设项目标后监管问责办法》"
 LC = "《聊城市规范公共资源交易工作方案》"

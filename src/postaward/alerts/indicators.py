@@ -206,7 +206,7 @@ def deadline_spec(kind: str) -> Spec:
     label = dk.label if dk else f"办理期限（{kind}）"
     basis = dk.basis if dk else ""
     document = (
-        "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+        "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》"
         if basis.startswith(("实施细则", "SY"))
         else "平台办理期限"
     )

@@ -225,13 +225,20 @@ _EXTRA_FIELDS = {
 
 
 def _choice_text(object_type: str, name: str, value: Any) -> str | None:
+    """A choice's label, or a related row's name, for a stored value."""
     model = _model(object_type)
     if model is None or value is None or not isinstance(value, str | int):
         return None
     try:
         field = model._meta.get_field(name)
     except FieldDoesNotExist:
-        return None
+        try:
+            field = model._meta.get_field(name.removesuffix("_id"))
+        except FieldDoesNotExist:
+            return None
+    if field.is_relation and field.related_model is not None and not field.many_to_many:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else None
     choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
     return str(choices[value]) if value in choices else None
 
@@ -257,7 +264,8 @@ def changes(object_type: str, before: Any, after: Any) -> list[dict[str, Any]]:
                 "label": field_label(object_type, name) if name else "内容",
                 "before": show(old) if name in b else "",
                 "after": show(new) if name in a else "",
-                "changed": name in b and name in a and old != new,
+                "changed": not (name in b and name in a and old == new),
             }
         )
-    return rows
+    # what changed first; the unchanged fields after (the page folds them)
+    return sorted(rows, key=lambda r: not r["changed"])

@@ -86,6 +86,22 @@ def _parts(text: str) -> list[str | list[Citation]]:
     return out
 
 
+def _grouped(cites: list[Citation]) -> list[tuple[Citation, str]]:
+    """Citations of one document read once: 《…》第二十六条、第四十七条. Each
+    item: (citation, the text shown for it)."""
+    out: list[tuple[Citation, str]] = []
+    previous = None
+    for c in cites:
+        if not c.document:
+            out.append((c, "相关规定"))
+        elif c.document == previous:
+            out.append((c, c.article or c.label))
+        else:
+            out.append((c, c.label))
+        previous = c.document or None
+    return out
+
+
 def cite(text: str | None) -> str:
     """Plain-text citation of a stored basis (exports, notifications, titles)."""
     if not text:
@@ -95,7 +111,7 @@ def cite(text: str | None) -> str:
         if isinstance(part, str):
             result.append(part)
         else:
-            result.append("、".join(c.label if c.document else "相关规定" for c in part))
+            result.append("、".join(shown for _, shown in _grouped(part)))
     return "".join(result).strip()
 
 

@@ -80,6 +80,7 @@ def tell_decision(obj: Any, actor: Actor, name: str, label: str, opinion: str = 
         + (f"\n意见：{opinion}" if opinion else ""),
         url=_url(obj),
         project=project,
+        actor=actor,
     )
 
 

@@ -554,6 +554,7 @@ def _tell_leave_decision(lv: LeaveRequest, project: Project, actor: Actor) -> No
         + (f"。意见：{lv.decision_note}" if lv.decision_note else ""),
         url=reverse("attendance_leave_detail", args=[lv.pk]),
         project=project,
+        actor=actor,
     )
 
 

@@ -26,10 +26,13 @@ def tell(
     body: str = "",
     url: str = "",
     project: Any = None,
+    actor: Any = None,
 ) -> int:
     """One message to each distinct account in ``user_ids`` (None skipped),
-    once per ``key``. Returns how many were created."""
-    ids = list(dict.fromkeys(u for u in user_ids if u))
+    once per ``key``; never to ``actor`` (who took the decision). Returns how
+    many were created."""
+    skip = getattr(actor, "user_id", None)
+    ids = list(dict.fromkeys(u for u in user_ids if u and u != skip))
     if _sender is None or not ids:
         return 0
     return _sender(ids, key=key, kind=kind, title=title, body=body, url=url, project=project)

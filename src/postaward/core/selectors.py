@@ -36,7 +36,7 @@ def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRec
     return qs.order_by("-seq")
 
 
-def describe_records(records: Any) -> list[Any]:
+def describe_records(records: Any, *, links: bool = True) -> list[Any]:
     """Each record with what people read: the action's label, the object's
     name and page, the project's name and page."""
     from django.apps import apps
@@ -54,7 +54,7 @@ def describe_records(records: Any) -> list[Any]:
         r.action_label = audit_labels.label(r.action)
         r.object_name = audit_labels.object_name(r.object_type, r.object_id, r.object_repr)
         r.object_type_label = audit_labels.type_label(r.object_type)
-        r.object_url = audit_labels.object_url(r.object_type, r.object_id)
+        r.object_url = audit_labels.object_url(r.object_type, r.object_id) if links else ""
         r.project_name = names.get(r.project_id, "")
     return rows
 

@@ -115,14 +115,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 f"{clock.localtime(r.at):%Y-%m-%d %H:%M:%S}",
                 r.actor_name,
                 r.organisation_name,
-                r.action_label,
-                r.object_type_label,
-                r.object_name,
-                r.project_name,
+                r.action,
+                r.object_type,
+                r.object_id,
+                r.object_repr,
+                r.project_id or "",
                 r.ip,
                 r.request_id,
             )
-            for r in selectors.describe_records(qs[:50000])
+            for r in qs.iterator()
         )
         return xlsx_response(
             "操作日志.xlsx",
@@ -133,8 +134,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
                 "单位",
                 "操作",
                 "对象类型",
+                "对象ID",
                 "对象",
-                "项目",
+                "项目ID",
                 "IP",
                 "请求ID",
             ],

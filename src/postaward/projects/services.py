@@ -2127,6 +2127,7 @@ def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
         + (f"。意见：{s.decision_note}" if s.decision_note else ""),
         url=f"/projects/{p.pk}/#suspensions",
         project=p,
+        actor=actor,
     )
 
 
@@ -2668,6 +2669,30 @@ def decide_data_completion(
             )
         )
         close_todos(key=f"projects.data_completion.{app.pk}")
+        from postaward.core import notices
+        from postaward.orgs.models import User
+        from postaward.orgs.selectors import owner_leader_account_id
+
+        # the owner applied (its project leader, or its accounts when none is named)
+        applicants: list[int | None] = [owner_leader_account_id(p)]
+        if not applicants[0] and p.owner_id:
+            applicants = list(
+                User.objects.filter(organisation_id=p.owner_id, is_active=True).values_list(
+                    "pk", flat=True
+                )[:20]
+            )
+        notices.tell(
+            applicants,
+            key=f"projects.data_completion:{app.pk}:{app.state}",
+            kind="decision",
+            title=f"资料补全申请{app.get_state_display()}：{p.name}",
+            body=f"{actor.org_name} {actor.display_name}："
+            + ("同意" if approve else "不同意")
+            + (f"。意见：{app.decision_note}" if app.decision_note else ""),
+            url=f"/projects/{p.pk}/#coverage",
+            project=p,
+            actor=actor,
+        )
     return app
 
 

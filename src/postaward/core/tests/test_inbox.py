@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 
 from postaward.alerts import services as alert_services
 from postaward.alerts.indicators import Hit
@@ -118,3 +119,58 @@ def test_envelope_count_equals_the_inbox_rows(district):
     assert n >= 1
     assert f'data-testid="todo-count">{n}<' in inbox
     assert inbox.count('data-testid="todo-row"') == n
+
+
+def _messages(d, username: str) -> list[str]:
+    from postaward.alerts.models import Notification
+
+    return list(
+        Notification.objects.filter(recipient=d.users[username]).values_list("title", flat=True)
+    )
+
+
+def test_leave_decision_is_told_to_the_person_who_asked(district):
+    """R-ATT-05: the owner's refusal reaches the requester's 消息通知."""
+    from postaward.attendance import services as attendance_services
+    from postaward.core import clock
+    from postaward.projects.models import KeyPersonAssignment
+
+    d = district
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=clock.LOCAL_TZ), tick=False):
+        assignment = KeyPersonAssignment.objects.get(person=d.users["pm_a"].person)
+        leave = attendance_services.request_leave(
+            actor=d.actor("pm_a"),
+            assignment=assignment,
+            starts_on=dt.date(2026, 3, 11),
+            ends_on=dt.date(2026, 3, 11),
+            reason="就医",
+        )
+        assert any("请假审批：" in t for t in _titles(d, "school_leader"))
+        attendance_services.decide_leave(
+            actor=d.actor("school_leader"), leave=leave, approve=False, note="工期紧，请改期"
+        )
+    msgs = _messages(d, "pm_a")
+    assert len(msgs) == 1 and "请假申请" in msgs[0] and "第一中学教学楼工程" in msgs[0]
+    assert not any("请假审批：" in t for t in _titles(d, "school_leader"))
+    assert _messages(d, "school_leader") == []  # the decider is not told
+
+
+def test_suspension_decision_is_told_to_the_declarer(district):
+    """R-PRJ-07: the line's refusal to confirm a suspension reaches the owner leader."""
+    from postaward.core import clock
+    from postaward.projects import services as project_services
+
+    d = district
+    p = d.projects["p_school"]
+    with time_machine.travel(dt.datetime(2026, 3, 10, 9, 0, tzinfo=clock.LOCAL_TZ), tick=False):
+        s = project_services.declare_suspension(
+            actor=d.actor("school_leader"),
+            project=p,
+            started_at=clock.localtime().replace(hour=8, minute=0),
+            reason="汛期暴雨，基坑积水停工",
+        )
+        project_services.reject_suspension(
+            actor=d.actor("line_supervisor"), suspension=s, note="未见停工指令"
+        )
+    msgs = _messages(d, "school_leader")
+    assert len(msgs) == 1 and "停工申报" in msgs[0] and p.name in msgs[0]

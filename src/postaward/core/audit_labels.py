@@ -259,12 +259,14 @@ def changes(object_type: str, before: Any, after: Any) -> list[dict[str, Any]]:
                 return "—"
             return _choice_text(object_type, name, v) or humane.text(v)
 
+        shown_before = show(old) if name in b else "—"
+        shown_after = show(new) if name in a else "—"
         rows.append(
             {
                 "label": field_label(object_type, name) if name else "内容",
-                "before": show(old) if name in b else "",
-                "after": show(new) if name in a else "",
-                "changed": not (name in b and name in a and old == new),
+                "before": shown_before,
+                "after": shown_after,
+                "changed": shown_before != shown_after,
             }
         )
     # what changed first; the unchanged fields after (the page folds them)

@@ -128,7 +128,7 @@ def html(text: str | None) -> SafeString:
                 format_html_join(
                     "、",
                     '<span class="legal-basis" title="{}">{}</span>',
-                    ((c.text or c.label, c.label if c.document else "相关规定") for c in part),
+                    ((c.text or c.label, shown) for c, shown in _grouped(part)),
                 )
             )
     return format_html_join("", "{}", ((c,) for c in chunks))

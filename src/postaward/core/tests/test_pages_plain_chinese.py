@@ -107,3 +107,10 @@ def test_registry_gives_document_and_article_with_text():
     assert "R-" not in legal_basis.cite("R-ATT-07（SY 第42条）")
     html = str(legal_basis.html("R-ACC-01"))
     assert "第三十一条" in html and 'title="' in html and "R-ACC-01" not in html
+
+
+def test_citations_of_one_document_name_it_once():
+    """R-ATT-04 rests on SY 26 and SY 47: the title is read once, both on the page."""
+    html = str(legal_basis.html("R-ATT-04"))
+    assert html.count("《上虞区") == 1 and "第二十六条" in html and "第四十七条" in html
+    assert legal_basis.cite("R-ATT-04").count("《") == 1

@@ -174,3 +174,20 @@ def test_suspension_decision_is_told_to_the_declarer(district):
         )
     msgs = _messages(d, "school_leader")
     assert len(msgs) == 1 and "停工申报" in msgs[0] and p.name in msgs[0]
+
+
+def test_migration_gives_alerts_from_before_their_todo(district):
+    """R-ALR-02: an alert waiting before the inbox knew alerts gets its to-do."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    d = district
+    a = _alert(d)
+    Todo.objects.filter(subject_id=str(a.pk)).delete()  # as before this change
+    migration = importlib.import_module("postaward.alerts.migrations.0002_open_alerts_in_the_inbox")
+    migration.open_todos(django_apps, None)
+    migration.open_todos(django_apps, None)  # twice: still one
+    t = Todo.objects.get(subject_id=str(a.pk), state="open")
+    assert t.kind == "alerts.dispose" and t.organisation_id == d.orgs["housing"].pk
+    assert t.due_at == a.disposal_deadline.due_at

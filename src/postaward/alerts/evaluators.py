@@ -18,12 +18,12 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count
 
-from postaward.core import clock
+from postaward.core import clock, humane
 
 from .choices import Area, Severity, Source
 from .indicators import Evaluation, Hit, Param, Spec, register
 
-SY = "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+SY = "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》"
 QZ = "《衢州市政府投资工程建设项目标后监管实施细则》"
 QZA = "《衢州市政府投资工程建设项目标后监管问责办法》"
 LC = "《聊城市规范公共资源交易工作方案》"
@@ -160,7 +160,7 @@ def hits_from_cheat(evt: Any, params: dict[str, Any]) -> list[Hit]:
         "enterprise": _org_name(evt.organisation_id),
         "position": _position_label(evt.position),
         "at": _fmt_dt(evt.at),
-        "signals": "、".join(str(s) for s in evt.signals) or "—",
+        "signals": humane.text(list(evt.signals)),
         "confirmed_by": evt.confirmed_by,
     }
     return [
@@ -204,7 +204,7 @@ def hits_from_absence(evt: Any, params: dict[str, Any]) -> list[Hit]:
             facts=facts,
             evidence=[
                 {"label": "缺勤日期", "value": "、".join(days)},
-                {"label": "原因", "value": "；".join(str(r) for r in evt.reasons) or "—"},
+                {"label": "原因", "value": "；".join(humane.text(r) for r in evt.reasons) or "—"},
                 {"label": "阈值", "value": f"连续 {params['min_days']} 天及以上"},
             ],
             project_id=evt.project_id,
@@ -437,11 +437,30 @@ def _change_label(change_id: Any) -> str:
     return f"“{c.number} {c.title}”" if c is not None else f" #{change_id}"
 
 
+_PAYLOAD_LABELS = {
+    "project_name": "项目",
+    "actor_name": "登记人",
+    "at": "时间",
+    "note": "说明",
+    "reason": "原因",
+    "opinion": "意见",
+    "title": "事项",
+    "number": "编号",
+    "state": "状态",
+    "work_date": "实施日期",
+    "approved_at": "批准时间",
+}
+
+
 def _payload_text(data: dict[str, Any]) -> str:
-    skip = {"project_id", "project_code", "actor_user_id"}
-    return "；".join(f"{k}={v}" for k, v in data.items() if k not in skip and v not in (None, ""))[
-        :500
+    """An event without its own sentence: its readable facts, labelled in
+    Chinese (ids and codes left out, times in local time)."""
+    parts = [
+        f"{label}：{humane.text(data[k])}"
+        for k, label in _PAYLOAD_LABELS.items()
+        if data.get(k) not in (None, "")
     ]
+    return "；".join(parts)[:500] or "—"
 
 
 # --- data: engineering changes (approvals, issue 5) ---------------------------------------------

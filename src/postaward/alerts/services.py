@@ -22,8 +22,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 
-from postaward.core import audit, business_calendar, clock, deadlines
+from postaward.core import audit, business_calendar, clock, deadlines, todos
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -387,8 +388,54 @@ def _create_alert(ind: Indicator, hit: Hit, facts: dict, project: Any, now: dt.d
     alert.priority = priority_of(alert, now)[0]
     alert.save(update_fields=["priority"])
     audit.record(actor=SYSTEM, action="alerts.create_alert", obj=alert, after=_snap(alert))
+    sync_todo(alert)
     notifications.alert_created(alert)
     return alert
+
+
+def _subject_text(alert: Alert) -> str:
+    """What the alert concerns, for a to-do title: the project (and the unit or
+    person named in the alert's own title)."""
+    if alert.project_id and alert.project.name not in alert.title:  # type: ignore[union-attr]
+        return f"（{alert.project.name}）"  # type: ignore[union-attr]
+    if not alert.project_id and alert.subject_org_id and alert.subject_org.name not in alert.title:  # type: ignore[union-attr]
+        return f"（{alert.subject_org.name}）"  # type: ignore[union-attr]
+    return ""
+
+
+def sync_todo(alert: Alert, *, previous: str = "done") -> None:
+    """The alert's to-do follows its state: pending / returned → the handling
+    organisation disposes it; disposed → the review organisation reviews it;
+    closed → nothing waits. The previous to-do closes as ``previous``
+    (done when acted on, cancelled when the alert moved elsewhere)."""
+    todos.close_for(subject=alert, state=previous)
+    subject = _subject_text(alert)
+    due = alert.disposal_deadline.due_at if alert.disposal_deadline_id else None  # type: ignore[union-attr]
+    url = reverse("alerts_detail", args=[alert.pk])
+    if alert.state in OPEN_STATES:
+        verb = "重新处置预警" if alert.state == AlertState.RETURNED else "处置预警"
+        todos.open_for(
+            key=f"alerts.dispose:{alert.pk}",
+            kind="alerts.dispose",
+            title=f"{verb}：{alert.title}{subject}",
+            organisation_id=alert.handling_org_id,
+            project_id=alert.project_id,
+            subject=alert,
+            url=url,
+            due_at=due,
+            basis=alert.basis,
+        )
+    elif alert.state == AlertState.DISPOSED:
+        todos.open_for(
+            key=f"alerts.review:{alert.pk}",
+            kind="alerts.review",
+            title=f"审核预警处置：{alert.title}{subject}",
+            organisation_id=alert.review_org_id,
+            project_id=alert.project_id,
+            subject=alert,
+            url=url,
+            basis=alert.basis,
+        )
 
 
 def levels_label(level: str) -> str:
@@ -595,6 +642,7 @@ def dispose_alert(
             before=before,
             after={**_snap(a), "note": note, "late": late, "evidence": [c.sha256 for c in checked]},
         )
+        sync_todo(a)
         notifications.alert_disposed(a)
     return a
 
@@ -642,6 +690,7 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
             before=before,
             after={**_snap(a), "note": note},
         )
+        sync_todo(a)
         notifications.alert_reviewed(a, decision, note)
     return a
 
@@ -713,6 +762,7 @@ def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
         audit.record(
             actor=SYSTEM, action="alerts.escalate_alert", obj=a, before=before, after=_snap(a)
         )
+        sync_todo(a, previous="cancelled")
         notifications.alert_escalated(a, old_org)
         return True
 
@@ -779,6 +829,7 @@ def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
             before=before,
             after={**_snap(a), "reason": reason},
         )
+        sync_todo(a)
         notifications.alert_reopened(a, reason)
     return a
 
@@ -1153,6 +1204,7 @@ def create_issue(
             a.overdue = False
             a.updated_at = now
             a.save()
+            sync_todo(a)
             _step(
                 a,
                 StepKind.TO_ISSUE,

@@ -37,11 +37,19 @@ class AttendanceConfig(AppConfig):
                 "bi-signpost-split",
                 visible=is_owner_user,
                 order=30,
+                todo_kinds=("attendance.patrol",),
             ),
         )
         menu.add(
             "attendance",
-            Item("考勤管理", "attendance_owner", "bi-people", visible=is_owner_user, order=40),
+            Item(
+                "考勤管理",
+                "attendance_owner",
+                "bi-people",
+                visible=is_owner_user,
+                order=40,
+                todo_kinds=("attendance.leave", "attendance.interview"),
+            ),
         )
         menu.add(
             "attendance",

@@ -569,6 +569,29 @@ def _file_facts(name: str, checked: CheckedUpload | None) -> dict[str, Any] | No
     return {"name": name, "type": checked.content_type, "sha256": checked.sha256}
 
 
+def _tell_leave_decision(lv: LeaveRequest, project: Project, actor: Actor) -> None:
+    """The person who asked for leave and the owner leader are told the decision."""
+    from postaward.core import notices
+    from postaward.orgs.models import User
+    from postaward.orgs.selectors import owner_leader_account_id
+
+    requester = User.objects.filter(person_id=lv.person_id, is_active=True).values_list(
+        "pk", flat=True
+    )
+    decision = lv.get_state_display()
+    notices.tell(
+        [*requester, owner_leader_account_id(project)],
+        key=f"attendance.leave:{lv.pk}:{lv.state}",
+        kind="decision",
+        title=f"请假申请{decision}：{lv.requested_by_name}（{lv.starts_on:%m-%d}至{lv.ends_on:%m-%d}，{project.name}）",
+        body=f"{actor.org_name} {actor.display_name}：{decision}"
+        + (f"。意见：{lv.decision_note}" if lv.decision_note else ""),
+        url=reverse("attendance_leave_detail", args=[lv.pk]),
+        project=project,
+        actor=actor,
+    )
+
+
 def decide_leave(
     *,
     actor: Actor,
@@ -617,6 +640,7 @@ def decide_leave(
             },
         )
         close_todos(key=f"attendance.leave:{lv.pk}")
+        _tell_leave_decision(lv, project, actor)
         yesterday = clock.today() - dt.timedelta(days=1)
         if approve and lv.starts_on <= yesterday:
             for day in duty_mod.daterange(lv.starts_on, min(lv.ends_on, yesterday)):
@@ -1147,7 +1171,12 @@ def _open_interview(
         open_todo(
             key=f"attendance.interview:{interview.pk}",
             kind="attendance.interview",
-            title=f"{InterviewKind(kind).label}：{summary}",
+            # the to-do names its subject: who, in which unit, on which project
+            title=(
+                f"约谈{assignment.person.name}（{assignment.participant.organisation.name}"
+                f"·{assignment.get_position_display()}）：{summary}"
+            ),
+            detail=f"{InterviewKind(kind).label}；项目：{project.name}",
             organisation_id=project.owner_id,
             role=Role.OWNER_PROJECT_LEADER,
             project_id=project.pk,

@@ -630,9 +630,9 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "due": it.state == InterviewState.DUE,
             "basis": {
-                InterviewKind.ABSENCE_STREAK: "《实施细则》第四十二条：连续2天（含）以上未考勤，由建设单位约谈相关责任人",
-                InterviewKind.LOW_MONTHLY_RATE: "《实施细则》第四十二条：月考勤率不足80%的，由建设单位约谈企业负责人，根据合同约定处罚，并予以通报批评",
-                InterviewKind.CHEAT: "《实施细则》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
+                InterviewKind.ABSENCE_STREAK: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十二条：连续2天（含）以上未考勤，由建设单位约谈相关责任人",
+                InterviewKind.LOW_MONTHLY_RATE: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十二条：月考勤率不足80%的，由建设单位约谈企业负责人，根据合同约定处罚，并予以通报批评",
+                InterviewKind.CHEAT: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
             }[InterviewKind(it.kind)],
         },
     )

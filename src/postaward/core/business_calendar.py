@@ -280,7 +280,7 @@ def seed_from_chinesecalendar(years: range | None = None) -> int:
         CalendarYear.objects.create(
             year=year,
             source=CalendarYear.Source.CHINESECALENDAR,
-            notice=f"国务院办公厅关于{year}年部分节假日安排的通知（chinesecalendar）",
+            notice=f"国务院办公厅关于{year}年部分节假日安排的通知",
         )
         added += 1
     invalidate()

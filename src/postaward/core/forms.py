@@ -71,8 +71,7 @@ class CalendarYearForm(BootstrapMixin, forms.Form):
 class AuditFilterForm(BootstrapMixin, forms.Form):
     compact = True
     actor = forms.CharField(label="操作人", required=False)
-    action = forms.CharField(label="操作", required=False)
-    object_type = forms.CharField(label="对象类型", required=False)
+    action = forms.CharField(label="操作（如：处置预警）", required=False, max_length=60)
     project = forms.CharField(label="项目（编号、名称或ID）", required=False, max_length=200)
     date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})

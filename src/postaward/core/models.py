@@ -28,6 +28,9 @@ class ClockState(models.Model):
     class Meta:
         verbose_name = "模拟时钟"
 
+    def __str__(self) -> str:
+        return "平台时钟"
+
 
 # --- business calendar ------------------------------------------------------------------
 
@@ -40,7 +43,7 @@ class CalendarYear(models.Model):
     """
 
     class Source(models.TextChoices):
-        CHINESECALENDAR = "chinesecalendar", "chinesecalendar 数据包"
+        CHINESECALENDAR = "chinesecalendar", "国务院办公厅节假日安排（平台内置）"
         MANUAL = "manual", "人工录入"
 
     year = models.PositiveSmallIntegerField("年份", primary_key=True)
@@ -217,6 +220,9 @@ class Todo(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    person_id = models.BigIntegerField(
+        "待移交人员", null=True, blank=True, db_index=True
+    )  # meant for this person, held by the administrator until they have an account
     project_id = models.BigIntegerField("项目ID", null=True, blank=True, db_index=True)
     subject_type = models.CharField("对象类型", max_length=100, blank=True)
     subject_id = models.CharField("对象ID", max_length=64, blank=True)

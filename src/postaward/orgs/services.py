@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from postaward.core import audit, clock
+from postaward.core import audit, clock, todos
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -507,6 +507,11 @@ def create_account(
                 "roles": clean_roles,
             },
         )
+        if person is not None:
+            # to-dos the administrator held for this person are now theirs
+            todos.hand_over_to_account(
+                user_id=user.pk, person_id=person.pk, organisation_id=organisation.pk
+            )
     return user, initial
 
 

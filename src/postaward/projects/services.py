@@ -2134,6 +2134,25 @@ def withdraw_suspension(*, actor: Actor, suspension: Suspension) -> Suspension:
     return s
 
 
+def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
+    """The one who declared the suspension and the owner leader are told."""
+    from postaward.core import notices
+    from postaward.orgs.selectors import owner_leader_account_id
+
+    decision = s.get_state_display()
+    notices.tell(
+        [s.declared_by_id, owner_leader_account_id(p)],
+        key=f"projects.suspension:{s.pk}:{s.state}",
+        kind="decision",
+        title=f"停工申报{decision}：{p.name}",
+        body=f"{actor.org_name} {actor.display_name}：{decision}"
+        + (f"。意见：{s.decision_note}" if s.decision_note else ""),
+        url=f"/projects/{p.pk}/#suspensions",
+        project=p,
+        actor=actor,
+    )
+
+
 def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") -> Suspension:
     """Confirmed by the superior unit (line) or the supervision office (ADR 0101):
     the project is suspended from the declared time; every open deadline of the
@@ -2179,6 +2198,7 @@ def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") 
         )
         deadlines.pause_project(p.pk, s.started_at)
         close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
     return s
 
 
@@ -2209,6 +2229,7 @@ def reject_suspension(*, actor: Actor, suspension: Suspension, note: str) -> Sus
         node(p, "suspension_rejected", "停工申报未予确认", actor=actor, detail=note)
         events.publish(SuspensionRejected(**_facts(p, actor), suspension_id=s.pk, note=note))
         close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
     return s
 
 
@@ -2670,6 +2691,30 @@ def decide_data_completion(
             )
         )
         close_todos(key=f"projects.data_completion.{app.pk}")
+        from postaward.core import notices
+        from postaward.orgs.models import User
+        from postaward.orgs.selectors import owner_leader_account_id
+
+        # the owner applied (its project leader, or its accounts when none is named)
+        applicants: list[int | None] = [owner_leader_account_id(p)]
+        if not applicants[0] and p.owner_id:
+            applicants = list(
+                User.objects.filter(organisation_id=p.owner_id, is_active=True).values_list(
+                    "pk", flat=True
+                )[:20]
+            )
+        notices.tell(
+            applicants,
+            key=f"projects.data_completion:{app.pk}:{app.state}",
+            kind="decision",
+            title=f"资料补全申请{app.get_state_display()}：{p.name}",
+            body=f"{actor.org_name} {actor.display_name}："
+            + ("同意" if approve else "不同意")
+            + (f"。意见：{app.decision_note}" if app.decision_note else ""),
+            url=f"/projects/{p.pk}/#coverage",
+            project=p,
+            actor=actor,
+        )
     return app
 
 

@@ -665,11 +665,9 @@ def decide_extension(
                 subject_id=str(req.pk),
                 state=Deadline.State.OPEN,
             )
-            from postaward.core.models import Todo
+            from postaward.core import todos
 
-            Todo.objects.filter(key__in=todo_keys(req, "organise"), state="open").update(
-                due_at=d.due_at, basis=rule_text(d)[:300]
-            )
+            todos.reschedule(keys=todo_keys(req, "organise"), due_at=d.due_at, basis=rule_text(d))
             node(
                 req.project,
                 "acceptance",
@@ -829,8 +827,6 @@ def close_settlement_clock(project: Project, submitted_on: dt.date | None = None
 
 def cancel_project_clocks(project_id: int) -> None:
     """A terminated project: the projects service cancels its clocks; the to-dos go."""
-    from postaward.core.models import Todo
+    from postaward.core import todos
 
-    Todo.objects.filter(project_id=project_id, state="open", kind__startswith="approvals.").update(
-        state="cancelled", closed_at=clock.now()
-    )
+    todos.close_for(kind_prefix="approvals.", project_id=project_id, state="cancelled")

@@ -56,3 +56,27 @@ def get_item(mapping, key):  # type: ignore[no-untyped-def]
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def legal_basis(value):  # type: ignore[no-untyped-def]
+    """A stored basis ("R-ATT-07（SY 第42条）") as the document and article users
+    read, with the article's text on hover (``core.legal_basis``)."""
+    from postaward.core import legal_basis as registry
+
+    return registry.html(value)
+
+
+@register.filter
+def legal_basis_text(value) -> str:  # type: ignore[no-untyped-def]
+    from postaward.core import legal_basis as registry
+
+    return registry.cite(value)
+
+
+@register.filter
+def humane(value) -> str:  # type: ignore[no-untyped-def]
+    """A stored fact as people read it: no dicts, no ISO/UTC times (``core.humane``)."""
+    from postaward.core import humane as _humane
+
+    return _humane.text(value)

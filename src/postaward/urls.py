@@ -1,6 +1,11 @@
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, register_converter
+
+from postaward.core.converters import IdConverter
 
 from .api import api
+
+# Registered before the apps' URL confs are imported (include() imports them lazily).
+register_converter(IdConverter, "id")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),

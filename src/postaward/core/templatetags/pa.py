@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from postaward.core.clock import LOCAL_TZ
 from postaward.core.idcheck import mask_mobile as _mask_mobile
 from postaward.core.idcheck import mask_resident_id
 
@@ -80,3 +82,16 @@ def humane(value) -> str:  # type: ignore[no-untyped-def]
     from postaward.core import humane as _humane
 
     return _humane.text(value)
+
+
+@register.filter
+def due(value) -> str:  # type: ignore[no-untyped-def]
+    """A due time as the law states it: a period that ends at 00:00 local time ends
+    "at 24:00" of the day before (2026-12-18 24:00, not 2026-12-19 00:00), the same
+    words as the period's description; other times as ``Y-m-d H:i`` in local time."""
+    if not value:
+        return "—"
+    local = value.astimezone(LOCAL_TZ) if getattr(value, "tzinfo", None) else value
+    if local.hour == 0 and local.minute == 0 and local.second == 0:
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from . import clock, context, events
 def dispatch_pending_events() -> int:
     with context.task_context("events"):
         clock.refresh_offset()
-        return events.dispatch_pending()
+        return events.drain(batch=500)
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -3,6 +3,7 @@ docs at /api/v1/docs. Session auth for the web, bearer tokens for clients."""
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -11,7 +12,7 @@ from postaward.alerts.api import router as alerts_router
 from postaward.approvals.api import router as approvals_router
 from postaward.attendance.api import router as attendance_router
 from postaward.core.api import router as core_router
-from postaward.core.api_base import TokenAuth, WebSessionAuth
+from postaward.core.api_base import ERROR_TEXT, TokenAuth, WebSessionAuth, server_error
 from postaward.core.errors import DomainError
 from postaward.orgs.api import router as orgs_router
 from postaward.projects.api import router as projects_router
@@ -22,7 +23,9 @@ api = NinjaAPI(
     description=(
         "政府投资项目标后监管平台接口。网页端使用会话认证（写操作需 CSRF）；"
         "手机端和对接系统使用 `Authorization: Bearer <令牌>`。"
-        "错误统一返回 `{code, message, errors}`。写操作可带 `Idempotency-Key` 请求头，重试只生效一次。"
+        "错误统一返回 `{code, message, errors}`（服务器错误另含 `request_id`）。"
+        "项目、流程审批和考勤打卡的写操作可带 `Idempotency-Key` 请求头：重试只生效一次并返回原结果，"
+        "同一幂等键用于内容不同的请求返回 409。"
     ),
     auth=[TokenAuth(), WebSessionAuth(csrf=True)],
     urls_namespace="api",
@@ -77,21 +80,23 @@ def on_authz_error(request: HttpRequest, exc: AuthorizationError) -> HttpRespons
     return _error(request, 403, "forbidden", "无权执行此操作")
 
 
-_HTTP_CODES = {
-    400: ("bad_request", "请求格式不正确（应为 JSON）"),
-    401: ("unauthenticated", "请先登录或提供有效的接口令牌"),
-    403: ("forbidden", "无权执行此操作"),
-    404: ("not_found", "对象不存在或无权访问"),
-    405: ("method_not_allowed", "不支持的请求方法"),
-    429: ("throttled", "请求过于频繁，请稍后再试"),
-}
-
-
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     """django-ninja's own refusals (an unparsable body …) in the common format."""
-    code, message = _HTTP_CODES.get(exc.status_code, ("error", "请求无法处理"))
+    code, message = ERROR_TEXT.get(exc.status_code, ("error", "请求无法处理"))
     return _error(request, exc.status_code, code, message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    code, message = ERROR_TEXT[413]
+    return _error(request, 413, code, message)
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else is a bug: logged with the request id, answered 500 in the common format."""
+    return server_error(request, exc)
 
 
 @api.exception_handler(Http404)

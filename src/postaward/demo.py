@@ -1241,7 +1241,7 @@ class _ProjectBuilder:
 
 
 def _demo_pdf(text: str, name: str = "demo.pdf"):  # type: ignore[no-untyped-def]
-    from postaward.projects.files import minimal_pdf
+    from postaward.core.files import minimal_pdf
     from postaward.projects.services import content_file
 
     return content_file(

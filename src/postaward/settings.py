@@ -8,9 +8,12 @@ SQLite files, uploads and the generated secret live), ``POSTAWARD_DEBUG``.
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -43,7 +46,8 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # No django.contrib.admin: its own login bypassed the platform's lockout and
+    # login log, and every model has its own pages (ADR 0024).
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,7 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "postaward.core.middleware.RequestIdMiddleware",
-    "postaward.core.middleware.ApiMethodNotAllowedMiddleware",
+    "postaward.core.middleware.ContentSecurityPolicyMiddleware",
+    "postaward.core.middleware.ApiEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,8 +168,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Login limits (ADR 0020), all counted over the last LOGIN_LOCKOUT_MINUTES:
+# failures on one account from one address, from one address on any accounts,
+# and on one account from anywhere (which locks the account itself).
 LOGIN_LOCKOUT_THRESHOLD = 5
 LOGIN_LOCKOUT_MINUTES = 15
+LOGIN_IP_LIMIT = int(os.environ.get("POSTAWARD_LOGIN_IP_LIMIT", "20"))
+LOGIN_ACCOUNT_LOCK_THRESHOLD = int(os.environ.get("POSTAWARD_LOGIN_ACCOUNT_LIMIT", "20"))
+
+# Served over HTTPS (production, behind TLS): HSTS, redirect to https, cookies
+# only over TLS. Off by default so that `make run` works on http://127.0.0.1.
+# The scheme comes from the WSGI server: gunicorn believes X-Forwarded-Proto
+# from FORWARDED_ALLOW_IPS (docs/operations.md, "Production settings").
+HTTPS = os.environ.get("POSTAWARD_HTTPS", "0") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("POSTAWARD_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("POSTAWARD_HSTS_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("POSTAWARD_HSTS_PRELOAD", "1") == "1"
 API_TOKEN_DEFAULT_DAYS = 90
 
 # --- i18n and time --------------------------------------------------------------------
@@ -183,12 +205,19 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files: private, outside every served directory, no URL (ADR 0010). Every
+# FileField names core.files.PrivateStorage; the default storage is the same, so a
+# forgotten one is private too. Tests write to a throw-away directory.
+PRIVATE_FILES_ROOT = Path(
+    os.environ.get("POSTAWARD_PRIVATE_ROOT")
+    or (tempfile.mkdtemp(prefix="postaward-private-") if TESTING else VAR_DIR / "private")
+)
+if TESTING and not os.environ.get("POSTAWARD_PRIVATE_ROOT"):
+    atexit.register(shutil.rmtree, PRIVATE_FILES_ROOT, True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "postaward.core.files.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -237,6 +266,9 @@ LOGGING = {
 POSTAWARD = {
     # Name shown in the shell and in generated documents.
     "DISTRICT_NAME": os.environ.get("POSTAWARD_DISTRICT_NAME", "清溪区"),
+    # Extra image hosts the page CSP allows for map tiles (space separated), besides
+    # the origin of POSTAWARD_MAP_TILE_URL (ADR 0012).
+    "CSP_TILE_HOSTS": os.environ.get("POSTAWARD_CSP_TILE_HOSTS", "").split(),
     # The simulator may shift the platform clock; production refuses to.
     "ALLOW_CLOCK_SHIFT": os.environ.get("POSTAWARD_ALLOW_CLOCK_SHIFT", "1") == "1",
     # Key for SM4-GCM field encryption (32 hex chars). Generated into var/ if absent.
@@ -245,6 +277,9 @@ POSTAWARD = {
     "TRUSTED_PROXIES": tuple(
         p for p in os.environ.get("POSTAWARD_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p
     ),
+    # Where the nightly audit anchors (chain head copies) are appended: outside the
+    # database, ideally on another disk or host (docs/operations.md, "Audit anchors").
+    "ANCHOR_DIR": Path(os.environ.get("POSTAWARD_ANCHOR_DIR", VAR_DIR / "anchors")).resolve(),
 }
 
 # --- the project map --------------------------------------------------------------------------

@@ -1,13 +1,12 @@
-from django.conf import settings
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.views.static import serve
 
 from .api import api
 
+# The <id:...> converter is registered in CoreConfig.ready(), before any URL conf
+# (this one or an app's, imported on its own) is imported.
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
-    path("django-admin/", admin.site.urls),
     path("", include("postaward.orgs.urls")),
     path("", include("postaward.projects.urls")),
     path("", include("postaward.attendance.urls")),
@@ -16,7 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.core.urls")),
 ]
 
-# Uploaded files are served by the platform itself only on a single machine; in
-# production the object store or the reverse proxy serves /media/.
-if settings.DEBUG or settings.POSTAWARD.get("SERVE_MEDIA", True):
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No /media/ route: uploaded files are private and leave only through the
+# scope-checked download views (core.files.download, ADR 0010).

@@ -58,8 +58,19 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     pg.base_url = live_server.url  # type: ignore[attr-defined]
+    # Every page must pass the site-wide CSP (ADR 0012): a violation is a failure.
+    violations: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: (
+            violations.append(f"{pg.url}: {msg.text}")
+            if "Content Security Policy" in msg.text
+            else None
+        ),
+    )
     yield pg
     context.close()
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
 
 
 def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from postaward.alerts import services
 from postaward.alerts.indicators import Hit
 from postaward.alerts.models import Alert
-from postaward.projects.files import minimal_pdf
+from postaward.core.files import minimal_pdf
 from postaward.testing import PASSWORD
 
 from .conftest import login, screenshot

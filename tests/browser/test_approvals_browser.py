@@ -114,7 +114,9 @@ def test_a_hidden_works_acceptance_through_every_step(page, district, settings, 
     now = clock.now()
     files = {}
     for kind in ("before", "after", "scale"):
-        photo = jpeg(f"{kind}.jpg", taken=now if kind != "scale" else None)
+        # The scale photo has no EXIF time (the page records it) and was taken off site.
+        far = {"lon": 120.90, "lat": 30.05} if kind == "scale" else {}
+        photo = jpeg(f"{kind}.jpg", taken=now if kind != "scale" else None, **far)
         path = tmp_path / f"{kind}.jpg"
         path.write_bytes(photo.read())
         files[kind] = path
@@ -127,8 +129,10 @@ def test_a_hidden_works_acceptance_through_every_step(page, district, settings, 
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=state]").inner_text() == "监理已验收，待建设单位审核"
     warnings = page.locator("[data-testid=photo-warning]").all_inner_texts()
-    assert any("缺少拍摄时间" in w for w in warnings)
+    assert any("不在项目现场" in w for w in warnings)
     assert page.locator("[data-testid=photo-ok]").count() == 2
+    # The page recorded the time of capture (app.js) and the server stamped the images.
+    assert all(ph.captured_at is not None for ph in hw.photos.all())
     logout(page)
 
     # An important part: the owner's staff stand by, then the owner reviews.

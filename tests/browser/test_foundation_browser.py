@@ -39,8 +39,14 @@ def test_authority_and_contractor_each_see_only_their_scope(page, district):
 
 
 def test_login_lockout_message_in_browser(page, district):
+    from postaward.orgs.services import login_failed_message
+
+    login(page, "nobody", "wrong-password")
+    unknown = page.inner_text("[data-testid=login-error]")
     for _ in range(5):
         login(page, "pm_a", "wrong-password")
-    assert "锁定" in page.inner_text("[data-testid=login-error]")
+    # One answer for an unknown account, a wrong password and a lock (ADR 0020).
+    assert page.inner_text("[data-testid=login-error]") == unknown == login_failed_message()
+    assert "暂停登录" in unknown
     login(page, "pm_a", PASSWORD)  # the right password does not open a locked account
-    assert "锁定" in page.inner_text("[data-testid=login-error]")
+    assert page.inner_text("[data-testid=login-error]") == unknown

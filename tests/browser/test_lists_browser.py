@@ -122,7 +122,9 @@ def test_a_fast_double_tap_records_one_check_in(phone, district):  # R-ATT-01
 
     login(phone, "pm_a", PASSWORD)
     phone.goto(f"{phone.base_url}/attendance/checkin/")
-    phone.wait_for_function("!document.querySelector('[data-testid=checkin-button]').disabled")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-testid=checkin-button]').disabled"
+    )
     # two taps in the same task: the second finds the button disabled and busy
     disabled = phone.evaluate(
         "() => { const b = document.querySelector('[data-testid=checkin-button]');"
@@ -133,9 +135,13 @@ def test_a_fast_double_tap_records_one_check_in(phone, district):  # R-ATT-01
     phone.wait_for_load_state("networkidle")
     assert CheckIn.objects.count() == 1
     # a real double tap: the second tap lands on the disabled button
-    phone.wait_for_function("!document.querySelector('[data-testid=checkin-button]').disabled")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-testid=checkin-button]').disabled"
+    )
     phone.locator("[data-testid=checkin-button]").dblclick()
-    phone.wait_for_function("!document.querySelector('[data-testid=checkin-button]').disabled")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-testid=checkin-button]').disabled"
+    )
     phone.wait_for_load_state("networkidle")
     keys = list(CheckIn.objects.values_list("idempotency_key", flat=True))
     assert len(keys) == 2 and len(set(keys)) == 2
@@ -146,7 +152,9 @@ def test_a_check_in_without_network_is_queued_and_sent_when_it_returns(phone, di
 
     login(phone, "pm_a", PASSWORD)
     phone.goto(f"{phone.base_url}/attendance/checkin/")
-    phone.wait_for_function("!document.querySelector('[data-testid=checkin-button]').disabled")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-testid=checkin-button]').disabled"
+    )
     phone.context.set_offline(True)
     phone.click("[data-testid=checkin-button]")
     phone.locator("[data-testid=checkin-result][data-state=queued]").wait_for()
@@ -159,9 +167,11 @@ def test_a_check_in_without_network_is_queued_and_sent_when_it_returns(phone, di
     screenshot(phone, "attendance-checkin-offline")
     phone.context.set_offline(False)
     phone.wait_for_function(
-        "document.querySelector('[data-testid=checkin-result]').textContent.includes('补传')"
+        "() => document.querySelector('[data-testid=checkin-result]').textContent.includes('补传')"
     )
-    phone.wait_for_function("JSON.parse(localStorage.getItem('pa-checkin-queue')).length === 0")
+    phone.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('pa-checkin-queue')).length === 0"
+    )
     c = CheckIn.objects.get()
     assert c.accepted and [s["code"] for s in c.signals] == ["delayed_upload"]
     assert c.idempotency_key == queued[0]["key"]

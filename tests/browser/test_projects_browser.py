@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from postaward.core.files import minimal_pdf
 from postaward.projects.choices import Position
-from postaward.projects.files import minimal_pdf
 from postaward.projects.models import Project
 from postaward.projects.tests.factories import staff
 from postaward.testing import PASSWORD

@@ -14,9 +14,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from postaward.core import clock
-from postaward.core.api_base import StrictIn, actor, responses
+from postaward.core.api_base import PatchIn, StrictIn, actor, responses
 from postaward.core.errors import Forbidden, NotFound, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Count, Date, Id, Int64
 
 from . import selectors, services
 from .choices import IssueState
@@ -67,7 +68,7 @@ class AlertOut(Schema):
     basis: str
 
 
-class StepOut(Schema):
+class AlertStepOut(Schema):
     at: dt.datetime
     kind: str
     kind_label: str
@@ -90,7 +91,7 @@ class AlertDetailOut(AlertOut):
     facts: dict[str, Any]
     deadline: str
     priority_rule: str
-    steps: list[StepOut]
+    steps: list[AlertStepOut]
     actions: list[str]
 
 
@@ -175,14 +176,14 @@ class AlertQuery(Schema):
     box: Literal["all", "dispose", "review"] = "all"
     q: str | None = None
     state: str | None = None
-    severity: int | None = None
+    severity: Int64 | None = None
     level: str | None = None
-    indicator: int | None = None
+    indicator: Int64 | None = None
     industry: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Date | None = None
+    end: Date | None = None
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Count = 0
 
 
 # --- alerts ----------------------------------------------------------------------------------------
@@ -215,8 +216,8 @@ def list_alerts(request: HttpRequest, filters: Query[AlertQuery]) -> Any:
 )
 def alert_stats(
     request: HttpRequest,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: Date | None = None,
+    end: Date | None = None,
     industry: str | None = None,
 ) -> Any:
     _require_alerts(request)
@@ -330,7 +331,8 @@ def list_indicators(request: HttpRequest) -> Any:
     return [_indicator_out(i, figures.get(i.pk)) for i in rows]
 
 
-class IndicatorPatch(StrictIn):
+class IndicatorPatch(PatchIn):
+    clearable = frozenset({"valid_from", "valid_until"})  # null: no start / no end
     name: str | None = Field(None, max_length=100)
     enabled: bool | None = None
     severity: int | None = Field(None, ge=1, le=4)
@@ -339,8 +341,8 @@ class IndicatorPatch(StrictIn):
     basis_document: str | None = Field(None, max_length=200)
     basis_article: str | None = Field(None, max_length=200)
     explanation: str | None = Field(None, max_length=2000)
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Date | None = None
+    valid_until: Date | None = None
     dedup_window_days: int | None = Field(None, ge=0, le=3650)
     disposal_days: int | None = Field(None, ge=1, le=365)
     disposal_unit: Literal["working_days", "calendar_days"] | None = None
@@ -349,7 +351,7 @@ class IndicatorPatch(StrictIn):
 @router.patch(
     "/indicators/{indicator_id}", response=responses(IndicatorOut), summary="修改指标设置（监管办）"
 )
-def update_indicator(request: HttpRequest, indicator_id: int, payload: IndicatorPatch) -> Any:
+def update_indicator(request: HttpRequest, indicator_id: Id, payload: IndicatorPatch) -> Any:
     _require_alerts(request)
     changes = payload.dict(exclude_unset=True)
     i = services.update_indicator(
@@ -360,8 +362,8 @@ def update_indicator(request: HttpRequest, indicator_id: int, payload: Indicator
 
 class SandboxIn(StrictIn):
     params: dict[str, int | Decimal | str] = {}
-    as_of: dt.date | None = None
-    since: dt.date | None = None
+    as_of: Date | None = None
+    since: Date | None = None
 
 
 class RunOut(Schema):
@@ -382,7 +384,7 @@ class RunOut(Schema):
     error: str
 
 
-def _run_out(r: EvaluationRun) -> dict[str, Any]:
+def _run_out(r: EvaluationRun, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     return {
         "id": r.pk,
         "indicator": r.indicator.code,
@@ -397,7 +399,7 @@ def _run_out(r: EvaluationRun) -> dict[str, Any]:
         "duplicates": r.duplicates,
         "suppressed": r.suppressed,
         "notes": r.notes,
-        "result": r.result,
+        "result": r.result if rows is None else rows,
         "error": r.error,
     }
 
@@ -407,7 +409,7 @@ def _run_out(r: EvaluationRun) -> dict[str, Any]:
     response=responses(RunOut, 202),
     summary="沙箱试算：以编辑后的参数对历史数据试运行（后台执行）",
 )
-def sandbox(request: HttpRequest, indicator_id: int, payload: SandboxIn) -> Any:
+def sandbox(request: HttpRequest, indicator_id: Id, payload: SandboxIn) -> Any:
     _require_alerts(request)
     run = services.request_sandbox(
         actor=actor(request),
@@ -421,12 +423,11 @@ def sandbox(request: HttpRequest, indicator_id: int, payload: SandboxIn) -> Any:
 
 
 @router.get("/runs/{run_id}", response=responses(RunOut), summary="指标运行或沙箱试算的结果")
-def get_run(request: HttpRequest, run_id: int) -> Any:
+def get_run(request: HttpRequest, run_id: Id) -> Any:
     _require_alerts(request)
-    run = EvaluationRun.objects.select_related("indicator").filter(pk=run_id).first()
-    if run is None:
-        raise NotFound()
-    return _run_out(run)
+    a = actor(request)
+    run = get_visible_or_404(selectors.runs(a), a, pk=run_id)
+    return _run_out(run, selectors.run_rows(a, run))
 
 
 # --- suspected issues and transfers ----------------------------------------------------------------------
@@ -481,7 +482,7 @@ def list_issues(request: HttpRequest, state: IssueState | None = None) -> Any:
 
 
 class IssueIn(StrictIn):
-    alert_ids: list[int] = Field(min_length=1, max_length=100)
+    alert_ids: list[Id] = Field(min_length=1, max_length=100)
     title: str = Field(max_length=200)
     description: str = Field(max_length=5000)
     persons_concerned: str = Field("", max_length=300)
@@ -514,7 +515,7 @@ class VerifyIn(StrictIn):
 @router.post(
     "/issues/{issue_id}/verify", response=responses(IssueOut), summary="录入核实结论（登记单位）"
 )
-def verify_issue(request: HttpRequest, issue_id: int, payload: VerifyIn) -> Any:
+def verify_issue(request: HttpRequest, issue_id: Id, payload: VerifyIn) -> Any:
     i = services.verify_issue(
         actor=actor(request), issue=_get_issue(request, issue_id), **payload.dict()
     )
@@ -557,7 +558,7 @@ def _transfer_out(t: ClueTransfer) -> dict[str, Any]:
 
 class TransferIn(StrictIn):
     recipient: Literal["discipline", "public_security"]
-    recipient_org_id: int
+    recipient_org_id: Id
     document_number: str = Field(max_length=60)
     reason: str = Field(max_length=5000)
 
@@ -567,7 +568,7 @@ class TransferIn(StrictIn):
     response=responses(TransferOut, 201),
     summary="线索移送（纪检监察机关或公安机关）",
 )
-def transfer_clue(request: HttpRequest, issue_id: int, payload: TransferIn) -> Any:
+def transfer_clue(request: HttpRequest, issue_id: Id, payload: TransferIn) -> Any:
     issue = _get_issue(request, issue_id)
     org = next(
         (
@@ -617,7 +618,7 @@ class ReceiptIn(StrictIn):
     response=responses(TransferOut),
     summary="签收移送线索（接收机关）",
 )
-def receive_transfer(request: HttpRequest, transfer_id: int, payload: ReceiptIn) -> Any:
+def receive_transfer(request: HttpRequest, transfer_id: Id, payload: ReceiptIn) -> Any:
     t = services.receive_transfer(
         actor=actor(request),
         transfer=_get_transfer(request, transfer_id),
@@ -635,7 +636,7 @@ class ResultIn(StrictIn):
     response=responses(TransferOut),
     summary="反馈办理结果（接收机关）",
 )
-def feed_back_transfer(request: HttpRequest, transfer_id: int, payload: ResultIn) -> Any:
+def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: ResultIn) -> Any:
     t = services.feed_back_transfer(
         actor=actor(request), transfer=_get_transfer(request, transfer_id), result=payload.result
     )
@@ -697,7 +698,7 @@ class ReadOut(Schema):
 @router.post(
     "/notifications/{notification_id}/read", response=responses(ReadOut), summary="标记为已读"
 )
-def read_notification(request: HttpRequest, notification_id: int) -> Any:
+def read_notification(request: HttpRequest, notification_id: Id) -> Any:
     n = get_visible_or_404(Notification.objects.all(), actor(request), pk=notification_id)
     services.mark_read(actor=actor(request), notification=n)
     n.refresh_from_db()
@@ -712,7 +713,7 @@ def read_notification(request: HttpRequest, notification_id: int) -> Any:
     response=responses(AlertDetailOut),
     summary="预警详情（证据、处置期限、处置记录、可执行操作）",
 )
-def get_alert(request: HttpRequest, alert_id: int) -> Any:
+def get_alert(request: HttpRequest, alert_id: Id) -> Any:
     return _detail(_get_alert(request, alert_id), request)
 
 
@@ -726,7 +727,7 @@ class DisposeIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="处置反馈（处置单位；证据材料请在网页端上传）",
 )
-def dispose_alert(request: HttpRequest, alert_id: int, payload: DisposeIn) -> Any:
+def dispose_alert(request: HttpRequest, alert_id: Id, payload: DisposeIn) -> Any:
     a = services.dispose_alert(
         actor=actor(request),
         alert=_get_alert(request, alert_id),
@@ -736,7 +737,7 @@ def dispose_alert(request: HttpRequest, alert_id: int, payload: DisposeIn) -> An
     return _detail(_get_alert(request, a.pk), request)
 
 
-class ReviewIn(StrictIn):
+class AlertReviewIn(StrictIn):
     decision: Literal["close", "send_back"]
     note: str = Field("", max_length=2000)
 
@@ -746,7 +747,7 @@ class ReviewIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="审核：办结或退回重办（上一级单位）",
 )
-def review_alert(request: HttpRequest, alert_id: int, payload: ReviewIn) -> Any:
+def review_alert(request: HttpRequest, alert_id: Id, payload: AlertReviewIn) -> Any:
     a = services.review_alert(
         actor=actor(request),
         alert=_get_alert(request, alert_id),
@@ -756,7 +757,7 @@ def review_alert(request: HttpRequest, alert_id: int, payload: ReviewIn) -> Any:
     return _detail(_get_alert(request, a.pk), request)
 
 
-class ReopenIn(StrictIn):
+class AlertReopenIn(StrictIn):
     reason: str = Field(max_length=2000)
 
 
@@ -765,7 +766,7 @@ class ReopenIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="重新打开已办结的预警（审核单位或领导小组）",
 )
-def reopen_alert(request: HttpRequest, alert_id: int, payload: ReopenIn) -> Any:
+def reopen_alert(request: HttpRequest, alert_id: Id, payload: AlertReopenIn) -> Any:
     a = services.reopen_alert(
         actor=actor(request), alert=_get_alert(request, alert_id), reason=payload.reason
     )

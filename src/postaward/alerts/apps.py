@@ -16,6 +16,16 @@ class AlertsConfig(AppConfig):
         from .permissions import can_configure, can_see_alerts, can_see_issues
 
         subscribers.register()
+        from postaward.core import thresholds
+
+        from .services import configured_param
+
+        thresholds.register(configured_param)
+        from postaward.core import notices
+
+        from .notifications import notify_users
+
+        notices.set_sender(notify_users)
         post_migrate.connect(_sync_after_migrate, sender=self)
 
         menu.add("alerts", Item("预警处置", "alerts_inbox", "bi-inboxes", can_see_alerts, 10))
@@ -28,6 +38,14 @@ class AlertsConfig(AppConfig):
         menu.add("alerts", Item("指标设置", "alerts_indicators", "bi-sliders", can_see_alerts, 60))
         menu.add("alerts", Item("指标沙箱", "alerts_sandbox_list", "bi-box", can_configure, 70))
         menu.add("work", Item("消息通知", "alerts_notifications", "bi-envelope", order=3))
+        menu.set_badge("alerts_inbox", todo_kinds=("alerts.",))
+        menu.set_badge("alerts_notifications", count=_unread)
+
+
+def _unread(actor: object) -> int:
+    from .context_processors import unread_count
+
+    return unread_count(actor)
 
 
 def _sync_after_migrate(**kwargs: object) -> None:

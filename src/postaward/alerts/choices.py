@@ -86,6 +86,7 @@ class StepKind(models.TextChoices):
     REOPENED = "reopened", "重新打开"
     TO_ISSUE = "to_issue", "转疑似问题"
     ISSUE_CONCLUDED = "issue_concluded", "疑似问题核实结论"
+    WITHDRAWN = "withdrawn", "撤销（依据的事实已更正）"
 
 
 class IssueState(models.TextChoices):

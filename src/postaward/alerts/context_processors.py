@@ -8,14 +8,15 @@ from typing import Any
 from django.http import HttpRequest
 
 
+def unread_count(actor: Any) -> int:
+    """The envelope's count: the actor's unread messages (消息通知)."""
+    from .models import Notification
+
+    return Notification.objects.filter(recipient_id=actor.user_id, read_at=None).count()
+
+
 def notifications(request: HttpRequest) -> dict[str, Any]:
     actor = getattr(request, "actor", None)
     if actor is None or not actor.user_id:
         return {}
-    from .models import Notification
-
-    return {
-        "notifications_unread": Notification.objects.filter(
-            recipient_id=actor.user_id, read_at=None
-        ).count()
-    }
+    return {"notifications_unread": unread_count(actor)}

@@ -18,12 +18,12 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count
 
-from postaward.core import business_calendar, clock
+from postaward.core import clock, humane
 
 from .choices import Area, Severity, Source
 from .indicators import Evaluation, Hit, Param, Spec, register
 
-SY = "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+SY = "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》"
 QZ = "《衢州市政府投资工程建设项目标后监管实施细则》"
 QZA = "《衢州市政府投资工程建设项目标后监管问责办法》"
 LC = "《聊城市规范公共资源交易工作方案》"
@@ -108,9 +108,7 @@ def hits_from_missed_deadline(evt: Any, params: dict[str, Any]) -> list[Hit]:
             0,
             {
                 "label": "办理期限",
-                "value": business_calendar.describe_period(
-                    clock.local_date(d.started_at), d.length, d.unit, d.basis
-                ),
+                "value": deadlines.describe(d),
             },
         )
         if d.paused_seconds:
@@ -162,7 +160,7 @@ def hits_from_cheat(evt: Any, params: dict[str, Any]) -> list[Hit]:
         "enterprise": _org_name(evt.organisation_id),
         "position": _position_label(evt.position),
         "at": _fmt_dt(evt.at),
-        "signals": "、".join(str(s) for s in evt.signals) or "—",
+        "signals": humane.text(list(evt.signals)),
         "confirmed_by": evt.confirmed_by,
     }
     return [
@@ -206,7 +204,7 @@ def hits_from_absence(evt: Any, params: dict[str, Any]) -> list[Hit]:
             facts=facts,
             evidence=[
                 {"label": "缺勤日期", "value": "、".join(days)},
-                {"label": "原因", "value": "；".join(str(r) for r in evt.reasons) or "—"},
+                {"label": "原因", "value": "；".join(humane.text(r) for r in evt.reasons) or "—"},
                 {"label": "阈值", "value": f"连续 {params['min_days']} 天及以上"},
             ],
             project_id=evt.project_id,
@@ -269,7 +267,7 @@ def hits_from_patrol(evt: Any, params: dict[str, Any]) -> list[Hit]:
         Hit(
             dedup_key=f"patrol:{evt.project_id}",
             hit_key=f"patrol:{evt.project_id}:{evt.last_valid_patrol or 'none'}",
-            title=f"巡查超期：{facts['project']}已 {evt.days_without} 天无有效巡查",
+            title=f"巡查超期：{facts['project']}已 {evt.days_without} 个施工日无有效巡查",
             facts=facts,
             evidence=[
                 {"label": "最近有效巡查", "value": last},
@@ -439,11 +437,30 @@ def _change_label(change_id: Any) -> str:
     return f"“{c.number} {c.title}”" if c is not None else f" #{change_id}"
 
 
+_PAYLOAD_LABELS = {
+    "project_name": "项目",
+    "actor_name": "登记人",
+    "at": "时间",
+    "note": "说明",
+    "reason": "原因",
+    "opinion": "意见",
+    "title": "事项",
+    "number": "编号",
+    "state": "状态",
+    "work_date": "实施日期",
+    "approved_at": "批准时间",
+}
+
+
 def _payload_text(data: dict[str, Any]) -> str:
-    skip = {"project_id", "project_code", "actor_user_id"}
-    return "；".join(f"{k}={v}" for k, v in data.items() if k not in skip and v not in (None, ""))[
-        :500
+    """An event without its own sentence: its readable facts, labelled in
+    Chinese (ids and codes left out, times in local time)."""
+    parts = [
+        f"{label}：{humane.text(data[k])}"
+        for k, label in _PAYLOAD_LABELS.items()
+        if data.get(k) not in (None, "")
     ]
+    return "；".join(parts)[:500] or "—"
 
 
 # --- data: engineering changes (approvals, issue 5) ---------------------------------------------
@@ -1027,7 +1044,7 @@ register(
             "{project_text}请建设单位约谈企业负责人、按合同处理并反馈。"
         ),
         params=(Param("threshold", "月考勤率下限（0–1）", "decimal", "0.80", "0", "1"),),
-        events=("attendance.monthly_rate_below_threshold",),
+        events=("attendance.monthly_rate",),
         from_event=hits_from_monthly_rate,
         dedup_window_days=28,
     )
@@ -1044,7 +1061,7 @@ register(
         basis_document=SY,
         basis_article="第二十六条：建设单位项目负责人每7天至少一次有效巡查（在场超过10分钟）",
         explanation=(
-            "{project}的建设单位项目负责人{person}已 {days} 天无有效巡查（最近：{last}；"
+            "{project}的建设单位项目负责人{person}已 {days} 个施工日无有效巡查（最近：{last}；"
             "要求每 {threshold} 天至少一次）。请主管单位督促建设单位落实巡查并反馈。"
         ),
         params=(Param("min_days", "无有效巡查天数（≥）", "int", 7, 1, 60),),
@@ -1264,7 +1281,8 @@ register(
             "请行业主管部门核查变更的必要性与审批程序。"
         ),
         params=(Param("min_changes", "同一合同变更次数（≥）", "int", 3, 1, 50),),
-        events=("approvals.contract_third_change",),
+        # every approval is a fact; the configured min_changes decides (R-ALR-01)
+        events=("approvals.change_approved",),
         from_event=_rerun(eval_contract_changes),
         evaluate=eval_contract_changes,
         requires_app=APPROVALS,
@@ -1429,6 +1447,9 @@ NON_RISK_EVENTS: dict[str, str] = {
     "projects.suspension_declared": "declared with a reason; pauses deadlines, reviewed by the line",
     "projects.suspended": "an approved suspension is lawful; it suppresses hits meanwhile",
     "projects.suspension_rejected": "the declaration was refused: nothing happened",
+    "attendance.consequence_withdrawn": (
+        "a correction, not a risk: it closes the alert of the withdrawn streak (subscribers)"
+    ),
     "projects.resumed": "normal milestone",
     "projects.completed": "normal milestone; acceptance and settlement deadlines follow",
     "projects.accepted": "normal milestone",
@@ -1442,7 +1463,10 @@ NON_RISK_EVENTS: dict[str, str] = {
     "projects.subcontract_registered": "lawful registration; unregistered subcontracts are not events",
     "projects.personnel_ban_recorded": "a sanction already decided; projects enforces the ban",
     "approvals.change_raised": "a request only; risky changes are flagged when approved",
-    "approvals.change_approved": "the change.* data indicators read the approved changes daily",
+    "approvals.contract_third_change": (
+        "a flag at the default of 3; change.contract_changes re-runs on every change_approved "
+        "with the configured min_changes"
+    ),
     "approvals.change_rejected": "the change did not happen",
     "approvals.personnel_change_completed": "approved by the authority, penalty recorded (SY 27(二))",
     "approvals.acceptance_returned": "incomplete file sent back; lateness is the acceptance deadline",

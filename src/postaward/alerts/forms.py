@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from postaward.core import clock
+from postaward.core.forms import DateField
 from postaward.orgs.choices import Industry
 
 from .choices import AlertState, Area, Finding, Level, Recipient, Severity
@@ -63,8 +64,8 @@ class AlertFilterForm(forms.Form):
         choices=_blank(Finding.choices),
         widget=forms.Select(attrs=S),
     )
-    start = forms.DateField(label="生成日期自", required=False, widget=forms.DateInput(attrs=D))
-    end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs=D))
+    start = DateField(label="生成日期自", required=False, widget=forms.DateInput(attrs=D))
+    end = DateField(label="至", required=False, widget=forms.DateInput(attrs=D))
     overdue = forms.BooleanField(
         label="仅超期/升级",
         required=False,
@@ -84,8 +85,8 @@ class AlertFilterForm(forms.Form):
 
 
 class StatsFilterForm(forms.Form):
-    start = forms.DateField(label="生成日期自", required=False, widget=forms.DateInput(attrs=D))
-    end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs=D))
+    start = DateField(label="生成日期自", required=False, widget=forms.DateInput(attrs=D))
+    end = DateField(label="至", required=False, widget=forms.DateInput(attrs=D))
     industry = forms.ChoiceField(
         label="行业", required=False, choices=_blank(Industry.choices), widget=forms.Select(attrs=S)
     )
@@ -218,8 +219,8 @@ class IndicatorForm(forms.Form):
         widget=forms.NumberInput(attrs=W),
         help_text="同一去重键在时间窗内（或仍在办理中）的再次命中并入原预警",
     )
-    valid_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs=D))
-    valid_until = forms.DateField(label="失效日期", required=False, widget=forms.DateInput(attrs=D))
+    valid_from = DateField(label="生效日期", required=False, widget=forms.DateInput(attrs=D))
+    valid_until = DateField(label="失效日期", required=False, widget=forms.DateInput(attrs=D))
     basis_document = forms.CharField(
         label="依据文件", max_length=200, required=False, widget=forms.TextInput(attrs=W)
     )
@@ -237,8 +238,8 @@ class IndicatorForm(forms.Form):
 
 
 class SandboxForm(forms.Form):
-    as_of = forms.DateField(label="数据截至", widget=forms.DateInput(attrs=D))
-    since = forms.DateField(
+    as_of = DateField(label="数据截至", widget=forms.DateInput(attrs=D))
+    since = DateField(
         label="事件起始",
         required=False,
         widget=forms.DateInput(attrs=D),

@@ -32,3 +32,14 @@ def alert_counts(actor: Actor) -> list[dict]:
             "url": reverse("alerts_inbox") + "?tab=review",
         },
     ]
+
+
+def _register_audit() -> None:
+    from django.urls import reverse
+
+    from postaward.core import audit_labels
+
+    audit_labels.link("alerts.alert", lambda pk: reverse("alerts_detail", args=[int(pk)]))
+
+
+_register_audit()

@@ -206,7 +206,7 @@ def deadline_spec(kind: str) -> Spec:
     label = dk.label if dk else f"办理期限（{kind}）"
     basis = dk.basis if dk else ""
     document = (
-        "《上虞区政府投资（国有建设）项目监督管理实施细则》"
+        "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》"
         if basis.startswith(("实施细则", "SY"))
         else "平台办理期限"
     )
@@ -253,6 +253,11 @@ def _display(value: Any) -> Any:
         return f"{value:,.2f}" if abs(value) >= 1000 else f"{value.normalize():f}"
     if isinstance(value, float):
         return f"{value:.4g}"
+    if isinstance(value, dict | list | tuple | str):
+        from postaward.core import humane
+
+        # no Python reprs or ISO/UTC times in a sentence people read
+        return humane.text(value) if not isinstance(value, str) else humane.clean(value)
     return value
 
 

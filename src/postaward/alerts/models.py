@@ -24,7 +24,8 @@ from django_fsm import FSMField
 
 from postaward.core import clock
 from postaward.core.actor import Actor
-from postaward.core.scoping import NOTHING, ScopedManager
+from postaward.core.files import private_storage
+from postaward.core.scoping import NOTHING, ScopedManager, project_visible_q
 from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OrgKind
 
 from .choices import (
@@ -127,12 +128,36 @@ class EvaluationRun(models.Model):
     result = models.JSONField("命中明细", default=list)
     error = models.TextField("错误", blank=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = "指标运行"
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.get_mode_display()} {self.as_of}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Who reads a run (R-ORG-04, ADR 0015):
+
+        - a sandbox trial belongs to the organisation that asked for it (the
+          supervision office) and the units above it; nobody else, not even
+          another district-wide body;
+        - a live run (the scheduled sweep) carries district-wide counts and
+          notes (peer statistics, contract names) and no per-project rows, so
+          only bodies that see every project of the district read it; a unit
+          with a partial scope reads the alerts routed to it instead.
+
+        The hits listed in a run are filtered once more by the projects the
+        reader sees (``selectors.run_rows``).
+        """
+        if not actor.org_path or actor.org_kind in ENTERPRISE_KINDS:
+            return NOTHING
+        own_trials = Q(mode=RunMode.SANDBOX, requested_by_org__path__startswith=actor.org_path)
+        if actor.org_kind in DISTRICT_WIDE_KINDS:
+            return own_trials | Q(mode=RunMode.LIVE)
+        return own_trials
 
 
 class SuspectedIssue(models.Model):
@@ -307,7 +332,12 @@ class Alert(AlertWorkflow, models.Model):
           (a superior unit above its line and owners), read-only above;
         - an industry authority / superior unit / owner: alerts on projects it
           sees whose current level is at or below its own level;
-        - every organisation that handled it before an escalation.
+        - every organisation that handled it before an escalation;
+
+        and in every case (but the district-wide bodies, who see every project)
+        only if its project, when it has one, is visible to the actor: an
+        owner's project leader does not read the alerts of the unit's other
+        projects (R-ORG-04).
         """
         from postaward.projects.models import project_scope_q
 
@@ -327,7 +357,7 @@ class Alert(AlertWorkflow, models.Model):
                     organisation_id=actor.organisation_id
                 ).values("alert_id")
             )
-        return q
+        return q & project_visible_q(actor)
 
 
 class AlertHit(models.Model):
@@ -389,7 +419,9 @@ class AlertAttachment(models.Model):
     step = models.ForeignKey(
         AlertStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField("文件", upload_to=_attachment_path, max_length=255)
+    file = models.FileField(
+        "文件", upload_to=_attachment_path, max_length=255, storage=private_storage
+    )
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
     size = models.PositiveIntegerField("大小（字节）")
@@ -397,9 +429,16 @@ class AlertAttachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
     uploaded_by_name = models.CharField("上传人", max_length=100)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = "处置证据"
         ordering = ["uploaded_at", "id"]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Seen with the alert it belongs to."""
+        return Q(alert__in=Alert.objects.filter(Alert.scope_q(actor)).values("pk"))
 
 
 class ClueTransfer(models.Model):
@@ -487,7 +526,13 @@ class Notification(models.Model):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
-        return Q(recipient_id=actor.user_id) if actor.user_id else NOTHING
+        """One's own messages, and of those only the ones whose alert's project
+        one still sees (R-ORG-04: a row about a project follows the project)."""
+        if not actor.user_id:
+            return NOTHING
+        return Q(recipient_id=actor.user_id) & (
+            Q(alert__isnull=True) | project_visible_q(actor, "alert__project_id")
+        )
 
 
 class NotificationDelivery(models.Model):

@@ -95,6 +95,45 @@ def notify(
     return created
 
 
+def notify_users(
+    user_ids: list[int],
+    *,
+    key: str,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    project: Any = None,
+) -> int:
+    """Messages to named accounts (a requester, a project leader): the sender
+    that ``core.notices.tell`` uses for every app."""
+    from .models import Notification, NotificationDelivery
+
+    created = 0
+    external = channels.configured()
+    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+        n, new = Notification.objects.get_or_create(
+            recipient=user,
+            key=key[:200],
+            defaults={
+                "kind": kind[:40],
+                "title": title[:200],
+                "body": body,
+                "url": url[:300],
+                "created_at": clock.now(),
+            },
+        )
+        if not new:
+            continue
+        created += 1
+        for ch in external:
+            if ch.accepts(n):
+                NotificationDelivery.objects.get_or_create(notification=n, channel=ch.name)
+    if created and external:
+        transaction.on_commit(_enqueue_delivery)
+    return created
+
+
 def _enqueue_delivery() -> None:
     from .tasks import deliver_notifications
 

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 
 from postaward.core import clock
 from postaward.core.actor import Actor
-from postaward.orgs.choices import Industry, Role
+from postaward.orgs.choices import DISTRICT_WIDE_KINDS, Industry, Role
 
 from .choices import (
     LEVEL_RANK,
@@ -26,13 +26,41 @@ from .choices import (
     StepKind,
 )
 from .levels import ACTING_ROLES, level_of_kind
-from .models import Alert, AlertStep, Indicator
+from .models import Alert, AlertStep, EvaluationRun, Indicator
 
 
 def alerts_for(actor: Actor) -> QuerySet[Alert]:
     return Alert.objects.visible_to(actor).select_related(
         "indicator", "project", "handling_org", "review_org", "disposal_deadline", "subject_org"
     )
+
+
+def runs(actor: Actor) -> QuerySet[EvaluationRun]:
+    """The indicator runs the actor may read (ADR 0015)."""
+    return (
+        EvaluationRun.objects.visible_to(actor)
+        .select_related("indicator")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def run_rows(actor: Actor, run: EvaluationRun) -> list[dict[str, Any]]:
+    """The hits listed in a run that the actor may read: those on a project
+    the actor sees; a hit on no project (an enterprise, a person) only for a
+    body that sees the whole district (R-ORG-04, ADR 0015)."""
+    from postaward.projects.models import Project
+
+    rows = [r for r in (run.result or []) if isinstance(r, dict)]
+    if actor.is_system or not rows:
+        return rows
+    wanted = {r.get("project_id") for r in rows} - {None}
+    seen = set(Project.objects.visible_to(actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    whole_district = actor.org_kind in DISTRICT_WIDE_KINDS
+    return [
+        r
+        for r in rows
+        if (r.get("project_id") in seen) or (r.get("project_id") is None and whole_district)
+    ]
 
 
 def _acting(actor: Actor, qs: QuerySet[Alert], prefix: str) -> QuerySet[Alert]:

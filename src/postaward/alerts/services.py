@@ -22,8 +22,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 
-from postaward.core import audit, business_calendar, clock, deadlines
+from postaward.core import audit, business_calendar, clock, deadlines, todos
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -36,6 +37,7 @@ from .choices import (
     LEVEL_RANK,
     OPEN_STATES,
     SEVERITY_SHORT,
+    UNRESOLVED_STATES,
     AlertState,
     Finding,
     IssueState,
@@ -106,6 +108,15 @@ def indicator_for(code: str) -> Indicator:
             return Indicator.objects.create(code=code, **_row_from_spec(spec))
     except IntegrityError:
         return Indicator.objects.get(code=code)
+
+
+def configured_param(code: str, param: str) -> Any:
+    """The office's configured value of an indicator's parameter (R-ALR-01), for
+    the apps that act on the same rule (``core.thresholds``); None if unknown."""
+    spec = spec_for(code)
+    if spec is None or not any(p.name == param for p in spec.params):
+        return None
+    return spec.parse_params(indicator_for(code).params).get(param)
 
 
 def sync_indicators() -> int:
@@ -377,8 +388,54 @@ def _create_alert(ind: Indicator, hit: Hit, facts: dict, project: Any, now: dt.d
     alert.priority = priority_of(alert, now)[0]
     alert.save(update_fields=["priority"])
     audit.record(actor=SYSTEM, action="alerts.create_alert", obj=alert, after=_snap(alert))
+    sync_todo(alert)
     notifications.alert_created(alert)
     return alert
+
+
+def _subject_text(alert: Alert) -> str:
+    """What the alert concerns, for a to-do title: the project (and the unit or
+    person named in the alert's own title)."""
+    if alert.project_id and alert.project.name not in alert.title:  # type: ignore[union-attr]
+        return f"（{alert.project.name}）"  # type: ignore[union-attr]
+    if not alert.project_id and alert.subject_org_id and alert.subject_org.name not in alert.title:  # type: ignore[union-attr]
+        return f"（{alert.subject_org.name}）"  # type: ignore[union-attr]
+    return ""
+
+
+def sync_todo(alert: Alert, *, previous: str = "done") -> None:
+    """The alert's to-do follows its state: pending / returned → the handling
+    organisation disposes it; disposed → the review organisation reviews it;
+    closed → nothing waits. The previous to-do closes as ``previous``
+    (done when acted on, cancelled when the alert moved elsewhere)."""
+    todos.close_for(subject=alert, state=previous)
+    subject = _subject_text(alert)
+    due = alert.disposal_deadline.due_at if alert.disposal_deadline_id else None  # type: ignore[union-attr]
+    url = reverse("alerts_detail", args=[alert.pk])
+    if alert.state in OPEN_STATES:
+        verb = "重新处置预警" if alert.state == AlertState.RETURNED else "处置预警"
+        todos.open_for(
+            key=f"alerts.dispose:{alert.pk}",
+            kind="alerts.dispose",
+            title=f"{verb}：{alert.title}{subject}",
+            organisation_id=alert.handling_org_id,
+            project_id=alert.project_id,
+            subject=alert,
+            url=url,
+            due_at=due,
+            basis=alert.basis,
+        )
+    elif alert.state == AlertState.DISPOSED:
+        todos.open_for(
+            key=f"alerts.review:{alert.pk}",
+            kind="alerts.review",
+            title=f"审核预警处置：{alert.title}{subject}",
+            organisation_id=alert.review_org_id,
+            project_id=alert.project_id,
+            subject=alert,
+            url=url,
+            basis=alert.basis,
+        )
 
 
 def levels_label(level: str) -> str:
@@ -448,9 +505,12 @@ def describe_deadline(d: Deadline | None) -> str:
     """Start, length, 工作日/自然日, end and basis of a disposal deadline."""
     if d is None:
         return ""
-    text = business_calendar.describe_period(clock.local_date(d.started_at), d.length, d.unit)
+    text = deadlines.describe(d, "")
     if d.paused_seconds or d.paused_at:
-        text += f"（停工暂停已顺延，届满 {clock.localtime(d.due_at):%Y-%m-%d %H:%M}）"
+        roll = deadlines.roll_note(d)
+        text += (
+            f"（停工暂停已顺延，届满 {deadlines.end_text(d.due_at)}{'，' + roll if roll else ''}）"
+        )
     return text + (f"（依据：{d.basis}）" if d.basis else "")
 
 
@@ -529,7 +589,8 @@ def dispose_alert(
     On time or late is judged by the disposal deadline (paused while the
     project was suspended); a late disposal says so in the history.
     """
-    from postaward.projects.files import check_upload
+    from postaward.core import files
+    from postaward.core.files import check_upload
 
     if finding not in (Finding.CONFIRMED, Finding.DISMISSED):
         raise ValidationFailed("请选择处置结论", field="finding")
@@ -572,7 +633,7 @@ def dispose_alert(
                 uploaded_at=now,
                 uploaded_by_name=actor.display_name[:100],
             )
-            att.file.save(c.name, c.upload, save=False)
+            files.save(att.file, c)
             att.save()
         audit.record(
             actor=actor,
@@ -581,6 +642,7 @@ def dispose_alert(
             before=before,
             after={**_snap(a), "note": note, "late": late, "evidence": [c.sha256 for c in checked]},
         )
+        sync_todo(a)
         notifications.alert_disposed(a)
     return a
 
@@ -628,6 +690,7 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
             before=before,
             after={**_snap(a), "note": note},
         )
+        sync_todo(a)
         notifications.alert_reviewed(a, decision, note)
     return a
 
@@ -699,8 +762,37 @@ def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
         audit.record(
             actor=SYSTEM, action="alerts.escalate_alert", obj=a, before=before, after=_snap(a)
         )
+        sync_todo(a, previous="cancelled")
         notifications.alert_escalated(a, old_org)
         return True
+
+
+def withdraw_alert(*, alert_id: int, reason: str) -> bool:
+    """The facts an alert was raised on were corrected where they came from (an
+    absence re-closed as a suspended day after a late confirmation, SY 35): the
+    platform closes the alert with the reason, its disposal clock cancelled and
+    its history kept (nothing deleted). Idempotent: a closed alert is left alone."""
+    with transaction.atomic():
+        a = Alert.objects.select_for_update().filter(pk=alert_id).first()
+        if a is None or a.state not in UNRESOLVED_STATES:
+            return False
+        before = _snap(a)
+        now = clock.now()
+        a.withdraw()
+        a.closed_at = now
+        a.updated_at = now
+        a.overdue = False
+        a.save()
+        deadlines.close_deadline(kind=DISPOSAL_KIND, subject=a, state=Deadline.State.CANCELLED)
+        _step(a, StepKind.WITHDRAWN, note=reason, at=now)
+        audit.record(
+            actor=SYSTEM,
+            action="alerts.withdraw_alert",
+            obj=a,
+            before=before,
+            after={**_snap(a), "reason": reason},
+        )
+    return True
 
 
 def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
@@ -737,6 +829,7 @@ def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
             before=before,
             after={**_snap(a), "reason": reason},
         )
+        sync_todo(a)
         notifications.alert_reopened(a, reason)
     return a
 
@@ -1111,6 +1204,7 @@ def create_issue(
             a.overdue = False
             a.updated_at = now
             a.save()
+            sync_todo(a)
             _step(
                 a,
                 StepKind.TO_ISSUE,

@@ -79,6 +79,33 @@ def on_deadline_reminder(evt: DeadlineReminder) -> None:
     notifications.other_deadline_reminder(evt)
 
 
+# What a withdrawn attendance consequence was raised as: indicator and hit key.
+_WITHDRAWN_HITS = {
+    "absence_streak": ("attendance.absence_streak", "absence:{assignment_id}:{first_day}"),
+    "low_monthly_rate": (
+        "attendance.monthly_rate_below_threshold",
+        "rate:{assignment_id}:{first_day}",
+    ),
+}
+
+
+def on_consequence_withdrawn(evt: Any) -> None:
+    """``attendance.consequence_withdrawn`` (SY 35): the alert raised on the same
+    facts is closed with the same reason (``services.withdraw_alert``)."""
+    from .models import AlertHit
+
+    code, pattern = _WITHDRAWN_HITS.get(evt.kind, ("", ""))
+    if not code:
+        return
+    hit_key = pattern.format(assignment_id=evt.assignment_id, first_day=evt.first_day)
+    for alert_id in (
+        AlertHit.objects.filter(indicator__code=code, hit_key=hit_key, alert__isnull=False)
+        .values_list("alert_id", flat=True)
+        .distinct()
+    ):
+        services.withdraw_alert(alert_id=alert_id, reason=evt.reason)
+
+
 def _event_names() -> list[str]:
     names: set[str] = set()
     for spec in indicators.specs().values():
@@ -91,3 +118,4 @@ def register() -> None:
     """Subscribe ``handle_event`` to every event an indicator listens to."""
     for name in _event_names():
         events.subscribe(_ByName(name))(handle_event)  # type: ignore[arg-type]
+    events.subscribe(_ByName("attendance.consequence_withdrawn"))(on_consequence_withdrawn)  # type: ignore[arg-type]

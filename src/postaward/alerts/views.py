@@ -6,15 +6,15 @@ notifications. Views parse input, call one service or selector, and render."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from postaward.core import business_calendar, clock
+from postaward.core import business_calendar, clock, files
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.exports import Column, export_xlsx
 from postaward.core.scoping import get_visible_or_404
@@ -228,15 +228,8 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
     alert = _alert(request, pk)
-    att = AlertAttachment.objects.filter(alert=alert, pk=att_id).first()
-    if att is None:
-        raise NotFound()
-    return FileResponse(  # type: ignore[return-value]
-        att.file.open("rb"),
-        content_type=att.content_type,
-        as_attachment=False,
-        filename=att.original_name,
-    )
+    response = files.download(AlertAttachment.objects, actor_of(request), att_id, alert=alert)
+    return cast(HttpResponse, response)
 
 
 # --- query and export ------------------------------------------------------------------------------
@@ -438,7 +431,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form=form,
             inactive=services.active_reason(ind),
             fig=selectors.indicator_figures([ind.pk]).get(ind.pk),
-            runs=ind.runs.order_by("-requested_at", "-id")[:10],
+            runs=selectors.runs(actor).filter(indicator=ind)[:10],
             recent=Alert.objects.visible_to(actor)
             .filter(indicator=ind)
             .select_related("project", "handling_org")[:10],
@@ -474,8 +467,7 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
 def sandbox_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_configure(actor))
-    runs = EvaluationRun.objects.select_related("indicator").order_by("-requested_at", "-id")
-    page = paginate(request, runs)
+    page = paginate(request, selectors.runs(actor))
     return render(request, "alerts/sandbox_list.html", _ctx(**page))
 
 
@@ -483,21 +475,25 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
-    run = EvaluationRun.objects.select_related("indicator").filter(pk=pk).first()
-    if run is None:
-        raise NotFound()
+    run = get_visible_or_404(selectors.runs(actor), actor, pk=pk)
     busy = run.state in (RunState.QUEUED, RunState.RUNNING)
     template = "alerts/_run_body.html" if request.headers.get("HX-Request") else "alerts/run.html"
     return render(
         request,
         template,
-        _ctx(run=run, busy=busy, spec=spec_for(run.indicator.code), results=_run_rows(run)),
+        _ctx(
+            run=run,
+            busy=busy,
+            spec=spec_for(run.indicator.code),
+            results=_run_rows(run, selectors.run_rows(actor, run)),
+        ),
     )
 
 
-def _run_rows(run: EvaluationRun) -> list[dict[str, Any]]:
-    """Each hit of a run with the plain-Chinese explanation the alert would
-    carry (the indicator's current template over the hit's facts)."""
+def _run_rows(run: EvaluationRun, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each hit of a run the reader may see (``selectors.run_rows``) with the
+    plain-Chinese explanation the alert would carry (the indicator's current
+    template over the hit's facts)."""
     ind = run.indicator
     return [
         {
@@ -506,8 +502,7 @@ def _run_rows(run: EvaluationRun) -> list[dict[str, Any]]:
                 ind.explanation, {**(row.get("facts") or {}), "basis": ind.basis}
             ),
         }
-        for row in (run.result or [])
-        if isinstance(row, dict)
+        for row in rows
     ]
 
 

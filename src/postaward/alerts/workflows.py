@@ -103,6 +103,16 @@ class AlertWorkflow(models.Model):
     def take_up_as_issue(self) -> None:
         """转疑似问题 (who may: ``services.may_create_issue``)"""
 
+    @transition(
+        field="state",
+        source=[S.PENDING, S.RETURNED, S.DISPOSED],
+        target=S.CLOSED,
+        permission=system_only,  # type: ignore[arg-type]
+    )
+    def withdraw(self) -> None:
+        """撤销: the facts behind the alert were corrected at their source
+        (a suspension confirmed late re-closed the absent days, SY 35)."""
+
 
 LABELS = {
     "dispose": "处置反馈",
@@ -111,6 +121,7 @@ LABELS = {
     "escalate": "超期升级",
     "reopen": "重新打开",
     "take_up_as_issue": "转疑似问题",
+    "withdraw": "撤销预警",
 }
 WHO = {
     "dispose": "处置单位",
@@ -119,6 +130,7 @@ WHO = {
     "escalate": "平台",
     "reopen": "审核单位或领导小组（监管办）",
     "take_up_as_issue": "审核单位或领导小组（监管办）",
+    "withdraw": "平台",
 }
 
 

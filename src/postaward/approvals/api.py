@@ -36,21 +36,28 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StrictBool, StrictInt
+from ninja.pagination import paginate
+from pydantic import StrictBool
 
-from postaward.core import deadlines, idempotency
-from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
+from postaward.core import deadlines, files, idempotency
+from postaward.core.api_base import (
+    LimitOffset,
+    StrictIn,
+    actor,
+    idempotency_key,
+    inline_json_schema,
+    responses,
+)
 from postaward.core.errors import DomainError, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date, Id, Int64, StrictId, StrictInt64
 from postaward.orgs.models import Person, Qualification
-from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
 from postaward.projects.choices import ParticipantRole, ProjectStatus
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
-from . import selectors, services, workflows
+from . import exif, selectors, services, workflows
 from .choices import AcceptanceKind, AcceptanceState, ExtensionState, PersonnelRoute
 from .models import (
     AcceptanceExtension,
@@ -268,21 +275,9 @@ def _parse(request: HttpRequest, schema: type[StrictIn]) -> Body:
     return Body(data=data, files=files, fingerprint=fingerprint)
 
 
-def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    if isinstance(node, dict):
-        ref = node.get("$ref", "")
-        if isinstance(ref, str) and ref.startswith("#/$defs/"):
-            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
-        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
-    if isinstance(node, list):
-        return [_inline(v, defs) for v in node]
-    return node
-
-
 def _body_doc(schema: type[StrictIn]) -> dict[str, Any]:
     """``openapi_extra`` of a route that takes files: both request formats."""
-    js = schema.model_json_schema()
-    js = _inline(js, js.get("$defs", {}))
+    js = inline_json_schema(schema)
     file_fields = _file_fields(schema)
     binary = {"type": "string", "format": "binary"}
     form = {
@@ -325,6 +320,7 @@ class DeadlineOut(Schema):
     unit_label: str
     due_at: dt.datetime
     end_text: str
+    roll_note: str = Field("", description="期限届满日逢休息日顺延的说明（无顺延时为空）")
     basis: str
     period: str
     state: str
@@ -349,6 +345,7 @@ def _deadline(d: Any) -> dict[str, Any]:
         "unit_label": s.unit_label,
         "due_at": d.due_at,
         "end_text": s.end_text,
+        "roll_note": s.roll_note,
         "basis": d.basis,
         "period": s.period,
         "state": d.state,
@@ -373,7 +370,7 @@ class StepOut(Schema):
     organisation_name: str
 
 
-class DocumentOut(Schema):
+class ApprovalDocumentOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -394,7 +391,7 @@ def _steps(obj: Any) -> list[dict[str, Any]]:
 
 def _documents(obj: Any) -> list[dict[str, Any]]:
     return [
-        DocumentOut(
+        ApprovalDocumentOut(
             id=d.pk,
             kind=d.kind,
             kind_label=d.get_kind_display(),
@@ -463,7 +460,7 @@ class ChangeDetailOut(ChangeOut):
     raised_by_org: str
     decision_note: str
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -516,17 +513,17 @@ def _change_detail(c: EngineeringChange, a: Any) -> dict[str, Any]:
 
 
 class ChangeIn(StrictIn):
-    project_id: StrictInt
-    participant_id: StrictInt
+    project_id: StrictId
+    participant_id: StrictId
     category: Literal["design", "site_instruction", "material", "cost", "other"]
     title: str = Field(..., max_length=200)
     reason: str = Field(..., max_length=4000)
     scope: str = Field(..., max_length=4000)
     cost_delta: Decimal = Field(..., max_digits=16, decimal_places=2)
-    days_delta: StrictInt
-    work_date: dt.date
+    days_delta: StrictInt64
+    work_date: Date
     declared_major: StrictBool = False
-    hidden_work_ids: list[StrictInt] = []
+    hidden_work_ids: list[StrictId] = []
     hidden_exception_reason: str = Field("", max_length=2000)
     documents: list[FileIn] = Field([], description="变更依据（图纸、签证单等，可选）")
 
@@ -536,12 +533,12 @@ class StepIn(StrictIn):
 
 
 class ChangeQuery(Schema):
-    project: int | None = None
+    project: Int64 | None = None
     state: str = ""
 
 
 @router.get("/changes", response=responses(list[ChangeOut]), summary="工程变更（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_changes(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
     return [_change(c) for c in selectors.changes(actor(request), q.dict())[:500]]
 
@@ -592,7 +589,7 @@ def create_change(request: HttpRequest) -> HttpResponse:
     response=responses(ChangeDetailOut),
     summary="工程变更详情（含环节记录、资料和当前可办理的环节）",
 )
-def get_change(request: HttpRequest, change_id: int) -> dict:
+def get_change(request: HttpRequest, change_id: Id) -> dict:
     a = actor(request)
     return _change_detail(get_visible_or_404(EngineeringChange.objects, a, pk=change_id), a)
 
@@ -611,7 +608,7 @@ CHANGE_ACTIONS = {
 )
 def act_on_change(
     request: HttpRequest,
-    change_id: int,
+    change_id: Id,
     action: Literal["review", "approve", "approve-drc", "reject", "withdraw"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -665,7 +662,7 @@ class ContractHistoryOut(Schema):
     response=responses(ContractHistoryOut),
     summary="一份合同的变更台账：累计金额和工期、第3次变更、增价又延期（R-CHG-02）",
 )
-def contract_change_history(request: HttpRequest, participant_id: int) -> dict:
+def contract_change_history(request: HttpRequest, participant_id: Id) -> dict:
     pt = get_visible_or_404(
         Participant.objects.select_related("project", "organisation"),
         actor(request),
@@ -745,7 +742,7 @@ class HiddenWorkDetailOut(HiddenWorkOut):
     review_opinion: str
     photo_urls: dict[str, str] = Field(..., description="照片 id → 下载地址")
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -820,17 +817,17 @@ def _hidden_detail(hw: HiddenWork, a: Any) -> dict[str, Any]:
 
 
 class HiddenWorkIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
     part_name: str = Field(..., max_length=200)
     description: str = Field(..., max_length=4000)
-    work_date: dt.date
+    work_date: Date
     is_important: StrictBool = False
 
 
 @router.get(
     "/hidden-works", response=responses(list[HiddenWorkOut]), summary="隐蔽工程（按数据权限）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_hidden_works(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
     return [_hidden(h) for h in selectors.hidden_works(actor(request), q.dict())[:500]]
 
@@ -876,9 +873,15 @@ def create_hidden_work(request: HttpRequest, payload: HiddenWorkIn) -> HttpRespo
     response=responses(HiddenWorkDetailOut),
     summary="隐蔽工程详情（影像及核验提示、期限、环节记录）",
 )
-def get_hidden_work(request: HttpRequest, hidden_work_id: int) -> dict:
+def get_hidden_work(request: HttpRequest, hidden_work_id: Id) -> dict:
     a = actor(request)
     return _hidden_detail(get_visible_or_404(HiddenWork.objects, a, pk=hidden_work_id), a)
+
+
+CAPTURE_NOTE = (
+    '拍照时客户端记录的时间和位置（可选，JSON：{"t": "ISO 8601 时间", "lon": 经度, "lat": 纬度}）；'
+    "照片有 EXIF 时一并核验，没有时以此为准"
+)
 
 
 class PhotosIn(StrictIn):
@@ -886,6 +889,9 @@ class PhotosIn(StrictIn):
     before: FileIn | None = Field(None, description="施工前照片")
     after: FileIn | None = Field(None, description="施工后照片")
     scale: FileIn | None = Field(None, description="验收带标尺照片")
+    before_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
+    after_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
+    scale_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
 
 
 @router.post(
@@ -895,19 +901,27 @@ class PhotosIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(PhotosIn),
 )
-def upload_hidden_photos(request: HttpRequest, hidden_work_id: int) -> HttpResponse:
+def upload_hidden_photos(request: HttpRequest, hidden_work_id: Id) -> HttpResponse:
     a = actor(request)
     hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
     body = _parse(request, PhotosIn)
     photos = {k: v for k, v in body.files.items() if v is not None}
+    captures = {
+        k: exif.parse_capture(getattr(body.data, f"{k}_capture"))
+        for k in ("before", "after", "scale")
+    }
 
     def fn() -> dict[str, Any]:
         if hw.state == "applied":
             services.record_standby(
-                actor=a, hidden_work=hw, opinion=body.data.opinion, photos=photos
+                actor=a,
+                hidden_work=hw,
+                opinion=body.data.opinion,
+                photos=photos,
+                captures=captures,
             )
         else:
-            services.upload_photos(actor=a, hidden_work=hw, photos=photos)
+            services.upload_photos(actor=a, hidden_work=hw, photos=photos, captures=captures)
         hw.refresh_from_db()
         return _hidden_detail(hw, a)
 
@@ -933,7 +947,7 @@ HIDDEN_ACTIONS = {
 )
 def act_on_hidden_work(
     request: HttpRequest,
-    hidden_work_id: int,
+    hidden_work_id: Id,
     action: Literal["owner-standby", "approve", "return", "resubmit", "withdraw", "important"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -952,7 +966,7 @@ def act_on_hidden_work(
 
 
 class DeadlineQuery(Schema):
-    project: int | None = None
+    project: Int64 | None = None
     state: str = ""
     kind: str = ""
 
@@ -962,7 +976,7 @@ class DeadlineQuery(Schema):
     response=responses(list[DeadlineOut]),
     summary="流程审批的办理期限（起算、长度、单位、届满、依据）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_deadlines(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # type: ignore[type-arg]
     return [_deadline(d) for d in selectors.deadline_rows(actor(request), q.dict())[:1000]]
 
@@ -1006,7 +1020,7 @@ class PersonnelDetailOut(PersonnelOut):
     new_assignment_id: int | None
     decision_note: str
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1082,20 +1096,20 @@ def _personnel_change(request: HttpRequest, pk: int) -> PersonnelChange:
 
 
 @router.get("/personnel", response=responses(list[PersonnelOut]), summary="人员变更（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_personnel(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
     return [_personnel(pc) for pc in selectors.personnel_changes(actor(request), q.dict())[:500]]
 
 
 class PersonnelIn(StrictIn):
-    assignment_id: StrictInt = Field(..., description="被变更人员的岗位（项目关键人员任职记录）")
-    replacement_id: StrictInt = Field(..., description="替换人员（本单位人员）")
-    replacement_certificate_id: StrictInt | None = Field(
+    assignment_id: StrictId = Field(..., description="被变更人员的岗位（项目关键人员任职记录）")
+    replacement_id: StrictId = Field(..., description="替换人员（本单位人员）")
+    replacement_certificate_id: StrictId | None = Field(
         None, description="替换人员用于该岗位的执业资格证书（可选）"
     )
     reason_kind: Literal["illness", "resignation", "transfer", "other"]
     reason: str = Field(..., max_length=4000)
-    recovery_until: dt.date | None = Field(None, description="因病变更：治疗恢复期至")
+    recovery_until: Date | None = Field(None, description="因病变更：治疗恢复期至")
     hospital_certificate: FileIn | None = Field(None, description="因病变更：区级医院证明")
     qualification_document: FileIn | None = Field(None, description="替换人员资格资历证明")
     social_insurance: FileIn | None = Field(None, description="替换人员近3个月社保缴纳证明")
@@ -1151,7 +1165,7 @@ def create_personnel_change(request: HttpRequest) -> HttpResponse:
     response=responses(PersonnelDetailOut),
     summary="人员变更详情（资料、环节记录、当前可办理的环节）",
 )
-def get_personnel_change(request: HttpRequest, personnel_change_id: int) -> dict:
+def get_personnel_change(request: HttpRequest, personnel_change_id: Id) -> dict:
     return _personnel_detail(_personnel_change(request, personnel_change_id), actor(request))
 
 
@@ -1172,7 +1186,7 @@ class CompletePersonnelIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(CompletePersonnelIn),
 )
-def complete_personnel_change(request: HttpRequest, personnel_change_id: int) -> HttpResponse:
+def complete_personnel_change(request: HttpRequest, personnel_change_id: Id) -> HttpResponse:
     a = actor(request)
     pc = _personnel_change(request, personnel_change_id)
     body = _parse(request, CompletePersonnelIn)
@@ -1198,7 +1212,7 @@ def complete_personnel_change(request: HttpRequest, personnel_change_id: int) ->
 )
 def act_on_personnel_change(
     request: HttpRequest,
-    personnel_change_id: int,
+    personnel_change_id: Id,
     action: Literal["agree", "approve", "reject", "withdraw"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -1252,14 +1266,14 @@ class LogOut(Schema):
     response=responses(list[LogOut]),
     summary="监理日志（按数据权限；每个施工日一条，当日 24:00 前填写）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_logs(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
     return selectors.logs(actor(request), q.dict())
 
 
 class LogIn(StrictIn):
-    project_id: StrictInt
-    log_date: dt.date
+    project_id: StrictId
+    log_date: Date
     weather: str = Field("", max_length=40)
     progress: str = Field(..., max_length=4000, description="施工进展")
     issues: str = Field("", max_length=4000, description="质量安全问题及处理")
@@ -1289,7 +1303,7 @@ def create_log(request: HttpRequest, payload: LogIn) -> HttpResponse:
 
 
 @router.get("/logs/{log_id}", response=responses(LogOut), summary="监理日志详情")
-def get_log(request: HttpRequest, log_id: int) -> SupervisionLog:
+def get_log(request: HttpRequest, log_id: Id) -> SupervisionLog:
     return get_visible_or_404(SupervisionLog.objects, actor(request), pk=log_id)
 
 
@@ -1350,7 +1364,7 @@ class NoticeOut(Schema):
 
 class NoticeDetailOut(NoticeOut):
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
     @staticmethod
@@ -1384,7 +1398,7 @@ def _notice_answer(request: HttpRequest, n: RectificationNotice) -> dict[str, An
     response=responses(list[NoticeOut]),
     summary="监理通知单（按数据权限）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_notices(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
     return selectors.notices(actor(request), q.dict())
 
@@ -1404,13 +1418,13 @@ def _contractor(project: Project, participant_id: int | None) -> Participant:
 
 
 class NoticeIn(StrictIn):
-    project_id: StrictInt
-    participant_id: StrictInt | None = Field(
+    project_id: StrictId
+    participant_id: StrictId | None = Field(
         None, description="整改的施工单位（参建记录）；不填为本项目的施工单位"
     )
     title: str = Field(..., max_length=200, description="事由")
     content: str = Field(..., max_length=4000, description="问题及整改要求")
-    required_by: dt.date = Field(..., description="整改期限（当日 24:00 前）")
+    required_by: Date = Field(..., description="整改期限（当日 24:00 前）")
 
 
 @router.post(
@@ -1442,7 +1456,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> HttpResponse:
     response=responses(NoticeDetailOut),
     summary="监理通知单详情（整改佐证、环节记录、当前可办理的环节）",
 )
-def get_notice(request: HttpRequest, notice_id: int) -> RectificationNotice:
+def get_notice(request: HttpRequest, notice_id: Id) -> RectificationNotice:
     return _notice(request, notice_id)
 
 
@@ -1458,7 +1472,7 @@ class ReplyIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(ReplyIn),
 )
-def reply_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
+def reply_notice(request: HttpRequest, notice_id: Id) -> HttpResponse:
     a = actor(request)
     n = _notice(request, notice_id)
     body = _parse(request, ReplyIn)
@@ -1472,9 +1486,9 @@ def reply_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _write(request, f"approvals.notice.{n.pk}.reply.{n.round}", body.fingerprint, fn)
 
 
-class ReopenIn(StrictIn):
+class NoticeReopenIn(StrictIn):
     opinion: str = Field(..., max_length=2000, description="复查意见")
-    required_by: dt.date = Field(..., description="新的整改期限")
+    required_by: Date = Field(..., description="新的整改期限")
 
 
 @router.post(
@@ -1482,7 +1496,7 @@ class ReopenIn(StrictIn):
     response=responses(NoticeDetailOut),
     summary="监理复查不合格，重新整改（新的整改期限，R-SUP-01）",
 )
-def reopen_notice(request: HttpRequest, notice_id: int, payload: ReopenIn) -> HttpResponse:
+def reopen_notice(request: HttpRequest, notice_id: Id, payload: NoticeReopenIn) -> HttpResponse:
     a = actor(request)
     n = _notice(request, notice_id)
 
@@ -1510,7 +1524,7 @@ NOTICE_ACTIONS = {
 )
 def act_on_notice(
     request: HttpRequest,
-    notice_id: int,
+    notice_id: Id,
     action: Literal["close", "interview", "refuse", "handle"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -1540,7 +1554,7 @@ class InspectionOut(Schema):
     recorded_at: dt.datetime
     recorded_by_name: str
     recorded_by_org: str
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
 
     @staticmethod
     def resolve_aspect_labels(obj: Inspection) -> list[str]:
@@ -1563,14 +1577,14 @@ class InspectionOut(Schema):
     response=responses(list[InspectionOut]),
     summary="建设单位施工期间检查（按数据权限）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_inspections(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
     return selectors.inspections(actor(request), q.dict())
 
 
 class InspectionIn(StrictIn):
-    project_id: StrictInt
-    inspected_on: dt.date
+    project_id: StrictId
+    inspected_on: Date
     inspectors: str = Field(..., max_length=200, description="检查人员")
     aspects: list[Literal["quality", "safety", "progress", "civilised", "personnel"]] = Field(
         [], description="检查内容（至少一项）"
@@ -1612,7 +1626,7 @@ def create_inspection(request: HttpRequest) -> HttpResponse:
 @router.get(
     "/inspections/{inspection_id}", response=responses(InspectionOut), summary="检查记录详情"
 )
-def get_inspection(request: HttpRequest, inspection_id: int) -> Inspection:
+def get_inspection(request: HttpRequest, inspection_id: Id) -> Inspection:
     return get_visible_or_404(Inspection.objects, actor(request), pk=inspection_id)
 
 
@@ -1648,20 +1662,20 @@ class EvaluationOut(Schema):
     response=responses(list[EvaluationOut]),
     summary="施工单位综合评价（按数据权限）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_evaluations(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
     return selectors.evaluations(actor(request), q.dict())
 
 
 class EvaluationIn(StrictIn):
-    project_id: StrictInt
-    participant_id: StrictInt | None = Field(
+    project_id: StrictId
+    participant_id: StrictId | None = Field(
         None, description="被评价的施工单位（参建记录）；不填为本项目的施工单位"
     )
-    construction_score: StrictInt = Field(..., description="施工组织（0-100）")
-    management_score: StrictInt = Field(..., description="现场管理（0-100）")
-    quality_score: StrictInt = Field(..., description="工程质量（0-100）")
-    contract_score: StrictInt = Field(..., description="合同履约（0-100）")
+    construction_score: StrictInt64 = Field(..., description="施工组织（0-100）")
+    management_score: StrictInt64 = Field(..., description="现场管理（0-100）")
+    quality_score: StrictInt64 = Field(..., description="工程质量（0-100）")
+    contract_score: StrictInt64 = Field(..., description="合同履约（0-100）")
     comment: str = Field(..., max_length=4000)
 
 
@@ -1694,7 +1708,7 @@ def create_evaluation(request: HttpRequest, payload: EvaluationIn) -> HttpRespon
 @router.get(
     "/evaluations/{evaluation_id}", response=responses(EvaluationOut), summary="综合评价详情"
 )
-def get_evaluation(request: HttpRequest, evaluation_id: int) -> ContractorEvaluation:
+def get_evaluation(request: HttpRequest, evaluation_id: Id) -> ContractorEvaluation:
     return get_visible_or_404(
         ContractorEvaluation.objects.select_related("participant__organisation"),
         actor(request),
@@ -1760,7 +1774,7 @@ class ExtensionOut(Schema):
     applied_by_name: str
     decided_at: dt.datetime | None
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1804,7 +1818,7 @@ class AcceptanceDetailOut(AcceptanceOut):
     decision_note: str
     extensions: list[ExtensionOut]
     steps: list[StepOut]
-    documents: list[DocumentOut]
+    documents: list[ApprovalDocumentOut]
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
@@ -1870,14 +1884,14 @@ def _acceptance_answer(request: HttpRequest, r: AcceptanceRequest) -> dict[str, 
     response=responses(list[AcceptanceOut]),
     summary="竣工验收申请（按数据权限，含期限）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_acceptance(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
     return [_acceptance(r) for r in selectors.acceptance_requests(actor(request), q.dict())[:500]]
 
 
 class AcceptanceIn(StrictIn):
-    project_id: StrictInt
-    completed_on: dt.date = Field(..., description="完工日期")
+    project_id: StrictId
+    completed_on: Date = Field(..., description="完工日期")
     description: str = Field(..., max_length=4000, description="完成情况")
 
 
@@ -1903,7 +1917,7 @@ def create_acceptance(request: HttpRequest, payload: AcceptanceIn) -> HttpRespon
 
 
 class TownshipIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
     description: str = Field(..., max_length=4000, description="自验及整改情况")
 
 
@@ -1928,7 +1942,7 @@ def create_township_acceptance(request: HttpRequest, payload: TownshipIn) -> Htt
     response=responses(AcceptanceDetailOut),
     summary="竣工验收详情（期限、可退回期限、延长申请、资料、当前可办理的环节）",
 )
-def get_acceptance(request: HttpRequest, acceptance_id: int) -> dict:
+def get_acceptance(request: HttpRequest, acceptance_id: Id) -> dict:
     return _acceptance_detail(request, _acceptance_request(request, acceptance_id))
 
 
@@ -1944,7 +1958,7 @@ class ReturnIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(ReturnIn),
 )
-def return_acceptance(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+def return_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
     body = _parse(request, ReturnIn)
@@ -1960,7 +1974,7 @@ def return_acceptance(request: HttpRequest, acceptance_id: int) -> HttpResponse:
 
 class ConcludeIn(StrictIn):
     passed: StrictBool = Field(..., description="验收合格为 true")
-    accepted_on: dt.date = Field(..., description="验收日期")
+    accepted_on: Date = Field(..., description="验收日期")
     attendees: str = Field(..., max_length=4000, description="参加验收单位及人员")
     villager_representatives: str = Field(
         "",
@@ -1982,7 +1996,7 @@ class ConcludeIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(ConcludeIn),
 )
-def conclude_acceptance(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+def conclude_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
     body = _parse(request, ConcludeIn)
@@ -2007,7 +2021,7 @@ def conclude_acceptance(request: HttpRequest, acceptance_id: int) -> HttpRespons
 
 
 class ExtensionIn(StrictIn):
-    days: StrictInt = Field(..., description="申请延长的天数（1-365）")
+    days: StrictInt64 = Field(..., description="申请延长的天数（1-365）")
     reason: str = Field(..., max_length=4000)
     document: FileIn | None = Field(None, description="延长验收时间申请（可选）")
 
@@ -2019,7 +2033,7 @@ class ExtensionIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(ExtensionIn),
 )
-def apply_extension(request: HttpRequest, acceptance_id: int) -> HttpResponse:
+def apply_extension(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
     body = _parse(request, ExtensionIn)
@@ -2046,7 +2060,7 @@ def apply_extension(request: HttpRequest, acceptance_id: int) -> HttpResponse:
 )
 def act_on_acceptance(
     request: HttpRequest,
-    acceptance_id: int,
+    acceptance_id: Id,
     action: Literal["review", "reject", "withdraw"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -2066,7 +2080,7 @@ def act_on_acceptance(
 
 
 class ExtensionQuery(Schema):
-    project: int | None = None
+    project: Int64 | None = None
     state: str = ""
 
 
@@ -2075,7 +2089,7 @@ class ExtensionQuery(Schema):
     response=responses(list[ExtensionOut]),
     summary="超大型工程延长验收时间申请（按数据权限）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_extensions(request: HttpRequest, q: Query[ExtensionQuery]) -> list:  # type: ignore[type-arg]
     a = actor(request)
     return [_extension_out(e, a) for e in selectors.extensions(a, q.dict())[:500]]
@@ -2088,7 +2102,7 @@ def _extension(request: HttpRequest, pk: int) -> AcceptanceExtension:
 
 
 @router.get("/extensions/{extension_id}", response=responses(ExtensionOut), summary="延长申请详情")
-def get_extension(request: HttpRequest, extension_id: int) -> dict:
+def get_extension(request: HttpRequest, extension_id: Id) -> dict:
     return _extension_out(_extension(request, extension_id), actor(request))
 
 
@@ -2099,7 +2113,7 @@ def get_extension(request: HttpRequest, extension_id: int) -> dict:
 )
 def decide_extension(
     request: HttpRequest,
-    extension_id: int,
+    extension_id: Id,
     action: Literal["approve", "reject"],
     payload: StepIn,
 ) -> HttpResponse:
@@ -2137,14 +2151,14 @@ class UsageOut(Schema):
     response=responses(list[UsageOut]),
     summary="未验先用登记（按数据权限，R-ACC-06）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_usages(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
     return selectors.usages(actor(request), q.dict())
 
 
 class UsageIn(StrictIn):
-    project_id: StrictInt
-    used_since: dt.date = Field(..., description="投入使用日期")
+    project_id: StrictId
+    used_since: Date = Field(..., description="投入使用日期")
     description: str = Field(..., max_length=4000, description="使用情况")
     industry_exception: StrictBool = Field(False, description="属行业特殊要求（例外）")
     exception_reason: str = Field("", max_length=2000, description="例外依据（例外时必填）")
@@ -2179,7 +2193,7 @@ def create_usage(request: HttpRequest, payload: UsageIn) -> HttpResponse:
 SETTLEMENT_KINDS = ("approvals.settlement_below", "approvals.settlement_above")
 
 
-class MissingOut(Schema):
+class ApprovalMissingOut(Schema):
     field: str
     message: str
 
@@ -2194,7 +2208,7 @@ class SettlementOut(Schema):
     deadline: DeadlineOut | None = Field(
         ..., description="结算送审期限（完工日起 60 / 180 个自然日；送审后由事件停止计时）"
     )
-    missing: list[MissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
+    missing: list[ApprovalMissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
     can_submit: bool = Field(..., description="当前账号现在可以送审")
 
 
@@ -2228,7 +2242,7 @@ def _settlement_of(p: Project, a: Any) -> dict[str, Any]:
     response=responses(list[SettlementOut]),
     summary="结算送审期限（按数据权限，R-SET-01）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_settlement(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # type: ignore[type-arg]
     a = actor(request)
     rows = list(
@@ -2249,12 +2263,12 @@ def _project(request: HttpRequest, project_id: int) -> Project:
     response=responses(SettlementOut),
     summary="一个项目的结算送审期限和尚缺条件（R-SET-01、R-PRJ-05）",
 )
-def get_settlement(request: HttpRequest, project_id: int) -> dict:
+def get_settlement(request: HttpRequest, project_id: Id) -> dict:
     return _settlement_of(_project(request, project_id), actor(request))
 
 
 class SettlementIn(StrictIn):
-    on: dt.date = Field(..., description="送审日期（不早于竣工验收日期）")
+    on: Date = Field(..., description="送审日期（不早于竣工验收日期）")
     amount: Decimal = Field(..., max_digits=16, decimal_places=2, description="送审金额（元）")
     document: FileIn | None = Field(None, description="结算送审资料（可选）")
 
@@ -2266,7 +2280,7 @@ class SettlementIn(StrictIn):
     description=FILES_NOTE,
     openapi_extra=_body_doc(SettlementIn),
 )
-def submit_settlement(request: HttpRequest, project_id: int) -> HttpResponse:
+def submit_settlement(request: HttpRequest, project_id: Id) -> HttpResponse:
     a = actor(request)
     p = _project(request, project_id)
     body = _parse(request, SettlementIn)
@@ -2309,7 +2323,7 @@ def get_policy(request: HttpRequest) -> ApprovalPolicy:
 class PolicyIn(StrictIn):
     major_change_amount: Decimal = Field(..., max_digits=16, decimal_places=2)
     major_change_ratio: Decimal = Field(..., max_digits=5, decimal_places=2)
-    hidden_review_days: StrictInt
+    hidden_review_days: StrictInt64
     hidden_review_unit: Literal["working_days", "calendar_days"]
 
 
@@ -2336,9 +2350,8 @@ def update_policy(request: HttpRequest, payload: PolicyIn) -> HttpResponse:
     response=responses(None),
     summary="下载流程资料（证明、审批表、验收结论、整改佐证等；按数据权限）",
 )
-def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    doc = get_visible_or_404(ApprovalDocument.objects, actor(request), pk=document_id)
-    return project_archive.file_response(doc)  # type: ignore[arg-type]
+def download_document(request: HttpRequest, document_id: Id) -> HttpResponseBase:
+    return files.download(ApprovalDocument.objects, actor(request), document_id)
 
 
 @router.get(
@@ -2346,6 +2359,5 @@ def download_document(request: HttpRequest, document_id: int) -> HttpResponseBas
     response=responses(None),
     summary="下载隐蔽工程照片（按数据权限）",
 )
-def download_photo(request: HttpRequest, photo_id: int) -> HttpResponseBase:
-    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor(request), pk=photo_id)
-    return project_archive.file_response(photo)  # type: ignore[arg-type]
+def download_photo(request: HttpRequest, photo_id: Id) -> HttpResponseBase:
+    return files.download(HiddenWorkPhoto.objects, actor(request), photo_id)

@@ -11,6 +11,7 @@ class ApprovalsConfig(AppConfig):
             deadline_kinds,
             events,
             hooks,
+            inbox,
             subscribers,
             tasks,
         )

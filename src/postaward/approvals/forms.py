@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from postaward.projects.files import ACCEPT_ATTR
+from postaward.core.files import ACCEPT_ATTR, ACCEPT_IMAGES
+from postaward.core.forms import DateField
 
 from .choices import ChangeCategory, InspectionAspect, InspectionResult, PersonnelReason
 
@@ -13,9 +14,22 @@ TEXT = forms.TextInput(attrs={"class": "form-control"})
 AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
 SELECT = forms.Select(attrs={"class": "form-select"})
 FILE = forms.ClearableFileInput(attrs={"class": "form-control", "accept": ACCEPT_ATTR})
+# The phone opens its rear camera; app.js records the browser's time and
+# position into the matching hidden ``<name>_capture`` field (ADR 0011).
 PHOTO = forms.ClearableFileInput(
-    attrs={"class": "form-control", "accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}
+    attrs={
+        "class": "form-control",
+        "accept": ACCEPT_IMAGES,
+        "capture": "environment",
+        "data-capture": "1",
+    }
 )
+
+
+def _capture_field() -> forms.CharField:
+    return forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+
 NUMBER = forms.NumberInput(attrs={"class": "form-control"})
 
 
@@ -34,7 +48,7 @@ class ChangeForm(forms.Form):
         help_text="增加为正数，减少为负数",
     )
     days_delta = forms.IntegerField(label="工期增减（天）", widget=NUMBER, initial=0)
-    work_date = forms.DateField(
+    work_date = DateField(
         label="变更工程计划实施日期",
         widget=DATE,
         help_text="原则上须在此日期前（含当日）完成审批，否则记为事后变更（R-CHG-01）",
@@ -56,7 +70,7 @@ class HiddenWorkForm(forms.Form):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=SELECT)
     part_name = forms.CharField(label="隐蔽部位", max_length=200, widget=TEXT)
     description = forms.CharField(label="隐蔽内容", widget=AREA)
-    work_date = forms.DateField(
+    work_date = DateField(
         label="计划隐蔽施工日期",
         widget=DATE,
         help_text="须在施工前2天内申请：施工日前第2天或前1天（R-HID-01）",
@@ -77,12 +91,18 @@ class StandbyForm(forms.Form):
     photo_before = forms.FileField(label="施工前照片", required=False, widget=PHOTO)
     photo_after = forms.FileField(label="施工后照片", required=False, widget=PHOTO)
     photo_scale = forms.FileField(label="验收带标尺照片", required=False, widget=PHOTO)
+    photo_before_capture = _capture_field()
+    photo_after_capture = _capture_field()
+    photo_scale_capture = _capture_field()
 
 
 class PhotosForm(forms.Form):
     photo_before = forms.FileField(label="施工前照片", required=False, widget=PHOTO)
     photo_after = forms.FileField(label="施工后照片", required=False, widget=PHOTO)
     photo_scale = forms.FileField(label="验收带标尺照片", required=False, widget=PHOTO)
+    photo_before_capture = _capture_field()
+    photo_after_capture = _capture_field()
+    photo_scale_capture = _capture_field()
 
 
 class PersonnelForm(forms.Form):
@@ -92,7 +112,7 @@ class PersonnelForm(forms.Form):
         label="变更原因类别", choices=PersonnelReason.choices, widget=SELECT
     )
     reason = forms.CharField(label="变更原因", widget=AREA)
-    recovery_until = forms.DateField(label="治疗恢复期至（因病）", required=False, widget=DATE)
+    recovery_until = DateField(label="治疗恢复期至（因病）", required=False, widget=DATE)
     hospital_certificate = forms.FileField(
         label="区级医院证明（因病）", required=False, widget=FILE
     )
@@ -110,7 +130,7 @@ class CompletePersonnelForm(forms.Form):
 
 class LogForm(forms.Form):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=SELECT)
-    log_date = forms.DateField(label="日期", widget=DATE)
+    log_date = DateField(label="日期", widget=DATE)
     weather = forms.CharField(label="天气", required=False, max_length=40, widget=TEXT)
     progress = forms.CharField(label="施工进展", widget=AREA)
     issues = forms.CharField(label="质量安全问题及处理", required=False, widget=AREA)
@@ -120,7 +140,7 @@ class NoticeForm(forms.Form):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=SELECT)
     title = forms.CharField(label="事由", max_length=200, widget=TEXT)
     content = forms.CharField(label="问题及整改要求", widget=AREA)
-    required_by = forms.DateField(label="整改期限", widget=DATE)
+    required_by = DateField(label="整改期限", widget=DATE)
 
 
 class ReplyForm(forms.Form):
@@ -130,12 +150,12 @@ class ReplyForm(forms.Form):
 
 class ReopenForm(forms.Form):
     opinion = forms.CharField(label="复查意见", widget=AREA)
-    required_by = forms.DateField(label="新整改期限", widget=DATE)
+    required_by = DateField(label="新整改期限", widget=DATE)
 
 
 class InspectionForm(forms.Form):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=SELECT)
-    inspected_on = forms.DateField(label="检查日期", widget=DATE)
+    inspected_on = DateField(label="检查日期", widget=DATE)
     inspectors = forms.CharField(label="检查人员", max_length=200, widget=TEXT)
     aspects = forms.MultipleChoiceField(
         label="检查内容", choices=InspectionAspect.choices, widget=forms.CheckboxSelectMultiple
@@ -164,7 +184,7 @@ class EvaluationForm(forms.Form):
 
 class AcceptanceForm(forms.Form):
     project = forms.TypedChoiceField(label="项目", coerce=int, widget=SELECT)
-    completed_on = forms.DateField(label="完工日期", widget=DATE, required=False)
+    completed_on = DateField(label="完工日期", widget=DATE, required=False)
     description = forms.CharField(label="完成情况", widget=AREA)
 
 
@@ -175,7 +195,7 @@ class ConcludeForm(forms.Form):
         choices=[("1", "合格"), ("0", "不合格")],
         widget=SELECT,
     )
-    accepted_on = forms.DateField(label="验收日期", widget=DATE)
+    accepted_on = DateField(label="验收日期", widget=DATE)
     attendees = forms.CharField(label="参加验收单位及人员", widget=AREA)
     villager_representatives = forms.CharField(
         label="村民代表（村级自验必填，姓名以“、”分隔）", required=False, widget=TEXT
@@ -198,14 +218,14 @@ class ExtensionForm(forms.Form):
 
 
 class UsageForm(forms.Form):
-    used_since = forms.DateField(label="投入使用日期", widget=DATE)
+    used_since = DateField(label="投入使用日期", widget=DATE)
     description = forms.CharField(label="使用情况", widget=AREA)
     industry_exception = forms.BooleanField(label="属行业特殊要求（例外）", required=False)
     exception_reason = forms.CharField(label="例外依据", required=False, widget=AREA)
 
 
 class SettlementForm(forms.Form):
-    on = forms.DateField(label="送审日期", widget=DATE)
+    on = DateField(label="送审日期", widget=DATE)
     amount = forms.DecimalField(
         label="送审金额（元）", max_digits=16, decimal_places=2, widget=NUMBER
     )

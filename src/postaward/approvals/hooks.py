@@ -44,6 +44,15 @@ for label, name, icon, order in (
     ("办理期限", "approval_deadlines", "bi-hourglass-split", 26),
 ):
     menu.add("approvals", Item(label, name, icon, order=order))
+# the ledgers' badges: the actor's open to-dos of each kind of record
+for name, prefixes in (
+    ("approval_changes", ("approvals.engineeringchange.",)),
+    ("approval_personnel", ("approvals.personnelchange.",)),
+    ("approval_hidden_works", ("approvals.hiddenwork.",)),
+    ("approval_notices", ("approvals.rectificationnotice.",)),
+    ("approval_acceptance", ("approvals.acceptancerequest.", "approvals.acceptanceextension.")),
+):
+    menu.set_badge(name, todo_kinds=prefixes)
 menu.add(
     "approvals",
     Item("审批参数", "approval_policy", "bi-sliders", visible=may_edit_policy, order=40),
@@ -87,7 +96,7 @@ def approval_counts(actor: Actor) -> list[dict[str, Any]]:
             "label": "待办审批",
             "value": todos,
             "icon": "bi-check2-square",
-            "url": _url("inbox"),
+            "url": _url("inbox") + "?kind=approvals.",
         },
         {
             "key": "approvals_changes",

@@ -20,6 +20,7 @@ from django_fsm import FSMField
 
 from postaward.core import clock
 from postaward.core.actor import Actor
+from postaward.core.files import private_storage
 from postaward.core.scoping import ScopedManager
 from postaward.projects.models import project_scope_q
 
@@ -129,7 +130,9 @@ class ApprovalDocument(ProjectRecord):
     subject_id = models.CharField("流程ID", max_length=64)
     kind = models.CharField("资料类别", max_length=30, choices=DocumentKind.choices)
     title = models.CharField("资料名称", max_length=200)
-    file = models.FileField("文件", upload_to=_document_path, max_length=255)
+    file = models.FileField(
+        "文件", upload_to=_document_path, max_length=255, storage=private_storage
+    )
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
     size = models.PositiveIntegerField("大小（字节）")
@@ -208,14 +211,18 @@ class HiddenWorkPhoto(ProjectRecord):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
     hidden_work = models.ForeignKey(HiddenWork, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField("照片类别", max_length=10, choices=PhotoKind.choices)
-    file = models.FileField("照片", upload_to=_photo_path, max_length=255)
+    file = models.FileField("照片", upload_to=_photo_path, max_length=255, storage=private_storage)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    taken_at = models.DateTimeField("拍摄时间（EXIF）", null=True, blank=True)
-    lon = models.FloatField("经度（EXIF）", null=True, blank=True)
-    lat = models.FloatField("纬度（EXIF）", null=True, blank=True)
+    # When and where it was taken: the EXIF when present, else what the page recorded.
+    taken_at = models.DateTimeField("拍摄时间", null=True, blank=True)
+    lon = models.FloatField("拍摄经度", null=True, blank=True)
+    lat = models.FloatField("拍摄纬度", null=True, blank=True)
+    captured_at = models.DateTimeField("页面记录的拍摄时间", null=True, blank=True)
+    capture_lon = models.FloatField("页面记录的经度", null=True, blank=True)
+    capture_lat = models.FloatField("页面记录的纬度", null=True, blank=True)
     distance_m = models.FloatField("距项目场地（米）", null=True, blank=True)
     warnings = models.JSONField("核验提示", default=list)
     superseded = models.BooleanField("已被替换", default=False)

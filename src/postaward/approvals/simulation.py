@@ -144,7 +144,7 @@ def _photo(
 def _pdf(name: str, text: str = "simulated") -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from postaward.projects.files import minimal_pdf
+    from postaward.core.files import minimal_pdf
 
     return SimpleUploadedFile(name, minimal_pdf([text]), content_type="application/pdf")
 

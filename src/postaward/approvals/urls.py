@@ -5,36 +5,36 @@ from . import views
 urlpatterns = [
     path("approvals/changes/", views.change_list, name="approval_changes"),
     path("approvals/changes/new/", views.change_new, name="approval_change_new"),
-    path("approvals/changes/<int:pk>/", views.change_detail, name="approval_change_detail"),
+    path("approvals/changes/<id:pk>/", views.change_detail, name="approval_change_detail"),
     path(
-        "approvals/contracts/<int:participant_id>/changes/",
+        "approvals/contracts/<id:participant_id>/changes/",
         views.contract_history,
         name="approval_contract_history",
     ),
     path("approvals/personnel/", views.personnel_list, name="approval_personnel"),
     path("approvals/personnel/new/", views.personnel_new, name="approval_personnel_new"),
-    path("approvals/personnel/<int:pk>/", views.personnel_detail, name="approval_personnel_detail"),
+    path("approvals/personnel/<id:pk>/", views.personnel_detail, name="approval_personnel_detail"),
     path("approvals/hidden-works/", views.hidden_list, name="approval_hidden_works"),
     path("approvals/hidden-works/new/", views.hidden_new, name="approval_hidden_work_new"),
     path(
-        "approvals/hidden-works/<int:pk>/", views.hidden_detail, name="approval_hidden_work_detail"
+        "approvals/hidden-works/<id:pk>/", views.hidden_detail, name="approval_hidden_work_detail"
     ),
-    path("approvals/photos/<int:pk>/", views.photo_file, name="approval_photo"),
-    path("approvals/documents/<int:pk>/", views.document_file, name="approval_document"),
+    path("approvals/photos/<id:pk>/", views.photo_file, name="approval_photo"),
+    path("approvals/documents/<id:pk>/", views.document_file, name="approval_document"),
     path("approvals/logs/", views.log_list, name="approval_logs"),
     path("approvals/notices/", views.notice_list, name="approval_notices"),
     path("approvals/notices/new/", views.notice_new, name="approval_notice_new"),
-    path("approvals/notices/<int:pk>/", views.notice_detail, name="approval_notice_detail"),
+    path("approvals/notices/<id:pk>/", views.notice_detail, name="approval_notice_detail"),
     path("approvals/inspections/", views.inspection_list, name="approval_inspections"),
     path(
-        "approvals/evaluations/<int:project_id>/",
+        "approvals/evaluations/<id:project_id>/",
         views.evaluation_page,
         name="approval_evaluation",
     ),
     path("approvals/acceptance/", views.acceptance_list, name="approval_acceptance"),
     path("approvals/acceptance/new/", views.acceptance_new, name="approval_acceptance_new"),
     path(
-        "approvals/acceptance/<int:pk>/", views.acceptance_detail, name="approval_acceptance_detail"
+        "approvals/acceptance/<id:pk>/", views.acceptance_detail, name="approval_acceptance_detail"
     ),
     path("approvals/settlement/", views.settlement_list, name="approval_settlement"),
     path("approvals/deadlines/", views.deadline_list, name="approval_deadlines"),

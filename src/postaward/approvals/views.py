@@ -19,14 +19,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock
+from postaward.core import clock, files, legal_basis
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, build_list
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view
 from postaward.orgs.models import Person
-from postaward.projects import archive as project_archive
 from postaward.projects import services as project_services
 from postaward.projects import workflows as project_workflows
 from postaward.projects.choices import (
@@ -38,7 +37,7 @@ from postaward.projects.choices import (
 )
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
-from . import forms, selectors, services, workflows
+from . import exif, forms, selectors, services, workflows
 from .choices import (
     ACCEPTANCE_RETURN_DAYS,
     AcceptanceKind,
@@ -477,6 +476,13 @@ def _photos(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _captures(data: dict[str, Any]) -> dict[str, exif.Capture]:
+    """What the page recorded when each photo was taken (app.js)."""
+    return {
+        k: exif.parse_capture(data.get(f"photo_{k}_capture")) for k in ("before", "after", "scale")
+    }
+
+
 @page_view
 def hidden_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
@@ -563,16 +569,22 @@ def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "旁站并验收（上传影像）",
             forms.StandbyForm,
             lambda a, o, d, f: services.record_standby(
-                actor=a, hidden_work=o, opinion=d["opinion"], photos=_photos(d)
+                actor=a,
+                hidden_work=o,
+                opinion=d["opinion"],
+                photos=_photos(d),
+                captures=_captures(d),
             ),
             lambda o, a: workflows.can(o, "record_standby", a) and today == o.work_date,
-            help="须在施工当天记录；照片的拍摄时间、位置从 EXIF 读取并核验",
+            help="须在施工当天记录；拍照时记录时间和位置（有 EXIF 时一并核验），并在照片上加盖水印",
         ),
         Action(
             "photos",
             "上传/替换影像",
             forms.PhotosForm,
-            lambda a, o, d, f: services.upload_photos(actor=a, hidden_work=o, photos=_photos(d)),
+            lambda a, o, d, f: services.upload_photos(
+                actor=a, hidden_work=o, photos=_photos(d), captures=_captures(d)
+            ),
             lambda o, a: (
                 o.state in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED)
                 and workflows.SUPERVISOR(o, a)
@@ -685,15 +697,13 @@ def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_view
 def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = get_visible_or_404(HiddenWorkPhoto.objects, actor_of(request), pk=pk)
     # A streamed file (page_view passes any response through).
-    return cast(HttpResponse, project_archive.file_response(photo))
+    return cast(HttpResponse, files.download(HiddenWorkPhoto.objects, actor_of(request), pk))
 
 
 @page_view
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = get_visible_or_404(ApprovalDocument.objects, actor_of(request), pk=pk)
-    return cast(HttpResponse, project_archive.file_response(doc))
+    return cast(HttpResponse, files.download(ApprovalDocument.objects, actor_of(request), pk))
 
 
 # --- personnel changes ----------------------------------------------------------------------------
@@ -1546,12 +1556,16 @@ def _shown(d: Any) -> Any:
 
 
 def _due_note(d: Any) -> str:
-    """Under the end of a deadline: its extension by suspension, and a warning
-    when a year it spans has no holiday schedule yet (issue 11 §6)."""
+    """Under the end of a deadline: its roll past a rest day (R-CAL-01), its
+    extension by suspension, and a warning when a year it spans has no holiday
+    schedule yet (issue 11 §6)."""
     from postaward.core import deadlines as dls
 
     sh = _shown(d)
-    notes = [f"因停工顺延 {sh.extended_by_pause_days} 天" if sh.extended_by_pause_days else ""]
+    notes = [
+        sh.roll_note,
+        f"因停工顺延 {sh.extended_by_pause_days} 天" if sh.extended_by_pause_days else "",
+    ]
     notes.append(dls.calendar_gap(sh))
     return "；".join(n for n in notes if n)
 
@@ -1637,7 +1651,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
                 sort="contract_amount",
                 money="contract_amount",
             ),
-            Column("period", "期限", lambda d: _shown(d).period),
+            Column("period", "期限", lambda d: legal_basis.cite(_shown(d).period)),
             Column("due", "届满", lambda d: _shown(d).end_text, sort="due_at"),
             Column(
                 "state", "状态", lambda d: _shown(d).state_label, sort="state", tag=_deadline_tag
@@ -1680,7 +1694,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
                 "期限",
                 lambda d: _shown(d).label,
                 sort="kind",
-                note=lambda d: _shown(d).requirement,
+                note=lambda d: legal_basis.cite(_shown(d).requirement),
             ),
             Column("project", "项目", lambda d: d.project_name, sort="project_name"),
             Column("start", "起算", lambda d: f"{_shown(d).start:%Y-%m-%d}", sort="started_at"),
@@ -1697,7 +1711,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
                 sort="due_at",
                 note=_due_note,
             ),
-            Column("period", "依据", lambda d: _shown(d).period),
+            Column("period", "依据", lambda d: legal_basis.cite(_shown(d).period)),
             Column(
                 "state", "状态", lambda d: _shown(d).state_label, sort="state", tag=_deadline_tag
             ),

@@ -13,14 +13,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StrictBool, StrictInt
+from ninja.pagination import paginate
+from pydantic import StrictBool
 
 from postaward.core import clock
-from postaward.core.api_base import ERRORS, StrictIn, actor, idempotency_key, responses
+from postaward.core.api_base import (
+    ERRORS,
+    LimitOffset,
+    StrictIn,
+    actor,
+    idempotency_key,
+    responses,
+)
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date, DateTime, Id, StrictId
 from postaward.orgs.choices import OrgKind, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
@@ -62,13 +70,13 @@ def _require(allowed: bool, message: str) -> None:
 
 
 class CheckInIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
     lon: float = Field(..., ge=-180, le=180, description="经度（WGS-84）")
     lat: float = Field(..., ge=-90, le=90, description="纬度（WGS-84）")
     accuracy_m: float = Field(
         ..., ge=0, le=100_000, description="定位精度（米，浏览器 coords.accuracy）"
     )
-    client_at: dt.datetime | None = Field(None, description="手机时间：仅作记录，以服务器时间为准")
+    client_at: DateTime | None = Field(None, description="手机时间：仅作记录，以服务器时间为准")
     device_id: str = Field("", max_length=100, description="设备标识（同一设备多人打卡为可疑信号）")
     mock_location: StrictBool = Field(False, description="原生客户端检测到模拟定位时为 true")
     queued: StrictBool = Field(
@@ -188,7 +196,7 @@ def _brief(c: CheckIn) -> dict[str, Any]:
     }
 
 
-class DutyOut(Schema):
+class CheckInDutyOut(Schema):
     project_id: int
     project_code: str
     project_name: str
@@ -211,7 +219,7 @@ class DutyOut(Schema):
 
 @router.get(
     "/duties/today",
-    response=responses(list[DutyOut]),
+    response=responses(list[CheckInDutyOut]),
     summary="我今天的考勤岗位（项目、场地范围、今日打卡）",
 )
 def duties_today(request: HttpRequest) -> list[dict]:
@@ -280,21 +288,21 @@ class CheckInOut(CheckInBrief):
 
 
 class CheckInQuery(Schema):
-    project_id: int | None = None
-    person_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    project_id: Id | None = None
+    person_id: Id | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     accepted: bool | None = None
     review: Review | None = None
 
 
 @router.get("/checkins", response=responses(list[CheckInOut]), summary="打卡记录（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_checkins(request: HttpRequest, f: Query[CheckInQuery]):  # type: ignore[no-untyped-def]
     return selectors.checkins(actor(request), f.dict(exclude_none=True))
 
 
-class ReviewIn(StrictIn):
+class CheckInReviewIn(StrictIn):
     decision: Literal["confirm", "clear"] = Field(
         ..., description="confirm 确认作弊；clear 核查无异常"
     )
@@ -306,7 +314,7 @@ class ReviewIn(StrictIn):
     response=responses(CheckInOut),
     summary="核查可疑打卡（建设单位）：确认作弊或核查无异常",
 )
-def review_checkin(request: HttpRequest, checkin_id: int, payload: ReviewIn) -> CheckIn:
+def review_checkin(request: HttpRequest, checkin_id: Id, payload: CheckInReviewIn) -> CheckIn:
     a = actor(request)
     c = get_visible_or_404(CheckIn.objects, a, pk=checkin_id)
     c = services.review_checkin(
@@ -318,7 +326,7 @@ def review_checkin(request: HttpRequest, checkin_id: int, payload: ReviewIn) -> 
 # --- days and monthly rates (R-ATT-02, R-ATT-03) ---------------------------------------------------
 
 
-class DayOut(Schema):
+class AttendanceDayOut(Schema):
     id: int
     date: dt.date
     person_id: int
@@ -357,19 +365,19 @@ class DayOut(Schema):
 
 
 class DayQuery(Schema):
-    project_id: int | None = None
-    person_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    project_id: Id | None = None
+    person_id: Id | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
     status: DayStatus | None = None
 
 
 @router.get(
     "/days",
-    response=responses(list[DayOut]),
+    response=responses(list[AttendanceDayOut]),
     summary="日考勤（每人每岗每日一条：有效、无效、未考勤、请假、停工……及原因）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_days(request: HttpRequest, f: Query[DayQuery]):  # type: ignore[no-untyped-def]
     return selectors.days(actor(request), f.dict(exclude_none=True))
 
@@ -419,9 +427,9 @@ class MonthlyQuery(Schema):
     month: str | None = Field(
         None, pattern=r"^\d{4}-\d{2}$", description="YYYY-MM，默认本月（截至昨日）"
     )
-    project_id: int | None = None
-    organisation_id: int | None = None
-    person_id: int | None = None
+    project_id: Id | None = None
+    organisation_id: Id | None = None
+    person_id: Id | None = None
     below_threshold: bool | None = None
 
 
@@ -430,7 +438,7 @@ class MonthlyQuery(Schema):
     response=responses(list[MonthlyOut]),
     summary="月考勤率（每人每岗：有效考勤天数/实际施工天数，最低在前）",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_monthly(request: HttpRequest, f: Query[MonthlyQuery]):  # type: ignore[no-untyped-def]
     filters = f.dict(exclude_none=True)
     filters["month"] = selectors.month_first(f.month)
@@ -527,9 +535,9 @@ class LeaveOut(Schema):
 
 
 class LeaveIn(StrictIn):
-    assignment_id: StrictInt
-    starts_on: dt.date
-    ends_on: dt.date
+    assignment_id: StrictId
+    starts_on: Date
+    ends_on: Date
     reason: str = Field(..., min_length=1, max_length=300)
 
 
@@ -560,11 +568,11 @@ def request_leave(request: HttpRequest, payload: LeaveIn):  # type: ignore[no-un
 
 class LeaveQuery(Schema):
     state: LeaveState | None = None
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
 @router.get("/leave", response=responses(list[LeaveOut]), summary="请假申请（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_leave(request: HttpRequest, f: Query[LeaveQuery]):  # type: ignore[no-untyped-def]
     return selectors.leave_requests(actor(request), f.dict(exclude_none=True))
 
@@ -581,7 +589,7 @@ class LeaveDecisionIn(StrictIn):
 )
 def decide_leave(
     request: HttpRequest,
-    leave_id: int,
+    leave_id: Id,
     payload: Form[LeaveDecisionIn],
     approval_form: UploadedFile | None = _OPTIONAL_FILE["approval_form"],
     evidence: UploadedFile | None = _OPTIONAL_FILE["evidence"],
@@ -602,7 +610,7 @@ def decide_leave(
 @router.post(
     "/leave/{leave_id}/cancel", response=responses(LeaveOut), summary="撤回待审批的请假（本人）"
 )
-def cancel_leave(request: HttpRequest, leave_id: int) -> LeaveRequest:
+def cancel_leave(request: HttpRequest, leave_id: Id) -> LeaveRequest:
     a = actor(request)
     leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
     services.cancel_leave(actor=a, leave=leave)
@@ -612,7 +620,7 @@ def cancel_leave(request: HttpRequest, leave_id: int) -> LeaveRequest:
 # --- non-construction days (R-ATT-03) --------------------------------------------------------------
 
 
-class PeriodOut(Schema):
+class AttendancePeriodOut(Schema):
     id: int
     project_id: int
     starts_on: dt.date
@@ -624,17 +632,17 @@ class PeriodOut(Schema):
 
 
 class PeriodIn(StrictIn):
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Date
+    ends_on: Date
     reason: str = Field(..., min_length=1, max_length=300)
 
 
 @router.get(
     "/projects/{project_id}/non-construction",
-    response=responses(list[PeriodOut]),
+    response=responses(list[AttendancePeriodOut]),
     summary="项目的非施工日",
 )
-def list_non_construction(request: HttpRequest, project_id: int) -> list[NonConstructionPeriod]:
+def list_non_construction(request: HttpRequest, project_id: Id) -> list[NonConstructionPeriod]:
     a = actor(request)
     project = get_visible_or_404(Project.objects, a, pk=project_id)
     return list(selectors.non_construction(a, project))
@@ -642,10 +650,10 @@ def list_non_construction(request: HttpRequest, project_id: int) -> list[NonCons
 
 @router.post(
     "/projects/{project_id}/non-construction",
-    response=responses(PeriodOut, 201),
+    response=responses(AttendancePeriodOut, 201),
     summary="申报非施工日（建设单位，事先或当日）",
 )
-def declare_non_construction(request: HttpRequest, project_id: int, payload: PeriodIn):  # type: ignore[no-untyped-def]
+def declare_non_construction(request: HttpRequest, project_id: Id, payload: PeriodIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     project = get_visible_or_404(Project.objects.select_related("owner"), a, pk=project_id)
     period = services.declare_non_construction(
@@ -660,10 +668,10 @@ def declare_non_construction(request: HttpRequest, project_id: int, payload: Per
 
 @router.post(
     "/non-construction/{period_id}/withdraw",
-    response=responses(PeriodOut),
+    response=responses(AttendancePeriodOut),
     summary="撤销尚未开始的非施工日（建设单位）",
 )
-def withdraw_non_construction(request: HttpRequest, period_id: int) -> NonConstructionPeriod:
+def withdraw_non_construction(request: HttpRequest, period_id: Id) -> NonConstructionPeriod:
     a = actor(request)
     period = get_visible_or_404(NonConstructionPeriod.objects, a, pk=period_id)
     return services.withdraw_non_construction(actor=a, period=period)
@@ -692,7 +700,7 @@ class PatrolOut(Schema):
 
 
 class PatrolStartIn(StrictIn):
-    project_id: StrictInt
+    project_id: StrictId
 
 
 @router.post(
@@ -732,7 +740,7 @@ def _own_patrol(request: HttpRequest, patrol_id: int) -> Patrol:
     response=responses(PointOut, 201),
     summary="上报巡查轨迹点（服务器记时）",
 )
-def add_patrol_point(request: HttpRequest, patrol_id: int, payload: PointIn):  # type: ignore[no-untyped-def]
+def add_patrol_point(request: HttpRequest, patrol_id: Id, payload: PointIn):  # type: ignore[no-untyped-def]
     patrol = _own_patrol(request, patrol_id)
     point = services.add_patrol_point(
         actor=actor(request),
@@ -763,17 +771,17 @@ class PatrolEndIn(StrictIn):
     response=responses(PatrolOut),
     summary="结束巡查（在场超过10分钟为有效巡查）",
 )
-def end_patrol(request: HttpRequest, patrol_id: int, payload: PatrolEndIn) -> Patrol:
+def end_patrol(request: HttpRequest, patrol_id: Id, payload: PatrolEndIn) -> Patrol:
     patrol = _own_patrol(request, patrol_id)
     return services.end_patrol(actor=actor(request), patrol=patrol, note=payload.note)
 
 
 class PatrolQuery(Schema):
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
 @router.get("/patrols", response=responses(list[PatrolOut]), summary="巡查轨迹（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_patrols(request: HttpRequest, f: Query[PatrolQuery]):  # type: ignore[no-untyped-def]
     return selectors.patrols(actor(request), f.dict(exclude_none=True))
 
@@ -781,7 +789,7 @@ def list_patrols(request: HttpRequest, f: Query[PatrolQuery]):  # type: ignore[n
 # --- interviews (R-ATT-07, R-ATT-08, R-ATT-04) -----------------------------------------------------------
 
 
-class InterviewOut(Schema):
+class AttendanceInterviewOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -833,29 +841,33 @@ class InterviewOut(Schema):
 class InterviewQuery(Schema):
     state: InterviewState | None = None
     kind: InterviewKind | None = None
-    project_id: int | None = None
+    project_id: Id | None = None
 
 
-@router.get("/interviews", response=responses(list[InterviewOut]), summary="考勤约谈（按数据权限）")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/interviews",
+    response=responses(list[AttendanceInterviewOut]),
+    summary="考勤约谈（按数据权限）",
+)
+@paginate(LimitOffset)
 def list_interviews(request: HttpRequest, f: Query[InterviewQuery]):  # type: ignore[no-untyped-def]
     return selectors.interviews(actor(request), f.dict(exclude_none=True))
 
 
 class InterviewCloseIn(StrictIn):
-    held_on: dt.date
+    held_on: Date
     penalty_note: str = Field("", max_length=300)
     criticism_note: str = Field("", max_length=300)
 
 
 @router.post(
     "/interviews/{interview_id}/close",
-    response=responses(InterviewOut),
+    response=responses(AttendanceInterviewOut),
     summary="办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart）",
 )
 def close_interview(
     request: HttpRequest,
-    interview_id: int,
+    interview_id: Id,
     payload: Form[InterviewCloseIn],
     record: UploadedFile | None = _OPTIONAL_FILE["record"],
 ) -> AttendanceInterview:
@@ -878,8 +890,8 @@ def close_interview(
 
 
 class RecloseIn(StrictIn):
-    first: dt.date
-    last: dt.date
+    first: Date
+    last: Date
 
 
 class RecloseOut(Schema):

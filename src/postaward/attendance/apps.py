@@ -10,7 +10,7 @@ class AttendanceConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import events, hooks, tasks  # noqa: F401
+        from . import events, hooks, subscribers, tasks  # noqa: F401
         from .permissions import can_view_stats, has_checkin_duty, is_owner_user
 
         menu.add(
@@ -37,11 +37,19 @@ class AttendanceConfig(AppConfig):
                 "bi-signpost-split",
                 visible=is_owner_user,
                 order=30,
+                todo_kinds=("attendance.patrol",),
             ),
         )
         menu.add(
             "attendance",
-            Item("考勤管理", "attendance_owner", "bi-people", visible=is_owner_user, order=40),
+            Item(
+                "考勤管理",
+                "attendance_owner",
+                "bi-people",
+                visible=is_owner_user,
+                order=40,
+                todo_kinds=("attendance.leave", "attendance.interview"),
+            ),
         )
         menu.add(
             "attendance",

@@ -9,12 +9,44 @@ from django.db import models
 
 # R-ATT-02: two check-ins at least 4 hours apart on the same local date.
 VALID_DAY_SPAN = dt.timedelta(hours=4)
-# R-ATT-03 / R-ATT-08: the monthly rate must be at least 80 %.
+# R-ATT-03 / R-ATT-08: the monthly rate must be at least 80 % (the policy's
+# default; the alert indicator's configured threshold decides, see below).
 MONTHLY_RATE_THRESHOLD = Decimal("0.80")
 # R-ATT-07: two or more consecutive construction days without attendance.
 ABSENCE_STREAK_DAYS = 2
 # R-ATT-06: the owner's project leader patrols once every 7 days, more than 10 minutes.
 PATROL_INTERVAL_DAYS = 7
+
+# One rule, one threshold (R-ALR-01, ADR 0036): the indicators whose configured
+# thresholds attendance follows for its own consequences (interviews, to-dos).
+ABSENCE_STREAK_INDICATOR = "attendance.absence_streak"
+MONTHLY_RATE_INDICATOR = "attendance.monthly_rate_below_threshold"
+PATROL_INDICATOR = "attendance.patrol_overdue"
+
+
+def absence_streak_min_days() -> int:
+    """R-ATT-07: the configured length of an absence streak that calls for an interview."""
+    from postaward.core import thresholds
+
+    return int(thresholds.value(ABSENCE_STREAK_INDICATOR, "min_days", ABSENCE_STREAK_DAYS))
+
+
+def monthly_rate_threshold() -> Decimal:
+    """R-ATT-03 / R-ATT-08: the configured lowest acceptable monthly rate."""
+    from postaward.core import thresholds
+
+    return Decimal(
+        str(thresholds.value(MONTHLY_RATE_INDICATOR, "threshold", MONTHLY_RATE_THRESHOLD))
+    )
+
+
+def patrol_interval_days() -> int:
+    """R-ATT-06: the configured number of construction days without a valid patrol."""
+    from postaward.core import thresholds
+
+    return int(thresholds.value(PATROL_INDICATOR, "min_days", PATROL_INTERVAL_DAYS))
+
+
 PATROL_MIN_DURATION = dt.timedelta(minutes=10)
 
 # Geofence tolerance (ADR 0200): inside when the distance from the reported
@@ -95,3 +127,5 @@ class InterviewKind(models.TextChoices):
 class InterviewState(models.TextChoices):
     DUE = "due", "待约谈"
     DONE = "done", "已办结"
+    # the facts that called for it were corrected (a suspension confirmed late, SY 35)
+    WITHDRAWN = "withdrawn", "已撤销"

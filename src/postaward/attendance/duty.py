@@ -88,12 +88,18 @@ def _suspension_days(
     return daterange(max(start, first), min(end, last))
 
 
+# R-PRJ-07: a suspension suspends attendance only once confirmed (and until
+# resumption, which ends it). Decided by its state: a rejected suspension also
+# carries a decision time and must not suspend anything.
+SUSPENDING_STATES = (SuspensionState.CONFIRMED, SuspensionState.ENDED)
+
+
 def suspended_dates(project_id: int, first: dt.date, last: dt.date) -> set[dt.date]:
     """Confirmed suspensions: from the day it started to the day before resumption
     (a project resumed on day E works on day E)."""
     days: set[dt.date] = set()
     for s in Suspension.objects.filter(
-        project_id=project_id, confirmed_at__isnull=False, started_at__lt=clock.end_of_day(last)
+        project_id=project_id, state__in=SUSPENDING_STATES, started_at__lt=clock.end_of_day(last)
     ):
         days.update(_suspension_days(s.started_at, s.ended_at, first, last))
     return days
@@ -128,7 +134,7 @@ def load_many(
         return duties
     open_confirmed: set[int] = set()
     for pid, started_at, ended_at, state in Suspension.objects.filter(
-        project_id__in=ids, confirmed_at__isnull=False, started_at__lt=clock.end_of_day(last)
+        project_id__in=ids, state__in=SUSPENDING_STATES, started_at__lt=clock.end_of_day(last)
     ).values_list("project_id", "started_at", "ended_at", "state"):
         duties[pid].suspended.update(_suspension_days(started_at, ended_at, first, last))
         if ended_at is None and state == SuspensionState.CONFIRMED:
@@ -209,11 +215,12 @@ def _day_sql(n_ids: int) -> str:
             "l": LeaveRequest._meta.db_table,
         }
         approved = LeaveState.APPROVED.value
+        suspending = ", ".join(f"'{v.value}'" for v in SUSPENDING_STATES)
         marks = ", ".join(["%s"] * n_ids)
         # Table names and constants come from this module; values are parameters.
         _DAY_SQL[n_ids] = (
             f"SELECT 's' AS k, CAST(id AS TEXT) AS a, '' AS b FROM {t['s']} "  # noqa: S608
-            "WHERE project_id = %s AND confirmed_at IS NOT NULL AND started_at < %s "
+            f"WHERE project_id = %s AND state IN ({suspending}) AND started_at < %s "
             "AND (ended_at IS NULL OR ended_at >= %s) "
             f"UNION ALL SELECT 'n', CAST(id AS TEXT), reason FROM {t['n']} "
             "WHERE project_id = %s AND withdrawn_at IS NULL AND starts_on <= %s AND ends_on >= %s "

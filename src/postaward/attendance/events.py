@@ -31,7 +31,11 @@ class CheatConfirmed(DomainEvent):
 @event("attendance.absence_streak")
 @dataclass(frozen=True)
 class AbsenceStreak(DomainEvent):
-    """Two or more consecutive construction days without a valid day (R-ATT-07, SY 42)."""
+    """A fact, published by the daily closing each day an absence streak grows
+    (R-ATT-07, SY 42): the consecutive construction days without a valid day,
+    from the first. Its length is ``len(days)``; the alert indicator's
+    configured ``min_days`` decides whether it is an alert (R-ALR-01). A
+    consumer counts a streak once by (assignment_id, first_day)."""
 
     project_id: int
     person_id: int
@@ -41,12 +45,16 @@ class AbsenceStreak(DomainEvent):
     first_day: str
     days: list
     reasons: list
+    # assignment, first day and length: re-closing a day publishes nothing twice
+    dedup_key: str = ""
 
 
-@event("attendance.monthly_rate_below_threshold")
+@event("attendance.monthly_rate")
 @dataclass(frozen=True)
-class MonthlyRateBelowThreshold(DomainEvent):
-    """A month's rate below 80 % (R-ATT-08, SY 42), with its numerator and denominator."""
+class MonthlyRate(DomainEvent):
+    """A fact, published for every position by the closing of a complete month
+    (R-ATT-03, R-ATT-08, SY 42): its rate with the numerator and denominator.
+    The alert indicator's configured threshold decides what is too low."""
 
     project_id: int
     person_id: int
@@ -57,7 +65,23 @@ class MonthlyRateBelowThreshold(DomainEvent):
     valid_days: int
     construction_days: int
     rate: str
-    threshold: str
+
+
+@event("attendance.consequence_withdrawn")
+@dataclass(frozen=True)
+class AttendanceConsequenceWithdrawn(DomainEvent):
+    """Days re-closed after a late confirmation of a suspension (R-PRJ-07, SY 35)
+    no longer make an absence streak: the interview was closed and the alert
+    raised for the same streak is withdrawn with the same reason."""
+
+    project_id: int
+    person_id: int
+    assignment_id: int
+    kind: str  # "absence_streak"
+    first_day: str
+    days: list
+    reason: str
+    interview_id: int | None = None
 
 
 @event("attendance.patrol_overdue")

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from postaward.core import clock
 from postaward.core.actor import Actor
+from postaward.core.files import private_storage
 from postaward.core.scoping import ScopedManager
 from postaward.projects.models import project_scope_q
 
@@ -216,8 +217,14 @@ class LeaveRequest(models.Model):
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     decided_by_name = models.CharField("审批人", max_length=100, blank=True)
     decision_note = models.CharField("审批意见", max_length=300, blank=True)
-    approval_form = models.FileField("请假审批单", upload_to="attendance/leave/%Y/%m/", blank=True)
-    evidence = models.FileField("证明材料", upload_to="attendance/leave/%Y/%m/", blank=True)
+    approval_form = models.FileField(
+        "请假审批单", upload_to="attendance/leave/%Y/%m/", blank=True, storage=private_storage
+    )
+    approval_form_name = models.CharField("请假审批单原文件名", max_length=200, blank=True)
+    evidence = models.FileField(
+        "证明材料", upload_to="attendance/leave/%Y/%m/", blank=True, storage=private_storage
+    )
+    evidence_name = models.CharField("证明材料原文件名", max_length=200, blank=True)
 
     objects = ScopedManager()
 
@@ -339,11 +346,15 @@ class AttendanceInterview(models.Model):
     )
     created_at = models.DateTimeField("产生时间", default=clock.now)
     held_on = models.DateField("约谈日期", null=True, blank=True)
-    record = models.FileField("约谈记录", upload_to="attendance/interviews/%Y/%m/", blank=True)
+    record = models.FileField(
+        "约谈记录", upload_to="attendance/interviews/%Y/%m/", blank=True, storage=private_storage
+    )
+    record_name = models.CharField("约谈记录原文件名", max_length=200, blank=True)
     penalty_note = models.CharField("依约处罚", max_length=300, blank=True)
     criticism_note = models.CharField("通报批评", max_length=300, blank=True)
     closed_by_name = models.CharField("办理人", max_length=100, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_reason = models.CharField("撤销原因", max_length=300, blank=True)
 
     objects = ScopedManager()
 

@@ -23,14 +23,14 @@ from .choices import (
     CONSTRUCTION_DAY_STATUSES,
     FENCE_MARGIN_M,
     MAX_ACCURACY_M,
-    MONTHLY_RATE_THRESHOLD,
-    PATROL_INTERVAL_DAYS,
     STATUS_COLOURS,
     DayStatus,
     InterviewState,
     LeaveState,
     Refusal,
     Review,
+    monthly_rate_threshold,
+    patrol_interval_days,
 )
 from .models import (
     AttendanceDay,
@@ -317,10 +317,12 @@ def last_valid_patrols(project_ids: list[int]) -> dict[int, dt.datetime]:
 
 
 def patrol_due(project: Project, last: dt.datetime | None) -> tuple[int, dt.date]:
-    """(days since the last valid patrol or the start of works, the day the next one is due)."""
+    """(construction days since the last valid patrol or the start of works, the
+    day the next one is due if works go on) (R-ATT-06: suspended days do not count)."""
     today = clock.today()
     since = clock.local_date(last) if last else (project.actual_start or today)
-    return (today - since).days, since + dt.timedelta(days=PATROL_INTERVAL_DAYS)
+    gap = services.construction_days_since(project, since, today)
+    return gap, today + dt.timedelta(days=max(0, patrol_interval_days() - gap))
 
 
 # --- the grid: person × day ---------------------------------------------------------------------
@@ -383,7 +385,7 @@ class Row:
     @property
     def below(self) -> bool:
         r = self.rate
-        return r is not None and r < MONTHLY_RATE_THRESHOLD
+        return r is not None and r < monthly_rate_threshold()
 
 
 @dataclass

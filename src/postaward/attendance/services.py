@@ -14,11 +14,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 
-from postaward.core import audit, clock, events, merkle
+from postaward.core import audit, clock, events, files, idempotency, merkle
 from postaward.core.actor import Actor
 from postaward.core.audit import canonical_json
 from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import Role
 from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus
@@ -27,10 +28,7 @@ from postaward.projects.models import KeyPersonAssignment, Project
 from . import duty as duty_mod
 from . import rules
 from .choices import (
-    ABSENCE_STREAK_DAYS,
     CONSTRUCTION_DAY_STATUSES,
-    MONTHLY_RATE_THRESHOLD,
-    PATROL_INTERVAL_DAYS,
     PATROL_MIN_DURATION,
     DayStatus,
     InterviewKind,
@@ -38,8 +36,17 @@ from .choices import (
     LeaveState,
     Refusal,
     Review,
+    absence_streak_min_days,
+    monthly_rate_threshold,
+    patrol_interval_days,
 )
-from .events import AbsenceStreak, CheatConfirmed, MonthlyRateBelowThreshold, PatrolOverdue
+from .events import (
+    AbsenceStreak,
+    AttendanceConsequenceWithdrawn,
+    CheatConfirmed,
+    MonthlyRate,
+    PatrolOverdue,
+)
 from .models import (
     AnchorBatch,
     AttendanceDay,
@@ -154,6 +161,15 @@ def check_in(
         )
     device_id = (device_id or "")[:100]
 
+    sent = {
+        "project_id": project_id,
+        "lon": lon,
+        "lat": lat,
+        "accuracy_m": accuracy_m,
+        "client_at": client_at,
+        "device_id": device_id,
+        "mock_location": bool(mock_location),
+    }
     now = clock.now()
     today = clock.local_date(now)
     # One query for the positions and their project (no idempotency pre-check:
@@ -162,7 +178,7 @@ def check_in(
     if not assignments:
         existing = CheckIn.objects.filter(person_id=actor.person_id, idempotency_key=key).first()
         if existing is not None:
-            return _replay(existing, project_id, lon, lat)
+            return _replay(existing, sent)
         raise NotFound()  # out of scope looks the same as missing
     project = assignments[0].project
 
@@ -206,7 +222,7 @@ def check_in(
     except IntegrityError:
         # A retry (possibly concurrent) with the same key stored it first.
         stored = CheckIn.objects.get(person_id=actor.person_id, idempotency_key=key)
-        return _replay(stored, project_id, lon, lat)
+        return _replay(stored, sent)
     return CheckInResult(checkin, replayed=False)
 
 
@@ -314,8 +330,19 @@ def _insert(c: CheckIn) -> None:
     c._state.db = connection.alias
 
 
-def _replay(stored: CheckIn, project_id: int, lon: float, lat: float) -> CheckInResult:
-    if stored.project_id != project_id or stored.lon != lon or stored.lat != lat:
+def _as_utc(body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v.astimezone(dt.UTC) if isinstance(v, dt.datetime) and v.tzinfo else v
+        for k, v in body.items()
+    }
+
+
+def _replay(stored: CheckIn, sent: dict[str, Any]) -> CheckInResult:
+    """A retry answers with the stored check-in; the same key with a different
+    body is refused (409), as for every other write (``core.idempotency``). The
+    stored row holds every field of the body, so it is its own fingerprint."""
+    kept = {k: getattr(stored, k) for k in sent}
+    if idempotency.fingerprint(_as_utc(kept)) != idempotency.fingerprint(_as_utc(sent)):
         raise Conflict("该幂等键已用于内容不同的打卡请求", code="idempotency_mismatch")
     return CheckInResult(stored, replayed=True)
 
@@ -540,6 +567,36 @@ def request_leave(
     return leave
 
 
+def _file_facts(name: str, checked: CheckedUpload | None) -> dict[str, Any] | None:
+    """What the audit keeps of a stored file: its original name, type and hash."""
+    if checked is None:
+        return None
+    return {"name": name, "type": checked.content_type, "sha256": checked.sha256}
+
+
+def _tell_leave_decision(lv: LeaveRequest, project: Project, actor: Actor) -> None:
+    """The person who asked for leave and the owner leader are told the decision."""
+    from postaward.core import notices
+    from postaward.orgs.models import User
+    from postaward.orgs.selectors import owner_leader_account_id
+
+    requester = User.objects.filter(person_id=lv.person_id, is_active=True).values_list(
+        "pk", flat=True
+    )
+    decision = lv.get_state_display()
+    notices.tell(
+        [*requester, owner_leader_account_id(project)],
+        key=f"attendance.leave:{lv.pk}:{lv.state}",
+        kind="decision",
+        title=f"请假申请{decision}：{lv.requested_by_name}（{lv.starts_on:%m-%d}至{lv.ends_on:%m-%d}，{project.name}）",
+        body=f"{actor.org_name} {actor.display_name}：{decision}"
+        + (f"。意见：{lv.decision_note}" if lv.decision_note else ""),
+        url=reverse("attendance_leave_detail", args=[lv.pk]),
+        project=project,
+        actor=actor,
+    )
+
+
 def decide_leave(
     *,
     actor: Actor,
@@ -559,6 +616,8 @@ def decide_leave(
         )
     if not approve and not (note or "").strip():
         raise ValidationFailed("不同意请假须说明理由", field="note")
+    form_file = check_upload(approval_form, field="approval_form") if approve else None
+    evidence_file = check_upload(evidence, field="evidence") if approve else None
     with transaction.atomic():
         lv = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
         if lv.state != LeaveState.PENDING:
@@ -567,9 +626,11 @@ def decide_leave(
         lv.decided_at = clock.now()
         lv.decided_by_name = actor.display_name
         lv.decision_note = (note or "")[:300]
-        if approve:
-            lv.approval_form = approval_form
-            lv.evidence = evidence
+        if form_file is not None and evidence_file is not None:
+            files.save(lv.approval_form, form_file)
+            lv.approval_form_name = form_file.name
+            files.save(lv.evidence, evidence_file)
+            lv.evidence_name = evidence_file.name
         lv.save()
         audit.record(
             actor=actor,
@@ -579,11 +640,12 @@ def decide_leave(
             after={
                 "state": lv.state,
                 "note": lv.decision_note,
-                "approval_form": lv.approval_form.name,
-                "evidence": lv.evidence.name,
+                "approval_form": _file_facts(lv.approval_form_name, form_file),
+                "evidence": _file_facts(lv.evidence_name, evidence_file),
             },
         )
         close_todos(key=f"attendance.leave:{lv.pk}")
+        _tell_leave_decision(lv, project, actor)
         yesterday = clock.today() - dt.timedelta(days=1)
         if approve and lv.starts_on <= yesterday:
             for day in duty_mod.daterange(lv.starts_on, min(lv.ends_on, yesterday)):
@@ -948,13 +1010,17 @@ def catch_up(yesterday: dt.date, *, days: int = CATCH_UP_DAYS) -> int:
 def _detect_absence_streaks(
     project: Project, today_rows: list[AttendanceDay], day: dt.date
 ) -> None:
-    """R-ATT-07: two or more consecutive construction days without a valid day.
+    """R-ATT-07: consecutive construction days without a valid day.
 
+    Each day a streak grows, its facts are published (``AbsenceStreak``, from
+    the first day): the alert indicator's configured ``min_days`` decides the
+    alert, and the interview follows the same configured threshold (R-ALR-01).
     Days that are not construction days for the person (leave, suspension,
     non-construction, outside the stages) neither count nor break the streak."""
     failing = [r for r in today_rows if r.status != DayStatus.VALID]
     if not failing:
         return
+    min_days = absence_streak_min_days()
     history: dict[int, list[AttendanceDay]] = {}
     for r in AttendanceDay.objects.filter(
         assignment_id__in=[r.assignment_id for r in failing],
@@ -963,20 +1029,28 @@ def _detect_absence_streaks(
         status__in=CONSTRUCTION_DAY_STATUSES,
     ).order_by("-date"):
         history.setdefault(r.assignment_id, []).append(r)
+    streaks = []
     for row in failing:
         streak = [row]
         for prev in history.get(row.assignment_id, []):
             if prev.status == DayStatus.VALID:
                 break
             streak.append(prev)
-        if len(streak) < ABSENCE_STREAK_DAYS:
-            continue
+        key = f"absence:{row.assignment_id}:{streak[-1].date.isoformat()}:{len(streak)}"
+        streaks.append((row, streak, key))
+    from postaward.core.models import EventRecord
+
+    published = set(
+        EventRecord.objects.filter(
+            name=AbsenceStreak.name, payload__dedup_key__in=[k for _, _, k in streaks]
+        ).values_list("payload__dedup_key", flat=True)
+    )
+    for row, streak, dedup_key in streaks:
         first = streak[-1].date
         a = row.assignment
-        key = f"absence:{a.pk}:{first.isoformat()}"
-        if AttendanceInterview.objects.filter(key=key).exists():
-            continue
         days = sorted(r.date.isoformat() for r in streak)
+        if dedup_key in published:
+            continue
         events.publish(
             AbsenceStreak(
                 project_id=project.pk,
@@ -987,11 +1061,14 @@ def _detect_absence_streaks(
                 first_day=first.isoformat(),
                 days=days,
                 reasons=[r.reason for r in sorted(streak, key=lambda r: r.date)],
+                dedup_key=dedup_key,
             )
         )
+        if len(streak) < min_days:
+            continue
         _open_interview(
             kind=InterviewKind.ABSENCE_STREAK,
-            key=key,
+            key=f"absence:{a.pk}:{first.isoformat()}",
             project=project,
             assignment=a,
             summary=f"自 {first:%Y-%m-%d} 起连续 {len(streak)} 个施工日未有效考勤",
@@ -1002,18 +1079,38 @@ def _detect_absence_streaks(
         )
 
 
-def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.ProjectDuty) -> None:
-    """R-ATT-06: one valid patrol by the owner's project leader every 7 days.
+def construction_days_since(project: Project, since: dt.date, day: dt.date) -> int:
+    """How many days in (since, day] were construction days of the project:
+    suspended (R-PRJ-07) and declared non-construction days do not count."""
+    if day <= since:
+        return 0
+    duty = duty_mod.load(project, since + dt.timedelta(days=1), day, [])
+    return sum(
+        1
+        for d in duty_mod.daterange(since + dt.timedelta(days=1), day)
+        if d not in duty.suspended and d not in duty.non_construction
+    )
 
-    One ``PatrolOverdue`` per 7-day period without a valid patrol: day 7, 14, 21…
-    after the last valid patrol (or the start of works). The period is the dedup
-    key, stored in the event, so re-closing a day publishes nothing twice. The
-    owner's to-do is opened only while the overdue is still current (no valid
-    patrol after ``day``: a late re-closing does not ask for a patrol already made)."""
+
+def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.ProjectDuty) -> None:
+    """R-ATT-06: one valid patrol by the owner's project leader every 7
+    construction days (the indicator's configured interval, R-ALR-01).
+
+    Suspended days do not count (the leader is not overdue on the day works
+    resume after a suspension), nor declared non-construction days. One
+    ``PatrolOverdue`` per interval without a valid patrol: construction day 7,
+    14, 21… after the last valid patrol (or the start of works). The period is
+    the dedup key, stored in the event, so re-closing a day publishes nothing
+    twice. The owner's to-do is opened only while the overdue is still current
+    (no valid patrol after ``day``: a late re-closing does not ask for a patrol
+    already made)."""
     from postaward.core.models import EventRecord
 
     if project.owner_leader_id is None or day in duty.suspended or project.actual_start is None:
         return
+    if day in duty.non_construction:
+        return
+    interval = patrol_interval_days()
     end = clock.end_of_day(day)
     last = (
         Patrol.objects.filter(project=project, valid=True, started_at__lt=end)
@@ -1022,10 +1119,12 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
         .first()
     )
     since = clock.local_date(last) if last else project.actual_start
-    gap = (day - since).days
-    if gap < PATROL_INTERVAL_DAYS:
+    if (day - since).days < interval:
+        return  # fewer calendar days than the interval: fewer construction days too
+    gap = construction_days_since(project, since, day)
+    if gap < interval:
         return
-    key = f"patrol:{project.pk}:{since.isoformat()}:{gap // PATROL_INTERVAL_DAYS}"
+    key = f"patrol:{project.pk}:{since.isoformat()}:{gap // interval}"
     if EventRecord.objects.filter(name=PatrolOverdue.name, payload__dedup_key=key).exists():
         return
     events.publish(
@@ -1043,13 +1142,13 @@ def _detect_patrol_overdue(project: Project, day: dt.date, duty: duty_mod.Projec
         open_todo(
             key=f"attendance.patrol:{project.pk}",
             kind="attendance.patrol",
-            title=f"巡查超期：{project.name}已 {gap} 天无有效巡查",
+            title=f"巡查超期：{project.name}已 {gap} 个施工日无有效巡查",
             organisation_id=project.owner_id,
             role=Role.OWNER_PROJECT_LEADER,
             project_id=project.pk,
             subject=project,
             url=reverse("attendance_patrol"),
-            basis="R-ATT-06 建设单位项目负责人每7天巡查一次，每次超过10分钟",
+            basis=f"R-ATT-06 建设单位项目负责人每{interval}个施工日巡查一次，每次超过10分钟",
         )
 
 
@@ -1077,7 +1176,12 @@ def _open_interview(
         open_todo(
             key=f"attendance.interview:{interview.pk}",
             kind="attendance.interview",
-            title=f"{InterviewKind(kind).label}：{summary}",
+            # the to-do names its subject: who, in which unit, on which project
+            title=(
+                f"约谈{assignment.person.name}（{assignment.participant.organisation.name}"
+                f"·{assignment.get_position_display()}）：{summary}"
+            ),
+            detail=f"{InterviewKind(kind).label}；项目：{project.name}",
             organisation_id=project.owner_id,
             role=Role.OWNER_PROJECT_LEADER,
             project_id=project.pk,
@@ -1107,6 +1211,7 @@ def close_interview(
         raise ValidationFailed("请上传约谈记录", field="record")
     if held_on > clock.today():
         raise ValidationFailed("约谈日期不能晚于今天", field="held_on")
+    checked = check_upload(record, field="record")
     if interview.kind == InterviewKind.LOW_MONTHLY_RATE and not (
         penalty_note.strip() and criticism_note.strip()
     ):
@@ -1120,7 +1225,8 @@ def close_interview(
             raise Conflict("该约谈已办结")
         it.state = InterviewState.DONE
         it.held_on = held_on
-        it.record = record
+        files.save(it.record, checked)
+        it.record_name = checked.name
         it.penalty_note = penalty_note[:300]
         it.criticism_note = criticism_note[:300]
         it.closed_by_name = actor.display_name
@@ -1133,7 +1239,7 @@ def close_interview(
             project_id=it.project_id,
             after={
                 "held_on": held_on,
-                "record": it.record.name,
+                "record": _file_facts(it.record_name, checked),
                 "penalty": it.penalty_note,
                 "criticism": it.criticism_note,
             },
@@ -1439,6 +1545,7 @@ def month_rows(
         pool.shutdown()
     now = clock.now()
     empty = DayMask(first, 0)
+    threshold = monthly_rate_threshold()
     rows = []
     for a, c in plans:
         construction, excluded = c.count, c.excluded
@@ -1457,7 +1564,7 @@ def month_rows(
                 construction,
                 excluded,
                 rate,
-                rate is not None and rate < MONTHLY_RATE_THRESHOLD,
+                rate is not None and rate < threshold,
                 now,
             )
         )
@@ -1545,7 +1652,9 @@ def close_month(
     month: dt.date, *, project_ids: list[int] | None = None, detect: bool = True
 ) -> int:
     """Close a month: valid days / construction days per person and position
-    (R-ATT-03), then the consequences of a rate below 80 % (R-ATT-08).
+    (R-ATT-03); a complete month publishes every position's rate as a fact
+    (``MonthlyRate``) and opens the interview of a rate below the configured
+    threshold (R-ATT-08, the indicator's threshold, R-ALR-01).
 
     Idempotent: re-running replaces the month's rows. A month still running is
     closed up to yesterday (month to date) and has no consequences yet."""
@@ -1570,6 +1679,29 @@ def close_month(
         _insert_month(rows)
     if detect and last == month_bounds(month)[1]:
         by_pk = {p.pk: p for p in projects}
+        positions = dict(
+            KeyPersonAssignment.objects.filter(
+                pk__in=[r.assignment_id for r in rows if r.rate is not None]
+            ).values_list("pk", "position")
+        )
+        with transaction.atomic():
+            events.publish_many(
+                [
+                    MonthlyRate(
+                        project_id=r.project_id,
+                        person_id=r.person_id,
+                        organisation_id=r.organisation_id,
+                        assignment_id=r.assignment_id,
+                        position=positions[r.assignment_id],
+                        month=f"{r.month:%Y-%m}",
+                        valid_days=r.valid_days,
+                        construction_days=r.construction_days,
+                        rate=str(r.rate),
+                    )
+                    for r in rows
+                    if r.rate is not None
+                ]
+            )
         for r in rows:
             if r.below_threshold:
                 with transaction.atomic():
@@ -1578,24 +1710,11 @@ def close_month(
 
 
 def _low_rate(project: Project, r: MonthRow) -> None:
+    """R-ATT-08: the interview of a month below the configured threshold."""
     key = f"monthly:{r.assignment_id}:{r.month:%Y-%m}"
     if AttendanceInterview.objects.filter(key=key).exists():
         return
     a = KeyPersonAssignment.objects.select_related("participant").get(pk=r.assignment_id)
-    events.publish(
-        MonthlyRateBelowThreshold(
-            project_id=project.pk,
-            person_id=a.person_id,
-            organisation_id=r.organisation_id,
-            assignment_id=a.pk,
-            position=a.position,
-            month=f"{r.month:%Y-%m}",
-            valid_days=r.valid_days,
-            construction_days=r.construction_days,
-            rate=str(r.rate),
-            threshold=str(MONTHLY_RATE_THRESHOLD),
-        )
-    )
     _open_interview(
         kind=InterviewKind.LOW_MONTHLY_RATE,
         key=key,
@@ -1603,7 +1722,7 @@ def _low_rate(project: Project, r: MonthRow) -> None:
         assignment=a,
         summary=(
             f"{r.month:%Y年%m月} 考勤率 {r.valid_days}/{r.construction_days} = "
-            f"{r.rate_percent}%，低于80%"
+            f"{r.rate_percent}%，低于{monthly_rate_threshold() * 100:.0f}%"
         ),
         trigger={
             "month": f"{r.month:%Y-%m}",
@@ -1700,3 +1819,116 @@ def _point_hash(p: PatrolPoint) -> str:
             }
         )
     )
+
+
+# --- a suspension confirmed late (R-PRJ-07, SY 35) ------------------------------------------------
+
+SUSPENSION_CONFIRMED = "停工已确认"
+_FAILING = (DayStatus.ABSENT, DayStatus.INVALID)
+
+
+def reclose_after_suspension(project_id: int, started_at: dt.datetime) -> int:
+    """A suspension confirmed after the day it started (declared 03-10,
+    confirmed 03-13): the days from its declared start to yesterday are closed
+    again, as suspended days, and the consequences of the old closing that no
+    longer hold are withdrawn, nothing deleted: an absence-streak interview
+    with fewer failing construction days left than the configured threshold is
+    closed as "停工已确认", and ``AttendanceConsequenceWithdrawn`` tells the
+    alerts capability to close the alert of the same streak with that reason.
+    A complete month already closed is closed again and its low-rate interview
+    withdrawn if the rate now meets the threshold. Returns the number of
+    consequences withdrawn."""
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        return 0
+    first = clock.local_date(started_at)
+    last = clock.today() - dt.timedelta(days=1)
+    if last < first:
+        return 0
+    for day in duty_mod.daterange(first, last):
+        close_day(day, project_ids=[project_id])
+    withdrawn = 0
+    min_days = absence_streak_min_days()
+    for it in AttendanceInterview.objects.filter(
+        project_id=project_id, kind=InterviewKind.ABSENCE_STREAK, state=InterviewState.DUE
+    ):
+        days = list(it.trigger.get("days", []))
+        if not days or max(days) < first.isoformat():
+            continue
+        assignment_id = int(it.key.split(":")[1])
+        failing = AttendanceDay.objects.filter(
+            assignment_id=assignment_id, date__in=days, status__in=_FAILING
+        ).count()
+        if failing >= min_days:
+            continue
+        with transaction.atomic():
+            withdrawn += _withdraw_interview(it, assignment_id, days, "absence_streak")
+    today = clock.today()
+    month = first.replace(day=1)
+    while month_bounds(month)[1] < today and month <= last:
+        if MonthlyAttendance.objects.filter(project_id=project_id, month=month).exists():
+            close_month(month, project_ids=[project_id])
+            withdrawn += _withdraw_low_rates(project_id, month)
+        month = month_bounds(month)[1] + dt.timedelta(days=1)
+    return withdrawn
+
+
+def _withdraw_low_rates(project_id: int, month: dt.date) -> int:
+    """Low-rate interviews of a re-closed month whose rate is no longer low."""
+    count = 0
+    still_low = set(
+        MonthlyAttendance.objects.filter(
+            project_id=project_id, month=month, below_threshold=True
+        ).values_list("assignment_id", flat=True)
+    )
+    for it in AttendanceInterview.objects.filter(
+        project_id=project_id,
+        kind=InterviewKind.LOW_MONTHLY_RATE,
+        state=InterviewState.DUE,
+        key__endswith=f":{month:%Y-%m}",
+    ):
+        assignment_id = int(it.key.split(":")[1])
+        if assignment_id in still_low:
+            continue
+        with transaction.atomic():
+            count += _withdraw_interview(it, assignment_id, [f"{month:%Y-%m}"], "low_monthly_rate")
+    return count
+
+
+def _withdraw_interview(
+    it: AttendanceInterview, assignment_id: int, days: list[str], kind: str
+) -> int:
+    from postaward.core.actor import SYSTEM
+
+    locked = AttendanceInterview.objects.select_for_update().get(pk=it.pk)
+    if locked.state != InterviewState.DUE:
+        return 0
+    before = {"state": locked.state}
+    locked.state = InterviewState.WITHDRAWN
+    locked.closed_at = clock.now()
+    locked.closed_by_name = "系统"
+    locked.closed_reason = f"{SUSPENSION_CONFIRMED}：相关日期已按停工重新结算"
+    locked.save(update_fields=["state", "closed_at", "closed_by_name", "closed_reason"])
+    audit.record(
+        actor=SYSTEM,
+        action="attendance.withdraw_interview",
+        obj=locked,
+        project_id=locked.project_id,
+        before=before,
+        after={"state": locked.state, "reason": locked.closed_reason},
+    )
+    close_todos(key=f"attendance.interview:{locked.pk}", state="cancelled")
+    first_day = locked.key.split(":")[2]
+    events.publish(
+        AttendanceConsequenceWithdrawn(
+            project_id=locked.project_id,
+            person_id=locked.person_id,
+            assignment_id=assignment_id,
+            kind=kind,
+            first_day=first_day,
+            days=days,
+            reason=SUSPENSION_CONFIRMED,
+            interview_id=locked.pk,
+        )
+    )
+    return 1

@@ -35,6 +35,7 @@ from django.db.models import Q
 from postaward import simulate
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import DomainError
+from postaward.core.files import minimal_pdf
 from postaward.orgs.actors import actor_for
 from postaward.orgs.choices import Role
 from postaward.orgs.models import Person, User
@@ -119,8 +120,10 @@ def _accuracy(rng: random.Random) -> float:
 
 def _files(kind: str, day: dt.date) -> tuple[ContentFile, ContentFile]:
     return (
-        ContentFile(f"{kind} 审批单 {day:%Y-%m-%d}".encode(), name=f"{kind}-审批单.txt"),
-        ContentFile(f"{kind} 证明材料 {day:%Y-%m-%d}".encode(), name=f"{kind}-证明.txt"),
+        ContentFile(
+            minimal_pdf([f"{kind} approval form {day:%Y-%m-%d}"]), name=f"{kind}-审批单.pdf"
+        ),
+        ContentFile(minimal_pdf([f"{kind} evidence {day:%Y-%m-%d}"]), name=f"{kind}-证明.pdf"),
     )
 
 

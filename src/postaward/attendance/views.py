@@ -8,20 +8,20 @@ refusal is shown beside the field (``form_error``) or as a message."""
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from postaward.core import clock
+from postaward.core import clock, files
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.exports import Column, export_xlsx
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin, DateField
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import ENTERPRISE_KINDS, Role
@@ -33,12 +33,13 @@ from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
     MAX_ACCURACY_M,
-    PATROL_INTERVAL_DAYS,
     STATUS_COLOURS,
     DayStatus,
     InterviewKind,
     InterviewState,
     LeaveState,
+    monthly_rate_threshold,
+    patrol_interval_days,
 )
 from .models import AttendanceInterview, CheckIn, LeaveRequest, MonthlyAttendance, Patrol
 from .permissions import can_view_stats, has_checkin_duty, is_owner_user
@@ -89,8 +90,8 @@ def checkin_page(request: HttpRequest) -> HttpResponse:
 
 class LeaveForm(BootstrapMixin, forms.Form):
     assignment = forms.ChoiceField(label="岗位")
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    starts_on = DateField(label="开始日期", widget=DATE)
+    ends_on = DateField(label="结束日期", widget=DATE)
     reason = forms.CharField(
         label="请假事由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -296,6 +297,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("attendance_patrol"))
     last = selectors.last_valid_patrols([p.pk for p in projects])
+    interval = patrol_interval_days()
     rows = []
     for project in projects:
         gap, due = selectors.patrol_due(project, last.get(project.pk))
@@ -305,7 +307,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
                 "last": last.get(project.pk),
                 "gap": gap,
                 "due": due,
-                "overdue": gap >= PATROL_INTERVAL_DAYS,
+                "overdue": gap >= interval,
             }
         )
     return render(
@@ -318,7 +320,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
             if open_patrol and open_patrol.project.site
             else None,
             "recent": selectors.patrols(actor, {})[:15],
-            "interval": PATROL_INTERVAL_DAYS,
+            "interval": interval,
         },
     )
 
@@ -328,8 +330,8 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
 
 class NonConstructionForm(BootstrapMixin, forms.Form):
     project = forms.ChoiceField(label="项目")
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    starts_on = DateField(label="开始日期", widget=DATE)
+    ends_on = DateField(label="结束日期", widget=DATE)
     reason = forms.CharField(
         label="原因", max_length=300, help_text="如：春节停工、高考期间禁止施工"
     )
@@ -428,6 +430,8 @@ def owner_home(request: HttpRequest) -> HttpResponse:
         .annotate(v=Sum("valid_days"), c=Sum("construction_days"))
     }
     last_patrol = selectors.last_valid_patrols(ids)
+    threshold = monthly_rate_threshold()  # the indicator's configured rate (R-ALR-01)
+    interval = patrol_interval_days()
     rows = []
     for p in projects:
         r = month_rates.get(p.pk)
@@ -438,9 +442,9 @@ def owner_home(request: HttpRequest) -> HttpResponse:
                 "checked": checked.get(p.pk, 0),
                 "required": required.get(p.pk, 0),
                 "rate_text": selectors.rate_text(r["v"], r["c"]) if r else "未结算",
-                "below": bool(r and r["c"] and r["v"] / r["c"] < 0.8),
+                "below": bool(r and r["c"] and Decimal(r["v"]) / r["c"] < threshold),
                 "patrol_gap": gap,
-                "patrol_overdue": gap >= PATROL_INTERVAL_DAYS,
+                "patrol_overdue": gap >= interval,
             }
         )
     from .models import NonConstructionPeriod
@@ -560,7 +564,7 @@ def _board_cell(request: HttpRequest, actor: Any, project: Project, cell: str) -
 
 
 class InterviewCloseForm(BootstrapMixin, forms.Form):
-    held_on = forms.DateField(label="约谈日期", widget=DATE)
+    held_on = DateField(label="约谈日期", widget=DATE)
     record = forms.FileField(label="约谈记录", help_text="签字的约谈记录扫描件或照片")
     penalty_note = forms.CharField(
         label="依约处罚", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -626,9 +630,9 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else "",
             "due": it.state == InterviewState.DUE,
             "basis": {
-                InterviewKind.ABSENCE_STREAK: "《实施细则》第四十二条：连续2天（含）以上未考勤，由建设单位约谈相关责任人",
-                InterviewKind.LOW_MONTHLY_RATE: "《实施细则》第四十二条：月考勤率不足80%的，由建设单位约谈企业负责人，根据合同约定处罚，并予以通报批评",
-                InterviewKind.CHEAT: "《实施细则》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
+                InterviewKind.ABSENCE_STREAK: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十二条：连续2天（含）以上未考勤，由建设单位约谈相关责任人",
+                InterviewKind.LOW_MONTHLY_RATE: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十二条：月考勤率不足80%的，由建设单位约谈企业负责人，根据合同约定处罚，并予以通报批评",
+                InterviewKind.CHEAT: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
             }[InterviewKind(it.kind)],
         },
     )
@@ -642,8 +646,8 @@ BY_LABELS = {"project": "按项目", "enterprise": "按企业", "region": "按�
 
 class RecloseForm(BootstrapMixin, forms.Form):
     compact = True
-    first = forms.DateField(label="开始日期", widget=DATE)
-    last = forms.DateField(label="结束日期", widget=DATE)
+    first = DateField(label="开始日期", widget=DATE)
+    last = DateField(label="结束日期", widget=DATE)
 
 
 @page_view
@@ -676,6 +680,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     if region := request.GET.get("region"):
         filters["region"] = region
     groups = selectors.rates(actor, month, by, filters)
+    threshold = monthly_rate_threshold()  # the indicator's configured rate (R-ALR-01)
     if request.GET.get("export") == "xlsx":
         return export_xlsx(
             filename=f"考勤率统计-{BY_LABELS[by]}-{month:%Y-%m}.xlsx",
@@ -686,7 +691,7 @@ def stats(request: HttpRequest) -> HttpResponse:
                 Column("实际施工天数（分母）", kind="number"),
                 "考勤率",
                 Column("考勤人数", kind="number"),
-                Column("低于80%人数", kind="number"),
+                Column(f"低于{threshold * 100:.0f}%人数", kind="number"),
             ],
             rows=(
                 [g.name, g.valid, g.construction, g.rate_text, g.people, g.below] for g in groups
@@ -725,7 +730,10 @@ def stats(request: HttpRequest) -> HttpResponse:
             "chart_height": max(320, 26 * len(chart) + 60),
             "people": people,
             "total_text": selectors.rate_text(total_v, total_c),
-            "below_groups": sum(1 for g in groups if g.rate is not None and g.rate < 0.8),
+            "below_groups": sum(1 for g in groups if g.rate is not None and g.rate < threshold),
+            "threshold": threshold,
+            "threshold_text": f"{threshold * 100:.0f}%",
+            "threshold_percent": f"{float(threshold * 100):g}",
             "filters": filters,
             "org_name": org_name,
             "reclose_form": reclose_form,
@@ -751,12 +759,7 @@ def attendance_file(request: HttpRequest, kind: str, pk: int, which: str) -> Htt
     model = FILES.get((kind, which))
     if model is None:
         raise NotFound()
-    obj = get_visible_or_404(model.objects, actor_of(request), pk=pk)
-    f = getattr(obj, which)
-    if not f:
-        raise NotFound()
-    name = f.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(  # type: ignore[return-value]
-        f.open("rb"), as_attachment=False, filename=name, content_type=content_type
+    response = files.download(
+        model.objects, actor_of(request), pk, field=which, name=f"{which}_name"
     )
+    return cast(HttpResponse, response)

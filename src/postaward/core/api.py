@@ -5,12 +5,13 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictInt
 
 from . import audit, business_calendar, selectors, services
-from .api_base import StrictIn, actor, responses
+from .api_base import LimitOffset, StrictIn, actor, responses
 from .errors import Forbidden, ValidationFailed
+from .types import Date, Id
 
 router = Router(tags=["平台"])
 
@@ -43,18 +44,18 @@ def me(request: HttpRequest) -> dict:
     }
 
 
-class DayOut(Schema):
+class CalendarDayOut(Schema):
     date: dt.date
     working: bool
     label: str
 
 
 class DaysQuery(Schema):
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
 
-@router.get("/calendar/days", response=responses(list[DayOut]), summary="工作日历（逐日）")
+@router.get("/calendar/days", response=responses(list[CalendarDayOut]), summary="工作日历（逐日）")
 def calendar_days(request: HttpRequest, q: Query[DaysQuery]) -> list[dict]:
     if q.end < q.start or (q.end - q.start).days > 366:
         raise ValidationFailed("日期范围应在一年以内，且截止日期不早于起始日期", field="end")
@@ -72,7 +73,7 @@ def calendar_days(request: HttpRequest, q: Query[DaysQuery]) -> list[dict]:
     return out
 
 
-class PeriodOut(Schema):
+class LegalPeriodOut(Schema):
     start: dt.date
     length: int
     unit: str
@@ -82,10 +83,10 @@ class PeriodOut(Schema):
     calendar_covered: bool
 
 
-@router.get("/calendar/period", response=responses(PeriodOut), summary="计算法定期限")
+@router.get("/calendar/period", response=responses(LegalPeriodOut), summary="计算法定期限")
 def calendar_period(
     request: HttpRequest,
-    start: dt.date,
+    start: Date,
     length: int = Query(..., ge=0, le=3650),
     unit: Literal["working_days", "calendar_days"] = "working_days",
 ) -> dict:
@@ -108,8 +109,10 @@ class CalendarDayIn(StrictIn):
     name: str = Field("", max_length=50)
 
 
-@router.put("/calendar/days/{day}", response=responses(DayOut), summary="调整某日（监管办总管）")
-def set_calendar_day(request: HttpRequest, day: dt.date, payload: CalendarDayIn) -> dict:
+@router.put(
+    "/calendar/days/{day}", response=responses(CalendarDayOut), summary="调整某日（监管办总管）"
+)
+def set_calendar_day(request: HttpRequest, day: Date, payload: CalendarDayIn) -> dict:
     services.set_calendar_day(actor=actor(request), date=day, kind=payload.kind, name=payload.name)
     return {
         "date": day,
@@ -154,7 +157,7 @@ class TodoOut(Schema):
 
 
 @router.get("/todos", response=responses(list[TodoOut]), summary="我的待办")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def todos(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.open_todos(actor(request))
 
@@ -179,13 +182,13 @@ class AuditQuery(Schema):
     actor: str | None = None
     action: str | None = None
     object_type: str | None = None
-    project_id: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    project_id: Id | None = None
+    date_from: Date | None = None
+    date_to: Date | None = None
 
 
 @router.get("/audit", response=responses(list[AuditOut]), summary="操作日志（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def audit_records(request: HttpRequest, q: Query[AuditQuery]):  # type: ignore[no-untyped-def]
     return selectors.audit_records(actor(request), filters=q.dict(exclude_none=True))
 

@@ -7,9 +7,9 @@ writers can never fork the chain. ``verify()`` walks the chain and reports the
 first record that was altered, removed or moved.
 
 Known limit, by design of any keyless chain: someone who can rewrite the whole
-table can recompute every hash. ``head()`` gives the current head to publish or
-store elsewhere (the operations guide says where); a head kept outside the
-database turns that into detectable tampering too.
+table can recompute every hash. Anchors -- the head copied every night to a file
+outside the database (``core.anchors``, ADR 0027) -- turn that into detectable
+tampering too; ``verify()`` checks them by default.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import datetime as dt
 import decimal
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,21 +179,95 @@ class VerifyResult:
     head_seq: int
     first_bad_seq: int | None = None
     problem: str = ""
+    anchors_checked: int = 0
 
     def __str__(self) -> str:
         if self.ok:
-            return f"审计链完整：共校验 {self.checked} 条记录，链头 #{self.head_seq}。"
+            against = (
+                f"与 {self.anchors_checked} 个外部锚点一致。"
+                if self.anchors_checked
+                else "尚无外部锚点可对照。"
+            )
+            return f"审计链完整：共校验 {self.checked} 条记录，链头 #{self.head_seq}；{against}"
         return f"审计链校验失败：记录 #{self.first_bad_seq}：{self.problem}（已校验 {self.checked} 条）"
 
 
-def verify(chunk_size: int = 2000, *, anchor: tuple[int, str] | None = None) -> VerifyResult:
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """Run the enclosed reads against one consistent view of the database.
+
+    PostgreSQL: a REPEATABLE READ, READ ONLY transaction (its snapshot is taken
+    at the first statement). SQLite: one deferred read transaction, which in WAL
+    mode sees the database as of its first read while writers go on (the
+    connection's IMMEDIATE mode would take the write lock, so ``atomic()`` is
+    not used). Inside a caller's transaction the reads simply join it;
+    ``verify`` then brackets its walk between two reads of the head.
+    """
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")  # nothing was written: this only ends the read
+        return
+    with transaction.atomic():
+        yield
+
+
+def verify(
+    chunk_size: int = 2000,
+    *,
+    anchor: tuple[int, str] | None = None,
+    external_anchors: bool = True,
+) -> VerifyResult:
     """Walk the chain in order and report the first broken link.
 
-    ``anchor`` is a head ``(seq, hash)`` kept outside the database (printed by
-    ``postaward audit head``): the record at that seq must still carry that
-    hash, which catches even a chain rewritten from that point with recomputed
-    hashes.
+    The walk and the reads of the head run in one snapshot (``read_snapshot``),
+    so appends committed meanwhile are never taken for forged ones. Outside a
+    snapshot (inside a caller's READ COMMITTED transaction) the head is read
+    before the walk for the checks of a missing tail and again after it for the
+    check of records beyond the head: a record that was committed before the
+    second read carries a seq at most that head's.
+
+    Anchors are heads ``(seq, hash)`` kept outside the database: every anchor in
+    the anchor file (``core.anchors``, unless ``external_anchors`` is off) and
+    ``anchor`` if given. The record at an anchored seq must still exist and
+    carry that hash, which catches a tail truncated with the head moved back and
+    a chain rewritten from some point with recomputed hashes.
     """
+    from . import anchors as anchor_file
+
+    expected: dict[int, str] = {}
+    count = 0
+    if external_anchors:
+        for a in anchor_file.anchors():
+            expected.setdefault(a.seq, a.hash)
+            count += 1
+    if anchor is not None:
+        expected.setdefault(anchor[0], anchor[1])
+        count += 1
+    with read_snapshot():
+        result = _walk(chunk_size, expected)
+    if result.ok:
+        result.anchors_checked = count
+    return result
+
+
+def _walk(chunk_size: int, expected: dict[int, str]) -> VerifyResult:
     from .models import AuditChainHead, AuditRecord
 
     head = AuditChainHead.objects.filter(pk=1).first()
@@ -199,6 +275,7 @@ def verify(chunk_size: int = 2000, *, anchor: tuple[int, str] | None = None) -> 
     prev_hash = GENESIS
     expected_seq = 1
     checked = 0
+    hash_at_head = ""
     for rec in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if rec.seq != expected_seq:
             return VerifyResult(
@@ -214,14 +291,19 @@ def verify(chunk_size: int = 2000, *, anchor: tuple[int, str] | None = None) -> 
             )
         if compute_hash(prev_hash, rec) != rec.hash:
             return VerifyResult(False, checked, head_seq, rec.seq, "内容与哈希不符：记录被篡改")
-        if anchor is not None and rec.seq == anchor[0] and rec.hash != anchor[1]:
+        if rec.seq in expected and rec.hash != expected[rec.seq]:
             return VerifyResult(
-                False, checked, head_seq, rec.seq, "与外部存档的链头哈希不符：链被整体改写"
+                False, checked, head_seq, rec.seq, "与外部锚点的哈希不符：链被整体改写"
             )
+        if rec.seq == head_seq:
+            hash_at_head = rec.hash
         prev_hash = rec.hash
         expected_seq += 1
         checked += 1
-    if head is None:
+    # Read again: in a snapshot the same head; otherwise a head at least as new
+    # as every record the walk saw.
+    after = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or after is None:
         if checked:
             return VerifyResult(
                 False, checked, head_seq, checked, "链头记录缺失：无法确认链尾记录是否被删除"
@@ -234,25 +316,26 @@ def verify(chunk_size: int = 2000, *, anchor: tuple[int, str] | None = None) -> 
             checked + 1,
             f"链头记录为第 {head.last_seq} 条，实际只有 {checked} 条：链尾记录被删除",
         )
-    elif checked > head.last_seq:
+    elif checked > after.last_seq:
         return VerifyResult(
             False,
             checked,
             head_seq,
-            head.last_seq + 1,
-            f"链头记录为第 {head.last_seq} 条，其后出现 {checked - head.last_seq} 条多余记录：疑似伪造追加",
+            after.last_seq + 1,
+            f"链头记录为第 {after.last_seq} 条，其后出现 {checked - after.last_seq} 条多余记录：疑似伪造追加",
         )
-    elif checked and prev_hash != head.last_hash:
+    elif checked and hash_at_head != head.last_hash:
         return VerifyResult(
-            False, checked, head_seq, checked, "链尾记录的哈希与链头不符：链尾记录被替换"
+            False, checked, head_seq, head.last_seq, "链尾记录的哈希与链头不符：链尾记录被替换"
         )
-    if anchor is not None and anchor[0] > checked:
+    beyond = max(expected, default=0)
+    if beyond > checked:
         return VerifyResult(
             False,
             checked,
             head_seq,
             checked + 1,
-            f"外部存档的链头为第 {anchor[0]} 条，实际只有 {checked} 条：记录被删除",
+            f"外部锚点记载链头为第 {beyond} 条，实际只有 {checked} 条：记录被删除",
         )
     return VerifyResult(True, checked, head_seq)
 

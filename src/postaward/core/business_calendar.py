@@ -6,8 +6,12 @@ from ``chinesecalendar``, editable by administrators); a year without a
 ``CalendarYear`` row falls back to "weekends off" and is reported by
 ``uncovered_years`` so the shell can warn.
 
-Periods follow the convention of Chinese law: the day on which the period starts
-is not counted (期间开始之日不计入), and a period ends at 24:00 of its last day.
+Periods follow the Civil Code, arts. 201-203 (R-CAL-01, ADR 0035): the day on
+which the period starts is not counted (期间开始之日不计入), a period ends at
+24:00 of its last day, and a period counted in calendar days whose last day is a
+rest day (a statutory holiday, or a Saturday or Sunday that is not a make-up
+working day) ends at 24:00 of the next working day. Working-day periods always
+end on a working day and need no roll.
 """
 
 from __future__ import annotations
@@ -101,15 +105,31 @@ def uncovered_years(first: int, last: int) -> list[int]:
     return [y for y in range(first, last + 1) if y not in covered]
 
 
+def next_working_day(day: dt.date) -> dt.date:
+    """``day`` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 def add_days(start: dt.date, days: int) -> dt.date:
-    """The last day of a period of ``days`` calendar days starting on ``start``.
+    """The last day of a legal period of ``days`` calendar days starting on ``start``
+    (R-CAL-01, Civil Code arts. 201-203).
 
     The start day is not counted: an event on 2026-03-01 with 20 days ends on
-    2026-03-21 (at 24:00). Holidays count as calendar days.
-    """
+    2026-03-21 (at 24:00). Holidays inside the period count; but if the last day
+    is a rest day the period ends on the next working day: a report received on
+    2026-09-30 with 5 days ends on 2026-10-08, not on the holiday 10-05. A period
+    of 0 days ends on the day itself ("当日"), never rolled."""
+    return calendar_period(start, days)[1]
+
+
+def calendar_period(start: dt.date, days: int) -> tuple[dt.date, dt.date]:
+    """(nominal last day, last day after the roll) of a calendar-day period."""
     if days < 0:
         raise ValueError("days must be >= 0")
-    return start + dt.timedelta(days=days)
+    nominal = start + dt.timedelta(days=days)
+    return nominal, (next_working_day(nominal) if days else nominal)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -151,12 +171,43 @@ class Unit:
 
 
 def period_end(start: dt.date, length: int, unit: str) -> dt.date:
-    """The last day of a period in either unit."""
+    """The last day of a period in either unit (a calendar-day period rolled
+    off a rest day, R-CAL-01)."""
+    return period_ends(start, length, unit)[1]
+
+
+def period_ends(
+    start: dt.date, length: int, unit: str, *, roll: bool = True
+) -> tuple[dt.date, dt.date]:
+    """(nominal last day, actual last day): they differ when a calendar-day
+    period's nominal last day is a rest day and the period rolls (R-CAL-01).
+    ``roll=False``: a deadline fixed by a date of fact (the day of the work),
+    not a period, ends on that day whatever it is."""
     if unit == Unit.WORKING_DAYS:
-        return add_working_days(start, length)
+        end = add_working_days(start, length)
+        return end, end
     if unit == Unit.CALENDAR_DAYS:
-        return add_days(start, length)
+        nominal, end = calendar_period(start, length)
+        return nominal, (end if roll else nominal)
     raise ValueError(f"unknown unit {unit!r}")
+
+
+def rest_day_label(day: dt.date) -> str:
+    """Why a day is a rest day: 法定节假日 / 周六 / 周日 (empty for a working day)."""
+    if is_working_day(day):
+        return ""
+    if _data().overrides.get(day) == "holiday":
+        return "法定节假日"
+    return "周六" if day.weekday() == 5 else "周日"
+
+
+def roll_note(nominal: dt.date | None, end: dt.date) -> str:
+    """ "原届满 10-05 为法定节假日，顺延至 10-08" when the period rolled, else ""."""
+    if nominal is None or nominal == end:
+        return ""
+    fmt = "%m-%d" if nominal.year == end.year else "%Y-%m-%d"
+    why = rest_day_label(nominal) or "休息日"
+    return f"原届满 {nominal:{fmt}} 为{why}，顺延至 {end:{fmt}}"
 
 
 def due_at(start: dt.datetime | dt.date, length: int, unit: str) -> dt.datetime:
@@ -165,16 +216,22 @@ def due_at(start: dt.datetime | dt.date, length: int, unit: str) -> dt.datetime:
     return clock.end_of_day(period_end(start_day, length, unit))
 
 
-def describe_period(start: dt.date, length: int, unit: str, basis: str = "") -> str:
-    """ "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据 …）".
+def describe_period(
+    start: dt.date, length: int, unit: str, basis: str = "", *, roll: bool = True
+) -> str:
+    """ "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据 …）"; a period that
+    rolled off a rest day says so: "…至 2026-10-08 24:00（原届满 10-05 为法定节假日，
+    顺延至 10-08）".
 
     A period of length 0 ends on the day it starts (the daily supervision log):
     "当日（2026-06-15）24:00 前" rather than "0 个自然日"."""
-    end = period_end(start, length, unit)
+    nominal, end = period_ends(start, length, unit, roll=roll)
     if length == 0:
         text = f"当日（{end:%Y-%m-%d}）24:00 前"
     else:
         text = f"自 {start:%Y-%m-%d} 起 {length} 个{Unit.LABELS[unit]}，至 {end:%Y-%m-%d} 24:00"
+        if note := roll_note(nominal, end):
+            text += f"（{note}）"
     return f"{text}（依据：{basis}）" if basis else text
 
 
@@ -223,7 +280,7 @@ def seed_from_chinesecalendar(years: range | None = None) -> int:
         CalendarYear.objects.create(
             year=year,
             source=CalendarYear.Source.CHINESECALENDAR,
-            notice=f"国务院办公厅关于{year}年部分节假日安排的通知（chinesecalendar）",
+            notice=f"国务院办公厅关于{year}年部分节假日安排的通知",
         )
         added += 1
     invalidate()

@@ -21,14 +21,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     }
     if not actor.is_authenticated:
         return data
-    from .models import Todo
+    from . import todos
 
     today = clock.today()
     offset = clock.offset()
     enterprise = actor.org_kind in _enterprise_kinds()
     data.update(
         menu=menu.build(actor, request.path, enterprise=enterprise),
-        todo_count=Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).count(),
+        todo_count=todos.open_count(actor),
         # The missing-holidays warning is for those who can enter them; others
         # see it on the deadlines it affects (the calendar_gap filter).
         calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1)

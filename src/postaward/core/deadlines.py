@@ -105,17 +105,24 @@ def open_deadline(
     project_id: int | None = None,
     start: dt.datetime | None = None,
     reminder_after: int | None = None,
+    roll: bool = True,
 ) -> Deadline:
     """Start the clock for ``subject``. ``reminder_after``: days (same unit) after
     the start at which a reminder is due (e.g. 7 of 15 for township re-acceptance).
+    ``roll=False`` for a deadline fixed by a date of fact ("approved before the
+    work on D"): it ends on D even if D is a rest day (R-CAL-01 rolls periods).
 
     If the project is suspended right now, the deadline starts paused.
     """
     start = start or clock.now()
     start_day = clock.local_date(start)
-    due_at = business_calendar.due_at(start_day, length, unit)
+    nominal, last_day = business_calendar.period_ends(start_day, length, unit, roll=roll)
+    due_at = clock.end_of_day(last_day)
+    # A reminder is a point inside the period, not its end: it is not rolled.
     reminder_at = (
-        business_calendar.due_at(start_day, reminder_after, unit) if reminder_after else None
+        clock.end_of_day(business_calendar.period_ends(start_day, reminder_after, unit)[0])
+        if reminder_after
+        else None
     )
     paused_at = start if project_id and _project_paused(project_id) else None
     return Deadline.objects.create(
@@ -129,6 +136,8 @@ def open_deadline(
         unit=unit,
         basis=basis[:300],
         due_at=due_at,
+        nominal_end=nominal,
+        rolls=roll,
         reminder_at=reminder_at,
         paused_at=paused_at,
     )
@@ -180,21 +189,70 @@ def pause_project(project_id: int, at: dt.datetime) -> int:
     ).update(paused_at=at)
 
 
+def last_day(d: Deadline) -> dt.date:
+    """The local last day of a deadline (it runs out at 24:00 of that day)."""
+    return clock.local_date(d.due_at - dt.timedelta(seconds=1))
+
+
+def nominal_last_day(d: Deadline) -> dt.date:
+    """The last day before any roll off a rest day (R-CAL-01)."""
+    return d.nominal_end or last_day(d)
+
+
+def _remaining(unit: str, paused_on: dt.date, last: dt.date) -> int:
+    """Days of the clock's own unit left after the day it was paused on."""
+    if unit == business_calendar.Unit.WORKING_DAYS:
+        return business_calendar.working_days_between(paused_on, last)
+    return max(0, (last - paused_on).days)
+
+
+def _restart(
+    unit: str, resumed_on: dt.date, remaining: int, roll: bool = True
+) -> tuple[dt.date, dt.date]:
+    """(nominal, actual) last day of what is left of a period, counted again
+    from the day of resumption in its own unit; it ends at 24:00 and rolls off
+    a rest day like any period (R-CAL-01). Nothing left: it ends at 24:00 of
+    the day of resumption (or of the next working day)."""
+    if remaining == 0:
+        return resumed_on, (business_calendar.next_working_day(resumed_on) if roll else resumed_on)
+    return business_calendar.period_ends(resumed_on, remaining, unit, roll=roll)
+
+
 def resume_project(project_id: int, at: dt.datetime) -> int:
-    """Resumption: each paused clock restarts, its due and reminder times moved
-    later by the time it was paused."""
+    """Resumption: each paused clock restarts with what was left of it.
+
+    The days left are counted in the clock's own unit (working days or calendar
+    days) after the day it was paused on, up to its nominal last day; they are
+    counted again from the day of resumption, so the period still ends at 24:00
+    of a day, rolled off a rest day for a calendar-day period (R-CAL-01). The
+    reminder moves the same way."""
     count = 0
+    resumed_on = clock.local_date(at)
     with transaction.atomic():
         for d in Deadline.objects.select_for_update().filter(
             project_id=project_id, state=Deadline.State.OPEN, paused_at__isnull=False
         ):
             paused = max(dt.timedelta(0), at - d.paused_at)  # type: ignore[operator]
-            d.due_at += paused
-            if d.reminder_at:
-                d.reminder_at += paused
+            paused_on = clock.local_date(d.paused_at)  # type: ignore[arg-type]
+            left = _remaining(d.unit, paused_on, nominal_last_day(d))
+            nominal, last = _restart(d.unit, resumed_on, left, d.rolls)
+            d.due_at = clock.end_of_day(last)
+            d.nominal_end = nominal
+            if d.reminder_at and d.reminded_at is None:
+                reminder_day = clock.local_date(d.reminder_at - dt.timedelta(seconds=1))
+                r_left = _remaining(d.unit, paused_on, reminder_day)
+                d.reminder_at = clock.end_of_day(_restart(d.unit, resumed_on, r_left)[0])
             d.paused_seconds += paused.total_seconds()
             d.paused_at = None
-            d.save(update_fields=["due_at", "reminder_at", "paused_seconds", "paused_at"])
+            d.save(
+                update_fields=[
+                    "due_at",
+                    "nominal_end",
+                    "reminder_at",
+                    "paused_seconds",
+                    "paused_at",
+                ]
+            )
             count += 1
     return count
 
@@ -426,16 +484,21 @@ def extend_deadline(*, kind: str, subject: Any, extra: int, note: str = "") -> i
         ):
             if d.paused_at is None and d.due_at <= now:
                 continue
-            last_day = clock.local_date(d.due_at - dt.timedelta(seconds=1))
-            new_due = clock.end_of_day(business_calendar.period_end(last_day, extra, d.unit))
+            # counted on from the nominal last day (a roll off a rest day is
+            # not part of the period, R-CAL-01)
+            nominal, new_last = business_calendar.period_ends(
+                nominal_last_day(d), extra, d.unit, roll=d.rolls
+            )
+            new_due = clock.end_of_day(new_last)
             shift = new_due - d.due_at
             d.due_at = new_due
+            d.nominal_end = nominal
             if d.reminder_at:
                 d.reminder_at += shift
             d.length += extra
             if note:
                 d.basis = f"{d.basis}；{note}"[:300]
-            d.save(update_fields=["due_at", "reminder_at", "length", "basis"])
+            d.save(update_fields=["due_at", "nominal_end", "reminder_at", "length", "basis"])
             count += 1
     return count
 
@@ -472,6 +535,7 @@ class Shown:
     unit_label: str
     end: dt.datetime
     end_text: str  # "2026-07-05 24:00": a period ends at 24:00 of its last day
+    roll_note: str  # "原届满 10-05 为法定节假日，顺延至 10-08" (R-CAL-01), or ""
     basis: str
     state: str
     state_label: str
@@ -487,11 +551,28 @@ def end_text(due_at: dt.datetime) -> str:
     return f"{local:%Y-%m-%d %H:%M}"
 
 
+def describe(d: Deadline, basis: str | None = None) -> str:
+    """Start, length, unit, end (with its roll, R-CAL-01) and basis of a
+    deadline as opened; ``basis`` replaces the stored one when given."""
+    return business_calendar.describe_period(
+        clock.local_date(d.started_at),
+        d.length,
+        d.unit,
+        d.basis if basis is None else basis,
+        roll=d.rolls,
+    )
+
+
+def roll_note(d: Deadline) -> str:
+    """How the deadline rolled off a rest day (R-CAL-01), or ""."""
+    return business_calendar.roll_note(d.nominal_end, last_day(d))
+
+
 def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
     now = now or clock.now()
     kind = kind_of(d.kind)
     start = clock.local_date(d.started_at)
-    period = business_calendar.describe_period(start, d.length, d.unit, d.basis)
+    period = describe(d)
     overdue = d.state == Deadline.State.MISSED or (
         d.state == Deadline.State.OPEN and d.paused_at is None and d.due_at <= now
     )
@@ -510,6 +591,7 @@ def show(d: Deadline, now: dt.datetime | None = None) -> Shown:
         unit_label=business_calendar.Unit.LABELS.get(d.unit, d.unit),
         end=d.due_at,
         end_text=end_text(d.due_at),
+        roll_note=roll_note(d),
         basis=d.basis,
         state=d.state,
         state_label=state_label,

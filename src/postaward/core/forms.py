@@ -3,6 +3,20 @@ from __future__ import annotations
 from django import forms
 
 from .models import CalendarDay
+from .types import check_date
+
+
+class DateField(forms.DateField):
+    """Every date typed into a page: inside the platform's window (``core.types``)."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        day = super().to_python(value)
+        if day is not None:
+            try:
+                check_date(day)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc), code="date_window") from exc
+        return day
 
 
 class BootstrapMixin:
@@ -31,8 +45,8 @@ class BootstrapMixin:
 
 
 class CalendarDayForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(
+    date = DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DateField(
         label="至",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -84,12 +98,11 @@ class CalendarYearForm(BootstrapMixin, forms.Form):
 class AuditFilterForm(BootstrapMixin, forms.Form):
     compact = True
     actor = forms.CharField(label="操作人", required=False)
-    action = forms.CharField(label="操作", required=False)
-    object_type = forms.CharField(label="对象类型", required=False)
+    action = forms.CharField(label="操作（如：处置预警）", required=False, max_length=60)
     project = forms.CharField(label="项目（编号、名称或ID）", required=False, max_length=200)
-    date_from = forms.DateField(
+    date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -21,6 +21,12 @@ from .errors import Conflict, ValidationFailed
 MAX_KEY = 100
 
 
+def fingerprint(payload: Any) -> str:
+    """What identifies a request's body: the SM3 of its canonical JSON (sorted
+    keys, dates and decimals as text). One definition for every write."""
+    return sm3_hex(canonical_json(payload))
+
+
 def run(
     *,
     user_id: int | None,
@@ -43,11 +49,11 @@ def run(
         raise ValidationFailed(
             "Idempotency-Key 格式不正确（不超过100个可打印字符）", field="Idempotency-Key"
         )
-    fingerprint = sm3_hex(canonical_json(payload))
+    digest = fingerprint(payload)
 
     def replay() -> tuple[int, Any, bool]:
         rec = IdempotencyRecord.objects.get(user_id=user_id, scope=scope, key=key)
-        if rec.fingerprint != fingerprint:
+        if rec.fingerprint != digest:
             raise Conflict("该幂等键已用于内容不同的请求", code="idempotency_mismatch")
         return rec.status, rec.body, True
 
@@ -58,7 +64,7 @@ def run(
             try:
                 with transaction.atomic():
                     rec = IdempotencyRecord.objects.create(
-                        user_id=user_id, scope=scope, key=key, fingerprint=fingerprint
+                        user_id=user_id, scope=scope, key=key, fingerprint=digest
                     )
             except IntegrityError as exc:
                 # A concurrent request with the same key committed first.

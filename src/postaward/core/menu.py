@@ -27,6 +27,11 @@ class Item:
     icon: str = "bi-dot"
     visible: Predicate = anyone
     order: int = 100
+    # the badge: the actor's open to-dos whose kind starts with one of these
+    # prefixes ("" = every to-do) …
+    todo_kinds: tuple[str, ...] = ()
+    # … or another count (unread messages)
+    count: Callable[[Actor], int] | None = None
 
 
 @dataclass
@@ -54,8 +59,37 @@ def add(section_key: str, item: Item) -> None:
         sec.items.append(item)
 
 
+def set_badge(
+    url_name: str, *, todo_kinds: tuple[str, ...] = (), count: Callable[[Actor], int] | None = None
+) -> None:
+    """Give the menu entry ``url_name`` a count badge (apps call this in ``ready``)."""
+    for sec in _sections.values():
+        for item in sec.items:
+            if item.url_name == url_name:
+                item.todo_kinds = todo_kinds
+                item.count = count
+
+
+def _todo_kinds(actor: Actor) -> list[str]:
+    """The kinds of the actor's open to-dos, one per to-do (one query per page)."""
+    from .models import Todo
+
+    return list(
+        Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).values_list("kind", flat=True)
+    )
+
+
+def badge_of(item: Item, actor: Actor, kinds: list[str]) -> int:
+    if item.count is not None:
+        return item.count(actor)
+    if not item.todo_kinds:
+        return 0
+    return sum(1 for k in kinds if any(k.startswith(p) for p in item.todo_kinds))
+
+
 def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> list[dict]:
     out = []
+    kinds: list[str] | None = None
     for sec in sorted(_sections.values(), key=lambda s: s.order):
         entries = []
         for item in sorted(sec.items, key=lambda i: i.order):
@@ -66,7 +100,20 @@ def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> 
             except NoReverseMatch:
                 continue
             active = current_path == url or (url != "/" and current_path.startswith(url))
-            entries.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            badge = 0
+            if item.todo_kinds or item.count is not None:
+                if kinds is None and actor.is_authenticated:
+                    kinds = _todo_kinds(actor)
+                badge = badge_of(item, actor, kinds or [])
+            entries.append(
+                {
+                    "label": item.label,
+                    "url": url,
+                    "icon": item.icon,
+                    "active": active,
+                    "badge": badge,
+                }
+            )
         if entries:
             out.append(
                 {

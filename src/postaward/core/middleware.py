@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from . import clock, context
 
@@ -53,34 +53,42 @@ class RequestIdMiddleware:
         return response
 
 
-class ApiMethodNotAllowedMiddleware:
-    """django-ninja answers a method a path does not serve with a bare 405
-    (it never reaches the API's exception handlers): under ``/api/`` the answer
-    is given in the common error format, keeping the ``Allow`` header."""
+class ApiEdgeMiddleware:
+    """The edge of ``/api/``: refuse what cannot be stored, answer every error as JSON.
+
+    Before the view: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused with
+    413; a NUL character anywhere in the path, the query or a text body (no
+    database text column can hold one, and PostgreSQL refuses it), a JSON body
+    nested deeper than ``MAX_JSON_DEPTH``, an integer beyond 64 bits or a
+    non-finite number in a JSON body are refused with 422 — nothing reaches a
+    view, a service or the database.
+
+    After it: whatever answered with an HTML (or empty) error page — Django's
+    404 for an address no router serves, a bare 405, the 500 of an exception
+    raised outside the API's own handlers — is re-written in the common format
+    ``{"code", "message", "errors"}``; a server error carries the request id so
+    that the log line can be found.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        from .api_base import error_response, refuse_bad_input
+
+        refused = refuse_bad_input(request)
+        if refused is not None:
+            return refused
         response = self.get_response(request)
-        if (
-            response.status_code == 405
-            and request.path.startswith("/api/")
-            and not response.get("Content-Type", "").startswith("application/json")
+        if response.status_code < 400 or response.get("Content-Type", "").startswith(
+            "application/json"
         ):
-            allowed = response.get("Allow", "")
-            response = JsonResponse(
-                {
-                    "code": "method_not_allowed",
-                    "message": f"不支持的请求方法 {request.method}（可用：{allowed or '无'}）",
-                    "errors": [],
-                },
-                status=405,
-                json_dumps_params={"ensure_ascii": False},
-            )
-            if allowed:
-                response["Allow"] = allowed
-        return response
+            return response
+        return error_response(
+            request, response.status_code, allow=response.get("Allow", "") or None
+        )
 
 
 class ClockMiddleware:
@@ -92,3 +100,58 @@ class ClockMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         clock.refresh_offset(max_age=0.0 if settings.TESTING else 1.0)
         return self.get_response(request)
+
+
+def _tile_hosts() -> list[str]:
+    """Where map tiles may come from: POSTAWARD_CSP_TILE_HOSTS (space separated)
+    and the origin of POSTAWARD_MAP_TILE_URL ({s} subdomains as a wildcard)."""
+    import os
+    from urllib.parse import urlsplit
+
+    hosts = [str(h) for h in cast("Iterable[str]", settings.POSTAWARD.get("CSP_TILE_HOSTS") or [])]
+    url = os.environ.get("POSTAWARD_MAP_TILE_URL", "")
+    if url.startswith(("http://", "https://")):
+        parts = urlsplit(url.replace("{s}", "*"))
+        hosts.append(f"{parts.scheme}://{parts.netloc}")
+    return hosts
+
+
+def page_policy(nonce: str) -> str:
+    """The site-wide Content-Security-Policy of pages (ADR 0012): everything from
+    the platform itself (htmx, ECharts, Leaflet and Bootstrap are vendored),
+    scripts only from files or with this response's nonce, no plugins, no
+    framing, forms only to the platform. Inline style attributes stay allowed
+    (layout only; they cannot run code)."""
+    img = " ".join(["'self'", "data:", "blob:", *_tile_hosts()])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src {img}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sets ``request.csp_nonce`` for inline scripts and the page policy on every
+    response that has none yet (downloads set their own sandbox policy)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        import secrets
+
+        nonce = secrets.token_urlsafe(16)
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = page_policy(nonce)
+        return response

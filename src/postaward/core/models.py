@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from . import clock
-from .scoping import ScopedManager
+from .scoping import ScopedManager, project_visible_q
 
 
 class TimeStampedModel(models.Model):
@@ -28,6 +28,9 @@ class ClockState(models.Model):
     class Meta:
         verbose_name = "模拟时钟"
 
+    def __str__(self) -> str:
+        return "平台时钟"
+
 
 # --- business calendar ------------------------------------------------------------------
 
@@ -40,7 +43,7 @@ class CalendarYear(models.Model):
     """
 
     class Source(models.TextChoices):
-        CHINESECALENDAR = "chinesecalendar", "chinesecalendar 数据包"
+        CHINESECALENDAR = "chinesecalendar", "国务院办公厅节假日安排（平台内置）"
         MANUAL = "manual", "人工录入"
 
     year = models.PositiveSmallIntegerField("年份", primary_key=True)
@@ -116,7 +119,10 @@ class AuditRecord(models.Model):
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
         """The supervision office and discipline inspection read their district's
         trail (and the platform's own records: imports, sweeps, the simulator);
-        everyone else reads what their own organisation did."""
+        everyone else reads what their own organisation did. In both cases a
+        record about a project only if the project is visible to the reader
+        (R-ORG-04): the platform's records span every district, and a project
+        leader does not read what the unit did on its other projects."""
         if not actor.organisation_id or not actor.org_path:
             return Q(pk__in=[])
         if actor.org_kind in ("supervision_office", "discipline"):
@@ -125,8 +131,10 @@ class AuditRecord(models.Model):
             district = Organisation.objects.filter(path__startswith=actor.district_path).values(
                 "pk"
             )
-            return Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
-        return Q(organisation_id=actor.organisation_id)
+            return (
+                Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
+            ) & project_visible_q(actor)
+        return Q(organisation_id=actor.organisation_id) & project_visible_q(actor)
 
 
 class AuditChainHead(models.Model):
@@ -212,6 +220,9 @@ class Todo(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    person_id = models.BigIntegerField(
+        "待移交人员", null=True, blank=True, db_index=True
+    )  # meant for this person, held by the administrator until they have an account
     project_id = models.BigIntegerField("项目ID", null=True, blank=True, db_index=True)
     subject_type = models.CharField("对象类型", max_length=100, blank=True)
     subject_id = models.CharField("对象ID", max_length=64, blank=True)
@@ -236,10 +247,12 @@ class Todo(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:
-        """A to-do is visible to the people of its organisation who hold its role."""
+        """A to-do is visible to the people of its organisation who hold its role,
+        and only if its project (when it has one) is visible to them (R-ORG-04):
+        a project leader does not see the to-dos of the unit's other projects."""
         role_q = Q(role="") | Q(role__in=list(actor.roles))
         who_q = Q(assignee__isnull=True) | Q(assignee_id=actor.user_id)
-        return Q(organisation_id=actor.organisation_id) & role_q & who_q
+        return Q(organisation_id=actor.organisation_id) & role_q & who_q & project_visible_q(actor)
 
     def __str__(self) -> str:
         return self.title
@@ -282,6 +295,12 @@ class Deadline(models.Model):
     )
     basis = models.CharField("依据", max_length=300, blank=True)
     due_at = models.DateTimeField("届满时间")
+    # R-CAL-01: the last day before a calendar-day period rolled off a rest day
+    # (equal to the last day of ``due_at`` when it did not roll).
+    nominal_end = models.DateField("原届满日", null=True, blank=True)
+    # False for a deadline fixed by a date of fact ("before the work on D",
+    # "rectified by D"): it is not a period counted in days and never rolls.
+    rolls = models.BooleanField("逢休息日顺延", default=True)
     reminder_at = models.DateTimeField("提醒时间", null=True, blank=True)
     reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
@@ -319,10 +338,11 @@ class Deadline(models.Model):
 
     @classmethod
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
-        from postaward.projects.models import Project
-
+        """A deadline of a project is visible exactly when its project is
+        (R-ORG-04), whichever organisation must act on it; a deadline without a
+        project is visible to its responsible organisation and the units above."""
         if not actor.org_path:
             return Q(pk__in=[])
-        return Q(organisation__path__startswith=actor.org_path) | Q(
-            project_id__in=Project.objects.visible_to(actor).values("pk")
+        return project_visible_q(actor, without_project=False) | Q(
+            project_id__isnull=True, organisation__path__startswith=actor.org_path
         )

@@ -38,6 +38,28 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: igno
     pass
 
 
+def project_visible_q(
+    actor: Actor, field: str = "project_id", *, without_project: bool = True
+) -> Q:
+    """Rows whose project (``field``) the actor may see, as a Q (R-ORG-04).
+
+    The one rule behind every row that hangs off a project but is routed to an
+    organisation or a person (a deadline, a to-do, a notification, a hit of an
+    indicator run): it is visible only if its project is visible. Rows without
+    a project are kept when ``without_project`` (their own rule decides). The
+    projects app is looked up by name: the core does not import it.
+    """
+    from django.apps import apps
+
+    if actor.is_system:
+        return Q()
+    project_model = apps.get_model("projects", "Project")
+    visible = Q(**{f"{field}__in": project_model.objects.visible_to(actor).values("pk")})
+    if without_project:
+        return visible | Q(**{f"{field}__isnull": True})
+    return visible
+
+
 def get_visible_or_404(queryset: Any, actor: Actor, **lookup: Any) -> Any:
     """Load one object through the actor's scope; out of scope looks missing."""
     qs = queryset.visible_to(actor) if hasattr(queryset, "visible_to") else queryset

@@ -17,8 +17,12 @@ def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRec
     qs = AuditRecord.objects.visible_to(actor)
     if v := filters.get("actor"):
         qs = qs.filter(actor_name__icontains=v)
-    if v := filters.get("action"):
-        qs = qs.filter(action__icontains=v)
+    if v := (filters.get("action") or "").strip():
+        # search by the Chinese label people read (or by the code)
+        from . import audit_labels
+
+        codes = list(AuditRecord.objects.values_list("action", flat=True).distinct())
+        qs = qs.filter(action__in=audit_labels.codes_matching(v, codes))
     if v := filters.get("object_type"):
         qs = qs.filter(object_type__icontains=v)
     if v := filters.get("project_id"):
@@ -30,6 +34,29 @@ def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRec
     if v := filters.get("date_to"):
         qs = qs.filter(at__lt=clock.end_of_day(v))
     return qs.order_by("-seq")
+
+
+def describe_records(records: Any, *, links: bool = True) -> list[Any]:
+    """Each record with what people read: the action's label, the object's
+    name and page, the project's name and page."""
+    from django.apps import apps
+
+    from . import audit_labels
+
+    rows = list(records)
+    project_ids = {r.project_id for r in rows if r.project_id}
+    names = dict(
+        apps.get_model("projects", "Project")
+        .objects.filter(pk__in=project_ids)
+        .values_list("pk", "name")
+    )
+    for r in rows:
+        r.action_label = audit_labels.label(r.action)
+        r.object_name = audit_labels.object_name(r.object_type, r.object_id, r.object_repr)
+        r.object_type_label = audit_labels.type_label(r.object_type)
+        r.object_url = audit_labels.object_url(r.object_type, r.object_id) if links else ""
+        r.project_name = names.get(r.project_id, "")
+    return rows
 
 
 def _projects_matching(actor: Actor, text: str) -> list[int]:
@@ -49,7 +76,21 @@ def _projects_matching(actor: Actor, text: str) -> list[int]:
 
 
 def open_todos(actor: Actor) -> QuerySet[Todo]:
-    return Todo.objects.visible_to(actor).filter(state=Todo.State.OPEN).order_by("due_at", "id")
+    """The actor's open to-dos, soonest due first, each with its project's name."""
+    from django.apps import apps
+    from django.db.models import OuterRef, Subquery
+
+    project_model = apps.get_model("projects", "Project")
+    return (
+        Todo.objects.visible_to(actor)
+        .filter(state=Todo.State.OPEN)
+        .annotate(
+            project_name=Subquery(
+                project_model.objects.filter(pk=OuterRef("project_id")).values("name")[:1]
+            )
+        )
+        .order_by("due_at", "id")
+    )
 
 
 def calendar_month(year: int, month: int) -> list[list[dict[str, Any]]]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from . import audit, business_calendar, clock
 from .actor import Actor
 from .errors import Forbidden, ValidationFailed
-from .models import CalendarDay, CalendarYear, ClockState, Todo
+from .models import CalendarDay, CalendarYear, ClockState
 
 CALENDAR_KINDS = ("supervision_office",)
 
@@ -226,75 +225,9 @@ def set_clock_offset(*, actor: Actor, offset: dt.timedelta) -> None:
     clock.set_offset(offset.total_seconds())
 
 
-# --- to-dos -----------------------------------------------------------------------------------
+# --- to-dos ---------------------------------------------------------------------------------
+# The to-do service lives in ``todos``; these names stay for the callers that used them.
+from .todos import close_for as close_todos  # noqa: E402
+from .todos import open_for as open_todo  # noqa: E402
 
-
-def open_todo(
-    *,
-    key: str,
-    kind: str,
-    title: str,
-    organisation_id: int,
-    role: str = "",
-    assignee_id: int | None = None,
-    project_id: int | None = None,
-    subject: Any = None,
-    url: str = "",
-    due_at: dt.datetime | None = None,
-    basis: str = "",
-    detail: str = "",
-) -> Todo:
-    """Open a to-do once per key (idempotent: an open one with the key is returned).
-
-    Event subscribers call this, possibly twice for one event and from two
-    workers at once: a concurrent creation of the same key returns the row the
-    other one created instead of failing.
-    """
-    key = key[:200]
-    existing = Todo.objects.filter(key=key, state=Todo.State.OPEN).first()
-    if existing:
-        return existing
-    try:
-        with transaction.atomic():
-            return Todo.objects.create(
-                key=key,
-                kind=kind,
-                title=title[:200],
-                detail=detail,
-                organisation_id=organisation_id,
-                role=role,
-                assignee_id=assignee_id,
-                project_id=project_id,
-                subject_type=subject._meta.label_lower if subject is not None else "",
-                subject_id=str(subject.pk) if subject is not None else "",
-                url=url[:300],
-                due_at=due_at,
-                basis=basis[:300],
-                created_at=clock.now(),
-            )
-    except IntegrityError:
-        existing = Todo.objects.filter(key=key, state=Todo.State.OPEN).first()
-        if existing is None:  # not a duplicate key: someone else's error
-            raise
-        return existing
-
-
-def close_todos(
-    *,
-    key: str | None = None,
-    subject: Any = None,
-    kind: str | None = None,
-    state: str = Todo.State.DONE,
-) -> int:
-    """Close the open to-dos matching every filter given (at least one)."""
-    if not key and subject is None and not kind:
-        # an empty key from a caller's bug must not close every to-do there is
-        raise ValueError("close_todos needs a key, a subject or a kind")
-    qs = Todo.objects.filter(state=Todo.State.OPEN)
-    if key:
-        qs = qs.filter(key=key[:200])
-    if subject is not None:
-        qs = qs.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.update(state=state, closed_at=clock.now())
+__all__ = ["close_todos", "open_todo"]

@@ -16,7 +16,7 @@ from . import clock, context, events
 def dispatch_pending_events() -> int:
     with context.task_context("events"):
         clock.refresh_offset()
-        return events.dispatch_pending()
+        return events.drain(batch=500)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -36,6 +36,20 @@ def purge_idempotency_records() -> int:
     cutoff = clock.now() - dt.timedelta(days=7)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@db_periodic_task(local_crontab(minute="41", hour="2"))
+@lock_task("audit-anchor")
+def write_daily_audit_anchor() -> int | None:
+    """Every night: verify the audit chain and append its head to the anchor file
+    outside the database (core.anchors). Returns the anchored seq, or None when the
+    chain is broken (then logged as an error, and no anchor is written)."""
+    from . import anchors
+
+    with context.task_context("audit-anchor"):
+        clock.refresh_offset()
+        _result, written = anchors.anchor_if_intact()
+        return written.seq if written else None
 
 
 @db_periodic_task(crontab(minute="*/5"))

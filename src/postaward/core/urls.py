@@ -7,5 +7,5 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("system/calendar/", views.calendar_page, name="calendar"),
     path("system/audit/", views.audit_log, name="audit_log"),
-    path("system/audit/<int:seq>/", views.audit_detail, name="audit_detail"),
+    path("system/audit/<id:seq>/", views.audit_detail, name="audit_detail"),
 ]

@@ -29,8 +29,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
+    """我的待办 (what waits for me) and 我发起的 (my own requests, with their state)."""
+    from . import todos
+
     actor = actor_of(request)
-    ctx = paginate(request, selectors.open_todos(actor))
+    tab = "mine" if request.GET.get("tab") == "mine" else "todo"
+    if tab == "mine":
+        ctx = paginate(request, todos.my_requests(actor))
+    else:
+        qs = selectors.open_todos(actor)
+        # a home card links to the to-dos it counts (e.g. kind=approvals.)
+        kind = request.GET.get("kind", "").strip()[:60]
+        if kind:
+            qs = qs.filter(kind__startswith=kind)
+        ctx = paginate(request, qs)
+    ctx.update(tab=tab, open_count=todos.open_count(actor))
     return render(request, "core/inbox.html", ctx)
 
 
@@ -152,14 +165,21 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             rows=rows,
         )
     ctx = paginate(request, qs, per_page=30)
+    ctx["object_list"] = selectors.describe_records(ctx["object_list"])
     ctx.update(filter_form=form, export_allowed=True, filter_target="#audit-table")
     return render(request, "core/audit_log.html", ctx)
 
 
 @page_view
 def audit_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    from . import audit_labels
     from .models import AuditRecord
     from .scoping import get_visible_or_404
 
     rec = get_visible_or_404(AuditRecord.objects, actor_of(request), seq=seq)
-    return render(request, "core/audit_detail.html", {"rec": rec})
+    [rec] = selectors.describe_records([rec])
+    return render(
+        request,
+        "core/audit_detail.html",
+        {"rec": rec, "changes": audit_labels.changes(rec.object_type, rec.before, rec.after)},
+    )

@@ -4,13 +4,14 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import StrictBool, StrictInt
 
-from postaward.core.api_base import StrictIn, actor, responses
+from postaward.core.api_base import LimitOffset, PatchIn, StrictIn, actor, responses
 from postaward.core.errors import Forbidden, NotFound
 from postaward.core.idcheck import mask_mobile, mask_resident_id
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date, Id, StrictId
 
 from . import selectors, services
 from .choices import OrgKind, Role
@@ -45,18 +46,18 @@ class OrgQuery(Schema):
 
 
 @router.get("/orgs", response=responses(list[OrgOut]), summary="单位列表（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_orgs(request: HttpRequest, f: Query[OrgQuery]):  # type: ignore[no-untyped-def]
     return selectors.organisations(actor(request), q=f.q, kind=f.kind or "")
 
 
 @router.get("/orgs/{org_id}", response=responses(OrgOut), summary="单位详情")
-def get_org(request: HttpRequest, org_id: int) -> Organisation:
+def get_org(request: HttpRequest, org_id: Id) -> Organisation:
     return get_visible_or_404(Organisation.objects, actor(request), pk=org_id)
 
 
 class OrgIn(StrictIn):
-    parent_id: StrictInt
+    parent_id: StrictId
     name: str = Field(..., min_length=1, max_length=200)
     kind: OrgKind
     uscc: str | None = Field(None, max_length=18)
@@ -86,7 +87,7 @@ def create_org(request: HttpRequest, payload: OrgIn):  # type: ignore[no-untyped
     return Status(201, org)
 
 
-class OrgPatch(StrictIn):
+class OrgPatch(PatchIn):
     name: str | None = Field(None, min_length=1, max_length=200)
     short_name: str | None = Field(None, max_length=60)
     uscc: str | None = Field(None, max_length=18)
@@ -99,7 +100,7 @@ class OrgPatch(StrictIn):
 
 
 @router.patch("/orgs/{org_id}", response=responses(OrgOut), summary="修改单位（总管）")
-def update_org(request: HttpRequest, org_id: int, payload: OrgPatch) -> Organisation:
+def update_org(request: HttpRequest, org_id: Id, payload: OrgPatch) -> Organisation:
     org = _admin_target(request, org_id)
     return services.update_organisation(
         actor=actor(request), org=org, **payload.dict(exclude_unset=True)
@@ -147,11 +148,11 @@ class PersonOut(Schema):
 
 class PersonQuery(Schema):
     q: str = ""
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
 
 
 @router.get("/people", response=responses(list[PersonOut]), summary="人员列表（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_people(request: HttpRequest, f: Query[PersonQuery]):  # type: ignore[no-untyped-def]
     return selectors.people(
         actor(request), q=f.q, organisation_id=f.organisation_id
@@ -159,12 +160,12 @@ def list_people(request: HttpRequest, f: Query[PersonQuery]):  # type: ignore[no
 
 
 @router.get("/people/{person_id}", response=responses(PersonOut), summary="人员详情")
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: Id) -> Person:
     return get_visible_or_404(Person.objects, actor(request), pk=person_id)
 
 
 class PersonIn(StrictIn):
-    organisation_id: StrictInt
+    organisation_id: StrictId
     name: str = Field(..., min_length=1, max_length=50)
     id_number: str = Field("", max_length=18)
     mobile: str = Field("", max_length=20)
@@ -187,7 +188,7 @@ def create_person(request: HttpRequest, payload: PersonIn):  # type: ignore[no-u
     return Status(201, person)
 
 
-class PersonPatch(StrictIn):
+class PersonPatch(PatchIn):
     name: str | None = Field(None, min_length=1, max_length=50)
     id_number: str | None = Field(None, max_length=18)
     mobile: str | None = Field(None, max_length=20)
@@ -208,7 +209,7 @@ def _admin_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.patch("/people/{person_id}", response=responses(PersonOut), summary="修改人员（总管）")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     person = _admin_person(request, person_id)
     return services.update_person(
         actor=actor(request), person=person, **payload.dict(exclude_unset=True)
@@ -220,8 +221,8 @@ class QualificationIn(StrictIn):
     number: str = Field(..., min_length=1, max_length=60)
     specialty: str = Field("", max_length=60)
     issuer: str = Field("", max_length=100)
-    issued_on: dt.date | None = None
-    valid_until: dt.date | None = None
+    issued_on: Date | None = None
+    valid_until: Date | None = None
 
 
 @router.post(
@@ -229,7 +230,7 @@ class QualificationIn(StrictIn):
     response=responses(QualificationOut, 201),
     summary="添加执业资格（总管）",
 )
-def add_qualification(request: HttpRequest, person_id: int, payload: QualificationIn):  # type: ignore[no-untyped-def]
+def add_qualification(request: HttpRequest, person_id: Id, payload: QualificationIn):  # type: ignore[no-untyped-def]
     person = _admin_person(request, person_id)
     return Status(
         201, services.add_qualification(actor=actor(request), person=person, **payload.dict())
@@ -272,8 +273,8 @@ def _admin_account(request: HttpRequest, user_id: int) -> User:
 @router.get(
     "/accounts", response=responses(list[AccountOut]), summary="账号列表（总管，本单位及下级）"
 )
-@paginate(LimitOffsetPagination)
-def list_accounts(request: HttpRequest, organisation_id: int | None = None):  # type: ignore[no-untyped-def]
+@paginate(LimitOffset)
+def list_accounts(request: HttpRequest, organisation_id: Id | None = None):  # type: ignore[no-untyped-def]
     a = actor(request)
     if Role.ADMIN not in a.roles:
         raise Forbidden("仅单位总管可以管理账号")
@@ -283,10 +284,10 @@ def list_accounts(request: HttpRequest, organisation_id: int | None = None):  # 
 
 
 class AccountIn(StrictIn):
-    organisation_id: StrictInt
+    organisation_id: StrictId
     username: str = Field(..., min_length=1, max_length=150)
     roles: list[Role] = Field(..., min_length=1)
-    person_id: StrictInt | None = None
+    person_id: StrictId | None = None
 
 
 class AccountCreated(AccountOut):
@@ -319,7 +320,7 @@ class RolesIn(StrictIn):
     response=responses(AccountOut),
     summary="设置角色（总管，不得越权）",
 )
-def set_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> User:
+def set_roles(request: HttpRequest, user_id: Id, payload: RolesIn) -> User:
     user = _admin_account(request, user_id)
     services.set_roles(actor=actor(request), user=user, roles=[str(r) for r in payload.roles])
     return User.objects.prefetch_related("role_grants").get(pk=user.pk)
@@ -334,7 +335,7 @@ class PasswordOut(Schema):
     response=responses(PasswordOut),
     summary="重置密码（总管）",
 )
-def reset_password(request: HttpRequest, user_id: int) -> dict:
+def reset_password(request: HttpRequest, user_id: Id) -> dict:
     user = _admin_account(request, user_id)
     return {"initial_password": services.reset_password(actor=actor(request), user=user)}
 
@@ -342,7 +343,7 @@ def reset_password(request: HttpRequest, user_id: int) -> dict:
 @router.post(
     "/accounts/{user_id}/unlock", response=responses(AccountOut), summary="解除锁定（总管）"
 )
-def unlock(request: HttpRequest, user_id: int) -> User:
+def unlock(request: HttpRequest, user_id: Id) -> User:
     user = _admin_account(request, user_id)
     services.unlock_account(actor=actor(request), user=user)
     user.refresh_from_db()
@@ -357,6 +358,7 @@ class TokenOut(Schema):
     name: str
     prefix: str
     user_id: int
+    created_by_id: int | None = Field(None, description="签发人（本人，或系统对接账号的总管）")
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked_at: dt.datetime | None
@@ -366,7 +368,7 @@ class TokenOut(Schema):
 class TokenIn(StrictIn):
     name: str = Field(..., min_length=1, max_length=100)
     days: StrictInt = Field(90, ge=1, le=366)
-    user_id: StrictInt | None = Field(None, description="为下级账号（如对接系统）签发；缺省为本人")
+    user_id: StrictId | None = Field(None, description="为下级账号（如对接系统）签发；缺省为本人")
 
 
 class TokenCreated(TokenOut):
@@ -393,7 +395,7 @@ def create_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unt
 
 
 @router.delete("/tokens/{token_id}", response=responses(TokenOut), summary="吊销令牌")
-def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
+def revoke_token(request: HttpRequest, token_id: Id) -> ApiToken:
     token = get_visible_or_404(
         ApiToken.objects.select_related("user__organisation"), actor(request), pk=token_id
     )
@@ -415,7 +417,7 @@ class LoginLogOut(Schema):
 @router.get(
     "/login-logs", response=responses(list[LoginLogOut]), summary="登录日志（监管办、总管）"
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def login_logs(request: HttpRequest, username: str = "", result: str = ""):  # type: ignore[no-untyped-def]
     a = actor(request)
     if a.org_kind != OrgKind.SUPERVISION_OFFICE and Role.ADMIN not in a.roles:

@@ -165,4 +165,7 @@ class LoginResult(models.TextChoices):
     LOCKED = "locked", "账号锁定中"
     INACTIVE = "inactive", "账号已停用"
     LOGOUT = "logout", "退出"
+    # An administrator lifted the login locks (unlock or password reset): the
+    # failure counts start again after this row (ADR 0020).
+    UNLOCKED = "unlocked", "解除锁定"
     TOKEN_REFUSED = "token_refused", "令牌无效"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin, DateField
 
 from .choices import CHILD_KINDS, ROLES_BY_KIND, Industry, OrgKind, QualificationType, Role
 
@@ -58,8 +58,19 @@ class OrganisationForm(BootstrapMixin, forms.Form):
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
     contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
 
-    def __init__(self, *args, parent_kind: str | None = None, editing: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self,
+        *args,
+        parent_kind: str | None = None,
+        editing: bool = False,
+        industry_locked: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if industry_locked:
+            # Set by the unit above (R-ORG-03): shown, not posted.
+            self.fields["industry"].disabled = True
+            self.fields["industry"].help_text = "由上级单位设定"
         if parent_kind is not None:
             allowed = CHILD_KINDS.get(parent_kind, frozenset())
             self.fields["kind"].choices = [(k, lbl) for k, lbl in OrgKind.choices if k in allowed]  # type: ignore[attr-defined]
@@ -100,10 +111,10 @@ class QualificationForm(BootstrapMixin, forms.Form):
     number = forms.CharField(label="证书编号", max_length=60)
     specialty = forms.CharField(label="专业", max_length=60, required=False)
     issuer = forms.CharField(label="发证机关", max_length=100, required=False)
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label="发证日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    valid_until = forms.DateField(
+    valid_until = DateField(
         label="有效期至", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -144,10 +155,10 @@ class LoginLogFilterForm(BootstrapMixin, forms.Form):
     compact = True
     username = forms.CharField(label="账号", required=False)
     result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")])
-    date_from = forms.DateField(
+    date_from = DateField(
         label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = DateField(
         label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from postaward.core.models import TimeStampedModel
 from postaward.core.scoping import NOTHING, ScopedManager, ScopedQuerySet
 
 from .choices import DISTRICT_WIDE_KINDS, Industry, LoginResult, OrgKind, QualificationType, Role
+from .passwords import normalise_password
 
 # Other apps widen what an organisation or person may see (e.g. the projects app
 # lets a contractor see the owner of a project it works on). Each hook returns a Q.
@@ -182,9 +184,12 @@ class User(AbstractUser):
         related_name="accounts",
     )
     must_change_password = models.BooleanField("须修改初始密码", default=True)
-    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Raised whenever the account's sessions must end (password reset or change,
+    # lock, disable): part of the session hash, so every older session fails
+    # Django's per-request session check at no extra query (ADR 0021).
+    auth_epoch = models.PositiveIntegerField("登录凭据版本", default=0)
 
     objects = ScopedUserManager()  # type: ignore[misc]  # AbstractUser declares a ClassVar
 
@@ -212,6 +217,43 @@ class User(AbstractUser):
     def is_locked(self) -> bool:
         return bool(self.locked_until and self.locked_until > clock.now())
 
+    # --- passwords: checked and stored in NFKC form (ADR 0022) ---------------------------------
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(normalise_password(raw_password))
+
+    def check_password(self, raw_password: str | None) -> bool:
+        return super().check_password(normalise_password(raw_password))
+
+    async def acheck_password(self, raw_password: str | None) -> bool:
+        return await super().acheck_password(normalise_password(raw_password))
+
+    # --- sessions: end with the password and with every revocation (ADR 0021) --------------
+
+    def _session_hash(self, secret: str | None = None) -> str:
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "postaward.orgs.User.session",
+            f"{self.password}\x00{self.auth_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        return self._session_hash()
+
+    def get_session_auth_fallback_hash(self):  # type: ignore[no-untyped-def]
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._session_hash(secret=fallback_secret)
+
+    @property
+    def is_integration(self) -> bool:
+        """A system account (an integrator, e.g. the bidding system): holds the
+        integrator role and nothing else. Reads the prefetched grants if any."""
+        roles = {g.role for g in self.role_grants.all()}
+        return roles == {Role.INTEGRATOR}
+
 
 class UserRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
@@ -236,6 +278,16 @@ class ApiToken(models.Model):
     prefix = models.CharField("前缀", max_length=16, unique=True)
     digest = models.CharField("摘要", max_length=64)
     created_at = models.DateTimeField("创建时间", default=clock.now)
+    # Who issued it: the account itself, or the administrator of an integration
+    # account (null: the platform, e.g. the demo loader).
+    created_by = models.ForeignKey(
+        User,
+        verbose_name="签发人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     expires_at = models.DateTimeField("到期时间")
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
@@ -280,6 +332,8 @@ class LoginLog(models.Model):
     class Meta:
         verbose_name = "登录日志"
         ordering = ["-at"]
+        # The per-IP login limit counts an address's recent failures (ADR 0020).
+        indexes = [models.Index(fields=["ip", "at"], name="loginlog_ip_at")]
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:

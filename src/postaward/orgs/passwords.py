@@ -1,11 +1,20 @@
-"""Password rules: length >= 8 with at least three character classes."""
+"""Password rules: length >= 8 with at least three character classes, applied
+to the NFKC form of the password (the form that is stored and checked)."""
 
 from __future__ import annotations
 
 import secrets
 import string
+import unicodedata
 
 from django.core.exceptions import ValidationError
+
+
+def normalise_password(raw: str | None) -> str | None:
+    """NFKC: a full-width ``Ｐａｓｓｗｏｒｄ１２`` is ``Password12``. Passwords are
+    hashed, checked and judged by the rules in this form, so look-alike input
+    neither dodges the common-password list nor locks out a phone keyboard."""
+    return None if raw is None else unicodedata.normalize("NFKC", raw)
 
 
 def character_classes(password: str) -> int:

@@ -79,3 +79,19 @@ def login_logs(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[LoginLog]:
     if v := filters.get("date_to"):
         qs = qs.filter(at__lt=clock.end_of_day(v))
     return qs.order_by("-at")
+
+
+def account_id_of(person_id: int | None, organisation_id: int | None) -> int | None:
+    """The active account of a person acting for the organisation, if any."""
+    if person_id is None or organisation_id is None:
+        return None
+    return (
+        User.objects.filter(person_id=person_id, organisation_id=organisation_id, is_active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def owner_leader_account_id(project: Any) -> int | None:
+    """The account of the project's owner leader (建设单位项目负责人), if any."""
+    return account_id_of(project.owner_leader_id, project.owner_id)

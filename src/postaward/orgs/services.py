@@ -10,12 +10,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password as _validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from postaward.core import audit, clock
+from postaward.core import audit, clock, todos
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -32,7 +33,7 @@ from .choices import (
     Role,
 )
 from .models import ApiToken, LoginLog, Organisation, Person, Qualification, User, UserRole
-from .passwords import generate_initial_password
+from .passwords import generate_initial_password, normalise_password
 
 # Django's zh_Hans catalogue lags behind some of its validators' messages (5.2's
 # "too short" is untranslated), so the platform words them itself, by code.
@@ -45,8 +46,10 @@ _PASSWORD_MESSAGES = {
 
 
 def validate_password(password: str, user: User | None = None) -> None:
-    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS), answering in
-    Chinese in a request or outside one (the CLI, the demo loader, tests)."""
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS) on the NFKC form
+    that will be stored, answering in Chinese in a request or outside one (the
+    CLI, the demo loader, tests)."""
+    password = normalise_password(password) or ""
     with translation.override(settings.LANGUAGE_CODE):
         try:
             _validate_password(password, user)
@@ -98,6 +101,50 @@ def _clean_industry(kind: str, industry: str) -> str:
     return industry
 
 
+def may_set_industry(actor: Actor, org: Organisation) -> bool:
+    """The industry of a government unit is set by a unit above it, never by
+    the unit itself (R-ORG-03): it decides which imported projects an industry
+    authority receives. Enterprises describe their own trade."""
+    if actor.is_system or org.kind in ENTERPRISE_KINDS:
+        return True
+    return (
+        bool(actor.org_path) and org.path != actor.org_path and org.path.startswith(actor.org_path)
+    )
+
+
+def _refuse_self_set_industry(actor: Actor, org: Organisation) -> None:
+    if not may_set_industry(actor, org):
+        raise Forbidden("单位的所属行业由上级单位设定，不能修改本单位的行业", field="industry")
+
+
+def _refuse_second_authority(
+    *, kind: str, industry: str, active: bool, district_path: str, exclude_pk: int | None = None
+) -> None:
+    """One active industry authority per (district, industry) (R-ORG-03): a
+    second one would make the routing of imported projects a guess. The
+    district's root row is locked so that two concurrent writes cannot both
+    pass the check."""
+    if kind != OrgKind.INDUSTRY_AUTHORITY or not active or not industry or not district_path:
+        return
+    list(Organisation.objects.select_for_update().filter(path=district_path))
+    other = (
+        Organisation.objects.filter(
+            kind=OrgKind.INDUSTRY_AUTHORITY,
+            industry=industry,
+            is_active=True,
+            path__startswith=district_path,
+        )
+        .exclude(pk=exclude_pk)
+        .first()
+    )
+    if other is not None:
+        raise Conflict(
+            f"本区县已有“{Industry(industry).label}”行业主管部门：{other.name}，"
+            "同一行业只能有一个行业主管部门",
+            field="industry",
+        )
+
+
 def _clean_uscc(kind: str, uscc: str | None) -> str | None:
     uscc = (uscc or "").strip().upper() or None
     if uscc is None:
@@ -145,6 +192,10 @@ def create_organisation(
     with transaction.atomic():
         if clean_uscc and Organisation.objects.filter(uscc=clean_uscc).exists():
             raise Conflict("该统一社会信用代码已登记", field="uscc")
+        if parent is not None:
+            _refuse_second_authority(
+                kind=kind, industry=industry, active=True, district_path=parent.district_path
+            )
         org = Organisation.objects.create(
             parent=parent,
             name=name,
@@ -189,6 +240,8 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
         changes["uscc"] = _clean_uscc(org.kind, changes["uscc"])
     if "industry" in changes:
         changes["industry"] = _clean_industry(org.kind, changes["industry"])
+        if changes["industry"] != org.industry:
+            _refuse_self_set_industry(actor, org)
     if "name" in changes and not (changes["name"] or "").strip():
         raise ValidationFailed("请填写单位名称", field="name")
     if org.pk == actor.organisation_id and changes.get("is_active") is False:
@@ -196,6 +249,16 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
     with transaction.atomic():
         org = Organisation.objects.select_for_update().get(pk=org.pk)
         before = audit.snapshot(org)
+        industry = changes.get("industry", org.industry)
+        active = changes.get("is_active", org.is_active)
+        if industry != org.industry or (active and not org.is_active):
+            _refuse_second_authority(
+                kind=org.kind,
+                industry=industry,
+                active=active,
+                district_path=org.district_path,
+                exclude_pk=org.pk,
+            )
         for key, value in changes.items():
             setattr(org, key, value)
         org.updated_at = clock.now()
@@ -444,6 +507,11 @@ def create_account(
                 "roles": clean_roles,
             },
         )
+        if person is not None:
+            # to-dos the administrator held for this person are now theirs
+            todos.hand_over_to_account(
+                user_id=user.pk, person_id=person.pk, organisation_id=organisation.pk
+            )
     return user, initial
 
 
@@ -463,12 +531,19 @@ def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> list[str]:
             UserRole.objects.get_or_create(
                 user=user, role=role, defaults={"granted_by_id": actor.user_id}
             )
+        revoked = 0
+        if set(clean_roles) != {Role.INTEGRATOR}:
+            # Tokens an administrator issued for an integration account may not
+            # outlive it becoming a person's account (ADR 0023).
+            revoked = (
+                _live_tokens(user).exclude(created_by_id=user.pk).update(revoked_at=clock.now())
+            )
         audit.record(
             actor=actor,
             action="orgs.set_roles",
             obj=user,
             before={"roles": before},
-            after={"roles": clean_roles},
+            after={"roles": clean_roles, **({"tokens_revoked": revoked} if revoked else {})},
         )
     return clean_roles
 
@@ -507,10 +582,11 @@ def set_account_active(*, actor: Actor, user: User, active: bool) -> User:
         raise ValidationFailed("不能停用自己的账号")
     with transaction.atomic():
         user.is_active = active
-        user.save(update_fields=["is_active"])
-        audit.record(
-            actor=actor, action="orgs.set_account_active", obj=user, after={"is_active": active}
-        )
+        after: dict[str, Any] = {"is_active": active}
+        if not active:
+            after["tokens_revoked"] = _end_sessions_and_tokens(user)
+        user.save(update_fields=["is_active", "auth_epoch"])
+        audit.record(actor=actor, action="orgs.set_account_active", obj=user, after=after)
     return user
 
 
@@ -523,12 +599,13 @@ def reset_password(*, actor: Actor, user: User) -> str:
     with transaction.atomic():
         user.set_password(initial)
         user.must_change_password = True
-        user.failed_logins = 0
         user.locked_until = None
-        user.save(
-            update_fields=["password", "must_change_password", "failed_logins", "locked_until"]
+        revoked = _end_sessions_and_tokens(user)
+        user.save(update_fields=["password", "must_change_password", "locked_until", "auth_epoch"])
+        _log(user.username, user, "", "", LoginResult.UNLOCKED, f"{actor.display_name}重置密码")
+        audit.record(
+            actor=actor, action="orgs.reset_password", obj=user, after={"tokens_revoked": revoked}
         )
-        audit.record(actor=actor, action="orgs.reset_password", obj=user)
     return initial
 
 
@@ -537,9 +614,10 @@ def unlock_account(*, actor: Actor, user: User) -> None:
         raise NotFound()
     require_admin_of(actor, user.organisation)
     with transaction.atomic():
-        user.failed_logins = 0
         user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
+        user.save(update_fields=["locked_until"])
+        # Lifts the per-address locks too: failures are counted after this row.
+        _log(user.username, user, "", "", LoginResult.UNLOCKED, f"{actor.display_name}解除锁定")
         audit.record(actor=actor, action="orgs.unlock_account", obj=user)
 
 
@@ -548,7 +626,7 @@ def change_own_password(*, actor: Actor, user: User, old_password: str, new_pass
         raise Forbidden()
     if not user.check_password(old_password):
         raise ValidationFailed("原密码不正确", field="old_password")
-    if old_password == new_password:
+    if normalise_password(old_password) == normalise_password(new_password):
         raise ValidationFailed("新密码不能与原密码相同", field="new_password")
     try:
         validate_password(new_password, user)
@@ -558,26 +636,112 @@ def change_own_password(*, actor: Actor, user: User, old_password: str, new_pass
         user.set_password(new_password)
         user.must_change_password = False
         user.password_changed_at = clock.now()
-        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        audit.record(actor=actor, action="orgs.change_password", obj=user)
+        # Every session and token ends; the web view keeps the session that
+        # made the change (update_session_auth_hash).
+        revoked = _end_sessions_and_tokens(user)
+        user.save(
+            update_fields=[
+                "password",
+                "must_change_password",
+                "password_changed_at",
+                "auth_epoch",
+            ]
+        )
+        audit.record(
+            actor=actor, action="orgs.change_password", obj=user, after={"tokens_revoked": revoked}
+        )
 
 
-# --- login and lockout ----------------------------------------------------------------------------------------
+# --- login and lockout (ADR 0020) ------------------------------------------------------------------------------
+
+# Counted against an address: every failed password and every unknown account.
+_IP_COUNTED = (LoginResult.BAD_PASSWORD, LoginResult.UNKNOWN_USER)
+# Read back, newest first, to count an account's failures since its last success.
+_ACCOUNT_EVENTS = (LoginResult.BAD_PASSWORD, LoginResult.SUCCESS, LoginResult.UNLOCKED)
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def login_failed_message() -> str:
+    """The one answer to a wrong password, an unknown account and any lock."""
+    return f"账号或密码错误；连续失败多次后将暂停登录 {settings.LOGIN_LOCKOUT_MINUTES} 分钟"
+
+
+def _check_dummy_password(password: str) -> None:
+    """Run the hasher as the check of a real account would, so that the answer
+    time tells nothing about which accounts exist."""
+    algorithm = str(get_hasher().algorithm)
+    encoded = _DUMMY_HASHES.get(algorithm)
+    if encoded is None:
+        encoded = _DUMMY_HASHES[algorithm] = make_password(secrets.token_urlsafe(16))
+    check_password(normalise_password(password), encoded)
+
+
+def _recent_failures(username: str, ip: str, since: dt.datetime) -> tuple[int, int]:
+    """Failed passwords on ``username`` since ``since``: (from ``ip``, from
+    anywhere). A success ends the count of its own address and the account's;
+    an administrator's unlock (or password reset) ends both."""
+    rows = (
+        LoginLog.objects.filter(username=username, at__gt=since, result__in=_ACCOUNT_EVENTS)
+        .order_by("-at", "-pk")
+        .values_list("result", "ip")[:500]
+    )
+    from_ip = anywhere = 0
+    account_open = True
+    for result, row_ip in rows:
+        if result == LoginResult.UNLOCKED:
+            break
+        if result == LoginResult.SUCCESS:
+            if row_ip == ip:
+                break
+            account_open = False
+            continue
+        anywhere += account_open
+        from_ip += row_ip == ip
+    return from_ip, anywhere
+
+
+def locked_addresses(user: User) -> list[str]:
+    """The addresses currently refused for this account (shown to its administrator)."""
+    since = clock.now() - dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    addresses = (
+        LoginLog.objects.filter(
+            username=user.username, at__gt=since, result=LoginResult.BAD_PASSWORD
+        )
+        .order_by()
+        .values_list("ip", flat=True)
+        .distinct()
+    )
+    return sorted(
+        ip
+        for ip in addresses
+        if _recent_failures(user.username, ip, since)[0] >= settings.LOGIN_LOCKOUT_THRESHOLD
+    )
 
 
 def attempt_login(
     *, username: str, password: str, ip: str = "", user_agent: str = ""
 ) -> tuple[User | None, str]:
-    """Check credentials with lockout; log every attempt. Returns (user, message).
+    """Check credentials under three limits; log every attempt. Returns (user, message).
 
-    Five consecutive failures lock the account for 15 minutes; the lock is
-    checked before the password, so a correct password does not open a locked
-    account. The message does not reveal whether the account exists.
+    - an address with ``LOGIN_IP_LIMIT`` failures (any accounts, known or not)
+      in the window is refused for every account (password spraying);
+    - ``LOGIN_LOCKOUT_THRESHOLD`` consecutive failures on one account from one
+      address refuse that address for that account (guessing): a stranger
+      cannot lock the account for its owner elsewhere;
+    - ``LOGIN_ACCOUNT_LOCK_THRESHOLD`` failures on one account from anywhere
+      (a distributed attack, which needs several addresses) lock the account,
+      revoking its tokens and ending its sessions.
+
+    Failures count within the last ``LOGIN_LOCKOUT_MINUTES``; refused attempts
+    do not count, so a lock lifts that long after the failures that caused it.
+    The hasher runs once in every case and an unknown account, a wrong
+    password and any lock get the same message.
     """
     threshold = settings.LOGIN_LOCKOUT_THRESHOLD
     minutes = settings.LOGIN_LOCKOUT_MINUTES
-    generic = "账号或密码错误"
     now = clock.now()
+    since = now - dt.timedelta(minutes=minutes)
+    failed = login_failed_message()
     with transaction.atomic():
         # Lock the account row only: the organisation is on the nullable side of
         # an outer join, which PostgreSQL refuses to lock.
@@ -588,42 +752,66 @@ def attempt_login(
             .first()
         )
         if user is None:
-            # Hash anyway, so that the answer time does not tell which accounts exist.
-            User().set_password(password)
+            _check_dummy_password(password)
+            correct = False
+        else:
+            correct = user.check_password(password)
+        ip_failures = LoginLog.objects.filter(ip=ip, at__gt=since, result__in=_IP_COUNTED).count()
+        if ip_failures >= settings.LOGIN_IP_LIMIT:
+            _log(username, user, ip, user_agent, LoginResult.LOCKED, "该IP失败次数过多，锁定中")
+            return None, failed
+        if user is None:
             _log(username, None, ip, user_agent, LoginResult.UNKNOWN_USER)
-            return None, generic
-        if user.locked_until and user.locked_until > now:
-            _log(
-                username,
-                user,
-                ip,
-                user_agent,
-                LoginResult.LOCKED,
-                f"锁定至 {clock.localtime(user.locked_until):%H:%M}",
-            )
-            remaining = int((user.locked_until - now).total_seconds() // 60) + 1
-            return None, f"连续登录失败{threshold}次，账号已锁定，请约 {remaining} 分钟后再试"
-        if not user.check_password(password):
-            user.failed_logins += 1
-            detail = f"第 {user.failed_logins} 次失败"
-            message = generic
-            if user.failed_logins >= threshold:
-                user.locked_until = now + dt.timedelta(minutes=minutes)
-                user.failed_logins = 0
-                detail += f"，锁定 {minutes} 分钟"
-                message = f"连续登录失败{threshold}次，账号已锁定 {minutes} 分钟"
-            user.save(update_fields=["failed_logins", "locked_until"])
+            return None, failed
+        from_ip, anywhere = _recent_failures(username, ip, since)
+        if user.is_locked():
+            until = clock.localtime(user.locked_until)
+            _log(username, user, ip, user_agent, LoginResult.LOCKED, f"账号锁定至 {until:%H:%M}")
+            return None, failed
+        if from_ip >= threshold:
+            _log(username, user, ip, user_agent, LoginResult.LOCKED, "该IP连续失败，锁定中")
+            return None, failed
+        if not correct:
+            detail = f"该IP第 {from_ip + 1} 次失败"
+            if from_ip + 1 >= threshold:
+                detail += f"，锁定该IP登录 {minutes} 分钟"
+            if anywhere + 1 >= settings.LOGIN_ACCOUNT_LOCK_THRESHOLD:
+                detail += f"；账号锁定 {minutes} 分钟"
+                _lock_account(user, now + dt.timedelta(minutes=minutes))
             _log(username, user, ip, user_agent, LoginResult.BAD_PASSWORD, detail)
-            return None, message
+            return None, failed
         if not user.is_active:
+            # Only someone who knows the password learns this.
             _log(username, user, ip, user_agent, LoginResult.INACTIVE)
             return None, "账号已停用，请联系本单位总管"
-        user.failed_logins = 0
         user.locked_until = None
         user.last_login = now
-        user.save(update_fields=["failed_logins", "locked_until", "last_login"])
+        user.save(update_fields=["locked_until", "last_login"])
         _log(username, user, ip, user_agent, LoginResult.SUCCESS)
     return user, ""
+
+
+def _lock_account(user: User, until: dt.datetime) -> None:
+    user.locked_until = until
+    revoked = _end_sessions_and_tokens(user)
+    user.save(update_fields=["locked_until", "auth_epoch"])
+    audit.record(
+        actor=SYSTEM,
+        action="orgs.lock_account",
+        obj=user,
+        after={"locked_until": until, "tokens_revoked": revoked},
+    )
+
+
+def _live_tokens(user: User) -> Any:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=clock.now())
+
+
+def _end_sessions_and_tokens(user: User) -> int:
+    """Revoke the account's tokens and end its sessions (ADR 0021): the caller
+    saves ``auth_epoch`` in its transaction. Returns the number of tokens revoked."""
+    user.auth_epoch += 1
+    return int(_live_tokens(user).update(revoked_at=clock.now()))
 
 
 def record_logout(*, user: User, ip: str = "", user_agent: str = "") -> None:
@@ -655,12 +843,17 @@ def _digest(secret: str) -> str:
 def create_api_token(
     *, actor: Actor, user: User, name: str, days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Issue a token for ``user`` (oneself, or an account the administrator
-    manages). The plain token is returned once and never stored."""
-    if user.pk != actor.user_id:
+    """Issue a token for ``user``: one's own, or, by an administrator of its
+    organisation's subtree, an integration account's (ADR 0023). Nobody else's:
+    a token acts as its account, so an administrator holding a subordinate's
+    token would act, and be audited, as that person. The plain token is
+    returned once and never stored; the token and the audit name the issuer."""
+    if user.pk != actor.user_id and not actor.is_system:
         if user.organisation is None:
             raise NotFound()
         require_admin_of(actor, user.organisation)
+        if not user.is_integration:
+            raise Forbidden("令牌只能由本人签发；总管只能为本单位及下级的系统对接账号签发令牌")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写令牌用途", field="name")
@@ -673,6 +866,7 @@ def create_api_token(
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
+            created_by_id=actor.user_id,
             name=name,
             prefix=prefix,
             digest=_digest(plain),
@@ -684,6 +878,7 @@ def create_api_token(
             obj=token,
             after={
                 "user_id": user.pk,
+                "created_by_id": actor.user_id,
                 "name": name,
                 "prefix": prefix,
                 "expires_at": token.expires_at,

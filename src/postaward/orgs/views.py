@@ -230,7 +230,12 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "contact_phone",
         )
     }
-    form = OrganisationForm(request.POST or None, initial=initial, editing=True)
+    form = OrganisationForm(
+        request.POST or None,
+        initial=initial,
+        editing=True,
+        industry_locked=not services.may_set_industry(actor, org),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_organisation(actor=actor, org=org, **form.cleaned_data)
@@ -447,6 +452,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "new_password": new_password,
             "role_labels": [Role(r).label for r in current],
+            "locked_addresses": services.locked_addresses(account),
         },
     )
 

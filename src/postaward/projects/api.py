@@ -18,13 +18,23 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import StrictBool, StrictInt
+from ninja.pagination import paginate
+from pydantic import StrictBool
 
-from postaward.core import idempotency
-from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
+from postaward.core import files, idempotency
+from postaward.core.api_base import (
+    LimitOffset,
+    PatchIn,
+    StrictIn,
+    actor,
+    idempotency_key,
+    inline_json_schema,
+    responses,
+)
 from postaward.core.errors import Forbidden, ValidationFailed
+from postaward.core.safejson import BadJson, parse_json_body
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date, DateTime, GeoPosition, Id, StrictId
 from postaward.orgs.choices import Industry
 from postaward.orgs.models import Organisation, Person, Qualification
 
@@ -188,12 +198,12 @@ class ProjectQuery(Schema):
     status: ProjectStatus | None = None
     stage: str = ""
     region_code: str = ""
-    owner_id: int | None = None
-    contractor_id: int | None = None
+    owner_id: Id | None = None
+    contractor_id: Id | None = None
 
 
 @router.get("", response=responses(list[ProjectOut]), summary="项目列表（按数据权限）")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_projects(request: HttpRequest, f: Query[ProjectQuery]):  # type: ignore[no-untyped-def]
     return selectors.projects(actor(request), filters=f.dict(exclude_none=True))
 
@@ -205,10 +215,10 @@ class DirectProjectIn(StrictIn):
     contract_amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
     is_small_works: StrictBool = False
     super_large: StrictBool = False
-    planned_start: dt.date | None = None
-    planned_completion: dt.date | None = None
+    planned_start: Date | None = None
+    planned_completion: Date | None = None
     site_address: str = Field("", max_length=200)
-    owner_leader_id: StrictInt | None = None
+    owner_leader_id: StrictId | None = None
 
 
 @router.post(
@@ -295,6 +305,8 @@ def _import(request: HttpRequest, fmt: str) -> HttpResponse:
     if not data.strip():
         raise ValidationFailed("请求体为空", field="body")
     filename = request.headers.get("X-Filename", "")[:200]
+    if fmt == ImportFormat.OCDS:
+        _require_release_package(data)
 
     def run() -> dict:
         report = imports.import_awards(
@@ -308,6 +320,23 @@ def _import(request: HttpRequest, fmt: str) -> HttpResponse:
         {"sha256": hashlib.sha256(data).hexdigest()},
         run,
     )
+
+
+def _require_release_package(data: bytes) -> None:
+    """The OCDS route takes a release package: a JSON object with a non-empty
+    ``releases`` array (or one release with its ``ocid``). Anything else is
+    refused with 422 before a batch is recorded."""
+    try:
+        doc = parse_json_body(data)
+    except BadJson as exc:
+        raise ValidationFailed(exc.message, field=exc.field or "body") from exc
+    except ValueError as exc:
+        raise ValidationFailed("不是有效的 JSON", field="body") from exc
+    if not isinstance(doc, dict):
+        raise ValidationFailed("应为 OCDS 发布包（JSON 对象，含 releases 数组）", field="body")
+    releases = doc.get("releases")
+    if "ocid" not in doc and (not isinstance(releases, list) or not releases):
+        raise ValidationFailed("发布包应含非空的 releases 数组", field="releases")
 
 
 _IMPORT_DOC = (
@@ -349,7 +378,7 @@ def import_csv(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/imports", response=responses(list[ImportOut]), summary="导入记录")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def list_imports(request: HttpRequest):  # type: ignore[no-untyped-def]
     a = actor(request)
     if not imports._may_import(a):
@@ -358,7 +387,7 @@ def list_imports(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @router.get("/imports/{import_id}", response=responses(ImportOut), summary="导入结果（逐行报告）")
-def get_import(request: HttpRequest, import_id: int) -> AwardImport:
+def get_import(request: HttpRequest, import_id: Id) -> AwardImport:
     a = actor(request)
     if not imports._may_import(a):
         raise Forbidden("仅招投标系统对接账号或监管办可以查看导入记录")
@@ -369,12 +398,12 @@ def get_import(request: HttpRequest, import_id: int) -> AwardImport:
 
 
 class BanCheckQuery(Schema):
-    person_id: int
+    person_id: Id
     position: Position
-    on: dt.date | None = None
+    on: Date | None = None
     # The target (R-CHG-04 bans only tendered projects of the same district):
     # a project on the platform, or the region and procurement method of a bid.
-    project_id: int | None = None
+    project_id: Id | None = None
     region_code: str | None = Field(None, max_length=12)
     procurement_method: ProcurementMethod | None = None
 
@@ -427,11 +456,11 @@ def check_ban(request: HttpRequest, q: Query[BanCheckQuery]) -> dict:
 
 
 class BanIn(StrictIn):
-    person_id: StrictInt
-    source_project_id: StrictInt
+    person_id: StrictId
+    source_project_id: StrictId
     reason: BanReason
     position: Position | Literal[""] = ""
-    until: dt.date | None = None
+    until: Date | None = None
     note: str = Field("", max_length=300)
 
 
@@ -498,26 +527,26 @@ class DocumentOut(Schema):
     response=responses(None),
     summary="下载项目资料（按数据权限）",
 )
-def download_document(request: HttpRequest, document_id: int) -> HttpResponseBase:
-    doc = _child(request, ProjectDocument, document_id)
-    return archive.file_response(doc)
+def download_document(request: HttpRequest, document_id: Id) -> HttpResponseBase:
+    return files.download(ProjectDocument.objects, actor(request), document_id)
 
 
 # --- one project ------------------------------------------------------------------------------------
 
 
 @router.get("/{project_id}", response=responses(ProjectOut), summary="项目详情")
-def get_project(request: HttpRequest, project_id: int) -> Project:
+def get_project(request: HttpRequest, project_id: Id) -> Project:
     return _project(request, project_id)
 
 
-class ProjectPatch(StrictIn):
+class ProjectPatch(PatchIn):
+    clearable = frozenset({"planned_start", "planned_completion"})  # null: not planned yet
     name: str | None = Field(None, min_length=4, max_length=200)
     industry: Industry | None = None
     contract_amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)
     is_small_works: StrictBool | None = None
-    planned_start: dt.date | None = None
-    planned_completion: dt.date | None = None
+    planned_start: Date | None = None
+    planned_completion: Date | None = None
     site_address: str | None = Field(None, max_length=200)
     region_name: str | None = Field(None, max_length=60)
 
@@ -525,7 +554,7 @@ class ProjectPatch(StrictIn):
 @router.patch(
     "/{project_id}", response=responses(ProjectOut), summary="修改项目基本信息（开工前，建设单位）"
 )
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch):  # type: ignore[no-untyped-def]
+def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     changes = payload.dict(exclude_unset=True)
     return _write(
@@ -543,7 +572,9 @@ class SiteIn(StrictIn):
     lon: float | None = None
     lat: float | None = None
     radius_m: float | None = None
-    polygon: list[list[float]] | None = None
+    polygon: list[GeoPosition] | None = Field(
+        None, min_length=3, max_length=201, description="顶点 [经度, 纬度]，首尾可相同"
+    )
     address: str | None = Field(None, max_length=200)
     crs: Literal["wgs84", "gcj02"] = "wgs84"
 
@@ -551,7 +582,7 @@ class SiteIn(StrictIn):
 @router.put(
     "/{project_id}/site", response=responses(ProjectOut), summary="设置项目场地（圆形或多边形）"
 )
-def set_site(request: HttpRequest, project_id: int, payload: SiteIn):  # type: ignore[no-untyped-def]
+def set_site(request: HttpRequest, project_id: Id, payload: SiteIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -565,13 +596,13 @@ def set_site(request: HttpRequest, project_id: int, payload: SiteIn):  # type: i
 
 class AssignIn(StrictIn):
     level: Literal["superior_unit", "line", "owner", "owner_leader"]
-    target_id: StrictInt
+    target_id: StrictId
 
 
 @router.post(
     "/{project_id}/assign", response=responses(ProjectOut), summary="逐级分配项目（R-ORG-03）"
 )
-def assign(request: HttpRequest, project_id: int, payload: AssignIn):  # type: ignore[no-untyped-def]
+def assign(request: HttpRequest, project_id: Id, payload: AssignIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     p = _project(request, project_id)
     district = p.industry_authority.district_path if p.industry_authority else a.district_path
@@ -616,7 +647,7 @@ class ReadinessOut(Schema):
     response=responses(ReadinessOut),
     summary="开工条件检查：尚缺哪些信息、合同和人员（R-PRJ-03）",
 )
-def readiness(request: HttpRequest, project_id: int) -> dict:
+def readiness(request: HttpRequest, project_id: Id) -> dict:
     p = _project(request, project_id)
     missing = workflows.start_missing(p)
     return {
@@ -639,19 +670,19 @@ class TransitionOut(Schema):
     response=responses(list[TransitionOut]),
     summary="当前账号可执行的状态流转及尚缺条件",
 )
-def transitions(request: HttpRequest, project_id: int) -> list[dict]:
+def transitions(request: HttpRequest, project_id: Id) -> list[dict]:
     return workflows.available(_project(request, project_id), actor(request))
 
 
 class DateIn(StrictIn):
-    on: dt.date | None = None
+    on: Date | None = None
 
 
 class AmountIn(StrictIn):
-    on: dt.date
+    on: Date
     amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2)
     note: str = Field("", max_length=500)
-    document_id: StrictInt | None = Field(
+    document_id: StrictId | None = Field(
         None, description="已上传的结算资料（类别 settlement，可选）"
     )
 
@@ -668,7 +699,7 @@ def _transition(
 
 
 @router.post("/{project_id}/start", response=responses(ProjectOut), summary="开工（R-PRJ-03）")
-def start(request: HttpRequest, project_id: int, payload: DateIn):  # type: ignore[no-untyped-def]
+def start(request: HttpRequest, project_id: Id, payload: DateIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -679,7 +710,7 @@ def start(request: HttpRequest, project_id: int, payload: DateIn):  # type: igno
 
 
 @router.post("/{project_id}/complete", response=responses(ProjectOut), summary="完工")
-def complete(request: HttpRequest, project_id: int, payload: DateIn):  # type: ignore[no-untyped-def]
+def complete(request: HttpRequest, project_id: Id, payload: DateIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -690,9 +721,9 @@ def complete(request: HttpRequest, project_id: int, payload: DateIn):  # type: i
 
 
 class AcceptIn(StrictIn):
-    on: dt.date
+    on: Date
     conclusion: str = Field("", max_length=1000)
-    document_id: StrictInt = Field(..., description="已上传的竣工验收结论（类别 acceptance）")
+    document_id: StrictId = Field(..., description="已上传的竣工验收结论（类别 acceptance）")
 
 
 @router.post(
@@ -700,7 +731,7 @@ class AcceptIn(StrictIn):
     response=responses(ProjectOut),
     summary="竣工验收（引用已上传的验收结论）",
 )
-def accept(request: HttpRequest, project_id: int, payload: AcceptIn):  # type: ignore[no-untyped-def]
+def accept(request: HttpRequest, project_id: Id, payload: AcceptIn):  # type: ignore[no-untyped-def]
     def fn(p: Project) -> Project:
         return services.accept_works(
             actor=actor(request),
@@ -718,7 +749,7 @@ def accept(request: HttpRequest, project_id: int, payload: AcceptIn):  # type: i
     response=responses(ProjectOut),
     summary="结算送审（未纳入平台监管的项目须先补全资料，R-PRJ-05）",
 )
-def submit_settlement(request: HttpRequest, project_id: int, payload: AmountIn):  # type: ignore[no-untyped-def]
+def submit_settlement(request: HttpRequest, project_id: Id, payload: AmountIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -737,7 +768,7 @@ def submit_settlement(request: HttpRequest, project_id: int, payload: AmountIn):
 @router.post(
     "/{project_id}/settlement/approve", response=responses(ProjectOut), summary="结算审定（审计局）"
 )
-def approve_settlement(request: HttpRequest, project_id: int, payload: AmountIn):  # type: ignore[no-untyped-def]
+def approve_settlement(request: HttpRequest, project_id: Id, payload: AmountIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -750,11 +781,11 @@ def approve_settlement(request: HttpRequest, project_id: int, payload: AmountIn)
 
 
 class OnIn(StrictIn):
-    on: dt.date
+    on: Date
 
 
 @router.post("/{project_id}/funds-paid", response=responses(ProjectOut), summary="资金拨付")
-def funds_paid(request: HttpRequest, project_id: int, payload: OnIn):  # type: ignore[no-untyped-def]
+def funds_paid(request: HttpRequest, project_id: Id, payload: OnIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -765,7 +796,7 @@ def funds_paid(request: HttpRequest, project_id: int, payload: OnIn):  # type: i
 
 
 @router.post("/{project_id}/deposit-returned", response=responses(ProjectOut), summary="退还质保金")
-def deposit_returned(request: HttpRequest, project_id: int, payload: OnIn):  # type: ignore[no-untyped-def]
+def deposit_returned(request: HttpRequest, project_id: Id, payload: OnIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -777,8 +808,8 @@ def deposit_returned(request: HttpRequest, project_id: int, payload: OnIn):  # t
 
 class TerminateIn(StrictIn):
     reason: str = Field(..., min_length=4, max_length=2000)
-    on: dt.date | None = None
-    report_document_id: StrictInt = Field(
+    on: Date | None = None
+    report_document_id: StrictId = Field(
         ..., description="已上传的终止原因书面报告（类别 termination_report）"
     )
 
@@ -788,7 +819,7 @@ class TerminateIn(StrictIn):
     response=responses(ProjectOut),
     summary="终止建设（须有建设单位书面报告，R-PRJ-06）",
 )
-def terminate(request: HttpRequest, project_id: int, payload: TerminateIn):  # type: ignore[no-untyped-def]
+def terminate(request: HttpRequest, project_id: Id, payload: TerminateIn):  # type: ignore[no-untyped-def]
     def fn(p: Project) -> Project:
         return services.terminate_project(
             actor=actor(request),
@@ -837,12 +868,12 @@ class SuspensionOut(Schema):
 @router.get(
     "/{project_id}/suspensions", response=responses(list[SuspensionOut]), summary="停工记录"
 )
-def list_suspensions(request: HttpRequest, project_id: int) -> list[Suspension]:
+def list_suspensions(request: HttpRequest, project_id: Id) -> list[Suspension]:
     return list(_project(request, project_id).suspensions.all())
 
 
 class SuspensionIn(StrictIn):
-    started_at: dt.datetime
+    started_at: DateTime
     reason: str = Field(..., min_length=4, max_length=2000)
 
 
@@ -851,7 +882,7 @@ class SuspensionIn(StrictIn):
     response=responses(SuspensionOut, 201),
     summary="申报停工（建设单位，停工当天）",
 )
-def declare_suspension(request: HttpRequest, project_id: int, payload: SuspensionIn):  # type: ignore[no-untyped-def]
+def declare_suspension(request: HttpRequest, project_id: Id, payload: SuspensionIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -879,7 +910,7 @@ class NoteIn(StrictIn):
     response=responses(SuspensionOut),
     summary="确认停工（主管单位/条线或监管办）：暂停考勤和计时",
 )
-def confirm_suspension(request: HttpRequest, suspension_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def confirm_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
     return _write(
         request,
@@ -895,7 +926,7 @@ def confirm_suspension(request: HttpRequest, suspension_id: int, payload: NoteIn
 @router.post(
     "/suspensions/{suspension_id}/reject", response=responses(SuspensionOut), summary="不予确认停工"
 )
-def reject_suspension(request: HttpRequest, suspension_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def reject_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
     return _write(
         request,
@@ -913,7 +944,7 @@ def reject_suspension(request: HttpRequest, suspension_id: int, payload: NoteIn)
     response=responses(SuspensionOut),
     summary="撤回停工申报（建设单位，确认前）",
 )
-def withdraw_suspension(request: HttpRequest, suspension_id: int):  # type: ignore[no-untyped-def]
+def withdraw_suspension(request: HttpRequest, suspension_id: Id):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
     return _write(
         request,
@@ -928,7 +959,7 @@ def withdraw_suspension(request: HttpRequest, suspension_id: int):  # type: igno
 @router.post(
     "/{project_id}/resume", response=responses(ProjectOut), summary="复工（建设单位项目负责人）"
 )
-def resume(request: HttpRequest, project_id: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def resume(request: HttpRequest, project_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     return _transition(
         request,
         project_id,
@@ -939,8 +970,8 @@ def resume(request: HttpRequest, project_id: int, payload: NoteIn):  # type: ign
 
 
 class PeriodQuery(Schema):
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
 
 @router.get(
@@ -948,7 +979,7 @@ class PeriodQuery(Schema):
     response=responses(list[dt.date]),
     summary="停工日期（不计入考勤率，R-ATT-03）",
 )
-def suspended_dates(request: HttpRequest, project_id: int, q: Query[PeriodQuery]) -> list:
+def suspended_dates(request: HttpRequest, project_id: Id, q: Query[PeriodQuery]) -> list:
     p = _project(request, project_id)
     if q.end < q.start or (q.end - q.start).days > 366:
         raise ValidationFailed("日期范围应在一年以内，且截止日期不早于起始日期", field="end")
@@ -988,7 +1019,7 @@ class ParticipantOut(Schema):
 @router.get(
     "/{project_id}/participants", response=responses(list[ParticipantOut]), summary="参建单位及合同"
 )
-def list_participants(request: HttpRequest, project_id: int) -> list:
+def list_participants(request: HttpRequest, project_id: Id) -> list:
     p = _project(request, project_id)
     return list(
         p.participants.select_related("organisation", "contract_document").order_by("role", "id")
@@ -996,13 +1027,13 @@ def list_participants(request: HttpRequest, project_id: int) -> list:
 
 
 class ParticipantIn(StrictIn):
-    organisation_id: StrictInt
+    organisation_id: StrictId
     role: ParticipantRole
     contract_number: str = Field("", max_length=60)
     contract_amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)
-    contract_signed_on: dt.date | None = None
+    contract_signed_on: Date | None = None
     allows_subcontract: StrictBool = False
-    contract_document_id: StrictInt | None = Field(
+    contract_document_id: StrictId | None = Field(
         None, description="已上传的合同文件（类别 contract）"
     )
 
@@ -1012,7 +1043,7 @@ class ParticipantIn(StrictIn):
     response=responses(ParticipantOut, 201),
     summary="登记参建单位及合同（R-PRJ-03；同一单位同一角色再次提交为更新）",
 )
-def add_participant(request: HttpRequest, project_id: int, payload: ParticipantIn):  # type: ignore[no-untyped-def]
+def add_participant(request: HttpRequest, project_id: Id, payload: ParticipantIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     p = _project(request, project_id)
     org = Organisation.objects.filter(
@@ -1076,7 +1107,7 @@ class AssignmentOut(Schema):
 @router.get(
     "/{project_id}/assignments", response=responses(list[AssignmentOut]), summary="关键岗位人员"
 )
-def list_assignments(request: HttpRequest, project_id: int) -> list:
+def list_assignments(request: HttpRequest, project_id: Id) -> list:
     p = _project(request, project_id)
     return list(
         p.assignments.select_related("person", "participant__organisation", "certificate").order_by(
@@ -1086,11 +1117,11 @@ def list_assignments(request: HttpRequest, project_id: int) -> list:
 
 
 class AssignmentIn(StrictIn):
-    participant_id: StrictInt
-    person_id: StrictInt
+    participant_id: StrictId
+    person_id: StrictId
     position: Position
-    started_on: dt.date
-    certificate_id: StrictInt | None = None
+    started_on: Date
+    certificate_id: StrictId | None = None
     must_check_in: StrictBool | None = None
 
 
@@ -1099,7 +1130,7 @@ class AssignmentIn(StrictIn):
     response=responses(AssignmentOut, 201),
     summary="配备关键岗位人员（R-ORG-05；受 R-CHG-04 限制）",
 )
-def create_assignment(request: HttpRequest, project_id: int, payload: AssignmentIn):  # type: ignore[no-untyped-def]
+def create_assignment(request: HttpRequest, project_id: Id, payload: AssignmentIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     part = p.participants.filter(pk=payload.participant_id).first()
     if part is None:
@@ -1143,7 +1174,7 @@ class AssignmentPatch(StrictIn):
     response=responses(AssignmentOut),
     summary="设置是否考勤（R-ATT-01、R-PRJ-09）",
 )
-def patch_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentPatch):  # type: ignore[no-untyped-def]
+def patch_assignment(request: HttpRequest, assignment_id: Id, payload: AssignmentPatch):  # type: ignore[no-untyped-def]
     a = _child(request, KeyPersonAssignment, assignment_id)
     return _write(
         request,
@@ -1159,7 +1190,7 @@ def patch_assignment(request: HttpRequest, assignment_id: int, payload: Assignme
 
 
 class EndIn(StrictIn):
-    ended_on: dt.date
+    ended_on: Date
     reason: str = Field(..., min_length=1, max_length=200)
 
 
@@ -1168,7 +1199,7 @@ class EndIn(StrictIn):
     response=responses(AssignmentOut),
     summary="关键岗位人员离岗",
 )
-def end_assignment(request: HttpRequest, assignment_id: int, payload: EndIn):  # type: ignore[no-untyped-def]
+def end_assignment(request: HttpRequest, assignment_id: Id, payload: EndIn):  # type: ignore[no-untyped-def]
     a = _child(request, KeyPersonAssignment, assignment_id)
     return _write(
         request,
@@ -1198,15 +1229,15 @@ class StageOut(Schema):
     response=responses(list[StageOut]),
     summary="考勤阶段（R-ATT-01）",
 )
-def list_stages(request: HttpRequest, project_id: int) -> list:
+def list_stages(request: HttpRequest, project_id: Id) -> list:
     return list(_project(request, project_id).checkin_stages.all())
 
 
 class StageIn(StrictIn):
     position: Literal["technical_lead", "specialist_engineer"]
     name: str = Field(..., min_length=1, max_length=60)
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: Date
+    ends_on: Date
 
 
 @router.post(
@@ -1214,7 +1245,7 @@ class StageIn(StrictIn):
     response=responses(StageOut, 201),
     summary="设置技术负责人、专业监理工程师的考勤阶段（建设单位）",
 )
-def create_stage(request: HttpRequest, project_id: int, payload: StageIn):  # type: ignore[no-untyped-def]
+def create_stage(request: HttpRequest, project_id: Id, payload: StageIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -1230,14 +1261,14 @@ def create_stage(request: HttpRequest, project_id: int, payload: StageIn):  # ty
 @router.delete(
     "/checkin-stages/{stage_id}", response=responses(None, 204), summary="删除尚未开始的考勤阶段"
 )
-def delete_stage(request: HttpRequest, stage_id: int):  # type: ignore[no-untyped-def]
+def delete_stage(request: HttpRequest, stage_id: Id):  # type: ignore[no-untyped-def]
     stage = _child(request, CheckinStage, stage_id)
     services.remove_checkin_stage(actor=actor(request), stage=stage)
     return HttpResponse(status=204)
 
 
 class DutyQuery(Schema):
-    on: dt.date | None = None
+    on: Date | None = None
 
 
 class DutyOut(Schema):
@@ -1253,7 +1284,7 @@ class DutyOut(Schema):
     response=responses(DutyOut),
     summary="某日须考勤的关键岗位人员（R-ATT-01、R-PRJ-07、R-PRJ-09）",
 )
-def checkin_duty(request: HttpRequest, project_id: int, q: Query[DutyQuery]) -> dict:
+def checkin_duty(request: HttpRequest, project_id: Id, q: Query[DutyQuery]) -> dict:
     p = _project(request, project_id)
     on = q.on or services.clock.today()
     return {
@@ -1284,23 +1315,23 @@ class InterviewOut(Schema):
 @router.get(
     "/{project_id}/interviews", response=responses(list[InterviewOut]), summary="标后约谈记录"
 )
-def list_interviews(request: HttpRequest, project_id: int) -> list:
+def list_interviews(request: HttpRequest, project_id: Id) -> list:
     return list(_project(request, project_id).interviews.select_related("record_document"))
 
 
 class AttendeeIn(StrictIn):
-    organisation_id: StrictInt
+    organisation_id: StrictId
     name: str = Field(..., min_length=1, max_length=50)
     title: str = Field("", max_length=60)
 
 
 class InterviewIn(StrictIn):
-    held_on: dt.date
+    held_on: Date
     location: str = Field("", max_length=200)
     topics: list[InterviewTopic]
     attendees: list[AttendeeIn]
     notes: str = Field("", max_length=4000)
-    record_document_id: StrictInt = Field(
+    record_document_id: StrictId = Field(
         ..., description="已上传的签字记录（类别 interview_record）"
     )
 
@@ -1310,7 +1341,7 @@ class InterviewIn(StrictIn):
     response=responses(InterviewOut, 201),
     summary="登记标后约谈（履约提醒，R-PRJ-11）",
 )
-def create_interview(request: HttpRequest, project_id: int, payload: InterviewIn):  # type: ignore[no-untyped-def]
+def create_interview(request: HttpRequest, project_id: Id, payload: InterviewIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -1363,16 +1394,16 @@ class AbnormalOut(Schema):
     response=responses(list[AbnormalOut]),
     summary="标后异常事件（R-PRJ-12）",
 )
-def list_abnormal(request: HttpRequest, project_id: int) -> list:
+def list_abnormal(request: HttpRequest, project_id: Id) -> list:
     return list(_project(request, project_id).abnormal_events.select_related("filing_document"))
 
 
 class AbnormalIn(StrictIn):
     kind: AbnormalAwardKind
-    occurred_on: dt.date
+    occurred_on: Date
     party_name: str = Field("", max_length=200)
     reason: str = Field(..., min_length=4, max_length=2000)
-    filing_document_id: StrictInt | None = Field(
+    filing_document_id: StrictId | None = Field(
         None, description="已上传的报备材料（类别 abnormal_filing，可选）"
     )
 
@@ -1382,7 +1413,7 @@ class AbnormalIn(StrictIn):
     response=responses(AbnormalOut, 201),
     summary="登记弃标、取消采购、拖延签约等异常事件（R-PRJ-12）",
 )
-def create_abnormal(request: HttpRequest, project_id: int, payload: AbnormalIn):  # type: ignore[no-untyped-def]
+def create_abnormal(request: HttpRequest, project_id: Id, payload: AbnormalIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     data = payload.dict(exclude={"filing_document_id"})
     return _write(
@@ -1412,7 +1443,7 @@ class ReviewIn(StrictIn):
     response=responses(AbnormalOut),
     summary="审查异常事件：理由正当则备案，否则移交查处（行业主管部门）",
 )
-def review_abnormal(request: HttpRequest, event_id: int, payload: ReviewIn):  # type: ignore[no-untyped-def]
+def review_abnormal(request: HttpRequest, event_id: Id, payload: ReviewIn):  # type: ignore[no-untyped-def]
     e = _child(request, AbnormalAwardEvent, event_id)
     return _write(
         request,
@@ -1443,18 +1474,18 @@ class SubcontractOut(Schema):
 @router.get(
     "/{project_id}/subcontracts", response=responses(list[SubcontractOut]), summary="分包合同"
 )
-def list_subcontracts(request: HttpRequest, project_id: int) -> list:
+def list_subcontracts(request: HttpRequest, project_id: Id) -> list:
     return list(_project(request, project_id).subcontracts.select_related("document"))
 
 
 class SubcontractIn(StrictIn):
-    participant_id: StrictInt
+    participant_id: StrictId
     subcontractor_name: str = Field(..., min_length=1, max_length=200)
     subcontractor_uscc: str = Field(..., min_length=18, max_length=18)
     scope: str = Field(..., min_length=4, max_length=2000)
     amount: Decimal | None = Field(None, gt=0, max_digits=16, decimal_places=2)
-    signed_on: dt.date
-    document_id: StrictInt = Field(..., description="已上传的分包合同（类别 subcontract）")
+    signed_on: Date
+    document_id: StrictId = Field(..., description="已上传的分包合同（类别 subcontract）")
 
 
 @router.post(
@@ -1462,7 +1493,7 @@ class SubcontractIn(StrictIn):
     response=responses(SubcontractOut, 201),
     summary="登记分包（施工单位，合同允许分包时，R-PRJ-08）",
 )
-def create_subcontract(request: HttpRequest, project_id: int, payload: SubcontractIn):  # type: ignore[no-untyped-def]
+def create_subcontract(request: HttpRequest, project_id: Id, payload: SubcontractIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     part = p.participants.filter(pk=payload.participant_id).first()
     if part is None:
@@ -1497,7 +1528,7 @@ class CoverageIn(StrictIn):
     response=responses(ProjectOut),
     summary="认定项目未纳入平台监管（R-PRJ-05）",
 )
-def mark_uncovered(request: HttpRequest, project_id: int, payload: CoverageIn):  # type: ignore[no-untyped-def]
+def mark_uncovered(request: HttpRequest, project_id: Id, payload: CoverageIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -1534,7 +1565,7 @@ class CompletionOut(Schema):
     response=responses(list[CompletionOut]),
     summary="资料补全申请",
 )
-def list_completions(request: HttpRequest, project_id: int) -> list:
+def list_completions(request: HttpRequest, project_id: Id) -> list:
     return list(
         _project(request, project_id).data_completions.select_related("application_document")
     )
@@ -1542,7 +1573,7 @@ def list_completions(request: HttpRequest, project_id: int) -> list:
 
 class CompletionIn(StrictIn):
     reason: str = Field(..., min_length=4, max_length=2000)
-    application_document_id: StrictInt = Field(
+    application_document_id: StrictId = Field(
         ..., description="已上传的项目资料补全申请书（类别 data_completion）"
     )
 
@@ -1552,7 +1583,7 @@ class CompletionIn(StrictIn):
     response=responses(CompletionOut, 201),
     summary="提交项目资料补全申请书（建设单位，R-PRJ-05）",
 )
-def create_completion(request: HttpRequest, project_id: int, payload: CompletionIn):  # type: ignore[no-untyped-def]
+def create_completion(request: HttpRequest, project_id: Id, payload: CompletionIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -1581,7 +1612,7 @@ class DecideIn(StrictIn):
     response=responses(CompletionOut),
     summary="审批资料补全申请（主管单位）",
 )
-def decide_completion(request: HttpRequest, application_id: int, payload: DecideIn):  # type: ignore[no-untyped-def]
+def decide_completion(request: HttpRequest, application_id: Id, payload: DecideIn):  # type: ignore[no-untyped-def]
     app = _child(request, DataCompletionApplication, application_id)
     return _write(
         request,
@@ -1601,7 +1632,7 @@ def decide_completion(request: HttpRequest, application_id: int, payload: Decide
     response=responses(CompletionOut),
     summary="确认资料已补全（建设单位）",
 )
-def confirm_backfill(request: HttpRequest, application_id: int):  # type: ignore[no-untyped-def]
+def confirm_backfill(request: HttpRequest, application_id: Id):  # type: ignore[no-untyped-def]
     app = _child(request, DataCompletionApplication, application_id)
     return _write(
         request,
@@ -1614,8 +1645,8 @@ def confirm_backfill(request: HttpRequest, application_id: int):  # type: ignore
 
 
 class BackfillDatesIn(StrictIn):
-    actual_start: dt.date
-    actual_completion: dt.date | None = None
+    actual_start: Date
+    actual_completion: Date | None = None
 
 
 @router.put(
@@ -1623,7 +1654,7 @@ class BackfillDatesIn(StrictIn):
     response=responses(ProjectOut),
     summary="补录开工、完工日期（未纳入监管的项目，补全申请获批后）",
 )
-def backfill_dates(request: HttpRequest, project_id: int, payload: BackfillDatesIn):  # type: ignore[no-untyped-def]
+def backfill_dates(request: HttpRequest, project_id: Id, payload: BackfillDatesIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     return _write(
         request,
@@ -1641,7 +1672,7 @@ def backfill_dates(request: HttpRequest, project_id: int, payload: BackfillDates
 @router.get(
     "/{project_id}/documents", response=responses(list[DocumentOut]), summary="项目资料（档案）"
 )
-def list_documents(request: HttpRequest, project_id: int) -> list:
+def list_documents(request: HttpRequest, project_id: Id) -> list:
     return list(_project(request, project_id).documents.all())
 
 
@@ -1665,7 +1696,7 @@ class DocumentIn(StrictIn):
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": DocumentIn.model_json_schema()},
+                "application/json": {"schema": inline_json_schema(DocumentIn)},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -1681,7 +1712,7 @@ class DocumentIn(StrictIn):
         }
     },
 )
-def upload_document(request: HttpRequest, project_id: int):  # type: ignore[no-untyped-def]
+def upload_document(request: HttpRequest, project_id: Id):  # type: ignore[no-untyped-def]
     import base64
     import binascii
 
@@ -1742,7 +1773,7 @@ class TimelineOut(Schema):
     response=responses(list[TimelineOut]),
     summary="项目档案时间轴（从招标到退还质保金）",
 )
-def timeline(request: HttpRequest, project_id: int) -> list:
+def timeline(request: HttpRequest, project_id: Id) -> list:
     return list(selectors.timeline(_project(request, project_id)))
 
 
@@ -1751,6 +1782,6 @@ def timeline(request: HttpRequest, project_id: int) -> list:
     response=responses(None),
     summary="导出项目档案 PDF（一项目一档案，R-PRJ-04）",
 )
-def archive_pdf(request: HttpRequest, project_id: int) -> HttpResponseBase:
+def archive_pdf(request: HttpRequest, project_id: Id) -> HttpResponseBase:
     p = _project(request, project_id)
     return archive.pdf_response(p, actor(request))

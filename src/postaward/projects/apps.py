@@ -13,7 +13,10 @@ class ProjectsConfig(AppConfig):
         from . import events, hooks  # noqa: F401  (register events and visibility hooks)
         from .views import can_import, can_register, can_see_bans
 
-        menu.add("projects", Item("项目列表", "project_list", "bi-list-ul", order=10))
+        menu.add(
+            "projects",
+            Item("项目列表", "project_list", "bi-list-ul", order=10, todo_kinds=("projects.",)),
+        )
         menu.add("projects", Item("项目地图", "project_map", "bi-geo-alt", order=12))
         menu.add("projects", Item("项目统计", "project_stats", "bi-bar-chart", order=14))
         menu.add(

@@ -2,16 +2,15 @@
 organisation, management rules, daily records, changes, inspections, evaluation
 and the timeline from tender to the return of the quality deposit; as a page
 and as a PDF (WeasyPrint with a CJK font from Debian). Files are served only
-through a view that has checked the project scope."""
+through core.files.download, which checks the scope."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from postaward.core import audit, clock
@@ -19,23 +18,10 @@ from postaward.core.actor import Actor
 
 from . import selectors, workflows
 from .choices import STATUS_COLOURS, DocumentCategory, SuspensionState
-from .models import Project, ProjectDocument
+from .models import Project
 
 # Fonts the PDF asks for, in order: Debian's fonts-noto-cjk, then fonts-wqy-zenhei.
 PDF_FONTS = '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", sans-serif'
-
-
-def file_response(doc: ProjectDocument, *, inline: bool = True) -> FileResponse:
-    handle = doc.file.open("rb")
-    content_type = (
-        doc.content_type or mimetypes.guess_type(doc.original_name)[0] or "application/octet-stream"
-    )
-    response = FileResponse(handle, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(doc.original_name)}"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def context(project: Project, actor: Actor) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from typing import Any
 from django import forms
 
 from postaward.core import clock
+from postaward.core.files import ACCEPT_ATTR, HELP_TEXT
 from postaward.core.forms import BootstrapMixin as CoreBootstrapMixin
+from postaward.core.forms import DateField
 from postaward.orgs.choices import Industry
 
 from .choices import (
@@ -26,7 +28,6 @@ from .choices import (
     ProjectStatus,
     SiteKind,
 )
-from .files import ACCEPT_ATTR, HELP_TEXT
 from .selectors import STAGE_GROUPS
 
 
@@ -117,9 +118,9 @@ class DirectProjectForm(BootstrapMixin, forms.Form):
         help_text="施工合同 400 万元以下；考勤只对施工、监理各 1 名执业人员（R-PRJ-09）",
     )
     super_large = forms.BooleanField(label="专业门类多、技术复杂的超大型工程", required=False)
-    award_date = forms.DateField(label="发包日期", required=False, widget=_date_widget())
-    planned_start = forms.DateField(label="计划开工", required=False, widget=_date_widget())
-    planned_completion = forms.DateField(label="计划完工", required=False, widget=_date_widget())
+    award_date = DateField(label="发包日期", required=False, widget=_date_widget())
+    planned_start = DateField(label="计划开工", required=False, widget=_date_widget())
+    planned_completion = DateField(label="计划完工", required=False, widget=_date_widget())
     site_address = forms.CharField(label="项目地址", required=False, max_length=200)
     owner_leader = forms.ChoiceField(label="项目负责人", required=False, choices=[])
 
@@ -136,8 +137,8 @@ class ProjectEditForm(BootstrapMixin, forms.Form):
     industry = forms.ChoiceField(label="行业", choices=Industry.choices)
     contract_amount = MoneyField(label="合同金额（元）")
     is_small_works = forms.BooleanField(label="限额以下小额工程", required=False)
-    planned_start = forms.DateField(label="计划开工", required=False, widget=_date_widget())
-    planned_completion = forms.DateField(label="计划完工", required=False, widget=_date_widget())
+    planned_start = DateField(label="计划开工", required=False, widget=_date_widget())
+    planned_completion = DateField(label="计划完工", required=False, widget=_date_widget())
     site_address = forms.CharField(label="项目地址", required=False, max_length=200)
     region_name = forms.CharField(label="所在区域", required=False, max_length=60)
 
@@ -188,7 +189,7 @@ class ParticipantForm(BootstrapMixin, forms.Form):
     organisation = forms.ChoiceField(label="单位", choices=[])
     contract_number = forms.CharField(label="合同编号", required=False, max_length=60)
     contract_amount = MoneyField(label="合同金额（元）", required=False)
-    contract_signed_on = forms.DateField(label="签订日期", required=False, widget=_date_widget())
+    contract_signed_on = DateField(label="签订日期", required=False, widget=_date_widget())
     allows_subcontract = forms.BooleanField(label="合同允许分包（施工合同）", required=False)
     contract_file = _file_field(
         "合同文件", required=False, help_text=f"{HELP_TEXT}；开工前须上传（R-PRJ-03）"
@@ -204,7 +205,7 @@ class ParticipantForm(BootstrapMixin, forms.Form):
 class ContractForm(BootstrapMixin, forms.Form):
     contract_number = forms.CharField(label="合同编号", max_length=60)
     contract_amount = MoneyField(label="合同金额（元）", required=False)
-    contract_signed_on = forms.DateField(label="签订日期", widget=_date_widget())
+    contract_signed_on = DateField(label="签订日期", widget=_date_widget())
     allows_subcontract = forms.BooleanField(label="合同允许分包（施工合同）", required=False)
     contract_file = _file_field("合同文件")
 
@@ -213,7 +214,7 @@ class KeyPersonForm(BootstrapMixin, forms.Form):
     position = forms.ChoiceField(label="岗位", choices=Position.choices)
     person = forms.ChoiceField(label="人员", choices=[])
     certificate = forms.ChoiceField(label="岗位证书", required=False, choices=[])
-    started_on = forms.DateField(label="到岗日期", widget=_date_widget())
+    started_on = DateField(label="到岗日期", widget=_date_widget())
     must_check_in = forms.ChoiceField(
         label="是否考勤",
         choices=[("", "按规则默认"), ("1", "须考勤"), ("0", "不考勤")],
@@ -241,17 +242,17 @@ class StageForm(BootstrapMixin, forms.Form):
     name = forms.CharField(
         label="施工阶段", max_length=60, help_text="如：基础施工、主体结构、安装工程"
     )
-    starts_on = forms.DateField(label="开始日期", widget=_date_widget())
-    ends_on = forms.DateField(label="结束日期", widget=_date_widget())
+    starts_on = DateField(label="开始日期", widget=_date_widget())
+    ends_on = DateField(label="结束日期", widget=_date_widget())
 
 
 class EndAssignmentForm(BootstrapMixin, forms.Form):
-    ended_on = forms.DateField(label="离岗日期", widget=_date_widget())
+    ended_on = DateField(label="离岗日期", widget=_date_widget())
     reason = forms.CharField(label="离岗原因", max_length=200)
 
 
 class OnForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label="日期", widget=_date_widget())
+    on = DateField(label="日期", widget=_date_widget())
 
     def __init__(self, *args: Any, label: str = "日期", **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -312,7 +313,7 @@ class SuspensionForm(BootstrapMixin, forms.Form):
 
 
 class InterviewForm(BootstrapMixin, forms.Form):
-    held_on = forms.DateField(label="约谈日期", widget=_date_widget())
+    held_on = DateField(label="约谈日期", widget=_date_widget())
     location = forms.CharField(label="地点", required=False, max_length=200)
     topics = forms.MultipleChoiceField(
         label="提醒事项",
@@ -357,7 +358,7 @@ class InterviewForm(BootstrapMixin, forms.Form):
 
 class AbnormalForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label="事件类型", choices=AbnormalAwardKind.choices)
-    occurred_on = forms.DateField(label="发生日期", widget=_date_widget())
+    occurred_on = DateField(label="发生日期", widget=_date_widget())
     party_name = forms.CharField(
         label="相关单位", required=False, max_length=200, help_text="如弃标的中标人"
     )
@@ -388,7 +389,7 @@ class SubcontractForm(BootstrapMixin, forms.Form):
         label="分包内容", min_length=4, widget=forms.Textarea(attrs={"rows": 3})
     )
     amount = MoneyField(label="分包金额（元）", required=False)
-    signed_on = forms.DateField(label="签订日期", widget=_date_widget())
+    signed_on = DateField(label="签订日期", widget=_date_widget())
     file = _file_field("分包合同")
 
     def __init__(self, *args: Any, participants: list[tuple[int, str]], **kw: Any) -> None:
@@ -411,8 +412,8 @@ class DecideForm(BootstrapMixin, forms.Form):
 
 
 class BackfillDatesForm(BootstrapMixin, forms.Form):
-    actual_start = forms.DateField(label="实际开工日期", widget=_date_widget())
-    actual_completion = forms.DateField(label="实际完工日期", required=False, widget=_date_widget())
+    actual_start = DateField(label="实际开工日期", widget=_date_widget())
+    actual_completion = DateField(label="实际完工日期", required=False, widget=_date_widget())
 
 
 class DocumentForm(BootstrapMixin, forms.Form):
@@ -434,7 +435,7 @@ class BanForm(BootstrapMixin, forms.Form):
     position = forms.ChoiceField(
         label="岗位", required=False, choices=[("", "（因病变更：所有岗位）"), *Position.choices]
     )
-    until = forms.DateField(
+    until = DateField(
         label="治疗恢复期至", required=False, widget=_date_widget(), help_text="因病变更必填"
     )
     note = forms.CharField(label="说明", required=False, max_length=300)

@@ -3,10 +3,12 @@ and the home page counts it contributes."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
-from postaward.core import homepage
+from postaward.core import clock, homepage, todos
 from postaward.core.actor import Actor
 from postaward.orgs import models as org_models
 from postaward.orgs.choices import ENTERPRISE_KINDS
@@ -63,21 +65,22 @@ def project_counts(actor: Actor) -> list[dict]:
             "key": "projects_active",
             "label": "在建项目",
             "icon": "bi-cone-striped",
-            "url": url,
+            "url": f"{url}?stage={ProjectStatus.UNDER_CONSTRUCTION}",
             "value": by_status.get(ProjectStatus.UNDER_CONSTRUCTION, 0),
         },
         {
             "key": "projects_suspended",
             "label": "停工项目",
             "icon": "bi-pause-circle",
-            "url": url,
+            "url": f"{url}?stage={ProjectStatus.SUSPENDED}",
             "value": by_status.get(ProjectStatus.SUSPENDED, 0),
         },
         {
             "key": "projects_preparing",
-            "label": "开工准备",
+            "label": "开工前项目",
             "icon": "bi-hourglass-split",
-            "url": url,
+            "url": f"{url}?stage=before_start",
+            "hint": "已登记、开工准备",
             "value": by_status.get(ProjectStatus.PREPARING, 0)
             + by_status.get(ProjectStatus.REGISTERED, 0),
         },
@@ -101,3 +104,43 @@ def project_counts(actor: Actor) -> list[dict]:
                 }
             )
     return out
+
+
+@todos.register_requests
+def my_suspension_declarations(actor: Actor) -> list[dict[str, Any]]:
+    """ "我发起的": the suspensions the actor declared and their state."""
+    from .models import Suspension
+
+    return [
+        {
+            "kind": "停工申报",
+            "title": f"{clock.localtime(s.started_at):%Y-%m-%d} 起停工：{s.reason}",
+            "project": s.project.name,
+            "state": s.get_state_display(),
+            "url": f"/projects/{s.project_id}/#suspensions",
+            "at": s.declared_at,
+        }
+        for s in Suspension.objects.filter(declared_by_id=actor.user_id)
+        .select_related("project")
+        .order_by("-declared_at")[:100]
+    ]
+
+
+def _project_action_label(action: str) -> str | None:
+    """``projects.<transition>`` → its label in the lifecycle (开工, 停工 …)."""
+    from . import workflows
+
+    try:
+        return workflows.label(action.split(".", 1)[1])
+    except (ValueError, IndexError):
+        return None
+
+
+def _register_audit() -> None:
+    from postaward.core import audit_labels
+
+    audit_labels.resolver("projects.", _project_action_label)
+    audit_labels.link("projects.project", lambda pk: reverse("project_detail", args=[int(pk)]))
+
+
+_register_audit()

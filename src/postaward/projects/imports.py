@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +32,7 @@ from postaward.core import audit, clock, events
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import DomainError, Forbidden, ValidationFailed
 from postaward.core.idcheck import check_uscc
+from postaward.core.safejson import BadJson, parse_json_body
 from postaward.orgs import services as org_services
 from postaward.orgs.choices import OWNER_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation
@@ -198,7 +198,9 @@ def parse_ocds(data: bytes | str | dict | list) -> tuple[list[AwardRecord], list
     """An OCDS release package (or a list of releases) -> records; file-level errors."""
     if isinstance(data, bytes | str):
         try:
-            doc = json.loads(data)
+            doc = parse_json_body(data)
+        except BadJson as exc:
+            return [], [{"row": 0, "key": "", "field": exc.field or "文件", "reason": exc.message}]
         except (ValueError, UnicodeDecodeError) as exc:
             return [], [{"row": 0, "key": "", "field": "文件", "reason": f"不是有效的 JSON：{exc}"}]
     else:
@@ -608,7 +610,37 @@ def parse_csv(data: bytes | str) -> tuple[list[AwardRecord], list[dict[str, Any]
                 "reason": "文件编码无法识别（应为 UTF-8 或 GBK）",
             }
         ]
-    reader = csv.reader(io.StringIO(text))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return [], [
+            {"row": line, "key": "", "field": "文件", "reason": "文件含空字符（NUL），不是文本 CSV"}
+        ]
+    # newline="": the csv module itself reads CRLF, LF and a bare CR (old Mac
+    # Excel) as the end of a row, and keeps line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _csv_records(reader)
+    except csv.Error as exc:  # a NUL byte, an unterminated quote …
+        return [], [
+            {
+                "row": reader.line_num,
+                "key": "",
+                "field": "文件",
+                "reason": f"第 {reader.line_num} 行不是有效的 CSV（{_csv_reason(exc)}）",
+            }
+        ]
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    text = str(exc)
+    if "NUL" in text:
+        return "含空字符（NUL）"
+    if "new-line" in text or "newline" in text:
+        return "单元格中有未加引号的换行"
+    return "格式错误，请用模板另存为 CSV"
+
+
+def _csv_records(reader: Any) -> tuple[list[AwardRecord], list[dict[str, Any]]]:
     try:
         header = next(reader)
     except StopIteration:
@@ -926,7 +958,19 @@ def _apply(
                 }
             ]
         )
-    authority = services.authority_for(rec.industry, district.path)
+    try:
+        authority = services.authority_for(rec.industry, district.path)
+    except services.AmbiguousAuthority as exc:
+        raise RowFailed(
+            [
+                {
+                    "row": rec.row,
+                    "key": rec.key,
+                    "field": rec.where.get("industry", "industry"),
+                    "reason": exc.message,
+                }
+            ]
+        ) from exc
     if authority is None:
         raise RowFailed(
             [

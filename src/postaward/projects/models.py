@@ -14,6 +14,7 @@ from django.db.models import Q
 from django_fsm import FSMField
 
 from postaward.core.actor import Actor
+from postaward.core.files import private_storage
 from postaward.core.geo import Site
 from postaward.core.models import TimeStampedModel
 from postaward.core.scoping import NOTHING, ScopedManager
@@ -44,7 +45,6 @@ from .choices import (
     SiteKind,
     SuspensionState,
 )
-from .files import private_storage
 from .workflows import ProjectLifecycle
 
 
@@ -247,8 +247,8 @@ def _document_path(instance: ProjectDocument, filename: str) -> str:
 class ProjectDocument(models.Model):
     """An uploaded file of a project (contracts, reports, records …).
 
-    Stored under MEDIA_ROOT with a random name and served only through a view
-    that checks the project scope (never a raw /media/ URL).
+    Stored in private storage with a random name and served only through
+    core.files.download, which checks the project scope (ADR 0010).
     """
 
     project = models.ForeignKey(

@@ -10,6 +10,7 @@ then writes in one transaction together with its audit record, its archive node
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -18,13 +19,14 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from postaward.core import audit, clock, deadlines, events
+from postaward.core import audit, clock, deadlines, events, files
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.idcheck import check_uscc
 from postaward.core.models import Deadline
 from postaward.core.services import close_todos, open_todo
-from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import workflows
@@ -77,7 +79,6 @@ from .events import (
     SuspensionRejected,
     WorksStarted,
 )
-from .files import CheckedUpload, check_upload
 from .models import (
     AbnormalAwardEvent,
     CheckinStage,
@@ -241,17 +242,33 @@ def chain_of_owner(owner: Organisation) -> tuple[Organisation | None, Organisati
     return superior, line
 
 
+class AmbiguousAuthority(Conflict):
+    """Two active industry authorities claim one (district, industry): the
+    platform refuses to guess where a project belongs (R-ORG-03)."""
+
+    code = "ambiguous_authority"
+
+
 def authority_for(industry: str, district_path: str) -> Organisation | None:
-    return (
+    """The one active industry authority of ``industry`` in the district, or
+    None. Two of them is an error of the organisation data (the orgs services
+    refuse to create it); it is reported, never resolved by picking one."""
+    found = list(
         Organisation.objects.filter(
             kind=OrgKind.INDUSTRY_AUTHORITY,
             industry=industry,
             path__startswith=district_path,
             is_active=True,
-        )
-        .order_by("path")
-        .first()
+        ).order_by("path")[:3]
     )
+    if len(found) > 1:
+        names = "、".join(o.name for o in found)
+        raise AmbiguousAuthority(
+            f"本区县有多个“{dict(Industry.choices).get(industry, industry)}”行业主管部门（{names}），"
+            "无法确定项目归属，请监管办先改正单位设置",
+            field="industry",
+        )
+    return found[0] if found else None
 
 
 # --- documents ------------------------------------------------------------------------------------
@@ -278,7 +295,7 @@ def _store(
         uploaded_by_name=actor.display_name[:100],
         organisation_name=actor.org_name[:200],
     )
-    doc.file.save(checked.name, checked.upload, save=False)
+    files.save(doc.file, checked)
     doc.save()
     audit.record(actor=actor, action="projects.upload_document", obj=doc, after=audit.snapshot(doc))
     return doc
@@ -474,7 +491,12 @@ def _site_fields(
             "site_polygon": None,
         }
     if site_kind == SiteKind.POLYGON:
-        ring = [list(map(float, pt)) for pt in (polygon or [])]
+        points = list(polygon or [])
+        if any(not isinstance(pt, list | tuple) or len(pt) not in (2, 3) for pt in points):
+            raise ValidationFailed("多边形的每个顶点应为 [经度, 纬度]", field="site_polygon")
+        ring = [[float(pt[0]), float(pt[1])] for pt in points]  # an altitude is ignored
+        if not all(math.isfinite(c) for pt in ring for c in pt):
+            raise ValidationFailed("多边形顶点的经纬度应为有限数字", field="site_polygon")
         if len(ring) >= 2 and ring[0] == ring[-1]:
             ring = ring[:-1]
         if len(ring) < 3:
@@ -2112,6 +2134,25 @@ def withdraw_suspension(*, actor: Actor, suspension: Suspension) -> Suspension:
     return s
 
 
+def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
+    """The one who declared the suspension and the owner leader are told."""
+    from postaward.core import notices
+    from postaward.orgs.selectors import owner_leader_account_id
+
+    decision = s.get_state_display()
+    notices.tell(
+        [s.declared_by_id, owner_leader_account_id(p)],
+        key=f"projects.suspension:{s.pk}:{s.state}",
+        kind="decision",
+        title=f"停工申报{decision}：{p.name}",
+        body=f"{actor.org_name} {actor.display_name}：{decision}"
+        + (f"。意见：{s.decision_note}" if s.decision_note else ""),
+        url=f"/projects/{p.pk}/#suspensions",
+        project=p,
+        actor=actor,
+    )
+
+
 def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") -> Suspension:
     """Confirmed by the superior unit (line) or the supervision office (ADR 0101):
     the project is suspended from the declared time; every open deadline of the
@@ -2157,6 +2198,7 @@ def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") 
         )
         deadlines.pause_project(p.pk, s.started_at)
         close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
     return s
 
 
@@ -2187,6 +2229,7 @@ def reject_suspension(*, actor: Actor, suspension: Suspension, note: str) -> Sus
         node(p, "suspension_rejected", "停工申报未予确认", actor=actor, detail=note)
         events.publish(SuspensionRejected(**_facts(p, actor), suspension_id=s.pk, note=note))
         close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
     return s
 
 
@@ -2648,6 +2691,30 @@ def decide_data_completion(
             )
         )
         close_todos(key=f"projects.data_completion.{app.pk}")
+        from postaward.core import notices
+        from postaward.orgs.models import User
+        from postaward.orgs.selectors import owner_leader_account_id
+
+        # the owner applied (its project leader, or its accounts when none is named)
+        applicants: list[int | None] = [owner_leader_account_id(p)]
+        if not applicants[0] and p.owner_id:
+            applicants = list(
+                User.objects.filter(organisation_id=p.owner_id, is_active=True).values_list(
+                    "pk", flat=True
+                )[:20]
+            )
+        notices.tell(
+            applicants,
+            key=f"projects.data_completion:{app.pk}:{app.state}",
+            kind="decision",
+            title=f"资料补全申请{app.get_state_display()}：{p.name}",
+            body=f"{actor.org_name} {actor.display_name}："
+            + ("同意" if approve else "不同意")
+            + (f"。意见：{app.decision_note}" if app.decision_note else ""),
+            url=f"/projects/{p.pk}/#coverage",
+            project=p,
+            actor=actor,
+        )
     return app
 
 

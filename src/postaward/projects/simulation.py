@@ -18,6 +18,7 @@ from postaward import simulate
 from postaward.core import clock
 from postaward.core.actor import SYSTEM
 from postaward.core.errors import DomainError
+from postaward.core.files import minimal_pdf
 from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, OrgKind
 from postaward.orgs.models import Organisation, Person, Qualification
 
@@ -34,7 +35,6 @@ from .choices import (
     ProjectStatus,
     SuspensionState,
 )
-from .files import minimal_pdf
 from .models import KeyPersonAssignment, Participant, Project, Suspension
 
 S = ProjectStatus

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from postaward.core import clock
+from postaward.core import clock, files
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.exports import Column, export_xlsx
@@ -495,11 +495,15 @@ def project_archive_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
     project = _project(request, pk)
-    doc = ProjectDocument.objects.filter(project=project, pk=doc_id).first()
-    if doc is None:
-        raise NotFound()
     # A streamed file (page_view passes any response through).
-    return cast(HttpResponse, archive.file_response(doc, inline=request.GET.get("download") != "1"))
+    response = files.download(
+        ProjectDocument.objects,
+        actor_of(request),
+        doc_id,
+        project=project,
+        download=request.GET.get("download") == "1",
+    )
+    return cast(HttpResponse, response)
 
 
 # --- basic information, site, assignment ---------------------------------------------------------

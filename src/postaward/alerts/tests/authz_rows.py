@@ -14,7 +14,6 @@ from postaward.alerts import services
 from postaward.alerts.indicators import Hit
 from postaward.alerts.models import Alert, Indicator, Notification
 from postaward.core import clock
-from postaward.core.actor import SYSTEM
 from postaward.orgs.tests.authz import Call, Hidden, Route
 
 IND = "attendance.absence_streak"
@@ -113,7 +112,7 @@ def indicator(d) -> None:  # type: ignore[no-untyped-def]
 def run(d) -> None:  # type: ignore[no-untyped-def]
     indicator(d)
     d.ctx["run"] = services.request_sandbox(
-        actor=SYSTEM,
+        actor=d.actor("office_staff"),
         indicator=d.ctx["indicator"],
         params={},
         as_of=clock.today(),
@@ -255,7 +254,12 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/alerts/runs/{run_id}": Route(
         ok=Call("office_admin", path=lambda d: {"run_id": d.ctx["run"].pk}),
         wrong=(Call("pm_a", path=lambda d: {"run_id": d.ctx["run"].pk}),),
-        no_scope="runs of platform-wide indicators (hit titles only name projects by code)",
+        # R-ORG-04, ADR 0015: the office's trial is the office's; an industry
+        # authority (or an owner) reading it gets "not found".
+        out=(
+            Call("transport_staff", path=lambda d: {"run_id": d.ctx["run"].pk}),
+            Call("hospital_admin", path=lambda d: {"run_id": d.ctx["run"].pk}),
+        ),
         setup=run,
     ),
     "GET /api/v1/alerts/issues": Route(

@@ -252,7 +252,7 @@ def test_dispose_send_back_dispose_close(d):  # R-ALR-02
 def test_disposal_evidence_is_stored_with_its_digest(d):  # R-ALR-02
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from postaward.projects.files import minimal_pdf
+    from postaward.core.files import minimal_pdf
 
     with at(MON):
         services.record_hit(_ind(d), _hit(d))

@@ -80,7 +80,7 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
         "起连续 2 天无有效考勤",
     ),
     (
-        "attendance.monthly_rate_below_threshold",
+        "attendance.monthly_rate",
         lambda d: {
             "person_id": d.users["pm_a"].person.pk,
             "organisation_id": d.orgs["contractor_a"].pk,
@@ -90,7 +90,6 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
             "valid_days": 10,
             "construction_days": 20,
             "rate": "0.5",
-            "threshold": "0.80",
         },
         "attendance.monthly_rate_below_threshold",
         "owner",
@@ -107,7 +106,7 @@ CASES: list[tuple[str, Callable[[Any], dict[str, Any]], str, str, str, str]] = [
         "attendance.patrol_overdue",
         "superior_unit",
         "edu_line",
-        "已 9 天无有效巡查",
+        "已 9 个施工日无有效巡查",
     ),
     (
         "projects.abnormal_award_flagged",
@@ -306,23 +305,31 @@ def test_every_registered_event_is_mapped_or_deliberately_not():  # R-ALR-01
 # --- the approvals events that re-run a data indicator for their project -----------------------------
 
 
-def test_third_change_event_reruns_the_contract_indicator(d):  # R-CHG-02
+def _approved(d, c, part, *, count: int, cost: str):
+    return _evt(
+        "approvals.change_approved",
+        d,
+        change_id=c.pk,
+        participant_id=part.pk,
+        organisation_id=part.organisation_id,
+        cost_delta=str(c.cost_delta),
+        days_delta=c.days_delta,
+        work_date=c.work_date.isoformat(),
+        approved_at="2026-03-10T09:00:00+08:00",
+        is_major=False,
+        after_the_fact=False,
+        approved_count=count,
+        cumulative_cost=cost,
+        cumulative_days=0,
+    )
+
+
+def test_each_approval_reruns_the_contract_indicator(d):  # R-CHG-02, R-ALR-01
     part = contractor_of(d)
     with at(DAY):
         for cost in (1000, -500, 200):
             c = change(d, participant=part, cost=cost)
-        publish(
-            _evt(
-                "approvals.contract_third_change",
-                d,
-                change_id=c.pk,
-                participant_id=part.pk,
-                organisation_id=part.organisation_id,
-                approved_count=3,
-                cumulative_cost="700",
-                cumulative_days=0,
-            )
-        )
+        publish(_approved(d, c, part, count=3, cost="700"))
     a = Alert.objects.get()
     assert a.indicator.code == "change.contract_changes"
     assert (a.level, a.handling_org) == ("industry_authority", d.orgs["housing"])
@@ -355,18 +362,7 @@ def test_rerun_event_without_a_qualifying_change_creates_nothing(d):
     part = contractor_of(d)
     with at(DAY):
         c = change(d, participant=part, cost=1000)
-        publish(
-            _evt(
-                "approvals.contract_third_change",
-                d,
-                change_id=c.pk,
-                participant_id=part.pk,
-                organisation_id=part.organisation_id,
-                approved_count=1,
-                cumulative_cost="1000",
-                cumulative_days=0,
-            )
-        )
+        publish(_approved(d, c, part, count=1, cost="1000"))
     assert not Alert.objects.exists()
 
 

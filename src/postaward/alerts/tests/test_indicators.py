@@ -23,7 +23,7 @@ from postaward.alerts.models import Alert
 from postaward.attendance.events import (
     AbsenceStreak,
     CheatConfirmed,
-    MonthlyRateBelowThreshold,
+    MonthlyRate,
     PatrolOverdue,
 )
 
@@ -62,8 +62,8 @@ def test_absence_streak_edge_and_edited_threshold(d):  # R-ATT-07, R-ALR-01
     assert Alert.objects.count() == 1
 
 
-def _rate(d, rate: str, month: str = "2026-02") -> MonthlyRateBelowThreshold:
-    return MonthlyRateBelowThreshold(
+def _rate(d, rate: str, month: str = "2026-02") -> MonthlyRate:
+    return MonthlyRate(
         project_id=d.projects["p_school"].pk,
         person_id=d.users["pm_a"].person.pk,
         organisation_id=d.orgs["contractor_a"].pk,
@@ -73,7 +73,6 @@ def _rate(d, rate: str, month: str = "2026-02") -> MonthlyRateBelowThreshold:
         valid_days=16,
         construction_days=20,
         rate=rate,
-        threshold="0.80",
     )
 
 

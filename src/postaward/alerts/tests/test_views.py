@@ -112,7 +112,7 @@ def test_sandbox_page_queues_a_run_and_shows_it(d):  # R-ALR-01
 def test_attachment_is_served_only_within_scope(d):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from postaward.projects.files import minimal_pdf
+    from postaward.core.files import minimal_pdf
 
     _two(d)
     a = Alert.objects.get(project=d.projects["p_school"])

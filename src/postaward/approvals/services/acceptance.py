@@ -718,11 +718,9 @@ def decide_extension(
                 subject_id=str(req.pk),
                 state=Deadline.State.OPEN,
             )
-            from postaward.core.models import Todo
+            from postaward.core import todos
 
-            Todo.objects.filter(key__in=todo_keys(req, "organise"), state="open").update(
-                due_at=d.due_at, basis=rule_text(d)[:300]
-            )
+            todos.reschedule(keys=todo_keys(req, "organise"), due_at=d.due_at, basis=rule_text(d))
             node(
                 req.project,
                 "acceptance",
@@ -811,7 +809,10 @@ def record_usage_before_acceptance(
 
 
 def settlement_period(project: Project) -> tuple[Any, int]:
-    if is_large(project):
+    """R-SET-01 (SY 32): the settlement period depends on the amount only,
+    whatever the project's class: a village work of 20,000,000 yuan or more
+    has 180 days like any other (the acceptance split, R-ACC-05, is by class)."""
+    if project.contract_amount is not None and project.contract_amount >= LARGE_THRESHOLD:
         return K.SETTLEMENT_ABOVE, SETTLEMENT_DAYS_ABOVE
     return K.SETTLEMENT_BELOW, SETTLEMENT_DAYS_BELOW
 
@@ -879,8 +880,6 @@ def close_settlement_clock(project: Project, submitted_on: dt.date | None = None
 
 def cancel_project_clocks(project_id: int) -> None:
     """A terminated project: the projects service cancels its clocks; the to-dos go."""
-    from postaward.core.models import Todo
+    from postaward.core import todos
 
-    Todo.objects.filter(project_id=project_id, state="open", kind__startswith="approvals.").update(
-        state="cancelled", closed_at=clock.now()
-    )
+    todos.close_for(kind_prefix="approvals.", project_id=project_id, state="cancelled")

@@ -189,6 +189,7 @@ def raise_change(
                 length=(work_date - today).days,
                 unit=CALENDAR,
                 organisation_id=supervising_firm_id(p),
+                roll=False,  # before the work on that date, whatever the day
             )
             due = dl.due_at
         todo(

@@ -7,16 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from postaward.core import audit, business_calendar, clock, deadlines
+from postaward.core import audit, clock, deadlines, files, todos
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
+from postaward.core.files import check_upload
 from postaward.core.models import Deadline
-from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 from postaward.projects import services as project_services
 from postaward.projects.choices import ParticipantRole, Position
-from postaward.projects.files import check_upload
 from postaward.projects.models import Participant, Project
 
 from .. import workflows
@@ -73,7 +72,11 @@ def fire(obj: Any, name: str, actor: Actor, *, opinion: str = "", **kwargs: Any)
         after=audit.snapshot(obj),
         project_id=obj.project_id,
     )
-    step(obj, actor, name, workflows.label(obj, name), opinion)
+    label = workflows.label(obj, name)
+    step(obj, actor, name, label, opinion)
+    from ..inbox import tell_decision
+
+    tell_decision(obj, actor, name, label, opinion)
     return obj
 
 
@@ -150,7 +153,7 @@ def store(
         uploaded_by_name=actor.display_name[:100],
         organisation_name=actor.org_name[:200],
     )
-    doc.file.save(checked.name, checked.upload, save=False)
+    files.save(doc.file, checked)
     doc.save()
     audit.record(
         actor=actor,
@@ -214,15 +217,9 @@ ADMIN_COPY = "@admin"
 
 def _account_id(person_id: int | None, organisation_id: int | None) -> int | None:
     """The active account of a person acting for the organisation, if any."""
-    if person_id is None or organisation_id is None:
-        return None
-    from postaward.orgs.models import User
+    from postaward.orgs.selectors import account_id_of
 
-    return (
-        User.objects.filter(person_id=person_id, organisation_id=organisation_id, is_active=True)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return account_id_of(person_id, organisation_id)
 
 
 def _key_person(
@@ -257,7 +254,12 @@ def to_org(organisation_id: int | None, role: str, person_id: int | None = None)
         return {"organisation_id": organisation_id, "role": role, "assignee_id": None}
     assignee = _account_id(person_id, organisation_id)
     if assignee is None:
-        return {"organisation_id": organisation_id, "role": Role.ADMIN, "assignee_id": None}
+        return {
+            "organisation_id": organisation_id,
+            "role": Role.ADMIN,
+            "assignee_id": None,
+            "person_id": person_id,
+        }
     from postaward.orgs.models import UserRole
 
     held = UserRole.objects.filter(user_id=assignee, role=role).exists()
@@ -329,6 +331,7 @@ def todo(
     detail: str = "",
     role: str = "",
     assignee_id: int | None = None,
+    person_id: int | None = None,
 ) -> None:
     """Open the to-do of the people who must act (``workflows.py``): those of
     the organisation holding ``role``, or the one ``assignee``. The
@@ -348,6 +351,7 @@ def todo(
         detail=detail,
         role=role,
         assignee_id=assignee_id,
+        person_id=person_id,
     )
 
 
@@ -365,6 +369,7 @@ def open_addressed(
     detail: str = "",
     role: str = "",
     assignee_id: int | None = None,
+    person_id: int | None = None,
 ) -> None:
     """``todo`` under a key of one's own: the to-do of ``role`` or ``assignee``
     and, for another role or person, the administrator's copy (``key@admin``);
@@ -382,7 +387,7 @@ def open_addressed(
         "basis": basis,
         "detail": detail,
     }
-    open_todo(key=key, role=role, assignee_id=assignee_id, **common)
+    todos.open_for(key=key, role=role, assignee_id=assignee_id, person_id=person_id, **common)
     if role == Role.ADMIN or not (role or assignee_id):
         return
     from postaward.orgs.models import UserRole
@@ -392,13 +397,13 @@ def open_addressed(
         and UserRole.objects.filter(user_id=assignee_id, role=Role.ADMIN).exists()
     ):
         return  # the person is the administrator: one to-do
-    open_todo(key=key + ADMIN_COPY, role=Role.ADMIN, **common)
+    todos.open_for(key=key + ADMIN_COPY, role=Role.ADMIN, **common)
 
 
 def close_addressed(key: str, *, state: str = "done") -> None:
     """Close the to-do of ``open_addressed`` and the administrator's copy."""
     for k in (key, key + ADMIN_COPY):
-        close_todos(key=k, state=state)
+        todos.close_for(key=k, state=state)
 
 
 def _todo_key(obj: Any, step_key: str) -> str:
@@ -416,7 +421,7 @@ def done(obj: Any, step_key: str | None = None, *, cancelled: bool = False) -> N
     if step_key:
         close_addressed(_todo_key(obj, step_key), state=state)
     else:
-        close_todos(subject=obj, state=state)
+        todos.close_for(subject=obj, state=state)
 
 
 def open_clock(
@@ -428,7 +433,10 @@ def open_clock(
     organisation_id: int | None,
     start: dt.datetime | None = None,
     reminder_after: int | None = None,
+    roll: bool = True,
 ) -> Deadline:
+    """``roll=False`` for a deadline fixed by a date of fact (the day of the
+    work, a rectification date), not a period counted in days (R-CAL-01)."""
     return deadlines.open_deadline(
         kind=kind.kind,
         subject=obj,
@@ -439,14 +447,13 @@ def open_clock(
         project_id=obj.project_id if hasattr(obj, "project_id") else obj.pk,
         start=start,
         reminder_after=reminder_after,
+        roll=roll,
     )
 
 
 def rule_text(d: Deadline) -> str:
     """ "自 … 起 N 个自然日，至 … 24:00（依据：…）" for a to-do's basis."""
-    return business_calendar.describe_period(
-        clock.local_date(d.started_at), d.length, d.unit, d.basis
-    )
+    return deadlines.describe(d)
 
 
 def node(project: Project, key: str, title: str, actor: Actor, detail: str = "") -> None:

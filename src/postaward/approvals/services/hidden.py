@@ -15,12 +15,12 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, business_calendar, clock, deadlines, events
+from postaward.core import audit, clock, deadlines, events, files
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.files import check_upload
 from postaward.core.models import Deadline
 from postaward.projects.choices import ParticipantRole, ProjectStatus
-from postaward.projects.files import check_upload
 from postaward.projects.models import Participant, Project
 
 from .. import deadline_kinds as K
@@ -113,8 +113,13 @@ def apply_hidden_work(
         )
         length = (work_date - today).days
         firm = supervising_firm_id(p)
-        dl = open_clock(hw, K.HIDDEN_STANDBY, length=length, unit=CALENDAR, organisation_id=firm)
-        open_clock(hw, K.HIDDEN_PHOTOS, length=length, unit=CALENDAR, organisation_id=firm)
+        # fixed by the day of the work, not periods: they do not roll (R-CAL-01)
+        dl = open_clock(
+            hw, K.HIDDEN_STANDBY, length=length, unit=CALENDAR, organisation_id=firm, roll=False
+        )
+        open_clock(
+            hw, K.HIDDEN_PHOTOS, length=length, unit=CALENDAR, organisation_id=firm, roll=False
+        )
         todo(
             hw,
             "standby",
@@ -146,6 +151,7 @@ def _open_owner_standby(hw: HiddenWork) -> None:
         length=(hw.work_date - today).days,
         unit=CALENDAR,
         organisation_id=hw.project.owner_id,
+        roll=False,  # the day of the work
     )
     todo(
         hw,
@@ -206,6 +212,7 @@ def record_standby(
     hidden_work: HiddenWork,
     opinion: str,
     photos: dict[str, Any] | None = None,
+    captures: dict[str, exif.Capture] | None = None,
 ) -> HiddenWork:
     """R-HID-02: on the day the supervisor stands by and accepts."""
     with transaction.atomic():
@@ -220,14 +227,19 @@ def record_standby(
         deadlines.close_deadline(kind=K.HIDDEN_STANDBY.kind, subject=hw)
         done(hw, "standby")
         if photos:
-            _add_photos(hw, actor, photos)
+            _add_photos(hw, actor, photos, captures)
         _after_photos(hw, actor)
         node(hw.project, "hidden_work", f"隐蔽工程 {hw.number} 监理旁站验收", actor, detail=opinion)
     hidden_work.refresh_from_db()
     return hw
 
 
-def _add_photos(hw: HiddenWork, actor: Actor, photos: dict[str, Any]) -> list[HiddenWorkPhoto]:
+def _add_photos(
+    hw: HiddenWork,
+    actor: Actor,
+    photos: dict[str, Any],
+    captures: dict[str, exif.Capture] | None = None,
+) -> list[HiddenWorkPhoto]:
     out = []
     site = hw.project.site
     for kind, upload in photos.items():
@@ -235,13 +247,13 @@ def _add_photos(hw: HiddenWork, actor: Actor, photos: dict[str, Any]) -> list[Hi
             continue
         if kind not in PhotoKind.values:
             raise ValidationFailed("照片类别不正确", field="kind")
-        checked = check_upload(upload, field=f"photo_{kind}")
-        if checked.content_type not in ("image/jpeg", "image/png"):
-            raise ValidationFailed("影像资料应为 JPG 或 PNG 照片", field=f"photo_{kind}")
-        upload.seek(0)
-        data = upload.read()
-        upload.seek(0)
-        result = exif.check(data, day=hw.work_date, site=site)
+        checked = check_upload(upload, field=f"photo_{kind}", allowed=files.IMAGES)
+        capture = (captures or {}).get(kind) or exif.Capture()
+        now = clock.now()
+        result = exif.check(
+            checked.original, day=hw.work_date, site=site, capture=capture, uploaded_at=now
+        )
+        checked = files.stamped(checked, _stamp(hw, actor, result))
         HiddenWorkPhoto.objects.filter(hidden_work=hw, kind=kind, superseded=False).update(
             superseded=True
         )
@@ -256,12 +268,15 @@ def _add_photos(hw: HiddenWork, actor: Actor, photos: dict[str, Any]) -> list[Hi
             taken_at=result.facts.taken_at,
             lon=result.facts.lon,
             lat=result.facts.lat,
+            captured_at=capture.taken_at,
+            capture_lon=capture.lon,
+            capture_lat=capture.lat,
             distance_m=result.distance_m,
             warnings=result.warnings,
-            uploaded_at=clock.now(),
+            uploaded_at=now,
             uploaded_by_name=actor.display_name[:100],
         )
-        photo.file.save(checked.name, checked.upload, save=False)
+        files.save(photo.file, checked)
         photo.save()
         audit.record(
             actor=actor,
@@ -276,10 +291,29 @@ def _add_photos(hw: HiddenWork, actor: Actor, photos: dict[str, Any]) -> list[Hi
             actor,
             "upload_photo",
             f"上传{label}",
-            "；".join(result.warnings) or "EXIF 时间、位置核验一致",
+            "；".join(result.warnings) or "拍摄时间、位置核验一致",
         )
         out.append(photo)
     return out
+
+
+def _stamp(hw: HiddenWork, actor: Actor, result: exif.PhotoCheck) -> list[str]:
+    """The watermark: when (Beijing time) and where it was taken, the project
+    and the person who uploaded it."""
+    f = result.facts
+    when = f"{clock.localtime(f.taken_at):%Y-%m-%d %H:%M}" if f.taken_at else "未知"
+    where = (
+        f"{'东' if f.lon >= 0 else '西'}经 {abs(f.lon):.5f}  {'北' if f.lat >= 0 else '南'}纬 {abs(f.lat):.5f}"
+        if f.lon is not None and f.lat is not None
+        else "未取得"
+    )
+    project = hw.project
+    return [
+        f"时间 {when}（北京时间）  位置 {where}",
+        f"项目 {project.code} {project.name}"[:80],
+        f"隐蔽工程 {hw.number} {hw.part_name}"[:80],
+        f"上传人 {actor.display_name}（{actor.org_name}）"[:80],
+    ]
 
 
 def photos_complete(hw: HiddenWork) -> bool:
@@ -298,7 +332,11 @@ def current_photos(hw: HiddenWork) -> list[HiddenWorkPhoto]:
 
 
 def upload_photos(
-    *, actor: Actor, hidden_work: HiddenWork, photos: dict[str, Any]
+    *,
+    actor: Actor,
+    hidden_work: HiddenWork,
+    photos: dict[str, Any],
+    captures: dict[str, exif.Capture] | None = None,
 ) -> list[HiddenWorkPhoto]:
     """The supervisor uploads (or replaces) photos after standing by."""
     with transaction.atomic():
@@ -309,7 +347,7 @@ def upload_photos(
             raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能上传影像（须先旁站验收）")
         if not photos or not any(photos.values()):
             raise ValidationFailed("请上传照片", field="photo_before")
-        added = _add_photos(hw, actor, photos)
+        added = _add_photos(hw, actor, photos, captures)
         _after_photos(hw, actor)
     hidden_work.refresh_from_db()
     return added
@@ -385,9 +423,7 @@ def _maybe_open_review(hw: HiddenWork) -> None:
         title=f"审核隐蔽工程影像：{hw.part_name}（{hw.project.name}）",
         **owner_to(hw.project),
         url=url(hw),
-        basis=business_calendar.describe_period(
-            clock.local_date(dl.started_at), dl.length, dl.unit, "R-HID-03"
-        ),
+        basis=deadlines.describe(dl, "R-HID-03"),
         due_at=dl.due_at,
     )
 

@@ -172,6 +172,7 @@ def _notice_clock(n: RectificationNotice) -> Deadline:
         length=(n.required_by - today).days,
         unit=CALENDAR,
         organisation_id=n.participant.organisation_id,
+        roll=False,  # the date the notice sets, not a period counted in days
     )
 
 

@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from postaward.core import clock
 from postaward.core.actor import SYSTEM
+from postaward.core.files import minimal_pdf
 from postaward.orgs.choices import Industry, OrgKind, Role
 from postaward.projects import services as project_services
 from postaward.projects.choices import ParticipantRole, Position, ProjectClass, ProjectStatus
-from postaward.projects.files import minimal_pdf
 from postaward.projects.models import Participant, Project
 from postaward.testing import District, account, org
 

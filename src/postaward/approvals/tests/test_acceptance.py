@@ -69,10 +69,13 @@ def test_government_works_below_20m_have_20_days_day_20_in_time(d, frozen):  # R
     assert req.state == AcceptanceState.RECEIVED
     dl = the_deadline(req)
     assert (dl.kind, dl.length, dl.unit) == ("approvals.acceptance_below", 20, "calendar_days")
-    assert dl.due_at == local(2026, 7, 6)  # received 06-15; day 20 = 07-05, ends 24:00
+    # received 06-15; day 20 = Sunday 07-05, a rest day: the period ends at 24:00
+    # of Monday 07-06 (R-CAL-01)
+    assert dl.due_at == local(2026, 7, 7)
     todo = Todo.objects.get(key=f"approvals.acceptancerequest.{req.pk}.organise")
     assert todo.organisation_id == d.orgs["school"].pk and todo.due_at == dl.due_at
-    assert "20 个自然日" in todo.basis and "2026-07-05 24:00" in todo.basis
+    assert "20 个自然日" in todo.basis and "2026-07-06 24:00" in todo.basis
+    assert "原届满 07-05 为周日，顺延至 07-06" in todo.basis
     frozen.move_to(local(2026, 7, 5, 18, 0))  # day 20
     conclude(d, req)
     assert the_deadline(req).state == Deadline.State.MET
@@ -80,12 +83,13 @@ def test_government_works_below_20m_have_20_days_day_20_in_time(d, frozen):  # R
 
 def test_day_21_without_material_is_a_missed_deadline(d, frozen, alerts):  # R-ACC-01
     req = received(d)
-    run_sweep(local(2026, 7, 5, 23, 59))
+    # day 20 is Sunday 07-05: the period runs to Monday 07-06 24:00 (R-CAL-01)
+    run_sweep(local(2026, 7, 6, 23, 59))
     assert alerts.kinds() == []
-    run_sweep(local(2026, 7, 6, 0, 0))  # day 21 begins
+    run_sweep(local(2026, 7, 7, 0, 0))  # the day after the rolled last day begins
     assert alerts.kinds() == ["approvals.acceptance_below"]
     assert alerts.missed[0]["subject_id"] == str(req.pk)
-    frozen.move_to(local(2026, 7, 6, 10, 0))
+    frozen.move_to(local(2026, 7, 7, 10, 0))
     conclude(d, req)  # material after the deadline is still accepted, the miss stays
     assert the_deadline(req).state == Deadline.State.MISSED
     assert len(alerts.missed) == 1
@@ -120,8 +124,9 @@ def test_r_acc_02_a_conclusion_recorded_on_day_60_is_in_time(d, frozen, alerts):
 def test_calendar_days_count_across_a_public_holiday(d, frozen):  # R-ACC-01 vs working days
     frozen.move_to(local(2026, 9, 28, 9, 0))
     req = received(d)
-    # 20 calendar days from 09-28 run through the National Day holiday: 10-18
-    assert the_deadline(req).due_at == local(2026, 10, 19)
+    # 20 calendar days from 09-28 run through the National Day holiday: 10-18,
+    # a Sunday, so the period ends at 24:00 of Monday 10-19 (R-CAL-01)
+    assert the_deadline(req).due_at == local(2026, 10, 20)
     # the same length in working days skips the holiday (10-01..10-07) and ends 11 days later
     from postaward.core import business_calendar
 
@@ -131,7 +136,7 @@ def test_calendar_days_count_across_a_public_holiday(d, frozen):  # R-ACC-01 vs 
 def test_a_suspension_in_the_middle_extends_the_deadline(d, frozen, alerts):  # R-ACC-01, R-PRJ-07
     p = d.projects["p_school"]
     req = received(d, p)
-    due = the_deadline(req).due_at  # 07-06 00:00
+    assert the_deadline(req).due_at == local(2026, 7, 7)  # 07-05 (Sunday) rolled to 07-06
     frozen.move_to(local(2026, 6, 25, 9, 0))
     s = project_services.declare_suspension(
         actor=d.actor("school_leader"),
@@ -146,7 +151,8 @@ def test_a_suspension_in_the_middle_extends_the_deadline(d, frozen, alerts):  # 
     frozen.move_to(local(2026, 7, 5, 9, 0))  # ten days later
     project_services.resume_works(actor=d.actor("school_leader"), project=p)
     dl = the_deadline(req)
-    assert dl.due_at == due + dt.timedelta(days=10)
+    # 10 calendar days were left after 06-25 (to 07-05); counted from 07-05: 07-15
+    assert dl.due_at == local(2026, 7, 16)
     assert deadlines.show(dl).extended_by_pause_days == 10
     run_sweep(local(2026, 7, 15, 23, 59))
     assert alerts.kinds() == []
@@ -243,9 +249,38 @@ def test_settlement_of_20m_and_above_has_180_days_and_is_missed_after(
     project_services.complete_works(actor=d.actor("school_leader"), project=p, on=clock.today())
     dispatch_pending()
     dl = Deadline.objects.get(kind="approvals.settlement_above", subject_id=str(p.pk))
-    assert dl.length == 180 and dl.due_at == local(2026, 12, 13)  # 06-15 + 180 = 12-12
-    run_sweep(local(2026, 12, 13))
+    # 06-15 + 180 = Saturday 12-12, a rest day: the period ends Monday 12-14 (R-CAL-01)
+    assert dl.length == 180 and dl.due_at == local(2026, 12, 15)
+    assert dl.nominal_end == dt.date(2026, 12, 12)
+    assert deadlines.show(dl).roll_note == "原届满 12-12 为周六，顺延至 12-14"
+    run_sweep(local(2026, 12, 14, 23, 59))
+    assert alerts.kinds() == []
+    run_sweep(local(2026, 12, 15))
     assert alerts.kinds() == ["approvals.settlement_above"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "kind", "days"),
+    [
+        ("20000000.00", "approvals.settlement_above", 180),  # exactly at the limit
+        ("19999999.99", "approvals.settlement_below", 60),
+    ],
+)
+def test_r_set_01_village_works_settlement_depends_on_the_amount_only(
+    d, frozen, amount, kind, days
+):
+    """R-SET-01: a village work of exactly 20,000,000 yuan has 180 days for the
+    settlement like any other work of that size (its acceptance stays the
+    village self-acceptance of R-ACC-05); one fen less has 60."""
+    p = f.project(d, f"V-{days}", amount=amount, village=True)
+    assert p.project_class == "village"
+    project_services.complete_works(actor=d.actor("village_leader"), project=p, on=clock.today())
+    dispatch_pending()
+    dl = Deadline.objects.get(
+        kind__in=("approvals.settlement_above", "approvals.settlement_below"),
+        subject_id=str(p.pk),
+    )
+    assert (dl.kind, dl.length) == (kind, days)
 
 
 def test_r_set_01_below_20m_day_61_without_submission_is_missed(d, frozen, alerts):
@@ -278,7 +313,8 @@ def test_r_set_01_20m_and_above_submitted_on_day_180_is_in_time(d, frozen, alert
     conclude(d, received(d, p))  # accepted the day of completion
     dispatch_pending()
     dl = Deadline.objects.get(kind="approvals.settlement_above", subject_id=str(p.pk))
-    assert dl.length == 180 and dl.due_at == local(2026, 12, 13)
+    # day 180 is Saturday 12-12: the period runs to Monday 12-14 24:00 (R-CAL-01)
+    assert dl.length == 180 and dl.due_at == local(2026, 12, 15)
     frozen.move_to(local(2026, 12, 12, 17, 0))  # day 180
     p.refresh_from_db()
     project_services.submit_settlement(
@@ -344,13 +380,16 @@ def test_super_large_works_may_extend_after_three_approvals(d, frozen, alerts): 
     assert the_deadline(req).due_at == local(2026, 8, 15)  # not yet: the leading group decides last
     services.decide_extension(actor=d.actor("office_staff"), extension=ext, approve=True)
     dl = the_deadline(req)
-    assert dl.due_at == local(2026, 9, 14) and dl.length == 90
+    # 08-14 + 30 = Sunday 09-13, rolled to Monday 09-14 (R-CAL-01)
+    assert dl.due_at == local(2026, 9, 15) and dl.length == 90
     assert (
         Todo.objects.get(key=f"approvals.acceptancerequest.{req.pk}.organise").due_at == dl.due_at
     )
     run_sweep(local(2026, 8, 20))
     assert "approvals.acceptance_super_large" not in alerts.kinds()
-    run_sweep(local(2026, 9, 14))
+    run_sweep(local(2026, 9, 14, 23, 59))
+    assert "approvals.acceptance_super_large" not in alerts.kinds()
+    run_sweep(local(2026, 9, 15))
     assert alerts.kinds().count("approvals.acceptance_super_large") == 1
 
 
@@ -455,3 +494,36 @@ def test_use_before_acceptance_is_recorded_with_an_event(d):  # R-ACC-06
             description="防汛应急投入使用",
             industry_exception=True,
         )
+
+
+@pytest.mark.parametrize(("day", "allowed"), [(22, True), (23, False)])
+def test_r_acc_03_r_cal_01_the_3_day_return_ending_on_a_sunday_runs_to_monday(
+    d, frozen, day, allowed
+):
+    """Received Thursday 06-18: day 3 is Sunday 06-21, a rest day, so the owner
+    may still return the request on Monday 06-22 (R-CAL-01), not on 06-23."""
+    frozen.move_to(local(2026, 6, 18, 9, 0))
+    req = received(d)
+    assert services.return_window_end(req) == dt.date(2026, 6, 22)
+    frozen.move_to(local(2026, 6, day, 17, 0))
+    if allowed:
+        services.return_acceptance(
+            actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
+        )
+        assert req.state == AcceptanceState.RETURNED
+    else:
+        with pytest.raises(ValidationFailed) as exc:
+            services.return_acceptance(
+                actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
+            )
+        assert exc.value.code == "return_window_closed"
+
+
+def test_r_cal_01_the_deadline_pages_show_the_roll(d, frozen):
+    """Received 06-15, 20 days: 07-05 is a Sunday; the 办理期限 list and the
+    request's detail say how the period rolled."""
+    received(d)
+    page = d.client("school_leader").get("/approvals/deadlines/").content.decode()
+    assert "2026-07-06 24:00" in page
+    assert "原届满 07-05 为周日，顺延至 07-06" in page
+    assert "R-CAL-01" not in page

@@ -77,8 +77,10 @@ def test_government_acceptance_from_initiation_to_settlement(
     assert (dl["kind"], dl["length"], dl["end_text"]) == (
         "approvals.acceptance_below",
         20,
-        "2026-07-05 24:00",
+        "2026-07-06 24:00",
     )
+    # R-CAL-01: day 20 is Sunday 07-05, the period runs to Monday 07-06
+    assert dl["roll_note"] == "原届满 07-05 为周日，顺延至 07-06"
     leader = d.token_client("school_leader")
     assert set(get(leader, url)["actions"]) == {"return", "conclude"}
 
@@ -93,17 +95,18 @@ def test_government_acceptance_from_initiation_to_settlement(
     assert [doc["kind"] for doc in returned["documents"]] == ["return_reason"]
     assert published("approvals.acceptance_returned")[-1]["request_id"] == req["id"]
 
-    # re-initiated and received on 06-17: the return window ends at 24:00 of 06-20
+    # re-initiated and received on 06-17: day 3 is Saturday 06-20, a rest day, so
+    # the return window ends at 24:00 of Monday 06-22 (R-CAL-01)
     again = initiate(d)
     url = f"/acceptance/{again['id']}"
     post(chief, f"{url}/review", {})
-    frozen.move_to(local(2026, 6, 21, 9, 0))
+    frozen.move_to(local(2026, 6, 23, 9, 0))
     data = refused(
         leader,
         f"{url}/return",
         {"reason": "仍有部分整改未完成"},
         status=422,
-        message="退回须在受理后3天内（至 2026-06-20）提出",
+        message="退回须在受理后3天内（至 2026-06-22）提出",
     )
     assert data["code"] == "return_window_closed" and data["basis"].startswith("R-ACC-03")
 
@@ -125,7 +128,7 @@ def test_government_acceptance_from_initiation_to_settlement(
         message="请上传验收结论及整改意见资料",
     )
     done = post(leader, f"{url}/conclude", form=conclude_form())
-    assert done["state"] == "passed" and done["accepted_on"] == "2026-06-21"
+    assert done["state"] == "passed" and done["accepted_on"] == "2026-06-23"
     assert done["rectification_opinions"] == "外墙涂料局部修补"
     assert done["conclusion_document_id"] in {doc["id"] for doc in done["documents"]}
     assert done["deadlines"][0]["state"] == "met" and done["actions"] == []
@@ -141,18 +144,18 @@ def test_government_acceptance_from_initiation_to_settlement(
     assert (dl["kind"], dl["length"], dl["end_text"], dl["state"]) == (
         "approvals.settlement_below",
         60,
-        "2026-08-16 24:00",
+        "2026-08-17 24:00",  # day 60 is Sunday 08-16, rolled to Monday (R-CAL-01)
         "open",
     )
     assert not get(d.client("pm_a"), f"/settlement/{p.pk}")["can_submit"]
     assert [row["project_id"] for row in get(leader, "/settlement")["items"]] == [p.pk]
     get(d.client("contractor_b_admin"), f"/settlement/{p.pk}", status=404)
-    body = {"on": "2026-06-21", "amount": "8400000.00"}
+    body = {"on": "2026-06-23", "amount": "8400000.00"}
     refused(d.client("pm_a"), f"/settlement/{p.pk}", body, status=403, message="结算送审")
     refused(
         leader,
         f"/settlement/{p.pk}",
-        {**body, "on": "2026-06-20"},
+        {**body, "on": "2026-06-22"},
         status=422,
         message="送审日期不能早于竣工验收日期",
     )
@@ -276,7 +279,8 @@ def test_super_large_works_extend_after_three_approvals(d, frozen):  # R-ACC-04
         assert ext["state"] == state
     detail = get(leader, url)
     [dl] = detail["deadlines"]
-    assert dl["length"] == 90 and dl["end_text"] == "2026-09-13 24:00"
+    # 08-14 + 30 = Sunday 09-13, rolled to Monday 09-14 (R-CAL-01)
+    assert dl["length"] == 90 and dl["end_text"] == "2026-09-14 24:00"
     assert detail["extensions"][0]["state_label"] == "已同意延长"
     assert [s["action"] for s in ext["steps"]] == [
         "apply_extension",

@@ -115,7 +115,7 @@ def test_hidden_works_detail_and_photos_in_base64(d, frozen):  # R-HID-01, R-HID
     chief = d.token_client("chief_a")
     # JSON with the three photos in Base64; the EXIF is read from the decoded bytes
     photos = f.photos()
-    photos["scale"] = f.jpeg("scale.jpg", taken=None)
+    photos["scale"] = f.jpeg("scale.jpg", taken=None, lon=120.90, lat=30.05)
     done = post(
         chief,
         f"{url}/photos",
@@ -125,7 +125,7 @@ def test_hidden_works_detail_and_photos_in_base64(d, frozen):  # R-HID-01, R-HID
     by_kind = {p["kind"]: p for p in done["photos"]}
     assert set(by_kind) == {"before", "after", "scale"}
     assert by_kind["before"]["taken_at"] and by_kind["before"]["warnings"] == []
-    assert any("缺少拍摄时间" in w for w in by_kind["scale"]["warnings"])
+    assert any("不在项目现场" in w for w in by_kind["scale"]["warnings"])
     photo_url = done["photo_urls"][str(by_kind["before"]["id"])]
     r = d.client("school_leader").get(photo_url)
     assert r.status_code == 200 and b"".join(r.streaming_content).startswith(b"\xff\xd8\xff")

@@ -31,7 +31,7 @@ def fields(data):  # type: ignore[no-untyped-def]
     return {e["field"]: e["message"] for e in data["errors"]}
 
 
-def test_json_is_strict(d):  # R-SUP-04
+def test_json_is_strict(d):
     leader = d.client("school_leader")
     data = refused(
         leader,
@@ -80,7 +80,7 @@ def test_json_is_strict(d):  # R-SUP-04
     assert not Inspection.objects.exists()
 
 
-def test_multipart_is_read_by_the_same_schema(d):  # R-SUP-04
+def test_multipart_is_read_by_the_same_schema(d):
     leader = d.client("school_leader")
     form = {k: v for k, v in inspection(d).items()}
     data = refused(

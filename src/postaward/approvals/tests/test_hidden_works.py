@@ -108,14 +108,17 @@ def test_exif_time_and_position_are_read_and_checked(d, frozen):  # R-HID-02
     assert by_kind["before"].distance_m == 0
     assert any("不是隐蔽工程施工当天（2026-06-16）" in w for w in by_kind["after"].warnings)
     scale = by_kind["scale"].warnings
-    assert any("缺少拍摄时间" in w for w in scale)
+    # No EXIF time is no warning (phones strip it): the upload on the day counts (ADR 0011).
+    assert not any("拍摄时间" in w for w in scale)
     assert any("不在项目现场" in w for w in scale) and by_kind["scale"].distance_m > 2000
     plain = f.jpeg("plain.jpg", taken=None, lon=None, lat=None)
-    result = exif.check(plain.read(), day=TODAY, site=d.projects["p_school"].site)
-    assert result.warnings == [
-        "照片缺少拍摄时间（EXIF），无法核验是否为隐蔽工程施工当天拍摄",
-        "照片缺少拍摄位置（EXIF GPS），无法核验是否在项目现场拍摄",
-    ]
+    result = exif.check(
+        plain.read(),
+        day=TODAY,
+        site=d.projects["p_school"].site,
+        uploaded_at=local(TODAY.year, TODAY.month, TODAY.day, 9),
+    )
+    assert result.warnings == ["未取得拍摄位置（未授权定位），无法核验是否在项目现场拍摄"]
 
 
 def test_a_pdf_is_not_a_photo(d, frozen):  # R-HID-02

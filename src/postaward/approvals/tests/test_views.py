@@ -45,7 +45,9 @@ def test_detail_out_of_scope_is_404_and_actions_follow_the_step(d):  # R-CHG-02,
     url = reverse("approval_change_detail", args=[c.pk])
     assert d.client("contractor_b_admin").get(url).status_code == 404
     page = d.client("chief_a").get(url).content.decode()
-    assert 'data-action="review"' in page and "R-CHG-01" in page and "自然日" in page
+    assert 'data-action="review"' in page and "自然日" in page
+    # the rule is cited as users read it: the document and its article, not R-CHG-01
+    assert "第二十七条第（一）项" in page and "R-CHG-01" not in page
     assert 'data-action="review"' not in d.client("school_leader").get(url).content.decode()
     # the owner posting the supervisor's step is refused, nothing changes
     r = d.client("school_leader").post(url, {"action": "review", "review-opinion": "同意"})
@@ -84,14 +86,14 @@ def test_hidden_work_page_shows_photo_warnings(d, frozen):  # R-HID-02
         actor=d.actor("chief_a"),
         hidden_work=hw,
         opinion="验收合格",
-        photos={**f.photos(), "scale": f.jpeg("s.jpg", taken=None)},
+        photos={**f.photos(), "scale": f.jpeg("s.jpg", taken=None, lon=120.90, lat=30.05)},
     )
     page = (
         d.client("school_leader")
         .get(reverse("approval_hidden_work_detail", args=[hw.pk]))
         .content.decode()
     )
-    assert "缺少拍摄时间" in page and 'data-action="approve_review"' in page
+    assert "不在项目现场" in page and 'data-action="approve_review"' in page
     photo = hw.photos.first()
     assert (
         d.client("school_leader").get(reverse("approval_photo", args=[photo.pk])).status_code == 200
@@ -194,7 +196,8 @@ def test_r_sup_04_the_owner_evaluates_the_contractor_on_the_page_after_completio
     # linked from the inspections page
     assert url in owner.get(reverse("approval_inspections")).content.decode()
     page = owner.get(url).content.decode()
-    assert "施工单位综合评价" in page and "R-SUP-04" in page
+    assert "施工单位综合评价" in page and "R-SUP-04" not in page
+    assert "《衢州市政府投资工程建设项目标后监管实施细则》第二条" in page
     for label in ("施工组织", "现场管理", "工程质量", "合同履约", "评价意见"):
         assert label in page
     r = owner.post(url, {"participant": f.participant(p).pk, **SCORES, "quality_score": "101"})

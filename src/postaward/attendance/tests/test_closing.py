@@ -1,5 +1,5 @@
 """Daily and monthly closing: valid days, construction days, the 80 % rule and
-the consequences (R-ATT-02, R-ATT-03, R-ATT-07, R-ATT-08, R-ATT-09)."""
+the consequences (R-ATT-02, R-ATT-03, R-ATT-07, R-ATT-08)."""
 
 from __future__ import annotations
 
@@ -184,16 +184,18 @@ def test_exactly_80_percent_is_enough_and_below_is_a_consequence(district, check
     )
     assert "24/31" in interview.summary
     assert Todo.objects.filter(key=f"attendance.interview:{interview.pk}", state="open").exists()
-    evt = EventRecord.objects.get(
-        name="attendance.monthly_rate_below_threshold", payload__person_id=pm.person_id
-    )
-    assert evt.payload["valid_days"] == 24 and evt.payload["construction_days"] == 31
+    # R-ATT-03: every complete month's rate is published as a fact, low or not
+    june, july = EventRecord.objects.filter(
+        name="attendance.monthly_rate", payload__person_id=pm.person_id
+    ).order_by("id")
+    assert (june.payload["month"], june.payload["rate"]) == ("2026-06", "0.8000")
+    assert july.payload["valid_days"] == 24 and july.payload["construction_days"] == 31
     # closing again does not repeat the consequence
     with time_machine.travel(local(2026, 8, 1, 3), tick=False):
         services.close_month(dt.date(2026, 7, 1))
     assert (
-        EventRecord.objects.filter(
-            name="attendance.monthly_rate_below_threshold", payload__person_id=pm.person_id
+        AttendanceInterview.objects.filter(
+            kind=InterviewKind.LOW_MONTHLY_RATE, person=pm.person
         ).count()
         == 1
     )
@@ -230,12 +232,13 @@ def test_two_consecutive_days_without_attendance_trigger_an_interview(
     interview = mine.get(kind=InterviewKind.ABSENCE_STREAK)
     assert interview.trigger["days"] == ["2026-03-11", "2026-03-12"]
     events.dispatch_pending()
-    assert (
-        EventRecord.objects.filter(
+    # R-ATT-07: the streak's facts, once per day it grew (length 1, then 2)
+    assert [
+        e.payload["days"]
+        for e in EventRecord.objects.filter(
             name="attendance.absence_streak", payload__person_id=pm.person_id
-        ).count()
-        == 1
-    )
+        ).order_by("id")
+    ] == [["2026-03-11"], ["2026-03-11", "2026-03-12"]]
     close(dt.date(2026, 3, 13))  # the same streak goes on: no second interview
     assert mine.count() == 1
 
@@ -295,7 +298,7 @@ def test_re_closing_detects_the_streak_once(district, checkin, pm):  # R-ATT-07
     with time_machine.travel(local(2026, 3, 15, 10), tick=False):
         tasks.reclose.call_local("2026-03-10", "2026-03-12")
         tasks.reclose.call_local("2026-03-10", "2026-03-12")  # closing twice
-    assert _streak_events(pm).count() == 1
+    assert _streak_events(pm).count() == 2  # lengths 1 and 2, each once (R-ATT-07)
     interview = AttendanceInterview.objects.get(kind=InterviewKind.ABSENCE_STREAK, person=pm.person)
     assert interview.trigger["days"] == ["2026-03-11", "2026-03-12"]
     assert Todo.objects.filter(key=f"attendance.interview:{interview.pk}").count() == 1
@@ -316,7 +319,7 @@ def test_the_nightly_closing_catches_up_a_missed_day(district, checkin, pm):  # 
         assert services.unclosed_days(dt.date(2026, 3, 5), dt.date(2026, 3, 12)) == {}
         tasks.close_yesterday.call_local()  # run twice: nothing more
     assert day_of(pm, dt.date(2026, 3, 11)).status == DayStatus.ABSENT
-    assert _streak_events(pm).count() == 1
+    assert _streak_events(pm).count() == 2  # lengths 1 and 2, each once (R-ATT-07)
     interview = AttendanceInterview.objects.get(kind=InterviewKind.ABSENCE_STREAK, person=pm.person)
     assert interview.trigger["days"] == ["2026-03-11", "2026-03-12"]
 

@@ -22,6 +22,7 @@ from postaward.attendance.models import (
     LeaveRequest,
     NonConstructionPeriod,
 )
+from postaward.core.files import minimal_image, minimal_pdf
 from postaward.projects.models import KeyPersonAssignment
 from postaward.testing import District
 
@@ -223,9 +224,11 @@ def test_owner_approves_leave_with_both_documents_and_the_person_cannot(district
     def files():
         return {
             "approval_form": SimpleUploadedFile(
-                "审批单.pdf", b"%PDF a", content_type="application/pdf"
+                "审批单.pdf", minimal_pdf(["a"]), content_type="application/pdf"
             ),
-            "evidence": SimpleUploadedFile("证明.pdf", b"%PDF b", content_type="application/pdf"),
+            "evidence": SimpleUploadedFile(
+                "证明.pdf", minimal_pdf(["b"]), content_type="application/pdf"
+            ),
         }
 
     denied = district.client("pm_a").post(url, {"decision": "approve", **files()})
@@ -350,10 +353,10 @@ def test_office_admin_recloses_from_the_stats_page(district, checkin):
 def test_owner_closes_an_interview_with_its_record(district, clock_at):
     it = cheat_interview(district)
     url = f"/attendance/interviews/{it.pk}/"
-    record = SimpleUploadedFile("约谈记录.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     denied = district.client("pm_a").post(url, {"held_on": "2026-03-10", "record": record})
     assert denied.status_code == 403 and AttendanceInterview.objects.get().state == "due"
-    record = SimpleUploadedFile("约谈记录.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     r = district.client("school_leader").post(url, {"held_on": "2026-03-10", "record": record})
     assert r.status_code == 302 and AttendanceInterview.objects.get().state == "done"
     f = district.client("school_leader").get(f"/attendance/files/interview/{it.pk}/record/")

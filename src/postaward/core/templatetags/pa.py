@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from postaward.core.clock import LOCAL_TZ
 from postaward.core.deadlines import calendar_gap as deadline_calendar_gap
 from postaward.core.idcheck import mask_mobile as _mask_mobile
 from postaward.core.idcheck import mask_resident_id
@@ -64,3 +66,40 @@ def calendar_gap(shown) -> str:  # type: ignore[no-untyped-def]
     """On a deadline (core.deadlines.Shown): a note when a year its period spans
     has no holiday schedule entered yet, so its end may move once it is."""
     return deadline_calendar_gap(shown)
+
+
+@register.filter
+def legal_basis(value):  # type: ignore[no-untyped-def]
+    """A stored basis ("R-ATT-07（SY 第42条）") as the document and article users
+    read, with the article's text on hover (``core.legal_basis``)."""
+    from postaward.core import legal_basis as registry
+
+    return registry.html(value)
+
+
+@register.filter
+def legal_basis_text(value) -> str:  # type: ignore[no-untyped-def]
+    from postaward.core import legal_basis as registry
+
+    return registry.cite(value)
+
+
+@register.filter
+def humane(value) -> str:  # type: ignore[no-untyped-def]
+    """A stored fact as people read it: no dicts, no ISO/UTC times (``core.humane``)."""
+    from postaward.core import humane as _humane
+
+    return _humane.text(value)
+
+
+@register.filter
+def due(value) -> str:  # type: ignore[no-untyped-def]
+    """A due time as the law states it: a period that ends at 00:00 local time ends
+    "at 24:00" of the day before (2026-12-18 24:00, not 2026-12-19 00:00), the same
+    words as the period's description; other times as ``Y-m-d H:i`` in local time."""
+    if not value:
+        return "—"
+    local = value.astimezone(LOCAL_TZ) if getattr(value, "tzinfo", None) else value
+    if local.hour == 0 and local.minute == 0 and local.second == 0:
+        return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"

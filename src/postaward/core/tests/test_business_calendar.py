@@ -31,7 +31,7 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
 # --- the 2026 calendar, seeded from chinesecalendar ---------------------------------------------
 
 
-def test_national_day_2026_third_working_day_is_the_makeup_saturday():  # R-CMP-02
+def test_national_day_2026_third_working_day_is_the_makeup_saturday():  # R-CAL-01
     # Received Wednesday 2026-09-30; 10-01..10-07 are off; 10-08 and 10-09 are
     # days 1 and 2; Saturday 10-10 is a make-up working day.
     assert bc.add_working_days(D(2026, 9, 30), 3) == D(2026, 10, 10)
@@ -98,7 +98,9 @@ def test_due_at_is_24_00_local_of_the_last_day():
     due = bc.due_at(D(2026, 9, 30), 3, WD)
     assert due == dt.datetime(2026, 10, 11, 0, 0, tzinfo=SHANGHAI)
     assert due == dt.datetime(2026, 10, 10, 16, 0, tzinfo=dt.UTC)
-    assert bc.due_at(D(2026, 3, 1), 20, CD) == dt.datetime(2026, 3, 22, tzinfo=SHANGHAI)
+    # R-CAL-01: 20 days from 03-01 end on Saturday 03-21, a rest day: rolled to Monday
+    assert bc.due_at(D(2026, 3, 1), 20, CD) == dt.datetime(2026, 3, 24, tzinfo=SHANGHAI)
+    assert bc.due_at(D(2026, 3, 3), 20, CD) == dt.datetime(2026, 3, 24, tzinfo=SHANGHAI)
 
 
 def test_due_at_from_a_datetime_counts_from_its_local_date():
@@ -114,8 +116,12 @@ def test_describe_period_shows_start_length_unit_end_and_basis():
     text = bc.describe_period(D(2026, 9, 30), 3, WD, basis="汉川联合执法方案")
     assert text == "自 2026-09-30 起 3 个工作日，至 2026-10-10 24:00（依据：汉川联合执法方案）"
     assert (
-        bc.describe_period(D(2026, 9, 30), 3, CD)
-        == "自 2026-09-30 起 3 个自然日，至 2026-10-03 24:00"
+        bc.describe_period(D(2026, 9, 14), 3, CD)
+        == "自 2026-09-14 起 3 个自然日，至 2026-09-17 24:00"
+    )
+    # R-CAL-01: a calendar-day period ending in a holiday says how it rolled
+    assert bc.describe_period(D(2026, 9, 30), 3, CD) == (
+        "自 2026-09-30 起 3 个自然日，至 2026-10-08 24:00（原届满 10-03 为法定节假日，顺延至 10-08）"
     )
 
 
@@ -273,10 +279,16 @@ def test_add_working_days_lands_on_the_nth_working_day(start, n):
 
 @HYPOTHESIS
 @given(start=any_day, n=lengths)
-def test_add_days_counts_every_calendar_day(start, n):
-    end = bc.add_days(start, n)
-    assert (end - start).days == n
-    assert bc.working_days_between(start, end) <= n
+def test_add_days_counts_every_calendar_day_then_rolls_off_rest_days(start, n):  # R-CAL-01
+    nominal, end = bc.calendar_period(start, n)
+    assert (nominal - start).days == n
+    assert bc.add_days(start, n) == end
+    if n == 0 or bc.is_working_day(nominal):
+        assert end == nominal
+    else:
+        # the first working day after the nominal last day; every day between is a rest day
+        assert end > nominal and bc.is_working_day(end)
+        assert not any(bc.is_working_day(d) for d in days(nominal, end - dt.timedelta(days=1)))
 
 
 @HYPOTHESIS

@@ -171,7 +171,7 @@ def test_api_refuses_a_day_range_over_a_year(district):
     assert r.status_code == 422
 
 
-def test_api_computes_a_legal_period(district):  # R-CMP-02
+def test_api_computes_a_legal_period(district):  # R-CAL-01
     r = district.client("school_admin").get(
         "/api/v1/calendar/period", {"start": "2026-09-30", "length": 3, "unit": "working_days"}
     )

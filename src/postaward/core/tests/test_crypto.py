@@ -1,5 +1,6 @@
-"""National cryptography: SM3 (the audit chain, R-REP-04), HMAC-SM3 (blind
-indexes), SM4-GCM (encrypted complainant identity, R-CMP-04)."""
+"""National cryptography primitives: SM3 (used by the audit chain), HMAC-SM3
+(blind indexes), SM4-GCM (for confidential identities). These test the
+primitives only, not a rule of the catalogue."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ def fresh(d: Deadline) -> Deadline:
 # --- opening and closing ------------------------------------------------------------------------
 
 
-def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CMP-02
+def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CAL-01
     d = open_for(project, length=3, unit=WD)
     assert d.state == Deadline.State.OPEN
     assert d.due_at == local(2026, 10, 11, 0, 0)  # end of Saturday 10-10, a make-up day
@@ -114,15 +114,19 @@ def test_open_computes_due_at_24_00_of_the_last_working_day(project):  # R-CMP-0
     assert d.reminder_at is None
 
 
-def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_project):
-    # R-ACC-01 (days) vs R-CMP-02 (working days) over the same National Day week
+def test_working_days_skip_the_holiday_that_calendar_days_count(project, other_project):  # R-CAL-01
+    # R-ACC-01 (days) vs working days (R-CAL-01) over the same National Day week
     working = open_for(project, kind="test.wd", length=5, unit=WD)
     calendar = open_for(other_project, kind="test.cd", length=5, unit=CD)
     # working: 10-08, 10-09, 10-10 (make-up Saturday), 10-12, 10-13
     assert working.due_at == local(2026, 10, 14)
-    # calendar: 10-01..10-05, holidays included
-    assert calendar.due_at == local(2026, 10, 6)
-    assert sweep(now=local(2026, 10, 6)) == (0, 1)
+    # calendar: 10-01..10-05, holidays included; 10-05 is a holiday, so the
+    # period ends at 24:00 of the next working day, 10-08 (R-CAL-01)
+    assert calendar.due_at == local(2026, 10, 9)
+    assert calendar.nominal_end == dt.date(2026, 10, 5)
+    assert deadlines.show(calendar).roll_note == "原届满 10-05 为法定节假日，顺延至 10-08"
+    assert sweep(now=local(2026, 10, 8, 23, 59)) == (0, 0)
+    assert sweep(now=local(2026, 10, 9)) == (0, 1)
     assert fresh(calendar).state == Deadline.State.MISSED
     assert fresh(working).state == Deadline.State.OPEN
     assert sweep(now=local(2026, 10, 14)) == (0, 1)
@@ -293,7 +297,7 @@ def test_concurrent_sweeps_mark_each_missed_deadline_exactly_once(concurrent_db,
 # --- suspension (R-PRJ-07) --------------------------------------------------------------------
 
 
-def test_a_suspension_in_the_middle_extends_due_at_by_the_paused_time(project):  # R-PRJ-07
+def test_a_suspension_in_the_middle_restarts_with_the_working_days_left(project):  # R-PRJ-07
     d = open_for(project, length=3, unit=WD)  # due 10-11 00:00
     paused_at = local(2026, 10, 9, 12, 0)
     resumed_at = local(2026, 10, 13, 12, 0)  # four days later
@@ -318,11 +322,17 @@ def test_pause_moves_the_reminder_too(project):
     deadlines.resume_project(project.pk, local(2026, 10, 5))
     d = fresh(d)
     assert d.reminder_at == local(2026, 10, 11)
-    assert d.due_at == local(2026, 10, 19)
+    # 13 calendar days were left after 10-02: from 10-05 that is Sunday 10-18,
+    # a rest day, so the period ends at 24:00 of Monday 10-19 (R-CAL-01)
+    assert d.due_at == local(2026, 10, 20)
+    assert d.nominal_end == dt.date(2026, 10, 18)
     assert sweep(now=local(2026, 10, 11)) == (1, 0)
 
 
-def test_two_suspensions_add_up(project):
+def test_two_suspensions_inside_a_holiday_cost_no_working_day(project):  # R-PRJ-07, R-CAL-01
+    """Resuming recomputes the due date in the clock's own unit: both suspensions
+    fall in the National Day holiday, so all 3 working days are still left and
+    the period still ends at 24:00 of Saturday 10-10 (a make-up working day)."""
     d = open_for(project, length=3, unit=WD)
     deadlines.pause_project(project.pk, local(2026, 10, 1))
     deadlines.resume_project(project.pk, local(2026, 10, 2))
@@ -330,7 +340,7 @@ def test_two_suspensions_add_up(project):
     deadlines.resume_project(project.pk, local(2026, 10, 3, 12))
     d = fresh(d)
     assert d.paused_seconds == 36 * 3600
-    assert d.due_at == local(2026, 10, 12, 12)
+    assert d.due_at == local(2026, 10, 11)
 
 
 def test_pause_and_resume_only_touch_that_projects_open_clocks(project, other_project):
@@ -370,7 +380,8 @@ def test_a_deadline_opened_during_a_suspension_starts_paused(project):
     assert d.paused_at == RECEIVED
     assert sweep(now=local(2026, 10, 20)) == (0, 0)
     deadlines.resume_project(project.pk, local(2026, 10, 2, 10, 0))  # two days later
-    assert fresh(d).due_at == local(2026, 10, 13)
+    # paused from the start: 3 working days are left, counted from 10-02 (a holiday)
+    assert fresh(d).due_at == local(2026, 10, 11)
 
 
 def test_pause_and_resume_outside_any_transaction(transactional_db):
@@ -394,7 +405,7 @@ def test_pause_and_resume_outside_any_transaction(transactional_db):
     )
     assert deadlines.pause_project(987654, local(2026, 10, 1)) == 1
     assert deadlines.resume_project(987654, local(2026, 10, 2)) == 1
-    assert fresh(d).due_at == local(2026, 10, 12)
+    assert fresh(d).due_at == local(2026, 10, 11)
 
 
 # --- cost follows what is due ------------------------------------------------------------------

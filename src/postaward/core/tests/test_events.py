@@ -231,3 +231,42 @@ def test_an_event_whose_type_no_longer_exists_is_not_retried_for_ever(recorder):
     EventRecord.objects.create(name="test.removed_event", payload={"x": 1})
     assert events.dispatch_pending() == 1
     assert _pending() == []
+
+
+def test_a_transaction_of_many_events_asks_the_worker_once(
+    recorder, django_capture_on_commit_callbacks
+):
+    """One dispatch run per commit delivers every event of it: 3 events (and a bulk
+    of 2) stored in one transaction queue ONE dispatch, not one per event (the demo's
+    thousands of events became thousands of tasks locking SQLite while people tried
+    to log in)."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for i in range(1, 4):
+            events.publish(ThingHappened(thing_id=i))
+        events.publish_many([OtherHappened(other_id=8), OtherHappened(other_id=9)])
+    assert len(callbacks) == 1
+    assert len(recorder.seen) == 5
+    assert _pending() == []
+
+
+def test_a_rolled_back_savepoint_does_not_lose_the_dispatch_of_the_outer_events(
+    recorder, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        try:
+            with transaction.atomic():
+                events.publish(ThingHappened(thing_id=1))
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        events.publish(ThingHappened(thing_id=2))
+    assert len(callbacks) == 1
+    assert [e.thing_id for e in recorder.seen] == [2]
+
+
+def test_drain_delivers_every_pending_event_in_batches(recorder):
+    for i in range(1, 8):
+        events.publish(ThingHappened(thing_id=i))
+    assert events.drain(batch=3) == 7
+    assert _pending() == []
+    assert [e.thing_id for e in recorder.seen] == list(range(1, 8))

@@ -1,6 +1,6 @@
 """Checks of Chinese identifiers: resident ID (GB 11643), unified social credit
-code (GB 32100), mobile numbers. Key personnel (R-ORG-05) and organisations
-(R-ORG-01) are registered with them.
+code (GB 32100), mobile numbers, with which key personnel and organisations
+are registered (format checks only, not the organisation or role rules).
 
 The check characters are recomputed here from the standards, independently of
 python-stdnum, so a wrong library call cannot pass unnoticed.

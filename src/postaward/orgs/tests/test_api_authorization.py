@@ -325,11 +325,16 @@ ROUTES: dict[str, Route] = {
     ),
     "POST /api/v1/tokens": Route(
         ok=Call("school_leader", body=lambda d: {"name": "手机"}, status=201),
-        # Issuing for another account needs its administrator.
+        # Issuing for another account needs its administrator, and only for an
+        # integration account: never a person's token (ADR 0023).
         wrong=(
             Call(
                 "school_leader",
                 body=lambda d: {"name": "手机", "user_id": d.users["roleless"].pk},
+            ),
+            Call(
+                "school_admin",
+                body=lambda d: {"name": "手机", "user_id": d.users["school_leader"].pk},
             ),
         ),
         out=(

@@ -176,31 +176,31 @@ def test_argon2_hashes_verify_and_log_in(district):
     assert user is None
 
 
-# --- lockout -----------------------------------------------------------------------------------------
+# --- lockout (the limits themselves: test_login_limits.py) ------------------------------------------
+
+FAILED = services.login_failed_message()
 
 
 def test_lockout_after_five_failures_for_fifteen_minutes(district):
+    ip = "10.8.0.7"
     with time_machine.travel(T0, tick=False) as traveller:
-        for i in range(4):
-            user, message = services.attempt_login(username="school_leader", password="bad")
+        for i in range(5):
+            user, message = services.attempt_login(username="school_leader", password="bad", ip=ip)
             assert user is None
-            assert message == "账号或密码错误", i
-        user, message = services.attempt_login(username="school_leader", password="bad")
-        assert user is None
-        assert "锁定" in message and "15" in message
+            assert message == FAILED, i
         locked_at = T0
         # 14:59 later: still locked, and the right password does not open it.
         traveller.move_to(locked_at + dt.timedelta(minutes=14, seconds=59))
-        user, message = services.attempt_login(username="school_leader", password=PASSWORD)
+        user, message = services.attempt_login(username="school_leader", password=PASSWORD, ip=ip)
         assert user is None
-        assert "锁定" in message
+        assert message == FAILED
         # A wrong password during the lock does not extend it.
-        services.attempt_login(username="school_leader", password="bad")
+        services.attempt_login(username="school_leader", password="bad", ip=ip)
         # 15:00 later: open again.
         traveller.move_to(locked_at + dt.timedelta(minutes=15))
-        user, message = services.attempt_login(username="school_leader", password=PASSWORD)
+        user, message = services.attempt_login(username="school_leader", password=PASSWORD, ip=ip)
         assert user is not None, message
-        assert user.failed_logins == 0 and user.locked_until is None
+        assert user.locked_until is None
 
 
 def test_failures_are_counted_consecutively(district):
@@ -216,31 +216,38 @@ def test_failures_are_counted_consecutively(district):
 def test_lockout_through_the_login_page_and_admin_unlock(district):
     d = district
     c = Client()
+    account = d.users["school_leader"]
     with time_machine.travel(T0, tick=False) as traveller:
         for _ in range(5):
             r = web_login(c, "school_leader", "bad")
             assert r.status_code == 200
-        assert "已锁定" in r.context["error"]
+        assert r.context["error"] == FAILED
         traveller.shift(dt.timedelta(minutes=14, seconds=59))
         r = web_login(c, "school_leader", PASSWORD)
         assert r.status_code == 200
-        assert "已锁定" in r.context["error"]
+        assert r.context["error"] == FAILED
         assert not logged_in(c)
-        # The account list shows the lock; the administrator unlocks it.
+        # The administrator sees which address is refused, and unlocks it.
         admin = d.client("school_admin")
-        locked = admin.get(f"/api/v1/accounts?organisation_id={d.orgs['school'].pk}").json()
-        assert {a["username"]: a["locked"] for a in locked["items"]}["school_leader"] is True
-        r = admin.post(f"/api/v1/accounts/{d.users['school_leader'].pk}/unlock")
+        page = admin.get(f"/users/{account.pk}/")
+        assert page.context["locked_addresses"] == ["10.8.0.7"]
+        assert "解除锁定" in page.content.decode()
+        r = admin.post(f"/api/v1/accounts/{account.pk}/unlock")
         assert r.status_code == 200 and r.json()["locked"] is False
+        assert admin.get(f"/users/{account.pk}/").context["locked_addresses"] == []
         r = web_login(c, "school_leader", PASSWORD)
         assert r.status_code == 302
         assert logged_in(c)
 
 
-def test_unknown_accounts_get_the_same_message(district):
+def test_unknown_accounts_and_locked_accounts_get_the_same_message(district):
     _, unknown = services.attempt_login(username="nobody", password="bad")
     _, known = services.attempt_login(username="school_leader", password="bad")
-    assert unknown == known == "账号或密码错误"
+    for _ in range(4):
+        services.attempt_login(username="school_leader", password="bad")
+    _, locked = services.attempt_login(username="school_leader", password=PASSWORD)
+    assert unknown == known == locked == FAILED
+    assert FAILED.startswith("账号或密码错误")
 
 
 def test_a_disabled_account_cannot_log_in_and_loses_its_sessions(district):
@@ -324,7 +331,6 @@ def fresh_account(district):
         "/system/logins/",
         "/system/audit/",
         "/users/",
-        "/django-admin/",
     ],
 )
 def test_initial_password_redirects_every_page_to_the_change_page(fresh_account, path):
@@ -451,3 +457,84 @@ def test_login_log_filters(district):
     assert [i["result"] for i in r.json()["items"]] == ["success"]
     r = d.client("school_admin").get("/system/logins/?result=bad_password")
     assert [row.result for row in r.context["object_list"]] == ["bad_password"]
+
+
+# --- NFKC: the rules judge the password that is stored (issue 10, section 3; ADR 0022) -----------------
+
+
+def test_a_fullwidth_common_password_is_refused(district):
+    """Before: ``Ｐａｓｓｗｏｒｄ１２`` passed every rule, although it is the
+    common ``Password12`` typed on a full-width keyboard."""
+    d = district
+    kw = {"actor": d.actor("school_leader"), "user": d.users["school_leader"]}
+    before = db_fingerprint()
+    with pytest.raises(ValidationFailed) as info:
+        services.change_own_password(
+            old_password=PASSWORD, new_password="Ｐａｓｓｗｏｒｄ１２", **kw
+        )
+    assert info.value.message == "密码过于常见，请换一个"
+    assert db_fingerprint() == before
+    with pytest.raises(ValidationFailed):
+        services.create_account(
+            actor=d.actor("school_admin"),
+            organisation=d.orgs["school"],
+            username="fullwidth",
+            roles=[Role.OWNER_PROJECT_LEADER],
+            password="Ｐａｓｓｗｏｒｄ１２",
+        )
+
+
+def test_passwords_are_stored_and_checked_in_nfkc_form(district):
+    d = district
+    user = d.users["school_leader"]
+    services.change_own_password(
+        actor=d.actor("school_leader"),
+        user=user,
+        old_password=PASSWORD,
+        new_password="Ｋｑ７＃ｍｚｐｗ",
+    )
+    user.refresh_from_db()
+    # Either keyboard opens it: the stored hash is of the NFKC form.
+    assert check_password("Kq7#mzpw", user.password)
+    assert services.attempt_login(username="school_leader", password="Kq7#mzpw")[0]
+    assert services.attempt_login(username="school_leader", password="Ｋｑ７＃ｍｚｐｗ")[0]
+    assert services.attempt_login(username="school_leader", password="Kq7#mzpx")[0] is None
+
+
+def test_a_new_password_that_normalises_to_the_old_one_is_refused(district):
+    d = district
+    with pytest.raises(ValidationFailed) as info:
+        services.change_own_password(
+            actor=d.actor("school_leader"),
+            user=d.users["school_leader"],
+            old_password=PASSWORD,
+            new_password=PASSWORD.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)}),
+        )
+    assert info.value.errors[0]["field"] == "new_password"
+
+
+# --- no second login: the Django admin site is gone (issue 10, section 3; ADR 0024) --------------------
+
+
+@pytest.mark.parametrize("path", ["/django-admin/", "/django-admin/login/", "/admin/"])
+def test_there_is_no_django_admin_login(district, path):
+    """Before: /django-admin/ had its own English login, outside the lockout
+    and the login log."""
+    superuser = d_superuser(district)
+    c = Client()
+    assert c.get(path).status_code == 404
+    r = c.post(path, {"username": superuser.username, "password": PASSWORD})
+    assert r.status_code == 404
+    assert not logged_in(c)
+    assert not LoginLog.objects.exists()
+    # Not behind the platform's login either: a superuser finds nothing there.
+    c.force_login(superuser)
+    assert c.get(path).status_code == 404
+    assert "django.contrib.admin" not in settings.INSTALLED_APPS
+
+
+def d_superuser(district) -> User:
+    user = district.users["office_admin"]
+    User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)
+    user.refresh_from_db()
+    return user

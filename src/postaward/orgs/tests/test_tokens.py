@@ -15,7 +15,7 @@ from postaward.core.models import AuditRecord
 from postaward.orgs import services
 from postaward.orgs.choices import Role
 from postaward.orgs.models import ApiToken
-from postaward.testing import TokenClient, db_fingerprint
+from postaward.testing import PASSWORD, TokenClient, db_fingerprint
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,186 @@ def test_token_page_issues_and_revokes(district):
     assert c.post("/accounts/tokens/", {"revoke": str(other.pk)}).status_code == 404
     assert c.post("/accounts/tokens/", {"revoke": "abc"}).status_code == 404
     assert db_fingerprint() == before
+
+
+# --- who may issue a token (issue 10, section 3; ADR 0023) ------------------------------------------
+
+
+@pytest.fixture
+def integrator(district):
+    user, _ = services.create_account(
+        actor=district.actor("office_admin"),
+        organisation=district.orgs["office"],
+        username="bidding_feed",
+        roles=[Role.INTEGRATOR],
+    )
+    return user
+
+
+def _issue_for(client, user_id):
+    return client.post(
+        "/api/v1/tokens",
+        data={"name": "代签令牌", "user_id": user_id},
+        content_type="application/json",
+    )
+
+
+@pytest.mark.parametrize(
+    ("caller", "target", "status"),
+    [
+        (None, "bidding_feed", 401),  # anonymous
+        ("office_staff", "bidding_feed", 403),  # wrong role (not an administrator)
+        ("housing_admin", "bidding_feed", 404),  # administrator, account out of scope
+        ("school_admin", "school_leader", 403),  # in scope, but a person's account
+        ("office_admin", "office_staff", 403),  # in scope, but a person's account
+        ("edu_admin", "school_leader", 403),  # in scope (subtree), a person's account
+    ],
+)
+def test_nobody_issues_a_token_for_someone_elses_account_R_ORG_03(
+    district, integrator, caller, target, status
+):
+    """Before: any administrator issued a token for a subordinate and acted as
+    them (audited as the subordinate). Only the account itself, or its
+    administrator for an integration account, may; a refusal changes nothing."""
+    d = district
+    target_user = integrator if target == "bidding_feed" else d.users[target]
+    before = db_fingerprint()
+    r = _issue_for(d.client(caller), target_user.pk)
+    assert r.status_code == status, r.content
+    assert set(r.json()) >= {"code", "message", "errors"}
+    assert db_fingerprint() == before
+    assert not ApiToken.objects.filter(user=target_user).exists()
+
+
+def test_an_administrator_issues_a_token_for_an_integration_account_in_scope_R_ORG_03(
+    district, integrator
+):
+    d = district
+    r = _issue_for(d.client("office_admin"), integrator.pk)
+    assert r.status_code == 201, r.content
+    admin = d.users["office_admin"]
+    assert r.json()["user_id"] == integrator.pk
+    assert r.json()["created_by_id"] == admin.pk
+    token = ApiToken.objects.get(pk=r.json()["id"])
+    assert token.created_by_id == admin.pk
+    # The audit names the issuer (the actor) and the owner.
+    rec = AuditRecord.objects.get(action="orgs.create_api_token", object_id=str(token.pk))
+    assert rec.actor_user_id == admin.pk
+    assert rec.after["user_id"] == integrator.pk and rec.after["created_by_id"] == admin.pk
+    # What the token does is audited as the integration account.
+    me = TokenClient(r.json()["token"]).get("/api/v1/me").json()
+    assert me["username"] == "bidding_feed"
+
+
+def test_one_issues_ones_own_token_and_it_names_oneself(district):
+    token, _ = issue(district)
+    assert token.created_by_id == district.users["school_leader"].pk
+
+
+def test_the_service_refuses_a_token_for_a_subordinate_person(district):
+    from postaward.core.errors import Forbidden
+
+    before = db_fingerprint()
+    with pytest.raises(Forbidden):
+        services.create_api_token(
+            actor=district.actor("school_admin"), user=district.users["school_leader"], name="x"
+        )
+    assert db_fingerprint() == before
+
+
+def test_an_integration_account_given_a_persons_role_loses_the_issued_tokens(district, integrator):
+    d = district
+    issued, issued_plain = services.create_api_token(
+        actor=d.actor("office_admin"), user=integrator, name="对接"
+    )
+    services.set_roles(actor=d.actor("office_admin"), user=integrator, roles=[Role.INTEGRATOR])
+    assert TokenClient(issued_plain).get("/api/v1/me").status_code == 200
+    services.set_roles(
+        actor=d.actor("office_admin"), user=integrator, roles=[Role.INTEGRATOR, Role.OFFICE_STAFF]
+    )
+    assert TokenClient(issued_plain).get("/api/v1/me").status_code == 401
+    issued.refresh_from_db()
+    assert issued.revoked_at is not None
+
+
+# --- the initial password binds tokens too -------------------------------------------------------------
+
+
+def test_a_token_of_an_account_on_its_initial_password_is_403(district):
+    """Before: the API answered a token of an account that had never changed
+    its initial password. Same rule as the web: 403 password_change_required."""
+    d = district
+    user, _initial = services.create_account(
+        actor=d.actor("school_admin"),
+        organisation=d.orgs["school"],
+        username="newcomer",
+        roles=[Role.OWNER_PROJECT_LEADER],
+    )
+    _, plain = services.create_api_token(actor=d.actor("newcomer"), user=user, name="手机")
+    c = TokenClient(plain)
+    r = c.get("/api/v1/me")
+    assert r.status_code == 403
+    assert r.json()["code"] == "password_change_required"
+    assert "修改初始密码" in r.json()["message"]
+    before = db_fingerprint()
+    r = c.post("/api/v1/tokens", data={"name": "再来一个"}, content_type="application/json")
+    assert r.status_code == 403
+    assert db_fingerprint() == before
+
+
+# --- tokens end with the password, the lock and the account --------------------------------------------
+
+
+def test_a_password_reset_revokes_the_accounts_tokens(district):
+    """Before: tokens survived a password reset."""
+    d = district
+    token, plain = issue(d)
+    services.reset_password(actor=d.actor("school_admin"), user=d.users["school_leader"])
+    assert TokenClient(plain).get("/api/v1/me").status_code == 401
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    rec = AuditRecord.objects.get(action="orgs.reset_password")
+    assert rec.after == {"tokens_revoked": 1}
+
+
+def test_changing_ones_password_revokes_tokens_and_other_sessions(district):
+    d = district
+    _, plain = issue(d)
+    other = d.client("school_leader")
+    assert other.get("/orgs/").status_code == 200
+    changer = d.client("school_leader")
+    r = changer.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password": "kq7#mzpw", "new_password2": "kq7#mzpw"},
+    )
+    assert r.status_code == 302
+    assert TokenClient(plain).get("/api/v1/me").status_code == 401
+    # The other session ended; the one that made the change goes on.
+    assert other.get("/orgs/").status_code == 302
+    assert other.get("/api/v1/me").status_code == 401
+    assert changer.get("/orgs/").status_code == 200
+
+
+def test_a_disabled_and_re_enabled_account_does_not_get_its_tokens_back(district):
+    """Before: a token refused while the account was disabled worked again once
+    it was enabled."""
+    d = district
+    _, plain = issue(d)
+    for active in (False, True):
+        services.set_account_active(
+            actor=d.actor("school_admin"), user=d.users["school_leader"], active=active
+        )
+    assert TokenClient(plain).get("/api/v1/me").status_code == 401
+
+
+def test_an_unlock_does_not_bring_back_a_locked_accounts_sessions(district):
+    d = district
+    c = d.client("school_leader")
+    user = d.users["school_leader"]
+    from postaward.orgs.services import _lock_account
+
+    with time_machine.travel(T0, tick=False):
+        _lock_account(user, T0 + dt.timedelta(minutes=15))
+    services.unlock_account(actor=d.actor("school_admin"), user=user)
+    r = c.get("/orgs/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from postaward.core import clock
 from postaward.core.actor import SYSTEM
+from postaward.core.files import minimal_pdf
 from postaward.orgs.choices import Industry
 from postaward.orgs.tests.authz import Call, Fn, Hidden, Route
 from postaward.projects import services
@@ -25,7 +26,6 @@ from postaward.projects.choices import (
     Position,
     ProjectStatus,
 )
-from postaward.projects.files import minimal_pdf
 
 from . import factories as f
 

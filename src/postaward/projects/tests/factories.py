@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from postaward.core import clock
 from postaward.core.actor import SYSTEM
+from postaward.core.files import minimal_pdf
 from postaward.orgs import services as org_services
 from postaward.orgs.choices import Industry, OrgKind, QualificationType, Role
 from postaward.orgs.models import Organisation, Person, Qualification
@@ -23,7 +24,6 @@ from postaward.projects.choices import (
     Position,
     ProcurementMethod,
 )
-from postaward.projects.files import minimal_pdf
 from postaward.projects.models import Participant, Project, ProjectDocument
 from postaward.testing import District, account, org, person
 

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from postaward.core import clock
+from postaward.core.files import minimal_pdf
 from postaward.projects.choices import Position
-from postaward.projects.files import minimal_pdf
 from postaward.projects.models import Project
 
 from . import factories as f

@@ -293,7 +293,7 @@ def test_participant_must_be_of_its_kind_and_contract_files_are_checked(d):
 
 
 def test_oversized_upload_is_refused(d, monkeypatch):
-    from postaward.projects import files
+    from postaward.core import files
 
     monkeypatch.setattr(files, "MAX_UPLOAD_BYTES", 100)
     p = f.direct_project(d)

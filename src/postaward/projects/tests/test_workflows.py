@@ -259,7 +259,11 @@ def test_confirmed_suspension_pauses_deadlines_and_resumption_restarts_them(d, f
     assert p.status == S.UNDER_CONSTRUCTION
     assert s.state == SuspensionState.ENDED
     assert dl.paused_at is None
-    assert dl.due_at - due == s.ended_at - s.started_at
+    # R-PRJ-07, R-CAL-01: 20 days from 06-15 ran to Sunday 07-05 (rolled to 07-06);
+    # paused on 06-15 with 20 days left, resumed on 07-15: 20 days from then is
+    # Tuesday 08-04, ending at 24:00 (not "+30 days" of paused time)
+    assert due == clock.end_of_day(dt.date(2026, 7, 6))
+    assert dl.due_at == clock.end_of_day(dt.date(2026, 8, 4))
     assert events_named("projects.resumed")[-1]["suspended_days"] == 30
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from postaward import demo
+from postaward.core import events
 from postaward.orgs.models import Organisation
 
 
@@ -27,7 +28,9 @@ class Command(BaseCommand):
                 return
             self.stdout.write(f"正在装入演示区县（{projects} 个项目）……")
             demo.build(projects=projects)
-            self.stdout.write(self.style.SUCCESS("演示区县已装入。"))
+            self.stdout.write("正在处理演示数据产生的事件（预警、待办、通知）……")
+            delivered = events.drain()
+            self.stdout.write(self.style.SUCCESS(f"演示区县已装入（处理事件 {delivered} 条）。"))
         self.print_logins()
 
     def print_logins(self) -> None:

@@ -2,20 +2,21 @@
 
 Migrates, collects static files, loads the demo district into an empty database,
 then runs the web server (gunicorn) and the background worker (huey) together
-until interrupted. Running it again keeps the data.
+under a supervisor (``core.supervise``) that restarts either one when it dies,
+until interrupted (Ctrl-C or SIGTERM stop both). Running it again keeps the data.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from postaward.core.supervise import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -48,15 +49,19 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("demo", if_empty=True, stdout=self.stdout)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "postaward.settings"}
-        procs: list[subprocess.Popen] = []
+        children: list[Child] = []
         if not no_worker:
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "postaward.cli", "run_huey", "--quiet"], env=env
+            # SIGINT is huey's graceful stop (running tasks finish); SIGTERM is immediate.
+            children.append(
+                Child(
+                    "后台任务",
+                    [sys.executable, "-m", "postaward.cli", "run_huey", "--quiet"],
+                    stop_signal=signal.SIGINT,
                 )
             )
-        procs.append(
-            subprocess.Popen(
+        children.append(
+            Child(
+                "网站",
                 [
                     sys.executable,
                     "-m",
@@ -75,37 +80,15 @@ class Command(BaseCommand):
                     "--graceful-timeout",
                     "10",
                 ],
-                env=env,
+                stop_signal=signal.SIGTERM,
             )
         )
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n标后监管平台已启动：http://{bind}/  （数据库：{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}，"
                 f"后台任务：{'已启动' if not no_worker else '未启动'}）  按 Ctrl+C 停止。\n"
+                "网站或后台任务进程意外退出时自动重启。\n"
             )
         )
-
-        def stop(*_: object) -> None:
-            for p in procs:
-                if p.poll() is None:
-                    p.terminate()
-
-        def on_signal(*_: object) -> None:
-            stop()
-            sys.exit(0)
-
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
-        try:
-            while all(p.poll() is None for p in procs):
-                time.sleep(1)
-        finally:
-            stop()
-            for p in procs:
-                try:
-                    p.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-        failed = [p for p in procs if p.returncode not in (0, -signal.SIGTERM, None)]
-        if failed:
-            sys.exit(1)
+        self.stdout.flush()
+        Supervisor(children, env=env).run()

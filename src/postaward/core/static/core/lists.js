@@ -1,4 +1,5 @@
-// The list component: select rows for the batch buttons (export / print the selection).
+// The list component: select rows for the batch buttons (export / print the selection),
+// and submit the page-size choice.
 (function () {
   function sync(form) {
     var boxes = form.querySelectorAll(".pa-sel-one");
@@ -14,6 +15,11 @@
   }
   document.addEventListener("change", function (ev) {
     var t = ev.target;
+    // Page size: submit on change (no inline handler: the page's CSP allows no onchange).
+    if (t instanceof HTMLSelectElement && t.hasAttribute("data-autosubmit") && t.form) {
+      t.form.submit();
+      return;
+    }
     if (!(t instanceof HTMLInputElement)) return;
     var form = t.closest("form.pa-batch");
     if (!form) return;

@@ -67,32 +67,10 @@ def notify(
     alert: Alert | None = None,
     project: Any = None,
 ) -> int:
-    from .models import Notification, NotificationDelivery
-
-    created = 0
-    external = channels.configured()
-    for user in recipients(org, project):
-        n, new = Notification.objects.get_or_create(
-            recipient=user,
-            key=key[:200],
-            defaults={
-                "kind": kind,
-                "title": title[:200],
-                "body": body,
-                "url": url[:300],
-                "alert": alert,
-                "created_at": clock.now(),
-            },
-        )
-        if not new:
-            continue
-        created += 1
-        for ch in external:
-            if ch.accepts(n):
-                NotificationDelivery.objects.get_or_create(notification=n, channel=ch.name)
-    if created and external:
-        transaction.on_commit(_enqueue_delivery)
-    return created
+    """Messages to the accounts that act for ``org`` (see ``recipients``)."""
+    return _store(
+        recipients(org, project), key=key, kind=kind, title=title, body=body, url=url, alert=alert
+    )
 
 
 def notify_users(
@@ -107,11 +85,20 @@ def notify_users(
 ) -> int:
     """Messages to named accounts (a requester, a project leader): the sender
     that ``core.notices.tell`` uses for every app."""
+    users = User.objects.filter(pk__in=user_ids, is_active=True)
+    return _store(users, key=key, kind=kind, title=title, body=body, url=url, alert=None)
+
+
+def _store(
+    users: Any, *, key: str, kind: str, title: str, body: str, url: str, alert: Alert | None
+) -> int:
+    """One message per account (idempotent by ``key``), queued for the configured
+    external channels; returns how many were new."""
     from .models import Notification, NotificationDelivery
 
     created = 0
     external = channels.configured()
-    for user in User.objects.filter(pk__in=user_ids, is_active=True):
+    for user in users:
         n, new = Notification.objects.get_or_create(
             recipient=user,
             key=key[:200],
@@ -120,6 +107,7 @@ def notify_users(
                 "title": title[:200],
                 "body": body,
                 "url": url[:300],
+                "alert": alert,
                 "created_at": clock.now(),
             },
         )

@@ -204,7 +204,7 @@ def check_upload(
         raise _too_large(len(data), max_bytes, field)
     content_type = sniff(data[:16])
     if content_type is None or content_type not in allowed:
-        raise ValidationFailed(f"只接受 {_labels(allowed)} 文件", field=field)
+        raise ValidationFailed(f"只接受 {_labels(allowed)}文件", field=field)
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in KNOWN[content_type][1]:
         raise ValidationFailed(

@@ -118,7 +118,7 @@ def cite(text: str | None) -> str:
 def html(text: str | None) -> SafeString:
     """Page rendering: each citation with its article's text on hover."""
     if not text:
-        return format_html("")
+        return SafeString("")
     chunks: list[SafeString] = []
     for part in _parts(str(text)):
         if isinstance(part, str):

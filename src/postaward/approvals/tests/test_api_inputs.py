@@ -71,7 +71,7 @@ def test_json_is_strict(d):
         "/inspections",
         inspection(d, record=b64(f.pdf("记录.png"))),
         status=422,
-        message="与文件内容（application/pdf）不符",
+        message="与文件内容（PDF）不符",
     )
     r = leader.post(BASE + "/inspections", data="[1, 2]", content_type="application/json")
     assert r.status_code == 400 and r.json()["code"] == "bad_request"

@@ -51,7 +51,7 @@ def _concrete(route: str, values: dict[str, int]) -> str | None:
 
     def fill(m: re.Match) -> str:
         conv, name = m.group(1) or "str", m.group(2)
-        if conv != "int":
+        if conv not in ("int", "id"):  # <id:…> is the bounded int of core.converters
             raise LookupError(name)
         return str(values.get(name, values["pk"]))
 

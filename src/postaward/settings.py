@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "postaward.attendance",
     "postaward.approvals",
     "postaward.alerts",
+    "postaward.platform",  # the commands that drive every app at once (demo, simulate)
 ]
 
 MIDDLEWARE = [

@@ -11,57 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from postaward.core import clock, context, events
 from postaward.core.actor import SYSTEM
 from postaward.core.services import set_clock_offset
+from postaward.core.simulation import (  # the registry the apps fill (ADR 0055)
+    Activity,
+    SimDay,
+    _activities,
+    _sweeps,
+    daily,
+    platform_time,
+    sweep,
+)
 
-Activity = Callable[["SimDay"], None]
-_activities: list[tuple[int, str, Activity]] = []
-_sweeps: list[tuple[int, str, Activity]] = []
-
-
-@dataclass
-class SimDay:
-    day: dt.date
-    rng: random.Random
-
-    def at(self, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
-        return dt.datetime.combine(self.day, dt.time(hour, minute, second), tzinfo=clock.LOCAL_TZ)
-
-
-def daily(order: int = 100) -> Callable[[Activity], Activity]:
-    def wrap(fn: Activity) -> Activity:
-        if all(f is not fn for _, _, f in _activities):
-            _activities.append((order, fn.__name__, fn))
-        return fn
-
-    return wrap
-
-
-def sweep(order: int = 100) -> Callable[[Activity], Activity]:
-    def wrap(fn: Activity) -> Activity:
-        if all(f is not fn for _, _, f in _sweeps):
-            _sweeps.append((order, fn.__name__, fn))
-        return fn
-
-    return wrap
-
-
-@contextmanager
-def platform_time(moment: dt.datetime) -> Iterator[None]:
-    """Make ``clock.now()`` return ``moment`` (in this process) for the block."""
-    previous = clock.offset().total_seconds()
-    from django.utils import timezone
-
-    clock.set_offset((moment - timezone.now()).total_seconds())
-    try:
-        yield
-    finally:
-        clock.set_offset(previous)
+__all__ = ["Activity", "SimDay", "daily", "platform_time", "run", "sweep"]
 
 
 def run(days: int, *, seed: int = 7, log: Callable[[str], None] = print) -> dt.date:

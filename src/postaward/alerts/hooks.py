@@ -1,4 +1,5 @@
-"""Home-page counts of the alerts capability."""
+"""Home-page counts of the alerts capability, and the map colours it gives the
+projects app (ADR 0055: projects does not import alerts)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ from postaward.core import homepage
 from postaward.core.actor import Actor
 
 from .permissions import can_see_alerts
+
+
+def _register_site_levels() -> None:
+    from postaward.projects import selectors as project_selectors
+
+    from .selectors import unresolved_levels
+
+    if unresolved_levels not in project_selectors.SITE_LEVEL_HOOKS:
+        project_selectors.SITE_LEVEL_HOOKS.append(unresolved_levels)
+
+
+_register_site_levels()
 
 
 @homepage.register(order=40)

@@ -365,3 +365,25 @@ def indicator_figures(indicator_ids: list[int] | None = None) -> dict[int, dict[
 
 def indicators() -> QuerySet[Indicator]:
     return Indicator.objects.order_by("source", "area", "code")
+
+
+def unresolved_levels(project_ids: list[int]) -> dict[int, int]:
+    """Per project, the highest severity (1 blue .. 4 red) of its alerts still
+    waiting for disposal or review; projects without one are left out. One
+    query per 900 projects; the project map colours the sites by it (given to
+    ``projects.selectors.SITE_LEVEL_HOOKS``)."""
+    from django.db.models import Max
+
+    from .choices import UNRESOLVED_STATES
+
+    out: dict[int, int] = {}
+    for start in range(0, len(project_ids), 900):  # SQLite's variable limit
+        chunk = project_ids[start : start + 900]
+        for pid, level in (
+            Alert.objects.filter(project_id__in=chunk, state__in=UNRESOLVED_STATES)
+            .values("project_id")
+            .annotate(level=Max("severity"))
+            .values_list("project_id", "level")
+        ):
+            out[pid] = int(level)
+    return out

@@ -22,7 +22,7 @@ import contextlib
 import random
 from typing import Any
 
-from postaward import simulate
+from postaward.core import simulation as simulate
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError
 from postaward.orgs.actors import actor_for

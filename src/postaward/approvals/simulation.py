@@ -34,8 +34,8 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from postaward import simulate
 from postaward.core import clock, deadlines
+from postaward.core import simulation as simulate
 from postaward.core.actor import SYSTEM
 from postaward.core.errors import DomainError
 from postaward.projects.choices import (

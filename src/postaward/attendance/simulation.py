@@ -32,7 +32,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 
-from postaward import simulate
+from postaward.core import simulation as simulate
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import DomainError
 from postaward.core.files import minimal_pdf

@@ -29,7 +29,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=responses(MeOut), summary="当前账号")
 def me(request: HttpRequest) -> dict:
-    from postaward.orgs.choices import ENTERPRISE_KINDS
+    from . import registries
 
     a = actor(request)
     return {
@@ -40,7 +40,7 @@ def me(request: HttpRequest) -> dict:
         "organisation_name": a.org_name,
         "organisation_kind": a.org_kind,
         "roles": sorted(a.roles),
-        "portal": "enterprise" if a.org_kind in ENTERPRISE_KINDS else "government",
+        "portal": "enterprise" if registries.orgs().is_enterprise(a) else "government",
     }
 
 

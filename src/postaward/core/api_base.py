@@ -132,14 +132,14 @@ class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from postaward.orgs.actors import actor_for
-        from postaward.orgs.services import authenticate_token
+        from . import registries
 
-        user = authenticate_token(token)
-        if user is None:
+        found = registries.token_backend().authenticate(token)
+        if found is None:
             return None
+        user, token_actor = found
         request.user = user
-        request.actor = actor_for(user)  # type: ignore[attr-defined]
+        request.actor = token_actor  # type: ignore[attr-defined]
         require_password_changed(request.actor, by_token=True)  # type: ignore[attr-defined]
         require_some_role(request.actor)  # type: ignore[attr-defined]
         return user
@@ -177,11 +177,11 @@ def require_password_changed(a: Actor, *, by_token: bool = False) -> None:
     session or with a token alike. The one exception is a token of an
     integration account (the integrator role alone), which never uses its
     password and whose tokens its administrator issues (ADR 0023)."""
-    from postaward.orgs.choices import Role
+    from . import registries
 
     if not getattr(a.user, "must_change_password", False):
         return
-    if by_token and a.roles == {Role.INTEGRATOR}:
+    if by_token and registries.token_backend().token_only(a):
         return
     raise Forbidden("请先在网页端修改初始密码", code="password_change_required")
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from . import business_calendar, clock, menu
+from . import business_calendar, clock, menu, registries
 from .actor import ANONYMOUS
 from .services import may_edit_calendar
 
@@ -25,7 +25,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
     today = clock.today()
     offset = clock.offset()
-    enterprise = actor.org_kind in _enterprise_kinds()
+    enterprise = registries.orgs().is_enterprise(actor)
     data.update(
         menu=menu.build(actor, request.path, enterprise=enterprise),
         todo_count=todos.open_count(actor),
@@ -39,9 +39,3 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         is_enterprise_portal=enterprise,
     )
     return data
-
-
-def _enterprise_kinds() -> frozenset[str]:
-    from postaward.orgs.choices import ENTERPRISE_KINDS
-
-    return frozenset(str(k) for k in ENTERPRISE_KINDS)

@@ -172,10 +172,31 @@ def close_deadline(*, kind: str, subject: Any, state: str = Deadline.State.MET) 
     return closed
 
 
-def _project_paused(project_id: int) -> bool:
-    from postaward.projects.models import Project
+def close_as_met(deadline_id: int, *, at: dt.datetime | None = None) -> int:
+    """Close one open deadline as met, when its owner judged it done in time by a
+    date of fact rather than by the clock (a settlement submitted on or before
+    its last day, the event dispatched later). Returns 1, or 0 if it was no
+    longer open. The apps stop clocks through this module, never by updating
+    the table themselves (ADR 0055)."""
+    return Deadline.objects.filter(pk=deadline_id, state=Deadline.State.OPEN).update(
+        state=Deadline.State.MET, closed_at=at or clock.now()
+    )
 
-    return Project.objects.filter(pk=project_id, status="suspended").exists()
+
+def cancel_for_project(project_id: int, *, at: dt.datetime | None = None) -> int:
+    """The project has ended (terminated, R-PRJ-06): every open clock of it ends
+    with it, cancelled (neither met nor missed: nothing is reported). Returns
+    how many were cancelled."""
+    return Deadline.objects.filter(project_id=project_id, state=Deadline.State.OPEN).update(
+        state=Deadline.State.CANCELLED, closed_at=at or clock.now()
+    )
+
+
+def _project_paused(project_id: int) -> bool:
+    """The projects app answers (a registry, ADR 0055): the core does not import it."""
+    from . import registries
+
+    return registries.projects().is_paused(project_id)
 
 
 def pause_project(project_id: int, at: dt.datetime) -> int:

@@ -126,11 +126,9 @@ class AuditRecord(models.Model):
         if not actor.organisation_id or not actor.org_path:
             return Q(pk__in=[])
         if actor.org_kind in ("supervision_office", "discipline"):
-            from postaward.orgs.models import Organisation
+            from . import registries
 
-            district = Organisation.objects.filter(path__startswith=actor.district_path).values(
-                "pk"
-            )
+            district = registries.orgs().units_under(actor.district_path)
             return (
                 Q(organisation_id__in=district) | Q(organisation_id__isnull=True)
             ) & project_visible_q(actor)

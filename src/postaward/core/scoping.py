@@ -47,14 +47,14 @@ def project_visible_q(
     organisation or a person (a deadline, a to-do, a notification, a hit of an
     indicator run): it is visible only if its project is visible. Rows without
     a project are kept when ``without_project`` (their own rule decides). The
-    projects app is looked up by name: the core does not import it.
+    projects app answers which projects are visible (a registry, ADR 0055): the
+    core does not import it.
     """
-    from django.apps import apps
+    from . import registries
 
     if actor.is_system:
         return Q()
-    project_model = apps.get_model("projects", "Project")
-    visible = Q(**{f"{field}__in": project_model.objects.visible_to(actor).values("pk")})
+    visible = Q(**{f"{field}__in": registries.projects().visible_ids(actor)})
     if without_project:
         return visible | Q(**{f"{field}__isnull": True})
     return visible

@@ -39,17 +39,11 @@ def audit_records(actor: Actor, *, filters: dict[str, Any]) -> QuerySet[AuditRec
 def describe_records(records: Any, *, links: bool = True) -> list[Any]:
     """Each record with what people read: the action's label, the object's
     name and page, the project's name and page."""
-    from django.apps import apps
-
-    from . import audit_labels
+    from . import audit_labels, registries
 
     rows = list(records)
     project_ids = {r.project_id for r in rows if r.project_id}
-    names = dict(
-        apps.get_model("projects", "Project")
-        .objects.filter(pk__in=project_ids)
-        .values_list("pk", "name")
-    )
+    names = registries.projects().names(project_ids) if project_ids else {}
     for r in rows:
         r.action_label = audit_labels.label(r.action)
         r.object_name = audit_labels.object_name(r.object_type, r.object_id, r.object_repr)
@@ -61,34 +55,21 @@ def describe_records(records: Any, *, links: bool = True) -> list[Any]:
 
 def _projects_matching(actor: Actor, text: str) -> list[int]:
     """Projects in the actor's scope whose ID or code is ``text`` or whose name
-    contains it (the audit page's project filter). The projects app is looked
-    up by name: the core does not import the capabilities built on it."""
-    from django.apps import apps
-    from django.db.models import Q
+    contains it (the audit page's project filter). The projects app answers
+    (a registry, ADR 0055): the core does not import the apps built on it."""
+    from . import registries
 
-    project_model = apps.get_model("projects", "Project")
-    match = Q(code__iexact=text) | Q(name__icontains=text)
-    if text.isdigit():
-        match |= Q(pk=int(text))
-    return list(
-        project_model.objects.visible_to(actor).filter(match).values_list("pk", flat=True)[:500]
-    )
+    return registries.projects().matching(actor, text)
 
 
 def open_todos(actor: Actor) -> QuerySet[Todo]:
     """The actor's open to-dos, soonest due first, each with its project's name."""
-    from django.apps import apps
-    from django.db.models import OuterRef, Subquery
+    from . import registries
 
-    project_model = apps.get_model("projects", "Project")
     return (
         Todo.objects.visible_to(actor)
         .filter(state=Todo.State.OPEN)
-        .annotate(
-            project_name=Subquery(
-                project_model.objects.filter(pk=OuterRef("project_id")).values("name")[:1]
-            )
-        )
+        .annotate(project_name=registries.projects().name_of("project_id"))
         .order_by("due_at", "id")
     )
 

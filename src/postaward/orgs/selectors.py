@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from postaward.core import clock
+from postaward.core import clock, registries
 from postaward.core.actor import Actor
 
-from .choices import Role
+from .choices import ENTERPRISE_KINDS, Role
 from .models import ApiToken, LoginLog, Organisation, Person, User
 
 
@@ -95,3 +95,33 @@ def account_id_of(person_id: int | None, organisation_id: int | None) -> int | N
 def owner_leader_account_id(project: Any) -> int | None:
     """The account of the project's owner leader (建设单位项目负责人), if any."""
     return account_id_of(project.owner_leader_id, project.owner_id)
+
+
+# --- what the kernel asks of the orgs app (ADR 0055) ----------------------------------------------
+
+
+def _units_under(path: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path__startswith=path).values("pk")
+
+
+def _is_enterprise(actor: Actor) -> bool:
+    return actor.org_kind in ENTERPRISE_KINDS
+
+
+def _authenticate_token(token: str) -> tuple[User, Actor] | None:
+    from .actors import actor_for
+    from .services import authenticate_token
+
+    user = authenticate_token(token)
+    if user is None:
+        return None
+    return user, actor_for(user)
+
+
+def _token_only(actor: Actor) -> bool:
+    """An integration account (the integrator role alone, ADR 0023)."""
+    return actor.roles == {Role.INTEGRATOR}
+
+
+KERNEL_DIRECTORY = registries.OrgDirectory(units_under=_units_under, is_enterprise=_is_enterprise)
+TOKEN_BACKEND = registries.TokenBackend(authenticate=_authenticate_token, token_only=_token_only)

@@ -7,10 +7,12 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目监管"
 
     def ready(self) -> None:
-        from postaward.core import menu
+        from postaward.core import menu, registries
         from postaward.core.menu import Item
 
-        from . import events, hooks  # noqa: F401  (register events and visibility hooks)
+        from . import hooks  # (register events and visibility hooks)
+
+        registries.provide_projects(hooks.KERNEL_DIRECTORY)
         from .views import can_import, can_register, can_see_bans
 
         menu.add(

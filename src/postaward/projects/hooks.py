@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
-from postaward.core import clock, homepage, todos
+from postaward.core import clock, homepage, registries, todos
 from postaward.core.actor import Actor
 from postaward.orgs import models as org_models
 from postaward.orgs.choices import ENTERPRISE_KINDS
@@ -144,3 +144,38 @@ def _register_audit() -> None:
 
 
 _register_audit()
+
+
+# --- what the kernel asks of the projects app (ADR 0055) -----------------------------------------
+
+
+def _visible_ids_for_kernel(actor: Actor):  # type: ignore[no-untyped-def]
+    return Project.objects.visible_to(actor).values("pk")
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    return dict(Project.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _matching(actor: Actor, text: str) -> list[int]:
+    match = Q(code__iexact=text) | Q(name__icontains=text)
+    if text.isdigit():
+        match |= Q(pk=int(text))
+    return list(Project.objects.visible_to(actor).filter(match).values_list("pk", flat=True)[:500])
+
+
+def _name_of(field: str) -> Subquery:
+    return Subquery(Project.objects.filter(pk=OuterRef(field)).values("name")[:1])
+
+
+def _is_paused(project_id: int) -> bool:
+    return Project.objects.filter(pk=project_id, status=ProjectStatus.SUSPENDED).exists()
+
+
+KERNEL_DIRECTORY = registries.ProjectDirectory(
+    visible_ids=_visible_ids_for_kernel,
+    names=_names,
+    matching=_matching,
+    name_of=_name_of,
+    is_paused=_is_paused,
+)

@@ -215,27 +215,20 @@ def site_features(
     return {"type": "FeatureCollection", "crs_name": crs, "features": feats}
 
 
+# How alarming each project is (1 blue .. 4 red), for the map's colours. The alerts
+# app gives it in its ready(): projects does not import the layers above it (ADR 0055).
+SITE_LEVEL_HOOKS: list[Callable[[list[int]], dict[int, int]]] = []
+
+
 def alert_levels(project_ids: list[int]) -> dict[int, int]:
-    """Per project, the highest severity (1 blue .. 4 red) of its alerts still
-    waiting for disposal or review; projects without one are left out. One
-    query; the map colours the sites by it."""
-    if not project_ids:
-        return {}
-    from django.db.models import Max
-
-    from postaward.alerts.choices import UNRESOLVED_STATES
-    from postaward.alerts.models import Alert
-
+    """Per project, the highest level any registered hook gives it (the alerts
+    app: its highest unresolved alert); projects without one are left out."""
     out: dict[int, int] = {}
-    for start in range(0, len(project_ids), 900):  # SQLite's variable limit
-        chunk = project_ids[start : start + 900]
-        for pid, level in (
-            Alert.objects.filter(project_id__in=chunk, state__in=UNRESOLVED_STATES)
-            .values("project_id")
-            .annotate(level=Max("severity"))
-            .values_list("project_id", "level")
-        ):
-            out[pid] = int(level)
+    if not project_ids:
+        return out
+    for hook in SITE_LEVEL_HOOKS:
+        for pid, level in hook(project_ids).items():
+            out[pid] = max(out.get(pid, 0), level)
     return out
 
 

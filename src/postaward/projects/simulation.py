@@ -14,8 +14,8 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from postaward import simulate
 from postaward.core import clock
+from postaward.core import simulation as simulate
 from postaward.core.actor import SYSTEM
 from postaward.core.errors import DomainError
 from postaward.core.files import minimal_pdf

@@ -869,9 +869,7 @@ def close_settlement_clock(project: Project, submitted_on: dt.date | None = None
         if open_ is None:
             continue
         if submitted_on is not None and clock.end_of_day(submitted_on) <= open_.due_at:
-            n += Deadline.objects.filter(pk=open_.pk, state=Deadline.State.OPEN).update(
-                state=Deadline.State.MET, closed_at=clock.now()
-            )
+            n += deadlines.close_as_met(open_.pk)
         else:
             n += deadlines.close_deadline(kind=kind.kind, subject=project)
     close_addressed(f"approvals.settlement.{project.pk}")

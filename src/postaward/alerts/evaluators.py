@@ -18,7 +18,21 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Count
 
+from postaward.approvals.events import AcceptanceConcluded, HiddenWorkReviewed
+from postaward.attendance.events import (
+    AbsenceStreak,
+    CheatConfirmed,
+    MonthlyRate,
+    PatrolOverdue,
+)
 from postaward.core import clock, humane
+from postaward.core.deadlines import DeadlineMissed
+from postaward.core.events import DomainEvent
+from postaward.projects.events import (
+    AbnormalAwardFlagged,
+    ProjectFoundUncovered,
+    ProjectTerminated,
+)
 
 from .choices import Area, Severity, Source
 from .indicators import Evaluation, Hit, Param, Spec, register
@@ -93,7 +107,7 @@ def _payload(evt: Any) -> dict[str, Any]:
 # --- missed deadlines (every kind) ------------------------------------------------------------
 
 
-def hits_from_missed_deadline(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_missed_deadline(evt: DeadlineMissed, params: dict[str, Any]) -> list[Hit]:
     from postaward.core import deadlines
     from postaward.core.models import Deadline
 
@@ -152,7 +166,7 @@ def _subject_text(subject_type: str, subject_id: str) -> str:
 # --- attendance events -----------------------------------------------------------------------
 
 
-def hits_from_cheat(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_cheat(evt: CheatConfirmed, params: dict[str, Any]) -> list[Hit]:
     person = _person_name(evt.person_id)
     facts = {
         **project_facts(evt.project_id),
@@ -182,7 +196,7 @@ def hits_from_cheat(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_absence(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_absence(evt: AbsenceStreak, params: dict[str, Any]) -> list[Hit]:
     days = list(evt.days)
     if len(days) < params["min_days"]:
         return []
@@ -214,7 +228,7 @@ def hits_from_absence(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_monthly_rate(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_monthly_rate(evt: MonthlyRate, params: dict[str, Any]) -> list[Hit]:
     rate = Decimal(str(evt.rate))
     threshold = params["threshold"]
     if rate >= threshold:
@@ -251,7 +265,7 @@ def hits_from_monthly_rate(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_patrol(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_patrol(evt: PatrolOverdue, params: dict[str, Any]) -> list[Hit]:
     if evt.days_without < params["min_days"]:
         return []
     person = _person_name(evt.person_id)
@@ -286,7 +300,7 @@ def hits_from_patrol(evt: Any, params: dict[str, Any]) -> list[Hit]:
 # --- project events --------------------------------------------------------------------------
 
 
-def hits_from_abnormal_award(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_abnormal_award(evt: AbnormalAwardFlagged, params: dict[str, Any]) -> list[Hit]:
     from postaward.projects.choices import AbnormalAwardKind
 
     try:
@@ -319,7 +333,7 @@ def hits_from_abnormal_award(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_uncovered(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_uncovered(evt: ProjectFoundUncovered, params: dict[str, Any]) -> list[Hit]:
     facts = {**project_facts(evt.project_id), "note": evt.note or "—"}
     return [
         Hit(
@@ -334,7 +348,7 @@ def hits_from_uncovered(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_termination(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_termination(evt: ProjectTerminated, params: dict[str, Any]) -> list[Hit]:
     facts = {
         **project_facts(evt.project_id),
         "terminated_on": evt.terminated_on,
@@ -382,7 +396,7 @@ APPROVAL_TEXT = {
 }
 
 
-def hits_from_approvals_event(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_approvals_event(evt: DomainEvent, params: dict[str, Any]) -> list[Hit]:
     """The approvals events (issue 5) carry the project, the subject's id and
     the facts of the step; the hit names them in Chinese."""
     data = _payload(evt)
@@ -427,14 +441,9 @@ def hits_from_approvals_event(evt: Any, params: dict[str, Any]) -> list[Hit]:
 
 
 def _change_label(change_id: Any) -> str:
-    if not apps.is_installed(APPROVALS):
-        return f" #{change_id}"
-    try:
-        model = apps.get_model("approvals", "EngineeringChange")
-    except LookupError:
-        return f" #{change_id}"
-    c = model._default_manager.filter(pk=change_id).first()
-    return f"“{c.number} {c.title}”" if c is not None else f" #{change_id}"
+    from postaward.approvals import selectors as approvals
+
+    return approvals.change_label(change_id) or f" #{change_id}"
 
 
 _PAYLOAD_LABELS = {
@@ -471,13 +480,9 @@ def _changes(as_of: dt.date) -> Any:
     None while the approvals capability is not installed."""
     if not apps.is_installed(APPROVALS):
         return None
-    try:
-        model = apps.get_model("approvals", "EngineeringChange")
-    except LookupError:
-        return None
-    return model._default_manager.filter(
-        state="approved", approved_at__lt=clock.end_of_day(as_of)
-    ).select_related("participant__organisation", "project")
+    from postaward.approvals import selectors as approvals
+
+    return approvals.approved_changes(as_of)
 
 
 NOT_YET = "审批模块（工程变更，issue 5）尚未上线：本指标已登记但暂不生效"
@@ -1133,7 +1138,7 @@ def _record_text(model: str, pk: Any, label: str) -> str:
     return text if text and not text.startswith(f"{model}#") else f"{label} #{pk or '—'}"
 
 
-def hits_from_hidden_work_photos(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_hidden_work_photos(evt: HiddenWorkReviewed, params: dict[str, Any]) -> list[Hit]:
     """A hidden work approved by the owner although its current photos carry
     warnings (no shooting time or place, taken elsewhere, duplicates …)."""
     data = _payload(evt)
@@ -1172,7 +1177,7 @@ def hits_from_hidden_work_photos(evt: Any, params: dict[str, Any]) -> list[Hit]:
     ]
 
 
-def hits_from_failed_acceptance(evt: Any, params: dict[str, Any]) -> list[Hit]:
+def hits_from_failed_acceptance(evt: AcceptanceConcluded, params: dict[str, Any]) -> list[Hit]:
     """An acceptance concluded as failed: the works may not be used until they
     pass (QZA 5(五)); the authority follows the rectification."""
     data = _payload(evt)
@@ -1256,7 +1261,7 @@ register(
 
 
 def _rerun(evaluate: Any) -> Any:
-    def from_event(evt: Any, params: dict[str, Any]) -> list[Hit]:
+    def from_event(evt: DomainEvent, params: dict[str, Any]) -> list[Hit]:
         pid = _payload(evt).get("project_id")
         if not pid:
             return []

@@ -130,3 +130,22 @@ def projects_for(actor: Actor, statuses: tuple[str, ...] | None = None) -> Query
     if statuses:
         qs = qs.filter(status__in=statuses)
     return qs
+
+
+# --- for the alerts capability (it reads approvals through these, ADR 0055) ------------------------
+
+
+def change_label(change_id: Any) -> str | None:
+    """“<number> <title>” of an engineering change, or None if there is none."""
+    c = EngineeringChange.objects.filter(pk=change_id).only("number", "title").first()
+    return f"“{c.number} {c.title}”" if c is not None else None
+
+
+def approved_changes(as_of: Any) -> QuerySet:
+    """Engineering changes as they stood approved at the end of ``as_of`` (a
+    date), with their contract and project (the contract-change indicators)."""
+    from postaward.core import clock
+
+    return EngineeringChange.objects.filter(
+        state="approved", approved_at__lt=clock.end_of_day(as_of)
+    ).select_related("participant__organisation", "project")

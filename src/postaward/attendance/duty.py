@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from postaward.core import clock
+from postaward.projects import selectors as project_selectors
 from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus, SuspensionState
 from postaward.projects.models import CheckinStage, KeyPersonAssignment, Project, Suspension
 
@@ -91,7 +92,7 @@ def _suspension_days(
 # R-PRJ-07: a suspension suspends attendance only once confirmed (and until
 # resumption, which ends it). Decided by its state: a rejected suspension also
 # carries a decision time and must not suspend anything.
-SUSPENDING_STATES = (SuspensionState.CONFIRMED, SuspensionState.ENDED)
+SUSPENDING_STATES = project_selectors.SUSPENDING_STATES
 
 
 def suspended_dates(project_id: int, first: dt.date, last: dt.date) -> set[dt.date]:
@@ -175,13 +176,11 @@ def load_day(project: Project, day: dt.date, assignment_ids: list[int]) -> Proje
     end = ops.adapt_datetimefield_value(clock.end_of_day(day))
     d = ops.adapt_datefield_value(day)
     ids = list(assignment_ids) or [0]
-    sql = _day_sql(len(ids))
+    sql, names = _day_sql(len(ids))
+    values = {"project_id": project.pk, "day_end": end, "day_start": start, "day": d}
     suspension_ids: list[int] = []
     with connection.cursor() as cur:
-        cur.execute(
-            sql,
-            [project.pk, end, start, project.pk, d, d, project.pk, d, d, project.pk, d, d, *ids],
-        )
+        cur.execute(sql, [*(values[n] for n in names), project.pk, d, d, project.pk, d, d, *ids])
         for kind, a, b in cur.fetchall():
             if kind == "s":
                 suspension_ids.append(int(a))
@@ -203,31 +202,25 @@ def load_day(project: Project, day: dt.date, assignment_ids: list[int]) -> Proje
     return duty
 
 
-_DAY_SQL: dict[int, str] = {}
+_DAY_SQL: dict[int, tuple[str, tuple[str, ...]]] = {}
 
 
-def _day_sql(n_ids: int) -> str:
+def _day_sql(n_ids: int) -> tuple[str, tuple[str, ...]]:
+    """The projects app's facts of the day (its statement, ADR 0055) and this
+    app's own (declared non-construction days, approved leave) in one UNION ALL."""
     if n_ids not in _DAY_SQL:
-        t = {
-            "s": Suspension._meta.db_table,
-            "n": NonConstructionPeriod._meta.db_table,
-            "g": CheckinStage._meta.db_table,
-            "l": LeaveRequest._meta.db_table,
-        }
+        projects_sql, names = project_selectors.day_facts_sql()
+        t = {"n": NonConstructionPeriod._meta.db_table, "l": LeaveRequest._meta.db_table}
         approved = LeaveState.APPROVED.value
-        suspending = ", ".join(f"'{v.value}'" for v in SUSPENDING_STATES)
         marks = ", ".join(["%s"] * n_ids)
         # Table names and constants come from this module; values are parameters.
         _DAY_SQL[n_ids] = (
-            f"SELECT 's' AS k, CAST(id AS TEXT) AS a, '' AS b FROM {t['s']} "  # noqa: S608
-            f"WHERE project_id = %s AND state IN ({suspending}) AND started_at < %s "
-            "AND (ended_at IS NULL OR ended_at >= %s) "
+            f"{projects_sql} "  # noqa: S608
             f"UNION ALL SELECT 'n', CAST(id AS TEXT), reason FROM {t['n']} "
             "WHERE project_id = %s AND withdrawn_at IS NULL AND starts_on <= %s AND ends_on >= %s "
-            f"UNION ALL SELECT 'g', position, name FROM {t['g']} "
-            "WHERE project_id = %s AND starts_on <= %s AND ends_on >= %s "
             f"UNION ALL SELECT 'l', CAST(assignment_id AS TEXT), '' FROM {t['l']} "
             f"WHERE project_id = %s AND state = '{approved}' AND starts_on <= %s AND ends_on >= %s "
-            f"AND assignment_id IN ({marks})"
+            f"AND assignment_id IN ({marks})",
+            names,
         )
     return _DAY_SQL[n_ids]

@@ -22,6 +22,7 @@ from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFaile
 from postaward.core.files import CheckedUpload, check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import Role
+from postaward.projects import selectors as project_selectors
 from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus
 from postaward.projects.models import KeyPersonAssignment, Project
 
@@ -233,82 +234,13 @@ def check_in(
 # the models' own field conversions.
 
 
-def _in_model_order(model: Any, names: set[str]) -> tuple[str, ...]:
-    """``Model.from_db`` takes a subset of the fields in the model's own order."""
-    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
-
-
-_POSITION_FIELDS = _in_model_order(
-    KeyPersonAssignment,
-    {
-        "id",
-        "project_id",
-        "person_id",
-        "participant_id",
-        "position",
-        "must_check_in",
-        "started_on",
-        "ended_on",
-    },
-)
-_PROJECT_FIELDS = _in_model_order(
-    Project,
-    {
-        "id",
-        "name",
-        "status",
-        "owner_id",
-        "owner_leader_id",
-        "actual_start",
-        "actual_completion",
-        "terminated_on",
-        "site_kind",
-        "site_lon",
-        "site_lat",
-        "site_radius_m",
-        "site_polygon",
-    },
-)
-_SQL: dict[str, str] = {}
-
-
-def _positions_sql() -> str:
-    if "positions" not in _SQL:
-        a, p = KeyPersonAssignment._meta.db_table, Project._meta.db_table
-        cols = [f"a.{c}" for c in _POSITION_FIELDS] + [f"p.{c}" for c in _PROJECT_FIELDS]
-        _SQL["positions"] = (
-            f"SELECT {', '.join(cols)} FROM {a} a JOIN {p} p ON p.id = a.project_id "  # noqa: S608
-            "WHERE a.project_id = %s AND a.person_id = %s AND a.started_on <= %s "
-            "AND (a.ended_on IS NULL OR a.ended_on > %s) ORDER BY a.id"
-        )
-    return _SQL["positions"]
-
-
 def _positions_today(person_id: int, project_id: int, today: dt.date) -> list[KeyPersonAssignment]:
-    """The person's positions on the project today, each with its project
-    (the same as ``select_related("project")``, with only the fields used)."""
-    import json
-
-    day = connection.ops.adapt_datefield_value(today)
-    with connection.cursor() as cur:
-        cur.execute(_positions_sql(), [project_id, person_id, day, day])
-        rows = cur.fetchall()
-    if not rows:
-        return []
-    n = len(_POSITION_FIELDS)
-    values = list(rows[0][n:])
-    i = _PROJECT_FIELDS.index("site_polygon")
-    if isinstance(values[i], str):
-        values[i] = json.loads(values[i])
-    project = Project.from_db(connection.alias, _PROJECT_FIELDS, values)
-    out = []
-    for row in rows:
-        a = KeyPersonAssignment.from_db(connection.alias, _POSITION_FIELDS, row[:n])
-        a.project = project
-        out.append(a)
-    return out
+    """The person's positions on the project today, each with its project: the
+    projects app owns the statement over its tables (ADR 0055, ADR 0203)."""
+    return project_selectors.positions_on(person_id=person_id, project_id=project_id, day=today)
 
 
+_SQL: dict[str, str] = {}
 _INSERT_FIELDS = [f for f in CheckIn._meta.concrete_fields if not f.primary_key]
 
 

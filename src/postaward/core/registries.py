@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
 
 from .actor import Actor
 
@@ -38,7 +38,7 @@ class ProjectDirectory:
     visible_ids: Callable[[Actor], QuerySet[Any]]
     names: Callable[[set[int]], dict[int, str]]
     matching: Callable[[Actor, str], list[int]]
-    name_of: Callable[[str], Expression]
+    name_of: Callable[[str], Any]  # an expression for .annotate() (a Subquery)
     is_paused: Callable[[int], bool]
 
 

@@ -379,3 +379,116 @@ for _key, _title, _order, _what in (
 ):
     if _key not in _sections:
         register_archive_section(_key, _title, _order)(_placeholder(_what))
+
+
+# --- the check-in hot path (for the attendance capability) -------------------------------------
+# Thousands of check-ins arrive within the same morning minutes. Building these
+# statements through the ORM cost more CPU than running them (ADR 0203), so the
+# statements over this app's tables are written out once here, with values as
+# parameters and the models' own field conversions; attendance calls them and
+# reads none of these tables itself (ADR 0055).
+
+
+def _in_model_order(model: Any, names: set[str]) -> tuple[str, ...]:
+    """``Model.from_db`` takes a subset of the fields in the model's own order."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+_POSITION_FIELDS = _in_model_order(
+    KeyPersonAssignment,
+    {
+        "id",
+        "project_id",
+        "person_id",
+        "participant_id",
+        "position",
+        "must_check_in",
+        "started_on",
+        "ended_on",
+    },
+)
+_PROJECT_FIELDS = _in_model_order(
+    Project,
+    {
+        "id",
+        "name",
+        "status",
+        "owner_id",
+        "owner_leader_id",
+        "actual_start",
+        "actual_completion",
+        "terminated_on",
+        "site_kind",
+        "site_lon",
+        "site_lat",
+        "site_radius_m",
+        "site_polygon",
+    },
+)
+_SQL: dict[str, str] = {}
+
+
+def _positions_sql() -> str:
+    if "positions" not in _SQL:
+        a, p = KeyPersonAssignment._meta.db_table, Project._meta.db_table
+        cols = [f"a.{c}" for c in _POSITION_FIELDS] + [f"p.{c}" for c in _PROJECT_FIELDS]
+        _SQL["positions"] = (
+            f"SELECT {', '.join(cols)} FROM {a} a JOIN {p} p ON p.id = a.project_id "  # noqa: S608
+            "WHERE a.project_id = %s AND a.person_id = %s AND a.started_on <= %s "
+            "AND (a.ended_on IS NULL OR a.ended_on > %s) ORDER BY a.id"
+        )
+    return _SQL["positions"]
+
+
+def positions_on(*, person_id: int, project_id: int, day: dt.date) -> list[KeyPersonAssignment]:
+    """The person's positions on the project on ``day``, each with its project
+    (the same as ``select_related("project")``, with only the fields check-in
+    uses), in one statement: the check-in hot path."""
+    import json
+
+    from django.db import connection
+
+    d = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cur:
+        cur.execute(_positions_sql(), [project_id, person_id, d, d])
+        rows = cur.fetchall()
+    if not rows:
+        return []
+    n = len(_POSITION_FIELDS)
+    values = list(rows[0][n:])
+    i = _PROJECT_FIELDS.index("site_polygon")
+    if isinstance(values[i], str):
+        values[i] = json.loads(values[i])
+    project = Project.from_db(connection.alias, _PROJECT_FIELDS, values)
+    out = []
+    for row in rows:
+        a = KeyPersonAssignment.from_db(connection.alias, _POSITION_FIELDS, row[:n])
+        a.project = project
+        out.append(a)
+    return out
+
+
+# A suspension counts for check-in duty once confirmed, also after it ended.
+SUSPENDING_STATES = (SuspensionState.CONFIRMED, SuspensionState.ENDED)
+
+
+def day_facts_sql() -> tuple[str, tuple[str, ...]]:
+    """The project's facts of one day that decide check-in duty, as one SQL
+    ``SELECT k, a, b`` (UNION ALL) for a caller to join to its own rows in the
+    same round trip: suspensions touching the day (``'s'``, the suspension's id)
+    and the check-in stages covering it (``'g'``, the position, the stage's
+    name). With it, the names of its parameters in order: ``project_id``,
+    ``day_end`` / ``day_start`` (the day's bounds, adapted datetimes) and ``day``
+    (the adapted date)."""
+    if "day_facts" not in _SQL:
+        suspending = ", ".join(f"'{v.value}'" for v in SUSPENDING_STATES)
+        s, g = Suspension._meta.db_table, CheckinStage._meta.db_table
+        # Table names and constants come from this module; values are parameters.
+        _SQL["day_facts"] = (
+            f"SELECT 's' AS k, CAST(id AS TEXT) AS a, '' AS b FROM {s} "  # noqa: S608
+            f"WHERE project_id = %s AND state IN ({suspending}) AND started_at < %s "
+            "AND (ended_at IS NULL OR ended_at >= %s) "
+            f"UNION ALL SELECT 'g', position, name FROM {g} "
+            "WHERE project_id = %s AND starts_on <= %s AND ends_on >= %s"
+        )
+    return _SQL["day_facts"], ("project_id", "day_end", "day_start", "project_id", "day", "day")

@@ -67,7 +67,8 @@ def _kernel_writes(path: Path) -> list[tuple[str, str, int]]:
 def test_core_names_no_domain_model_by_string():
     """R-ORG-04 rests on the kernel: it asks the apps through registries
     (``core.registries``), never by looking their models up by name."""
-    pattern = re.compile(r"get_model\(\s*[\"'](%s)[\"'.]" % "|".join(DOMAIN_APPS))
+    apps_alt = "|".join(DOMAIN_APPS)
+    pattern = re.compile(rf"get_model\(\s*[\"']({apps_alt})[\"'.]")
     found = [
         f"{p.relative_to(SRC)}:{i}"
         for p in _sources(SRC / "core")

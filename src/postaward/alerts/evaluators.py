@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count
 
 from postaward.approvals.events import AcceptanceConcluded, HiddenWorkReviewed
 from postaward.attendance.events import (
@@ -641,23 +640,12 @@ def eval_price_with_extension(
 def eval_double_site(
     params: dict[str, Any], as_of: dt.date, project_ids: set[int] | None
 ) -> Evaluation:
-    from postaward.attendance.models import AttendanceDay
+    from postaward.attendance import selectors as attendance
 
     first = as_of - dt.timedelta(days=params["lookback_days"] - 1)
-    valid = AttendanceDay.objects.filter(status="valid", date__gte=first, date__lte=as_of)
-    pairs = (
-        valid.values("person_id", "date")
-        .annotate(n=Count("project_id", distinct=True))
-        .filter(n__gte=2)
-        .order_by("person_id", "date")
-    )
     out = Evaluation()
-    for pair in pairs:
-        rows = list(
-            valid.filter(person_id=pair["person_id"], date=pair["date"])
-            .select_related("project", "assignment__participant")
-            .order_by("project_id")
-        )
+    for person_id, date, rows in attendance.valid_days_on_several_sites(first, as_of):
+        pair = {"person_id": person_id, "date": date}
         person = _person_name(pair["person_id"])
         sites = "；".join(f"{r.project.name}（{_hm(r.first_at)}–{_hm(r.last_at)}）" for r in rows)
         for r in rows:

@@ -600,3 +600,33 @@ def pending_leave(actor: Actor) -> QuerySet[LeaveRequest]:
 
 
 POSITION_LABELS = dict(Position.choices)
+
+
+def valid_days_on_several_sites(
+    first: dt.date, last: dt.date
+) -> list[tuple[int, dt.date, list[Any]]]:
+    """Each person and date from ``first`` to ``last`` with a valid attendance
+    day on two projects or more: ``(person_id, date, days)``, the days by
+    project, each with its project and its position's participant loaded (the
+    alerts capability's double-site indicator reads attendance through this)."""
+    from .models import AttendanceDay
+
+    valid = AttendanceDay.objects.filter(status="valid", date__gte=first, date__lte=last)
+    pairs = (
+        valid.values("person_id", "date")
+        .annotate(n=Count("project_id", distinct=True))
+        .filter(n__gte=2)
+        .order_by("person_id", "date")
+    )
+    return [
+        (
+            pair["person_id"],
+            pair["date"],
+            list(
+                valid.filter(person_id=pair["person_id"], date=pair["date"])
+                .select_related("project", "assignment__participant")
+                .order_by("project_id")
+            ),
+        )
+        for pair in pairs
+    ]

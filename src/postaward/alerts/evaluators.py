@@ -645,8 +645,7 @@ def eval_double_site(
     first = as_of - dt.timedelta(days=params["lookback_days"] - 1)
     out = Evaluation()
     for person_id, date, rows in attendance.valid_days_on_several_sites(first, as_of):
-        pair = {"person_id": person_id, "date": date}
-        person = _person_name(pair["person_id"])
+        person = _person_name(person_id)
         sites = "；".join(f"{r.project.name}（{_hm(r.first_at)}–{_hm(r.last_at)}）" for r in rows)
         for r in rows:
             if project_ids is not None and r.project_id not in project_ids:
@@ -655,22 +654,22 @@ def eval_double_site(
             facts = {
                 **project_facts(r.project_id),
                 "person": person,
-                "date": pair["date"].isoformat(),
+                "date": date.isoformat(),
                 "others": "、".join(others),
             }
             out.hits.append(
                 Hit(
-                    dedup_key=f"double-site:{pair['person_id']}:{r.project_id}",
-                    hit_key=f"double-site:{pair['person_id']}:{r.project_id}:{pair['date']}",
-                    title=f"同日两地有效考勤：{person}（{pair['date']:%Y-%m-%d}）",
+                    dedup_key=f"double-site:{person_id}:{r.project_id}",
+                    hit_key=f"double-site:{person_id}:{r.project_id}:{date}",
+                    title=f"同日两地有效考勤：{person}（{date:%Y-%m-%d}）",
                     facts=facts,
                     evidence=[
-                        {"label": "日期", "value": pair["date"].isoformat()},
+                        {"label": "日期", "value": date.isoformat()},
                         {"label": "有效考勤项目", "value": sites},
                     ],
                     project_id=r.project_id,
                     subject_org_id=r.assignment.participant.organisation_id,
-                    person_id=pair["person_id"],
+                    person_id=person_id,
                 )
             )
     return out

@@ -29,8 +29,8 @@ from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation, Person, Qualification
 
-from . import workflows
-from .choices import (
+from .. import workflows
+from ..choices import (
     ACCEPTED_CERTIFICATES,
     ACTIVE_STATES,
     CONTRACTOR_POSITIONS,
@@ -54,7 +54,7 @@ from .choices import (
     SiteKind,
     SuspensionState,
 )
-from .events import (
+from ..events import (
     AbnormalAwardFlagged,
     AbnormalAwardRecorded,
     DataCompletionDecided,
@@ -79,7 +79,7 @@ from .events import (
     SuspensionRejected,
     WorksStarted,
 )
-from .models import (
+from ..models import (
     AbnormalAwardEvent,
     CheckinStage,
     DataCompletionApplication,
@@ -93,7 +93,7 @@ from .models import (
     Suspension,
     TimelineEntry,
 )
-from .workflows import OWNER_MANAGERS, Who, authority_of, superior_of, supervision_office
+from ..workflows import OWNER_MANAGERS, Who, authority_of, superior_of, supervision_office
 
 S = ProjectStatus
 
@@ -2246,7 +2246,7 @@ def resume_works(*, actor: Actor, project: Project, note: str = "") -> Project:
         s.resumed_by_id = actor.user_id
         s.resumed_by_name = actor.display_name[:100]
         s.resume_note = note.strip()[:300]
-        from .selectors import suspension_days
+        from ..selectors import suspension_days
 
         days = len(suspension_days(s))
         _fire(

@@ -218,11 +218,73 @@ def _csv_records(reader: Any) -> tuple[list[AwardRecord], list[dict[str, Any]]]:
     return records, []
 
 
+class _CsvRow:
+    """One CSV line being read: its cells, and the record its problems go to."""
+
+    def __init__(self, rec: AwardRecord, row: dict[str | None, str]) -> None:
+        self.rec, self.row = rec, row
+
+    def get(self, k: str) -> str:
+        return self.row.get(k) or ""
+
+    def day(self, k: str) -> dt.date | None:
+        if not self.get(k):
+            return None
+        try:
+            return _date(self.get(k))
+        except ValueError:
+            self.rec.error(k, f"日期“{self.get(k)}”格式不正确（应为 2026-03-02）")
+            return None
+
+    def money(self, k: str) -> Decimal | None:
+        if not self.get(k):
+            return None
+        try:
+            return _money(self.get(k))
+        except (InvalidOperation, ValueError):
+            self.rec.error(k, f"金额“{self.get(k)}”不是数字")
+            return None
+
+    def party(self, name_key: str, uscc_key: str) -> Party | None:
+        name, code = self.get(name_key), self.get(uscc_key)
+        if not name and not code:
+            return None
+        if not name:
+            self.rec.error(name_key, "填写了信用代码但缺少单位名称")
+            return None
+        if not code:
+            self.rec.error(uscc_key, f"缺少“{name}”的统一社会信用代码")
+            return None
+        checked = check_uscc(code)
+        if not checked.ok:
+            self.rec.error(uscc_key, f"统一社会信用代码不正确：{checked.error}")
+            return None
+        return Party(name[:200], checked.value)
+
+
 def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
     rec = AwardRecord(row=line)
     rec.where = {k: h for h, k, _, _ in CSV_COLUMNS}
     rec.where.update({"owner": "建设单位", "site": "场地中心经度", "award": "施工单位"})
-    g = lambda k: row.get(k) or ""  # noqa: E731
+    cells = _CsvRow(rec, row)
+    _csv_identity(cells)
+    _csv_kind(cells)
+    rec.award_date = cells.day("award_date")
+    rec.contract_amount = cells.money("contract_amount")
+    rec.planned_start = cells.day("planned_start")
+    rec.planned_completion = cells.day("planned_completion")
+    rec.owner = cells.party("owner_name", "owner_uscc")
+    _csv_participants(cells)
+    rec.address = cells.get("address")[:200]
+    rec.region_name = cells.get("region_name")[:60]
+    _csv_site(cells)
+    _csv_timeline(cells)
+    _validate(rec)
+    return rec
+
+
+def _csv_identity(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
     rec.code = g("code")
     rec.ocid = g("ocid") or None
     rec.key = rec.ocid or rec.code
@@ -234,6 +296,10 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
     if len(rec.code) > 64:
         rec.error("code", "招标编号过长（最多64个字符）")
     rec.name = g("name")
+
+
+def _csv_kind(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
     if g("industry"):
         industry = _industry(g("industry"))
         if industry is None:
@@ -252,46 +318,10 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
         except ValueError:
             rec.error(k, "应填“是”或“否”")
 
-    def day(k: str) -> dt.date | None:
-        if not g(k):
-            return None
-        try:
-            return _date(g(k))
-        except ValueError:
-            rec.error(k, f"日期“{g(k)}”格式不正确（应为 2026-03-02）")
-            return None
 
-    def money(k: str) -> Decimal | None:
-        if not g(k):
-            return None
-        try:
-            return _money(g(k))
-        except (InvalidOperation, ValueError):
-            rec.error(k, f"金额“{g(k)}”不是数字")
-            return None
-
-    def party(name_key: str, uscc_key: str) -> Party | None:
-        name, code = g(name_key), g(uscc_key)
-        if not name and not code:
-            return None
-        if not name:
-            rec.error(name_key, "填写了信用代码但缺少单位名称")
-            return None
-        if not code:
-            rec.error(uscc_key, f"缺少“{name}”的统一社会信用代码")
-            return None
-        checked = check_uscc(code)
-        if not checked.ok:
-            rec.error(uscc_key, f"统一社会信用代码不正确：{checked.error}")
-            return None
-        return Party(name[:200], checked.value)
-
-    rec.award_date = day("award_date")
-    rec.contract_amount = money("contract_amount")
-    rec.planned_start = day("planned_start")
-    rec.planned_completion = day("planned_completion")
-    rec.owner = party("owner_name", "owner_uscc")
-    contractor = party("contractor_name", "contractor_uscc")
+def _csv_participants(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
+    contractor = cells.party("contractor_name", "contractor_uscc")
     if contractor:
         rec.participants.append(
             ContractLine(
@@ -299,52 +329,56 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
                 contractor,
                 number=g("contractor_contract_number")[:60],
                 amount=rec.contract_amount,
-                signed_on=day("contractor_signed_on"),
+                signed_on=cells.day("contractor_signed_on"),
                 where="施工单位信用代码",
             )
         )
-    supervisor = party("supervisor_name", "supervisor_uscc")
+    supervisor = cells.party("supervisor_name", "supervisor_uscc")
     if supervisor:
         rec.participants.append(
             ContractLine(
                 ParticipantRole.SUPERVISING_FIRM,
                 supervisor,
                 number=g("supervisor_contract_number")[:60],
-                amount=money("supervisor_amount"),
-                signed_on=day("supervisor_signed_on"),
+                amount=cells.money("supervisor_amount"),
+                signed_on=cells.day("supervisor_signed_on"),
                 where="监理单位信用代码",
             )
         )
-    agent = party("agent_name", "agent_uscc")
+    agent = cells.party("agent_name", "agent_uscc")
     if agent:
         rec.participants.append(
             ContractLine(ParticipantRole.TENDER_AGENT, agent, where="招标代理信用代码")
         )
-    rec.address = g("address")[:200]
-    rec.region_name = g("region_name")[:60]
+
+
+def _csv_site(cells: _CsvRow) -> None:
+    g = cells.get
     if g("lon") or g("lat") or g("radius"):
         try:
-            rec.site = {
+            cells.rec.site = {
                 "site_kind": SiteKind.CIRCLE,
                 "lon": float(g("lon")),
                 "lat": float(g("lat")),
                 "radius_m": float(g("radius")),
             }
         except ValueError:
-            rec.error("lon", "场地中心经纬度和半径须同时填写数字")
+            cells.rec.error("lon", "场地中心经纬度和半径须同时填写数字")
+
+
+def _csv_timeline(cells: _CsvRow) -> None:
+    rec = cells.rec
     for k, node_key, title in (
         ("tender_published_on", "tender_published", "发布招标公告"),
         ("bid_opened_on", "bid_opening", "开标"),
     ):
-        if d := day(k):
+        if d := cells.day(k):
             rec.milestones.append((node_key, title, d))
     if rec.award_date:
         rec.milestones.append(("award", "中标（定标）", rec.award_date))
     signed = rec.participants[0].signed_on if rec.participants else None
     if signed:
         rec.milestones.append(("contract_signed", "签订施工合同", signed))
-    _validate(rec)
-    return rec
 
 
 # --- applying ----------------------------------------------------------------------------------------
@@ -436,7 +470,7 @@ def _owner_for(rec: AwardRecord, district: Organisation) -> Organisation | None:
     return org
 
 
-def _apply(
+def _apply(  # noqa: C901, PLR0915 — create-or-update of one award record in one transaction; to split with the audited-write helper
     actor: Actor, rec: AwardRecord, district: Organisation
 ) -> tuple[str, Project, list[str]]:
     existing = Project.objects.filter(ocid=rec.ocid).first() if rec.ocid else None

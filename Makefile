@@ -14,8 +14,9 @@ run: setup ## set up, migrate, load the demo district if empty, start web + work
 test: setup browser-deps ## the whole suite (SQLite; PostgreSQL when DATABASE_URL points at one)
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-check: setup ## lint, format, types, import layers, Django checks, migrations up to date
+check: setup ## lint, format, types, import layers, Django checks, migrations up to date, module sizes
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/python scripts/module_sizes.py
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src
 	$(BIN)/lint-imports

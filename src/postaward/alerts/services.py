@@ -187,7 +187,7 @@ def clean_params(spec: Spec, raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def update_indicator(*, actor: Actor, indicator: Indicator, **changes: Any) -> Indicator:
+def update_indicator(*, actor: Actor, indicator: Indicator, **changes: Any) -> Indicator:  # noqa: C901 — one branch per editable indicator field; to split next (alerts/services.py is being edited in parallel)
     """The office edits an indicator (R-ALR-01): thresholds, level, basis … take
     effect for the next hit, without a deploy. Audited with before/after."""
     if not may_configure(actor):

@@ -150,7 +150,7 @@ def _good_fix(accuracy_m: float | None) -> bool:
     return accuracy_m is not None and 0 <= accuracy_m <= MAX_ACCURACY_M
 
 
-def cheat_signals(
+def cheat_signals(  # noqa: C901 — one independent branch per cheat signal, read as the list of signals
     c: Candidate, prior: Sequence[PriorCheckIn], *, device_users_today: int, local_date_of
 ) -> list[Signal]:  # type: ignore[no-untyped-def]
     """Each signal scored and explained. ``prior``: the person's recent

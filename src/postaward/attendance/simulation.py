@@ -180,7 +180,7 @@ def _one_day(sim: simulate.SimDay) -> None:
         _patrols(sim, projects, users)
 
 
-def _checkins_of_the_day(
+def _checkins_of_the_day(  # noqa: C901, PLR0915 — the simulated day told top to bottom; simulation only
     sim: simulate.SimDay, projects: list[Project], users: dict[int, User]
 ) -> list[Submission]:
     rng, day = sim.rng, sim.day

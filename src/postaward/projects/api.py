@@ -21,7 +21,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import files, idempotency
+from postaward.core import clock, files, idempotency
 from postaward.core.api_base import (
     LimitOffset,
     PatchIn,
@@ -427,7 +427,7 @@ class BanCheckOut(Schema):
 def check_ban(request: HttpRequest, q: Query[BanCheckQuery]) -> dict:
     a = actor(request)
     person = get_visible_or_404(Person.objects, a, pk=q.person_id)
-    on = q.on or services.clock.today()
+    on = q.on or clock.today()
     project = None
     if q.project_id is not None:
         if q.region_code is not None or q.procurement_method is not None:
@@ -1286,7 +1286,7 @@ class DutyOut(Schema):
 )
 def checkin_duty(request: HttpRequest, project_id: Id, q: Query[DutyQuery]) -> dict:
     p = _project(request, project_id)
-    on = q.on or services.clock.today()
+    on = q.on or clock.today()
     return {
         "project_id": p.pk,
         "on": on,

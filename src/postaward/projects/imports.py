@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,9 +31,8 @@ from postaward.core import audit, clock, events
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import DomainError, Forbidden, ValidationFailed
 from postaward.core.idcheck import check_uscc
-from postaward.core.safejson import BadJson, parse_json_body
 from postaward.orgs import services as org_services
-from postaward.orgs.choices import OWNER_KINDS, Industry, OrgKind, Role
+from postaward.orgs.choices import OWNER_KINDS, OrgKind, Role
 from postaward.orgs.models import Organisation
 
 from . import services
@@ -42,67 +40,26 @@ from .choices import (
     ImportChannel,
     ImportFormat,
     ParticipantRole,
-    ProcurementMethod,
     ProjectSource,
     ProjectStatus,
     RowResult,
     SiteKind,
 )
 from .events import ProjectImported
+from .import_records import (
+    _METHOD_BY_LABEL,
+    MAX_ROWS,
+    AwardRecord,
+    ContractLine,
+    Party,
+    _bool,
+    _date,
+    _industry,
+    _money,
+    _validate,
+)
 from .models import AwardImport, Participant, Project
-
-MAX_ROWS = 5000
-USCC_SCHEMES = ("CN-USCC",)
-
-
-@dataclass
-class Party:
-    name: str
-    uscc: str
-
-
-@dataclass
-class ContractLine:
-    role: str
-    party: Party
-    number: str = ""
-    amount: Decimal | None = None
-    signed_on: dt.date | None = None
-    where: str = ""
-
-
-@dataclass
-class AwardRecord:
-    """One awarded project, whatever the format it came in."""
-
-    row: int
-    key: str = ""
-    ocid: str | None = None
-    code: str = ""
-    name: str = ""
-    industry: str = ""
-    procurement_method: str = ProcurementMethod.TENDER
-    small_works: bool = False
-    village: bool = False
-    super_large: bool = False
-    award_date: dt.date | None = None
-    contract_amount: Decimal | None = None
-    planned_start: dt.date | None = None
-    planned_completion: dt.date | None = None
-    owner: Party | None = None
-    region_code: str = ""
-    region_name: str = ""
-    address: str = ""
-    site: dict[str, Any] | None = None
-    participants: list[ContractLine] = field(default_factory=list)
-    milestones: list[tuple[str, str, dt.date]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    where: dict[str, str] = field(default_factory=dict)
-
-    def error(self, key: str, reason: str) -> None:
-        self.errors.append(
-            {"row": self.row, "key": self.key, "field": self.where.get(key, key), "reason": reason}
-        )
+from .ocds import parse_ocds
 
 
 @dataclass
@@ -124,417 +81,6 @@ class ImportReport:
             f"更新 {self.count(RowResult.UPDATED)}，无变化 {self.count(RowResult.UNCHANGED)}，"
             f"失败 {self.count(RowResult.FAILED)}"
         )
-
-
-# --- value parsing -------------------------------------------------------------------------------
-
-_INDUSTRY_BY_LABEL = {label: value for value, label in Industry.choices}
-_INDUSTRY_ALIASES = {
-    "房建": "housing",
-    "市政": "housing",
-    "房屋建筑": "housing",
-    "房建市政": "housing",
-    "园林": "urban",
-    "园林绿化": "urban",
-    "城市管理": "urban",
-    "农业": "agriculture",
-    "农业农村": "agriculture",
-}
-_METHOD_BY_LABEL = {
-    "招标": ProcurementMethod.TENDER,
-    "公开招标": ProcurementMethod.TENDER,
-    "邀请招标": ProcurementMethod.TENDER,
-    "直接发包": ProcurementMethod.DIRECT_AWARD,
-    "应急": ProcurementMethod.EMERGENCY,
-    "应急工程": ProcurementMethod.EMERGENCY,
-    **{m.value: m.value for m in ProcurementMethod},
-}
-
-
-def _industry(raw: str) -> str | None:
-    v = (raw or "").strip()
-    if v in Industry.values:
-        return v
-    return _INDUSTRY_BY_LABEL.get(v) or _INDUSTRY_ALIASES.get(v)
-
-
-def _date(raw: Any) -> dt.date:
-    """2026-03-02, 2026/3/2, or an ISO datetime (its local date)."""
-    v = str(raw).strip()
-    if "T" in v:
-        moment = dt.datetime.fromisoformat(v.replace("Z", "+00:00"))
-        if moment.tzinfo is None:
-            return moment.date()
-        return clock.local_date(moment)
-    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", v)
-    if not m:
-        raise ValueError(v)
-    return dt.date(int(m[1]), int(m[2]), int(m[3]))
-
-
-def _money(raw: Any) -> Decimal:
-    v = str(raw).strip().replace(",", "").replace("，", "").replace(" ", "")
-    amount = Decimal(v)
-    if not amount.is_finite():
-        raise InvalidOperation(v)
-    return amount
-
-
-def _bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    v = str(raw or "").strip().lower()
-    if v in ("", "否", "no", "n", "false", "0"):
-        return False
-    if v in ("是", "yes", "y", "true", "1"):
-        return True
-    raise ValueError(v)
-
-
-# --- OCDS ------------------------------------------------------------------------------------------
-
-
-def parse_ocds(data: bytes | str | dict | list) -> tuple[list[AwardRecord], list[dict[str, Any]]]:
-    """An OCDS release package (or a list of releases) -> records; file-level errors."""
-    if isinstance(data, bytes | str):
-        try:
-            doc = parse_json_body(data)
-        except BadJson as exc:
-            return [], [{"row": 0, "key": "", "field": exc.field or "文件", "reason": exc.message}]
-        except (ValueError, UnicodeDecodeError) as exc:
-            return [], [{"row": 0, "key": "", "field": "文件", "reason": f"不是有效的 JSON：{exc}"}]
-    else:
-        doc = data
-    if isinstance(doc, dict) and isinstance(doc.get("releases"), list):
-        releases = doc["releases"]
-    elif isinstance(doc, list):
-        releases = doc
-    elif isinstance(doc, dict) and "ocid" in doc:
-        releases = [doc]
-    else:
-        return [], [
-            {
-                "row": 0,
-                "key": "",
-                "field": "releases",
-                "reason": "应为 OCDS 发布包（含 releases 数组）",
-            }
-        ]
-    if len(releases) > MAX_ROWS:
-        return [], [
-            {"row": 0, "key": "", "field": "releases", "reason": f"一次最多导入 {MAX_ROWS} 个项目"}
-        ]
-    return [_release(i, r) for i, r in enumerate(releases, start=1)], []
-
-
-def _get(obj: Any, *path: str) -> Any:
-    for p in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(p)
-    return obj
-
-
-def _release(row: int, r: Any) -> AwardRecord:
-    rec = AwardRecord(row=row)
-    if not isinstance(r, dict):
-        rec.error("release", "应为对象")
-        return rec
-    rec.where = {
-        "ocid": "ocid",
-        "code": "tender.id",
-        "name": "tender.title",
-        "industry": "postaward.industry",
-        "category": "tender.mainProcurementCategory",
-        "procurement_method": "tender.procurementMethod",
-        "award": "awards",
-        "award_date": "awards[].date",
-        "contract_amount": "awards[].value.amount",
-        "owner": "buyer",
-        "owner_uscc": "parties[buyer].identifier.id",
-        "planned_start": "contracts[].period.startDate",
-        "planned_completion": "contracts[].period.endDate",
-        "site": "postaward.site",
-        "small_works": "postaward.smallWorks",
-        "village": "postaward.villageWorks",
-        "super_large": "postaward.superLarge",
-    }
-    rec.ocid = (r.get("ocid") or "").strip() or None
-    tender = r.get("tender") or {}
-    rec.code = str(tender.get("id") or "").strip()
-    rec.key = rec.ocid or rec.code
-    if not rec.ocid:
-        rec.error("ocid", "缺少 ocid")
-    elif not rec.ocid.startswith("ocds-") or len(rec.ocid) > 100:
-        rec.error("ocid", "ocid 格式不正确（应以 ocds- 开头，不超过100个字符）")
-    if not rec.code:
-        rec.error("code", "缺少招标编号（tender.id）")
-    elif len(rec.code) > 64:
-        rec.error("code", "招标编号过长（最多64个字符）")
-    rec.name = str(tender.get("title") or "").strip()
-    if tender.get("mainProcurementCategory") not in (None, "works"):
-        rec.error("category", "只接收工程类采购（mainProcurementCategory 应为 works）")
-    method = tender.get("procurementMethod") or "open"
-    details = str(tender.get("procurementMethodDetails") or "")
-    if "应急" in details:
-        rec.procurement_method = ProcurementMethod.EMERGENCY
-    elif method == "direct":
-        rec.procurement_method = ProcurementMethod.DIRECT_AWARD
-    elif method in ("open", "selective", "limited"):
-        rec.procurement_method = ProcurementMethod.TENDER
-    else:
-        rec.error(
-            "procurement_method", f"采购方式“{method}”不正确（open/selective/limited/direct）"
-        )
-
-    ext = r.get("postaward") or {}
-    if not isinstance(ext, dict):
-        ext = {}
-        rec.error("industry", "postaward 扩展应为对象")
-    industry = _industry(str(ext.get("industry") or ""))
-    if industry is None:
-        rec.error("industry", "行业不正确（housing/transport/water/urban/agriculture/other）")
-    else:
-        rec.industry = industry
-    for key, attr in (
-        ("smallWorks", "small_works"),
-        ("villageWorks", "village"),
-        ("superLarge", "super_large"),
-    ):
-        try:
-            setattr(rec, attr, _bool(ext.get(key, False)))
-        except ValueError:
-            rec.error(attr, "应为 true 或 false")
-    rec.region_code = str(ext.get("regionCode") or "").strip()[:12]
-    rec.region_name = str(ext.get("regionName") or "").strip()[:60]
-
-    parties = {
-        p.get("id"): p for p in (r.get("parties") or []) if isinstance(p, dict) and p.get("id")
-    }
-
-    def party(party_id: Any, where: str) -> Party | None:
-        p = parties.get(party_id)
-        if p is None:
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": where,
-                    "reason": f"parties 中没有 id 为“{party_id}”的单位",
-                }
-            )
-            return None
-        ident = p.get("identifier") or {}
-        scheme, value = ident.get("scheme"), str(ident.get("id") or "").strip()
-        pidx = list(parties).index(party_id)
-        if scheme not in USCC_SCHEMES or not value:
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"parties[{pidx}].identifier",
-                    "reason": f"“{p.get('name', '')}”缺少统一社会信用代码（scheme 应为 CN-USCC）",
-                }
-            )
-            return None
-        checked = check_uscc(value)
-        if not checked.ok:
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"parties[{pidx}].identifier.id",
-                    "reason": f"“{p.get('name', '')}”的统一社会信用代码不正确：{checked.error}",
-                }
-            )
-            return None
-        name = str(p.get("name") or "").strip()
-        if not name:
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"parties[{pidx}].name",
-                    "reason": "缺少单位名称",
-                }
-            )
-            return None
-        return Party(name[:200], checked.value)
-
-    buyer_id = _get(r, "buyer", "id")
-    if not buyer_id:
-        rec.error("owner", "缺少建设单位（buyer）")
-    else:
-        rec.owner = party(buyer_id, "buyer.id")
-    agent_ids = [
-        pid
-        for pid, p in parties.items()
-        if "procuringEntity" in (p.get("roles") or []) and pid != buyer_id
-    ]
-
-    awards = [
-        a
-        for a in (r.get("awards") or [])
-        if isinstance(a, dict) and a.get("status", "active") == "active"
-    ]
-    if not awards:
-        rec.error("award", "没有有效的中标结果（awards 中 status 为 active 的记录）")
-    contracts = [c for c in (r.get("contracts") or []) if isinstance(c, dict)]
-    by_award = {c.get("awardID"): c for c in contracts if c.get("status", "active") != "cancelled"}
-    for ai, award in enumerate(awards):
-        role = award.get("participantRole") or (
-            ParticipantRole.CONTRACTOR if len(awards) == 1 else None
-        )
-        if role not in ParticipantRole.values or role == ParticipantRole.TENDER_AGENT:
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"awards[{ai}].participantRole",
-                    "reason": "中标角色不正确（contractor/supervising_firm/design/survey/budget/testing）",
-                }
-            )
-            continue
-        suppliers = award.get("suppliers") or []
-        if len(suppliers) != 1 or not isinstance(suppliers[0], dict):
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"awards[{ai}].suppliers",
-                    "reason": "每个中标结果应有且只有一个中标单位",
-                }
-            )
-            continue
-        sup = party(suppliers[0].get("id"), f"awards[{ai}].suppliers[0].id")
-        if sup is None:
-            continue
-        contract = by_award.get(award.get("id")) or {}
-        line = ContractLine(
-            role=role,
-            party=sup,
-            number=str(contract.get("id") or "").strip()[:60],
-            where=f"awards[{ai}].suppliers[0]",
-        )
-        value = _get(contract, "value", "amount") or _get(award, "value", "amount")
-        if value is not None:
-            try:
-                line.amount = _money(value)
-            except (InvalidOperation, ValueError):
-                rec.errors.append(
-                    {
-                        "row": row,
-                        "key": rec.key,
-                        "field": f"awards[{ai}].value.amount",
-                        "reason": "金额应为数字",
-                    }
-                )
-        currency = _get(contract, "value", "currency") or _get(award, "value", "currency") or "CNY"
-        if currency != "CNY":
-            rec.errors.append(
-                {
-                    "row": row,
-                    "key": rec.key,
-                    "field": f"awards[{ai}].value.currency",
-                    "reason": "币种应为 CNY",
-                }
-            )
-        if contract.get("dateSigned"):
-            try:
-                line.signed_on = _date(contract["dateSigned"])
-            except ValueError:
-                rec.errors.append(
-                    {
-                        "row": row,
-                        "key": rec.key,
-                        "field": f"contracts[{ai}].dateSigned",
-                        "reason": "日期格式不正确",
-                    }
-                )
-        rec.participants.append(line)
-        if role == ParticipantRole.CONTRACTOR:
-            rec.contract_amount = line.amount
-            if award.get("date"):
-                try:
-                    rec.award_date = _date(award["date"])
-                except ValueError:
-                    rec.error("award_date", "中标日期格式不正确")
-            for key, attr in (("startDate", "planned_start"), ("endDate", "planned_completion")):
-                v = _get(contract, "period", key) or _get(award, "contractPeriod", key)
-                if v:
-                    try:
-                        setattr(rec, attr, _date(v))
-                    except ValueError:
-                        rec.error(attr, "日期格式不正确")
-            if line.signed_on:
-                rec.milestones.append(("contract_signed", "签订施工合同", line.signed_on))
-    for pid in agent_ids:
-        agent = party(pid, "parties[procuringEntity]")
-        if agent is not None:
-            rec.participants.append(
-                ContractLine(
-                    role=ParticipantRole.TENDER_AGENT, party=agent, where="parties[procuringEntity]"
-                )
-            )
-
-    for path, node_key, title in (
-        (("tender", "tenderPeriod", "startDate"), "tender_published", "发布招标公告"),
-        (("tender", "tenderPeriod", "endDate"), "bid_opening", "开标"),
-        (("tender", "awardPeriod", "startDate"), "evaluation", "评标"),
-    ):
-        v = _get(r, *path)
-        if v:
-            try:
-                rec.milestones.append((node_key, title, _date(v)))
-            except ValueError:
-                rec.errors.append(
-                    {
-                        "row": row,
-                        "key": rec.key,
-                        "field": ".".join(path),
-                        "reason": "日期格式不正确",
-                    }
-                )
-    if rec.award_date:
-        rec.milestones.append(("award", "中标（定标）", rec.award_date))
-
-    site = ext.get("site")
-    if site is None:
-        geom = None
-        items = _get(r, "tender", "items")
-        if isinstance(items, list) and items and isinstance(items[0], dict):
-            geom = _get(items[0], "deliveryLocation", "geometry")
-            rec.address = str(_get(items[0], "deliveryAddress", "streetAddress") or "")[:200]
-        if geom:
-            site = {
-                "type": "Feature",
-                "geometry": geom,
-                "properties": {"radius": ext.get("siteRadius")},
-            }
-    if site is not None:
-        rec.site = _site_from_geojson(rec, site)
-    rec.address = str(ext.get("address") or rec.address or "").strip()[:200]
-    _validate(rec)
-    return rec
-
-
-def _site_from_geojson(rec: AwardRecord, data: Any) -> dict[str, Any] | None:
-    try:
-        geom = data.get("geometry", data)
-        if geom.get("type") == "Point":
-            lon, lat = (float(v) for v in geom["coordinates"][:2])
-            radius = (data.get("properties") or {}).get("radius") or data.get("radius")
-            if radius in (None, ""):
-                rec.error("site", "圆形场地须提供半径（properties.radius，米）")
-                return None
-            return {"site_kind": SiteKind.CIRCLE, "lon": lon, "lat": lat, "radius_m": float(radius)}
-        if geom.get("type") == "Polygon":
-            ring = [[float(x), float(y)] for x, y, *_ in geom["coordinates"][0]]
-            return {"site_kind": SiteKind.POLYGON, "polygon": ring}
-        rec.error("site", "场地应为 GeoJSON Point（带半径）或 Polygon")
-    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
-        rec.error("site", "场地坐标格式不正确")
-    return None
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -672,11 +218,73 @@ def _csv_records(reader: Any) -> tuple[list[AwardRecord], list[dict[str, Any]]]:
     return records, []
 
 
+class _CsvRow:
+    """One CSV line being read: its cells, and the record its problems go to."""
+
+    def __init__(self, rec: AwardRecord, row: dict[str | None, str]) -> None:
+        self.rec, self.row = rec, row
+
+    def get(self, k: str) -> str:
+        return self.row.get(k) or ""
+
+    def day(self, k: str) -> dt.date | None:
+        if not self.get(k):
+            return None
+        try:
+            return _date(self.get(k))
+        except ValueError:
+            self.rec.error(k, f"日期“{self.get(k)}”格式不正确（应为 2026-03-02）")
+            return None
+
+    def money(self, k: str) -> Decimal | None:
+        if not self.get(k):
+            return None
+        try:
+            return _money(self.get(k))
+        except (InvalidOperation, ValueError):
+            self.rec.error(k, f"金额“{self.get(k)}”不是数字")
+            return None
+
+    def party(self, name_key: str, uscc_key: str) -> Party | None:
+        name, code = self.get(name_key), self.get(uscc_key)
+        if not name and not code:
+            return None
+        if not name:
+            self.rec.error(name_key, "填写了信用代码但缺少单位名称")
+            return None
+        if not code:
+            self.rec.error(uscc_key, f"缺少“{name}”的统一社会信用代码")
+            return None
+        checked = check_uscc(code)
+        if not checked.ok:
+            self.rec.error(uscc_key, f"统一社会信用代码不正确：{checked.error}")
+            return None
+        return Party(name[:200], checked.value)
+
+
 def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
     rec = AwardRecord(row=line)
     rec.where = {k: h for h, k, _, _ in CSV_COLUMNS}
     rec.where.update({"owner": "建设单位", "site": "场地中心经度", "award": "施工单位"})
-    g = lambda k: row.get(k) or ""  # noqa: E731
+    cells = _CsvRow(rec, row)
+    _csv_identity(cells)
+    _csv_kind(cells)
+    rec.award_date = cells.day("award_date")
+    rec.contract_amount = cells.money("contract_amount")
+    rec.planned_start = cells.day("planned_start")
+    rec.planned_completion = cells.day("planned_completion")
+    rec.owner = cells.party("owner_name", "owner_uscc")
+    _csv_participants(cells)
+    rec.address = cells.get("address")[:200]
+    rec.region_name = cells.get("region_name")[:60]
+    _csv_site(cells)
+    _csv_timeline(cells)
+    _validate(rec)
+    return rec
+
+
+def _csv_identity(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
     rec.code = g("code")
     rec.ocid = g("ocid") or None
     rec.key = rec.ocid or rec.code
@@ -688,6 +296,10 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
     if len(rec.code) > 64:
         rec.error("code", "招标编号过长（最多64个字符）")
     rec.name = g("name")
+
+
+def _csv_kind(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
     if g("industry"):
         industry = _industry(g("industry"))
         if industry is None:
@@ -706,46 +318,10 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
         except ValueError:
             rec.error(k, "应填“是”或“否”")
 
-    def day(k: str) -> dt.date | None:
-        if not g(k):
-            return None
-        try:
-            return _date(g(k))
-        except ValueError:
-            rec.error(k, f"日期“{g(k)}”格式不正确（应为 2026-03-02）")
-            return None
 
-    def money(k: str) -> Decimal | None:
-        if not g(k):
-            return None
-        try:
-            return _money(g(k))
-        except (InvalidOperation, ValueError):
-            rec.error(k, f"金额“{g(k)}”不是数字")
-            return None
-
-    def party(name_key: str, uscc_key: str) -> Party | None:
-        name, code = g(name_key), g(uscc_key)
-        if not name and not code:
-            return None
-        if not name:
-            rec.error(name_key, "填写了信用代码但缺少单位名称")
-            return None
-        if not code:
-            rec.error(uscc_key, f"缺少“{name}”的统一社会信用代码")
-            return None
-        checked = check_uscc(code)
-        if not checked.ok:
-            rec.error(uscc_key, f"统一社会信用代码不正确：{checked.error}")
-            return None
-        return Party(name[:200], checked.value)
-
-    rec.award_date = day("award_date")
-    rec.contract_amount = money("contract_amount")
-    rec.planned_start = day("planned_start")
-    rec.planned_completion = day("planned_completion")
-    rec.owner = party("owner_name", "owner_uscc")
-    contractor = party("contractor_name", "contractor_uscc")
+def _csv_participants(cells: _CsvRow) -> None:
+    rec, g = cells.rec, cells.get
+    contractor = cells.party("contractor_name", "contractor_uscc")
     if contractor:
         rec.participants.append(
             ContractLine(
@@ -753,92 +329,56 @@ def _csv_row(line: int, row: dict[str | None, str]) -> AwardRecord:
                 contractor,
                 number=g("contractor_contract_number")[:60],
                 amount=rec.contract_amount,
-                signed_on=day("contractor_signed_on"),
+                signed_on=cells.day("contractor_signed_on"),
                 where="施工单位信用代码",
             )
         )
-    supervisor = party("supervisor_name", "supervisor_uscc")
+    supervisor = cells.party("supervisor_name", "supervisor_uscc")
     if supervisor:
         rec.participants.append(
             ContractLine(
                 ParticipantRole.SUPERVISING_FIRM,
                 supervisor,
                 number=g("supervisor_contract_number")[:60],
-                amount=money("supervisor_amount"),
-                signed_on=day("supervisor_signed_on"),
+                amount=cells.money("supervisor_amount"),
+                signed_on=cells.day("supervisor_signed_on"),
                 where="监理单位信用代码",
             )
         )
-    agent = party("agent_name", "agent_uscc")
+    agent = cells.party("agent_name", "agent_uscc")
     if agent:
         rec.participants.append(
             ContractLine(ParticipantRole.TENDER_AGENT, agent, where="招标代理信用代码")
         )
-    rec.address = g("address")[:200]
-    rec.region_name = g("region_name")[:60]
+
+
+def _csv_site(cells: _CsvRow) -> None:
+    g = cells.get
     if g("lon") or g("lat") or g("radius"):
         try:
-            rec.site = {
+            cells.rec.site = {
                 "site_kind": SiteKind.CIRCLE,
                 "lon": float(g("lon")),
                 "lat": float(g("lat")),
                 "radius_m": float(g("radius")),
             }
         except ValueError:
-            rec.error("lon", "场地中心经纬度和半径须同时填写数字")
+            cells.rec.error("lon", "场地中心经纬度和半径须同时填写数字")
+
+
+def _csv_timeline(cells: _CsvRow) -> None:
+    rec = cells.rec
     for k, node_key, title in (
         ("tender_published_on", "tender_published", "发布招标公告"),
         ("bid_opened_on", "bid_opening", "开标"),
     ):
-        if d := day(k):
+        if d := cells.day(k):
             rec.milestones.append((node_key, title, d))
     if rec.award_date:
         rec.milestones.append(("award", "中标（定标）", rec.award_date))
     signed = rec.participants[0].signed_on if rec.participants else None
     if signed:
         rec.milestones.append(("contract_signed", "签订施工合同", signed))
-    _validate(rec)
-    return rec
-
-
-# --- shared validation ----------------------------------------------------------------------------
-
-
-def _validate(rec: AwardRecord) -> None:
-    if rec.name and not 4 <= len(rec.name) <= 200:
-        rec.error("name", "项目名称应为 4 至 200 个字")
-    elif not rec.name and not any(e["field"] == rec.where.get("name") for e in rec.errors):
-        rec.error("name", "缺少项目名称")
-    if rec.contract_amount is not None and rec.contract_amount <= 0:
-        rec.error("contract_amount", "中标金额应大于零")
-    has_contractor = any(p.role == ParticipantRole.CONTRACTOR for p in rec.participants)
-    if (
-        rec.contract_amount is None
-        and has_contractor
-        and not any(e["field"] == rec.where.get("contract_amount") for e in rec.errors)
-    ):
-        rec.error("contract_amount", "缺少施工中标金额")
-    if rec.award_date and rec.award_date > clock.today():
-        rec.error("award_date", "中标日期不能晚于今天")
-    if rec.planned_start and rec.planned_completion and rec.planned_completion < rec.planned_start:
-        rec.error("planned_completion", "计划完工日期早于计划开工日期")
-    if rec.village and rec.super_large:
-        rec.error("super_large", "村级工程不能同时为超大型工程")
-    if not any(p.role == ParticipantRole.CONTRACTOR for p in rec.participants) and not any(
-        e["field"].startswith(("awards", "施工单位", "parties")) for e in rec.errors
-    ):
-        rec.error("award", "缺少中标施工单位")
-    if rec.site is not None:
-        try:
-            services._site_fields(
-                site_kind=rec.site["site_kind"],
-                lon=rec.site.get("lon"),
-                lat=rec.site.get("lat"),
-                radius_m=rec.site.get("radius_m"),
-                polygon=rec.site.get("polygon"),
-            )
-        except ValidationFailed as exc:
-            rec.error("site", exc.message)
 
 
 # --- applying ----------------------------------------------------------------------------------------
@@ -930,7 +470,7 @@ def _owner_for(rec: AwardRecord, district: Organisation) -> Organisation | None:
     return org
 
 
-def _apply(
+def _apply(  # noqa: C901, PLR0915 — create-or-update of one award record in one transaction; to split with the audited-write helper
     actor: Actor, rec: AwardRecord, district: Organisation
 ) -> tuple[str, Project, list[str]]:
     existing = Project.objects.filter(ocid=rec.ocid).first() if rec.ocid else None
@@ -1003,7 +543,7 @@ def _apply(
     }
     if rec.address:
         values["site_address"] = rec.address
-    site_fields = services._site_fields(**rec.site) if rec.site else {}
+    site_fields = services.registry._site_fields(**rec.site) if rec.site else {}
     participant_orgs = []
     for line in rec.participants:
         org = _org_for(rec, line.party, line.role, district, line.where or line.role)
@@ -1041,10 +581,10 @@ def _apply(
         if owner is not None:
             services.node(project, "assign.owner", f"匹配建设单位：{owner.name}", actor=actor)
             if project.owner_leader_id is None:
-                services._todo_assign(project, "owner_leader")
+                services.assignment._todo_assign(project, "owner_leader")
         events.publish(
             ProjectImported(
-                **services._facts(project, actor),
+                **services.common._facts(project, actor),
                 ocid=rec.ocid or "",
                 created=True,
                 changed_fields=[],
@@ -1124,10 +664,10 @@ def _apply(
         project, "import_update", "招投标系统数据更新", actor=actor, detail="、".join(labels)
     )
     if "owner" in changed and project.owner_leader_id is None:
-        services._todo_assign(project, "owner_leader")
+        services.assignment._todo_assign(project, "owner_leader")
     events.publish(
         ProjectImported(
-            **services._facts(project, actor),
+            **services.common._facts(project, actor),
             ocid=project.ocid or "",
             created=False,
             changed_fields=changed + (["participants"] if part_changes else []),

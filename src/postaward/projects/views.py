@@ -418,7 +418,7 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
     contractor_parts = [
         pt
         for pt in p.participants.filter(role=ParticipantRole.CONTRACTOR, allows_subcontract=True)
-        if services._contractor_side(p, pt, a)
+        if services.common._contractor_side(p, pt, a)
     ]
     return {
         "edit": owner_mgr and p.status in (S.REGISTERED, S.PREPARING),
@@ -1241,7 +1241,7 @@ def subcontract_create(request: HttpRequest, pk: int) -> HttpResponse:
         for pt in project.participants.filter(role=ParticipantRole.CONTRACTOR).select_related(
             "organisation"
         )
-        if services._contractor_side(project, pt, actor)
+        if services.common._contractor_side(project, pt, actor)
     ]
     _require(bool(parts), "施工单位（总管或本项目项目经理）方可登记分包")
     form = forms.SubcontractForm(

@@ -7,7 +7,7 @@ deposit returned; terminated from any state before completion.
 Each transition declares who may fire it (``permission``: a predicate of the
 project and the acting ``Actor``), what it requires (``conditions``, each backed
 by a function that lists what is missing in Chinese, so that a page can say
-exactly what to do), and its label. ``services.py`` wraps every transition with
+exactly what to do), and its label. ``services`` wraps every transition with
 the scope check, the permission, the guard, the audit record, the archive node
 and the domain event; nothing else changes ``Project.status``.
 """
@@ -166,6 +166,16 @@ def start_missing(p: Project, on: dt.date | None = None) -> list[Missing]:
         out.append(Missing("planned_dates", "计划完工日期早于计划开工日期"))
     if p.site is None:
         out.append(Missing("site", "未设置项目场地（考勤电子围栏）"))
+    out += _participants_missing(p)
+    out += _personnel_missing(p, day)
+    if p.procurement_method == ProcurementMethod.TENDER and not p.interviews.exists():
+        out.append(Missing("interview", "未登记标后约谈（履约提醒）记录"))
+    return out
+
+
+def _participants_missing(p: Project) -> list[Missing]:
+    """The required participants, and the contract of each participant."""
+    out: list[Missing] = []
     parts = list(p.participants.select_related("organisation").order_by("role", "id"))
     for role in REQUIRED_PARTICIPANT_ROLES:
         if not any(pt.role == role for pt in parts):
@@ -179,6 +189,12 @@ def start_missing(p: Project, on: dt.date | None = None) -> list[Missing]:
                     f"{pt.get_role_display()}“{pt.organisation.name}”的合同缺少：{'、'.join(gaps)}",
                 )
             )
+    return out
+
+
+def _personnel_missing(p: Project, day: dt.date) -> list[Missing]:
+    """The required key positions, and a valid certificate of each person on ``day``."""
+    out: list[Missing] = []
     active = [
         a
         for a in p.assignments.select_related("person", "certificate").order_by("id")
@@ -198,8 +214,6 @@ def start_missing(p: Project, on: dt.date | None = None) -> list[Missing]:
                     f"{label}的证书（{a.certificate.number}）已于 {a.certificate.valid_until:%Y-%m-%d} 过期",
                 )
             )
-    if p.procurement_method == ProcurementMethod.TENDER and not p.interviews.exists():
-        out.append(Missing("interview", "未登记标后约谈（履约提醒）记录"))
     return out
 
 

@@ -77,7 +77,7 @@ def insurance_months(today: dt.date) -> list[str]:
     return list(reversed(out))
 
 
-def initiate_personnel_change(
+def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the order the rules state them; to split next
     *,
     actor: Actor,
     assignment: KeyPersonAssignment,

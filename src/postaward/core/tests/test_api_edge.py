@@ -21,7 +21,7 @@ from postaward.core.safejson import MAX_JSON_DEPTH
 from postaward.orgs.models import Organisation
 from postaward.projects import imports
 from postaward.projects.models import AwardImport, KeyPersonAssignment
-from postaward.projects.services import _site_fields
+from postaward.projects.services.registry import _site_fields
 
 pytestmark = pytest.mark.django_db
 

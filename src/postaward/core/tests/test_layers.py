@@ -28,7 +28,7 @@ WRITES = {
 }
 # Writes the lead switches at merge time (projects/services.py is being split
 # into a package): each entry must still match, so that it is removed with them.
-PENDING = {("postaward.projects.services", "Deadline", "update")}
+PENDING: set[tuple[str, str, str]] = set()
 
 
 def _sources(package: Path) -> list[Path]:

@@ -418,6 +418,28 @@ def test_ocds_row_errors_name_the_json_path(d):
     }
 
 
+def test_ocds_wrong_values_are_row_errors_with_their_path(d):
+    """R-PRJ-01: a value of the wrong type or format is reported with its JSON path
+    and a Chinese reason (the release models of projects/ocds.py); every problem of
+    the row is reported at once, and nothing of the row is written."""
+    rel = f.ocds_release(d, code="QX-ZB-0777")
+    rel["ocid"] = 12345
+    rel["tender"]["title"] = {"zh": "第一中学"}
+    rel["awards"][0]["date"] = "2026-13-01"
+    rel["contracts"][0]["value"] = "很多"
+    rel["postaward"]["smallWorks"] = "maybe"
+    report = _import(d, f.ocds_package(rel))
+    assert {(e["field"], e["reason"]) for e in report.errors} == {
+        ("ocid", "ocid 格式不正确（应以 ocds- 开头，不超过100个字符）"),
+        ("tender.title", "应为文本"),
+        ("awards[0].date", "中标日期格式不正确"),
+        ("contracts[0].value", "应为对象"),
+        ("postaward.smallWorks", "应为 true 或 false"),
+    }
+    assert [r["result"] for r in report.rows] == ["failed"]
+    assert not Project.objects.filter(code="QX-ZB-0777").exists()
+
+
 def test_only_the_integrator_or_the_office_import(d):
     from postaward.core.errors import Forbidden
 

@@ -1,0 +1,212 @@
+"""Assignment down the chain (R-ORG-03): superior unit, line, owner, owner's leader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from postaward.core import audit, clock, events
+from postaward.core.actor import Actor
+from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.services import close_todos, open_todo
+from postaward.orgs.choices import OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.orgs.models import Organisation, Person
+
+from ..choices import (
+    ACTIVE_STATES,
+)
+from ..events import (
+    ProjectAssigned,
+)
+from ..models import (
+    Project,
+)
+from .common import S, _facts, _fire, _lock, _synced, node
+
+# --- assignment down the chain (R-ORG-03) --------------------------------------------------------
+
+ASSIGN_LEVELS = {
+    "superior_unit": "主管单位",
+    "line": "条线",
+    "owner": "建设单位",
+    "owner_leader": "建设单位项目负责人",
+}
+
+
+def _todo_assign(project: Project, level: str) -> None:
+    """Put the next step of the chain into the inbox of the unit that takes it."""
+    role: str
+    if level == "superior_unit":
+        org_id, role, title = project.industry_authority_id, Role.ADMIN, "分配项目到主管单位"
+    elif level == "line":
+        org_id, role, title = project.superior_unit_id, Role.ADMIN, "分配项目到条线"
+    elif level == "owner":
+        org_id = project.line_id or project.superior_unit_id
+        role, title = "", "分配项目到建设单位"
+    else:
+        org_id, role, title = project.owner_id, Role.ADMIN, "指定建设单位项目负责人"
+    if not org_id:
+        return
+    open_todo(
+        key=f"projects.assign.{project.pk}.{level}",
+        kind="projects.assign",
+        title=f"{title}：{project.name}",
+        organisation_id=org_id,
+        role=role,
+        project_id=project.pk,
+        subject=project,
+        url=f"/projects/{project.pk}/assign/",
+        basis="R-ORG-03（实施细则第十七至二十条）",
+    )
+
+
+def _assigned(project: Project, actor: Actor, level: str, target: Any, before: dict) -> None:
+    audit.record(
+        actor=actor,
+        action=f"projects.assign_{level}",
+        obj=project,
+        before=before,
+        after=audit.snapshot(project),
+    )
+    name = getattr(target, "name", str(target))
+    node(project, f"assign.{level}", f"分配{ASSIGN_LEVELS[level]}：{name}", actor=actor)
+    events.publish(
+        ProjectAssigned(
+            **_facts(project, actor), level=level, assignee_id=target.pk, assignee_name=name
+        )
+    )
+    close_todos(key=f"projects.assign.{project.pk}.{level}")
+
+
+def may_assign(project: Project, actor: Actor, level: str) -> bool:
+    """Who takes each step: the authority's (or the office's) administrator
+    assigns the superior unit; the superior unit's administrator the line; the
+    line the owner, or the superior unit only when the project has no line
+    (townships and superior units without lines); the owner's administrator the
+    project leader (SY 17-20).
+
+    At the owner step the line's administrator *and* its line supervisor count:
+    SY 19 gives the assignment to the line's 主管 (the line supervisor), while
+    R-ORG-03 gives it to each organisation's 总管 (the administrator). A superior
+    unit without lines acts as its own line, so the same two roles of the
+    superior unit take the step there; once a line is set, only the line does."""
+    if actor.is_system:
+        return True
+    admin = Role.ADMIN in actor.roles
+    if level == "superior_unit":
+        return (admin and actor.organisation_id == project.industry_authority_id) or (
+            actor.org_kind == OrgKind.SUPERVISION_OFFICE
+            and bool(actor.roles & {Role.ADMIN, Role.OFFICE_STAFF})
+        )
+    if level == "line":
+        return admin and actor.organisation_id == project.superior_unit_id
+    if level == "owner":
+        return (
+            project.line_id is not None
+            and actor.organisation_id == project.line_id
+            and bool(actor.roles & {Role.ADMIN, Role.LINE_SUPERVISOR})
+        ) or (
+            project.line_id is None
+            and actor.organisation_id == project.superior_unit_id
+            and bool(actor.roles & {Role.ADMIN, Role.LINE_SUPERVISOR})
+        )
+    if level == "owner_leader":
+        return admin and project.owner_id is not None and actor.organisation_id == project.owner_id
+    return False
+
+
+def _assignable(p: Project) -> None:
+    if p.status not in ACTIVE_STATES:
+        raise Conflict("项目已完工或终止，不能再分配", code="invalid_state")
+
+
+def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organisation) -> Project:
+    if not may_assign(project, actor, "superior_unit"):
+        raise Forbidden("行业主管部门总管或监管办方可分配主管单位")
+    if superior_unit.kind not in SUPERIOR_KINDS:
+        raise ValidationFailed("所选单位不是主管单位（或乡镇街道）", field="superior_unit")
+    with transaction.atomic():
+        p = _lock(project)
+        _assignable(p)
+        if p.owner and not p.owner.path.startswith(superior_unit.path):
+            raise ValidationFailed("建设单位不在该主管单位之下", field="superior_unit")
+        before = audit.snapshot(p)
+        p.superior_unit = superior_unit
+        if p.line and not p.line.path.startswith(superior_unit.path):
+            p.line = None
+        p.updated_at = clock.now()
+        p.save()
+        _assigned(p, actor, "superior_unit", superior_unit, before)
+        if not p.owner_id:
+            _todo_assign(
+                p, "line" if superior_unit.children.filter(kind=OrgKind.LINE).exists() else "owner"
+            )
+    return _synced(project, p)
+
+
+def assign_line(*, actor: Actor, project: Project, line: Organisation) -> Project:
+    if not may_assign(project, actor, "line"):
+        raise Forbidden("主管单位总管方可把项目分配到条线")
+    with transaction.atomic():
+        p = _lock(project)
+        _assignable(p)
+        if p.superior_unit is None:
+            raise Conflict("项目尚未分配主管单位", code="invalid_state")
+        if line.kind != OrgKind.LINE or not line.path.startswith(p.superior_unit.path):
+            raise ValidationFailed("所选单位不是本主管单位的条线", field="line")
+        if p.owner and not p.owner.path.startswith(line.path):
+            raise ValidationFailed("建设单位不在该条线之下", field="line")
+        before = audit.snapshot(p)
+        p.line = line
+        p.updated_at = clock.now()
+        p.save()
+        _assigned(p, actor, "line", line, before)
+        if not p.owner_id:
+            _todo_assign(p, "owner")
+    return _synced(project, p)
+
+
+def assign_owner(*, actor: Actor, project: Project, owner: Organisation) -> Project:
+    if not may_assign(project, actor, "owner"):
+        raise Forbidden("条线主管（或主管单位）方可把项目分配到建设单位")
+    if owner.kind not in OWNER_KINDS:
+        raise ValidationFailed("所选单位不是建设单位", field="owner")
+    with transaction.atomic():
+        p = _lock(project)
+        _assignable(p)
+        if p.status not in (S.REGISTERED, S.PREPARING):
+            raise Conflict("项目已开工，建设单位不能再变更", code="invalid_state")
+        parent = p.line or p.superior_unit
+        if parent is None or not owner.path.startswith(parent.path):
+            raise ValidationFailed(f"所选建设单位不在{parent or '本单位'}之下", field="owner")
+        before = audit.snapshot(p)
+        changed = p.owner_id != owner.pk
+        p.owner = owner
+        if changed:
+            p.owner_leader = None
+        p.updated_at = clock.now()
+        p.save()
+        _assigned(p, actor, "owner", owner, before)
+        if p.owner_leader_id is None:
+            _todo_assign(p, "owner_leader")
+    return _synced(project, p)
+
+
+def assign_owner_leader(*, actor: Actor, project: Project, person: Person) -> Project:
+    if not may_assign(project, actor, "owner_leader"):
+        raise Forbidden("建设单位总管方可指定项目负责人")
+    if person.organisation_id != project.owner_id or not person.is_active:
+        raise ValidationFailed("项目负责人应为本单位在职人员", field="person")
+    with transaction.atomic():
+        p = _lock(project)
+        _assignable(p)
+        before = audit.snapshot(p)
+        p.owner_leader = person
+        p.updated_at = clock.now()
+        p.save()
+        _assigned(p, actor, "owner_leader", person, before)
+        if p.status == S.REGISTERED:
+            _fire(p, "begin_preparation", actor, node_key="preparing", title="进入开工准备")
+    project.refresh_from_db()
+    return project

@@ -1,0 +1,283 @@
+"""Suspension and resumption (R-PRJ-07): declare, withdraw, confirm, reject, resume."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from postaward.core import audit, clock, deadlines, events
+from postaward.core.actor import Actor
+from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.services import close_todos, open_todo
+from postaward.orgs.choices import OrgKind
+from postaward.orgs.models import Organisation
+
+from .. import workflows
+from ..choices import (
+    SuspensionState,
+)
+from ..events import (
+    ProjectResumed,
+    ProjectSuspended,
+    SuspensionDeclared,
+    SuspensionRejected,
+)
+from ..models import (
+    Project,
+    Suspension,
+)
+from ..workflows import OWNER_MANAGERS
+from .common import S, _facts, _fire, _lock, _require_who, _synced, _text, node
+
+# --- suspension (R-PRJ-07) ----------------------------------------------------------------------
+
+
+def _confirming_org(project: Project) -> int | None:
+    if project.line_id:
+        return project.line_id
+    if project.superior_unit_id:
+        return project.superior_unit_id
+    office = Organisation.objects.filter(
+        kind=OrgKind.SUPERVISION_OFFICE,
+        path=project.owner.district_path if project.owner else "",
+    ).first()
+    return office.pk if office else None
+
+
+def declare_suspension(
+    *, actor: Actor, project: Project, started_at: dt.datetime, reason: str
+) -> Suspension:
+    """SY 35: declared online by the owner on the day it starts, with the time and
+    the reason; back-dating is refused."""
+    _require_who(OWNER_MANAGERS, project, actor, "申报停工")
+    reason = _text(reason, field="reason", label="停工原因", min_len=4, max_len=2000)
+    now = clock.now()
+    if started_at.tzinfo is None:
+        started_at = started_at.replace(tzinfo=clock.LOCAL_TZ)
+    if clock.local_date(started_at) != clock.today():
+        raise ValidationFailed(
+            "停工须在停工当天申报：停工时间应为今天（不能补报或预报）",
+            field="started_at",
+            basis="R-PRJ-07（实施细则第三十五条）",
+        )
+    if started_at > now + dt.timedelta(minutes=5):
+        raise ValidationFailed("停工时间不能晚于当前时间", field="started_at")
+    with transaction.atomic():
+        p = _lock(project)
+        if p.status != S.UNDER_CONSTRUCTION:
+            raise Conflict(
+                f"项目当前状态为“{p.get_status_display()}”，不能申报停工", code="invalid_state"
+            )
+        if Suspension.objects.filter(
+            project=p, state__in=(SuspensionState.DECLARED, SuspensionState.CONFIRMED)
+        ).exists():
+            raise Conflict("已有待确认或进行中的停工")
+        try:
+            with transaction.atomic():
+                s = Suspension.objects.create(
+                    project=p,
+                    started_at=started_at,
+                    reason=reason,
+                    declared_at=now,
+                    declared_by_id=actor.user_id,
+                    declared_by_name=actor.display_name[:100],
+                )
+        except IntegrityError as exc:
+            raise Conflict("已有待确认或进行中的停工") from exc
+        audit.record(
+            actor=actor, action="projects.declare_suspension", obj=s, after=audit.snapshot(s)
+        )
+        node(
+            p,
+            "suspension_declared",
+            "申报停工",
+            actor=actor,
+            detail=f"停工时间 {clock.localtime(started_at):%Y-%m-%d %H:%M}；原因：{reason}",
+        )
+        events.publish(
+            SuspensionDeclared(
+                **_facts(p, actor),
+                suspension_id=s.pk,
+                started_at=started_at.isoformat(),
+                reason=reason,
+            )
+        )
+        org_id = _confirming_org(p)
+        if org_id:
+            open_todo(
+                key=f"projects.suspension.{s.pk}",
+                kind="projects.suspension_confirm",
+                title=f"确认停工：{p.name}",
+                organisation_id=org_id,
+                project_id=p.pk,
+                subject=s,
+                url=f"/projects/{p.pk}/#suspensions",
+                basis="R-PRJ-07（实施细则第三十五条）",
+                detail=reason,
+            )
+    return s
+
+
+def withdraw_suspension(*, actor: Actor, suspension: Suspension) -> Suspension:
+    _require_who(OWNER_MANAGERS, suspension.project, actor, "撤回停工申报")
+    with transaction.atomic():
+        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if s.state != SuspensionState.DECLARED:
+            raise Conflict("只有待确认的停工申报可以撤回")
+        before = audit.snapshot(s)
+        s.state = SuspensionState.WITHDRAWN
+        s.save()
+        audit.record(
+            actor=actor,
+            action="projects.withdraw_suspension",
+            obj=s,
+            before=before,
+            after=audit.snapshot(s),
+        )
+        node(s.project, "suspension_withdrawn", "撤回停工申报", actor=actor)
+        close_todos(key=f"projects.suspension.{s.pk}", state="cancelled")
+    return s
+
+
+def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
+    """The one who declared the suspension and the owner leader are told."""
+    from postaward.core import notices
+    from postaward.orgs.selectors import owner_leader_account_id
+
+    decision = s.get_state_display()
+    notices.tell(
+        [s.declared_by_id, owner_leader_account_id(p)],
+        key=f"projects.suspension:{s.pk}:{s.state}",
+        kind="decision",
+        title=f"停工申报{decision}：{p.name}",
+        body=f"{actor.org_name} {actor.display_name}：{decision}"
+        + (f"。意见：{s.decision_note}" if s.decision_note else ""),
+        url=f"/projects/{p.pk}/#suspensions",
+        project=p,
+        actor=actor,
+    )
+
+
+def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") -> Suspension:
+    """Confirmed by the superior unit (line) or the supervision office (ADR 0101):
+    the project is suspended from the declared time; every open deadline of the
+    project pauses (core.deadlines.pause_project), attendance duty stops."""
+    with transaction.atomic():
+        p = _lock(suspension.project)
+        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if not workflows.may(p, "suspend", actor):
+            raise Forbidden("主管单位（条线）或监管办方可确认停工")
+        if s.state != SuspensionState.DECLARED:
+            raise Conflict("该停工申报已处理")
+        workflows.check(p, "suspend", actor)
+        before = audit.snapshot(s)
+        s.confirmed_at = clock.now()
+        s.confirmed_by_id = actor.user_id
+        s.confirmed_by_name = actor.display_name[:100]
+        s.confirmed_by_org = actor.org_name[:200]
+        s.decision_note = note.strip()[:300]
+        _fire(
+            p,
+            "suspend",
+            actor,
+            node_key="suspended",
+            title="停工（已确认）",
+            detail=f"自 {clock.localtime(s.started_at):%Y-%m-%d %H:%M} 起停工；{s.reason}",
+            event=lambda pr: ProjectSuspended(
+                **_facts(pr, actor),
+                suspension_id=s.pk,
+                started_at=s.started_at.isoformat(),
+                reason=s.reason,
+                declared_by=s.declared_by_name,
+                confirmed_by=s.confirmed_by_name,
+            ),
+        )
+        s.state = SuspensionState.CONFIRMED
+        s.save()
+        audit.record(
+            actor=actor,
+            action="projects.confirm_suspension",
+            obj=s,
+            before=before,
+            after=audit.snapshot(s),
+        )
+        deadlines.pause_project(p.pk, s.started_at)
+        close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
+    return s
+
+
+def reject_suspension(*, actor: Actor, suspension: Suspension, note: str) -> Suspension:
+    p = suspension.project
+    if not workflows.may(p, "suspend", actor):
+        raise Forbidden("主管单位（条线）或监管办方可确认停工")
+    note = _text(note, field="note", label="不予确认的理由", min_len=2, max_len=300)
+    with transaction.atomic():
+        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
+        if s.state != SuspensionState.DECLARED:
+            raise Conflict("该停工申报已处理")
+        before = audit.snapshot(s)
+        s.state = SuspensionState.REJECTED
+        s.confirmed_at = clock.now()
+        s.confirmed_by_id = actor.user_id
+        s.confirmed_by_name = actor.display_name[:100]
+        s.confirmed_by_org = actor.org_name[:200]
+        s.decision_note = note
+        s.save()
+        audit.record(
+            actor=actor,
+            action="projects.reject_suspension",
+            obj=s,
+            before=before,
+            after=audit.snapshot(s),
+        )
+        node(p, "suspension_rejected", "停工申报未予确认", actor=actor, detail=note)
+        events.publish(SuspensionRejected(**_facts(p, actor), suspension_id=s.pk, note=note))
+        close_todos(key=f"projects.suspension.{s.pk}")
+        _tell_suspension_decision(s, p, actor)
+    return s
+
+
+def resume_works(*, actor: Actor, project: Project, note: str = "") -> Project:
+    """SY 35: resumption is switched on by the owner's project leader; the
+    paused clocks restart, extended by the suspended time."""
+    with transaction.atomic():
+        p = _lock(project)
+        workflows.check(p, "resume", actor)
+        s = Suspension.objects.select_for_update().get(project=p, state=SuspensionState.CONFIRMED)
+        now = clock.now()
+        before = audit.snapshot(s)
+        s.ended_at = now
+        s.resumed_by_id = actor.user_id
+        s.resumed_by_name = actor.display_name[:100]
+        s.resume_note = note.strip()[:300]
+        from ..selectors import suspension_days
+
+        days = len(suspension_days(s))
+        _fire(
+            p,
+            "resume",
+            actor,
+            node_key="resumed",
+            title="复工",
+            detail=f"停工 {days} 天" + (f"；{s.resume_note}" if s.resume_note else ""),
+            event=lambda pr: ProjectResumed(
+                **_facts(pr, actor),
+                suspension_id=s.pk,
+                started_at=s.started_at.isoformat(),
+                ended_at=now.isoformat(),
+                suspended_days=days,
+            ),
+        )
+        s.state = SuspensionState.ENDED
+        s.save()
+        audit.record(
+            actor=actor,
+            action="projects.end_suspension",
+            obj=s,
+            before=before,
+            after=audit.snapshot(s),
+        )
+        deadlines.resume_project(p.pk, now)
+    return _synced(project, p)

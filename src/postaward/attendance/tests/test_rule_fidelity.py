@@ -323,9 +323,11 @@ def test_r_att_03_r_att_08_the_low_rate_interview_label_follows_the_configured_t
     )
     assert interview.kind_label.startswith("月考勤率不足90%：")
     with time_machine.travel(local(2026, 7, 1, 9)):
-        page = district.client("school_leader").get(
-            f"/attendance/interviews/{interview.pk}/"
-        ).content.decode()
+        page = (
+            district.client("school_leader")
+            .get(f"/attendance/interviews/{interview.pk}/")
+            .content.decode()
+        )
     assert "月考勤率不足90%" in page and "不足80%" not in page.split("第四十二条")[0]
     set_param(district, "attendance.monthly_rate_below_threshold", threshold="0.855")
     assert interview.kind_label.startswith("月考勤率不足85.5%：")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -391,14 +391,7 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
 
     # Key personnel pools.
     staff: dict[int, dict[str, list[Person]]] = {}
-    cert = {
-        Position.PROJECT_MANAGER: QualificationType.CONSTRUCTOR_2,
-        Position.TECHNICAL_LEAD: QualificationType.TITLE_MIDDLE,
-        Position.SAFETY_OFFICER: QualificationType.SAFETY_C,
-        Position.CHIEF_SUPERVISING_ENGINEER: QualificationType.SUPERVISING_ENGINEER,
-        Position.SPECIALIST_ENGINEER: QualificationType.PROVINCIAL_SUPERVISOR,
-        Position.SUPERVISOR: QualificationType.SUPERVISOR_CERT,
-    }
+    cert = CERTIFICATE_OF_POSITION
     for firm, positions, counts in (
         *[
             (
@@ -434,14 +427,8 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     c0, s0 = contractors[0], supervisors[0]
     b.login(c0, "contractor_admin", [Role.ADMIN], "企业总管")
     b.login(s0, "supervisor_admin", [Role.ADMIN], "企业总管")
-    for firm, username, pos in [
-        (c0, "pm", Position.PROJECT_MANAGER),
-        (c0, "tech_lead", Position.TECHNICAL_LEAD),
-        (c0, "safety", Position.SAFETY_OFFICER),
-        (s0, "chief_engineer", Position.CHIEF_SUPERVISING_ENGINEER),
-        (s0, "specialist", Position.SPECIALIST_ENGINEER),
-        (s0, "site_supervisor", Position.SUPERVISOR),
-    ]:
+    for username, pos in FIELD_LOGINS:
+        firm = c0 if pos in CONTRACTOR_POSITIONS else s0
         b.login(firm, username, [pos], person=staff[firm.pk][pos][0])
 
     _build_projects(
@@ -457,7 +444,61 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
         staff,
     )
     __import__("postaward.approvals.simulation", fromlist=["seed_demo"]).seed_demo(b)
+    if n_projects > 0:
+        _build_field_work(
+            b,
+            n_projects,
+            owner=demo_owner,
+            industry=owners[0][3],
+            leader=owner_leader_user.person,  # type: ignore[arg-type]
+            owners=owners,
+            villages=villages,
+            owner_leaders=owner_leaders,
+            authorities=authorities,
+            contractors=contractors,
+            supervisors=supervisors,
+            intermediaries=intermediaries,
+            staff=staff,
+        )
 
+
+def _build_field_work(b: Builder, n: int, *, owner, industry, leader, **pools) -> None:  # type: ignore[no-untyped-def]
+    """The demo's field logins on live work (issue 11 §7): one project under
+    construction of the demo owner, led by its project-leader login, on which
+    every field login holds its position and must check in today.
+
+    Built last and from its own random generator, so that the rest of the
+    seeded district (and the simulation that follows it) stays as it was."""
+    live = replace(b, rng=random.Random(FIELD_SEED))
+    pb = _ProjectBuilder(live, **pools)
+    pb.field_project(n, owner, industry, leader)
+    b.serial, b.uscc_serial = live.serial, live.uscc_serial
+
+
+CONTRACTOR_POSITIONS = (
+    Position.PROJECT_MANAGER,
+    Position.TECHNICAL_LEAD,
+    Position.SAFETY_OFFICER,
+)
+# The demo logins of the field roles: the first contractor's and the first
+# supervising firm's first person of each key position.
+FIELD_LOGINS = (
+    ("pm", Position.PROJECT_MANAGER),
+    ("tech_lead", Position.TECHNICAL_LEAD),
+    ("safety", Position.SAFETY_OFFICER),
+    ("chief_engineer", Position.CHIEF_SUPERVISING_ENGINEER),
+    ("specialist", Position.SPECIALIST_ENGINEER),
+    ("site_supervisor", Position.SUPERVISOR),
+)
+FIELD_SEED = 20261123 + 11  # the field logins' live project has its own generator
+CERTIFICATE_OF_POSITION = {
+    Position.PROJECT_MANAGER: QualificationType.CONSTRUCTOR_2,
+    Position.TECHNICAL_LEAD: QualificationType.TITLE_MIDDLE,
+    Position.SAFETY_OFFICER: QualificationType.SAFETY_C,
+    Position.CHIEF_SUPERVISING_ENGINEER: QualificationType.SUPERVISING_ENGINEER,
+    Position.SPECIALIST_ENGINEER: QualificationType.PROVINCIAL_SUPERVISOR,
+    Position.SUPERVISOR: QualificationType.SUPERVISOR_CERT,
+}
 
 STATUS_PLAN = [
     (ProjectStatus.REGISTERED, 10),
@@ -618,6 +659,17 @@ class _ProjectBuilder:
         self.banned_once = False
         self.uncovered_done: set[str] = set()
         self.abnormal = 0
+        # The field logins' project manager and chief engineer stay free of other
+        # active projects: they take up their live project last (_build_field_work).
+        c0, s0 = self.p["contractors"][0], self.p["supervisors"][0]
+        self.field_people = {
+            pos: self.p["staff"][(c0 if pos in CONTRACTOR_POSITIONS else s0).pk][pos][0]
+            for _, pos in FIELD_LOGINS
+        }
+        self.busy.update(
+            self.field_people[pos].pk
+            for pos in (Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER)
+        )
 
     # --- time -------------------------------------------------------------------------------------
     def at(self, day: dt.date, hour: int = 10, minute: int = 0):  # type: ignore[no-untyped-def]
@@ -858,6 +910,104 @@ class _ProjectBuilder:
                 )
             return
         self.finish_chain(project, dates, code)
+
+    def field_project(self, i: int, owner, industry, leader) -> None:  # type: ignore[no-untyped-def]
+        """A project under construction since two months, the field logins on
+        it (every position checks in, the staged positions inside their stage
+        today), the demo owner's project-leader login leading it."""
+        from postaward.orgs import services as org_services
+        from postaward.projects import services as ps
+
+        rng, pools = self.rng, self.p
+        start = self.today - dt.timedelta(days=60)
+        signed = start - dt.timedelta(days=20)
+        award = signed - dt.timedelta(days=10)
+        amount = Decimal(rng.randrange(8_000_000, 19_990_000)).quantize(Decimal("1000"))
+        code = f"QX{award.year}-{i + 1:04d}"
+        region = rng.choice(["百官街道", "曹娥街道", "东关街道"])
+        with self.at(award, 16):
+            project = ps.register_project(
+                actor=SYSTEM,
+                code=code,
+                name=f"{owner.name.replace(DISTRICT, '')}{rng.choice(WORKS[industry])}",
+                owner=owner,
+                industry=industry,
+                contract_amount=amount,
+                project_class=ps.classify(amount),
+                is_small_works=False,
+                procurement_method=ProcurementMethod.TENDER,
+                source=ProjectSource.BIDDING_FEED,
+                ocid=f"ocds-qx{REGION}-{award.year}-{i + 1:04d}",
+                region_code=REGION,
+                region_name=region,
+                industry_authority=pools["authorities"][industry],
+                award_date=award,
+                planned_start=start,
+                planned_completion=start + dt.timedelta(days=420),
+                site_address=f"{DISTRICT}{region}人民路{rng.randrange(1, 300)}号",
+            )
+            ps.assign_owner_leader(actor=SYSTEM, project=project, person=leader)
+            ps.set_site(
+                actor=SYSTEM,
+                project=project,
+                site_kind="circle",
+                lon=round(CENTRE[0] + rng.uniform(-0.03, 0.03), 6),
+                lat=round(CENTRE[1] + rng.uniform(-0.02, 0.02), 6),
+                radius_m=300.0,
+            )
+        contractor, supervisor = pools["contractors"][0], pools["supervisors"][0]
+        with self.at(signed, 11):
+            cpart = self.participant(
+                project, contractor, ParticipantRole.CONTRACTOR, amount, signed, "SG", upload=True
+            )
+            spart = self.participant(
+                project,
+                supervisor,
+                ParticipantRole.SUPERVISING_FIRM,
+                (amount * Decimal("0.015")).quantize(Decimal("1")),
+                signed,
+                "JL",
+                upload=True,
+            )
+            for role in (ParticipantRole.DESIGN, ParticipantRole.TENDER_AGENT):
+                self.participant(
+                    project,
+                    rng.choice(pools["intermediaries"][role]),
+                    role,
+                    None,
+                    signed - dt.timedelta(days=40),
+                    role[:2].upper(),
+                    upload=True,
+                )
+        with self.at(signed + dt.timedelta(days=1), 9):
+            for pos, person in self.field_people.items():
+                cert = self.certs.get(person.pk)
+                if cert is None or not cert.is_valid_on(self.today + dt.timedelta(days=365)):
+                    # renewed: the demo logins' certificates hold for the years to come
+                    self.b.serial += 1
+                    issued = self.today - dt.timedelta(days=rng.randrange(200, 600))
+                    cert = org_services.add_qualification(
+                        actor=SYSTEM,
+                        person=person,
+                        kind=CERTIFICATE_OF_POSITION[pos],
+                        number=f"浙{REGION[:4]}{self.b.serial:08d}",
+                        issuer="浙江省住房和城乡建设厅",
+                        issued_on=issued,
+                        valid_until=issued + dt.timedelta(days=365 * 5),
+                    )
+                ps.assign_key_person(
+                    actor=SYSTEM,
+                    participant=cpart if pos in CONTRACTOR_POSITIONS else spart,
+                    person=person,
+                    position=pos,
+                    started_on=signed,
+                    must_check_in=True,
+                    certificate=cert,
+                )
+            self.interview(project, cpart, owner, leader)
+        with self.at(start, 8, 30):
+            ps.start_works(actor=SYSTEM, project=project, on=start)
+            self.stages(project, start)
 
     # --- steps ------------------------------------------------------------------------------------
     def site(self, project) -> None:  # type: ignore[no-untyped-def]

@@ -149,3 +149,22 @@ def test_a_hidden_works_acceptance_through_every_step(page, district, settings, 
     assert hw.state == HiddenWorkState.REVIEWED and hw.owner_standby_at is not None
     states = page.locator("[data-testid=deadline-state]").all_inner_texts()
     assert states and all(s == "按期完成" for s in states)
+
+
+def test_the_new_notice_button_only_for_the_supervising_firm(page, district):
+    """Issue 11 §5: the contractor's project manager sees no 签发监理通知单 on
+    the notices ledger; the chief supervising engineer sees it and it opens the
+    form (R-SUP-01)."""
+    login(page, "pm_a", PASSWORD)
+    page.goto(f"{page.base_url}/approvals/notices/")
+    assert page.locator("[data-testid=new]").count() == 0
+    assert page.get_by_text("签发监理通知单").count() == 0
+    logout(page)
+    login(page, "chief_a", PASSWORD)
+    page.goto(f"{page.base_url}/approvals/notices/")
+    button = page.locator("[data-testid=new]")
+    assert button.inner_text().strip() == "签发监理通知单"
+    button.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#id_title").count() == 1
+    screenshot(page, "approvals-notice-new-by-supervisor")

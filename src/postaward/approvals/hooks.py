@@ -3,10 +3,8 @@ the sections of the project archive (一项目一档案, R-PRJ-04)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from postaward.core import clock, homepage, menu
@@ -16,7 +14,7 @@ from postaward.core.models import Deadline, Todo
 from postaward.projects.models import Project
 from postaward.projects.selectors import register_archive_section
 
-from .choices import CHANGE_OPEN_STATES, LogState
+from .choices import LogState
 from .deadline_kinds import ALL as KINDS
 from .models import (
     AcceptanceRequest,
@@ -77,19 +75,11 @@ def approval_counts(actor: Actor) -> list[dict[str, Any]]:
         .filter(state=Todo.State.OPEN, kind__startswith="approvals.")
         .count()
     )
-    now = clock.now()
-    recent = now - dt.timedelta(days=30)
-    overdue = (
-        visible_deadlines(actor)
-        .filter(
-            Q(state=Deadline.State.MISSED, closed_at__gte=recent)
-            | Q(state=Deadline.State.OPEN, paused_at__isnull=True, due_at__lte=now)
-        )
-        .count()
-    )
-    changes = (
-        EngineeringChange.objects.visible_to(actor).filter(state__in=CHANGE_OPEN_STATES).count()
-    )
+    from . import selectors
+
+    # each card counts what its link lists: the ledger filtered the same way
+    overdue = visible_deadlines(actor).filter(selectors.recently_overdue_q(clock.now())).count()
+    changes = EngineeringChange.objects.visible_to(actor).filter(selectors.OPEN_CHANGE_Q).count()
     return [
         {
             "key": "approvals_todos",
@@ -103,14 +93,14 @@ def approval_counts(actor: Actor) -> list[dict[str, Any]]:
             "label": "在办工程变更",
             "value": changes,
             "icon": "bi-arrow-left-right",
-            "url": _url("approval_changes"),
+            "url": _url("approval_changes") + "?open=1",
         },
         {
             "key": "approvals_overdue",
             "label": "近30天超期事项",
             "value": overdue,
             "icon": "bi-alarm",
-            "url": _url("approval_deadlines") + "?state=missed",
+            "url": _url("approval_deadlines") + "?overdue=1",
         },
     ]
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from postaward.core import deadlines
 from postaward.core.actor import Actor
 from postaward.core.models import Deadline
 from postaward.projects.models import Project
 
+from .choices import CHANGE_OPEN_STATES
 from .deadline_kinds import ALL as KINDS
 from .models import (
     AcceptanceExtension,
@@ -26,6 +28,33 @@ from .models import (
 )
 
 KIND_NAMES = [k.kind for k in KINDS]
+
+# The home page's "近30天超期事项" and the deadline ledger's filter of the same
+# name count the same rows (issue 11 §3): this is the one definition.
+RECENT_OVERDUE_DAYS = 30
+
+
+def recently_overdue_q(now: dt.datetime) -> Q:
+    """Deadlines missed in the last 30 days, or still running past their end."""
+    return Q(
+        state=Deadline.State.MISSED, closed_at__gte=now - dt.timedelta(days=RECENT_OVERDUE_DAYS)
+    ) | Q(state=Deadline.State.OPEN, paused_at__isnull=True, due_at__lte=now)
+
+
+def flag(qs: QuerySet, name: str, condition: Q) -> QuerySet:
+    """Annotate ``name`` = "1" where ``condition`` holds, else "0" (a ledger
+    filter on a composite condition goes through the list component's plain
+    choice filter)."""
+    return qs.annotate(
+        **{
+            name: Case(
+                When(condition, then=Value("1")), default=Value("0"), output_field=CharField()
+            )
+        }
+    )
+
+
+OPEN_CHANGE_Q = Q(state__in=CHANGE_OPEN_STATES)
 
 
 def _filter(qs: QuerySet, filters: dict[str, Any]) -> QuerySet:

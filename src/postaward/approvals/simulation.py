@@ -208,10 +208,18 @@ def approvals_day(sim: simulate.SimDay) -> None:
                 progress="按计划施工，现场质量安全受控",
                 issues="" if rng.random() < 0.8 else "部分临边防护缺失，已要求整改",
             )
+    # Each project's day draws from its own generator (seeded by the day's draw
+    # and the project): what happens on one project does not depend on which
+    # other projects exist, so a demo with one more project simulates the
+    # others the same (issue 11 §7).
+    day_seed = rng.random()
+    shared, day_sim = rng, sim
     for p in projects:
         contractor = _contractor(p)
         if contractor is None:
             continue
+        rng = random.Random(f"{day_seed}-{p.pk}")
+        sim = simulate.SimDay(day=day, rng=rng)
         # engineering changes (R-CHG-01): raised before the work
         if rng.random() < 0.04:
             category, title, reason = rng.choice(CHANGES)
@@ -270,6 +278,7 @@ def approvals_day(sim: simulate.SimDay) -> None:
         # works past their planned completion taken into use before acceptance (R-ACC-06)
         if p.planned_completion and p.planned_completion < day and rng.random() < 0.01:
             _record_usage(rng, day, p)
+    rng, sim = shared, day_sim
     _completed_works_ask_for_acceptance(rng, day)
     _move_changes(rng, day)
     _move_hidden_works(rng, day, sim)

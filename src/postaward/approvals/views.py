@@ -237,6 +237,29 @@ def _url_of(obj: Any) -> str:
     return ""
 
 
+def _openings(
+    actor: Actor,
+    may: Callable[[Actor, Project, Participant], bool],
+    statuses: tuple[str, ...],
+    role: str | None = ParticipantRole.CONTRACTOR,
+) -> list[Participant]:
+    """The contracts of the actor's projects (in ``statuses``) on which the
+    service's own predicate ``may`` lets the actor act: the button and the
+    form's choices are offered by the same rule the service refuses by
+    (issue 11 §5)."""
+    parts = Participant.objects.filter(
+        project__in=selectors.projects_for(actor, statuses)
+    ).select_related("project", "organisation")
+    if role:
+        parts = parts.filter(role=role)
+    return [pt for pt in parts.order_by("project__code", "id") if may(actor, pt.project, pt)]
+
+
+CHANGE_STATES = tuple(ACTIVE_STATES)
+HIDDEN_STATES = (ProjectStatus.UNDER_CONSTRUCTION,)
+NOTICE_STATES = (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED)
+
+
 def _project_choices(
     actor: Actor, statuses: tuple[str, ...] | None = None
 ) -> list[tuple[int, str]]:
@@ -287,6 +310,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
         ],
         filters=[
             _project_filter(actor),
+            Filter("open", "办理情况", "is_open", choices=[("1", "在办"), ("0", "已办结")]),
             Filter("state", "状态", "state", choices=ChangeState.choices),
             Filter("category", "类别", "category", choices=ChangeCategory.choices),
             Filter("major", "重大变更", "is_major", choices=[("1", "是"), ("0", "否")]),
@@ -301,8 +325,10 @@ def change_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         spec,
-        selectors.changes(actor),
-        new_url=reverse("approval_change_new"),
+        selectors.flag(selectors.changes(actor), "is_open", selectors.OPEN_CHANGE_Q),
+        new_url=reverse("approval_change_new")
+        if _openings(actor, services.may_raise_change, CHANGE_STATES, role=None)
+        else "",
         new_label="发起工程变更",
         intro="R-CHG-01：变更须在实施前批准（事后变更记入预警）；R-CHG-05：重大设计变更须报发改部门批准。",
     )
@@ -312,7 +338,9 @@ def change_list(request: HttpRequest) -> HttpResponse:
 def change_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = forms.ChangeForm(request.POST or None, request.FILES or None)
-    projects = list(selectors.projects_for(actor, tuple(ACTIVE_STATES)))
+    # The choices are every visible project: posting one the actor may not act
+    # on is refused by the service, with its reason, beside the typed form.
+    projects = list(selectors.projects_for(actor, CHANGE_STATES))
     form.fields["project"].choices = [(p.pk, f"{p.code} {p.name}") for p in projects]
     pids = [p.pk for p in projects]
     form.fields["participant"].choices = [
@@ -512,7 +540,9 @@ def hidden_list(request: HttpRequest) -> HttpResponse:
         request,
         spec,
         selectors.hidden_works(actor),
-        new_url=reverse("approval_hidden_work_new"),
+        new_url=reverse("approval_hidden_work_new")
+        if _openings(actor, services.may_apply_hidden_work, HIDDEN_STATES)
+        else "",
         new_label="申请隐蔽工程验收",
         intro="R-HID-01：施工单位在施工日前2天内（前第2天或前1天）申请；R-HID-02：施工当天监理旁站验收并上传施工前后及带标尺照片；R-HID-03：建设单位审核影像，重要部位派员旁站。",
     )
@@ -522,22 +552,18 @@ def hidden_list(request: HttpRequest) -> HttpResponse:
 def hidden_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = forms.HiddenWorkForm(request.POST or None)
-    form.fields["project"].choices = _project_choices(actor, (ProjectStatus.UNDER_CONSTRUCTION,))
+    form.fields["project"].choices = _project_choices(actor, HIDDEN_STATES)
 
     def run(data: dict[str, Any]) -> Any:
         project = _project(actor, data["project"])
-        pts = [
-            pt
-            for pt in project.participants.filter(role=ParticipantRole.CONTRACTOR)
-            if actor.is_system
-            or workflows.contractor(HiddenWork(project=project, participant=pt), actor)
-        ]
+        pts = list(project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id"))
         if not pts:
-            raise Forbidden("施工单位方可申请隐蔽工程验收")
-        return services.apply_hidden_work(
+            raise _invalid("project", "该项目没有施工单位")
+        mine = [pt for pt in pts if services.may_apply_hidden_work(actor, project, pt)]
+        return services.apply_hidden_work(  # refuses, with its reason, when none is mine
             actor=actor,
             project=project,
-            participant=pts[0],
+            participant=(mine or pts)[0],
             part_name=data["part_name"],
             description=data["description"],
             work_date=data["work_date"],
@@ -757,10 +783,23 @@ def personnel_list(request: HttpRequest) -> HttpResponse:
         request,
         spec,
         selectors.personnel_changes(actor),
-        new_url=reverse("approval_personnel_new"),
+        new_url=reverse("approval_personnel_new") if _changeable(actor) else "",
         new_label="发起人员变更",
         intro="R-CHG-03：项目负责人、总监理工程师经建设单位同意后报行业主管部门审核；其他人员经建设单位和主管单位同意后报行业主管部门备案。R-CHG-04：被撤换人员在本工程完工前不得担任区内其他项目相同岗位；因病变更的，恢复期内不得担任投标项目岗位。",
     )
+
+
+def _changeable(actor: Actor) -> list[KeyPersonAssignment]:
+    """The serving key people whose change the actor may initiate, by the
+    service's own predicate (R-CHG-03, issue 11 §5)."""
+    return [
+        a
+        for a in KeyPersonAssignment.objects.visible_to(actor)
+        .filter(ended_on__isnull=True, participant__organisation_id=actor.organisation_id)
+        .select_related("project", "person", "participant")
+        .order_by("project__code", "id")
+        if services.may_initiate_personnel_change(actor, a)
+    ]
 
 
 @page_view
@@ -1007,7 +1046,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         request,
         spec,
         selectors.notices(actor),
-        new_url=reverse("approval_notice_new"),
+        new_url=reverse("approval_notice_new")
+        if _openings(actor, services.may_issue_notice, NOTICE_STATES)
+        else "",
         new_label="签发监理通知单",
         intro="R-SUP-02：逾期未整改的由建设单位约谈责任人；拒不整改的报行业主管部门调查处理。",
     )
@@ -1017,9 +1058,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 def notice_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = forms.NoticeForm(request.POST or None)
-    form.fields["project"].choices = _project_choices(
-        actor, (ProjectStatus.UNDER_CONSTRUCTION, ProjectStatus.SUSPENDED)
-    )
+    form.fields["project"].choices = _project_choices(actor, NOTICE_STATES)
 
     def run(data: dict[str, Any]) -> Any:
         project = _project(actor, data["project"])
@@ -1719,6 +1758,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         filters=[
             Filter("kind", "期限类别", "kind", choices=[(k.kind, k.label) for k in KINDS]),
             Filter("state", "状态", "state", choices=DEADLINE_STATES),
+            Filter("overdue", "超期", "is_overdue", choices=[("1", "近30天超期")]),
             _project_filter(actor),
             Filter("from", "届满日期起", "due_at__date", kind="date_from"),
             Filter("to", "届满日期止", "due_at__date", kind="date_to"),
@@ -1727,7 +1767,10 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         search_label="项目名称/编号",
         empty="暂无期限",
     )
-    return _list(request, spec, _deadline_qs(actor))
+    qs = selectors.flag(
+        _deadline_qs(actor), "is_overdue", selectors.recently_overdue_q(clock.now())
+    )
+    return _list(request, spec, qs)
 
 
 @page_view

@@ -813,7 +813,7 @@ class AttendanceInterviewOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj: AttendanceInterview) -> str:
-        return obj.get_kind_display()
+        return obj.kind_label
 
     @staticmethod
     def resolve_state_label(obj: AttendanceInterview) -> str:

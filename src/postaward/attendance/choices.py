@@ -119,9 +119,33 @@ class LeaveState(models.TextChoices):
 
 
 class InterviewKind(models.TextChoices):
-    ABSENCE_STREAK = "absence_streak", "连续2天以上未考勤：约谈相关责任人"
-    LOW_MONTHLY_RATE = "low_monthly_rate", "月考勤率不足80%：约谈企业负责人、依约处罚、通报批评"
+    # The labels name no number: pages word them from the configured thresholds
+    # (``interview_kind_label``), one rule, one threshold (ADR 0036).
+    ABSENCE_STREAK = "absence_streak", "连续未考勤：约谈相关责任人"
+    LOW_MONTHLY_RATE = "low_monthly_rate", "月考勤率偏低：约谈企业负责人、依约处罚、通报批评"
     CHEAT = "cheat", "考勤作弊：约谈、解除合同或责令赔偿"
+
+
+def percent_text(rate: Decimal) -> str:
+    """0.80 → "80%", 0.855 → "85.5%"."""
+    text = format((rate * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def low_rate_text() -> str:
+    """R-ATT-08: "月考勤率不足80%" with the configured threshold."""
+    return f"月考勤率不足{percent_text(monthly_rate_threshold())}"
+
+
+def interview_kind_label(kind: str) -> str:
+    """The kind of an attendance interview as pages and to-dos show it, worded
+    from the configured thresholds (R-ATT-07, R-ATT-08; ADR 0036): changing
+    the indicator's threshold changes the label."""
+    if kind == InterviewKind.ABSENCE_STREAK:
+        return f"连续{absence_streak_min_days()}天以上未考勤：约谈相关责任人"
+    if kind == InterviewKind.LOW_MONTHLY_RATE:
+        return f"{low_rate_text()}：约谈企业负责人、依约处罚、通报批评"
+    return str(InterviewKind(kind).label)
 
 
 class InterviewState(models.TextChoices):

@@ -14,7 +14,15 @@ from postaward.core.files import private_storage
 from postaward.core.scoping import ScopedManager
 from postaward.projects.models import project_scope_q
 
-from .choices import DayStatus, InterviewKind, InterviewState, LeaveState, Refusal, Review
+from .choices import (
+    DayStatus,
+    InterviewKind,
+    InterviewState,
+    LeaveState,
+    Refusal,
+    Review,
+    interview_kind_label,
+)
 
 
 def _scope(actor: Actor, prefix: str = "project__") -> Q:
@@ -365,6 +373,11 @@ class AttendanceInterview(models.Model):
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
         return _scope(actor)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind worded from the configured thresholds (ADR 0036)."""
+        return interview_kind_label(self.kind)
 
 
 class AnchorBatch(models.Model):

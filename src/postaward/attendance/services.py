@@ -38,6 +38,8 @@ from .choices import (
     Refusal,
     Review,
     absence_streak_min_days,
+    interview_kind_label,
+    low_rate_text,
     monthly_rate_threshold,
     patrol_interval_days,
 )
@@ -1113,7 +1115,7 @@ def _open_interview(
                 f"约谈{assignment.person.name}（{assignment.participant.organisation.name}"
                 f"·{assignment.get_position_display()}）：{summary}"
             ),
-            detail=f"{InterviewKind(kind).label}；项目：{project.name}",
+            detail=f"{interview_kind_label(kind)}；项目：{project.name}",
             organisation_id=project.owner_id,
             role=Role.OWNER_PROJECT_LEADER,
             project_id=project.pk,
@@ -1148,7 +1150,7 @@ def close_interview(
         penalty_note.strip() and criticism_note.strip()
     ):
         raise ValidationFailed(
-            "月考勤率不足80%：须同时填写依约处罚情况和通报批评情况（SY 第42条）",
+            f"{low_rate_text()}：须同时填写依约处罚情况和通报批评情况（SY 第42条）",
             field="penalty_note",
         )
     with transaction.atomic():

@@ -38,6 +38,7 @@ from .choices import (
     InterviewKind,
     InterviewState,
     LeaveState,
+    low_rate_text,
     monthly_rate_threshold,
     patrol_interval_days,
 )
@@ -576,8 +577,9 @@ class InterviewCloseForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, low_rate: bool, **kw: Any) -> None:
         super().__init__(*args, **kw)
         if low_rate:
-            self.fields["penalty_note"].help_text = "月考勤率不足80%：必填，按合同约定的处罚情况"
-            self.fields["criticism_note"].help_text = "月考勤率不足80%：必填，通报批评的文号或情况"
+            low = low_rate_text()
+            self.fields["penalty_note"].help_text = f"{low}：必填，按合同约定的处罚情况"
+            self.fields["criticism_note"].help_text = f"{low}：必填，通报批评的文号或情况"
         else:
             del self.fields["penalty_note"]
             del self.fields["criticism_note"]

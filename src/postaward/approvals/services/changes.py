@@ -79,6 +79,14 @@ def is_major(
     return False
 
 
+def may_raise_change(actor: Actor, project: Project, participant: Participant) -> bool:
+    """R-CHG-01: the owner, or the contractor of this contract, raises an
+    engineering change. ``raise_change`` refuses by this predicate and the pages
+    offer the action by it (issue 11 §5)."""
+    probe = EngineeringChange(project=project, participant=participant)
+    return actor.is_system or workflows.owner(probe, actor) or workflows.contractor(probe, actor)
+
+
 def raise_change(
     *,
     actor: Actor,
@@ -100,7 +108,7 @@ def raise_change(
         raise ValidationFailed("所选合同不属于本项目", field="participant_id")
     probe = EngineeringChange(project=project, participant=participant)
     by_owner = workflows.owner(probe, actor)
-    if not (actor.is_system or by_owner or workflows.contractor(probe, actor)):
+    if not may_raise_change(actor, project, participant):
         raise Forbidden("施工单位（本合同）或建设单位方可发起工程变更")
     if category not in ChangeCategory.values:
         raise ValidationFailed("变更类别不正确", field="category")

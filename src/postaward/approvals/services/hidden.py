@@ -62,6 +62,16 @@ def apply_window(work_date: dt.date) -> tuple[dt.date, dt.date]:
     )
 
 
+def may_apply_hidden_work(actor: Actor, project: Project, participant: Participant) -> bool:
+    """R-HID-01: the contractor of this project's contract applies for hidden
+    works acceptance; ``apply_hidden_work`` refuses by this predicate and the
+    pages offer the action by it (issue 11 §5)."""
+    if participant.project_id != project.pk or participant.role != ParticipantRole.CONTRACTOR:
+        return False
+    probe = HiddenWork(project=project, participant=participant)
+    return actor.is_system or workflows.contractor(probe, actor)
+
+
 def apply_hidden_work(
     *,
     actor: Actor,
@@ -76,8 +86,7 @@ def apply_hidden_work(
     earlier or later is refused with the rule quoted."""
     if participant.project_id != project.pk or participant.role != ParticipantRole.CONTRACTOR:
         raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
-    probe = HiddenWork(project=project, participant=participant)
-    if not (actor.is_system or workflows.contractor(probe, actor)):
+    if not may_apply_hidden_work(actor, project, participant):
         raise Forbidden("施工单位方可申请隐蔽工程验收")
     part_name = text(part_name, field="part_name", label="隐蔽部位", max_len=200)
     description = text(description, field="description", label="隐蔽内容", min_len=2)

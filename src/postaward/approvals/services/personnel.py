@@ -77,6 +77,14 @@ def insurance_months(today: dt.date) -> list[str]:
     return list(reversed(out))
 
 
+def may_initiate_personnel_change(actor: Actor, assignment: KeyPersonAssignment) -> bool:
+    """R-CHG-03: the unit whose person changes (its administrator or leader)
+    initiates; ``initiate_personnel_change`` refuses by this predicate and the
+    pages offer the action by it (issue 11 §5)."""
+    probe = PersonnelChange(project=assignment.project, participant=assignment.participant)
+    return actor.is_system or workflows.initiator_unit(probe, actor)
+
+
 def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the order the rules state them; to split next
     *,
     actor: Actor,
@@ -92,8 +100,7 @@ def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the or
 ) -> PersonnelChange:
     project = assignment.project
     participant = assignment.participant
-    probe = PersonnelChange(project=project, participant=participant)
-    if not (actor.is_system or workflows.initiator_unit(probe, actor)):
+    if not may_initiate_personnel_change(actor, assignment):
         raise Forbidden("人员所在单位的总管或负责人方可发起人员变更")
     if assignment.ended_on is not None:
         raise Conflict("该人员已离岗")

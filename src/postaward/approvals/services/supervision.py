@@ -176,6 +176,14 @@ def _notice_clock(n: RectificationNotice) -> Deadline:
     )
 
 
+def may_issue_notice(actor: Actor, project: Project, participant: Participant) -> bool:
+    """R-SUP-01: the project's supervising firm issues supervision notices;
+    ``issue_notice`` refuses by this predicate and the pages offer the action by
+    it (issue 11 §5)."""
+    probe = RectificationNotice(project=project, participant=participant)
+    return actor.is_system or workflows.supervisor(probe, actor)
+
+
 def issue_notice(
     *,
     actor: Actor,
@@ -185,8 +193,7 @@ def issue_notice(
     content: str,
     required_by: dt.date,
 ) -> RectificationNotice:
-    probe = RectificationNotice(project=project, participant=participant)
-    if not (actor.is_system or workflows.supervisor(probe, actor)):
+    if not may_issue_notice(actor, project, participant):
         raise Forbidden("本项目监理单位方可签发监理通知单")
     if participant.project_id != project.pk or participant.role != ParticipantRole.CONTRACTOR:
         raise ValidationFailed("请选择本项目的施工单位", field="participant_id")

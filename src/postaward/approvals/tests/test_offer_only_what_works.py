@@ -73,3 +73,66 @@ def test_a_refusal_by_role_re_renders_the_form_with_the_message_and_data(d):  # 
     assert 'id="pa-form"' in html and "楼梯间调整（监理误发起）" in html
     assert "invalid-feedback" in html or "alert-danger" in html
     assert not EngineeringChange.objects.exists()
+
+
+# --- every 发起/新建 button by the service's own predicate (issue 11 §5) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("ledger", "may", "may_not"),
+    [
+        # R-CHG-01: the contract's contractor or the owner raises a change
+        ("approval_changes", ["pm_a", "school_leader"], ["chief_a", "discipline", "housing_staff"]),
+        # R-HID-01: the contractor applies for hidden works acceptance
+        ("approval_hidden_works", ["pm_a"], ["chief_a", "school_leader", "housing_staff"]),
+        # R-SUP-01: the supervising firm issues supervision notices
+        ("approval_notices", ["chief_a"], ["pm_a", "school_leader", "housing_staff"]),
+        # R-CHG-03: the unit whose person changes (its administrator) initiates
+        ("approval_personnel", ["contractor_a_admin"], ["pm_a", "school_leader", "discipline"]),
+    ],
+)
+def test_the_new_button_is_shown_only_to_who_may_take_the_action(d, ledger, may, may_not):
+    for username in may:
+        html = d.client(username).get(reverse(ledger)).content.decode()
+        assert 'data-testid="new"' in html, username
+    for username in may_not:
+        r = d.client(username).get(reverse(ledger))
+        assert 'data-testid="new"' not in r.content.decode(), username
+
+
+def test_r_hid_01_a_refused_hidden_works_application_keeps_the_typed_data(d):
+    from ..models import HiddenWork
+
+    typed = "三层梁板钢筋（监理误申请）"
+    r = d.client("chief_a").post(
+        reverse("approval_hidden_work_new"),
+        {
+            "project": d.projects["p_school"].pk,
+            "part_name": typed,
+            "description": "钢筋规格、间距、保护层厚度",
+            "work_date": (clock.today() + dt.timedelta(days=1)).isoformat(),
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 403 and 'id="pa-form"' in html
+    assert typed in html and "施工单位方可申请隐蔽工程验收" in html
+    assert not HiddenWork.objects.exists()
+
+
+def test_r_sup_01_a_refused_supervision_notice_keeps_the_typed_data(d):
+    from ..models import RectificationNotice
+
+    typed = "临边防护缺失（施工单位误签发）"
+    r = d.client("pm_a").post(
+        reverse("approval_notice_new"),
+        {
+            "project": d.projects["p_school"].pk,
+            "title": typed,
+            "content": "三层临边防护栏杆缺失，限期整改",
+            "required_by": (clock.today() + dt.timedelta(days=3)).isoformat(),
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 403 and 'id="pa-form"' in html
+    assert typed in html and "本项目监理单位方可签发监理通知单" in html
+    assert not RectificationNotice.objects.exists()

@@ -285,3 +285,49 @@ def test_r_alr_01_r_att_04_a_really_confirmed_cheat_reaches_its_indicator(distri
         events.dispatch_pending(limit=100_000)
     a = Alert.objects.get(indicator__code="attendance.cheat_confirmed", person=pm.person)
     assert a.project == district.projects["p_school"]
+
+
+# --- one rule, one threshold in the words too: the interview kinds' labels ---------------------------
+
+
+def test_r_att_07_the_absence_interview_label_follows_the_configured_min_days(
+    district, checkin, pm
+):
+    """Issue 11 §1: the interview's kind on its page, in the owner's desk, in
+    the API and in the owner's to-do says the configured streak length."""
+    set_param(district, "attendance.absence_streak", min_days=3)
+    attend(checkin, dt.date(2026, 3, 9))
+    for day in (9, 10, 11, 12):
+        close(dt.date(2026, 3, day))
+    interview = AttendanceInterview.objects.get(kind=InterviewKind.ABSENCE_STREAK, person=pm.person)
+    assert interview.kind_label == "连续3天以上未考勤：约谈相关责任人"
+    todo = Todo.objects.get(key=f"attendance.interview:{interview.pk}")
+    assert "连续3天以上" in todo.detail
+    with time_machine.travel(local(2026, 3, 13, 9)):
+        c = district.client("school_leader")
+        page = c.get(f"/attendance/interviews/{interview.pk}/").content.decode()
+        assert "连续3天以上未考勤" in page and "连续2天以上" not in page
+        listed = c.get("/api/v1/attendance/interviews").json()
+    assert listed["items"][0]["kind_label"].startswith("连续3天以上未考勤")
+    set_param(district, "attendance.absence_streak", min_days=2)  # the default again
+    assert interview.kind_label.startswith("连续2天以上未考勤")
+
+
+def test_r_att_03_r_att_08_the_low_rate_interview_label_follows_the_configured_threshold(
+    district, checkin, pm
+):
+    set_param(district, "attendance.monthly_rate_below_threshold", threshold="0.90")
+    _month_of(checkin, pm, 26)
+    interview = AttendanceInterview.objects.get(
+        kind=InterviewKind.LOW_MONTHLY_RATE, person=pm.person
+    )
+    assert interview.kind_label.startswith("月考勤率不足90%：")
+    with time_machine.travel(local(2026, 7, 1, 9)):
+        page = (
+            district.client("school_leader")
+            .get(f"/attendance/interviews/{interview.pk}/")
+            .content.decode()
+        )
+    assert "月考勤率不足90%" in page and "不足80%" not in page.split("第四十二条")[0]
+    set_param(district, "attendance.monthly_rate_below_threshold", threshold="0.855")
+    assert interview.kind_label.startswith("月考勤率不足85.5%：")

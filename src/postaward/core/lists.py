@@ -11,10 +11,14 @@ then applies, from the query string, in this order:
 - the page size (``per``, one of ``PAGE_SIZES``) and the page (``page``; a page
   number out of range shows the last page),
 
-and answers three ways: the page (a context for ``core/_list.html``), the Excel
+and answers four ways: the page (a context for ``core/_list.html``), the Excel
 workbook of every filtered row (``export=xlsx``; with ``ids`` only the rows
 selected on the page, still within the filters and the scope), or a print view
-(``print=1``). Money columns are totalled over the filtered rows (not only the
+(``print=1``), or, on a POST naming one of the list's declared batch actions
+(``batch=key``, CSRF-checked like every POST), that action run on each selected
+row: the same service the single action calls, the permission checked per row,
+each row audited by that service, and a message saying how many succeeded and
+which were refused and why. Money columns are totalled over the filtered rows (not only the
 page) and shown in one unit per column: yuan with thousands separators, or 万元
 when the column's largest filtered amount reaches one million yuan.
 
@@ -30,18 +34,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Abs
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from . import clock
+from .errors import DomainError
 from .exports import EXPORT_MAX_ROWS, export_xlsx
 from .exports import Column as ExportColumn
 
 PAGE_SIZES = (20, 50, 100)
 PRINT_MAX_ROWS = 2000
+BATCH_MAX_ROWS = 100  # a page's worth: the largest page size
 WAN_FROM = Decimal("1000000")
 
 Choices = Sequence[tuple[str, str]]
@@ -77,9 +85,34 @@ class Filter:
     lookup: str
     kind: str = "choice"
     choices: Choices | Callable[[], Choices] = ()
+    # A filter that is not one lookup (a group of states, a subquery): called
+    # with the queryset and the (valid) value instead of ``filter(lookup=value)``.
+    apply: Callable[[QuerySet, str], QuerySet] | None = None
 
     def options(self) -> Choices:
         return self.choices() if callable(self.choices) else self.choices
+
+
+def _always(actor: Any, obj: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """A write on the rows selected on the page, declared once on the list.
+
+    ``run(actor, obj)`` must be the service the single action calls (it checks
+    the rules and audits the row); ``check(actor, obj)`` answers "" when the
+    actor may act on that row, otherwise the reason (in Chinese); ``name(obj)``
+    names a refused row in the result message. Decisions (approvals, disposals)
+    are taken one by one and are never declared as a batch."""
+
+    key: str
+    label: str
+    run: Callable[[Any, Any], Any]
+    check: Callable[[Any, Any], str] = _always
+    name: Callable[[Any], str] = str
+    confirm: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +128,8 @@ class ListSpec:
     selectable: bool = True
     export_name: str = ""
     empty: str = "暂无记录"
+    batch: Sequence[BatchAction] = ()
+    row_action: str = "办理/查看"
 
 
 @dataclass
@@ -169,7 +204,7 @@ def _apply_filters(
         if f.kind == "choice":
             options = [(str(v), str(label)) for v, label in f.options()]
             if raw and raw in {v for v, _ in options}:
-                qs = qs.filter(**{f.lookup: raw})
+                qs = f.apply(qs, raw) if f.apply else qs.filter(**{f.lookup: raw})
             else:
                 value = ""
             shown.append({"f": f, "value": value, "options": options})
@@ -182,7 +217,8 @@ def _apply_filters(
             else:
                 value = ""
         elif f.kind == "text" and raw:
-            qs = qs.filter(**{f"{f.lookup}__icontains": raw[:100]})
+            raw = value = raw[:100]
+            qs = f.apply(qs, raw) if f.apply else qs.filter(**{f"{f.lookup}__icontains": raw})
         shown.append({"f": f, "value": value, "options": ()})
     q = (request.GET.get("q") or "").strip()[:100]
     if q and spec.search:
@@ -253,6 +289,61 @@ def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict
     return cells
 
 
+def _ids(values: Iterable[str]) -> list[int]:
+    out: list[int] = []
+    for x in values:
+        if x.isdigit() and len(x) < 19 and int(x) not in out:
+            out.append(int(x))
+    return out
+
+
+def run_batch(request: HttpRequest, spec: ListSpec, qs: QuerySet) -> HttpResponse:
+    """Run the batch action the POST names on each selected row of ``qs`` (the
+    filtered rows in the actor's scope), one row at a time, each in its own
+    transaction: a refused row changes nothing and does not stop the others.
+    Back to the list (same filters) with the count done and the refusals."""
+    from .web import actor_of  # (core.web imports nothing of this module)
+
+    back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}")
+    action = next((b for b in spec.batch if b.key == request.POST.get("batch")), None)
+    if action is None:
+        messages.error(request, "没有这个批量操作")
+        return back
+    ids = _ids(request.POST.getlist("ids"))[:BATCH_MAX_ROWS]
+    if not ids:
+        messages.warning(request, f"{action.label}：请先勾选记录")
+        return back
+    actor = actor_of(request)
+    rows = {obj.pk: obj for obj in qs.filter(pk__in=ids)}
+    done = 0
+    refused: list[str] = []
+    unseen = 0
+    for pk in ids:
+        obj = rows.get(pk)
+        if obj is None:  # not among the filtered rows the actor sees
+            unseen += 1
+            continue
+        reason = action.check(actor, obj)
+        if not reason:
+            try:
+                with transaction.atomic():
+                    action.run(actor, obj)
+            except DomainError as exc:
+                reason = exc.message
+        if reason:
+            refused.append(f"{action.name(obj)}：{reason}")
+        else:
+            done += 1
+    messages.success(request, f"{action.label}：成功 {done} 条")
+    if unseen:
+        refused.append(f"{unseen} 条不在当前查询结果或您的可见范围内")
+    if refused:
+        messages.warning(
+            request, f"{action.label}：未办理 {len(refused)} 项（" + "；".join(refused) + "）"
+        )
+    return back
+
+
 def _selected(request: HttpRequest, qs: QuerySet) -> QuerySet:
     ids = [int(x) for x in request.GET.getlist("ids") if x.isdigit()]
     return qs.filter(pk__in=ids) if ids else qs
@@ -292,8 +383,11 @@ def build_list(
 ) -> ListResult | HttpResponse:
     """Filter, sort and page ``qs`` (already in the actor's scope) as the query asks.
 
-    Returns the workbook or the print page as a response, otherwise the page."""
+    Returns the workbook, the print page or (a batch POST) the redirect back
+    as a response, otherwise the page."""
     qs, shown_filters, q = _apply_filters(request, spec, qs)
+    if request.method == "POST" and request.POST.get("batch") and spec.batch:
+        return run_batch(request, spec, qs)
     qs, sort = _sort(request, spec, qs)
     per = _per(request)
     want_export = request.GET.get("export") == "xlsx"

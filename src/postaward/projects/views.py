@@ -22,10 +22,17 @@ from django.views.decorators.http import require_POST
 from postaward.core import clock, files
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
-from postaward.core.exports import Column, export_xlsx
+from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate
-from postaward.orgs.choices import ENTERPRISE_KINDS, OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.orgs.choices import (
+    ENTERPRISE_KINDS,
+    OWNER_KINDS,
+    SUPERIOR_KINDS,
+    Industry,
+    OrgKind,
+    Role,
+)
 from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import archive, forms, imports, selectors, services, workflows
@@ -38,6 +45,7 @@ from .choices import (
     DataCompletionState,
     ImportChannel,
     ParticipantRole,
+    ProjectClass,
     ProjectStatus,
     SuspensionState,
 )
@@ -216,58 +224,127 @@ def can_see_bans(actor: Actor) -> bool:
 # --- list, map, statistics --------------------------------------------------------------------------
 
 
+def _date(value: Any) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def _project_spec(actor: Actor) -> ListSpec:
+    """项目台账 on the list component. The filter names are the map's and the
+    statistics' (ProjectFilterForm): the tabs carry one query between them."""
+
+    def stage(qs: Any, v: str) -> Any:
+        return (
+            qs.filter(status__in=selectors.STAGE_GROUPS[v][1])
+            if v in selectors.STAGE_GROUPS
+            else qs.filter(status=v)
+        )
+
+    def contractor(qs: Any, v: str) -> Any:
+        return qs.filter(
+            pk__in=Participant.objects.filter(
+                organisation__name__icontains=v, role=ParticipantRole.CONTRACTOR
+            ).values("project_id")
+        )
+
+    stage_choices = forms.ProjectFilterForm.base_fields["stage"].choices  # type: ignore[attr-defined]
+    return ListSpec(
+        key="projects",
+        title="项目列表",
+        columns=[
+            Column("code", "项目编号", lambda p: p.code, sort="code"),
+            Column(
+                "name",
+                "项目名称",
+                lambda p: p.name,
+                sort="name",
+                link=lambda p: reverse("project_detail", args=[p.pk]),
+                note=lambda p: "、".join(
+                    x
+                    for x in (
+                        "限额以下" if p.is_small_works else "",
+                        "" if p.is_platform_covered else "未纳入监管",
+                    )
+                    if x
+                ),
+            ),
+            Column("class", "类别", lambda p: p.get_project_class_display(), sort="project_class"),
+            Column("industry", "行业", lambda p: p.get_industry_display(), sort="industry"),
+            Column("region", "区域", lambda p: p.region_name, sort="region_name"),
+            Column(
+                "owner",
+                "建设单位",
+                lambda p: p.owner.name if p.owner else "（待分配）",
+                sort="owner__name",
+            ),
+            Column(
+                "amount",
+                "合同金额",
+                lambda p: p.contract_amount,
+                sort="contract_amount",
+                money="contract_amount",
+            ),
+            Column(
+                "status",
+                "状态",
+                lambda p: p.get_status_display(),
+                sort="status",
+                tag=lambda p: STATUS_COLOURS.get(p.status, "grey"),
+            ),
+            Column("start", "实际开工", lambda p: _date(p.actual_start), sort="actual_start"),
+            Column(
+                "completion",
+                "实际完工",
+                lambda p: _date(p.actual_completion),
+                sort="actual_completion",
+            ),
+        ],
+        filters=[
+            Filter(
+                "project_class", "类别", "project_class", choices=ProjectClass.choices
+            ),
+            Filter("industry", "行业", "industry", choices=Industry.choices),
+            Filter("stage", "阶段", "status", choices=[c for c in stage_choices if c[0]], apply=stage),
+            Filter(
+                "region_name",
+                "区域",
+                "region_name",
+                choices=lambda: selectors.region_choices(actor),
+            ),
+            Filter("owner", "建设单位", "owner__name", kind="text"),
+            Filter("contractor", "施工单位", "", kind="text", apply=contractor),
+            Filter(
+                "small_works", "限额以下", "is_small_works", choices=[("1", "是"), ("0", "否")]
+            ),
+            Filter("from", "实际开工起", "actual_start", kind="date_from"),
+            Filter("to", "实际开工止", "actual_start", kind="date_to"),
+        ],
+        search=("name", "code", "ocid"),
+        search_label="名称/编号",
+        row_url=lambda p: reverse("project_archive", args=[p.pk]),
+        row_action="档案",
+        empty="没有符合条件的项目",
+        export_name="项目",
+    )
+
+
 @page_view
 def project_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form, f = _filters(request, actor)
-    qs = selectors.projects(actor, filters=f)
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                p.code,
-                p.name,
-                p.get_project_class_display(),
-                "是" if p.is_small_works else "否",
-                p.get_industry_display(),
-                p.region_name,
-                p.owner.name if p.owner else "（待分配）",
-                p.contract_amount,
-                p.get_status_display(),
-                p.actual_start,
-                p.actual_completion,
-            )
-            for p in qs
-        )
-        return export_xlsx(
-            filename=f"项目-{clock.today():%Y%m%d}.xlsx",
-            title="项目清单",
-            columns=[
-                "项目编号",
-                "项目名称",
-                "类别",
-                "限额以下",
-                "行业",
-                "区域",
-                "建设单位",
-                Column("合同金额（元）", kind="money"),
-                "状态",
-                Column("实际开工", kind="date"),
-                Column("实际完工", kind="date"),
-            ],
-            rows=rows,
-        )
-    ctx = paginate(request, qs, per_page=20)
-    ctx.update(
-        filter_form=form,
-        export_allowed=True,
-        filter_target="#project-table",
-        colours=STATUS_COLOURS,
-        tab="list",
-        can_register=can_register(actor),
-        can_import=can_import(actor),
-        total=qs.count(),
+    unassigned = request.GET.get("unassigned") == "1"  # from the home page's "待分配项目"
+    qs = selectors.projects(actor, filters={"unassigned": True} if unassigned else {})
+    return render_list(
+        request,
+        _project_spec(actor),
+        qs,
+        template="projects/project_list.html",
+        context={
+            "tab": "list",
+            "icon": "bi-building",
+            "section": "项目监管",
+            "can_register": can_register(actor),
+            "can_import": can_import(actor),
+        },
     )
-    return render(request, "projects/project_list.html", ctx)
 
 
 @page_view

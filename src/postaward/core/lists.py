@@ -495,5 +495,11 @@ def render_list(
     result = build_list(request, spec, qs)
     if isinstance(result, HttpResponse):
         return result
-    ctx = {"lst": result, "title": spec.title, **(context or {})}
+    ctx = {
+        "lst": result,
+        "title": spec.title,
+        # the page's rows as objects (for tests and pages that show more than the table)
+        "object_list": result.page_obj.object_list,
+        **(context or {}),
+    }
     return render(request, template, ctx)

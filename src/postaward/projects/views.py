@@ -24,7 +24,7 @@ from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate
+from postaward.core.web import actor_of, flash_error, form_error, page_view
 from postaward.orgs.choices import (
     ENTERPRISE_KINDS,
     OWNER_KINDS,
@@ -299,11 +299,11 @@ def _project_spec(actor: Actor) -> ListSpec:
             ),
         ],
         filters=[
-            Filter(
-                "project_class", "类别", "project_class", choices=ProjectClass.choices
-            ),
+            Filter("project_class", "类别", "project_class", choices=ProjectClass.choices),
             Filter("industry", "行业", "industry", choices=Industry.choices),
-            Filter("stage", "阶段", "status", choices=[c for c in stage_choices if c[0]], apply=stage),
+            Filter(
+                "stage", "阶段", "status", choices=[c for c in stage_choices if c[0]], apply=stage
+            ),
             Filter(
                 "region_name",
                 "区域",
@@ -312,9 +312,7 @@ def _project_spec(actor: Actor) -> ListSpec:
             ),
             Filter("owner", "建设单位", "owner__name", kind="text"),
             Filter("contractor", "施工单位", "", kind="text", apply=contractor),
-            Filter(
-                "small_works", "限额以下", "is_small_works", choices=[("1", "是"), ("0", "否")]
-            ),
+            Filter("small_works", "限额以下", "is_small_works", choices=[("1", "是"), ("0", "否")]),
             Filter("from", "实际开工起", "actual_start", kind="date_from"),
             Filter("to", "实际开工止", "actual_start", kind="date_to"),
         ],

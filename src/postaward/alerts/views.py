@@ -12,11 +12,16 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from postaward.core import business_calendar, clock, files
 from postaward.core.errors import DomainError, Forbidden, NotFound
-from postaward.core.exports import Column, export_xlsx
+from postaward.core.exports import Column as ExportColumn
+from postaward.core.exports import export_xlsx
+from postaward.core.humane import text as humane_text
+from postaward.core.legal_basis import cite
+from postaward.core.lists import BatchAction, Column, Filter, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, paginate, require
 
@@ -268,11 +273,11 @@ EXPORT_HEADERS = [
     "预警说明",
 ]
 EXPORT_COLUMNS = [
-    Column(h, kind="money")
+    ExportColumn(h, kind="money")
     if h == "合同金额（元）"
-    else Column(h, kind="datetime")
+    else ExportColumn(h, kind="datetime")
     if h.endswith("时间")
-    else Column(h)
+    else ExportColumn(h)
     for h in EXPORT_HEADERS
 ]
 
@@ -712,17 +717,77 @@ def transfer_result(request: HttpRequest, pk: int) -> HttpResponse:
 # --- notifications -----------------------------------------------------------------------------------
 
 
+def _may_mark_read(actor: Any, n: Notification) -> str:
+    if n.recipient_id != actor.user_id:
+        return "只能标记发给本人的消息"
+    if n.read_at is not None:
+        return "已是已读"
+    return ""
+
+
 @page_view
 def notification_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    qs = Notification.objects.visible_to(actor)
-    if request.GET.get("unread"):
-        qs = qs.filter(read_at=None)
-    page = paginate(request, qs)
-    return render(
+    spec = ListSpec(
+        key="notifications",
+        title="消息通知",
+        columns=[
+            Column(
+                "at",
+                "时间",
+                lambda n: f"{clock.localtime(n.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda n: n.created_at,
+            ),
+            Column(
+                "title",
+                "消息",
+                lambda n: n.title,
+                sort="title",
+                link=lambda n: reverse("alerts_notification_open", args=[n.pk]),
+                note=lambda n: Truncator(cite(humane_text(n.body))).chars(140) if n.body else "",
+            ),
+            Column(
+                "read",
+                "状态",
+                lambda n: "已读" if n.read_at else "未读",
+                sort="read_at",
+                tag=lambda n: "grey" if n.read_at else "red",
+            ),
+        ],
+        filters=[
+            Filter(
+                "unread",
+                "状态",
+                "read_at",
+                choices=[("1", "未读"), ("0", "已读")],
+                apply=lambda qs, v: qs.filter(read_at__isnull=v == "1"),
+            ),
+            Filter("from", "起始日期", "created_at__date", kind="date_from"),
+            Filter("to", "截止日期", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "body"),
+        search_label="标题/内容",
+        default_sort="-at",
+        empty="暂无消息",
+        export_name="消息通知",
+        # the same service as opening one message: own messages only, each audited
+        batch=[
+            BatchAction(
+                "read",
+                "标为已读",
+                run=lambda a, n: services.mark_read(actor=a, notification=n),
+                check=_may_mark_read,
+                name=lambda n: n.title[:30],
+            )
+        ],
+    )
+    return render_list(
         request,
-        "alerts/notifications.html",
-        _ctx(unread_only=bool(request.GET.get("unread")), **page),
+        spec,
+        Notification.objects.visible_to(actor),
+        template="alerts/notifications.html",
+        context={"section": "工作台", "icon": "bi-envelope"},
     )
 
 

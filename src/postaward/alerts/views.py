@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from postaward.core import business_calendar, clock, files
 from postaward.core.errors import DomainError, Forbidden, NotFound
-from postaward.core.exports import Column as ExportColumn
-from postaward.core.exports import export_xlsx
 from postaward.core.humane import text as humane_text
 from postaward.core.legal_basis import cite
-from postaward.core.lists import BatchAction, Column, Filter, ListSpec, render_list
+from postaward.core.lists import BatchAction, Column, Filter, Handoff, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, paginate, require
+from postaward.orgs.choices import Industry
 
 from . import forms, selectors, services, workflows
 from .choices import (
@@ -33,10 +33,14 @@ from .choices import (
     SEVERITY_COLOURS,
     STATE_COLOURS,
     TRANSFER_COLOURS,
+    AlertState,
+    Area,
+    Finding,
     IssueState,
     Level,
     Recipient,
     RunState,
+    Severity,
     TransferState,
 )
 from .indicators import render as render_text
@@ -240,98 +244,194 @@ def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
 # --- query and export ------------------------------------------------------------------------------
 
 
-def _filter_form(request: HttpRequest) -> tuple[forms.AlertFilterForm, dict[str, Any]]:
-    actor = actor_of(request)
-    form = forms.AlertFilterForm(
-        request.GET or None,
-        indicators=list(Indicator.objects.order_by("name").values_list("pk", "name")),
-        regions=selectors.region_choices(actor),
+def _deadline_text(a: Alert) -> str:
+    return (
+        f"{clock.localtime(a.disposal_deadline.due_at):%Y-%m-%d %H:%M}"
+        if a.disposal_deadline
+        else ""
     )
-    return form, (form.cleaned_data if form.is_valid() else {})
 
 
-EXPORT_HEADERS = [
-    "预警编号",
-    "预警等级",
-    "指标",
-    "事项",
-    "项目编号",
-    "项目名称",
-    "行业",
-    "区域",
-    "合同金额（元）",
-    "涉及单位",
-    "处置层级",
-    "处置单位",
-    "状态",
-    "处置结论",
-    "升级次数",
-    "命中次数",
-    "生成时间",
-    "办结时间",
-    "依据",
-    "预警说明",
-]
-EXPORT_COLUMNS = [
-    ExportColumn(h, kind="money")
-    if h == "合同金额（元）"
-    else ExportColumn(h, kind="datetime")
-    if h.endswith("时间")
-    else ExportColumn(h)
-    for h in EXPORT_HEADERS
-]
+def _query_spec(actor: Any) -> ListSpec:
+    """预警查询 on the list component: the page's columns, and in the workbook
+    the details too (indicator, industry, region, subject, finding, counts,
+    basis and explanation)."""
+
+    def _proj(a: Alert, attr: str) -> Any:
+        return getattr(a.project, attr) if a.project else ""
+
+    def _remaining_text(a: Alert) -> str:
+        r = _remaining(a)
+        return r["text"] if r else ""
+
+    def _remaining_colour(a: Alert) -> str:
+        r = _remaining(a)
+        return r["colour"] if r else ""
+
+    may_issue = services.may_create_issue(actor)
+    return ListSpec(
+        key="alerts",
+        title="预警查询",
+        columns=[
+            Column("priority", "优先级", lambda a: a.priority, sort="priority"),
+            Column("number", "预警编号", lambda a: a.number, sort="id"),
+            Column(
+                "severity",
+                "预警等级",
+                lambda a: a.get_severity_display(),
+                sort="severity",
+                tag=lambda a: COLOURS["severity"].get(a.severity, "grey"),
+            ),
+            Column(
+                "title",
+                "预警事项",
+                lambda a: a.title,
+                sort="title",
+                link=lambda a: reverse("alerts_detail", args=[a.pk]),
+                note=lambda a: (
+                    a.indicator.name
+                    + (f" · 命中 {a.hit_count} 次" if a.hit_count > 1 else "")
+                    + (f" · 已升级 {a.escalations} 次" if a.escalations else "")
+                ),
+            ),
+            Column("indicator", "指标", lambda a: a.indicator.name, export_only=True),
+            Column(
+                "project",
+                "项目",
+                lambda a: (
+                    a.project.name if a.project else a.subject_org.name if a.subject_org else ""
+                ),
+                sort="project__name",
+                note=lambda a: a.project.code if a.project else "企业层面" if a.subject_org else "",
+            ),
+            Column("code", "项目编号", lambda a: _proj(a, "code"), export_only=True),
+            Column(
+                "industry",
+                "行业",
+                lambda a: a.project.get_industry_display() if a.project else "",
+                export_only=True,
+            ),
+            Column("region", "区域", lambda a: _proj(a, "region_name"), export_only=True),
+            Column(
+                "amount",
+                "合同金额",
+                lambda a: a.project.contract_amount if a.project else None,
+                sort="project__contract_amount",
+                money="project__contract_amount",
+                total=False,  # a project may have several alerts: no sum
+            ),
+            Column(
+                "subject",
+                "涉及单位",
+                lambda a: a.subject_org.name if a.subject_org else "",
+                export_only=True,
+            ),
+            Column(
+                "level",
+                "处置层级",
+                lambda a: a.get_level_display(),
+                sort="level",
+                note=lambda a: a.handling_org.name,
+            ),
+            Column("handler", "处置单位", lambda a: a.handling_org.name, export_only=True),
+            Column(
+                "due",
+                "处置期限",
+                _deadline_text,
+                sort="disposal_deadline__due_at",
+                note=_remaining_text,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda a: a.get_state_display() + ("（超期）" if a.overdue else ""),
+                sort="state",
+                tag=lambda a: "red" if a.overdue else COLOURS["state"].get(str(a.state), "grey"),
+                note=lambda a: a.get_finding_display() if a.finding else "",
+            ),
+            Column("finding", "处置结论", lambda a: a.get_finding_display(), export_only=True),
+            Column("escalations", "升级次数", lambda a: a.escalations, export_only=True),
+            Column("hits", "命中次数", lambda a: a.hit_count, export_only=True),
+            Column(
+                "created",
+                "生成时间",
+                lambda a: f"{clock.localtime(a.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda a: a.created_at,
+            ),
+            Column(
+                "closed",
+                "办结时间",
+                lambda a: f"{clock.localtime(a.closed_at):%Y-%m-%d %H:%M}" if a.closed_at else "",
+                export=lambda a: a.closed_at,
+                export_only=True,
+            ),
+            Column("basis", "依据", lambda a: a.basis, export_only=True),
+            Column("explanation", "预警说明", lambda a: a.explanation, export_only=True),
+        ],
+        filters=[
+            Filter(
+                "indicator",
+                "指标",
+                "indicator_id",
+                choices=lambda: [
+                    (str(pk), name)
+                    for pk, name in Indicator.objects.order_by("name").values_list("pk", "name")
+                ],
+            ),
+            Filter("severity", "预警等级", "severity", choices=Severity.choices),
+            Filter("state", "状态", "state", choices=AlertState.choices),
+            Filter("level", "处置层级", "level", choices=Level.choices),
+            Filter("area", "监督领域", "indicator__area", choices=Area.choices),
+            Filter("industry", "行业", "project__industry", choices=Industry.choices),
+            Filter(
+                "region",
+                "区域",
+                "project__region_code",
+                choices=lambda: selectors.region_choices(actor),
+            ),
+            Filter("finding", "处置结论", "finding", choices=Finding.choices),
+            Filter(
+                "overdue",
+                "超期/升级",
+                "overdue",
+                choices=[("1", "仅超期/升级")],
+                apply=lambda qs, v: qs.filter(Q(overdue=True) | Q(escalations__gt=0)),
+            ),
+            Filter("start", "生成日期自", "created_at__date", kind="date_from"),
+            Filter("end", "至", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "project__name", "project__code", "subject_org__name"),
+        search_label="项目/事项/单位",
+        row_url=lambda a: reverse("alerts_detail", args=[a.pk]),
+        row_action="查看",
+        empty="没有符合条件的预警",
+        export_name="预警查询",
+        handoffs=[
+            Handoff(
+                "issue",
+                "转疑似问题",
+                reverse("alerts_issue_new"),
+                note="合并登记为一个疑似问题核实",
+            )
+        ]
+        if may_issue
+        else [],
+        row_disabled=lambda a: "已转疑似问题" if a.issue_id else "",
+    )
 
 
 @page_view
 def query(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
-    form, f = _filter_form(request)
-    qs = selectors.filter_alerts(selectors.alerts_for(actor), f).order_by("-created_at", "-id")
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            [
-                a.number,
-                a.get_severity_display(),
-                a.indicator.name,
-                a.title,
-                a.project.code if a.project else "",
-                a.project.name if a.project else "",
-                a.project.get_industry_display() if a.project else "",
-                a.project.region_name if a.project else "",
-                a.project.contract_amount if a.project else None,
-                a.subject_org.name if a.subject_org else "",
-                a.get_level_display(),
-                a.handling_org.name,
-                a.get_state_display(),
-                a.get_finding_display(),
-                a.escalations,
-                a.hit_count,
-                a.created_at,
-                a.closed_at,
-                a.basis,
-                a.explanation,
-            ]
-            for a in qs.iterator(chunk_size=500)
-        )
-        return export_xlsx(
-            filename=f"预警查询-{clock.today():%Y%m%d}.xlsx",
-            title="预警查询",
-            columns=EXPORT_COLUMNS,
-            rows=rows,
-        )
-    page = paginate(request, qs)
-    return render(
+    qs = selectors.alerts_for(actor).order_by("-created_at", "-id")
+    return render_list(
         request,
-        "alerts/query.html",
-        _ctx(
-            filter_form=form,
-            export_allowed=True,
-            total=page["page_obj"].paginator.count,
-            rows=_rows(page["object_list"]),
-            may_issue=services.may_create_issue(actor),
-            **page,
-        ),
+        _query_spec(actor),
+        qs,
+        template="alerts/query.html",
+        context={"section": "预警监督", "icon": "bi-search"},
     )
 
 
@@ -536,7 +636,12 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         services.may_create_issue(actor),
         "仅领导小组（监管办）或行业主管部门可以登记疑似问题",
     )
-    raw = request.POST.getlist("alerts") or request.GET.getlist("alerts")
+    # ("ids": the selection handed over by the query list, core.lists.Handoff)
+    raw = (
+        request.POST.getlist("alerts")
+        or request.GET.getlist("alerts")
+        or request.GET.getlist("ids")
+    )
     ids = {int(x) for x in raw if str(x).isdigit()}
     alerts = list(selectors.alerts_for(actor).filter(pk__in=ids).order_by("created_at", "id"))
     if not alerts:

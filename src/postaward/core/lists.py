@@ -75,6 +75,11 @@ class Column:
     # the workbook's value when it differs from the cell (a date-time as a typed
     # cell in local time rather than its text)
     export: Callable[[Any], Any] | None = None
+    # a money column whose sum means nothing (a project's contract amount on a
+    # list of alerts: projects repeat) keeps its one unit but shows no total
+    total: bool = True
+    # in the workbook only (the details a page has no room for)
+    export_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,17 @@ class BatchAction:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """The rows selected on the page handed to another page (GET ``url`` with
+    ``ids``), e.g. 转疑似问题: that page checks scope and rules itself."""
+
+    key: str
+    label: str
+    url: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class ListSpec:
     key: str
     title: str
@@ -137,6 +153,9 @@ class ListSpec:
     # their cells are read: fetch what the cells need for all of them at once
     # (names from another table, readable labels), never one query per row.
     prepare: Callable[[list[Any]], list[Any]] | None = None
+    handoffs: Sequence[Handoff] = ()
+    # a row that cannot be selected: the reason shown on its disabled box
+    row_disabled: Callable[[Any], str] | None = None
 
 
 @dataclass
@@ -144,6 +163,7 @@ class MoneyColumn:
     index: int
     total: Decimal
     wan: bool
+    summed: bool = True
 
     @property
     def unit(self) -> str:
@@ -268,6 +288,7 @@ def _aggregate(spec: ListSpec, qs: QuerySet) -> tuple[int, list[MoneyColumn]]:
             index=i,
             total=Decimal(values[f"sum{i}"] or 0),
             wan=Decimal(values[f"max{i}"] or 0) >= WAN_FROM,
+            summed=c.total,
         )
         for i, c in enumerate(spec.columns)
         if c.money
@@ -278,6 +299,8 @@ def _aggregate(spec: ListSpec, qs: QuerySet) -> tuple[int, list[MoneyColumn]]:
 def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict[str, Any]]:
     cells = []
     for i, c in enumerate(spec.columns):
+        if c.export_only:
+            continue
         raw = c.value(obj)
         if i in money:
             text = money_text(raw, money[i].wan)
@@ -386,7 +409,10 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
 
     totals: list[Any] | None = None
     if money:
-        totals = [by_idx[i].total if i in by_idx else "" for i in range(len(spec.columns))]
+        totals = [
+            by_idx[i].total if i in by_idx and by_idx[i].summed else ""
+            for i in range(len(spec.columns))
+        ]
         if 0 not in by_idx:
             totals[0] = "合计"
     name = spec.export_name or spec.title
@@ -421,6 +447,8 @@ def build_list(
         return export_response(spec, qs, money)
     headers = []
     for i, c in enumerate(spec.columns):
+        if c.export_only:
+            continue
         label = f"{c.label}（{money_by_idx[i].unit}）" if i in money_by_idx else c.label
         next_sort = ""
         if c.sort:
@@ -436,16 +464,17 @@ def build_list(
             }
         )
     totals: list[dict[str, Any]] | None = None
-    if money:
+    if any(m.summed for m in money):
+        shown = [i for i, c in enumerate(spec.columns) if not c.export_only]
         totals = [
             {
                 "text": money_text(money_by_idx[i].total, money_by_idx[i].wan),
-                "label": f"合计{headers[i]['label']}",
+                "label": f"合计{headers[n]['label']}",
                 "money": True,
             }
-            if i in money_by_idx
+            if i in money_by_idx and money_by_idx[i].summed
             else {"text": "", "label": "", "money": False}
-            for i in range(len(spec.columns))
+            for n, i in enumerate(shown)
         ]
         if not totals[0]["money"]:
             totals[0]["text"] = f"合计（{count} 条）"
@@ -484,6 +513,7 @@ def build_list(
             "pk": obj.pk,
             "cells": _cells(spec, obj, money_by_idx),
             "url": spec.row_url(obj) if spec.row_url else "",
+            "disabled": spec.row_disabled(obj) if spec.row_disabled else "",
         }
         for obj in page_obj.object_list
     ]

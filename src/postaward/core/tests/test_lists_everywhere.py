@@ -36,6 +36,7 @@ LISTS = [
     ("login_log", "office_staff", "at"),
     ("audit_log", "office_admin", "seq"),
     ("alerts_notifications", "school_admin", "at"),
+    ("alerts_query", "office_admin", "priority"),
 ]
 
 

@@ -8,7 +8,7 @@
     boxes.forEach(function (b) { if (b.checked) n += 1; });
     var counter = form.querySelector(".pa-batch-n");
     if (counter) counter.textContent = String(n);
-    form.querySelectorAll("[data-testid=batch-export],[data-testid=batch-print],.pa-batch-do").forEach(function (btn) {
+    form.querySelectorAll("[data-testid=batch-export],[data-testid=batch-print],[data-testid^=handoff-],.pa-batch-do").forEach(function (btn) {
       btn.disabled = n === 0;
     });
     var all = form.querySelector(".pa-sel-all");
@@ -44,7 +44,7 @@
     var form = t.closest("form.pa-batch");
     if (!form) return;
     if (t.classList.contains("pa-sel-all")) {
-      form.querySelectorAll(".pa-sel-one").forEach(function (b) { b.checked = t.checked; });
+      form.querySelectorAll(".pa-sel-one").forEach(function (b) { if (!b.disabled) b.checked = t.checked; });
     }
     sync(form);
   });

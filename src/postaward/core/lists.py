@@ -154,6 +154,9 @@ class ListSpec:
     # (names from another table, readable labels), never one query per row.
     prepare: Callable[[list[Any]], list[Any]] | None = None
     handoffs: Sequence[Handoff] = ()
+    # the table's and each row's test hook (pages whose tests name them)
+    testid: str = "list"
+    row_testid: str = ""
     # a row that cannot be selected: the reason shown on its disabled box
     row_disabled: Callable[[Any], str] | None = None
 

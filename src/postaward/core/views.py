@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from . import business_calendar, clock, homepage, selectors, services
+from . import business_calendar, clock, homepage, legal_basis, selectors, services
 from .errors import DomainError
 from .forms import CalendarDayForm, CalendarImportForm, CalendarYearForm
 from .lists import Column, Filter, ListSpec, render_list
@@ -31,24 +31,92 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+TODO_KINDS = [
+    ("approvals.", "流程审批"),
+    ("alerts.", "预警处置"),
+    ("attendance.", "现场考勤"),
+    ("projects.", "项目管理"),
+]
+
+
+def _todo_spec() -> ListSpec:
+    from .templatetags.pa import due
+
+    def overdue(t: Any) -> bool:
+        return bool(t.due_at and t.due_at < clock.now())
+
+    return ListSpec(
+        key="todo",
+        title="我的待办",
+        columns=[
+            Column(
+                "title",
+                "事项",
+                lambda t: t.title,
+                sort="title",
+                link=lambda t: t.url or "",
+                note=lambda t: (t.detail or "")[:80],
+            ),
+            Column("project", "项目", lambda t: t.project_name or "", sort="project_name"),
+            Column(
+                "due",
+                "办理期限",
+                lambda t: due(t.due_at) if t.due_at else "",
+                sort="due_at",
+                tag=lambda t: "red" if overdue(t) else "",
+                note=lambda t: "已超期" if overdue(t) else "",
+                export=lambda t: t.due_at,
+            ),
+            Column("basis", "依据", lambda t: legal_basis.cite(t.basis) if t.basis else ""),
+            Column(
+                "created",
+                "收到时间",
+                lambda t: f"{clock.localtime(t.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda t: t.created_at,
+            ),
+        ],
+        filters=[
+            Filter(
+                "kind",
+                "类别",
+                "kind",
+                choices=TODO_KINDS,
+                apply=lambda qs, v: qs.filter(kind__startswith=v),
+            ),
+            Filter("from", "收到日期起", "created_at__date", kind="date_from"),
+            Filter("to", "收到日期止", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "detail", "project_name"),
+        search_label="事项/项目",
+        row_url=lambda t: t.url or "",
+        row_action="办理",
+        empty="暂无待办事项",
+        export_name="我的待办",
+        testid="todo-table",
+        row_testid="todo-row",
+    )
+
+
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
-    """我的待办 (what waits for me) and 我发起的 (my own requests, with their state)."""
+    """我的待办 (what waits for me, the list component) and 我发起的 (my own
+    requests gathered from every capability, with their state)."""
     from . import todos
 
     actor = actor_of(request)
     tab = "mine" if request.GET.get("tab") == "mine" else "todo"
     if tab == "mine":
         ctx = paginate(request, todos.my_requests(actor))
-    else:
-        qs = selectors.open_todos(actor)
-        # a home card links to the to-dos it counts (e.g. kind=approvals.)
-        kind = request.GET.get("kind", "").strip()[:60]
-        if kind:
-            qs = qs.filter(kind__startswith=kind)
-        ctx = paginate(request, qs)
-    ctx.update(tab=tab, open_count=todos.open_count(actor))
-    return render(request, "core/inbox.html", ctx)
+        ctx.update(tab=tab, open_count=todos.open_count(actor), title="我的待办")
+        return render(request, "core/inbox.html", ctx)
+    return render_list(
+        request,
+        _todo_spec(),
+        selectors.open_todos(actor),
+        template="core/inbox.html",
+        context={"tab": tab, "open_count": todos.open_count(actor)},
+    )
 
 
 def _is_calendar_admin(actor) -> bool:  # type: ignore[no-untyped-def]

@@ -37,6 +37,7 @@ LISTS = [
     ("audit_log", "office_admin", "seq"),
     ("alerts_notifications", "school_admin", "at"),
     ("alerts_query", "office_admin", "priority"),
+    ("inbox", "school_admin", "due"),
 ]
 
 
@@ -170,7 +171,18 @@ def test_r_rep_05_query_count_does_not_grow_with_the_page(
                     obj=district.projects["p_school"],
                     object_repr=f"{tag}{i}",
                 )
-        # (organisations, people, accounts, logins: the district's own rows)
+        elif name == "inbox":
+            from postaward.core.services import open_todo
+
+            for i in range(n):
+                open_todo(
+                    key=f"lists:{tag}:{i}",
+                    kind="approvals.test",
+                    title=f"待办{tag}{i}",
+                    organisation_id=district.orgs["school"].pk,
+                    project_id=district.projects["p_school"].pk,
+                )
+        # (organisations, people, accounts, logins, alerts: the district's own rows)
 
     client.get(reverse(name))  # warm the session and the caches
     more(2, "A")
@@ -199,7 +211,7 @@ def test_r_rep_05_batch_mark_read_per_row_with_counts_refusals_and_audit(distric
     assert "标为已读：成功 2 条" in page
     assert "测试消息r0：已是已读" in page
     assert "1 条不在当前查询结果或您的可见范围内" in page
-    for n in unread + [theirs]:
+    for n in [*unread, theirs]:
         n.refresh_from_db()
     assert unread[0].read_at and unread[1].read_at and not unread[2].read_at
     assert theirs.read_at is None

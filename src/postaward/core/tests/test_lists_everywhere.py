@@ -38,6 +38,9 @@ LISTS = [
     ("alerts_notifications", "school_admin", "at"),
     ("alerts_query", "office_admin", "priority"),
     ("inbox", "school_admin", "due"),
+    ("attendance_records", "school_admin", "at"),
+    ("attendance_leaves", "school_admin", "requested"),
+    ("attendance_interviews", "office_admin", "created"),
 ]
 
 
@@ -114,11 +117,15 @@ def test_r_rep_05_project_registry_filters_totals_and_export_in_scope(district):
     assert count_of(html) == 22 and html.count('data-label="项目编号"') == 20
     # 100,000 .. 2,200,000: the column is in 万元, the total of all 22 rows is 2,530 万元
     assert "合同金额（万元）" in html and "2,530.00" in html
-    rows = xlsx_rows(client.get(reverse("project_list"), {"q": "台账测试", "export": "xlsx"}).content)
+    rows = xlsx_rows(
+        client.get(reverse("project_list"), {"q": "台账测试", "export": "xlsx"}).content
+    )
     assert rows[0][:2] == ["项目编号", "项目名称"] and len(rows) == 1 + 22 + 1
     assert rows[-1][0] == "合计" and float(rows[-1][6]) == 25300000.0
     # sorted by amount, descending: the largest first (the sort is the page's and the workbook's)
-    html = client.get(reverse("project_list"), {"q": "台账测试", "sort": "-amount"}).content.decode()
+    html = client.get(
+        reverse("project_list"), {"q": "台账测试", "sort": "-amount"}
+    ).content.decode()
     assert html.index("L-021") < html.index("L-020")
     # stage group and contractor filters keep the map's and statistics' names
     html = client.get(reverse("project_list"), {"stage": "building"}).content.decode()
@@ -145,7 +152,9 @@ def test_r_rep_05_operation_log_filters_by_label_and_date(district):
     html = client.get(reverse("audit_log"), {"date_from": "2000-01-01"}).content.decode()
     n = count_of(html)
     assert n == AuditRecord.objects.count()
-    assert count_of(client.get(reverse("audit_log"), {"date_to": "2000-01-01"}).content.decode()) == 0
+    assert (
+        count_of(client.get(reverse("audit_log"), {"date_to": "2000-01-01"}).content.decode()) == 0
+    )
     assert count_of(client.get(reverse("audit_log"), {"date_to": "bad"}).content.decode()) == n
 
 
@@ -233,11 +242,16 @@ def test_r_rep_05_batch_stays_within_the_filter_and_needs_csrf(district):
     a.refresh_from_db()
     assert a.read_at is None
     # an unknown action does nothing; a POST without the CSRF token is refused
-    r = client.post(reverse("alerts_notifications"), {"batch": "delete", "ids": [a.pk]}, follow=True)
+    r = client.post(
+        reverse("alerts_notifications"), {"batch": "delete", "ids": [a.pk]}, follow=True
+    )
     assert "没有这个批量操作" in r.content.decode()
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(me)
-    assert strict.post(reverse("alerts_notifications"), {"batch": "read", "ids": [a.pk]}).status_code == 403
+    assert (
+        strict.post(reverse("alerts_notifications"), {"batch": "read", "ids": [a.pk]}).status_code
+        == 403
+    )
     a.refresh_from_db()
     assert a.read_at is None
 

@@ -618,13 +618,68 @@ def _run_rows(run: EvaluationRun, rows: list[dict[str, Any]]) -> list[dict[str, 
 def issue_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_issues(actor))
+
+    def involves(i: SuspectedIssue) -> str:
+        return "、".join(
+            label
+            for flag, label in (
+                (i.involves_party_member, "党员干部"),
+                (i.involves_public_official, "公职人员"),
+                (i.suspected_crime, "涉嫌犯罪"),
+            )
+            if flag
+        )
+
+    spec = ListSpec(
+        key="issues",
+        title="疑似问题",
+        columns=[
+            Column("number", "编号", lambda i: i.number, sort="id"),
+            Column("title", "问题名称", lambda i: i.title, sort="title"),
+            Column(
+                "project",
+                "项目",
+                lambda i: i.project.name if i.project else "",
+                sort="project__name",
+            ),
+            Column("org", "核实单位", lambda i: i.organisation.name, sort="organisation__name"),
+            Column("involves", "涉及", involves, tag=lambda i: "red" if involves(i) else ""),
+            Column(
+                "created",
+                "登记时间",
+                lambda i: f"{clock.localtime(i.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda i: i.created_at,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda i: i.get_state_display(),
+                sort="state",
+                tag=lambda i: COLOURS["issue"].get(str(i.state), "grey"),
+            ),
+        ],
+        filters=[
+            Filter("state", "状态", "state", choices=IssueState.choices),
+            Filter("from", "登记日期起", "created_at__date", kind="date_from"),
+            Filter("to", "登记日期止", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "project__name", "organisation__name", "persons_concerned"),
+        search_label="问题/项目/单位/人员",
+        default_sort="-created",
+        row_url=lambda i: reverse("alerts_issue", args=[i.pk]),
+        row_action="查看",
+        empty="暂无疑似问题",
+        export_name="疑似问题",
+        testid="issue-table",
+    )
     qs = SuspectedIssue.objects.visible_to(actor).select_related("project", "organisation")
-    state = request.GET.get("state", "")
-    if state in IssueState.values:
-        qs = qs.filter(state=state)
-    page = paginate(request, qs)
-    return render(
-        request, "alerts/issue_list.html", _ctx(states=IssueState.choices, state=state, **page)
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="alerts/issue_list.html",
+        context={"section": "预警监督", "icon": "bi-question-diamond"},
     )
 
 
@@ -758,11 +813,55 @@ def issue_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_issues(actor))
+    spec = ListSpec(
+        key="transfers",
+        title="线索移送",
+        columns=[
+            Column("doc", "移送函文号", lambda t: t.document_number, sort="document_number"),
+            Column("issue", "疑似问题", lambda t: t.issue.title, sort="issue__title"),
+            Column("recipient", "移送方向", lambda t: t.get_recipient_display(), sort="recipient"),
+            Column("to", "接收机关", lambda t: t.recipient_org.name, sort="recipient_org__name"),
+            Column("from", "移送单位", lambda t: t.sent_by_org.name, sort="sent_by_org__name"),
+            Column(
+                "sent",
+                "移送时间",
+                lambda t: f"{clock.localtime(t.sent_at):%Y-%m-%d %H:%M}",
+                sort="sent_at",
+                export=lambda t: t.sent_at,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda t: t.get_state_display(),
+                sort="state",
+                tag=lambda t: COLOURS["transfer"].get(str(t.state), "grey"),
+            ),
+        ],
+        filters=[
+            Filter("recipient", "移送方向", "recipient", choices=Recipient.choices),
+            Filter("state", "状态", "state", choices=TransferState.choices),
+            Filter("date_from", "移送日期起", "sent_at__date", kind="date_from"),
+            Filter("date_to", "移送日期止", "sent_at__date", kind="date_to"),
+        ],
+        search=("document_number", "issue__title", "recipient_org__name"),
+        search_label="文号/问题/接收机关",
+        default_sort="-sent",
+        row_url=lambda t: reverse("alerts_transfer_detail", args=[t.pk]),
+        row_action="查看",
+        empty="暂无移送线索",
+        export_name="线索移送",
+        testid="transfer-table",
+    )
     qs = ClueTransfer.objects.visible_to(actor).select_related(
         "issue", "recipient_org", "sent_by_org"
     )
-    page = paginate(request, qs)
-    return render(request, "alerts/transfer_list.html", _ctx(**page))
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="alerts/transfer_list.html",
+        context={"section": "预警监督", "icon": "bi-send"},
+    )
 
 
 def _transfer(request: HttpRequest, pk: int) -> ClueTransfer:

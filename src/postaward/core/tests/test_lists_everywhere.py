@@ -41,6 +41,8 @@ LISTS = [
     ("attendance_records", "school_admin", "at"),
     ("attendance_leaves", "school_admin", "requested"),
     ("attendance_interviews", "office_admin", "created"),
+    ("alerts_issues", "office_admin", "created"),
+    ("alerts_transfers", "office_admin", "sent"),
 ]
 
 

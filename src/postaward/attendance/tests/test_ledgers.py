@@ -48,3 +48,20 @@ def test_attendance_ledgers_need_a_role_that_reads_attendance(district):
     for name in ("attendance_records", "attendance_leaves", "attendance_interviews"):
         assert district.client("office_admin").get(reverse(name)).status_code == 200
         assert district.client("school_admin").get(reverse(name)).status_code == 200
+
+
+def test_r_rep_05_check_in_ledger_query_count_does_not_grow(
+    district, checkin, django_assert_max_num_queries
+):
+    """Measured with 2 and with 22 check-ins: the same bound (no query per row)."""
+    office = district.client("office_admin")
+    office.get(reverse("attendance_records"))  # warm the session and the caches
+    for minute in range(2):
+        checkin("pm_a", local(2026, 3, 10, 8, minute))
+    with django_assert_max_num_queries(20):
+        small = office.get(reverse("attendance_records"), {"per": "100"}).content.decode()
+    for minute in range(20):
+        checkin("pm_a", local(2026, 3, 11, 8, minute))
+    with django_assert_max_num_queries(20):
+        large = office.get(reverse("attendance_records"), {"per": "100"}).content.decode()
+    assert small.count("<tr data-pk=") == 2 and large.count("<tr data-pk=") == 22

@@ -57,7 +57,7 @@ from .models import (
 )
 from .permissions import can_configure, can_see_alerts, can_see_issues
 
-COLOURS = {
+COLOURS: dict[str, dict[Any, str]] = {
     "severity": SEVERITY_COLOURS,
     "state": {str(k): v for k, v in STATE_COLOURS.items()},
     "issue": {str(k): v for k, v in ISSUE_COLOURS.items()},
@@ -379,7 +379,12 @@ def _query_spec(actor: Any) -> ListSpec:
                     for pk, name in Indicator.objects.order_by("name").values_list("pk", "name")
                 ],
             ),
-            Filter("severity", "预警等级", "severity", choices=Severity.choices),
+            Filter(
+                "severity",
+                "预警等级",
+                "severity",
+                choices=[(str(v), label) for v, label in Severity.choices],
+            ),
             Filter("state", "状态", "state", choices=AlertState.choices),
             Filter("level", "处置层级", "level", choices=Level.choices),
             Filter("area", "监督领域", "indicator__area", choices=Area.choices),

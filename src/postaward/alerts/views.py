@@ -39,6 +39,7 @@ from .choices import (
     IssueState,
     Level,
     Recipient,
+    RunMode,
     RunState,
     Severity,
     TransferState,
@@ -577,8 +578,54 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
 def sandbox_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_configure(actor))
-    page = paginate(request, selectors.runs(actor))
-    return render(request, "alerts/sandbox_list.html", _ctx(**page))
+    spec = ListSpec(
+        key="runs",
+        title="指标运行记录",
+        columns=[
+            Column(
+                "at",
+                "时间",
+                lambda r: f"{clock.localtime(r.requested_at):%Y-%m-%d %H:%M}",
+                sort="requested_at",
+                export=lambda r: r.requested_at,
+            ),
+            Column("indicator", "指标", lambda r: r.indicator.name, sort="indicator__name"),
+            Column("mode", "方式", lambda r: r.get_mode_display(), sort="mode"),
+            Column("as_of", "数据截至", lambda r: f"{r.as_of:%Y-%m-%d}", sort="as_of"),
+            Column("state", "状态", lambda r: r.get_state_display(), sort="state"),
+            Column("hits", "命中", lambda r: r.hits, sort="hits"),
+            Column("by", "发起人", lambda r: r.requested_by_name),
+        ],
+        filters=[
+            Filter(
+                "indicator",
+                "指标",
+                "indicator_id",
+                choices=lambda: [
+                    (str(pk), name)
+                    for pk, name in Indicator.objects.order_by("name").values_list("pk", "name")
+                ],
+            ),
+            Filter("mode", "方式", "mode", choices=RunMode.choices),
+            Filter("state", "状态", "state", choices=RunState.choices),
+            Filter("from", "发起日期起", "requested_at__date", kind="date_from"),
+            Filter("to", "发起日期止", "requested_at__date", kind="date_to"),
+        ],
+        search=("indicator__name", "requested_by_name"),
+        search_label="指标/发起人",
+        default_sort="-at",
+        row_url=lambda r: reverse("alerts_run", args=[r.pk]),
+        row_action="查看",
+        empty="暂无记录",
+        export_name="指标运行记录",
+    )
+    return render_list(
+        request,
+        spec,
+        selectors.runs(actor),
+        template="alerts/sandbox_list.html",
+        context={"section": "预警监督", "icon": "bi-box"},
+    )
 
 
 @page_view

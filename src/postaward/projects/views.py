@@ -41,10 +41,11 @@ from .choices import (
     ACTIVE_STATES,
     CONTRACTOR_POSITIONS,
     STATUS_COLOURS,
-    AbnormalAwardState,
+    BanReason,
     DataCompletionState,
     ImportChannel,
     ParticipantRole,
+    Position,
     ProjectClass,
     ProjectStatus,
     SuspensionState,
@@ -1519,17 +1520,83 @@ def ban_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _require(can_see_bans(actor), "当前单位不能查看人员任职限制")
     visible = Project.objects.visible_to(actor).values("pk")
-    qs = (
-        PersonnelBan.objects.filter(source_project_id__in=visible)
-        .select_related("person", "person__organisation", "source_project")
-        .order_by("-created_at")
+    qs = PersonnelBan.objects.filter(source_project_id__in=visible).select_related(
+        "person", "person__organisation", "source_project"
     )
-    rows = []
     today = clock.today()
-    for ban in qs[:500]:
-        allowed, _ = services.may_be_named(ban.person, ban.position or "project_manager", today)
-        rows.append((ban, not allowed))
-    return render(request, "projects/ban_list.html", {"rows": rows})
 
+    def active(bans: list[Any]) -> list[Any]:
+        # whether the ban still holds (the page's rows only, not every ban)
+        for ban in bans:
+            allowed, _ = services.may_be_named(ban.person, ban.position or "project_manager", today)
+            ban.still_active = not allowed
+        return bans
 
-_ = AbnormalAwardState
+    spec = ListSpec(
+        key="bans",
+        title="人员任职限制",
+        columns=[
+            Column("person", "人员", lambda b: b.person.name, sort="person__name"),
+            Column(
+                "org",
+                "单位",
+                lambda b: b.person.organisation.name,
+                sort="person__organisation__name",
+            ),
+            Column("reason", "原因", lambda b: b.get_reason_display(), sort="reason"),
+            Column(
+                "position",
+                "岗位",
+                lambda b: b.get_position_display() or "所有岗位",
+                sort="position",
+            ),
+            Column(
+                "project",
+                "原项目",
+                lambda b: b.source_project.name if b.source_project else "",
+                link=lambda b: (
+                    reverse("project_detail", args=[b.source_project.pk])
+                    if b.source_project
+                    else ""
+                ),
+                note=lambda b: b.source_project.get_status_display() if b.source_project else "",
+            ),
+            Column(
+                "until",
+                "限制至",
+                lambda b: f"{b.until:%Y-%m-%d}" if b.until else "原项目完工",
+                sort="until",
+            ),
+            Column(
+                "active",
+                "状态",
+                lambda b: "限制中" if b.still_active else "已解除",
+                tag=lambda b: "red" if b.still_active else "grey",
+            ),
+            Column(
+                "created",
+                "登记",
+                lambda b: f"{clock.localtime(b.created_at):%Y-%m-%d}",
+                sort="created_at",
+                note=lambda b: f"{b.organisation_name} {b.created_by_name}",
+            ),
+        ],
+        filters=[
+            Filter("reason", "原因", "reason", choices=BanReason.choices),
+            Filter("position", "岗位", "position", choices=Position.choices),
+        ],
+        search=("person__name", "person__organisation__name", "source_project__name"),
+        search_label="人员/单位/项目",
+        default_sort="-created",
+        empty="暂无",
+        export_name="人员任职限制",
+        testid="bans",
+        prepare=active,
+    )
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="projects/ban_list.html",
+        context={"section": "项目监管", "icon": "bi-person-x"},
+    )

@@ -43,6 +43,8 @@ LISTS = [
     ("attendance_interviews", "office_admin", "created"),
     ("alerts_issues", "office_admin", "created"),
     ("alerts_transfers", "office_admin", "sent"),
+    ("alerts_sandbox_list", "office_admin", "at"),
+    ("project_bans", "housing_staff", "created"),
 ]
 
 

@@ -252,6 +252,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         empty="没有符合条件的记录",
         export_name="操作日志",
         prepare=selectors.describe_records,
+        row_testid="audit-row",
     )
     return render_list(
         request,

@@ -46,7 +46,7 @@ def test_log_reads_in_chinese_with_links_and_search_by_label(district):
     a = _disposed(d)
     c = d.client("office_admin")
     html = c.get(reverse("audit_log") + "?action=处置预警").content.decode()
-    assert html.count('<tr data-pk=') == 1
+    assert html.count('data-testid="audit-row"') == 1
     assert "处置预警" in html and "alerts.dispose_alert" not in html
     assert reverse("alerts_detail", args=[a.pk]) in html
     assert d.projects["p_school"].name in html

@@ -28,7 +28,10 @@ def _messages(district) -> list:  # type: ignore[no-untyped-def]
         for i, word in enumerate(["临期", "临期", "临期", "超期"])
     ]
     Notification.objects.create(
-        recipient=district.users["hospital_admin"], key="b:x", kind="alert_created", title="临期提醒x"
+        recipient=district.users["hospital_admin"],
+        key="b:x",
+        kind="alert_created",
+        title="临期提醒x",
     )
     return made
 

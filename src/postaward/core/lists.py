@@ -18,9 +18,10 @@ selected on the page, still within the filters and the scope), or a print view
 (``batch=key``, CSRF-checked like every POST), that action run on each selected
 row: the same service the single action calls, the permission checked per row,
 each row audited by that service, and a message saying how many succeeded and
-which were refused and why. Money columns are totalled over the filtered rows (not only the
-page) and shown in one unit per column: yuan with thousands separators, or 万元
-when the column's largest filtered amount reaches one million yuan.
+which were refused and why (ADR 0050). Money columns are totalled over the
+filtered rows (not only the page) and shown in one unit per column: yuan with
+thousands separators, or 万元 when the column's largest filtered amount reaches
+one million yuan.
 
 The count, the money totals and the unit choice come from one aggregate query;
 the page is one more query (plus the page's own ``select_related``).

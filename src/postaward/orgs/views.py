@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from postaward.core.errors import DomainError, NotFound
-from postaward.core.lists import Column, Filter, ListSpec, render_list
+from postaward.core.lists import BatchAction, Column, Filter, ListSpec, render_list
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, require
@@ -568,13 +568,22 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- tokens -----------------------------------------------------------------------------------------------
 
 
+def _token_state(t: ApiToken) -> tuple[str, str]:
+    if t.revoked_at:
+        return "已吊销", "grey"
+    if t.is_usable:
+        return "有效", "green"
+    return "已过期", "orange"
+
+
 @page_view
 def token_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     user: User = request.user  # type: ignore[assignment]
-    form = TokenForm(request.POST or None, initial={"days": 90})
+    batch = request.method == "POST" and bool(request.POST.get("batch"))
+    form = TokenForm(None if batch else request.POST or None, initial={"days": 90})
     plain = None
-    if request.method == "POST":
+    if request.method == "POST" and not batch:
         if request.POST.get("revoke"):
             token = get_visible_or_404(
                 ApiToken.objects, actor, pk=_int_or_404(request.POST["revoke"])
@@ -589,14 +598,62 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 form_error(form, exc)
             else:
                 form = TokenForm(initial={"days": 90})
-    return render(
+    spec = ListSpec(
+        key="tokens",
+        title="我的接口令牌",
+        columns=[
+            Column("name", "用途", lambda t: t.name, sort="name"),
+            Column("prefix", "前缀", lambda t: f"pa_{t.prefix}_…"),
+            Column(
+                "created",
+                "创建",
+                lambda t: f"{timezone.localtime(t.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+            ),
+            Column(
+                "expires",
+                "到期",
+                lambda t: f"{timezone.localtime(t.expires_at):%Y-%m-%d}" if t.expires_at else "",
+                sort="expires_at",
+            ),
+            Column(
+                "used",
+                "最近使用",
+                lambda t: (
+                    f"{timezone.localtime(t.last_used_at):%Y-%m-%d %H:%M}" if t.last_used_at else ""
+                ),
+                sort="last_used_at",
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda t: _token_state(t)[0],
+                tag=lambda t: _token_state(t)[1],
+            ),
+        ],
+        search=("name",),
+        search_label="用途",
+        default_sort="-created",
+        empty="暂无令牌",
+        export_name="接口令牌",
+        # the service of the single 吊销: own tokens (or an administrator's), audited
+        batch=[
+            BatchAction(
+                "revoke",
+                "吊销",
+                run=lambda a, t: services.revoke_api_token(actor=a, token=t),
+                check=lambda a, t: "已吊销" if t.revoked_at else "",
+                name=lambda t: t.name,
+                confirm="吊销后，使用所选令牌的系统将不能再调用接口。确定吊销？",
+            )
+        ],
+    )
+    return render_list(
         request,
-        "orgs/tokens.html",
-        {
-            "form": form,
-            "plain": plain,
-            "tokens": selectors.tokens(actor).filter(user=user),
-        },
+        spec,
+        selectors.tokens(actor).filter(user=user),
+        template="orgs/tokens.html",
+        context={"section": "系统管理", "icon": "bi-key", "form": form, "plain": plain},
     )
 
 

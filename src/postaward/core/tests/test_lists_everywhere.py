@@ -45,6 +45,7 @@ LISTS = [
     ("alerts_transfers", "office_admin", "sent"),
     ("alerts_sandbox_list", "office_admin", "at"),
     ("project_bans", "housing_staff", "created"),
+    ("tokens", "school_leader", "created"),
 ]
 
 

@@ -412,7 +412,7 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
         yield from _export_rows(spec, chunk)
 
     totals: list[Any] | None = None
-    if money:
+    if any(m.summed for m in money):
         totals = [
             by_idx[i].total if i in by_idx and by_idx[i].summed else ""
             for i in range(len(spec.columns))

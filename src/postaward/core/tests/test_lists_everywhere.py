@@ -293,3 +293,30 @@ def test_r_rep_05_the_page_offers_the_batch_only_where_declared(district):
     # approvals are decided one by one: no batch write on their ledgers
     html = district.client("pm_a").get(reverse("approval_changes")).content.decode()
     assert 'data-testid="batch-write"' not in html
+
+
+def test_r_rep_05_alert_query_amount_has_one_unit_but_no_sum(district):
+    """A project's contract amount on a list of alerts: one unit per column, no
+    total (two alerts of one project would count it twice); the workbook carries
+    the details the page has no room for (indicator, basis, explanation)."""
+    from postaward.alerts import services as alert_services
+    from postaward.alerts.indicators import Hit
+
+    ind = alert_services.indicator_for("attendance.absence_streak")
+    for i in range(2):
+        alert_services.record_hit(
+            ind,
+            Hit(
+                dedup_key=f"u{i}",
+                title=f"同一项目预警{i}",
+                facts={},
+                project_id=district.projects["p_school"].pk,
+            ),
+        )
+    client = district.client("office_admin")
+    html = client.get(reverse("alerts_query")).content.decode()
+    assert "合同金额（万元）" in html and 'data-testid="list-totals"' not in html
+    rows = xlsx_rows(client.get(reverse("alerts_query"), {"export": "xlsx"}).content)
+    heading = rows[0]
+    assert "合同金额（元）" in heading and "预警说明" in heading and "指标" in heading
+    assert len(rows) == 1 + 2  # heading and the two alerts: no totals row

@@ -6,6 +6,7 @@ notifications. Views parse input, call one service or selector, and render."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from postaward.core.humane import text as humane_text
 from postaward.core.legal_basis import cite
 from postaward.core.lists import BatchAction, Column, Filter, Handoff, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate, require
+from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import Industry
 
 from . import forms, selectors, services, workflows
@@ -95,35 +96,54 @@ def _remaining(alert: Alert) -> dict[str, Any] | None:
     return {"text": f"剩余 {days} {unit}（不含今日）", "colour": "orange" if days <= 1 else "blue"}
 
 
-def _rows(alerts: Any) -> list[dict[str, Any]]:
-    return [{"a": a, "remaining": _remaining(a)} for a in alerts]
-
-
 # --- inbox, detail, disposal, review ----------------------------------------------------------------
+
+
+INBOX_TABS = {
+    "dispose": ("待处置", "处置", "本单位暂无待处置预警"),
+    "review": ("待审核", "审核", "暂无待审核的处置"),
+    "watch": ("下级督办（只读）", "查看", "下级单位暂无未办结预警"),
+}
 
 
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
+    """预警处置: the three worklists on the list component (the query's columns,
+    filters and workbook); each alert is decided one by one on its page."""
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
     tab = request.GET.get("tab", "dispose")
-    tabs = [
-        ("dispose", "待处置", selectors.to_dispose(actor)),
-        ("review", "待审核", selectors.to_review(actor)),
-        ("watch", "下级督办（只读）", selectors.watched(actor)),
-    ]
-    counts = {key: qs.count() for key, _, qs in tabs}
-    current = next((t for t in tabs if t[0] == tab), tabs[0])
-    page = paginate(request, current[2])
-    return render(
+    if tab not in INBOX_TABS:
+        tab = "dispose"
+    lists = {
+        "dispose": selectors.to_dispose(actor),
+        "review": selectors.to_review(actor),
+        "watch": selectors.watched(actor),
+    }
+    counts = {key: qs.count() for key, qs in lists.items()}
+    label, action, empty = INBOX_TABS[tab]
+    spec = replace(
+        _query_spec(actor),
+        key=f"inbox-{tab}",
+        title="预警处置",
+        row_action=action,
+        empty=empty,
+        export_name=f"预警处置-{label}",
+        handoffs=(),
+        testid="alert-table",
+        keep=("tab",),
+    )
+    return render_list(
         request,
-        "alerts/inbox.html",
-        _ctx(
-            tabs=[(k, label, counts[k]) for k, label, _ in tabs],
-            tab=current[0],
-            rows=_rows(page["object_list"]),
-            **page,
-        ),
+        spec,
+        lists[tab],
+        template="alerts/inbox.html",
+        context={
+            "section": "预警监督",
+            "icon": "bi-inboxes",
+            "tabs": [(k, INBOX_TABS[k][0], counts[k]) for k in INBOX_TABS],
+            "tab": tab,
+        },
     )
 
 

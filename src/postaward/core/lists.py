@@ -160,6 +160,9 @@ class ListSpec:
     row_testid: str = ""
     # a row that cannot be selected: the reason shown on its disabled box
     row_disabled: Callable[[Any], str] | None = None
+    # query parameters of the page itself (a tab, a home card's narrowing) that
+    # the filter form carries along
+    keep: Sequence[str] = ()
 
 
 @dataclass
@@ -191,6 +194,7 @@ class ListResult:
     querystring_without_page: str
     querystring_without_sort: str
     hidden: list[tuple[str, str]]
+    kept: list[tuple[str, str]] = field(default_factory=list)
     page_sizes: Sequence[int] = PAGE_SIZES
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -535,6 +539,7 @@ def build_list(
         querystring_without_page=f"{base}&" if base else "",
         querystring_without_sort=f"{no_sort_qs}&" if no_sort_qs else "",
         hidden=hidden,
+        kept=[(k, request.GET[k][:100]) for k in spec.keep if request.GET.get(k)],
         extra=extra or {},
     )
 

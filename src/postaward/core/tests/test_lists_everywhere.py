@@ -46,11 +46,13 @@ LISTS = [
     ("alerts_sandbox_list", "office_admin", "at"),
     ("project_bans", "housing_staff", "created"),
     ("tokens", "school_leader", "created"),
+    ("alerts_inbox", "office_admin", "priority"),
 ]
 
 
 # The lists the query-bound test grows by 20 rows (the others: the district's rows).
 GROWN = {"project_list", "alerts_notifications", "audit_log", "inbox", "alerts_query"}
+# (alerts_inbox: the office watches; the school's alerts are the school's to dispose)
 
 
 def xlsx_rows(content: bytes) -> list[list[str]]:
@@ -320,3 +322,23 @@ def test_r_rep_05_alert_query_amount_has_one_unit_but_no_sum(district):
     heading = rows[0]
     assert "合同金额（元）" in heading and "预警说明" in heading and "指标" in heading
     assert len(rows) == 1 + 2  # heading and the two alerts: no totals row
+
+
+def test_r_rep_05_alert_inbox_tabs_keep_their_tab_through_the_filters(district):
+    from postaward.alerts import services as alert_services
+    from postaward.alerts.indicators import Hit
+
+    ind = alert_services.indicator_for("attendance.absence_streak")
+    alert_services.record_hit(
+        ind,
+        Hit(
+            dedup_key="t", title="待处置预警", facts={}, project_id=district.projects["p_school"].pk
+        ),
+    )
+    client = district.client("school_admin")
+    html = client.get(reverse("alerts_inbox")).content.decode()
+    assert count_of(html) == 1 and ">处置</a>" in html and "待处置预警" in html
+    html = client.get(reverse("alerts_inbox"), {"tab": "review", "q": "预警"}).content.decode()
+    assert count_of(html) == 0 and '<input type="hidden" name="tab" value="review">' in html
+    rows = xlsx_rows(client.get(reverse("alerts_inbox"), {"export": "xlsx"}).content)
+    assert len(rows) == 2 and "待处置预警" in rows[1]

@@ -323,6 +323,7 @@ def _project_spec(actor: Actor) -> ListSpec:
         row_action="档案",
         empty="没有符合条件的项目",
         export_name="项目",
+        keep=("unassigned",),  # the home page's 待分配项目 stays through the filters
     )
 
 

@@ -285,10 +285,6 @@ def _query_spec(actor: Any) -> ListSpec:
         r = _remaining(a)
         return r["text"] if r else ""
 
-    def _remaining_colour(a: Alert) -> str:
-        r = _remaining(a)
-        return r["colour"] if r else ""
-
     may_issue = services.may_create_issue(actor)
     return ListSpec(
         key="alerts",

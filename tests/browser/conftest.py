@@ -73,6 +73,29 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     assert violations == [], "CSP violations:\n" + "\n".join(violations)
 
 
+# A phone on the school's site (p_school: a 200 m circle), about 36 m from the centre.
+INSIDE = {"longitude": 120.8703, "latitude": 30.0302, "accuracy": 12}
+
+
+@pytest.fixture
+def phone(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation(INSIDE)
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    pg.base_url = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
 def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)

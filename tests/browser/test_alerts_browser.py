@@ -45,7 +45,7 @@ def _alert(district) -> Alert:  # type: ignore[no-untyped-def]
 
 def _open(page, alert: Alert) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}/alerts/")
-    page.click(f"tr[data-alert='{alert.pk}'] td.actions a")
+    page.click(f"tr[data-pk='{alert.pk}'] td.actions a")
     page.wait_for_load_state("networkidle")
 
 
@@ -93,7 +93,7 @@ def test_owner_disposes_line_sends_back_owner_disposes_again_line_closes(page, d
     _switch(page, "line_supervisor")
     page.goto(f"{page.base_url}/alerts/?tab=review")
     assert alert.number in page.inner_text("[data-testid=alert-table]")
-    page.click(f"tr[data-alert='{alert.pk}'] td.actions a")
+    page.click(f"tr[data-pk='{alert.pk}'] td.actions a")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=dispose-form]").count() == 0  # read-only for disposal
     _review(page, "send_back", "请上传约谈记录")

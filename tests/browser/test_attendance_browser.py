@@ -15,27 +15,7 @@ from .conftest import login, screenshot
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SITE = {"longitude": 120.87, "latitude": 30.03}  # p_school: a 200 m circle
-INSIDE = {"longitude": 120.8703, "latitude": 30.0302, "accuracy": 12}  # about 36 m from the centre
 OUTSIDE = {"longitude": 120.8800, "latitude": 30.0300, "accuracy": 15}  # about 960 m east
-
-
-@pytest.fixture
-def phone(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-    )
-    context.grant_permissions(["geolocation"])
-    context.set_geolocation(INSIDE)
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
-    yield pg
-    context.close()
 
 
 def test_check_in_inside_is_accepted_and_outside_is_refused(phone, district):

@@ -16,28 +16,8 @@ from postaward.testing import PASSWORD
 from postaward.testing_xlsx import read_cells
 
 from .conftest import login, screenshot
-from .test_attendance_browser import INSIDE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-    )
-    context.grant_permissions(["geolocation"])
-    context.set_geolocation(INSIDE)
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    pg.base_url = live_server.url  # type: ignore[attr-defined]
-    yield pg
-    context.close()
 
 
 def _changes(district, n: int = 24) -> None:  # type: ignore[no-untyped-def]

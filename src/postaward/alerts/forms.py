@@ -10,7 +10,7 @@ from postaward.core import clock
 from postaward.core.forms import DateField
 from postaward.orgs.choices import Industry
 
-from .choices import AlertState, Area, Finding, Level, Recipient, Severity
+from .choices import Area, Finding, Level, Recipient, Severity
 from .indicators import Spec
 
 W = {"class": "form-control form-control-sm"}
@@ -20,68 +20,6 @@ D = {"class": "form-control form-control-sm", "type": "date"}
 
 def _blank(choices: Any, label: str = "全部") -> list[tuple[Any, str]]:
     return [("", label), *[(k, str(v)) for k, v in choices]]
-
-
-class AlertFilterForm(forms.Form):
-    q = forms.CharField(
-        label="关键字",
-        required=False,
-        widget=forms.TextInput(attrs={**W, "placeholder": "项目/事项/单位"}),
-    )
-    indicator = forms.TypedChoiceField(
-        label="指标", required=False, coerce=int, empty_value=None, widget=forms.Select(attrs=S)
-    )
-    severity = forms.TypedChoiceField(
-        label="预警等级",
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=_blank(Severity.choices),
-        widget=forms.Select(attrs=S),
-    )
-    state = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=_blank(AlertState.choices),
-        widget=forms.Select(attrs=S),
-    )
-    level = forms.ChoiceField(
-        label="处置层级",
-        required=False,
-        choices=_blank(Level.choices),
-        widget=forms.Select(attrs=S),
-    )
-    area = forms.ChoiceField(
-        label="监督领域", required=False, choices=_blank(Area.choices), widget=forms.Select(attrs=S)
-    )
-    industry = forms.ChoiceField(
-        label="行业", required=False, choices=_blank(Industry.choices), widget=forms.Select(attrs=S)
-    )
-    region = forms.ChoiceField(label="区域", required=False, widget=forms.Select(attrs=S))
-    finding = forms.ChoiceField(
-        label="处置结论",
-        required=False,
-        choices=_blank(Finding.choices),
-        widget=forms.Select(attrs=S),
-    )
-    start = DateField(label="生成日期自", required=False, widget=forms.DateInput(attrs=D))
-    end = DateField(label="至", required=False, widget=forms.DateInput(attrs=D))
-    overdue = forms.BooleanField(
-        label="仅超期/升级",
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        indicators: list[tuple[int, str]],
-        regions: list[tuple[str, str]],
-        **kw: Any,
-    ) -> None:
-        super().__init__(*args, **kw)
-        self.fields["indicator"].choices = _blank(indicators)  # type: ignore[attr-defined]
-        self.fields["region"].choices = _blank(regions)  # type: ignore[attr-defined]
 
 
 class StatsFilterForm(forms.Form):

@@ -6,19 +6,25 @@ notifications. Views parse input, call one service or selector, and render."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any, cast
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from postaward.core import business_calendar, clock, files
 from postaward.core.errors import DomainError, Forbidden, NotFound
-from postaward.core.exports import Column, export_xlsx
+from postaward.core.humane import text as humane_text
+from postaward.core.legal_basis import cite
+from postaward.core.lists import BatchAction, Column, Filter, Handoff, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate, require
+from postaward.core.web import actor_of, form_error, page_view, require
+from postaward.orgs.choices import Industry
 
 from . import forms, selectors, services, workflows
 from .choices import (
@@ -28,10 +34,15 @@ from .choices import (
     SEVERITY_COLOURS,
     STATE_COLOURS,
     TRANSFER_COLOURS,
+    AlertState,
+    Area,
+    Finding,
     IssueState,
     Level,
     Recipient,
+    RunMode,
     RunState,
+    Severity,
     TransferState,
 )
 from .indicators import render as render_text
@@ -48,7 +59,7 @@ from .models import (
 )
 from .permissions import can_configure, can_see_alerts, can_see_issues
 
-COLOURS = {
+COLOURS: dict[str, dict[Any, str]] = {
     "severity": SEVERITY_COLOURS,
     "state": {str(k): v for k, v in STATE_COLOURS.items()},
     "issue": {str(k): v for k, v in ISSUE_COLOURS.items()},
@@ -85,35 +96,54 @@ def _remaining(alert: Alert) -> dict[str, Any] | None:
     return {"text": f"剩余 {days} {unit}（不含今日）", "colour": "orange" if days <= 1 else "blue"}
 
 
-def _rows(alerts: Any) -> list[dict[str, Any]]:
-    return [{"a": a, "remaining": _remaining(a)} for a in alerts]
-
-
 # --- inbox, detail, disposal, review ----------------------------------------------------------------
+
+
+INBOX_TABS = {
+    "dispose": ("待处置", "处置", "本单位暂无待处置预警"),
+    "review": ("待审核", "审核", "暂无待审核的处置"),
+    "watch": ("下级督办（只读）", "查看", "下级单位暂无未办结预警"),
+}
 
 
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
+    """预警处置: the three worklists on the list component (the query's columns,
+    filters and workbook); each alert is decided one by one on its page."""
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
     tab = request.GET.get("tab", "dispose")
-    tabs = [
-        ("dispose", "待处置", selectors.to_dispose(actor)),
-        ("review", "待审核", selectors.to_review(actor)),
-        ("watch", "下级督办（只读）", selectors.watched(actor)),
-    ]
-    counts = {key: qs.count() for key, _, qs in tabs}
-    current = next((t for t in tabs if t[0] == tab), tabs[0])
-    page = paginate(request, current[2])
-    return render(
+    if tab not in INBOX_TABS:
+        tab = "dispose"
+    lists = {
+        "dispose": selectors.to_dispose(actor),
+        "review": selectors.to_review(actor),
+        "watch": selectors.watched(actor),
+    }
+    counts = {key: qs.count() for key, qs in lists.items()}
+    label, action, empty = INBOX_TABS[tab]
+    spec = replace(
+        _query_spec(actor),
+        key=f"inbox-{tab}",
+        title="预警处置",
+        row_action=action,
+        empty=empty,
+        export_name=f"预警处置-{label}",
+        handoffs=(),
+        testid="alert-table",
+        keep=("tab",),
+    )
+    return render_list(
         request,
-        "alerts/inbox.html",
-        _ctx(
-            tabs=[(k, label, counts[k]) for k, label, _ in tabs],
-            tab=current[0],
-            rows=_rows(page["object_list"]),
-            **page,
-        ),
+        spec,
+        lists[tab],
+        template="alerts/inbox.html",
+        context={
+            "section": "预警监督",
+            "icon": "bi-inboxes",
+            "tabs": [(k, INBOX_TABS[k][0], counts[k]) for k in INBOX_TABS],
+            "tab": tab,
+        },
     )
 
 
@@ -235,98 +265,195 @@ def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
 # --- query and export ------------------------------------------------------------------------------
 
 
-def _filter_form(request: HttpRequest) -> tuple[forms.AlertFilterForm, dict[str, Any]]:
-    actor = actor_of(request)
-    form = forms.AlertFilterForm(
-        request.GET or None,
-        indicators=list(Indicator.objects.order_by("name").values_list("pk", "name")),
-        regions=selectors.region_choices(actor),
+def _deadline_text(a: Alert) -> str:
+    return (
+        f"{clock.localtime(a.disposal_deadline.due_at):%Y-%m-%d %H:%M}"
+        if a.disposal_deadline
+        else ""
     )
-    return form, (form.cleaned_data if form.is_valid() else {})
 
 
-EXPORT_HEADERS = [
-    "预警编号",
-    "预警等级",
-    "指标",
-    "事项",
-    "项目编号",
-    "项目名称",
-    "行业",
-    "区域",
-    "合同金额（元）",
-    "涉及单位",
-    "处置层级",
-    "处置单位",
-    "状态",
-    "处置结论",
-    "升级次数",
-    "命中次数",
-    "生成时间",
-    "办结时间",
-    "依据",
-    "预警说明",
-]
-EXPORT_COLUMNS = [
-    Column(h, kind="money")
-    if h == "合同金额（元）"
-    else Column(h, kind="datetime")
-    if h.endswith("时间")
-    else Column(h)
-    for h in EXPORT_HEADERS
-]
+def _query_spec(actor: Any) -> ListSpec:
+    """预警查询 on the list component: the page's columns, and in the workbook
+    the details too (indicator, industry, region, subject, finding, counts,
+    basis and explanation)."""
+
+    def _proj(a: Alert, attr: str) -> Any:
+        return getattr(a.project, attr) if a.project else ""
+
+    def _remaining_text(a: Alert) -> str:
+        r = _remaining(a)
+        return r["text"] if r else ""
+
+    may_issue = services.may_create_issue(actor)
+    return ListSpec(
+        key="alerts",
+        title="预警查询",
+        columns=[
+            Column("priority", "优先级", lambda a: a.priority, sort="priority"),
+            Column("number", "预警编号", lambda a: a.number, sort="id"),
+            Column(
+                "severity",
+                "预警等级",
+                lambda a: a.get_severity_display(),
+                sort="severity",
+                tag=lambda a: COLOURS["severity"].get(a.severity, "grey"),
+            ),
+            Column(
+                "title",
+                "预警事项",
+                lambda a: a.title,
+                sort="title",
+                link=lambda a: reverse("alerts_detail", args=[a.pk]),
+                note=lambda a: (
+                    a.indicator.name
+                    + (f" · 命中 {a.hit_count} 次" if a.hit_count > 1 else "")
+                    + (f" · 已升级 {a.escalations} 次" if a.escalations else "")
+                ),
+            ),
+            Column("indicator", "指标", lambda a: a.indicator.name, export_only=True),
+            Column(
+                "project",
+                "项目",
+                lambda a: (
+                    a.project.name if a.project else a.subject_org.name if a.subject_org else ""
+                ),
+                sort="project__name",
+                note=lambda a: a.project.code if a.project else "企业层面" if a.subject_org else "",
+            ),
+            Column("code", "项目编号", lambda a: _proj(a, "code"), export_only=True),
+            Column(
+                "industry",
+                "行业",
+                lambda a: a.project.get_industry_display() if a.project else "",
+                export_only=True,
+            ),
+            Column("region", "区域", lambda a: _proj(a, "region_name"), export_only=True),
+            Column(
+                "amount",
+                "合同金额",
+                lambda a: a.project.contract_amount if a.project else None,
+                sort="project__contract_amount",
+                money="project__contract_amount",
+                total=False,  # a project may have several alerts: no sum
+            ),
+            Column(
+                "subject",
+                "涉及单位",
+                lambda a: a.subject_org.name if a.subject_org else "",
+                export_only=True,
+            ),
+            Column(
+                "level",
+                "处置层级",
+                lambda a: a.get_level_display(),
+                sort="level",
+                note=lambda a: a.handling_org.name,
+            ),
+            Column("handler", "处置单位", lambda a: a.handling_org.name, export_only=True),
+            Column(
+                "due",
+                "处置期限",
+                _deadline_text,
+                sort="disposal_deadline__due_at",
+                note=_remaining_text,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda a: a.get_state_display() + ("（超期）" if a.overdue else ""),
+                sort="state",
+                tag=lambda a: "red" if a.overdue else COLOURS["state"].get(str(a.state), "grey"),
+                note=lambda a: a.get_finding_display() if a.finding else "",
+            ),
+            Column("finding", "处置结论", lambda a: a.get_finding_display(), export_only=True),
+            Column("escalations", "升级次数", lambda a: a.escalations, export_only=True),
+            Column("hits", "命中次数", lambda a: a.hit_count, export_only=True),
+            Column(
+                "created",
+                "生成时间",
+                lambda a: f"{clock.localtime(a.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda a: a.created_at,
+            ),
+            Column(
+                "closed",
+                "办结时间",
+                lambda a: f"{clock.localtime(a.closed_at):%Y-%m-%d %H:%M}" if a.closed_at else "",
+                export=lambda a: a.closed_at,
+                export_only=True,
+            ),
+            Column("basis", "依据", lambda a: a.basis, export_only=True),
+            Column("explanation", "预警说明", lambda a: a.explanation, export_only=True),
+        ],
+        filters=[
+            Filter(
+                "indicator",
+                "指标",
+                "indicator_id",
+                choices=lambda: [
+                    (str(pk), name)
+                    for pk, name in Indicator.objects.order_by("name").values_list("pk", "name")
+                ],
+            ),
+            Filter(
+                "severity",
+                "预警等级",
+                "severity",
+                choices=[(str(v), label) for v, label in Severity.choices],
+            ),
+            Filter("state", "状态", "state", choices=AlertState.choices),
+            Filter("level", "处置层级", "level", choices=Level.choices),
+            Filter("area", "监督领域", "indicator__area", choices=Area.choices),
+            Filter("industry", "行业", "project__industry", choices=Industry.choices),
+            Filter(
+                "region",
+                "区域",
+                "project__region_code",
+                choices=lambda: selectors.region_choices(actor),
+            ),
+            Filter("finding", "处置结论", "finding", choices=Finding.choices),
+            Filter(
+                "overdue",
+                "超期/升级",
+                "overdue",
+                choices=[("1", "仅超期/升级")],
+                apply=lambda qs, v: qs.filter(Q(overdue=True) | Q(escalations__gt=0)),
+            ),
+            Filter("start", "生成日期自", "created_at__date", kind="date_from"),
+            Filter("end", "至", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "project__name", "project__code", "subject_org__name"),
+        search_label="项目/事项/单位",
+        row_url=lambda a: reverse("alerts_detail", args=[a.pk]),
+        row_action="查看",
+        empty="没有符合条件的预警",
+        export_name="预警查询",
+        handoffs=[
+            Handoff(
+                "issue",
+                "转疑似问题",
+                reverse("alerts_issue_new"),
+                note="合并登记为一个疑似问题核实",
+            )
+        ]
+        if may_issue
+        else [],
+        row_disabled=lambda a: "已转疑似问题" if a.issue_id else "",
+    )
 
 
 @page_view
 def query(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_alerts(actor))
-    form, f = _filter_form(request)
-    qs = selectors.filter_alerts(selectors.alerts_for(actor), f).order_by("-created_at", "-id")
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            [
-                a.number,
-                a.get_severity_display(),
-                a.indicator.name,
-                a.title,
-                a.project.code if a.project else "",
-                a.project.name if a.project else "",
-                a.project.get_industry_display() if a.project else "",
-                a.project.region_name if a.project else "",
-                a.project.contract_amount if a.project else None,
-                a.subject_org.name if a.subject_org else "",
-                a.get_level_display(),
-                a.handling_org.name,
-                a.get_state_display(),
-                a.get_finding_display(),
-                a.escalations,
-                a.hit_count,
-                a.created_at,
-                a.closed_at,
-                a.basis,
-                a.explanation,
-            ]
-            for a in qs.iterator(chunk_size=500)
-        )
-        return export_xlsx(
-            filename=f"预警查询-{clock.today():%Y%m%d}.xlsx",
-            title="预警查询",
-            columns=EXPORT_COLUMNS,
-            rows=rows,
-        )
-    page = paginate(request, qs)
-    return render(
+    qs = selectors.alerts_for(actor).order_by("-created_at", "-id")
+    return render_list(
         request,
-        "alerts/query.html",
-        _ctx(
-            filter_form=form,
-            export_allowed=True,
-            total=page["page_obj"].paginator.count,
-            rows=_rows(page["object_list"]),
-            may_issue=services.may_create_issue(actor),
-            **page,
-        ),
+        _query_spec(actor),
+        qs,
+        template="alerts/query.html",
+        context={"section": "预警监督", "icon": "bi-search"},
     )
 
 
@@ -467,8 +594,54 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
 def sandbox_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_configure(actor))
-    page = paginate(request, selectors.runs(actor))
-    return render(request, "alerts/sandbox_list.html", _ctx(**page))
+    spec = ListSpec(
+        key="runs",
+        title="指标运行记录",
+        columns=[
+            Column(
+                "at",
+                "时间",
+                lambda r: f"{clock.localtime(r.requested_at):%Y-%m-%d %H:%M}",
+                sort="requested_at",
+                export=lambda r: r.requested_at,
+            ),
+            Column("indicator", "指标", lambda r: r.indicator.name, sort="indicator__name"),
+            Column("mode", "方式", lambda r: r.get_mode_display(), sort="mode"),
+            Column("as_of", "数据截至", lambda r: f"{r.as_of:%Y-%m-%d}", sort="as_of"),
+            Column("state", "状态", lambda r: r.get_state_display(), sort="state"),
+            Column("hits", "命中", lambda r: r.hits, sort="hits"),
+            Column("by", "发起人", lambda r: r.requested_by_name),
+        ],
+        filters=[
+            Filter(
+                "indicator",
+                "指标",
+                "indicator_id",
+                choices=lambda: [
+                    (str(pk), name)
+                    for pk, name in Indicator.objects.order_by("name").values_list("pk", "name")
+                ],
+            ),
+            Filter("mode", "方式", "mode", choices=RunMode.choices),
+            Filter("state", "状态", "state", choices=RunState.choices),
+            Filter("from", "发起日期起", "requested_at__date", kind="date_from"),
+            Filter("to", "发起日期止", "requested_at__date", kind="date_to"),
+        ],
+        search=("indicator__name", "requested_by_name"),
+        search_label="指标/发起人",
+        default_sort="-at",
+        row_url=lambda r: reverse("alerts_run", args=[r.pk]),
+        row_action="查看",
+        empty="暂无记录",
+        export_name="指标运行记录",
+    )
+    return render_list(
+        request,
+        spec,
+        selectors.runs(actor),
+        template="alerts/sandbox_list.html",
+        context={"section": "预警监督", "icon": "bi-box"},
+    )
 
 
 @page_view
@@ -513,13 +686,68 @@ def _run_rows(run: EvaluationRun, rows: list[dict[str, Any]]) -> list[dict[str, 
 def issue_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_issues(actor))
+
+    def involves(i: SuspectedIssue) -> str:
+        return "、".join(
+            label
+            for flag, label in (
+                (i.involves_party_member, "党员干部"),
+                (i.involves_public_official, "公职人员"),
+                (i.suspected_crime, "涉嫌犯罪"),
+            )
+            if flag
+        )
+
+    spec = ListSpec(
+        key="issues",
+        title="疑似问题",
+        columns=[
+            Column("number", "编号", lambda i: i.number, sort="id"),
+            Column("title", "问题名称", lambda i: i.title, sort="title"),
+            Column(
+                "project",
+                "项目",
+                lambda i: i.project.name if i.project else "",
+                sort="project__name",
+            ),
+            Column("org", "核实单位", lambda i: i.organisation.name, sort="organisation__name"),
+            Column("involves", "涉及", involves, tag=lambda i: "red" if involves(i) else ""),
+            Column(
+                "created",
+                "登记时间",
+                lambda i: f"{clock.localtime(i.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda i: i.created_at,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda i: i.get_state_display(),
+                sort="state",
+                tag=lambda i: COLOURS["issue"].get(str(i.state), "grey"),
+            ),
+        ],
+        filters=[
+            Filter("state", "状态", "state", choices=IssueState.choices),
+            Filter("from", "登记日期起", "created_at__date", kind="date_from"),
+            Filter("to", "登记日期止", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "project__name", "organisation__name", "persons_concerned"),
+        search_label="问题/项目/单位/人员",
+        default_sort="-created",
+        row_url=lambda i: reverse("alerts_issue", args=[i.pk]),
+        row_action="查看",
+        empty="暂无疑似问题",
+        export_name="疑似问题",
+        testid="issue-table",
+    )
     qs = SuspectedIssue.objects.visible_to(actor).select_related("project", "organisation")
-    state = request.GET.get("state", "")
-    if state in IssueState.values:
-        qs = qs.filter(state=state)
-    page = paginate(request, qs)
-    return render(
-        request, "alerts/issue_list.html", _ctx(states=IssueState.choices, state=state, **page)
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="alerts/issue_list.html",
+        context={"section": "预警监督", "icon": "bi-question-diamond"},
     )
 
 
@@ -531,7 +759,12 @@ def issue_new(request: HttpRequest) -> HttpResponse:
         services.may_create_issue(actor),
         "仅领导小组（监管办）或行业主管部门可以登记疑似问题",
     )
-    raw = request.POST.getlist("alerts") or request.GET.getlist("alerts")
+    # ("ids": the selection handed over by the query list, core.lists.Handoff)
+    raw = (
+        request.POST.getlist("alerts")
+        or request.GET.getlist("alerts")
+        or request.GET.getlist("ids")
+    )
     ids = {int(x) for x in raw if str(x).isdigit()}
     alerts = list(selectors.alerts_for(actor).filter(pk__in=ids).order_by("created_at", "id"))
     if not alerts:
@@ -648,11 +881,55 @@ def issue_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 def transfer_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_see_issues(actor))
+    spec = ListSpec(
+        key="transfers",
+        title="线索移送",
+        columns=[
+            Column("doc", "移送函文号", lambda t: t.document_number, sort="document_number"),
+            Column("issue", "疑似问题", lambda t: t.issue.title, sort="issue__title"),
+            Column("recipient", "移送方向", lambda t: t.get_recipient_display(), sort="recipient"),
+            Column("to", "接收机关", lambda t: t.recipient_org.name, sort="recipient_org__name"),
+            Column("from", "移送单位", lambda t: t.sent_by_org.name, sort="sent_by_org__name"),
+            Column(
+                "sent",
+                "移送时间",
+                lambda t: f"{clock.localtime(t.sent_at):%Y-%m-%d %H:%M}",
+                sort="sent_at",
+                export=lambda t: t.sent_at,
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda t: t.get_state_display(),
+                sort="state",
+                tag=lambda t: COLOURS["transfer"].get(str(t.state), "grey"),
+            ),
+        ],
+        filters=[
+            Filter("recipient", "移送方向", "recipient", choices=Recipient.choices),
+            Filter("state", "状态", "state", choices=TransferState.choices),
+            Filter("date_from", "移送日期起", "sent_at__date", kind="date_from"),
+            Filter("date_to", "移送日期止", "sent_at__date", kind="date_to"),
+        ],
+        search=("document_number", "issue__title", "recipient_org__name"),
+        search_label="文号/问题/接收机关",
+        default_sort="-sent",
+        row_url=lambda t: reverse("alerts_transfer_detail", args=[t.pk]),
+        row_action="查看",
+        empty="暂无移送线索",
+        export_name="线索移送",
+        testid="transfer-table",
+    )
     qs = ClueTransfer.objects.visible_to(actor).select_related(
         "issue", "recipient_org", "sent_by_org"
     )
-    page = paginate(request, qs)
-    return render(request, "alerts/transfer_list.html", _ctx(**page))
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="alerts/transfer_list.html",
+        context={"section": "预警监督", "icon": "bi-send"},
+    )
 
 
 def _transfer(request: HttpRequest, pk: int) -> ClueTransfer:
@@ -712,17 +989,77 @@ def transfer_result(request: HttpRequest, pk: int) -> HttpResponse:
 # --- notifications -----------------------------------------------------------------------------------
 
 
+def _may_mark_read(actor: Any, n: Notification) -> str:
+    if n.recipient_id != actor.user_id:
+        return "只能标记发给本人的消息"
+    if n.read_at is not None:
+        return "已是已读"
+    return ""
+
+
 @page_view
 def notification_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    qs = Notification.objects.visible_to(actor)
-    if request.GET.get("unread"):
-        qs = qs.filter(read_at=None)
-    page = paginate(request, qs)
-    return render(
+    spec = ListSpec(
+        key="notifications",
+        title="消息通知",
+        columns=[
+            Column(
+                "at",
+                "时间",
+                lambda n: f"{clock.localtime(n.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda n: n.created_at,
+            ),
+            Column(
+                "title",
+                "消息",
+                lambda n: n.title,
+                sort="title",
+                link=lambda n: reverse("alerts_notification_open", args=[n.pk]),
+                note=lambda n: Truncator(cite(humane_text(n.body))).chars(140) if n.body else "",
+            ),
+            Column(
+                "read",
+                "状态",
+                lambda n: "已读" if n.read_at else "未读",
+                sort="read_at",
+                tag=lambda n: "grey" if n.read_at else "red",
+            ),
+        ],
+        filters=[
+            Filter(
+                "unread",
+                "状态",
+                "read_at",
+                choices=[("1", "未读"), ("0", "已读")],
+                apply=lambda qs, v: qs.filter(read_at__isnull=v == "1"),
+            ),
+            Filter("from", "起始日期", "created_at__date", kind="date_from"),
+            Filter("to", "截止日期", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "body"),
+        search_label="标题/内容",
+        default_sort="-at",
+        empty="暂无消息",
+        export_name="消息通知",
+        # the same service as opening one message: own messages only, each audited
+        batch=[
+            BatchAction(
+                "read",
+                "标为已读",
+                run=lambda a, n: services.mark_read(actor=a, notification=n),
+                check=_may_mark_read,
+                name=lambda n: n.title[:30],
+            )
+        ],
+    )
+    return render_list(
         request,
-        "alerts/notifications.html",
-        _ctx(unread_only=bool(request.GET.get("unread")), **page),
+        spec,
+        Notification.objects.visible_to(actor),
+        template="alerts/notifications.html",
+        context={"section": "工作台", "icon": "bi-envelope"},
     )
 
 

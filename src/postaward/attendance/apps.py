@@ -55,3 +55,13 @@ class AttendanceConfig(AppConfig):
             "attendance",
             Item("考勤统计", "attendance_stats", "bi-bar-chart", visible=can_view_stats, order=50),
         )
+        menu.add(
+            "attendance",
+            Item(
+                "考勤台账",
+                "attendance_records",
+                "bi-journal-check",
+                visible=lambda a: can_view_stats(a) or is_owner_user(a),
+                order=60,
+            ),
+        )

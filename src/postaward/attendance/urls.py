@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import ledgers, views
 
 urlpatterns = [
     path("attendance/checkin/", views.checkin_page, name="attendance_checkin"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("attendance/projects/<id:pk>/board/", views.project_board, name="attendance_board"),
     path("attendance/interviews/<id:pk>/", views.interview_detail, name="attendance_interview"),
     path("attendance/stats/", views.stats, name="attendance_stats"),
+    path("attendance/records/", ledgers.records, name="attendance_records"),
+    path("attendance/leaves/", ledgers.leaves, name="attendance_leaves"),
+    path("attendance/interviews/", ledgers.interviews, name="attendance_interviews"),
     path(
         "attendance/files/<str:kind>/<id:pk>/<str:which>/",
         views.attendance_file,

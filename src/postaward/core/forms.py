@@ -93,16 +93,3 @@ class CalendarYearForm(BootstrapMixin, forms.Form):
         max_length=200,
         help_text="国务院办公厅关于该年部分节假日安排的通知（文号或标题）",
     )
-
-
-class AuditFilterForm(BootstrapMixin, forms.Form):
-    compact = True
-    actor = forms.CharField(label="操作人", required=False)
-    action = forms.CharField(label="操作（如：处置预警）", required=False, max_length=60)
-    project = forms.CharField(label="项目（编号、名称或ID）", required=False, max_length=200)
-    date_from = DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )

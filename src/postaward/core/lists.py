@@ -11,12 +11,17 @@ then applies, from the query string, in this order:
 - the page size (``per``, one of ``PAGE_SIZES``) and the page (``page``; a page
   number out of range shows the last page),
 
-and answers three ways: the page (a context for ``core/_list.html``), the Excel
+and answers four ways: the page (a context for ``core/_list.html``), the Excel
 workbook of every filtered row (``export=xlsx``; with ``ids`` only the rows
 selected on the page, still within the filters and the scope), or a print view
-(``print=1``). Money columns are totalled over the filtered rows (not only the
-page) and shown in one unit per column: yuan with thousands separators, or 万元
-when the column's largest filtered amount reaches one million yuan.
+(``print=1``), or, on a POST naming one of the list's declared batch actions
+(``batch=key``, CSRF-checked like every POST), that action run on each selected
+row: the same service the single action calls, the permission checked per row,
+each row audited by that service, and a message saying how many succeeded and
+which were refused and why (ADR 0050). Money columns are totalled over the
+filtered rows (not only the page) and shown in one unit per column: yuan with
+thousands separators, or 万元 when the column's largest filtered amount reaches
+one million yuan.
 
 The count, the money totals and the unit choice come from one aggregate query;
 the page is one more query (plus the page's own ``select_related``).
@@ -30,18 +35,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Abs
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from . import clock
+from .errors import DomainError
 from .exports import EXPORT_MAX_ROWS, export_xlsx
 from .exports import Column as ExportColumn
 
 PAGE_SIZES = (20, 50, 100)
 PRINT_MAX_ROWS = 2000
+BATCH_MAX_ROWS = 100  # a page's worth: the largest page size
 WAN_FROM = Decimal("1000000")
 
 Choices = Sequence[tuple[str, str]]
@@ -64,6 +73,14 @@ class Column:
     link: Callable[[Any], str] | None = None
     tag: Callable[[Any], str] | None = None
     note: Callable[[Any], str] | None = None
+    # the workbook's value when it differs from the cell (a date-time as a typed
+    # cell in local time rather than its text)
+    export: Callable[[Any], Any] | None = None
+    # a money column whose sum means nothing (a project's contract amount on a
+    # list of alerts: projects repeat) keeps its one unit but shows no total
+    total: bool = True
+    # in the workbook only (the details a page has no room for)
+    export_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,9 +94,45 @@ class Filter:
     lookup: str
     kind: str = "choice"
     choices: Choices | Callable[[], Choices] = ()
+    # A filter that is not one lookup (a group of states, a subquery): called
+    # with the queryset and the (valid) value instead of ``filter(lookup=value)``.
+    apply: Callable[[QuerySet, str], QuerySet] | None = None
 
     def options(self) -> Choices:
         return self.choices() if callable(self.choices) else self.choices
+
+
+def _always(actor: Any, obj: Any) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class BatchAction:
+    """A write on the rows selected on the page, declared once on the list.
+
+    ``run(actor, obj)`` must be the service the single action calls (it checks
+    the rules and audits the row); ``check(actor, obj)`` answers "" when the
+    actor may act on that row, otherwise the reason (in Chinese); ``name(obj)``
+    names a refused row in the result message. Decisions (approvals, disposals)
+    are taken one by one and are never declared as a batch."""
+
+    key: str
+    label: str
+    run: Callable[[Any, Any], Any]
+    check: Callable[[Any, Any], str] = _always
+    name: Callable[[Any], str] = str
+    confirm: str = ""
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The rows selected on the page handed to another page (GET ``url`` with
+    ``ids``), e.g. 转疑似问题: that page checks scope and rules itself."""
+
+    key: str
+    label: str
+    url: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +148,21 @@ class ListSpec:
     selectable: bool = True
     export_name: str = ""
     empty: str = "暂无记录"
+    batch: Sequence[BatchAction] = ()
+    row_action: str = "办理/查看"
+    # Called with a page's (or a print's, or an export chunk's) objects before
+    # their cells are read: fetch what the cells need for all of them at once
+    # (names from another table, readable labels), never one query per row.
+    prepare: Callable[[list[Any]], list[Any]] | None = None
+    handoffs: Sequence[Handoff] = ()
+    # the table's and each row's test hook (pages whose tests name them)
+    testid: str = "list"
+    row_testid: str = ""
+    # a row that cannot be selected: the reason shown on its disabled box
+    row_disabled: Callable[[Any], str] | None = None
+    # query parameters of the page itself (a tab, a home card's narrowing) that
+    # the filter form carries along
+    keep: Sequence[str] = ()
 
 
 @dataclass
@@ -102,6 +170,7 @@ class MoneyColumn:
     index: int
     total: Decimal
     wan: bool
+    summed: bool = True
 
     @property
     def unit(self) -> str:
@@ -125,6 +194,7 @@ class ListResult:
     querystring_without_page: str
     querystring_without_sort: str
     hidden: list[tuple[str, str]]
+    kept: list[tuple[str, str]] = field(default_factory=list)
     page_sizes: Sequence[int] = PAGE_SIZES
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -169,7 +239,7 @@ def _apply_filters(
         if f.kind == "choice":
             options = [(str(v), str(label)) for v, label in f.options()]
             if raw and raw in {v for v, _ in options}:
-                qs = qs.filter(**{f.lookup: raw})
+                qs = f.apply(qs, raw) if f.apply else qs.filter(**{f.lookup: raw})
             else:
                 value = ""
             shown.append({"f": f, "value": value, "options": options})
@@ -182,7 +252,8 @@ def _apply_filters(
             else:
                 value = ""
         elif f.kind == "text" and raw:
-            qs = qs.filter(**{f"{f.lookup}__icontains": raw[:100]})
+            raw = value = raw[:100]
+            qs = f.apply(qs, raw) if f.apply else qs.filter(**{f"{f.lookup}__icontains": raw})
         shown.append({"f": f, "value": value, "options": ()})
     q = (request.GET.get("q") or "").strip()[:100]
     if q and spec.search:
@@ -225,6 +296,7 @@ def _aggregate(spec: ListSpec, qs: QuerySet) -> tuple[int, list[MoneyColumn]]:
             index=i,
             total=Decimal(values[f"sum{i}"] or 0),
             wan=Decimal(values[f"max{i}"] or 0) >= WAN_FROM,
+            summed=c.total,
         )
         for i, c in enumerate(spec.columns)
         if c.money
@@ -235,6 +307,8 @@ def _aggregate(spec: ListSpec, qs: QuerySet) -> tuple[int, list[MoneyColumn]]:
 def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict[str, Any]]:
     cells = []
     for i, c in enumerate(spec.columns):
+        if c.export_only:
+            continue
         raw = c.value(obj)
         if i in money:
             text = money_text(raw, money[i].wan)
@@ -253,9 +327,73 @@ def _cells(spec: ListSpec, obj: Any, money: dict[int, MoneyColumn]) -> list[dict
     return cells
 
 
+def _ids(values: Iterable[str]) -> list[int]:
+    out: list[int] = []
+    for x in values:
+        if x.isdigit() and len(x) < 19 and int(x) not in out:
+            out.append(int(x))
+    return out
+
+
+def run_batch(request: HttpRequest, spec: ListSpec, qs: QuerySet) -> HttpResponse:
+    """Run the batch action the POST names on each selected row of ``qs`` (the
+    filtered rows in the actor's scope), one row at a time, each in its own
+    transaction: a refused row changes nothing and does not stop the others.
+    Back to the list (same filters) with the count done and the refusals."""
+    from .web import actor_of  # (core.web imports nothing of this module)
+
+    back = HttpResponseRedirect(f"{request.path}?{request.GET.urlencode()}")
+    action = next((b for b in spec.batch if b.key == request.POST.get("batch")), None)
+    if action is None:
+        messages.error(request, "没有这个批量操作")
+        return back
+    ids = _ids(request.POST.getlist("ids"))[:BATCH_MAX_ROWS]
+    if not ids:
+        messages.warning(request, f"{action.label}：请先勾选记录")
+        return back
+    actor = actor_of(request)
+    rows = {obj.pk: obj for obj in qs.filter(pk__in=ids)}
+    done = 0
+    refused: list[str] = []
+    unseen = 0
+    for pk in ids:
+        obj = rows.get(pk)
+        if obj is None:  # not among the filtered rows the actor sees
+            unseen += 1
+            continue
+        reason = action.check(actor, obj)
+        if not reason:
+            try:
+                with transaction.atomic():
+                    action.run(actor, obj)
+            except DomainError as exc:
+                reason = exc.message
+        if reason:
+            refused.append(f"{action.name(obj)}：{reason}")
+        else:
+            done += 1
+    messages.success(request, f"{action.label}：成功 {done} 条")
+    if unseen:
+        refused.append(f"{unseen} 条不在当前查询结果或您的可见范围内")
+    if refused:
+        messages.warning(
+            request, f"{action.label}：未办理 {len(refused)} 项（" + "；".join(refused) + "）"
+        )
+    return back
+
+
 def _selected(request: HttpRequest, qs: QuerySet) -> QuerySet:
     ids = [int(x) for x in request.GET.getlist("ids") if x.isdigit()]
     return qs.filter(pk__in=ids) if ids else qs
+
+
+def _prepared(spec: ListSpec, objs: list[Any]) -> list[Any]:
+    return spec.prepare(objs) if spec.prepare and objs else objs
+
+
+def _export_rows(spec: ListSpec, objs: list[Any]) -> Iterable[list[Any]]:
+    for obj in _prepared(spec, objs):
+        yield [(c.export or c.value)(obj) for c in spec.columns]
 
 
 def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> HttpResponse:
@@ -269,12 +407,20 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
     ]
 
     def rows() -> Iterable[list[Any]]:
+        chunk: list[Any] = []
         for obj in qs[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=500):
-            yield [c.value(obj) for c in spec.columns]
+            chunk.append(obj)
+            if len(chunk) == 500:
+                yield from _export_rows(spec, chunk)
+                chunk = []
+        yield from _export_rows(spec, chunk)
 
     totals: list[Any] | None = None
-    if money:
-        totals = [by_idx[i].total if i in by_idx else "" for i in range(len(spec.columns))]
+    if any(m.summed for m in money):
+        totals = [
+            by_idx[i].total if i in by_idx and by_idx[i].summed else ""
+            for i in range(len(spec.columns))
+        ]
         if 0 not in by_idx:
             totals[0] = "合计"
     name = spec.export_name or spec.title
@@ -292,8 +438,11 @@ def build_list(
 ) -> ListResult | HttpResponse:
     """Filter, sort and page ``qs`` (already in the actor's scope) as the query asks.
 
-    Returns the workbook or the print page as a response, otherwise the page."""
+    Returns the workbook, the print page or (a batch POST) the redirect back
+    as a response, otherwise the page."""
     qs, shown_filters, q = _apply_filters(request, spec, qs)
+    if request.method == "POST" and request.POST.get("batch") and spec.batch:
+        return run_batch(request, spec, qs)
     qs, sort = _sort(request, spec, qs)
     per = _per(request)
     want_export = request.GET.get("export") == "xlsx"
@@ -306,6 +455,8 @@ def build_list(
         return export_response(spec, qs, money)
     headers = []
     for i, c in enumerate(spec.columns):
+        if c.export_only:
+            continue
         label = f"{c.label}（{money_by_idx[i].unit}）" if i in money_by_idx else c.label
         next_sort = ""
         if c.sort:
@@ -321,21 +472,22 @@ def build_list(
             }
         )
     totals: list[dict[str, Any]] | None = None
-    if money:
+    if any(m.summed for m in money):
+        shown = [i for i, c in enumerate(spec.columns) if not c.export_only]
         totals = [
             {
                 "text": money_text(money_by_idx[i].total, money_by_idx[i].wan),
-                "label": f"合计{headers[i]['label']}",
+                "label": f"合计{headers[n]['label']}",
                 "money": True,
             }
-            if i in money_by_idx
+            if i in money_by_idx and money_by_idx[i].summed
             else {"text": "", "label": "", "money": False}
-            for i in range(len(spec.columns))
+            for n, i in enumerate(shown)
         ]
         if not totals[0]["money"]:
             totals[0]["text"] = f"合计（{count} 条）"
     if want_print:
-        objs = list(qs[:PRINT_MAX_ROWS])
+        objs = _prepared(spec, list(qs[:PRINT_MAX_ROWS]))
         return render(
             request,
             "core/list_print.html",
@@ -363,11 +515,13 @@ def build_list(
     no_sort = params.copy()
     no_sort.pop("sort", None)
     no_sort_qs = no_sort.urlencode()
+    page_obj.object_list = _prepared(spec, list(page_obj.object_list))  # one query, kept
     rows = [
         {
             "pk": obj.pk,
             "cells": _cells(spec, obj, money_by_idx),
             "url": spec.row_url(obj) if spec.row_url else "",
+            "disabled": spec.row_disabled(obj) if spec.row_disabled else "",
         }
         for obj in page_obj.object_list
     ]
@@ -385,6 +539,7 @@ def build_list(
         querystring_without_page=f"{base}&" if base else "",
         querystring_without_sort=f"{no_sort_qs}&" if no_sort_qs else "",
         hidden=hidden,
+        kept=[(k, request.GET[k][:100]) for k in spec.keep if request.GET.get(k)],
         extra=extra or {},
     )
 
@@ -401,5 +556,11 @@ def render_list(
     result = build_list(request, spec, qs)
     if isinstance(result, HttpResponse):
         return result
-    ctx = {"lst": result, "title": spec.title, **(context or {})}
+    ctx = {
+        "lst": result,
+        "title": spec.title,
+        # the page's rows as objects (for tests and pages that show more than the table)
+        "object_list": result.page_obj.object_list,
+        **(context or {}),
+    }
     return render(request, template, ctx)

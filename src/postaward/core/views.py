@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from . import business_calendar, homepage, selectors, services
+from . import business_calendar, clock, homepage, legal_basis, selectors, services
 from .errors import DomainError
-from .exports import Column, export_xlsx
-from .forms import AuditFilterForm, CalendarDayForm, CalendarImportForm, CalendarYearForm
+from .forms import CalendarDayForm, CalendarImportForm, CalendarYearForm
+from .lists import Column, Filter, ListSpec, render_list
 from .models import CalendarYear
 from .web import actor_of, form_error, page_view, paginate, require
 
@@ -27,24 +31,92 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+TODO_KINDS = [
+    ("approvals.", "流程审批"),
+    ("alerts.", "预警处置"),
+    ("attendance.", "现场考勤"),
+    ("projects.", "项目管理"),
+]
+
+
+def _todo_spec() -> ListSpec:
+    from .templatetags.pa import due
+
+    def overdue(t: Any) -> bool:
+        return bool(t.due_at and t.due_at < clock.now())
+
+    return ListSpec(
+        key="todo",
+        title="我的待办",
+        columns=[
+            Column(
+                "title",
+                "事项",
+                lambda t: t.title,
+                sort="title",
+                link=lambda t: t.url or "",
+                note=lambda t: (t.detail or "")[:80],
+            ),
+            Column("project", "项目", lambda t: t.project_name or "", sort="project_name"),
+            Column(
+                "due",
+                "办理期限",
+                lambda t: due(t.due_at) if t.due_at else "",
+                sort="due_at",
+                tag=lambda t: "red" if overdue(t) else "",
+                note=lambda t: "已超期" if overdue(t) else "",
+                export=lambda t: t.due_at,
+            ),
+            Column("basis", "依据", lambda t: legal_basis.cite(t.basis) if t.basis else ""),
+            Column(
+                "created",
+                "收到时间",
+                lambda t: f"{clock.localtime(t.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+                export=lambda t: t.created_at,
+            ),
+        ],
+        filters=[
+            Filter(
+                "kind",
+                "类别",
+                "kind",
+                choices=TODO_KINDS,
+                apply=lambda qs, v: qs.filter(kind__startswith=v),
+            ),
+            Filter("from", "收到日期起", "created_at__date", kind="date_from"),
+            Filter("to", "收到日期止", "created_at__date", kind="date_to"),
+        ],
+        search=("title", "detail", "project_name"),
+        search_label="事项/项目",
+        row_url=lambda t: t.url or "",
+        row_action="办理",
+        empty="暂无待办事项",
+        export_name="我的待办",
+        testid="todo-table",
+        row_testid="todo-row",
+    )
+
+
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
-    """我的待办 (what waits for me) and 我发起的 (my own requests, with their state)."""
+    """我的待办 (what waits for me, the list component) and 我发起的 (my own
+    requests gathered from every capability, with their state)."""
     from . import todos
 
     actor = actor_of(request)
     tab = "mine" if request.GET.get("tab") == "mine" else "todo"
     if tab == "mine":
         ctx = paginate(request, todos.my_requests(actor))
-    else:
-        qs = selectors.open_todos(actor)
-        # a home card links to the to-dos it counts (e.g. kind=approvals.)
-        kind = request.GET.get("kind", "").strip()[:60]
-        if kind:
-            qs = qs.filter(kind__startswith=kind)
-        ctx = paginate(request, qs)
-    ctx.update(tab=tab, open_count=todos.open_count(actor))
-    return render(request, "core/inbox.html", ctx)
+        ctx.update(tab=tab, open_count=todos.open_count(actor), title="我的待办")
+        return render(request, "core/inbox.html", ctx)
+    return render_list(
+        request,
+        _todo_spec(),
+        selectors.open_todos(actor),
+        template="core/inbox.html",
+        context={"tab": tab, "open_count": todos.open_count(actor)},
+    )
 
 
 def _is_calendar_admin(actor) -> bool:  # type: ignore[no-untyped-def]
@@ -126,48 +198,69 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @page_view
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.audit_records(actor, filters=filters)
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                r.seq,
-                r.at,
-                r.actor_name,
-                r.organisation_name,
-                r.action,
-                r.object_type,
-                r.object_id,
-                r.object_repr,
-                r.project_id,
-                r.ip,
-                r.request_id,
-            )
-            for r in qs.iterator()
-        )
-        return export_xlsx(
-            filename="操作日志.xlsx",
-            title="操作日志",
-            columns=[
-                Column("序号", kind="number"),
-                Column("时间", kind="datetime"),
-                "操作人",
-                "单位",
-                "操作",
-                "对象类型",
-                "对象ID",
+
+    def by(field: str) -> Callable[[Any, str], Any]:
+        def apply(qs: Any, value: str) -> Any:
+            return qs & selectors.audit_records(actor, filters={field: value})
+
+        return apply
+
+    spec = ListSpec(
+        key="audit",
+        title="操作日志",
+        columns=[
+            Column("seq", "序号", lambda r: r.seq, sort="seq"),
+            Column(
+                "at",
+                "时间",
+                lambda r: f"{clock.localtime(r.at):%Y-%m-%d %H:%M:%S}",
+                sort="at",
+                export=lambda r: r.at,
+            ),
+            Column("actor", "操作人", lambda r: r.actor_name, sort="actor_name"),
+            Column(
+                "org", "单位", lambda r: r.organisation_name or "平台", sort="organisation_name"
+            ),
+            Column("action", "操作", lambda r: r.action_label, sort="action"),
+            Column(
+                "object",
                 "对象",
-                "项目ID",
-                "IP",
-                "请求ID",
-            ],
-            rows=rows,
-        )
-    ctx = paginate(request, qs, per_page=30)
-    ctx["object_list"] = selectors.describe_records(ctx["object_list"])
-    ctx.update(filter_form=form, export_allowed=True, filter_target="#audit-table")
-    return render(request, "core/audit_log.html", ctx)
+                lambda r: r.object_name,
+                link=lambda r: r.object_url,
+                note=lambda r: r.object_type_label,
+            ),
+            Column(
+                "project",
+                "项目",
+                lambda r: r.project_name,
+                link=lambda r: (
+                    reverse("project_detail", args=[r.project_id]) if r.project_name else ""
+                ),
+            ),
+            Column("ip", "IP", lambda r: r.ip),
+        ],
+        filters=[
+            Filter("actor", "操作人", "actor_name", kind="text"),
+            Filter("action", "操作（如：处置预警）", "", kind="text", apply=by("action")),
+            Filter("project", "项目（编号、名称）", "", kind="text", apply=by("project")),
+            Filter("date_from", "起始日期", "at__date", kind="date_from"),
+            Filter("date_to", "截止日期", "at__date", kind="date_to"),
+        ],
+        default_sort="-seq",
+        row_url=lambda r: reverse("audit_detail", args=[r.seq]),
+        row_action="详情",
+        empty="没有符合条件的记录",
+        export_name="操作日志",
+        prepare=selectors.describe_records,
+        row_testid="audit-row",
+    )
+    return render_list(
+        request,
+        spec,
+        selectors.audit_records(actor, filters={}),
+        template="core/audit_log.html",
+        context={"section": "系统管理", "icon": "bi-journal-text"},
+    )
 
 
 @page_view

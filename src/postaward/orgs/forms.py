@@ -78,14 +78,6 @@ class OrganisationForm(BootstrapMixin, forms.Form):
             del self.fields["kind"]
 
 
-class OrgFilterForm(BootstrapMixin, forms.Form):
-    compact = True
-    q = forms.CharField(label="名称/信用代码", required=False)
-    kind = forms.ChoiceField(
-        label="单位类型", choices=[("", "全部"), *OrgKind.choices], required=False
-    )
-
-
 class PersonForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(
@@ -98,12 +90,6 @@ class PersonForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label="职务", max_length=60, required=False)
     is_party_member = forms.BooleanField(label="中共党员", required=False)
     is_public_official = forms.BooleanField(label="公职人员", required=False)
-
-
-class PersonFilterForm(BootstrapMixin, forms.Form):
-    compact = True
-    q = forms.CharField(label="姓名/手机", required=False)
-    organisation = forms.IntegerField(label="单位ID", required=False, widget=forms.HiddenInput)
 
 
 class QualificationForm(BootstrapMixin, forms.Form):
@@ -149,21 +135,3 @@ class RolesForm(forms.Form):
 class TokenForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label="用途", max_length=100, help_text="如：张三的手机、招投标系统对接")
     days = forms.IntegerField(label="有效期（天）", min_value=1, max_value=366, initial=90)
-
-
-class LoginLogFilterForm(BootstrapMixin, forms.Form):
-    compact = True
-    username = forms.CharField(label="账号", required=False)
-    result = forms.ChoiceField(label="结果", required=False, choices=[("", "全部")])
-    date_from = DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        from .choices import LoginResult
-
-        super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [("", "全部"), *LoginResult.choices]  # type: ignore[attr-defined]

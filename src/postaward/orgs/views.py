@@ -7,25 +7,24 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from postaward.core.errors import DomainError, NotFound
-from postaward.core.exports import Column, export_xlsx
+from postaward.core.lists import BatchAction, Column, Filter, ListSpec, render_list
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, paginate, require
+from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import selectors, services
-from .choices import OrgKind, Role
+from .choices import LoginResult, OrgKind, Role
 from .forms import (
     AccountForm,
     LoginForm,
-    LoginLogFilterForm,
     OrganisationForm,
-    OrgFilterForm,
     PasswordChangeForm,
-    PersonFilterForm,
     PersonForm,
     QualificationForm,
     RolesForm,
@@ -121,47 +120,54 @@ def _int_or_404(value: str | None) -> int:
 @page_view
 def organisation_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = OrgFilterForm(request.GET or None)
-    f = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.organisations(actor, q=f.get("q", ""), kind=f.get("kind", ""))
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                o.name,
-                o.get_kind_display(),
-                o.uscc or "",
-                o.parent.name if o.parent else "",
-                o.contact_name,
-                o.contact_phone,
-                o.people_count,  # type: ignore[attr-defined]  # annotated by the selector
-            )
-            for o in qs.select_related("parent")
-        )
-        return export_xlsx(
-            filename="单位.xlsx",
-            title="单位清单",
-            columns=[
+    spec = ListSpec(
+        key="orgs",
+        title="单位管理",
+        columns=[
+            Column(
+                "name",
                 "单位名称",
-                "类型",
-                "统一社会信用代码",
+                lambda o: o.name,
+                sort="name",
+                link=lambda o: reverse("organisation_detail", args=[o.pk]),
+            ),
+            Column(
+                "kind", "类型", lambda o: o.get_kind_display(), sort="kind", tag=lambda o: "blue"
+            ),
+            Column("uscc", "统一社会信用代码", lambda o: o.uscc or "", sort="uscc"),
+            Column(
+                "parent",
                 "上级单位",
-                "联系人",
-                "联系电话",
-                Column("人员数", kind="number"),
-            ],
-            rows=rows,
-        )
-    ctx = paginate(request, qs.select_related("parent"), per_page=25)
-    ctx.update(
-        filter_form=form,
-        export_allowed=True,
-        filter_target="#org-table",
-        tree=selectors.org_tree(actor)
-        if not f.get("q") and not f.get("kind") and qs.count() <= 400
-        else None,
-        is_admin=_is_admin(actor),
+                lambda o: o.parent.name if o.parent else "",
+                sort="parent__name",
+            ),
+            Column("contact", "联系人", lambda o: o.contact_name),
+            Column("phone", "联系电话", lambda o: o.contact_phone),
+            Column("people", "人员数", lambda o: o.people_count, sort="people_count"),
+        ],
+        filters=[Filter("kind", "单位类型", "kind", choices=OrgKind.choices)],
+        search=("name", "short_name", "uscc"),
+        search_label="名称/信用代码",
+        row_url=lambda o: reverse("organisation_detail", args=[o.pk]),
+        row_action="查看",
+        empty="没有符合条件的单位",
+        export_name="单位",
     )
-    return render(request, "orgs/organisation_list.html", ctx)
+    qs = selectors.organisations(actor).select_related("parent")
+    filtered = bool(request.GET.get("q") or request.GET.get("kind"))
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="orgs/organisation_list.html",
+        context={
+            "section": "组织人员",
+            "icon": "bi-building",
+            "tree": selectors.org_tree(actor) if not filtered and qs.count() <= 400 else None,
+            "new_url": reverse("organisation_create") if _is_admin(actor) else "",
+            "new_label": "新增下级单位",
+        },
+    )
 
 
 @page_view
@@ -255,12 +261,56 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def person_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form = PersonFilterForm(request.GET or None)
-    f = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.people(actor, q=f.get("q", ""), organisation_id=f.get("organisation"))
-    ctx = paginate(request, qs, per_page=25)
-    ctx.update(filter_form=form, filter_target="#person-table", is_admin=_is_admin(actor))
-    return render(request, "orgs/person_list.html", ctx)
+    spec = ListSpec(
+        key="people",
+        title="人员管理",
+        columns=[
+            Column(
+                "name",
+                "姓名",
+                lambda p: p.name,
+                sort="name",
+                link=lambda p: reverse("person_detail", args=[p.pk]),
+            ),
+            Column("org", "单位", lambda p: p.organisation.name, sort="organisation__name"),
+            Column("title", "职务", lambda p: p.title, sort="title"),
+            Column("mobile", "手机", lambda p: p.mobile),
+            Column(
+                "check",
+                "证件提示",
+                lambda p: "需核对" if p.id_number_warning else "",
+                tag=lambda p: "orange" if p.id_number_warning else "",
+            ),
+        ],
+        filters=[
+            Filter(
+                "organisation",
+                "单位",
+                "organisation_id",
+                choices=lambda: [
+                    (str(pk), name)
+                    for pk, name in selectors.organisations(actor).values_list("pk", "name")
+                ],
+            )
+        ],
+        search=("name", "mobile"),
+        search_label="姓名/手机",
+        row_url=lambda p: reverse("person_detail", args=[p.pk]),
+        row_action="查看",
+        empty="没有符合条件的人员",
+        export_name="人员",
+    )
+    return render_list(
+        request,
+        spec,
+        selectors.people(actor),
+        context={
+            "section": "组织人员",
+            "icon": "bi-people",
+            "new_url": reverse("person_create") if _is_admin(actor) else "",
+            "new_label": "新增人员",
+        },
+    )
 
 
 @page_view
@@ -356,16 +406,74 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- accounts -----------------------------------------------------------------------------------------
 
 
+def _account_state(a: User) -> tuple[str, str]:
+    if not a.is_active:
+        return "停用", "grey"
+    if a.is_locked():
+        return "锁定", "red"
+    if a.must_change_password:
+        return "待改初始密码", "orange"
+    return "正常", "green"
+
+
 @page_view
 def account_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, _is_admin(actor), "仅单位总管可以管理账号")
-    ctx = paginate(
-        request,
-        selectors.accounts(actor).filter(organisation__path__startswith=actor.org_path),
-        per_page=25,
+    spec = ListSpec(
+        key="accounts",
+        title="账号与角色",
+        columns=[
+            Column("username", "账号", lambda a: a.username, sort="username"),
+            Column("name", "姓名", lambda a: a.display_name, sort="display_name"),
+            Column("org", "单位", lambda a: a.organisation.name, sort="organisation__name"),
+            Column(
+                "roles",
+                "角色",
+                lambda a: "、".join(g.get_role_display() for g in a.role_grants.all()),
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda a: _account_state(a)[0],
+                tag=lambda a: _account_state(a)[1],
+            ),
+            Column(
+                "last_login",
+                "最近登录",
+                lambda a: (
+                    f"{timezone.localtime(a.last_login):%Y-%m-%d %H:%M}" if a.last_login else ""
+                ),
+                sort="last_login",
+            ),
+        ],
+        filters=[
+            Filter(
+                "active",
+                "启用",
+                "is_active",
+                choices=[("1", "启用"), ("0", "停用")],
+                apply=lambda qs, v: qs.filter(is_active=v == "1"),
+            ),
+        ],
+        search=("username", "display_name", "organisation__name"),
+        search_label="账号/姓名/单位",
+        row_url=lambda a: reverse("account_detail", args=[a.pk]),
+        row_action="管理",
+        empty="暂无账号",
+        export_name="账号",
     )
-    return render(request, "orgs/account_list.html", ctx)
+    return render_list(
+        request,
+        spec,
+        selectors.accounts(actor).filter(organisation__path__startswith=actor.org_path),
+        context={
+            "section": "组织人员",
+            "icon": "bi-person-badge",
+            "new_url": reverse("account_create"),
+            "new_label": "新增账号",
+        },
+    )
 
 
 @page_view
@@ -460,13 +568,22 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- tokens -----------------------------------------------------------------------------------------------
 
 
+def _token_state(t: ApiToken) -> tuple[str, str]:
+    if t.revoked_at:
+        return "已吊销", "grey"
+    if t.is_usable:
+        return "有效", "green"
+    return "已过期", "orange"
+
+
 @page_view
 def token_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     user: User = request.user  # type: ignore[assignment]
-    form = TokenForm(request.POST or None, initial={"days": 90})
+    batch = request.method == "POST" and bool(request.POST.get("batch"))
+    form = TokenForm(None if batch else request.POST or None, initial={"days": 90})
     plain = None
-    if request.method == "POST":
+    if request.method == "POST" and not batch:
         if request.POST.get("revoke"):
             token = get_visible_or_404(
                 ApiToken.objects, actor, pk=_int_or_404(request.POST["revoke"])
@@ -481,14 +598,62 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 form_error(form, exc)
             else:
                 form = TokenForm(initial={"days": 90})
-    return render(
+    spec = ListSpec(
+        key="tokens",
+        title="我的接口令牌",
+        columns=[
+            Column("name", "用途", lambda t: t.name, sort="name"),
+            Column("prefix", "前缀", lambda t: f"pa_{t.prefix}_…"),
+            Column(
+                "created",
+                "创建",
+                lambda t: f"{timezone.localtime(t.created_at):%Y-%m-%d %H:%M}",
+                sort="created_at",
+            ),
+            Column(
+                "expires",
+                "到期",
+                lambda t: f"{timezone.localtime(t.expires_at):%Y-%m-%d}" if t.expires_at else "",
+                sort="expires_at",
+            ),
+            Column(
+                "used",
+                "最近使用",
+                lambda t: (
+                    f"{timezone.localtime(t.last_used_at):%Y-%m-%d %H:%M}" if t.last_used_at else ""
+                ),
+                sort="last_used_at",
+            ),
+            Column(
+                "state",
+                "状态",
+                lambda t: _token_state(t)[0],
+                tag=lambda t: _token_state(t)[1],
+            ),
+        ],
+        search=("name",),
+        search_label="用途",
+        default_sort="-created",
+        empty="暂无令牌",
+        export_name="接口令牌",
+        # the service of the single 吊销: own tokens (or an administrator's), audited
+        batch=[
+            BatchAction(
+                "revoke",
+                "吊销",
+                run=lambda a, t: services.revoke_api_token(actor=a, token=t),
+                check=lambda a, t: "已吊销" if t.revoked_at else "",
+                name=lambda t: t.name,
+                confirm="吊销后，使用所选令牌的系统将不能再调用接口。确定吊销？",
+            )
+        ],
+    )
+    return render_list(
         request,
-        "orgs/tokens.html",
-        {
-            "form": form,
-            "plain": plain,
-            "tokens": selectors.tokens(actor).filter(user=user),
-        },
+        spec,
+        selectors.tokens(actor).filter(user=user),
+        template="orgs/tokens.html",
+        context={"section": "系统管理", "icon": "bi-key", "form": form, "plain": plain},
     )
 
 
@@ -503,26 +668,40 @@ def login_log(request: HttpRequest) -> HttpResponse:
         actor.org_kind == OrgKind.SUPERVISION_OFFICE or _is_admin(actor),
         "仅监管办和单位总管可以查看登录日志",
     )
-    form = LoginLogFilterForm(request.GET or None)
-    qs = selectors.login_logs(actor, filters=form.cleaned_data if form.is_valid() else {})
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                r.at,
-                r.username,
-                r.get_result_display(),
-                r.ip,
-                r.user_agent,
-                r.detail,
-            )
-            for r in qs.iterator()
-        )
-        return export_xlsx(
-            filename="登录日志.xlsx",
-            title="登录日志",
-            columns=[Column("时间", kind="datetime"), "账号", "结果", "IP", "客户端", "说明"],
-            rows=rows,
-        )
-    ctx = paginate(request, qs, per_page=30)
-    ctx.update(filter_form=form, export_allowed=True, filter_target="#login-table")
-    return render(request, "orgs/login_log.html", ctx)
+    spec = ListSpec(
+        key="logins",
+        title="登录日志",
+        columns=[
+            Column(
+                "at", "时间", lambda r: f"{timezone.localtime(r.at):%Y-%m-%d %H:%M:%S}", sort="at"
+            ),
+            Column("username", "账号", lambda r: r.username, sort="username"),
+            Column(
+                "result",
+                "结果",
+                lambda r: r.get_result_display(),
+                sort="result",
+                tag=lambda r: "green" if r.result == LoginResult.SUCCESS else "orange",
+            ),
+            Column("ip", "IP", lambda r: r.ip),
+            Column("agent", "客户端", lambda r: r.user_agent),
+            Column("detail", "说明", lambda r: r.detail),
+        ],
+        filters=[
+            Filter("username", "账号", "username", kind="text"),
+            Filter("result", "结果", "result", choices=LoginResult.choices),
+            Filter("date_from", "起始日期", "at__date", kind="date_from"),
+            Filter("date_to", "截止日期", "at__date", kind="date_to"),
+        ],
+        search=("username", "ip", "detail"),
+        search_label="账号/IP/说明",
+        default_sort="-at",
+        selectable=True,
+        export_name="登录日志",
+    )
+    return render_list(
+        request,
+        spec,
+        selectors.login_logs(actor, filters={}),
+        context={"section": "系统管理", "icon": "bi-box-arrow-in-right"},
+    )

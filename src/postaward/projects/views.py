@@ -22,10 +22,17 @@ from django.views.decorators.http import require_POST
 from postaward.core import clock, files
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
-from postaward.core.exports import Column, export_xlsx
+from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, flash_error, form_error, page_view, paginate
-from postaward.orgs.choices import ENTERPRISE_KINDS, OWNER_KINDS, SUPERIOR_KINDS, OrgKind, Role
+from postaward.core.web import actor_of, flash_error, form_error, page_view
+from postaward.orgs.choices import (
+    ENTERPRISE_KINDS,
+    OWNER_KINDS,
+    SUPERIOR_KINDS,
+    Industry,
+    OrgKind,
+    Role,
+)
 from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import archive, forms, imports, selectors, services, workflows
@@ -34,10 +41,12 @@ from .choices import (
     ACTIVE_STATES,
     CONTRACTOR_POSITIONS,
     STATUS_COLOURS,
-    AbnormalAwardState,
+    BanReason,
     DataCompletionState,
     ImportChannel,
     ParticipantRole,
+    Position,
+    ProjectClass,
     ProjectStatus,
     SuspensionState,
 )
@@ -216,58 +225,126 @@ def can_see_bans(actor: Actor) -> bool:
 # --- list, map, statistics --------------------------------------------------------------------------
 
 
+def _date(value: Any) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def _project_spec(actor: Actor) -> ListSpec:
+    """项目台账 on the list component. The filter names are the map's and the
+    statistics' (ProjectFilterForm): the tabs carry one query between them."""
+
+    def stage(qs: Any, v: str) -> Any:
+        return (
+            qs.filter(status__in=selectors.STAGE_GROUPS[v][1])
+            if v in selectors.STAGE_GROUPS
+            else qs.filter(status=v)
+        )
+
+    def contractor(qs: Any, v: str) -> Any:
+        return qs.filter(
+            pk__in=Participant.objects.filter(
+                organisation__name__icontains=v, role=ParticipantRole.CONTRACTOR
+            ).values("project_id")
+        )
+
+    stage_choices = forms.ProjectFilterForm.base_fields["stage"].choices  # type: ignore[attr-defined]
+    return ListSpec(
+        key="projects",
+        title="项目列表",
+        columns=[
+            Column("code", "项目编号", lambda p: p.code, sort="code"),
+            Column(
+                "name",
+                "项目名称",
+                lambda p: p.name,
+                sort="name",
+                link=lambda p: reverse("project_detail", args=[p.pk]),
+                note=lambda p: "、".join(
+                    x
+                    for x in (
+                        "限额以下" if p.is_small_works else "",
+                        "" if p.is_platform_covered else "未纳入监管",
+                    )
+                    if x
+                ),
+            ),
+            Column("class", "类别", lambda p: p.get_project_class_display(), sort="project_class"),
+            Column("industry", "行业", lambda p: p.get_industry_display(), sort="industry"),
+            Column("region", "区域", lambda p: p.region_name, sort="region_name"),
+            Column(
+                "owner",
+                "建设单位",
+                lambda p: p.owner.name if p.owner else "（待分配）",
+                sort="owner__name",
+            ),
+            Column(
+                "amount",
+                "合同金额",
+                lambda p: p.contract_amount,
+                sort="contract_amount",
+                money="contract_amount",
+            ),
+            Column(
+                "status",
+                "状态",
+                lambda p: p.get_status_display(),
+                sort="status",
+                tag=lambda p: STATUS_COLOURS.get(p.status, "grey"),
+            ),
+            Column("start", "实际开工", lambda p: _date(p.actual_start), sort="actual_start"),
+            Column(
+                "completion",
+                "实际完工",
+                lambda p: _date(p.actual_completion),
+                sort="actual_completion",
+            ),
+        ],
+        filters=[
+            Filter("project_class", "类别", "project_class", choices=ProjectClass.choices),
+            Filter("industry", "行业", "industry", choices=Industry.choices),
+            Filter(
+                "stage", "阶段", "status", choices=[c for c in stage_choices if c[0]], apply=stage
+            ),
+            Filter(
+                "region_name",
+                "区域",
+                "region_name",
+                choices=lambda: selectors.region_choices(actor),
+            ),
+            Filter("owner", "建设单位", "owner__name", kind="text"),
+            Filter("contractor", "施工单位", "", kind="text", apply=contractor),
+            Filter("small_works", "限额以下", "is_small_works", choices=[("1", "是"), ("0", "否")]),
+            Filter("from", "实际开工起", "actual_start", kind="date_from"),
+            Filter("to", "实际开工止", "actual_start", kind="date_to"),
+        ],
+        search=("name", "code", "ocid"),
+        search_label="名称/编号",
+        row_url=lambda p: reverse("project_archive", args=[p.pk]),
+        row_action="档案",
+        empty="没有符合条件的项目",
+        export_name="项目",
+        keep=("unassigned",),  # the home page's 待分配项目 stays through the filters
+    )
+
+
 @page_view
 def project_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    form, f = _filters(request, actor)
-    qs = selectors.projects(actor, filters=f)
-    if request.GET.get("export") == "xlsx":
-        rows = (
-            (
-                p.code,
-                p.name,
-                p.get_project_class_display(),
-                "是" if p.is_small_works else "否",
-                p.get_industry_display(),
-                p.region_name,
-                p.owner.name if p.owner else "（待分配）",
-                p.contract_amount,
-                p.get_status_display(),
-                p.actual_start,
-                p.actual_completion,
-            )
-            for p in qs
-        )
-        return export_xlsx(
-            filename=f"项目-{clock.today():%Y%m%d}.xlsx",
-            title="项目清单",
-            columns=[
-                "项目编号",
-                "项目名称",
-                "类别",
-                "限额以下",
-                "行业",
-                "区域",
-                "建设单位",
-                Column("合同金额（元）", kind="money"),
-                "状态",
-                Column("实际开工", kind="date"),
-                Column("实际完工", kind="date"),
-            ],
-            rows=rows,
-        )
-    ctx = paginate(request, qs, per_page=20)
-    ctx.update(
-        filter_form=form,
-        export_allowed=True,
-        filter_target="#project-table",
-        colours=STATUS_COLOURS,
-        tab="list",
-        can_register=can_register(actor),
-        can_import=can_import(actor),
-        total=qs.count(),
+    unassigned = request.GET.get("unassigned") == "1"  # from the home page's "待分配项目"
+    qs = selectors.projects(actor, filters={"unassigned": True} if unassigned else {})
+    return render_list(
+        request,
+        _project_spec(actor),
+        qs,
+        template="projects/project_list.html",
+        context={
+            "tab": "list",
+            "icon": "bi-building",
+            "section": "项目监管",
+            "can_register": can_register(actor),
+            "can_import": can_import(actor),
+        },
     )
-    return render(request, "projects/project_list.html", ctx)
 
 
 @page_view
@@ -1444,17 +1521,83 @@ def ban_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _require(can_see_bans(actor), "当前单位不能查看人员任职限制")
     visible = Project.objects.visible_to(actor).values("pk")
-    qs = (
-        PersonnelBan.objects.filter(source_project_id__in=visible)
-        .select_related("person", "person__organisation", "source_project")
-        .order_by("-created_at")
+    qs = PersonnelBan.objects.filter(source_project_id__in=visible).select_related(
+        "person", "person__organisation", "source_project"
     )
-    rows = []
     today = clock.today()
-    for ban in qs[:500]:
-        allowed, _ = services.may_be_named(ban.person, ban.position or "project_manager", today)
-        rows.append((ban, not allowed))
-    return render(request, "projects/ban_list.html", {"rows": rows})
 
+    def active(bans: list[Any]) -> list[Any]:
+        # whether the ban still holds (the page's rows only, not every ban)
+        for ban in bans:
+            allowed, _ = services.may_be_named(ban.person, ban.position or "project_manager", today)
+            ban.still_active = not allowed
+        return bans
 
-_ = AbnormalAwardState
+    spec = ListSpec(
+        key="bans",
+        title="人员任职限制",
+        columns=[
+            Column("person", "人员", lambda b: b.person.name, sort="person__name"),
+            Column(
+                "org",
+                "单位",
+                lambda b: b.person.organisation.name,
+                sort="person__organisation__name",
+            ),
+            Column("reason", "原因", lambda b: b.get_reason_display(), sort="reason"),
+            Column(
+                "position",
+                "岗位",
+                lambda b: b.get_position_display() or "所有岗位",
+                sort="position",
+            ),
+            Column(
+                "project",
+                "原项目",
+                lambda b: b.source_project.name if b.source_project else "",
+                link=lambda b: (
+                    reverse("project_detail", args=[b.source_project.pk])
+                    if b.source_project
+                    else ""
+                ),
+                note=lambda b: b.source_project.get_status_display() if b.source_project else "",
+            ),
+            Column(
+                "until",
+                "限制至",
+                lambda b: f"{b.until:%Y-%m-%d}" if b.until else "原项目完工",
+                sort="until",
+            ),
+            Column(
+                "active",
+                "状态",
+                lambda b: "限制中" if b.still_active else "已解除",
+                tag=lambda b: "red" if b.still_active else "grey",
+            ),
+            Column(
+                "created",
+                "登记",
+                lambda b: f"{clock.localtime(b.created_at):%Y-%m-%d}",
+                sort="created_at",
+                note=lambda b: f"{b.organisation_name} {b.created_by_name}",
+            ),
+        ],
+        filters=[
+            Filter("reason", "原因", "reason", choices=BanReason.choices),
+            Filter("position", "岗位", "position", choices=Position.choices),
+        ],
+        search=("person__name", "person__organisation__name", "source_project__name"),
+        search_label="人员/单位/项目",
+        default_sort="-created",
+        empty="暂无",
+        export_name="人员任职限制",
+        testid="bans",
+        prepare=active,
+    )
+    return render_list(
+        request,
+        spec,
+        qs,
+        template="projects/ban_list.html",
+        context={"section": "项目监管", "icon": "bi-person-x"},
+    )

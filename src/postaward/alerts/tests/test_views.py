@@ -137,10 +137,12 @@ def test_attachment_is_served_only_within_scope(d):
 def test_query_page_offers_the_bulk_issue_button_only_to_who_may_register(d):  # R-ALR-03
     _two(d)
     page = d.client("office_admin").get("/alerts/query/").content.decode()
-    assert 'data-testid="bulk-to-issue"' in page and "转疑似问题" in page
-    assert page.count('name="alerts"') == 2 and 'form="bulk-issue"' in page
+    # the list component's hand-over of the selection to the registration form
+    assert 'data-testid="handoff-issue"' in page and "转疑似问题" in page
+    assert page.count('class="form-check-input pa-sel-one" name="ids"') == 2
+    assert 'formaction="/alerts/issues/new/"' in page
     school = d.client("school_admin").get("/alerts/query/").content.decode()
-    assert "bulk-to-issue" not in school and 'name="alerts"' not in school
+    assert "handoff-issue" not in school and "/alerts/issues/new/" not in school
 
 
 def test_bulk_selection_creates_one_issue_linking_both_alerts(d):  # R-ALR-03

@@ -124,6 +124,22 @@ PAGES: dict[str, Page] = {
         ok=("housing_staff", "office_admin", "school_leader"),
         wrong=("pm_a", "contractor_a_admin"),
     ),
+    # the ledgers (list component): rows out of scope are absent, tested in test_ledgers.py
+    "attendance_records": Page(
+        lambda d: "/attendance/records/",
+        ok=("pm_a", "school_leader", "office_admin", "housing_staff"),
+        wrong=("contractor_a_admin",),
+    ),
+    "attendance_leaves": Page(
+        lambda d: "/attendance/leaves/",
+        ok=("pm_a", "school_leader", "office_admin", "housing_staff"),
+        wrong=("contractor_a_admin",),
+    ),
+    "attendance_interviews": Page(
+        lambda d: "/attendance/interviews/",
+        ok=("pm_a", "school_leader", "office_admin", "housing_staff"),
+        wrong=("contractor_a_admin",),
+    ),
     "attendance_file": Page(
         lambda d: f"/attendance/files/interview/{d.ctx['interview'].pk}/record/",
         ok=(),

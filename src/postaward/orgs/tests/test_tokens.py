@@ -399,3 +399,27 @@ def test_an_unlock_does_not_bring_back_a_locked_accounts_sessions(district):
     services.unlock_account(actor=d.actor("school_admin"), user=user)
     r = c.get("/orgs/")
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+def test_r_rep_05_token_list_revokes_the_selection_one_by_one(district):
+    """The list component's batch 吊销: revoke_api_token per row (each audited),
+    an already revoked token and another account's token refused and named."""
+    from postaward.core.models import AuditRecord
+
+    mine1, _ = issue(district, "school_leader")
+    mine2, _ = issue(district, "school_leader")
+    gone, _ = issue(district, "school_leader")
+    gone.revoked_at = gone.created_at
+    gone.save(update_fields=["revoked_at"])
+    other, _ = issue(district, "hospital_admin")
+    c = district.client("school_leader")
+    ids = [mine1.pk, mine2.pk, gone.pk, other.pk]
+    r = c.post("/accounts/tokens/", {"batch": "revoke", "ids": ids}, follow=True)
+    page = r.content.decode()
+    assert "吊销：成功 2 条" in page and "已吊销" in page
+    assert "1 条不在当前查询结果或您的可见范围内" in page
+    for t in (mine1, mine2, other):
+        t.refresh_from_db()
+    assert mine1.revoked_at and mine2.revoked_at and other.revoked_at is None
+    revoked = AuditRecord.objects.filter(action="orgs.revoke_api_token")
+    assert sorted(int(a.object_id) for a in revoked) == sorted([mine1.pk, mine2.pk])

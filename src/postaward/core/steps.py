@@ -429,7 +429,7 @@ def mount_api(router: Any, workflow_key: str, id_param: str, *, prefix: str = ""
         def run() -> Any:
             take(step, obj, a, data)
             fresh = wf.load(a, obj.pk)
-            return wf.answer(request, fresh) if wf.answer else {"id": fresh.pk}
+            return audit.normalise(wf.answer(request, fresh) if wf.answer else {"id": fresh.pk})
 
         return write_once(request, f"steps.{step.key}.{obj.pk}", body.fingerprint, run)
 

@@ -133,6 +133,10 @@ def _a(name: str = "school_alert"):  # type: ignore[no-untyped-def]
     return lambda d: {"alert_id": d.ctx[name].pk}
 
 
+def _step(step: str, name: str = "school_alert"):  # type: ignore[no-untyped-def]
+    return lambda d: {"alert_id": d.ctx[name].pk, "name": step}
+
+
 def _i(name: str):  # type: ignore[no-untyped-def]
     return lambda d: {"issue_id": d.ctx[name].pk}
 
@@ -224,6 +228,23 @@ ROUTES: dict[str, Route] = {
         wrong=(Call("school_admin", path=_a(), body=lambda d: REOPEN),),
         out=(Call("transport_staff", path=_a(), body=lambda d: REOPEN),),
         setup=closed,
+    ),
+    "GET /api/v1/alerts/{alert_id}/steps": Route(
+        ok=Call("school_admin", path=_a()),
+        wrong=(Call("contractor_a_admin", path=_a()),),
+        out=(Call("hospital_admin", path=_a(), status=404),),
+        setup=alerts,
+    ),
+    # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+    # generated from the registry: core/tests/test_steps_authz.py.
+    "POST /api/v1/alerts/{alert_id}/steps/{name}": Route(
+        ok=Call("school_admin", path=_step("dispose"), body=lambda d: DISPOSE),
+        wrong=(
+            Call("line_supervisor", path=_step("dispose"), body=lambda d: DISPOSE),
+            Call("pm_a", path=_step("dispose"), body=lambda d: DISPOSE),
+        ),
+        out=(Call("hospital_admin", path=_step("dispose"), body=lambda d: DISPOSE),),
+        setup=alerts,
     ),
     "GET /api/v1/alerts/indicators": Route(
         ok=Call("housing_staff"),

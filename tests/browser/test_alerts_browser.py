@@ -59,9 +59,9 @@ def _dispose(page, note: str, evidence=None) -> None:  # type: ignore[no-untyped
 
 
 def _review(page, decision: str, note: str) -> None:  # type: ignore[no-untyped-def]
-    page.check(f"input[name=decision][value={decision}]")
-    page.fill("[data-testid=review-form] textarea[name=note]", note)
-    page.click("[data-testid=review-submit]")
+    """``decision``: the step ``close`` or ``send_back`` (alerts/steps.py)."""
+    page.fill(f"[data-testid={decision}-form] textarea[name=note]", note)
+    page.click(f"[data-testid={decision}-submit]")
     page.wait_for_load_state("networkidle")
 
 

@@ -167,8 +167,7 @@ def _require_alerts(request: HttpRequest) -> None:
 
 
 def _get_alert(request: HttpRequest, alert_id: int) -> Alert:
-    _require_alerts(request)
-    return get_visible_or_404(selectors.alerts_for(actor(request)), actor(request), pk=alert_id)
+    return alert_steps.load_alert(actor(request), alert_id)
 
 
 class AlertQuery(Schema):

@@ -155,9 +155,7 @@ class CloseForm(forms.Form):
 class SendBackForm(forms.Form):
     note = forms.CharField(
         label="退回理由",
-        widget=forms.Textarea(
-            attrs={**W, "rows": 3, "placeholder": "需补充的核实内容或整改要求"}
-        ),
+        widget=forms.Textarea(attrs={**W, "rows": 3, "placeholder": "需补充的核实内容或整改要求"}),
     )
 
 

@@ -104,7 +104,8 @@ def _may_create_issue(alert: Alert, actor: Actor) -> bool:
 # --- the workflow and its steps ------------------------------------------------------------------
 
 
-def _load(actor: Actor, pk: int) -> Alert:
+def load_alert(actor: Actor, pk: int) -> Alert:
+    """The alert through the actor's scope (404 out of scope; enterprises 403)."""
     from . import selectors
     from .permissions import can_see_alerts
 
@@ -141,7 +142,7 @@ ALERT = steps.Workflow(
     key=WF,
     model=Alert,
     label="预警",
-    load=_load,
+    load=load_alert,
     queryset=_queryset,
     snapshot=_snapshot,
     detail_url=lambda a: reverse("alerts_detail", args=[a.pk]),

@@ -100,7 +100,6 @@ def _dump(schema: type[Schema], obj: Any, request: HttpRequest) -> dict[str, Any
     return schema.model_validate(obj, context={"request": request}).model_dump(mode="json")
 
 
-
 class DeadlineOut(Schema):
     id: int
     kind: str

@@ -276,6 +276,31 @@ def _workflow_of(obj: Any) -> Workflow:
     raise LookupError(f"no workflow registered for {type(obj).__name__}")
 
 
+def markdown_table(workflow_key: str) -> str:
+    """The steps of a workflow as a Markdown table, for the app's README (a
+    test keeps the README's copy equal to this)."""
+    rows = [
+        "| step | 名称 | from → to | who may take it | guards | deadline | basis |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in steps_of(workflow_key):
+        states = f"{' / '.join(source_states(s))} → {target_state(s) or '(unchanged)'}"
+        guards = "；".join(g.why(None) if not callable(g.reason) else "…" for g in s.guards)
+        deadline = "；".join(
+            x
+            for x in (
+                f"opens {s.opens}" if s.opens else "",
+                f"closes {s.closes}" if s.closes else "",
+            )
+            if x
+        )
+        who = s.who_label + (" (automatic)" if s.system else "")
+        rows.append(
+            f"| `{s.name}` | {s.label} | {states} | {who} | {guards or '—'} | {deadline or '—'} | {s.basis or '—'} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 # --- the write -------------------------------------------------------------------------------------
 
 
@@ -437,7 +462,9 @@ def mount_api(router: Any, workflow_key: str, id_param: str, *, prefix: str = ""
         inspect.Parameter("name", inspect.Parameter.KEYWORD_ONLY, annotation=str)
     )
     take_step.__name__ = f"take_step_{workflow_key.replace('.', '_')}"
-    one_of = [body_schema(schema)["content"]["application/json"]["schema"] for schema in bodies.values()]
+    one_of = [
+        body_schema(schema)["content"]["application/json"]["schema"] for schema in bodies.values()
+    ]
     names = "、".join(f"{s.name}（{s.label}）" for s in people)
     router.post(
         f"{prefix}/{{{id_param}}}/steps/{{name}}",
@@ -475,9 +502,7 @@ class PageStep:
         return self.available.step
 
 
-def page_steps(
-    obj: Any, actor: Actor, *, bound: dict[str, Any] | None = None
-) -> list[PageStep]:
+def page_steps(obj: Any, actor: Actor, *, bound: dict[str, Any] | None = None) -> list[PageStep]:
     """The steps a page shows for ``obj``: allowed ones with their form (the
     bound form after a refusal, so the data are kept), guard-refused ones
     greyed with the reason."""
@@ -545,7 +570,9 @@ def page_action(request: HttpRequest, pk: int, name: str, *, workflow: str) -> H
                 return redirect(wf.detail_url(obj))
         assert wf.render_page is not None
         fresh = wf.load(a, pk)
-        return wf.render_page(request, fresh, bound={step.name: form} if form else {}, status=status)
+        return wf.render_page(
+            request, fresh, bound={step.name: form} if form else {}, status=status
+        )
 
     return page_view(view)(request)
 

@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 
 from . import audit, events
+from .events import DomainEvent
 from .actor import Actor
 from .errors import NotFound, ValidationFailed
 
@@ -47,17 +48,17 @@ class Write:
     before: dict[str, Any]
     after: dict[str, Any] = field(default_factory=dict)
     action: str = ""
-    events: list[events.DomainEvent] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
     save: bool = True
 
-    def publish(self, evt: events.DomainEvent) -> None:
+    def publish(self, evt: DomainEvent) -> None:
         self.events.append(evt)
 
 
 def lock(queryset: Any, pk: Any) -> Any:
     """The row ``pk`` of ``queryset`` (a model or a queryset), locked for this
     transaction; NotFound if it is gone."""
-    qs = queryset.objects.all() if isinstance(queryset, type) else queryset
+    qs: Any = queryset._default_manager.all() if isinstance(queryset, type) else queryset  # type: ignore[attr-defined]
     obj = qs.select_for_update(of=("self",)).filter(pk=pk).first()
     if obj is None:
         raise NotFound()

@@ -32,9 +32,9 @@ from typing import Any
 from django.db import transaction
 
 from . import audit, events
-from .events import DomainEvent
 from .actor import Actor
 from .errors import NotFound, ValidationFailed
+from .events import DomainEvent
 
 Snapshot = Callable[[Any], dict[str, Any]]
 

@@ -721,7 +721,7 @@ def _take(request: HttpRequest, alert_id: int, step: Any, data: dict[str, Any]) 
     return _detail(_get_alert(request, a.pk), request)
 
 
-class DisposeIn(StrictIn):
+class AlertDisposeIn(StrictIn):
     finding: Literal["confirmed", "dismissed"]
     note: str = Field(max_length=2000)
 
@@ -731,7 +731,7 @@ class DisposeIn(StrictIn):
     response=responses(AlertDetailOut),
     summary="处置反馈（处置单位；同 POST /{alert_id}/steps/dispose）",
 )
-def dispose_alert(request: HttpRequest, alert_id: Id, payload: DisposeIn) -> Any:
+def dispose_alert(request: HttpRequest, alert_id: Id, payload: AlertDisposeIn) -> Any:
     return _take(request, alert_id, alert_steps.DISPOSE, payload.dict())
 
 

@@ -599,46 +599,33 @@ def list_transfers(request: HttpRequest) -> Any:
 
 
 def _get_transfer(request: HttpRequest, transfer_id: int) -> ClueTransfer:
-    _require_issues(request)
-    return get_visible_or_404(
-        ClueTransfer.objects.select_related("recipient_org", "issue"),
-        actor(request),
-        pk=transfer_id,
-    )
-
-
-class ReceiptIn(StrictIn):
-    receipt_number: str = Field(max_length=60)
+    return alert_steps.load_transfer(actor(request), transfer_id)
 
 
 @router.post(
     "/transfers/{transfer_id}/receipt",
     response=responses(TransferOut),
-    summary="签收移送线索（接收机关）",
+    summary="签收移送线索（接收机关；同 POST /transfers/{transfer_id}/steps/receive）",
 )
-def receive_transfer(request: HttpRequest, transfer_id: Id, payload: ReceiptIn) -> Any:
-    t = services.receive_transfer(
-        actor=actor(request),
-        transfer=_get_transfer(request, transfer_id),
-        receipt_number=payload.receipt_number,
-    )
-    return _transfer_out(t)
-
-
-class ResultIn(StrictIn):
-    result: str = Field(max_length=5000)
+def receive_transfer(request: HttpRequest, transfer_id: Id, payload: alert_steps.ReceiptIn) -> Any:
+    t = _get_transfer(request, transfer_id)
+    steps.take(alert_steps.RECEIVE, t, actor(request), payload.dict())
+    return _transfer_out(_get_transfer(request, t.pk))
 
 
 @router.post(
     "/transfers/{transfer_id}/result",
     response=responses(TransferOut),
-    summary="反馈办理结果（接收机关）",
+    summary="反馈办理结果（接收机关；同 POST /transfers/{transfer_id}/steps/feed_back）",
 )
-def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: ResultIn) -> Any:
-    t = services.feed_back_transfer(
-        actor=actor(request), transfer=_get_transfer(request, transfer_id), result=payload.result
-    )
-    return _transfer_out(t)
+def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: alert_steps.ResultIn) -> Any:
+    t = _get_transfer(request, transfer_id)
+    steps.take(alert_steps.FEED_BACK, t, actor(request), payload.dict())
+    return _transfer_out(_get_transfer(request, t.pk))
+
+
+# GET /transfers/{transfer_id}/steps and POST /transfers/{transfer_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, alert_steps.TRANSFER_WF, "transfer_id", prefix="/transfers")
 
 
 # --- notifications ----------------------------------------------------------------------------------------

@@ -1346,72 +1346,40 @@ def is_receiver(actor: Actor, t: ClueTransfer) -> bool:
     )
 
 
-def _receiver(actor: Actor, t: ClueTransfer) -> None:
-    if not is_receiver(actor, t):
-        raise Forbidden("仅接收机关可以签收和反馈")
-
-
 def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: str) -> ClueTransfer:
+    """The recipient signs for the clue with its receipt number (``steps.RECEIVE``)."""
+    from . import steps as alert_steps
+
     receipt_number = text(
         receipt_number, field="receipt_number", label="回执编号", min_len=1, max_len=60
     )
-    with transaction.atomic():
-        t = (
-            ClueTransfer.objects.select_for_update(of=("self",))
-            .select_related("recipient_org", "issue")
-            .get(pk=transfer.pk)
-        )
-        _receiver(actor, t)
-        if t.state != TransferState.SENT:
-            raise Conflict("该线索已签收", code="invalid_state")
-        before = audit.snapshot(t)
+    with steps.write(alert_steps.RECEIVE, transfer, actor, project_id=_project_of(transfer)) as w:
+        t = w.obj
         t.state = TransferState.RECEIVED
         t.received_at = clock.now()
         t.received_by_name = actor.display_name[:100]
         t.receipt_number = receipt_number
-        t.save()
-        audit.record(
-            actor=actor,
-            action="alerts.receive_transfer",
-            obj=t,
-            before=before,
-            after=audit.snapshot(t),
-            project_id=t.issue.project_id,
-        )
         notifications.transfer_updated(t, "已签收")
-    return t
+    return t  # type: ignore[no-any-return]
 
 
 def feed_back_transfer(*, actor: Actor, transfer: ClueTransfer, result: str) -> ClueTransfer:
+    """The recipient reports what it did with the clue (``steps.FEED_BACK``)."""
+    from . import steps as alert_steps
+
     result = text(result, field="result", label="办理结果", min_len=2)
-    with transaction.atomic():
-        t = (
-            ClueTransfer.objects.select_for_update(of=("self",))
-            .select_related("recipient_org", "issue")
-            .get(pk=transfer.pk)
-        )
-        _receiver(actor, t)
-        if t.state != TransferState.RECEIVED:
-            raise Conflict(
-                "请先签收，再反馈办理结果" if t.state == TransferState.SENT else "已反馈办理结果",
-                code="invalid_state",
-            )
-        before = audit.snapshot(t)
+    with steps.write(alert_steps.FEED_BACK, transfer, actor, project_id=_project_of(transfer)) as w:
+        t = w.obj
         t.state = TransferState.CONCLUDED
         t.result = result
         t.result_at = clock.now()
         t.result_by_name = actor.display_name[:100]
-        t.save()
-        audit.record(
-            actor=actor,
-            action="alerts.feed_back_transfer",
-            obj=t,
-            before=before,
-            after=audit.snapshot(t),
-            project_id=t.issue.project_id,
-        )
         notifications.transfer_updated(t, "已反馈办理结果")
-    return t
+    return t  # type: ignore[no-any-return]
+
+
+def _project_of(t: ClueTransfer) -> int | None:
+    return SuspectedIssue.objects.filter(pk=t.issue_id).values_list("project_id", flat=True).first()
 
 
 # --- notifications --------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from postaward.core.errors import Forbidden
 from postaward.core.scoping import get_visible_or_404
 
 from . import forms
-from .choices import DISPOSAL_KIND, AlertState
-from .models import Alert
+from .choices import DISPOSAL_KIND, AlertState, TransferState
+from .models import Alert, ClueTransfer
 from .workflows import may_dispose, may_reopen, may_review, system_only
 
 WF = "alerts.alert"
+TRANSFER_WF = "alerts.transfer"
 
 
 # --- inputs (API) --------------------------------------------------------------------------------
@@ -272,3 +273,106 @@ WITHDRAW = steps.Step(
 )
 
 steps.register(ALERT, DISPOSE, CLOSE, SEND_BACK, REOPEN, TAKE_UP_AS_ISSUE, ESCALATE, WITHDRAW)
+
+
+# --- a clue transferred to discipline inspection or public security (R-ALR-06) --------------------
+
+
+class ReceiptIn(StrictIn):
+    receipt_number: str = Field(max_length=60, description="回执编号")
+
+
+class ResultIn(StrictIn):
+    result: str = Field(max_length=5000, description="办理结果")
+
+
+def _receive(*, actor: Actor, obj: ClueTransfer, receipt_number: str) -> Any:
+    from . import services
+
+    return services.receive_transfer(actor=actor, transfer=obj, receipt_number=receipt_number)
+
+
+def _feed_back(*, actor: Actor, obj: ClueTransfer, result: str) -> Any:
+    from . import services
+
+    return services.feed_back_transfer(actor=actor, transfer=obj, result=result)
+
+
+def _is_receiver(t: ClueTransfer, actor: Actor) -> bool:
+    from .services import is_receiver
+
+    return is_receiver(actor, t)
+
+
+def load_transfer(actor: Actor, pk: int) -> ClueTransfer:
+    """The transfer through the actor's scope (404 out of scope; bodies that do
+    not handle suspected issues 403)."""
+    from .permissions import can_see_issues
+
+    if not can_see_issues(actor):
+        raise Forbidden("仅领导小组（监管办）、行业主管部门及纪检监察、公安机关可以查看疑似问题")
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        ClueTransfer.objects.select_related("issue", "recipient_org", "sent_by_org"),
+        actor,
+        pk=pk,
+    )
+
+
+def _render_transfer(request: Any, t: ClueTransfer, *, bound: Any = None, status: int = 200) -> Any:
+    from .views import render_transfer
+
+    return render_transfer(request, t, bound=bound, status=status)
+
+
+def _transfer_answer(request: Any, t: ClueTransfer) -> Any:
+    from .api import _transfer_out
+
+    return _transfer_out(t)
+
+
+TRANSFER = steps.Workflow(
+    key=TRANSFER_WF,
+    model=ClueTransfer,
+    label="移送线索",
+    load=load_transfer,
+    queryset=lambda: ClueTransfer.objects.select_related("recipient_org", "issue"),
+    detail_url=lambda t: reverse("alerts_transfer_detail", args=[t.pk]),
+    render_page=_render_transfer,
+    answer=_transfer_answer,
+    page_url_name="alerts_transfer_step",
+)
+
+RECEIVE = steps.Step(
+    TRANSFER_WF,
+    "receive",
+    "签收",
+    who=_is_receiver,
+    who_label="接收机关",
+    sources=(TransferState.SENT,),
+    target=TransferState.RECEIVED,
+    service=_receive,
+    schema=ReceiptIn,
+    form=forms.ReceiptForm,
+    basis="R-ALR-06",
+    action="alerts.receive_transfer",
+    success="已签收",
+    help="接收机关签收移送的线索，填写回执编号",
+)
+FEED_BACK = steps.Step(
+    TRANSFER_WF,
+    "feed_back",
+    "反馈办理结果",
+    who=_is_receiver,
+    who_label="接收机关",
+    sources=(TransferState.RECEIVED,),
+    target=TransferState.CONCLUDED,
+    service=_feed_back,
+    schema=ResultIn,
+    form=forms.ResultForm,
+    basis="R-ALR-06",
+    action="alerts.feed_back_transfer",
+    success="办理结果已反馈",
+    help="接收机关反馈线索的办理结果",
+)
+
+steps.register(TRANSFER, RECEIVE, FEED_BACK)

@@ -24,10 +24,7 @@ urlpatterns = [
     path("alerts/issues/<id:pk>/transfer/", views.issue_transfer, name="alerts_issue_transfer"),
     path("alerts/transfers/", views.transfer_list, name="alerts_transfers"),
     path("alerts/transfers/<id:pk>/", views.transfer_detail, name="alerts_transfer_detail"),
-    path(
-        "alerts/transfers/<id:pk>/receipt/", views.transfer_receipt, name="alerts_transfer_receipt"
-    ),
-    path("alerts/transfers/<id:pk>/result/", views.transfer_result, name="alerts_transfer_result"),
+    steps.page_urls("alerts/transfers/", alert_steps.TRANSFER_WF, "alerts_transfer_step"),
     path("notifications/", views.notification_list, name="alerts_notifications"),
     path(
         "notifications/read-all/",

@@ -32,7 +32,6 @@ from .choices import (
     Level,
     Recipient,
     RunState,
-    TransferState,
 )
 from .indicators import render as render_text
 from .indicators import spec_for
@@ -601,48 +600,24 @@ def _transfer(request: HttpRequest, pk: int) -> ClueTransfer:
 
 @page_view
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    t = _transfer(request, pk)
-    receiver = services.is_receiver(actor, t)
+    return render_transfer(request, _transfer(request, pk))
+
+
+def render_transfer(
+    request: HttpRequest,
+    t: ClueTransfer,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The transfer's page; its receipt and result forms come from the step
+    registry (``alerts/steps.py``)."""
     return render(
         request,
         "alerts/transfer_detail.html",
-        _ctx(
-            t=t,
-            receipt_form=forms.ReceiptForm()
-            if receiver and t.state == TransferState.SENT
-            else None,
-            result_form=forms.ResultForm()
-            if receiver and t.state == TransferState.RECEIVED
-            else None,
-        ),
+        _ctx(t=t, page_steps=steps.page_steps(t, actor_of(request), bound=bound)),
+        status=status,
     )
-
-
-@page_view
-@require_POST
-def transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _transfer(request, pk)
-    form = forms.ReceiptForm(request.POST)
-    if form.is_valid():
-        services.receive_transfer(actor=actor_of(request), transfer=t, **form.cleaned_data)
-        messages.success(request, "已签收")
-    else:
-        messages.error(request, "请填写回执编号")
-    return redirect("alerts_transfer_detail", t.pk)
-
-
-@page_view
-@require_POST
-def transfer_result(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _transfer(request, pk)
-    form = forms.ResultForm(request.POST)
-    if form.is_valid():
-        services.feed_back_transfer(actor=actor_of(request), transfer=t, **form.cleaned_data)
-        messages.success(request, "办理结果已反馈")
-    else:
-        messages.error(request, "请填写办理结果")
-    return redirect("alerts_transfer_detail", t.pk)
 
 
 # --- notifications -----------------------------------------------------------------------------------

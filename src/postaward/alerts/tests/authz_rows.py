@@ -145,6 +145,10 @@ def _t(d):  # type: ignore[no-untyped-def]
     return {"transfer_id": d.ctx["transfer"].pk}
 
 
+def _ts(step: str):  # type: ignore[no-untyped-def]
+    return lambda d: {"transfer_id": d.ctx["transfer"].pk, "name": step}
+
+
 def _ind(d):  # type: ignore[no-untyped-def]
     return {"indicator_id": d.ctx["indicator"].pk}
 
@@ -331,6 +335,33 @@ ROUTES: dict[str, Route] = {
         wrong=(Call("housing_staff", path=_t, body=lambda d: {"result": "已立案审查"}),),
         out=(Call("transport_staff", path=_t, body=lambda d: {"result": "已立案审查"}),),
         setup=received,
+    ),
+    "GET /api/v1/alerts/transfers/{transfer_id}/steps": Route(
+        ok=Call("discipline", path=_t),
+        wrong=(Call("school_admin", path=_t),),
+        out=(Call("transport_staff", path=_t, status=404),),
+        setup=transferred,
+    ),
+    # Each step's rows are generated from the registry (core/tests/test_steps_authz.py).
+    "POST /api/v1/alerts/transfers/{transfer_id}/steps/{name}": Route(
+        ok=Call(
+            "discipline", path=_ts("receive"), body=lambda d: {"receipt_number": "纪收2026-02"}
+        ),
+        wrong=(
+            Call(
+                "housing_staff",
+                path=_ts("receive"),
+                body=lambda d: {"receipt_number": "纪收2026-02"},
+            ),
+        ),
+        out=(
+            Call(
+                "transport_staff",
+                path=_ts("receive"),
+                body=lambda d: {"receipt_number": "纪收2026-02"},
+            ),
+        ),
+        setup=transferred,
     ),
     "GET /api/v1/alerts/notifications": Route(
         ok=Call("school_admin"),

@@ -9,7 +9,10 @@ from postaward.core.tests.step_cases import StepCase
 
 from . import authz_rows as rows
 
-API = {"alerts.alert": "/api/v1/alerts/{id}"}
+API = {
+    "alerts.alert": "/api/v1/alerts/{id}",
+    "alerts.transfer": "/api/v1/alerts/transfers/{id}",
+}
 
 
 def _school(setup: Any) -> Any:
@@ -17,6 +20,15 @@ def _school(setup: Any) -> Any:
         d.ctx = {}
         setup(d)
         return d.ctx["school_alert"]
+
+    return build
+
+
+def _transfer(setup: Any) -> Any:
+    def build(d: Any) -> Any:
+        d.ctx = {}
+        setup(d)
+        return type(d.ctx["transfer"]).objects.get(pk=d.ctx["transfer"].pk)
 
     return build
 
@@ -66,5 +78,21 @@ CASES = {
         wrong_role="school_admin",
         out_of_scope="transport_staff",
         wrong_state=AN_ISSUE,
+    ),
+    "alerts.transfer.receive": StepCase(
+        setup=_transfer(rows.transferred),
+        user="discipline",
+        data={"receipt_number": "纪收2026-02"},
+        wrong_role="housing_staff",
+        out_of_scope="transport_staff",
+        wrong_state=_transfer(rows.received),
+    ),
+    "alerts.transfer.feed_back": StepCase(
+        setup=_transfer(rows.received),
+        user="discipline",
+        data={"result": "已立案审查，给予党内警告处分"},
+        wrong_role="housing_staff",
+        out_of_scope="transport_staff",
+        wrong_state=_transfer(rows.transferred),
     ),
 }

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from postaward.core import audit, business_calendar, clock, deadlines, steps, todos
+from postaward.core import audit, business_calendar, clock, deadlines, steps, todos, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -1198,12 +1198,8 @@ def verify_issue(
     """Verification records its findings; the alerts take the conclusion
     (confirmed or dismissed), which feeds the indicator's tuning statistics."""
     findings = text(findings, field="findings", label="核实情况", min_len=2)
-    with transaction.atomic():
-        i = (
-            SuspectedIssue.objects.select_for_update(of=("self",))
-            .select_related("organisation")
-            .get(pk=issue.pk)
-        )
+
+    def check(i: SuspectedIssue) -> None:
         if not _acts_for(actor, i.organisation):
             raise Forbidden("仅登记该疑似问题的单位可以录入核实结论")
         if i.state != IssueState.VERIFYING:
@@ -1211,7 +1207,15 @@ def verify_issue(
                 f"疑似问题当前状态为“{i.get_state_display()}”，不能再录入核实结论",
                 code="invalid_state",
             )
-        before = audit.snapshot(i)
+
+    with writes.audited(
+        SuspectedIssue.objects.select_related("organisation"),
+        pk=issue.pk,
+        actor=actor,
+        action="alerts.verify_issue",
+        check=check,
+    ) as w:
+        i = w.obj
         now = clock.now()
         i.state = IssueState.VERIFIED if verified else IssueState.UNFOUNDED
         i.findings = findings
@@ -1231,9 +1235,6 @@ def verify_issue(
                 note=f"疑似问题 {i.number} 核实{'属实' if verified else '不属实'}：{findings}",
                 at=now,
             )
-        audit.record(
-            actor=actor, action="alerts.verify_issue", obj=i, before=before, after=audit.snapshot(i)
-        )
     return i
 
 

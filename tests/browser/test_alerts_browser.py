@@ -59,9 +59,9 @@ def _dispose(page, note: str, evidence=None) -> None:  # type: ignore[no-untyped
 
 
 def _review(page, decision: str, note: str) -> None:  # type: ignore[no-untyped-def]
-    page.check(f"input[name=decision][value={decision}]")
-    page.fill("[data-testid=review-form] textarea[name=note]", note)
-    page.click("[data-testid=review-submit]")
+    """``decision``: the step ``close`` or ``send_back`` (alerts/steps.py)."""
+    page.fill(f"[data-testid={decision}-form] textarea[name=note]", note)
+    page.click(f"[data-testid={decision}-submit]")
     page.wait_for_load_state("networkidle")
 
 
@@ -96,6 +96,15 @@ def test_owner_disposes_line_sends_back_owner_disposes_again_line_closes(page, d
     page.click(f"tr[data-pk='{alert.pk}'] td.actions a")
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-testid=dispose-form]").count() == 0  # read-only for disposal
+    # The review is two steps of the registry (alerts/steps.py): close and send back.
+    assert page.locator("[data-testid=close-form]").count() == 1
+    page.locator("[data-testid=send_back-form]").scroll_into_view_if_needed()
+    screenshot(page, "alerts-detail-review")
+    # Sending back without a reason is refused beside the field, the page kept.
+    page.click("[data-testid=send_back-submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("[data-testid=send_back-form] .invalid-feedback").count() == 1
+    assert page.inner_text("[data-testid=alert-state]") == "已处置待审核"
     _review(page, "send_back", "请上传约谈记录")
     assert page.inner_text("[data-testid=alert-state]") == "退回重办"
 

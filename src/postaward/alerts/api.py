@@ -13,13 +13,14 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from postaward.core import clock
+from postaward.core import clock, steps
 from postaward.core.api_base import PatchIn, StrictIn, actor, responses
 from postaward.core.errors import Forbidden, NotFound, ValidationFailed
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Count, Date, Id, Int64
 
 from . import selectors, services
+from . import steps as alert_steps
 from .choices import IssueState
 from .indicators import spec_for
 from .models import (
@@ -133,8 +134,6 @@ def _alert_out(a: Alert) -> dict[str, Any]:
 
 
 def _detail(a: Alert, request: HttpRequest) -> dict[str, Any]:
-    from . import workflows
-
     return {
         **_alert_out(a),
         "evidence": [
@@ -158,7 +157,7 @@ def _detail(a: Alert, request: HttpRequest) -> dict[str, Any]:
             }
             for s in a.steps.order_by("at", "id")
         ],
-        "actions": workflows.available(a, actor(request)),
+        "actions": steps.allowed_names(a, actor(request)),
     }
 
 
@@ -168,8 +167,7 @@ def _require_alerts(request: HttpRequest) -> None:
 
 
 def _get_alert(request: HttpRequest, alert_id: int) -> Alert:
-    _require_alerts(request)
-    return get_visible_or_404(selectors.alerts_for(actor(request)), actor(request), pk=alert_id)
+    return alert_steps.load_alert(actor(request), alert_id)
 
 
 class AlertQuery(Schema):
@@ -601,46 +599,33 @@ def list_transfers(request: HttpRequest) -> Any:
 
 
 def _get_transfer(request: HttpRequest, transfer_id: int) -> ClueTransfer:
-    _require_issues(request)
-    return get_visible_or_404(
-        ClueTransfer.objects.select_related("recipient_org", "issue"),
-        actor(request),
-        pk=transfer_id,
-    )
-
-
-class ReceiptIn(StrictIn):
-    receipt_number: str = Field(max_length=60)
+    return alert_steps.load_transfer(actor(request), transfer_id)
 
 
 @router.post(
     "/transfers/{transfer_id}/receipt",
     response=responses(TransferOut),
-    summary="签收移送线索（接收机关）",
+    summary="签收移送线索（接收机关；同 POST /transfers/{transfer_id}/steps/receive）",
 )
-def receive_transfer(request: HttpRequest, transfer_id: Id, payload: ReceiptIn) -> Any:
-    t = services.receive_transfer(
-        actor=actor(request),
-        transfer=_get_transfer(request, transfer_id),
-        receipt_number=payload.receipt_number,
-    )
-    return _transfer_out(t)
-
-
-class ResultIn(StrictIn):
-    result: str = Field(max_length=5000)
+def receive_transfer(request: HttpRequest, transfer_id: Id, payload: alert_steps.ReceiptIn) -> Any:
+    t = _get_transfer(request, transfer_id)
+    steps.take(alert_steps.RECEIVE, t, actor(request), payload.dict())
+    return _transfer_out(_get_transfer(request, t.pk))
 
 
 @router.post(
     "/transfers/{transfer_id}/result",
     response=responses(TransferOut),
-    summary="反馈办理结果（接收机关）",
+    summary="反馈办理结果（接收机关；同 POST /transfers/{transfer_id}/steps/feed_back）",
 )
-def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: ResultIn) -> Any:
-    t = services.feed_back_transfer(
-        actor=actor(request), transfer=_get_transfer(request, transfer_id), result=payload.result
-    )
-    return _transfer_out(t)
+def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: alert_steps.ResultIn) -> Any:
+    t = _get_transfer(request, transfer_id)
+    steps.take(alert_steps.FEED_BACK, t, actor(request), payload.dict())
+    return _transfer_out(_get_transfer(request, t.pk))
+
+
+# GET /transfers/{transfer_id}/steps and POST /transfers/{transfer_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, alert_steps.TRANSFER_WF, "transfer_id", prefix="/transfers")
 
 
 # --- notifications ----------------------------------------------------------------------------------------
@@ -717,7 +702,13 @@ def get_alert(request: HttpRequest, alert_id: Id) -> Any:
     return _detail(_get_alert(request, alert_id), request)
 
 
-class DisposeIn(StrictIn):
+def _take(request: HttpRequest, alert_id: int, step: Any, data: dict[str, Any]) -> Any:
+    a = _get_alert(request, alert_id)
+    steps.take(step, a, actor(request), data)
+    return _detail(_get_alert(request, a.pk), request)
+
+
+class AlertDisposeIn(StrictIn):
     finding: Literal["confirmed", "dismissed"]
     note: str = Field(max_length=2000)
 
@@ -725,16 +716,10 @@ class DisposeIn(StrictIn):
 @router.post(
     "/{alert_id}/dispose",
     response=responses(AlertDetailOut),
-    summary="处置反馈（处置单位；证据材料请在网页端上传）",
+    summary="处置反馈（处置单位；同 POST /{alert_id}/steps/dispose）",
 )
-def dispose_alert(request: HttpRequest, alert_id: Id, payload: DisposeIn) -> Any:
-    a = services.dispose_alert(
-        actor=actor(request),
-        alert=_get_alert(request, alert_id),
-        finding=payload.finding,
-        note=payload.note,
-    )
-    return _detail(_get_alert(request, a.pk), request)
+def dispose_alert(request: HttpRequest, alert_id: Id, payload: AlertDisposeIn) -> Any:
+    return _take(request, alert_id, alert_steps.DISPOSE, payload.dict())
 
 
 class AlertReviewIn(StrictIn):
@@ -745,16 +730,11 @@ class AlertReviewIn(StrictIn):
 @router.post(
     "/{alert_id}/review",
     response=responses(AlertDetailOut),
-    summary="审核：办结或退回重办（上一级单位）",
+    summary="审核：办结或退回重办（上一级单位；同 POST /{alert_id}/steps/close、send_back）",
 )
 def review_alert(request: HttpRequest, alert_id: Id, payload: AlertReviewIn) -> Any:
-    a = services.review_alert(
-        actor=actor(request),
-        alert=_get_alert(request, alert_id),
-        decision=payload.decision,
-        note=payload.note,
-    )
-    return _detail(_get_alert(request, a.pk), request)
+    step = alert_steps.CLOSE if payload.decision == "close" else alert_steps.SEND_BACK
+    return _take(request, alert_id, step, {"note": payload.note})
 
 
 class AlertReopenIn(StrictIn):
@@ -764,10 +744,11 @@ class AlertReopenIn(StrictIn):
 @router.post(
     "/{alert_id}/reopen",
     response=responses(AlertDetailOut),
-    summary="重新打开已办结的预警（审核单位或领导小组）",
+    summary="重新打开已办结的预警（审核单位或领导小组；同 POST /{alert_id}/steps/reopen）",
 )
 def reopen_alert(request: HttpRequest, alert_id: Id, payload: AlertReopenIn) -> Any:
-    a = services.reopen_alert(
-        actor=actor(request), alert=_get_alert(request, alert_id), reason=payload.reason
-    )
-    return _detail(_get_alert(request, a.pk), request)
+    return _take(request, alert_id, alert_steps.REOPEN, payload.dict())
+
+
+# GET /{alert_id}/steps and POST /{alert_id}/steps/{name}, from the registry (ADR 0060).
+steps.mount_api(router, alert_steps.WF, "alert_id")

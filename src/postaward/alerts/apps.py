@@ -12,7 +12,7 @@ class AlertsConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import hooks, subscribers, tasks  # noqa: F401  (subscribers, tasks, home widgets)
+        from . import hooks, steps, subscribers, tasks  # noqa: F401  (steps, subscribers, tasks, home widgets)
         from .permissions import can_configure, can_see_alerts, can_see_issues
 
         subscribers.register()

@@ -82,18 +82,18 @@ class DisposeForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="审核意见",
-        choices=[("close", "审核通过，办结"), ("send_back", "退回重办")],
-        widget=forms.RadioSelect,
-    )
+class CloseForm(forms.Form):
     note = forms.CharField(
         label="审核说明",
         required=False,
-        widget=forms.Textarea(
-            attrs={**W, "rows": 3, "placeholder": "退回时必填：需补充的核实内容或整改要求"}
-        ),
+        widget=forms.Textarea(attrs={**W, "rows": 2, "placeholder": "可选：审核意见"}),
+    )
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label="退回理由",
+        widget=forms.Textarea(attrs={**W, "rows": 3, "placeholder": "需补充的核实内容或整改要求"}),
     )
 
 

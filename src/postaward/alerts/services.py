@@ -24,14 +24,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 
-from postaward.core import audit, business_calendar, clock, deadlines, todos
+from postaward.core import audit, business_calendar, clock, deadlines, steps, todos, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
+from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 
-from . import levels, notifications, workflows
+from . import levels, notifications
 from .choices import (
     DISPOSAL_KIND,
     LEVEL_RANK,
@@ -557,25 +558,6 @@ def refresh_priorities(now: dt.datetime | None = None) -> int:
 # --- disposal, review, escalation, reopening ------------------------------------------------------------
 
 
-def _lock(alert: Alert) -> Alert:
-    return (
-        Alert.objects.select_for_update(of=("self",))
-        .select_related("indicator", "project", "handling_org", "review_org", "disposal_deadline")
-        .get(pk=alert.pk)
-    )
-
-
-def _text(
-    value: str | None, *, field: str, label: str, min_len: int = 2, max_len: int = 2000
-) -> str:
-    text = (value or "").strip()
-    if len(text) < min_len:
-        raise ValidationFailed(f"请填写{label}", field=field)
-    if len(text) > max_len:
-        raise ValidationFailed(f"{label}过长（最多 {max_len} 字）", field=field)
-    return text
-
-
 def dispose_alert(
     *,
     actor: Actor,
@@ -584,7 +566,8 @@ def dispose_alert(
     note: str,
     uploads: Iterable[Any] = (),
 ) -> Alert:
-    """The handling organisation records what it did, with evidence (R-ALR-02).
+    """The handling organisation records what it did, with evidence (R-ALR-02;
+    the step ``steps.DISPOSE``).
 
     On time or late is judged by the disposal deadline (paused while the
     project was suspended); a late disposal says so in the history.
@@ -592,21 +575,20 @@ def dispose_alert(
     from postaward.core import files
     from postaward.core.files import check_upload
 
+    from . import steps as alert_steps
+
     if finding not in (Finding.CONFIRMED, Finding.DISMISSED):
         raise ValidationFailed("请选择处置结论", field="finding")
-    note = _text(note, field="note", label="处置情况", min_len=2)
+    note = text(note, field="note", label="处置情况", min_len=2)
     checked = [check_upload(u, field="evidence") for u in uploads if u]
-    with transaction.atomic():
-        a = _lock(alert)
-        workflows.check(a, "dispose", actor)
-        before = _snap(a)
+    with steps.write(alert_steps.DISPOSE, alert, actor) as w:
+        a = w.obj
         now = clock.now()
         deadlines.close_deadline(kind=DISPOSAL_KIND, subject=a)
         late = None
         if a.disposal_deadline_id:
             d = Deadline.objects.get(pk=a.disposal_deadline_id)
             late = d.state == Deadline.State.MISSED
-        a.dispose()
         a.finding = finding
         a.disposed_at = now
         a.updated_at = now
@@ -635,44 +617,36 @@ def dispose_alert(
             )
             files.save(att.file, c)
             att.save()
-        audit.record(
-            actor=actor,
-            action="alerts.dispose_alert",
-            obj=a,
-            before=before,
-            after={**_snap(a), "note": note, "late": late, "evidence": [c.sha256 for c in checked]},
-        )
+        w.after.update(note=note, late=late, evidence=[c.sha256 for c in checked])
         sync_todo(a)
         notifications.alert_disposed(a)
     return a
 
 
 def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -> Alert:
-    """The level above closes the alert or sends it back for another disposal
-    (with a new disposal deadline)."""
+    """The level above closes the alert (``steps.CLOSE``) or sends it back for
+    another disposal with a new disposal deadline (``steps.SEND_BACK``)."""
+    from . import steps as alert_steps
+
     if decision not in ("close", "send_back"):
         raise ValidationFailed("请选择审核意见", field="decision")
     if decision == "send_back":
-        note = _text(note, field="note", label="退回理由", min_len=2)
+        note = text(note, field="note", label="退回理由", min_len=2)
     else:
         note = (note or "").strip()[:2000]
-    with transaction.atomic():
-        a = _lock(alert)
-        workflows.check(a, decision, actor)
-        before = _snap(a)
+    step = alert_steps.CLOSE if decision == "close" else alert_steps.SEND_BACK
+    with steps.write(step, alert, actor) as w:
+        a = w.obj
         now = clock.now()
+        a.updated_at = now
         if decision == "close":
-            a.close()
             a.closed_at = now
-            a.updated_at = now
             a.overdue = False
             a.save()
             _step(
                 a, StepKind.CLOSED, actor=actor, finding=a.finding, note=note or "审核通过", at=now
             )
         else:
-            a.send_back()
-            a.updated_at = now
             a.save()
             d = _open_deadline(a, now)
             _step(
@@ -683,13 +657,7 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
                 deadline_text=describe_deadline(d),
                 at=now,
             )
-        audit.record(
-            actor=actor,
-            action=f"alerts.review_alert.{decision}",
-            obj=a,
-            before=before,
-            after={**_snap(a), "note": note},
-        )
+        w.after["note"] = note
         sync_todo(a)
         notifications.alert_reviewed(a, decision, note)
     return a
@@ -797,16 +765,14 @@ def withdraw_alert(*, alert_id: int, reason: str) -> bool:
 
 def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
     """A closed alert comes back to its handling organisation with a new
-    deadline; the reason is kept in the history and the audit trail."""
-    reason = _text(reason, field="reason", label="重新打开的理由", min_len=2)
-    with transaction.atomic():
-        a = _lock(alert)
-        if a.issue_id:
-            raise Conflict("该预警已转为疑似问题，请在疑似问题中处理", code="invalid_state")
-        workflows.check(a, "reopen", actor)
-        before = _snap(a)
+    deadline (``steps.REOPEN``); the reason is kept in the history and the
+    audit trail."""
+    from . import steps as alert_steps
+
+    reason = text(reason, field="reason", label="重新打开的理由", min_len=2)
+    with steps.write(alert_steps.REOPEN, alert, actor) as w:
+        a = w.obj
         now = clock.now()
-        a.reopen()
         a.finding = ""
         a.closed_at = None
         a.updated_at = now
@@ -821,14 +787,7 @@ def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
             at=now,
         )
         a.priority = priority_of(a, now)[0]
-        a.save(update_fields=["priority"])
-        audit.record(
-            actor=actor,
-            action="alerts.reopen_alert",
-            obj=a,
-            before=before,
-            after={**_snap(a), "reason": reason},
-        )
+        w.after["reason"] = reason
         sync_todo(a)
         notifications.alert_reopened(a, reason)
     return a
@@ -1164,8 +1123,8 @@ def create_issue(
     ids = sorted({int(i) for i in alert_ids})
     if not ids:
         raise ValidationFailed("请选择至少一条预警", field="alert_ids")
-    title = _text(title, field="title", label="问题名称", max_len=200)
-    description = _text(description, field="description", label="问题描述", min_len=2)
+    title = text(title, field="title", label="问题名称", min_len=2, max_len=200)
+    description = text(description, field="description", label="问题描述", min_len=2)
     with transaction.atomic():
         alerts = list(
             Alert.objects.visible_to(actor)
@@ -1238,13 +1197,9 @@ def verify_issue(
 ) -> SuspectedIssue:
     """Verification records its findings; the alerts take the conclusion
     (confirmed or dismissed), which feeds the indicator's tuning statistics."""
-    findings = _text(findings, field="findings", label="核实情况", min_len=2)
-    with transaction.atomic():
-        i = (
-            SuspectedIssue.objects.select_for_update(of=("self",))
-            .select_related("organisation")
-            .get(pk=issue.pk)
-        )
+    findings = text(findings, field="findings", label="核实情况", min_len=2)
+
+    def check(i: SuspectedIssue) -> None:
         if not _acts_for(actor, i.organisation):
             raise Forbidden("仅登记该疑似问题的单位可以录入核实结论")
         if i.state != IssueState.VERIFYING:
@@ -1252,7 +1207,15 @@ def verify_issue(
                 f"疑似问题当前状态为“{i.get_state_display()}”，不能再录入核实结论",
                 code="invalid_state",
             )
-        before = audit.snapshot(i)
+
+    with writes.audited(
+        SuspectedIssue.objects.select_related("organisation"),
+        pk=issue.pk,
+        actor=actor,
+        action="alerts.verify_issue",
+        check=check,
+    ) as w:
+        i = w.obj
         now = clock.now()
         i.state = IssueState.VERIFIED if verified else IssueState.UNFOUNDED
         i.findings = findings
@@ -1272,9 +1235,6 @@ def verify_issue(
                 note=f"疑似问题 {i.number} 核实{'属实' if verified else '不属实'}：{findings}",
                 at=now,
             )
-        audit.record(
-            actor=actor, action="alerts.verify_issue", obj=i, before=before, after=audit.snapshot(i)
-        )
     return i
 
 
@@ -1306,10 +1266,10 @@ def transfer_clue(
     public officials) or public security (suspected crimes) (R-ALR-06, QZ 11)."""
     if recipient not in Recipient.values:
         raise ValidationFailed("请选择移送方向", field="recipient")
-    document_number = _text(
-        document_number, field="document_number", label="移送函文号", max_len=60
+    document_number = text(
+        document_number, field="document_number", label="移送函文号", min_len=2, max_len=60
     )
-    reason = _text(reason, field="reason", label="移送理由", min_len=2)
+    reason = text(reason, field="reason", label="移送理由", min_len=2)
     with transaction.atomic():
         i = (
             SuspectedIssue.objects.select_for_update(of=("self",))
@@ -1387,72 +1347,40 @@ def is_receiver(actor: Actor, t: ClueTransfer) -> bool:
     )
 
 
-def _receiver(actor: Actor, t: ClueTransfer) -> None:
-    if not is_receiver(actor, t):
-        raise Forbidden("仅接收机关可以签收和反馈")
-
-
 def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: str) -> ClueTransfer:
-    receipt_number = _text(
+    """The recipient signs for the clue with its receipt number (``steps.RECEIVE``)."""
+    from . import steps as alert_steps
+
+    receipt_number = text(
         receipt_number, field="receipt_number", label="回执编号", min_len=1, max_len=60
     )
-    with transaction.atomic():
-        t = (
-            ClueTransfer.objects.select_for_update(of=("self",))
-            .select_related("recipient_org", "issue")
-            .get(pk=transfer.pk)
-        )
-        _receiver(actor, t)
-        if t.state != TransferState.SENT:
-            raise Conflict("该线索已签收", code="invalid_state")
-        before = audit.snapshot(t)
+    with steps.write(alert_steps.RECEIVE, transfer, actor, project_id=_project_of(transfer)) as w:
+        t = w.obj
         t.state = TransferState.RECEIVED
         t.received_at = clock.now()
         t.received_by_name = actor.display_name[:100]
         t.receipt_number = receipt_number
-        t.save()
-        audit.record(
-            actor=actor,
-            action="alerts.receive_transfer",
-            obj=t,
-            before=before,
-            after=audit.snapshot(t),
-            project_id=t.issue.project_id,
-        )
         notifications.transfer_updated(t, "已签收")
-    return t
+    return t  # type: ignore[no-any-return]
 
 
 def feed_back_transfer(*, actor: Actor, transfer: ClueTransfer, result: str) -> ClueTransfer:
-    result = _text(result, field="result", label="办理结果", min_len=2)
-    with transaction.atomic():
-        t = (
-            ClueTransfer.objects.select_for_update(of=("self",))
-            .select_related("recipient_org", "issue")
-            .get(pk=transfer.pk)
-        )
-        _receiver(actor, t)
-        if t.state != TransferState.RECEIVED:
-            raise Conflict(
-                "请先签收，再反馈办理结果" if t.state == TransferState.SENT else "已反馈办理结果",
-                code="invalid_state",
-            )
-        before = audit.snapshot(t)
+    """The recipient reports what it did with the clue (``steps.FEED_BACK``)."""
+    from . import steps as alert_steps
+
+    result = text(result, field="result", label="办理结果", min_len=2)
+    with steps.write(alert_steps.FEED_BACK, transfer, actor, project_id=_project_of(transfer)) as w:
+        t = w.obj
         t.state = TransferState.CONCLUDED
         t.result = result
         t.result_at = clock.now()
         t.result_by_name = actor.display_name[:100]
-        t.save()
-        audit.record(
-            actor=actor,
-            action="alerts.feed_back_transfer",
-            obj=t,
-            before=before,
-            after=audit.snapshot(t),
-            project_id=t.issue.project_id,
-        )
         notifications.transfer_updated(t, "已反馈办理结果")
-    return t
+    return t  # type: ignore[no-any-return]
+
+
+def _project_of(t: ClueTransfer) -> int | None:
+    return SuspectedIssue.objects.filter(pk=t.issue_id).values_list("project_id", flat=True).first()
 
 
 # --- notifications --------------------------------------------------------------------------------

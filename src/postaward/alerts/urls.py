@@ -1,5 +1,8 @@
 from django.urls import path
 
+from postaward.core import steps
+
+from . import steps as alert_steps
 from . import views
 
 urlpatterns = [
@@ -7,9 +10,7 @@ urlpatterns = [
     path("alerts/query/", views.query, name="alerts_query"),
     path("alerts/stats/", views.stats, name="alerts_stats"),
     path("alerts/<id:pk>/", views.detail, name="alerts_detail"),
-    path("alerts/<id:pk>/dispose/", views.dispose, name="alerts_dispose"),
-    path("alerts/<id:pk>/review/", views.review, name="alerts_review"),
-    path("alerts/<id:pk>/reopen/", views.reopen, name="alerts_reopen"),
+    steps.page_urls("alerts/", alert_steps.WF, "alerts_step"),
     path("alerts/<id:pk>/files/<id:att_id>/", views.attachment, name="alerts_attachment"),
     path("alerts/indicators/", views.indicator_list, name="alerts_indicators"),
     path("alerts/indicators/<id:pk>/", views.indicator_detail, name="alerts_indicator"),
@@ -23,10 +24,7 @@ urlpatterns = [
     path("alerts/issues/<id:pk>/transfer/", views.issue_transfer, name="alerts_issue_transfer"),
     path("alerts/transfers/", views.transfer_list, name="alerts_transfers"),
     path("alerts/transfers/<id:pk>/", views.transfer_detail, name="alerts_transfer_detail"),
-    path(
-        "alerts/transfers/<id:pk>/receipt/", views.transfer_receipt, name="alerts_transfer_receipt"
-    ),
-    path("alerts/transfers/<id:pk>/result/", views.transfer_result, name="alerts_transfer_result"),
+    steps.page_urls("alerts/transfers/", alert_steps.TRANSFER_WF, "alerts_transfer_step"),
     path("notifications/", views.notification_list, name="alerts_notifications"),
     path(
         "notifications/read-all/",

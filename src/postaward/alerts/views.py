@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from postaward.core import business_calendar, clock, files
+from postaward.core import business_calendar, clock, files, steps
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.humane import text as humane_text
 from postaward.core.legal_basis import cite
@@ -26,7 +26,7 @@ from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import Industry
 
-from . import forms, selectors, services, workflows
+from . import forms, selectors, services
 from .choices import (
     ISSUE_COLOURS,
     LEVEL_RANK,
@@ -149,9 +149,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_detail(request, _alert(request, pk))
+
+
+def render_detail(
+    request: HttpRequest, alert: Alert, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The alert's page; its action buttons and forms come from the step
+    registry (``alerts/steps.py``): after a refusal, the bound form with the
+    reason (``core.steps.page_action``)."""
     actor = actor_of(request)
-    alert = _alert(request, pk)
-    allowed = workflows.available(alert, actor)
+    page_steps = steps.page_steps(alert, actor, bound=bound)
     chain = []
     handled = set(alert.handled_by.values_list("pk", flat=True))
     for lv in LEVELS_UP:
@@ -176,82 +184,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             remaining=_remaining(alert),
             deadline_text=services.describe_deadline(alert.disposal_deadline),
             priority_text=services.priority_of(alert)[1],
-            dispose_form=forms.DisposeForm() if "dispose" in allowed else None,
-            review_form=forms.ReviewForm() if "close" in allowed else None,
-            reopen_form=forms.ReopenForm() if "reopen" in allowed and not alert.issue_id else None,
-            may_issue=services.may_create_issue(actor) and not alert.issue_id,
-            read_only=not allowed,
+            page_steps=page_steps,
+            read_only=not any(p.available.allowed for p in page_steps),
         ),
-    )
-
-
-def _post_form(
-    request: HttpRequest, alert: Alert, form: Any, fn: Any, success: str
-) -> HttpResponse:
-    if form.is_valid():
-        try:
-            fn(form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, success)
-    else:
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errs)}" if label else "；".join(errs))
-    return redirect("alerts_detail", alert.pk)
-
-
-@page_view
-@require_POST
-def dispose(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert(request, pk)
-    form = forms.DisposeForm(request.POST, request.FILES)
-    return _post_form(
-        request,
-        alert,
-        form,
-        lambda c: services.dispose_alert(
-            actor=actor_of(request),
-            alert=alert,
-            finding=c["finding"],
-            note=c["note"],
-            uploads=c.get("evidence") or [],
-        ),
-        "处置情况已提交，待上一级审核",
-    )
-
-
-@page_view
-@require_POST
-def review(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert(request, pk)
-    form = forms.ReviewForm(request.POST)
-    ok = "已退回重办" if request.POST.get("decision") == "send_back" else "已审核办结"
-    return _post_form(
-        request,
-        alert,
-        form,
-        lambda c: services.review_alert(
-            actor=actor_of(request), alert=alert, decision=c["decision"], note=c["note"]
-        ),
-        ok,
-    )
-
-
-@page_view
-@require_POST
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert(request, pk)
-    form = forms.ReopenForm(request.POST)
-    return _post_form(
-        request,
-        alert,
-        form,
-        lambda c: services.reopen_alert(actor=actor_of(request), alert=alert, reason=c["reason"]),
-        "预警已重新打开",
+        status=status,
     )
 
 
@@ -942,48 +878,24 @@ def _transfer(request: HttpRequest, pk: int) -> ClueTransfer:
 
 @page_view
 def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    t = _transfer(request, pk)
-    receiver = services.is_receiver(actor, t)
+    return render_transfer(request, _transfer(request, pk))
+
+
+def render_transfer(
+    request: HttpRequest,
+    t: ClueTransfer,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The transfer's page; its receipt and result forms come from the step
+    registry (``alerts/steps.py``)."""
     return render(
         request,
         "alerts/transfer_detail.html",
-        _ctx(
-            t=t,
-            receipt_form=forms.ReceiptForm()
-            if receiver and t.state == TransferState.SENT
-            else None,
-            result_form=forms.ResultForm()
-            if receiver and t.state == TransferState.RECEIVED
-            else None,
-        ),
+        _ctx(t=t, page_steps=steps.page_steps(t, actor_of(request), bound=bound)),
+        status=status,
     )
-
-
-@page_view
-@require_POST
-def transfer_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _transfer(request, pk)
-    form = forms.ReceiptForm(request.POST)
-    if form.is_valid():
-        services.receive_transfer(actor=actor_of(request), transfer=t, **form.cleaned_data)
-        messages.success(request, "已签收")
-    else:
-        messages.error(request, "请填写回执编号")
-    return redirect("alerts_transfer_detail", t.pk)
-
-
-@page_view
-@require_POST
-def transfer_result(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _transfer(request, pk)
-    form = forms.ResultForm(request.POST)
-    if form.is_valid():
-        services.feed_back_transfer(actor=actor_of(request), transfer=t, **form.cleaned_data)
-        messages.success(request, "办理结果已反馈")
-    else:
-        messages.error(request, "请填写办理结果")
-    return redirect("alerts_transfer_detail", t.pk)
 
 
 # --- notifications -----------------------------------------------------------------------------------

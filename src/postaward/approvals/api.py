@@ -19,36 +19,26 @@ accept an ``Idempotency-Key``. Routes that take files accept either JSON with
 the files as ``{filename, content_base64}`` or multipart/form-data with the same
 field names (ADR 0303)."""
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
-import json
-import types
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal
 
-import pydantic
-from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import deadlines, files, idempotency
+from postaward.core import deadlines, files
 from postaward.core.api_base import (
     LimitOffset,
     StrictIn,
     actor,
-    idempotency_key,
-    inline_json_schema,
     responses,
 )
-from postaward.core.errors import DomainError, ValidationFailed
+from postaward.core.bodies import FILES_NOTE, FileIn, body_doc, parse_body, write_once
+from postaward.core.errors import ValidationFailed
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date, Id, Int64, StrictId, StrictInt64
 from postaward.orgs.models import Person, Qualification
@@ -83,30 +73,14 @@ router = Router(tags=["流程审批"])
 def _write(
     request: HttpRequest, scope: str, payload: Any, fn: Any, status: int = 200
 ) -> HttpResponse:
-    a = actor(request)
-
-    def run() -> tuple[int, Any]:
+    def run() -> Any:
         try:
-            return status, fn()
+            return fn()
         except ValidationFailed as exc:
             _as_named_in_the_body(exc, payload)
             raise
 
-    code, body, replayed = idempotency.run(
-        user_id=a.user_id or 0,
-        scope=scope,
-        key=idempotency_key(request),
-        payload=payload,
-        fn=run,
-    )
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=code,
-        content_type="application/json; charset=utf-8",
-    )
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
+    return write_once(request, scope, payload, run, status=status)
 
 
 def _as_named_in_the_body(exc: ValidationFailed, payload: Any) -> None:
@@ -124,186 +98,6 @@ def _as_named_in_the_body(exc: ValidationFailed, payload: Any) -> None:
 def _dump(schema: type[Schema], obj: Any, request: HttpRequest) -> dict[str, Any]:
     """An answer serialised by its schema (resolvers see the request)."""
     return schema.model_validate(obj, context={"request": request}).model_dump(mode="json")
-
-
-# A file in a JSON request (multipart requests send the file itself); the
-# docstring is the OpenAPI description.
-class FileIn(StrictIn):
-    """文件（JSON 请求以 Base64 传送；multipart 请求直接上传文件）"""
-
-    filename: str = Field(..., min_length=1, max_length=200, description="含扩展名，如 证明.pdf")
-    content_base64: str = Field(
-        ..., min_length=1, description="文件内容（Base64）：PDF、JPG 或 PNG，不超过 20 MB"
-    )
-
-
-@dataclass
-class Body:
-    """A parsed request of a route that takes files."""
-
-    data: Any  # the validated schema (its file fields are not used)
-    files: dict[str, Any]  # field → upload, list of uploads, or None
-    fingerprint: dict[str, Any]  # for the Idempotency-Key: fields and the files' SHA-256
-
-
-def _unwrap(annotation: Any) -> list[Any]:
-    """The alternatives of an annotation: ``StrictInt | None`` → [int, NoneType]."""
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _unwrap(get_args(annotation)[0])
-    if origin in (Union, types.UnionType):
-        return [t for arg in get_args(annotation) for t in _unwrap(arg)]
-    return [annotation]
-
-
-def _file_fields(schema: type[StrictIn]) -> dict[str, bool]:
-    """The fields that hold files: name → whether it holds several."""
-    out: dict[str, bool] = {}
-    for name, info in schema.model_fields.items():
-        for alt in _unwrap(info.annotation):
-            if alt is FileIn:
-                out[name] = False
-            elif get_origin(alt) is list and _unwrap(get_args(alt)[0]) == [FileIn]:
-                out[name] = True
-    return out
-
-
-def _form_value(annotation: Any, value: str) -> Any:
-    """A multipart field (always text) as the JSON value the schema expects;
-    anything that does not read as one is passed on for the schema to refuse."""
-    alts = _unwrap(annotation)
-    if value == "" and type(None) in alts:
-        return None
-    if bool in alts:
-        low = value.strip().lower()
-        if low in ("true", "1", "on", "yes"):
-            return True
-        if low in ("false", "0", "off", "no"):
-            return False
-        return value
-    if int in alts:
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    return value
-
-
-def _validate(schema: type[StrictIn], data: dict[str, Any]) -> Any:
-    try:
-        return schema.model_validate(data)
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError(
-            [
-                {**err, "loc": ("body", "payload", *err["loc"])}
-                for err in exc.errors(include_url=False)
-            ]
-        ) from exc
-
-
-def _sha256(upload: Any) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-def _decode(value: FileIn, field: str) -> ContentFile:
-    try:
-        raw = base64.b64decode(value.content_base64, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed(
-            "文件内容不是有效的 Base64", field=f"{field}.content_base64"
-        ) from exc
-    return ContentFile(raw, name=value.filename)
-
-
-def _parse(request: HttpRequest, schema: type[StrictIn]) -> Body:
-    """JSON (files as Base64) or multipart/form-data (files as parts), checked by
-    the same strict schema: unknown fields are refused either way."""
-    file_fields = _file_fields(schema)
-    fields = schema.model_fields
-    if request.content_type == "multipart/form-data":
-        unknown = [
-            k
-            for k in request.POST
-            if (k not in fields or k in file_fields) and k != "csrfmiddlewaretoken"
-        ] + [k for k in request.FILES if k not in file_fields]
-        if unknown:
-            raise NinjaValidationError(
-                [{"type": "extra_forbidden", "loc": ("form", k), "msg": "extra"} for k in unknown]
-            )
-        raw: dict[str, Any] = {}
-        for name, info in fields.items():
-            if name in file_fields or name not in request.POST:
-                continue
-            lists = [alt for alt in _unwrap(info.annotation) if get_origin(alt) is list]
-            if lists:
-                item = get_args(lists[0])[0]
-                raw[name] = [_form_value(item, v) for v in request.POST.getlist(name)]
-            else:
-                raw[name] = _form_value(info.annotation, request.POST[name])
-        data = _validate(schema, raw)
-        files: dict[str, Any] = {
-            name: request.FILES.getlist(name) if many else request.FILES.get(name)
-            for name, many in file_fields.items()
-        }
-    else:
-        try:
-            loaded = json.loads(request.body or b"{}")
-        except ValueError as exc:
-            raise DomainError(
-                "请求格式不正确（应为 JSON 或 multipart/form-data）", code="bad_request"
-            ) from exc
-        if not isinstance(loaded, dict):
-            raise DomainError("请求格式不正确（应为 JSON 对象）", code="bad_request")
-        data = _validate(schema, loaded)
-        files = {}
-        for name, many in file_fields.items():
-            value = getattr(data, name)
-            if many:
-                files[name] = [_decode(v, f"{name}.{i}") for i, v in enumerate(value or [])]
-            else:
-                files[name] = _decode(value, name) if value is not None else None
-    fingerprint = data.model_dump(mode="json", exclude=set(file_fields))
-    for name, many in file_fields.items():
-        value = files[name]
-        fingerprint[name] = (
-            [_sha256(u) for u in value] if many else (_sha256(value) if value else None)
-        )
-    return Body(data=data, files=files, fingerprint=fingerprint)
-
-
-def _body_doc(schema: type[StrictIn]) -> dict[str, Any]:
-    """``openapi_extra`` of a route that takes files: both request formats."""
-    js = inline_json_schema(schema)
-    file_fields = _file_fields(schema)
-    binary = {"type": "string", "format": "binary"}
-    form = {
-        name: ({"type": "array", "items": binary} if file_fields[name] else binary)
-        if name in file_fields
-        else prop
-        for name, prop in js["properties"].items()
-    }
-    required = js.get("required", [])
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": js},
-                "multipart/form-data": {
-                    "schema": {"type": "object", "properties": form, "required": required}
-                },
-            },
-        }
-    }
-
-
-FILES_NOTE = (
-    "JSON（文件为 `{filename, content_base64}`）或 multipart/form-data（字段名相同，文件作为文件部分）。"
-    "文件按内容识别类型（PDF、JPEG、PNG），不超过 20 MB。"
-)
 
 
 class DeadlineOut(Schema):
@@ -548,11 +342,11 @@ def list_changes(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: 
     response=responses(ChangeDetailOut, 201),
     summary="发起工程变更（R-CHG-01）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(ChangeIn),
+    openapi_extra=body_doc(ChangeIn),
 )
 def create_change(request: HttpRequest) -> HttpResponse:
     a = actor(request)
-    body = _parse(request, ChangeIn)
+    body = parse_body(request, ChangeIn)
     payload: ChangeIn = body.data
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
     participant = Participant.objects.filter(pk=payload.participant_id, project=project).first()
@@ -899,12 +693,12 @@ class PhotosIn(StrictIn):
     response=responses(HiddenWorkDetailOut),
     summary="上传隐蔽工程影像（旁站验收时或之后；EXIF 时间和位置核验，R-HID-02）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(PhotosIn),
+    openapi_extra=body_doc(PhotosIn),
 )
 def upload_hidden_photos(request: HttpRequest, hidden_work_id: Id) -> HttpResponse:
     a = actor(request)
     hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
-    body = _parse(request, PhotosIn)
+    body = parse_body(request, PhotosIn)
     photos = {k: v for k, v in body.files.items() if v is not None}
     captures = {
         k: exif.parse_capture(getattr(body.data, f"{k}_capture"))
@@ -1120,11 +914,11 @@ class PersonnelIn(StrictIn):
     response=responses(PersonnelDetailOut, 201),
     summary="发起人员变更（变更单位总管或负责人；须附资格资历证明、近3个月社保，因病须附区级医院证明，R-CHG-03）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(PersonnelIn),
+    openapi_extra=body_doc(PersonnelIn),
 )
 def create_personnel_change(request: HttpRequest) -> HttpResponse:
     a = actor(request)
-    body = _parse(request, PersonnelIn)
+    body = parse_body(request, PersonnelIn)
     payload: PersonnelIn = body.data
     assignment = get_visible_or_404(
         KeyPersonAssignment.objects.select_related("project", "participant", "person"),
@@ -1184,12 +978,12 @@ class CompletePersonnelIn(StrictIn):
     response=responses(PersonnelDetailOut),
     summary="建设单位上传人员变更审批表、登记违约责任并换岗（R-CHG-03；同时记录 R-CHG-04 限制）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(CompletePersonnelIn),
+    openapi_extra=body_doc(CompletePersonnelIn),
 )
 def complete_personnel_change(request: HttpRequest, personnel_change_id: Id) -> HttpResponse:
     a = actor(request)
     pc = _personnel_change(request, personnel_change_id)
-    body = _parse(request, CompletePersonnelIn)
+    body = parse_body(request, CompletePersonnelIn)
 
     def fn() -> dict[str, Any]:
         services.complete_personnel_change(
@@ -1470,12 +1264,12 @@ class ReplyIn(StrictIn):
     response=responses(NoticeDetailOut),
     summary="施工单位整改回复（附佐证资料，R-SUP-01）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(ReplyIn),
+    openapi_extra=body_doc(ReplyIn),
 )
 def reply_notice(request: HttpRequest, notice_id: Id) -> HttpResponse:
     a = actor(request)
     n = _notice(request, notice_id)
-    body = _parse(request, ReplyIn)
+    body = parse_body(request, ReplyIn)
 
     def fn() -> dict[str, Any]:
         services.reply_notice(
@@ -1599,11 +1393,11 @@ class InspectionIn(StrictIn):
     response=responses(InspectionOut, 201),
     summary="登记施工期间检查（建设单位，R-SUP-04）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(InspectionIn),
+    openapi_extra=body_doc(InspectionIn),
 )
 def create_inspection(request: HttpRequest) -> HttpResponse:
     a = actor(request)
-    body = _parse(request, InspectionIn)
+    body = parse_body(request, InspectionIn)
     payload: InspectionIn = body.data
     project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
 
@@ -1956,12 +1750,12 @@ class ReturnIn(StrictIn):
     response=responses(AcceptanceDetailOut),
     summary="不满足验收条件，退回重新发起（受理后3天内，须说明延期理由，R-ACC-03）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(ReturnIn),
+    openapi_extra=body_doc(ReturnIn),
 )
 def return_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
-    body = _parse(request, ReturnIn)
+    body = parse_body(request, ReturnIn)
 
     def fn() -> dict[str, Any]:
         services.return_acceptance(
@@ -1994,12 +1788,12 @@ class ConcludeIn(StrictIn):
     response=responses(AcceptanceDetailOut),
     summary="组织验收并上传整改意见和验收结论（建设单位；乡镇复验为乡镇，R-ACC-01、R-ACC-05）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(ConcludeIn),
+    openapi_extra=body_doc(ConcludeIn),
 )
 def conclude_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
-    body = _parse(request, ConcludeIn)
+    body = parse_body(request, ConcludeIn)
     d: ConcludeIn = body.data
 
     def fn() -> dict[str, Any]:
@@ -2031,12 +1825,12 @@ class ExtensionIn(StrictIn):
     response=responses(ExtensionOut, 201),
     summary="超大型工程申请延长验收时间（60天内，建设单位；主管单位、行业主管部门、领导小组依次审批，R-ACC-04）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(ExtensionIn),
+    openapi_extra=body_doc(ExtensionIn),
 )
 def apply_extension(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
-    body = _parse(request, ExtensionIn)
+    body = parse_body(request, ExtensionIn)
 
     def fn() -> dict[str, Any]:
         ext = services.apply_extension(
@@ -2278,12 +2072,12 @@ class SettlementIn(StrictIn):
     response=responses(SettlementOut),
     summary="建设单位提交结算审计（与 POST /projects/{id}/settlement 同一服务；未纳入平台监管的项目须先补全资料，R-SET-01、R-PRJ-05）",
     description=FILES_NOTE,
-    openapi_extra=_body_doc(SettlementIn),
+    openapi_extra=body_doc(SettlementIn),
 )
 def submit_settlement(request: HttpRequest, project_id: Id) -> HttpResponse:
     a = actor(request)
     p = _project(request, project_id)
-    body = _parse(request, SettlementIn)
+    body = parse_body(request, SettlementIn)
 
     def fn() -> dict[str, Any]:
         done = project_services.submit_settlement(

@@ -133,12 +133,20 @@ def _a(name: str = "school_alert"):  # type: ignore[no-untyped-def]
     return lambda d: {"alert_id": d.ctx[name].pk}
 
 
+def _step(step: str, name: str = "school_alert"):  # type: ignore[no-untyped-def]
+    return lambda d: {"alert_id": d.ctx[name].pk, "name": step}
+
+
 def _i(name: str):  # type: ignore[no-untyped-def]
     return lambda d: {"issue_id": d.ctx[name].pk}
 
 
 def _t(d):  # type: ignore[no-untyped-def]
     return {"transfer_id": d.ctx["transfer"].pk}
+
+
+def _ts(step: str):  # type: ignore[no-untyped-def]
+    return lambda d: {"transfer_id": d.ctx["transfer"].pk, "name": step}
 
 
 def _ind(d):  # type: ignore[no-untyped-def]
@@ -225,6 +233,23 @@ ROUTES: dict[str, Route] = {
         out=(Call("transport_staff", path=_a(), body=lambda d: REOPEN),),
         setup=closed,
     ),
+    "GET /api/v1/alerts/{alert_id}/steps": Route(
+        ok=Call("school_admin", path=_a()),
+        wrong=(Call("contractor_a_admin", path=_a()),),
+        out=(Call("hospital_admin", path=_a(), status=404),),
+        setup=alerts,
+    ),
+    # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+    # generated from the registry: core/tests/test_steps_authz.py.
+    "POST /api/v1/alerts/{alert_id}/steps/{name}": Route(
+        ok=Call("school_admin", path=_step("dispose"), body=lambda d: DISPOSE),
+        wrong=(
+            Call("line_supervisor", path=_step("dispose"), body=lambda d: DISPOSE),
+            Call("pm_a", path=_step("dispose"), body=lambda d: DISPOSE),
+        ),
+        out=(Call("hospital_admin", path=_step("dispose"), body=lambda d: DISPOSE),),
+        setup=alerts,
+    ),
     "GET /api/v1/alerts/indicators": Route(
         ok=Call("housing_staff"),
         wrong=(Call("pm_a"),),
@@ -310,6 +335,33 @@ ROUTES: dict[str, Route] = {
         wrong=(Call("housing_staff", path=_t, body=lambda d: {"result": "已立案审查"}),),
         out=(Call("transport_staff", path=_t, body=lambda d: {"result": "已立案审查"}),),
         setup=received,
+    ),
+    "GET /api/v1/alerts/transfers/{transfer_id}/steps": Route(
+        ok=Call("discipline", path=_t),
+        wrong=(Call("school_admin", path=_t),),
+        out=(Call("transport_staff", path=_t, status=404),),
+        setup=transferred,
+    ),
+    # Each step's rows are generated from the registry (core/tests/test_steps_authz.py).
+    "POST /api/v1/alerts/transfers/{transfer_id}/steps/{name}": Route(
+        ok=Call(
+            "discipline", path=_ts("receive"), body=lambda d: {"receipt_number": "纪收2026-02"}
+        ),
+        wrong=(
+            Call(
+                "housing_staff",
+                path=_ts("receive"),
+                body=lambda d: {"receipt_number": "纪收2026-02"},
+            ),
+        ),
+        out=(
+            Call(
+                "transport_staff",
+                path=_ts("receive"),
+                body=lambda d: {"receipt_number": "纪收2026-02"},
+            ),
+        ),
+        setup=transferred,
     ),
     "GET /api/v1/alerts/notifications": Route(
         ok=Call("school_admin"),

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from postaward.core import audit, clock, deadlines, files, todos
+from postaward.core import audit, clock, deadlines, files, todos, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
@@ -94,14 +94,8 @@ def created(obj: Any, actor: Actor, action: str, label: str, opinion: str = "") 
 def text(
     value: str | None, *, field: str, label: str, min_len: int = 1, max_len: int = 4000
 ) -> str:
-    out = (value or "").strip()
-    if len(out) < min_len:
-        raise ValidationFailed(
-            f"请填写{label}" if not out else f"{label}过短（至少 {min_len} 个字）", field=field
-        )
-    if len(out) > max_len:
-        raise ValidationFailed(f"{label}过长（最多 {max_len} 个字）", field=field)
-    return out
+    """``core.writes.text`` with the approvals' longer default (4,000 characters)."""
+    return writes.text(value, field=field, label=label, min_len=min_len, max_len=max_len)
 
 
 def money(value: Any, *, field: str, label: str, signed: bool = True) -> Decimal:

@@ -19,7 +19,7 @@ def test_authority_and_contractor_each_see_only_their_scope(page, district):
     assert page.inner_text("[data-stat=projects_total] .pa-stat-value") == "1"
     screenshot(page, "home-industry-authority")
     page.goto(f"{page.base_url}/projects/")
-    table = page.inner_text("[data-testid=project-table]")
+    table = page.inner_text("[data-testid=list-projects]")
     assert "第一中学教学楼工程" in table
     assert "人民医院停车场道路工程" not in table
     page.goto(f"{page.base_url}/projects/{district.projects['p_hospital'].pk}/")
@@ -33,7 +33,7 @@ def test_authority_and_contractor_each_see_only_their_scope(page, district):
     assert page.inner_text("[data-stat=projects_total] .pa-stat-value") == "1"
     screenshot(page, "home-contractor")
     page.goto(f"{page.base_url}/projects/")
-    table = page.inner_text("[data-testid=project-table]")
+    table = page.inner_text("[data-testid=list-projects]")
     assert "人民医院停车场道路工程" in table
     assert "第一中学教学楼工程" not in table
 

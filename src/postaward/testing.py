@@ -52,7 +52,13 @@ def uscc() -> str:
     return make_uscc(f"91330604MA{next(_serial):07d}")
 
 
-def resident_id(birth: dt.date = dt.date(1985, 6, 1)) -> str:
+_captures = itertools.count()
+_capture_birth: dt.date | None = None  # while ``capture`` runs (see there)
+
+
+def resident_id(birth: dt.date | None = None) -> str:
+    """A valid number: 1,000 serials per birth date (default 1985-06-01)."""
+    birth = birth or _capture_birth or dt.date(1985, 6, 1)
     return make_resident_id("330100", birth, next(_serial))  # a code valid for every birth year
 
 
@@ -336,22 +342,41 @@ def _rows(model: type, **filters: Any) -> dict[Any, list[Any]]:
     return {row[at]: list(row) for row in qs}
 
 
+def _build_and_read(build: Callable[[], Any], models: list[type], pending: int) -> tuple:
+    from django.db import connection, transaction
+
+    value = build()
+    after = {m: _rows(m) for m in models}
+    entries: list[Any] = list(connection.run_on_commit[pending:])
+    on_commit = [(entry[1], entry[2]) for entry in entries]  # (savepoints, func, robust)
+    try:
+        value = copy.deepcopy(value)
+    except Exception:  # a value that cannot be copied: built in each test
+        value = _UNCOPYABLE
+    transaction.set_rollback(True)
+    return value, after, on_commit
+
+
 def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
     """Run ``build`` inside a savepoint, record what it wrote, roll it back."""
     from django.db import connection, transaction
 
     from postaward.core import business_calendar
 
+    global _capture_birth
     qn = connection.ops.quote_name
     models = _tables()
     before = {m: _rows(m) for m in models}
     pending = len(connection.run_on_commit)
-    with transaction.atomic():
-        value = build()
-        after = {m: _rows(m) for m in models}
-        on_commit = [(func, robust) for _, func, robust in connection.run_on_commit[pending:]]
-        value = copy.deepcopy(value)
-        transaction.set_rollback(True)
+    # Replayed rows keep their numbers in every later test; a number has 1,000
+    # serials per birth date, so a capture takes its own birth date (1980-01-01
+    # onwards): the process's later numbers (1985-06-01) never meet them.
+    _capture_birth = dt.date(1980, 1, 1) + dt.timedelta(days=next(_captures) % 1900)
+    try:
+        with transaction.atomic():
+            value, after, on_commit = _build_and_read(build, models, pending)
+    finally:
+        _capture_birth = None
     business_calendar.invalidate()
 
     statements: list[_Statement] = []
@@ -403,6 +428,7 @@ def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
 
 
 _snapshots: dict[tuple, Snapshot] = {}
+_UNCOPYABLE = object()
 
 
 def _moment_key() -> str:
@@ -442,6 +468,8 @@ def replay(name: str, build: Callable[[], Any], *, on: District | None = None) -
         if len(_snapshots) >= 512:
             _snapshots.clear()
         snapshot = _snapshots[key] = capture(key, build)
+    if snapshot.value is _UNCOPYABLE:
+        return build()
     value = snapshot.restore()
     if value is None:
         if not snapshot.restored:  # captured over one test's own rows: capture again

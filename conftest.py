@@ -19,6 +19,8 @@ def _fresh_platform_state():
 
 @pytest.fixture
 def district(db):
-    from postaward.testing import build_district
+    """The small district of ``postaward.testing`` (built once per moment and
+    restored inside each test's transaction: ADR 0053)."""
+    from postaward.testing import district_for_test
 
-    return build_district()
+    return district_for_test()

@@ -23,9 +23,11 @@ The small district (all created by the SYSTEM actor, so the audit chain holds):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -50,7 +52,13 @@ def uscc() -> str:
     return make_uscc(f"91330604MA{next(_serial):07d}")
 
 
-def resident_id(birth: dt.date = dt.date(1985, 6, 1)) -> str:
+_captures = itertools.count()
+_capture_birth: dt.date | None = None  # while ``capture`` runs (see there)
+
+
+def resident_id(birth: dt.date | None = None) -> str:
+    """A valid number: 1,000 serials per birth date (default 1985-06-01)."""
+    birth = birth or _capture_birth or dt.date(1985, 6, 1)
     return make_resident_id("330100", birth, next(_serial))  # a code valid for every birth year
 
 
@@ -87,6 +95,7 @@ class District:
     orgs: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
+    replay_key: tuple | None = None  # set when replayed (``replay``)
 
     def actor(self, username: str) -> Actor:
         return actor_for(
@@ -248,3 +257,242 @@ def db_fingerprint() -> tuple:
         and m._meta.label not in {"orgs.LoginLog"}
     )
     return (*counts, audit.head())
+
+
+# --- the small district once, restored in each test (ADR 0053) --------------------------------
+#
+# Building the district through the services costs ~50 service calls (audit chain,
+# events, timeline); most tests need it. ``replay`` runs such a build once per
+# moment (the real time, or each moment a test travels to), records the rows it
+# added, changed or deleted, rolls the build back, and from then on writes those
+# rows back with one ``executemany`` per table inside the test's transaction, and
+# hands the test a deep copy of what the build returned. The test's rollback
+# removes the rows again, exactly as it removed a district built by the services.
+# Tests without a wrapping transaction (``transactional_db``, ``live_server``, the
+# concurrency tests) run the build itself, as before.
+
+
+@dataclass
+class _Statement:
+    sql: str
+    params: list[list[Any]]
+
+
+@dataclass
+class Snapshot:
+    """What one build wrote (rows added, changed, deleted) and what it returned."""
+
+    key: tuple
+    value: Any
+    statements: list[_Statement]
+    # rows the build changed or deleted must be as they were before the build
+    guards: list[tuple[type, Any, list[Any]]]
+    on_commit: list[tuple[Any, bool]]
+    restored: int = 0
+
+    def restore(self) -> Any | None:
+        """Write the rows back and return a fresh copy of the build's value;
+        ``None`` if this test's database does not start where the build started."""
+        from django.db import IntegrityError, connection, transaction
+
+        for model, pk, before in self.guards:
+            if _rows(model, pk=pk).get(pk) != before:
+                return None
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for st in self.statements:
+                    cursor.executemany(st.sql, st.params)
+        except IntegrityError:
+            return None
+        for func, robust in self.on_commit:
+            transaction.on_commit(func, robust=robust)
+        self.restored += 1
+        return _stamped(copy.deepcopy(self.value), self.key)
+
+
+def _stamped(value: Any, key: tuple) -> Any:
+    if isinstance(value, District):
+        value.replay_key = key
+    return value
+
+
+def _tables() -> list[type]:
+    from django.apps import apps
+
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed and not m._meta.proxy
+    ]
+
+
+def _fields(model: type) -> list[Any]:
+    return [
+        f
+        for f in model._meta.local_concrete_fields  # type: ignore[attr-defined]
+        if not getattr(f, "generated", False)
+    ]
+
+
+def _rows(model: type, **filters: Any) -> dict[Any, list[Any]]:
+    fields = _fields(model)
+    names = [f.attname for f in fields]
+    at = names.index(model._meta.pk.attname)  # type: ignore[attr-defined]
+    qs = model._base_manager.filter(**filters).values_list(*names)  # type: ignore[attr-defined]
+    return {row[at]: list(row) for row in qs}
+
+
+def _build_and_read(build: Callable[[], Any], models: list[type], pending: int) -> tuple:
+    from django.db import connection, transaction
+
+    value = build()
+    after = {m: _rows(m) for m in models}
+    entries: list[Any] = list(connection.run_on_commit[pending:])
+    on_commit = [(entry[1], entry[2]) for entry in entries]  # (savepoints, func, robust)
+    try:
+        value = copy.deepcopy(value)
+    except Exception:  # a value that cannot be copied: built in each test
+        value = _UNCOPYABLE
+    transaction.set_rollback(True)
+    return value, after, on_commit
+
+
+def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
+    """Run ``build`` inside a savepoint, record what it wrote, roll it back."""
+    from django.db import connection, transaction
+
+    from postaward.core import business_calendar
+
+    global _capture_birth
+    qn = connection.ops.quote_name
+    models = _tables()
+    before = {m: _rows(m) for m in models}
+    pending = len(connection.run_on_commit)
+    # Replayed rows keep their numbers in every later test; a number has 1,000
+    # serials per birth date, so a capture takes its own birth date (1980-01-01
+    # onwards): the process's later numbers (1985-06-01) never meet them.
+    _capture_birth = dt.date(1980, 1, 1) + dt.timedelta(days=next(_captures) % 1900)
+    try:
+        with transaction.atomic():
+            value, after, on_commit = _build_and_read(build, models, pending)
+    finally:
+        _capture_birth = None
+    business_calendar.invalidate()
+
+    statements: list[_Statement] = []
+    guards: list[tuple[type, Any, list[Any]]] = []
+    for m in models:
+        old, new = before[m], after[m]
+        if old == new:
+            continue
+        fields = _fields(m)
+        table = qn(m._meta.db_table)  # type: ignore[attr-defined]
+        pk = m._meta.pk  # type: ignore[attr-defined]
+        if gone := [k for k in old if k not in new]:
+            statements.append(
+                _Statement(
+                    f"DELETE FROM {table} WHERE {qn(pk.column)} = %s",  # noqa: S608
+                    [[pk.get_db_prep_save(k, connection)] for k in gone],
+                )
+            )
+        if changed := [k for k in old if k in new and old[k] != new[k]]:
+            others = [(i, f) for i, f in enumerate(fields) if f is not pk]
+            sets = ", ".join(f"{qn(f.column)} = %s" for _, f in others)
+            statements.append(
+                _Statement(
+                    f"UPDATE {table} SET {sets} WHERE {qn(pk.column)} = %s",  # noqa: S608
+                    [
+                        [f.get_db_prep_save(new[k][i], connection) for i, f in others]
+                        + [pk.get_db_prep_save(k, connection)]
+                        for k in changed
+                    ],
+                )
+            )
+        guards += [(m, k, old[k]) for k in (*gone, *changed)]
+        if added := [k for k in new if k not in old]:
+            cols = ", ".join(qn(f.column) for f in fields)
+            marks = ", ".join(["%s"] * len(fields))
+            statements.append(
+                _Statement(
+                    f"INSERT INTO {table} ({cols}) VALUES ({marks})",  # noqa: S608
+                    [
+                        [
+                            f.get_db_prep_save(v, connection)
+                            for f, v in zip(fields, new[k], strict=True)
+                        ]
+                        for k in added
+                    ],
+                )
+            )
+    return Snapshot(key, value, statements, guards, on_commit)
+
+
+_snapshots: dict[tuple, Snapshot] = {}
+_UNCOPYABLE = object()
+
+
+def _moment_key() -> str:
+    """``real`` when the clock runs free; else the moment the test travelled to
+    (rows carry the moment they were written, as a build run then would)."""
+    import time_machine
+
+    from postaward.core import clock
+
+    if time_machine.escape_hatch.is_travelling() or clock.offset():
+        return clock.now().replace(microsecond=0).isoformat()
+    return "real"
+
+
+def replay(name: str, build: Callable[[], Any], *, on: District | None = None) -> Any:
+    """``build()``'s value and rows: built once per ``name`` and moment (on top of
+    the district ``on``, if given), then written back in each test that asks.
+
+    ``build`` must write only to the database (files, caches and module state
+    are not replayed) and return what the test needs (deep-copied per test).
+    """
+    from django.db import connection
+
+    if not connection.in_atomic_block:  # transactional tests commit: build for real
+        return build()
+    if os.environ.get("POSTAWARD_TEST_REPLAY") == "0":  # the old way, to compare
+        return build()
+    if on is not None:
+        base = getattr(on, "replay_key", None)
+        if base is None:  # the district was built, not replayed
+            return build()
+        key: tuple = (*base, name)
+    else:
+        key = (str(connection.settings_dict["NAME"]), _moment_key(), name)
+    snapshot = _snapshots.get(key)
+    if snapshot is None:
+        if len(_snapshots) >= 512:
+            _snapshots.clear()
+        snapshot = _snapshots[key] = capture(key, build)
+    if snapshot.value is _UNCOPYABLE:
+        return build()
+    value = snapshot.restore()
+    if value is None:
+        if not snapshot.restored:  # captured over one test's own rows: capture again
+            del _snapshots[key]
+        return build()
+    return value
+
+
+def district_for_test() -> District:
+    """The ``district`` fixture: the small district, replayed (ADR 0053)."""
+    return replay("district", build_district)
+
+
+def prepare(district: District, name: str, setup: Callable[[District], Any] | None) -> District:
+    """``district.ctx = {}`` and ``setup(district)`` (a row of an authorization
+    table), replayed per row name on top of a replayed district (ADR 0053)."""
+
+    def build() -> District:
+        district.ctx = {}  # type: ignore[attr-defined]
+        if setup is not None:
+            setup(district)
+        return district
+
+    if setup is None:
+        return build()
+    return replay(name, build, on=district)  # type: ignore[no-any-return]

@@ -149,8 +149,22 @@ def _deadline(d: Any) -> dict[str, Any]:
     }
 
 
-def _deadlines_of(obj: Any) -> list[dict[str, Any]]:
-    return [_deadline(d) for d in deadlines.deadlines_of(obj)]
+def _deadlines_of(obj: Any, rows: list[Any] | None = None) -> list[dict[str, Any]]:
+    return [_deadline(d) for d in (deadlines.deadlines_of(obj) if rows is None else rows)]
+
+
+def _deadlines_by_subject(objs: list[Any]) -> dict[str, list[Any]]:
+    """The deadlines of every object of a list in one query (a list answers in a
+    bounded number of queries: core/tests/test_query_bounds.py)."""
+    from postaward.core.models import Deadline
+
+    out: dict[str, list[Any]] = {str(o.pk): [] for o in objs}
+    if objs:
+        for d in Deadline.objects.filter(
+            subject_type=objs[0]._meta.label_lower, subject_id__in=list(out)
+        ).order_by("started_at", "pk"):
+            out[d.subject_id].append(d)
+    return out
 
 
 class StepOut(Schema):
@@ -258,7 +272,7 @@ class ChangeDetailOut(ChangeOut):
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
-def _change(c: EngineeringChange) -> dict[str, Any]:
+def _change(c: EngineeringChange, deadline_rows: list[Any] | None = None) -> dict[str, Any]:
     data = {
         "id": c.pk,
         "number": c.number,
@@ -277,8 +291,8 @@ def _change(c: EngineeringChange) -> dict[str, Any]:
         "raised_at": c.raised_at,
         "approved_at": c.approved_at,
         "after_the_fact": c.after_the_fact,
-        "hidden_work_ids": list(c.hidden_works.values_list("pk", flat=True)),
-        "deadlines": _deadlines_of(c),
+        "hidden_work_ids": [w.pk for w in c.hidden_works.all()],
+        "deadlines": _deadlines_of(c, deadline_rows),
     }
     return ChangeOut(**data).model_dump(mode="json")
 
@@ -334,7 +348,9 @@ class ChangeQuery(Schema):
 @router.get("/changes", response=responses(list[ChangeOut]), summary="工程变更（按数据权限）")
 @paginate(LimitOffset)
 def list_changes(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
-    return [_change(c) for c in selectors.changes(actor(request), q.dict())[:500]]
+    rows = list(selectors.changes(actor(request), q.dict()).prefetch_related("hidden_works")[:500])
+    by_subject = _deadlines_by_subject(rows)
+    return [_change(c, by_subject[str(c.pk)]) for c in rows]
 
 
 @router.post(

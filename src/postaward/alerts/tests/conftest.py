@@ -42,25 +42,17 @@ def change(d, *, participant, cost, days=0, approved=None, state="approved", n=[
     its services leave it once approved."""
     from decimal import Decimal
 
-    from postaward.approvals.models import EngineeringChange
+    from postaward.testing_factories import EngineeringChangeFactory
 
     n[0] += 1
     approved = approved or clock.now()
-    return EngineeringChange.objects.create(
-        project=participant.project,
+    return EngineeringChangeFactory(
         participant=participant,
         number=f"BG-T-{n[0]:04d}",
-        category="design",
         title=f"测试变更{n[0]}",
-        reason="设计优化",
-        scope="调整做法",
         cost_delta=Decimal(str(cost)),
         days_delta=days,
-        work_date=clock.local_date(approved),
         raised_at=approved,
-        raised_by_name="测试",
-        raised_by_org="测试单位",
-        approved_at=approved if state == "approved" else None,
         state=state,
     )
 

@@ -9,11 +9,12 @@ import pytest
 import time_machine
 
 from postaward.attendance.choices import DayStatus, Refusal, Review
-from postaward.attendance.models import CheckIn, LeaveRequest, NonConstructionPeriod
+from postaward.attendance.models import CheckIn, NonConstructionPeriod
 from postaward.core import clock
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.projects.choices import Position, ProjectStatus
-from postaward.projects.models import CheckinStage, KeyPersonAssignment, Suspension
+from postaward.projects.models import CheckinStage, KeyPersonAssignment
+from postaward.testing_factories import LeaveRequestFactory, SuspensionFactory
 
 from .conftest import SITE, local
 
@@ -102,17 +103,7 @@ def test_non_construction_day_refuses(district, checkin):  # R-ATT-03
 
 def test_leave_day_refuses(district, checkin):  # R-ATT-05
     a = KeyPersonAssignment.objects.get(person=district.users["pm_a"].person)
-    LeaveRequest.objects.create(
-        person=a.person,
-        project=a.project,
-        assignment=a,
-        starts_on=dt.date(2026, 3, 10),
-        ends_on=dt.date(2026, 3, 10),
-        reason="病假",
-        state="approved",
-        requested_at=clock.now(),
-        requested_by_name="pm_a",
-    )
+    LeaveRequestFactory(assignment=a, starts_on=dt.date(2026, 3, 10), requested_by_name="pm_a")
     assert checkin("pm_a", local(2026, 3, 10, 8)).checkin.refusal == Refusal.ON_LEAVE
 
 
@@ -326,14 +317,6 @@ def test_a_polygon_site_is_a_fence_too(district, checkin):  # R-ATT-01
 
 def test_suspension_confirmed_mid_day_pauses_duty(district, checkin):  # R-PRJ-07
     p = district.projects["p_school"]
-    Suspension.objects.create(
-        project=p,
-        state="confirmed",
-        started_at=local(2026, 3, 10, 9),
-        reason="暴雨",
-        declared_at=local(2026, 3, 10, 9),
-        declared_by_name="o",
-        confirmed_at=local(2026, 3, 10, 10),
-    )
+    SuspensionFactory(project=p, started_at=local(2026, 3, 10, 9), reason="暴雨")
     type(p).objects.filter(pk=p.pk).update(status=ProjectStatus.SUSPENDED)
     assert checkin("pm_a", local(2026, 3, 10, 14)).checkin.refusal == Refusal.SUSPENDED

@@ -14,13 +14,13 @@ from postaward.attendance.choices import DayStatus, InterviewKind
 from postaward.attendance.models import (
     AttendanceDay,
     AttendanceInterview,
-    LeaveRequest,
     MonthlyAttendance,
     NonConstructionPeriod,
 )
 from postaward.core import clock, events
 from postaward.core.models import EventRecord, Todo
-from postaward.projects.models import KeyPersonAssignment, Suspension
+from postaward.projects.models import KeyPersonAssignment
+from postaward.testing_factories import LeaveRequestFactory, SuspensionFactory
 
 from .conftest import local
 
@@ -107,26 +107,15 @@ def test_monthly_rate_excludes_suspended_leave_and_non_construction_days(
     p = district.projects["p_school"]
     # April 2026: 30 days. Suspended 04-06..04-08 (resumed 04-09), leave 04-15..04-16,
     # non-construction 04-20..04-21 → 30 - 3 - 2 - 2 = 23 construction days.
-    Suspension.objects.create(
+    SuspensionFactory(
         project=p,
         state="ended",
         started_at=local(2026, 4, 6, 9),
         reason="雨",
-        declared_at=local(2026, 4, 6, 9),
-        declared_by_name="o",
-        confirmed_at=local(2026, 4, 6, 10),
         ended_at=local(2026, 4, 9, 8),
     )
-    LeaveRequest.objects.create(
-        person=pm.person,
-        project=p,
-        assignment=pm,
-        starts_on=dt.date(2026, 4, 15),
-        ends_on=dt.date(2026, 4, 16),
-        reason="病假",
-        state="approved",
-        requested_at=clock.now(),
-        requested_by_name="pm",
+    LeaveRequestFactory(
+        assignment=pm, project=p, starts_on=dt.date(2026, 4, 15), ends_on=dt.date(2026, 4, 16)
     )
     NonConstructionPeriod.objects.create(
         project=p,
@@ -246,17 +235,7 @@ def test_two_consecutive_days_without_attendance_trigger_an_interview(
 def test_a_leave_day_between_absences_neither_counts_nor_breaks(
     district, checkin, pm
 ):  # R-ATT-07, R-ATT-05
-    LeaveRequest.objects.create(
-        person=pm.person,
-        project=pm.project,
-        assignment=pm,
-        starts_on=dt.date(2026, 3, 11),
-        ends_on=dt.date(2026, 3, 11),
-        reason="事假",
-        state="approved",
-        requested_at=clock.now(),
-        requested_by_name="pm",
-    )
+    LeaveRequestFactory(assignment=pm, starts_on=dt.date(2026, 3, 11), reason="事假")
     _attend(checkin, "pm_a", dt.date(2026, 3, 9))
     close(dt.date(2026, 3, 9))
     close(dt.date(2026, 3, 10))  # absent
@@ -270,15 +249,7 @@ def test_a_leave_day_between_absences_neither_counts_nor_breaks(
 
 def test_suspended_days_are_not_absences(district, pm):  # R-PRJ-07
     p = district.projects["p_school"]
-    Suspension.objects.create(
-        project=p,
-        state="confirmed",
-        started_at=local(2026, 3, 10, 7),
-        reason="雨",
-        declared_at=local(2026, 3, 10, 7),
-        declared_by_name="o",
-        confirmed_at=local(2026, 3, 10, 8),
-    )
+    SuspensionFactory(project=p, started_at=local(2026, 3, 10, 7), reason="雨")
     close(dt.date(2026, 3, 10))
     close(dt.date(2026, 3, 11))
     assert day_of(pm, dt.date(2026, 3, 11)).status == DayStatus.SUSPENDED

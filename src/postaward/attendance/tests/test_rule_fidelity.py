@@ -27,6 +27,7 @@ from postaward.core import events
 from postaward.core.models import EventRecord, Todo
 from postaward.projects import services as project_services
 from postaward.projects.models import KeyPersonAssignment, Suspension
+from postaward.testing_factories import SuspensionFactory
 
 from .conftest import local
 
@@ -164,14 +165,11 @@ def _patrol_events(p):
 
 def test_r_att_06_suspended_days_do_not_count_in_the_patrol_interval(district):
     p = district.projects["p_school"]  # works started 2026-03-02, no patrol yet
-    Suspension.objects.create(
+    SuspensionFactory(
         project=p,
         state="ended",
         started_at=local(2026, 3, 3, 7),
         ended_at=local(2026, 3, 21, 8),
-        reason="停工",
-        declared_at=local(2026, 3, 3, 7),
-        declared_by_name="o",
         confirmed_at=local(2026, 3, 3, 9),
     )
     close(dt.date(2026, 3, 21))  # the day works resume: 1 construction day since 03-02

@@ -24,7 +24,7 @@ from postaward.attendance.models import (
 )
 from postaward.core.files import minimal_image, minimal_pdf
 from postaward.projects.models import KeyPersonAssignment
-from postaward.testing import District
+from postaward.testing import District, prepare
 
 from .conftest import SITE, local
 
@@ -150,10 +150,7 @@ PAGES: dict[str, Page] = {
 
 
 def prepared(district: District, name: str) -> District:
-    district.ctx = {}  # type: ignore[attr-defined]
-    if PAGES[name].setup:
-        PAGES[name].setup(district)
-    return district
+    return prepare(district, f"attendance-page:{name}", PAGES[name].setup)
 
 
 def test_every_attendance_page_has_a_row():

@@ -28,7 +28,7 @@ from urllib.parse import urlencode
 
 from django.test import Client
 
-from postaward.testing import District, db_fingerprint
+from postaward.testing import District, db_fingerprint, prepare
 
 Fn = Callable[[District], Any]
 
@@ -117,10 +117,7 @@ def send(client: Client, key: str, d: District, call: Call | Hidden) -> Any:
 
 
 def prepared(district: District, route: Route) -> District:
-    district.ctx = {}  # type: ignore[attr-defined]
-    if route.setup:
-        route.setup(district)
-    return district
+    return prepare(district, f"api:{id(route)}", route.setup)
 
 
 def items(response: Any) -> list[dict]:

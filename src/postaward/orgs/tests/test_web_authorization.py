@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 
 from postaward.orgs import services as org_services
-from postaward.testing import PASSWORD, District, db_fingerprint, resident_id, uscc
+from postaward.testing import PASSWORD, District, db_fingerprint, prepare, resident_id, uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -329,10 +329,7 @@ PAGES: dict[str, Page] = {
 
 
 def prepared(district: District, name: str) -> District:
-    district.ctx = {}  # type: ignore[attr-defined]
-    if PAGES[name].setup:
-        PAGES[name].setup(district)
-    return district
+    return prepare(district, f"web:{name}", PAGES[name].setup)
 
 
 def visit(client: Client, d: District, v: Visit | Hidden) -> Any:

@@ -146,7 +146,8 @@ def _validate(schema: type[StrictIn], data: dict[str, Any]) -> Any:
         ) from exc
 
 
-def _sha256(upload: Any) -> str:
+def sha256_of(upload: Any) -> str:
+    """The SHA-256 of an upload (read in chunks, rewound after)."""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -215,7 +216,7 @@ def parse_body(request: HttpRequest, schema: type[StrictIn]) -> Body:
     for name, many in files_of.items():
         value = files[name]
         fingerprint[name] = (
-            [_sha256(u) for u in value] if many else (_sha256(value) if value else None)
+            [sha256_of(u) for u in value] if many else (sha256_of(value) if value else None)
         )
     return Body(data=data, files=files, fingerprint=fingerprint)
 

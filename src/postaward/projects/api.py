@@ -21,16 +21,16 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import clock, files, idempotency
+from postaward.core import clock, files
 from postaward.core.api_base import (
     LimitOffset,
     PatchIn,
     StrictIn,
     actor,
-    idempotency_key,
     inline_json_schema,
     responses,
 )
+from postaward.core.bodies import sha256_of, write_once
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.safejson import BadJson, parse_json_body
 from postaward.core.scoping import get_visible_or_404
@@ -88,36 +88,6 @@ def _dump(schema: type[Schema], obj: Any) -> dict[str, Any]:
     return schema.from_orm(obj).model_dump(mode="json")
 
 
-def _write(
-    request: HttpRequest,
-    scope: str,
-    payload: Any,
-    fn: Callable[[], Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    """Run a write once per Idempotency-Key; a retry gets the stored answer.
-
-    ``fn`` returns the JSON body (already serialised by the output schema), so
-    the first answer and a replayed one are byte for byte the same."""
-    a = actor(request)
-    code, body, replayed = idempotency.run(
-        user_id=a.user_id or 0,
-        scope=scope,
-        key=idempotency_key(request),
-        payload=payload,
-        fn=lambda: (status, fn()),
-    )
-    response = HttpResponse(
-        json.dumps(body, ensure_ascii=False),
-        status=code,
-        content_type="application/json; charset=utf-8",
-    )
-    if replayed:
-        response["Idempotent-Replayed"] = "true"
-    return response
-
-
 def _doc(project: Project, document_id: int | None, field: str) -> ProjectDocument | None:
     """A document uploaded before to this project (POST /{project_id}/documents)."""
     if document_id is None:
@@ -126,16 +96,6 @@ def _doc(project: Project, document_id: int | None, field: str) -> ProjectDocume
     if doc is None:
         raise ValidationFailed("所引用的资料不存在（请先上传到本项目）", field=field)
     return doc
-
-
-def _file_fingerprint(f: Any) -> str | None:
-    if f is None:
-        return None
-    digest = hashlib.sha256()
-    for chunk in f.chunks():
-        digest.update(chunk)
-    f.seek(0)
-    return digest.hexdigest()
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -242,7 +202,7 @@ def create_project(request: HttpRequest, payload: DirectProjectIn):  # type: ign
         p = services.register_direct_project(actor=a, owner_leader=leader, **data)
         return _dump(ProjectOut, p)
 
-    return _write(request, "projects.create", payload.dict(), run, status=201)
+    return write_once(request, "projects.create", payload.dict(), run, status=201)
 
 
 class CountItem(Schema):
@@ -314,7 +274,7 @@ def _import(request: HttpRequest, fmt: str) -> HttpResponse:
         )
         return _dump(ImportOut, report.batch)
 
-    return _write(
+    return write_once(
         request,
         f"projects.import.{fmt}",
         {"sha256": hashlib.sha256(data).hexdigest()},
@@ -498,7 +458,7 @@ def create_ban(request: HttpRequest, payload: BanIn):  # type: ignore[no-untyped
         )
         return _dump(BanOut, ban)
 
-    return _write(request, "projects.ban", payload.dict(), run, status=201)
+    return write_once(request, "projects.ban", payload.dict(), run, status=201)
 
 
 # --- documents (served through the scope check) ---------------------------------------------------
@@ -557,7 +517,7 @@ class ProjectPatch(PatchIn):
 def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     changes = payload.dict(exclude_unset=True)
-    return _write(
+    return write_once(
         request,
         f"projects.update.{p.pk}",
         changes,
@@ -584,7 +544,7 @@ class SiteIn(StrictIn):
 )
 def set_site(request: HttpRequest, project_id: Id, payload: SiteIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.site.{p.pk}",
         payload.dict(),
@@ -605,29 +565,12 @@ class AssignIn(StrictIn):
 def assign(request: HttpRequest, project_id: Id, payload: AssignIn):  # type: ignore[no-untyped-def]
     a = actor(request)
     p = _project(request, project_id)
-    district = p.industry_authority.district_path if p.industry_authority else a.district_path
-    target: Any
-    if payload.level == "owner_leader":
-        target = Person.objects.filter(pk=payload.target_id, organisation_id=p.owner_id).first()
-    else:
-        target = Organisation.objects.filter(
-            pk=payload.target_id, path__startswith=district
-        ).first()
-    if target is None:
-        if not services.may_assign(p, a, payload.level):
-            raise Forbidden()
-        raise ValidationFailed("分配对象不存在", field="target_id")
-    fn = {
-        "superior_unit": lambda: services.assign_superior_unit(
-            actor=a, project=p, superior_unit=target
-        ),
-        "line": lambda: services.assign_line(actor=a, project=p, line=target),
-        "owner": lambda: services.assign_owner(actor=a, project=p, owner=target),
-        "owner_leader": lambda: services.assign_owner_leader(actor=a, project=p, person=target),
-    }[payload.level]
-    return _write(
-        request, f"projects.assign.{p.pk}", payload.dict(), lambda: _dump(ProjectOut, fn())
-    )
+
+    def run() -> Any:
+        done = services.assign(actor=a, project=p, level=payload.level, target_id=payload.target_id)
+        return _dump(ProjectOut, done)
+
+    return write_once(request, f"projects.assign.{p.pk}", payload.dict(), run)
 
 
 class MissingOut(Schema):
@@ -695,7 +638,7 @@ def _transition(
     fn: Callable[[Project], Project],
 ) -> HttpResponse:
     p = _project(request, project_id)
-    return _write(request, f"projects.{name}.{p.pk}", payload, lambda: _dump(ProjectOut, fn(p)))
+    return write_once(request, f"projects.{name}.{p.pk}", payload, lambda: _dump(ProjectOut, fn(p)))
 
 
 @router.post("/{project_id}/start", response=responses(ProjectOut), summary="开工（R-PRJ-03）")
@@ -884,7 +827,7 @@ class SuspensionIn(StrictIn):
 )
 def declare_suspension(request: HttpRequest, project_id: Id, payload: SuspensionIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.suspension.{p.pk}",
         payload.dict(),
@@ -912,7 +855,7 @@ class NoteIn(StrictIn):
 )
 def confirm_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
-    return _write(
+    return write_once(
         request,
         f"projects.suspension_confirm.{s.pk}",
         payload.dict(),
@@ -928,7 +871,7 @@ def confirm_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn)
 )
 def reject_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
-    return _write(
+    return write_once(
         request,
         f"projects.suspension_reject.{s.pk}",
         payload.dict(),
@@ -946,7 +889,7 @@ def reject_suspension(request: HttpRequest, suspension_id: Id, payload: NoteIn):
 )
 def withdraw_suspension(request: HttpRequest, suspension_id: Id):  # type: ignore[no-untyped-def]
     s = _child(request, Suspension, suspension_id)
-    return _write(
+    return write_once(
         request,
         f"projects.suspension_withdraw.{s.pk}",
         {},
@@ -1067,7 +1010,7 @@ def add_participant(request: HttpRequest, project_id: Id, payload: ParticipantIn
         part.refresh_from_db()
         return _dump(ParticipantOut, part)
 
-    return _write(request, f"projects.participant.{p.pk}", payload.dict(), run, status=201)
+    return write_once(request, f"projects.participant.{p.pk}", payload.dict(), run, status=201)
 
 
 class AssignmentOut(Schema):
@@ -1145,7 +1088,7 @@ def create_assignment(request: HttpRequest, project_id: Id, payload: AssignmentI
         cert = Qualification.objects.filter(pk=payload.certificate_id, person=person).first()
         if cert is None:
             raise ValidationFailed("该证书不属于所选人员", field="certificate_id")
-    return _write(
+    return write_once(
         request,
         f"projects.assignment.{p.pk}",
         payload.dict(),
@@ -1176,7 +1119,7 @@ class AssignmentPatch(StrictIn):
 )
 def patch_assignment(request: HttpRequest, assignment_id: Id, payload: AssignmentPatch):  # type: ignore[no-untyped-def]
     a = _child(request, KeyPersonAssignment, assignment_id)
-    return _write(
+    return write_once(
         request,
         f"projects.duty.{a.pk}",
         payload.dict(),
@@ -1201,7 +1144,7 @@ class EndIn(StrictIn):
 )
 def end_assignment(request: HttpRequest, assignment_id: Id, payload: EndIn):  # type: ignore[no-untyped-def]
     a = _child(request, KeyPersonAssignment, assignment_id)
-    return _write(
+    return write_once(
         request,
         f"projects.end.{a.pk}",
         payload.dict(),
@@ -1247,7 +1190,7 @@ class StageIn(StrictIn):
 )
 def create_stage(request: HttpRequest, project_id: Id, payload: StageIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.stage.{p.pk}",
         payload.dict(),
@@ -1343,7 +1286,7 @@ class InterviewIn(StrictIn):
 )
 def create_interview(request: HttpRequest, project_id: Id, payload: InterviewIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.interview.{p.pk}",
         payload.dict(),
@@ -1416,7 +1359,7 @@ class AbnormalIn(StrictIn):
 def create_abnormal(request: HttpRequest, project_id: Id, payload: AbnormalIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
     data = payload.dict(exclude={"filing_document_id"})
-    return _write(
+    return write_once(
         request,
         f"projects.abnormal.{p.pk}",
         payload.dict(),
@@ -1445,7 +1388,7 @@ class ReviewIn(StrictIn):
 )
 def review_abnormal(request: HttpRequest, event_id: Id, payload: ReviewIn):  # type: ignore[no-untyped-def]
     e = _child(request, AbnormalAwardEvent, event_id)
-    return _write(
+    return write_once(
         request,
         f"projects.abnormal_review.{e.pk}",
         payload.dict(),
@@ -1499,7 +1442,7 @@ def create_subcontract(request: HttpRequest, project_id: Id, payload: Subcontrac
     if part is None:
         raise ValidationFailed("参建单位不存在", field="participant_id")
     data = payload.dict(exclude={"participant_id", "document_id"})
-    return _write(
+    return write_once(
         request,
         f"projects.subcontract.{p.pk}",
         payload.dict(),
@@ -1530,7 +1473,7 @@ class CoverageIn(StrictIn):
 )
 def mark_uncovered(request: HttpRequest, project_id: Id, payload: CoverageIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.uncovered.{p.pk}",
         payload.dict(),
@@ -1585,7 +1528,7 @@ class CompletionIn(StrictIn):
 )
 def create_completion(request: HttpRequest, project_id: Id, payload: CompletionIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.completion.{p.pk}",
         payload.dict(),
@@ -1614,7 +1557,7 @@ class DecideIn(StrictIn):
 )
 def decide_completion(request: HttpRequest, application_id: Id, payload: DecideIn):  # type: ignore[no-untyped-def]
     app = _child(request, DataCompletionApplication, application_id)
-    return _write(
+    return write_once(
         request,
         f"projects.completion_decide.{app.pk}",
         payload.dict(),
@@ -1634,7 +1577,7 @@ def decide_completion(request: HttpRequest, application_id: Id, payload: DecideI
 )
 def confirm_backfill(request: HttpRequest, application_id: Id):  # type: ignore[no-untyped-def]
     app = _child(request, DataCompletionApplication, application_id)
-    return _write(
+    return write_once(
         request,
         f"projects.backfilled.{app.pk}",
         {},
@@ -1656,7 +1599,7 @@ class BackfillDatesIn(StrictIn):
 )
 def backfill_dates(request: HttpRequest, project_id: Id, payload: BackfillDatesIn):  # type: ignore[no-untyped-def]
     p = _project(request, project_id)
-    return _write(
+    return write_once(
         request,
         f"projects.backfill_dates.{p.pk}",
         payload.dict(),
@@ -1726,7 +1669,7 @@ def upload_document(request: HttpRequest, project_id: Id):  # type: ignore[no-un
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationFailed("请上传文件", field="file")
-        fingerprint = _file_fingerprint(upload)
+        fingerprint = sha256_of(upload)
     else:
         try:
             payload = DocumentIn(**json.loads(request.body or b"{}"))
@@ -1743,7 +1686,7 @@ def upload_document(request: HttpRequest, project_id: Id):  # type: ignore[no-un
         category, title = str(payload.category), payload.title
         upload = ContentFile(raw, name=payload.filename)
         fingerprint = hashlib.sha256(raw).hexdigest()
-    return _write(
+    return write_once(
         request,
         f"projects.document.{p.pk}",
         {"category": category, "title": title, "sha256": fingerprint},

@@ -671,62 +671,16 @@ def project_assign(request: HttpRequest, pk: int) -> HttpResponse:
     level = request.GET.get("level") or request.POST.get("level") or levels[-1]
     if level not in levels:
         raise Forbidden()
-    district = (
-        project.industry_authority.district_path
-        if project.industry_authority
-        else actor.district_path
-    )
-    if level == "superior_unit":
-        qs = Organisation.objects.filter(kind__in=SUPERIOR_KINDS, path__startswith=district)
-        choices = [(o.pk, o.name) for o in qs]
-    elif level == "line":
-        choices = (
-            [
-                (o.pk, o.name)
-                for o in Organisation.objects.filter(
-                    kind=OrgKind.LINE, path__startswith=project.superior_unit.path
-                )
-            ]
-            if project.superior_unit
-            else []
-        )
-    elif level == "owner":
-        parent = project.line or project.superior_unit
-        choices = (
-            [
-                (o.pk, o.name)
-                for o in Organisation.objects.filter(
-                    kind__in=OWNER_KINDS, path__startswith=parent.path
-                )
-            ]
-            if parent
-            else []
-        )
-    else:
-        choices = [
-            (p.pk, f"{p.name}（{p.title}）" if p.title else p.name)
-            for p in Person.objects.filter(organisation_id=project.owner_id, is_active=True)
-        ]
     form = forms.TargetForm(
-        request.POST or None, label=services.ASSIGN_LEVELS[level], choices=choices
+        request.POST or None,
+        label=services.ASSIGN_LEVELS[level],
+        choices=services.assign_choices(project, actor, level),
     )
 
     def save(f: forms.TargetForm) -> None:
-        target_id = int(f.cleaned_data["target"])
-        if level == "owner_leader":
-            services.assign_owner_leader(
-                actor=actor, project=project, person=Person.objects.get(pk=target_id)
-            )
-        else:
-            org = Organisation.objects.get(pk=target_id)
-            fn = {
-                "superior_unit": lambda: services.assign_superior_unit(
-                    actor=actor, project=project, superior_unit=org
-                ),
-                "line": lambda: services.assign_line(actor=actor, project=project, line=org),
-                "owner": lambda: services.assign_owner(actor=actor, project=project, owner=org),
-            }[level]
-            fn()
+        services.assign(
+            actor=actor, project=project, level=level, target_id=int(f.cleaned_data["target"])
+        )
 
     return _form_page(
         request,
@@ -1080,37 +1034,11 @@ def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
         del form.fields["note"]
 
     def save(f: Any) -> None:
-        d = f.cleaned_data
-        if name == "start_works":
-            services.start_works(actor=actor, project=project, on=d["on"])
-        elif name == "complete":
-            services.complete_works(actor=actor, project=project, on=d["on"])
-        elif name == "accept":
-            services.accept_works(
-                actor=actor,
-                project=project,
-                on=d["on"],
-                conclusion=d["conclusion"],
-                upload=d["file"],
-            )
-        elif name == "submit_settlement":
-            services.submit_settlement(
-                actor=actor, project=project, on=d["on"], amount=d["amount"], upload=d.get("file")
-            )
-        elif name == "approve_settlement":
-            services.approve_settlement(
-                actor=actor, project=project, on=d["on"], amount=d["amount"], note=d.get("note", "")
-            )
-        elif name == "pay_funds":
-            services.record_fund_payment(actor=actor, project=project, on=d["on"])
-        elif name == "return_deposit":
-            services.return_deposit(actor=actor, project=project, on=d["on"])
-        elif name == "terminate":
-            services.terminate_project(
-                actor=actor, project=project, on=d["on"], reason=d["reason"], upload=d["report"]
-            )
-        elif name == "resume":
-            services.resume_works(actor=actor, project=project, note=d.get("note", ""))
+        data = dict(f.cleaned_data)
+        for field in ("file", "report"):  # the uploaded document of the step
+            if field in data:
+                data["upload"] = data.pop(field)
+        services.transition(actor=actor, project=project, name=name, **data)
 
     missing = (
         workflows.REQUIREMENTS[name](project)

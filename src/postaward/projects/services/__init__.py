@@ -12,6 +12,8 @@ This package re-exports the public API, so ``services.register_project`` and
 
 from .assignment import (
     ASSIGN_LEVELS,
+    assign,
+    assign_choices,
     assign_line,
     assign_owner,
     assign_owner_leader,
@@ -105,6 +107,8 @@ __all__ = [
     "add_participant",
     "apply_data_completion",
     "approve_settlement",
+    "assign",
+    "assign_choices",
     "assign_key_person",
     "assign_line",
     "assign_owner",

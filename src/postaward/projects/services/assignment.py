@@ -34,6 +34,15 @@ ASSIGN_LEVELS = {
 }
 
 
+# Who takes each level, as the refusal reads (``may_assign`` decides).
+ASSIGN_REFUSALS = {
+    "superior_unit": "行业主管部门总管或监管办方可分配主管单位",
+    "line": "主管单位总管方可把项目分配到条线",
+    "owner": "条线主管（或主管单位）方可把项目分配到建设单位",
+    "owner_leader": "建设单位总管方可指定项目负责人",
+}
+
+
 def _todo_assign(project: Project, level: str) -> None:
     """Put the next step of the chain into the inbox of the unit that takes it."""
     role: str
@@ -123,7 +132,7 @@ def _assignable(p: Project) -> None:
 
 def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organisation) -> Project:
     if not may_assign(project, actor, "superior_unit"):
-        raise Forbidden("行业主管部门总管或监管办方可分配主管单位")
+        raise Forbidden(ASSIGN_REFUSALS["superior_unit"])
     if superior_unit.kind not in SUPERIOR_KINDS:
         raise ValidationFailed("所选单位不是主管单位（或乡镇街道）", field="superior_unit")
     with transaction.atomic():
@@ -147,7 +156,7 @@ def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organ
 
 def assign_line(*, actor: Actor, project: Project, line: Organisation) -> Project:
     if not may_assign(project, actor, "line"):
-        raise Forbidden("主管单位总管方可把项目分配到条线")
+        raise Forbidden(ASSIGN_REFUSALS["line"])
     with transaction.atomic():
         p = _lock(project)
         _assignable(p)
@@ -169,7 +178,7 @@ def assign_line(*, actor: Actor, project: Project, line: Organisation) -> Projec
 
 def assign_owner(*, actor: Actor, project: Project, owner: Organisation) -> Project:
     if not may_assign(project, actor, "owner"):
-        raise Forbidden("条线主管（或主管单位）方可把项目分配到建设单位")
+        raise Forbidden(ASSIGN_REFUSALS["owner"])
     if owner.kind not in OWNER_KINDS:
         raise ValidationFailed("所选单位不是建设单位", field="owner")
     with transaction.atomic():
@@ -195,7 +204,7 @@ def assign_owner(*, actor: Actor, project: Project, owner: Organisation) -> Proj
 
 def assign_owner_leader(*, actor: Actor, project: Project, person: Person) -> Project:
     if not may_assign(project, actor, "owner_leader"):
-        raise Forbidden("建设单位总管方可指定项目负责人")
+        raise Forbidden(ASSIGN_REFUSALS["owner_leader"])
     if person.organisation_id != project.owner_id or not person.is_active:
         raise ValidationFailed("项目负责人应为本单位在职人员", field="person")
     with transaction.atomic():
@@ -210,3 +219,59 @@ def assign_owner_leader(*, actor: Actor, project: Project, person: Person) -> Pr
             _fire(p, "begin_preparation", actor, node_key="preparing", title="进入开工准备")
     project.refresh_from_db()
     return project
+
+
+def _district_of(project: Project, actor: Actor) -> str:
+    authority = project.industry_authority
+    return authority.district_path if authority else actor.district_path
+
+
+def assign_choices(project: Project, actor: Actor, level: str) -> list[tuple[int, str]]:
+    """What a page offers at ``level``: the units (or, for the project leader,
+    the active people of the owner) the step may go to."""
+    district = _district_of(project, actor)
+    if level == "superior_unit":
+        orgs = Organisation.objects.filter(kind__in=SUPERIOR_KINDS, path__startswith=district)
+    elif level == "line":
+        if project.superior_unit is None:
+            return []
+        orgs = Organisation.objects.filter(
+            kind=OrgKind.LINE, path__startswith=project.superior_unit.path
+        )
+    elif level == "owner":
+        parent = project.line or project.superior_unit
+        if parent is None:
+            return []
+        orgs = Organisation.objects.filter(kind__in=OWNER_KINDS, path__startswith=parent.path)
+    else:
+        return [
+            (p.pk, f"{p.name}（{p.title}）" if p.title else p.name)
+            for p in Person.objects.filter(organisation_id=project.owner_id, is_active=True)
+        ]
+    return [(o.pk, o.name) for o in orgs]
+
+
+def assign(*, actor: Actor, project: Project, level: str, target_id: int) -> Project:
+    """The one dispatcher of an assignment (pages and API): find the target
+    (a unit of the project's district, or a person of the owner), then take
+    the level's step, which checks the kind and the place in the chain."""
+    if level not in ASSIGN_LEVELS:
+        raise ValidationFailed("分配层级不正确", field="level")
+    target: Any
+    if level == "owner_leader":
+        target = Person.objects.filter(pk=target_id, organisation_id=project.owner_id).first()
+    else:
+        target = Organisation.objects.filter(
+            pk=target_id, path__startswith=_district_of(project, actor)
+        ).first()
+    if target is None:
+        if not may_assign(project, actor, level):
+            raise Forbidden(ASSIGN_REFUSALS[level])
+        raise ValidationFailed("分配对象不存在", field="target_id")
+    if level == "superior_unit":
+        return assign_superior_unit(actor=actor, project=project, superior_unit=target)
+    if level == "line":
+        return assign_line(actor=actor, project=project, line=target)
+    if level == "owner":
+        return assign_owner(actor=actor, project=project, owner=target)
+    return assign_owner_leader(actor=actor, project=project, person=target)

@@ -16,6 +16,7 @@ from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
+from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
@@ -39,7 +40,7 @@ from ..models import (
     ProjectDocument,
 )
 from ..workflows import Who, authority_of, supervision_office
-from .common import S, _check_day, _document, _facts, _lock, _require_who, _text, node
+from .common import S, _check_day, _document, _facts, _lock, _require_who, node
 
 # --- post-award interview (R-PRJ-11) -----------------------------------------------------------
 
@@ -204,7 +205,7 @@ def record_abnormal_event(
     if kind not in AbnormalAwardKind.values:
         raise ValidationFailed("事件类型不正确", field="kind")
     occurred_on = _check_day(occurred_on, field="occurred_on", label="发生日期")
-    reason = _text(reason, field="reason", label="原因说明", min_len=4, max_len=2000)
+    reason = text(reason, field="reason", label="原因说明", min_len=4, max_len=2000)
     if upload is not None:
         check_upload(upload, field="filing")
     with transaction.atomic():
@@ -276,7 +277,7 @@ def review_abnormal_event(
     p = event.project
     _require_who(ABNORMAL_REVIEWERS, p, actor, "审查标后异常事件")
     if not valid_reason:
-        note = _text(
+        note = text(
             note, field="note", label="审查意见（无正当理由的认定）", min_len=4, max_len=2000
         )
     with transaction.atomic():

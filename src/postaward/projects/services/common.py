@@ -138,19 +138,6 @@ def _amount(value: Any, *, field: str, label: str) -> Decimal:
     return amount
 
 
-def _text(
-    value: str | None, *, field: str, label: str, min_len: int = 1, max_len: int = 2000
-) -> str:
-    text = (value or "").strip()
-    if len(text) < min_len:
-        raise ValidationFailed(
-            f"请填写{label}" if not text else f"{label}过短（至少 {min_len} 个字）", field=field
-        )
-    if len(text) > max_len:
-        raise ValidationFailed(f"{label}过长（最多 {max_len} 个字）", field=field)
-    return text
-
-
 def _lock(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 

@@ -14,6 +14,7 @@ from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
+from postaward.core.writes import text
 
 from .. import workflows
 from ..choices import (
@@ -38,7 +39,6 @@ from .common import (
     _registry_editable,
     _require_who,
     _synced,
-    _text,
     node,
 )
 
@@ -53,7 +53,7 @@ def mark_uncovered(*, actor: Actor, project: Project, note: str) -> Project:
     """A project found not supervised on the platform: settlement is blocked
     until data completion (SY 33); the people responsible may be held accountable."""
     _require_who(COVERAGE_MARKERS, project, actor, "认定项目未纳入平台监管")
-    note = _text(note, field="note", label="认定说明", min_len=4, max_len=300)
+    note = text(note, field="note", label="认定说明", min_len=4, max_len=300)
     with transaction.atomic():
         p = _lock(project)
         if not p.is_platform_covered:
@@ -85,7 +85,7 @@ def apply_data_completion(
 ) -> DataCompletionApplication:
     """The owner files the 项目资料补全申请书 (SY 33)."""
     _require_who(OWNER_MANAGERS, project, actor, "提交资料补全申请")
-    reason = _text(reason, field="reason", label="未纳入平台监管的原因", min_len=4, max_len=2000)
+    reason = text(reason, field="reason", label="未纳入平台监管的原因", min_len=4, max_len=2000)
     if upload is not None:
         check_upload(upload, field="application")
     with transaction.atomic():
@@ -144,7 +144,7 @@ def decide_data_completion(
     if not (actor.is_system or superior_of(p, actor)):
         raise Forbidden("主管单位方可审批资料补全申请")
     if not approve:
-        note = _text(note, field="note", label="不同意的理由", min_len=2, max_len=300)
+        note = text(note, field="note", label="不同意的理由", min_len=2, max_len=300)
     with transaction.atomic():
         app = DataCompletionApplication.objects.select_for_update().get(pk=application.pk)
         if app.state != DataCompletionState.SUBMITTED:

@@ -9,6 +9,7 @@ from django.db import transaction
 from postaward.core.actor import Actor
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.files import check_upload
+from postaward.core.writes import text
 
 from .. import workflows
 from ..choices import (
@@ -20,7 +21,7 @@ from ..models import (
     ProjectDocument,
 )
 from ..workflows import OWNER_MANAGERS, authority_of, supervision_office
-from .common import _contractor_side, _store, _text, node
+from .common import _contractor_side, _store, node
 
 # --- documents ------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def upload_document(
         raise ValidationFailed("资料类别不正确", field="category")
     if not may_upload(project, actor, category):
         raise Forbidden("当前账号不能上传该类资料")
-    title = _text(title, field="title", label="资料名称", max_len=200)
+    title = text(title, field="title", label="资料名称", max_len=200)
     checked = check_upload(upload)
     with transaction.atomic():
         doc = _store(actor=actor, project=project, category=category, title=title, checked=checked)

@@ -14,6 +14,7 @@ from django.db import transaction
 from postaward.core import clock, deadlines
 from postaward.core.actor import Actor
 from postaward.core.errors import NotFound
+from postaward.core.writes import text
 
 from .. import workflows
 from ..choices import (
@@ -37,14 +38,14 @@ from ..models import (
     ProjectDocument,
     Suspension,
 )
-from .common import _amount, _check_day, _document, _facts, _fire, _lock, _synced, _text
+from .common import _amount, _check_day, _document, _facts, _fire, _lock, _synced
 from .suspension import resume_works
 
 # --- lifecycle transitions ---------------------------------------------------------------------------
 
 
 def transition(*, actor: Actor, project: Project, name: str, **kwargs: Any) -> Project:
-    """Dispatch a transition by name (for the API's generic endpoint)."""
+    """Dispatch a transition by name (the one dispatcher of the transition pages)."""
     handlers: dict[str, Callable[..., Project]] = {
         "start_works": start_works,
         "complete": complete_works,
@@ -308,7 +309,7 @@ def terminate_project(
     with transaction.atomic():
         p = _lock(project)
         workflows.check(p, "terminate", actor)
-        reason = _text(reason, field="reason", label="终止原因", min_len=4, max_len=2000)
+        reason = text(reason, field="reason", label="终止原因", min_len=4, max_len=2000)
         day = _check_day(on or clock.today(), field="on", label="终止日期")
         doc = _document(
             actor=actor,

@@ -13,6 +13,7 @@ from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.idcheck import check_uscc
+from postaward.core.writes import text
 from postaward.orgs.models import Organisation
 
 from ..choices import (
@@ -39,7 +40,6 @@ from .common import (
     _may_edit_registry,
     _registry_editable,
     _store,
-    _text,
     node,
 )
 
@@ -188,7 +188,7 @@ def upload_contract(
 ) -> Participant:
     fields: dict[str, Any] = {}
     if contract_number is not None:
-        fields["contract_number"] = _text(
+        fields["contract_number"] = text(
             contract_number, field="contract_number", label="合同编号", max_len=60
         )
     if contract_signed_on is not None:
@@ -255,13 +255,13 @@ def register_subcontract(
             field="participant",
             code="subcontract_not_allowed",
         )
-    name = _text(subcontractor_name, field="subcontractor_name", label="分包单位名称", max_len=200)
+    name = text(subcontractor_name, field="subcontractor_name", label="分包单位名称", max_len=200)
     checked_uscc = check_uscc(subcontractor_uscc)
     if not checked_uscc.ok:
         raise ValidationFailed(checked_uscc.error, field="subcontractor_uscc")
     if participant.organisation.uscc and checked_uscc.value == participant.organisation.uscc:
         raise ValidationFailed("分包单位不能是总承包单位本身", field="subcontractor_uscc")
-    scope = _text(scope, field="scope", label="分包内容", min_len=4, max_len=2000)
+    scope = text(scope, field="scope", label="分包内容", min_len=4, max_len=2000)
     signed_on = _check_day(signed_on, field="signed_on", label="签订日期")
     if amount is not None:
         amount = _amount(amount, field="amount", label="分包金额")

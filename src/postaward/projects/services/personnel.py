@@ -11,6 +11,7 @@ from django.db import transaction
 from postaward.core import audit, clock, events
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.writes import text
 from postaward.orgs.choices import Role
 from postaward.orgs.models import Person, Qualification
 
@@ -39,7 +40,7 @@ from ..models import (
     Project,
 )
 from ..workflows import OWNER_MANAGERS, Who, authority_of, superior_of, supervision_office
-from .common import _facts, _lock, _may_edit_registry, _registry_editable, _require_who, _text, node
+from .common import _facts, _lock, _may_edit_registry, _registry_editable, _require_who, node
 
 # --- key personnel (R-ORG-05, R-ATT-01, R-CHG-04, R-PRJ-09) --------------------------------------
 
@@ -290,7 +291,7 @@ def end_assignment(
     once the change is approved)."""
     project = assignment.project
     _require_who(OWNER_MANAGERS, project, actor, "办理关键岗位人员离岗")
-    reason = _text(reason, field="reason", label="离岗原因", max_len=200)
+    reason = text(reason, field="reason", label="离岗原因", max_len=200)
     with transaction.atomic():
         a = KeyPersonAssignment.objects.select_for_update().get(pk=assignment.pk)
         if a.ended_on is not None:
@@ -390,7 +391,7 @@ def set_checkin_stage(
     _require_who(OWNER_MANAGERS, project, actor, "设置考勤阶段")
     if position not in STAGED_POSITIONS:
         raise ValidationFailed("只有技术负责人和专业监理工程师按阶段考勤", field="position")
-    name = _text(name, field="name", label="施工阶段名称", max_len=60)
+    name = text(name, field="name", label="施工阶段名称", max_len=60)
     if ends_on < starts_on:
         raise ValidationFailed("结束日期不能早于开始日期", field="ends_on")
     with transaction.atomic():

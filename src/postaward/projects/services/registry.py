@@ -14,6 +14,7 @@ from django.db import transaction
 from postaward.core import audit, clock, events
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.writes import text
 from postaward.orgs.choices import OWNER_KINDS, OrgKind, Role
 from postaward.orgs.models import Organisation, Person
 
@@ -41,7 +42,6 @@ from .common import (
     _lock,
     _require_who,
     _synced,
-    _text,
     authority_for,
     chain_of_owner,
     classify,
@@ -212,7 +212,7 @@ def register_direct_project(
             "招标项目由招投标系统推送生成；建设单位只录入直接发包和应急工程项目",
             field="procurement_method",
         )
-    name = _text(name, field="name", label="项目名称", min_len=4, max_len=200)
+    name = text(name, field="name", label="项目名称", min_len=4, max_len=200)
     amount = _amount(contract_amount, field="contract_amount", label="合同金额")
     if is_small_works and amount >= SMALL_WORKS_QUOTA:
         raise ValidationFailed(
@@ -287,7 +287,7 @@ def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project
                 "项目已开工，基本信息不能再修改（变更须走变更流程）", code="invalid_state"
             )
         if "name" in changes:
-            changes["name"] = _text(
+            changes["name"] = text(
                 changes["name"], field="name", label="项目名称", min_len=4, max_len=200
             )
         if "contract_amount" in changes:

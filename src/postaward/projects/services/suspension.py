@@ -10,6 +10,7 @@ from postaward.core import audit, clock, deadlines, events
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.services import close_todos, open_todo
+from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
@@ -28,7 +29,7 @@ from ..models import (
     Suspension,
 )
 from ..workflows import OWNER_MANAGERS
-from .common import S, _facts, _fire, _lock, _require_who, _synced, _text, node
+from .common import S, _facts, _fire, _lock, _require_who, _synced, node
 
 # --- suspension (R-PRJ-07) ----------------------------------------------------------------------
 
@@ -51,7 +52,7 @@ def declare_suspension(
     """SY 35: declared online by the owner on the day it starts, with the time and
     the reason; back-dating is refused."""
     _require_who(OWNER_MANAGERS, project, actor, "申报停工")
-    reason = _text(reason, field="reason", label="停工原因", min_len=4, max_len=2000)
+    reason = text(reason, field="reason", label="停工原因", min_len=4, max_len=2000)
     now = clock.now()
     if started_at.tzinfo is None:
         started_at = started_at.replace(tzinfo=clock.LOCAL_TZ)
@@ -212,7 +213,7 @@ def reject_suspension(*, actor: Actor, suspension: Suspension, note: str) -> Sus
     p = suspension.project
     if not workflows.may(p, "suspend", actor):
         raise Forbidden("主管单位（条线）或监管办方可确认停工")
-    note = _text(note, field="note", label="不予确认的理由", min_len=2, max_len=300)
+    note = text(note, field="note", label="不予确认的理由", min_len=2, max_len=300)
     with transaction.atomic():
         s = Suspension.objects.select_for_update().get(pk=suspension.pk)
         if s.state != SuspensionState.DECLARED:

@@ -1430,6 +1430,8 @@ register(
 # listed here with the reason it is not a risk (tested: test_event_mapping.py).
 
 NON_RISK_EVENTS: dict[str, str] = {
+    "alerts.alert_disposed": "the alert's own handling: a fact for scoring, not a new risk",
+    "alerts.alert_closed": "the alert's own closing: a fact for scoring, not a new risk",
     "projects.registered": "a project entering supervision is the normal start",
     "projects.imported": "bulk import from the trading system: normal intake",
     "projects.assigned": "the owner assigning its project leader: routine",

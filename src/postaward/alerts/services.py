@@ -49,6 +49,7 @@ from .choices import (
     TransferState,
 )
 from .indicators import Evaluation, Hit, Spec, check_template, render, spec_for, specs
+from .events import AlertClosed, AlertDisposed
 from .models import (
     Alert,
     AlertAttachment,
@@ -58,6 +59,16 @@ from .models import (
     EvaluationRun,
     Indicator,
     SuspectedIssue,
+)
+
+from .workflows import (  # noqa: E402 — re-exported: the predicates of the app
+    ISSUE_LEVELS,
+    RECEIVER_ROLES,
+    is_receiver,
+    may_configure,
+    may_create_issue,
+    may_transfer_clue,
+    may_verify_issue,
 )
 
 CREATED, MERGED, DUPLICATE, SUPPRESSED = "created", "merged", "duplicate", "suppressed"
@@ -163,13 +174,6 @@ EDITABLE = (
 )
 
 
-def may_configure(actor: Actor) -> bool:
-    return actor.is_system or (
-        actor.org_kind == OrgKind.SUPERVISION_OFFICE
-        and bool(actor.roles & {Role.ADMIN, Role.OFFICE_STAFF})
-    )
-
-
 def clean_params(spec: Spec, raw: dict[str, Any]) -> dict[str, Any]:
     unknown = set(raw) - {p.name for p in spec.params}
     if unknown:
@@ -223,29 +227,23 @@ def update_indicator(*, actor: Actor, indicator: Indicator, **changes: Any) -> I
         raise ValidationFailed("处置期限应在 1 至 365 之间", field="disposal_days")
     if "dedup_window_days" in changes and not 0 <= int(changes["dedup_window_days"]) <= 3650:
         raise ValidationFailed("去重时间窗应在 0 至 3650 天之间", field="dedup_window_days")
-    with transaction.atomic():
-        row = Indicator.objects.select_for_update(of=("self",)).get(pk=indicator.pk)
-        before = audit.snapshot(row)
+    with writes.audited(
+        Indicator.objects.all(), pk=indicator.pk, actor=actor, action="alerts.update_indicator"
+    ) as w:
+        row = w.obj
         vf = changes.get("valid_from", row.valid_from)
         vu = changes.get("valid_until", row.valid_until)
         if vf and vu and vu < vf:
             raise ValidationFailed("失效日期不能早于生效日期", field="valid_until")
         for name, value in changes.items():
             setattr(row, name, value.strip() if isinstance(value, str) else value)
-        if audit.snapshot(row) == before:
-            return row
+        if audit.snapshot(row) == w.before:
+            w.nothing_changed()
+            return row  # type: ignore[no-any-return]
         row.version += 1
         row.updated_at = clock.now()
         row.updated_by_name = actor.display_name[:100]
-        row.save()
-        audit.record(
-            actor=actor,
-            action="alerts.update_indicator",
-            obj=row,
-            before=before,
-            after=audit.snapshot(row),
-        )
-    return row
+    return row  # type: ignore[no-any-return]
 
 
 # --- hits become alerts ----------------------------------------------------------------------------
@@ -618,6 +616,19 @@ def dispose_alert(
             files.save(att.file, c)
             att.save()
         w.after.update(note=note, late=late, evidence=[c.sha256 for c in checked])
+        w.publish(
+            AlertDisposed(
+                alert_id=a.pk,
+                indicator=a.indicator.code,
+                project_id=a.project_id,
+                organisation_id=a.handling_org_id,
+                level=str(a.level),
+                finding=finding,
+                late=late,
+                disposal=AlertStep.objects.filter(alert=a, kind=StepKind.DISPOSED).count(),
+                at=now.isoformat(),
+            )
+        )
         sync_todo(a)
         notifications.alert_disposed(a)
     return a
@@ -646,6 +657,17 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
             _step(
                 a, StepKind.CLOSED, actor=actor, finding=a.finding, note=note or "审核通过", at=now
             )
+            w.publish(
+                AlertClosed(
+                    alert_id=a.pk,
+                    indicator=a.indicator.code,
+                    project_id=a.project_id,
+                    organisation_id=a.handling_org_id,
+                    finding=str(a.finding),
+                    escalations=a.escalations,
+                    at=now.isoformat(),
+                )
+            )
         else:
             a.save()
             d = _open_deadline(a, now)
@@ -665,102 +687,105 @@ def review_alert(*, actor: Actor, alert: Alert, decision: str, note: str = "") -
 
 def escalate_alert(*, alert_id: int, deadline_id: int) -> bool:
     """The disposal deadline ran out: the alert moves one level up the chain
-    with a new deadline, its history kept (R-ORG-02). Idempotent: a repeated
-    ``DeadlineMissed`` for a deadline that is no longer the alert's current one
-    changes nothing. At the top level the alert stays and is marked overdue."""
-    with transaction.atomic():
-        a = (
-            Alert.objects.select_for_update(of=("self",))
-            .select_related("indicator", "project", "handling_org", "disposal_deadline")
-            .filter(pk=alert_id)
-            .first()
-        )
-        if a is None or a.disposal_deadline_id != deadline_id or a.state not in OPEN_STATES:
-            return False
-        before = _snap(a)
-        now = clock.now()
-        old_org = a.handling_org
-        old_text = describe_deadline(a.disposal_deadline)
-        above = levels.level_above(a.level)
-        if above is None or a.project_id is None:
-            if a.overdue:
+    with a new deadline, its history kept (R-ORG-02; ``steps.ESCALATE``).
+    Idempotent: a repeated ``DeadlineMissed`` for a deadline that is no longer
+    the alert's current one changes nothing. At the top level the alert stays
+    and is marked overdue."""
+    try:
+        with writes.audited(
+            Alert.objects.select_related("indicator", "project", "handling_org", "disposal_deadline"),
+            pk=alert_id,
+            actor=SYSTEM,
+            action="alerts.escalate_alert",
+            snapshot=_snap,
+        ) as w:
+            a = w.obj
+            if a.disposal_deadline_id != deadline_id or a.state not in OPEN_STATES:
+                w.nothing_changed()
                 return False
-            a.overdue = True
+            now = clock.now()
+            old_org = a.handling_org
+            old_text = describe_deadline(a.disposal_deadline)
+            above = levels.level_above(a.level)
+            if above is None or a.project_id is None:
+                if a.overdue:
+                    w.nothing_changed()
+                    return False
+                w.action = "alerts.overdue_at_top"
+                a.overdue = True
+                a.updated_at = now
+                _step(
+                    a,
+                    StepKind.OVERDUE_AT_TOP,
+                    organisation=old_org,
+                    note=f"{old_org.name}未在处置期限内反馈；已在最高层级，继续督办",
+                    late=True,
+                    deadline_text=old_text,
+                    at=now,
+                )
+                notifications.alert_escalated(a, old_org)
+                return True
+            level, org = levels.route(a.project, above)
+            _, review = levels.reviewer(a.project, level, org)
+            a.escalate()
+            a.level = level
+            a.handling_org = org
+            a.review_org = review
+            a.escalations += 1
             a.updated_at = now
-            a.save(update_fields=["overdue", "updated_at"])
+            a.save()
+            a.handled_by.add(org)
+            d = _open_deadline(a, now)
             _step(
                 a,
-                StepKind.OVERDUE_AT_TOP,
-                organisation=old_org,
-                note=f"{old_org.name}未在处置期限内反馈；已在最高层级，继续督办",
+                StepKind.ESCALATED,
+                organisation=org,
+                note=(
+                    f"{old_org.name}未在处置期限内反馈（{old_text}），"
+                    f"升级至{levels_label(level)}：{org.name}；审核单位：{review.name}"
+                ),
                 late=True,
-                deadline_text=old_text,
+                deadline_text=describe_deadline(d),
                 at=now,
             )
-            audit.record(
-                actor=SYSTEM, action="alerts.overdue_at_top", obj=a, before=before, after=_snap(a)
-            )
+            a.priority = priority_of(a, now)[0]
+            sync_todo(a, previous="cancelled")
             notifications.alert_escalated(a, old_org)
             return True
-        level, org = levels.route(a.project, above)
-        _, review = levels.reviewer(a.project, level, org)
-        a.escalate()
-        a.level = level
-        a.handling_org = org
-        a.review_org = review
-        a.escalations += 1
-        a.updated_at = now
-        a.save()
-        a.handled_by.add(org)
-        d = _open_deadline(a, now)
-        _step(
-            a,
-            StepKind.ESCALATED,
-            organisation=org,
-            note=(
-                f"{old_org.name}未在处置期限内反馈（{old_text}），"
-                f"升级至{levels_label(level)}：{org.name}；审核单位：{review.name}"
-            ),
-            late=True,
-            deadline_text=describe_deadline(d),
-            at=now,
-        )
-        a.priority = priority_of(a, now)[0]
-        a.save(update_fields=["priority"])
-        audit.record(
-            actor=SYSTEM, action="alerts.escalate_alert", obj=a, before=before, after=_snap(a)
-        )
-        sync_todo(a, previous="cancelled")
-        notifications.alert_escalated(a, old_org)
-        return True
+    except NotFound:  # the alert is gone
+        return False
 
 
 def withdraw_alert(*, alert_id: int, reason: str) -> bool:
     """The facts an alert was raised on were corrected where they came from (an
     absence re-closed as a suspended day after a late confirmation, SY 35): the
-    platform closes the alert with the reason, its disposal clock cancelled and
-    its history kept (nothing deleted). Idempotent: a closed alert is left alone."""
-    with transaction.atomic():
-        a = Alert.objects.select_for_update().filter(pk=alert_id).first()
-        if a is None or a.state not in UNRESOLVED_STATES:
-            return False
-        before = _snap(a)
-        now = clock.now()
-        a.withdraw()
-        a.closed_at = now
-        a.updated_at = now
-        a.overdue = False
-        a.save()
-        deadlines.close_deadline(kind=DISPOSAL_KIND, subject=a, state=Deadline.State.CANCELLED)
-        _step(a, StepKind.WITHDRAWN, note=reason, at=now)
-        audit.record(
+    platform closes the alert with the reason (``steps.WITHDRAW``), its disposal
+    clock cancelled and its history kept (nothing deleted). Idempotent: a
+    closed alert is left alone."""
+    try:
+        with writes.audited(
+            Alert.objects.all(),
+            pk=alert_id,
             actor=SYSTEM,
             action="alerts.withdraw_alert",
-            obj=a,
-            before=before,
-            after={**_snap(a), "reason": reason},
-        )
-    return True
+            snapshot=_snap,
+        ) as w:
+            a = w.obj
+            if a.state not in UNRESOLVED_STATES:
+                w.nothing_changed()
+                return False
+            now = clock.now()
+            a.withdraw()
+            a.closed_at = now
+            a.updated_at = now
+            a.overdue = False
+            a.save()
+            deadlines.close_deadline(kind=DISPOSAL_KIND, subject=a, state=Deadline.State.CANCELLED)
+            _step(a, StepKind.WITHDRAWN, note=reason, at=now)
+            w.after["reason"] = reason
+            return True
+    except NotFound:  # the alert is gone
+        return False
 
 
 def reopen_alert(*, actor: Actor, alert: Alert, reason: str) -> Alert:
@@ -1095,16 +1120,6 @@ def _would(indicator: Indicator, hit: Hit, as_of: dt.date) -> str:
 # --- suspected issues and clue transfers --------------------------------------------------------------
 
 
-ISSUE_LEVELS = ("leading_group", "industry_authority")
-
-
-def may_create_issue(actor: Actor) -> bool:
-    return actor.is_system or (
-        levels.level_of_kind(actor.org_kind) in ISSUE_LEVELS
-        and bool(actor.roles & levels.ACTING_ROLES)
-    )
-
-
 def create_issue(
     *,
     actor: Actor,
@@ -1118,8 +1133,11 @@ def create_issue(
 ) -> SuspectedIssue:
     """One or more alerts become a suspected issue to verify (R-ALR-03); the
     alerts are closed with the finding “转疑似问题核实” and follow the issue."""
-    if not may_create_issue(actor):
-        raise Forbidden("仅领导小组（监管办）或行业主管部门可以登记疑似问题")
+    from . import steps as alert_steps
+
+    step = alert_steps.TAKE_UP_AS_ISSUE
+    if not step.who(None, actor):
+        raise Forbidden(f"{step.who_label}方可{step.label}")
     ids = sorted({int(i) for i in alert_ids})
     if not ids:
         raise ValidationFailed("请选择至少一条预警", field="alert_ids")
@@ -1137,6 +1155,8 @@ def create_issue(
         taken = [a.number for a in alerts if a.issue_id]
         if taken:
             raise Conflict(f"预警已转为疑似问题：{'、'.join(taken)}", code="invalid_state")
+        for a in alerts:
+            steps.check(step, a, actor)
         projects = {a.project_id for a in alerts}
         now = clock.now()
         issue = SuspectedIssue.objects.create(
@@ -1181,17 +1201,6 @@ def create_issue(
     return issue
 
 
-def _acts_for(actor: Actor, org: Organisation) -> bool:
-    if actor.is_system:
-        return True
-    return (
-        bool(actor.org_path)
-        and org.path.startswith(actor.org_path)
-        and bool(actor.roles & levels.ACTING_ROLES)
-        and levels.level_of_kind(actor.org_kind) == levels.level_of_kind(org.kind)
-    )
-
-
 def verify_issue(
     *, actor: Actor, issue: SuspectedIssue, verified: bool, findings: str
 ) -> SuspectedIssue:
@@ -1200,7 +1209,7 @@ def verify_issue(
     findings = text(findings, field="findings", label="核实情况", min_len=2)
 
     def check(i: SuspectedIssue) -> None:
-        if not _acts_for(actor, i.organisation):
+        if not may_verify_issue(i, actor):
             raise Forbidden("仅登记该疑似问题的单位可以录入核实结论")
         if i.state != IssueState.VERIFYING:
             raise Conflict(
@@ -1276,13 +1285,7 @@ def transfer_clue(
             .select_related("organisation")
             .get(pk=issue.pk)
         )
-        if not (
-            _acts_for(actor, i.organisation)
-            or (
-                levels.level_of_kind(actor.org_kind) == "leading_group"
-                and bool(actor.roles & levels.ACTING_ROLES)
-            )
-        ):
+        if not may_transfer_clue(i, actor):
             raise Forbidden("仅登记单位或领导小组（监管办）可以移送线索")
         if i.state not in (IssueState.VERIFIED, IssueState.TRANSFERRED):
             raise Conflict("仅核实属实的疑似问题可以移送", code="invalid_state")
@@ -1327,24 +1330,6 @@ def transfer_clue(
         )
         notifications.clue_transferred(t)
     return t
-
-
-RECEIVER_ROLES = frozenset(
-    {Role.ADMIN, Role.UNIT_LEADER, Role.DISCIPLINE_INSPECTOR, Role.POLICE_OFFICER}
-)
-
-
-def is_receiver(actor: Actor, t: ClueTransfer) -> bool:
-    """The recipient organisation (discipline inspection / public security)
-    itself, not a body above it in the tree."""
-    if actor.is_system:
-        return True
-    return (
-        bool(actor.org_path)
-        and actor.org_kind == t.recipient_org.kind
-        and t.recipient_org.path.startswith(actor.org_path)
-        and bool(actor.roles & RECEIVER_ROLES)
-    )
 
 
 def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: str) -> ClueTransfer:

@@ -25,7 +25,14 @@ from postaward.core.scoping import get_visible_or_404
 from . import forms
 from .choices import DISPOSAL_KIND, AlertState, TransferState
 from .models import Alert, ClueTransfer
-from .workflows import may_dispose, may_reopen, may_review, system_only
+from .workflows import (
+    is_receiver,
+    may_create_issue,
+    may_dispose,
+    may_reopen,
+    may_review,
+    system_only,
+)
 
 WF = "alerts.alert"
 TRANSFER_WF = "alerts.transfer"
@@ -96,12 +103,6 @@ def _take_up(*, actor: Actor, obj: Alert, **data: Any) -> Any:
     return services.create_issue(actor=actor, alert_ids=[obj.pk], **data)
 
 
-def _may_create_issue(alert: Alert, actor: Actor) -> bool:
-    from .services import may_create_issue
-
-    return may_create_issue(actor)
-
-
 # --- the workflow and its steps ------------------------------------------------------------------
 
 
@@ -170,6 +171,7 @@ DISPOSE = steps.Step(
     form=forms.DisposeForm,
     basis="R-ALR-02",
     closes=DISPOSAL_KIND,
+    event="alerts.alert_disposed",
     action="alerts.dispose_alert",
     success="处置情况已提交，待上一级审核",
     help="由处置单位填报处置结论和证据，提交后由审核单位审核",
@@ -185,6 +187,7 @@ CLOSE = steps.Step(
     schema=CloseIn,
     form=forms.CloseForm,
     basis="R-ALR-02",
+    event="alerts.alert_closed",
     action="alerts.review_alert.close",
     success="已审核办结",
     help="审核通过，预警办结",
@@ -228,7 +231,7 @@ TAKE_UP_AS_ISSUE = steps.Step(
     WF,
     "take_up_as_issue",
     "转疑似问题核实",
-    who=_may_create_issue,
+    who=may_create_issue,
     who_label="领导小组（监管办）或行业主管部门",
     sources=(
         AlertState.PENDING,
@@ -298,12 +301,6 @@ def _feed_back(*, actor: Actor, obj: ClueTransfer, result: str) -> Any:
     return services.feed_back_transfer(actor=actor, transfer=obj, result=result)
 
 
-def _is_receiver(t: ClueTransfer, actor: Actor) -> bool:
-    from .services import is_receiver
-
-    return is_receiver(actor, t)
-
-
 def load_transfer(actor: Actor, pk: int) -> ClueTransfer:
     """The transfer through the actor's scope (404 out of scope; bodies that do
     not handle suspected issues 403)."""
@@ -346,7 +343,7 @@ RECEIVE = steps.Step(
     TRANSFER_WF,
     "receive",
     "签收",
-    who=_is_receiver,
+    who=is_receiver,
     who_label="接收机关",
     sources=(TransferState.SENT,),
     target=TransferState.RECEIVED,
@@ -362,7 +359,7 @@ FEED_BACK = steps.Step(
     TRANSFER_WF,
     "feed_back",
     "反馈办理结果",
-    who=_is_receiver,
+    who=is_receiver,
     who_label="接收机关",
     sources=(TransferState.RECEIVED,),
     target=TransferState.CONCLUDED,

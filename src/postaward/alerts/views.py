@@ -27,6 +27,7 @@ from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import Industry
 
 from . import forms, selectors, services
+from . import steps as alert_steps
 from .choices import (
     ISSUE_COLOURS,
     LEVEL_RANK,
@@ -47,7 +48,6 @@ from .choices import (
 )
 from .indicators import render as render_text
 from .indicators import spec_for
-from .levels import level_of_kind
 from .models import (
     Alert,
     AlertAttachment,
@@ -58,6 +58,7 @@ from .models import (
     SuspectedIssue,
 )
 from .permissions import can_configure, can_see_alerts, can_see_issues
+from .workflows import may_transfer_clue, may_verify_issue
 
 COLOURS: dict[str, dict[Any, str]] = {
     "severity": SEVERITY_COLOURS,
@@ -221,7 +222,7 @@ def _query_spec(actor: Any) -> ListSpec:
         r = _remaining(a)
         return r["text"] if r else ""
 
-    may_issue = services.may_create_issue(actor)
+    may_issue = alert_steps.TAKE_UP_AS_ISSUE.who(None, actor)
     return ListSpec(
         key="alerts",
         title="预警查询",
@@ -690,11 +691,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 @page_view
 def issue_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(
-        actor,
-        services.may_create_issue(actor),
-        "仅领导小组（监管办）或行业主管部门可以登记疑似问题",
-    )
+    take_up = alert_steps.TAKE_UP_AS_ISSUE
+    require(actor, take_up.who(None, actor), f"{take_up.who_label}方可{take_up.label}")
     # ("ids": the selection handed over by the query list, core.lists.Handoff)
     raw = (
         request.POST.getlist("alerts")
@@ -742,13 +740,13 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         orgs += [(o.pk, o.name) for o in services.recipient_orgs(actor, r)]
     verify_form = (
         forms.VerifyForm()
-        if issue.state == IssueState.VERIFYING and services._acts_for(actor, issue.organisation)
+        if issue.state == IssueState.VERIFYING and may_verify_issue(issue, actor)
         else None
     )
-    may_transfer = issue.state in (IssueState.VERIFIED, IssueState.TRANSFERRED) and (
-        services._acts_for(actor, issue.organisation)
-        or level_of_kind(actor.org_kind) == "leading_group"
-    )
+    may_transfer = issue.state in (
+        IssueState.VERIFIED,
+        IssueState.TRANSFERRED,
+    ) and may_transfer_clue(issue, actor)
     return render(
         request,
         "alerts/issue_detail.html",

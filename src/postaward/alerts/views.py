@@ -58,7 +58,6 @@ from .models import (
     SuspectedIssue,
 )
 from .permissions import can_configure, can_see_alerts, can_see_issues
-from .workflows import may_transfer_clue, may_verify_issue
 
 COLOURS: dict[str, dict[Any, str]] = {
     "severity": SEVERITY_COLOURS,
@@ -725,28 +724,21 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/issue_new.html", _ctx(form=form, alerts=alerts))
 
 
-def _issue(request: HttpRequest, pk: int) -> SuspectedIssue:
-    return get_visible_or_404(
-        SuspectedIssue.objects.select_related("project", "organisation"), actor_of(request), pk=pk
-    )
-
-
 @page_view
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_issue(request, alert_steps.load_issue(actor_of(request), pk))
+
+
+def render_issue(
+    request: HttpRequest,
+    issue: SuspectedIssue,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The issue's page; its verification and transfer forms come from the step
+    registry (``alerts/steps.py``)."""
     actor = actor_of(request)
-    issue = _issue(request, pk)
-    orgs = []
-    for r in Recipient.values:
-        orgs += [(o.pk, o.name) for o in services.recipient_orgs(actor, r)]
-    verify_form = (
-        forms.VerifyForm()
-        if issue.state == IssueState.VERIFYING and may_verify_issue(issue, actor)
-        else None
-    )
-    may_transfer = issue.state in (
-        IssueState.VERIFIED,
-        IssueState.TRANSFERRED,
-    ) and may_transfer_clue(issue, actor)
     return render(
         request,
         "alerts/issue_detail.html",
@@ -758,57 +750,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             transfers=ClueTransfer.objects.visible_to(actor)
             .filter(issue=issue)
             .select_related("recipient_org"),
-            verify_form=verify_form,
-            transfer_form=forms.TransferForm(orgs=orgs) if may_transfer and orgs else None,
+            page_steps=steps.page_steps(issue, actor, bound=bound),
         ),
+        status=status,
     )
-
-
-@page_view
-@require_POST
-def issue_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _issue(request, pk)
-    form = forms.VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.verify_issue(actor=actor_of(request), issue=issue, **form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "核实结论已录入")
-    else:
-        messages.error(request, "请填写核实结论和核实情况")
-    return redirect("alerts_issue", issue.pk)
-
-
-@page_view
-@require_POST
-def issue_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    issue = _issue(request, pk)
-    orgs = {o.pk: o for r in Recipient.values for o in services.recipient_orgs(actor, r)}
-    form = forms.TransferForm(request.POST, orgs=[(k, o.name) for k, o in orgs.items()])
-    if form.is_valid():
-        try:
-            t = services.transfer_clue(
-                actor=actor,
-                issue=issue,
-                recipient=form.cleaned_data["recipient"],
-                recipient_org=orgs[form.cleaned_data["recipient_org"]],
-                document_number=form.cleaned_data["document_number"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"线索已移送{t.recipient_org.name}")
-    else:
-        messages.error(request, "请完整填写移送信息")
-    return redirect("alerts_issue", issue.pk)
 
 
 @page_view

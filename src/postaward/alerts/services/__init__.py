@@ -77,6 +77,7 @@ from .issues import (
     receive_transfer,
     recipient_orgs,
     transfer_clue,
+    transfer_clue_to,
     verify_issue,
 )
 from .runs import (
@@ -150,6 +151,7 @@ __all__ = [
     "sync_indicators",
     "sync_todo",
     "transfer_clue",
+    "transfer_clue_to",
     "update_indicator",
     "verify_issue",
     "withdraw_alert",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from postaward.core import audit, clock, deadlines, steps, writes
+from postaward.core import audit, clock, deadlines, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -27,10 +27,6 @@ from ..models import (
     Alert,
     ClueTransfer,
     SuspectedIssue,
-)
-from ..workflows import (
-    may_transfer_clue,
-    may_verify_issue,
 )
 from .hits import _step, sync_todo
 
@@ -121,33 +117,19 @@ def create_issue(
 def verify_issue(
     *, actor: Actor, issue: SuspectedIssue, verified: bool, findings: str
 ) -> SuspectedIssue:
-    """Verification records its findings; the alerts take the conclusion
-    (confirmed or dismissed), which feeds the indicator's tuning statistics."""
+    """Verification records its findings (``steps.VERIFY``); the alerts take
+    the conclusion (confirmed or dismissed), which feeds the indicator's
+    tuning statistics."""
+    from .. import steps as alert_steps
+
     findings = text(findings, field="findings", label="核实情况", min_len=2)
-
-    def check(i: SuspectedIssue) -> None:
-        if not may_verify_issue(i, actor):
-            raise Forbidden("仅登记该疑似问题的单位可以录入核实结论")
-        if i.state != IssueState.VERIFYING:
-            raise Conflict(
-                f"疑似问题当前状态为“{i.get_state_display()}”，不能再录入核实结论",
-                code="invalid_state",
-            )
-
-    with writes.audited(
-        SuspectedIssue.objects.select_related("organisation"),
-        pk=issue.pk,
-        actor=actor,
-        action="alerts.verify_issue",
-        check=check,
-    ) as w:
+    with steps.write(alert_steps.VERIFY, issue, actor) as w:
         i = w.obj
         now = clock.now()
         i.state = IssueState.VERIFIED if verified else IssueState.UNFOUNDED
         i.findings = findings
         i.verified_at = now
         i.verified_by_name = actor.display_name[:100]
-        i.save()
         conclusion = Finding.CONFIRMED if verified else Finding.DISMISSED
         for a in Alert.objects.filter(issue=i):
             a.finding = conclusion
@@ -161,7 +143,7 @@ def verify_issue(
                 note=f"疑似问题 {i.number} 核实{'属实' if verified else '不属实'}：{findings}",
                 at=now,
             )
-    return i
+    return i  # type: ignore[no-any-return]
 
 
 RECIPIENT_KINDS = {
@@ -179,6 +161,30 @@ def recipient_orgs(actor: Actor, recipient: str) -> list[Organisation]:
     )
 
 
+def transfer_clue_to(
+    *,
+    actor: Actor,
+    issue: SuspectedIssue,
+    recipient: str,
+    recipient_org_id: int,
+    document_number: str,
+    reason: str,
+) -> ClueTransfer:
+    """``transfer_clue`` with the receiving body named by its id (the API and
+    the page): it must be one the actor's district transfers to."""
+    org = next((o for o in recipient_orgs(actor, recipient) if o.pk == recipient_org_id), None)
+    if org is None:
+        raise ValidationFailed("接收机关与移送方向不符", field="recipient_org_id")
+    return transfer_clue(
+        actor=actor,
+        issue=issue,
+        recipient=recipient,
+        recipient_org=org,
+        document_number=document_number,
+        reason=reason,
+    )
+
+
 def transfer_clue(
     *,
     actor: Actor,
@@ -189,23 +195,18 @@ def transfer_clue(
     reason: str,
 ) -> ClueTransfer:
     """A verified issue goes as a clue to discipline inspection (party members,
-    public officials) or public security (suspected crimes) (R-ALR-06, QZ 11)."""
+    public officials) or public security (suspected crimes) (R-ALR-06, QZ 11;
+    ``steps.TRANSFER_CLUE``)."""
+    from .. import steps as alert_steps
+
     if recipient not in Recipient.values:
         raise ValidationFailed("请选择移送方向", field="recipient")
     document_number = text(
         document_number, field="document_number", label="移送函文号", min_len=2, max_len=60
     )
     reason = text(reason, field="reason", label="移送理由", min_len=2)
-    with transaction.atomic():
-        i = (
-            SuspectedIssue.objects.select_for_update(of=("self",))
-            .select_related("organisation")
-            .get(pk=issue.pk)
-        )
-        if not may_transfer_clue(i, actor):
-            raise Forbidden("仅登记单位或领导小组（监管办）可以移送线索")
-        if i.state not in (IssueState.VERIFIED, IssueState.TRANSFERRED):
-            raise Conflict("仅核实属实的疑似问题可以移送", code="invalid_state")
+    with steps.write(alert_steps.TRANSFER_CLUE, issue, actor, project_id=issue.project_id) as w:
+        i = w.obj
         if recipient == Recipient.DISCIPLINE and not (
             i.involves_party_member or i.involves_public_official
         ):
@@ -218,7 +219,6 @@ def transfer_clue(
             raise ValidationFailed("接收机关与移送方向不符", field="recipient_org")
         if ClueTransfer.objects.filter(issue=i, recipient_org=recipient_org).exists():
             raise Conflict("该线索已移送该机关", code="duplicate")
-        before = audit.snapshot(i)
         t = ClueTransfer.objects.create(
             issue=i,
             recipient=recipient,
@@ -230,20 +230,13 @@ def transfer_clue(
             sent_by_org_id=actor.organisation_id,
         )
         i.state = IssueState.TRANSFERRED
-        i.save(update_fields=["state"])
+        w.after["transfer"] = t.pk
         audit.record(
             actor=actor,
             action="alerts.transfer_clue",
             obj=t,
             after=audit.snapshot(t),
             project_id=i.project_id,
-        )
-        audit.record(
-            actor=actor,
-            action="alerts.issue_transferred",
-            obj=i,
-            before=before,
-            after=audit.snapshot(i),
         )
         notifications.clue_transferred(t)
     return t

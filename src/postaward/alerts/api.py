@@ -15,7 +15,7 @@ from pydantic import Field
 
 from postaward.core import clock, steps
 from postaward.core.api_base import PatchIn, StrictIn, actor, responses
-from postaward.core.errors import Forbidden, NotFound, ValidationFailed
+from postaward.core.errors import Forbidden, NotFound
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Count, Date, Id, Int64
 
@@ -505,15 +505,10 @@ def _get_issue(request: HttpRequest, issue_id: int) -> SuspectedIssue:
     )
 
 
-class VerifyIn(StrictIn):
-    verified: bool
-    findings: str = Field(max_length=5000)
-
-
 @router.post(
     "/issues/{issue_id}/verify", response=responses(IssueOut), summary="录入核实结论（登记单位）"
 )
-def verify_issue(request: HttpRequest, issue_id: Id, payload: VerifyIn) -> Any:
+def verify_issue(request: HttpRequest, issue_id: Id, payload: alert_steps.VerifyIn) -> Any:
     i = services.verify_issue(
         actor=actor(request), issue=_get_issue(request, issue_id), **payload.dict()
     )
@@ -554,37 +549,14 @@ def _transfer_out(t: ClueTransfer) -> dict[str, Any]:
     }
 
 
-class TransferIn(StrictIn):
-    recipient: Literal["discipline", "public_security"]
-    recipient_org_id: Id
-    document_number: str = Field(max_length=60)
-    reason: str = Field(max_length=5000)
-
-
 @router.post(
     "/issues/{issue_id}/transfers",
     response=responses(TransferOut, 201),
     summary="线索移送（纪检监察机关或公安机关）",
 )
-def transfer_clue(request: HttpRequest, issue_id: Id, payload: TransferIn) -> Any:
-    issue = _get_issue(request, issue_id)
-    org = next(
-        (
-            o
-            for o in services.recipient_orgs(actor(request), payload.recipient)
-            if o.pk == payload.recipient_org_id
-        ),
-        None,
-    )
-    if org is None:
-        raise ValidationFailed("接收机关与移送方向不符", field="recipient_org_id")
-    t = services.transfer_clue(
-        actor=actor(request),
-        issue=issue,
-        recipient=payload.recipient,
-        recipient_org=org,
-        document_number=payload.document_number,
-        reason=payload.reason,
+def transfer_clue(request: HttpRequest, issue_id: Id, payload: alert_steps.TransferIn) -> Any:
+    t = services.transfer_clue_to(
+        actor=actor(request), issue=_get_issue(request, issue_id), **payload.dict()
     )
     return Status(201, _transfer_out(t))
 
@@ -626,6 +598,8 @@ def feed_back_transfer(request: HttpRequest, transfer_id: Id, payload: alert_ste
 
 # GET /transfers/{transfer_id}/steps and POST /transfers/{transfer_id}/steps/{name} (ADR 0060).
 steps.mount_api(router, alert_steps.TRANSFER_WF, "transfer_id", prefix="/transfers")
+# GET /issues/{issue_id}/steps and POST /issues/{issue_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, alert_steps.ISSUE_WF, "issue_id", prefix="/issues")
 
 
 # --- notifications ----------------------------------------------------------------------------------------

@@ -227,7 +227,7 @@ class TransferForm(forms.Form):
     recipient = forms.ChoiceField(
         label="移送方向", choices=Recipient.choices, widget=forms.Select(attrs=S)
     )
-    recipient_org = forms.TypedChoiceField(
+    recipient_org_id = forms.TypedChoiceField(
         label="接收机关", coerce=int, widget=forms.Select(attrs=S)
     )
     document_number = forms.CharField(
@@ -239,7 +239,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, orgs: list[tuple[int, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
-        self.fields["recipient_org"].choices = orgs  # type: ignore[attr-defined]
+        self.fields["recipient_org_id"].choices = orgs  # type: ignore[attr-defined]
 
 
 class ReceiptForm(forms.Form):

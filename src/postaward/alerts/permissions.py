@@ -15,7 +15,7 @@ def can_see_alerts(actor: Actor) -> bool:
 
 
 def can_configure(actor: Actor) -> bool:
-    from .services import may_configure
+    from .workflows import may_configure
 
     return may_configure(actor)
 

@@ -21,14 +21,25 @@ from postaward.core.api_base import StrictIn
 from postaward.core.bodies import FileIn
 from postaward.core.errors import Forbidden
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Id
 
 from . import forms
-from .choices import DISPOSAL_KIND, AlertState, TransferState
-from .models import Alert, ClueTransfer
-from .workflows import may_dispose, may_reopen, may_review, system_only
+from .choices import DISPOSAL_KIND, AlertState, IssueState, Recipient, TransferState
+from .models import Alert, ClueTransfer, SuspectedIssue
+from .workflows import (
+    is_receiver,
+    may_create_issue,
+    may_dispose,
+    may_reopen,
+    may_review,
+    may_transfer_clue,
+    may_verify_issue,
+    system_only,
+)
 
 WF = "alerts.alert"
 TRANSFER_WF = "alerts.transfer"
+ISSUE_WF = "alerts.issue"
 
 
 # --- inputs (API) --------------------------------------------------------------------------------
@@ -94,12 +105,6 @@ def _take_up(*, actor: Actor, obj: Alert, **data: Any) -> Any:
     from . import services
 
     return services.create_issue(actor=actor, alert_ids=[obj.pk], **data)
-
-
-def _may_create_issue(alert: Alert, actor: Actor) -> bool:
-    from .services import may_create_issue
-
-    return may_create_issue(actor)
 
 
 # --- the workflow and its steps ------------------------------------------------------------------
@@ -170,6 +175,7 @@ DISPOSE = steps.Step(
     form=forms.DisposeForm,
     basis="R-ALR-02",
     closes=DISPOSAL_KIND,
+    event="alerts.alert_disposed",
     action="alerts.dispose_alert",
     success="处置情况已提交，待上一级审核",
     help="由处置单位填报处置结论和证据，提交后由审核单位审核",
@@ -185,6 +191,7 @@ CLOSE = steps.Step(
     schema=CloseIn,
     form=forms.CloseForm,
     basis="R-ALR-02",
+    event="alerts.alert_closed",
     action="alerts.review_alert.close",
     success="已审核办结",
     help="审核通过，预警办结",
@@ -228,7 +235,7 @@ TAKE_UP_AS_ISSUE = steps.Step(
     WF,
     "take_up_as_issue",
     "转疑似问题核实",
-    who=_may_create_issue,
+    who=may_create_issue,
     who_label="领导小组（监管办）或行业主管部门",
     sources=(
         AlertState.PENDING,
@@ -298,12 +305,6 @@ def _feed_back(*, actor: Actor, obj: ClueTransfer, result: str) -> Any:
     return services.feed_back_transfer(actor=actor, transfer=obj, result=result)
 
 
-def _is_receiver(t: ClueTransfer, actor: Actor) -> bool:
-    from .services import is_receiver
-
-    return is_receiver(actor, t)
-
-
 def load_transfer(actor: Actor, pk: int) -> ClueTransfer:
     """The transfer through the actor's scope (404 out of scope; bodies that do
     not handle suspected issues 403)."""
@@ -346,7 +347,7 @@ RECEIVE = steps.Step(
     TRANSFER_WF,
     "receive",
     "签收",
-    who=_is_receiver,
+    who=is_receiver,
     who_label="接收机关",
     sources=(TransferState.SENT,),
     target=TransferState.RECEIVED,
@@ -362,7 +363,7 @@ FEED_BACK = steps.Step(
     TRANSFER_WF,
     "feed_back",
     "反馈办理结果",
-    who=_is_receiver,
+    who=is_receiver,
     who_label="接收机关",
     sources=(TransferState.RECEIVED,),
     target=TransferState.CONCLUDED,
@@ -376,3 +377,128 @@ FEED_BACK = steps.Step(
 )
 
 steps.register(TRANSFER, RECEIVE, FEED_BACK)
+
+
+# --- a suspected issue: verification and clue transfer (R-ALR-03, R-ALR-06) -----------------------
+
+
+class VerifyIn(StrictIn):
+    verified: bool = Field(description="核实结论：属实 / 不属实")
+    findings: str = Field(max_length=5000, description="核实情况")
+
+
+class TransferIn(StrictIn):
+    recipient: Literal["discipline", "public_security"] = Field(
+        description="移送方向：纪检监察机关 / 公安机关"
+    )
+    recipient_org_id: Id = Field(description="接收机关（本区县的纪检监察机关或公安机关）")
+    document_number: str = Field(max_length=60, description="移送函文号")
+    reason: str = Field(max_length=5000, description="移送理由")
+
+
+def _verify(*, actor: Actor, obj: SuspectedIssue, verified: bool, findings: str) -> Any:
+    from . import services
+
+    return services.verify_issue(actor=actor, issue=obj, verified=verified, findings=findings)
+
+
+def _transfer(
+    *,
+    actor: Actor,
+    obj: SuspectedIssue,
+    recipient: str,
+    recipient_org_id: int,
+    document_number: str,
+    reason: str,
+) -> Any:
+    from . import services
+
+    return services.transfer_clue_to(
+        actor=actor,
+        issue=obj,
+        recipient=recipient,
+        recipient_org_id=recipient_org_id,
+        document_number=document_number,
+        reason=reason,
+    )
+
+
+def _transfer_form(issue: SuspectedIssue, actor: Actor, data: Any, files: Any) -> Any:
+    """The transfer form offers the receiving bodies of the actor's district."""
+    from . import services
+
+    orgs = [(o.pk, o.name) for r in Recipient.values for o in services.recipient_orgs(actor, r)]
+    return forms.TransferForm(data, orgs=orgs)
+
+
+def load_issue(actor: Actor, pk: int) -> SuspectedIssue:
+    """The issue through the actor's scope (404 out of scope; bodies that do
+    not handle suspected issues 403)."""
+    from .permissions import can_see_issues
+
+    if not can_see_issues(actor):
+        raise Forbidden("仅领导小组（监管办）、行业主管部门及纪检监察、公安机关可以查看疑似问题")
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        SuspectedIssue.objects.select_related("project", "organisation"), actor, pk=pk
+    )
+
+
+def _render_issue(request: Any, i: SuspectedIssue, *, bound: Any = None, status: int = 200) -> Any:
+    from .views import render_issue
+
+    return render_issue(request, i, bound=bound, status=status)
+
+
+def _issue_answer(request: Any, i: SuspectedIssue) -> Any:
+    from .api import _issue_out
+
+    return _issue_out(i)
+
+
+ISSUE = steps.Workflow(
+    key=ISSUE_WF,
+    model=SuspectedIssue,
+    label="疑似问题",
+    load=load_issue,
+    queryset=lambda: SuspectedIssue.objects.select_related("organisation"),
+    detail_url=lambda i: reverse("alerts_issue", args=[i.pk]),
+    render_page=_render_issue,
+    answer=_issue_answer,
+    page_url_name="alerts_issue_step",
+)
+
+VERIFY = steps.Step(
+    ISSUE_WF,
+    "verify",
+    "录入核实结论",
+    who=may_verify_issue,
+    who_label="登记该疑似问题的单位",
+    sources=(IssueState.VERIFYING,),
+    target="",  # verified or unfounded, by the finding
+    service=_verify,
+    schema=VerifyIn,
+    form=forms.VerifyForm,
+    basis="R-ALR-03",
+    action="alerts.verify_issue",
+    success="核实结论已录入",
+    help="登记单位录入核实结论和核实情况，关联预警随之得出结论",
+)
+TRANSFER_CLUE = steps.Step(
+    ISSUE_WF,
+    "transfer",
+    "移送线索",
+    who=may_transfer_clue,
+    who_label="登记单位或领导小组（监管办）",
+    sources=(IssueState.VERIFIED, IssueState.TRANSFERRED),
+    target=IssueState.TRANSFERRED,
+    service=_transfer,
+    schema=TransferIn,
+    form_factory=_transfer_form,
+    basis="R-ALR-06",
+    action="alerts.issue_transferred",
+    success="线索已移送",
+    style="warning",
+    help="涉及党员干部、公职人员的移送纪检监察机关；涉嫌犯罪的移送公安机关",
+)
+
+steps.register(ISSUE, VERIFY, TRANSFER_CLUE)

@@ -27,6 +27,7 @@ from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import Industry
 
 from . import forms, selectors, services
+from . import steps as alert_steps
 from .choices import (
     ISSUE_COLOURS,
     LEVEL_RANK,
@@ -47,7 +48,6 @@ from .choices import (
 )
 from .indicators import render as render_text
 from .indicators import spec_for
-from .levels import level_of_kind
 from .models import (
     Alert,
     AlertAttachment,
@@ -221,7 +221,7 @@ def _query_spec(actor: Any) -> ListSpec:
         r = _remaining(a)
         return r["text"] if r else ""
 
-    may_issue = services.may_create_issue(actor)
+    may_issue = alert_steps.TAKE_UP_AS_ISSUE.who(None, actor)
     return ListSpec(
         key="alerts",
         title="预警查询",
@@ -690,11 +690,8 @@ def issue_list(request: HttpRequest) -> HttpResponse:
 @page_view
 def issue_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(
-        actor,
-        services.may_create_issue(actor),
-        "仅领导小组（监管办）或行业主管部门可以登记疑似问题",
-    )
+    take_up = alert_steps.TAKE_UP_AS_ISSUE
+    require(actor, take_up.who(None, actor), f"{take_up.who_label}方可{take_up.label}")
     # ("ids": the selection handed over by the query list, core.lists.Handoff)
     raw = (
         request.POST.getlist("alerts")
@@ -727,28 +724,21 @@ def issue_new(request: HttpRequest) -> HttpResponse:
     return render(request, "alerts/issue_new.html", _ctx(form=form, alerts=alerts))
 
 
-def _issue(request: HttpRequest, pk: int) -> SuspectedIssue:
-    return get_visible_or_404(
-        SuspectedIssue.objects.select_related("project", "organisation"), actor_of(request), pk=pk
-    )
-
-
 @page_view
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_issue(request, alert_steps.load_issue(actor_of(request), pk))
+
+
+def render_issue(
+    request: HttpRequest,
+    issue: SuspectedIssue,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The issue's page; its verification and transfer forms come from the step
+    registry (``alerts/steps.py``)."""
     actor = actor_of(request)
-    issue = _issue(request, pk)
-    orgs = []
-    for r in Recipient.values:
-        orgs += [(o.pk, o.name) for o in services.recipient_orgs(actor, r)]
-    verify_form = (
-        forms.VerifyForm()
-        if issue.state == IssueState.VERIFYING and services._acts_for(actor, issue.organisation)
-        else None
-    )
-    may_transfer = issue.state in (IssueState.VERIFIED, IssueState.TRANSFERRED) and (
-        services._acts_for(actor, issue.organisation)
-        or level_of_kind(actor.org_kind) == "leading_group"
-    )
     return render(
         request,
         "alerts/issue_detail.html",
@@ -760,57 +750,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             transfers=ClueTransfer.objects.visible_to(actor)
             .filter(issue=issue)
             .select_related("recipient_org"),
-            verify_form=verify_form,
-            transfer_form=forms.TransferForm(orgs=orgs) if may_transfer and orgs else None,
+            page_steps=steps.page_steps(issue, actor, bound=bound),
         ),
+        status=status,
     )
-
-
-@page_view
-@require_POST
-def issue_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = _issue(request, pk)
-    form = forms.VerifyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.verify_issue(actor=actor_of(request), issue=issue, **form.cleaned_data)
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "核实结论已录入")
-    else:
-        messages.error(request, "请填写核实结论和核实情况")
-    return redirect("alerts_issue", issue.pk)
-
-
-@page_view
-@require_POST
-def issue_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    issue = _issue(request, pk)
-    orgs = {o.pk: o for r in Recipient.values for o in services.recipient_orgs(actor, r)}
-    form = forms.TransferForm(request.POST, orgs=[(k, o.name) for k, o in orgs.items()])
-    if form.is_valid():
-        try:
-            t = services.transfer_clue(
-                actor=actor,
-                issue=issue,
-                recipient=form.cleaned_data["recipient"],
-                recipient_org=orgs[form.cleaned_data["recipient_org"]],
-                document_number=form.cleaned_data["document_number"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (NotFound, Forbidden):
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"线索已移送{t.recipient_org.name}")
-    else:
-        messages.error(request, "请完整填写移送信息")
-    return redirect("alerts_issue", issue.pk)
 
 
 @page_view

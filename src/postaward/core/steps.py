@@ -77,6 +77,9 @@ class Step:
     guards: tuple[Guard, ...] = ()
     schema: type | None = None  # API input (a StrictIn); None: no body
     form: type | None = None  # page input (a Django form); None: a button
+    # page input built per object (choices depending on the object or the actor):
+    # form_factory(obj, actor, data, files) → the form, bound when data is not None
+    form_factory: Callable[[Any, Actor, Any, Any], Any] | None = None
     basis: str = ""  # legal basis: requirement IDs, cited by document and article
     opens: str = ""  # deadline kind the step opens
     closes: str = ""  # deadline kind the step closes
@@ -91,6 +94,19 @@ class Step:
     @property
     def key(self) -> str:
         return f"{self.workflow}.{self.name}"
+
+    @property
+    def has_form(self) -> bool:
+        return self.form is not None or self.form_factory is not None
+
+    def make_form(self, obj: Any, actor: Actor, data: Any = None, files: Any = None) -> Any:
+        """The step's page form for ``obj`` (bound to ``data`` when given):
+        ``form_factory`` when declared, else the ``form`` class; None: a button."""
+        if self.form_factory is not None:
+            return self.form_factory(obj, actor, data, files)
+        if self.form is None:
+            return None
+        return self.form(data, files) if data is not None else self.form()
 
     @property
     def audit_action(self) -> str:
@@ -514,7 +530,7 @@ def page_steps(obj: Any, actor: Actor, *, bound: dict[str, Any] | None = None) -
         if not a.shown:
             continue
         s = a.step
-        form = bound.get(s.name) or (s.form() if s.form else None)
+        form = bound.get(s.name) or s.make_form(obj, actor)
         url = reverse(wf.page_url_name, args=[obj.pk, s.name]) if wf.page_url_name else ""
         out.append(PageStep(a, form, url, s.href(obj) if s.href else ""))
     return out
@@ -541,7 +557,7 @@ def page_action(request: HttpRequest, pk: int, name: str, *, workflow: str) -> H
         err = refusal(step, obj, a)
         if isinstance(err, Forbidden):
             raise err
-        form = step.form(request.POST, request.FILES) if step.form else None
+        form = step.make_form(obj, a, request.POST, request.FILES) if step.has_form else None
         status = 200
         if err is not None:
             # A wrong state hides the step's form: the reason goes on top of the page.

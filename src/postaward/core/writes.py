@@ -16,7 +16,9 @@ save → audit → publish, in one transaction.
   (``core.audit``), in the same transaction;
 - events are stored in the outbox in the same transaction and dispatched after
   commit (``core.events``);
-- an exception anywhere rolls everything back: a refused write changes nothing.
+- an exception anywhere rolls everything back: a refused write changes nothing;
+- ``w.nothing_changed()`` ends an idempotent repeat (or an edit to the same
+  values) without a save, an audit record or an event.
 
 ``text()`` is the one text-cleaning helper of services: strip, then refuse an
 empty or too long text with the field's Chinese label.
@@ -50,9 +52,16 @@ class Write:
     action: str = ""
     events: list[DomainEvent] = field(default_factory=list)
     save: bool = True
+    unchanged: bool = False  # set by ``nothing_changed()``: no save, no audit, no event
 
     def publish(self, evt: DomainEvent) -> None:
         self.events.append(evt)
+
+    def nothing_changed(self) -> None:
+        """The write turned out to change nothing (an idempotent repeat, an
+        edit to the same values): leave the block without saving, auditing or
+        publishing. The service returns right after calling this."""
+        self.unchanged = True
 
 
 def lock(queryset: Any, pk: Any) -> Any:
@@ -84,6 +93,8 @@ def audited(
             check(obj)
         w = Write(obj=obj, before=snapshot(obj), action=action)
         yield w
+        if w.unchanged:
+            return
         if w.save:
             obj.save()
         audit.record(

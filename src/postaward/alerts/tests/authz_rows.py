@@ -141,6 +141,10 @@ def _i(name: str):  # type: ignore[no-untyped-def]
     return lambda d: {"issue_id": d.ctx[name].pk}
 
 
+def _is(name: str, step: str):  # type: ignore[no-untyped-def]
+    return lambda d: {"issue_id": d.ctx[name].pk, "name": step}
+
+
 def _t(d):  # type: ignore[no-untyped-def]
     return {"transfer_id": d.ctx["transfer"].pk}
 
@@ -362,6 +366,20 @@ ROUTES: dict[str, Route] = {
             ),
         ),
         setup=transferred,
+    ),
+    "GET /api/v1/alerts/issues/{issue_id}/steps": Route(
+        ok=Call("housing_staff", path=_i("housing_issue")),
+        wrong=(Call("school_admin", path=_i("housing_issue")),),
+        out=(Call("transport_staff", path=_i("housing_issue"), status=404),),
+        setup=housing_issue,
+    ),
+    # Each step's rows are generated from the registry (core/tests/test_steps_authz.py).
+    "POST /api/v1/alerts/issues/{issue_id}/steps/{name}": Route(
+        ok=Call("housing_staff", path=_is("housing_issue", "verify"), body=lambda d: VERIFY),
+        # The office sees the authority's issue but the verification is the authority's.
+        wrong=(Call("office_admin", path=_is("housing_issue", "verify"), body=lambda d: VERIFY),),
+        out=(Call("transport_staff", path=_is("housing_issue", "verify"), body=lambda d: VERIFY),),
+        setup=housing_issue,
     ),
     "GET /api/v1/alerts/notifications": Route(
         ok=Call("school_admin"),

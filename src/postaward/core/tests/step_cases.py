@@ -32,8 +32,16 @@ class StepCase:
 
     setup: Setup
     user: str
-    data: dict[str, Any]
+    data: dict[str, Any] | Callable[[District], dict[str, Any]]  # or built from the district
     wrong_role: str
     out_of_scope: str
     wrong_state: Setup
     form: dict[str, Any] = field(default_factory=dict)  # page form data (default: data)
+
+    def payload(self, d: District) -> dict[str, Any]:
+        """The step's input: ``data``, or ``data(district)`` when it names
+        rows of the district (an organisation's id)."""
+        return self.data(d) if callable(self.data) else self.data
+
+    def page_data(self, d: District) -> dict[str, Any]:
+        return self.form or self.payload(d)

@@ -95,15 +95,15 @@ def test_api_callers_of_each_step(district, key):
     url = _api(step, obj)
     before = (db_fingerprint(), _state(step, obj))
 
-    assert _post(district.client(None), url, case.data).status_code == 401
-    wrong = _post(district.client(case.wrong_role), url, case.data)
+    assert _post(district.client(None), url, case.payload(district)).status_code == 401
+    wrong = _post(district.client(case.wrong_role), url, case.payload(district))
     assert wrong.status_code == 403, wrong.content
     assert wrong.json()["message"] == f"{step.who_label}方可{step.label}"
-    out = _post(district.client(case.out_of_scope), url, case.data)
+    out = _post(district.client(case.out_of_scope), url, case.payload(district))
     assert out.status_code == 404, out.content
     assert (db_fingerprint(), _state(step, obj)) == before
 
-    ok = _post(district.client(case.user), url, case.data)
+    ok = _post(district.client(case.user), url, case.payload(district))
     assert ok.status_code == 200, ok.content
     target = steps.target_state(step)
     if target:
@@ -119,7 +119,7 @@ def test_wrong_state_is_refused_with_the_reason(district, key):
     step, case = _step(key), CASES[key]
     obj = case.wrong_state(district)
     before = (db_fingerprint(), _state(step, obj))
-    refused = _post(district.client(case.user), _api(step, obj), case.data)
+    refused = _post(district.client(case.user), _api(step, obj), case.payload(district))
     assert refused.status_code == 409, refused.content
     reason = steps.refusal(step, obj, district.actor(case.user))
     assert reason is not None and refused.json()["message"] == reason.message
@@ -127,7 +127,7 @@ def test_wrong_state_is_refused_with_the_reason(district, key):
     if step.href is None:
         wf = steps.workflow(step.workflow)
         page = district.client(case.user).post(
-            reverse(wf.page_url_name, args=[obj.pk, step.name]), case.form or case.data
+            reverse(wf.page_url_name, args=[obj.pk, step.name]), case.page_data(district)
         )
         assert page.status_code == 409
         assert reason.message in page.content.decode()
@@ -142,7 +142,7 @@ def test_page_callers_of_each_step(district, key):
     obj = case.setup(district)
     wf = steps.workflow(step.workflow)
     url = reverse(wf.page_url_name, args=[obj.pk, step.name])
-    data = case.form or case.data
+    data = case.page_data(district)
     before = (db_fingerprint(), _state(step, obj))
     anon = district.client(None).post(url, data)
     assert anon.status_code == 302 and "login" in anon["Location"]
@@ -171,7 +171,7 @@ def test_listing_buttons_and_service_agree_for_every_account(district, key):
         listed = client.get(listing_url)
         actor = district.actor(username)
         fresh = type(obj).objects.get(pk=obj.pk)
-        accepted = _service_accepts(step, fresh, actor, case.data)
+        accepted = _service_accepts(step, fresh, actor, case.payload(district))
         if listed.status_code != 200:
             assert listed.status_code in (403, 404), (username, listed.status_code)
             assert not accepted, f"{username} cannot see the object but the service accepts {key}"

@@ -1,0 +1,52 @@
+"""Alert events, for the scoring and accountability capabilities (R-ALR-02,
+R-SCO-01, R-SCO-08).
+
+Whether a unit handled its alerts, and on time, is a fact of its conduct on the
+platform (SY 29: each unit handles its alerts and reports online; SY 40-48:
+late or skipped platform procedures enter credit management). The disposal
+steps publish these facts (the step's ``event``, ADR 0060) so that scoring can
+consume them without reading alert tables. Consumers count an alert's
+disposal once by (alert_id, disposal number) and its closing once by
+(alert_id, closed_at).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from postaward.core.events import DomainEvent, event
+
+
+@event("alerts.alert_disposed")
+@dataclass(frozen=True)
+class AlertDisposed(DomainEvent):
+    """The handling organisation reported what it did (``steps.DISPOSE``):
+    ``late`` says whether the disposal deadline had run out (None: no
+    deadline). ``disposal`` counts the disposals of the alert (a send-back or
+    a reopening makes another)."""
+
+    alert_id: int
+    indicator: str
+    project_id: int | None
+    organisation_id: int
+    level: str
+    finding: str
+    late: bool | None
+    disposal: int
+    at: str
+
+
+@event("alerts.alert_closed")
+@dataclass(frozen=True)
+class AlertClosed(DomainEvent):
+    """The level above closed the alert after review (``steps.CLOSE``): the
+    final finding, who handled it and how often the deadline ran out on the
+    way (``escalations``)."""
+
+    alert_id: int
+    indicator: str
+    project_id: int | None
+    organisation_id: int
+    finding: str
+    escalations: int
+    at: str

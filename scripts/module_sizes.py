@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 1000
 
 ALLOWED = {
-    "src/postaward/attendance/services.py": "to split next (being edited in parallel)",
     "src/postaward/alerts/services.py": "to split next (being edited in parallel)",
     "src/postaward/alerts/evaluators.py": "to split next: one module per indicator family",
     "src/postaward/approvals/api.py": "to split next: one router per sub-domain, as its services",

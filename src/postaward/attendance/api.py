@@ -16,7 +16,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import clock
 from postaward.core.api_base import (
     ERRORS,
     LimitOffset,
@@ -29,7 +28,6 @@ from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date, DateTime, Id, StrictId
-from postaward.orgs.choices import OrgKind, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
@@ -892,49 +890,24 @@ def close_interview(
 class RecloseIn(StrictIn):
     first: Date
     last: Date
+    project_id: StrictId | None = None  # one project within the actor's scope; none: all
 
 
 class RecloseOut(Schema):
     first: dt.date
     last: dt.date
+    project_ids: list[int]
     task_id: str
     message: str
-
-
-RECLOSE_MAX_DAYS = 92
-
-
-def may_reclose(a: Any) -> bool:
-    return a.org_kind == OrgKind.SUPERVISION_OFFICE and Role.ADMIN in a.roles
 
 
 @router.post(
     "/reclose",
     response={202: RecloseOut, **ERRORS},
-    summary="重新结算过去的日期区间（监管办总管；后台任务，幂等）",
+    summary="重新结算过去的日期区间（监管办总管，本辖区或其中一个项目；后台任务，幂等）",
 )
 def reclose(request: HttpRequest, payload: RecloseIn):  # type: ignore[no-untyped-def]
-    a = actor(request)
-    _require(may_reclose(a), "仅监管办总管可以重新结算考勤")
-    validate_reclose(payload.first, payload.last)
-    from . import tasks
-
-    result = tasks.reclose(payload.first.isoformat(), payload.last.isoformat())
-    return Status(
-        202,
-        {
-            "first": payload.first,
-            "last": payload.last,
-            "task_id": str(getattr(result, "id", "")),
-            "message": f"已提交后台重新结算 {payload.first:%Y-%m-%d} 至 {payload.last:%Y-%m-%d}",
-        },
+    r = services.reclose(
+        actor=actor(request), first=payload.first, last=payload.last, project_id=payload.project_id
     )
-
-
-def validate_reclose(first: dt.date, last: dt.date) -> None:
-    if last < first:
-        raise ValidationFailed("结束日期不能早于开始日期", field="last")
-    if last >= clock.today():
-        raise ValidationFailed("只能重新结算今天以前的日期", field="last")
-    if (last - first).days >= RECLOSE_MAX_DAYS:
-        raise ValidationFailed(f"一次最多重新结算 {RECLOSE_MAX_DAYS} 天", field="first")
+    return Status(202, r)

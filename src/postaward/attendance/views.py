@@ -28,7 +28,6 @@ from postaward.orgs.choices import ENTERPRISE_KINDS, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
-from .api import may_reclose, validate_reclose
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
@@ -656,24 +655,24 @@ class RecloseForm(BootstrapMixin, forms.Form):
 def stats(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_view_stats(actor), "考勤统计仅限政府部门和建设单位")
-    reclose_form = RecloseForm() if may_reclose(actor) else None
+    reclose_form = RecloseForm() if services.may_reclose(actor) else None
     if request.method == "POST":
-        require(actor, may_reclose(actor), "仅监管办总管可以重新结算考勤")
+        # The form's own check first (a wrong role gets 403, not the form);
+        # the service checks again, validates, queues and audits.
+        require(actor, services.may_reclose(actor), services.RECLOSE_WHO)
         reclose_form = RecloseForm(request.POST)
         if reclose_form.is_valid():
             try:
-                first, last = reclose_form.cleaned_data["first"], reclose_form.cleaned_data["last"]
-                validate_reclose(first, last)
-                from . import tasks
-
-                tasks.reclose(first.isoformat(), last.isoformat())
-                messages.success(
-                    request,
-                    f"已提交后台重新结算 {first:%Y-%m-%d} 至 {last:%Y-%m-%d}；完成后本页数据随之更新",
+                done = services.reclose(
+                    actor=actor,
+                    first=reclose_form.cleaned_data["first"],
+                    last=reclose_form.cleaned_data["last"],
                 )
-                return HttpResponseRedirect(reverse("attendance_stats"))
             except DomainError as exc:
                 form_error(reclose_form, exc)
+            else:
+                messages.success(request, f"{done.message}；完成后本页数据随之更新")
+                return HttpResponseRedirect(reverse("attendance_stats"))
     month = selectors.month_first(request.GET.get("month"))
     by = str(request.GET.get("by")) if request.GET.get("by") in BY_LABELS else "project"
     filters: dict[str, Any] = {}

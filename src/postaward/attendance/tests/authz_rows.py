@@ -484,6 +484,9 @@ ROUTES: dict[str, Route] = {
             Call("housing_admin", body=_yesterday),
             Call("school_admin", body=_yesterday),
         ),
-        no_scope="re-closes the whole district's attendance (supervision office administrator)",
+        no_scope=(
+            "re-closes the projects the office administrator sees; another district's "
+            "office gets 404 for a project out of scope (tests/test_reclose.py)"
+        ),
     ),
 }

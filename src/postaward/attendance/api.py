@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
+from postaward.core import steps
 from postaward.core.api_base import (
     ERRORS,
     LimitOffset,
@@ -31,6 +32,7 @@ from postaward.core.types import Date, DateTime, Id, StrictId
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
+from . import steps as leave_steps
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
@@ -543,6 +545,11 @@ def _leave(pk: int) -> LeaveRequest:
     return LeaveRequest.objects.select_related("person", "project").get(pk=pk)
 
 
+def leave_out(pk: int) -> dict[str, Any]:
+    """The answer of a leave step (``POST /leave/{leave_id}/steps/{name}``)."""
+    return LeaveOut.from_orm(_leave(pk)).model_dump(mode="json")
+
+
 @router.post(
     "/leave",
     response=responses(LeaveOut, 201),
@@ -583,7 +590,10 @@ class LeaveDecisionIn(StrictIn):
 @router.post(
     "/leave/{leave_id}/decision",
     response=responses(LeaveOut),
-    summary="审批请假（建设单位；同意须上传请假审批单和证明材料，multipart）",
+    summary=(
+        "审批请假（建设单位；同意须上传请假审批单和证明材料，multipart；"
+        "同 POST /leave/{leave_id}/steps/approve 或 reject）"
+    ),
 )
 def decide_leave(
     request: HttpRequest,
@@ -593,26 +603,29 @@ def decide_leave(
     evidence: UploadedFile | None = _OPTIONAL_FILE["evidence"],
 ) -> LeaveRequest:
     a = actor(request)
-    leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
-    services.decide_leave(
-        actor=a,
-        leave=leave,
-        approve=payload.decision == "approve",
-        note=payload.note,
-        approval_form=approval_form,
-        evidence=evidence,
-    )
+    leave = leave_steps.load_leave(a, leave_id)
+    if payload.decision == "approve":
+        data = {"note": payload.note, "approval_form": approval_form, "evidence": evidence}
+        steps.take(leave_steps.APPROVE, leave, a, data)
+    else:
+        steps.take(leave_steps.REJECT, leave, a, {"note": payload.note})
     return _leave(leave.pk)
 
 
 @router.post(
-    "/leave/{leave_id}/cancel", response=responses(LeaveOut), summary="撤回待审批的请假（本人）"
+    "/leave/{leave_id}/cancel",
+    response=responses(LeaveOut),
+    summary="撤回待审批的请假（本人；同 POST /leave/{leave_id}/steps/cancel）",
 )
 def cancel_leave(request: HttpRequest, leave_id: Id) -> LeaveRequest:
     a = actor(request)
-    leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
-    services.cancel_leave(actor=a, leave=leave)
+    leave = leave_steps.load_leave(a, leave_id)
+    steps.take(leave_steps.CANCEL, leave, a)
     return _leave(leave.pk)
+
+
+# GET /leave/{leave_id}/steps and POST /leave/{leave_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, leave_steps.LEAVE_WF, "leave_id", prefix="/leave")
 
 
 # --- non-construction days (R-ATT-03) --------------------------------------------------------------

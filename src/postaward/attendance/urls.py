@@ -1,11 +1,15 @@
 from django.urls import path
 
+from postaward.core import steps
+
 from . import ledgers, views
+from . import steps as leave_steps
 
 urlpatterns = [
     path("attendance/checkin/", views.checkin_page, name="attendance_checkin"),
     path("attendance/me/", views.my_attendance, name="attendance_me"),
     path("attendance/leave/<id:pk>/", views.leave_detail, name="attendance_leave_detail"),
+    steps.page_urls("attendance/leave/", leave_steps.LEAVE_WF, "attendance_leave_step"),
     path("attendance/patrol/", views.patrol_page, name="attendance_patrol"),
     path("attendance/owner/", views.owner_home, name="attendance_owner"),
     path("attendance/projects/<id:pk>/board/", views.project_board, name="attendance_board"),

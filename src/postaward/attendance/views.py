@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from postaward.core import clock, files
+from postaward.core import clock, files, steps
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.exports import Column, export_xlsx
 from postaward.core.forms import BootstrapMixin, DateField
@@ -28,6 +28,7 @@ from postaward.orgs.choices import ENTERPRISE_KINDS, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
+from . import steps as leave_steps
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
@@ -187,64 +188,24 @@ def _legend() -> list[tuple[str, str]]:
 # --- leave detail and decision (R-ATT-05) -----------------------------------------------------------
 
 
-class LeaveDecisionForm(BootstrapMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="审批结果",
-        choices=[("approve", "同意"), ("reject", "不同意")],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label="审批意见",
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="不同意时必填",
-    )
-    approval_form = forms.FileField(label="请假审批单", required=False, help_text="同意时必传")
-    evidence = forms.FileField(label="证明材料", required=False, help_text="同意时必传")
-
-
 @page_view
 def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leave request and its steps (approve, reject, withdraw): the forms
+    post to ``core.steps.page_action`` (``attendance_leave_step``)."""
     actor = actor_of(request)
-    leave = get_visible_or_404(
-        LeaveRequest.objects.select_related("person", "project__owner", "assignment"),
-        actor,
-        pk=pk,
-    )
-    owner_side = services.is_owner_side(actor, leave.project)
-    form = LeaveDecisionForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "cancel":
-            services.cancel_leave(actor=actor, leave=leave)
-            messages.success(request, "请假申请已撤回")
-            return HttpResponseRedirect(request.path)
-        form = LeaveDecisionForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.decide_leave(
-                    actor=actor,
-                    leave=leave,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                    approval_form=form.cleaned_data["approval_form"],
-                    evidence=form.cleaned_data["evidence"],
-                )
-                messages.success(request, "已办理请假审批")
-                return HttpResponseRedirect(request.path)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                form_error(form, exc)
+    return render_leave(request, leave_steps.load_leave(actor, pk))
+
+
+def render_leave(
+    request: HttpRequest, leave: LeaveRequest, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
+    actor = actor_of(request)
     return render(
         request,
         "attendance/leave_detail.html",
         {
             "leave": leave,
-            "form": form,
-            "owner_side": owner_side,
-            "mine": leave.person_id == actor.person_id,
-            "pending": leave.state == LeaveState.PENDING,
+            "page_steps": steps.page_steps(leave, actor, bound=bound),
             "state_colour": {
                 LeaveState.PENDING: "orange",
                 LeaveState.APPROVED: "green",
@@ -252,6 +213,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 LeaveState.CANCELLED: "grey",
             }[LeaveState(leave.state)],
         },
+        status=status,
     )
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from postaward.core import audit, clock, files
+from postaward.core import steps as core_steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
@@ -125,8 +126,12 @@ def decide_leave(
     approval_form: Any = None,
     evidence: Any = None,
 ) -> LeaveRequest:
-    project = Project.objects.select_related("owner").get(pk=leave.project_id)
-    require_owner_side(actor, project)
+    """The owner's decision (the steps ``approve`` / ``reject`` of
+    ``attendance.steps``): checked by the registry, on the locked row again."""
+    from .. import steps as leave_steps
+
+    step = leave_steps.APPROVE if approve else leave_steps.REJECT
+    core_steps.check(step, leave, actor)
     if approve and (not approval_form or not evidence):
         raise ValidationFailed(
             "同意请假须由建设单位上传请假审批单和证明材料",
@@ -137,55 +142,36 @@ def decide_leave(
         raise ValidationFailed("不同意请假须说明理由", field="note")
     form_file = check_upload(approval_form, field="approval_form") if approve else None
     evidence_file = check_upload(evidence, field="evidence") if approve else None
-    with transaction.atomic():
-        lv = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
-        if lv.state != LeaveState.PENDING:
-            raise Conflict("该请假申请已处理")
-        lv.state = LeaveState.APPROVED if approve else LeaveState.REJECTED
+    with core_steps.write(step, leave, actor) as w:
+        lv = w.obj
+        lv.state = step.target
         lv.decided_at = clock.now()
         lv.decided_by_name = actor.display_name
-        lv.decision_note = (note or "")[:300]
+        lv.decision_note = (note or "").strip()[:300]
         if form_file is not None and evidence_file is not None:
             files.save(lv.approval_form, form_file)
             lv.approval_form_name = form_file.name
             files.save(lv.evidence, evidence_file)
             lv.evidence_name = evidence_file.name
-        lv.save()
-        audit.record(
-            actor=actor,
-            action="attendance.decide_leave",
-            obj=lv,
-            before={"state": LeaveState.PENDING},
-            after={
-                "state": lv.state,
-                "note": lv.decision_note,
-                "approval_form": _file_facts(lv.approval_form_name, form_file),
-                "evidence": _file_facts(lv.evidence_name, evidence_file),
-            },
-        )
+        w.after["approval_form"] = _file_facts(lv.approval_form_name, form_file)
+        w.after["evidence"] = _file_facts(lv.evidence_name, evidence_file)
         close_todos(key=f"attendance.leave:{lv.pk}")
-        _tell_leave_decision(lv, project, actor)
+        _tell_leave_decision(lv, lv.project, actor)
         yesterday = clock.today() - dt.timedelta(days=1)
         if approve and lv.starts_on <= yesterday:
             for day in duty_mod.daterange(lv.starts_on, min(lv.ends_on, yesterday)):
                 close_day(day, project_ids=[lv.project_id], detect=False)
-    return lv
+    return lv  # type: ignore[no-any-return]
 
 
 def cancel_leave(*, actor: Actor, leave: LeaveRequest) -> LeaveRequest:
-    if leave.person_id != actor.person_id:
-        raise Forbidden("只能撤回本人的请假申请")
-    with transaction.atomic():
-        lv = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
-        if lv.state != LeaveState.PENDING:
-            raise Conflict("只能撤回待审批的申请")
-        lv.state = LeaveState.CANCELLED
-        lv.save(update_fields=["state"])
-        audit.record(
-            actor=actor, action="attendance.cancel_leave", obj=lv, after={"state": lv.state}
-        )
-        close_todos(key=f"attendance.leave:{lv.pk}", state="cancelled")
-    return lv
+    """The person withdraws a pending request (the step ``cancel``)."""
+    from .. import steps as leave_steps
+
+    with core_steps.write(leave_steps.CANCEL, leave, actor) as w:
+        w.obj.state = LeaveState.CANCELLED
+        close_todos(key=f"attendance.leave:{w.obj.pk}", state="cancelled")
+    return w.obj  # type: ignore[no-any-return]
 
 
 # --- non-construction days ---------------------------------------------------------------------------

@@ -871,10 +871,19 @@ class InterviewCloseIn(StrictIn):
     criticism_note: str = Field("", max_length=300)
 
 
+def interview_out(pk: int) -> dict[str, Any]:
+    """The answer of an interview step (``POST /interviews/{interview_id}/steps/{name}``)."""
+    it = AttendanceInterview.objects.select_related("project", "person", "organisation").get(pk=pk)
+    return AttendanceInterviewOut.from_orm(it).model_dump(mode="json")
+
+
 @router.post(
     "/interviews/{interview_id}/close",
     response=responses(AttendanceInterviewOut),
-    summary="办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart）",
+    summary=(
+        "办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart；"
+        "同 POST /interviews/{interview_id}/steps/close）"
+    ),
 )
 def close_interview(
     request: HttpRequest,
@@ -883,18 +892,15 @@ def close_interview(
     record: UploadedFile | None = _OPTIONAL_FILE["record"],
 ) -> AttendanceInterview:
     a = actor(request)
-    it = get_visible_or_404(AttendanceInterview.objects, a, pk=interview_id)
-    services.close_interview(
-        actor=a,
-        interview=it,
-        held_on=payload.held_on,
-        record=record,
-        penalty_note=payload.penalty_note,
-        criticism_note=payload.criticism_note,
-    )
+    it = leave_steps.load_interview(a, interview_id)
+    steps.take(leave_steps.CLOSE_INTERVIEW, it, a, {**payload.dict(), "record": record})
     return AttendanceInterview.objects.select_related("project", "person", "organisation").get(
         pk=it.pk
     )
+
+
+# GET /interviews/{interview_id}/steps and POST /interviews/{interview_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, leave_steps.INTERVIEW_WF, "interview_id", prefix="/interviews")
 
 
 # --- re-closing a past period ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The steps of a leave request, declared once (ADR 0060, R-ATT-05).
+"""The steps of a leave request and of an attendance interview, declared once
+(ADR 0060, R-ATT-05, R-ATT-07, R-ATT-08, R-ATT-04).
 
 A person in a key position asks for leave in advance; the owner (the project
 leader, or an administrator / leader of the owner organisation) approves it,
@@ -7,12 +8,19 @@ person may withdraw it while it waits. The leave page, the API
 (``GET/POST /api/v1/attendance/leave/{leave_id}/steps[/{name}]``, the old
 ``…/decision`` and ``…/cancel`` endpoints as aliases) and the generated
 authorization tests (``core/tests/test_steps_authz.py``) all read this list.
+
+An interview (约谈) an attendance failure called for is held and closed by the
+owner with its signed record (and, below the monthly rate, the penalty and the
+circulated criticism); the platform withdraws it when a suspension confirmed
+late corrects the days behind it (``/interviews/{interview_id}/steps``, the old
+``…/close`` as an alias).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -20,16 +28,17 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from pydantic import Field
 
-from postaward.core import steps
+from postaward.core import clock, steps
 from postaward.core.actor import Actor
 from postaward.core.api_base import StrictIn
 from postaward.core.bodies import FileIn
 from postaward.core.errors import ValidationFailed
-from postaward.core.forms import BootstrapMixin
+from postaward.core.forms import BootstrapMixin, DateField
 from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Date
 
-from .choices import LeaveState
-from .models import LeaveRequest
+from .choices import InterviewState, LeaveState
+from .models import AttendanceInterview, LeaveRequest
 
 LEAVE_WF = "attendance.leave"
 
@@ -221,3 +230,137 @@ CANCEL = steps.Step(
 )
 
 steps.register(LEAVE, APPROVE, REJECT, CANCEL)
+
+
+# --- an attendance interview (R-ATT-07, R-ATT-08, R-ATT-04) -------------------------------------------
+
+INTERVIEW_WF = "attendance.interview"
+
+
+class CloseInterviewIn(StrictIn):
+    held_on: Date = Field(description="约谈日期")
+    record: FileIn | None = Field(None, description="约谈记录（签字的扫描件或照片，必传）")
+    penalty_note: str = Field("", max_length=300, description="依约处罚（月考勤率不足时必填）")
+    criticism_note: str = Field("", max_length=300, description="通报批评（月考勤率不足时必填）")
+
+
+class CloseInterviewForm(BootstrapMixin, forms.Form):
+    held_on = DateField(
+        label="约谈日期",
+        initial=clock.today,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    record = forms.FileField(label="约谈记录", help_text="签字的约谈记录扫描件或照片")
+    penalty_note = forms.CharField(
+        label="依约处罚",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="月考勤率不足时必填：按合同约定的处罚情况",
+    )
+    criticism_note = forms.CharField(
+        label="通报批评",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="月考勤率不足时必填：通报批评的文号或情况",
+    )
+
+
+def _interview_owner_side(it: AttendanceInterview, actor: Actor) -> bool:
+    from .services import is_owner_side
+
+    return is_owner_side(actor, it.project)
+
+
+def _close_interview(
+    *,
+    actor: Actor,
+    obj: AttendanceInterview,
+    held_on: Any,
+    record: Any = None,
+    penalty_note: str = "",
+    criticism_note: str = "",
+) -> AttendanceInterview:
+    from . import services
+
+    if isinstance(held_on, str):  # the API's JSON, as data
+        try:
+            held_on = dt.date.fromisoformat(held_on)
+        except ValueError as exc:
+            raise ValidationFailed("约谈日期格式不正确", field="held_on") from exc
+    return services.close_interview(
+        actor=actor,
+        interview=obj,
+        held_on=held_on,
+        record=_upload(record, "record"),
+        penalty_note=penalty_note,
+        criticism_note=criticism_note,
+    )
+
+
+def load_interview(actor: Actor, pk: int) -> AttendanceInterview:
+    """The interview through the actor's scope (404 out of scope)."""
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        AttendanceInterview.objects.select_related("project__owner", "person", "organisation"),
+        actor,
+        pk=pk,
+    )
+
+
+def _render_interview(
+    request: Any, it: AttendanceInterview, *, bound: Any = None, status: int = 200
+) -> Any:
+    from .views import render_interview
+
+    return render_interview(request, it, bound=bound, status=status)
+
+
+def _interview_answer(request: Any, it: AttendanceInterview) -> Any:
+    from .api import interview_out
+
+    return interview_out(it.pk)
+
+
+INTERVIEW = steps.Workflow(
+    key=INTERVIEW_WF,
+    model=AttendanceInterview,
+    label="考勤约谈",
+    load=load_interview,
+    queryset=lambda: AttendanceInterview.objects.select_related("project__owner"),
+    detail_url=lambda it: reverse("attendance_interview", args=[it.pk]),
+    render_page=_render_interview,
+    answer=_interview_answer,
+    page_url_name="attendance_interview_step",
+)
+
+CLOSE_INTERVIEW = steps.Step(
+    INTERVIEW_WF,
+    "close",
+    "办结约谈",
+    who=_interview_owner_side,
+    who_label=OWNER,
+    sources=(InterviewState.DUE,),
+    target=InterviewState.DONE,
+    service=_close_interview,
+    schema=CloseInterviewIn,
+    form=CloseInterviewForm,
+    basis="R-ATT-07",
+    action="attendance.close_interview",
+    success="约谈已办结",
+    help="上传签字的约谈记录；月考勤率不足的，同时填写依约处罚和通报批评",
+)
+WITHDRAW_INTERVIEW = steps.Step(
+    INTERVIEW_WF,
+    "withdraw",
+    "撤销约谈",
+    who=lambda it, actor: actor.is_system,
+    who_label="平台",
+    sources=(InterviewState.DUE,),
+    target=InterviewState.WITHDRAWN,
+    basis="R-PRJ-07",
+    action="attendance.withdraw_interview",
+    system=True,
+)
+
+steps.register(INTERVIEW, CLOSE_INTERVIEW, WITHDRAW_INTERVIEW)

@@ -14,6 +14,9 @@ urlpatterns = [
     path("attendance/owner/", views.owner_home, name="attendance_owner"),
     path("attendance/projects/<id:pk>/board/", views.project_board, name="attendance_board"),
     path("attendance/interviews/<id:pk>/", views.interview_detail, name="attendance_interview"),
+    steps.page_urls(
+        "attendance/interviews/", leave_steps.INTERVIEW_WF, "attendance_interview_step"
+    ),
     path("attendance/stats/", views.stats, name="attendance_stats"),
     path("attendance/records/", ledgers.records, name="attendance_records"),
     path("attendance/leaves/", ledgers.leaves, name="attendance_leaves"),

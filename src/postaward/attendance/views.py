@@ -38,7 +38,6 @@ from .choices import (
     InterviewKind,
     InterviewState,
     LeaveState,
-    low_rate_text,
     monthly_rate_threshold,
     patrol_interval_days,
 )
@@ -525,63 +524,25 @@ def _board_cell(request: HttpRequest, actor: Any, project: Project, cell: str) -
 # --- interviews (R-ATT-07, R-ATT-08, R-ATT-04) -------------------------------------------------------------
 
 
-class InterviewCloseForm(BootstrapMixin, forms.Form):
-    held_on = DateField(label="约谈日期", widget=DATE)
-    record = forms.FileField(label="约谈记录", help_text="签字的约谈记录扫描件或照片")
-    penalty_note = forms.CharField(
-        label="依约处罚", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    criticism_note = forms.CharField(
-        label="通报批评", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, low_rate: bool, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        if low_rate:
-            low = low_rate_text()
-            self.fields["penalty_note"].help_text = f"{low}：必填，按合同约定的处罚情况"
-            self.fields["criticism_note"].help_text = f"{low}：必填，通报批评的文号或情况"
-        else:
-            del self.fields["penalty_note"]
-            del self.fields["criticism_note"]
-
-
 @page_view
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The interview and its step (close, with the record): the form posts to
+    ``core.steps.page_action`` (``attendance_interview_step``)."""
+    return render_interview(request, leave_steps.load_interview(actor_of(request), pk))
+
+
+def render_interview(
+    request: HttpRequest, it: AttendanceInterview, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
     actor = actor_of(request)
-    it = get_visible_or_404(
-        AttendanceInterview.objects.select_related("project__owner", "person", "organisation"),
-        actor,
-        pk=pk,
-    )
     low_rate = it.kind == InterviewKind.LOW_MONTHLY_RATE
-    form = InterviewCloseForm(low_rate=low_rate, initial={"held_on": clock.today()})
-    if request.method == "POST":
-        form = InterviewCloseForm(request.POST, request.FILES, low_rate=low_rate)
-        if form.is_valid():
-            try:
-                services.close_interview(
-                    actor=actor,
-                    interview=it,
-                    held_on=form.cleaned_data["held_on"],
-                    record=form.cleaned_data["record"],
-                    penalty_note=form.cleaned_data.get("penalty_note", ""),
-                    criticism_note=form.cleaned_data.get("criticism_note", ""),
-                )
-                messages.success(request, "约谈已办结")
-                return HttpResponseRedirect(request.path)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                form_error(form, exc)
     trigger = it.trigger or {}
     return render(
         request,
         "attendance/interview.html",
         {
             "it": it,
-            "form": form,
-            "owner_side": services.is_owner_side(actor, it.project),
+            "page_steps": steps.page_steps(it, actor, bound=bound),
             "low_rate": low_rate,
             "trigger": trigger,
             "trigger_days": list(
@@ -598,6 +559,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 InterviewKind.CHEAT: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
             }[InterviewKind(it.kind)],
         },
+        status=status,
     )
 
 

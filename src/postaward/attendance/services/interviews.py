@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 
-from postaward.core import audit, clock, files
+from postaward.core import clock, files
+from postaward.core import steps as core_steps
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, ValidationFailed
+from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.orgs.choices import Role
@@ -25,7 +25,7 @@ from ..choices import (
 from ..models import (
     AttendanceInterview,
 )
-from .common import _file_facts, require_owner_side
+from .common import _file_facts
 
 
 def _open_interview(
@@ -81,8 +81,12 @@ def close_interview(
     penalty_note: str = "",
     criticism_note: str = "",
 ) -> AttendanceInterview:
-    project = Project.objects.select_related("owner").get(pk=interview.project_id)
-    require_owner_side(actor, project)
+    """The owner closes the interview (the step ``close`` of ``attendance.steps``):
+    checked by the registry, on the locked row again."""
+    from .. import steps as att_steps
+
+    step = att_steps.CLOSE_INTERVIEW
+    core_steps.check(step, interview, actor)
     if not record:
         raise ValidationFailed("请上传约谈记录", field="record")
     if held_on > clock.today():
@@ -95,10 +99,8 @@ def close_interview(
             f"{low_rate_text()}：须同时填写依约处罚情况和通报批评情况（SY 第42条）",
             field="penalty_note",
         )
-    with transaction.atomic():
-        it = AttendanceInterview.objects.select_for_update().get(pk=interview.pk)
-        if it.state == InterviewState.DONE:
-            raise Conflict("该约谈已办结")
+    with core_steps.write(step, interview, actor, project_id=interview.project_id) as w:
+        it = w.obj
         it.state = InterviewState.DONE
         it.held_on = held_on
         files.save(it.record, checked)
@@ -107,18 +109,13 @@ def close_interview(
         it.criticism_note = criticism_note[:300]
         it.closed_by_name = actor.display_name
         it.closed_at = clock.now()
-        it.save()
-        audit.record(
-            actor=actor,
-            action="attendance.close_interview",
-            obj=it,
-            project_id=it.project_id,
-            after={
+        w.after.update(
+            {
                 "held_on": held_on,
                 "record": _file_facts(it.record_name, checked),
                 "penalty": it.penalty_note,
                 "criticism": it.criticism_note,
-            },
+            }
         )
         close_todos(key=f"attendance.interview:{it.pk}")
-    return it
+    return it  # type: ignore[no-any-return]

@@ -1,4 +1,4 @@
-"""Situations of the leave steps for the generated authorization tests
+"""Situations of the leave and interview steps for the generated authorization tests
 (``core/tests/test_steps_authz.py``; R-ATT-05, R-ORG-04)."""
 
 from __future__ import annotations
@@ -9,11 +9,15 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from postaward.attendance import services
+from postaward.core import clock
 from postaward.core.tests.step_cases import StepCase
 
 from . import authz_rows as rows
 
-API = {"attendance.leave": "/api/v1/attendance/leave/{id}"}
+API = {
+    "attendance.leave": "/api/v1/attendance/leave/{id}",
+    "attendance.interview": "/api/v1/attendance/interviews/{id}",
+}
 
 PDF = b"%PDF-1.4 step case"
 
@@ -48,6 +52,25 @@ def _approved(d: Any) -> Any:
     )
 
 
+def _due(d: Any) -> Any:
+    """The cheat interview of the school project (the owner confirmed a mock location)."""
+    d.ctx = {}
+    rows._interviews(d)
+    return d.ctx["interview"]
+
+
+def _done(d: Any) -> Any:
+    it = _due(d)
+    return services.close_interview(
+        actor=d.actor("school_leader"),
+        interview=it,
+        held_on=clock.today(),
+        record=SimpleUploadedFile("约谈记录.pdf", PDF, content_type="application/pdf"),
+    )
+
+
+HELD_ON = "2026-01-05"  # a past day (the record must not be dated in the future)
+
 CASES = {
     "attendance.leave.approve": StepCase(
         setup=_pending,
@@ -81,5 +104,17 @@ CASES = {
         wrong_role="school_leader",
         out_of_scope="contractor_b_admin",
         wrong_state=_approved,
+    ),
+    "attendance.interview.close": StepCase(
+        setup=_due,
+        user="school_leader",
+        data={"held_on": HELD_ON, "record": _file("约谈记录.pdf")},
+        form={
+            "held_on": HELD_ON,
+            "record": _Upload("约谈记录.pdf", PDF, content_type="application/pdf"),
+        },
+        wrong_role="housing_staff",
+        out_of_scope="hospital_admin",
+        wrong_state=_done,
     ),
 }

@@ -157,11 +157,11 @@ def prepared(district: District, name: str) -> District:
 
 
 def test_every_attendance_page_has_a_row():
-    """The step action pages (``attendance_leave_step``) have their rows in the
+    """The step action pages (``attendance_*_step``) have their rows in the
     generated step tests (core/tests/test_steps_authz.py)."""
     from postaward.attendance import urls
 
-    step_actions = {"attendance_leave_step"}
+    step_actions = {"attendance_leave_step", "attendance_interview_step"}
     assert {p.name for p in urls.urlpatterns} == set(PAGES) | step_actions
 
 
@@ -376,13 +376,17 @@ def test_office_admin_recloses_from_the_stats_page(district, checkin):
 
 def test_owner_closes_an_interview_with_its_record(district, clock_at):
     it = cheat_interview(district)
-    url = f"/attendance/interviews/{it.pk}/"
+    page = f"/attendance/interviews/{it.pk}/"
+    url = f"/attendance/interviews/{it.pk}/steps/close/"  # the step's page action
+    assert 'data-testid="close-form"' in district.client("school_leader").get(page).content.decode()
+    assert 'data-testid="close-form"' not in district.client("pm_a").get(page).content.decode()
     record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     denied = district.client("pm_a").post(url, {"held_on": "2026-03-10", "record": record})
     assert denied.status_code == 403 and AttendanceInterview.objects.get().state == "due"
     record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     r = district.client("school_leader").post(url, {"held_on": "2026-03-10", "record": record})
-    assert r.status_code == 302 and AttendanceInterview.objects.get().state == "done"
+    assert r.status_code == 302 and r["Location"] == page
+    assert AttendanceInterview.objects.get().state == "done"
     f = district.client("school_leader").get(f"/attendance/files/interview/{it.pk}/record/")
     assert f.status_code == 200
 

@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import clock
+from postaward.core import steps
 from postaward.core.api_base import (
     ERRORS,
     LimitOffset,
@@ -29,10 +29,10 @@ from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.core.middleware import client_ip
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date, DateTime, Id, StrictId
-from postaward.orgs.choices import OrgKind, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
+from . import steps as leave_steps
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
@@ -545,6 +545,11 @@ def _leave(pk: int) -> LeaveRequest:
     return LeaveRequest.objects.select_related("person", "project").get(pk=pk)
 
 
+def leave_out(pk: int) -> dict[str, Any]:
+    """The answer of a leave step (``POST /leave/{leave_id}/steps/{name}``)."""
+    return LeaveOut.from_orm(_leave(pk)).model_dump(mode="json")
+
+
 @router.post(
     "/leave",
     response=responses(LeaveOut, 201),
@@ -585,7 +590,10 @@ class LeaveDecisionIn(StrictIn):
 @router.post(
     "/leave/{leave_id}/decision",
     response=responses(LeaveOut),
-    summary="审批请假（建设单位；同意须上传请假审批单和证明材料，multipart）",
+    summary=(
+        "审批请假（建设单位；同意须上传请假审批单和证明材料，multipart；"
+        "同 POST /leave/{leave_id}/steps/approve 或 reject）"
+    ),
 )
 def decide_leave(
     request: HttpRequest,
@@ -595,26 +603,29 @@ def decide_leave(
     evidence: UploadedFile | None = _OPTIONAL_FILE["evidence"],
 ) -> LeaveRequest:
     a = actor(request)
-    leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
-    services.decide_leave(
-        actor=a,
-        leave=leave,
-        approve=payload.decision == "approve",
-        note=payload.note,
-        approval_form=approval_form,
-        evidence=evidence,
-    )
+    leave = leave_steps.load_leave(a, leave_id)
+    if payload.decision == "approve":
+        data = {"note": payload.note, "approval_form": approval_form, "evidence": evidence}
+        steps.take(leave_steps.APPROVE, leave, a, data)
+    else:
+        steps.take(leave_steps.REJECT, leave, a, {"note": payload.note})
     return _leave(leave.pk)
 
 
 @router.post(
-    "/leave/{leave_id}/cancel", response=responses(LeaveOut), summary="撤回待审批的请假（本人）"
+    "/leave/{leave_id}/cancel",
+    response=responses(LeaveOut),
+    summary="撤回待审批的请假（本人；同 POST /leave/{leave_id}/steps/cancel）",
 )
 def cancel_leave(request: HttpRequest, leave_id: Id) -> LeaveRequest:
     a = actor(request)
-    leave = get_visible_or_404(LeaveRequest.objects, a, pk=leave_id)
-    services.cancel_leave(actor=a, leave=leave)
+    leave = leave_steps.load_leave(a, leave_id)
+    steps.take(leave_steps.CANCEL, leave, a)
     return _leave(leave.pk)
+
+
+# GET /leave/{leave_id}/steps and POST /leave/{leave_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, leave_steps.LEAVE_WF, "leave_id", prefix="/leave")
 
 
 # --- non-construction days (R-ATT-03) --------------------------------------------------------------
@@ -860,10 +871,19 @@ class InterviewCloseIn(StrictIn):
     criticism_note: str = Field("", max_length=300)
 
 
+def interview_out(pk: int) -> dict[str, Any]:
+    """The answer of an interview step (``POST /interviews/{interview_id}/steps/{name}``)."""
+    it = AttendanceInterview.objects.select_related("project", "person", "organisation").get(pk=pk)
+    return AttendanceInterviewOut.from_orm(it).model_dump(mode="json")
+
+
 @router.post(
     "/interviews/{interview_id}/close",
     response=responses(AttendanceInterviewOut),
-    summary="办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart）",
+    summary=(
+        "办结约谈（建设单位上传约谈记录；月考勤率不足80%须填依约处罚和通报批评，multipart；"
+        "同 POST /interviews/{interview_id}/steps/close）"
+    ),
 )
 def close_interview(
     request: HttpRequest,
@@ -872,18 +892,15 @@ def close_interview(
     record: UploadedFile | None = _OPTIONAL_FILE["record"],
 ) -> AttendanceInterview:
     a = actor(request)
-    it = get_visible_or_404(AttendanceInterview.objects, a, pk=interview_id)
-    services.close_interview(
-        actor=a,
-        interview=it,
-        held_on=payload.held_on,
-        record=record,
-        penalty_note=payload.penalty_note,
-        criticism_note=payload.criticism_note,
-    )
+    it = leave_steps.load_interview(a, interview_id)
+    steps.take(leave_steps.CLOSE_INTERVIEW, it, a, {**payload.dict(), "record": record})
     return AttendanceInterview.objects.select_related("project", "person", "organisation").get(
         pk=it.pk
     )
+
+
+# GET /interviews/{interview_id}/steps and POST /interviews/{interview_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, leave_steps.INTERVIEW_WF, "interview_id", prefix="/interviews")
 
 
 # --- re-closing a past period ------------------------------------------------------------------------
@@ -892,49 +909,24 @@ def close_interview(
 class RecloseIn(StrictIn):
     first: Date
     last: Date
+    project_id: StrictId | None = None  # one project within the actor's scope; none: all
 
 
 class RecloseOut(Schema):
     first: dt.date
     last: dt.date
+    project_ids: list[int]
     task_id: str
     message: str
-
-
-RECLOSE_MAX_DAYS = 92
-
-
-def may_reclose(a: Any) -> bool:
-    return a.org_kind == OrgKind.SUPERVISION_OFFICE and Role.ADMIN in a.roles
 
 
 @router.post(
     "/reclose",
     response={202: RecloseOut, **ERRORS},
-    summary="重新结算过去的日期区间（监管办总管；后台任务，幂等）",
+    summary="重新结算过去的日期区间（监管办总管，本辖区或其中一个项目；后台任务，幂等）",
 )
 def reclose(request: HttpRequest, payload: RecloseIn):  # type: ignore[no-untyped-def]
-    a = actor(request)
-    _require(may_reclose(a), "仅监管办总管可以重新结算考勤")
-    validate_reclose(payload.first, payload.last)
-    from . import tasks
-
-    result = tasks.reclose(payload.first.isoformat(), payload.last.isoformat())
-    return Status(
-        202,
-        {
-            "first": payload.first,
-            "last": payload.last,
-            "task_id": str(getattr(result, "id", "")),
-            "message": f"已提交后台重新结算 {payload.first:%Y-%m-%d} 至 {payload.last:%Y-%m-%d}",
-        },
+    r = services.reclose(
+        actor=actor(request), first=payload.first, last=payload.last, project_id=payload.project_id
     )
-
-
-def validate_reclose(first: dt.date, last: dt.date) -> None:
-    if last < first:
-        raise ValidationFailed("结束日期不能早于开始日期", field="last")
-    if last >= clock.today():
-        raise ValidationFailed("只能重新结算今天以前的日期", field="last")
-    if (last - first).days >= RECLOSE_MAX_DAYS:
-        raise ValidationFailed(f"一次最多重新结算 {RECLOSE_MAX_DAYS} 天", field="first")
+    return Status(202, r)

@@ -10,7 +10,7 @@ class AttendanceConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import events, hooks, subscribers, tasks  # noqa: F401
+        from . import events, hooks, steps, subscribers, tasks  # noqa: F401
         from .permissions import can_view_stats, has_checkin_duty, is_owner_user
 
         menu.add(

@@ -42,8 +42,9 @@ def close_last_month() -> int:
 
 
 @db_task()
-def reclose(first: str, last: str) -> int:
-    """Re-run the closing of a past period (API / statistics page): each day,
+def reclose(first: str, last: str, project_ids: list[int] | None = None) -> int:
+    """Re-run the closing of a past period (``services.reclose``: the API and
+    the statistics page), for ``project_ids`` (None: every project): each day,
     then each month the period touches. Idempotent: rows are replaced, and the
     consequences (absence streaks, overdue patrols) are found again but keyed,
     so a re-closing publishes only what was never published (R-ATT-07)."""
@@ -56,12 +57,12 @@ def reclose(first: str, last: str) -> int:
         written = 0
         months: list[dt.date] = []
         while day <= end:
-            written += services.close_day(day)
+            written += services.close_day(day, project_ids=project_ids)
             if day.replace(day=1) not in months:
                 months.append(day.replace(day=1))
             day += dt.timedelta(days=1)
         for month in months:
-            services.close_month(month)
+            services.close_month(month, project_ids=project_ids)
         return written
 
 

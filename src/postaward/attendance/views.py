@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from postaward.core import clock, files
+from postaward.core import clock, files, steps
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.exports import Column, export_xlsx
 from postaward.core.forms import BootstrapMixin, DateField
@@ -28,7 +28,7 @@ from postaward.orgs.choices import ENTERPRISE_KINDS, Role
 from postaward.projects.models import KeyPersonAssignment, Project
 
 from . import selectors, services
-from .api import may_reclose, validate_reclose
+from . import steps as leave_steps
 from .choices import (
     ACCURACY_CREDIT_MAX_M,
     FENCE_MARGIN_M,
@@ -38,7 +38,6 @@ from .choices import (
     InterviewKind,
     InterviewState,
     LeaveState,
-    low_rate_text,
     monthly_rate_threshold,
     patrol_interval_days,
 )
@@ -188,64 +187,24 @@ def _legend() -> list[tuple[str, str]]:
 # --- leave detail and decision (R-ATT-05) -----------------------------------------------------------
 
 
-class LeaveDecisionForm(BootstrapMixin, forms.Form):
-    decision = forms.ChoiceField(
-        label="审批结果",
-        choices=[("approve", "同意"), ("reject", "不同意")],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label="审批意见",
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="不同意时必填",
-    )
-    approval_form = forms.FileField(label="请假审批单", required=False, help_text="同意时必传")
-    evidence = forms.FileField(label="证明材料", required=False, help_text="同意时必传")
-
-
 @page_view
 def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leave request and its steps (approve, reject, withdraw): the forms
+    post to ``core.steps.page_action`` (``attendance_leave_step``)."""
     actor = actor_of(request)
-    leave = get_visible_or_404(
-        LeaveRequest.objects.select_related("person", "project__owner", "assignment"),
-        actor,
-        pk=pk,
-    )
-    owner_side = services.is_owner_side(actor, leave.project)
-    form = LeaveDecisionForm()
-    if request.method == "POST":
-        if request.POST.get("action") == "cancel":
-            services.cancel_leave(actor=actor, leave=leave)
-            messages.success(request, "请假申请已撤回")
-            return HttpResponseRedirect(request.path)
-        form = LeaveDecisionForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.decide_leave(
-                    actor=actor,
-                    leave=leave,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                    approval_form=form.cleaned_data["approval_form"],
-                    evidence=form.cleaned_data["evidence"],
-                )
-                messages.success(request, "已办理请假审批")
-                return HttpResponseRedirect(request.path)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                form_error(form, exc)
+    return render_leave(request, leave_steps.load_leave(actor, pk))
+
+
+def render_leave(
+    request: HttpRequest, leave: LeaveRequest, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
+    actor = actor_of(request)
     return render(
         request,
         "attendance/leave_detail.html",
         {
             "leave": leave,
-            "form": form,
-            "owner_side": owner_side,
-            "mine": leave.person_id == actor.person_id,
-            "pending": leave.state == LeaveState.PENDING,
+            "page_steps": steps.page_steps(leave, actor, bound=bound),
             "state_colour": {
                 LeaveState.PENDING: "orange",
                 LeaveState.APPROVED: "green",
@@ -253,6 +212,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 LeaveState.CANCELLED: "grey",
             }[LeaveState(leave.state)],
         },
+        status=status,
     )
 
 
@@ -564,63 +524,25 @@ def _board_cell(request: HttpRequest, actor: Any, project: Project, cell: str) -
 # --- interviews (R-ATT-07, R-ATT-08, R-ATT-04) -------------------------------------------------------------
 
 
-class InterviewCloseForm(BootstrapMixin, forms.Form):
-    held_on = DateField(label="约谈日期", widget=DATE)
-    record = forms.FileField(label="约谈记录", help_text="签字的约谈记录扫描件或照片")
-    penalty_note = forms.CharField(
-        label="依约处罚", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    criticism_note = forms.CharField(
-        label="通报批评", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args: Any, low_rate: bool, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        if low_rate:
-            low = low_rate_text()
-            self.fields["penalty_note"].help_text = f"{low}：必填，按合同约定的处罚情况"
-            self.fields["criticism_note"].help_text = f"{low}：必填，通报批评的文号或情况"
-        else:
-            del self.fields["penalty_note"]
-            del self.fields["criticism_note"]
-
-
 @page_view
 def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The interview and its step (close, with the record): the form posts to
+    ``core.steps.page_action`` (``attendance_interview_step``)."""
+    return render_interview(request, leave_steps.load_interview(actor_of(request), pk))
+
+
+def render_interview(
+    request: HttpRequest, it: AttendanceInterview, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
     actor = actor_of(request)
-    it = get_visible_or_404(
-        AttendanceInterview.objects.select_related("project__owner", "person", "organisation"),
-        actor,
-        pk=pk,
-    )
     low_rate = it.kind == InterviewKind.LOW_MONTHLY_RATE
-    form = InterviewCloseForm(low_rate=low_rate, initial={"held_on": clock.today()})
-    if request.method == "POST":
-        form = InterviewCloseForm(request.POST, request.FILES, low_rate=low_rate)
-        if form.is_valid():
-            try:
-                services.close_interview(
-                    actor=actor,
-                    interview=it,
-                    held_on=form.cleaned_data["held_on"],
-                    record=form.cleaned_data["record"],
-                    penalty_note=form.cleaned_data.get("penalty_note", ""),
-                    criticism_note=form.cleaned_data.get("criticism_note", ""),
-                )
-                messages.success(request, "约谈已办结")
-                return HttpResponseRedirect(request.path)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                form_error(form, exc)
     trigger = it.trigger or {}
     return render(
         request,
         "attendance/interview.html",
         {
             "it": it,
-            "form": form,
-            "owner_side": services.is_owner_side(actor, it.project),
+            "page_steps": steps.page_steps(it, actor, bound=bound),
             "low_rate": low_rate,
             "trigger": trigger,
             "trigger_days": list(
@@ -637,6 +559,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 InterviewKind.CHEAT: "《上虞区政府投资（国有建设）项目监督管理实施细则（试行）》第四十七条：考勤作弊的，建设单位根据情节轻重给予约谈、解除合同、责令赔偿损失等处理，纳入信用管理",
             }[InterviewKind(it.kind)],
         },
+        status=status,
     )
 
 
@@ -656,24 +579,24 @@ class RecloseForm(BootstrapMixin, forms.Form):
 def stats(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     require(actor, can_view_stats(actor), "考勤统计仅限政府部门和建设单位")
-    reclose_form = RecloseForm() if may_reclose(actor) else None
+    reclose_form = RecloseForm() if services.may_reclose(actor) else None
     if request.method == "POST":
-        require(actor, may_reclose(actor), "仅监管办总管可以重新结算考勤")
+        # The form's own check first (a wrong role gets 403, not the form);
+        # the service checks again, validates, queues and audits.
+        require(actor, services.may_reclose(actor), services.RECLOSE_WHO)
         reclose_form = RecloseForm(request.POST)
         if reclose_form.is_valid():
             try:
-                first, last = reclose_form.cleaned_data["first"], reclose_form.cleaned_data["last"]
-                validate_reclose(first, last)
-                from . import tasks
-
-                tasks.reclose(first.isoformat(), last.isoformat())
-                messages.success(
-                    request,
-                    f"已提交后台重新结算 {first:%Y-%m-%d} 至 {last:%Y-%m-%d}；完成后本页数据随之更新",
+                done = services.reclose(
+                    actor=actor,
+                    first=reclose_form.cleaned_data["first"],
+                    last=reclose_form.cleaned_data["last"],
                 )
-                return HttpResponseRedirect(reverse("attendance_stats"))
             except DomainError as exc:
                 form_error(reclose_form, exc)
+            else:
+                messages.success(request, f"{done.message}；完成后本页数据随之更新")
+                return HttpResponseRedirect(reverse("attendance_stats"))
     month = selectors.month_first(request.GET.get("month"))
     by = str(request.GET.get("by")) if request.GET.get("by") in BY_LABELS else "project"
     filters: dict[str, Any] = {}

@@ -212,6 +212,14 @@ def _approve(d: District) -> dict:
     return {"decision": "approve", "approval_form": _pdf("审批单.pdf"), "evidence": _pdf()}
 
 
+def _approve_step(d: District) -> dict:
+    return {"approval_form": _pdf("审批单.pdf"), "evidence": _pdf()}
+
+
+def _step(name: str, param: str, step: str) -> Fn:
+    return lambda d: {param: d.ctx[name].pk, "name": step}
+
+
 def _close_form(d: District) -> dict:
     return {"held_on": _today().isoformat(), "record": _pdf("约谈记录.pdf")}
 
@@ -370,6 +378,25 @@ ROUTES: dict[str, Route] = {
         ),
         setup=_leaves,
     ),
+    f"GET {A}/leave/{{leave_id}}/steps": Route(
+        ok=Call("school_leader", path=_pk("leave", "leave_id")),
+        any_role=True,
+        out=(Call("hospital_admin", path=_pk("leave", "leave_id")),),
+        setup=_leaves,
+    ),
+    # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+    # generated from the registry: core/tests/test_steps_authz.py.
+    f"POST {A}/leave/{{leave_id}}/steps/{{name}}": Route(
+        ok=Call("school_leader", path=_step("leave", "leave_id", "approve"), form=_approve_step),
+        wrong=(
+            Call("pm_a", path=_step("leave", "leave_id", "approve"), form=_approve_step),
+            Call("housing_staff", path=_step("leave", "leave_id", "approve"), form=_approve_step),
+        ),
+        out=(
+            Call("hospital_admin", path=_step("leave", "leave_id", "approve"), form=_approve_step),
+        ),
+        setup=_leaves,
+    ),
     f"GET {A}/projects/{{project_id}}/non-construction": Route(
         ok=Call("pm_a", path=_project("p_school")),
         any_role=True,
@@ -465,6 +492,30 @@ ROUTES: dict[str, Route] = {
         setup=_interviews,
         must_list=_ids("interview"),
     ),
+    f"GET {A}/interviews/{{interview_id}}/steps": Route(
+        ok=Call("school_leader", path=_pk("interview", "interview_id")),
+        any_role=True,
+        out=(Call("hospital_admin", path=_pk("interview", "interview_id")),),
+        setup=_interviews,
+    ),
+    # Each step's rows are generated from the registry (core/tests/test_steps_authz.py).
+    f"POST {A}/interviews/{{interview_id}}/steps/{{name}}": Route(
+        ok=Call(
+            "school_leader", path=_step("interview", "interview_id", "close"), form=_close_form
+        ),
+        wrong=(
+            Call("pm_a", path=_step("interview", "interview_id", "close"), form=_close_form),
+            Call(
+                "housing_staff", path=_step("interview", "interview_id", "close"), form=_close_form
+            ),
+        ),
+        out=(
+            Call(
+                "hospital_admin", path=_step("interview", "interview_id", "close"), form=_close_form
+            ),
+        ),
+        setup=_interviews,
+    ),
     f"POST {A}/interviews/{{interview_id}}/close": Route(
         ok=Call("school_leader", path=_pk("interview", "interview_id"), form=_close_form),
         wrong=(
@@ -484,6 +535,9 @@ ROUTES: dict[str, Route] = {
             Call("housing_admin", body=_yesterday),
             Call("school_admin", body=_yesterday),
         ),
-        no_scope="re-closes the whole district's attendance (supervision office administrator)",
+        no_scope=(
+            "re-closes the projects the office administrator sees; another district's "
+            "office gets 404 for a project out of scope (tests/test_reclose.py)"
+        ),
     ),
 }

@@ -154,9 +154,12 @@ def prepared(district: District, name: str) -> District:
 
 
 def test_every_attendance_page_has_a_row():
+    """The step action pages (``attendance_*_step``) have their rows in the
+    generated step tests (core/tests/test_steps_authz.py)."""
     from postaward.attendance import urls
 
-    assert {p.name for p in urls.urlpatterns} == set(PAGES)
+    step_actions = {"attendance_leave_step", "attendance_interview_step"}
+    assert {p.name for p in urls.urlpatterns} == set(PAGES) | step_actions
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -232,7 +235,8 @@ def test_person_requests_leave_on_the_page_and_a_late_request_is_refused(distric
 
 def test_owner_approves_leave_with_both_documents_and_the_person_cannot(district, clock_at):
     leave = leave_of_pm(district)
-    url = f"/attendance/leave/{leave.pk}/"
+    page = f"/attendance/leave/{leave.pk}/"
+    url = f"/attendance/leave/{leave.pk}/steps/approve/"  # the step's page action
 
     def files():
         return {
@@ -244,13 +248,17 @@ def test_owner_approves_leave_with_both_documents_and_the_person_cannot(district
             ),
         }
 
-    denied = district.client("pm_a").post(url, {"decision": "approve", **files()})
+    owner_page = district.client("school_leader").get(page).content.decode()
+    assert 'data-testid="approve-form"' in owner_page and 'data-testid="reject-form"' in owner_page
+    mine = district.client("pm_a").get(page).content.decode()
+    assert 'data-testid="cancel-form"' in mine and 'data-testid="approve-form"' not in mine
+    denied = district.client("pm_a").post(url, files())
     assert denied.status_code == 403
     assert LeaveRequest.objects.get().state == "pending"  # a denied post changes nothing
-    missing = district.client("school_leader").post(url, {"decision": "approve"})
+    missing = district.client("school_leader").post(url, {})
     assert "请假审批单和证明材料" in missing.content.decode()
-    ok = district.client("school_leader").post(url, {"decision": "approve", **files()})
-    assert ok.status_code == 302
+    ok = district.client("school_leader").post(url, files())
+    assert ok.status_code == 302 and ok["Location"] == page
     lv = LeaveRequest.objects.get()
     assert lv.state == "approved" and lv.approval_form and lv.evidence
 
@@ -365,13 +373,17 @@ def test_office_admin_recloses_from_the_stats_page(district, checkin):
 
 def test_owner_closes_an_interview_with_its_record(district, clock_at):
     it = cheat_interview(district)
-    url = f"/attendance/interviews/{it.pk}/"
+    page = f"/attendance/interviews/{it.pk}/"
+    url = f"/attendance/interviews/{it.pk}/steps/close/"  # the step's page action
+    assert 'data-testid="close-form"' in district.client("school_leader").get(page).content.decode()
+    assert 'data-testid="close-form"' not in district.client("pm_a").get(page).content.decode()
     record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     denied = district.client("pm_a").post(url, {"held_on": "2026-03-10", "record": record})
     assert denied.status_code == 403 and AttendanceInterview.objects.get().state == "due"
     record = SimpleUploadedFile("约谈记录.jpg", minimal_image(), content_type="image/jpeg")
     r = district.client("school_leader").post(url, {"held_on": "2026-03-10", "record": record})
-    assert r.status_code == 302 and AttendanceInterview.objects.get().state == "done"
+    assert r.status_code == 302 and r["Location"] == page
+    assert AttendanceInterview.objects.get().state == "done"
     f = district.client("school_leader").get(f"/attendance/files/interview/{it.pk}/record/")
     assert f.status_code == 200
 

@@ -1742,8 +1742,9 @@ def _take(request: HttpRequest, step: Any, acceptance_id: int, status: int = 200
     registry's step (``core.steps.take``: the one check, then the service)."""
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
-    body = parse_body(request, step.schema or StrictIn)
-    data = {**body.data.model_dump(exclude=set(body.files)), **body.files}
+    # a step without input still accepted the old routes' optional opinion
+    body = parse_body(request, step.schema or acceptance_steps.OpinionIn)
+    data = {**body.data.model_dump(exclude=set(body.files)), **body.files} if step.schema else {}
 
     def fn() -> dict[str, Any]:
         try:

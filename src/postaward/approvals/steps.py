@@ -16,6 +16,7 @@ decisions) still check through ``workflows.check`` (ADR 0067 lists them).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -118,10 +119,8 @@ def _typed(schema: type[StrictIn], data: dict[str, Any]) -> dict[str, Any]:
             if annotation is bool:
                 out[name] = value in ("true", "1", "True")
             elif annotation is dt.date:
-                try:
+                with contextlib.suppress(ValueError):
                     out[name] = dt.date.fromisoformat(value)
-                except ValueError:
-                    pass
     return out
 
 

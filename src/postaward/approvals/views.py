@@ -1455,23 +1455,25 @@ def render_acceptance(
     def ext_allowed(o: Any, a: Actor) -> bool:
         return extension is not None and workflows.extension_decider(extension, a)
 
+    def decide(a: Actor, approve: bool, opinion: str) -> Any:
+        assert extension is not None  # ext_allowed
+        return services.decide_extension(
+            actor=a, extension=extension, approve=approve, opinion=opinion
+        )
+
     actions = [
         Action(
             "extension_agree",
             "同意延长",
             forms.OpinionForm,
-            lambda a, o, d, f: services.decide_extension(
-                actor=a, extension=extension, approve=True, opinion=d["opinion"]
-            ),
+            lambda a, o, d, f: decide(a, True, d["opinion"]),
             ext_allowed,
         ),
         Action(
             "extension_reject",
             "不同意延长",
             forms.OpinionForm,
-            lambda a, o, d, f: services.decide_extension(
-                actor=a, extension=extension, approve=False, opinion=d["opinion"]
-            ),
+            lambda a, o, d, f: decide(a, False, d["opinion"]),
             ext_allowed,
             "danger",
         ),

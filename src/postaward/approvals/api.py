@@ -30,7 +30,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictBool
 
-from postaward.core import deadlines, files
+from postaward.core import deadlines, files, steps
 from postaward.core.api_base import (
     LimitOffset,
     StrictIn,
@@ -48,7 +48,8 @@ from postaward.projects.choices import ParticipantRole, ProjectStatus
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
 from . import exif, selectors, services, workflows
-from .choices import AcceptanceKind, AcceptanceState, ExtensionState, PersonnelRoute
+from . import steps as acceptance_steps
+from .choices import AcceptanceKind, ExtensionState, PersonnelRoute
 from .models import (
     AcceptanceExtension,
     AcceptanceRequest,
@@ -1632,22 +1633,6 @@ class AcceptanceDetailOut(AcceptanceOut):
     actions: list[str] = Field(..., description=ACTIONS_DOC)
 
 
-ACCEPTANCE_STEPS: dict[str, Allowed] = {
-    "review": _transition("review_by_supervisor"),
-    "reject": _transition("reject_by_supervisor"),
-    "return": lambda r, a: (
-        r.kind != AcceptanceKind.TOWNSHIP and workflows.can(r, "return_not_ready", a)
-    ),
-    "conclude": _transition("conclude_pass"),
-    "extensions": lambda r, a: (
-        r.project.project_class == "super_large"
-        and r.state == AcceptanceState.RECEIVED
-        and workflows.owner(r, a)
-    ),
-    "withdraw": _transition("withdraw"),
-}
-
-
 def _acceptance_detail(request: HttpRequest, r: AcceptanceRequest) -> dict[str, Any]:
     a = actor(request)
     data = {
@@ -1671,7 +1656,7 @@ def _acceptance_detail(request: HttpRequest, r: AcceptanceRequest) -> dict[str, 
         "extensions": [_extension_out(e, a) for e in r.extensions.order_by("applied_at", "id")],
         "steps": _steps(r),
         "documents": _documents(r),
-        "actions": _actions(r, a, ACCEPTANCE_STEPS),
+        "actions": steps.allowed_names(r, a),
     }
     return AcceptanceDetailOut(**data).model_dump(mode="json")
 
@@ -1756,47 +1741,44 @@ def get_acceptance(request: HttpRequest, acceptance_id: Id) -> dict:
     return _acceptance_detail(request, _acceptance_request(request, acceptance_id))
 
 
-class ReturnIn(StrictIn):
-    reason: str = Field(..., max_length=4000, description="延期验收理由")
-    document: FileIn | None = Field(None, description="延期验收理由材料（可选）")
-
-
 @router.post(
     "/acceptance/{acceptance_id}/return",
     response=responses(AcceptanceDetailOut),
     summary="不满足验收条件，退回重新发起（受理后3天内，须说明延期理由，R-ACC-03）",
     description=FILES_NOTE,
-    openapi_extra=body_doc(ReturnIn),
+    openapi_extra=body_doc(acceptance_steps.ReturnIn),
 )
 def return_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
+    """An alias of ``POST …/steps/return``."""
+    return _take(request, acceptance_steps.RETURN, acceptance_id)
+
+
+def _take(request: HttpRequest, step: Any, acceptance_id: int, status: int = 200) -> HttpResponse:
+    """The old per-step endpoints of an acceptance request: aliases of the
+    registry's step (``core.steps.take``: the one check, then the service)."""
     a = actor(request)
     r = _acceptance_request(request, acceptance_id)
-    body = parse_body(request, ReturnIn)
+    # a step without input still accepted the old routes' optional opinion
+    body = parse_body(request, step.schema or acceptance_steps.OpinionIn)
+    data = {**body.data.model_dump(exclude=set(body.files)), **body.files} if step.schema else {}
 
     def fn() -> dict[str, Any]:
-        services.return_acceptance(
-            actor=a, request=r, reason=body.data.reason, upload=body.files["document"]
-        )
+        try:
+            taken = steps.take(step, r, a, data)
+        except ValidationFailed as exc:
+            _as_named_in_the_body(exc, data)
+            raise
+        if step is acceptance_steps.EXTEND:
+            return _extension_out(taken.result, a)
         return _acceptance_answer(request, r)
 
-    return _write(request, f"approvals.acceptance.{r.pk}.return", body.fingerprint, fn)
-
-
-class ConcludeIn(StrictIn):
-    passed: StrictBool = Field(..., description="验收合格为 true")
-    accepted_on: Date = Field(..., description="验收日期")
-    attendees: str = Field(..., max_length=4000, description="参加验收单位及人员")
-    villager_representatives: str = Field(
-        "",
-        max_length=1000,
-        description="村级自验必填：参加验收的村民代表姓名（以“、”分隔，R-ACC-05）",
+    return _write(
+        request,
+        f"approvals.acceptance.{r.pk}.{step.name}",
+        body.fingerprint,
+        fn,
+        status=status,
     )
-    supervisor_attendee: str = Field(
-        "", max_length=100, description="村级自验必填：参加验收的监理人员姓名（R-ACC-05）"
-    )
-    rectification_opinions: str = Field("", max_length=4000, description="整改意见")
-    conclusion: str = Field(..., max_length=4000, description="验收结论")
-    document: FileIn | None = Field(None, description="验收结论及整改意见资料（必传）")
 
 
 @router.post(
@@ -1804,36 +1786,11 @@ class ConcludeIn(StrictIn):
     response=responses(AcceptanceDetailOut),
     summary="组织验收并上传整改意见和验收结论（建设单位；乡镇复验为乡镇，R-ACC-01、R-ACC-05）",
     description=FILES_NOTE,
-    openapi_extra=body_doc(ConcludeIn),
+    openapi_extra=body_doc(acceptance_steps.ConcludeIn),
 )
 def conclude_acceptance(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
-    a = actor(request)
-    r = _acceptance_request(request, acceptance_id)
-    body = parse_body(request, ConcludeIn)
-    d: ConcludeIn = body.data
-
-    def fn() -> dict[str, Any]:
-        services.conclude_acceptance(
-            actor=a,
-            request=r,
-            passed=d.passed,
-            accepted_on=d.accepted_on,
-            attendees=d.attendees,
-            rectification_opinions=d.rectification_opinions,
-            conclusion=d.conclusion,
-            document=body.files["document"],
-            villager_representatives=d.villager_representatives,
-            supervisor_attendee=d.supervisor_attendee,
-        )
-        return _acceptance_answer(request, r)
-
-    return _write(request, f"approvals.acceptance.{r.pk}.conclude", body.fingerprint, fn)
-
-
-class ExtensionIn(StrictIn):
-    days: StrictInt64 = Field(..., description="申请延长的天数（1-365）")
-    reason: str = Field(..., max_length=4000)
-    document: FileIn | None = Field(None, description="延长验收时间申请（可选）")
+    """An alias of ``POST …/steps/conclude``."""
+    return _take(request, acceptance_steps.CONCLUDE, acceptance_id)
 
 
 @router.post(
@@ -1841,52 +1798,29 @@ class ExtensionIn(StrictIn):
     response=responses(ExtensionOut, 201),
     summary="超大型工程申请延长验收时间（60天内，建设单位；主管单位、行业主管部门、领导小组依次审批，R-ACC-04）",
     description=FILES_NOTE,
-    openapi_extra=body_doc(ExtensionIn),
+    openapi_extra=body_doc(acceptance_steps.ExtensionIn),
 )
 def apply_extension(request: HttpRequest, acceptance_id: Id) -> HttpResponse:
-    a = actor(request)
-    r = _acceptance_request(request, acceptance_id)
-    body = parse_body(request, ExtensionIn)
+    """An alias of ``POST …/steps/extension`` (answers the new extension, 201)."""
+    return _take(request, acceptance_steps.EXTEND, acceptance_id, status=201)
 
-    def fn() -> dict[str, Any]:
-        ext = services.apply_extension(
-            actor=a,
-            request=r,
-            days=body.data.days,
-            reason=body.data.reason,
-            upload=body.files["document"],
-        )
-        return _extension_out(ext, a)
 
-    return _write(
-        request, f"approvals.acceptance.{r.pk}.extension", body.fingerprint, fn, status=201
-    )
+steps.mount_api(router, acceptance_steps.ACCEPTANCE_WF, "acceptance_id", prefix="/acceptance")
 
 
 @router.post(
     "/acceptance/{acceptance_id}/{action}",
     response=responses(AcceptanceDetailOut),
     summary="竣工验收环节：review（监理审核通过，建设单位期限起算）、reject（监理审核不通过，须填意见）、withdraw（撤回）",
+    openapi_extra=body_doc(acceptance_steps.OpinionIn),
 )
 def act_on_acceptance(
     request: HttpRequest,
     acceptance_id: Id,
     action: Literal["review", "reject", "withdraw"],
-    payload: StepIn,
 ) -> HttpResponse:
-    a = actor(request)
-    r = _acceptance_request(request, acceptance_id)
-
-    def fn() -> dict[str, Any]:
-        if action == "review":
-            services.review_acceptance(actor=a, request=r, opinion=payload.opinion)
-        elif action == "reject":
-            services.reject_acceptance(actor=a, request=r, note=payload.opinion)
-        else:
-            services.withdraw_acceptance(actor=a, request=r)
-        return _acceptance_answer(request, r)
-
-    return _write(request, f"approvals.acceptance.{r.pk}.{action}", payload.dict(), fn)
+    """Aliases of ``POST …/steps/{review,reject,withdraw}``."""
+    return _take(request, steps.get(acceptance_steps.ACCEPTANCE_WF, action), acceptance_id)
 
 
 class ExtensionQuery(Schema):

@@ -12,6 +12,7 @@ class ApprovalsConfig(AppConfig):
             events,
             hooks,
             inbox,
+            steps,
             subscribers,
             tasks,
         )

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from postaward.core import steps
+
+from . import steps as approval_steps
 from . import views
 
 urlpatterns = [
@@ -35,6 +38,9 @@ urlpatterns = [
     path("approvals/acceptance/new/", views.acceptance_new, name="approval_acceptance_new"),
     path(
         "approvals/acceptance/<id:pk>/", views.acceptance_detail, name="approval_acceptance_detail"
+    ),
+    steps.page_urls(
+        "approvals/acceptance/", approval_steps.ACCEPTANCE_WF, "approval_acceptance_step"
     ),
     path("approvals/settlement/", views.settlement_list, name="approval_settlement"),
     path("approvals/deadlines/", views.deadline_list, name="approval_deadlines"),

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock, files, legal_basis
+from postaward.core import clock, files, legal_basis, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, build_list
@@ -38,6 +38,7 @@ from postaward.projects.choices import (
 from postaward.projects.models import KeyPersonAssignment, Participant, Project
 
 from . import exif, forms, selectors, services, workflows
+from . import steps as approval_steps
 from .choices import (
     ACCEPTANCE_RETURN_DAYS,
     AcceptanceKind,
@@ -90,11 +91,14 @@ def _detail(
     back: str,
     back_label: str,
     extra: dict[str, Any] | None = None,
+    status: int = 200,
+    post: bool = True,
 ) -> HttpResponse:
+    """``post=False``: the page again after a registry step was refused
+    (``core.steps.page_action``), the POST is not one of ``actions``."""
     actor = actor_of(request)
     bound: dict[str, djforms.Form] = {}
-    status = 200
-    if request.method == "POST":
+    if request.method == "POST" and post:
         name = request.POST.get("action", "")
         action = next((a for a in actions if a.name == name), None)
         if action is None:
@@ -1429,91 +1433,47 @@ def acceptance_new(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = approval_steps.load_acceptance(actor_of(request), pk)
+    return render_acceptance(request, req, post=True)
+
+
+def render_acceptance(
+    request: HttpRequest,
+    req: AcceptanceRequest,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+    post: bool = False,
+) -> HttpResponse:
+    """The request's page: its steps (review, return, conclude …) come from the
+    step registry (``approvals/steps.py``); the decisions on an extension and
+    the record of use before acceptance are still this page's own actions."""
     actor = actor_of(request)
-    req = get_visible_or_404(AcceptanceRequest.objects.select_related("project"), actor, pk=pk)
     end = services.return_window_end(req)
     extension = req.extensions.order_by("-applied_at").first()
 
     def ext_allowed(o: Any, a: Actor) -> bool:
         return extension is not None and workflows.extension_decider(extension, a)
 
+    def decide(a: Actor, approve: bool, opinion: str) -> Any:
+        assert extension is not None  # ext_allowed
+        return services.decide_extension(
+            actor=a, extension=extension, approve=approve, opinion=opinion
+        )
+
     actions = [
-        Action(
-            "review",
-            "监理审核通过",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.review_acceptance(actor=a, request=o, opinion=d["opinion"]),
-            _t("review_by_supervisor"),
-        ),
-        Action(
-            "reject",
-            "监理审核不通过",
-            forms.NoteForm,
-            lambda a, o, d, f: services.reject_acceptance(actor=a, request=o, note=d["note"]),
-            _t("reject_by_supervisor"),
-            "danger",
-        ),
-        Action(
-            "conclude",
-            "上传验收结论",
-            forms.ConcludeForm,
-            lambda a, o, d, f: services.conclude_acceptance(
-                actor=a,
-                request=o,
-                passed=d["passed"],
-                accepted_on=d["accepted_on"],
-                attendees=d["attendees"],
-                rectification_opinions=d["rectification_opinions"],
-                conclusion=d["conclusion"],
-                document=d["document"],
-                villager_representatives=d["villager_representatives"],
-                supervisor_attendee=d["supervisor_attendee"],
-            ),
-            _t("conclude_pass"),
-        ),
-        Action(
-            "return",
-            f"不满足验收条件，退回（{ACCEPTANCE_RETURN_DAYS}天内，至 {_d(end)}）",
-            forms.ReturnForm,
-            lambda a, o, d, f: services.return_acceptance(actor=a, request=o, reason=d["reason"]),
-            lambda o, a: (
-                o.kind != AcceptanceKind.TOWNSHIP
-                and end is not None
-                and clock.today() <= end
-                and workflows.can(o, "return_not_ready", a)
-            ),
-            "warning",
-        ),
-        Action(
-            "extension",
-            "申请延长验收时间（超大型工程）",
-            forms.ExtensionForm,
-            lambda a, o, d, f: services.apply_extension(
-                actor=a, request=o, days=d["days"], reason=d["reason"]
-            ),
-            lambda o, a: (
-                o.project.project_class == "super_large"
-                and o.state == AcceptanceState.RECEIVED
-                and workflows.owner(o, a)
-            ),
-            "secondary",
-        ),
         Action(
             "extension_agree",
             "同意延长",
             forms.OpinionForm,
-            lambda a, o, d, f: services.decide_extension(
-                actor=a, extension=extension, approve=True, opinion=d["opinion"]
-            ),
+            lambda a, o, d, f: decide(a, True, d["opinion"]),
             ext_allowed,
         ),
         Action(
             "extension_reject",
             "不同意延长",
             forms.OpinionForm,
-            lambda a, o, d, f: services.decide_extension(
-                actor=a, extension=extension, approve=False, opinion=d["opinion"]
-            ),
+            lambda a, o, d, f: decide(a, False, d["opinion"]),
             ext_allowed,
             "danger",
         ),
@@ -1533,14 +1493,6 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 o.state in (AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED)
                 and services.acceptance.USAGE_RECORDERS(o.project, a)
             ),
-            "secondary",
-        ),
-        Action(
-            "withdraw",
-            "撤回",
-            djforms.Form,
-            lambda a, o, d, f: services.withdraw_acceptance(actor=a, request=o),
-            _t("withdraw"),
             "secondary",
         ),
     ]
@@ -1582,6 +1534,9 @@ def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions=actions,
         back=reverse("approval_acceptance"),
         back_label="竣工验收",
+        extra={"page_steps": steps.page_steps(req, actor, bound=bound)},
+        status=status,
+        post=post,
     )
 
 

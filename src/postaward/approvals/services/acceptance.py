@@ -20,7 +20,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from postaward.core import business_calendar, clock, deadlines, events
+from postaward.core import business_calendar, clock, deadlines, events, steps
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline
@@ -64,6 +64,7 @@ from .common import (
     facts,
     fire,
     lock,
+    logged,
     node,
     number,
     office_to,
@@ -275,13 +276,23 @@ def _locked(req: AcceptanceRequest) -> AcceptanceRequest:
     return AcceptanceRequest.objects.select_related("project", "participant").get(pk=req.pk)
 
 
+def _write(step: Any, req: AcceptanceRequest, actor: Actor) -> Any:
+    """The step's audited write on the request (``core.steps.write``: the
+    registry's check on the locked row, the transition fired), the project
+    locked first as every acceptance write does."""
+    lock(req.project)
+    return steps.write(step, req, actor, project_id=req.project_id)
+
+
 def review_acceptance(
     *, actor: Actor, request: AcceptanceRequest, opinion: str = ""
 ) -> AcceptanceRequest:
     """The supervising firm reviews; the owner's period starts (R-ACC-01/02)."""
-    with transaction.atomic():
-        req = _locked(request)
-        fire(req, "review_by_supervisor", actor, opinion=opinion.strip()[:2000])
+    from ..steps import REVIEW
+
+    with transaction.atomic(), _write(REVIEW, request, actor) as w:
+        req = w.obj
+        logged(req, actor, "review_by_supervisor", opinion.strip()[:2000])
         done(req, "supervisor")
         kind, days = government_period(req.project)
         _receive(
@@ -292,12 +303,13 @@ def review_acceptance(
 
 
 def reject_acceptance(*, actor: Actor, request: AcceptanceRequest, note: str) -> AcceptanceRequest:
-    with transaction.atomic():
-        req = _locked(request)
-        workflows.check(req, "reject_by_supervisor", actor)
+    from ..steps import REJECT
+
+    with transaction.atomic(), _write(REJECT, request, actor) as w:
+        req = w.obj
         note = text(note, field="note", label="审核意见", min_len=2)
         req.decision_note = note
-        fire(req, "reject_by_supervisor", actor, opinion=note)
+        logged(req, actor, "reject_by_supervisor", note)
         done(req)
         _again(req, f"竣工验收申请未通过监理审核，整改后重新发起（{req.project.name}）", note)
     request.refresh_from_db()
@@ -345,20 +357,10 @@ def return_acceptance(
 ) -> AcceptanceRequest:
     """R-ACC-03: within 3 days, with the reasons for postponement; the
     contractor re-initiates."""
-    with transaction.atomic():
-        req = _locked(request)
-        workflows.check(req, "return_not_ready", actor)
-        if req.kind == AcceptanceKind.TOWNSHIP:
-            raise Conflict("乡镇复验申请不能退回")
-        end = return_window_end(req)
-        today = clock.today()
-        if end is not None and today > end:
-            raise ValidationFailed(
-                f"退回须在受理后3天内（至 {end:%Y-%m-%d}）提出，今天是 {today:%Y-%m-%d}，请按期组织验收",
-                field="reason",
-                code="return_window_closed",
-                basis=BASIS_RETURN,
-            )
+    from ..steps import RETURN
+
+    with transaction.atomic(), _write(RETURN, request, actor) as w:
+        req = w.obj
         reason = text(reason, field="reason", label="延期验收理由", min_len=4)
         if upload is not None:
             store(
@@ -370,7 +372,7 @@ def return_acceptance(
             )
         req.returned_at = clock.now()
         req.return_reason = reason
-        fire(req, "return_not_ready", actor, opinion=reason)
+        logged(req, actor, "return_not_ready", reason)
         deadlines.close_deadline(
             kind=req.deadline_kind, subject=req, state=Deadline.State.CANCELLED
         )
@@ -437,10 +439,12 @@ def conclude_acceptance(
     stops the clock); a passed acceptance moves the project on. A village
     self-acceptance names the villager representatives and the supervisor who
     took part (R-ACC-05)."""
-    with transaction.atomic():
-        req = _locked(request)
+    from ..steps import CONCLUDE
+
+    with transaction.atomic(), _write(CONCLUDE, request, actor) as w:
+        req = w.obj
         name = "conclude_pass" if passed else "conclude_fail"
-        workflows.check(req, name, actor)
+        w.action = f"approvals.acceptancerequest.{name}"
         attendees = text(attendees, field="attendees", label="参加验收单位及人员", min_len=2)
         conclusion = text(conclusion, field="conclusion", label="验收结论", min_len=2)
         opinions = (rectification_opinions or "").strip()[:4000]
@@ -472,7 +476,8 @@ def conclude_acceptance(
         req.conclusion_document = doc
         req.concluded_at = clock.now()
         req.concluded_by_name = actor.display_name[:100]
-        fire(req, name, actor, opinion=conclusion)
+        getattr(req, name)()
+        logged(req, actor, name, conclusion)
         deadlines.close_deadline(kind=req.deadline_kind, subject=req)
         done(req)
         p = req.project
@@ -586,9 +591,11 @@ def request_township(*, actor: Actor, project: Project, description: str) -> Acc
 
 
 def withdraw_acceptance(*, actor: Actor, request: AcceptanceRequest) -> AcceptanceRequest:
-    with transaction.atomic():
-        req = _locked(request)
-        fire(req, "withdraw", actor)
+    from ..steps import WITHDRAW
+
+    with transaction.atomic(), _write(WITHDRAW, request, actor) as w:
+        req = w.obj
+        logged(req, actor, "withdraw")
         done(req, cancelled=True)
     request.refresh_from_db()
     return req
@@ -617,37 +624,11 @@ def _extension_to(ext: AcceptanceExtension) -> dict[str, Any]:
 def apply_extension(
     *, actor: Actor, request: AcceptanceRequest, days: int, reason: str, upload: Any = None
 ) -> AcceptanceExtension:
+    from ..steps import EXTEND
+
     with transaction.atomic():
         req = _locked(request)
-        if not (actor.is_system or workflows.owner(req, actor)):
-            raise Forbidden("建设单位方可申请延长验收时间")
-        if req.project.project_class != ProjectClass.SUPER_LARGE:
-            raise Conflict(
-                "仅专业门类多、技术复杂的超大型工程可以申请延长验收时间", basis=BASIS_EXTENSION
-            )
-        if req.state != AcceptanceState.RECEIVED:
-            raise Conflict("验收申请受理后、组织验收前方可申请延长")
-        dl = Deadline.objects.filter(
-            kind=req.deadline_kind,
-            subject_type="approvals.acceptancerequest",
-            subject_id=str(req.pk),
-            state=Deadline.State.OPEN,
-        ).first()
-        if dl is None or (dl.paused_at is None and dl.due_at <= clock.now()):
-            raise ValidationFailed(
-                "延长验收时间须在60天内提出，验收期限已届满",
-                code="extension_too_late",
-                basis=BASIS_EXTENSION,
-            )
-        if AcceptanceExtension.objects.filter(
-            request=req,
-            state__in=(
-                ExtensionState.PENDING_SUPERIOR,
-                ExtensionState.PENDING_AUTHORITY,
-                ExtensionState.PENDING_OFFICE,
-            ),
-        ).exists():
-            raise Conflict("已有审批中的延长申请")
+        steps.check(EXTEND, req, actor)
         reason = text(reason, field="reason", label="申请理由", min_len=4)
         if not isinstance(days, int) or not 1 <= days <= 365:
             raise ValidationFailed("延长天数应为 1-365 天", field="days")

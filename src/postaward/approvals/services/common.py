@@ -80,6 +80,16 @@ def fire(obj: Any, name: str, actor: Actor, *, opinion: str = "", **kwargs: Any)
     return obj
 
 
+def logged(obj: Any, actor: Actor, name: str, opinion: str = "") -> None:
+    """After a step's write (``core.steps.write``): the process log and the
+    requester's notice of the decision (what ``fire`` adds to the audit)."""
+    label = workflows.label(obj, name)
+    step(obj, actor, name, label, opinion)
+    from ..inbox import tell_decision
+
+    tell_decision(obj, actor, name, label, opinion)
+
+
 def created(obj: Any, actor: Actor, action: str, label: str, opinion: str = "") -> None:
     audit.record(
         actor=actor,

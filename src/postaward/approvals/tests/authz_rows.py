@@ -366,6 +366,11 @@ def _id(name: str, param: str) -> Fn:
     return lambda d: {param: d.ctx[name].pk}
 
 
+def _step(name: str) -> Fn:
+    """The path of one acceptance step (``POST …/steps/{name}``)."""
+    return lambda d: {"acceptance_id": d.ctx["req"].pk, "name": name}
+
+
 def _change_body(d):  # type: ignore[no-untyped-def]
     p = d.projects["p_school"]
     return {
@@ -739,6 +744,20 @@ ROUTES.update(
             any_role=True,
             out=(Call("contractor_b_admin", path=_id("req", "acceptance_id")),),
             setup=_acceptance,
+        ),
+        "GET /api/v1/approvals/acceptance/{acceptance_id}/steps": Route(
+            ok=Call("school_leader", path=_id("req", "acceptance_id")),
+            any_role=True,
+            out=(Call("contractor_b_admin", path=_id("req", "acceptance_id")),),
+            setup=_acceptance,
+        ),
+        # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+        # generated from the registry: core/tests/test_steps_authz.py.
+        "POST /api/v1/approvals/acceptance/{acceptance_id}/steps/{name}": Route(
+            ok=Call("school_leader", path=_step("return"), body=_return_body),
+            wrong=(Call("chief_a", path=_step("return"), body=_return_body),),
+            out=(Call("hospital_admin", path=_step("return"), body=_return_body),),
+            setup=_received,
         ),
         "POST /api/v1/approvals/acceptance/{acceptance_id}/return": Route(
             ok=Call("school_leader", path=_id("req", "acceptance_id"), body=_return_body),

@@ -165,7 +165,7 @@ def test_the_owner_may_return_within_3_days(d, frozen, day, allowed):  # R-ACC-0
     req = received(d)
     frozen.move_to(local(2026, 6, 15 + day, 17, 0))
     if not allowed:
-        with pytest.raises(ValidationFailed) as exc:
+        with pytest.raises(Conflict) as exc:
             services.return_acceptance(
                 actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
             )
@@ -397,7 +397,7 @@ def test_an_extension_must_be_applied_for_within_the_60_days(d, frozen):  # R-AC
     p = f.project(d, "T-SUPER2", amount="380000000.00", super_large=True)
     req = received(d, p)
     frozen.move_to(local(2026, 8, 15, 8, 0))  # day 61
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(Conflict) as exc:
         services.apply_extension(
             actor=d.actor("school_leader"), request=req, days=30, reason="专业多调试长"
         )
@@ -512,7 +512,7 @@ def test_r_acc_03_r_cal_01_the_3_day_return_ending_on_a_sunday_runs_to_monday(
         )
         assert req.state == AcceptanceState.RETURNED
     else:
-        with pytest.raises(ValidationFailed) as exc:
+        with pytest.raises(Conflict) as exc:
             services.return_acceptance(
                 actor=d.actor("school_leader"), request=req, reason="消防验收未完成"
             )

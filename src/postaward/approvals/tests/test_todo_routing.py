@@ -186,22 +186,22 @@ def test_r_acc_05_government_acceptance_does_not_ask_for_villagers(d):
 
 def test_r_acc_05_the_conclusion_page_refuses_a_village_self_acceptance_without_them(d):
     req = _village_request(d)
-    page = reverse("approval_acceptance_detail", args=[req.pk])
+    page = reverse("approval_acceptance_step", args=[req.pk, "conclude"])
     data = {
-        "action": "conclude",
-        "conclude-passed": "1",
-        "conclude-accepted_on": clock.today().isoformat(),
-        "conclude-attendees": "村民代表、监理单位",
-        "conclude-conclusion": "自验合格",
-        "conclude-document": f.pdf("验收结论.pdf"),
+        "passed": "1",
+        "accepted_on": clock.today().isoformat(),
+        "attendees": "村民代表、监理单位",
+        "conclusion": "自验合格",
+        "document": f.pdf("验收结论.pdf"),
     }
     r = d.client("village_leader").post(page, data)
-    assert r.status_code == 200 and "村级自验须有村民代表参加" in r.content.decode()
+    assert r.status_code == 422, r.content.decode()[:3000]
+    assert "村级自验须有村民代表参加" in r.content.decode()
     assert AcceptanceRequest.objects.get(pk=req.pk).state == AcceptanceState.RECEIVED
     data |= {
-        "conclude-villager_representatives": "张建国、王秀英",
-        "conclude-supervisor_attendee": "李卫东",
-        "conclude-document": f.pdf("验收结论.pdf"),
+        "villager_representatives": "张建国、王秀英",
+        "supervisor_attendee": "李卫东",
+        "document": f.pdf("验收结论.pdf"),
     }
     r = d.client("village_leader").post(page, data)
     assert r.status_code == 302, r.content.decode()[:800]

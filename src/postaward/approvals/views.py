@@ -1479,7 +1479,7 @@ def render_acceptance(
         ),
         Action(
             "usage",
-            "登记未验先用（R-ACC-06）",
+            "登记未验先用",
             forms.UsageForm,
             lambda a, o, d, f: services.record_usage_before_acceptance(
                 actor=a,

@@ -58,6 +58,13 @@ NOT_CHECKED = {
 PATH_OBJECTS = {
     "project_id": ("projects", "Project"),
     "participant_id": ("projects", "Participant"),
+    # the steps listings of the step registry (``GET …/{id}/steps``)
+    "alert_id": ("alerts", "Alert"),
+    "transfer_id": ("alerts", "ClueTransfer"),
+    "issue_id": ("alerts", "SuspectedIssue"),
+    "acceptance_id": ("approvals", "AcceptanceRequest"),
+    "leave_id": ("attendance", "LeaveRequest"),
+    "interview_id": ("attendance", "AttendanceInterview"),
 }
 
 # Required query parameters of list operations.

@@ -25,10 +25,12 @@ def test_check_in_inside_is_accepted_and_outside_is_refused(phone, district):
     phone.goto(f"{phone.base_url}/attendance/checkin/")
     assert phone.inner_text("[data-testid=project-name]") == "第一中学教学楼工程"
     button = phone.locator("[data-testid=checkin-button]")
-    phone.wait_for_function("!document.querySelector('[data-testid=checkin-button]').disabled")
+    phone.wait_for_function(
+        "() => !document.querySelector('[data-testid=checkin-button]').disabled"
+    )
     # The distance is computed in the page from the site fence and the position.
     phone.wait_for_function(
-        "document.querySelector('[data-testid=distance]').textContent.includes('在场地内')"
+        "() => document.querySelector('[data-testid=distance]').textContent.includes('在场地内')"
     )
     assert "±12 米" in phone.inner_text("[data-testid=accuracy]")
     screenshot(phone, "attendance-checkin-phone")
@@ -43,7 +45,7 @@ def test_check_in_inside_is_accepted_and_outside_is_refused(phone, district):
     # Walk away from the site: the page follows the position, the server refuses.
     phone.context.set_geolocation(OUTSIDE)
     phone.wait_for_function(
-        "/^\\d+ 米/.test(document.querySelector('[data-testid=distance]').textContent)"
+        "() => /^\\d+ 米/.test(document.querySelector('[data-testid=distance]').textContent)"
     )
     assert "米（允许 45 米以内）" in phone.inner_text("[data-testid=distance]")
     button.click()

@@ -209,7 +209,7 @@ def approvals_day(sim: simulate.SimDay) -> None:
                 issues="" if rng.random() < 0.8 else "部分临边防护缺失，已要求整改",
             )
     # Each project's day draws from its own generator (seeded by the day's draw
-    # and the project): what happens on one project does not depend on which
+    # and the project's code): what happens on one project does not depend on which
     # other projects exist, so a demo with one more project simulates the
     # others the same (issue 11 §7).
     day_seed = rng.random()
@@ -218,7 +218,7 @@ def approvals_day(sim: simulate.SimDay) -> None:
         contractor = _contractor(p)
         if contractor is None:
             continue
-        rng = random.Random(f"{day_seed}-{p.pk}")
+        rng = random.Random(f"{day_seed}-{p.code}")  # the code, not the pk: ids differ by database
         sim = simulate.SimDay(day=day, rng=rng)
         # engineering changes (R-CHG-01): raised before the work
         if rng.random() < 0.04:
@@ -275,9 +275,12 @@ def approvals_day(sim: simulate.SimDay) -> None:
         # a key person leaves, the unit initiates the change (R-CHG-03)
         if rng.random() < 0.02:
             _initiate_personnel_change(sim, p)
-        # works past their planned completion taken into use before acceptance (R-ACC-06)
-        if p.planned_completion and p.planned_completion < day and rng.random() < 0.01:
-            _record_usage(rng, day, p)
+        # works past their planned completion taken into use before acceptance
+        # (R-ACC-06): the longer past it, the likelier (1 % a day per week late)
+        if p.planned_completion and p.planned_completion < day:
+            weeks_late = (day - p.planned_completion).days // 7 + 1
+            if rng.random() < min(0.2, 0.01 * weeks_late):
+                _record_usage(rng, day, p)
     rng, sim = shared, day_sim
     _completed_works_ask_for_acceptance(rng, day)
     _move_changes(rng, day)

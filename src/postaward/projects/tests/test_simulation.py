@@ -86,6 +86,17 @@ def test_a_month_of_simulation_moves_projects_through_the_lifecycle(
                 "deposit_returned",
             )
         }
+        # One work long past its planned completion, so that it is taken into use
+        # before acceptance (R-ACC-06).
+        late = (
+            Project.objects.filter(status=ProjectStatus.UNDER_CONSTRUCTION)
+            .exclude(pk=big.pk)
+            .order_by("code")
+            .first()
+        )
+        Project.objects.filter(pk=late.pk).update(
+            planned_completion=clock.today() - dt.timedelta(days=60)
+        )
         statuses = dict(Project.objects.values_list("pk", "status"))
         simulate_projects_and_approvals.run(DAYS, seed=11, log=lambda _: None)
         after = {n: _nodes(n) for n in before}

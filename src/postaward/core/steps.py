@@ -56,9 +56,17 @@ class Guard:
     test: Predicate
     reason: str | Callable[[Any], str]
     code: str = "refused"
+    # the refusal itself, when a 409 with one reason does not fit: unmet
+    # requirements answer 422 with one ``errors`` item per missing thing (ADR 0065)
+    refuse: Callable[[Any, Actor], DomainError] | None = None
 
     def why(self, obj: Any) -> str:
         return self.reason(obj) if callable(self.reason) else self.reason
+
+    def refusal(self, obj: Any, actor: Actor, basis: str | None) -> DomainError:
+        if self.refuse is not None:
+            return self.refuse(obj, actor)
+        return Conflict(self.why(obj), code=self.code, basis=basis)
 
 
 @dataclass(frozen=True)
@@ -228,7 +236,7 @@ def refusal(step: Step, obj: Any, actor: Actor) -> DomainError | None:
         )
     for g in step.guards:
         if not g.test(obj, actor):
-            return Conflict(g.why(obj), code=g.code, basis=step.citation or None)
+            return g.refusal(obj, actor, step.citation or None)
     return None
 
 

@@ -1,6 +1,7 @@
 /* The phone check-in page (R-ATT-01): reads the browser's position (WGS-84 with
  * accuracy), shows the distance to the site, and submits to the API with one
- * idempotency key per tap (the button stays disabled until the answer), retried
+ * idempotency key per tap (the button stays disabled until the answer and a
+ * moment after, so a double tap is one tap), retried
  * with the same key when the network fails. Without a network the tap is kept
  * on the phone (its original time and fix, its key) and sent when the network
  * returns, marked "queued": the server records it with a delayed-upload signal.
@@ -20,6 +21,7 @@
   var clock = document.getElementById("att-clock");
   var position = null;
   var busy = false;
+  var COOLDOWN_MS = 1500; // after an answer, before the next tap counts
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -280,9 +282,13 @@
         showResult(false, "网络异常", "未能连接服务器，请稍后再点一次打卡（不会重复记录）");
       }
     }).then(function () {
-      busy = false;
-      button.disabled = !position;
-      button.classList.remove("busy");
+      // A double tap's second tap can land after a fast answer: the button
+      // stays disabled a moment longer, so a double tap records one check-in.
+      setTimeout(function () {
+        busy = false;
+        button.disabled = !position;
+        button.classList.remove("busy");
+      }, COOLDOWN_MS);
     });
   });
 })();

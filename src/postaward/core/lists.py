@@ -82,6 +82,38 @@ class Column:
     # in the workbook only (the details a page has no room for)
     export_only: bool = False
 
+    @classmethod
+    def when(
+        cls,
+        key: str,
+        label: str,
+        attr: str,
+        *,
+        seconds: bool = False,
+        sortable: bool = True,
+        **kw: Any,
+    ) -> Column:
+        """A moment in local time ("2026-12-06 17:05"; empty when not yet),
+        sorted by the field and exported as a typed local date-time."""
+        fmt = "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"
+
+        def cell(obj: Any) -> str:
+            at = getattr(obj, attr)
+            return clock.localtime(at).strftime(fmt) if at else ""
+
+        kw.setdefault("sort", attr if sortable else "")
+        return cls(key, label, cell, export=lambda obj: getattr(obj, attr), **kw)
+
+    @classmethod
+    def state(
+        cls, key: str, label: str, colours: dict[str, str], *, attr: str = "state", **kw: Any
+    ) -> Column:
+        """A choice field shown by its Chinese label in a coloured tag
+        (``colours``: value → blue, green, orange, red, grey)."""
+        kw.setdefault("sort", attr)
+        kw.setdefault("tag", lambda obj: colours.get(str(getattr(obj, attr)), "grey"))
+        return cls(key, label, lambda obj: getattr(obj, f"get_{attr}_display")(), **kw)
+
 
 @dataclass(frozen=True)
 class Filter:

@@ -68,13 +68,7 @@ def _todo_spec() -> ListSpec:
                 export=lambda t: t.due_at,
             ),
             Column("basis", "依据", lambda t: legal_basis.cite(t.basis) if t.basis else ""),
-            Column(
-                "created",
-                "收到时间",
-                lambda t: f"{clock.localtime(t.created_at):%Y-%m-%d %H:%M}",
-                sort="created_at",
-                export=lambda t: t.created_at,
-            ),
+            Column.when("created", "收到时间", "created_at"),
         ],
         filters=[
             Filter(
@@ -210,13 +204,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         title="操作日志",
         columns=[
             Column("seq", "序号", lambda r: r.seq, sort="seq"),
-            Column(
-                "at",
-                "时间",
-                lambda r: f"{clock.localtime(r.at):%Y-%m-%d %H:%M:%S}",
-                sort="at",
-                export=lambda r: r.at,
-            ),
+            Column.when("at", "时间", "at", seconds=True),
             Column("actor", "操作人", lambda r: r.actor_name, sort="actor_name"),
             Column(
                 "org", "单位", lambda r: r.organisation_name or "平台", sort="organisation_name"

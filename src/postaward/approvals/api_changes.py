@@ -198,8 +198,7 @@ def create_change(request: HttpRequest) -> HttpResponse:
     summary="工程变更详情（含环节记录、资料和当前可办理的环节）",
 )
 def get_change(request: HttpRequest, change_id: Id) -> dict:
-    a = actor(request)
-    return _change_detail(get_visible_or_404(EngineeringChange.objects, a, pk=change_id), a)
+    return change_answer(request, S.load_change(actor(request), change_id))
 
 
 def change_answer(request: HttpRequest, c: EngineeringChange) -> dict[str, Any]:

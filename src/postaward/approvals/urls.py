@@ -3,20 +3,26 @@ from django.urls import path
 from postaward.core import steps
 
 from . import steps as approval_steps
-from . import views
+from . import steps_changes, views, views_changes
 
 urlpatterns = [
-    path("approvals/changes/", views.change_list, name="approval_changes"),
-    path("approvals/changes/new/", views.change_new, name="approval_change_new"),
-    path("approvals/changes/<id:pk>/", views.change_detail, name="approval_change_detail"),
+    path("approvals/changes/", views_changes.change_list, name="approval_changes"),
+    path("approvals/changes/new/", views_changes.change_new, name="approval_change_new"),
+    path("approvals/changes/<id:pk>/", views_changes.change_detail, name="approval_change_detail"),
+    steps.page_urls("approvals/changes/", steps_changes.CHANGE_WF, "approval_change_step"),
     path(
         "approvals/contracts/<id:participant_id>/changes/",
-        views.contract_history,
+        views_changes.contract_history,
         name="approval_contract_history",
     ),
-    path("approvals/personnel/", views.personnel_list, name="approval_personnel"),
-    path("approvals/personnel/new/", views.personnel_new, name="approval_personnel_new"),
-    path("approvals/personnel/<id:pk>/", views.personnel_detail, name="approval_personnel_detail"),
+    path("approvals/personnel/", views_changes.personnel_list, name="approval_personnel"),
+    path("approvals/personnel/new/", views_changes.personnel_new, name="approval_personnel_new"),
+    path(
+        "approvals/personnel/<id:pk>/",
+        views_changes.personnel_detail,
+        name="approval_personnel_detail",
+    ),
+    steps.page_urls("approvals/personnel/", steps_changes.PERSONNEL_WF, "approval_personnel_step"),
     path("approvals/hidden-works/", views.hidden_list, name="approval_hidden_works"),
     path("approvals/hidden-works/new/", views.hidden_new, name="approval_hidden_work_new"),
     path(

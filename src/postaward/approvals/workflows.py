@@ -102,8 +102,13 @@ def office(obj: Any, a: Actor) -> bool:
 
 
 def drc(obj: Any, a: Actor) -> bool:
-    """The development and reform commission (R-CHG-05, QZ 2(四))."""
-    return a.org_kind == OrgKind.DRC and bool(a.roles & {Role.DRC_OFFICER, Role.ADMIN})
+    """The development and reform commission of the project's district
+    (R-CHG-05, QZ 2(四)); another district's is out of scope."""
+    if a.org_kind != OrgKind.DRC or not a.roles & {Role.DRC_OFFICER, Role.ADMIN}:
+        return False
+    p = project_of(obj)
+    unit = p.owner if p.owner_id is not None else p.industry_authority
+    return bool(a.district_path) and unit is not None and unit.path.startswith(a.district_path)
 
 
 def raiser(obj: Any, a: Actor) -> bool:
@@ -122,20 +127,26 @@ def initiator_unit(obj: Any, a: Actor) -> bool:
 
 
 def change_rejector(obj: Any, a: Actor) -> bool:
-    """Whoever decides the current step may refuse it."""
-    return {
+    """Whoever decides the current step may refuse it; once decided, any of the
+    reviewing units is told the state (409), not that it may not (403)."""
+    current = {
         ChangeState.SUBMITTED: supervisor,
         ChangeState.SUPERVISOR_APPROVED: owner,
         ChangeState.OWNER_APPROVED: drc,
-    }.get(obj.state, _never)(obj, a)
+    }.get(obj.state)
+    if current is not None:
+        return current(obj, a)
+    return supervisor(obj, a) or owner(obj, a) or drc(obj, a)
 
 
 def personnel_rejector(obj: Any, a: Actor) -> bool:
+    """Whoever decides the current step may refuse it (as ``change_rejector``)."""
+    decider = authority if obj.route == PersonnelRoute.REVIEW else superior
     if obj.state == PersonnelState.SUBMITTED:
         return owner(obj, a)
     if obj.state == PersonnelState.OWNER_AGREED:
-        return (authority if obj.route == PersonnelRoute.REVIEW else superior)(obj, a)
-    return False
+        return decider(obj, a)
+    return owner(obj, a) or decider(obj, a)
 
 
 def acceptance_initiator(obj: Any, a: Actor) -> bool:
@@ -203,96 +214,92 @@ def _t(source: Any, target: Any, who: Who, label: str, basis: str) -> Any:
     )
 
 
-class ChangeFlow:
-    """Engineering change (R-CHG-01, 02, 05)."""
-
-    @_t(
-        ChangeState.SUBMITTED,
-        ChangeState.SUPERVISOR_APPROVED,
-        SUPERVISOR,
-        "监理审核通过",
-        "R-CHG-02",
+def _step(source: Any, target: Any, label: str, basis: str) -> Any:
+    """A transition of a process on the step registry: who may take it is its
+    step's ``who`` (``steps_changes.py``), not a ``permission`` here."""
+    return transition(
+        field="state", source=source, target=target, custom={"label": label, "basis": basis}
     )
+
+
+class ChangeFlow:
+    """Engineering change (R-CHG-01, 02, 05, 06; steps: ``steps_changes.py``)."""
+
+    @_step(ChangeState.SUBMITTED, ChangeState.SUPERVISOR_APPROVED, "监理审核通过", "R-CHG-02")
     def review_by_supervisor(self) -> None:
         pass
 
-    @_t(
+    @_step(
         ChangeState.SUPERVISOR_APPROVED,
         RETURN_VALUE(ChangeState.OWNER_APPROVED, ChangeState.APPROVED),
-        OWNER,
         "建设单位审批同意",
         "R-CHG-02",
     )
     def approve_by_owner(self) -> str:
         return ChangeState.OWNER_APPROVED if self.is_major else ChangeState.APPROVED  # type: ignore[attr-defined]
 
-    @_t(
+    @_step(
         ChangeState.OWNER_APPROVED,
         ChangeState.APPROVED,
-        DRC,
         "发改部门批准重大设计变更",
         "R-CHG-05",
     )
     def approve_by_drc(self) -> None:
         pass
 
-    @_t(
+    @_step(
         [ChangeState.SUBMITTED, ChangeState.SUPERVISOR_APPROVED, ChangeState.OWNER_APPROVED],
         ChangeState.REJECTED,
-        CHANGE_REJECTOR,
         "审核不通过",
         "R-CHG-02",
     )
     def reject(self) -> None:
         pass
 
-    @_t(ChangeState.SUBMITTED, ChangeState.WITHDRAWN, RAISER, "撤回", "R-CHG-01")
+    @_step(ChangeState.SUBMITTED, ChangeState.WITHDRAWN, "撤回", "R-CHG-01")
     def withdraw(self) -> None:
         pass
 
 
 class PersonnelFlow:
-    """Personnel change (R-CHG-03, 04)."""
+    """Personnel change (R-CHG-03, 04; steps: ``steps_changes.py``)."""
 
-    @_t(PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED, OWNER, "建设单位同意", "R-CHG-03")
+    @_step(PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED, "建设单位同意", "R-CHG-03")
     def agree_by_owner(self) -> None:
         pass
 
-    @_t(
+    @_step(
         PersonnelState.OWNER_AGREED,
         PersonnelState.APPROVED,
-        AUTHORITY,
         "行业主管部门审核同意",
         "R-CHG-03",
     )
     def approve_by_authority(self) -> None:
         pass
 
-    @_t(
+    @_step(
         PersonnelState.OWNER_AGREED,
         PersonnelState.APPROVED,
-        SUPERIOR,
         "主管单位同意并报行业主管部门备案",
         "R-CHG-03",
     )
     def agree_by_superior(self) -> None:
         pass
 
-    @_t(PersonnelState.APPROVED, PersonnelState.COMPLETED, OWNER, "上传审批表并换岗", "R-CHG-03")
+    @_step(PersonnelState.APPROVED, PersonnelState.COMPLETED, "上传审批表并换岗", "R-CHG-03")
     def complete(self) -> None:
         pass
 
-    @_t(
+    @_step(
         [PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED],
         PersonnelState.REJECTED,
-        PERSONNEL_REJECTOR,
         "审核不通过",
         "R-CHG-03",
     )
     def reject(self) -> None:
         pass
 
-    @_t(PersonnelState.SUBMITTED, PersonnelState.WITHDRAWN, INITIATOR_UNIT, "撤回", "R-CHG-03")
+    @_step(PersonnelState.SUBMITTED, PersonnelState.WITHDRAWN, "撤回", "R-CHG-03")
     def withdraw(self) -> None:
         pass
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from postaward.core import clock, deadlines, events
+from postaward.core import clock, deadlines, events, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline
@@ -43,8 +43,8 @@ from .common import (
     drc_id,
     drc_to,
     facts,
-    fire,
     lock,
+    logged,
     money,
     node,
     number,
@@ -225,9 +225,12 @@ def raise_change(
     return change
 
 
-def _locked(change: EngineeringChange) -> EngineeringChange:
+def _write(step: Any, change: EngineeringChange, actor: Actor) -> Any:
+    """The step's audited write on the change (``core.steps.write``: the
+    registry's check on the locked row, the transition fired), the project
+    locked first as every change write does."""
     lock(change.project)
-    return EngineeringChange.objects.select_related("project", "participant").get(pk=change.pk)
+    return steps.write(step, change, actor, project_id=change.project_id)
 
 
 def _due(change: EngineeringChange) -> dt.datetime | None:
@@ -243,10 +246,12 @@ def _due(change: EngineeringChange) -> dt.datetime | None:
 def review_change(
     *, actor: Actor, change: EngineeringChange, opinion: str = ""
 ) -> EngineeringChange:
-    """The supervising firm reviews (SY 23)."""
-    with transaction.atomic():
-        c = _locked(change)
-        fire(c, "review_by_supervisor", actor, opinion=opinion.strip()[:2000])
+    """The supervising firm reviews, before the owner (SY 23; R-CHG-06)."""
+    from ..steps_changes import REVIEW
+
+    with transaction.atomic(), _write(REVIEW, change, actor) as w:
+        c = w.obj
+        logged(c, actor, "review_by_supervisor", opinion.strip()[:2000])
         done(c, "supervisor")
         deadlines.reassign_deadline(
             kind=K.CHANGE_BEFORE_WORK.kind, subject=c, organisation_id=c.project.owner_id
@@ -268,9 +273,12 @@ def approve_change(
     *, actor: Actor, change: EngineeringChange, opinion: str = ""
 ) -> EngineeringChange:
     """The owner approves; a major design change goes on to the DRC (R-CHG-05)."""
-    with transaction.atomic():
-        c = _locked(change)
-        fire(c, "approve_by_owner", actor, opinion=opinion.strip()[:2000])
+    from ..steps_changes import APPROVE
+
+    with transaction.atomic(), _write(APPROVE, change, actor) as w:
+        c = w.obj
+        c.approve_by_owner()  # approved, or on to the DRC for a major design change
+        logged(c, actor, "approve_by_owner", opinion.strip()[:2000])
         done(c, "owner")
         if c.state == ChangeState.OWNER_APPROVED:
             org = drc_id(c.project)
@@ -295,9 +303,11 @@ def approve_change(
 def approve_change_by_drc(
     *, actor: Actor, change: EngineeringChange, opinion: str = ""
 ) -> EngineeringChange:
-    with transaction.atomic():
-        c = _locked(change)
-        fire(c, "approve_by_drc", actor, opinion=opinion.strip()[:2000])
+    from ..steps_changes import APPROVE_DRC
+
+    with transaction.atomic(), _write(APPROVE_DRC, change, actor) as w:
+        c = w.obj
+        logged(c, actor, "approve_by_drc", opinion.strip()[:2000])
         done(c, "drc")
         _approved(c, actor)
     change.refresh_from_db()
@@ -309,7 +319,8 @@ def _approved(c: EngineeringChange, actor: Actor) -> None:
     day = clock.local_date(now)
     c.approved_at = now
     c.after_the_fact = c.work_date < day
-    c.save(update_fields=["approved_at", "after_the_fact"])
+    # the state too: the contract's history below counts the approved changes
+    c.save(update_fields=["state", "approved_at", "after_the_fact"])
     deadlines.close_deadline(kind=K.CHANGE_BEFORE_WORK.kind, subject=c)
     history = EngineeringChange.objects.filter(
         participant_id=c.participant_id, state=ChangeState.APPROVED
@@ -366,14 +377,14 @@ def _approved(c: EngineeringChange, actor: Actor) -> None:
 
 
 def reject_change(*, actor: Actor, change: EngineeringChange, note: str) -> EngineeringChange:
-    with transaction.atomic():
-        c = _locked(change)
-        workflows.check(c, "reject", actor)
+    from ..steps_changes import REJECT_CHANGE
+
+    with transaction.atomic(), _write(REJECT_CHANGE, change, actor) as w:
+        c = w.obj
         note = text(note, field="note", label="不通过的理由", min_len=2, max_len=2000)
-        stage = c.get_state_display()
-        fire(c, "reject", actor, opinion=note)
+        stage = ChangeState(w.before["state"]).label  # the step it was refused at
         c.decision_note = note
-        c.save(update_fields=["decision_note"])
+        logged(c, actor, "reject", note)
         deadlines.close_deadline(
             kind=K.CHANGE_BEFORE_WORK.kind, subject=c, state=Deadline.State.CANCELLED
         )
@@ -387,9 +398,11 @@ def reject_change(*, actor: Actor, change: EngineeringChange, note: str) -> Engi
 
 
 def withdraw_change(*, actor: Actor, change: EngineeringChange) -> EngineeringChange:
-    with transaction.atomic():
-        c = _locked(change)
-        fire(c, "withdraw", actor)
+    from ..steps_changes import WITHDRAW_CHANGE
+
+    with transaction.atomic(), _write(WITHDRAW_CHANGE, change, actor) as w:
+        c = w.obj
+        logged(c, actor, "withdraw")
         deadlines.close_deadline(
             kind=K.CHANGE_BEFORE_WORK.kind, subject=c, state=Deadline.State.CANCELLED
         )

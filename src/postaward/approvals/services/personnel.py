@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import clock, events
+from postaward.core import clock, events, steps
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.orgs.models import Person, Qualification
@@ -41,8 +41,8 @@ from .common import (
     created,
     done,
     facts,
-    fire,
     lock,
+    logged,
     money,
     node,
     number,
@@ -220,20 +220,23 @@ def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the or
     return pc
 
 
-def _locked(pc: PersonnelChange) -> PersonnelChange:
+def _write(step: Any, pc: PersonnelChange, actor: Actor) -> Any:
+    """The step's audited write on the personnel change (``core.steps.write``:
+    the registry's check on the locked row, the transition fired), the project
+    locked first as every personnel-change write does."""
     lock(pc.project)
-    return PersonnelChange.objects.select_related(
-        "project", "participant", "assignment", "outgoing", "replacement"
-    ).get(pk=pc.pk)
+    return steps.write(step, pc, actor, project_id=pc.project_id)
 
 
 def agree_personnel_change(
     *, actor: Actor, change: PersonnelChange, opinion: str = ""
 ) -> PersonnelChange:
     """The owner agrees; then the authority reviews or the superior unit agrees."""
-    with transaction.atomic():
-        pc = _locked(change)
-        fire(pc, "agree_by_owner", actor, opinion=opinion.strip()[:2000])
+    from ..steps_changes import AGREE
+
+    with transaction.atomic(), _write(AGREE, change, actor) as w:
+        pc = w.obj
+        logged(pc, actor, "agree_by_owner", opinion.strip()[:2000])
         done(pc, "owner")
         label = Position(pc.position).label
         if pc.route == PersonnelRoute.REVIEW:
@@ -275,14 +278,16 @@ def approve_personnel_change(
     *, actor: Actor, change: PersonnelChange, opinion: str = ""
 ) -> PersonnelChange:
     """The industry authority reviews (project manager, chief supervising engineer)
-    or the superior unit agrees and the change is filed with the authority."""
-    with transaction.atomic():
-        pc = _locked(change)
+    or the superior unit agrees and the change is filed with the authority: the
+    step of the change's route (``steps_changes.personnel_decision``)."""
+    from ..steps_changes import personnel_decision
+
+    with transaction.atomic(), _write(personnel_decision(change), change, actor) as w:
+        pc = w.obj
+        logged(pc, actor, personnel_decision(pc).transition, opinion.strip()[:2000])
         if pc.route == PersonnelRoute.REVIEW:
-            fire(pc, "approve_by_authority", actor, opinion=opinion.strip()[:2000])
             done(pc, "authority")
         else:
-            fire(pc, "agree_by_superior", actor, opinion=opinion.strip()[:2000])
             pc.filed_at = clock.now()
             done(pc, "superior")
             node(pc.project, "personnel_change", f"人员变更 {pc.number} 报行业主管部门备案", actor)
@@ -301,9 +306,10 @@ def complete_personnel_change(
 ) -> PersonnelChange:
     """The owner uploads the approval form, records the penalty; the person is
     swapped and the bans of R-CHG-04 are recorded."""
-    with transaction.atomic():
-        pc = _locked(change)
-        workflows.check(pc, "complete", actor)
+    from ..steps_changes import COMPLETE
+
+    with transaction.atomic(), _write(COMPLETE, change, actor) as w:
+        pc = w.obj
         if approval_form is None:
             raise ValidationFailed("请上传人员变更审批表", field="approval_form", basis=BASIS)
         penalty = money(penalty_amount, field="penalty_amount", label="违约金", signed=False)
@@ -338,7 +344,7 @@ def complete_personnel_change(
             certificate=pc.replacement_certificate,
         )
         pc.completed_at = clock.now()
-        fire(pc, "complete", actor, opinion=f"违约金 {penalty:,.2f} 元；{note}")
+        logged(pc, actor, "complete", f"违约金 {penalty:,.2f} 元；{note}")
         done(pc)
         # R-CHG-04: applied automatically (recorded by the platform on the approved change).
         project_services.record_personnel_ban(
@@ -375,13 +381,13 @@ def complete_personnel_change(
 
 
 def reject_personnel_change(*, actor: Actor, change: PersonnelChange, note: str) -> PersonnelChange:
-    with transaction.atomic():
-        pc = _locked(change)
-        workflows.check(pc, "reject", actor)
+    from ..steps_changes import REJECT_PERSONNEL
+
+    with transaction.atomic(), _write(REJECT_PERSONNEL, change, actor) as w:
+        pc = w.obj
         note = text(note, field="note", label="不同意的理由", min_len=2, max_len=2000)
-        fire(pc, "reject", actor, opinion=note)
         pc.decision_note = note
-        pc.save(update_fields=["decision_note"])
+        logged(pc, actor, "reject", note)
         done(pc)
         node(pc.project, "personnel_change", f"人员变更 {pc.number} 未通过", actor, detail=note)
     change.refresh_from_db()
@@ -389,9 +395,11 @@ def reject_personnel_change(*, actor: Actor, change: PersonnelChange, note: str)
 
 
 def withdraw_personnel_change(*, actor: Actor, change: PersonnelChange) -> PersonnelChange:
-    with transaction.atomic():
-        pc = _locked(change)
-        fire(pc, "withdraw", actor)
+    from ..steps_changes import WITHDRAW_PERSONNEL
+
+    with transaction.atomic(), _write(WITHDRAW_PERSONNEL, change, actor) as w:
+        pc = w.obj
+        logged(pc, actor, "withdraw")
         done(pc, cancelled=True)
     change.refresh_from_db()
     return pc

@@ -479,6 +479,36 @@ ROUTES: dict[str, Route] = {
         ),
         setup=_change,
     ),
+    "GET /api/v1/approvals/changes/{change_id}/steps": Route(
+        ok=Call("chief_a", path=_id("change", "change_id")),
+        any_role=True,
+        out=(Call("contractor_b_admin", path=_id("change", "change_id")),),
+        setup=_change,
+    ),
+    # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+    # generated from the registry: core/tests/test_steps_authz.py.
+    "POST /api/v1/approvals/changes/{change_id}/steps/{name}": Route(
+        ok=Call(
+            "chief_a",
+            path=lambda d: {"change_id": d.ctx["change"].pk, "name": "review"},
+            body=lambda d: {"opinion": "同意"},
+        ),
+        wrong=(
+            Call(
+                "school_leader",
+                path=lambda d: {"change_id": d.ctx["change"].pk, "name": "review"},
+                body=lambda d: {},
+            ),
+        ),
+        out=(
+            Call(
+                "contractor_b_admin",
+                path=lambda d: {"change_id": d.ctx["change"].pk, "name": "review"},
+                body=lambda d: {},
+            ),
+        ),
+        setup=_change,
+    ),
     "GET /api/v1/approvals/hidden-works": Route(
         ok=Call("school_leader"),
         any_role=True,
@@ -610,6 +640,34 @@ ROUTES.update(
                 Call("pm_a", **_act("pc", "personnel_change_id", "agree")),
             ),
             out=(Call("hospital_admin", **_act("pc", "personnel_change_id", "agree")),),
+            setup=_personnel,
+        ),
+        "GET /api/v1/approvals/personnel/{personnel_change_id}/steps": Route(
+            ok=Call("school_leader", path=_id("pc", "personnel_change_id")),
+            any_role=True,
+            out=(Call("hospital_admin", path=_id("pc", "personnel_change_id")),),
+            setup=_personnel,
+        ),
+        "POST /api/v1/approvals/personnel/{personnel_change_id}/steps/{name}": Route(
+            ok=Call(
+                "school_leader",
+                path=lambda d: {"personnel_change_id": d.ctx["pc"].pk, "name": "agree"},
+                body=lambda d: {"opinion": "同意"},
+            ),
+            wrong=(
+                Call(
+                    "housing_staff",
+                    path=lambda d: {"personnel_change_id": d.ctx["pc"].pk, "name": "agree"},
+                    body=lambda d: {},
+                ),
+            ),
+            out=(
+                Call(
+                    "hospital_admin",
+                    path=lambda d: {"personnel_change_id": d.ctx["pc"].pk, "name": "agree"},
+                    body=lambda d: {},
+                ),
+            ),
             setup=_personnel,
         ),
         # --- supervision logs (R-SUP-01) --------------------------------------------------------

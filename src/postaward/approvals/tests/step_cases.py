@@ -1,12 +1,20 @@
 """Situations of the approval steps for the generated authorization tests
-(``core/tests/test_steps_authz.py``; R-ACC-01, R-ACC-03, R-ACC-04, R-ORG-04)."""
+(``core/tests/test_steps_authz.py``; R-ACC-01, R-ACC-03, R-ACC-04, R-CHG-01..05,
+R-ORG-04)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from postaward.core import clock
 from postaward.core.tests.step_cases import StepCase
+from postaward.orgs.choices import OrgKind, Role
+from postaward.projects import services as project_services
+from postaward.projects.choices import Position
+from postaward.projects.models import KeyPersonAssignment
+from postaward.testing import account, org, person
 
 from . import authz_rows as rows
 from . import factories as f
@@ -14,6 +22,8 @@ from .apiclient import b64
 
 API = {
     "approvals.acceptance": "/api/v1/approvals/acceptance/{id}",
+    "approvals.change": "/api/v1/approvals/changes/{id}",
+    "approvals.personnel": "/api/v1/approvals/personnel/{id}",
 }
 
 
@@ -108,3 +118,223 @@ CASES = {
         wrong_state=RECEIVED,
     ),
 }
+
+
+# --- engineering changes (R-CHG-01, R-CHG-02, R-CHG-05) -------------------------------------------
+
+
+def _changed(build: Any) -> Any:
+    def setup(d: Any) -> Any:
+        f.extras(d)
+        c = build(d)
+        return type(c).objects.get(pk=c.pk)
+
+    return setup
+
+
+def _reviewed(d: Any) -> Any:
+    from .. import services
+
+    c = f.change(d)
+    services.review_change(actor=d.actor("chief_a"), change=c)
+    return c
+
+
+def _major_owner_approved(d: Any) -> Any:
+    from .. import services
+
+    c = f.change(d, category="design", cost_delta=Decimal("1200000"))
+    services.review_change(actor=d.actor("chief_a"), change=c)
+    services.approve_change(actor=d.actor("school_leader"), change=c)
+    # another district's DRC: the right role out of scope
+    if "drc2" not in d.users:
+        office2 = org(None, "邻区监管办", OrgKind.SUPERVISION_OFFICE)
+        d.users["drc2"] = account(
+            org(office2, "邻区发展和改革局", OrgKind.DRC), "drc2", [Role.DRC_OFFICER]
+        )
+    return c
+
+
+CHANGE = _changed(f.change)
+REVIEWED = _changed(_reviewed)
+MAJOR_OWNER_APPROVED = _changed(_major_owner_approved)
+APPROVED_CHANGE = _changed(f.approved_change)
+
+CASES.update(
+    {
+        "approvals.change.review": StepCase(
+            setup=CHANGE,
+            user="chief_a",
+            data={"opinion": "变更理由充分，同意"},
+            form={"review-opinion": "变更理由充分，同意"},
+            wrong_role="school_leader",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=REVIEWED,
+        ),
+        "approvals.change.approve": StepCase(
+            setup=REVIEWED,
+            user="school_leader",
+            data={"opinion": "同意变更"},
+            form={"approve-opinion": "同意变更"},
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=CHANGE,
+        ),
+        "approvals.change.approve_drc": StepCase(
+            setup=MAJOR_OWNER_APPROVED,
+            user="drc",
+            data={"opinion": "同意该重大设计变更"},
+            form={"approve_drc-opinion": "同意该重大设计变更"},
+            wrong_role="school_leader",
+            out_of_scope="drc2",
+            wrong_state=APPROVED_CHANGE,
+        ),
+        "approvals.change.reject": StepCase(
+            setup=CHANGE,
+            user="chief_a",
+            data={"opinion": "变更依据不足"},
+            form={"reject-note": "变更依据不足"},
+            wrong_role="school_leader",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=APPROVED_CHANGE,
+        ),
+        "approvals.change.withdraw": StepCase(
+            setup=CHANGE,
+            user="pm_a",
+            data={},
+            wrong_role="chief_a",
+            out_of_scope="contractor_b_admin",
+            wrong_state=REVIEWED,
+        ),
+    }
+)
+
+
+# --- personnel changes (R-CHG-03, R-CHG-04) ------------------------------------------------------
+
+
+def _agreed(d: Any) -> None:
+    from .. import services
+
+    rows._personnel(d)
+    services.agree_personnel_change(actor=d.actor("school_leader"), change=d.ctx["pc"])
+
+
+def _filing(d: Any) -> None:
+    """A supervisor (监理员) is replaced: the owner, then the superior unit agrees."""
+    from .. import services
+
+    firm = d.orgs["supervisor_a"]
+    old = person(firm, name="原监理员")
+    project_services.assign_key_person(
+        actor=d.actor("school_leader"),
+        participant=f.participant(d.projects["p_school"], "supervising_firm"),
+        person=old,
+        position=Position.SUPERVISOR,
+        started_on=clock.today() - dt.timedelta(days=60),
+    )
+    d.ctx["req"] = services.initiate_personnel_change(
+        actor=d.actor("supervisor_a_admin"),
+        assignment=KeyPersonAssignment.objects.get(person=old),
+        replacement=person(firm, name="新监理员"),
+        reason_kind="transfer",
+        reason="工作调动至其他项目",
+        qualification_document=f.pdf(),
+        social_insurance=f.pdf(),
+    )
+    # another superior unit of the district: the right role out of scope
+    if "health_admin" not in d.users:
+        health = org(d.orgs["office"], "测试区卫生健康局", OrgKind.SUPERIOR_UNIT)
+        d.users["health_admin"] = account(health, "health_admin", [Role.ADMIN])
+
+
+def _filing_agreed(d: Any) -> None:
+    from .. import services
+
+    _filing(d)
+    services.agree_personnel_change(actor=d.actor("school_admin"), change=d.ctx["req"])
+
+
+def _pc(build: Any) -> Any:
+    def setup(d: Any) -> Any:
+        d.ctx = {}
+        f.extras(d)
+        build(d)
+        obj = d.ctx.get("pc") or d.ctx["req"]
+        return type(obj).objects.get(pk=obj.pk)
+
+    return setup
+
+
+PC_SUBMITTED = _pc(rows._personnel)
+PC_AGREED = _pc(_agreed)
+PC_APPROVED = _pc(rows._approved_personnel)
+PC_FILING = _pc(_filing)
+PC_FILING_AGREED = _pc(_filing_agreed)
+
+
+def _completion(document: Any) -> dict[str, Any]:
+    return {
+        "penalty_amount": "20000",
+        "penalty_note": "按合同第12条扣减",
+        "approval_form": document,
+    }
+
+
+CASES.update(
+    {
+        "approvals.personnel.agree": StepCase(
+            setup=PC_SUBMITTED,
+            user="school_leader",
+            data={"opinion": "同意更换"},
+            form={"agree-opinion": "同意更换"},
+            wrong_role="housing_staff",
+            out_of_scope="hospital_admin",
+            wrong_state=PC_AGREED,
+        ),
+        "approvals.personnel.approve": StepCase(
+            setup=PC_AGREED,
+            user="housing_staff",
+            data={"opinion": "同意"},
+            form={"approve-opinion": "同意"},
+            wrong_role="line_supervisor",
+            out_of_scope="transport_staff",
+            wrong_state=PC_SUBMITTED,
+        ),
+        "approvals.personnel.file": StepCase(
+            setup=PC_FILING_AGREED,
+            user="line_supervisor",
+            data={"opinion": "同意，报行业主管部门备案"},
+            form={"file-opinion": "同意，报行业主管部门备案"},
+            wrong_role="housing_staff",
+            out_of_scope="health_admin",
+            wrong_state=PC_FILING,
+        ),
+        "approvals.personnel.complete": StepCase(
+            setup=PC_APPROVED,
+            user="school_leader",
+            data=_completion(b64(f.pdf("审批表.pdf"))),
+            form={f"complete-{k}": v for k, v in _completion(_Pdf("审批表.pdf")).items()},
+            wrong_role="housing_staff",
+            out_of_scope="hospital_admin",
+            wrong_state=PC_AGREED,
+        ),
+        "approvals.personnel.reject": StepCase(
+            setup=PC_SUBMITTED,
+            user="school_leader",
+            data={"opinion": "替换人员资历不足"},
+            form={"reject-note": "替换人员资历不足"},
+            wrong_role="contractor_a_admin",
+            out_of_scope="hospital_admin",
+            wrong_state=PC_APPROVED,
+        ),
+        "approvals.personnel.withdraw": StepCase(
+            setup=PC_SUBMITTED,
+            user="contractor_a_admin",
+            data={},
+            wrong_role="school_leader",
+            out_of_scope="contractor_b_admin",
+            wrong_state=PC_AGREED,
+        ),
+    }
+)

@@ -199,8 +199,22 @@ def source_states(step: Step) -> tuple[str, ...]:
 def target_state(step: Step) -> str:
     if not step.transition:
         return step.target
-    targets = {str(t.target) for t in _fsm(step).transitions.values()}
+    targets: set[str] = set()
+    for t in _fsm(step).transitions.values():
+        if hasattr(t.target, "allowed_states"):  # RETURN_VALUE / GET_STATE: decided when taken
+            return ""
+        targets.add(str(t.target))
     return targets.pop() if len(targets) == 1 else ""
+
+
+def _decided_targets(step: Step) -> str:
+    """The states a transition whose target is decided when taken may end in."""
+    if not step.transition:
+        return ""
+    out: list[str] = []
+    for t in _fsm(step).transitions.values():
+        out += [str(x) for x in getattr(t.target, "allowed_states", ()) if str(x) not in out]
+    return " / ".join(out)
 
 
 def _state(obj: Any, wf: Workflow) -> str:
@@ -308,7 +322,7 @@ def markdown_table(workflow_key: str) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for s in steps_of(workflow_key):
-        states = f"{' / '.join(source_states(s))} → {target_state(s) or '(unchanged)'}"
+        states = f"{' / '.join(source_states(s))} → {target_state(s) or _decided_targets(s) or '(unchanged)'}"
         guards = "；".join(g.why(None) if not callable(g.reason) else "…" for g in s.guards)
         deadline = "；".join(
             x

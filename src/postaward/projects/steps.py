@@ -116,7 +116,7 @@ def _typed(schema: type[StrictIn], data: dict[str, Any]) -> dict[str, Any]:
         elif isinstance(value, str) and name in schema.model_fields:
             annotation = schema.model_fields[name].annotation
             try:
-                out[name] = TypeAdapter(annotation).validate_json(json.dumps(value))
+                out[name] = TypeAdapter(annotation or str).validate_json(json.dumps(value))
             except PydanticError:
                 raise ValidationFailed("格式不正确", field=name) from None
     return out
@@ -221,7 +221,7 @@ def _declare(*, actor: Actor, obj: Project, **data: Any) -> Suspension:
 
     d = _typed(SuspensionIn, data)
     return suspension.declare_suspension(
-        actor=actor, project=obj, started_at=d.get("started_at"), reason=d.get("reason", "")
+        actor=actor, project=obj, started_at=d["started_at"], reason=d.get("reason", "")
     )
 
 
@@ -415,7 +415,7 @@ SUBMIT_SETTLEMENT = _lifecycle(
     basis="R-PRJ-01、R-PRJ-05",
     service=_submit_settlement,
     schema=SettlementIn,
-    guards=(requirements("submit_settlement", "结算送审", "资料补全"),),
+    guards=(requirements("submit_settlement", "结算送审", "资料补全（未纳入平台监管的项目）"),),
 )
 APPROVE_SETTLEMENT = _lifecycle(
     "approve_settlement",

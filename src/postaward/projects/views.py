@@ -478,9 +478,6 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
         not p.is_platform_covered
         and p.data_completions.filter(state=DataCompletionState.APPROVED).exists()
     )
-    open_suspension = p.suspensions.filter(
-        state__in=(SuspensionState.DECLARED, SuspensionState.CONFIRMED)
-    ).first()
     contractor_parts = [
         pt
         for pt in p.participants.filter(role=ParticipantRole.CONTRACTOR, allows_subcontract=True)
@@ -516,7 +513,6 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
         "assign": any(services.may_assign(p, a, lvl) for lvl in services.ASSIGN_LEVELS)
         and p.status in ACTIVE_STATES,
         "ban": services.BAN_RECORDERS(p, a),
-        "open_suspension": open_suspension,
     }
 
 

@@ -30,7 +30,7 @@ from .models import (
     PersonnelBan,
     Project,
 )
-from .views import S, _back, _can, _form_page, _project, _require, can_see_bans  # noqa: F401
+from .views import _back, _form_page, _project, _require, can_see_bans
 from .workflows import OWNER_MANAGERS, superior_of
 
 # --- interviews, abnormal events, subcontracts, coverage, documents, bans --------------------------

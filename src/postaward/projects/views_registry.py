@@ -29,7 +29,7 @@ from .models import (
     Participant,
     Project,
 )
-from .views import S, _back, _can, _form_page, _project, _require  # noqa: F401
+from .views import _back, _can, _form_page, _project, _require
 from .workflows import OWNER_MANAGERS
 
 # --- participants, contracts, key personnel ---------------------------------------------------------

@@ -55,7 +55,6 @@ from .lifecycle import (
     start_works,
     submit_settlement,
     terminate_project,
-    transition,
 )
 from .participants import (
     PARTICIPANT_FIELDS,
@@ -150,7 +149,6 @@ __all__ = [
     "start_works",
     "submit_settlement",
     "terminate_project",
-    "transition",
     "update_project",
     "upload_contract",
     "upload_document",

@@ -1,5 +1,5 @@
 """Lifecycle steps: preparation, start, completion, acceptance, settlement,
-funds, deposit, termination; and the by-name dispatcher of the transition pages.
+funds, deposit, termination.
 
 Each takes its step of ``projects.project`` (``projects/steps.py``) through
 ``core.steps.write``: the row locked, the step checked on it (who, state,
@@ -10,12 +10,10 @@ amounts, adds the archive node and publishes the event (ADR 0065).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from postaward.core import clock, deadlines, steps
 from postaward.core.actor import Actor
-from postaward.core.errors import NotFound
 from postaward.core.writes import text
 
 from .. import steps as project_steps
@@ -41,27 +39,8 @@ from ..models import (
     Suspension,
 )
 from .common import _amount, _check_day, _document, _facts, _synced, node
-from .suspension import resume_works
 
 # --- lifecycle steps ----------------------------------------------------------------------------------
-
-
-def transition(*, actor: Actor, project: Project, name: str, **kwargs: Any) -> Project:
-    """Dispatch a transition by name (the one dispatcher of the transition pages)."""
-    handlers: dict[str, Callable[..., Project]] = {
-        "start_works": start_works,
-        "complete": complete_works,
-        "accept": accept_works,
-        "submit_settlement": submit_settlement,
-        "approve_settlement": approve_settlement,
-        "pay_funds": record_fund_payment,
-        "return_deposit": return_deposit,
-        "terminate": terminate_project,
-        "resume": resume_works,
-    }
-    if name not in handlers:
-        raise NotFound("没有该流转操作")
-    return handlers[name](actor=actor, project=project, **kwargs)
 
 
 def _done(

@@ -29,7 +29,7 @@ from .steps import (
     DateIn,
     NoteIn,
     OnIn,
-    SettlementIn,
+    SettlementSubmitIn,
     SuspensionIn,
     TerminateIn,
 )
@@ -145,7 +145,7 @@ def accept(request: HttpRequest, project_id: Id, payload: AcceptIn):  # type: ig
     return _project_step(request, project_id, project_steps.ACCEPT, data, "accept")
 
 
-class SettlementAliasIn(SettlementIn):
+class SettlementAliasIn(SettlementSubmitIn):
     note: str = Field("", max_length=500, description="说明（不记录）")
 
 

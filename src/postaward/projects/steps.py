@@ -67,7 +67,7 @@ class AcceptIn(StrictIn):
     document: FileIn | None = Field(None, description="竣工验收结论文件")
 
 
-class SettlementIn(StrictIn):
+class SettlementSubmitIn(StrictIn):
     on: Date = Field(..., description="送审日期")
     amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2, description="送审金额")
     document_id: StrictId | None = Field(
@@ -164,7 +164,7 @@ def _accept(*, actor: Actor, obj: Project, **data: Any) -> Project:
 def _submit_settlement(*, actor: Actor, obj: Project, **data: Any) -> Project:
     from .services import lifecycle
 
-    d = _typed(SettlementIn, data)
+    d = _typed(SettlementSubmitIn, data)
     return lifecycle.submit_settlement(
         actor=actor,
         project=obj,
@@ -414,7 +414,7 @@ SUBMIT_SETTLEMENT = _lifecycle(
     requires="送审日期和金额；未纳入平台监管的项目须资料补全申请获批并补全资料",
     basis="R-PRJ-01、R-PRJ-05",
     service=_submit_settlement,
-    schema=SettlementIn,
+    schema=SettlementSubmitIn,
     guards=(requirements("submit_settlement", "结算送审", "资料补全（未纳入平台监管的项目）"),),
 )
 APPROVE_SETTLEMENT = _lifecycle(

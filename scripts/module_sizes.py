@@ -20,8 +20,6 @@ MAX_LINES = 1000
 ALLOWED = {
     "src/postaward/approvals/api.py": "to split next: one router per sub-domain, as its services",
     "src/postaward/approvals/views.py": "to split next: one views module per sub-domain",
-    "src/postaward/projects/api.py": "to split next: one router per sub-domain, as its services",
-    "src/postaward/projects/views.py": "to split next: one views module per sub-domain",
     "src/postaward/demo.py": "the demo district told top to bottom: data, not rules",
 }
 

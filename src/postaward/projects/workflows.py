@@ -1,15 +1,16 @@
-"""The project lifecycle as a declared state machine (django-fsm-2).
+"""The project lifecycle: its states (django-fsm-2), who is who on a project, and
+what each step requires.
 
 registered → preparing → under construction ⇄ suspended → completed (完工) →
 accepted (竣工验收) → settlement submitted → settled → funds paid → quality
 deposit returned; terminated from any state before completion.
 
-Each transition declares who may fire it (``permission``: a predicate of the
-project and the acting ``Actor``), what it requires (``conditions``, each backed
-by a function that lists what is missing in Chinese, so that a page can say
-exactly what to do), and its label. ``services`` wraps every transition with
-the scope check, the permission, the guard, the audit record, the archive node
-and the domain event; nothing else changes ``Project.status``.
+The steps themselves (label, who, guards, input, service, basis) are declared
+once in ``projects/steps.py`` (ADR 0060, ADR 0065); this module gives the
+predicates and ``Who`` objects the steps use, the requirement lists behind
+their guards (each missing thing in Chinese, so that a page can say exactly
+what to do), and ``table``/``describe``/``check``/``available`` as views of the
+registry for the archive page, the README and older callers.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django_fsm import transition
 
 from postaward.core import clock
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.errors import ValidationFailed
 from postaward.orgs.choices import OrgKind, Role
 
 from .choices import (
@@ -298,180 +299,65 @@ REQUIREMENTS: dict[str, Callable[[Project], list[Missing]]] = {
 }
 
 
-def _met(name: str) -> Any:
-    def condition(p: Project) -> bool:
-        return not REQUIREMENTS[name](p)
-
-    condition.__name__ = f"{name}_requirements_met"
-    return condition
-
-
 # --- the machine ---------------------------------------------------------------------------------
 
 
 class ProjectLifecycle:
-    """Transitions of ``Project.status``; mixed into the model. Call them only
-    through ``services`` (which check, record and publish)."""
+    """The states of ``Project.status`` and the edges between them; mixed into
+    the model. The transitions change the state only: who may take them, what
+    they require and what they set are the steps' (``projects/steps.py``,
+    ADR 0065); call them only through ``core.steps.write``."""
 
-    if TYPE_CHECKING:  # the model's fields the transitions set
-        actual_start: dt.date | None
-        actual_completion: dt.date | None
-        accepted_on: dt.date | None
-        settlement_submitted_on: dt.date | None
-        settlement_submitted_amount: Decimal | None
-        settled_on: dt.date | None
-        settled_amount: Decimal | None
-        funds_paid_on: dt.date | None
-        deposit_returned_on: dt.date | None
-        terminated_on: dt.date | None
-        termination_reason: str
-
-    @transition(
-        field="status",
-        source=S.REGISTERED,
-        target=S.PREPARING,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("begin_preparation")],
-        custom={
-            "label": "进入开工准备",
-            "requires": "已确定建设单位和项目负责人（指定项目负责人时自动进入）",
-            "basis": "R-ORG-03",
-        },
-    )
+    @transition(field="status", source=S.REGISTERED, target=S.PREPARING)
     def begin_preparation(self) -> None:
         pass
 
-    @transition(
-        field="status",
-        source=S.PREPARING,
-        target=S.UNDER_CONSTRUCTION,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("start_works")],
-        custom={
-            "label": "开工",
-            "requires": "基本信息、场地、施工和监理合同、关键岗位人员及证书齐全；招标项目已约谈",
-            "basis": "R-PRJ-03、R-ORG-05、R-PRJ-11",
-        },
-    )
-    def start_works(self, *, on: dt.date) -> None:
-        self.actual_start = on
+    @transition(field="status", source=S.PREPARING, target=S.UNDER_CONSTRUCTION)
+    def start_works(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.UNDER_CONSTRUCTION,
-        target=S.SUSPENDED,
-        permission=cast(Any, CONFIRMERS),
-        conditions=[_met("suspend")],
-        custom={
-            "label": "确认停工",
-            "requires": "建设单位当天在线申报的停工（时间、原因）",
-            "basis": "R-PRJ-07",
-        },
-    )
+    @transition(field="status", source=S.UNDER_CONSTRUCTION, target=S.SUSPENDED)
     def suspend(self) -> None:
         pass
 
-    @transition(
-        field="status",
-        source=S.SUSPENDED,
-        target=S.UNDER_CONSTRUCTION,
-        permission=cast(Any, OWNER_LEADER),
-        conditions=[_met("resume")],
-        custom={"label": "复工", "requires": "进行中的停工", "basis": "R-PRJ-07"},
-    )
+    @transition(field="status", source=S.SUSPENDED, target=S.UNDER_CONSTRUCTION)
     def resume(self) -> None:
         pass
 
-    @transition(
-        field="status",
-        source=S.UNDER_CONSTRUCTION,
-        target=S.COMPLETED,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("complete")],
-        custom={"label": "完工", "requires": "实际完工日期", "basis": "R-PRJ-01"},
-    )
-    def complete(self, *, on: dt.date) -> None:
-        self.actual_completion = on
+    @transition(field="status", source=S.UNDER_CONSTRUCTION, target=S.COMPLETED)
+    def complete(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.COMPLETED,
-        target=S.ACCEPTED,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("accept")],
-        custom={"label": "竣工验收", "requires": "验收日期和验收结论文件", "basis": "R-PRJ-01"},
-    )
-    def accept(self, *, on: dt.date) -> None:
-        self.accepted_on = on
+    @transition(field="status", source=S.COMPLETED, target=S.ACCEPTED)
+    def accept(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.ACCEPTED,
-        target=S.SETTLEMENT_SUBMITTED,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("submit_settlement")],
-        custom={
-            "label": "结算送审",
-            "requires": "送审日期和金额；未纳入平台监管的项目须资料补全申请获批并补全资料",
-            "basis": "R-PRJ-01、R-PRJ-05",
-        },
-    )
-    def submit_settlement(self, *, on: dt.date, amount: Decimal) -> None:
-        self.settlement_submitted_on = on
-        self.settlement_submitted_amount = amount
+    @transition(field="status", source=S.ACCEPTED, target=S.SETTLEMENT_SUBMITTED)
+    def submit_settlement(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.SETTLEMENT_SUBMITTED,
-        target=S.SETTLED,
-        permission=cast(Any, AUDITORS),
-        conditions=[_met("approve_settlement")],
-        custom={"label": "结算审定", "requires": "审定日期和审定金额", "basis": "R-PRJ-01"},
-    )
-    def approve_settlement(self, *, on: dt.date, amount: Decimal) -> None:
-        self.settled_on = on
-        self.settled_amount = amount
+    @transition(field="status", source=S.SETTLEMENT_SUBMITTED, target=S.SETTLED)
+    def approve_settlement(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.SETTLED,
-        target=S.FUNDS_PAID,
-        permission=cast(Any, PAYERS),
-        conditions=[_met("pay_funds")],
-        custom={"label": "资金拨付", "requires": "拨付日期", "basis": "R-PRJ-01"},
-    )
-    def pay_funds(self, *, on: dt.date) -> None:
-        self.funds_paid_on = on
+    @transition(field="status", source=S.SETTLED, target=S.FUNDS_PAID)
+    def pay_funds(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=S.FUNDS_PAID,
-        target=S.DEPOSIT_RETURNED,
-        permission=cast(Any, OWNER_MANAGERS),
-        conditions=[_met("return_deposit")],
-        custom={"label": "退还质保金", "requires": "退还日期", "basis": "R-PRJ-01"},
-    )
-    def return_deposit(self, *, on: dt.date) -> None:
-        self.deposit_returned_on = on
+    @transition(field="status", source=S.FUNDS_PAID, target=S.DEPOSIT_RETURNED)
+    def return_deposit(self) -> None:
+        pass
 
-    @transition(
-        field="status",
-        source=sorted(TERMINABLE_STATES),
-        target=S.TERMINATED,
-        permission=cast(Any, OWNER_UNIT),
-        conditions=[_met("terminate")],
-        custom={
-            "label": "终止建设",
-            "requires": "建设单位终止原因的书面报告",
-            "basis": "R-PRJ-06",
-        },
-    )
-    def terminate(self, *, on: dt.date, reason: str) -> None:
-        self.terminated_on = on
-        self.termination_reason = reason
+    @transition(field="status", source=sorted(TERMINABLE_STATES), target=S.TERMINATED)
+    def terminate(self) -> None:
+        pass
 
 
+# The state-changing steps of ``projects.project``, in the order of the table.
 TRANSITION_NAMES = tuple(REQUIREMENTS)
+
+
+# --- views of the step registry (ADR 0065) -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -485,25 +371,30 @@ class TransitionInfo:
     basis: str
 
 
-def _meta(name: str) -> Any:
-    method = getattr(ProjectLifecycle, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None:
+def _step(name: str) -> Any:
+    from postaward.core import steps
+
+    from .steps import PROJECT_WF
+
+    if name not in REQUIREMENTS:
         raise ValueError(f"unknown transition {name}")
-    return meta
+    return steps.get(PROJECT_WF, name)
 
 
 def describe(name: str) -> TransitionInfo:
-    meta = _meta(name)
-    first = next(iter(meta.transitions.values()))
+    """One transition as the registry declares it (for the archive page, the
+    README and the transition pages)."""
+    from postaward.core import steps
+
+    s = _step(name)
     return TransitionInfo(
         name=name,
-        label=first.custom["label"],
-        sources=tuple(str(s) for s in meta.transitions),
-        target=str(first.target),
-        who=first.permission.label,
-        requires=first.custom["requires"],
-        basis=first.custom["basis"],
+        label=s.label,
+        sources=steps.source_states(s),
+        target=steps.target_state(s),
+        who=s.who_label,
+        requires=s.help,
+        basis=s.basis,
     )
 
 
@@ -516,49 +407,46 @@ def label(name: str) -> str:
     return describe(name).label
 
 
-def may(project: Project, name: str, actor: Actor) -> bool:
-    """Whether the actor's role allows the transition on this project (any state)."""
-    first = next(iter(_meta(name).transitions.values()))
-    return bool(first.permission(project, actor))
-
-
 def check(project: Project, name: str, actor: Actor) -> None:
-    """Refuse the transition unless the role, the state and the requirements allow it:
-    Forbidden (403) for the role, Conflict (409) for the state, ValidationFailed
-    (422) listing every missing requirement."""
-    info = describe(name)
-    if not may(project, name, actor):
-        raise Forbidden(f"{info.who}方可{info.label}")
-    meta = _meta(name)
-    if not meta.has_transition(project.status):
-        raise Conflict(
-            f"项目当前状态为“{project.get_status_display()}”，不能{info.label}",
-            code="invalid_state",
-        )
-    missing = REQUIREMENTS[name](project)
-    if missing:
-        raise ValidationFailed(
-            f"不能{info.label}，尚缺：" + "；".join(m.message for m in missing),
-            errors=[m.as_dict() for m in missing],
-            code="requirements_not_met",
-        )
+    """The registry's check of the step ``name`` (``core.steps.check``):
+    Forbidden (403) for the role, Conflict (409) for the state,
+    ValidationFailed (422) listing every missing requirement."""
+    from postaward.core import steps
+
+    steps.check(_step(name), project, actor)
 
 
 def available(project: Project, actor: Actor) -> list[dict[str, Any]]:
-    """Transitions the actor may fire from the current state, each with what is
-    still missing (empty when it can be fired now)."""
+    """Transitions the actor's role may take from the current state, each with
+    what is still missing (empty when it can be taken now)."""
+    from postaward.core import steps
+
     out = []
     for name in TRANSITION_NAMES:
-        meta = _meta(name)
-        if not meta.has_transition(project.status) or not may(project, name, actor):
+        s = _step(name)
+        if not steps.in_source_state(s, project) or not s.who(project, actor):
             continue
-        info = describe(name)
         out.append(
             {
                 "name": name,
-                "label": info.label,
-                "target": info.target,
+                "label": s.label,
+                "target": steps.target_state(s),
                 "missing": [m.as_dict() for m in REQUIREMENTS[name](project)],
             }
         )
     return out
+
+
+def requirements_refusal(name: str, label: str) -> Callable[[Any, Actor], ValidationFailed]:
+    """The refusal of a step whose requirements are missing: 422
+    ``requirements_not_met`` with one ``errors`` item per missing thing (ADR 0065)."""
+
+    def refuse(project: Any, actor: Actor) -> ValidationFailed:
+        missing = REQUIREMENTS[name](project)
+        return ValidationFailed(
+            f"不能{label}，尚缺：" + "；".join(m.message for m in missing),
+            errors=[m.as_dict() for m in missing],
+            code="requirements_not_met",
+        )
+
+    return refuse

@@ -3,8 +3,8 @@
 Every function is ``verb_noun(*, actor, ...)``: it checks the role and the rules
 before anything changes (refusals raise a DomainError with a Chinese message),
 then writes in one transaction together with its audit record, its archive node
-(一项目一档案) and its domain event (outbox). Lifecycle transitions go through
-``workflows.check`` and the declared django-fsm transition.
+(一项目一档案) and its domain event (outbox). Lifecycle and suspension steps are
+declared in ``projects/steps.py`` and taken through ``core.steps.write``.
 
 This package re-exports the public API, so ``services.register_project`` and
 ``from postaward.projects.services import register_project`` keep working.
@@ -55,7 +55,6 @@ from .lifecycle import (
     start_works,
     submit_settlement,
     terminate_project,
-    transition,
 )
 from .participants import (
     PARTICIPANT_FIELDS,
@@ -150,7 +149,6 @@ __all__ = [
     "start_works",
     "submit_settlement",
     "terminate_project",
-    "transition",
     "update_project",
     "upload_contract",
     "upload_document",

@@ -22,7 +22,8 @@ from ..events import (
 from ..models import (
     Project,
 )
-from .common import S, _facts, _fire, _lock, _synced, node
+from .common import S, _facts, _lock, _synced, node
+from .lifecycle import begin_preparation
 
 # --- assignment down the chain (R-ORG-03) --------------------------------------------------------
 
@@ -216,7 +217,7 @@ def assign_owner_leader(*, actor: Actor, project: Project, person: Person) -> Pr
         p.save()
         _assigned(p, actor, "owner_leader", person, before)
         if p.status == S.REGISTERED:
-            _fire(p, "begin_preparation", actor, node_key="preparing", title="进入开工准备")
+            begin_preparation(actor=actor, project=p)
     project.refresh_from_db()
     return project
 

@@ -1,25 +1,24 @@
 """Helpers shared by the project services: the audit facts of a project, the
-archive node, refusals, value checks, the chain of an owner, the one transition
-runner (``_fire``), the private document store and the registry-edit guards.
+archive node, refusals, value checks, the chain of an owner, the private
+document store and the registry-edit guards (the lifecycle steps are
+``projects/steps.py``, taken through ``core.steps.write``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 
-from postaward.core import audit, clock, events, files
+from postaward.core import audit, clock, files
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import CheckedUpload, check_upload
 from postaward.orgs.choices import SUPERIOR_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation
 
-from .. import workflows
 from ..choices import (
     ACTIVE_STATES,
     LARGE_PROJECT_THRESHOLD,
@@ -95,11 +94,6 @@ def node(
         )[:200],
         document=document,
     )
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
 
 
 def _require_who(who: Who, project: Project, actor: Actor, what: str) -> None:
@@ -291,39 +285,6 @@ def _contractor_side(project: Project, participant: Participant, actor: Actor) -
             ended_on__isnull=True,
         ).exists()
     )
-
-
-def _fire(
-    project: Project,
-    name: str,
-    actor: Actor,
-    *,
-    node_key: str,
-    title: str,
-    detail: str = "",
-    document: ProjectDocument | None = None,
-    event: Callable[[Project], events.DomainEvent] | None = None,
-    **kwargs: Any,
-) -> Project:
-    """Check and fire one declared transition, in the caller's transaction:
-    permission (403), state (409), requirements (422); then save, audit, archive
-    node, event."""
-    workflows.check(project, name, actor)
-    before = audit.snapshot(project)
-    getattr(project, name)(**kwargs)
-    project.updated_at = clock.now()
-    project.save()
-    audit.record(
-        actor=actor,
-        action=f"projects.{name}",
-        obj=project,
-        before=before,
-        after=audit.snapshot(project),
-    )
-    node(project, node_key, title, actor=actor, detail=detail, document=document)
-    if event is not None:
-        events.publish(event(project))
-    return project
 
 
 # --- demo / fixtures ---------------------------------------------------------------------------------

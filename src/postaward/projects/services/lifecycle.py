@@ -1,22 +1,22 @@
-"""Lifecycle transitions: start, completion, acceptance, settlement,
-funds, deposit, termination; and the by-name dispatcher of the API.
+"""Lifecycle steps: preparation, start, completion, acceptance, settlement,
+funds, deposit, termination.
+
+Each takes its step of ``projects.project`` (``projects/steps.py``) through
+``core.steps.write``: the row locked, the step checked on it (who, state,
+requirements), the transition fired; the service then sets the dates and
+amounts, adds the archive node and publishes the event (ADR 0065).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
-from postaward.core import clock, deadlines
+from postaward.core import clock, deadlines, steps
 from postaward.core.actor import Actor
-from postaward.core.errors import NotFound
 from postaward.core.writes import text
 
-from .. import workflows
+from .. import steps as project_steps
 from ..choices import (
     DocumentCategory,
     ParticipantRole,
@@ -38,68 +38,57 @@ from ..models import (
     ProjectDocument,
     Suspension,
 )
-from .common import _amount, _check_day, _document, _facts, _fire, _lock, _synced
-from .suspension import resume_works
+from .common import _amount, _check_day, _document, _facts, _synced, node
 
-# --- lifecycle transitions ---------------------------------------------------------------------------
+# --- lifecycle steps ----------------------------------------------------------------------------------
 
 
-def transition(*, actor: Actor, project: Project, name: str, **kwargs: Any) -> Project:
-    """Dispatch a transition by name (the one dispatcher of the transition pages)."""
-    handlers: dict[str, Callable[..., Project]] = {
-        "start_works": start_works,
-        "complete": complete_works,
-        "accept": accept_works,
-        "submit_settlement": submit_settlement,
-        "approve_settlement": approve_settlement,
-        "pay_funds": record_fund_payment,
-        "return_deposit": return_deposit,
-        "terminate": terminate_project,
-        "resume": resume_works,
-    }
-    if name not in handlers:
-        raise NotFound("没有该流转操作")
-    return handlers[name](actor=actor, project=project, **kwargs)
+def _done(
+    w: Any, actor: Actor, key: str, title: str, detail: str = "", document: Any = None
+) -> None:
+    """After the step's change: the archive node, the row's time."""
+    w.obj.updated_at = clock.now()
+    node(w.obj, key, title, actor=actor, detail=detail, document=document)
+
+
+def begin_preparation(*, actor: Actor, project: Project) -> Project:
+    """进入开工准备 (R-ORG-03): taken by the platform's assignment of the project
+    leader, in the caller's transaction."""
+    with steps.write(project_steps.BEGIN_PREPARATION, project, actor) as w:
+        _done(w, actor, "preparing", "进入开工准备")
+    return _synced(project, w.obj)
 
 
 def start_works(*, actor: Actor, project: Project, on: dt.date | None = None) -> Project:
     """开工 (R-PRJ-03): refused until the required information, contracts and key
     personnel are complete; the error lists exactly what is missing."""
-    with transaction.atomic():
-        p = _lock(project)
-        day = on or clock.today()
-        workflows.check(p, "start_works", actor)
-        _check_day(
-            day, field="on", label="开工日期", not_before=p.award_date, not_before_label="中标日期"
+    with steps.write(project_steps.START_WORKS, project, actor) as w:
+        p = w.obj
+        day = _check_day(
+            on or clock.today(),
+            field="on",
+            label="开工日期",
+            not_before=p.award_date,
+            not_before_label="中标日期",
         )
-
-        def evt(pr: Project) -> WorksStarted:
-            parts = pr.participants.values_list("role", "organisation_id")
-            return WorksStarted(
-                **_facts(pr, actor),
+        p.actual_start = day
+        _done(w, actor, "works_started", "开工", f"实际开工日期 {day:%Y-%m-%d}")
+        parts = p.participants.values_list("role", "organisation_id")
+        w.publish(
+            WorksStarted(
+                **_facts(p, actor),
                 actual_start=day.isoformat(),
-                is_small_works=pr.is_small_works,
+                is_small_works=p.is_small_works,
                 contractor_ids=[o for r, o in parts if r == ParticipantRole.CONTRACTOR],
                 supervising_firm_ids=[o for r, o in parts if r == ParticipantRole.SUPERVISING_FIRM],
             )
-
-        _fire(
-            p,
-            "start_works",
-            actor,
-            node_key="works_started",
-            title="开工",
-            detail=f"实际开工日期 {day:%Y-%m-%d}",
-            event=evt,
-            on=day,
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)
 
 
 def complete_works(*, actor: Actor, project: Project, on: dt.date | None = None) -> Project:
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "complete", actor)
+    with steps.write(project_steps.COMPLETE, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on or clock.today(),
             field="on",
@@ -107,22 +96,17 @@ def complete_works(*, actor: Actor, project: Project, on: dt.date | None = None)
             not_before=p.actual_start,
             not_before_label="开工日期",
         )
-        _fire(
-            p,
-            "complete",
-            actor,
-            node_key="completed",
-            title="完工",
-            detail=f"实际完工日期 {day:%Y-%m-%d}",
-            event=lambda pr: ProjectCompleted(
-                **_facts(pr, actor),
+        p.actual_completion = day
+        _done(w, actor, "completed", "完工", f"实际完工日期 {day:%Y-%m-%d}")
+        w.publish(
+            ProjectCompleted(
+                **_facts(p, actor),
                 actual_completion=day.isoformat(),
-                project_class=pr.project_class,
-                contract_amount=str(pr.contract_amount),
-            ),
-            on=day,
+                project_class=p.project_class,
+                contract_amount=str(p.contract_amount),
+            )
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)
 
 
 def accept_works(
@@ -135,9 +119,8 @@ def accept_works(
     conclusion: str = "",
 ) -> Project:
     """竣工验收: the acceptance date (today by default) and the conclusion document."""
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "accept", actor)
+    with steps.write(project_steps.ACCEPT, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on or clock.today(),
             field="on",
@@ -155,36 +138,28 @@ def accept_works(
             field="document_id" if upload is None else "file",
         )
         assert doc is not None
-        _fire(
-            p,
-            "accept",
-            actor,
-            node_key="accepted",
-            title="竣工验收",
-            detail=(conclusion or "").strip()[:1000] or f"验收日期 {day:%Y-%m-%d}",
-            document=doc,
-            event=lambda pr: ProjectAccepted(
-                **_facts(pr, actor), accepted_on=day.isoformat(), document_id=doc.pk
-            ),
-            on=day,
+        p.accepted_on = day
+        detail = (conclusion or "").strip()[:1000] or f"验收日期 {day:%Y-%m-%d}"
+        _done(w, actor, "accepted", "竣工验收", detail, doc)
+        w.publish(
+            ProjectAccepted(**_facts(p, actor), accepted_on=day.isoformat(), document_id=doc.pk)
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)
 
 
 def submit_settlement(
     *,
     actor: Actor,
     project: Project,
-    on: dt.date,
-    amount: Decimal,
+    on: dt.date | None,
+    amount: Any,
     upload: Any = None,
     document: ProjectDocument | None = None,
 ) -> Project:
     """结算送审. R-PRJ-05: an uncovered project needs an approved data-completion
     application and the back-filled data first."""
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "submit_settlement", actor)
+    with steps.write(project_steps.SUBMIT_SETTLEMENT, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on,
             field="on",
@@ -203,29 +178,20 @@ def submit_settlement(
             required=False,
             field="document_id" if upload is None else "file",
         )
-        _fire(
-            p,
-            "submit_settlement",
-            actor,
-            node_key="settlement_submitted",
-            title="结算送审",
-            detail=f"送审金额 {value:,.2f} 元",
-            document=doc,
-            event=lambda pr: SettlementSubmitted(
-                **_facts(pr, actor), submitted_on=day.isoformat(), amount=str(value)
-            ),
-            on=day,
-            amount=value,
+        p.settlement_submitted_on = day
+        p.settlement_submitted_amount = value
+        _done(w, actor, "settlement_submitted", "结算送审", f"送审金额 {value:,.2f} 元", doc)
+        w.publish(
+            SettlementSubmitted(**_facts(p, actor), submitted_on=day.isoformat(), amount=str(value))
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)
 
 
 def approve_settlement(
-    *, actor: Actor, project: Project, on: dt.date, amount: Decimal, note: str = ""
+    *, actor: Actor, project: Project, on: dt.date | None, amount: Any, note: str = ""
 ) -> Project:
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "approve_settlement", actor)
+    with steps.write(project_steps.APPROVE_SETTLEMENT, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on,
             field="on",
@@ -234,47 +200,31 @@ def approve_settlement(
             not_before_label="送审日期",
         )
         value = _amount(amount, field="amount", label="审定金额")
-        _fire(
-            p,
-            "approve_settlement",
-            actor,
-            node_key="settled",
-            title="结算审定",
-            detail=f"审定金额 {value:,.2f} 元"
-            + (f"；{note.strip()[:500]}" if note.strip() else ""),
-            event=lambda pr: SettlementApproved(
-                **_facts(pr, actor), settled_on=day.isoformat(), amount=str(value)
-            ),
-            on=day,
-            amount=value,
+        p.settled_on = day
+        p.settled_amount = value
+        detail = f"审定金额 {value:,.2f} 元" + (f"；{note.strip()[:500]}" if note.strip() else "")
+        _done(w, actor, "settled", "结算审定", detail)
+        w.publish(
+            SettlementApproved(**_facts(p, actor), settled_on=day.isoformat(), amount=str(value))
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)
 
 
-def record_fund_payment(*, actor: Actor, project: Project, on: dt.date) -> Project:
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "pay_funds", actor)
+def record_fund_payment(*, actor: Actor, project: Project, on: dt.date | None) -> Project:
+    with steps.write(project_steps.PAY_FUNDS, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on, field="on", label="拨付日期", not_before=p.settled_on, not_before_label="审定日期"
         )
-        _fire(
-            p,
-            "pay_funds",
-            actor,
-            node_key="funds_paid",
-            title="资金拨付",
-            detail=f"拨付日期 {day:%Y-%m-%d}",
-            event=lambda pr: FundsPaid(**_facts(pr, actor), paid_on=day.isoformat()),
-            on=day,
-        )
-    return _synced(project, p)
+        p.funds_paid_on = day
+        _done(w, actor, "funds_paid", "资金拨付", f"拨付日期 {day:%Y-%m-%d}")
+        w.publish(FundsPaid(**_facts(p, actor), paid_on=day.isoformat()))
+    return _synced(project, w.obj)
 
 
-def return_deposit(*, actor: Actor, project: Project, on: dt.date) -> Project:
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "return_deposit", actor)
+def return_deposit(*, actor: Actor, project: Project, on: dt.date | None) -> Project:
+    with steps.write(project_steps.RETURN_DEPOSIT, project, actor) as w:
+        p = w.obj
         day = _check_day(
             on,
             field="on",
@@ -282,17 +232,10 @@ def return_deposit(*, actor: Actor, project: Project, on: dt.date) -> Project:
             not_before=p.funds_paid_on,
             not_before_label="拨付日期",
         )
-        _fire(
-            p,
-            "return_deposit",
-            actor,
-            node_key="deposit_returned",
-            title="退还质保金",
-            detail=f"退还日期 {day:%Y-%m-%d}",
-            event=lambda pr: DepositReturned(**_facts(pr, actor), returned_on=day.isoformat()),
-            on=day,
-        )
-    return _synced(project, p)
+        p.deposit_returned_on = day
+        _done(w, actor, "deposit_returned", "退还质保金", f"退还日期 {day:%Y-%m-%d}")
+        w.publish(DepositReturned(**_facts(p, actor), returned_on=day.isoformat()))
+    return _synced(project, w.obj)
 
 
 def terminate_project(
@@ -306,9 +249,9 @@ def terminate_project(
 ) -> Project:
     """R-PRJ-06 (SY 34): termination requires the owner's written reason report.
     Open suspensions end, key persons leave, open deadlines are cancelled."""
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "terminate", actor)
+    with steps.write(project_steps.TERMINATE, project, actor) as w:
+        p = w.obj
+        previous = w.before.get("status", "")
         reason = text(reason, field="reason", label="终止原因", min_len=4, max_len=2000)
         day = _check_day(on or clock.today(), field="on", label="终止日期")
         doc = _document(
@@ -321,7 +264,6 @@ def terminate_project(
             field="report_document_id" if upload is None else "report",
         )
         assert doc is not None
-        previous = p.status
         now = clock.now()
         for s in Suspension.objects.select_for_update().filter(
             project=p, state__in=(SuspensionState.DECLARED, SuspensionState.CONFIRMED)
@@ -339,22 +281,16 @@ def terminate_project(
         )
         # The project's open clocks end with it.
         deadlines.cancel_for_project(p.pk, at=now)
-        _fire(
-            p,
-            "terminate",
-            actor,
-            node_key="terminated",
-            title="终止建设",
-            detail=reason,
-            document=doc,
-            event=lambda pr: ProjectTerminated(
-                **_facts(pr, actor),
+        p.terminated_on = day
+        p.termination_reason = reason
+        _done(w, actor, "terminated", "终止建设", reason, doc)
+        w.publish(
+            ProjectTerminated(
+                **_facts(p, actor),
                 terminated_on=day.isoformat(),
                 previous_status=previous,
                 reason=reason,
                 report_document_id=doc.pk,
-            ),
-            on=day,
-            reason=reason,
+            )
         )
-    return _synced(project, p)
+    return _synced(project, w.obj)

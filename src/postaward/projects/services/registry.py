@@ -38,7 +38,6 @@ from .common import (
     S,
     _amount,
     _facts,
-    _fire,
     _lock,
     _require_who,
     _synced,
@@ -47,6 +46,7 @@ from .common import (
     classify,
     node,
 )
+from .lifecycle import begin_preparation
 
 # --- registration (R-PRJ-01, R-PRJ-02) -------------------------------------------------------------
 
@@ -257,7 +257,7 @@ def register_direct_project(
             site_address=site_address.strip()[:200],
         )
         if leader is not None:
-            _fire(project, "begin_preparation", actor, node_key="preparing", title="进入开工准备")
+            begin_preparation(actor=actor, project=project)
             project.refresh_from_db()
     return project
 

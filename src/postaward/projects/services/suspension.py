@@ -1,4 +1,10 @@
-"""Suspension and resumption (R-PRJ-07): declare, withdraw, confirm, reject, resume."""
+"""Suspension and resumption (R-PRJ-07): declare, withdraw, confirm, reject, resume.
+
+Declaring and resuming are steps of ``projects.project``; confirming, not
+confirming and withdrawing are steps of ``projects.suspension``, and
+confirming takes the project's ``suspend`` in the same transaction
+(``projects/steps.py``, ADR 0065).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,15 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from postaward.core import audit, clock, deadlines, events
+from postaward.core import audit, clock, deadlines, events, steps, writes
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.errors import Conflict, ValidationFailed
 from postaward.core.services import close_todos, open_todo
 from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
-from .. import workflows
+from .. import steps as project_steps
 from ..choices import (
     SuspensionState,
 )
@@ -28,8 +34,7 @@ from ..models import (
     Project,
     Suspension,
 )
-from ..workflows import OWNER_MANAGERS
-from .common import S, _facts, _fire, _lock, _require_who, _synced, node
+from .common import _facts, _synced, node
 
 # --- suspension (R-PRJ-07) ----------------------------------------------------------------------
 
@@ -50,30 +55,25 @@ def declare_suspension(
     *, actor: Actor, project: Project, started_at: dt.datetime, reason: str
 ) -> Suspension:
     """SY 35: declared online by the owner on the day it starts, with the time and
-    the reason; back-dating is refused."""
-    _require_who(OWNER_MANAGERS, project, actor, "申报停工")
-    reason = text(reason, field="reason", label="停工原因", min_len=4, max_len=2000)
-    now = clock.now()
-    if started_at.tzinfo is None:
-        started_at = started_at.replace(tzinfo=clock.LOCAL_TZ)
-    if clock.local_date(started_at) != clock.today():
-        raise ValidationFailed(
-            "停工须在停工当天申报：停工时间应为今天（不能补报或预报）",
-            field="started_at",
-            basis="R-PRJ-07（实施细则第三十五条）",
-        )
-    if started_at > now + dt.timedelta(minutes=5):
-        raise ValidationFailed("停工时间不能晚于当前时间", field="started_at")
+    the reason; back-dating is refused. The step changes no state of the project
+    (it is confirmed by ``confirm_suspension``)."""
     with transaction.atomic():
-        p = _lock(project)
-        if p.status != S.UNDER_CONSTRUCTION:
-            raise Conflict(
-                f"项目当前状态为“{p.get_status_display()}”，不能申报停工", code="invalid_state"
+        p = writes.lock(Project, project.pk)
+        steps.check(project_steps.DECLARE_SUSPENSION, p, actor)
+        reason = text(reason, field="reason", label="停工原因", min_len=4, max_len=2000)
+        if started_at is None:
+            raise ValidationFailed("请填写停工时间", field="started_at")
+        now = clock.now()
+        if started_at.tzinfo is None:
+            started_at = started_at.replace(tzinfo=clock.LOCAL_TZ)
+        if clock.local_date(started_at) != clock.today():
+            raise ValidationFailed(
+                "停工须在停工当天申报：停工时间应为今天（不能补报或预报）",
+                field="started_at",
+                basis="R-PRJ-07（实施细则第三十五条）",
             )
-        if Suspension.objects.filter(
-            project=p, state__in=(SuspensionState.DECLARED, SuspensionState.CONFIRMED)
-        ).exists():
-            raise Conflict("已有待确认或进行中的停工")
+        if started_at > now + dt.timedelta(minutes=5):
+            raise ValidationFailed("停工时间不能晚于当前时间", field="started_at")
         try:
             with transaction.atomic():
                 s = Suspension.objects.create(
@@ -121,24 +121,14 @@ def declare_suspension(
 
 
 def withdraw_suspension(*, actor: Actor, suspension: Suspension) -> Suspension:
-    _require_who(OWNER_MANAGERS, suspension.project, actor, "撤回停工申报")
-    with transaction.atomic():
-        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
-        if s.state != SuspensionState.DECLARED:
-            raise Conflict("只有待确认的停工申报可以撤回")
-        before = audit.snapshot(s)
+    with steps.write(
+        project_steps.WITHDRAW, suspension, actor, project_id=suspension.project_id
+    ) as w:
+        s = w.obj
         s.state = SuspensionState.WITHDRAWN
-        s.save()
-        audit.record(
-            actor=actor,
-            action="projects.withdraw_suspension",
-            obj=s,
-            before=before,
-            after=audit.snapshot(s),
-        )
         node(s.project, "suspension_withdrawn", "撤回停工申报", actor=actor)
         close_todos(key=f"projects.suspension.{s.pk}", state="cancelled")
-    return s
+    return w.obj  # type: ignore[no-any-return]
 
 
 def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
@@ -160,116 +150,99 @@ def _tell_suspension_decision(s: Suspension, p: Project, actor: Actor) -> None:
     )
 
 
+def _decided(s: Suspension, actor: Actor, note: str) -> None:
+    s.confirmed_at = clock.now()
+    s.confirmed_by_id = actor.user_id
+    s.confirmed_by_name = actor.display_name[:100]
+    s.confirmed_by_org = actor.org_name[:200]
+    s.decision_note = note
+
+
 def confirm_suspension(*, actor: Actor, suspension: Suspension, note: str = "") -> Suspension:
     """Confirmed by the superior unit (line) or the supervision office (ADR 0101):
-    the project is suspended from the declared time; every open deadline of the
-    project pauses (core.deadlines.pause_project), attendance duty stops."""
-    with transaction.atomic():
-        p = _lock(suspension.project)
-        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
-        if not workflows.may(p, "suspend", actor):
-            raise Forbidden("主管单位（条线）或监管办方可确认停工")
-        if s.state != SuspensionState.DECLARED:
-            raise Conflict("该停工申报已处理")
-        workflows.check(p, "suspend", actor)
-        before = audit.snapshot(s)
-        s.confirmed_at = clock.now()
-        s.confirmed_by_id = actor.user_id
-        s.confirmed_by_name = actor.display_name[:100]
-        s.confirmed_by_org = actor.org_name[:200]
-        s.decision_note = note.strip()[:300]
-        _fire(
-            p,
-            "suspend",
-            actor,
-            node_key="suspended",
-            title="停工（已确认）",
-            detail=f"自 {clock.localtime(s.started_at):%Y-%m-%d %H:%M} 起停工；{s.reason}",
-            event=lambda pr: ProjectSuspended(
-                **_facts(pr, actor),
-                suspension_id=s.pk,
-                started_at=s.started_at.isoformat(),
-                reason=s.reason,
-                declared_by=s.declared_by_name,
-                confirmed_by=s.confirmed_by_name,
-            ),
-        )
+    the project is suspended from the declared time (its ``suspend`` step, in
+    the same transaction); every open deadline of the project pauses
+    (core.deadlines.pause_project), attendance duty stops."""
+    with steps.write(
+        project_steps.CONFIRM, suspension, actor, project_id=suspension.project_id
+    ) as w:
+        s = w.obj
+        _decided(s, actor, (note or "").strip()[:300])
+        with steps.write(project_steps.SUSPEND, s.project, actor) as wp:
+            p = wp.obj
+            p.updated_at = clock.now()
+            node(
+                p,
+                "suspended",
+                "停工（已确认）",
+                actor=actor,
+                detail=f"自 {clock.localtime(s.started_at):%Y-%m-%d %H:%M} 起停工；{s.reason}",
+            )
+            wp.publish(
+                ProjectSuspended(
+                    **_facts(p, actor),
+                    suspension_id=s.pk,
+                    started_at=s.started_at.isoformat(),
+                    reason=s.reason,
+                    declared_by=s.declared_by_name,
+                    confirmed_by=s.confirmed_by_name,
+                )
+            )
         s.state = SuspensionState.CONFIRMED
-        s.save()
-        audit.record(
-            actor=actor,
-            action="projects.confirm_suspension",
-            obj=s,
-            before=before,
-            after=audit.snapshot(s),
-        )
         deadlines.pause_project(p.pk, s.started_at)
         close_todos(key=f"projects.suspension.{s.pk}")
         _tell_suspension_decision(s, p, actor)
+    s.project = p
     return s
 
 
 def reject_suspension(*, actor: Actor, suspension: Suspension, note: str) -> Suspension:
-    p = suspension.project
-    if not workflows.may(p, "suspend", actor):
-        raise Forbidden("主管单位（条线）或监管办方可确认停工")
-    note = text(note, field="note", label="不予确认的理由", min_len=2, max_len=300)
-    with transaction.atomic():
-        s = Suspension.objects.select_for_update().get(pk=suspension.pk)
-        if s.state != SuspensionState.DECLARED:
-            raise Conflict("该停工申报已处理")
-        before = audit.snapshot(s)
+    with steps.write(
+        project_steps.REJECT, suspension, actor, project_id=suspension.project_id
+    ) as w:
+        s = w.obj
+        note = text(note, field="note", label="不予确认的理由", min_len=2, max_len=300)
+        _decided(s, actor, note)
         s.state = SuspensionState.REJECTED
-        s.confirmed_at = clock.now()
-        s.confirmed_by_id = actor.user_id
-        s.confirmed_by_name = actor.display_name[:100]
-        s.confirmed_by_org = actor.org_name[:200]
-        s.decision_note = note
-        s.save()
-        audit.record(
-            actor=actor,
-            action="projects.reject_suspension",
-            obj=s,
-            before=before,
-            after=audit.snapshot(s),
-        )
+        p = s.project
         node(p, "suspension_rejected", "停工申报未予确认", actor=actor, detail=note)
-        events.publish(SuspensionRejected(**_facts(p, actor), suspension_id=s.pk, note=note))
+        w.publish(SuspensionRejected(**_facts(p, actor), suspension_id=s.pk, note=note))
         close_todos(key=f"projects.suspension.{s.pk}")
         _tell_suspension_decision(s, p, actor)
-    return s
+    return w.obj  # type: ignore[no-any-return]
 
 
 def resume_works(*, actor: Actor, project: Project, note: str = "") -> Project:
     """SY 35: resumption is switched on by the owner's project leader; the
     paused clocks restart, extended by the suspended time."""
-    with transaction.atomic():
-        p = _lock(project)
-        workflows.check(p, "resume", actor)
+    from ..selectors import suspension_days
+
+    with steps.write(project_steps.RESUME, project, actor) as w:
+        p = w.obj
         s = Suspension.objects.select_for_update().get(project=p, state=SuspensionState.CONFIRMED)
         now = clock.now()
         before = audit.snapshot(s)
         s.ended_at = now
         s.resumed_by_id = actor.user_id
         s.resumed_by_name = actor.display_name[:100]
-        s.resume_note = note.strip()[:300]
-        from ..selectors import suspension_days
-
+        s.resume_note = (note or "").strip()[:300]
         days = len(suspension_days(s))
-        _fire(
+        p.updated_at = now
+        node(
             p,
-            "resume",
-            actor,
-            node_key="resumed",
-            title="复工",
+            "resumed",
+            "复工",
+            actor=actor,
             detail=f"停工 {days} 天" + (f"；{s.resume_note}" if s.resume_note else ""),
-            event=lambda pr: ProjectResumed(
-                **_facts(pr, actor),
+        )
+        w.publish(
+            ProjectResumed(
+                **_facts(p, actor),
                 suspension_id=s.pk,
                 started_at=s.started_at.isoformat(),
                 ended_at=now.isoformat(),
                 suspended_days=days,
-            ),
+            )
         )
         s.state = SuspensionState.ENDED
         s.save()
@@ -281,4 +254,4 @@ def resume_works(*, actor: Actor, project: Project, note: str = "") -> Project:
             after=audit.snapshot(s),
         )
         deadlines.resume_project(p.pk, now)
-    return _synced(project, p)
+    return _synced(project, w.obj)

@@ -721,6 +721,58 @@ ROUTES: dict[str, Route] = {
         out=(Call("clinic_leader", path=P, body=lambda d: {"note": ""}),),
         setup=suspended,
     ),
+    # --- the registry's steps (projects/steps.py) ------------------------------------------------
+    "GET /api/v1/projects/{project_id}/steps": Route(**_reads()),
+    # Every step's own rows (wrong role, out of scope, wrong state, in scope) are
+    # generated from the registry: core/tests/test_steps_authz.py.
+    "POST /api/v1/projects/{project_id}/steps/{name}": Route(
+        ok=Call("school_leader", path=lambda d: {"project_id": d.ctx["p"].pk, "name": "complete"}),
+        wrong=(
+            Call(
+                "housing_staff",
+                path=lambda d: {"project_id": d.ctx["p"].pk, "name": "complete"},
+            ),
+            Call(
+                "contractor_b_admin",
+                path=lambda d: {"project_id": d.ctx["p"].pk, "name": "complete"},
+            ),
+        ),
+        out=(
+            Call(
+                "hospital_admin",
+                path=lambda d: {"project_id": d.ctx["p"].pk, "name": "complete"},
+            ),
+        ),
+        setup=started,
+    ),
+    "GET /api/v1/projects/suspensions/{suspension_id}/steps": Route(
+        ok=Call("school_leader", path=_ctx("s", "suspension_id")),
+        any_role=True,
+        out=(Call("clinic_admin", path=_ctx("s", "suspension_id")),),
+        setup=declared,
+    ),
+    "POST /api/v1/projects/suspensions/{suspension_id}/steps/{name}": Route(
+        ok=Call(
+            "line_supervisor",
+            path=lambda d: {"suspension_id": d.ctx["s"].pk, "name": "confirm"},
+            body=lambda d: {"note": "情况属实"},
+        ),
+        wrong=(
+            Call(
+                "school_admin",
+                path=lambda d: {"suspension_id": d.ctx["s"].pk, "name": "confirm"},
+                body=lambda d: {"note": ""},
+            ),
+        ),
+        out=(
+            Call(
+                "health_line",
+                path=lambda d: {"suspension_id": d.ctx["s"].pk, "name": "confirm"},
+                body=lambda d: {"note": ""},
+            ),
+        ),
+        setup=declared,
+    ),
     "GET /api/v1/projects/{project_id}/suspended-dates": Route(
         ok=Call("pm_a", path=_school, query=lambda d: {"start": "2026-01-01", "end": "2026-12-31"}),
         any_role=True,

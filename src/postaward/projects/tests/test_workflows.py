@@ -57,7 +57,7 @@ def test_status_changes_only_through_services(d):
 
     p = d.projects["p_school"]
     with pytest.raises(TransitionNotAllowed):
-        p.start_works(on=clock.today())
+        p.start_works()
 
 
 # --- registered -> preparing (R-ORG-03) -----------------------------------------------------------

@@ -13,6 +13,7 @@ class ApprovalsConfig(AppConfig):
             hooks,
             inbox,
             steps,
+            steps_works,
             subscribers,
             tasks,
         )

@@ -63,6 +63,9 @@ PATH_OBJECTS = {
     "transfer_id": ("alerts", "ClueTransfer"),
     "issue_id": ("alerts", "SuspectedIssue"),
     "acceptance_id": ("approvals", "AcceptanceRequest"),
+    "hidden_work_id": ("approvals", "HiddenWork"),
+    "notice_id": ("approvals", "RectificationNotice"),
+    "extension_id": ("approvals", "AcceptanceExtension"),
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
 }

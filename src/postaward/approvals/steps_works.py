@@ -36,7 +36,7 @@ from . import deadline_kinds as K
 from . import forms, workflows
 from .choices import AcceptanceState, ExtensionState, HiddenWorkState
 from .models import AcceptanceExtension, AcceptanceRequest, HiddenWork, RectificationNotice
-from .steps import ACCEPTANCE, ACCEPTANCE_WF, _typed
+from .steps import ACCEPTANCE, ACCEPTANCE_WF, OpinionIn, _typed
 
 HIDDEN_WF = "approvals.hidden_work"
 NOTICE_WF = "approvals.notice"
@@ -60,10 +60,6 @@ def _prefixed(form: type[djforms.Form], prefix: str) -> Any:
 
 
 # --- inputs (API) --------------------------------------------------------------------------------
-
-
-class OpinionIn(StrictIn):
-    opinion: str = Field("", max_length=2000, description="意见")
 
 
 CAPTURE_NOTE = (

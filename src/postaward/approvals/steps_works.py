@@ -364,9 +364,10 @@ def _render_extension(
     request: Any, ext: AcceptanceExtension, *, bound: Any = None, status: int = 200
 ) -> Any:
     """The decisions on an extension are taken on its acceptance request's page."""
+    from postaward.core.web import actor_of
+
     from .steps import load_acceptance
     from .views import render_acceptance
-    from .views_works import actor_of
 
     req = load_acceptance(actor_of(request), ext.request_id)
     return render_acceptance(request, req, extension_bound=bound, status=status)

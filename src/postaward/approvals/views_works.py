@@ -36,9 +36,6 @@ from .views import (
     _state_tag,
 )
 
-__all__ = ["actor_of", "render_hidden", "render_notice"]
-
-
 # --- hidden works --------------------------------------------------------------------------------
 
 

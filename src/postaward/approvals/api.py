@@ -28,7 +28,6 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import StrictBool
 
 from postaward.core import deadlines, files, steps
 from postaward.core.api_base import (
@@ -41,24 +40,21 @@ from postaward.core.bodies import FILES_NOTE, FileIn, body_doc, parse_body, writ
 from postaward.core.errors import ValidationFailed
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date, Id, Int64, StrictId, StrictInt64
-from postaward.projects import services as project_services
-from postaward.projects import workflows as project_workflows
-from postaward.projects.choices import ParticipantRole, ProjectStatus
+from postaward.projects.choices import ParticipantRole
 from postaward.projects.models import Participant, Project
 
-from . import exif, selectors, services, workflows
+from . import selectors, services, workflows
 from . import steps as acceptance_steps
-from .choices import AcceptanceKind, ExtensionState
+from . import steps_works as works
+from .choices import AcceptanceKind
 from .models import (
     AcceptanceExtension,
     AcceptanceRequest,
     ApprovalDocument,
     ApprovalPolicy,
     ContractorEvaluation,
-    HiddenWork,
     HiddenWorkPhoto,
     Inspection,
-    RectificationNotice,
     SupervisionLog,
 )
 
@@ -235,7 +231,7 @@ def _request_actor(context: Any) -> Any:
 ACTIONS_DOC = "当前账号现在可办理的环节（按角色和状态；期限等规则在提交时核验）"
 
 
-# --- engineering changes (R-CHG-01, 02, 05): api_changes.py ------------------------------------------
+# --- inputs shared by several processes ----------------------------------------------------------------
 
 
 class StepIn(StrictIn):
@@ -245,268 +241,6 @@ class StepIn(StrictIn):
 class ChangeQuery(Schema):
     project: Int64 | None = None
     state: str = ""
-
-
-# --- hidden works (R-HID-01..03) ---------------------------------------------------------------------
-
-
-class PhotoOut(Schema):
-    id: int
-    kind: str
-    taken_at: dt.datetime | None
-    lon: float | None
-    lat: float | None
-    distance_m: float | None
-    warnings: list[str]
-
-
-class HiddenWorkOut(Schema):
-    id: int
-    number: str
-    project_id: int
-    part_name: str
-    description: str
-    work_date: dt.date
-    is_important: bool
-    state: str
-    state_label: str
-    standby_at: dt.datetime | None
-    owner_standby_at: dt.datetime | None
-    reviewed_at: dt.datetime | None
-    photos: list[PhotoOut]
-    deadlines: list[DeadlineOut]
-
-
-class HiddenWorkDetailOut(HiddenWorkOut):
-    participant_id: int
-    applied_at: dt.datetime
-    applied_by_name: str
-    standby_by_name: str
-    supervisor_opinion: str
-    owner_standby_by_name: str
-    owner_standby_opinion: str
-    reviewed_by_name: str
-    review_opinion: str
-    photo_urls: dict[str, str] = Field(..., description="照片 id → 下载地址")
-    steps: list[StepOut]
-    documents: list[ApprovalDocumentOut]
-    actions: list[str] = Field(..., description=ACTIONS_DOC)
-
-
-def _hidden(hw: HiddenWork) -> dict[str, Any]:
-    data = {
-        "id": hw.pk,
-        "number": hw.number,
-        "project_id": hw.project_id,
-        "part_name": hw.part_name,
-        "description": hw.description,
-        "work_date": hw.work_date,
-        "is_important": hw.is_important,
-        "state": hw.state,
-        "state_label": hw.get_state_display(),
-        "standby_at": hw.standby_at,
-        "owner_standby_at": hw.owner_standby_at,
-        "reviewed_at": hw.reviewed_at,
-        "photos": [
-            {
-                "id": p.pk,
-                "kind": p.kind,
-                "taken_at": p.taken_at,
-                "lon": p.lon,
-                "lat": p.lat,
-                "distance_m": p.distance_m,
-                "warnings": p.warnings,
-            }
-            for p in services.current_photos(hw)
-        ],
-        "deadlines": _deadlines_of(hw),
-    }
-    return HiddenWorkOut(**data).model_dump(mode="json")
-
-
-HIDDEN_STEPS: dict[str, Allowed] = {
-    "photos": lambda hw, a: (
-        workflows.can(hw, "record_standby", a)
-        or (hw.state in ("accepted", "returned") and workflows.SUPERVISOR(hw, a))
-    ),
-    "owner-standby": lambda hw, a: (
-        hw.is_important and hw.owner_standby_at is None and workflows.OWNER_STAFF(hw, a)
-    ),
-    "approve": _transition("approve_review"),
-    "return": _transition("return_photos"),
-    "resubmit": _transition("resubmit"),
-    "withdraw": _transition("withdraw"),
-    "important": lambda hw, a: (
-        not hw.is_important and hw.state == "applied" and workflows.OWNER_STAFF(hw, a)
-    ),
-}
-
-
-def _hidden_detail(hw: HiddenWork, a: Any) -> dict[str, Any]:
-    base = _hidden(hw)
-    data = {
-        **base,
-        "participant_id": hw.participant_id,
-        "applied_at": hw.applied_at,
-        "applied_by_name": hw.applied_by_name,
-        "standby_by_name": hw.standby_by_name,
-        "supervisor_opinion": hw.supervisor_opinion,
-        "owner_standby_by_name": hw.owner_standby_by_name,
-        "owner_standby_opinion": hw.owner_standby_opinion,
-        "reviewed_by_name": hw.reviewed_by_name,
-        "review_opinion": hw.review_opinion,
-        "photo_urls": {str(p["id"]): f"/api/v1/approvals/photos/{p['id']}" for p in base["photos"]},
-        "steps": _steps(hw),
-        "documents": _documents(hw),
-        "actions": _actions(hw, a, HIDDEN_STEPS),
-    }
-    return HiddenWorkDetailOut(**data).model_dump(mode="json")
-
-
-class HiddenWorkIn(StrictIn):
-    project_id: StrictId
-    part_name: str = Field(..., max_length=200)
-    description: str = Field(..., max_length=4000)
-    work_date: Date
-    is_important: StrictBool = False
-
-
-@router.get(
-    "/hidden-works", response=responses(list[HiddenWorkOut]), summary="隐蔽工程（按数据权限）"
-)
-@paginate(LimitOffset)
-def list_hidden_works(request: HttpRequest, q: Query[ChangeQuery]) -> list:  # type: ignore[type-arg]
-    return [_hidden(h) for h in selectors.hidden_works(actor(request), q.dict())[:500]]
-
-
-@router.post(
-    "/hidden-works",
-    response=responses(HiddenWorkDetailOut, 201),
-    summary="申请隐蔽工程验收（施工日前2天内，R-HID-01）",
-)
-def create_hidden_work(request: HttpRequest, payload: HiddenWorkIn) -> HttpResponse:
-    a = actor(request)
-    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
-    pts = [
-        pt
-        for pt in project.participants.filter(role=ParticipantRole.CONTRACTOR)
-        if a.is_system or workflows.contractor(HiddenWork(project=project, participant=pt), a)
-    ]
-    participant = (
-        pts[0] if pts else project.participants.filter(role=ParticipantRole.CONTRACTOR).first()
-    )
-    if participant is None:
-        raise ValidationFailed("该项目没有施工单位", field="project_id")
-
-    def fn() -> dict[str, Any]:
-        return _hidden_detail(
-            services.apply_hidden_work(
-                actor=a,
-                project=project,
-                participant=participant,
-                part_name=payload.part_name,
-                description=payload.description,
-                work_date=payload.work_date,
-                is_important=payload.is_important,
-            ),
-            a,
-        )
-
-    return _write(request, f"approvals.hidden.{project.pk}", payload.dict(), fn, status=201)
-
-
-@router.get(
-    "/hidden-works/{hidden_work_id}",
-    response=responses(HiddenWorkDetailOut),
-    summary="隐蔽工程详情（影像及核验提示、期限、环节记录）",
-)
-def get_hidden_work(request: HttpRequest, hidden_work_id: Id) -> dict:
-    a = actor(request)
-    return _hidden_detail(get_visible_or_404(HiddenWork.objects, a, pk=hidden_work_id), a)
-
-
-CAPTURE_NOTE = (
-    '拍照时客户端记录的时间和位置（可选，JSON：{"t": "ISO 8601 时间", "lon": 经度, "lat": 纬度}）；'
-    "照片有 EXIF 时一并核验，没有时以此为准"
-)
-
-
-class PhotosIn(StrictIn):
-    opinion: str = Field("", max_length=2000, description="旁站验收意见（旁站验收时必填）")
-    before: FileIn | None = Field(None, description="施工前照片")
-    after: FileIn | None = Field(None, description="施工后照片")
-    scale: FileIn | None = Field(None, description="验收带标尺照片")
-    before_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
-    after_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
-    scale_capture: str = Field("", max_length=500, description=CAPTURE_NOTE)
-
-
-@router.post(
-    "/hidden-works/{hidden_work_id}/photos",
-    response=responses(HiddenWorkDetailOut),
-    summary="上传隐蔽工程影像（旁站验收时或之后；EXIF 时间和位置核验，R-HID-02）",
-    description=FILES_NOTE,
-    openapi_extra=body_doc(PhotosIn),
-)
-def upload_hidden_photos(request: HttpRequest, hidden_work_id: Id) -> HttpResponse:
-    a = actor(request)
-    hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
-    body = parse_body(request, PhotosIn)
-    photos = {k: v for k, v in body.files.items() if v is not None}
-    captures = {
-        k: exif.parse_capture(getattr(body.data, f"{k}_capture"))
-        for k in ("before", "after", "scale")
-    }
-
-    def fn() -> dict[str, Any]:
-        if hw.state == "applied":
-            services.record_standby(
-                actor=a,
-                hidden_work=hw,
-                opinion=body.data.opinion,
-                photos=photos,
-                captures=captures,
-            )
-        else:
-            services.upload_photos(actor=a, hidden_work=hw, photos=photos, captures=captures)
-        hw.refresh_from_db()
-        return _hidden_detail(hw, a)
-
-    return _write(request, f"approvals.hidden.{hw.pk}.photos", body.fingerprint, fn)
-
-
-HIDDEN_ACTIONS = {
-    "owner-standby": lambda a, hw, o: services.record_owner_standby(
-        actor=a, hidden_work=hw, opinion=o
-    ),
-    "approve": lambda a, hw, o: services.approve_review(actor=a, hidden_work=hw, opinion=o),
-    "return": lambda a, hw, o: services.return_photos(actor=a, hidden_work=hw, opinion=o),
-    "resubmit": lambda a, hw, o: services.resubmit(actor=a, hidden_work=hw),
-    "withdraw": lambda a, hw, o: services.withdraw_hidden_work(actor=a, hidden_work=hw),
-    "important": lambda a, hw, o: services.mark_important(actor=a, hidden_work=hw, note=o),
-}
-
-
-@router.post(
-    "/hidden-works/{hidden_work_id}/{action}",
-    response=responses(HiddenWorkDetailOut),
-    summary="隐蔽工程环节：owner-standby、approve、return、resubmit、withdraw、important",
-)
-def act_on_hidden_work(
-    request: HttpRequest,
-    hidden_work_id: Id,
-    action: Literal["owner-standby", "approve", "return", "resubmit", "withdraw", "important"],
-    payload: StepIn,
-) -> HttpResponse:
-    a = actor(request)
-    hw = get_visible_or_404(HiddenWork.objects.select_related("project"), a, pk=hidden_work_id)
-
-    def fn() -> dict[str, Any]:
-        HIDDEN_ACTIONS[action](a, hw, payload.opinion)
-        hw.refresh_from_db()
-        return _hidden_detail(hw, a)
-
-    return _write(request, f"approvals.hidden.{hw.pk}.{action}", payload.dict(), fn)
 
 
 # --- deadlines ---------------------------------------------------------------------------------------
@@ -608,100 +342,7 @@ def get_log(request: HttpRequest, log_id: Id) -> SupervisionLog:
     return get_visible_or_404(SupervisionLog.objects, actor(request), pk=log_id)
 
 
-# --- rectification notices (R-SUP-01, R-SUP-02) -------------------------------------------------------
-
-
-NOTICE_STEPS: dict[str, Allowed] = {
-    "reply": _transition("answer"),
-    "close": _transition("close"),
-    "reopen": _transition("reopen"),
-    "interview": lambda n, a: n.overdue and n.interview_at is None and workflows.OWNER(n, a),
-    "refuse": _transition("refuse"),
-    "handle": _transition("handle"),
-}
-
-
-class NoticeOut(Schema):
-    id: int
-    number: str
-    project_id: int
-    participant_id: int
-    contractor_name: str
-    title: str
-    content: str
-    required_by: dt.date
-    state: str
-    state_label: str
-    round: int
-    issued_at: dt.datetime
-    issued_by_name: str
-    issued_by_org: str
-    reply: str
-    replied_at: dt.datetime | None
-    review_opinion: str
-    closed_at: dt.datetime | None
-    overdue: bool
-    interview_at: dt.datetime | None
-    interview_note: str
-    refused_at: dt.datetime | None
-    refusal_note: str
-    handled_at: dt.datetime | None
-    handling_note: str
-    deadlines: list[DeadlineOut]
-
-    @staticmethod
-    def resolve_contractor_name(obj: RectificationNotice) -> str:
-        org = obj.participant.organisation
-        return org.name if org else ""
-
-    @staticmethod
-    def resolve_state_label(obj: RectificationNotice) -> str:
-        return obj.get_state_display()
-
-    @staticmethod
-    def resolve_deadlines(obj: RectificationNotice) -> list[dict[str, Any]]:
-        return _deadlines_of(obj)
-
-
-class NoticeDetailOut(NoticeOut):
-    steps: list[StepOut]
-    documents: list[ApprovalDocumentOut]
-    actions: list[str] = Field(..., description=ACTIONS_DOC)
-
-    @staticmethod
-    def resolve_steps(obj: RectificationNotice) -> list[dict[str, Any]]:
-        return _steps(obj)
-
-    @staticmethod
-    def resolve_documents(obj: RectificationNotice) -> list[dict[str, Any]]:
-        return _documents(obj)
-
-    @staticmethod
-    def resolve_actions(obj: RectificationNotice, context: Any) -> list[str]:
-        return _actions(obj, _request_actor(context), NOTICE_STEPS)
-
-
-def _notice(request: HttpRequest, pk: int) -> RectificationNotice:
-    return get_visible_or_404(
-        RectificationNotice.objects.select_related("project", "participant__organisation"),
-        actor(request),
-        pk=pk,
-    )
-
-
-def _notice_answer(request: HttpRequest, n: RectificationNotice) -> dict[str, Any]:
-    n.refresh_from_db()
-    return _dump(NoticeDetailOut, n, request)
-
-
-@router.get(
-    "/notices",
-    response=responses(list[NoticeOut]),
-    summary="监理通知单（按数据权限）",
-)
-@paginate(LimitOffset)
-def list_notices(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
-    return selectors.notices(actor(request), q.dict())
+# --- the contract a notice or an evaluation names -----------------------------------------------
 
 
 def _contractor(project: Project, participant_id: int | None) -> Participant:
@@ -716,127 +357,6 @@ def _contractor(project: Project, participant_id: int | None) -> Participant:
     if participant is None:
         raise ValidationFailed("请选择本项目的施工单位", field="participant_id")
     return participant
-
-
-class NoticeIn(StrictIn):
-    project_id: StrictId
-    participant_id: StrictId | None = Field(
-        None, description="整改的施工单位（参建记录）；不填为本项目的施工单位"
-    )
-    title: str = Field(..., max_length=200, description="事由")
-    content: str = Field(..., max_length=4000, description="问题及整改要求")
-    required_by: Date = Field(..., description="整改期限（当日 24:00 前）")
-
-
-@router.post(
-    "/notices",
-    response=responses(NoticeDetailOut, 201),
-    summary="签发监理通知单（本项目监理单位，R-SUP-01）",
-)
-def create_notice(request: HttpRequest, payload: NoticeIn) -> HttpResponse:
-    a = actor(request)
-    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
-    participant = _contractor(project, payload.participant_id)
-
-    def fn() -> dict[str, Any]:
-        n = services.issue_notice(
-            actor=a,
-            project=project,
-            participant=participant,
-            title=payload.title,
-            content=payload.content,
-            required_by=payload.required_by,
-        )
-        return _dump(NoticeDetailOut, n, request)
-
-    return _write(request, f"approvals.notice.{project.pk}", payload.dict(), fn, status=201)
-
-
-@router.get(
-    "/notices/{notice_id}",
-    response=responses(NoticeDetailOut),
-    summary="监理通知单详情（整改佐证、环节记录、当前可办理的环节）",
-)
-def get_notice(request: HttpRequest, notice_id: Id) -> RectificationNotice:
-    return _notice(request, notice_id)
-
-
-class ReplyIn(StrictIn):
-    reply: str = Field(..., max_length=4000, description="整改情况")
-    evidence: list[FileIn] = Field([], description="整改佐证（照片或文件，至少一份）")
-
-
-@router.post(
-    "/notices/{notice_id}/reply",
-    response=responses(NoticeDetailOut),
-    summary="施工单位整改回复（附佐证资料，R-SUP-01）",
-    description=FILES_NOTE,
-    openapi_extra=body_doc(ReplyIn),
-)
-def reply_notice(request: HttpRequest, notice_id: Id) -> HttpResponse:
-    a = actor(request)
-    n = _notice(request, notice_id)
-    body = parse_body(request, ReplyIn)
-
-    def fn() -> dict[str, Any]:
-        services.reply_notice(
-            actor=a, notice=n, reply=body.data.reply, evidence=body.files["evidence"]
-        )
-        return _notice_answer(request, n)
-
-    return _write(request, f"approvals.notice.{n.pk}.reply.{n.round}", body.fingerprint, fn)
-
-
-class NoticeReopenIn(StrictIn):
-    opinion: str = Field(..., max_length=2000, description="复查意见")
-    required_by: Date = Field(..., description="新的整改期限")
-
-
-@router.post(
-    "/notices/{notice_id}/reopen",
-    response=responses(NoticeDetailOut),
-    summary="监理复查不合格，重新整改（新的整改期限，R-SUP-01）",
-)
-def reopen_notice(request: HttpRequest, notice_id: Id, payload: NoticeReopenIn) -> HttpResponse:
-    a = actor(request)
-    n = _notice(request, notice_id)
-
-    def fn() -> dict[str, Any]:
-        services.reopen_notice(
-            actor=a, notice=n, opinion=payload.opinion, required_by=payload.required_by
-        )
-        return _notice_answer(request, n)
-
-    return _write(request, f"approvals.notice.{n.pk}.reopen.{n.round}", payload.dict(), fn)
-
-
-NOTICE_ACTIONS = {
-    "close": lambda a, n, o: services.close_notice(actor=a, notice=n, opinion=o),
-    "interview": lambda a, n, o: services.record_interview(actor=a, notice=n, note=o),
-    "refuse": lambda a, n, o: services.record_refusal(actor=a, notice=n, note=o),
-    "handle": lambda a, n, o: services.handle_refusal(actor=a, notice=n, note=o),
-}
-
-
-@router.post(
-    "/notices/{notice_id}/{action}",
-    response=responses(NoticeDetailOut),
-    summary="监理通知单环节：close（监理复查合格）、interview（逾期，建设单位登记约谈）、refuse（登记拒不整改，报行业主管部门）、handle（行业主管部门调查处理）；opinion 为意见或情况说明",
-)
-def act_on_notice(
-    request: HttpRequest,
-    notice_id: Id,
-    action: Literal["close", "interview", "refuse", "handle"],
-    payload: StepIn,
-) -> HttpResponse:
-    a = actor(request)
-    n = _notice(request, notice_id)
-
-    def fn() -> dict[str, Any]:
-        NOTICE_ACTIONS[action](a, n, payload.opinion)
-        return _notice_answer(request, n)
-
-    return _write(request, f"approvals.notice.{n.pk}.{action}.{n.round}", payload.dict(), fn)
 
 
 # --- the owner's inspections and the evaluation of the contractor (R-SUP-04) -------------------------
@@ -1057,12 +577,6 @@ def _acceptance(r: Any) -> dict[str, Any]:
     return AcceptanceOut(**data).model_dump(mode="json")
 
 
-EXTENSION_STEPS: dict[str, Allowed] = {
-    "approve": lambda e, a: workflows.extension_decider(e, a),
-    "reject": _transition("reject"),
-}
-
-
 class ExtensionOut(Schema):
     id: int
     project_id: int
@@ -1093,7 +607,7 @@ def _extension_out(e: AcceptanceExtension, a: Any) -> dict[str, Any]:
         "decided_at": e.decided_at,
         "steps": _steps(e),
         "documents": _documents(e),
-        "actions": _actions(e, a, EXTENSION_STEPS),
+        "actions": steps.allowed_names(e, a),
     }
     return ExtensionOut(**data).model_dump(mode="json")
 
@@ -1146,7 +660,9 @@ def _acceptance_detail(request: HttpRequest, r: AcceptanceRequest) -> dict[str, 
         "extensions": [_extension_out(e, a) for e in r.extensions.order_by("applied_at", "id")],
         "steps": _steps(r),
         "documents": _documents(r),
-        "actions": steps.allowed_names(r, a),
+        # the request's own steps: use before acceptance is a record of its own
+        # (``/usage-before-acceptance``), listed by ``GET …/steps``
+        "actions": [n for n in steps.allowed_names(r, a) if n != works.USAGE.name],
     }
     return AcceptanceDetailOut(**data).model_dump(mode="json")
 
@@ -1313,225 +829,6 @@ def act_on_acceptance(
     return _take(request, steps.get(acceptance_steps.ACCEPTANCE_WF, action), acceptance_id)
 
 
-class ExtensionQuery(Schema):
-    project: Int64 | None = None
-    state: str = ""
-
-
-@router.get(
-    "/extensions",
-    response=responses(list[ExtensionOut]),
-    summary="超大型工程延长验收时间申请（按数据权限）",
-)
-@paginate(LimitOffset)
-def list_extensions(request: HttpRequest, q: Query[ExtensionQuery]) -> list:  # type: ignore[type-arg]
-    a = actor(request)
-    return [_extension_out(e, a) for e in selectors.extensions(a, q.dict())[:500]]
-
-
-def _extension(request: HttpRequest, pk: int) -> AcceptanceExtension:
-    return get_visible_or_404(
-        AcceptanceExtension.objects.select_related("project", "request"), actor(request), pk=pk
-    )
-
-
-@router.get("/extensions/{extension_id}", response=responses(ExtensionOut), summary="延长申请详情")
-def get_extension(request: HttpRequest, extension_id: Id) -> dict:
-    return _extension_out(_extension(request, extension_id), actor(request))
-
-
-@router.post(
-    "/extensions/{extension_id}/{action}",
-    response=responses(ExtensionOut),
-    summary="审批延长验收时间：approve（当前环节同意：主管单位 → 行业主管部门 → 领导小组）、reject（不同意，须填理由，R-ACC-04）",
-)
-def decide_extension(
-    request: HttpRequest,
-    extension_id: Id,
-    action: Literal["approve", "reject"],
-    payload: StepIn,
-) -> HttpResponse:
-    a = actor(request)
-    ext = _extension(request, extension_id)
-    step = ext.state if ext.state in ExtensionState.values else ""
-
-    def fn() -> dict[str, Any]:
-        services.decide_extension(
-            actor=a, extension=ext, approve=action == "approve", opinion=payload.opinion
-        )
-        ext.refresh_from_db()
-        return _extension_out(ext, a)
-
-    return _write(request, f"approvals.extension.{ext.pk}.{step}.{action}", payload.dict(), fn)
-
-
-# --- use before acceptance (R-ACC-06) ---------------------------------------------------------------
-
-
-class UsageOut(Schema):
-    id: int
-    project_id: int
-    used_since: dt.date
-    description: str
-    industry_exception: bool
-    exception_reason: str
-    recorded_at: dt.datetime
-    recorded_by_name: str
-    recorded_by_org: str
-
-
-@router.get(
-    "/usage-before-acceptance",
-    response=responses(list[UsageOut]),
-    summary="未验先用登记（按数据权限，R-ACC-06）",
-)
-@paginate(LimitOffset)
-def list_usages(request: HttpRequest, q: Query[ChangeQuery]):  # type: ignore[no-untyped-def]
-    return selectors.usages(actor(request), q.dict())
-
-
-class UsageIn(StrictIn):
-    project_id: StrictId
-    used_since: Date = Field(..., description="投入使用日期")
-    description: str = Field(..., max_length=4000, description="使用情况")
-    industry_exception: StrictBool = Field(False, description="属行业特殊要求（例外）")
-    exception_reason: str = Field("", max_length=2000, description="例外依据（例外时必填）")
-
-
-@router.post(
-    "/usage-before-acceptance",
-    response=responses(UsageOut, 201),
-    summary="登记未经竣工验收投入使用（建设单位、主管单位、行业主管部门或监管办，R-ACC-06）",
-)
-def create_usage(request: HttpRequest, payload: UsageIn) -> HttpResponse:
-    a = actor(request)
-    project = get_visible_or_404(Project.objects, a, pk=payload.project_id)
-
-    def fn() -> dict[str, Any]:
-        u = services.record_usage_before_acceptance(
-            actor=a,
-            project=project,
-            used_since=payload.used_since,
-            description=payload.description,
-            industry_exception=payload.industry_exception,
-            exception_reason=payload.exception_reason,
-        )
-        return _dump(UsageOut, u, request)
-
-    return _write(request, f"approvals.usage.{project.pk}", payload.dict(), fn, status=201)
-
-
-# --- settlement (R-SET-01, R-PRJ-05) ----------------------------------------------------------------
-
-
-SETTLEMENT_KINDS = ("approvals.settlement_below", "approvals.settlement_above")
-
-
-class ApprovalMissingOut(Schema):
-    field: str
-    message: str
-
-
-class SettlementOut(Schema):
-    project_id: int
-    project_code: str
-    project_name: str
-    project_status: str
-    project_status_label: str
-    contract_amount: Decimal
-    deadline: DeadlineOut | None = Field(
-        ..., description="结算送审期限（完工日起 60 / 180 个自然日；送审后由事件停止计时）"
-    )
-    missing: list[ApprovalMissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
-    can_submit: bool = Field(..., description="当前账号现在可以送审")
-
-
-def _settlement(p: Project, dl: Any, a: Any) -> dict[str, Any]:
-    data = {
-        "project_id": p.pk,
-        "project_code": p.code,
-        "project_name": p.name,
-        "project_status": p.status,
-        "project_status_label": p.get_status_display(),
-        "contract_amount": p.contract_amount,
-        "deadline": _deadline(dl) if dl is not None else None,
-        "missing": [m.as_dict() for m in project_workflows.settlement_missing(p)],
-        "can_submit": p.status == ProjectStatus.ACCEPTED and project_workflows.OWNER_MANAGERS(p, a),
-    }
-    return SettlementOut(**data).model_dump(mode="json")
-
-
-def _settlement_of(p: Project, a: Any) -> dict[str, Any]:
-    dl = (
-        selectors.deadline_rows(a, {"project": p.pk})
-        .filter(kind__in=SETTLEMENT_KINDS)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
-    return _settlement(p, dl, a)
-
-
-@router.get(
-    "/settlement",
-    response=responses(list[SettlementOut]),
-    summary="结算送审期限（按数据权限，R-SET-01）",
-)
-@paginate(LimitOffset)
-def list_settlement(request: HttpRequest, q: Query[DeadlineQuery]) -> list:  # type: ignore[type-arg]
-    a = actor(request)
-    rows = list(
-        selectors.deadline_rows(a, {"project": q.project, "state": q.state}).filter(
-            kind__in=SETTLEMENT_KINDS
-        )[:500]
-    )
-    projects = {p.pk: p for p in Project.objects.filter(pk__in=[d.project_id for d in rows])}
-    return [_settlement(projects[d.project_id], d, a) for d in rows if d.project_id in projects]
-
-
-def _project(request: HttpRequest, project_id: int) -> Project:
-    return get_visible_or_404(Project.objects, actor(request), pk=project_id)
-
-
-@router.get(
-    "/settlement/{project_id}",
-    response=responses(SettlementOut),
-    summary="一个项目的结算送审期限和尚缺条件（R-SET-01、R-PRJ-05）",
-)
-def get_settlement(request: HttpRequest, project_id: Id) -> dict:
-    return _settlement_of(_project(request, project_id), actor(request))
-
-
-class SettlementIn(StrictIn):
-    on: Date = Field(..., description="送审日期（不早于竣工验收日期）")
-    amount: Decimal = Field(..., max_digits=16, decimal_places=2, description="送审金额（元）")
-    document: FileIn | None = Field(None, description="结算送审资料（可选）")
-
-
-@router.post(
-    "/settlement/{project_id}",
-    response=responses(SettlementOut),
-    summary="建设单位提交结算审计（与 POST /projects/{id}/settlement 同一服务；未纳入平台监管的项目须先补全资料，R-SET-01、R-PRJ-05）",
-    description=FILES_NOTE,
-    openapi_extra=body_doc(SettlementIn),
-)
-def submit_settlement(request: HttpRequest, project_id: Id) -> HttpResponse:
-    a = actor(request)
-    p = _project(request, project_id)
-    body = parse_body(request, SettlementIn)
-
-    def fn() -> dict[str, Any]:
-        done = project_services.submit_settlement(
-            actor=a,
-            project=p,
-            on=body.data.on,
-            amount=body.data.amount,
-            upload=body.files["document"],
-        )
-        return _settlement_of(done, a)
-
-    return _write(request, f"approvals.settlement.{p.pk}", body.fingerprint, fn)
-
-
 # --- the supervision office's settings (R-CHG-05, R-HID-03, R-ALR-01) ---------------------------------
 
 
@@ -1595,3 +892,17 @@ def download_document(request: HttpRequest, document_id: Id) -> HttpResponseBase
 )
 def download_photo(request: HttpRequest, photo_id: Id) -> HttpResponseBase:
     return files.download(HiddenWorkPhoto.objects, actor(request), photo_id)
+
+
+# --- hidden works, supervision notices, the decisions on an extension (api_works.py) -----------------
+
+from .api_works import router as works_router  # noqa: E402  (it reads the helpers above)
+
+router.add_router("", works_router)
+
+
+# --- settlement: api_settlement.py ------------------------------------------------------------------
+
+from .api_settlement import router as settlement_router  # noqa: E402  (it reads the helpers above)
+
+router.add_router("", settlement_router)

@@ -14,6 +14,7 @@ class ApprovalsConfig(AppConfig):
             inbox,
             steps,
             steps_changes,
+            steps_works,
             subscribers,
             tasks,
         )

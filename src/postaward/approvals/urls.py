@@ -3,7 +3,7 @@ from django.urls import path
 from postaward.core import steps
 
 from . import steps as approval_steps
-from . import steps_changes, views, views_changes
+from . import steps_changes, steps_works, views, views_changes, views_works
 
 urlpatterns = [
     path("approvals/changes/", views_changes.change_list, name="approval_changes"),
@@ -23,17 +23,21 @@ urlpatterns = [
         name="approval_personnel_detail",
     ),
     steps.page_urls("approvals/personnel/", steps_changes.PERSONNEL_WF, "approval_personnel_step"),
-    path("approvals/hidden-works/", views.hidden_list, name="approval_hidden_works"),
-    path("approvals/hidden-works/new/", views.hidden_new, name="approval_hidden_work_new"),
+    path("approvals/hidden-works/", views_works.hidden_list, name="approval_hidden_works"),
+    path("approvals/hidden-works/new/", views_works.hidden_new, name="approval_hidden_work_new"),
     path(
-        "approvals/hidden-works/<id:pk>/", views.hidden_detail, name="approval_hidden_work_detail"
+        "approvals/hidden-works/<id:pk>/",
+        views_works.hidden_detail,
+        name="approval_hidden_work_detail",
     ),
+    steps.page_urls("approvals/hidden-works/", steps_works.HIDDEN_WF, "approval_hidden_work_step"),
     path("approvals/photos/<id:pk>/", views.photo_file, name="approval_photo"),
     path("approvals/documents/<id:pk>/", views.document_file, name="approval_document"),
     path("approvals/logs/", views.log_list, name="approval_logs"),
-    path("approvals/notices/", views.notice_list, name="approval_notices"),
-    path("approvals/notices/new/", views.notice_new, name="approval_notice_new"),
-    path("approvals/notices/<id:pk>/", views.notice_detail, name="approval_notice_detail"),
+    path("approvals/notices/", views_works.notice_list, name="approval_notices"),
+    path("approvals/notices/new/", views_works.notice_new, name="approval_notice_new"),
+    path("approvals/notices/<id:pk>/", views_works.notice_detail, name="approval_notice_detail"),
+    steps.page_urls("approvals/notices/", steps_works.NOTICE_WF, "approval_notice_step"),
     path("approvals/inspections/", views.inspection_list, name="approval_inspections"),
     path(
         "approvals/evaluations/<id:project_id>/",
@@ -48,6 +52,7 @@ urlpatterns = [
     steps.page_urls(
         "approvals/acceptance/", approval_steps.ACCEPTANCE_WF, "approval_acceptance_step"
     ),
+    steps.page_urls("approvals/extensions/", steps_works.EXTENSION_WF, "approval_extension_step"),
     path("approvals/settlement/", views.settlement_list, name="approval_settlement"),
     path("approvals/deadlines/", views.deadline_list, name="approval_deadlines"),
     path("approvals/policy/", views.policy_page, name="approval_policy"),

@@ -8,7 +8,6 @@ form (DomainError) or as 403/404 pages (``page_view``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -35,15 +34,13 @@ from postaward.projects.choices import (
 )
 from postaward.projects.models import Participant, Project
 
-from . import exif, forms, selectors, services, workflows
+from . import forms, selectors, services, workflows
 from . import steps as approval_steps
 from .choices import (
     ACCEPTANCE_RETURN_DAYS,
     AcceptanceKind,
     AcceptanceState,
-    HiddenWorkState,
     LogState,
-    NoticeState,
 )
 from .deadline_kinds import ALL as KINDS
 from .models import (
@@ -276,239 +273,13 @@ def _d(value: Any) -> str:
     return f"{value:%Y-%m-%d}"
 
 
-# --- engineering changes: views_changes.py -------------------------------------------------------
+# --- shared helpers and the files of hidden works and documents -------------------------------------
 
 
 def _invalid(field: str, message: str) -> DomainError:
     from postaward.core.errors import ValidationFailed
 
     return ValidationFailed(message, field=field)
-
-
-# --- hidden works --------------------------------------------------------------------------------
-
-
-def _photos(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: data.get(f"photo_{k}") for k in ("before", "after", "scale") if data.get(f"photo_{k}")
-    }
-
-
-def _captures(data: dict[str, Any]) -> dict[str, exif.Capture]:
-    """What the page recorded when each photo was taken (app.js)."""
-    return {
-        k: exif.parse_capture(data.get(f"photo_{k}_capture")) for k in ("before", "after", "scale")
-    }
-
-
-@page_view
-def hidden_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    spec = ListSpec(
-        key="hidden_works",
-        title="隐蔽工程",
-        columns=[
-            Column("number", "编号", lambda h: h.number, sort="number"),
-            Column("project", "项目", lambda h: h.project.name, sort="project__name"),
-            Column("part", "部位", lambda h: h.part_name, sort="part_name"),
-            Column("work_date", "施工日期", lambda h: _d(h.work_date), sort="work_date"),
-            Column("important", "重要部位", lambda h: "是" if h.is_important else "否"),
-            Column("state", "状态", lambda h: h.get_state_display(), sort="state", tag=_state_tag),
-        ],
-        filters=[
-            _project_filter(actor),
-            Filter("state", "状态", "state", choices=HiddenWorkState.choices),
-            Filter("important", "重要部位", "is_important", choices=[("1", "是"), ("0", "否")]),
-            Filter("from", "施工日期起", "work_date", kind="date_from"),
-            Filter("to", "施工日期止", "work_date", kind="date_to"),
-        ],
-        search=("number", "part_name", "project__name"),
-        search_label="编号/部位/项目",
-        row_url=lambda h: reverse("approval_hidden_work_detail", args=[h.pk]),
-    )
-    return _list(
-        request,
-        spec,
-        selectors.hidden_works(actor),
-        new_url=reverse("approval_hidden_work_new")
-        if _openings(actor, services.may_apply_hidden_work, HIDDEN_STATES)
-        else "",
-        new_label="申请隐蔽工程验收",
-        intro="R-HID-01：施工单位在施工日前2天内（前第2天或前1天）申请；R-HID-02：施工当天监理旁站验收并上传施工前后及带标尺照片；R-HID-03：建设单位审核影像，重要部位派员旁站。",
-    )
-
-
-@page_view
-def hidden_new(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    form = forms.HiddenWorkForm(request.POST or None)
-    form.fields["project"].choices = _project_choices(actor, HIDDEN_STATES)
-
-    def run(data: dict[str, Any]) -> Any:
-        project = _project(actor, data["project"])
-        pts = list(project.participants.filter(role=ParticipantRole.CONTRACTOR).order_by("id"))
-        if not pts:
-            raise _invalid("project", "该项目没有施工单位")
-        mine = [pt for pt in pts if services.may_apply_hidden_work(actor, project, pt)]
-        return services.apply_hidden_work(  # refuses, with its reason, when none is mine
-            actor=actor,
-            project=project,
-            participant=(mine or pts)[0],
-            part_name=data["part_name"],
-            description=data["description"],
-            work_date=data["work_date"],
-            is_important=data["is_important"],
-        )
-
-    tomorrow = clock.today() + dt.timedelta(days=1)
-    return _form_page(
-        request,
-        form,
-        title="申请隐蔽工程验收",
-        basis="R-HID-01（实施细则第二十八条(一)：隐蔽工程实施前2天内由施工单位申请）",
-        run=run,
-        back=reverse("approval_hidden_works"),
-        intro=f"今天（{clock.today():%Y-%m-%d}）可以申请的施工日期：{tomorrow:%Y-%m-%d} 或 {tomorrow + dt.timedelta(days=1):%Y-%m-%d}。",
-    )
-
-
-@page_view
-def hidden_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    hw = get_visible_or_404(
-        HiddenWork.objects.select_related("project", "participant__organisation"), actor, pk=pk
-    )
-    today = clock.today()
-    actions = [
-        Action(
-            "standby",
-            "旁站并验收（上传影像）",
-            forms.StandbyForm,
-            lambda a, o, d, f: services.record_standby(
-                actor=a,
-                hidden_work=o,
-                opinion=d["opinion"],
-                photos=_photos(d),
-                captures=_captures(d),
-            ),
-            lambda o, a: workflows.can(o, "record_standby", a) and today == o.work_date,
-            help="须在施工当天记录；拍照时记录时间和位置（有 EXIF 时一并核验），并在照片上加盖水印",
-        ),
-        Action(
-            "photos",
-            "上传/替换影像",
-            forms.PhotosForm,
-            lambda a, o, d, f: services.upload_photos(
-                actor=a, hidden_work=o, photos=_photos(d), captures=_captures(d)
-            ),
-            lambda o, a: (
-                o.state in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED)
-                and workflows.SUPERVISOR(o, a)
-            ),
-        ),
-        Action(
-            "resubmit",
-            "补传完成，重新提交审核",
-            djforms.Form,
-            lambda a, o, d, f: services.resubmit(actor=a, hidden_work=o),
-            _t("resubmit"),
-        ),
-        Action(
-            "owner_standby",
-            "建设单位派员旁站验收",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.record_owner_standby(
-                actor=a, hidden_work=o, opinion=d["opinion"]
-            ),
-            lambda o, a: (
-                o.is_important
-                and o.owner_standby_at is None
-                and today == o.work_date
-                and o.state in (HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED)
-                and workflows.OWNER_STAFF(o, a)
-            ),
-        ),
-        Action(
-            "mark_important",
-            "确定为重要部位",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.mark_important(actor=a, hidden_work=o, note=d["opinion"]),
-            lambda o, a: (
-                not o.is_important
-                and o.state == HiddenWorkState.APPLIED
-                and o.work_date >= today
-                and workflows.OWNER_STAFF(o, a)
-            ),
-            "secondary",
-        ),
-        Action(
-            "approve_review",
-            "影像审核通过",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.approve_review(
-                actor=a, hidden_work=o, opinion=d["opinion"]
-            ),
-            _t("approve_review"),
-        ),
-        Action(
-            "return_photos",
-            "影像退回补传",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.return_photos(actor=a, hidden_work=o, opinion=d["opinion"]),
-            _t("return_photos"),
-            "danger",
-        ),
-        Action(
-            "withdraw",
-            "撤回申请",
-            djforms.Form,
-            lambda a, o, d, f: services.withdraw_hidden_work(actor=a, hidden_work=o),
-            _t("withdraw"),
-            "secondary",
-        ),
-    ]
-    fields = [
-        ("编号", hw.number),
-        ("项目", hw.project.name),
-        ("施工单位", hw.participant.organisation.name),
-        ("隐蔽部位", hw.part_name),
-        ("隐蔽内容", hw.description),
-        ("计划施工日期", _d(hw.work_date)),
-        ("重要部位", "是（建设单位须派员旁站）" if hw.is_important else "否"),
-        ("申请", f"{hw.applied_by_name} {_d(hw.applied_at)}"),
-        (
-            "监理旁站验收",
-            f"{hw.standby_by_name} {_d(hw.standby_at)}：{hw.supervisor_opinion}"
-            if hw.standby_at
-            else "—",
-        ),
-        (
-            "建设单位旁站",
-            f"{hw.owner_standby_by_name} {_d(hw.owner_standby_at)}：{hw.owner_standby_opinion}"
-            if hw.owner_standby_at
-            else "—",
-        ),
-        (
-            "影像审核",
-            f"{hw.reviewed_by_name} {_d(hw.reviewed_at)}：{hw.review_opinion}"
-            if hw.reviewed_at
-            else (hw.review_opinion or "—"),
-        ),
-        ("状态", hw.get_state_display()),
-    ]
-    return _detail(
-        request,
-        hw,
-        title=f"隐蔽工程 {hw.number}",
-        fields=fields,
-        actions=actions,
-        back=reverse("approval_hidden_works"),
-        back_label="隐蔽工程",
-        extra={
-            "photos": services.current_photos(hw),
-            "old_photos": list(hw.photos.filter(superseded=True)),
-        },
-    )
 
 
 @page_view
@@ -520,9 +291,6 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
 @page_view
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
     return cast(HttpResponse, files.download(ApprovalDocument.objects, actor_of(request), pk))
-
-
-# --- personnel changes: views_changes.py ---------------------------------------------------------
 
 
 # --- supervision logs and notices ----------------------------------------------------------------
@@ -584,170 +352,6 @@ def log_list(request: HttpRequest) -> HttpResponse:
             "entry_form": form if actor.org_kind == "supervising_firm" else None,
             "entry_title": "填写监理日志",
         },
-    )
-
-
-@page_view
-def notice_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    spec = ListSpec(
-        key="notices",
-        title="监理通知单",
-        columns=[
-            Column("number", "编号", lambda n: n.number, sort="number"),
-            Column("project", "项目", lambda n: n.project.name, sort="project__name"),
-            Column("title", "事由", lambda n: n.title),
-            Column(
-                "contractor",
-                "施工单位",
-                lambda n: n.participant.organisation.name,
-                sort="participant__organisation__name",
-            ),
-            Column("issued", "签发时间", lambda n: _d(n.issued_at), sort="issued_at"),
-            Column("required_by", "整改期限", lambda n: _d(n.required_by), sort="required_by"),
-            Column("state", "状态", lambda n: n.get_state_display(), sort="state", tag=_state_tag),
-            Column("overdue", "逾期", lambda n: "是" if n.overdue else "—", sort="overdue"),
-        ],
-        filters=[
-            _project_filter(actor),
-            Filter("state", "状态", "state", choices=NoticeState.choices),
-            Filter("overdue", "曾逾期", "overdue", choices=[("1", "是"), ("0", "否")]),
-            Filter("from", "整改期限起", "required_by", kind="date_from"),
-            Filter("to", "整改期限止", "required_by", kind="date_to"),
-        ],
-        search=("number", "title", "project__name", "participant__organisation__name"),
-        search_label="编号/事由/项目/施工单位",
-        row_url=lambda n: reverse("approval_notice_detail", args=[n.pk]),
-    )
-    return _list(
-        request,
-        spec,
-        selectors.notices(actor),
-        new_url=reverse("approval_notice_new")
-        if _openings(actor, services.may_issue_notice, NOTICE_STATES)
-        else "",
-        new_label="签发监理通知单",
-        intro="R-SUP-02：逾期未整改的由建设单位约谈责任人；拒不整改的报行业主管部门调查处理。",
-    )
-
-
-@page_view
-def notice_new(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    form = forms.NoticeForm(request.POST or None)
-    form.fields["project"].choices = _project_choices(actor, NOTICE_STATES)
-
-    def run(data: dict[str, Any]) -> Any:
-        project = _project(actor, data["project"])
-        pt = project.participants.filter(role=ParticipantRole.CONTRACTOR).first()
-        if pt is None:
-            raise _invalid("project", "该项目没有施工单位")
-        return services.issue_notice(
-            actor=actor,
-            project=project,
-            participant=pt,
-            title=data["title"],
-            content=data["content"],
-            required_by=data["required_by"],
-        )
-
-    return _form_page(
-        request,
-        form,
-        title="签发监理通知单",
-        basis="R-SUP-01（实施细则第二十三条）",
-        run=run,
-        back=reverse("approval_notices"),
-    )
-
-
-@page_view
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = actor_of(request)
-    n = get_visible_or_404(
-        RectificationNotice.objects.select_related("project", "participant__organisation"),
-        actor,
-        pk=pk,
-    )
-    actions = [
-        Action(
-            "answer",
-            "整改回复",
-            forms.ReplyForm,
-            lambda a, o, d, f: services.reply_notice(
-                actor=a, notice=o, reply=d["reply"], evidence=[d["evidence"]]
-            ),
-            _t("answer"),
-        ),
-        Action(
-            "close",
-            "复查合格",
-            forms.OpinionForm,
-            lambda a, o, d, f: services.close_notice(actor=a, notice=o, opinion=d["opinion"]),
-            _t("close"),
-        ),
-        Action(
-            "reopen",
-            "复查不合格，重新整改",
-            forms.ReopenForm,
-            lambda a, o, d, f: services.reopen_notice(
-                actor=a, notice=o, opinion=d["opinion"], required_by=d["required_by"]
-            ),
-            _t("reopen"),
-            "warning",
-        ),
-        Action(
-            "interview",
-            "登记约谈责任人",
-            forms.NoteForm,
-            lambda a, o, d, f: services.record_interview(actor=a, notice=o, note=d["note"]),
-            lambda o, a: o.overdue and o.interview_at is None and workflows.OWNER(o, a),
-        ),
-        Action(
-            "refuse",
-            "登记拒不整改（报行业主管部门）",
-            forms.NoteForm,
-            lambda a, o, d, f: services.record_refusal(actor=a, notice=o, note=d["note"]),
-            _t("refuse"),
-            "danger",
-        ),
-        Action(
-            "handle",
-            "调查处理结果",
-            forms.NoteForm,
-            lambda a, o, d, f: services.handle_refusal(actor=a, notice=o, note=d["note"]),
-            _t("handle"),
-        ),
-    ]
-    fields = [
-        ("编号", n.number),
-        ("项目", n.project.name),
-        ("施工单位", n.participant.organisation.name),
-        ("事由", n.title),
-        ("问题及整改要求", n.content),
-        ("整改期限", _d(n.required_by)),
-        ("签发", f"{n.issued_by_org} {n.issued_by_name} {_d(n.issued_at)}"),
-        ("整改回复", n.reply or "—"),
-        ("复查意见", n.review_opinion or "—"),
-        ("逾期", "是" if n.overdue else "否"),
-        (
-            "约谈",
-            f"{n.interview_by_name} {_d(n.interview_at)}：{n.interview_note}"
-            if n.interview_at
-            else "—",
-        ),
-        ("拒不整改", n.refusal_note or "—"),
-        ("调查处理", n.handling_note or "—"),
-        ("状态", n.get_state_display()),
-    ]
-    return _detail(
-        request,
-        n,
-        title=f"监理通知单 {n.number}",
-        fields=fields,
-        actions=actions,
-        back=reverse("approval_notices"),
-        back_label="监理通知单",
     )
 
 
@@ -1015,60 +619,19 @@ def render_acceptance(
     req: AcceptanceRequest,
     *,
     bound: dict[str, Any] | None = None,
+    extension_bound: dict[str, Any] | None = None,
     status: int = 200,
     post: bool = False,
 ) -> HttpResponse:
-    """The request's page: its steps (review, return, conclude …) come from the
-    step registry (``approvals/steps.py``); the decisions on an extension and
-    the record of use before acceptance are still this page's own actions."""
+    """The request's page: its steps (review, return, conclude, the record of
+    use before acceptance …) and the decisions on its latest extension come
+    from the step registry (``approvals/steps.py``, ``steps_works.py``)."""
     actor = actor_of(request)
     end = services.return_window_end(req)
     extension = req.extensions.order_by("-applied_at").first()
-
-    def ext_allowed(o: Any, a: Actor) -> bool:
-        return extension is not None and workflows.extension_decider(extension, a)
-
-    def decide(a: Actor, approve: bool, opinion: str) -> Any:
-        assert extension is not None  # ext_allowed
-        return services.decide_extension(
-            actor=a, extension=extension, approve=approve, opinion=opinion
-        )
-
-    actions = [
-        Action(
-            "extension_agree",
-            "同意延长",
-            forms.OpinionForm,
-            lambda a, o, d, f: decide(a, True, d["opinion"]),
-            ext_allowed,
-        ),
-        Action(
-            "extension_reject",
-            "不同意延长",
-            forms.OpinionForm,
-            lambda a, o, d, f: decide(a, False, d["opinion"]),
-            ext_allowed,
-            "danger",
-        ),
-        Action(
-            "usage",
-            "登记未验先用",
-            forms.UsageForm,
-            lambda a, o, d, f: services.record_usage_before_acceptance(
-                actor=a,
-                project=o.project,
-                used_since=d["used_since"],
-                description=d["description"],
-                industry_exception=d["industry_exception"],
-                exception_reason=d["exception_reason"],
-            ),
-            lambda o, a: (
-                o.state in (AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED)
-                and services.acceptance.USAGE_RECORDERS(o.project, a)
-            ),
-            "secondary",
-        ),
-    ]
+    page_steps = steps.page_steps(req, actor, bound=bound)
+    if extension is not None:  # its decisions (``steps_works.EXTENSION``)
+        page_steps += steps.page_steps(extension, actor, bound=extension_bound)
     fields = [
         ("编号", req.number),
         ("项目", f"{req.project.name}（{req.project.get_project_class_display()}）"),
@@ -1104,10 +667,10 @@ def render_acceptance(
         req,
         title=f"{req.get_kind_display()} {req.number}",
         fields=fields,
-        actions=actions,
+        actions=[],
         back=reverse("approval_acceptance"),
         back_label="竣工验收",
-        extra={"page_steps": steps.page_steps(req, actor, bound=bound)},
+        extra={"page_steps": page_steps},
         status=status,
         post=post,
     )

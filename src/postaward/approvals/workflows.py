@@ -304,32 +304,39 @@ class PersonnelFlow:
         pass
 
 
+def _s(source: Any, target: Any, label: str, basis: str) -> Any:
+    """A transition of a process on the step registry (``steps_works.py``): who
+    may take it is the step's ``who``, not the machine's ``permission``."""
+    return transition(
+        field="state", source=source, target=target, custom={"label": label, "basis": basis}
+    )
+
+
 class HiddenWorkFlow:
     """Hidden works (R-HID-01..03)."""
 
-    @_t(HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED, SUPERVISOR, "旁站并验收", "R-HID-02")
+    @_s(HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED, "旁站并验收", "R-HID-02")
     def record_standby(self) -> None:
         pass
 
-    @_t(HiddenWorkState.ACCEPTED, HiddenWorkState.REVIEWED, OWNER_STAFF, "影像审核通过", "R-HID-03")
+    @_s(HiddenWorkState.ACCEPTED, HiddenWorkState.REVIEWED, "影像审核通过", "R-HID-03")
     def approve_review(self) -> None:
         pass
 
-    @_t(HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED, OWNER_STAFF, "影像退回补传", "R-HID-03")
+    @_s(HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED, "影像退回补传", "R-HID-03")
     def return_photos(self) -> None:
         pass
 
-    @_t(
+    @_s(
         HiddenWorkState.RETURNED,
         HiddenWorkState.ACCEPTED,
-        SUPERVISOR,
         "补传影像后重新提交",
         "R-HID-02",
     )
     def resubmit(self) -> None:
         pass
 
-    @_t(HiddenWorkState.APPLIED, HiddenWorkState.WITHDRAWN, CONTRACTOR, "撤回申请", "R-HID-01")
+    @_s(HiddenWorkState.APPLIED, HiddenWorkState.WITHDRAWN, "撤回申请", "R-HID-01")
     def withdraw(self) -> None:
         pass
 
@@ -337,23 +344,23 @@ class HiddenWorkFlow:
 class NoticeFlow:
     """Rectification notice (R-SUP-01, 02)."""
 
-    @_t(NoticeState.ISSUED, NoticeState.REPLIED, CONTRACTOR, "整改回复", "R-SUP-01")
+    @_s(NoticeState.ISSUED, NoticeState.REPLIED, "整改回复", "R-SUP-01")
     def answer(self) -> None:
         pass
 
-    @_t(NoticeState.REPLIED, NoticeState.CLOSED, SUPERVISOR, "复查合格", "R-SUP-01")
+    @_s(NoticeState.REPLIED, NoticeState.CLOSED, "复查合格", "R-SUP-01")
     def close(self) -> None:
         pass
 
-    @_t(NoticeState.REPLIED, NoticeState.ISSUED, SUPERVISOR, "复查不合格，重新整改", "R-SUP-01")
+    @_s(NoticeState.REPLIED, NoticeState.ISSUED, "复查不合格，重新整改", "R-SUP-01")
     def reopen(self) -> None:
         pass
 
-    @_t(NoticeState.ISSUED, NoticeState.REFUSED, SUPERVISOR_OR_OWNER, "登记拒不整改", "R-SUP-02")
+    @_s(NoticeState.ISSUED, NoticeState.REFUSED, "登记拒不整改", "R-SUP-02")
     def refuse(self) -> None:
         pass
 
-    @_t(NoticeState.REFUSED, NoticeState.HANDLED, AUTHORITY, "行业主管部门调查处理", "R-SUP-02")
+    @_s(NoticeState.REFUSED, NoticeState.HANDLED, "行业主管部门调查处理", "R-SUP-02")
     def handle(self) -> None:
         pass
 
@@ -419,38 +426,35 @@ class AcceptanceFlow:
 class ExtensionFlow:
     """Extension of the acceptance period of super-large works (R-ACC-04)."""
 
-    @_t(
+    @_s(
         ExtensionState.PENDING_SUPERIOR,
         ExtensionState.PENDING_AUTHORITY,
-        SUPERIOR,
         "主管单位同意",
         "R-ACC-04",
     )
     def agree_by_superior(self) -> None:
         pass
 
-    @_t(
+    @_s(
         ExtensionState.PENDING_AUTHORITY,
         ExtensionState.PENDING_OFFICE,
-        AUTHORITY,
         "行业主管部门同意",
         "R-ACC-04",
     )
     def agree_by_authority(self) -> None:
         pass
 
-    @_t(ExtensionState.PENDING_OFFICE, ExtensionState.APPROVED, OFFICE, "领导小组同意", "R-ACC-04")
+    @_s(ExtensionState.PENDING_OFFICE, ExtensionState.APPROVED, "领导小组同意", "R-ACC-04")
     def agree_by_office(self) -> None:
         pass
 
-    @_t(
+    @_s(
         [
             ExtensionState.PENDING_SUPERIOR,
             ExtensionState.PENDING_AUTHORITY,
             ExtensionState.PENDING_OFFICE,
         ],
         ExtensionState.REJECTED,
-        EXTENSION_DECIDER,
         "不同意延长",
         "R-ACC-04",
     )

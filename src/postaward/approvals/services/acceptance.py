@@ -62,7 +62,6 @@ from .common import (
     created,
     done,
     facts,
-    fire,
     lock,
     logged,
     node,
@@ -604,13 +603,6 @@ def withdraw_acceptance(*, actor: Actor, request: AcceptanceRequest) -> Acceptan
 # --- extension of super-large works (R-ACC-04) ---------------------------------------------------
 
 
-EXTENSION_STEPS = {
-    "agree_by_superior": ("authority", ExtensionState.PENDING_AUTHORITY),
-    "agree_by_authority": ("office", ExtensionState.PENDING_OFFICE),
-    "agree_by_office": (None, ExtensionState.APPROVED),
-}
-
-
 def _extension_to(ext: AcceptanceExtension) -> dict[str, Any]:
     p = ext.project
     step = {
@@ -660,28 +652,39 @@ def apply_extension(
     return ext
 
 
+AGREE_BY = {
+    ExtensionState.PENDING_SUPERIOR: "agree_by_superior",
+    ExtensionState.PENDING_AUTHORITY: "agree_by_authority",
+    ExtensionState.PENDING_OFFICE: "agree_by_office",
+}
+
+
 def decide_extension(
     *, actor: Actor, extension: AcceptanceExtension, approve: bool, opinion: str = ""
 ) -> AcceptanceExtension:
-    with transaction.atomic():
-        lock(extension.project)
-        ext = AcceptanceExtension.objects.select_related("project", "request").get(pk=extension.pk)
+    """The superior unit, the industry authority and the leading group decide
+    in turn (``steps_works.AGREE``/``DISAGREE``: the decider of the current
+    state; the leading group only while the period runs)."""
+    from .. import steps_works
+
+    lock(extension.project)
+    step = steps_works.AGREE if approve else steps_works.DISAGREE
+    with (
+        transaction.atomic(),
+        steps.write(step, extension, actor, project_id=extension.project_id) as w,
+    ):
+        ext = w.obj
         if approve:
-            name = {
-                ExtensionState.PENDING_SUPERIOR: "agree_by_superior",
-                ExtensionState.PENDING_AUTHORITY: "agree_by_authority",
-                ExtensionState.PENDING_OFFICE: "agree_by_office",
-            }.get(ext.state, "agree_by_office")
+            name = AGREE_BY[ext.state]
+            getattr(ext, name)()
+            w.action = f"approvals.acceptanceextension.{name}"
         else:
             name = "reject"
-        workflows.check(ext, name, actor)
-        if not approve:
             opinion = text(opinion, field="opinion", label="不同意的理由", min_len=2)
-        fire(ext, name, actor, opinion=opinion.strip()[:2000])
+        logged(ext, actor, name, opinion.strip()[:2000])
         done(ext, "decide")
         if ext.state == ExtensionState.APPROVED:
             ext.decided_at = clock.now()
-            ext.save(update_fields=["decided_at"])
             req = ext.request
             n = deadlines.extend_deadline(
                 kind=req.deadline_kind,
@@ -711,7 +714,6 @@ def decide_extension(
             )
         elif ext.state == ExtensionState.REJECTED:
             ext.decided_at = clock.now()
-            ext.save(update_fields=["decided_at"])
         else:
             todo(
                 ext,
@@ -728,12 +730,6 @@ def decide_extension(
 # --- use before acceptance (R-ACC-06) ------------------------------------------------------------
 
 
-USAGE_RECORDERS = workflows.Who(
-    "建设单位、主管单位、行业主管部门或监管办",
-    (workflows.owner_staff, workflows.superior, workflows.authority, workflows.office),
-)
-
-
 def record_usage_before_acceptance(
     *,
     actor: Actor,
@@ -743,6 +739,8 @@ def record_usage_before_acceptance(
     industry_exception: bool = False,
     exception_reason: str = "",
 ) -> UsageBeforeAcceptance:
+    from ..steps_works import USAGE_RECORDERS  # the creation's predicate, the step's who
+
     if not USAGE_RECORDERS(project, actor):
         raise Forbidden(f"{USAGE_RECORDERS.label}方可登记未验先用")
     description = text(description, field="description", label="使用情况", min_len=4)
@@ -784,6 +782,19 @@ def record_usage_before_acceptance(
             )
         )
     return u
+
+
+def record_usage_on_request(
+    *, actor: Actor, request: AcceptanceRequest, **data: Any
+) -> UsageBeforeAcceptance:
+    """The step ``usage`` of an acceptance request (``steps_works.USAGE``): the
+    registry's check on the locked request, then the record on its project."""
+    from ..steps_works import USAGE
+
+    with transaction.atomic():
+        req = _locked(request)
+        steps.check(USAGE, req, actor)
+        return record_usage_before_acceptance(actor=actor, project=req.project, **data)
 
 
 # --- settlement (R-SET-01) -----------------------------------------------------------------------

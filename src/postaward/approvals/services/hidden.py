@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, deadlines, events, files
+from postaward.core import audit, clock, deadlines, events, files, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
@@ -32,8 +32,8 @@ from .common import (
     created,
     done,
     facts,
-    fire,
     lock,
+    logged,
     node,
     number,
     open_clock,
@@ -173,46 +173,25 @@ def _open_owner_standby(hw: HiddenWork) -> None:
     )
 
 
-def _locked(hw: HiddenWork) -> HiddenWork:
+def _write(name: str, hw: HiddenWork, actor: Actor) -> Any:
+    """The step's audited write on the hidden work (``core.steps.write``: the
+    registry's check on the locked row, the transition fired), the project
+    locked first as every hidden-works write does."""
+    from .. import steps_works
+
     lock(hw.project)
-    return HiddenWork.objects.select_related("project", "participant").get(pk=hw.pk)
+    return steps.write(steps.get(steps_works.HIDDEN_WF, name), hw, actor, project_id=hw.project_id)
 
 
 def mark_important(*, actor: Actor, hidden_work: HiddenWork, note: str = "") -> HiddenWork:
     """The owner marks the part important: its staff must stand by too (R-HID-03)."""
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        if not workflows.OWNER_STAFF(hw, actor):
-            raise Forbidden("建设单位方可确定重要部位")
-        if hw.is_important:
-            raise Conflict("该部位已确定为重要部位")
-        if hw.state != HiddenWorkState.APPLIED or hw.work_date < clock.today():
-            raise Conflict("隐蔽工程施工日之前（含当天）且尚未验收的，方可确定为重要部位")
-        before = audit.snapshot(hw)
+    with transaction.atomic(), _write("important", hidden_work, actor) as w:
+        hw = w.obj
         hw.is_important = True
-        hw.save(update_fields=["is_important"])
-        audit.record(
-            actor=actor,
-            action="approvals.hiddenwork.mark_important",
-            obj=hw,
-            before=before,
-            after=audit.snapshot(hw),
-            project_id=hw.project_id,
-        )
         step(hw, actor, "mark_important", "确定为重要部位", note.strip()[:500])
         _open_owner_standby(hw)
     hidden_work.refresh_from_db()
     return hw
-
-
-def _on_the_day(hw: HiddenWork, what: str) -> None:
-    today = clock.today()
-    if today != hw.work_date:
-        raise ValidationFailed(
-            f"{what}须在隐蔽工程施工当天（{hw.work_date:%Y-%m-%d}）记录，今天是 {today:%Y-%m-%d}",
-            code="not_the_work_day",
-            basis=BASIS_STANDBY,
-        )
 
 
 def record_standby(
@@ -223,16 +202,15 @@ def record_standby(
     photos: dict[str, Any] | None = None,
     captures: dict[str, exif.Capture] | None = None,
 ) -> HiddenWork:
-    """R-HID-02: on the day the supervisor stands by and accepts."""
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        workflows.check(hw, "record_standby", actor)
-        _on_the_day(hw, "监理旁站验收")
+    """R-HID-02: on the day the supervisor stands by and accepts (the day is
+    the step's guard, ``steps_works.ON_THE_WORK_DAY``)."""
+    with transaction.atomic(), _write("standby", hidden_work, actor) as w:
+        hw = w.obj
         opinion = text(opinion, field="opinion", label="旁站验收意见", min_len=2)
         hw.standby_at = clock.now()
         hw.standby_by_name = actor.display_name[:100]
         hw.supervisor_opinion = opinion
-        fire(hw, "record_standby", actor, opinion=opinion)
+        logged(hw, actor, "record_standby", opinion)
         deadlines.close_deadline(kind=K.HIDDEN_STANDBY.kind, subject=hw)
         done(hw, "standby")
         if photos:
@@ -348,12 +326,8 @@ def upload_photos(
     captures: dict[str, exif.Capture] | None = None,
 ) -> list[HiddenWorkPhoto]:
     """The supervisor uploads (or replaces) photos after standing by."""
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        if not workflows.SUPERVISOR(hw, actor):
-            raise Forbidden("监理单位方可上传隐蔽工程影像资料")
-        if hw.state not in (HiddenWorkState.ACCEPTED, HiddenWorkState.RETURNED):
-            raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能上传影像（须先旁站验收）")
+    with transaction.atomic(), _write("photos", hidden_work, actor) as w:
+        hw = w.obj
         if not photos or not any(photos.values()):
             raise ValidationFailed("请上传照片", field="photo_before")
         added = _add_photos(hw, actor, photos, captures)
@@ -438,34 +412,14 @@ def _maybe_open_review(hw: HiddenWork) -> None:
 
 
 def record_owner_standby(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
-    """R-HID-03: for an important part the owner's staff stand by on the day."""
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        if not workflows.OWNER_STAFF(hw, actor):
-            raise Forbidden("建设单位人员方可记录建设单位旁站")
-        if not hw.is_important:
-            raise Conflict("该部位不是重要部位，无需建设单位旁站")
-        if hw.owner_standby_at is not None:
-            raise Conflict("已记录建设单位旁站")
-        if hw.state not in (HiddenWorkState.APPLIED, HiddenWorkState.ACCEPTED):
-            raise Conflict(f"当前状态为“{hw.get_state_display()}”，不能记录旁站")
-        _on_the_day(hw, "建设单位旁站")
+    """R-HID-03: for an important part the owner's staff stand by on the day
+    (important, not yet recorded, the day: the step's guards)."""
+    with transaction.atomic(), _write("owner-standby", hidden_work, actor) as w:
+        hw = w.obj
         opinion = text(opinion, field="opinion", label="旁站意见", min_len=2)
-        before = audit.snapshot(hw)
         hw.owner_standby_at = clock.now()
         hw.owner_standby_by_name = actor.display_name[:100]
         hw.owner_standby_opinion = opinion
-        hw.save(
-            update_fields=["owner_standby_at", "owner_standby_by_name", "owner_standby_opinion"]
-        )
-        audit.record(
-            actor=actor,
-            action="approvals.hiddenwork.owner_standby",
-            obj=hw,
-            before=before,
-            after=audit.snapshot(hw),
-            project_id=hw.project_id,
-        )
         step(hw, actor, "owner_standby", "建设单位派员旁站验收", opinion)
         deadlines.close_deadline(kind=K.HIDDEN_OWNER_STANDBY.kind, subject=hw)
         done(hw, "owner_standby")
@@ -475,23 +429,14 @@ def record_owner_standby(*, actor: Actor, hidden_work: HiddenWork, opinion: str)
 
 
 def approve_review(*, actor: Actor, hidden_work: HiddenWork, opinion: str = "") -> HiddenWork:
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        workflows.check(hw, "approve_review", actor)
-        if not photos_complete(hw):
-            raise ValidationFailed(
-                "影像资料不全（须有施工前、施工后和带标尺验收照片）", code="photos_missing"
-            )
-        if hw.is_important and hw.owner_standby_at is None:
-            raise ValidationFailed(
-                "重要部位须建设单位派员旁站后方可审核通过",
-                code="owner_standby_missing",
-                basis=BASIS_REVIEW,
-            )
+    """The photos complete and, for an important part, the owner stood by (the
+    step's guards, 422 with what is missing)."""
+    with transaction.atomic(), _write("approve", hidden_work, actor) as w:
+        hw = w.obj
         hw.reviewed_at = clock.now()
         hw.reviewed_by_name = actor.display_name[:100]
         hw.review_opinion = opinion.strip()[:2000]
-        fire(hw, "approve_review", actor, opinion=hw.review_opinion)
+        logged(hw, actor, "approve_review", hw.review_opinion)
         deadlines.close_deadline(kind=K.HIDDEN_REVIEW.kind, subject=hw)
         done(hw)
         warnings = sum(len(ph.warnings) for ph in current_photos(hw))
@@ -516,12 +461,11 @@ def approve_review(*, actor: Actor, hidden_work: HiddenWork, opinion: str = "") 
 
 def return_photos(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> HiddenWork:
     """The images are not good enough: back to the supervisor to upload again."""
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        workflows.check(hw, "return_photos", actor)
+    with transaction.atomic(), _write("return", hidden_work, actor) as w:
+        hw = w.obj
         opinion = text(opinion, field="opinion", label="退回理由", min_len=2)
         hw.review_opinion = opinion
-        fire(hw, "return_photos", actor, opinion=opinion)
+        logged(hw, actor, "return_photos", opinion)
         deadlines.close_deadline(kind=K.HIDDEN_REVIEW.kind, subject=hw)
         done(hw, "review")
         todo(
@@ -538,36 +482,20 @@ def return_photos(*, actor: Actor, hidden_work: HiddenWork, opinion: str) -> Hid
 
 
 def resubmit(*, actor: Actor, hidden_work: HiddenWork) -> HiddenWork:
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        workflows.check(hw, "resubmit", actor)
-        returned_at = max((s.at for s in _steps(hw, "return_photos")), default=None)
-        fresh = HiddenWorkPhoto.objects.filter(hidden_work=hw, superseded=False)
-        if returned_at is not None:
-            fresh = fresh.filter(uploaded_at__gt=returned_at)
-        if not fresh.exists() or not photos_complete(hw):
-            raise ValidationFailed("请先补传影像资料", code="photos_missing")
-        fire(hw, "resubmit", actor)
+    """New photos since the return, all three kinds (the step's guard)."""
+    with transaction.atomic(), _write("resubmit", hidden_work, actor) as w:
+        hw = w.obj
+        logged(hw, actor, "resubmit")
         done(hw, "reupload")
         _maybe_open_review(hw)
     hidden_work.refresh_from_db()
     return hw
 
 
-def _steps(hw: HiddenWork, action: str) -> list[Any]:
-    from ..models import ProcessStep
-
-    return list(
-        ProcessStep.objects.filter(
-            subject_type="approvals.hiddenwork", subject_id=str(hw.pk), action=action
-        )
-    )
-
-
 def withdraw_hidden_work(*, actor: Actor, hidden_work: HiddenWork) -> HiddenWork:
-    with transaction.atomic():
-        hw = _locked(hidden_work)
-        fire(hw, "withdraw", actor)
+    with transaction.atomic(), _write("withdraw", hidden_work, actor) as w:
+        hw = w.obj
+        logged(hw, actor, "withdraw")
         for kind in (K.HIDDEN_STANDBY, K.HIDDEN_PHOTOS, K.HIDDEN_OWNER_STANDBY, K.HIDDEN_REVIEW):
             deadlines.close_deadline(kind=kind.kind, subject=hw, state=Deadline.State.CANCELLED)
         done(hw, cancelled=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from postaward.core import audit, clock, deadlines, events
+from postaward.core import audit, clock, deadlines, events, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline
@@ -36,8 +36,8 @@ from .common import (
     created,
     done,
     facts,
-    fire,
     lock,
+    logged,
     node,
     number,
     open_clock,
@@ -236,9 +236,14 @@ def issue_notice(
     return n
 
 
-def _locked_notice(n: RectificationNotice) -> RectificationNotice:
+def _write(name: str, n: RectificationNotice, actor: Actor) -> Any:
+    """The step's audited write on the notice (``core.steps.write``: the
+    registry's check on the locked row, the transition fired), the project
+    locked first as every notice write does."""
+    from .. import steps_works
+
     lock(n.project)
-    return RectificationNotice.objects.select_related("project", "participant").get(pk=n.pk)
+    return steps.write(steps.get(steps_works.NOTICE_WF, name), n, actor, project_id=n.project_id)
 
 
 def reply_notice(
@@ -248,9 +253,8 @@ def reply_notice(
     reply: str,
     evidence: list[Any] | tuple[Any, ...] = (),
 ) -> RectificationNotice:
-    with transaction.atomic():
-        n = _locked_notice(notice)
-        workflows.check(n, "answer", actor)
+    with transaction.atomic(), _write("reply", notice, actor) as w:
+        n = w.obj
         reply = text(reply, field="reply", label="整改回复", min_len=4)
         if not evidence:
             raise ValidationFailed("请上传整改佐证资料（照片或文件）", field="evidence")
@@ -266,7 +270,7 @@ def reply_notice(
         n.reply = reply
         n.replied_at = clock.now()
         n.replied_by_name = actor.display_name[:100]
-        fire(n, "answer", actor, opinion=reply)
+        logged(n, actor, "answer", reply)
         deadlines.close_deadline(kind=K.RECTIFICATION.kind, subject=n)
         done(n, "reply")
         todo(
@@ -284,11 +288,11 @@ def reply_notice(
 def close_notice(
     *, actor: Actor, notice: RectificationNotice, opinion: str = ""
 ) -> RectificationNotice:
-    with transaction.atomic():
-        n = _locked_notice(notice)
+    with transaction.atomic(), _write("close", notice, actor) as w:
+        n = w.obj
         n.review_opinion = opinion.strip()[:2000]
         n.closed_at = clock.now()
-        fire(n, "close", actor, opinion=n.review_opinion)
+        logged(n, actor, "close", n.review_opinion)
         done(n)
         node(n.project, "notice", f"监理通知单 {n.number} 整改完成", actor, detail=n.review_opinion)
     notice.refresh_from_db()
@@ -298,16 +302,15 @@ def close_notice(
 def reopen_notice(
     *, actor: Actor, notice: RectificationNotice, opinion: str, required_by: dt.date
 ) -> RectificationNotice:
-    with transaction.atomic():
-        n = _locked_notice(notice)
-        workflows.check(n, "reopen", actor)
+    with transaction.atomic(), _write("reopen", notice, actor) as w:
+        n = w.obj
         opinion = text(opinion, field="opinion", label="复查意见", min_len=2)
         if required_by is None or required_by < clock.today():
             raise ValidationFailed("整改期限不能早于今天", field="required_by")
         n.review_opinion = opinion
         n.required_by = required_by
         n.round += 1
-        fire(n, "reopen", actor, opinion=f"{opinion}（新整改期限 {required_by:%Y-%m-%d}）")
+        logged(n, actor, "reopen", f"{opinion}（新整改期限 {required_by:%Y-%m-%d}）")
         done(n, "review")
         dl = _notice_clock(n)
         todo(
@@ -364,26 +367,12 @@ def record_interview(
     *, actor: Actor, notice: RectificationNotice, note: str
 ) -> RectificationNotice:
     """The owner interviews the person responsible for an overdue notice (SY 45)."""
-    with transaction.atomic():
-        n = _locked_notice(notice)
-        if not workflows.OWNER(n, actor):
-            raise Forbidden("建设单位方可登记约谈")
-        if not n.overdue:
-            raise Conflict("该通知单未逾期，无需约谈")
+    with transaction.atomic(), _write("interview", notice, actor) as w:
+        n = w.obj
         note = text(note, field="note", label="约谈情况", min_len=4)
-        before = audit.snapshot(n)
         n.interview_at = clock.now()
         n.interview_note = note
         n.interview_by_name = actor.display_name[:100]
-        n.save(update_fields=["interview_at", "interview_note", "interview_by_name"])
-        audit.record(
-            actor=actor,
-            action="approvals.notice.interview",
-            obj=n,
-            before=before,
-            after=audit.snapshot(n),
-            project_id=n.project_id,
-        )
         step(n, actor, "interview", "建设单位约谈责任人", note)
         done(n, f"interview{n.round}")
         node(n.project, "notice", f"监理通知单 {n.number} 逾期，建设单位约谈", actor, detail=note)
@@ -393,13 +382,12 @@ def record_interview(
 
 def record_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> RectificationNotice:
     """The contractor refuses to rectify: escalated to the industry authority."""
-    with transaction.atomic():
-        n = _locked_notice(notice)
-        workflows.check(n, "refuse", actor)
+    with transaction.atomic(), _write("refuse", notice, actor) as w:
+        n = w.obj
         note = text(note, field="note", label="拒不整改情况", min_len=4)
         n.refused_at = clock.now()
         n.refusal_note = note
-        fire(n, "refuse", actor, opinion=note)
+        logged(n, actor, "refuse", note)
         deadlines.close_deadline(
             kind=K.RECTIFICATION.kind, subject=n, state=Deadline.State.CANCELLED
         )
@@ -433,14 +421,13 @@ def record_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> R
 
 
 def handle_refusal(*, actor: Actor, notice: RectificationNotice, note: str) -> RectificationNotice:
-    with transaction.atomic():
-        n = _locked_notice(notice)
-        workflows.check(n, "handle", actor)
+    with transaction.atomic(), _write("handle", notice, actor) as w:
+        n = w.obj
         note = text(note, field="note", label="调查处理结果", min_len=4)
         n.handled_at = clock.now()
         n.handling_note = note
         n.handled_by_name = actor.display_name[:100]
-        fire(n, "handle", actor, opinion=note)
+        logged(n, actor, "handle", note)
         done(n)
         node(
             n.project, "notice", f"监理通知单 {n.number}：行业主管部门调查处理", actor, detail=note

@@ -947,3 +947,66 @@ ROUTES.update(
         ),
     }
 )
+
+
+def _named(name: str, param: str, step: str) -> Fn:
+    """The path of one registry step (``POST …/{id}/steps/{name}``)."""
+    return lambda d: {param: d.ctx[name].pk, "name": step}
+
+
+# The step listings and takers of hidden works, notices and the extension decisions
+# (``approvals/steps_works.py``); every step's own rows (wrong role, out of scope, wrong
+# state, in scope) are generated from the registry: core/tests/test_steps_authz.py.
+ROUTES.update(
+    {
+        "GET /api/v1/approvals/hidden-works/{hidden_work_id}/steps": Route(
+            ok=Call("school_leader", path=_id("hw", "hidden_work_id")),
+            any_role=True,
+            out=(Call("contractor_b_admin", path=_id("hw", "hidden_work_id")),),
+            setup=_hidden,
+        ),
+        "POST /api/v1/approvals/hidden-works/{hidden_work_id}/steps/{name}": Route(
+            ok=Call("pm_a", path=_named("hw", "hidden_work_id", "withdraw")),
+            wrong=(Call("chief_a", path=_named("hw", "hidden_work_id", "withdraw")),),
+            out=(Call("contractor_b_admin", path=_named("hw", "hidden_work_id", "withdraw")),),
+            setup=_hidden,
+        ),
+        "GET /api/v1/approvals/notices/{notice_id}/steps": Route(
+            ok=Call("school_leader", path=_id("notice", "notice_id")),
+            any_role=True,
+            out=(Call("contractor_b_admin", path=_id("notice", "notice_id")),),
+            setup=_notice,
+        ),
+        "POST /api/v1/approvals/notices/{notice_id}/steps/{name}": Route(
+            ok=Call("pm_a", path=_named("notice", "notice_id", "reply"), body=_reply_body),
+            wrong=(Call("chief_a", path=_named("notice", "notice_id", "reply"), body=_reply_body),),
+            out=(
+                Call(
+                    "contractor_b_admin",
+                    path=_named("notice", "notice_id", "reply"),
+                    body=_reply_body,
+                ),
+            ),
+            setup=_notice,
+        ),
+        "GET /api/v1/approvals/extensions/{extension_id}/steps": Route(
+            ok=Call("housing_staff", path=_id("ext", "extension_id")),
+            any_role=True,
+            out=(Call("transport_staff", path=_id("ext", "extension_id")),),
+            setup=_extension,
+        ),
+        "POST /api/v1/approvals/extensions/{extension_id}/steps/{name}": Route(
+            ok=Call(
+                "line_supervisor",
+                path=_named("ext", "extension_id", "approve"),
+                body=lambda d: {"opinion": "同意"},
+            ),
+            wrong=(
+                Call("housing_staff", path=_named("ext", "extension_id", "approve")),
+                Call("school_leader", path=_named("ext", "extension_id", "approve")),
+            ),
+            out=(Call("transport_staff", path=_named("ext", "extension_id", "approve")),),
+            setup=_extension,
+        ),
+    }
+)

@@ -338,3 +338,320 @@ CASES.update(
         ),
     }
 )
+
+
+# --- hidden works, supervision notices, the extension decisions, use before acceptance ---------
+# (``approvals/steps_works.py``; R-HID-01..03, R-SUP-01, R-SUP-02, R-ACC-04, R-ACC-06)
+
+API.update(
+    {
+        "approvals.hidden_work": "/api/v1/approvals/hidden-works/{id}",
+        "approvals.notice": "/api/v1/approvals/notices/{id}",
+        "approvals.extension": "/api/v1/approvals/extensions/{id}",
+    }
+)
+
+
+class _Jpeg(_Pdf):
+    """A photo taken now on the site, posted again and again."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.file = f.jpeg(name, taken=clock.now())
+
+
+def _ctx(setup: Any, key: str) -> Any:
+    def build(d: Any) -> Any:
+        d.ctx = {}
+        f.extras(d)
+        setup(d)
+        return type(d.ctx[key]).objects.get(pk=d.ctx[key].pk)
+
+    return build
+
+
+def _important_today(d: Any) -> None:
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(clock.now() - dt.timedelta(days=1), tick=False):
+        d.ctx["hw"] = f.hidden_work(d, days_ahead=1, is_important=True)
+
+
+def _accepted(d: Any) -> None:
+    from .. import services
+
+    rows._hidden_today(d)
+    services.record_standby(
+        actor=d.actor("chief_a"), hidden_work=d.ctx["hw"], opinion="验收合格", photos=f.photos()
+    )
+
+
+def _returned_with_new_photos(d: Any) -> None:
+    from .. import services
+
+    _accepted(d)
+    hw = d.ctx["hw"]
+    services.return_photos(actor=d.actor("school_leader"), hidden_work=hw, opinion="标尺照片模糊")
+    services.upload_photos(
+        actor=d.actor("chief_a"), hidden_work=hw, photos={"scale": f.jpeg("scale2.jpg")}
+    )
+
+
+def _withdrawn(d: Any) -> None:
+    from .. import services
+
+    rows._hidden(d)
+    services.withdraw_hidden_work(actor=d.actor("pm_a"), hidden_work=d.ctx["hw"])
+
+
+def _overdue(d: Any) -> None:
+    from .. import services
+
+    rows._notice(d)
+    services.mark_overdue(d.ctx["notice"].pk)
+
+
+def _refused(d: Any) -> None:
+    from .. import services
+
+    rows._notice(d)
+    services.record_refusal(
+        actor=d.actor("chief_a"), notice=d.ctx["notice"], note="项目经理明确拒绝整改"
+    )
+
+
+def _extension_of_a_returned_request(d: Any) -> None:
+    from .. import services
+
+    rows._extension(d)
+    services.return_acceptance(
+        actor=d.actor("school_leader"), request=d.ctx["req"], reason="消防验收未完成，不满足条件"
+    )
+
+
+def _withdrawn_request(d: Any) -> None:
+    from .. import services
+
+    rows._acceptance(d)
+    services.withdraw_acceptance(actor=d.actor("pm_a"), request=d.ctx["req"])
+
+
+HW_APPLIED = _ctx(rows._hidden, "hw")
+HW_TODAY = _ctx(rows._hidden_today, "hw")
+HW_IMPORTANT_TODAY = _ctx(_important_today, "hw")
+HW_ACCEPTED = _ctx(_accepted, "hw")
+HW_RETURNED = _ctx(_returned_with_new_photos, "hw")
+HW_WITHDRAWN = _ctx(_withdrawn, "hw")
+ISSUED = _ctx(rows._notice, "notice")
+REPLIED = _ctx(rows._replied_notice, "notice")
+OVERDUE = _ctx(_overdue, "notice")
+REFUSED = _ctx(_refused, "notice")
+EXTENSION = _ctx(rows._extension, "ext")
+EXTENSION_MOOT = _ctx(_extension_of_a_returned_request, "ext")
+WITHDRAWN_REQUEST = _req(_withdrawn_request)
+
+
+def _text(step: str, field: str, value: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(API body, page form) of a step with one text: the API calls it
+    ``opinion``, the page's form field is prefixed with the step's name."""
+    return {"opinion": value}, {f"{step}-{field}": value}
+
+
+def _case(step: str, field: str, value: str, **kw: Any) -> StepCase:
+    data, form = _text(step, field, value)
+    return StepCase(data=data, form=form, **kw)
+
+
+def _reopen(d: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    return {
+        "opinion": "部分未整改到位",
+        "required_by": (clock.today() + dt.timedelta(days=2)).isoformat(),
+    }
+
+
+def _reopen_form(d: Any) -> dict[str, Any]:
+    return {f"reopen-{k}": v for k, v in _reopen(d).items()}
+
+
+class _Reopen(StepCase):
+    def page_data(self, d: Any) -> dict[str, Any]:
+        return _reopen_form(d)
+
+
+def _usage(d: Any) -> dict[str, Any]:
+    return {"used_since": clock.today().isoformat(), "description": "教学楼已投入教学使用"}
+
+
+class _Usage(StepCase):
+    def page_data(self, d: Any) -> dict[str, Any]:
+        return {f"usage-{k}": v for k, v in _usage(d).items()}
+
+
+CASES.update(
+    {
+        "approvals.hidden_work.standby": _case(
+            "standby",
+            "opinion",
+            "钢筋规格、间距符合设计，同意隐蔽",
+            setup=HW_TODAY,
+            user="chief_a",
+            wrong_role="pm_a",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=HW_WITHDRAWN,
+        ),
+        "approvals.hidden_work.photos": StepCase(
+            setup=HW_ACCEPTED,
+            user="chief_a",
+            data={"scale": b64(f.jpeg("scale.jpg"))},
+            form={"photos-photo_scale": _Jpeg("scale.jpg")},
+            wrong_role="school_leader",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=HW_APPLIED,
+        ),
+        "approvals.hidden_work.owner-standby": _case(
+            "owner-standby",
+            "opinion",
+            "建设单位派员旁站，钢筋绑扎合格",
+            setup=HW_IMPORTANT_TODAY,
+            user="school_admin",
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=HW_TODAY,  # not an important part: the guard refuses
+        ),
+        "approvals.hidden_work.important": _case(
+            "important",
+            "opinion",
+            "主体结构受力部位",
+            setup=HW_APPLIED,
+            user="school_leader",
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=HW_ACCEPTED,
+        ),
+        "approvals.hidden_work.approve": _case(
+            "approve",
+            "opinion",
+            "影像清晰，同意",
+            setup=HW_ACCEPTED,
+            user="school_leader",
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=HW_APPLIED,
+        ),
+        "approvals.hidden_work.return": _case(
+            "return",
+            "opinion",
+            "标尺照片模糊，请补传",
+            setup=HW_ACCEPTED,
+            user="school_leader",
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=HW_APPLIED,
+        ),
+        "approvals.hidden_work.resubmit": StepCase(
+            setup=HW_RETURNED,
+            user="chief_a",
+            data={},
+            wrong_role="school_leader",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=HW_ACCEPTED,
+        ),
+        "approvals.hidden_work.withdraw": StepCase(
+            setup=HW_APPLIED,
+            user="pm_a",
+            data={},
+            wrong_role="chief_a",
+            out_of_scope="contractor_b_admin",
+            wrong_state=HW_ACCEPTED,
+        ),
+        "approvals.notice.reply": StepCase(
+            setup=ISSUED,
+            user="pm_a",
+            data={"reply": "已补设连墙件", "evidence": [b64(f.pdf("整改照片.pdf"))]},
+            form={"reply-reply": "已补设连墙件", "reply-evidence": _Pdf("整改照片.pdf")},
+            wrong_role="chief_a",
+            out_of_scope="contractor_b_admin",
+            wrong_state=REPLIED,
+        ),
+        "approvals.notice.close": _case(
+            "close",
+            "opinion",
+            "复查合格",
+            setup=REPLIED,
+            user="chief_a",
+            wrong_role="pm_a",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=ISSUED,
+        ),
+        "approvals.notice.reopen": _Reopen(
+            setup=REPLIED,
+            user="chief_a",
+            data=_reopen,
+            wrong_role="pm_a",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=ISSUED,
+        ),
+        "approvals.notice.interview": _case(
+            "interview",
+            "note",
+            "已约谈项目经理，限期三日内整改",
+            setup=OVERDUE,
+            user="school_leader",
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=ISSUED,  # not overdue: the guard refuses
+        ),
+        "approvals.notice.refuse": _case(
+            "refuse",
+            "note",
+            "项目经理明确拒绝整改",
+            setup=ISSUED,
+            user="chief_a",
+            wrong_role="pm_a",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=REPLIED,
+        ),
+        "approvals.notice.handle": _case(
+            "handle",
+            "note",
+            "已立案调查，责令限期整改",
+            setup=REFUSED,
+            user="housing_staff",
+            wrong_role="chief_a",
+            out_of_scope="transport_staff",
+            wrong_state=ISSUED,
+        ),
+        "approvals.extension.approve": _case(
+            "approve",
+            "opinion",
+            "同意延长",
+            setup=EXTENSION,
+            user="line_supervisor",
+            wrong_role="school_leader",
+            out_of_scope="town_admin",
+            wrong_state=EXTENSION_MOOT,  # the request was returned: the guard refuses
+        ),
+        "approvals.extension.reject": _case(
+            "reject",
+            "opinion",
+            "理由不充分",
+            setup=EXTENSION,
+            user="line_supervisor",
+            wrong_role="school_leader",
+            out_of_scope="town_admin",
+            wrong_state=EXTENSION_MOOT,
+        ),
+        "approvals.acceptance.usage": _Usage(
+            setup=RECEIVED,
+            user="school_leader",
+            data=_usage,
+            wrong_role="chief_a",
+            out_of_scope="hospital_admin",
+            wrong_state=WITHDRAWN_REQUEST,
+        ),
+    }
+)

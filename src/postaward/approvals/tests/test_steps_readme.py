@@ -15,7 +15,7 @@ def test_r_acc_01_readme_lists_the_registered_steps():
     """R-ACC-01, R-CHG-01, R-CHG-03: the steps table in approvals/README.md equals
     ``core.steps.markdown_table`` of each workflow (paste it from the failure)."""
     text = README.read_text(encoding="utf-8")
-    keys = [w.key for w in steps.workflows() if w.key.startswith("approvals.")]
+    keys = [wf.key for wf in steps.workflows() if wf.key.startswith("approvals.")]
     assert approval_steps.ACCEPTANCE_WF in keys
     for key in keys:
         found = re.search(rf"<!-- steps:{re.escape(key)} -->\n(.*?)<!-- /steps -->", text, re.S)

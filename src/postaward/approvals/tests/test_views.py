@@ -93,7 +93,7 @@ def test_hidden_work_page_shows_photo_warnings(d, frozen):  # R-HID-02
         .get(reverse("approval_hidden_work_detail", args=[hw.pk]))
         .content.decode()
     )
-    assert "不在项目现场" in page and 'data-action="approve_review"' in page
+    assert "不在项目现场" in page and 'data-testid="approve-form"' in page
     photo = hw.photos.first()
     assert (
         d.client("school_leader").get(reverse("approval_photo", args=[photo.pk])).status_code == 200

@@ -28,8 +28,8 @@ def logout(page) -> None:  # type: ignore[no-untyped-def]
 def act(page, action: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
     for name, value in fields.items():
         page.fill(f"#id_{action}-{name}", value)
-    # a page's own action (do-…) or a registry step's (…-submit, core/_steps.html)
-    page.click(f"[data-testid=do-{action}], [data-testid={action}-submit]")
+    # a registry step's submit button (core/_steps.html)
+    page.click(f"[data-testid={action}-submit]")
     page.wait_for_load_state("networkidle")
 
 

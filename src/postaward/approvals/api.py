@@ -20,7 +20,6 @@ the files as ``{filename, content_base64}`` or multipart/form-data with the same
 field names (ADR 0303)."""
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -43,7 +42,7 @@ from postaward.core.types import Date, Id, Int64, StrictId, StrictInt64
 from postaward.projects.choices import ParticipantRole
 from postaward.projects.models import Participant, Project
 
-from . import selectors, services, workflows
+from . import selectors, services
 from . import steps as acceptance_steps
 from . import steps_works as works
 from .choices import AcceptanceKind
@@ -209,19 +208,6 @@ def _documents(obj: Any) -> list[dict[str, Any]]:
         ).model_dump(mode="json")
         for d in services.documents_of(obj)
     ]
-
-
-Allowed = Callable[[Any, Any], bool]
-
-
-def _transition(name: str) -> Allowed:
-    return lambda obj, a: workflows.can(obj, name, a)
-
-
-def _actions(obj: Any, a: Any, table: dict[str, Allowed]) -> list[str]:
-    """The steps this account may take now (by role and state; periods and other
-    rules are checked when the step is submitted)."""
-    return [name for name, allowed in table.items() if allowed(obj, a)]
 
 
 def _request_actor(context: Any) -> Any:

@@ -9,9 +9,10 @@ the API (``GET/POST /api/v1/approvals/acceptance/{acceptance_id}/steps[/{name}]`
 the old per-step endpoints are aliases) and the generated authorization tests
 (``core/tests/test_steps_authz.py``) all read this list.
 
-Ported so far: completion acceptance (R-ACC-01..05). The other processes
-(changes, personnel, hidden works, supervision notices, the extension
-decisions) still check through ``workflows.check`` (ADR 0067 lists them).
+This module holds completion acceptance (R-ACC-01..05); the other processes
+are in ``steps_changes.py`` (engineering and personnel changes) and
+``steps_works.py`` (hidden works, rectification notices, the extension
+decisions, use before acceptance).
 """
 
 from __future__ import annotations

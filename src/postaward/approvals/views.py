@@ -9,7 +9,6 @@ form (DomainError) or as 403/404 pages (``page_view``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms as djforms
@@ -57,69 +56,23 @@ from .services.acceptance import TOWNSHIP
 from .services.policy import may_edit_policy
 
 
-@dataclass
-class Action:
-    name: str
-    label: str
-    form: type[djforms.Form]
-    run: Callable[[Actor, Any, dict[str, Any], Any], Any]
-    allowed: Callable[[Any, Actor], bool]
-    style: str = "primary"
-    help: str = ""
-
-
-def _t(name: str) -> Callable[[Any, Actor], bool]:
-    return lambda obj, a: workflows.can(obj, name, a)
-
-
 def _detail(
     request: HttpRequest,
     obj: Any,
     *,
     title: str,
     fields: list[tuple[str, Any]],
-    actions: list[Action],
     back: str,
     back_label: str,
     extra: dict[str, Any] | None = None,
     status: int = 200,
-    post: bool = True,
 ) -> HttpResponse:
-    """``post=False``: the page again after a registry step was refused
-    (``core.steps.page_action``), the POST is not one of ``actions``."""
-    actor = actor_of(request)
-    bound: dict[str, djforms.Form] = {}
-    if request.method == "POST" and post:
-        name = request.POST.get("action", "")
-        action = next((a for a in actions if a.name == name), None)
-        if action is None:
-            raise NotFound("没有该操作")
-        if not action.allowed(obj, actor):
-            raise Forbidden(f"当前账号不能{action.label}")
-        form = action.form(request.POST, request.FILES, prefix=action.name)
-        bound[name] = form
-        if form.is_valid():
-            try:
-                action.run(actor, obj, form.cleaned_data, request.FILES)
-            except NotFound:
-                raise
-            except DomainError as exc:
-                # A refusal stays beside the action's form with what was typed.
-                form_error(form, exc)
-                status = exc.status if isinstance(exc, Forbidden) else 200
-            else:
-                messages.success(request, f"{action.label}：已办理")
-                return redirect(request.path)
-    cards = [
-        {"action": a, "form": bound.get(a.name) or a.form(prefix=a.name)}
-        for a in actions
-        if a.allowed(obj, actor)
-    ]
+    """A process's page: its fields, deadlines, log and documents; its
+    actions are the step registry's (``extra["page_steps"]``)."""
     ctx = {
         "obj": obj,
         "title": title,
         "fields": fields,
-        "cards": cards,
         "deadlines": selectors.shown_deadlines(obj),
         "steps": services.steps_of(obj),
         "documents": services.documents_of(obj),
@@ -610,8 +563,14 @@ def acceptance_new(request: HttpRequest) -> HttpResponse:
 
 @page_view
 def acceptance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The request's page. Its steps are the registry's (``approvals/steps.py``),
+    posted to ``…/steps/{name}/``; a POST here with ``action`` is the same step."""
+    if request.method == "POST":
+        return steps.page_action(
+            request, pk, request.POST.get("action", ""), workflow=approval_steps.ACCEPTANCE_WF
+        )
     req = approval_steps.load_acceptance(actor_of(request), pk)
-    return render_acceptance(request, req, post=True)
+    return render_acceptance(request, req)
 
 
 def render_acceptance(
@@ -621,7 +580,6 @@ def render_acceptance(
     bound: dict[str, Any] | None = None,
     extension_bound: dict[str, Any] | None = None,
     status: int = 200,
-    post: bool = False,
 ) -> HttpResponse:
     """The request's page: its steps (review, return, conclude, the record of
     use before acceptance …) and the decisions on its latest extension come
@@ -667,12 +625,10 @@ def render_acceptance(
         req,
         title=f"{req.get_kind_display()} {req.number}",
         fields=fields,
-        actions=[],
         back=reverse("approval_acceptance"),
         back_label="竣工验收",
         extra={"page_steps": page_steps},
         status=status,
-        post=post,
     )
 
 

@@ -196,7 +196,6 @@ def render_change(
         c,
         title=f"工程变更 {c.number}",
         fields=fields,
-        actions=[],
         back=reverse("approval_changes"),
         back_label="工程变更",
         extra={
@@ -205,7 +204,6 @@ def render_change(
             "page_steps": steps.page_steps(c, actor, bound=bound),
         },
         status=status,
-        post=False,
     )
 
 
@@ -388,10 +386,8 @@ def render_personnel(
         pc,
         title=f"人员变更 {pc.number}",
         fields=fields,
-        actions=[],
         back=reverse("approval_personnel"),
         back_label="人员变更",
         extra={"page_steps": steps.page_steps(pc, actor, bound=bound)},
         status=status,
-        post=False,
     )

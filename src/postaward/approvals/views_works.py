@@ -159,7 +159,6 @@ def render_hidden(
         hw,
         title=f"隐蔽工程 {hw.number}",
         fields=fields,
-        actions=[],
         back=reverse("approval_hidden_works"),
         back_label="隐蔽工程",
         extra={
@@ -168,7 +167,6 @@ def render_hidden(
             "page_steps": steps.page_steps(hw, actor, bound=bound),
         },
         status=status,
-        post=False,
     )
 
 
@@ -289,10 +287,8 @@ def render_notice(
         n,
         title=f"监理通知单 {n.number}",
         fields=fields,
-        actions=[],
         back=reverse("approval_notices"),
         back_label="监理通知单",
         extra={"page_steps": steps.page_steps(n, actor, bound=bound)},
         status=status,
-        post=False,
     )

@@ -1,10 +1,11 @@
 """The approval processes as declared state machines (django-fsm-2).
 
-Each transition says who may fire it (``permission``: a ``Who`` over the
-process record and the acting ``Actor``) and carries its label and legal basis
-(``custom``). ``services`` fire transitions only through ``check`` (role 403,
-state 409) and record audit, steps, to-dos, deadlines and events; nothing else
-changes a ``state``. The README draws each machine.
+Each transition carries its label and legal basis (``custom``); who may take
+it, the rules beyond role and state and the service are its step's, declared
+once in the step registry (``steps.py``, ``steps_changes.py``,
+``steps_works.py``; ADR 0060, 0067, 0075, 0078). The ``Who`` objects here are
+the steps' ``who``. ``services`` take steps only through ``core.steps.write``;
+nothing else changes a ``state``. The README draws each machine.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 from django_fsm import RETURN_VALUE, transition
 
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, Forbidden
 from postaward.orgs.choices import SUPERVISOR_KEY_ROLES, OrgKind, Role
 from postaward.projects import workflows as pw
 from postaward.projects.choices import ParticipantRole
@@ -204,16 +204,6 @@ ACCEPTANCE_ORGANISER = Who("验收组织单位", (acceptance_organiser,))
 EXTENSION_DECIDER = Who("当前环节的审核单位", (extension_decider,))
 
 
-def _t(source: Any, target: Any, who: Who, label: str, basis: str) -> Any:
-    return transition(
-        field="state",
-        source=source,
-        target=target,
-        permission=who,  # type: ignore[arg-type]
-        custom={"label": label, "basis": basis},
-    )
-
-
 def _step(source: Any, target: Any, label: str, basis: str) -> Any:
     """A transition of a process on the step registry: who may take it is its
     step's ``who`` (``steps_changes.py``), not a ``permission`` here."""
@@ -368,57 +358,27 @@ class NoticeFlow:
 class AcceptanceFlow:
     """Completion acceptance (R-ACC-01..05)."""
 
-    @_t(AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED, SUPERVISOR, "监理审核通过", "R-ACC-01")
+    @_step(AcceptanceState.SUBMITTED, AcceptanceState.RECEIVED, "监理审核通过", "R-ACC-01")
     def review_by_supervisor(self) -> None:
         pass
 
-    @_t(
-        AcceptanceState.SUBMITTED,
-        AcceptanceState.REJECTED,
-        SUPERVISOR,
-        "监理审核不通过",
-        "R-ACC-01",
-    )
+    @_step(AcceptanceState.SUBMITTED, AcceptanceState.REJECTED, "监理审核不通过", "R-ACC-01")
     def reject_by_supervisor(self) -> None:
         pass
 
-    @_t(
-        AcceptanceState.RECEIVED,
-        AcceptanceState.RETURNED,
-        ACCEPTANCE_ORGANISER,
-        "不满足验收条件，退回",
-        "R-ACC-03",
-    )
+    @_step(AcceptanceState.RECEIVED, AcceptanceState.RETURNED, "不满足验收条件，退回", "R-ACC-03")
     def return_not_ready(self) -> None:
         pass
 
-    @_t(
-        AcceptanceState.RECEIVED,
-        AcceptanceState.PASSED,
-        ACCEPTANCE_ORGANISER,
-        "验收合格",
-        "R-ACC-01",
-    )
+    @_step(AcceptanceState.RECEIVED, AcceptanceState.PASSED, "验收合格", "R-ACC-01")
     def conclude_pass(self) -> None:
         pass
 
-    @_t(
-        AcceptanceState.RECEIVED,
-        AcceptanceState.FAILED,
-        ACCEPTANCE_ORGANISER,
-        "验收不合格",
-        "R-ACC-01",
-    )
+    @_step(AcceptanceState.RECEIVED, AcceptanceState.FAILED, "验收不合格", "R-ACC-01")
     def conclude_fail(self) -> None:
         pass
 
-    @_t(
-        AcceptanceState.SUBMITTED,
-        AcceptanceState.WITHDRAWN,
-        ACCEPTANCE_INITIATOR,
-        "撤回",
-        "R-ACC-01",
-    )
+    @_step(AcceptanceState.SUBMITTED, AcceptanceState.WITHDRAWN, "撤回", "R-ACC-01")
     def withdraw(self) -> None:
         pass
 
@@ -478,29 +438,3 @@ def _first(obj: Any, name: str) -> Any:
 
 def label(obj: Any, name: str) -> str:
     return str(_first(obj, name).custom["label"])
-
-
-def may(obj: Any, name: str, actor: Actor) -> bool:
-    """The actor's role allows the transition (in any state)."""
-    return bool(_first(obj, name).permission(obj, actor))
-
-
-def can(obj: Any, name: str, actor: Actor) -> bool:
-    """The transition is possible now and the actor may fire it."""
-    return _meta(obj, name).has_transition(obj.state) and may(obj, name, actor)
-
-
-def check(obj: Any, name: str, actor: Actor) -> None:
-    """Forbidden (403) for the role, Conflict (409) for the state."""
-    first = _first(obj, name)
-    if not first.permission(obj, actor):
-        raise Forbidden(f"{first.permission.label}方可{first.custom['label']}")
-    if not _meta(obj, name).has_transition(obj.state):
-        raise Conflict(
-            f"当前状态为“{obj.get_state_display()}”，不能{first.custom['label']}",
-            code="invalid_state",
-        )
-
-
-def available(obj: Any, actor: Actor, names: list[str]) -> list[str]:
-    return [n for n in names if can(obj, n, actor)]

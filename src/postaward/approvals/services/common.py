@@ -58,31 +58,9 @@ def steps_of(obj: Any) -> list[ProcessStep]:
     )
 
 
-def fire(obj: Any, name: str, actor: Actor, *, opinion: str = "", **kwargs: Any) -> Any:
-    """Check and fire one declared transition, save, audit, log the step."""
-    workflows.check(obj, name, actor)
-    before = audit.snapshot(obj)
-    getattr(obj, name)(**kwargs)
-    obj.save()
-    audit.record(
-        actor=actor,
-        action=f"approvals.{obj._meta.model_name}.{name}",
-        obj=obj,
-        before=before,
-        after=audit.snapshot(obj),
-        project_id=obj.project_id,
-    )
-    label = workflows.label(obj, name)
-    step(obj, actor, name, label, opinion)
-    from ..inbox import tell_decision
-
-    tell_decision(obj, actor, name, label, opinion)
-    return obj
-
-
 def logged(obj: Any, actor: Actor, name: str, opinion: str = "") -> None:
     """After a step's write (``core.steps.write``): the process log and the
-    requester's notice of the decision (what ``fire`` adds to the audit)."""
+    requester's notice of the decision."""
     label = workflows.label(obj, name)
     step(obj, actor, name, label, opinion)
     from ..inbox import tell_decision

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "postaward.attendance",
     "postaward.approvals",
     "postaward.alerts",
+    "postaward.complaints",
+    "postaward.portal",
     "postaward.platform",  # the commands that drive every app at once (demo, simulate)
 ]
 

@@ -65,6 +65,7 @@ PATH_OBJECTS = {
     "acceptance_id": ("approvals", "AcceptanceRequest"),
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
+    "complaint_id": ("complaints", "Complaint"),
 }
 
 # Required query parameters of list operations.
@@ -90,6 +91,7 @@ ROW_MODELS = {
     "/api/v1/orgs": ("orgs", "Organisation"),
     "/api/v1/people": ("orgs", "Person"),
     "/api/v1/accounts": ("orgs", "User"),
+    "/api/v1/complaints": ("complaints", "Complaint"),
 }
 
 

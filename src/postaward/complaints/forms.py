@@ -137,11 +137,13 @@ class FilingForm(forms.Form):
     kind = forms.ChoiceField(
         label="类别",
         choices=Kind.choices,
+        required=False,
         widget=forms.RadioSelect,
         error_messages={"required": "请选择投诉或举报", "invalid_choice": "请选择投诉或举报"},
     )
     standing = forms.ChoiceField(
         label="您的身份",
+        required=False,
         choices=FilerStanding.choices,
         initial=FilerStanding.PUBLIC,
         widget=forms.Select(attrs=S),

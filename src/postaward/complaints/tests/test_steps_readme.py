@@ -19,4 +19,6 @@ def test_r_cmp_01_readme_lists_the_registered_steps():
     found = re.search(rf"<!-- steps:{re.escape(key)} -->\n(.*?)<!-- /steps -->", text, re.S)
     assert found, f"complaints/README.md lacks the table markers of {key}"
     expected = steps.markdown_table(key)
-    assert found.group(1) == expected, "replace the table in complaints/README.md with:\n" + expected
+    assert found.group(1) == expected, (
+        "replace the table in complaints/README.md with:\n" + expected
+    )

@@ -38,3 +38,16 @@ class ComplaintReceived(events.DomainEvent):
     project_id: int | None
     office_id: int
     concerns_officials: bool
+
+
+@events.event("complaints.retaliation_reported")
+@dataclass(frozen=True)
+class RetaliationReported(events.DomainEvent):
+    """A complainant reports retaliation (R-CMP-04: a serious circumstance for
+    accountability, R-ACT-04). Never the complainant's identity."""
+
+    complaint_id: int
+    receipt_number: str
+    office_id: int
+    project_id: int | None
+    subject_text: str

@@ -10,5 +10,6 @@ urlpatterns = [
     path("complaints/new/", views.complaint_new, name="complaints_new"),
     path("complaints/<id:pk>/", views.complaint_detail, name="complaints_detail"),
     path("complaints/<id:pk>/identity/", views.complaint_reveal, name="complaints_reveal"),
+    path("complaints/<id:pk>/files/<id:file_id>/", views.complaint_file, name="complaints_file"),
     steps.page_urls("complaints/", WF, "complaints_step"),
 ]

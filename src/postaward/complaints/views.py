@@ -4,7 +4,7 @@ its clocks and steps, and the audited reveal of the complainant (R-CMP-04)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import CharField, Exists, OuterRef, QuerySet
@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock, steps
+from postaward.core import clock, files, steps
 from postaward.core.errors import DomainError
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.models import Deadline
@@ -21,7 +21,7 @@ from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import forms, identity, limits, selectors, services
 from .choices import OPEN_STATES, Channel, Kind, State
-from .models import Complaint
+from .models import Complaint, ComplaintFile
 from .steps import load_complaint
 
 COLOURS: dict[str, str] = {
@@ -80,6 +80,12 @@ SPEC = ListSpec(
         ),
         Column("handling", "承办单位", lambda c: c.handling_org.name if c.handling_org_id else "—"),
         Column("outcome", "核查结论", lambda c: c.get_outcome_display() if c.outcome else "—"),
+        Column(
+            "retaliation",
+            "打击报复",
+            lambda c: "投诉人反映遭受打击报复" if c.retaliation else "—",
+            tag=lambda c: "red" if c.retaliation else "grey",
+        ),
         Column("facts", "事实和理由", lambda c: c.facts, export_only=True),
         Column("answer", "答复", lambda c: c.answer, export_only=True),
     ],
@@ -102,6 +108,13 @@ SPEC = ListSpec(
             "state",
             choices=[("1", "有超期"), ("0", "未超期")],
             apply=_overdue,
+        ),
+        Filter(
+            "retaliation",
+            "打击报复",
+            "retaliation",
+            choices=[("1", "有")],
+            apply=lambda qs, v: qs.filter(retaliation=True),
         ),
         Filter("from", "收件日期起", "receipt_day", kind="date_from"),
         Filter("to", "收件日期止", "receipt_day", kind="date_to"),
@@ -191,6 +204,7 @@ def render_detail(
             "revealed": None,
             "colour": COLOURS.get(c.state, "grey"),
             "reasons": c.reject_reasons,
+            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
         },
         status=status,
     )
@@ -234,8 +248,19 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "revealed": revealed,
             "colour": COLOURS.get(c.state, "grey"),
             "reasons": c.reject_reasons,
+            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
         },
         status=status,
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@page_view
+def complaint_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """A filing's evidence or a reply's material, through the scope (evidence
+    may name the complainant: a handling unit reads it only when the identity
+    was shared with it, R-CMP-04)."""
+    a = actor_of(request)
+    c = load_complaint(a, pk)
+    return cast(HttpResponse, files.download(ComplaintFile.objects, a, file_id, complaint=c))

@@ -16,10 +16,12 @@ from django.views.decorators.cache import never_cache
 
 from postaward.complaints import limits, selectors
 from postaward.complaints import services as complaint_services
-from postaward.complaints.forms import FilingForm, TrackForm
+from postaward.complaints.forms import TrackForm
 from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
+
+from .forms import PublicFilingForm, RetaliationForm
 
 DEFAULT_CONTACT = {
     "phone": "（请监管办在系统设置中公布电话）",
@@ -40,13 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def file_complaint(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
-    form = FilingForm(request.POST or None, request.FILES or None, initial={"kind": kind})
+    form = PublicFilingForm(request.POST or None, request.FILES or None, initial={"kind": kind})
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
             data = dict(form.cleaned_data)
             upload = data.pop("evidence")
+            data.pop("captcha")
             try:
                 filed = complaint_services.file_complaint(
                     actor=request.actor,  # type: ignore[attr-defined]
@@ -88,4 +91,45 @@ def track(request: HttpRequest) -> HttpResponse:
             else:
                 found = selectors.public_view(c)
                 status = 200
-    return render(request, "portal/track.html", {"form": form, "found": found}, status=status)
+    retaliation = (
+        RetaliationForm(initial={"number": found["receipt_number"], **form.cleaned_data})
+        if found
+        else None
+    )
+    return render(
+        request,
+        "portal/track.html",
+        {"form": form, "found": found, "retaliation": retaliation},
+        status=status,
+    )
+
+
+@never_cache
+def report_retaliation(request: HttpRequest) -> HttpResponse:
+    """The complainant reports retaliation (number + code, R-CMP-04)."""
+    if request.method != "POST":
+        return render(request, "portal/track.html", {"form": TrackForm()})
+    form = RetaliationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/track.html", {"form": TrackForm()}, status=422)
+    try:
+        complaint_services.report_retaliation(
+            actor=request.actor,  # type: ignore[attr-defined]
+            number=form.cleaned_data["number"],
+            code=form.cleaned_data["code"],
+            note=form.cleaned_data["note"],
+            source=limits.address_digest(client_ip(request)),
+        )
+    except DomainError as exc:
+        form_error(form, exc)
+        track_form = TrackForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        track_form.is_valid()
+        return render(
+            request,
+            "portal/track.html",
+            {"form": track_form, "retaliation": form, "found": None},
+            status=exc.status,
+        )
+    return render(request, "portal/retaliation_done.html", {}, status=200)

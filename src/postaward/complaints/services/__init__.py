@@ -13,6 +13,7 @@ from .handling import (
     transfer_targets,
 )
 from .intake import Filed, Filing, code_matches, file_complaint, may_register
+from .public import report_retaliation
 
 __all__ = [
     "Filed",
@@ -27,6 +28,7 @@ __all__ = [
     "may_reply",
     "reject_complaint",
     "reply_complaint",
+    "report_retaliation",
     "send_back_reply",
     "transfer_complaint",
     "transfer_targets",

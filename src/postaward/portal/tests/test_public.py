@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -35,6 +36,18 @@ COMPLAINT = {
 }
 
 
+def solved() -> dict[str, str]:
+    """A captcha answered as a person would: the challenge's stored answer."""
+    from captcha.models import CaptchaStore
+
+    key = CaptchaStore.generate_key()
+    return {"captcha_0": key, "captcha_1": CaptchaStore.objects.get(hashkey=key).response}
+
+
+def _file(client: Client, data: dict) -> Any:
+    return client.post("/public/complaints/new/", {**data, **solved()})
+
+
 def _code(html: str) -> tuple[str, str]:
     number = re.search(r'data-testid="receipt-number">([A-Z0-9-]+)<', html)
     code = re.search(r'data-testid="query-code">([A-Z0-9]+)<', html)
@@ -56,8 +69,8 @@ def test_r_cmp_01_a_citizen_files_a_complaint_and_tracks_it_with_number_and_code
     pdf = minimal_pdf(["evidence"])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    r = c.post(
-        "/public/complaints/new/",
+    r = _file(
+        c,
         {**COMPLAINT, "evidence": SimpleUploadedFile("证据.pdf", pdf, "application/pdf")},
     )
     assert r.status_code == 201
@@ -77,8 +90,8 @@ def test_r_cmp_01_a_citizen_files_a_complaint_and_tracks_it_with_number_and_code
 
 def test_r_cmp_01_bad_input_gets_chinese_errors_per_field_and_stores_nothing(district):
     before = db_fingerprint()
-    r = Client().post(
-        "/public/complaints/new/",
+    r = _file(
+        Client(),
         {**COMPLAINT, "standing": "public", "facts": "太短", "mobile": "123", "id_number": "1"},
     )
     html = r.content.decode()
@@ -90,14 +103,14 @@ def test_r_cmp_01_bad_input_gets_chinese_errors_per_field_and_stores_nothing(dis
         "身份证号码应为18位",
     ):
         assert message in html, message
-    anon = Client().post("/public/complaints/new/", {**COMPLAINT, "anonymous": "on"})
+    anon = _file(Client(), {**COMPLAINT, "anonymous": "on"})
     assert anon.status_code == 422 and "投诉须实名提出" in anon.content.decode()
     assert db_fingerprint() == before
 
 
 def test_r_cmp_01_an_anonymous_report_needs_no_identity(district):
-    r = Client().post(
-        "/public/complaints/new/",
+    r = _file(
+        Client(),
         {
             "kind": "report",
             "standing": "public",
@@ -113,9 +126,9 @@ def test_r_cmp_01_an_anonymous_report_needs_no_identity(district):
 
 def test_r_cmp_01_a_retried_filing_is_stored_once(district):
     c = Client()
-    first = c.post("/public/complaints/new/", {**COMPLAINT, "idempotency_key": "k-1"})
-    again = c.post("/public/complaints/new/", {**COMPLAINT, "idempotency_key": "k-1"})
-    same_content = c.post("/public/complaints/new/", {**COMPLAINT, "idempotency_key": "k-2"})
+    first = _file(c, {**COMPLAINT, "idempotency_key": "k-1"})
+    again = _file(c, {**COMPLAINT, "idempotency_key": "k-1"})
+    same_content = _file(c, {**COMPLAINT, "idempotency_key": "k-2"})
     numbers = {_code(x.content.decode())[0] for x in (first, again, same_content)}
     assert len(numbers) == 1 and Complaint.objects.count() == 1
     # the code shown last is the one that works (the first answer may have been lost)
@@ -129,18 +142,18 @@ def test_r_cmp_05_filings_are_limited_per_address_and_per_mobile(district):
     for i in range(5):
         body = {**COMPLAINT, "facts": f"第{i}次反映：项目经理从未到岗，现场由他人代管"}
         body["mobile"] = f"1381234567{i}"
-        assert c.post("/public/complaints/new/", body).status_code == 201
+        assert _file(c, body).status_code == 201
     before = db_fingerprint()
-    r = c.post("/public/complaints/new/", {**COMPLAINT, "facts": "第六次反映：项目经理从未到岗"})
+    r = _file(c, {**COMPLAINT, "facts": "第六次反映：项目经理从未到岗"})
     assert r.status_code == 429 and "提交过于频繁" in r.content.decode()
     assert db_fingerprint() == before
     other = Client(REMOTE_ADDR="10.9.9.9")
     for i in range(5):
         other_ip = Client(REMOTE_ADDR=f"10.8.0.{i}")
         body = {**COMPLAINT, "mobile": "13900000000", "facts": f"第{i}件：拖欠工资未付"}
-        assert other_ip.post("/public/complaints/new/", body).status_code == 201
-    limited = other.post(
-        "/public/complaints/new/",
+        assert _file(other_ip, body).status_code == 201
+    limited = _file(
+        other,
         {**COMPLAINT, "mobile": "13900000000", "facts": "又一件：拖欠农民工工资未付"},
     )
     assert (
@@ -150,7 +163,7 @@ def test_r_cmp_05_filings_are_limited_per_address_and_per_mobile(district):
 
 def test_r_cmp_05_tracking_is_rate_limited_per_address(district):
     c = Client(REMOTE_ADDR="10.2.3.4")
-    number, code = _code(c.post("/public/complaints/new/", COMPLAINT).content.decode())
+    number, code = _code(_file(c, COMPLAINT).content.decode())
     for _ in range(10):
         assert (
             c.post("/public/complaints/track/", {"number": number, "code": "AAAA2222"}).status_code
@@ -203,3 +216,43 @@ def test_r_cmp_01_the_public_api_files_with_the_channel_and_tracks(district):
     )
     assert tracked.status_code == 200 and tracked.json()["state"] == "received"
     assert "张三" not in tracked.content.decode()
+
+
+def test_r_cmp_05_the_filing_form_needs_the_captcha_answered(district):
+    c = Client()
+    page = c.get("/public/complaints/new/").content.decode()
+    image = re.search(r'<img src="(/public/captcha/\w+/)"', page)
+    assert image and 'name="captcha_1"' in page
+    shown = c.get(image.group(1))
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    wrong = c.post("/public/complaints/new/", {**COMPLAINT, "captcha_0": "x", "captcha_1": "1"})
+    assert wrong.status_code == 422 and "验证码不正确" in wrong.content.decode()
+    missing = c.post("/public/complaints/new/", COMPLAINT)
+    assert missing.status_code == 422 and "请填写验证码" in missing.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_r_cmp_04_a_complainant_reports_retaliation_with_number_and_code(district):
+    from postaward.core.models import AuditRecord, EventRecord
+
+    c = Client()
+    number, code = _code(_file(c, COMPLAINT).content.decode())
+    tracked = c.post("/public/complaints/track/", {"number": number, "code": code})
+    assert 'data-testid="retaliation"' in tracked.content.decode()
+    url = "/public/complaints/retaliation/"
+    wrong = c.post(url, {"number": number, "code": "AAAA2222", "note": "被项目经理威胁不得再投诉"})
+    assert wrong.status_code == 404
+    short = c.post(url, {"number": number, "code": code, "note": "威胁"})
+    assert short.status_code == 422 and "遭受打击报复的情况过短" in short.content.decode()
+    assert not Complaint.objects.get(receipt_number=number).retaliation
+    ok = c.post(url, {"number": number, "code": code, "note": "投诉后被项目经理威胁不得再投诉"})
+    assert ok.status_code == 200 and 'data-testid="retaliation-done"' in ok.content.decode()
+    saved = Complaint.objects.get(receipt_number=number)
+    assert saved.retaliation and "被项目经理威胁" in saved.retaliation_note
+    assert AuditRecord.objects.filter(action="complaints.report_retaliation").exists()
+    event = EventRecord.objects.get(name="complaints.retaliation_reported")
+    assert event.payload["receipt_number"] == number and "张三" not in json.dumps(event.payload)
+    office = district.client("office_staff")
+    assert 'data-testid="retaliation"' in office.get(f"/complaints/{saved.pk}/").content.decode()
+    listed = office.get("/complaints/?retaliation=1").content.decode()
+    assert number in listed

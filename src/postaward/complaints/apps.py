@@ -10,10 +10,11 @@ class ComplaintsConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import deadline_kinds, events, steps  # noqa: F401  (kinds, events, steps)
+        from . import deadline_kinds, events, hooks, steps  # noqa: F401  (kinds, events, cards, steps)
         from .views import can_see_complaints
 
         menu.add(
             "alerts",
             Item("投诉举报", "complaints_list", "bi-megaphone", can_see_complaints, 80),
         )
+        menu.set_badge("complaints_list", todo_kinds=("complaints.",))

@@ -23,6 +23,7 @@ from ..choices import Outcome, RejectReason, State
 from ..deadline_kinds import CLOCKS, UNIT_HANDLING
 from ..events import ComplaintVerified
 from ..models import UNIT_ROLES, Complaint
+from .todos import sync_todo, tell_assignee, tell_handler
 
 # The kinds of unit a complaint is transferred to (R-ORG-02: industry
 # authority → superior unit / line / township → owner).
@@ -56,6 +57,7 @@ def accept_complaint(*, actor: Actor, complaint: Complaint, note: str = "") -> C
         c.decision_note = note
         c.assignee_id = c.assignee_id or actor.user_id
         deadlines.close_deadline(kind=_decision_kind(c), subject=c)
+        sync_todo(c)
     return c  # type: ignore[no-any-return]
 
 
@@ -80,6 +82,7 @@ def reject_complaint(
         c.assignee_id = c.assignee_id or actor.user_id
         deadlines.close_deadline(kind=_decision_kind(c), subject=c)
         deadlines.close_deadline(kind=_close_kind(c), subject=c, state=Deadline.State.CANCELLED)
+        sync_todo(c)
     return c  # type: ignore[no-any-return]
 
 
@@ -166,6 +169,8 @@ def transfer_complaint(
         c.transfer_note = note
         c.assignee_id = c.assignee_id or actor.user_id
         _open_unit_clock(c, int(handling_days))
+        sync_todo(c)
+        tell_handler(c, actor)
     return c  # type: ignore[no-any-return]
 
 
@@ -198,6 +203,8 @@ def reply_complaint(*, actor: Actor, complaint: Complaint, reply: str) -> Compla
         c.reply = body
         c.replied_at = clock.now()
         deadlines.close_deadline(kind=UNIT_HANDLING.kind, subject=c)
+        sync_todo(c)
+        tell_assignee(c, actor)
     return c  # type: ignore[no-any-return]
 
 
@@ -213,6 +220,8 @@ def send_back_reply(*, actor: Actor, complaint: Complaint, note: str) -> Complai
             clock.today(), c.handling_due or clock.today()
         )
         _open_unit_clock(c, max(1, left))
+        sync_todo(c)
+        tell_handler(c, actor)
     return c  # type: ignore[no-any-return]
 
 
@@ -223,6 +232,7 @@ def approve_reply(*, actor: Actor, complaint: Complaint, note: str = "") -> Comp
         c = w.obj
         c.state = State.REVIEWED
         c.review_note = (note or "").strip()[:2000]
+        sync_todo(c)
     return c  # type: ignore[no-any-return]
 
 
@@ -244,6 +254,7 @@ def close_complaint(*, actor: Actor, complaint: Complaint, outcome: str, answer:
         if outcome in (Outcome.SUBSTANTIATED, Outcome.PARTLY):
             w.publish(_verified(c))
         deadlines.close_deadline(kind=_close_kind(c), subject=c)
+        sync_todo(c)
     return c  # type: ignore[no-any-return]
 
 

@@ -31,6 +31,7 @@ from ..choices import RECEIPT_PREFIX, Channel, FileRole, FilerStanding, Kind
 from ..deadline_kinds import CLOCKS
 from ..events import ComplaintReceived
 from ..models import Complaint, ComplaintFile
+from .todos import sync_todo
 
 MAX_EVIDENCE = 5
 # A second identical filing within this window is the same filing (a retry).
@@ -294,6 +295,7 @@ def file_complaint(
             files.save(att.file, u)
             att.save()
         _open_clocks(c)
+        sync_todo(c)
         audit.record(
             actor=actor,
             action="complaints.file_complaint",

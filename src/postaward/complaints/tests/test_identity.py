@@ -198,3 +198,31 @@ def test_r_cmp_04_an_anonymous_report_has_no_identity_to_reveal(district):
         content_type="application/json",
     )
     assert r.status_code == 403
+
+
+def test_r_cmp_04_evidence_reaches_a_handling_unit_only_with_the_identity(district, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from postaward.core.files import minimal_pdf
+
+    pdf = SimpleUploadedFile("身份证复印件.pdf", minimal_pdf(["id card"]), "application/pdf")
+    c = f.accepted(district, evidence=[pdf])
+    att = c.files.get()
+    url = f"/complaints/{c.pk}/files/{att.pk}/"
+    assert district.client("office_staff").get(url).status_code == 200
+    services.transfer_complaint(
+        actor=district.actor("office_staff"),
+        complaint=c,
+        handling_org_id=district.orgs["housing"].pk,
+        handling_days=5,
+        note="请核实并回复",
+        handler_id=district.users["housing_staff"].pk,
+    )
+    assert district.client("housing_staff").get(url).status_code == 404
+    assert (
+        "身份证复印件"
+        not in district.client("housing_staff").get(f"/complaints/{c.pk}/").content.decode()
+    )
+    Complaint.objects.filter(pk=c.pk).update(identity_shared=True)
+    assert district.client("housing_staff").get(url).status_code == 200
+    assert district.client("transport_staff").get(url).status_code == 404

@@ -204,3 +204,62 @@ def test_r_cmp_03_the_intake_page_registers_and_shows_the_code_once(district):
     c = Complaint.objects.get()
     assert f"收件编号 {c.receipt_number}，查询码" in ok.content.decode()
     assert client.get(f"/complaints/{c.pk}/").content.decode().count("查询码") == 0
+
+
+def test_r_cmp_01_each_state_has_the_to_do_of_whoever_must_act(district):
+    from postaward.alerts.models import Notification
+    from postaward.core.models import Todo
+
+    def open_todos(c):  # type: ignore[no-untyped-def]
+        return list(
+            Todo.objects.filter(
+                subject_type="complaints.complaint", subject_id=str(c.pk), state="open"
+            ).values_list("kind", "organisation_id", "assignee_id")
+        )
+
+    d = district
+    staff = d.actor("office_staff")
+    c = f.received(d)
+    assert open_todos(c) == [("complaints.decide", d.orgs["office"].pk, None)]
+    services.accept_complaint(actor=staff, complaint=c)
+    assert open_todos(c) == [("complaints.handle", d.orgs["office"].pk, staff.user_id)]
+    services.transfer_complaint(
+        actor=staff,
+        complaint=c,
+        handling_org_id=d.orgs["housing"].pk,
+        handling_days=5,
+        note="请核实并回复",
+        handler_id=d.users["housing_staff"].pk,
+    )
+    housing_staff = d.users["housing_staff"].pk
+    assert open_todos(c) == [("complaints.reply", d.orgs["housing"].pk, housing_staff)]
+    assert Notification.objects.filter(recipient_id=housing_staff).exists()
+    services.reply_complaint(
+        actor=d.actor("housing_staff"), complaint=c, reply="已到现场核实，责令施工单位整改完毕"
+    )
+    assert open_todos(c) == [("complaints.review", d.orgs["office"].pk, staff.user_id)]
+    assert Notification.objects.filter(recipient_id=staff.user_id).exists()
+    services.approve_reply(actor=staff, complaint=c)
+    services.close_complaint(
+        actor=staff, complaint=c, outcome="partly", answer="经核查，反映问题部分属实，已整改。"
+    )
+    assert open_todos(c) == []
+    titles = " ".join(Todo.objects.values_list("title", flat=True))
+    assert c.receipt_number in titles and f.NAME not in titles
+
+
+def test_r_cmp_01_every_audit_action_of_a_complaint_reads_in_chinese(district):
+    from postaward.core import audit_labels
+    from postaward.core.models import AuditRecord
+
+    c = f.replied(district)
+    services.approve_reply(actor=district.actor("office_staff"), complaint=c)
+    codes = set(
+        AuditRecord.objects.filter(action__startswith="complaints.").values_list(
+            "action", flat=True
+        )
+    )
+    assert {"complaints.file_complaint", "complaints.transfer", "complaints.reply"} <= codes
+    assert [x for x in codes if not audit_labels.is_known(x)] == []
+    page = district.client("office_staff").get("/")
+    assert page.status_code == 200 and "待受理投诉举报" in page.content.decode()

@@ -14,8 +14,8 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from postaward.core import clock, steps
-from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
-from postaward.core.bodies import FileIn, parse_body
+from postaward.core.api_base import ErrorOut, StrictIn, actor, idempotency_key, responses
+from postaward.core.bodies import FileIn, body_doc, parse_body
 from postaward.core.middleware import client_ip
 from postaward.core.types import Id
 
@@ -31,7 +31,7 @@ public_router = Router(tags=["投诉举报（公众）"], auth=None)
 # --- schemas -------------------------------------------------------------------------------------
 
 
-class ClockOut(Schema):
+class ComplaintClockOut(Schema):
     label: str
     period: str
     end: str
@@ -70,7 +70,7 @@ class ComplaintDetailOut(ComplaintOut):
     review_note: str
     answer: str
     retaliation: bool
-    clocks: list[ClockOut]
+    clocks: list[ComplaintClockOut]
     actions: list[str]
     may_reveal_identity: bool
 
@@ -145,7 +145,7 @@ def list_complaints(
     return [_row(c) for c in qs[:500]]
 
 
-class IntakeIn(StrictIn):
+class ComplaintIntakeIn(StrictIn):
     kind: Literal[tuple(Kind.values)] = Field(description="类别：complaint 投诉 / report 举报")  # type: ignore[valid-type]
     channel: Literal[tuple(Channel.values)] = Field(description="来源渠道")  # type: ignore[valid-type]
     standing: Literal[tuple(FilerStanding.values)] = Field(  # type: ignore[valid-type]
@@ -164,13 +164,13 @@ class IntakeIn(StrictIn):
     evidence: list[FileIn] = Field([], description="证据材料（PDF、JPG 或 PNG，最多 5 份）")
 
 
-class PublicFilingIn(IntakeIn):
+class PublicComplaintIn(ComplaintIntakeIn):
     channel: Literal[tuple(Channel.values)] = Field(  # type: ignore[valid-type]
         Channel.ONLINE, description="来源渠道（12345 热线、浙里办等对接时注明）"
     )
 
 
-class FiledOut(Schema):
+class ComplaintFiledOut(Schema):
     receipt_number: str
     query_code: str = Field(description="查询码：只在此显示一次，请妥善保存")
     replayed: bool
@@ -183,12 +183,13 @@ def _filing(data: Any, files: dict[str, Any]) -> services.Filing:
 
 @router.post(
     "",
-    response=responses(FiledOut, 201),
+    response=responses(ComplaintFiledOut, 201),
     summary="登记线下收到的投诉举报（来信、来访、热线、上级交办等）",
+    openapi_extra=body_doc(ComplaintIntakeIn),
 )
 def register_complaint(request: HttpRequest) -> Any:
     a = actor(request)
-    body = parse_body(request, IntakeIn)
+    body = parse_body(request, ComplaintIntakeIn)
     filed = services.file_complaint(
         actor=a,
         filing=_filing(body.data, body.files),
@@ -212,11 +213,11 @@ def get_complaint(request: HttpRequest, complaint_id: Id) -> Any:
     return detail_out(complaint_steps.load_complaint(actor(request), complaint_id), request)
 
 
-class RevealIn(StrictIn):
+class ComplaintRevealIn(StrictIn):
     reason: str = Field(max_length=200, description="查看理由（记入操作日志）")
 
 
-class IdentityOut(Schema):
+class ComplaintIdentityOut(Schema):
     name: str
     id_number: str
     mobile: str
@@ -225,10 +226,10 @@ class IdentityOut(Schema):
 
 @router.post(
     "/{complaint_id}/identity",
-    response=responses(IdentityOut),
+    response=responses(ComplaintIdentityOut),
     summary="查看投诉人身份（仅本件承办人员，每次查看记入操作日志）",
 )
-def reveal_identity(request: HttpRequest, complaint_id: Id, body: RevealIn) -> Any:
+def reveal_identity(request: HttpRequest, complaint_id: Id, body: ComplaintRevealIn) -> Any:
     a = actor(request)
     c = complaint_steps.load_complaint(a, complaint_id)
     ident = identity.reveal(actor=a, complaint=c, reason=body.reason)
@@ -248,11 +249,12 @@ steps.mount_api(router, complaint_steps.WF, "complaint_id")
 
 @public_router.post(
     "",
-    response=responses(FiledOut, 201),
+    response={**responses(ComplaintFiledOut, 201), 429: ErrorOut},
     summary="提交投诉或举报（无需账号；12345 热线、浙里办等可代为提交并注明渠道）",
+    openapi_extra=body_doc(PublicComplaintIn),
 )
 def public_file(request: HttpRequest) -> Any:
-    body = parse_body(request, PublicFilingIn)
+    body = parse_body(request, PublicComplaintIn)
     filed = services.file_complaint(
         actor=actor(request),
         filing=_filing(body.data, body.files),
@@ -268,12 +270,12 @@ def public_file(request: HttpRequest) -> Any:
     }
 
 
-class TrackIn(StrictIn):
+class ComplaintTrackIn(StrictIn):
     number: str = Field(max_length=20, description="收件编号")
     code: str = Field(max_length=20, description="查询码")
 
 
-class TrackOut(Schema):
+class ComplaintTrackOut(Schema):
     receipt_number: str
     kind: str
     state: str
@@ -287,9 +289,11 @@ class TrackOut(Schema):
 
 
 @public_router.post(
-    "/track", response=responses(TrackOut), summary="凭收件编号和查询码查询办理情况"
+    "/track",
+    response={**responses(ComplaintTrackOut), 429: ErrorOut},
+    summary="凭收件编号和查询码查询办理情况",
 )
-def public_track(request: HttpRequest, body: TrackIn) -> Any:
+def public_track(request: HttpRequest, body: ComplaintTrackIn) -> Any:
     c = selectors.track(
         number=body.number, code=body.code, source=limits.address_digest(client_ip(request))
     )

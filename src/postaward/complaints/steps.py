@@ -48,18 +48,18 @@ def handling_unit(c: Complaint, actor: Actor) -> bool:
 # --- inputs (API) --------------------------------------------------------------------------------
 
 
-class AcceptIn(StrictIn):
+class ComplaintAcceptIn(StrictIn):
     note: str = Field("", max_length=2000, description="受理意见（会商情况）")
 
 
-class RejectIn(StrictIn):
+class ComplaintRejectIn(StrictIn):
     reasons: list[Literal[tuple(RejectReason.values)]] = Field(  # type: ignore[valid-type]
         description="不予受理理由（可多选）"
     )
     note: str = Field(max_length=2000, description="说明")
 
 
-class TransferIn(StrictIn):
+class ComplaintTransferIn(StrictIn):
     handling_org_id: Id = Field(description="承办单位（项目“四级联动”链条上的单位）")
     handling_days: int = Field(ge=1, le=15, description="承办期限（工作日）")
     note: str = Field(max_length=2000, description="转办要求")
@@ -67,19 +67,19 @@ class TransferIn(StrictIn):
     share_identity: bool = Field(False, description="向经办人提供投诉人身份")
 
 
-class ReplyIn(StrictIn):
+class ComplaintReplyIn(StrictIn):
     reply: str = Field(max_length=5000, description="办理情况")
 
 
-class NoteIn(StrictIn):
+class ComplaintReviewIn(StrictIn):
     note: str = Field("", max_length=2000, description="审核意见")
 
 
-class SendBackIn(StrictIn):
+class ComplaintSendBackIn(StrictIn):
     note: str = Field(max_length=2000, description="退回理由")
 
 
-class CloseIn(StrictIn):
+class ComplaintCloseIn(StrictIn):
     outcome: Literal[tuple(Outcome.values)] = Field(description="核查结论")  # type: ignore[valid-type]
     answer: str = Field(max_length=5000, description="答复投诉人（举报人）的内容")
 
@@ -188,7 +188,7 @@ ACCEPT = steps.Step(
     sources=(State.RECEIVED,),
     target=State.ACCEPTED,
     service=_accept,
-    schema=AcceptIn,
+    schema=ComplaintAcceptIn,
     form=forms.AcceptForm,
     basis="R-CMP-03",
     closes=COMPLAINT_DECISION.kind,
@@ -205,7 +205,7 @@ REJECT = steps.Step(
     sources=(State.RECEIVED,),
     target=State.REJECTED,
     service=_reject,
-    schema=RejectIn,
+    schema=ComplaintRejectIn,
     form=forms.RejectForm,
     basis="R-CMP-03",
     closes=COMPLAINT_DECISION.kind,
@@ -223,7 +223,7 @@ TRANSFER = steps.Step(
     sources=(State.ACCEPTED,),
     target=State.TRANSFERRED,
     service=_transfer,
-    schema=TransferIn,
+    schema=ComplaintTransferIn,
     form_factory=_transfer_form,
     basis="R-CMP-01",
     opens=UNIT_HANDLING.kind,
@@ -241,7 +241,7 @@ REPLY = steps.Step(
     sources=(State.TRANSFERRED,),
     target=State.REPLIED,
     service=_reply,
-    schema=ReplyIn,
+    schema=ComplaintReplyIn,
     form=forms.ReplyForm,
     basis="R-CMP-01",
     closes=UNIT_HANDLING.kind,
@@ -257,7 +257,7 @@ SEND_BACK = steps.Step(
     sources=(State.REPLIED,),
     target=State.TRANSFERRED,
     service=_send_back,
-    schema=SendBackIn,
+    schema=ComplaintSendBackIn,
     form=forms.SendBackForm,
     basis="R-CMP-01",
     opens=UNIT_HANDLING.kind,
@@ -274,7 +274,7 @@ APPROVE_REPLY = steps.Step(
     sources=(State.REPLIED,),
     target=State.REVIEWED,
     service=_approve,
-    schema=NoteIn,
+    schema=ComplaintReviewIn,
     form=forms.NoteForm,
     basis="R-CMP-01",
     action="complaints.approve_reply",
@@ -289,7 +289,7 @@ CLOSE = steps.Step(
     sources=(State.ACCEPTED, State.REVIEWED),
     target=State.CLOSED,
     service=_close,
-    schema=CloseIn,
+    schema=ComplaintCloseIn,
     form=forms.CloseForm,
     basis="R-CMP-05",
     closes="complaints.complaint_close",

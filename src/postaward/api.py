@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from postaward.alerts.api import router as alerts_router
 from postaward.approvals.api import router as approvals_router
 from postaward.attendance.api import router as attendance_router
+from postaward.complaints.api import public_router as public_complaints_router
+from postaward.complaints.api import router as complaints_router
 from postaward.core.api import router as core_router
 from postaward.core.api_base import ERROR_TEXT, TokenAuth, WebSessionAuth, server_error
 from postaward.core.errors import DomainError
@@ -37,6 +39,8 @@ api.add_router("/projects", projects_router)
 api.add_router("/attendance", attendance_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/alerts", alerts_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/public/complaints", public_complaints_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the
 # common error format rather than with Django's HTML page.

@@ -64,6 +64,11 @@ INSTALLED_APPS = [
     "postaward.attendance",
     "postaward.approvals",
     "postaward.alerts",
+    "postaward.complaints",
+    "postaward.portal",
+    # django-simple-captcha for the public filing form (ADR 0501); after portal,
+    # whose widget template wins
+    "captcha",
     "postaward.platform",  # the commands that drive every app at once (demo, simulate)
 ]
 
@@ -84,6 +89,13 @@ MIDDLEWARE = [
     "postaward.core.middleware.ClockMiddleware",
     "postaward.orgs.middleware.ActorMiddleware",
 ]
+
+# The public filing form's captcha (django-simple-captcha, rendered locally; ADR 0501)
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 15  # minutes
+CAPTCHA_2X_IMAGE = False
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
 
 ROOT_URLCONF = "postaward.urls"
 WSGI_APPLICATION = "postaward.wsgi.application"

@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.attendance.urls")),
     path("", include("postaward.approvals.urls")),
     path("", include("postaward.alerts.urls")),
+    path("", include("postaward.complaints.urls")),
+    path("", include("postaward.portal.urls")),
     path("", include("postaward.core.urls")),
 ]
 

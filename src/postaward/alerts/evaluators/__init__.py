@@ -452,6 +452,11 @@ NON_RISK_EVENTS: dict[str, str] = {
     "approvals.change_rejected": "the change did not happen",
     "approvals.personnel_change_completed": "approved by the authority, penalty recorded (SY 27(二))",
     "approvals.acceptance_returned": "incomplete file sent back; lateness is the acceptance deadline",
+    "complaints.received": "a complaint received is handled on its own legal clocks (deadline kinds)",
+    "complaints.verified": "the complaint was handled and answered; a fact for credit and accountability",
+    "complaints.retaliation_reported": (
+        "flagged on the complaint itself for the office; a fact for accountability (R-ACT-04)"
+    ),
     "deadline.reminder": "before the deadline: a notification to the responsible unit",
     "deadline.missed_batch": "expanded into deadline.missed, which is mapped",
     "deadline.reminder_batch": "expanded into deadline.reminder",

@@ -359,6 +359,14 @@ def _alert_attachment(d):  # type: ignore[no-untyped-def]
     return att, "file", lambda o: reverse("alerts_attachment", args=[o.alert_id, o.pk])
 
 
+def _complaint_file(d):  # type: ignore[no-untyped-def]
+    from postaward.complaints.models import ComplaintFile
+    from postaward.complaints.tests.factories import received
+
+    att = ComplaintFile(complaint=received(d), role="evidence")
+    return att, "file", lambda o: reverse("complaints_file", args=[o.complaint_id, o.pk])
+
+
 def _leave(which: str) -> Callable[[Any], Any]:
     def make(d):  # type: ignore[no-untyped-def]
         from postaward.attendance.models import LeaveRequest
@@ -399,6 +407,7 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("approvals.approvaldocument", "file"): _approval_document,
     ("approvals.hiddenworkphoto", "file"): _hidden_photo,
     ("alerts.alertattachment", "file"): _alert_attachment,
+    ("complaints.complaintfile", "file"): _complaint_file,
     ("attendance.leaverequest", "approval_form"): _leave("approval_form"),
     ("attendance.leaverequest", "evidence"): _leave("evidence"),
     ("attendance.attendanceinterview", "record"): _interview,

@@ -140,6 +140,10 @@ def denied(key: str, route: Route, d: District, client: Client, call: Call, stat
 
 
 def schema_routes() -> set[str]:
+    """Every route that needs an account. The public window's operations (no
+    ``security`` in the OpenAPI: ``/api/v1/public/...``, ADR 0501) answer
+    anonymous callers by design; their own tests cover them
+    (``portal/tests/test_public.py``)."""
     from postaward.api import api
 
     schema = api.get_openapi_schema()
@@ -147,7 +151,7 @@ def schema_routes() -> set[str]:
         f"{method.upper()} {path}"
         for path, ops in schema["paths"].items()
         for method in ops
-        if method in {"get", "post", "put", "patch", "delete"}
+        if method in {"get", "post", "put", "patch", "delete"} and ops[method].get("security")
     }
 
 

@@ -69,6 +69,7 @@ PATH_OBJECTS = {
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
     "suspension_id": ("projects", "Suspension"),
+    "complaint_id": ("complaints", "Complaint"),
 }
 
 # Required query parameters of list operations.
@@ -94,6 +95,7 @@ ROW_MODELS = {
     "/api/v1/orgs": ("orgs", "Organisation"),
     "/api/v1/people": ("orgs", "Person"),
     "/api/v1/accounts": ("orgs", "User"),
+    "/api/v1/complaints": ("complaints", "Complaint"),
 }
 
 

@@ -1,0 +1,300 @@
+"""The complaints API: the back office under ``/api/v1/complaints`` (session or
+token, scoped) and the public window under ``/api/v1/public/complaints`` (no
+account; the same checks and limits as the public page).
+
+No answer carries the complainant's identity but ``POST …/{id}/identity``,
+which is audited (R-CMP-04)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from postaward.core import clock, steps
+from postaward.core.api_base import ErrorOut, StrictIn, actor, idempotency_key, responses
+from postaward.core.bodies import FileIn, body_doc, parse_body
+from postaward.core.middleware import client_ip
+from postaward.core.types import Id
+
+from . import identity, limits, selectors, services
+from . import steps as complaint_steps
+from .choices import Channel, FilerStanding, Kind, State
+from .models import Complaint
+
+router = Router(tags=["投诉举报"])
+public_router = Router(tags=["投诉举报（公众）"], auth=None)
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class ComplaintClockOut(Schema):
+    label: str
+    period: str
+    end: str
+    roll_note: str
+    state: str
+    overdue: bool
+
+
+class ComplaintOut(Schema):
+    id: int
+    receipt_number: str
+    kind: str
+    kind_label: str
+    channel: str
+    channel_label: str
+    state: str
+    state_label: str
+    project_id: int | None
+    project_text: str
+    subject_text: str
+    received_at: str
+    handling_org: str
+    outcome: str
+    concerns_officials: bool
+    anonymous: bool
+
+
+class ComplaintDetailOut(ComplaintOut):
+    facts: str
+    requests: str
+    decision_note: str
+    reject_reasons: list[str]
+    transfer_note: str
+    handling_due: str
+    reply: str
+    review_note: str
+    answer: str
+    retaliation: bool
+    clocks: list[ComplaintClockOut]
+    actions: list[str]
+    may_reveal_identity: bool
+
+
+def _row(c: Complaint) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "receipt_number": c.receipt_number,
+        "kind": c.kind,
+        "kind_label": c.get_kind_display(),
+        "channel": c.channel,
+        "channel_label": c.get_channel_display(),
+        "state": c.state,
+        "state_label": c.get_state_display(),
+        "project_id": c.project_id,
+        "project_text": c.project.name if c.project is not None else c.project_text,
+        "subject_text": c.subject_text,
+        "received_at": clock.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+        "handling_org": c.handling_org.name if c.handling_org is not None else "",
+        "outcome": c.outcome,
+        "concerns_officials": c.concerns_officials,
+        "anonymous": c.anonymous,
+    }
+
+
+def detail_out(c: Complaint, request: HttpRequest) -> dict[str, Any]:
+    a = actor(request)
+    return {
+        **_row(c),
+        "facts": c.facts,
+        "requests": c.requests,
+        "decision_note": c.decision_note,
+        "reject_reasons": list(c.reject_reasons or []),
+        "transfer_note": c.transfer_note,
+        "handling_due": c.handling_due.isoformat() if c.handling_due else "",
+        "reply": c.reply,
+        "review_note": c.review_note,
+        "answer": c.answer,
+        "retaliation": c.retaliation,
+        "clocks": [
+            {
+                "label": s.label,
+                "period": s.period,
+                "end": s.end_text,
+                "roll_note": s.roll_note,
+                "state": s.state_label,
+                "overdue": s.overdue,
+            }
+            for s in services.clocks_of(c)
+        ],
+        "actions": steps.allowed_names(c, a),
+        "may_reveal_identity": identity.may_reveal(c, a),
+    }
+
+
+# --- the back office -----------------------------------------------------------------------------
+
+
+@router.get(
+    "",
+    response=responses(list[ComplaintOut]),
+    summary="投诉举报列表（本单位数据范围，不含投诉人身份）",
+)
+def list_complaints(
+    request: HttpRequest, kind: Kind | None = None, state: State | None = None
+) -> Any:
+    qs = selectors.complaints(actor(request))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if state:
+        qs = qs.filter(state=state)
+    return [_row(c) for c in qs[:500]]
+
+
+class ComplaintIntakeIn(StrictIn):
+    kind: Literal[tuple(Kind.values)] = Field(description="类别：complaint 投诉 / report 举报")  # type: ignore[valid-type]
+    channel: Literal[tuple(Channel.values)] = Field(description="来源渠道")  # type: ignore[valid-type]
+    standing: Literal[tuple(FilerStanding.values)] = Field(  # type: ignore[valid-type]
+        FilerStanding.PUBLIC, description="投诉人身份"
+    )
+    project: str = Field("", max_length=200, description="项目名称或编号")
+    subject_text: str = Field(max_length=200, description="被投诉（举报）单位或个人")
+    facts: str = Field(max_length=5000, description="事实和理由")
+    requests: str = Field("", max_length=2000, description="投诉请求")
+    concerns_officials: bool = Field(False, description="涉及公职人员或党员")
+    anonymous: bool = Field(False, description="匿名举报（仅举报）")
+    name: str = Field("", max_length=60, description="姓名")
+    id_number: str = Field("", max_length=30, description="身份证号码")
+    mobile: str = Field("", max_length=20, description="手机号码")
+    contact: str = Field("", max_length=200, description="其他联系方式")
+    evidence: list[FileIn] = Field([], description="证据材料（PDF、JPG 或 PNG，最多 5 份）")
+
+
+class PublicComplaintIn(ComplaintIntakeIn):
+    channel: Literal[tuple(Channel.values)] = Field(  # type: ignore[valid-type]
+        Channel.ONLINE, description="来源渠道（12345 热线、浙里办等对接时注明）"
+    )
+
+
+class ComplaintFiledOut(Schema):
+    receipt_number: str
+    query_code: str = Field(description="查询码：只在此显示一次，请妥善保存")
+    replayed: bool
+
+
+def _filing(data: Any, files: dict[str, Any]) -> services.Filing:
+    fields = data.model_dump(exclude={"evidence", "channel"})
+    return services.Filing(**fields, evidence=list(files.get("evidence") or []))
+
+
+@router.post(
+    "",
+    response=responses(ComplaintFiledOut, 201),
+    summary="登记线下收到的投诉举报（来信、来访、热线、上级交办等）",
+    openapi_extra=body_doc(ComplaintIntakeIn),
+)
+def register_complaint(request: HttpRequest) -> Any:
+    a = actor(request)
+    body = parse_body(request, ComplaintIntakeIn)
+    filed = services.file_complaint(
+        actor=a,
+        filing=_filing(body.data, body.files),
+        channel=body.data.channel,
+        source=limits.address_digest(f"user:{a.user_id}"),
+        idempotency_key=idempotency_key(request) or "",
+    )
+    return 201, {
+        "receipt_number": filed.complaint.receipt_number,
+        "query_code": filed.query_code,
+        "replayed": filed.replayed,
+    }
+
+
+@router.get(
+    "/{complaint_id}",
+    response=responses(ComplaintDetailOut),
+    summary="投诉举报详情：办理期限、可办理的环节（不含投诉人身份）",
+)
+def get_complaint(request: HttpRequest, complaint_id: Id) -> Any:
+    return detail_out(complaint_steps.load_complaint(actor(request), complaint_id), request)
+
+
+class ComplaintRevealIn(StrictIn):
+    reason: str = Field(max_length=200, description="查看理由（记入操作日志）")
+
+
+class ComplaintIdentityOut(Schema):
+    name: str
+    id_number: str
+    mobile: str
+    contact: str
+
+
+@router.post(
+    "/{complaint_id}/identity",
+    response=responses(ComplaintIdentityOut),
+    summary="查看投诉人身份（仅本件承办人员，每次查看记入操作日志）",
+)
+def reveal_identity(request: HttpRequest, complaint_id: Id, body: ComplaintRevealIn) -> Any:
+    a = actor(request)
+    c = complaint_steps.load_complaint(a, complaint_id)
+    ident = identity.reveal(actor=a, complaint=c, reason=body.reason)
+    return {
+        "name": ident.name,
+        "id_number": ident.id_number,
+        "mobile": ident.mobile,
+        "contact": ident.contact,
+    }
+
+
+steps.mount_api(router, complaint_steps.WF, "complaint_id")
+
+
+# --- the public window ---------------------------------------------------------------------------
+
+
+@public_router.post(
+    "",
+    response={**responses(ComplaintFiledOut, 201), 429: ErrorOut},
+    summary="提交投诉或举报（无需账号；12345 热线、浙里办等可代为提交并注明渠道）",
+    openapi_extra=body_doc(PublicComplaintIn),
+)
+def public_file(request: HttpRequest) -> Any:
+    body = parse_body(request, PublicComplaintIn)
+    filed = services.file_complaint(
+        actor=actor(request),
+        filing=_filing(body.data, body.files),
+        channel=body.data.channel,
+        source=limits.address_digest(client_ip(request)),
+        idempotency_key=idempotency_key(request) or "",
+        public=True,
+    )
+    return 201, {
+        "receipt_number": filed.complaint.receipt_number,
+        "query_code": filed.query_code,
+        "replayed": filed.replayed,
+    }
+
+
+class ComplaintTrackIn(StrictIn):
+    number: str = Field(max_length=20, description="收件编号")
+    code: str = Field(max_length=20, description="查询码")
+
+
+class ComplaintTrackOut(Schema):
+    receipt_number: str
+    kind: str
+    state: str
+    state_label: str
+    received_at: str
+    decision: str
+    reasons: list[str]
+    decision_note: str
+    outcome: str
+    answer: str
+
+
+@public_router.post(
+    "/track",
+    response={**responses(ComplaintTrackOut), 429: ErrorOut},
+    summary="凭收件编号和查询码查询办理情况",
+)
+def public_track(request: HttpRequest, body: ComplaintTrackIn) -> Any:
+    c = selectors.track(
+        number=body.number, code=body.code, source=limits.address_digest(client_ip(request))
+    )
+    return selectors.public_view(c)

@@ -1,0 +1,53 @@
+"""Facts the complaints capability publishes (through the outbox, core.events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from postaward.core import events
+
+
+@events.event("complaints.verified")
+@dataclass(frozen=True)
+class ComplaintVerified(events.DomainEvent):
+    """A complaint or report closed as substantiated (属实) or partly so: the
+    subject units and persons, the project and the facts, for credit scoring
+    and accountability (R-CMP-05, SY 49). Never the complainant (R-CMP-04)."""
+
+    complaint_id: int
+    receipt_number: str
+    kind: str
+    outcome: str
+    project_id: int | None
+    subject_text: str
+    subject_org_id: int | None
+    facts: str
+    office_id: int
+    retaliation: bool
+
+
+@events.event("complaints.received")
+@dataclass(frozen=True)
+class ComplaintReceived(events.DomainEvent):
+    """A filing was received (online or registered by staff)."""
+
+    complaint_id: int
+    receipt_number: str
+    kind: str
+    channel: str
+    project_id: int | None
+    office_id: int
+    concerns_officials: bool
+
+
+@events.event("complaints.retaliation_reported")
+@dataclass(frozen=True)
+class RetaliationReported(events.DomainEvent):
+    """A complainant reports retaliation (R-CMP-04: a serious circumstance for
+    accountability, R-ACT-04). Never the complainant's identity."""
+
+    complaint_id: int
+    receipt_number: str
+    office_id: int
+    project_id: int | None
+    subject_text: str

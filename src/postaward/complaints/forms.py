@@ -1,0 +1,208 @@
+"""Forms of the complaint pages (input parsing only; the services decide)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .choices import Channel, FilerStanding, Kind, Outcome, RejectReason
+
+W = {"class": "form-control form-control-sm"}
+T = {"class": "form-control form-control-sm", "rows": 3}
+S = {"class": "form-select form-select-sm"}
+
+
+class AcceptForm(forms.Form):
+    note = forms.CharField(
+        label="受理意见（会商情况）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+    )
+
+
+class RejectForm(forms.Form):
+    reasons = forms.MultipleChoiceField(
+        label="不予受理理由",
+        choices=RejectReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择不予受理的理由", "invalid_choice": "理由不在可选范围内"},
+    )
+    note = forms.CharField(
+        label="说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写不予受理的说明"},
+    )
+
+
+class TransferForm(forms.Form):
+    handling_org_id = forms.TypedChoiceField(
+        label="承办单位",
+        coerce=int,
+        widget=forms.Select(attrs=S),
+        error_messages={"required": "请选择承办单位", "invalid_choice": "请选择承办单位"},
+    )
+    handling_days = forms.IntegerField(
+        label="承办期限（工作日）",
+        min_value=1,
+        max_value=15,
+        initial=5,
+        widget=forms.NumberInput(attrs=W),
+        error_messages={
+            "required": "请填写承办期限",
+            "min_value": "承办期限至少 1 个工作日",
+            "max_value": "承办期限最多 15 个工作日",
+            "invalid": "请填写整数",
+        },
+    )
+    handler_id = forms.TypedChoiceField(
+        label="经办人（可选）",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.Select(attrs=S),
+    )
+    share_identity = forms.BooleanField(
+        label="向经办人提供投诉人身份（不得提供给被投诉单位）", required=False
+    )
+    note = forms.CharField(
+        label="转办要求",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写转办要求"},
+    )
+
+    def __init__(self, *args: Any, orgs: Any = (), handlers: Any = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["handling_org_id"].choices = [("", "请选择"), *orgs]  # type: ignore[attr-defined]
+        self.fields["handler_id"].choices = [("", "不指定"), *handlers]  # type: ignore[attr-defined]
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="办理情况",
+        max_length=5000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写办理情况"},
+    )
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="审核意见", required=False, max_length=2000, widget=forms.Textarea(attrs=T)
+    )
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label="退回理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写退回理由"},
+    )
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="核查结论",
+        choices=[("", "请选择"), *Outcome.choices],
+        widget=forms.Select(attrs=S),
+        error_messages={"required": "请选择核查结论", "invalid_choice": "请选择核查结论"},
+    )
+    answer = forms.CharField(
+        label="答复投诉人（举报人）",
+        max_length=5000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写答复内容"},
+    )
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label="查看理由",
+        max_length=200,
+        widget=forms.TextInput(attrs=W),
+        error_messages={"required": "请填写查看理由"},
+    )
+
+
+_REQUIRED = {"required": "此项为必填项"}
+
+
+class FilingForm(forms.Form):
+    """The filing form (public window and staff intake)."""
+
+    kind = forms.ChoiceField(
+        label="类别",
+        choices=Kind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择投诉或举报", "invalid_choice": "请选择投诉或举报"},
+    )
+    standing = forms.ChoiceField(
+        label="您的身份",
+        required=False,
+        choices=FilerStanding.choices,
+        initial=FilerStanding.PUBLIC,
+        widget=forms.Select(attrs=S),
+        error_messages={"invalid_choice": "请选择您的身份"},
+    )
+    project = forms.CharField(
+        label="项目名称或编号", required=False, max_length=200, widget=forms.TextInput(attrs=W)
+    )
+    subject_text = forms.CharField(
+        label="被投诉（举报）单位或个人",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs=W),
+    )
+    facts = forms.CharField(
+        label="事实和理由", required=False, max_length=5000, widget=forms.Textarea(attrs=T)
+    )
+    requests = forms.CharField(
+        label="投诉请求", required=False, max_length=2000, widget=forms.Textarea(attrs=T)
+    )
+    concerns_officials = forms.BooleanField(label="涉及公职人员或党员", required=False)
+    anonymous = forms.BooleanField(label="匿名举报（仅举报可匿名）", required=False)
+    name = forms.CharField(
+        label="姓名", required=False, max_length=60, widget=forms.TextInput(attrs=W)
+    )
+    id_number = forms.CharField(
+        label="身份证号码", required=False, max_length=30, widget=forms.TextInput(attrs=W)
+    )
+    mobile = forms.CharField(
+        label="手机号码", required=False, max_length=20, widget=forms.TextInput(attrs=W)
+    )
+    contact = forms.CharField(
+        label="其他联系方式", required=False, max_length=200, widget=forms.TextInput(attrs=W)
+    )
+    evidence = forms.FileField(
+        label="证据材料（PDF、JPG 或 PNG）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class IntakeForm(FilingForm):
+    """Staff intake adds the channel (letters, visits, the hotline …)."""
+
+    channel = forms.ChoiceField(
+        label="来源渠道",
+        choices=Channel.choices,
+        widget=forms.Select(attrs=S),
+        error_messages={"invalid_choice": "请选择来源渠道"},
+    )
+
+
+class TrackForm(forms.Form):
+    number = forms.CharField(
+        label="收件编号",
+        max_length=20,
+        widget=forms.TextInput(attrs=W),
+        error_messages=_REQUIRED,
+    )
+    code = forms.CharField(
+        label="查询码", max_length=20, widget=forms.TextInput(attrs=W), error_messages=_REQUIRED
+    )

@@ -1,0 +1,265 @@
+"""Complaints and reports (投诉举报, R-CMP-01..05).
+
+A ``Complaint`` is one filing, a complaint (投诉) by a party or an interested
+party, or a report (举报) by anyone, named or anonymous. Its legal clocks are
+``core.deadlines`` rows opened at receipt (``deadline_kinds.py``).
+
+The complainant's identity (name, ID number, mobile, other contact) is stored
+SM4-GCM encrypted (``core.crypto``), bound to the receipt number, and never
+leaves this app but through ``identity.reveal`` (audited, R-CMP-04); the mobile
+has a keyed blind index for the per-mobile limits. The query code is kept only
+as a keyed digest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from postaward.core import clock
+from postaward.core.actor import Actor
+from postaward.core.files import private_storage
+from postaward.core.scoping import NOTHING, ScopedManager
+from postaward.orgs.choices import OrgKind, Role
+
+from .choices import Channel, FileRole, FilerStanding, Kind, Outcome, State
+
+# Roles of the supervision office that read complaints (the identity stays with
+# the assigned staff: ``identity.may_reveal``).
+OFFICE_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.OFFICE_STAFF})
+# Roles of a handling unit that read and answer what was transferred to it.
+UNIT_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.AUTHORITY_STAFF, Role.LINE_SUPERVISOR})
+# States in which the handling unit has (or had) the case.
+WITH_UNIT = (State.TRANSFERRED, State.REPLIED, State.REVIEWED, State.CLOSED)
+
+
+class Complaint(models.Model):
+    """投诉举报: one filing, from receipt to the answer to the complainant."""
+
+    kind = models.CharField("类别", max_length=12, choices=Kind.choices, db_index=True)
+    channel = models.CharField("来源渠道", max_length=12, choices=Channel.choices, db_index=True)
+    standing = models.CharField(
+        "投诉人身份", max_length=12, choices=FilerStanding.choices, default=FilerStanding.PUBLIC
+    )
+    office = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="受理机构",
+        on_delete=models.PROTECT,
+        related_name="complaints_received",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    project_text = models.CharField("项目名称或编号（投诉人填写）", max_length=200, blank=True)
+    subject_text = models.CharField("被投诉（举报）单位或个人", max_length=200)
+    subject_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="被投诉（举报）单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_about",
+    )
+    facts = models.TextField("事实和理由")
+    requests = models.TextField("投诉请求", blank=True)
+    concerns_officials = models.BooleanField("涉及公职人员或党员", default=False)
+
+    anonymous = models.BooleanField("匿名举报", default=False)
+    # SM4-GCM ciphertexts (core.crypto), associated data "complaint:<receipt>:<field>"
+    name_enc = models.TextField(blank=True, editable=False)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    mobile_enc = models.TextField(blank=True, editable=False)
+    contact_enc = models.TextField(blank=True, editable=False)
+    mobile_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    receipt_number = models.CharField("收件编号", max_length=20, unique=True)
+    receipt_day = models.DateField("收件日期")
+    receipt_seq = models.PositiveIntegerField("当日序号")
+    received_at = models.DateTimeField("收件时间", db_index=True)
+    query_code_hash = models.CharField(max_length=64, editable=False)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source_ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    idempotency_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    state = models.CharField(
+        "状态", max_length=12, choices=State.choices, default=State.RECEIVED, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("受理决定时间", null=True, blank=True)
+    decision_note = models.TextField("受理意见", blank=True)
+    reject_reasons = models.JSONField("不予受理理由", default=list, blank=True)
+
+    handling_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_handled",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办单位经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    identity_shared = models.BooleanField("向承办单位经办人提供投诉人身份", default=False)
+    handling_due = models.DateField("承办期限", null=True, blank=True)
+    transfer_note = models.TextField("转办要求", blank=True)
+    reply = models.TextField("承办单位回复", blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+
+    outcome = models.CharField("核查结论", max_length=20, choices=Outcome.choices, blank=True)
+    answer = models.TextField("答复投诉人", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    retaliation = models.BooleanField("投诉人反映遭受打击报复", default=False)
+    retaliation_note = models.TextField("打击报复情况", blank=True)
+
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "投诉举报"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "receipt_day", "receipt_seq"], name="complaint_receipt_seq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        # never the complainant: this text reaches alerts, audit and notices
+        return f"{self.get_kind_display()} {self.receipt_number}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Who reads a complaint (R-CMP-01, R-CMP-04):
+
+        - the supervision office that received it (and the bodies above it) —
+          its administrators, leaders and staff;
+        - the unit it was transferred to (from the transfer on), and the
+          handler named in it.
+
+        Nobody else: a unit complained about never sees it unless the office
+        transferred it to that unit (without the identity)."""
+        if not actor.org_path or actor.user_id is None:
+            return NOTHING
+        out = NOTHING
+        if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
+            out = Q(office__path__startswith=actor.org_path)
+        if actor.roles & UNIT_ROLES:
+            out |= Q(handling_org_id=actor.organisation_id, state__in=WITH_UNIT)
+        return out | Q(handler_id=actor.user_id, state__in=WITH_UNIT)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in (State.REJECTED, State.CLOSED)
+
+
+def _file_path(instance: ComplaintFile, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"complaints/{instance.complaint_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ComplaintFile(models.Model):
+    """Evidence of a filing, or the material of a unit's reply; served only
+    through a scope-checked view."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="files")
+    role = models.CharField("用途", max_length=12, choices=FileRole.choices)
+    file = models.FileField("文件", upload_to=_file_path, max_length=255, storage=private_storage)
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=60)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "投诉举报材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """Evidence may name the complainant: the office reads it; a handling
+        unit reads it only when the identity was shared with it. Reply material
+        follows the complaint."""
+        seen = Complaint.objects.visible_to(actor).values("pk")
+        office = Q(complaint__office__path__startswith=actor.org_path) & Q(complaint__in=seen)
+        if actor.org_kind != OrgKind.SUPERVISION_OFFICE:
+            office = NOTHING
+        return (
+            office
+            | (Q(complaint__in=seen) & Q(role=FileRole.REPLY))
+            | Q(complaint__in=seen, complaint__identity_shared=True)
+        )
+
+
+class TrackAttempt(models.Model):
+    """A try of the public tracking page (number + code): the limit counts the
+    failed ones per address (R-CMP-05, anti-abuse)."""
+
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=clock.now, db_index=True)
+    ok = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "查询记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"
+
+
+def snapshot(c: Complaint) -> dict[str, Any]:
+    """The complaint for the audit record: never the identity, the query code
+    or the hashes (R-CMP-04: no "before/after" shows who complained)."""
+    return {
+        "receipt_number": c.receipt_number,
+        "kind": c.kind,
+        "channel": c.channel,
+        "state": c.state,
+        "project_id": c.project_id,
+        "subject_text": c.subject_text,
+        "subject_org_id": c.subject_org_id,
+        "assignee_id": c.assignee_id,
+        "handling_org_id": c.handling_org_id,
+        "handler_id": c.handler_id,
+        "identity_shared": c.identity_shared,
+        "handling_due": c.handling_due.isoformat() if c.handling_due else None,
+        "outcome": c.outcome,
+        "reject_reasons": list(c.reject_reasons or []),
+        "retaliation": c.retaliation,
+    }

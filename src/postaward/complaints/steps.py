@@ -1,0 +1,302 @@
+"""The steps of a complaint or report, declared once (ADR 0060, ADR 0500;
+R-CMP-01, R-CMP-03, R-CMP-05).
+
+Registration (staff intake) creates the complaint and is not a step (a step
+acts on an object in a state, ADR 0067): its single predicate is
+``services.may_register``. The detail page, the API
+(``GET/POST /api/v1/complaints/{complaint_id}/steps[/{name}]``) and the
+generated authorization tests (``core/tests/test_steps_authz.py``) read this
+list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.urls import reverse
+from pydantic import Field
+
+from postaward.core import steps
+from postaward.core.actor import Actor
+from postaward.core.api_base import StrictIn
+from postaward.core.scoping import get_visible_or_404
+from postaward.core.types import Id
+from postaward.orgs.choices import Role
+
+from . import forms
+from .choices import Outcome, RejectReason, State
+from .deadline_kinds import COMPLAINT_DECISION, UNIT_HANDLING
+from .models import Complaint, snapshot
+
+WF = "complaints.complaint"
+OFFICE_ACTING = frozenset({Role.OFFICE_STAFF, Role.UNIT_LEADER})
+
+
+def office_staff(c: Complaint, actor: Actor) -> bool:
+    """The staff (and leaders) of the supervision office that received it."""
+    return actor.is_system or (
+        actor.organisation_id == c.office_id and bool(actor.roles & OFFICE_ACTING)
+    )
+
+
+def handling_unit(c: Complaint, actor: Actor) -> bool:
+    from .services import may_reply
+
+    return actor.is_system or may_reply(c, actor)
+
+
+# --- inputs (API) --------------------------------------------------------------------------------
+
+
+class ComplaintAcceptIn(StrictIn):
+    note: str = Field("", max_length=2000, description="受理意见（会商情况）")
+
+
+class ComplaintRejectIn(StrictIn):
+    reasons: list[Literal[tuple(RejectReason.values)]] = Field(  # type: ignore[valid-type]
+        description="不予受理理由（可多选）"
+    )
+    note: str = Field(max_length=2000, description="说明")
+
+
+class ComplaintTransferIn(StrictIn):
+    handling_org_id: Id = Field(description="承办单位（项目“四级联动”链条上的单位）")
+    handling_days: int = Field(ge=1, le=15, description="承办期限（工作日）")
+    note: str = Field(max_length=2000, description="转办要求")
+    handler_id: Id | None = Field(None, description="经办人（承办单位的账号，可选）")
+    share_identity: bool = Field(False, description="向经办人提供投诉人身份")
+
+
+class ComplaintReplyIn(StrictIn):
+    reply: str = Field(max_length=5000, description="办理情况")
+
+
+class ComplaintReviewIn(StrictIn):
+    note: str = Field("", max_length=2000, description="审核意见")
+
+
+class ComplaintSendBackIn(StrictIn):
+    note: str = Field(max_length=2000, description="退回理由")
+
+
+class ComplaintCloseIn(StrictIn):
+    outcome: Literal[tuple(Outcome.values)] = Field(description="核查结论")  # type: ignore[valid-type]
+    answer: str = Field(max_length=5000, description="答复投诉人（举报人）的内容")
+
+
+# --- the services the steps call ---------------------------------------------------------------
+
+
+def _accept(*, actor: Actor, obj: Complaint, note: str = "") -> Any:
+    from . import services
+
+    return services.accept_complaint(actor=actor, complaint=obj, note=note)
+
+
+def _reject(*, actor: Actor, obj: Complaint, reasons: list[str], note: str) -> Any:
+    from . import services
+
+    return services.reject_complaint(actor=actor, complaint=obj, reasons=reasons, note=note)
+
+
+def _transfer(*, actor: Actor, obj: Complaint, **data: Any) -> Any:
+    from . import services
+
+    return services.transfer_complaint(actor=actor, complaint=obj, **data)
+
+
+def _reply(*, actor: Actor, obj: Complaint, reply: str) -> Any:
+    from . import services
+
+    return services.reply_complaint(actor=actor, complaint=obj, reply=reply)
+
+
+def _send_back(*, actor: Actor, obj: Complaint, note: str) -> Any:
+    from . import services
+
+    return services.send_back_reply(actor=actor, complaint=obj, note=note)
+
+
+def _approve(*, actor: Actor, obj: Complaint, note: str = "") -> Any:
+    from . import services
+
+    return services.approve_reply(actor=actor, complaint=obj, note=note)
+
+
+def _close(*, actor: Actor, obj: Complaint, outcome: str, answer: str) -> Any:
+    from . import services
+
+    return services.close_complaint(actor=actor, complaint=obj, outcome=outcome, answer=answer)
+
+
+def _transfer_form(c: Complaint, actor: Actor, data: Any, files: Any) -> Any:
+    """The transfer form offers the units of the project's chain and their
+    active accounts as handlers."""
+    from postaward.orgs.models import User
+
+    from . import services
+
+    orgs = services.transfer_targets(c)
+    users = User.objects.filter(organisation__in=orgs, is_active=True).select_related(
+        "organisation"
+    )
+    handlers = [(u.pk, f"{u.organisation.name}：{u.get_full_name() or u.username}") for u in users]
+    return forms.TransferForm(data, orgs=[(o.pk, o.name) for o in orgs], handlers=handlers)
+
+
+# --- the workflow and its steps ------------------------------------------------------------------
+
+
+def load_complaint(actor: Actor, pk: int) -> Complaint:
+    """The complaint through the actor's scope (404 out of scope, R-CMP-04)."""
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        Complaint.objects.select_related("project", "office", "handling_org"), actor, pk=pk
+    )
+
+
+def _render(request: Any, c: Complaint, *, bound: Any = None, status: int = 200) -> Any:
+    from .views import render_detail
+
+    return render_detail(request, c, bound=bound, status=status)
+
+
+def _answer(request: Any, c: Complaint) -> Any:
+    from .api import detail_out
+
+    return detail_out(c, request)
+
+
+COMPLAINT = steps.Workflow(
+    key=WF,
+    model=Complaint,
+    label="投诉举报",
+    load=load_complaint,
+    queryset=lambda: Complaint.objects.select_related("project", "office", "handling_org"),
+    snapshot=snapshot,
+    detail_url=lambda c: reverse("complaints_detail", args=[c.pk]),
+    render_page=_render,
+    answer=_answer,
+    page_url_name="complaints_step",
+)
+
+ACCEPT = steps.Step(
+    WF,
+    "accept",
+    "受理",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.RECEIVED,),
+    target=State.ACCEPTED,
+    service=_accept,
+    schema=ComplaintAcceptIn,
+    form=forms.AcceptForm,
+    basis="R-CMP-03",
+    closes=COMPLAINT_DECISION.kind,
+    action="complaints.accept",
+    success="已受理",
+    help="经登记、报告和会商后决定受理；受理人即为本件承办人",
+)
+REJECT = steps.Step(
+    WF,
+    "reject",
+    "不予受理",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.RECEIVED,),
+    target=State.REJECTED,
+    service=_reject,
+    schema=ComplaintRejectIn,
+    form=forms.RejectForm,
+    basis="R-CMP-03",
+    closes=COMPLAINT_DECISION.kind,
+    action="complaints.reject",
+    success="已决定不予受理",
+    style="outline-danger",
+    help="从列表中选择理由并说明，理由在查询页面向投诉人公开",
+)
+TRANSFER = steps.Step(
+    WF,
+    "transfer",
+    "转办",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.ACCEPTED,),
+    target=State.TRANSFERRED,
+    service=_transfer,
+    schema=ComplaintTransferIn,
+    form_factory=_transfer_form,
+    basis="R-CMP-01",
+    opens=UNIT_HANDLING.kind,
+    action="complaints.transfer",
+    success="已转办",
+    style="outline-primary",
+    help="按“四级联动”转承办单位办理，承办期限须在法定办结期限之内",
+)
+REPLY = steps.Step(
+    WF,
+    "reply",
+    "回复办理情况",
+    who=handling_unit,
+    who_label="承办单位",
+    sources=(State.TRANSFERRED,),
+    target=State.REPLIED,
+    service=_reply,
+    schema=ComplaintReplyIn,
+    form=forms.ReplyForm,
+    basis="R-CMP-01",
+    closes=UNIT_HANDLING.kind,
+    action="complaints.reply",
+    success="办理情况已回复，待监管办审核",
+)
+SEND_BACK = steps.Step(
+    WF,
+    "send_back",
+    "退回重办",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.REPLIED,),
+    target=State.TRANSFERRED,
+    service=_send_back,
+    schema=ComplaintSendBackIn,
+    form=forms.SendBackForm,
+    basis="R-CMP-01",
+    opens=UNIT_HANDLING.kind,
+    action="complaints.send_back",
+    success="已退回承办单位重办",
+    style="outline-danger",
+)
+APPROVE_REPLY = steps.Step(
+    WF,
+    "approve_reply",
+    "审核通过",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.REPLIED,),
+    target=State.REVIEWED,
+    service=_approve,
+    schema=ComplaintReviewIn,
+    form=forms.NoteForm,
+    basis="R-CMP-01",
+    action="complaints.approve_reply",
+    success="回复已审核通过，请办结并答复投诉人",
+)
+CLOSE = steps.Step(
+    WF,
+    "close",
+    "办结并答复",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.ACCEPTED, State.REVIEWED),
+    target=State.CLOSED,
+    service=_close,
+    schema=ComplaintCloseIn,
+    form=forms.CloseForm,
+    basis="R-CMP-05",
+    closes="complaints.complaint_close",
+    event="complaints.verified",
+    action="complaints.close",
+    success="已办结，答复已在查询页面公开",
+    help="件件有落实：办结须答复投诉人；查实的推送信用评价和责任追究",
+)
+
+steps.register(COMPLAINT, ACCEPT, REJECT, TRANSFER, REPLY, SEND_BACK, APPROVE_REPLY, CLOSE)

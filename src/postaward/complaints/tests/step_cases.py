@@ -1,0 +1,76 @@
+"""Situations of the complaint steps for the generated authorization tests
+(``core/tests/test_steps_authz.py``; R-CMP-01, R-CMP-03, R-CMP-05)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from postaward.core.tests.step_cases import StepCase
+
+from . import factories as f
+
+API = {"complaints.complaint": "/api/v1/complaints/{id}"}
+
+
+def _transfer(d: Any) -> dict[str, Any]:
+    return {"handling_org_id": d.orgs["housing"].pk, "handling_days": 5, "note": "请核实并回复"}
+
+
+CASES = {
+    "complaints.complaint.accept": StepCase(
+        setup=f.received,
+        user="office_staff",
+        data={"note": "经会商，决定受理"},
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.accepted,
+    ),
+    "complaints.complaint.reject": StepCase(
+        setup=f.received,
+        user="office_staff",
+        data={"reasons": ["no_facts"], "note": "缺少必要的事实依据"},
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.accepted,
+    ),
+    "complaints.complaint.transfer": StepCase(
+        setup=f.accepted,
+        user="office_staff",
+        data=_transfer,
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.received,
+    ),
+    "complaints.complaint.reply": StepCase(
+        setup=f.transferred,
+        user="housing_staff",
+        data={"reply": "已到现场核实，责令施工单位整改完毕"},
+        wrong_role="office_staff",
+        out_of_scope="transport_staff",
+        wrong_state=f.replied,
+    ),
+    "complaints.complaint.send_back": StepCase(
+        setup=f.replied,
+        user="office_staff",
+        data={"note": "请补充整改前后照片"},
+        wrong_role="office_admin",
+        out_of_scope="transport_staff",
+        wrong_state=f.transferred,
+    ),
+    "complaints.complaint.approve_reply": StepCase(
+        setup=f.replied,
+        user="office_staff",
+        data={"note": "同意"},
+        wrong_role="office_admin",
+        out_of_scope="transport_staff",
+        wrong_state=f.transferred,
+    ),
+    "complaints.complaint.close": StepCase(
+        setup=f.accepted,
+        user="office_staff",
+        data={"outcome": "substantiated", "answer": "经核查，反映问题属实，已责令整改。"},
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.received,
+    ),
+}

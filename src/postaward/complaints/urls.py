@@ -1,0 +1,15 @@
+from django.urls import path
+
+from postaward.core import steps
+
+from . import views
+from .steps import WF
+
+urlpatterns = [
+    path("complaints/", views.complaint_list, name="complaints_list"),
+    path("complaints/new/", views.complaint_new, name="complaints_new"),
+    path("complaints/<id:pk>/", views.complaint_detail, name="complaints_detail"),
+    path("complaints/<id:pk>/identity/", views.complaint_reveal, name="complaints_reveal"),
+    path("complaints/<id:pk>/files/<id:file_id>/", views.complaint_file, name="complaints_file"),
+    steps.page_urls("complaints/", WF, "complaints_step"),
+]

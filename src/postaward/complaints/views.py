@@ -1,0 +1,266 @@
+"""The back-office pages of complaints and reports: the handling table
+(投诉举报处理情况表, on the list component), staff intake, the case page with
+its clocks and steps, and the audited reveal of the complainant (R-CMP-04)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from postaward.core import clock, files, steps
+from postaward.core.errors import DomainError
+from postaward.core.lists import Column, Filter, ListSpec, render_list
+from postaward.core.models import Deadline
+from postaward.core.web import actor_of, form_error, page_view, require
+
+from . import forms, identity, limits, selectors, services
+from .choices import OPEN_STATES, Channel, Kind, State
+from .models import Complaint, ComplaintFile
+from .steps import load_complaint
+
+COLOURS: dict[str, str] = {
+    State.RECEIVED: "orange",
+    State.REJECTED: "grey",
+    State.ACCEPTED: "blue",
+    State.TRANSFERRED: "blue",
+    State.REPLIED: "orange",
+    State.REVIEWED: "blue",
+    State.CLOSED: "green",
+}
+
+
+def _overdue(qs: QuerySet, value: str) -> QuerySet:
+    missed = Deadline.objects.filter(
+        subject_type="complaints.complaint",
+        subject_id=OuterRef("pk_text"),
+        state=Deadline.State.MISSED,
+    )
+    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed))
+    return qs.filter(_late=value == "1")
+
+
+SPEC = ListSpec(
+    key="complaints",
+    title="投诉举报处理情况表",
+    columns=[
+        Column(
+            "number",
+            "收件编号",
+            lambda c: c.receipt_number,
+            sort="receipt_number",
+            link=lambda c: reverse("complaints_detail", args=[c.pk]),
+        ),
+        Column("kind", "类别", lambda c: c.get_kind_display(), sort="kind"),
+        Column("channel", "来源渠道", lambda c: c.get_channel_display(), sort="channel"),
+        Column(
+            "received",
+            "收件时间",
+            lambda c: f"{clock.localtime(c.received_at):%Y-%m-%d %H:%M}",
+            sort="received_at",
+            export=lambda c: c.received_at,
+        ),
+        Column(
+            "project",
+            "项目",
+            lambda c: c.project.name if c.project_id else (c.project_text or "—"),
+        ),
+        Column("subject", "被投诉（举报）对象", lambda c: c.subject_text),
+        Column(
+            "state",
+            "状态",
+            lambda c: c.get_state_display(),
+            sort="state",
+            tag=lambda c: COLOURS.get(c.state, "grey"),
+        ),
+        Column("handling", "承办单位", lambda c: c.handling_org.name if c.handling_org_id else "—"),
+        Column("outcome", "核查结论", lambda c: c.get_outcome_display() if c.outcome else "—"),
+        Column(
+            "retaliation",
+            "打击报复",
+            lambda c: "投诉人反映遭受打击报复" if c.retaliation else "—",
+            tag=lambda c: "red" if c.retaliation else "grey",
+        ),
+        Column("facts", "事实和理由", lambda c: c.facts, export_only=True),
+        Column("answer", "答复", lambda c: c.answer, export_only=True),
+    ],
+    filters=[
+        Filter("kind", "类别", "kind", choices=Kind.choices),
+        Filter("channel", "来源渠道", "channel", choices=Channel.choices),
+        Filter("state", "状态", "state", choices=State.choices),
+        Filter(
+            "open",
+            "办理情况",
+            "state",
+            choices=[("1", "办理中"), ("0", "已结束")],
+            apply=lambda qs, v: (
+                qs.filter(state__in=OPEN_STATES) if v == "1" else qs.exclude(state__in=OPEN_STATES)
+            ),
+        ),
+        Filter(
+            "overdue",
+            "超期",
+            "state",
+            choices=[("1", "有超期"), ("0", "未超期")],
+            apply=_overdue,
+        ),
+        Filter(
+            "retaliation",
+            "打击报复",
+            "retaliation",
+            choices=[("1", "有")],
+            apply=lambda qs, v: qs.filter(retaliation=True),
+        ),
+        Filter("from", "收件日期起", "receipt_day", kind="date_from"),
+        Filter("to", "收件日期止", "receipt_day", kind="date_to"),
+    ],
+    search=("receipt_number", "subject_text", "project_text", "project__name"),
+    search_label="编号、对象或项目",
+    default_sort="-received",
+    row_url=lambda c: reverse("complaints_detail", args=[c.pk]),
+    export_name="投诉举报处理情况表",
+    empty="暂无投诉举报",
+    testid="complaints-list",
+)
+
+
+def can_see_complaints(actor: Any) -> bool:
+    """The menu entry: the supervision office, and units that handle complaints."""
+    from postaward.orgs.choices import OrgKind
+
+    from .models import OFFICE_ROLES, UNIT_ROLES
+
+    return bool(actor.roles & OFFICE_ROLES and actor.org_kind == OrgKind.SUPERVISION_OFFICE) or (
+        bool(actor.roles & UNIT_ROLES)
+        and Complaint.objects.filter(handling_org_id=actor.organisation_id).exists()
+    )
+
+
+@page_view
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    a = actor_of(request)
+    return render_list(
+        request,
+        SPEC,
+        selectors.complaints(a),
+        context={
+            "section": "投诉举报",
+            "icon": "bi-megaphone",
+            "new_url": reverse("complaints_new") if services.may_register(a) else "",
+            "new_label": "登记投诉举报",
+        },
+    )
+
+
+@page_view
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """Staff intake (案件基本情况登记表) of a letter, a visit, a call …"""
+    a = actor_of(request)
+    require(a, services.may_register(a), "监管办工作人员方可登记投诉举报")
+    form = forms.IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        channel = data.pop("channel")
+        upload = data.pop("evidence")
+        try:
+            filed = services.file_complaint(
+                actor=a,
+                filing=services.Filing(**data, evidence=[upload] if upload else []),
+                channel=channel,
+                source=limits.address_digest(f"user:{a.user_id}"),
+            )
+        except DomainError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已登记，收件编号 {filed.complaint.receipt_number}，查询码 {filed.query_code}"
+                "（请告知投诉人，查询码只显示这一次）",
+            )
+            return redirect("complaints_detail", filed.complaint.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "complaints/new.html", {"form": form}, status=status)
+
+
+def render_detail(
+    request: HttpRequest, c: Complaint, *, bound: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    a = actor_of(request)
+    page_steps = steps.page_steps(c, a, bound=bound)
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "c": c,
+            "clocks": services.clocks_of(c),
+            "page_steps": page_steps,
+            "may_reveal": identity.may_reveal(c, a),
+            "reveal_form": forms.RevealForm(),
+            "revealed": None,
+            "colour": COLOURS.get(c.state, "grey"),
+            "reasons": c.reject_reasons,
+            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
+        },
+        status=status,
+    )
+
+
+@page_view
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_detail(request, load_complaint(actor_of(request), pk))
+
+
+@page_view
+def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the complainant's identity to the assigned staff, once per request,
+    after a reason; the reveal is audited (R-CMP-04)."""
+    a = actor_of(request)
+    c = load_complaint(a, pk)
+    if request.method != "POST":
+        return redirect("complaints_detail", pk)
+    form = forms.RevealForm(request.POST)
+    revealed = None
+    status = 200
+    if form.is_valid():
+        try:
+            revealed = identity.reveal(actor=a, complaint=c, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            form_error(form, exc)
+            status = exc.status
+    else:
+        status = 422
+    response = render(
+        request,
+        "complaints/detail.html",
+        {
+            "c": c,
+            "clocks": services.clocks_of(c),
+            "page_steps": steps.page_steps(c, a),
+            "may_reveal": identity.may_reveal(c, a),
+            "reveal_form": form,
+            "revealed": revealed,
+            "colour": COLOURS.get(c.state, "grey"),
+            "reasons": c.reject_reasons,
+            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@page_view
+def complaint_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """A filing's evidence or a reply's material, through the scope (evidence
+    may name the complainant: a handling unit reads it only when the identity
+    was shared with it, R-CMP-04)."""
+    a = actor_of(request)
+    c = load_complaint(a, pk)
+    return cast(HttpResponse, files.download(ComplaintFile.objects, a, file_id, complaint=c))

@@ -1,0 +1,22 @@
+from captcha import views as captcha_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("public/", views.home, name="portal_home"),
+    path("public/complaints/new/", views.file_complaint, name="portal_file"),
+    path("public/complaints/track/", views.track, name="portal_track"),
+    path(
+        "public/complaints/retaliation/",
+        views.report_retaliation,
+        name="portal_retaliation",
+    ),
+    # the captcha's image (django-simple-captcha; its other routes are not used)
+    path(
+        "public/captcha/<slug:key>/",
+        captcha_views.captcha_image,
+        {"scale": 1},
+        name="captcha-image",
+    ),
+]

@@ -1,0 +1,135 @@
+"""The public site (公众门户): no account, plain and fast, readable on a phone.
+
+Home with the complaint and report channels and the contact channels
+(R-CMP-05), the filing form (R-CMP-01) and the tracking page. The filing's
+receipt number and query code are shown once, in the answer to the filing
+(never in a URL, never again)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from postaward.complaints import limits, selectors
+from postaward.complaints import services as complaint_services
+from postaward.complaints.forms import TrackForm
+from postaward.core.errors import DomainError
+from postaward.core.middleware import client_ip
+from postaward.core.web import form_error
+
+from .forms import PublicFilingForm, RetaliationForm
+
+DEFAULT_CONTACT = {
+    "phone": "（请监管办在系统设置中公布电话）",
+    "address": "（请监管办在系统设置中公布地址）",
+    "hours": "工作日 8:30-12:00，14:00-17:30",
+}
+
+
+def _contact() -> dict[str, str]:
+    configured = cast("dict[str, str]", settings.POSTAWARD.get("PUBLIC_CONTACT") or {})
+    return {**DEFAULT_CONTACT, **configured}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"contact": _contact()})
+
+
+@never_cache
+def file_complaint(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    form = PublicFilingForm(request.POST or None, request.FILES or None, initial={"kind": kind})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            upload = data.pop("evidence")
+            data.pop("captcha")
+            try:
+                filed = complaint_services.file_complaint(
+                    actor=request.actor,  # type: ignore[attr-defined]
+                    filing=complaint_services.Filing(**data, evidence=[upload] if upload else []),
+                    source=limits.address_digest(client_ip(request)),
+                    idempotency_key=request.POST.get("idempotency_key", ""),
+                    public=True,
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                return render(
+                    request,
+                    "portal/filed.html",
+                    {"c": filed.complaint, "code": filed.query_code, "contact": _contact()},
+                    status=201,
+                )
+    return render(request, "portal/file.html", {"form": form, "contact": _contact()}, status=status)
+
+
+@never_cache
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.POST or None)
+    found = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                c = selectors.track(
+                    number=form.cleaned_data["number"],
+                    code=form.cleaned_data["code"],
+                    source=limits.address_digest(client_ip(request)),
+                )
+            except DomainError as exc:
+                form_error(form, exc)
+                status = exc.status
+            else:
+                found = selectors.public_view(c)
+                status = 200
+    retaliation = (
+        RetaliationForm(initial={"number": found["receipt_number"], **form.cleaned_data})
+        if found
+        else None
+    )
+    return render(
+        request,
+        "portal/track.html",
+        {"form": form, "found": found, "retaliation": retaliation},
+        status=status,
+    )
+
+
+@never_cache
+def report_retaliation(request: HttpRequest) -> HttpResponse:
+    """The complainant reports retaliation (number + code, R-CMP-04)."""
+    if request.method != "POST":
+        return render(request, "portal/track.html", {"form": TrackForm()})
+    form = RetaliationForm(request.POST)
+    if not form.is_valid():
+        return render(request, "portal/track.html", {"form": TrackForm()}, status=422)
+    try:
+        complaint_services.report_retaliation(
+            actor=request.actor,  # type: ignore[attr-defined]
+            number=form.cleaned_data["number"],
+            code=form.cleaned_data["code"],
+            note=form.cleaned_data["note"],
+            source=limits.address_digest(client_ip(request)),
+        )
+    except DomainError as exc:
+        form_error(form, exc)
+        track_form = TrackForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        track_form.is_valid()
+        return render(
+            request,
+            "portal/track.html",
+            {"form": track_form, "retaliation": form, "found": None},
+            status=exc.status,
+        )
+    return render(request, "portal/retaliation_done.html", {}, status=200)

@@ -65,6 +65,7 @@ PATH_OBJECTS = {
     "acceptance_id": ("approvals", "AcceptanceRequest"),
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
+    "checkin_id": ("attendance", "CheckIn"),
 }
 
 # Required query parameters of list operations.

@@ -309,18 +309,30 @@ class CheckInReviewIn(StrictIn):
     note: str = Field("", max_length=300)
 
 
+def checkin_out(pk: int) -> dict[str, Any]:
+    """The answer of a review step (``POST /checkins/{checkin_id}/steps/{name}``)."""
+    c = CheckIn.objects.select_related("person", "project").get(pk=pk)
+    return CheckInOut.from_orm(c).model_dump(mode="json")
+
+
 @router.post(
     "/checkins/{checkin_id}/review",
     response=responses(CheckInOut),
-    summary="核查可疑打卡（建设单位）：确认作弊或核查无异常",
+    summary=(
+        "核查可疑打卡（建设单位）：确认作弊或核查无异常"
+        "（同 POST /checkins/{checkin_id}/steps/confirm 或 clear）"
+    ),
 )
 def review_checkin(request: HttpRequest, checkin_id: Id, payload: CheckInReviewIn) -> CheckIn:
     a = actor(request)
-    c = get_visible_or_404(CheckIn.objects, a, pk=checkin_id)
-    c = services.review_checkin(
-        actor=a, checkin=c, confirm=payload.decision == "confirm", note=payload.note
-    )
+    c = leave_steps.load_checkin(a, checkin_id)
+    step = leave_steps.CONFIRM_CHEAT if payload.decision == "confirm" else leave_steps.CLEAR_CHECKIN
+    steps.take(step, c, a, {"note": payload.note})
     return CheckIn.objects.select_related("person", "project").get(pk=c.pk)
+
+
+# GET /checkins/{checkin_id}/steps and POST /checkins/{checkin_id}/steps/{name} (ADR 0060).
+steps.mount_api(router, leave_steps.REVIEW_WF, "checkin_id", prefix="/checkins")
 
 
 # --- days and monthly rates (R-ATT-02, R-ATT-03) ---------------------------------------------------

@@ -14,6 +14,11 @@ owner with its signed record (and, below the monthly rate, the penalty and the
 circulated criticism); the platform withdraws it when a suspension confirmed
 late corrects the days behind it (``/interviews/{interview_id}/steps``, the old
 ``…/close`` as an alias).
+
+A suspicious check-in is reviewed by the owner: confirmed as cheating (with
+the note; it stops counting, an interview and the credit event follow) or
+cleared (``/checkins/{checkin_id}/steps``, the old ``…/review`` and the owner
+desk's form as aliases).
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ from postaward.core.forms import BootstrapMixin, DateField
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date
 
-from .choices import InterviewState, LeaveState
-from .models import AttendanceInterview, LeaveRequest
+from .choices import InterviewState, LeaveState, Review
+from .models import AttendanceInterview, CheckIn, LeaveRequest
 
 LEAVE_WF = "attendance.leave"
 
@@ -364,3 +369,136 @@ WITHDRAW_INTERVIEW = steps.Step(
 )
 
 steps.register(INTERVIEW, CLOSE_INTERVIEW, WITHDRAW_INTERVIEW)
+
+
+# --- the owner's review of a suspicious check-in (R-ATT-04) -----------------------------------------
+
+REVIEW_WF = "attendance.checkin_review"
+
+
+class ConfirmCheatIn(StrictIn):
+    note: str = Field("", max_length=300, description="核查意见（确认作弊时必填）")
+
+
+class ClearCheckInIn(StrictIn):
+    note: str = Field("", max_length=300, description="核查意见（可选）")
+
+
+class ConfirmCheatForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label="核查意见",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="必填：现场核实的情况",
+    )
+
+
+class ClearCheckInForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label="核查意见",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _checkin_owner_side(c: CheckIn, actor: Actor) -> bool:
+    from .services import is_owner_side
+
+    return is_owner_side(actor, c.project)
+
+
+def _confirm(*, actor: Actor, obj: CheckIn, note: str = "") -> CheckIn:
+    from . import services
+
+    return services.review_checkin(actor=actor, checkin=obj, confirm=True, note=note)
+
+
+def _clear(*, actor: Actor, obj: CheckIn, note: str = "") -> CheckIn:
+    from . import services
+
+    return services.review_checkin(actor=actor, checkin=obj, confirm=False, note=note)
+
+
+def load_checkin(actor: Actor, pk: int) -> CheckIn:
+    """The check-in through the actor's scope (404 out of scope)."""
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        CheckIn.objects.select_related("project__owner", "person", "assignment"),
+        actor,
+        pk=pk,
+    )
+
+
+def _render_checkin(request: Any, c: CheckIn, *, bound: Any = None, status: int = 200) -> Any:
+    from .views import render_checkin
+
+    return render_checkin(request, c, bound=bound, status=status)
+
+
+def _checkin_answer(request: Any, c: CheckIn) -> Any:
+    from .api import checkin_out
+
+    return checkin_out(c.pk)
+
+
+def _review_snapshot(c: CheckIn) -> dict[str, Any]:
+    return {"review": c.review, "note": c.review_note}
+
+
+CHECKIN_REVIEW = steps.Workflow(
+    key=REVIEW_WF,
+    model=CheckIn,
+    label="打卡核查",
+    load=load_checkin,
+    queryset=lambda: CheckIn.objects.select_related("project__owner", "assignment__participant"),
+    snapshot=_review_snapshot,
+    state_field="review",
+    detail_url=lambda c: reverse("attendance_checkin_detail", args=[c.pk]),
+    render_page=_render_checkin,
+    answer=_checkin_answer,
+    page_url_name="attendance_checkin_review_step",
+)
+
+# A refused check-in never counted: there is nothing to review.
+ACCEPTED = steps.Guard(lambda c, actor: c.accepted, "被拒绝的打卡不计入考勤，无须核查")
+
+CONFIRM_CHEAT = steps.Step(
+    REVIEW_WF,
+    "confirm",
+    "确认作弊",
+    who=_checkin_owner_side,
+    who_label=OWNER,
+    # from "none" too: the owner may find a check-in the signals did not flag
+    sources=(Review.PENDING, Review.NONE),
+    target=Review.CONFIRMED,
+    guards=(ACCEPTED,),
+    service=_confirm,
+    schema=ConfirmCheatIn,
+    form=ConfirmCheatForm,
+    basis="R-ATT-04",
+    action="attendance.review_checkin",
+    event="attendance.cheat_confirmed",
+    success="已确认作弊：该打卡不计入考勤，已生成约谈待办并通报信用评价",
+    style="danger",
+    help="须填写核查意见；确认后该次打卡不计入考勤，并约谈、纳入信用管理",
+)
+CLEAR_CHECKIN = steps.Step(
+    REVIEW_WF,
+    "clear",
+    "核查无异常",
+    who=_checkin_owner_side,
+    who_label=OWNER,
+    sources=(Review.PENDING,),
+    target=Review.CLEARED,
+    guards=(ACCEPTED,),
+    service=_clear,
+    schema=ClearCheckInIn,
+    form=ClearCheckInForm,
+    basis="R-ATT-04",
+    action="attendance.review_checkin",
+    success="已核查无异常",
+    style="outline-success",
+)
+
+steps.register(CHECKIN_REVIEW, CONFIRM_CHEAT, CLEAR_CHECKIN)

@@ -17,6 +17,10 @@ urlpatterns = [
     steps.page_urls(
         "attendance/interviews/", leave_steps.INTERVIEW_WF, "attendance_interview_step"
     ),
+    path("attendance/checkins/<id:pk>/", views.checkin_detail, name="attendance_checkin_detail"),
+    steps.page_urls(
+        "attendance/checkins/", leave_steps.REVIEW_WF, "attendance_checkin_review_step"
+    ),
     path("attendance/stats/", views.stats, name="attendance_stats"),
     path("attendance/records/", ledgers.records, name="attendance_records"),
     path("attendance/leaves/", ledgers.leaves, name="attendance_leaves"),

@@ -38,6 +38,7 @@ from .choices import (
     InterviewKind,
     InterviewState,
     LeaveState,
+    Review,
     monthly_rate_threshold,
     patrol_interval_days,
 )
@@ -216,6 +217,38 @@ def render_leave(
     )
 
 
+# --- a check-in and the owner's review of it (R-ATT-04) -----------------------------------------------
+
+
+@page_view
+def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One check-in, its cheat signals and the review steps (confirm, clear):
+    the forms post to ``core.steps.page_action`` (``attendance_checkin_review_step``)."""
+    actor = actor_of(request)
+    return render_checkin(request, leave_steps.load_checkin(actor, pk))
+
+
+def render_checkin(
+    request: HttpRequest, checkin: CheckIn, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
+    actor = actor_of(request)
+    return render(
+        request,
+        "attendance/checkin_detail.html",
+        {
+            "c": checkin,
+            "page_steps": steps.page_steps(checkin, actor, bound=bound),
+            "review_colour": {
+                Review.NONE: "",
+                Review.PENDING: "orange",
+                Review.CONFIRMED: "red",
+                Review.CLEARED: "green",
+            }[Review(checkin.review)],
+        },
+        status=status,
+    )
+
+
 # --- patrols (R-ATT-06) ---------------------------------------------------------------------------------
 
 
@@ -317,22 +350,16 @@ def owner_home(request: HttpRequest) -> HttpResponse:  # noqa: PLR0915 — one p
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "review":
+            # The desk's form of before the step registry: an alias of the steps
+            # ``confirm`` / ``clear`` (``attendance_checkin_review_step``).
             rf = ReviewForm(request.POST)
             if rf.is_valid():
-                c = get_visible_or_404(CheckIn.objects, actor, pk=rf.cleaned_data["checkin"])
+                c = leave_steps.load_checkin(actor, rf.cleaned_data["checkin"])
+                confirm = rf.cleaned_data["decision"] == "confirm"
+                step = leave_steps.CONFIRM_CHEAT if confirm else leave_steps.CLEAR_CHECKIN
                 try:
-                    services.review_checkin(
-                        actor=actor,
-                        checkin=c,
-                        confirm=rf.cleaned_data["decision"] == "confirm",
-                        note=rf.cleaned_data["note"],
-                    )
-                    messages.success(
-                        request,
-                        "已确认作弊：该打卡不计入考勤，已生成约谈待办并通报信用评价"
-                        if rf.cleaned_data["decision"] == "confirm"
-                        else "已核查无异常",
-                    )
+                    steps.take(step, c, actor, {"note": rf.cleaned_data["note"]})
+                    messages.success(request, step.success)
                 except DomainError as exc:
                     if exc.status in (403, 404):
                         raise
@@ -419,8 +446,14 @@ def owner_home(request: HttpRequest) -> HttpResponse:  # noqa: PLR0915 — one p
     reviews = list(
         selectors.pending_reviews(actor)
         .filter(project_id__in=ids)
-        .select_related("assignment")[:50]
+        .select_related("assignment", "project__owner")[:50]
     )
+    for c in reviews:  # each row's buttons: the review steps the actor may take (registry)
+        c.review_steps = [  # type: ignore[attr-defined]
+            (a.step, reverse("attendance_checkin_review_step", args=[c.pk, a.name]))
+            for a in steps.available_steps(c, actor, leave_steps.REVIEW_WF)
+            if a.allowed
+        ]
     return render(
         request,
         "attendance/owner.html",

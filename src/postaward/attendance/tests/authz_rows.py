@@ -492,6 +492,25 @@ ROUTES: dict[str, Route] = {
         setup=_interviews,
         must_list=_ids("interview"),
     ),
+    f"GET {A}/checkins/{{checkin_id}}/steps": Route(
+        ok=Call("school_leader", path=_pk("mock", "checkin_id")),
+        any_role=True,
+        out=(
+            Call("hospital_admin", path=_pk("mock", "checkin_id")),
+            Call("transport_staff", path=_pk("mock", "checkin_id")),
+        ),
+        setup=_suspicious,
+    ),
+    # Each step's rows are generated from the registry (core/tests/test_steps_authz.py).
+    f"POST {A}/checkins/{{checkin_id}}/steps/{{name}}": Route(
+        ok=Call("school_leader", path=_step("mock", "checkin_id", "clear"), body=lambda d: {}),
+        wrong=(
+            Call("pm_a", path=_step("mock", "checkin_id", "clear"), body=lambda d: {}),
+            Call("housing_staff", path=_step("mock", "checkin_id", "clear"), body=lambda d: {}),
+        ),
+        out=(Call("hospital_admin", path=_step("mock", "checkin_id", "clear"), body=lambda d: {}),),
+        setup=_suspicious,
+    ),
     f"GET {A}/interviews/{{interview_id}}/steps": Route(
         ok=Call("school_leader", path=_pk("interview", "interview_id")),
         any_role=True,

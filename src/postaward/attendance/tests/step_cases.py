@@ -1,4 +1,4 @@
-"""Situations of the leave and interview steps for the generated authorization tests
+"""Situations of the leave, interview and check-in review steps for the generated authorization tests
 (``core/tests/test_steps_authz.py``; R-ATT-05, R-ORG-04)."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import authz_rows as rows
 API = {
     "attendance.leave": "/api/v1/attendance/leave/{id}",
     "attendance.interview": "/api/v1/attendance/interviews/{id}",
+    "attendance.checkin_review": "/api/v1/attendance/checkins/{id}",
 }
 
 PDF = b"%PDF-1.4 step case"
@@ -69,6 +70,18 @@ def _done(d: Any) -> Any:
     )
 
 
+def _suspicious(d: Any) -> Any:
+    """A check-in of pm_a on the school's site reporting a mock location: pending review."""
+    d.ctx = {}
+    rows._suspicious(d)
+    return d.ctx["mock"]
+
+
+def _cleared(d: Any) -> Any:
+    c = _suspicious(d)
+    return services.review_checkin(actor=d.actor("school_leader"), checkin=c, confirm=False)
+
+
 HELD_ON = "2026-01-05"  # a past day (the record must not be dated in the future)
 
 CASES = {
@@ -116,5 +129,21 @@ CASES = {
         wrong_role="housing_staff",
         out_of_scope="hospital_admin",
         wrong_state=_done,
+    ),
+    "attendance.checkin_review.confirm": StepCase(
+        setup=_suspicious,
+        user="school_leader",
+        data={"note": "现场核实当日未到岗"},
+        wrong_role="pm_a",
+        out_of_scope="hospital_admin",
+        wrong_state=_cleared,
+    ),
+    "attendance.checkin_review.clear": StepCase(
+        setup=_suspicious,
+        user="school_admin",
+        data={"note": "核实在岗"},
+        wrong_role="housing_staff",
+        out_of_scope="hospital_admin",
+        wrong_state=_cleared,
     ),
 }

@@ -12,11 +12,11 @@ README = Path(leave_steps.__file__).with_name("README.md")
 
 
 def test_r_att_05_readme_lists_the_registered_steps():
-    """R-ATT-05, R-ATT-07: the steps tables in attendance/README.md equal
-    ``core.steps.markdown_table`` of the leave and interview workflows (paste
-    the table from the failure)."""
+    """R-ATT-05, R-ATT-07, R-ATT-04: the steps tables in attendance/README.md equal
+    ``core.steps.markdown_table`` of the leave, interview and check-in review
+    workflows (paste the table from the failure)."""
     text = README.read_text(encoding="utf-8")
-    for key in (leave_steps.LEAVE_WF, leave_steps.INTERVIEW_WF):
+    for key in (leave_steps.LEAVE_WF, leave_steps.INTERVIEW_WF, leave_steps.REVIEW_WF):
         found = re.search(rf"<!-- steps:{re.escape(key)} -->\n(.*?)<!-- /steps -->", text, re.S)
         assert found, f"attendance/README.md lacks the table markers of {key}"
         expected = steps.markdown_table(key)

@@ -50,6 +50,19 @@ def leave_of_pm(d: District) -> LeaveRequest:
     )
 
 
+def mock_checkin(d: District) -> CheckIn:
+    """A check-in of pm_a reporting a mock location: pending the owner's review."""
+    return services.check_in(
+        actor=d.actor("pm_a"),
+        project_id=d.projects["p_school"].pk,
+        lon=SITE[0],
+        lat=SITE[1],
+        accuracy_m=8,
+        idempotency_key="mock-1",
+        mock_location=True,
+    ).checkin
+
+
 def cheat_interview(d: District) -> AttendanceInterview:
     c = services.check_in(
         actor=d.actor("pm_a"),
@@ -119,6 +132,12 @@ PAGES: dict[str, Page] = {
         out=("hospital_admin", "transport_staff", "contractor_b_admin"),
         setup=lambda d: d.ctx.update(interview=cheat_interview(d)),
     ),
+    "attendance_checkin_detail": Page(
+        lambda d: f"/attendance/checkins/{d.ctx['checkin'].pk}/",
+        ok=("school_leader", "pm_a", "housing_staff"),
+        out=("hospital_admin", "transport_staff", "contractor_b_admin"),
+        setup=lambda d: d.ctx.update(checkin=mock_checkin(d)),
+    ),
     "attendance_stats": Page(
         lambda d: "/attendance/stats/",
         ok=("housing_staff", "office_admin", "school_leader"),
@@ -158,7 +177,11 @@ def test_every_attendance_page_has_a_row():
     generated step tests (core/tests/test_steps_authz.py)."""
     from postaward.attendance import urls
 
-    step_actions = {"attendance_leave_step", "attendance_interview_step"}
+    step_actions = {
+        "attendance_leave_step",
+        "attendance_interview_step",
+        "attendance_checkin_review_step",
+    }
     assert {p.name for p in urls.urlpatterns} == set(PAGES) | step_actions
 
 

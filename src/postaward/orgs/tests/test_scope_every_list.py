@@ -70,6 +70,7 @@ PATH_OBJECTS = {
     "interview_id": ("attendance", "AttendanceInterview"),
     "suspension_id": ("projects", "Suspension"),
     "complaint_id": ("complaints", "Complaint"),
+    "checkin_id": ("attendance", "CheckIn"),
 }
 
 # Required query parameters of list operations.

@@ -51,7 +51,7 @@ from .models import (
     Project,
     ProjectDocument,
 )
-from .workflows import OWNER_MANAGERS, superior_of
+from .workflows import OWNER_MANAGERS
 
 S = ProjectStatus
 
@@ -500,14 +500,12 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
         "interview": services.INTERVIEW_RECORDERS(p, a) and p.status in (S.REGISTERED, S.PREPARING),
         "abnormal": services.ABNORMAL_RECORDERS(p, a)
         and p.status in (S.REGISTERED, S.PREPARING, S.TERMINATED),
-        "review": services.ABNORMAL_REVIEWERS(p, a),
         "subcontract": bool(contractor_parts)
         and p.status in (S.PREPARING, S.UNDER_CONSTRUCTION, S.SUSPENDED),
         "mark_uncovered": services.COVERAGE_MARKERS(p, a) and p.is_platform_covered,
         "apply_completion": owner_mgr
         and not p.is_platform_covered
         and not p.data_completions.exclude(state=DataCompletionState.REJECTED).exists(),
-        "decide_completion": a.is_system or superior_of(p, a),
         "backfill": owner_mgr and not p.is_platform_covered,
         "documents": owner_mgr,
         "assign": any(services.may_assign(p, a, lvl) for lvl in services.ASSIGN_LEVELS)
@@ -539,6 +537,10 @@ def render_project(request: HttpRequest, project: Project, *, status: int = 200)
             if s.state == SuspensionState.DECLARED
             else []
         )
+    # the registry's steps of each abnormal event and data-completion application
+    for rows in (ctx["abnormal_events"], ctx["data_completions"]):
+        for row in rows:
+            row.page_steps = [p for p in steps.page_steps(row, actor) if p.available.allowed]
     recent = list(reversed(ctx["timeline"]))
     ctx.update(
         can=_can(project, actor),

@@ -69,6 +69,8 @@ PATH_OBJECTS = {
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
     "suspension_id": ("projects", "Suspension"),
+    "application_id": ("projects", "DataCompletionApplication"),
+    "event_id": ("projects", "AbnormalAwardEvent"),
     "complaint_id": ("complaints", "Complaint"),
 }
 

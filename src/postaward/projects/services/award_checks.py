@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from postaward.core import audit, clock, events
+from postaward.core import audit, clock, events, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, ValidationFailed
 from postaward.core.files import check_upload
@@ -20,6 +20,7 @@ from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
+from .. import steps_checks as project_checks
 from .. import workflows
 from ..choices import (
     AbnormalAwardKind,
@@ -182,10 +183,11 @@ def record_interview(
 
 # --- abnormal award events (R-PRJ-12) ----------------------------------------------------------
 
+ABNORMAL_REVIEWERS = project_checks.ABNORMAL_REVIEWERS  # the ``file``/``flag`` steps' who
+
 ABNORMAL_RECORDERS = Who(
     "建设单位或行业主管部门", (workflows.owner_leader, workflows.owner_admin, authority_of)
 )
-ABNORMAL_REVIEWERS = Who("行业主管部门或监管办", (authority_of, supervision_office))
 
 
 def record_abnormal_event(
@@ -273,31 +275,21 @@ def review_abnormal_event(
     *, actor: Actor, event: AbnormalAwardEvent, valid_reason: bool, note: str = ""
 ) -> AbnormalAwardEvent:
     """The authority files the event when the reason is valid; otherwise it is
-    flagged for investigation (an event for the alerts capability)."""
-    p = event.project
-    _require_who(ABNORMAL_REVIEWERS, p, actor, "审查标后异常事件")
-    if not valid_reason:
-        note = text(
-            note, field="note", label="审查意见（无正当理由的认定）", min_len=4, max_len=2000
-        )
-    with transaction.atomic():
-        e = AbnormalAwardEvent.objects.select_for_update().get(pk=event.pk)
-        if e.state != AbnormalAwardState.REPORTED:
-            raise Conflict("该事件已审查")
-        before = audit.snapshot(e)
+    flagged for investigation (an event for the alerts capability): the
+    ``file`` or ``flag`` step of ``projects.abnormal_event``."""
+    step = project_checks.FILE if valid_reason else project_checks.FLAG
+    with steps.write(step, event, actor, project_id=event.project_id) as w:
+        e = w.obj
+        if not valid_reason:
+            note = text(
+                note, field="note", label="审查意见（无正当理由的认定）", min_len=4, max_len=2000
+            )
+        p = e.project
         e.state = AbnormalAwardState.FILED if valid_reason else AbnormalAwardState.FLAGGED
         e.reviewed_at = clock.now()
         e.reviewed_by_name = actor.display_name[:100]
         e.reviewed_by_org = actor.org_name[:200]
-        e.review_note = note.strip()[:2000]
-        e.save()
-        audit.record(
-            actor=actor,
-            action="projects.review_abnormal_event",
-            obj=e,
-            before=before,
-            after=audit.snapshot(e),
-        )
+        e.review_note = (note or "").strip()[:2000]
         node(
             p,
             "abnormal_award_review",
@@ -306,7 +298,7 @@ def review_abnormal_event(
             detail=e.review_note,
         )
         if not valid_reason:
-            events.publish(
+            w.publish(
                 AbnormalAwardFlagged(
                     **_facts(p, actor),
                     event_id=e.pk,
@@ -319,4 +311,4 @@ def review_abnormal_event(
                 )
             )
         close_todos(key=f"projects.abnormal.{e.pk}")
-    return e
+    return w.obj  # type: ignore[no-any-return]

@@ -41,7 +41,7 @@ from .workflows import OWNER_MANAGERS
 def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.INTERVIEW_RECORDERS(project, actor), "建设单位或行业主管部门方可登记标后约谈")
+    services.RECORD_INTERVIEW.check_who(project, actor)
     orgs: list[tuple[int, str]] = []
     if project.owner:
         orgs.append((project.owner.pk, f"建设单位 {project.owner.name}"))
@@ -80,7 +80,7 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
 def abnormal_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.ABNORMAL_RECORDERS(project, actor), "建设单位或行业主管部门方可登记异常事件")
+    services.RECORD_ABNORMAL.check_who(project, actor)
     form = forms.AbnormalForm(
         request.POST or None, request.FILES or None, initial={"occurred_on": clock.today()}
     )
@@ -189,7 +189,7 @@ def subcontract_create(request: HttpRequest, pk: int) -> HttpResponse:
 def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.COVERAGE_MARKERS(project, actor), "监管办、行业主管部门或主管单位方可认定")
+    services.MARK_UNCOVERED.check_who(project, actor)
     form = forms.RequiredNoteForm(request.POST or None)
     return _form_page(
         request,
@@ -209,7 +209,7 @@ def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def completion_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可提交补全申请")
+    services.APPLY_COMPLETION.check_who(project, actor)
     form = forms.CompletionForm(request.POST or None, request.FILES or None)
     return _form_page(
         request,
@@ -262,7 +262,7 @@ def completion_decide(request: HttpRequest, pk: int, app_id: int) -> HttpRespons
 def backfill(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可补录资料")
+    services.BACKFILL_DATES.check_who(project, actor)
     app = project.data_completions.filter(state=DataCompletionState.APPROVED).first()
     if request.method == "POST" and request.POST.get("confirm") == "1":
         if app is None:
@@ -324,9 +324,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def ban_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(
-        services.BAN_RECORDERS(project, actor), "行业主管部门、主管单位或监管办方可登记人员任职限制"
-    )
+    services.RECORD_BAN.check_who(project, actor)
     people = [
         (
             a.person_id,

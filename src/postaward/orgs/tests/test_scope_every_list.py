@@ -71,6 +71,8 @@ PATH_OBJECTS = {
     "suspension_id": ("projects", "Suspension"),
     "application_id": ("projects", "DataCompletionApplication"),
     "event_id": ("projects", "AbnormalAwardEvent"),
+    "change_id": ("approvals", "EngineeringChange"),
+    "personnel_change_id": ("approvals", "PersonnelChange"),
     "complaint_id": ("complaints", "Complaint"),
 }
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from postaward.core import audit, clock, events, steps
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, ValidationFailed
+from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.core.writes import text
@@ -41,13 +41,18 @@ from ..models import (
     ProjectDocument,
 )
 from ..workflows import Who, authority_of, supervision_office
-from .common import S, _check_day, _document, _facts, _lock, _require_who, node
+from .common import Action, S, _check_day, _document, _facts, _lock, node
 
 # --- post-award interview (R-PRJ-11) -----------------------------------------------------------
 
 INTERVIEW_RECORDERS = Who(
     "建设单位项目负责人、总管或行业主管部门",
     (workflows.owner_leader, workflows.owner_admin, authority_of, supervision_office),
+)
+RECORD_INTERVIEW = Action(
+    INTERVIEW_RECORDERS,
+    "登记标后约谈",
+    lambda p: "" if p.status in (S.REGISTERED, S.PREPARING) else "标后约谈应在开工前进行",
 )
 
 
@@ -66,7 +71,7 @@ def record_interview(
     """Before start (HC) the owner with the authority reminds the winner of honest
     performance; recorded with the attendees by organisation, the topics and the
     signed record."""
-    _require_who(INTERVIEW_RECORDERS, project, actor, "登记标后约谈")
+    RECORD_INTERVIEW.check_who(project, actor)
     held_on = _check_day(held_on, field="held_on", label="约谈日期")
     topic_set = [t for t in InterviewTopic.values if t in set(topics)]
     unknown = set(topics) - set(InterviewTopic.values)
@@ -131,8 +136,7 @@ def record_interview(
         check_upload(upload, field="record")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in (S.REGISTERED, S.PREPARING):
-            raise Conflict("标后约谈应在开工前进行", code="invalid_state")
+        RECORD_INTERVIEW.check(p, actor)
         doc = _document(
             actor=actor,
             project=p,
@@ -188,6 +192,15 @@ ABNORMAL_REVIEWERS = project_checks.ABNORMAL_REVIEWERS  # the ``file``/``flag`` 
 ABNORMAL_RECORDERS = Who(
     "建设单位或行业主管部门", (workflows.owner_leader, workflows.owner_admin, authority_of)
 )
+RECORD_ABNORMAL = Action(
+    ABNORMAL_RECORDERS,
+    "登记标后异常事件",
+    lambda p: (
+        ""
+        if p.status in (S.REGISTERED, S.PREPARING, S.TERMINATED)
+        else "标后异常事件应在开工前登记"
+    ),
+)
 
 
 def record_abnormal_event(
@@ -203,7 +216,7 @@ def record_abnormal_event(
 ) -> AbnormalAwardEvent:
     """LC 五: abandonment, cancellation or delayed signing after award, with the
     reason, filed with the industry authority."""
-    _require_who(ABNORMAL_RECORDERS, project, actor, "登记标后异常事件")
+    RECORD_ABNORMAL.check_who(project, actor)
     if kind not in AbnormalAwardKind.values:
         raise ValidationFailed("事件类型不正确", field="kind")
     occurred_on = _check_day(occurred_on, field="occurred_on", label="发生日期")
@@ -212,8 +225,7 @@ def record_abnormal_event(
         check_upload(upload, field="filing")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in (S.REGISTERED, S.PREPARING, S.TERMINATED):
-            raise Conflict("标后异常事件应在开工前登记", code="invalid_state")
+        RECORD_ABNORMAL.check(p, actor)
         doc = _document(
             actor=actor,
             project=p,

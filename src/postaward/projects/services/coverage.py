@@ -11,7 +11,6 @@ from django.db import transaction
 
 from postaward.core import audit, clock, events, steps
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.core.writes import text
@@ -32,14 +31,14 @@ from ..models import (
 )
 from ..workflows import OWNER_MANAGERS, Who, authority_of, superior_of, supervision_office
 from .common import (
+    Action,
     _check_day,
     _document,
     _facts,
     _lock,
-    _registry_editable,
-    _require_who,
     _synced,
     node,
+    registry_closed,
 )
 
 # --- coverage rule (R-PRJ-05) ---------------------------------------------------------------------
@@ -47,17 +46,50 @@ from .common import (
 COVERAGE_MARKERS = Who(
     "监管办、行业主管部门或主管单位", (supervision_office, authority_of, superior_of)
 )
+MARK_UNCOVERED = Action(
+    COVERAGE_MARKERS,
+    "认定项目未纳入平台监管",
+    lambda p: "" if p.is_platform_covered else "项目已认定为未纳入平台监管",
+    code="conflict",
+)
+
+
+def _completion_blocked(p: Project) -> str:
+    if p.is_platform_covered:
+        return "项目已纳入平台监管，无需补全申请"
+    if p.data_completions.filter(
+        state__in=(
+            DataCompletionState.SUBMITTED,
+            DataCompletionState.APPROVED,
+            DataCompletionState.BACKFILLED,
+        )
+    ).exists():
+        return "已有待审批或已同意的补全申请"
+    return ""
+
+
+APPLY_COMPLETION = Action(OWNER_MANAGERS, "提交资料补全申请", _completion_blocked, code="conflict")
+
+
+def _backfill_blocked(p: Project) -> str:
+    if reason := registry_closed(p):
+        return reason
+    if p.is_platform_covered:
+        return "项目已纳入平台监管，开工、完工日期由流程记录"
+    return ""
+
+
+BACKFILL_DATES = Action(OWNER_MANAGERS, "补录项目资料", _backfill_blocked)
 
 
 def mark_uncovered(*, actor: Actor, project: Project, note: str) -> Project:
     """A project found not supervised on the platform: settlement is blocked
     until data completion (SY 33); the people responsible may be held accountable."""
-    _require_who(COVERAGE_MARKERS, project, actor, "认定项目未纳入平台监管")
+    MARK_UNCOVERED.check_who(project, actor)
     note = text(note, field="note", label="认定说明", min_len=4, max_len=300)
     with transaction.atomic():
         p = _lock(project)
-        if not p.is_platform_covered:
-            raise Conflict("项目已认定为未纳入平台监管")
+        MARK_UNCOVERED.check(p, actor)
         before = audit.snapshot(p)
         p.is_platform_covered = False
         p.uncovered_note = note
@@ -84,22 +116,13 @@ def apply_data_completion(
     document: ProjectDocument | None = None,
 ) -> DataCompletionApplication:
     """The owner files the 项目资料补全申请书 (SY 33)."""
-    _require_who(OWNER_MANAGERS, project, actor, "提交资料补全申请")
+    APPLY_COMPLETION.check_who(project, actor)
     reason = text(reason, field="reason", label="未纳入平台监管的原因", min_len=4, max_len=2000)
     if upload is not None:
         check_upload(upload, field="application")
     with transaction.atomic():
         p = _lock(project)
-        if p.is_platform_covered:
-            raise Conflict("项目已纳入平台监管，无需补全申请")
-        if p.data_completions.filter(
-            state__in=(
-                DataCompletionState.SUBMITTED,
-                DataCompletionState.APPROVED,
-                DataCompletionState.BACKFILLED,
-            )
-        ).exists():
-            raise Conflict("已有待审批或已同意的补全申请")
+        APPLY_COMPLETION.check(p, actor)
         doc = _document(
             actor=actor,
             project=p,
@@ -202,12 +225,10 @@ def backfill_dates(
     *, actor: Actor, project: Project, actual_start: dt.date, actual_completion: dt.date | None
 ) -> Project:
     """Back-fill the dates of an uncovered project after approval (R-PRJ-05)."""
-    _require_who(OWNER_MANAGERS, project, actor, "补录项目资料")
+    BACKFILL_DATES.check_who(project, actor)
     with transaction.atomic():
         p = _lock(project)
-        _registry_editable(p)
-        if p.is_platform_covered:
-            raise Conflict("项目已纳入平台监管，开工、完工日期由流程记录")
+        BACKFILL_DATES.check(p, actor)
         _check_day(actual_start, field="actual_start", label="实际开工日期")
         if actual_completion is not None:
             _check_day(

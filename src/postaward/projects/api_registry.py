@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Schema
 from pydantic import StrictBool
 
-from postaward.core import clock
+from postaward.core import clock, steps
 from postaward.core.api_base import (
     StrictIn,
     actor,
@@ -22,7 +22,9 @@ from postaward.core.types import Date, Id, StrictId
 from postaward.orgs.models import Organisation, Person, Qualification
 
 from . import selectors, services
+from . import steps_checks as project_checks
 from .api import DocumentOut, ProjectOut, _child, _doc, _dump, _project, router
+from .api_lifecycle import _take
 from .choices import (
     AbnormalAwardKind,
     InterviewTopic,
@@ -495,18 +497,10 @@ class ReviewIn(StrictIn):
     summary="审查异常事件：理由正当则备案，否则移交查处（行业主管部门）",
 )
 def review_abnormal(request: HttpRequest, event_id: Id, payload: ReviewIn):  # type: ignore[no-untyped-def]
+    """An alias of the ``file`` or ``flag`` step (``steps_checks.py``)."""
+    step = project_checks.FILE if payload.valid_reason else project_checks.FLAG
     e = _child(request, AbnormalAwardEvent, event_id)
-    return write_once(
-        request,
-        f"projects.abnormal_review.{e.pk}",
-        payload.dict(),
-        lambda: _dump(
-            AbnormalOut,
-            services.review_abnormal_event(
-                actor=actor(request), event=e, valid_reason=payload.valid_reason, note=payload.note
-            ),
-        ),
-    )
+    return _take(request, e, step, {"note": payload.note}, "abnormal_review")
 
 
 class SubcontractOut(Schema):
@@ -664,18 +658,10 @@ class DecideIn(StrictIn):
     summary="审批资料补全申请（主管单位）",
 )
 def decide_completion(request: HttpRequest, application_id: Id, payload: DecideIn):  # type: ignore[no-untyped-def]
+    """An alias of the ``approve`` or ``reject`` step (``steps_checks.py``)."""
+    step = project_checks.APPROVE if payload.approve else project_checks.REFUSE
     app = _child(request, DataCompletionApplication, application_id)
-    return write_once(
-        request,
-        f"projects.completion_decide.{app.pk}",
-        payload.dict(),
-        lambda: _dump(
-            CompletionOut,
-            services.decide_data_completion(
-                actor=actor(request), application=app, approve=payload.approve, note=payload.note
-            ),
-        ),
-    )
+    return _take(request, app, step, {"note": payload.note}, "completion_decide")
 
 
 @router.post(
@@ -684,15 +670,9 @@ def decide_completion(request: HttpRequest, application_id: Id, payload: DecideI
     summary="确认资料已补全（建设单位）",
 )
 def confirm_backfill(request: HttpRequest, application_id: Id):  # type: ignore[no-untyped-def]
+    """An alias of the ``confirm_backfill`` step (``steps_checks.py``)."""
     app = _child(request, DataCompletionApplication, application_id)
-    return write_once(
-        request,
-        f"projects.backfilled.{app.pk}",
-        {},
-        lambda: _dump(
-            CompletionOut, services.confirm_backfill(actor=actor(request), application=app)
-        ),
-    )
+    return _take(request, app, project_checks.CONFIRM_BACKFILL, {}, "backfilled")
 
 
 class BackfillDatesIn(StrictIn):
@@ -715,3 +695,7 @@ def backfill_dates(request: HttpRequest, project_id: Id, payload: BackfillDatesI
             ProjectOut, services.backfill_dates(actor=actor(request), project=p, **payload.dict())
         ),
     )
+
+
+steps.mount_api(router, project_checks.ABNORMAL_WF, "event_id", prefix="/abnormal-events")
+steps.mount_api(router, project_checks.COMPLETION_WF, "application_id", prefix="/data-completions")

@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         from postaward.core import menu, registries
         from postaward.core.menu import Item
 
-        from . import hooks, steps  # noqa: F401 (events and visibility hooks; the steps)
+        from . import hooks, steps, steps_checks  # noqa: F401 (events and visibility hooks; the steps)
 
         registries.provide_projects(hooks.KERNEL_DIRECTORY)
         from .views import can_import, can_register, can_see_bans

@@ -3,6 +3,7 @@ from django.urls import path
 from postaward.core import steps
 
 from . import steps as project_steps
+from . import steps_checks as project_checks
 from . import views, views_award, views_lifecycle, views_registry
 
 urlpatterns = [
@@ -113,5 +114,13 @@ urlpatterns = [
     steps.page_urls("projects/", project_steps.PROJECT_WF, "project_step"),
     steps.page_urls(
         "projects/suspensions/", project_steps.SUSPENSION_WF, "project_suspension_step"
+    ),
+    # a data-completion application's confirmation is a button; its approval
+    # and refusal, and an abnormal event's review, link to their pages above
+    steps.page_urls(
+        "projects/data-completions/", project_checks.COMPLETION_WF, "project_completion_step"
+    ),
+    steps.page_urls(
+        "projects/abnormal-events/", project_checks.ABNORMAL_WF, "project_abnormal_step"
     ),
 ]

@@ -51,7 +51,7 @@ from .models import (
     Project,
     ProjectDocument,
 )
-from .workflows import OWNER_MANAGERS, superior_of
+from .workflows import OWNER_MANAGERS
 
 S = ProjectStatus
 
@@ -484,8 +484,8 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
         if services.common._contractor_side(p, pt, a)
     ]
     return {
-        "edit": owner_mgr and p.status in (S.REGISTERED, S.PREPARING),
-        "site": owner_mgr and p.status in ACTIVE_STATES,
+        "edit": services.UPDATE_PROJECT.may(p, a),
+        "site": services.SET_SITE.may(p, a),
         "registry": owner_mgr and editable,
         "personnel": editable
         and (
@@ -496,23 +496,19 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
                 and p.participants.filter(organisation_id=a.organisation_id or 0).exists()
             )
         ),
-        "stages": owner_mgr and p.status in ACTIVE_STATES,
-        "interview": services.INTERVIEW_RECORDERS(p, a) and p.status in (S.REGISTERED, S.PREPARING),
-        "abnormal": services.ABNORMAL_RECORDERS(p, a)
-        and p.status in (S.REGISTERED, S.PREPARING, S.TERMINATED),
-        "review": services.ABNORMAL_REVIEWERS(p, a),
+        "stages": services.SET_CHECKIN_STAGE.may(p, a),
+        # the single actions (ADR 0072): the services' own predicates
+        "interview": services.RECORD_INTERVIEW.may(p, a),
+        "abnormal": services.RECORD_ABNORMAL.may(p, a),
         "subcontract": bool(contractor_parts)
         and p.status in (S.PREPARING, S.UNDER_CONSTRUCTION, S.SUSPENDED),
-        "mark_uncovered": services.COVERAGE_MARKERS(p, a) and p.is_platform_covered,
-        "apply_completion": owner_mgr
-        and not p.is_platform_covered
-        and not p.data_completions.exclude(state=DataCompletionState.REJECTED).exists(),
-        "decide_completion": a.is_system or superior_of(p, a),
-        "backfill": owner_mgr and not p.is_platform_covered,
+        "mark_uncovered": services.MARK_UNCOVERED.may(p, a),
+        "apply_completion": services.APPLY_COMPLETION.may(p, a),
+        "backfill": services.BACKFILL_DATES.may(p, a),
         "documents": owner_mgr,
         "assign": any(services.may_assign(p, a, lvl) for lvl in services.ASSIGN_LEVELS)
         and p.status in ACTIVE_STATES,
-        "ban": services.BAN_RECORDERS(p, a),
+        "ban": services.RECORD_BAN.may(p, a),
     }
 
 
@@ -539,6 +535,10 @@ def render_project(request: HttpRequest, project: Project, *, status: int = 200)
             if s.state == SuspensionState.DECLARED
             else []
         )
+    # the registry's steps of each abnormal event and data-completion application
+    for rows in (ctx["abnormal_events"], ctx["data_completions"]):
+        for row in rows:
+            row.page_steps = [p for p in steps.page_steps(row, actor) if p.available.allowed]
     recent = list(reversed(ctx["timeline"]))
     ctx.update(
         can=_can(project, actor),
@@ -595,7 +595,7 @@ def document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpRespons
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可修改项目信息")
+    services.UPDATE_PROJECT.check_who(project, actor)
     initial = {k: getattr(project, k) for k in services.EDITABLE_FIELDS}
     form = forms.ProjectEditForm(request.POST or None, initial=initial)
 
@@ -617,7 +617,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def project_site(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可设置项目场地")
+    services.SET_SITE.check_who(project, actor)
     m = _map_settings()
     site = project.site
     initial: dict[str, Any] = {

@@ -11,13 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from postaward.core import clock
+from postaward.core import clock, steps
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.web import actor_of, flash_error, page_view
 from postaward.orgs.models import Person
 
 from . import forms, services
+from . import steps_checks as project_checks
 from .choices import (
     BanReason,
     DataCompletionState,
@@ -31,7 +32,7 @@ from .models import (
     Project,
 )
 from .views import _back, _form_page, _project, _require, can_see_bans
-from .workflows import OWNER_MANAGERS, superior_of
+from .workflows import OWNER_MANAGERS
 
 # --- interviews, abnormal events, subcontracts, coverage, documents, bans --------------------------
 
@@ -40,7 +41,7 @@ from .workflows import OWNER_MANAGERS, superior_of
 def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.INTERVIEW_RECORDERS(project, actor), "建设单位或行业主管部门方可登记标后约谈")
+    services.RECORD_INTERVIEW.check_who(project, actor)
     orgs: list[tuple[int, str]] = []
     if project.owner:
         orgs.append((project.owner.pk, f"建设单位 {project.owner.name}"))
@@ -79,7 +80,7 @@ def interview_create(request: HttpRequest, pk: int) -> HttpResponse:
 def abnormal_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.ABNORMAL_RECORDERS(project, actor), "建设单位或行业主管部门方可登记异常事件")
+    services.RECORD_ABNORMAL.check_who(project, actor)
     form = forms.AbnormalForm(
         request.POST or None, request.FILES or None, initial={"occurred_on": clock.today()}
     )
@@ -105,15 +106,29 @@ def abnormal_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _may_decide(request: HttpRequest, obj: Any, steps_: tuple[steps.Step, ...]) -> str:
+    """The decision page of ``obj`` (its registry steps ``steps_``): 403 when
+    the actor may take none of them (the steps' own ``who``); the step asked
+    for by ``?d=`` preselected."""
+    actor = actor_of(request)
+    errs = [steps.refusal(s, obj, actor) for s in steps_]
+    if all(isinstance(e, Forbidden) for e in errs):
+        raise errs[0]  # type: ignore[misc]
+    return request.GET.get("d", "")
+
+
 @page_view
 def abnormal_review(request: HttpRequest, pk: int, event_id: int) -> HttpResponse:
+    """The ``file`` or ``flag`` step of an abnormal event (``steps_checks.py``)."""
     actor = actor_of(request)
     project = _project(request, pk)
     evt = AbnormalAwardEvent.objects.filter(project=project, pk=event_id).first()
     if evt is None:
         raise NotFound()
-    _require(services.ABNORMAL_REVIEWERS(project, actor), "行业主管部门或监管办方可审查异常事件")
-    form = forms.ReviewForm(request.POST or None)
+    d = _may_decide(request, evt, (project_checks.FILE, project_checks.FLAG))
+    form = forms.ReviewForm(
+        request.POST or None, initial={"valid_reason": {"file": "1", "flag": "0"}.get(d)}
+    )
     return _form_page(
         request,
         project=project,
@@ -174,7 +189,7 @@ def subcontract_create(request: HttpRequest, pk: int) -> HttpResponse:
 def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(services.COVERAGE_MARKERS(project, actor), "监管办、行业主管部门或主管单位方可认定")
+    services.MARK_UNCOVERED.check_who(project, actor)
     form = forms.RequiredNoteForm(request.POST or None)
     return _form_page(
         request,
@@ -194,7 +209,7 @@ def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
 def completion_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可提交补全申请")
+    services.APPLY_COMPLETION.check_who(project, actor)
     form = forms.CompletionForm(request.POST or None, request.FILES or None)
     return _form_page(
         request,
@@ -216,13 +231,16 @@ def completion_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_view
 def completion_decide(request: HttpRequest, pk: int, app_id: int) -> HttpResponse:
+    """The ``approve`` or ``reject`` step of an application (``steps_checks.py``)."""
     actor = actor_of(request)
     project = _project(request, pk)
     app = DataCompletionApplication.objects.filter(project=project, pk=app_id).first()
     if app is None:
         raise NotFound()
-    _require(actor.is_system or superior_of(project, actor), "主管单位方可审批资料补全申请")
-    form = forms.DecideForm(request.POST or None)
+    d = _may_decide(request, app, (project_checks.APPROVE, project_checks.REFUSE))
+    form = forms.DecideForm(
+        request.POST or None, initial={"approve": {"approve": "1", "reject": "0"}.get(d)}
+    )
     return _form_page(
         request,
         project=project,
@@ -244,7 +262,7 @@ def completion_decide(request: HttpRequest, pk: int, app_id: int) -> HttpRespons
 def backfill(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可补录资料")
+    services.BACKFILL_DATES.check_who(project, actor)
     app = project.data_completions.filter(state=DataCompletionState.APPROVED).first()
     if request.method == "POST" and request.POST.get("confirm") == "1":
         if app is None:
@@ -306,9 +324,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def ban_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(
-        services.BAN_RECORDERS(project, actor), "行业主管部门、主管单位或监管办方可登记人员任职限制"
-    )
+    services.RECORD_BAN.check_who(project, actor)
     people = [
         (
             a.person_id,

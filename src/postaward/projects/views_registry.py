@@ -284,7 +284,7 @@ def person_end(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespons
     )
     if a is None:
         raise NotFound()
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可办理离岗")
+    services.END_ASSIGNMENT.check_who(project, actor)
     form = forms.EndAssignmentForm(request.POST or None, initial={"ended_on": clock.today()})
     return _form_page(
         request,
@@ -302,7 +302,7 @@ def person_end(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespons
 def stage_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)
-    _require(OWNER_MANAGERS(project, actor), "建设单位项目负责人或总管方可设置考勤阶段")
+    services.SET_CHECKIN_STAGE.check_who(project, actor)
     form = forms.StageForm(request.POST or None)
     return _form_page(
         request,

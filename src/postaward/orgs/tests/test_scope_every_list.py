@@ -69,6 +69,10 @@ PATH_OBJECTS = {
     "leave_id": ("attendance", "LeaveRequest"),
     "interview_id": ("attendance", "AttendanceInterview"),
     "suspension_id": ("projects", "Suspension"),
+    "application_id": ("projects", "DataCompletionApplication"),
+    "event_id": ("projects", "AbnormalAwardEvent"),
+    "change_id": ("approvals", "EngineeringChange"),
+    "personnel_change_id": ("approvals", "PersonnelChange"),
     "complaint_id": ("complaints", "Complaint"),
     "checkin_id": ("attendance", "CheckIn"),
 }

@@ -11,15 +11,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from postaward.core import audit, clock, events
+from postaward.core import audit, clock, events, steps
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, ValidationFailed
+from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
 from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
+from .. import steps_checks as project_checks
 from .. import workflows
 from ..choices import (
     AbnormalAwardKind,
@@ -40,13 +41,18 @@ from ..models import (
     ProjectDocument,
 )
 from ..workflows import Who, authority_of, supervision_office
-from .common import S, _check_day, _document, _facts, _lock, _require_who, node
+from .common import Action, S, _check_day, _document, _facts, _lock, node
 
 # --- post-award interview (R-PRJ-11) -----------------------------------------------------------
 
 INTERVIEW_RECORDERS = Who(
     "建设单位项目负责人、总管或行业主管部门",
     (workflows.owner_leader, workflows.owner_admin, authority_of, supervision_office),
+)
+RECORD_INTERVIEW = Action(
+    INTERVIEW_RECORDERS,
+    "登记标后约谈",
+    lambda p: "" if p.status in (S.REGISTERED, S.PREPARING) else "标后约谈应在开工前进行",
 )
 
 
@@ -65,7 +71,7 @@ def record_interview(
     """Before start (HC) the owner with the authority reminds the winner of honest
     performance; recorded with the attendees by organisation, the topics and the
     signed record."""
-    _require_who(INTERVIEW_RECORDERS, project, actor, "登记标后约谈")
+    RECORD_INTERVIEW.check_who(project, actor)
     held_on = _check_day(held_on, field="held_on", label="约谈日期")
     topic_set = [t for t in InterviewTopic.values if t in set(topics)]
     unknown = set(topics) - set(InterviewTopic.values)
@@ -130,8 +136,7 @@ def record_interview(
         check_upload(upload, field="record")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in (S.REGISTERED, S.PREPARING):
-            raise Conflict("标后约谈应在开工前进行", code="invalid_state")
+        RECORD_INTERVIEW.check(p, actor)
         doc = _document(
             actor=actor,
             project=p,
@@ -182,10 +187,20 @@ def record_interview(
 
 # --- abnormal award events (R-PRJ-12) ----------------------------------------------------------
 
+ABNORMAL_REVIEWERS = project_checks.ABNORMAL_REVIEWERS  # the ``file``/``flag`` steps' who
+
 ABNORMAL_RECORDERS = Who(
     "建设单位或行业主管部门", (workflows.owner_leader, workflows.owner_admin, authority_of)
 )
-ABNORMAL_REVIEWERS = Who("行业主管部门或监管办", (authority_of, supervision_office))
+RECORD_ABNORMAL = Action(
+    ABNORMAL_RECORDERS,
+    "登记标后异常事件",
+    lambda p: (
+        ""
+        if p.status in (S.REGISTERED, S.PREPARING, S.TERMINATED)
+        else "标后异常事件应在开工前登记"
+    ),
+)
 
 
 def record_abnormal_event(
@@ -201,7 +216,7 @@ def record_abnormal_event(
 ) -> AbnormalAwardEvent:
     """LC 五: abandonment, cancellation or delayed signing after award, with the
     reason, filed with the industry authority."""
-    _require_who(ABNORMAL_RECORDERS, project, actor, "登记标后异常事件")
+    RECORD_ABNORMAL.check_who(project, actor)
     if kind not in AbnormalAwardKind.values:
         raise ValidationFailed("事件类型不正确", field="kind")
     occurred_on = _check_day(occurred_on, field="occurred_on", label="发生日期")
@@ -210,8 +225,7 @@ def record_abnormal_event(
         check_upload(upload, field="filing")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in (S.REGISTERED, S.PREPARING, S.TERMINATED):
-            raise Conflict("标后异常事件应在开工前登记", code="invalid_state")
+        RECORD_ABNORMAL.check(p, actor)
         doc = _document(
             actor=actor,
             project=p,
@@ -273,31 +287,21 @@ def review_abnormal_event(
     *, actor: Actor, event: AbnormalAwardEvent, valid_reason: bool, note: str = ""
 ) -> AbnormalAwardEvent:
     """The authority files the event when the reason is valid; otherwise it is
-    flagged for investigation (an event for the alerts capability)."""
-    p = event.project
-    _require_who(ABNORMAL_REVIEWERS, p, actor, "审查标后异常事件")
-    if not valid_reason:
-        note = text(
-            note, field="note", label="审查意见（无正当理由的认定）", min_len=4, max_len=2000
-        )
-    with transaction.atomic():
-        e = AbnormalAwardEvent.objects.select_for_update().get(pk=event.pk)
-        if e.state != AbnormalAwardState.REPORTED:
-            raise Conflict("该事件已审查")
-        before = audit.snapshot(e)
+    flagged for investigation (an event for the alerts capability): the
+    ``file`` or ``flag`` step of ``projects.abnormal_event``."""
+    step = project_checks.FILE if valid_reason else project_checks.FLAG
+    with steps.write(step, event, actor, project_id=event.project_id) as w:
+        e = w.obj
+        if not valid_reason:
+            note = text(
+                note, field="note", label="审查意见（无正当理由的认定）", min_len=4, max_len=2000
+            )
+        p = e.project
         e.state = AbnormalAwardState.FILED if valid_reason else AbnormalAwardState.FLAGGED
         e.reviewed_at = clock.now()
         e.reviewed_by_name = actor.display_name[:100]
         e.reviewed_by_org = actor.org_name[:200]
-        e.review_note = note.strip()[:2000]
-        e.save()
-        audit.record(
-            actor=actor,
-            action="projects.review_abnormal_event",
-            obj=e,
-            before=before,
-            after=audit.snapshot(e),
-        )
+        e.review_note = (note or "").strip()[:2000]
         node(
             p,
             "abnormal_award_review",
@@ -306,7 +310,7 @@ def review_abnormal_event(
             detail=e.review_note,
         )
         if not valid_reason:
-            events.publish(
+            w.publish(
                 AbnormalAwardFlagged(
                     **_facts(p, actor),
                     event_id=e.pk,
@@ -319,4 +323,4 @@ def review_abnormal_event(
                 )
             )
         close_todos(key=f"projects.abnormal.{e.pk}")
-    return e
+    return w.obj  # type: ignore[no-any-return]

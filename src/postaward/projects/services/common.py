@@ -7,6 +7,8 @@ document store and the registry-edit guards (the lifecycle steps are
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +16,7 @@ from django.core.files.base import ContentFile
 
 from postaward.core import audit, clock, files
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from postaward.core.files import CheckedUpload, check_upload
 from postaward.orgs.choices import SUPERIOR_KINDS, Industry, OrgKind, Role
 from postaward.orgs.models import Organisation
@@ -96,9 +98,41 @@ def node(
     )
 
 
-def _require_who(who: Who, project: Project, actor: Actor, what: str) -> None:
-    if not who(project, actor):
-        raise Forbidden(f"{who.label}方可{what}")
+def _always(p: Project) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """A single action on a project that leaves no state of its own (a
+    creation or an edit; ADR 0067, ADR 0072): who may take it and what in the
+    project blocks it now. The service checks it (``check_who`` before the
+    input, ``check`` on the locked project), the page's link (``may``), the
+    page itself and the API (through the service) use the same object."""
+
+    who: Who
+    label: str  # 登记标后约谈: the 403 reads "{who.label}方可{label}"
+    blocked: Callable[[Project], str] = _always  # the 409 reason, "" when possible now
+    code: str = "invalid_state"
+
+    def refusal(self, project: Project, actor: Actor) -> DomainError | None:
+        if not self.who(project, actor):
+            return Forbidden(f"{self.who.label}方可{self.label}")
+        if reason := self.blocked(project):
+            return Conflict(reason, code=self.code)
+        return None
+
+    def may(self, project: Project, actor: Actor) -> bool:
+        return self.refusal(project, actor) is None
+
+    def check_who(self, project: Project, actor: Actor) -> None:
+        """The role and scope only (the page before its form, the service before its input)."""
+        if not self.who(project, actor):
+            raise Forbidden(f"{self.who.label}方可{self.label}")
+
+    def check(self, project: Project, actor: Actor) -> None:
+        if (err := self.refusal(project, actor)) is not None:
+            raise err
 
 
 def _check_day(
@@ -251,17 +285,23 @@ def _document(
     return _store(actor=actor, project=project, category=category, title=title, checked=checked)
 
 
-def _registry_editable(p: Project) -> None:
+def registry_closed(p: Project) -> str:
     """Participants and personnel are entered before and during construction; a
-    project that was not covered back-fills them after approval (R-PRJ-05)."""
+    project that was not covered back-fills them after approval (R-PRJ-05).
+    The reason they cannot be edited now, "" when they can."""
     if p.status in ACTIVE_STATES:
-        return
+        return ""
     if (
         not p.is_platform_covered
         and p.data_completions.filter(state=DataCompletionState.APPROVED).exists()
     ):
-        return
-    raise Conflict("项目已完工或终止，参建信息不能再修改", code="invalid_state")
+        return ""
+    return "项目已完工或终止，参建信息不能再修改"
+
+
+def _registry_editable(p: Project) -> None:
+    if reason := registry_closed(p):
+        raise Conflict(reason, code="invalid_state")
 
 
 def _may_edit_registry(project: Project, actor: Actor) -> bool:

@@ -40,7 +40,7 @@ from ..models import (
     Project,
 )
 from ..workflows import OWNER_MANAGERS, Who, authority_of, superior_of, supervision_office
-from .common import _facts, _lock, _may_edit_registry, _registry_editable, _require_who, node
+from .common import Action, _facts, _lock, _may_edit_registry, _registry_editable, node
 
 # --- key personnel (R-ORG-05, R-ATT-01, R-CHG-04, R-PRJ-09) --------------------------------------
 
@@ -284,13 +284,23 @@ def assign_key_person(
     return assignment
 
 
+# the single edits of the key personnel (ADR 0072): one predicate each
+END_ASSIGNMENT = Action(OWNER_MANAGERS, "办理关键岗位人员离岗")
+SET_CHECKIN_DUTY = Action(OWNER_MANAGERS, "设置考勤人员")
+SET_CHECKIN_STAGE = Action(
+    OWNER_MANAGERS,
+    "设置考勤阶段",
+    lambda p: "" if p.status in ACTIVE_STATES else "项目已完工或终止",
+)
+
+
 def end_assignment(
     *, actor: Actor, assignment: KeyPersonAssignment, ended_on: dt.date, reason: str
 ) -> KeyPersonAssignment:
     """A key person leaves the project (the change workflow, R-CHG-03, calls this
     once the change is approved)."""
     project = assignment.project
-    _require_who(OWNER_MANAGERS, project, actor, "办理关键岗位人员离岗")
+    END_ASSIGNMENT.check_who(project, actor)
     reason = text(reason, field="reason", label="离岗原因", max_len=200)
     with transaction.atomic():
         a = KeyPersonAssignment.objects.select_for_update().get(pk=assignment.pk)
@@ -336,7 +346,7 @@ def set_checkin_duty(
     """The owner decides which key persons check in (R-ATT-01); small works: one
     person each of contractor and supervisor (R-PRJ-09)."""
     project = assignment.project
-    _require_who(OWNER_MANAGERS, project, actor, "设置考勤人员")
+    SET_CHECKIN_DUTY.check_who(project, actor)
     with transaction.atomic():
         p = _lock(project)
         a = KeyPersonAssignment.objects.select_for_update().get(pk=assignment.pk)
@@ -388,7 +398,7 @@ def set_checkin_stage(
 ) -> CheckinStage:
     """R-ATT-01 (SY 26): the owner sets in which stages the technical lead and the
     specialist engineer check in."""
-    _require_who(OWNER_MANAGERS, project, actor, "设置考勤阶段")
+    SET_CHECKIN_STAGE.check_who(project, actor)
     if position not in STAGED_POSITIONS:
         raise ValidationFailed("只有技术负责人和专业监理工程师按阶段考勤", field="position")
     name = text(name, field="name", label="施工阶段名称", max_len=60)
@@ -396,8 +406,7 @@ def set_checkin_stage(
         raise ValidationFailed("结束日期不能早于开始日期", field="ends_on")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in ACTIVE_STATES:
-            raise Conflict("项目已完工或终止", code="invalid_state")
+        SET_CHECKIN_STAGE.check(p, actor)
         overlap = CheckinStage.objects.filter(
             project=p, position=position, starts_on__lte=ends_on, ends_on__gte=starts_on
         ).first()
@@ -430,7 +439,7 @@ def set_checkin_stage(
 
 def remove_checkin_stage(*, actor: Actor, stage: CheckinStage) -> None:
     project = stage.project
-    _require_who(OWNER_MANAGERS, project, actor, "设置考勤阶段")
+    SET_CHECKIN_STAGE.check_who(project, actor)
     with transaction.atomic():
         if stage.starts_on <= clock.today():
             raise Conflict("已开始的考勤阶段不能删除（可设置新的阶段）")
@@ -458,6 +467,9 @@ BAN_RECORDERS = Who(
 )
 
 
+RECORD_BAN = Action(BAN_RECORDERS, "登记人员任职限制")
+
+
 def record_personnel_ban(
     *,
     actor: Actor,
@@ -469,7 +481,7 @@ def record_personnel_ban(
     note: str = "",
 ) -> PersonnelBan:
     """Keep a ban that the personnel-change workflow decides (R-CHG-04)."""
-    _require_who(BAN_RECORDERS, source_project, actor, "登记人员任职限制")
+    RECORD_BAN.check_who(source_project, actor)
     if reason not in BanReason.values:
         raise ValidationFailed("限制原因不正确", field="reason")
     if position and position not in Position.values:

@@ -35,11 +35,11 @@ from ..models import (
 from ..workflows import OWNER_MANAGERS
 from .assignment import _todo_assign
 from .common import (
+    Action,
     S,
     _amount,
     _facts,
     _lock,
-    _require_who,
     _synced,
     authority_for,
     chain_of_owner,
@@ -274,18 +274,31 @@ EDITABLE_FIELDS = (
 )
 
 
+UPDATE_PROJECT = Action(
+    OWNER_MANAGERS,
+    "修改项目信息",
+    lambda p: (
+        ""
+        if p.status in (S.REGISTERED, S.PREPARING)
+        else "项目已开工，基本信息不能再修改（变更须走变更流程）"
+    ),
+)
+SET_SITE = Action(
+    OWNER_MANAGERS,
+    "设置项目场地",
+    lambda p: "" if p.status in ACTIVE_STATES else "项目已完工或终止，场地不能再修改",
+)
+
+
 def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project:
     """Basic information, editable by the owner before works start (R-PRJ-03)."""
-    _require_who(OWNER_MANAGERS, project, actor, "修改项目信息")
+    UPDATE_PROJECT.check_who(project, actor)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in (S.REGISTERED, S.PREPARING):
-            raise Conflict(
-                "项目已开工，基本信息不能再修改（变更须走变更流程）", code="invalid_state"
-            )
+        UPDATE_PROJECT.check(p, actor)
         if "name" in changes:
             changes["name"] = text(
                 changes["name"], field="name", label="项目名称", min_len=4, max_len=200
@@ -336,7 +349,7 @@ def set_site(
     crs: str = "wgs84",
 ) -> Project:
     """The site fence used by check-ins: a circle or a polygon (WGS-84 stored)."""
-    _require_who(OWNER_MANAGERS, project, actor, "设置项目场地")
+    SET_SITE.check_who(project, actor)
     if crs not in ("wgs84", "gcj02"):
         raise ValidationFailed("坐标系应为 wgs84 或 gcj02", field="crs")
     fields = _site_fields(
@@ -344,8 +357,7 @@ def set_site(
     )
     with transaction.atomic():
         p = _lock(project)
-        if p.status not in ACTIVE_STATES:
-            raise Conflict("项目已完工或终止，场地不能再修改", code="invalid_state")
+        SET_SITE.check(p, actor)
         before = audit.snapshot(p)
         for key, value in fields.items():
             setattr(p, key, value)

@@ -773,6 +773,68 @@ ROUTES: dict[str, Route] = {
         ),
         setup=declared,
     ),
+    # --- the registry's steps of applications and events (projects/steps_checks.py) -------------
+    "GET /api/v1/projects/data-completions/{application_id}/steps": Route(
+        ok=Call("school_leader", path=_ctx("app", "application_id")),
+        any_role=True,
+        out=(Call("health_admin", path=_ctx("app", "application_id")),),
+        setup=application,
+    ),
+    "POST /api/v1/projects/data-completions/{application_id}/steps/{name}": Route(
+        ok=Call(
+            "edu_admin",
+            path=lambda d: {"application_id": d.ctx["app"].pk, "name": "approve"},
+            body=lambda d: {"note": "同意补全"},
+        ),
+        wrong=(
+            Call(
+                "school_admin",
+                path=lambda d: {"application_id": d.ctx["app"].pk, "name": "approve"},
+                body=lambda d: {"note": ""},
+            ),
+            Call(
+                "housing_admin",
+                path=lambda d: {"application_id": d.ctx["app"].pk, "name": "approve"},
+                body=lambda d: {"note": ""},
+            ),
+        ),
+        out=(
+            Call(
+                "health_admin",
+                path=lambda d: {"application_id": d.ctx["app"].pk, "name": "approve"},
+                body=lambda d: {"note": ""},
+            ),
+        ),
+        setup=application,
+    ),
+    "GET /api/v1/projects/abnormal-events/{event_id}/steps": Route(
+        ok=Call("housing_staff", path=_ctx("e", "event_id")),
+        any_role=True,
+        out=(Call("transport_staff", path=_ctx("e", "event_id")),),
+        setup=abnormal,
+    ),
+    "POST /api/v1/projects/abnormal-events/{event_id}/steps/{name}": Route(
+        ok=Call(
+            "housing_staff",
+            path=lambda d: {"event_id": d.ctx["e"].pk, "name": "file"},
+            body=lambda d: {"note": "理由正当"},
+        ),
+        wrong=(
+            Call(
+                "school_admin",
+                path=lambda d: {"event_id": d.ctx["e"].pk, "name": "file"},
+                body=lambda d: {"note": "理由正当"},
+            ),
+        ),
+        out=(
+            Call(
+                "transport_staff",
+                path=lambda d: {"event_id": d.ctx["e"].pk, "name": "file"},
+                body=lambda d: {"note": "理由正当"},
+            ),
+        ),
+        setup=abnormal,
+    ),
     "GET /api/v1/projects/{project_id}/suspended-dates": Route(
         ok=Call("pm_a", path=_school, query=lambda d: {"start": "2026-01-01", "end": "2026-12-31"}),
         any_role=True,

@@ -17,6 +17,8 @@ from . import factories as f
 API = {
     "projects.project": "/api/v1/projects/{id}",
     "projects.suspension": "/api/v1/projects/suspensions/{id}",
+    "projects.data_completion": "/api/v1/projects/data-completions/{id}",
+    "projects.abnormal_event": "/api/v1/projects/abnormal-events/{id}",
 }
 
 
@@ -55,6 +57,22 @@ SUSPENDED = _built(rows.suspended)
 DECLARED = _built(rows.declared)  # the project, with a suspension waiting
 DECLARATION = _built(rows.declared, "s")
 CONFIRMED = _built(rows.suspended, "s")
+APPLICATION = _built(rows.application, "app")  # a data-completion application submitted
+APPROVED = _built(rows.backfill, "app")  # approved, the data not yet back-filled
+BACKFILLED = _built(rows.backfilled, "app")  # approved, the data back-filled
+REPORTED = _built(rows.abnormal, "e")  # an abnormal event waiting for its review
+
+
+def _reviewed(d: Any) -> None:
+    from postaward.projects import services
+
+    rows.abnormal(d)
+    services.review_abnormal_event(
+        actor=d.actor("housing_staff"), event=d.ctx["e"], valid_reason=True, note="理由正当"
+    )
+
+
+REVIEWED = _built(_reviewed, "e")
 
 
 def _declaration(d: Any) -> dict[str, Any]:
@@ -165,5 +183,45 @@ CASES = {
         wrong_role="line_supervisor",
         out_of_scope="clinic_admin",
         wrong_state=CONFIRMED,
+    ),
+    "projects.data_completion.approve": StepCase(
+        setup=APPLICATION,
+        user="edu_admin",
+        data={"note": "同意补全"},
+        wrong_role="housing_admin",
+        out_of_scope="health_admin",
+        wrong_state=APPROVED,
+    ),
+    "projects.data_completion.reject": StepCase(
+        setup=APPLICATION,
+        user="edu_admin",
+        data={"note": "理由不充分"},
+        wrong_role="school_admin",
+        out_of_scope="health_admin",
+        wrong_state=APPROVED,
+    ),
+    "projects.data_completion.confirm_backfill": StepCase(
+        setup=BACKFILLED,
+        user="school_leader",
+        data={},
+        wrong_role="edu_admin",
+        out_of_scope="clinic_admin",
+        wrong_state=APPLICATION,
+    ),
+    "projects.abnormal_event.file": StepCase(
+        setup=REPORTED,
+        user="housing_staff",
+        data={"note": "理由正当"},
+        wrong_role="school_admin",
+        out_of_scope="transport_staff",
+        wrong_state=REVIEWED,
+    ),
+    "projects.abnormal_event.flag": StepCase(
+        setup=REPORTED,
+        user="office_staff",
+        data={"note": "未提供正当理由，依法查处"},
+        wrong_role="school_leader",
+        out_of_scope="transport_staff",
+        wrong_state=REVIEWED,
     ),
 }

@@ -369,3 +369,62 @@ def test_map_page_draws_the_boundary_and_the_configured_tile_source(d, settings)
     assert opts["tileUrl"].endswith("tk={key}") and opts["tileKey"] == "abc123"
     assert opts["boundary"]["geometry"]["type"] == "Polygon"
     assert "leaflet.markercluster.js" in page and "红色" in page
+
+
+# --- data completion and abnormal events on the step registry (ADR 0072) -----------------------------
+
+
+def test_r_prj_05_the_project_page_offers_the_application_steps_the_service_accepts(d):
+    """R-PRJ-05 (SY 33): the superior unit sees the approve and reject links
+    of a submitted application, the owner none; after approval and the
+    back-filling the owner confirms with the registry's button."""
+    from postaward.core.actor import SYSTEM
+    from postaward.projects.tests import authz_rows as rows
+
+    d.ctx = {}
+    rows.backfilled(d)
+    p, app = d.ctx["p"], d.ctx["app"]
+    owner_page = html(d.client("school_leader").get(f"/projects/{p.pk}/"))
+    assert f"/projects/data-completions/{app.pk}/steps/confirm_backfill/" in owner_page
+    assert 'data-testid="approve-link"' not in owner_page
+    r = d.client("school_leader").post(
+        f"/projects/data-completions/{app.pk}/steps/confirm_backfill/"
+    )
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "backfilled"
+    # A second application of another project, waiting for its decision.
+    services.mark_uncovered(actor=SYSTEM, project=d.projects["p_school"], note="实施过程未纳入平台")
+    waiting = services.apply_data_completion(
+        actor=d.actor("school_leader"),
+        project=d.projects["p_school"],
+        reason="实施时未及时录入",
+        upload=f.pdf(),
+    )
+    superior = html(d.client("edu_admin").get(f"/projects/{waiting.project_id}/"))
+    assert 'data-testid="approve-link"' in superior and 'data-testid="reject-link"' in superior
+    assert 'data-testid="reject-link"' not in html(
+        d.client("school_leader").get(f"/projects/{waiting.project_id}/")
+    )
+    # The decision page refuses whom no decision step allows.
+    url = f"/projects/{waiting.project_id}/data-completion/{waiting.pk}/decide/"
+    assert d.client("housing_admin").get(url).status_code == 403
+    assert d.client("edu_admin").get(url + "?d=reject").status_code == 200
+
+
+def test_r_prj_12_abnormal_event_review_links_follow_the_registry(d):
+    """R-PRJ-12: the authority sees the file and flag links of a reported
+    event; once reviewed, none."""
+    from postaward.projects.tests import authz_rows as rows
+
+    d.ctx = {}
+    rows.abnormal(d)
+    p, e = d.ctx["p"], d.ctx["e"]
+    page = html(d.client("housing_staff").get(f"/projects/{p.pk}/"))
+    assert f"/projects/{p.pk}/abnormal/{e.pk}/review/?d=flag" in page
+    assert f"/projects/{p.pk}/abnormal/{e.pk}/review/?d=file" in page
+    assert "?d=flag" not in html(d.client("school_admin").get(f"/projects/{p.pk}/"))
+    services.review_abnormal_event(
+        actor=d.actor("housing_staff"), event=e, valid_reason=True, note="理由正当"
+    )
+    assert "?d=flag" not in html(d.client("housing_staff").get(f"/projects/{p.pk}/"))

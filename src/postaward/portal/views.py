@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -18,7 +18,7 @@ from postaward.complaints import limits, selectors
 from postaward.complaints import services as complaint_services
 from postaward.complaints.forms import TrackForm
 from postaward.core import files
-from postaward.core.errors import DomainError, NotFound
+from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
@@ -125,12 +125,15 @@ def track_document(request: HttpRequest) -> HttpResponse:
             source=limits.address_digest(client_ip(request)),
         )
     except DomainError as exc:
-        track_form = TrackForm()
+        track_form = TrackForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        track_form.is_valid()
         form_error(track_form, exc)
         return render(request, "portal/track.html", {"form": track_form}, status=exc.status)
     doc = selectors.own_documents(c).filter(pk=form.cleaned_data["document"]).first()
     if doc is None:
-        raise NotFound()
+        raise Http404()
     name = f"{doc.get_kind_display()}（{doc.number}）.pdf"
     return cast(HttpResponse, files.file_response(doc.pdf, name, download=True))
 

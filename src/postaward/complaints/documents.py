@@ -61,7 +61,7 @@ def _base(c: Complaint) -> dict[str, Any]:
         "kind": c.get_kind_display(),
         "receipt_number": c.receipt_number,
         "received": f"{received.year}年{received.month}月{received.day}日",
-        "project": c.project.name if c.project_id else c.project_text,
+        "project": c.project.name if c.project is not None else c.project_text,
         "subject": c.subject_text,
     }
 

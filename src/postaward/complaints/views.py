@@ -278,9 +278,9 @@ def document_name(doc: ComplaintDocument, ext: str) -> str:
 def complaint_document(
     request: HttpRequest, pk: int, doc_id: int, word: bool = False
 ) -> HttpResponse:
-    """A generated document (PDF, or the Word file), through the scope: a
-    notice to the complainant names them and follows the evidence's rule
-    (R-CMP-04)."""
+    """A generated document (the PDF, shown inline, or the Word file, an
+    attachment), through the scope: a notice to the complainant names them
+    and follows the evidence's rule (R-CMP-04)."""
     a = actor_of(request)
     c = load_complaint(a, pk)
     ext = "docx" if word else "pdf"
@@ -292,7 +292,6 @@ def complaint_document(
             doc_id,
             field=ext,
             name=lambda d: document_name(d, ext),
-            download=word,
             complaint=c,
         ),
     )

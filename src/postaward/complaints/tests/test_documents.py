@@ -33,7 +33,7 @@ def _text(doc: ComplaintDocument) -> str:
         return z.read("word/document.xml").decode()
 
 
-def _at(y: int, m: int, d: int):  # noqa: ANN202
+def _at(y: int, m: int, d: int):
     return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False)
 
 

@@ -22,11 +22,11 @@ from . import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def _at(y: int, m: int, d: int):  # noqa: ANN202
+def _at(y: int, m: int, d: int):
     return time_machine.travel(dt.datetime(y, m, d, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False)
 
 
-def _reject(d, c) -> None:  # noqa: ANN001
+def _reject(d, c) -> None:
     services.reject_complaint(
         actor=d.actor("office_staff"),
         complaint=c,

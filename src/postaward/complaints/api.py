@@ -16,10 +16,11 @@ from pydantic import Field
 from postaward.core import clock, steps
 from postaward.core.api_base import ErrorOut, StrictIn, actor, idempotency_key, responses
 from postaward.core.bodies import FileIn, body_doc, parse_body
+from postaward.core.errors import Forbidden
 from postaward.core.middleware import client_ip
 from postaward.core.types import Id
 
-from . import identity, limits, selectors, services
+from . import identity, limits, selectors, services, stats
 from . import steps as complaint_steps
 from .choices import Channel, FilerStanding, Kind, State
 from .models import Complaint
@@ -143,6 +144,69 @@ def list_complaints(
     if state:
         qs = qs.filter(state=state)
     return [_row(c) for c in qs[:500]]
+
+
+class StatsRowOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class ComplaintStatsOut(Schema):
+    year: int
+    month_from: int
+    month_to: int
+    kind: str
+    total: int
+    by_month: list[StatsRowOut]
+    by_kind: list[StatsRowOut]
+    by_industry: list[StatsRowOut]
+    by_outcome: list[StatsRowOut]
+    finished: int = Field(description="已办结件数（含不予受理）")
+    on_time: int = Field(description="在法定期限内办结的件数")
+    on_time_rate: float | None = Field(description="按期办结率（0-1；无已办结件时为空）")
+
+
+@router.get(
+    "/statistics",
+    response=responses(ComplaintStatsOut),
+    summary="投诉举报统计：按月份、类别、行业、办理结果的件数和按期办结率（本单位数据范围）",
+)
+def complaint_statistics(
+    request: HttpRequest,
+    year: int | None = None,
+    month_from: int = 1,
+    month_to: int = 12,
+    kind: Kind | None = None,
+) -> Any:
+    from .views import can_see_complaints
+
+    a = actor(request)
+    if not can_see_complaints(a):
+        raise Forbidden("仅监管办和承办单位可以查看投诉举报统计")
+    s = stats.compute(
+        selectors.complaints(a),
+        year=year or clock.today().year,
+        month_from=month_from,
+        month_to=month_to,
+        kind=kind or "",
+    )
+    return {**{f: getattr(s, f) for f in _STATS_FIELDS}, "on_time_rate": s.on_time_rate}
+
+
+_STATS_FIELDS = (
+    "year",
+    "month_from",
+    "month_to",
+    "kind",
+    "total",
+    "by_month",
+    "by_kind",
+    "by_industry",
+    "by_outcome",
+    "finished",
+    "on_time",
+)
 
 
 class ComplaintIntakeIn(StrictIn):
@@ -275,6 +339,12 @@ class ComplaintTrackIn(StrictIn):
     code: str = Field(max_length=20, description="查询码")
 
 
+class TrackDocumentOut(Schema):
+    id: int
+    title: str
+    number: str
+
+
 class ComplaintTrackOut(Schema):
     receipt_number: str
     kind: str
@@ -286,6 +356,9 @@ class ComplaintTrackOut(Schema):
     decision_note: str
     outcome: str
     answer: str
+    documents: list[TrackDocumentOut] = Field(
+        description="送达投诉人的文书（在公众门户查询页面凭收件编号和查询码下载）"
+    )
 
 
 @public_router.post(

@@ -17,4 +17,8 @@ class ComplaintsConfig(AppConfig):
             "alerts",
             Item("投诉举报", "complaints_list", "bi-megaphone", can_see_complaints, 80),
         )
+        menu.add(
+            "alerts",
+            Item("投诉举报统计", "complaints_statistics", "bi-bar-chart", can_see_complaints, 81),
+        )
         menu.set_badge("complaints_list", todo_kinds=("complaints.",))

@@ -72,3 +72,16 @@ class RejectReason(models.TextChoices):
 class FileRole(models.TextChoices):
     EVIDENCE = "evidence", "投诉举报证据"
     REPLY = "reply", "办理回复材料"
+
+
+class DocumentKind(models.TextChoices):
+    """The offline documents of a complaint (ADR 0503, 0504)."""
+
+    ACCEPTANCE = "acceptance", "受理告知书"
+    NON_ACCEPTANCE = "non_acceptance", "不予受理通知书"
+    SUSPENSION = "suspension", "暂停招标投标活动通知书"
+
+
+# The documents addressed to the complainant (they may name them, R-CMP-04);
+# the others go to a unit and never carry the identity.
+TO_COMPLAINANT = frozenset({DocumentKind.ACCEPTANCE, DocumentKind.NON_ACCEPTANCE})

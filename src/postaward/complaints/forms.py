@@ -206,3 +206,49 @@ class TrackForm(forms.Form):
     code = forms.CharField(
         label="查询码", max_length=20, widget=forms.TextInput(attrs=W), error_messages=_REQUIRED
     )
+
+
+class StatsForm(forms.Form):
+    """The filters of the statistics page (year, month range, kind)."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs=W),
+        error_messages={
+            "min_value": "年度不正确",
+            "max_value": "年度不正确",
+            "invalid": "年度不正确",
+        },
+    )
+    month_from = forms.TypedChoiceField(
+        label="起始月份",
+        coerce=int,
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+        initial=1,
+        widget=forms.Select(attrs=S),
+        error_messages={"invalid_choice": "起始月份应为 1 至 12"},
+    )
+    month_to = forms.TypedChoiceField(
+        label="截止月份",
+        coerce=int,
+        choices=[(m, f"{m}月") for m in range(1, 13)],
+        initial=12,
+        widget=forms.Select(attrs=S),
+        error_messages={"invalid_choice": "截止月份应为 1 至 12"},
+    )
+    kind = forms.ChoiceField(
+        label="类别",
+        required=False,
+        choices=[("", "全部"), *Kind.choices],
+        widget=forms.Select(attrs=S),
+        error_messages={"invalid_choice": "类别不正确"},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lo, hi = data.get("month_from"), data.get("month_to")
+        if lo and hi and lo > hi:
+            self.add_error("month_to", "起始月份不能晚于截止月份")
+        return data

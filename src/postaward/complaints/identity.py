@@ -92,3 +92,12 @@ def own_mobile(c: Complaint) -> str:
     """The complainant's mobile for the platform's own answer to them (never
     shown to a person: the SMS adapter sends it)."""
     return _open(c, "mobile")
+
+
+def addressee(c: Complaint) -> str:
+    """Whom the platform's own notices to the complainant are addressed to
+    (受理告知书, 不予受理通知书): their name, rendered only into those notices,
+    which a unit reads only when the identity was shared with it (R-CMP-04);
+    an anonymous report's notices go to "举报人"."""
+    name = "" if c.anonymous else _open(c, "name")
+    return name or ("举报人" if c.kind == "report" else "投诉人")

@@ -26,7 +26,15 @@ from postaward.core.files import private_storage
 from postaward.core.scoping import NOTHING, ScopedManager
 from postaward.orgs.choices import OrgKind, Role
 
-from .choices import Channel, FileRole, FilerStanding, Kind, Outcome, State
+from .choices import (
+    Channel,
+    DocumentKind,
+    FileRole,
+    FilerStanding,
+    Kind,
+    Outcome,
+    State,
+)
 
 # Roles of the supervision office that read complaints (the identity stays with
 # the assigned staff: ``identity.may_reveal``).
@@ -224,6 +232,58 @@ class ComplaintFile(models.Model):
         return (
             office
             | (Q(complaint__in=seen) & Q(role=FileRole.REPLY))
+            | Q(complaint__in=seen, complaint__identity_shared=True)
+        )
+
+
+def _document_path(instance: ComplaintDocument, filename: str) -> str:
+    return f"complaints/{instance.complaint_id}/documents/{filename}"
+
+
+class ComplaintDocument(models.Model):
+    """A generated document of a complaint (受理告知书, 不予受理通知书,
+    暂停招标投标活动通知书): its number of the year, the PDF and the Word
+    file (``core.documents``), served only through a scope-checked view."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("文书", max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveIntegerField("年度")
+    seq = models.PositiveIntegerField("年度序号")
+    number = models.CharField("文号", max_length=60)
+    addressee = models.CharField("送达对象", max_length=200)
+    to_complainant = models.BooleanField("送达投诉人", default=False)
+    pdf = models.FileField("PDF", upload_to=_document_path, max_length=255, storage=private_storage)
+    docx = models.FileField(
+        "Word", upload_to=_document_path, max_length=255, storage=private_storage
+    )
+    created_at = models.DateTimeField("生成时间", default=clock.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "投诉举报文书"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "seq"], name="complaint_document_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """A notice to the complainant names them: like the evidence, the
+        office reads it and a handling unit only when the identity was shared
+        with it (R-CMP-04). A notice to a unit follows the complaint."""
+        seen = Complaint.objects.visible_to(actor).values("pk")
+        office = Q(complaint__office__path__startswith=actor.org_path) & Q(complaint__in=seen)
+        if actor.org_kind != OrgKind.SUPERVISION_OFFICE:
+            office = NOTHING
+        return (
+            office
+            | Q(complaint__in=seen, to_complainant=False)
             | Q(complaint__in=seen, complaint__identity_shared=True)
         )
 

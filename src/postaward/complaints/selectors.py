@@ -11,7 +11,7 @@ from postaward.core.actor import Actor
 from postaward.core.errors import NotFound
 
 from . import limits
-from .models import Complaint
+from .models import Complaint, ComplaintDocument
 
 
 def complaints(actor: Actor) -> QuerySet[Complaint]:
@@ -58,4 +58,14 @@ def public_view(c: Complaint) -> dict[str, Any]:
         "decision_note": c.decision_note if c.state == State.REJECTED else "",
         "outcome": c.get_outcome_display() if c.outcome else "",
         "answer": c.answer if c.state == State.CLOSED else "",
+        "documents": [
+            {"id": d.pk, "title": d.get_kind_display(), "number": d.number}
+            for d in own_documents(c)
+        ],
     }
+
+
+def own_documents(c: Complaint) -> QuerySet[ComplaintDocument]:
+    """The complainant's own notices (受理告知书, 不予受理通知书), for the
+    tracking page; never a notice sent to a unit."""
+    return ComplaintDocument.objects.filter(complaint=c, to_complainant=True)

@@ -15,13 +15,15 @@ from django.urls import reverse
 
 from postaward.core import clock, files, steps
 from postaward.core.errors import DomainError
+from postaward.core.exports import Column as XColumn
+from postaward.core.exports import export_xlsx
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.models import Deadline
 from postaward.core.web import actor_of, form_error, page_view, require
 
-from . import forms, identity, limits, selectors, services
+from . import forms, identity, limits, selectors, services, stats
 from .choices import OPEN_STATES, Channel, Kind, State
-from .models import Complaint, ComplaintFile
+from .models import Complaint, ComplaintDocument, ComplaintFile
 from .steps import load_complaint
 
 COLOURS: dict[str, str] = {
@@ -205,6 +207,7 @@ def render_detail(
             "colour": COLOURS.get(c.state, "grey"),
             "reasons": c.reject_reasons,
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
+            "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
         },
         status=status,
     )
@@ -249,6 +252,7 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "colour": COLOURS.get(c.state, "grey"),
             "reasons": c.reject_reasons,
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
+            "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
         },
         status=status,
     )
@@ -264,3 +268,72 @@ def complaint_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     a = actor_of(request)
     c = load_complaint(a, pk)
     return cast(HttpResponse, files.download(ComplaintFile.objects, a, file_id, complaint=c))
+
+
+def document_name(doc: ComplaintDocument, ext: str) -> str:
+    return f"{doc.get_kind_display()}（{doc.number}）.{ext}"
+
+
+@page_view
+def complaint_document(
+    request: HttpRequest, pk: int, doc_id: int, word: bool = False
+) -> HttpResponse:
+    """A generated document (the PDF, shown inline, or the Word file, an
+    attachment), through the scope: a notice to the complainant names them
+    and follows the evidence's rule (R-CMP-04)."""
+    a = actor_of(request)
+    c = load_complaint(a, pk)
+    ext = "docx" if word else "pdf"
+    return cast(
+        HttpResponse,
+        files.download(
+            ComplaintDocument.objects,
+            a,
+            doc_id,
+            field=ext,
+            name=lambda d: document_name(d, ext),
+            complaint=c,
+        ),
+    )
+
+
+@page_view
+def complaint_statistics(request: HttpRequest) -> HttpResponse:
+    """投诉举报统计 (R-REP-01): counts by month, kind, industry and outcome and
+    the on-time rate over the actor's complaints, with filters and export."""
+    a = actor_of(request)
+    require(a, can_see_complaints(a), "仅监管办和承办单位可以查看投诉举报统计")
+    params = request.GET.copy()
+    params.setdefault("year", str(clock.today().year))
+    params.setdefault("month_from", "1")
+    params.setdefault("month_to", "12")
+    form = forms.StatsForm(params)
+    if not form.is_valid():
+        return render(request, "complaints/statistics.html", {"form": form, "s": None}, status=422)
+    d = form.cleaned_data
+    s = stats.compute(
+        selectors.complaints(a),
+        year=d["year"],
+        month_from=d["month_from"],
+        month_to=d["month_to"],
+        kind=d["kind"] or "",
+    )
+    if request.GET.get("export") == "xlsx":
+        title = f"投诉举报统计（{s.year}年{s.month_from}月至{s.month_to}月）"
+        return export_xlsx(
+            filename=f"{title}.xlsx",
+            title=title,
+            columns=[
+                "统计项",
+                "分类",
+                XColumn("件数", kind="number"),
+                XColumn("占比", kind="percent"),
+            ],
+            rows=stats.export_rows(s),
+        )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "complaints/statistics.html",
+        {"form": form, "s": s, "export_url": f"?{query}&export=xlsx" if query else "?export=xlsx"},
+    )

@@ -344,3 +344,21 @@ class Deadline(models.Model):
         return project_visible_q(actor, without_project=False) | Q(
             project_id__isnull=True, organisation__path__startswith=actor.org_path
         )
+
+
+class DocumentCounter(models.Model):
+    """The last number of a kind of generated document in a year
+    (``core.documents.next_number``: 〔2026〕第7号, ADR 0503)."""
+
+    kind = models.CharField("文书类别", max_length=60)
+    year = models.PositiveIntegerField("年度")
+    last = models.PositiveIntegerField("已用编号", default=0)
+
+    class Meta:
+        verbose_name = "文书编号"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="document_counter_kind_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"

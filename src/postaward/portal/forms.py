@@ -25,3 +25,12 @@ class RetaliationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
     )
+
+
+class DocumentForm(forms.Form):
+    """Download one of the complainant's own notices: the number and the code
+    are sent again (never kept in a URL or a session)."""
+
+    number = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    code = forms.CharField(max_length=20, widget=forms.HiddenInput)
+    document = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("public/complaints/new/", views.file_complaint, name="portal_file"),
     path("public/complaints/track/", views.track, name="portal_track"),
     path(
+        "public/complaints/track/document/",
+        views.track_document,
+        name="portal_track_document",
+    ),
+    path(
         "public/complaints/retaliation/",
         views.report_retaliation,
         name="portal_retaliation",

@@ -10,18 +10,19 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from postaward.complaints import limits, selectors
 from postaward.complaints import services as complaint_services
 from postaward.complaints.forms import TrackForm
+from postaward.core import files
 from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
-from .forms import PublicFilingForm, RetaliationForm
+from .forms import DocumentForm, PublicFilingForm, RetaliationForm
 
 DEFAULT_CONTACT = {
     "phone": "（请监管办在系统设置中公布电话）",
@@ -96,12 +97,45 @@ def track(request: HttpRequest) -> HttpResponse:
         if found
         else None
     )
+    again = (
+        DocumentForm(initial={"number": found["receipt_number"], **form.cleaned_data})
+        if found
+        else None
+    )
     return render(
         request,
         "portal/track.html",
-        {"form": form, "found": found, "retaliation": retaliation},
+        {"form": form, "found": found, "retaliation": retaliation, "again": again},
         status=status,
     )
+
+
+@never_cache
+def track_document(request: HttpRequest) -> HttpResponse:
+    """The complainant downloads their own notice: the number and the query
+    code again (the same limits as the tracking page), then the stored PDF
+    through the one file response; a notice to a unit is never served here."""
+    form = DocumentForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "portal/track.html", {"form": TrackForm()}, status=422)
+    try:
+        c = selectors.track(
+            number=form.cleaned_data["number"],
+            code=form.cleaned_data["code"],
+            source=limits.address_digest(client_ip(request)),
+        )
+    except DomainError as exc:
+        track_form = TrackForm(
+            {"number": form.cleaned_data["number"], "code": form.cleaned_data["code"]}
+        )
+        track_form.is_valid()
+        form_error(track_form, exc)
+        return render(request, "portal/track.html", {"form": track_form}, status=exc.status)
+    doc = selectors.own_documents(c).filter(pk=form.cleaned_data["document"]).first()
+    if doc is None:
+        raise Http404()
+    name = f"{doc.get_kind_display()}（{doc.number}）.pdf"
+    return cast(HttpResponse, files.file_response(doc.pdf, name, download=True))
 
 
 @never_cache

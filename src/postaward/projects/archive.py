@@ -1,7 +1,7 @@
 """One archive per project (一项目一档案, R-PRJ-04): overview, management
 organisation, management rules, daily records, changes, inspections, evaluation
 and the timeline from tender to the return of the quality deposit; as a page
-and as a PDF (WeasyPrint with a CJK font from Debian). Files are served only
+and as a PDF (``core.documents``: WeasyPrint with a CJK font from Debian). Files are served only
 through core.files.download, which checks the scope."""
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-from postaward.core import audit, clock
+from postaward.core import audit, clock, documents
 from postaward.core.actor import Actor
 
 from . import selectors, workflows
 from .choices import STATUS_COLOURS, DocumentCategory, SuspensionState
 from .models import Project
-
-# Fonts the PDF asks for, in order: Debian's fonts-noto-cjk, then fonts-wqy-zenhei.
-PDF_FONTS = '"Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", sans-serif'
 
 
 def context(project: Project, actor: Actor) -> dict[str, Any]:
@@ -42,7 +39,7 @@ def context(project: Project, actor: Actor) -> dict[str, Any]:
             if s.state in (SuspensionState.CONFIRMED, SuspensionState.ENDED) and s.confirmed_at
             else 0
         )
-    documents = list(p.documents.all())
+    docs = list(p.documents.all())
     extra = selectors.extra_sections(p, actor)
     numerals = "五六七八九十"
     for i, sec in enumerate(extra):
@@ -56,8 +53,8 @@ def context(project: Project, actor: Actor) -> dict[str, Any]:
         "active_assignments": [a for a in assignments if a.ended_on is None],
         "stages": list(p.checkin_stages.all()),
         "subcontracts": list(p.subcontracts.select_related("document")),
-        "rules": [d for d in documents if d.category == DocumentCategory.MANAGEMENT_RULES],
-        "documents": documents,
+        "rules": [d for d in docs if d.category == DocumentCategory.MANAGEMENT_RULES],
+        "documents": docs,
         "suspensions": suspensions,
         "interviews": list(p.interviews.select_related("record_document")),
         "abnormal_events": list(p.abnormal_events.select_related("filing_document")),
@@ -70,15 +67,13 @@ def context(project: Project, actor: Actor) -> dict[str, Any]:
         "generated_by": actor.display_name,
         "generated_org": actor.org_name,
         "district_name": settings.POSTAWARD.get("DISTRICT_NAME", ""),
-        "pdf_fonts": PDF_FONTS,
+        "pdf_fonts": documents.PDF_FONTS,
     }
 
 
 def render_pdf(project: Project, actor: Actor) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string("projects/archive_pdf.html", context(project, actor))
-    return HTML(string=html).write_pdf()
+    return documents.html_to_pdf(html)
 
 
 def pdf_response(project: Project, actor: Actor) -> HttpResponse:

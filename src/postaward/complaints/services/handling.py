@@ -1,6 +1,7 @@
 """The office's decision, the dispatch down the four-level chain, the unit's
 reply, the review and the closing with the answer to the complainant
-(R-CMP-01, R-CMP-03, R-CMP-05). Each is a step of ``complaints/steps.py``
+(R-CMP-01, R-CMP-03, R-CMP-05); accepting and rejecting generate their
+documents (``complaints/documents.py``). Each is a step of ``complaints/steps.py``
 taken through ``core.steps.write`` (lock, check, audit, outbox: one
 transaction); the audit record is the complaint's snapshot, never the identity.
 """
@@ -19,6 +20,7 @@ from postaward.core.writes import text
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation, User
 
+from .. import documents
 from ..choices import Outcome, RejectReason, State
 from ..deadline_kinds import CLOCKS, UNIT_HANDLING
 from ..events import ComplaintVerified
@@ -58,6 +60,10 @@ def accept_complaint(*, actor: Actor, complaint: Complaint, note: str = "") -> C
         c.assignee_id = c.assignee_id or actor.user_id
         deadlines.close_deadline(kind=_decision_kind(c), subject=c)
         sync_todo(c)
+        due = close_deadline_day(c)
+        documents.on_accept(
+            c, close_due=f"{due.year}年{due.month}月{due.day}日" if due else "法定期限"
+        )
     return c  # type: ignore[no-any-return]
 
 
@@ -83,6 +89,7 @@ def reject_complaint(
         deadlines.close_deadline(kind=_decision_kind(c), subject=c)
         deadlines.close_deadline(kind=_close_kind(c), subject=c, state=Deadline.State.CANCELLED)
         sync_todo(c)
+        documents.on_reject(c)
     return c  # type: ignore[no-any-return]
 
 

@@ -38,6 +38,13 @@ ROUTES = {
         out=(Hidden("housing_staff", lambda d: {d.ctx["received"].pk, d.ctx["accepted"].pk}),),
         must_list=lambda d: {d.ctx["received"].pk},
     ),
+    "GET /api/v1/complaints/statistics": Route(
+        setup=cases,
+        ok=Call("office_staff"),
+        wrong=(Call("contractor_a_admin"), Call("housing_staff")),
+        no_scope="counts over the actor's own complaints (selectors.complaints): "
+        "out-of-scope complaints are not counted (complaints/tests/test_stats.py)",
+    ),
     "POST /api/v1/complaints": Route(
         ok=Call("office_staff", body=lambda d: INTAKE, status=201),
         wrong=(

@@ -367,6 +367,26 @@ def _complaint_file(d):  # type: ignore[no-untyped-def]
     return att, "file", lambda o: reverse("complaints_file", args=[o.complaint_id, o.pk])
 
 
+def _complaint_document(which: str) -> Callable[[Any], Any]:
+    def make(d):  # type: ignore[no-untyped-def]
+        from postaward.complaints.models import ComplaintDocument
+        from postaward.complaints.tests.factories import received
+
+        doc = ComplaintDocument(
+            complaint=received(d),
+            kind="acceptance",
+            year=2026,
+            seq=1,
+            number="受理告字〔2026〕第1号",
+            addressee="投诉人（举报人）",
+            to_complainant=True,
+        )
+        name = "complaints_document_word" if which == "docx" else "complaints_document"
+        return doc, which, lambda o: reverse(name, args=[o.complaint_id, o.pk])
+
+    return make
+
+
 def _leave(which: str) -> Callable[[Any], Any]:
     def make(d):  # type: ignore[no-untyped-def]
         from postaward.attendance.models import LeaveRequest
@@ -408,6 +428,8 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("approvals.hiddenworkphoto", "file"): _hidden_photo,
     ("alerts.alertattachment", "file"): _alert_attachment,
     ("complaints.complaintfile", "file"): _complaint_file,
+    ("complaints.complaintdocument", "pdf"): _complaint_document("pdf"),
+    ("complaints.complaintdocument", "docx"): _complaint_document("docx"),
     ("attendance.leaverequest", "approval_form"): _leave("approval_form"),
     ("attendance.leaverequest", "evidence"): _leave("evidence"),
     ("attendance.attendanceinterview", "record"): _interview,

@@ -256,3 +256,38 @@ def test_r_cmp_04_a_complainant_reports_retaliation_with_number_and_code(distric
     assert 'data-testid="retaliation"' in office.get(f"/complaints/{saved.pk}/").content.decode()
     listed = office.get("/complaints/?retaliation=1").content.decode()
     assert number in listed
+
+
+def test_r_cmp_04_the_complainant_downloads_their_own_notices_with_number_and_code(district):
+    from postaward.complaints import services as complaint_services
+    from postaward.complaints.choices import DocumentKind
+
+    c = Client()
+    number, code = _code(
+        _file(c, {**COMPLAINT, "project": "城东安置房二期EPC招标"}).content.decode()
+    )
+    saved = Complaint.objects.get(receipt_number=number)
+    complaint_services.accept_complaint(actor=district.actor("office_staff"), complaint=saved)
+    notice = saved.documents.get(kind=DocumentKind.ACCEPTANCE)
+    suspension = saved.documents.get(kind=DocumentKind.SUSPENSION)
+    page = c.post("/public/complaints/track/", {"number": number, "code": code}).content.decode()
+    assert 'data-testid="tracked-documents"' in page and notice.number in page
+    assert suspension.number not in page  # the tenderer's notice is not the complainant's
+    url = "/public/complaints/track/document/"
+    r = c.post(url, {"number": number, "code": code, "document": notice.pk})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"].startswith("attachment")
+    assert (
+        c.post(url, {"number": number, "code": code, "document": suspension.pk}).status_code == 404
+    )
+    wrong = c.post(url, {"number": number, "code": "WRONG123", "document": notice.pk})
+    assert wrong.status_code == 404 and "收件编号或查询码不正确" in wrong.content.decode()
+    assert c.get(url).status_code == 422
+    tracked = c.post(
+        "/api/v1/public/complaints/track",
+        json.dumps({"number": number, "code": code}),
+        content_type="application/json",
+    ).json()
+    assert tracked["documents"] == [
+        {"id": notice.pk, "title": "受理告知书", "number": notice.number}
+    ]

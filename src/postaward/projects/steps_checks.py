@@ -44,7 +44,7 @@ COMPLETION_DECIDERS = W.Who("主管单位", (W.superior_of,))
 ABNORMAL_REVIEWERS = W.Who("行业主管部门或监管办", (W.authority_of, W.supervision_office))
 
 
-class NoteIn(StrictIn):
+class CompletionNoteIn(StrictIn):
     note: str = Field("", max_length=300, description="意见")
 
 
@@ -162,7 +162,7 @@ APPROVE = steps.Step(
     sources=(DataCompletionState.SUBMITTED,),
     target=DataCompletionState.APPROVED,
     service=_approve,
-    schema=NoteIn,
+    schema=CompletionNoteIn,
     basis="R-PRJ-05",
     action="projects.decide_data_completion",
     success="已同意资料补全申请",

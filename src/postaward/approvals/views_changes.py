@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from postaward.core import clock, steps
 from postaward.core.actor import Actor
+from postaward.core.legal_basis import cite
 from postaward.core.lists import Column, Filter, ListSpec
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, page_view
@@ -179,7 +180,7 @@ def render_change(
         ("费用增减", ("money", c.cost_delta)),
         ("工期增减", f"{c.days_delta:+d} 天"),
         ("计划实施日期", _d(c.work_date)),
-        ("重大设计变更", "是（须发改部门批准，R-CHG-05）" if c.is_major else "否"),
+        ("重大设计变更", f"是（须发改部门批准，{cite('R-CHG-05')}）" if c.is_major else "否"),
         (
             "涉及隐蔽工程",
             "、".join(f"{w.number} {w.part_name}" for w in c.hidden_works.all()) or "—",
@@ -188,7 +189,10 @@ def render_change(
         ("发起", f"{c.raised_by_org} {c.raised_by_name} {_d(c.raised_at)}"),
         ("状态", c.get_state_display()),
         ("批准时间", _d(c.approved_at)),
-        ("事后变更", "是（批准晚于计划实施日期，R-CHG-01）" if c.after_the_fact else "否"),
+        (
+            "事后变更",
+            f"是（批准晚于计划实施日期，{cite('R-CHG-01')}）" if c.after_the_fact else "否",
+        ),
     ]
     history = services.contract_history(c.participant)
     return _detail(

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from postaward.core import clock, deadlines, events, steps
+from postaward.core import clock, deadlines, events, legal_basis, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.models import Deadline
@@ -180,7 +180,9 @@ def raise_change(
         note = "；".join(
             x
             for x in (
-                "重大设计变更，须报发改部门批准（R-CHG-05）" if major else "",
+                f"重大设计变更，须报发改部门批准（{legal_basis.cite('R-CHG-05')}）"
+                if major
+                else "",
                 f"涉及已验收隐蔽工程，例外理由：{exception}" if accepted else "",
                 "变更工程计划实施日期已到或已过，批准后将记为事后变更"
                 if work_date <= today

@@ -60,6 +60,15 @@ def test_detail_out_of_scope_is_404_and_actions_follow_the_step(d):  # R-CHG-02,
     assert c.state == ChangeState.SUPERVISOR_APPROVED
 
 
+def test_a_major_change_page_cites_the_document_not_the_rule_id(d):  # R-CHG-05
+    from decimal import Decimal
+
+    c = f.change(d, category="design", cost_delta=Decimal("1200000"))
+    page = d.client("chief_a").get(reverse("approval_change_detail", args=[c.pk])).content.decode()
+    assert "须发改部门批准" in page and "衢州市政府投资工程建设项目标后监管实施细则" in page
+    assert "R-CHG-05" not in page and "R-CHG-01" not in page
+
+
 def test_raising_a_change_through_the_page(d):  # R-CHG-01
     p = d.projects["p_school"]
     data = {

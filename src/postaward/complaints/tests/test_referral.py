@@ -196,7 +196,7 @@ def test_r_alr_06_refused_for_a_closed_complaint_or_a_body_outside_the_district(
             document_number="监管移〔2026〕2号",
             note="涉嫌犯罪，移送处理",
         )
-    with pytest.raises(ValidationFailed, match="请填写移送理由|移送理由"):
+    with pytest.raises(ValidationFailed, match="请填写移送理由"):
         services.refer_complaint(
             actor=staff,
             complaint=c,

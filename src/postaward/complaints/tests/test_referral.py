@@ -305,6 +305,15 @@ def test_r_cmp_04_registration_form_shows_the_identity_only_after_an_audited_rev
     assert f.NAME in text and f.MOBILE in text
     rec = AuditRecord.objects.get(action="complaints.reveal_identity")
     assert rec.after == {"reason": "打印登记表存档"}
-    assert d.client("office_admin").get(url).status_code == 403
+    assert d.client("office_admin").get(url).status_code == 403  # wrong role
+    # staff of the office not assigned to the case: the sealed form only
+    d.users["colleague"] = account(d.orgs["office"], "colleague", [Role.OFFICE_STAFF])
+    assert d.client("colleague").get(url).status_code == 200
+    assert d.client("colleague").post(url, {"reason": "打印存档"}).status_code == 403
+    assert AuditRecord.objects.filter(action="complaints.reveal_identity").count() == 1
+    other = org(None, "另一区监管办", OrgKind.SUPERVISION_OFFICE)
+    d.users["other_staff"] = account(other, "other_staff", [Role.OFFICE_STAFF])
+    assert d.client("other_staff").get(url).status_code == 404  # right role, out of scope
+    assert d.client("other_staff").post(url, {"reason": "核实"}).status_code == 404
     assert d.client("housing_staff").get(url).status_code == 404
     assert d.client(None).get(url).status_code in (302, 401)

@@ -517,7 +517,9 @@ def verify_issue(request: HttpRequest, issue_id: Id, payload: alert_steps.Verify
 
 class TransferOut(Schema):
     id: int
-    issue_id: int
+    issue_id: int | None
+    source: str
+    source_ref: str
     recipient: str
     recipient_org_id: int
     recipient_org: str
@@ -535,6 +537,8 @@ def _transfer_out(t: ClueTransfer) -> dict[str, Any]:
     return {
         "id": t.pk,
         "issue_id": t.issue_id,
+        "source": t.source,
+        "source_ref": t.source_ref,
         "recipient": t.recipient,
         "recipient_org_id": t.recipient_org_id,
         "recipient_org": t.recipient_org.name,

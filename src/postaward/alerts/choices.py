@@ -111,6 +111,15 @@ class Recipient(models.TextChoices):
     PUBLIC_SECURITY = "public_security", "公安机关（涉嫌犯罪）"
 
 
+class ClueSource(models.TextChoices):
+    """Where a transferred clue comes from: a suspected issue verified here, or
+    a complaint or report the office refers (taken up from the
+    ``complaints.referred`` event, ADR 0515)."""
+
+    ISSUE = "issue", "疑似问题"
+    COMPLAINT = "complaint", "投诉举报"
+
+
 class TransferState(models.TextChoices):
     SENT = "sent", "已移送待签收"
     RECEIVED = "received", "已签收办理中"

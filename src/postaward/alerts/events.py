@@ -50,3 +50,25 @@ class AlertClosed(DomainEvent):
     finding: str
     escalations: int
     at: str
+
+
+@event("alerts.clue_transfer_updated")
+@dataclass(frozen=True)
+class ClueTransferUpdated(DomainEvent):
+    """The receiving body signed for a transferred clue (``state`` received,
+    with its receipt number) or fed back its result (``state`` concluded).
+    ``source`` and ``source_id`` name where the clue came from, so that a
+    referring capability (complaints, ADR 0515) shows it on its own record
+    without reading the alerts tables."""
+
+    transfer_id: int
+    source: str
+    source_id: int | None
+    state: str
+    recipient_org_id: int
+    receipt_number: str
+    received_at: str
+    received_by_name: str
+    result: str
+    result_at: str
+    result_by_name: str

@@ -31,6 +31,7 @@ from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OrgKin
 from .choices import (
     AlertState,
     Area,
+    ClueSource,
     DeliveryState,
     Finding,
     IssueState,
@@ -446,8 +447,21 @@ class ClueTransfer(models.Model):
     result it feeds back."""
 
     issue = models.ForeignKey(
-        SuspectedIssue, verbose_name="疑似问题", on_delete=models.PROTECT, related_name="transfers"
+        SuspectedIssue,
+        verbose_name="疑似问题",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
     )
+    # A clue referred by another capability (a complaint, ADR 0515): its kind,
+    # the reference people read (收件编号) and its id there (the referral).
+    source = models.CharField(
+        "线索来源", max_length=20, choices=ClueSource.choices, default=ClueSource.ISSUE
+    )
+    source_ref = models.CharField("来源编号", max_length=100, blank=True)
+    source_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    facts = models.TextField("线索事实", blank=True)
     recipient = models.CharField("移送方向", max_length=20, choices=Recipient.choices)
     recipient_org = models.ForeignKey(
         "orgs.Organisation", verbose_name="接收机关", on_delete=models.PROTECT, related_name="+"
@@ -475,9 +489,24 @@ class ClueTransfer(models.Model):
         verbose_name = "线索移送"
         verbose_name_plural = "线索移送"
         ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="clue_transfer_one_per_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_number} → {self.recipient_org}"
+
+    @property
+    def subject(self) -> str:
+        """What the clue is about: the issue's title, or the referring source
+        (投诉举报 TS20261206-0001)."""
+        if self.issue_id is not None and self.issue is not None:
+            return self.issue.title
+        return f"{self.get_source_display()} {self.source_ref}".strip()
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:

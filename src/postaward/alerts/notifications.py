@@ -284,7 +284,7 @@ def clue_transferred(t: ClueTransfer) -> None:
         t.recipient_org,
         key=f"transfer:{t.pk}:sent",
         kind="clue_transfer",
-        title=f"问题线索移送：{t.issue.title}",
+        title=f"问题线索移送：{t.subject}",
         body=f"移送函 {t.document_number}：{t.reason}",
         url=reverse("alerts_transfer_detail", args=[t.pk]),
     )
@@ -295,7 +295,7 @@ def transfer_updated(t: ClueTransfer, what: str) -> None:
         t.sent_by_org,
         key=f"transfer:{t.pk}:{t.state}",
         kind="clue_transfer_update",
-        title=f"移送线索{what}：{t.issue.title}",
+        title=f"移送线索{what}：{t.subject}",
         body=t.result or t.receipt_number,
         url=reverse("alerts_transfer_detail", args=[t.pk]),
     )

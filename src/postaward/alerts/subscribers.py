@@ -106,6 +106,14 @@ def on_consequence_withdrawn(evt: Any) -> None:
         services.withdraw_alert(alert_id=alert_id, reason=evt.reason)
 
 
+def on_complaint_referred(evt: Any) -> None:
+    """``complaints.referred`` (R-ALR-06, ADR 0515): the office referred a
+    complaint to discipline inspection or public security; it becomes a clue
+    transfer to that body (``services.take_referral``). Subscribed by name:
+    complaints is a sibling capability, not imported here."""
+    services.take_referral(evt)
+
+
 def _event_names() -> list[str]:
     names: set[str] = set()
     for spec in indicators.specs().values():
@@ -119,3 +127,4 @@ def register() -> None:
     for name in _event_names():
         events.subscribe(_ByName(name))(handle_event)  # type: ignore[arg-type]
     events.subscribe(_ByName("attendance.consequence_withdrawn"))(on_consequence_withdrawn)  # type: ignore[arg-type]
+    events.subscribe(_ByName("complaints.referred"))(on_complaint_referred)  # type: ignore[arg-type]

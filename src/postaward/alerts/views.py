@@ -735,7 +735,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         title="线索移送",
         columns=[
             Column("doc", "移送函文号", lambda t: t.document_number, sort="document_number"),
-            Column("issue", "疑似问题", lambda t: t.issue.title, sort="issue__title"),
+            Column("issue", "线索来源", lambda t: t.subject, sort="issue__title"),
             Column("recipient", "移送方向", lambda t: t.get_recipient_display(), sort="recipient"),
             Column("to", "接收机关", lambda t: t.recipient_org.name, sort="recipient_org__name"),
             Column("from", "移送单位", lambda t: t.sent_by_org.name, sort="sent_by_org__name"),
@@ -748,7 +748,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             Filter("date_from", "移送日期起", "sent_at__date", kind="date_from"),
             Filter("date_to", "移送日期止", "sent_at__date", kind="date_to"),
         ],
-        search=("document_number", "issue__title", "recipient_org__name"),
+        search=("document_number", "issue__title", "source_ref", "recipient_org__name"),
         search_label="文号/问题/接收机关",
         default_sort="-sent",
         row_url=lambda t: reverse("alerts_transfer_detail", args=[t.pk]),

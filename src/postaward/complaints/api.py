@@ -23,7 +23,7 @@ from postaward.core.types import Id
 from . import identity, limits, selectors, services, stats
 from . import steps as complaint_steps
 from .choices import Channel, FilerStanding, Kind, State
-from .models import Complaint
+from .models import Complaint, ComplaintReferral
 
 router = Router(tags=["投诉举报"])
 public_router = Router(tags=["投诉举报（公众）"], auth=None)
@@ -60,6 +60,18 @@ class ComplaintOut(Schema):
     anonymous: bool
 
 
+class ComplaintReferralOut(Schema):
+    target: str
+    recipient_org: str
+    document_number: str
+    note: str
+    referred_at: str
+    state: str
+    state_label: str
+    receipt_number: str
+    result: str
+
+
 class ComplaintDetailOut(ComplaintOut):
     facts: str
     requests: str
@@ -74,6 +86,13 @@ class ComplaintDetailOut(ComplaintOut):
     clocks: list[ComplaintClockOut]
     actions: list[str]
     may_reveal_identity: bool
+    reported_to: str
+    reported_on: str
+    head_instruction: str
+    consulted_on: str
+    consult_participants: str
+    consult_opinion: str
+    referrals: list[ComplaintReferralOut]
 
 
 def _row(c: Complaint) -> dict[str, Any]:
@@ -124,6 +143,35 @@ def detail_out(c: Complaint, request: HttpRequest) -> dict[str, Any]:
         ],
         "actions": steps.allowed_names(c, a),
         "may_reveal_identity": identity.may_reveal(c, a),
+        **_registration(c),
+        "referrals": [
+            {
+                "target": r.target,
+                "recipient_org": r.recipient_org.name,
+                "document_number": r.document_number,
+                "note": r.note,
+                "referred_at": clock.localtime(r.referred_at).strftime("%Y-%m-%d %H:%M"),
+                "state": r.state,
+                "state_label": r.get_state_display(),
+                "receipt_number": r.receipt_number,
+                "result": r.result,
+            }
+            for r in ComplaintReferral.objects.visible_to(a)
+            .filter(complaint=c)
+            .select_related("recipient_org")
+        ],
+    }
+
+
+def _registration(c: Complaint) -> dict[str, str]:
+    """The registration form's report (呈报) and joint study (会商), ADR 0516."""
+    return {
+        "reported_to": c.reported_to,
+        "reported_on": c.reported_on.isoformat() if c.reported_on else "",
+        "head_instruction": c.head_instruction,
+        "consulted_on": c.consulted_on.isoformat() if c.consulted_on else "",
+        "consult_participants": c.consult_participants,
+        "consult_opinion": c.consult_opinion,
     }
 
 

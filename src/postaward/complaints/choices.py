@@ -85,3 +85,18 @@ class DocumentKind(models.TextChoices):
 # The documents addressed to the complainant (they may name them, R-CMP-04);
 # the others go to a unit and never carry the identity.
 TO_COMPLAINANT = frozenset({DocumentKind.ACCEPTANCE, DocumentKind.NON_ACCEPTANCE})
+
+
+class ReferralTarget(models.TextChoices):
+    """Where the office refers a complaint it cannot settle itself (R-ALR-06,
+    QZ 11, HC 三(六); ADR 0515): the values are the clue transfer's
+    directions in alerts (the ``complaints.referred`` event names one)."""
+
+    DISCIPLINE = "discipline", "纪检监察机关（涉及党员干部、公职人员）"
+    PUBLIC_SECURITY = "public_security", "公安机关（涉嫌犯罪）"
+
+
+class ReferralState(models.TextChoices):
+    SENT = "sent", "已移送待签收"
+    RECEIVED = "received", "已签收办理中"
+    CONCLUDED = "concluded", "已反馈结果"

@@ -111,3 +111,64 @@ def on_reject(c: Complaint) -> ComplaintDocument:
     reasons = [str(RejectReason(r).label) for r in c.reject_reasons if r in RejectReason.values]
     ctx = {**_base(c), "addressee": who, "reasons": reasons, "note": c.decision_note}
     return _make(c, DocumentKind.NON_ACCEPTANCE, ctx, who)  # type: ignore[no-any-return]
+
+
+REGISTRATION = Kind(
+    "complaints.registration",
+    "案件基本情况登记表",
+    "complaints/documents/registration.html",
+)
+documents.register(REGISTRATION)
+
+
+def _day(d: Any) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def registration_form(c: Complaint, *, revealed: identity.Identity | None = None) -> Any:
+    """案件基本情况登记表 (R-CMP-01, HC 附件 三(一); ADR 0516), printed again
+    whenever asked for, under the receipt number (no number of the year is
+    taken). The identity is on it only when ``revealed`` — the caller took it
+    through ``identity.reveal`` (entitled staff, audited, R-CMP-04); otherwise
+    it reads as sealed."""
+    from .models import ComplaintReferral
+
+    if c.anonymous:
+        who = "匿名举报"
+    elif revealed is None:
+        who = "（已加密保存，仅本件承办人员经记录查看理由后打印）"
+    else:
+        who = revealed.name or "—"
+    referrals = [
+        f"{_day(clock.localtime(r.referred_at))}移送{r.recipient_org.name}（{r.document_number}）"
+        + (f"，回执编号 {r.receipt_number}" if r.receipt_number else "")
+        + (f"，办理结果：{r.result}" if r.result else "")
+        for r in ComplaintReferral.objects.filter(complaint=c).select_related("recipient_org")
+    ]
+    decided = clock.localtime(c.decided_at) if c.decided_at else None
+    ctx = {
+        **_base(c),
+        "channel": c.get_channel_display(),
+        "complainant": who,
+        "id_number": revealed.id_number if revealed else "",
+        "mobile": revealed.mobile if revealed else "",
+        "contact": revealed.contact if revealed else "",
+        "facts": c.facts,
+        "requests": c.requests,
+        "officials": "是" if c.concerns_officials else "否",
+        "reported_to": c.reported_to,
+        "reported_on": _day(c.reported_on),
+        "instruction": c.head_instruction,
+        "consulted_on": _day(c.consulted_on),
+        "participants": c.consult_participants,
+        "opinion": c.consult_opinion,
+        "decision": f"{c.get_state_display()}（{_day(decided)}）" if decided else "",
+        "referrals": referrals,
+    }
+    return documents.generate(
+        REGISTRATION.key,
+        ctx,
+        addressee="案件登记存档",
+        issuer=c.office.name,
+        number=f"收件编号 {c.receipt_number}",
+    )

@@ -51,3 +51,26 @@ class RetaliationReported(events.DomainEvent):
     office_id: int
     project_id: int | None
     subject_text: str
+
+
+@events.event("complaints.referred")
+@dataclass(frozen=True)
+class ComplaintReferred(events.DomainEvent):
+    """The office referred a complaint to discipline inspection or public
+    security (R-ALR-06, QZ 11; ADR 0515): alerts takes it up as a clue
+    transfer to ``recipient_org_id``. The facts and the receipt number, never
+    the complainant (R-CMP-04)."""
+
+    referral_id: int
+    complaint_id: int
+    receipt_number: str
+    kind: str
+    target: str
+    recipient_org_id: int
+    document_number: str
+    reason: str
+    facts: str
+    subject_text: str
+    project_id: int | None
+    office_id: int
+    referred_by_name: str

@@ -252,3 +252,80 @@ class StatsForm(forms.Form):
         if lo and hi and lo > hi:
             self.add_error("month_to", "起始月份不能晚于截止月份")
         return data
+
+
+class ReferForm(forms.Form):
+    """移送 (ADR 0515): the direction is offered with the bodies of the district;
+    discipline inspection is suggested when the filing concerns officials."""
+
+    target = forms.ChoiceField(
+        label="移送方向",
+        widget=forms.Select(attrs=S),
+        error_messages={"required": "请选择移送方向", "invalid_choice": "请选择移送方向"},
+    )
+    recipient_org_id = forms.TypedChoiceField(
+        label="接收机关",
+        coerce=int,
+        widget=forms.Select(attrs=S),
+        error_messages={"required": "请选择接收机关", "invalid_choice": "请选择接收机关"},
+    )
+    document_number = forms.CharField(
+        label="移送函文号",
+        max_length=60,
+        widget=forms.TextInput(attrs=W),
+        error_messages={"required": "请填写移送函文号"},
+    )
+    note = forms.CharField(
+        label="移送理由（事实摘要，不含投诉人身份）",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写移送理由"},
+    )
+
+    def __init__(
+        self, *args: Any, targets: Any = (), orgs: Any = (), initial_target: str = "", **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["target"].choices = [("", "请选择"), *targets]  # type: ignore[attr-defined]
+        self.fields["target"].initial = initial_target
+        self.fields["recipient_org_id"].choices = [("", "请选择"), *orgs]  # type: ignore[attr-defined]
+
+
+class ReportHeadForm(forms.Form):
+    reported_to = forms.CharField(
+        label="呈报对象（监管办负责人）",
+        max_length=100,
+        widget=forms.TextInput(attrs=W),
+        error_messages={"required": "请填写呈报对象"},
+    )
+    reported_on = forms.DateField(
+        label="呈报日期",
+        widget=forms.DateInput(attrs={**W, "type": "date"}),
+        error_messages={"required": "请填写呈报日期", "invalid": "日期格式不正确"},
+    )
+    instruction = forms.CharField(
+        label="领导批示",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写领导批示"},
+    )
+
+
+class ConsultForm(forms.Form):
+    consulted_on = forms.DateField(
+        label="会商日期",
+        widget=forms.DateInput(attrs={**W, "type": "date"}),
+        error_messages={"required": "请填写会商日期", "invalid": "日期格式不正确"},
+    )
+    participants = forms.CharField(
+        label="会商参加人员",
+        max_length=300,
+        widget=forms.TextInput(attrs=W),
+        error_messages={"required": "请填写会商参加人员"},
+    )
+    opinion = forms.CharField(
+        label="会商意见",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        error_messages={"required": "请填写会商意见"},
+    )

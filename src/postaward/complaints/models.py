@@ -33,6 +33,8 @@ from .choices import (
     FilerStanding,
     Kind,
     Outcome,
+    ReferralState,
+    ReferralTarget,
     State,
 )
 
@@ -150,6 +152,15 @@ class Complaint(models.Model):
 
     retaliation = models.BooleanField("投诉人反映遭受打击报复", default=False)
     retaliation_note = models.TextField("打击报复情况", blank=True)
+
+    # 案件基本情况登记表 (R-CMP-01, HC 附件 三(一); ADR 0516): the report to the
+    # office head (呈报) and the joint study (会商), recorded by steps.
+    reported_to = models.CharField("呈报对象", max_length=100, blank=True)
+    reported_on = models.DateField("呈报日期", null=True, blank=True)
+    head_instruction = models.TextField("领导批示", blank=True)
+    consulted_on = models.DateField("会商日期", null=True, blank=True)
+    consult_participants = models.CharField("会商参加人员", max_length=300, blank=True)
+    consult_opinion = models.TextField("会商意见", blank=True)
 
     created_at = models.DateTimeField(default=clock.now)
 
@@ -303,6 +314,67 @@ class TrackAttempt(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M}"
 
 
+class ComplaintReferral(models.Model):
+    """移送: the office refers a complaint to discipline inspection (party
+    members, public officials) or public security (a suspected crime)
+    (R-ALR-06, QZ 11; ADR 0515). The referral goes as a ``complaints.referred``
+    event that alerts takes up as a clue transfer to the recipient; the
+    recipient's receipt number and result come back as
+    ``alerts.clue_transfer_updated`` and are kept here. It carries the facts
+    and the receipt number, never the complainant (R-CMP-04)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="referrals")
+    target = models.CharField("移送方向", max_length=20, choices=ReferralTarget.choices)
+    recipient_org = models.ForeignKey(
+        "orgs.Organisation", verbose_name="接收机关", on_delete=models.PROTECT, related_name="+"
+    )
+    document_number = models.CharField("移送函文号", max_length=60)
+    note = models.TextField("移送理由")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="移送人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    referred_by_name = models.CharField("移送人", max_length=100)
+    referred_at = models.DateTimeField("移送时间", default=clock.now)
+    state = models.CharField(
+        "状态", max_length=12, choices=ReferralState.choices, default=ReferralState.SENT
+    )
+    transfer_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    receipt_number = models.CharField("回执编号", max_length=60, blank=True)
+    received_at = models.DateTimeField("签收时间", null=True, blank=True)
+    received_by_name = models.CharField("签收人", max_length=100, blank=True)
+    result = models.TextField("办理结果", blank=True)
+    result_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    result_by_name = models.CharField("反馈人", max_length=100, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "投诉举报移送"
+        ordering = ["referred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "recipient_org"], name="complaint_referral_once_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} → {self.recipient_org}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """The office that received the complaint (the recipient reads the clue
+        in its own clue-transfer list, not here)."""
+        if actor.org_kind != OrgKind.SUPERVISION_OFFICE or not actor.org_path:
+            return NOTHING
+        seen = Complaint.objects.visible_to(actor).values("pk")
+        return Q(complaint__in=seen, complaint__office__path__startswith=actor.org_path)
+
+
 def snapshot(c: Complaint) -> dict[str, Any]:
     """The complaint for the audit record: never the identity, the query code
     or the hashes (R-CMP-04: no "before/after" shows who complained)."""
@@ -322,4 +394,7 @@ def snapshot(c: Complaint) -> dict[str, Any]:
         "outcome": c.outcome,
         "reject_reasons": list(c.reject_reasons or []),
         "retaliation": c.retaliation,
+        "reported_to": c.reported_to,
+        "reported_on": c.reported_on.isoformat() if c.reported_on else None,
+        "consulted_on": c.consulted_on.isoformat() if c.consulted_on else None,
     }

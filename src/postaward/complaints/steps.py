@@ -11,6 +11,7 @@ list.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.urls import reverse
@@ -24,7 +25,7 @@ from postaward.core.types import Id
 from postaward.orgs.choices import Role
 
 from . import forms
-from .choices import Outcome, RejectReason, State
+from .choices import OPEN_STATES, Outcome, ReferralTarget, RejectReason, State
 from .deadline_kinds import COMPLAINT_DECISION, UNIT_HANDLING
 from .models import Complaint, snapshot
 
@@ -299,4 +300,120 @@ CLOSE = steps.Step(
     help="件件有落实：办结须答复投诉人；查实的推送信用评价和责任追究",
 )
 
-steps.register(COMPLAINT, ACCEPT, REJECT, TRANSFER, REPLY, SEND_BACK, APPROVE_REPLY, CLOSE)
+
+# --- referral, and the registration form's report and joint study (ADR 0515, 0516) ------------------
+
+
+class ComplaintReferIn(StrictIn):
+    target: Literal[tuple(ReferralTarget.values)] = Field(  # type: ignore[valid-type]
+        description="移送方向：discipline 纪检监察机关，public_security 公安机关"
+    )
+    recipient_org_id: Id = Field(description="接收机关（本区的纪检监察机关或公安机关）")
+    document_number: str = Field(max_length=60, description="移送函文号")
+    note: str = Field(max_length=2000, description="移送理由（不含投诉人身份）")
+
+
+class ComplaintReportHeadIn(StrictIn):
+    reported_to: str = Field(max_length=100, description="呈报对象（监管办负责人）")
+    reported_on: dt.date = Field(description="呈报日期")
+    instruction: str = Field(max_length=2000, description="领导批示")
+
+
+class ComplaintConsultIn(StrictIn):
+    consulted_on: dt.date = Field(description="会商日期")
+    participants: str = Field(max_length=300, description="会商参加人员")
+    opinion: str = Field(max_length=2000, description="会商意见")
+
+
+def _refer(*, actor: Actor, obj: Complaint, **data: Any) -> Any:
+    from . import services
+
+    return services.refer_complaint(actor=actor, complaint=obj, **data)
+
+
+def _report_head(*, actor: Actor, obj: Complaint, **data: Any) -> Any:
+    from . import services
+
+    return services.report_to_head(actor=actor, complaint=obj, **data)
+
+
+def _consult(*, actor: Actor, obj: Complaint, **data: Any) -> Any:
+    from . import services
+
+    return services.consult(actor=actor, complaint=obj, **data)
+
+
+def _refer_form(c: Complaint, actor: Actor, data: Any, files: Any) -> Any:
+    """The bodies of the district; discipline inspection suggested (and listed
+    first) when the filing concerns officials or party members."""
+    from . import services
+
+    suggested = services.suggested_target(c)
+    targets = sorted(ReferralTarget.choices, key=lambda t: t[0] != suggested)
+    orgs = [(o.pk, f"{o.name}（{o.get_kind_display()}）") for o in services.referral_targets(c)]
+    return forms.ReferForm(data, targets=targets, orgs=orgs, initial_target=suggested)
+
+
+REFER = steps.Step(
+    WF,
+    "refer",
+    "移送",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=OPEN_STATES,
+    service=_refer,
+    schema=ComplaintReferIn,
+    form_factory=_refer_form,
+    basis="R-ALR-06",
+    event="complaints.referred",
+    action="complaints.refer",
+    success="已移送，接收机关签收和反馈后在本页显示",
+    style="outline-danger",
+    help="涉及党员干部、公职人员的移送纪检监察机关，涉嫌犯罪的移送公安机关；移送不办结本件",
+)
+REPORT_HEAD = steps.Step(
+    WF,
+    "report_head",
+    "呈报",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.RECEIVED, State.ACCEPTED),
+    service=_report_head,
+    schema=ComplaintReportHeadIn,
+    form=forms.ReportHeadForm,
+    basis="R-CMP-01",
+    action="complaints.report_head",
+    success="呈报情况已记录",
+    style="outline-primary",
+    help="案件基本情况登记表：向监管办负责人呈报及领导批示",
+)
+CONSULT = steps.Step(
+    WF,
+    "consult",
+    "会商",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.RECEIVED, State.ACCEPTED),
+    service=_consult,
+    schema=ComplaintConsultIn,
+    form=forms.ConsultForm,
+    basis="R-CMP-01",
+    action="complaints.consult",
+    success="会商情况已记录",
+    style="outline-primary",
+    help="案件基本情况登记表：会商日期、参加人员和会商意见",
+)
+
+steps.register(
+    COMPLAINT,
+    ACCEPT,
+    REJECT,
+    TRANSFER,
+    REPLY,
+    SEND_BACK,
+    APPROVE_REPLY,
+    CLOSE,
+    REPORT_HEAD,
+    CONSULT,
+    REFER,
+)

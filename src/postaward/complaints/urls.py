@@ -23,5 +23,10 @@ urlpatterns = [
         {"word": True},
         name="complaints_document_word",
     ),
+    path(
+        "complaints/<id:pk>/registration-form/",
+        views.complaint_registration_form,
+        name="complaints_registration_form",
+    ),
     steps.page_urls("complaints/", WF, "complaints_step"),
 ]

@@ -23,8 +23,8 @@ from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import forms, identity, limits, selectors, services, stats
 from .choices import OPEN_STATES, Channel, Kind, State
-from .models import Complaint, ComplaintDocument, ComplaintFile
-from .steps import load_complaint
+from .models import Complaint, ComplaintDocument, ComplaintFile, ComplaintReferral
+from .steps import load_complaint, office_staff
 
 COLOURS: dict[str, str] = {
     State.RECEIVED: "orange",
@@ -208,8 +208,15 @@ def render_detail(
             "reasons": c.reject_reasons,
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
             "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
+            "referrals": _referrals(c, a),
         },
         status=status,
+    )
+
+
+def _referrals(c: Complaint, a: Any) -> Any:
+    return (
+        ComplaintReferral.objects.visible_to(a).filter(complaint=c).select_related("recipient_org")
     )
 
 
@@ -253,6 +260,7 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": c.reject_reasons,
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
             "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
+            "referrals": _referrals(c, a),
         },
         status=status,
     )
@@ -294,6 +302,35 @@ def complaint_document(
             name=lambda d: document_name(d, ext),
             complaint=c,
         ),
+    )
+
+
+@page_view
+def complaint_registration_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """案件基本情况登记表 (ADR 0516), PDF (``?word=1``: Word) through
+    ``core.documents``, for the staff of the office that received it. GET: the
+    identity sealed; POST with a reason: the identity on it, for the staff
+    entitled to reveal it, the reveal audited (R-CMP-04)."""
+    from django.core.files.base import ContentFile
+
+    from . import documents
+
+    a = actor_of(request)
+    c = load_complaint(a, pk)
+    require(a, office_staff(c, a), "监管办工作人员方可打印案件基本情况登记表")
+    revealed = None
+    word = request.GET.get("word") == "1" or request.POST.get("word") == "1"
+    if request.method == "POST":
+        form = forms.RevealForm(request.POST)
+        if not form.is_valid():
+            return render_detail(request, c, status=422)
+        revealed = identity.reveal(actor=a, complaint=c, reason=form.cleaned_data["reason"])
+    g = documents.registration_form(c, revealed=revealed)
+    ext = "docx" if word else "pdf"
+    data = g.docx if word else g.pdf
+    name = f"案件基本情况登记表（{c.receipt_number}）.{ext}"
+    return cast(
+        HttpResponse, files.file_response(ContentFile(data, name=name), name, download=word)
     )
 
 

@@ -117,13 +117,16 @@ def generate(
     addressee: str,
     issuer: str,
     on: dt.date | None = None,
+    number: str = "",
 ) -> Generated:
     """Number and render one document of kind ``key`` (call inside the step's
-    transaction: the number is taken with the write)."""
+    transaction: the number is taken with the write). A form printed again
+    whenever it is asked for (a register's sheet) passes the ``number`` of the
+    record it prints instead: no number of the year is taken (seq 0)."""
     k = _KINDS[key]
     day = on or clock.today()
-    seq = next_number(key, day.year)
-    number = number_text(k, day.year, seq)
+    seq = 0 if number else next_number(key, day.year)
+    number = number or number_text(k, day.year, seq)
     ctx = {
         **context,
         "title": k.title,

@@ -454,6 +454,11 @@ NON_RISK_EVENTS: dict[str, str] = {
     "approvals.acceptance_returned": "incomplete file sent back; lateness is the acceptance deadline",
     "complaints.received": "a complaint received is handled on its own legal clocks (deadline kinds)",
     "complaints.verified": "the complaint was handled and answered; a fact for credit and accountability",
+    "complaints.referred": (
+        "a referral to discipline inspection or public security: taken up as a clue transfer"
+        " (alerts.subscribers.on_complaint_referred), not a new alert"
+    ),
+    "alerts.clue_transfer_updated": "the receiving body's receipt or result: shown on the source",
     "complaints.retaliation_reported": (
         "flagged on the complaint itself for the office; a fact for accountability (R-ACT-04)"
     ),

@@ -3,10 +3,13 @@ as an issue, verify it, transfer the clue, the recipient's receipt and result.""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.db import transaction
 
 from postaward.core import audit, clock, deadlines, steps
-from postaward.core.actor import Actor
+from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
 from postaward.core.writes import text
@@ -17,18 +20,22 @@ from .. import notifications
 from ..choices import (
     DISPOSAL_KIND,
     AlertState,
+    ClueSource,
     Finding,
     IssueState,
     Recipient,
     StepKind,
     TransferState,
 )
+from ..events import ClueTransferUpdated
 from ..models import (
     Alert,
     ClueTransfer,
     SuspectedIssue,
 )
 from .hits import _step, sync_todo
+
+log = logging.getLogger(__name__)
 
 # --- suspected issues and clue transfers --------------------------------------------------------------
 
@@ -255,6 +262,7 @@ def receive_transfer(*, actor: Actor, transfer: ClueTransfer, receipt_number: st
         t.received_at = clock.now()
         t.received_by_name = actor.display_name[:100]
         t.receipt_number = receipt_number
+        w.publish(_updated(t))
         notifications.transfer_updated(t, "已签收")
     return t  # type: ignore[no-any-return]
 
@@ -270,9 +278,71 @@ def feed_back_transfer(*, actor: Actor, transfer: ClueTransfer, result: str) -> 
         t.result = result
         t.result_at = clock.now()
         t.result_by_name = actor.display_name[:100]
+        w.publish(_updated(t))
         notifications.transfer_updated(t, "已反馈办理结果")
     return t  # type: ignore[no-any-return]
 
 
 def _project_of(t: ClueTransfer) -> int | None:
     return SuspectedIssue.objects.filter(pk=t.issue_id).values_list("project_id", flat=True).first()
+
+
+def _updated(t: ClueTransfer) -> ClueTransferUpdated:
+    def when(v: Any) -> str:
+        return v.isoformat() if v else ""
+
+    return ClueTransferUpdated(
+        transfer_id=t.pk,
+        source=t.source,
+        source_id=t.source_id,
+        state=t.state,
+        recipient_org_id=t.recipient_org_id,
+        receipt_number=t.receipt_number,
+        received_at=when(t.received_at),
+        received_by_name=t.received_by_name,
+        result=t.result,
+        result_at=when(t.result_at),
+        result_by_name=t.result_by_name,
+    )
+
+
+def take_referral(evt: Any) -> ClueTransfer | None:
+    """A complaint referred to discipline inspection or public security
+    (``complaints.referred``, R-ALR-06, ADR 0515) becomes a clue transfer to
+    that body, in the same list and with the same receipt and feedback steps
+    as a verified issue's clue. Idempotent (the outbox delivers at least
+    once): one transfer per referral. The event carries the facts and the
+    receipt number, never the complainant (R-CMP-04)."""
+    kind = RECIPIENT_KINDS.get(evt.target)
+    org = Organisation.objects.filter(pk=evt.recipient_org_id, kind=kind).first()
+    if kind is None or org is None:
+        log.warning("referral %s names no receiving body of kind %s", evt.referral_id, evt.target)
+        return None
+    existing = ClueTransfer.objects.filter(
+        source=ClueSource.COMPLAINT, source_id=evt.referral_id
+    ).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        t = ClueTransfer.objects.create(
+            source=ClueSource.COMPLAINT,
+            source_id=evt.referral_id,
+            source_ref=evt.receipt_number,
+            facts=evt.facts,
+            recipient=evt.target,
+            recipient_org=org,
+            document_number=evt.document_number,
+            reason=evt.reason,
+            sent_at=clock.now(),
+            sent_by_name=evt.referred_by_name[:100],
+            sent_by_org_id=evt.office_id,
+        )
+        audit.record(
+            actor=SYSTEM,
+            action="alerts.take_referral",
+            obj=t,
+            after=audit.snapshot(t),
+            project_id=evt.project_id,
+        )
+        notifications.clue_transferred(t)
+    return t

@@ -14,6 +14,14 @@ from .handling import (
 )
 from .intake import Filed, Filing, code_matches, file_complaint, may_register
 from .public import report_retaliation
+from .referral import (
+    consult,
+    refer_complaint,
+    referral_targets,
+    report_to_head,
+    suggested_target,
+    take_transfer_update,
+)
 
 __all__ = [
     "Filed",
@@ -23,13 +31,19 @@ __all__ = [
     "clocks_of",
     "close_complaint",
     "code_matches",
+    "consult",
     "file_complaint",
     "may_register",
     "may_reply",
+    "refer_complaint",
+    "referral_targets",
     "reject_complaint",
     "reply_complaint",
     "report_retaliation",
+    "report_to_head",
     "send_back_reply",
+    "suggested_target",
+    "take_transfer_update",
     "transfer_complaint",
     "transfer_targets",
 ]

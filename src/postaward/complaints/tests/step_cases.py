@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from postaward.core import clock
 from postaward.core.tests.step_cases import StepCase
 
+from .. import services
 from . import factories as f
 
 API = {"complaints.complaint": "/api/v1/complaints/{id}"}
@@ -14,6 +16,31 @@ API = {"complaints.complaint": "/api/v1/complaints/{id}"}
 
 def _transfer(d: Any) -> dict[str, Any]:
     return {"handling_org_id": d.orgs["housing"].pk, "handling_days": 5, "note": "请核实并回复"}
+
+
+def _closed(d: Any) -> Any:
+    """A complaint closed: not referred any more (R-ALR-06)."""
+    c = f.accepted(d)
+    services.close_complaint(
+        actor=d.actor("office_staff"),
+        complaint=c,
+        outcome="not_substantiated",
+        answer="经核查反映问题不属实，已答复。",
+    )
+    return c
+
+
+def _refer(d: Any) -> dict[str, Any]:
+    return {
+        "target": "discipline",
+        "recipient_org_id": d.orgs["discipline"].pk,
+        "document_number": "监管移〔2026〕9号",
+        "note": "涉及公职人员，移送纪检监察机关",
+    }
+
+
+def _today() -> str:
+    return clock.today().isoformat()
 
 
 CASES = {
@@ -72,5 +99,33 @@ CASES = {
         wrong_role="office_admin",
         out_of_scope="housing_staff",
         wrong_state=f.received,
+    ),
+    "complaints.complaint.report_head": StepCase(
+        setup=f.received,
+        user="office_staff",
+        data=lambda d: {"reported_to": "张主任", "reported_on": _today(), "instruction": "请会商"},
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.transferred,
+    ),
+    "complaints.complaint.consult": StepCase(
+        setup=f.received,
+        user="office_staff",
+        data=lambda d: {
+            "consulted_on": _today(),
+            "participants": "张主任、李科长",
+            "opinion": "受理",
+        },
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.transferred,
+    ),
+    "complaints.complaint.refer": StepCase(
+        setup=f.accepted,
+        user="office_staff",
+        data=_refer,
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=_closed,
     ),
 }

@@ -248,12 +248,15 @@ def _decide(c: Complaint, rng: random.Random, staff: Actor, actors: _Actors) -> 
 
 
 def _transfer(c: Complaint, rng: random.Random, staff: Actor, actors: _Actors) -> None:
-    """Down the project's chain (the owner first) to a unit with an account,
-    within the legal closing clock; or the office handles it itself."""
+    """Down the project's chain (the owner first; without a project, the
+    industry authority) to a unit with an account, within the legal closing
+    clock; or the office handles it itself."""
     if rng.random() > 0.8:
         return
     targets = [o for o in services.transfer_targets(c) if actors.unit(o.pk) is not None]
-    targets.sort(key=lambda o: (o.kind != OrgKind.OWNER, o.path))
+    # a project's owner first; without a project, the industry authority
+    first = OrgKind.OWNER if c.project_id else OrgKind.INDUSTRY_AUTHORITY
+    targets.sort(key=lambda o: (o.kind != first, o.path))
     legal = close_deadline_day(c)
     left = business_calendar.working_days_between(clock.today(), legal) if legal else 0
     if not targets or left < 2 or rng.random() < 0.15:

@@ -22,7 +22,7 @@ from postaward.core.models import Deadline
 from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import forms, identity, limits, selectors, services, stats
-from .choices import OPEN_STATES, Channel, Kind, State
+from .choices import OPEN_STATES, Channel, Kind, RejectReason, State
 from .models import Complaint, ComplaintDocument, ComplaintFile, ComplaintReferral
 from .steps import load_complaint, office_staff
 
@@ -205,7 +205,9 @@ def render_detail(
             "reveal_form": forms.RevealForm(),
             "revealed": None,
             "colour": COLOURS.get(c.state, "grey"),
-            "reasons": c.reject_reasons,
+            "reasons": [
+                RejectReason(r).label for r in c.reject_reasons if r in RejectReason.values
+            ],
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
             "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
             "referrals": _referrals(c, a),
@@ -257,7 +259,9 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal_form": form,
             "revealed": revealed,
             "colour": COLOURS.get(c.state, "grey"),
-            "reasons": c.reject_reasons,
+            "reasons": [
+                RejectReason(r).label for r in c.reject_reasons if r in RejectReason.values
+            ],
             "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
             "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
             "referrals": _referrals(c, a),

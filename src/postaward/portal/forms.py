@@ -10,10 +10,30 @@ from postaward.complaints.forms import FilingForm
 
 
 class PublicFilingForm(FilingForm):
+    sms_code = forms.CharField(
+        label="手机验证码",
+        required=False,
+        max_length=6,
+        help_text="填写手机号码后点击“获取验证码”，验证码10分钟内有效；匿名举报不填手机号码的无需验证码",
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+            }
+        ),
+    )
     captcha = CaptchaField(
         label="验证码（请计算图中算式的结果）",
         error_messages={"invalid": "验证码不正确，请重新计算", "required": "请填写验证码"},
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # the verification code right under the mobile
+        order = [n for n in self.fields if n != "sms_code"]
+        order.insert(order.index("mobile") + 1, "sms_code")
+        self.order_fields(order)
 
 
 class RetaliationForm(forms.Form):

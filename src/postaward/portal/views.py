@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from postaward.complaints import limits, selectors
 from postaward.complaints import services as complaint_services
 from postaward.complaints.forms import TrackForm
-from postaward.core import files
+from postaward.core import files, idcheck, sms
 from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
@@ -43,6 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def file_complaint(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
+    if request.method == "POST" and "send_code" in request.POST:
+        return _send_code(request)
     form = PublicFilingForm(request.POST or None, request.FILES or None, initial={"kind": kind})
     status = 200
     if request.method == "POST":
@@ -51,6 +53,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
             data = dict(form.cleaned_data)
             upload = data.pop("evidence")
             data.pop("captcha")
+            code = data.pop("sms_code")
             try:
                 filed = complaint_services.file_complaint(
                     actor=request.actor,  # type: ignore[attr-defined]
@@ -58,6 +61,7 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
                     source=limits.address_digest(client_ip(request)),
                     idempotency_key=request.POST.get("idempotency_key", ""),
                     public=True,
+                    sms_code=code,
                 )
             except DomainError as exc:
                 form_error(form, exc)
@@ -70,6 +74,43 @@ def file_complaint(request: HttpRequest) -> HttpResponse:
                     status=201,
                 )
     return render(request, "portal/file.html", {"form": form, "contact": _contact()}, status=status)
+
+
+def _send_code(request: HttpRequest) -> HttpResponse:
+    """The "获取验证码" button (a plain submit: works without JavaScript): the
+    code is sent to the mobile given and the form comes back with what was
+    typed (the evidence file must be chosen again)."""
+    typed = {
+        k: v
+        for k, v in request.POST.items()
+        if k not in ("csrfmiddlewaretoken", "send_code", "sms_code") and not k.startswith("captcha")
+    }
+    form = PublicFilingForm(initial=typed)
+    notice, error, status = "", "", 200
+    try:
+        code = complaint_services.send_code(
+            mobile=request.POST.get("mobile", ""),
+            source=limits.address_digest(client_ip(request)),
+        )
+    except DomainError as exc:
+        error, status = exc.message, exc.status
+    else:
+        mobile = idcheck.check_mobile(request.POST.get("mobile", "")).value
+        notice = f"验证码已发送至 {idcheck.mask_mobile(mobile)}，10分钟内有效"
+        if settings.POSTAWARD_SMS.get("DEMO_ECHO") and sms.is_console():
+            notice += f"（演示环境未接短信网关，验证码：{code}）"
+    return render(
+        request,
+        "portal/file.html",
+        {
+            "form": form,
+            "contact": _contact(),
+            "code_notice": notice,
+            "code_error": error,
+            "evidence_again": bool(request.FILES),
+        },
+        status=status,
+    )
 
 
 @never_cache

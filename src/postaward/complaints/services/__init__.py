@@ -14,6 +14,7 @@ from .handling import (
 )
 from .intake import Filed, Filing, code_matches, file_complaint, may_register
 from .public import report_retaliation
+from .verify import send_code
 
 __all__ = [
     "Filed",
@@ -30,6 +31,7 @@ __all__ = [
     "reply_complaint",
     "report_retaliation",
     "send_back_reply",
+    "send_code",
     "transfer_complaint",
     "transfer_targets",
 ]

@@ -54,3 +54,27 @@ class DocumentForm(forms.Form):
     number = forms.CharField(max_length=20, widget=forms.HiddenInput)
     code = forms.CharField(max_length=20, widget=forms.HiddenInput)
     document = forms.IntegerField(min_value=1, max_value=2**62, widget=forms.HiddenInput)
+
+
+class ContactForm(forms.Form):
+    """One published contact on the office's back-office page (a formset)."""
+
+    name = forms.CharField(label="受理机构（接待点）", max_length=60, required=False)
+    complaint_phone = forms.CharField(label="投诉电话", max_length=40, required=False)
+    report_phone = forms.CharField(label="举报电话", max_length=40, required=False)
+    mailing_address = forms.CharField(label="来信地址", max_length=200, required=False)
+    reception_address = forms.CharField(label="来访接待地址", max_length=200, required=False)
+    office_hours = forms.CharField(label="接待时间", max_length=100, required=False)
+    email = forms.CharField(label="电子邮箱", max_length=100, required=False)
+    website = forms.CharField(label="网站", max_length=200, required=False)
+    note = forms.CharField(label="说明", max_length=500, required=False)
+    delete = forms.BooleanField(label="删除", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name, field in self.fields.items():
+            if name != "delete":
+                field.widget.attrs["class"] = "form-control form-control-sm"
+
+
+ContactFormSet = forms.formset_factory(ContactForm, extra=1, max_num=10, absolute_max=10)

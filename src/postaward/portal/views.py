@@ -1,7 +1,7 @@
 """The public site (公众门户): no account, plain and fast, readable on a phone.
 
-Home with the complaint and report channels and the contact channels
-(R-CMP-05), the filing form (R-CMP-01) and the tracking page. The filing's
+Home with the complaint and report channels and the contact channels the
+office publishes (R-CMP-05, ``PublicContact``), the filing form (R-CMP-01) and the tracking page. The filing's
 receipt number and query code are shown once, in the answer to the filing
 (never in a URL, never again)."""
 
@@ -22,18 +22,14 @@ from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
+from . import services as portal_services
 from .forms import DocumentForm, PublicFilingForm, RetaliationForm
-
-DEFAULT_CONTACT = {
-    "phone": "（请监管办在系统设置中公布电话）",
-    "address": "（请监管办在系统设置中公布地址）",
-    "hours": "工作日 8:30-12:00，14:00-17:30",
-}
+from .models import PublicContact
 
 
-def _contact() -> dict[str, str]:
-    configured = cast("dict[str, str]", settings.POSTAWARD.get("PUBLIC_CONTACT") or {})
-    return {**DEFAULT_CONTACT, **configured}
+def _contact() -> list[PublicContact]:
+    """The contacts the offices published (R-CMP-05), in their order."""
+    return list(portal_services.published()[:20])
 
 
 def home(request: HttpRequest) -> HttpResponse:

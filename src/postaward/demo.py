@@ -177,6 +177,12 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     b.login(office, "office_admin", [Role.ADMIN], "监管办主任")
     _publish_contacts(b.login(office, "office_staff", [Role.OFFICE_STAFF], "监管办科员"))
     b.login(office, "bidding_system", [Role.INTEGRATOR], "招投标系统对接账号")
+    # a member of the public (社会公众, no organisation): files on the public window
+    # while logged in and follows the filings under "我的投诉举报" (/public/mine/)
+    org_services.create_public_account(
+        actor=SYSTEM, username="citizen", display_name="王市民", password=DEMO_PASSWORD
+    )
+    b.logins.append(DemoLogin("citizen", Role.PUBLIC_USER.label, "社会公众"))
 
     authorities = {
         Industry.HOUSING: b.org(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -204,3 +205,46 @@ def report_retaliation(request: HttpRequest) -> HttpResponse:
             status=exc.status,
         )
     return render(request, "portal/retaliation_done.html", {}, status=200)
+
+
+def _own(request: HttpRequest) -> HttpResponse | None:
+    """My filings are for a logged-in member of the public only: anonymous →
+    the login page; another account (staff) → 403 (their own pages hold the
+    complaints they may read)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if _is_public(request):
+        return None
+    return render(
+        request,
+        "portal/mine.html",
+        {"refused": "此页面仅供登录的社会公众查看本人提交的投诉举报"},
+        status=403,
+    )
+
+
+def _is_public(request: HttpRequest) -> bool:
+    from postaward.orgs.choices import Role
+
+    return Role.PUBLIC_USER in request.actor.roles  # type: ignore[attr-defined]
+
+
+@never_cache
+def mine(request: HttpRequest) -> HttpResponse:
+    """我的投诉举报: the filings a logged-in member of the public made, with
+    their state and a link to the tracking view (no code needed: the account
+    filed them)."""
+    if (refused := _own(request)) is not None:
+        return refused
+    rows = selectors.filed_by_me(request.actor)[:200]  # type: ignore[attr-defined]
+    return render(request, "portal/mine.html", {"rows": rows})
+
+
+@never_cache
+def mine_detail(request: HttpRequest, number: str) -> HttpResponse:
+    if (refused := _own(request)) is not None:
+        return refused
+    c = selectors.filed_by_me(request.actor).filter(receipt_number=number).first()  # type: ignore[attr-defined]
+    if c is None:
+        raise Http404()
+    return render(request, "portal/track.html", {"found": selectors.public_view(c), "own": True})

@@ -1,9 +1,11 @@
 """The public site (公众门户): no account, plain and fast, readable on a phone.
 
 Home with the complaint and report channels and the contact channels the
-office publishes (R-CMP-05, ``PublicContact``), the filing form (R-CMP-01) and the tracking page. The filing's
-receipt number and query code are shown once, in the answer to the filing
-(never in a URL, never again)."""
+office publishes (R-CMP-05, ``PublicContact``), the filing form (R-CMP-01,
+with the mobile verification code, ADR 0521), the tracking page and a
+logged-in member of the public's own filings. The filing's receipt number and
+query code are shown once, in the answer to the filing (never in a URL, never
+again)."""
 
 from __future__ import annotations
 

@@ -94,10 +94,25 @@ def _code(html: str) -> tuple[str, str]:
 
 
 def test_r_cmp_05_the_home_page_shows_the_channels_and_contacts_without_login(district):
+    from postaward.portal import services as portal_services
+
+    portal_services.save_contacts(
+        actor=district.actor("office_staff"),
+        contacts=[
+            {"name": "测试区监管办", "complaint_phone": "0575-8800 1234", "office_hours": "工作日"}
+        ],
+    )
     r = Client().get("/public/")
     html = r.content.decode()
     assert r.status_code == 200
-    for text in ("我要投诉", "我要举报", "查询办理情况", "办公时间", "15个工作日内办结"):
+    for text in (
+        "我要投诉",
+        "我要举报",
+        "查询办理情况",
+        "接待时间",
+        "0575-8800 1234",
+        "15个工作日内办结",
+    ):
         assert text in html
 
 

@@ -15,9 +15,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "postaward.settings")
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["serve"]:
+        # the demo has no SMS gateway: the filing page shows the verification
+        # code while the console backend is in use (ADR 0521)
+        os.environ.setdefault("POSTAWARD_SMS_DEMO_ECHO", "1")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["postaward", *(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["postaward", *args])
 
 
 if __name__ == "__main__":

@@ -175,8 +175,14 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
         short_name="区监管办",
     )
     b.login(office, "office_admin", [Role.ADMIN], "监管办主任")
-    b.login(office, "office_staff", [Role.OFFICE_STAFF], "监管办科员")
+    _publish_contacts(b.login(office, "office_staff", [Role.OFFICE_STAFF], "监管办科员"))
     b.login(office, "bidding_system", [Role.INTEGRATOR], "招投标系统对接账号")
+    # a member of the public (社会公众, no organisation): files on the public window
+    # while logged in and follows the filings under "我的投诉举报" (/public/mine/)
+    org_services.create_public_account(
+        actor=SYSTEM, username="citizen", display_name="王市民", password=DEMO_PASSWORD
+    )
+    b.logins.append(DemoLogin("citizen", Role.PUBLIC_USER.label, "社会公众"))
 
     authorities = {
         Industry.HOUSING: b.org(
@@ -1416,6 +1422,36 @@ def _age_days(status: str, rng: random.Random) -> int:
     }
     lo, hi = ranges[ProjectStatus(status)]
     return rng.randrange(lo, hi)
+
+
+def _publish_contacts(staff: User) -> None:
+    """The contact channels the office publishes on the public window
+    (R-CMP-05; fictional numbers and addresses), through the office's own
+    audited write."""
+    from postaward.orgs.actors import actor_for
+    from postaward.portal import services as portal_services
+
+    portal_services.save_contacts(
+        actor=actor_for(staff),
+        contacts=[
+            {
+                "name": f"{DISTRICT}工程建设项目监管办公室",
+                "complaint_phone": "0575-8800 1234",
+                "report_phone": "0575-8800 1235",
+                "mailing_address": f"{DISTRICT}清溪大道 88 号 监管办（邮编 312000）",
+                "reception_address": f"{DISTRICT}清溪大道 88 号 行政服务中心 3 楼 312 室",
+                "office_hours": "工作日 8:30-12:00，14:00-17:30",
+                "email": "jgb@qingxi.example.cn",
+                "note": "来访请携带身份证件；反映情况请写明项目名称和具体事实。",
+            },
+            {
+                "name": "12345 政务服务便民热线",
+                "complaint_phone": "12345",
+                "office_hours": "全天 24 小时",
+                "note": "热线受理后转监管办办理，办理结果同样可凭收件编号查询。",
+            },
+        ],
+    )
 
 
 def demo_logins() -> list[DemoLogin]:

@@ -329,6 +329,17 @@ POSTAWARD_NOTIFICATION_CHANNELS = tuple(
     if c
 )
 POSTAWARD_BASE_URL = os.environ.get("POSTAWARD_BASE_URL", "")
+# Short messages to a mobile (core/sms.py, ADR 0521): the console backend logs them masked;
+# POSTAWARD_SMS_BACKEND=postaward.core.sms.HttpGatewayBackend with URL/TOKEN/SIGN sends them.
+# DEMO_ECHO shows a verification code on the filing page while the console backend is in use
+# (a demo without a gateway); never with a real gateway.
+POSTAWARD_SMS = {
+    "BACKEND": os.environ.get("POSTAWARD_SMS_BACKEND", "postaward.core.sms.ConsoleBackend"),
+    "URL": os.environ.get("POSTAWARD_SMS_URL", ""),
+    "TOKEN": os.environ.get("POSTAWARD_SMS_TOKEN", ""),
+    "SIGN": os.environ.get("POSTAWARD_SMS_SIGN", "标后监管平台"),
+    "DEMO_ECHO": os.environ.get("POSTAWARD_SMS_DEMO_ECHO", "0") == "1",
+}
 EMAIL_BACKEND = os.environ.get(
     "POSTAWARD_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from postaward.core import clock, steps
+from postaward.core import clock, idcheck, registries, steps
 from postaward.core.api_base import ErrorOut, StrictIn, actor, idempotency_key, responses
 from postaward.core.bodies import FileIn, body_doc, parse_body
 from postaward.core.errors import Forbidden
@@ -280,6 +280,12 @@ class PublicComplaintIn(ComplaintIntakeIn):
     channel: Literal[tuple(Channel.values)] = Field(  # type: ignore[valid-type]
         Channel.ONLINE, description="来源渠道（12345 热线、浙里办等对接时注明）"
     )
+    sms_code: str = Field(
+        "",
+        max_length=6,
+        description="手机验证码（填写手机号码时必填，先调用 …/code 获取；"
+        "系统对接账号凭接口令牌提交时由对接方自行核验来电人，无需填写）",
+    )
 
 
 class ComplaintFiledOut(Schema):
@@ -289,7 +295,7 @@ class ComplaintFiledOut(Schema):
 
 
 def _filing(data: Any, files: dict[str, Any]) -> services.Filing:
-    fields = data.model_dump(exclude={"evidence", "channel"})
+    fields = data.model_dump(exclude={"evidence", "channel", "sms_code"})
     return services.Filing(**fields, evidence=list(files.get("evidence") or []))
 
 
@@ -367,18 +373,59 @@ steps.mount_api(router, complaint_steps.WF, "complaint_id")
 )
 def public_file(request: HttpRequest) -> Any:
     body = parse_body(request, PublicComplaintIn)
+    integration = _integration(request)
     filed = services.file_complaint(
-        actor=actor(request),
+        actor=integration or actor(request),
         filing=_filing(body.data, body.files),
         channel=body.data.channel,
-        source=limits.address_digest(client_ip(request)),
+        source=limits.address_digest(
+            f"user:{integration.user_id}" if integration else client_ip(request)
+        ),
         idempotency_key=idempotency_key(request) or "",
         public=True,
+        # an integration account verified the caller itself (ADR 0521)
+        sms_code=None if integration else body.data.sms_code,
     )
     return 201, {
         "receipt_number": filed.complaint.receipt_number,
         "query_code": filed.query_code,
         "replayed": filed.replayed,
+    }
+
+
+def _integration(request: HttpRequest) -> Any:
+    """The integration account (12345 hotline, 浙里办) whose bearer token came
+    with a public filing, else None; any other token is refused."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    found = registries.token_backend().authenticate(header.removeprefix("Bearer ").strip())
+    if found is None or not registries.token_backend().token_only(found[1]):
+        raise Forbidden(
+            "仅系统对接账号可凭接口令牌代为提交（免手机验证码）", code="not_integration"
+        )
+    return found[1]
+
+
+class MobileCodeIn(StrictIn):
+    mobile: str = Field(max_length=20, description="手机号码")
+
+
+class MobileCodeOut(Schema):
+    mobile: str = Field(description="已发送的手机号码（部分隐藏）")
+    valid_minutes: int
+
+
+@public_router.post(
+    "/code",
+    response={**responses(MobileCodeOut, 202), 429: ErrorOut, 503: ErrorOut},
+    summary="获取手机验证码（提交时填写 sms_code；每个号码 1 分钟 1 次）",
+)
+def public_code(request: HttpRequest, body: MobileCodeIn) -> Any:
+    services.send_code(mobile=body.mobile, source=limits.address_digest(client_ip(request)))
+    return 202, {
+        "mobile": idcheck.mask_mobile(idcheck.check_mobile(body.mobile).value),
+        "valid_minutes": limits.CODE_MINUTES,
     }
 
 

@@ -60,6 +60,7 @@ AUDIT_LABELS = {
     "complaints.close": "办结投诉举报并答复",
     "complaints.reveal_identity": "查看投诉人身份",
     "complaints.report_retaliation": "投诉人反映遭受打击报复",
+    "complaints.answer_sent": "短信告知投诉人（举报人）办理结果",
 }
 
 audit_labels.resolver("complaints.", AUDIT_LABELS.get)

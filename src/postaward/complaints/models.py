@@ -398,3 +398,24 @@ def snapshot(c: Complaint) -> dict[str, Any]:
         "reported_on": c.reported_on.isoformat() if c.reported_on else None,
         "consulted_on": c.consulted_on.isoformat() if c.consulted_on else None,
     }
+
+
+class MobileCode(models.Model):
+    """A verification code sent to a mobile before a public filing (ADR 0521):
+    kept as a keyed digest bound to the mobile's blind index, valid
+    ``limits.CODE_MINUTES`` minutes and ``limits.CODE_TRIES`` wrong tries,
+    used once. The rows also count the sends per mobile and per address."""
+
+    mobile_index = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    ip_hash = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "手机验证码"
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -69,3 +69,14 @@ def own_documents(c: Complaint) -> QuerySet[ComplaintDocument]:
     """The complainant's own notices (受理告知书, 不予受理通知书), for the
     tracking page; never a notice sent to a unit."""
     return ComplaintDocument.objects.filter(complaint=c, to_complainant=True)
+
+
+def filed_by_me(actor: Actor) -> QuerySet[Complaint]:
+    """A member of the public's own filings (我的投诉举报): those filed while
+    logged in with the ``public_user`` role; nobody else's, and nothing for any
+    other role (staff read complaints through ``complaints``)."""
+    from postaward.orgs.choices import Role
+
+    if actor.user_id is None or Role.PUBLIC_USER not in actor.roles:
+        return Complaint.objects.none()
+    return Complaint.objects.filter(filed_by_id=actor.user_id).order_by("-received_at", "-pk")

@@ -515,6 +515,35 @@ def create_account(
     return user, initial
 
 
+def create_public_account(
+    *, actor: Actor, username: str, display_name: str, password: str | None = None
+) -> tuple[User, str]:
+    """An account of a member of the public (社会公众): no organisation, the
+    ``public_user`` role only; it files and follows its own complaints on the
+    public window. Created by the platform (the demo, an import from a
+    government login); returns it with its initial password."""
+    if not actor.is_system:
+        raise Forbidden("社会公众账号由平台创建")
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        raise ValidationFailed("请填写账号（不超过150个字符）", field="username")
+    initial = password or generate_initial_password()
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise Conflict("该账号已存在", field="username")
+        user = User(username=username, first_name=display_name[:150], must_change_password=False)
+        user.set_password(initial)
+        user.save()
+        UserRole.objects.create(user=user, role=Role.PUBLIC_USER)
+        audit.record(
+            actor=actor,
+            action="orgs.create_account",
+            obj=user,
+            after={"username": username, "organisation_id": None, "roles": [Role.PUBLIC_USER]},
+        )
+    return user, initial
+
+
 def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> list[str]:
     """Replace an account's roles. The granter's scope must cover the account and
     the roles must be ones the account's organisation kind may hold."""

@@ -22,6 +22,7 @@ from .referral import (
     suggested_target,
     take_transfer_update,
 )
+from .verify import send_code
 
 __all__ = [
     "Filed",
@@ -42,6 +43,7 @@ __all__ = [
     "report_retaliation",
     "report_to_head",
     "send_back_reply",
+    "send_code",
     "suggested_target",
     "take_transfer_update",
     "transfer_complaint",

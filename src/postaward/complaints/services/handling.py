@@ -25,6 +25,7 @@ from ..choices import Outcome, RejectReason, State
 from ..deadline_kinds import CLOCKS, UNIT_HANDLING
 from ..events import ComplaintVerified
 from ..models import UNIT_ROLES, Complaint
+from .messages import send_answer
 from .todos import sync_todo, tell_assignee, tell_handler
 
 # The kinds of unit a complaint is transferred to (R-ORG-02: industry
@@ -262,6 +263,7 @@ def close_complaint(*, actor: Actor, complaint: Complaint, outcome: str, answer:
             w.publish(_verified(c))
         deadlines.close_deadline(kind=_close_kind(c), subject=c)
         sync_todo(c)
+    send_answer(c)  # the answer to the complainant's mobile, after the closing (ADR 0521)
     return c  # type: ignore[no-any-return]
 
 

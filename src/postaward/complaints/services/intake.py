@@ -31,6 +31,7 @@ from ..choices import RECEIPT_PREFIX, Channel, FileRole, FilerStanding, Kind
 from ..deadline_kinds import CLOCKS
 from ..events import ComplaintReceived
 from ..models import Complaint, ComplaintFile
+from . import messages, verify
 from .todos import sync_todo
 
 MAX_EVIDENCE = 5
@@ -246,17 +247,31 @@ def file_complaint(
     source: str = "",
     idempotency_key: str = "",
     public: bool = False,
+    sms_code: str | None = None,
 ) -> Filed:
     """Receive one filing. ``public``: through the public window or the public
     API (anyone; the limits apply); otherwise staff intake (``may_register``).
     ``source``: a digest of where it came from (the client address, or the
-    staff account), for the limits and the retry window."""
+    staff account), for the limits and the retry window. ``sms_code``: the
+    mobile verification code a public filing with a mobile must carry (None:
+    the caller verified the mobile itself — staff, an integration account;
+    ADR 0521). The receipt number and query code are sent to the mobile."""
     if not public and not may_register(actor):
         raise Forbidden("监管办工作人员方可登记线下收到的投诉举报")
     _choice(channel, Channel, field="channel", label="来源渠道")
     check_filing(filing)
     if public:
-        limits.check_filing(source=source, mobile_index=identity.mobile_index(filing.mobile))
+        # an integration account (no code) files for many callers: only the
+        # per-mobile limit holds it (ADR 0521)
+        limits.check_filing(
+            source=source if sms_code is not None else "",
+            mobile_index=identity.mobile_index(filing.mobile),
+        )
+    code_row = (
+        verify.check_code(mobile=filing.mobile, code=sms_code)
+        if sms_code is not None and filing.mobile
+        else None
+    )
     checked = [
         files.check_upload(u, field="evidence", allowed=files.DOCUMENTS) for u in filing.evidence
     ]
@@ -267,52 +282,72 @@ def file_complaint(
     key_digest = crypto.sm3_hex(f"{key}|{source}|{actor.user_id}") if key else ""
     with transaction.atomic():
         if (earlier := _retry_of(content_hash, key_digest, now)) is not None:
-            return _replay(actor, earlier)
-        project = find_project(filing.project)
-        office = office_for(project)
-        day = clock.local_date(now)
-        for _ in range(5):
-            number, seq = _receipt(filing.kind, day)
-            try:
-                with transaction.atomic():
-                    c, code = _create(actor, filing, channel, source, content_hash, key_digest)(
-                        number, seq, day, now, project, office
-                    )
-                break
-            except IntegrityError:  # two filings took the same number: take the next
-                continue
-        else:  # pragma: no cover - five collisions in a row
-            raise DomainError("系统繁忙，请稍后重试", code="busy")
-        for u in checked:
-            att = ComplaintFile(
-                complaint=c,
-                role=FileRole.EVIDENCE,
-                original_name=u.name,
-                content_type=u.content_type,
-                size=u.size,
-                sha256=u.sha256,
-            )
-            files.save(att.file, u)
-            att.save()
-        _open_clocks(c)
-        sync_todo(c)
-        audit.record(
-            actor=actor,
-            action="complaints.file_complaint",
-            obj=c,
-            after={**_public_facts(c), "evidence": len(checked)},
+            filed = _replay(actor, earlier)
+        else:
+            if code_row is not None:
+                verify.consume(code_row)
+            filed = _store(actor, filing, channel, source, content_hash, key_digest, now, checked)
+    messages.send_receipt(filed.complaint, mobile=filing.mobile, query_code=filed.query_code)
+    return filed
+
+
+def _store(
+    actor: Actor,
+    filing: Filing,
+    channel: str,
+    source: str,
+    content_hash: str,
+    key_digest: str,
+    now: dt.datetime,
+    checked: list[Any],
+) -> Filed:
+    """The new complaint, its evidence, clocks, to-do, audit record and event
+    (in the filing's transaction)."""
+    project = find_project(filing.project)
+    office = office_for(project)
+    day = clock.local_date(now)
+    for _ in range(5):
+        number, seq = _receipt(filing.kind, day)
+        try:
+            with transaction.atomic():
+                c, code = _create(actor, filing, channel, source, content_hash, key_digest)(
+                    number, seq, day, now, project, office
+                )
+            break
+        except IntegrityError:  # two filings took the same number: take the next
+            continue
+    else:  # pragma: no cover - five collisions in a row
+        raise DomainError("系统繁忙，请稍后重试", code="busy")
+    for u in checked:
+        att = ComplaintFile(
+            complaint=c,
+            role=FileRole.EVIDENCE,
+            original_name=u.name,
+            content_type=u.content_type,
+            size=u.size,
+            sha256=u.sha256,
         )
-        events.publish(
-            ComplaintReceived(
-                complaint_id=c.pk,
-                receipt_number=c.receipt_number,
-                kind=c.kind,
-                channel=c.channel,
-                project_id=c.project_id,
-                office_id=c.office_id,
-                concerns_officials=c.concerns_officials,
-            )
+        files.save(att.file, u)
+        att.save()
+    _open_clocks(c)
+    sync_todo(c)
+    audit.record(
+        actor=actor,
+        action="complaints.file_complaint",
+        obj=c,
+        after={**_public_facts(c), "evidence": len(checked)},
+    )
+    events.publish(
+        ComplaintReceived(
+            complaint_id=c.pk,
+            receipt_number=c.receipt_number,
+            kind=c.kind,
+            channel=c.channel,
+            project_id=c.project_id,
+            office_id=c.office_id,
+            concerns_officials=c.concerns_officials,
         )
+    )
     return Filed(c, code)
 
 

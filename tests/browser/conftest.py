@@ -109,3 +109,11 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)
     return path
+
+
+def answer_captcha(page) -> None:  # type: ignore[no-untyped-def]
+    """Fill the public form's captcha with its stored answer (django-simple-captcha)."""
+    from captcha.models import CaptchaStore
+
+    key = page.input_value("input[name=captcha_0]")
+    page.fill("input[name=captcha_1]", CaptchaStore.objects.get(hashkey=key).response)

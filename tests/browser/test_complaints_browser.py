@@ -12,16 +12,9 @@ import pytest
 from postaward.core import sms
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import answer_captcha, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _answer_captcha(page) -> None:  # type: ignore[no-untyped-def]
-    from captcha.models import CaptchaStore
-
-    key = page.input_value("input[name=captcha_0]")
-    page.fill("input[name=captcha_1]", CaptchaStore.objects.get(hashkey=key).response)
 
 
 def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(phone, page, district):
@@ -42,7 +35,7 @@ def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(phone, page, district
     sent = re.search(r"验证码为 (\d{6})", sms.outbox[-1].text)
     assert sent
     phone.fill("#id_sms_code", sent.group(1))
-    _answer_captcha(phone)
+    answer_captcha(phone)
     phone.click("[data-testid=filing-submit]")
     number = phone.inner_text("[data-testid=receipt-number]")
     code = phone.inner_text("[data-testid=query-code]")

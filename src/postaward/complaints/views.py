@@ -51,7 +51,21 @@ def _overdue(qs: QuerySet, value: str) -> QuerySet:
         subject_id=OuterRef("pk_text"),
         state=Deadline.State.MISSED,
     )
-    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed))
+    # a part of a split complaint answered late counts too (ADR 0510)
+    part_missed = (
+        ComplaintAssignment.objects.filter(complaint=OuterRef("pk"))
+        .annotate(part_text=Cast("pk", CharField()))
+        .filter(
+            Exists(
+                Deadline.objects.filter(
+                    subject_type="complaints.complaintassignment",
+                    subject_id=OuterRef("part_text"),
+                    state=Deadline.State.MISSED,
+                )
+            )
+        )
+    )
+    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed) | Exists(part_missed))
     return qs.filter(_late=value == "1")
 
 

@@ -344,6 +344,11 @@ def test_r_cmp_03_a_part_not_answered_by_its_deadline_is_late(district):
             actor=d.actor("school_admin"), assignment=s, reply="已核实建设单位考勤管理情况"
         )
     assert deadlines.deadlines_of(s)[0].state == Deadline.State.MISSED
+    # the handling table's "超期" filter finds the complaint by its late parts
+    listed = d.client("office_staff").get("/complaints/?overdue=1").content.decode()
+    assert h.complaint.receipt_number in listed
+    on_time = d.client("office_staff").get("/complaints/?overdue=0").content.decode()
+    assert h.complaint.receipt_number not in on_time
     missed = EventRecord.objects.filter(
         name="deadline.missed", payload__subject_type="complaints.complaintassignment"
     )

@@ -161,7 +161,10 @@ def can_see_complaints(actor: Any) -> bool:
 
     return bool(actor.roles & OFFICE_ROLES and actor.org_kind == OrgKind.SUPERVISION_OFFICE) or (
         bool(actor.roles & UNIT_ROLES)
-        and Complaint.objects.filter(handling_org_id=actor.organisation_id).exists()
+        and (
+            Complaint.objects.filter(handling_org_id=actor.organisation_id).exists()
+            or ComplaintAssignment.objects.filter(org_id=actor.organisation_id).exists()
+        )
     )
 
 

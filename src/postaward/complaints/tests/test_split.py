@@ -22,7 +22,7 @@ from postaward.core.errors import ValidationFailed
 from postaward.core.models import Deadline, EventRecord, Todo
 from postaward.testing import db_fingerprint
 
-from .. import identity, selectors, services
+from .. import identity, selectors, services, views
 from ..choices import FileRole, PartState, State
 from ..deadline_kinds import UNIT_HANDLING
 from ..models import Complaint, ComplaintAssignment, ComplaintFile
@@ -242,6 +242,7 @@ def test_r_cmp_03_a_unit_sees_and_acts_only_on_its_own_part(district):
     detail = school.get(f"/api/v1/complaints/{c.pk}").json()
     assert [p["id"] for p in detail["parts"]] == [s.pk]
     assert "share_identity" in detail["parts"][0] and detail["parts"][0]["share_identity"] is False
+    assert views.can_see_complaints(d.actor("school_admin"))  # the menu entry
     page = school.get(f"/complaints/{c.pk}/").content.decode()
     assert "核查建设单位对项目经理的考勤管理" in page
     assert "核查施工单位项目经理到岗情况" not in page and h.reply not in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema
 from pydantic import Field
 
@@ -23,7 +24,7 @@ from postaward.core.types import Id
 from . import identity, limits, selectors, services, stats
 from . import steps as complaint_steps
 from .choices import Channel, FilerStanding, Kind, State
-from .models import Complaint, ComplaintReferral
+from .models import Complaint, ComplaintAssignment, ComplaintFile, ComplaintReferral
 
 router = Router(tags=["投诉举报"])
 public_router = Router(tags=["投诉举报（公众）"], auth=None)
@@ -72,6 +73,30 @@ class ComplaintReferralOut(Schema):
     result: str
 
 
+class PartFileOut(Schema):
+    id: int
+    name: str
+    url: str
+
+
+class ComplaintPartOut(Schema):
+    id: int
+    complaint_id: int
+    org_id: int
+    org: str
+    part: str
+    handler: str
+    share_identity: bool
+    handling_due: str
+    state: str
+    state_label: str
+    reply: str
+    replied_at: str
+    review_note: str
+    evidence: list[PartFileOut]
+    actions: list[str]
+
+
 class ComplaintDetailOut(ComplaintOut):
     facts: str
     requests: str
@@ -93,6 +118,9 @@ class ComplaintDetailOut(ComplaintOut):
     consult_participants: str
     consult_opinion: str
     referrals: list[ComplaintReferralOut]
+    parts: list[ComplaintPartOut] = Field(
+        description="分办事项（监管办看到全部；承办单位只看到本单位的部分）"
+    )
 
 
 def _row(c: Complaint) -> dict[str, Any]:
@@ -160,6 +188,12 @@ def detail_out(c: Complaint, request: HttpRequest) -> dict[str, Any]:
             .filter(complaint=c)
             .select_related("recipient_org")
         ],
+        "parts": [
+            part_out(p, request)
+            for p in ComplaintAssignment.objects.visible_to(a)
+            .filter(complaint=c)
+            .select_related("org", "handler", "complaint")
+        ],
     }
 
 
@@ -172,6 +206,38 @@ def _registration(c: Complaint) -> dict[str, str]:
         "consulted_on": c.consulted_on.isoformat() if c.consulted_on else "",
         "consult_participants": c.consult_participants,
         "consult_opinion": c.consult_opinion,
+    }
+
+
+def part_out(p: ComplaintAssignment, request: HttpRequest) -> dict[str, Any]:
+    """One part as its unit or the office reads it (no identity)."""
+    a = actor(request)
+    files = ComplaintFile.objects.visible_to(a).filter(assignment=p)
+    return {
+        "id": p.pk,
+        "complaint_id": p.complaint_id,
+        "org_id": p.org_id,
+        "org": p.org.name,
+        "part": p.part,
+        "handler": (p.handler.get_full_name() or p.handler.username) if p.handler else "",
+        "share_identity": p.share_identity,
+        "handling_due": p.handling_due.isoformat(),
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "reply": p.reply,
+        "replied_at": (
+            clock.localtime(p.replied_at).strftime("%Y-%m-%d %H:%M") if p.replied_at else ""
+        ),
+        "review_note": p.review_note,
+        "evidence": [
+            {
+                "id": f.pk,
+                "name": f.original_name,
+                "url": reverse("complaints_file", args=[p.complaint_id, f.pk]),
+            }
+            for f in files
+        ],
+        "actions": steps.allowed_names(p, a),
     }
 
 
@@ -320,6 +386,9 @@ def register_complaint(request: HttpRequest) -> Any:
         "query_code": filed.query_code,
         "replayed": filed.replayed,
     }
+
+
+steps.mount_api(router, complaint_steps.PART_WF, "assignment_id", prefix="/assignments")
 
 
 @router.get(

@@ -40,6 +40,7 @@ class State(models.TextChoices):
     REPLIED = "replied", "已回复待审核"
     REVIEWED = "reviewed", "回复已审核"
     CLOSED = "closed", "已办结"
+    SPLIT = "split", "已分办"
 
 
 OPEN_STATES = (
@@ -48,6 +49,7 @@ OPEN_STATES = (
     State.TRANSFERRED,
     State.REPLIED,
     State.REVIEWED,
+    State.SPLIT,
 )
 
 
@@ -72,6 +74,15 @@ class RejectReason(models.TextChoices):
 class FileRole(models.TextChoices):
     EVIDENCE = "evidence", "投诉举报证据"
     REPLY = "reply", "办理回复材料"
+
+
+class PartState(models.TextChoices):
+    """One unit's part of a complaint split between units (分办, ADR 0510)."""
+
+    ASSIGNED = "assigned", "待回复"
+    REPLIED = "replied", "已回复待审核"
+    SENT_BACK = "sent_back", "已退回重办"
+    APPROVED = "approved", "审核通过"
 
 
 class DocumentKind(models.TextChoices):

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from postaward.core.forms import MultipleFileField
+
 from .choices import Channel, FilerStanding, Kind, Outcome, RejectReason
 
 W = {"class": "form-control form-control-sm"}
@@ -87,6 +89,89 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs=T),
         error_messages={"required": "请填写办理情况"},
     )
+    evidence = MultipleFileField(
+        label="证明材料（PDF、JPG 或 PNG，可多选，最多 5 份；仅监管办和本单位可见）",
+        required=False,
+    )
+
+
+SPLIT_ROWS = 6  # at most this many units in one split (services.parts.MAX_PARTS)
+ROW_NAMES = "一二三四五六"
+
+
+class SplitForm(forms.Form):
+    """分办: one row per unit (承办单位, 分办事项, 承办期限, 经办人, 身份); the
+    first two rows are always shown, the others opened on the page as needed.
+    ``cleaned_data`` is ``{"parts": [...]}``, the rows with a unit chosen."""
+
+    def __init__(self, *args: Any, orgs: Any = (), handlers: Any = (), **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        for i in range(SPLIT_ROWS):
+            n = f"（{ROW_NAMES[i]}）"
+            self.fields[f"p{i}_handling_org_id"] = forms.TypedChoiceField(
+                label=f"承办单位{n}",
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", "请选择"), *orgs],
+                widget=forms.Select(attrs=S),
+                error_messages={"invalid_choice": "请选择承办单位"},
+            )
+            self.fields[f"p{i}_part"] = forms.CharField(
+                label=f"分办事项{n}",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={**T, "rows": 2}),
+            )
+            self.fields[f"p{i}_handling_days"] = forms.IntegerField(
+                label=f"承办期限（工作日）{n}",
+                required=False,
+                min_value=1,
+                max_value=15,
+                initial=5,
+                widget=forms.NumberInput(attrs=W),
+                error_messages={
+                    "min_value": "承办期限至少 1 个工作日",
+                    "max_value": "承办期限最多 15 个工作日",
+                    "invalid": "请填写整数",
+                },
+            )
+            self.fields[f"p{i}_handler_id"] = forms.TypedChoiceField(
+                label=f"经办人（可选）{n}",
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", "不指定"), *handlers],
+                widget=forms.Select(attrs=S),
+            )
+            self.fields[f"p{i}_share_identity"] = forms.BooleanField(
+                label=f"向经办人提供投诉人身份{n}", required=False
+            )
+
+    def rows(self) -> list[list[Any]]:
+        """The bound fields per unit, for the page."""
+        names = ("handling_org_id", "part", "handling_days", "handler_id", "share_identity")
+        return [[self[f"p{i}_{n}"] for n in names] for i in range(SPLIT_ROWS)]
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean() or {}
+        parts = []
+        for i in range(SPLIT_ROWS):
+            org = d.get(f"p{i}_handling_org_id")
+            if org is None:
+                if (d.get(f"p{i}_part") or "").strip():
+                    self.add_error(f"p{i}_handling_org_id", "请选择承办单位")
+                continue
+            parts.append(
+                {
+                    "handling_org_id": org,
+                    "part": d.get(f"p{i}_part") or "",
+                    "handling_days": d.get(f"p{i}_handling_days") or 0,
+                    "handler_id": d.get(f"p{i}_handler_id"),
+                    "share_identity": bool(d.get(f"p{i}_share_identity")),
+                }
+            )
+        return {"parts": parts}
 
 
 class NoteForm(forms.Form):

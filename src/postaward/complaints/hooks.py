@@ -48,6 +48,20 @@ def complaint_counts(actor: Actor) -> list[dict]:
 
 audit_labels.link("complaints.complaint", lambda pk: reverse("complaints_detail", args=[int(pk)]))
 
+
+def _part_link(pk: str) -> str:
+    from .models import ComplaintAssignment
+
+    complaint_id = (
+        ComplaintAssignment.objects.filter(pk=int(pk))
+        .values_list("complaint_id", flat=True)
+        .first()
+    )
+    return reverse("complaints_detail", args=[complaint_id]) + "#parts" if complaint_id else ""
+
+
+audit_labels.link("complaints.complaintassignment", _part_link)
+
 AUDIT_LABELS = {
     "complaints.file_complaint": "收到投诉举报",
     "complaints.filing_repeated": "投诉举报重复提交（重发查询码）",
@@ -58,6 +72,11 @@ AUDIT_LABELS = {
     "complaints.send_back": "退回投诉举报回复",
     "complaints.approve_reply": "审核通过投诉举报回复",
     "complaints.close": "办结投诉举报并答复",
+    "complaints.split": "分办投诉举报",
+    "complaints.reply_part": "承办单位回复分办事项",
+    "complaints.send_back_part": "退回分办事项",
+    "complaints.approve_part": "审核通过分办事项",
+    "complaints.parts_approved": "分办事项全部审核通过",
     "complaints.reveal_identity": "查看投诉人身份",
     "complaints.report_retaliation": "投诉人反映遭受打击报复",
     "complaints.answer_sent": "短信告知投诉人（举报人）办理结果",

@@ -55,13 +55,21 @@ def may_reveal(c: Complaint, actor: Actor) -> bool:
         return False
     if c.assignee_id == actor.user_id:
         return True
-    return (
+    if (
         c.identity_shared
         and c.handler_id == actor.user_id
         and c.handling_org_id is not None
         and c.handling_org_id != c.subject_org_id
         and actor.organisation_id == c.handling_org_id
+    ):
+        return True
+    # the named handler of a part of a split complaint shared with them (ADR 0510)
+    shared = c.assignments.filter(
+        share_identity=True, handler_id=actor.user_id, org_id=actor.organisation_id
     )
+    if c.subject_org_id is not None:
+        shared = shared.exclude(org_id=c.subject_org_id)
+    return bool(shared.exists())
 
 
 def _open(c: Complaint, field: str) -> str:

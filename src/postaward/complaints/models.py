@@ -33,6 +33,7 @@ from .choices import (
     FilerStanding,
     Kind,
     Outcome,
+    PartState,
     ReferralState,
     ReferralTarget,
     State,
@@ -197,11 +198,104 @@ class Complaint(models.Model):
             out = Q(office__path__startswith=actor.org_path)
         if actor.roles & UNIT_ROLES:
             out |= Q(handling_org_id=actor.organisation_id, state__in=WITH_UNIT)
+        # a unit given a part of a split complaint (分办, ADR 0510), and its named handler
+        out |= Q(
+            pk__in=ComplaintAssignment.objects.filter(_part_holder(actor)).values("complaint_id")
+        )
         return out | Q(handler_id=actor.user_id, state__in=WITH_UNIT)
 
     @property
     def is_open(self) -> bool:
         return self.state not in (State.REJECTED, State.CLOSED)
+
+
+def _part_holder(actor: Actor) -> Q:
+    """The parts an actor of a handling unit holds: its unit's (unit roles) or
+    those naming it as the handler."""
+    mine = Q(handler_id=actor.user_id) if actor.user_id is not None else NOTHING
+    if actor.roles & UNIT_ROLES and actor.organisation_id is not None:
+        mine |= Q(org_id=actor.organisation_id)
+    return mine
+
+
+def _shared_with(actor: Actor) -> Q:
+    """Complaints whose identity was shared with the actor's unit through a
+    part (分办 with ``share_identity``): like a shared single transfer, the
+    unit then reads the filing's evidence and the notices to the complainant."""
+    parts = ComplaintAssignment.objects.filter(_part_holder(actor), share_identity=True)
+    return Q(complaint__in=parts.values("complaint_id"))
+
+
+class ComplaintAssignment(models.Model):
+    """One unit's part of a complaint split between two or more units of the
+    project's chain (分办, R-CMP-03, ADR 0510): the part to handle, the
+    handling deadline inside the legal closing clock, the unit's reply with its
+    evidence, and the office's review (assigned → replied → approved, or sent
+    back and replied again)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="assignments")
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="承办单位",
+        on_delete=models.PROTECT,
+        related_name="complaint_parts",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    part = models.TextField("分办事项")
+    share_identity = models.BooleanField("向经办人提供投诉人身份", default=False)
+    handling_days = models.PositiveSmallIntegerField("承办期限（工作日）")
+    handling_due = models.DateField("承办期限")
+    state = models.CharField(
+        "状态", max_length=12, choices=PartState.choices, default=PartState.ASSIGNED
+    )
+    reply = models.TextField("办理情况", blank=True)
+    replied_at = models.DateTimeField("回复时间", null=True, blank=True)
+    review_note = models.TextField("审核意见", blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "分办事项"
+        ordering = ["complaint_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "org"], name="complaint_part_unit")
+        ]
+
+    def __str__(self) -> str:
+        # never the complainant: this text reaches alerts, audit and notices
+        return f"{self.complaint}（分办：{self.org}）"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        """The office that received the complaint reads every part; a unit
+        reads only its own part (and its handler), never another unit's."""
+        if not actor.org_path or actor.user_id is None:
+            return NOTHING
+        out = _part_holder(actor)
+        if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
+            out |= Q(complaint__office__path__startswith=actor.org_path)
+        return out
+
+
+def snapshot_part(a: ComplaintAssignment) -> dict[str, Any]:
+    """A part for the audit record (no identity)."""
+    return {
+        "complaint": a.complaint.receipt_number,
+        "org_id": a.org_id,
+        "handler_id": a.handler_id,
+        "share_identity": a.share_identity,
+        "handling_due": a.handling_due.isoformat() if a.handling_due else None,
+        "state": a.state,
+        "part": a.part,
+    }
 
 
 def _file_path(instance: ComplaintFile, filename: str) -> str:
@@ -215,6 +309,15 @@ class ComplaintFile(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="files")
     role = models.CharField("用途", max_length=12, choices=FileRole.choices)
+    # the part of a split complaint whose reply it supports (ADR 0510)
+    assignment = models.ForeignKey(
+        ComplaintAssignment,
+        verbose_name="分办事项",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
     file = models.FileField("文件", upload_to=_file_path, max_length=255, storage=private_storage)
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=60)
@@ -240,10 +343,13 @@ class ComplaintFile(models.Model):
         office = Q(complaint__office__path__startswith=actor.org_path) & Q(complaint__in=seen)
         if actor.org_kind != OrgKind.SUPERVISION_OFFICE:
             office = NOTHING
+        parts = ComplaintAssignment.objects.visible_to(actor).values("pk")
         return (
             office
-            | (Q(complaint__in=seen) & Q(role=FileRole.REPLY))
-            | Q(complaint__in=seen, complaint__identity_shared=True)
+            | Q(complaint__in=seen, role=FileRole.REPLY, assignment__isnull=True)
+            | Q(role=FileRole.REPLY, assignment__in=parts)
+            | Q(complaint__in=seen, complaint__identity_shared=True, assignment__isnull=True)
+            | (Q(role=FileRole.EVIDENCE) & _shared_with(actor))
         )
 
 
@@ -296,6 +402,7 @@ class ComplaintDocument(models.Model):
             office
             | Q(complaint__in=seen, to_complainant=False)
             | Q(complaint__in=seen, complaint__identity_shared=True)
+            | _shared_with(actor)
         )
 
 

@@ -6,7 +6,8 @@ acts on an object in a state, ADR 0067): its single predicate is
 ``services.may_register``. The detail page, the API
 (``GET/POST /api/v1/complaints/{complaint_id}/steps[/{name}]``) and the
 generated authorization tests (``core/tests/test_steps_authz.py``) read this
-list.
+list. The parts of a split complaint (分办, ADR 0510) are a second workflow,
+``complaints.assignment`` (``/api/v1/complaints/assignments/{id}/steps``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from pydantic import Field
 from postaward.core import steps
 from postaward.core.actor import Actor
 from postaward.core.api_base import StrictIn
+from postaward.core.bodies import FileIn
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Id
 from postaward.orgs.choices import Role
 
 from . import forms
-from .choices import OPEN_STATES, Outcome, ReferralTarget, RejectReason, State
+from .choices import OPEN_STATES, Outcome, PartState, ReferralTarget, RejectReason, State
 from .deadline_kinds import COMPLAINT_DECISION, UNIT_HANDLING
-from .models import Complaint, snapshot
+from .models import Complaint, ComplaintAssignment, snapshot, snapshot_part
 
 WF = "complaints.complaint"
+PART_WF = "complaints.assignment"
 OFFICE_ACTING = frozenset({Role.OFFICE_STAFF, Role.UNIT_LEADER})
 
 
@@ -70,6 +73,23 @@ class ComplaintTransferIn(StrictIn):
 
 class ComplaintReplyIn(StrictIn):
     reply: str = Field(max_length=5000, description="办理情况")
+    evidence: list[FileIn] = Field(
+        [], description="证明材料（PDF、JPG 或 PNG，最多 5 份；仅监管办和本单位可见）"
+    )
+
+
+class SplitPartIn(StrictIn):
+    handling_org_id: Id = Field(description="承办单位（项目“四级联动”链条上的单位）")
+    part: str = Field(max_length=2000, description="分办事项（该单位负责办理的部分）")
+    handling_days: int = Field(ge=1, le=15, description="承办期限（工作日）")
+    handler_id: Id | None = Field(None, description="经办人（该单位的账号，可选）")
+    share_identity: bool = Field(False, description="向经办人提供投诉人身份")
+
+
+class ComplaintSplitIn(StrictIn):
+    parts: list[SplitPartIn] = Field(
+        max_length=6, description="分办的单位及其办理事项（至少 2 个不同单位）"
+    )
 
 
 class ComplaintReviewIn(StrictIn):
@@ -106,10 +126,29 @@ def _transfer(*, actor: Actor, obj: Complaint, **data: Any) -> Any:
     return services.transfer_complaint(actor=actor, complaint=obj, **data)
 
 
-def _reply(*, actor: Actor, obj: Complaint, reply: str) -> Any:
+def _reply(*, actor: Actor, obj: Complaint, reply: str, evidence: Any = None) -> Any:
     from . import services
 
-    return services.reply_complaint(actor=actor, complaint=obj, reply=reply)
+    return services.reply_complaint(
+        actor=actor, complaint=obj, reply=reply, evidence=_uploads(evidence)
+    )
+
+
+def _uploads(value: Any) -> list[Any]:
+    """The evidence as uploads: the page's and the API's are files already; a
+    direct call may pass the API's JSON (``{filename, content_base64}``)."""
+    from postaward.core.bodies import _decode
+
+    out = []
+    for i, v in enumerate(value or []):
+        out.append(_decode(FileIn(**v), f"evidence.{i}") if isinstance(v, dict) else v)
+    return out
+
+
+def _split(*, actor: Actor, obj: Complaint, parts: list[Any]) -> Any:
+    from . import services
+
+    return services.split_complaint(actor=actor, complaint=obj, parts=parts)
 
 
 def _send_back(*, actor: Actor, obj: Complaint, note: str) -> Any:
@@ -143,6 +182,19 @@ def _transfer_form(c: Complaint, actor: Actor, data: Any, files: Any) -> Any:
     )
     handlers = [(u.pk, f"{u.organisation.name}：{u.get_full_name() or u.username}") for u in users]
     return forms.TransferForm(data, orgs=[(o.pk, o.name) for o in orgs], handlers=handlers)
+
+
+def _split_form(c: Complaint, actor: Actor, data: Any, files: Any) -> Any:
+    """The split form offers the same units and handlers as the transfer."""
+    t = _transfer_form(c, actor, None, None)
+    orgs = t.fields["handling_org_id"].choices[1:]
+    handlers = t.fields["handler_id"].choices[1:]
+    return forms.SplitForm(data, orgs=orgs, handlers=handlers)
+
+
+def no_open_part(c: Complaint, actor: Actor) -> bool:
+    """A split complaint is closed only when every part is approved."""
+    return c.state != State.SPLIT
 
 
 # --- the workflow and its steps ------------------------------------------------------------------
@@ -287,8 +339,15 @@ CLOSE = steps.Step(
     "办结并答复",
     who=office_staff,
     who_label="监管办工作人员",
-    sources=(State.ACCEPTED, State.REVIEWED),
+    sources=(State.ACCEPTED, State.REVIEWED, State.SPLIT),
     target=State.CLOSED,
+    guards=(
+        steps.Guard(
+            no_open_part,
+            "分办的各承办单位均已回复且审核通过后方可办结",
+            code="parts_open",
+        ),
+    ),
     service=_close,
     schema=ComplaintCloseIn,
     form=forms.CloseForm,
@@ -298,6 +357,26 @@ CLOSE = steps.Step(
     action="complaints.close",
     success="已办结，答复已在查询页面公开",
     help="件件有落实：办结须答复投诉人；查实的推送信用评价和责任追究",
+)
+
+
+SPLIT = steps.Step(
+    WF,
+    "split",
+    "分办",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.ACCEPTED,),
+    target=State.SPLIT,
+    service=_split,
+    schema=ComplaintSplitIn,
+    form_factory=_split_form,
+    basis="R-CMP-03",
+    opens=UNIT_HANDLING.kind,
+    action="complaints.split",
+    success="已分办，各承办单位按分办事项和期限办理",
+    style="outline-primary",
+    help="按“四级联动”分交两个以上单位分别办理，各自的承办期限须在法定办结期限之内",
 )
 
 
@@ -409,6 +488,7 @@ steps.register(
     ACCEPT,
     REJECT,
     TRANSFER,
+    SPLIT,
     REPLY,
     SEND_BACK,
     APPROVE_REPLY,
@@ -417,3 +497,123 @@ steps.register(
     CONSULT,
     REFER,
 )
+
+
+# --- the parts of a split complaint (分办, ADR 0510) ----------------------------------------------
+
+
+def part_unit(a: ComplaintAssignment, actor: Actor) -> bool:
+    from .services import may_reply_part
+
+    return actor.is_system or may_reply_part(a, actor)
+
+
+def part_office(a: ComplaintAssignment, actor: Actor) -> bool:
+    return office_staff(a.complaint, actor)
+
+
+def load_part(actor: Actor, pk: int) -> ComplaintAssignment:
+    """The part through the actor's scope: the office, or the part's own unit
+    and handler (404 for another unit's part)."""
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        ComplaintAssignment.objects.select_related("complaint", "org", "handler"), actor, pk=pk
+    )
+
+
+def _reply_part(*, actor: Actor, obj: ComplaintAssignment, reply: str, evidence: Any = None) -> Any:
+    from . import services
+
+    return services.reply_part(
+        actor=actor, assignment=obj, reply=reply, evidence=_uploads(evidence)
+    )
+
+
+def _send_back_part(*, actor: Actor, obj: ComplaintAssignment, note: str) -> Any:
+    from . import services
+
+    return services.send_back_part(actor=actor, assignment=obj, note=note)
+
+
+def _approve_part(*, actor: Actor, obj: ComplaintAssignment, note: str = "") -> Any:
+    from . import services
+
+    return services.approve_part(actor=actor, assignment=obj, note=note)
+
+
+def _render_part(
+    request: Any, a: ComplaintAssignment, *, bound: Any = None, status: int = 200
+) -> Any:
+    from .views import render_detail
+
+    return render_detail(request, a.complaint, part_bound={a.pk: bound or {}}, status=status)
+
+
+def _answer_part(request: Any, a: ComplaintAssignment) -> Any:
+    from .api import part_out
+
+    return part_out(a, request)
+
+
+PART = steps.Workflow(
+    key=PART_WF,
+    model=ComplaintAssignment,
+    label="分办事项",
+    load=load_part,
+    queryset=lambda: ComplaintAssignment.objects.select_related("complaint", "org"),
+    snapshot=snapshot_part,
+    detail_url=lambda a: reverse("complaints_detail", args=[a.complaint_id]),
+    render_page=_render_part,
+    answer=_answer_part,
+    page_url_name="complaints_part_step",
+)
+
+REPLY_PART = steps.Step(
+    PART_WF,
+    "reply_part",
+    "回复分办事项",
+    who=part_unit,
+    who_label="该分办事项的承办单位",
+    sources=(PartState.ASSIGNED, PartState.SENT_BACK),
+    target=PartState.REPLIED,
+    service=_reply_part,
+    schema=ComplaintReplyIn,
+    form=forms.ReplyForm,
+    basis="R-CMP-03",
+    closes=UNIT_HANDLING.kind,
+    action="complaints.reply_part",
+    success="分办事项办理情况已回复，待监管办审核",
+)
+SEND_BACK_PART = steps.Step(
+    PART_WF,
+    "send_back_part",
+    "退回重办",
+    who=part_office,
+    who_label="监管办工作人员",
+    sources=(PartState.REPLIED,),
+    target=PartState.SENT_BACK,
+    service=_send_back_part,
+    schema=ComplaintSendBackIn,
+    form=forms.SendBackForm,
+    basis="R-CMP-03",
+    opens=UNIT_HANDLING.kind,
+    action="complaints.send_back_part",
+    success="已退回该承办单位重办",
+    style="outline-danger",
+)
+APPROVE_PART = steps.Step(
+    PART_WF,
+    "approve_part",
+    "审核通过",
+    who=part_office,
+    who_label="监管办工作人员",
+    sources=(PartState.REPLIED,),
+    target=PartState.APPROVED,
+    service=_approve_part,
+    schema=ComplaintReviewIn,
+    form=forms.NoteForm,
+    basis="R-CMP-03",
+    action="complaints.approve_part",
+    success="该分办事项已审核通过；全部通过后请办结并答复投诉人",
+)
+
+steps.register(PART, REPLY_PART, SEND_BACK_PART, APPROVE_PART)

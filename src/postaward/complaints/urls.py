@@ -3,7 +3,7 @@ from django.urls import path
 from postaward.core import steps
 
 from . import views
-from .steps import WF
+from .steps import PART_WF, WF
 
 urlpatterns = [
     path("complaints/", views.complaint_list, name="complaints_list"),
@@ -29,4 +29,5 @@ urlpatterns = [
         name="complaints_registration_form",
     ),
     steps.page_urls("complaints/", WF, "complaints_step"),
+    steps.page_urls("complaints/parts/", PART_WF, "complaints_part_step"),
 ]

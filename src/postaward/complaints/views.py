@@ -4,6 +4,7 @@ its clocks and steps, and the audited reveal of the complainant (R-CMP-04)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,8 +23,14 @@ from postaward.core.models import Deadline
 from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import forms, identity, limits, selectors, services, stats
-from .choices import OPEN_STATES, Channel, Kind, RejectReason, State
-from .models import Complaint, ComplaintDocument, ComplaintFile, ComplaintReferral
+from .choices import OPEN_STATES, Channel, Kind, PartState, RejectReason, State
+from .models import (
+    Complaint,
+    ComplaintAssignment,
+    ComplaintDocument,
+    ComplaintFile,
+    ComplaintReferral,
+)
 from .steps import load_complaint, office_staff
 
 COLOURS: dict[str, str] = {
@@ -34,6 +41,13 @@ COLOURS: dict[str, str] = {
     State.REPLIED: "orange",
     State.REVIEWED: "blue",
     State.CLOSED: "green",
+    State.SPLIT: "blue",
+}
+PART_COLOURS: dict[str, str] = {
+    PartState.ASSIGNED: "blue",
+    PartState.REPLIED: "orange",
+    PartState.SENT_BACK: "red",
+    PartState.APPROVED: "green",
 }
 
 
@@ -43,7 +57,21 @@ def _overdue(qs: QuerySet, value: str) -> QuerySet:
         subject_id=OuterRef("pk_text"),
         state=Deadline.State.MISSED,
     )
-    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed))
+    # a part of a split complaint answered late counts too (ADR 0510)
+    part_missed = (
+        ComplaintAssignment.objects.filter(complaint=OuterRef("pk"))
+        .annotate(part_text=Cast("pk", CharField()))
+        .filter(
+            Exists(
+                Deadline.objects.filter(
+                    subject_type="complaints.complaintassignment",
+                    subject_id=OuterRef("part_text"),
+                    state=Deadline.State.MISSED,
+                )
+            )
+        )
+    )
+    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed) | Exists(part_missed))
     return qs.filter(_late=value == "1")
 
 
@@ -139,7 +167,10 @@ def can_see_complaints(actor: Any) -> bool:
 
     return bool(actor.roles & OFFICE_ROLES and actor.org_kind == OrgKind.SUPERVISION_OFFICE) or (
         bool(actor.roles & UNIT_ROLES)
-        and Complaint.objects.filter(handling_org_id=actor.organisation_id).exists()
+        and (
+            Complaint.objects.filter(handling_org_id=actor.organisation_id).exists()
+            or ComplaintAssignment.objects.filter(org_id=actor.organisation_id).exists()
+        )
     )
 
 
@@ -189,28 +220,79 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/new.html", {"form": form}, status=status)
 
 
+@dataclass
+class PartRow:
+    """One unit's part of a split complaint as its page shows it."""
+
+    part: ComplaintAssignment
+    colour: str
+    clock: Any
+    evidence: list[ComplaintFile]
+    page_steps: list[Any]
+
+
+def _parts(
+    c: Complaint, a: Any, bound: dict[int, dict[str, Any]] | None = None
+) -> tuple[list[PartRow], list[Any]]:
+    """The parts the actor may read (the office: all; a unit: its own), with
+    their clocks, evidence and steps (ADR 0510)."""
+    parts = list(
+        ComplaintAssignment.objects.visible_to(a)
+        .filter(complaint=c)
+        .select_related("org", "handler", "complaint")
+    )
+    evidence = ComplaintFile.objects.visible_to(a).filter(assignment__in=parts)
+    clocks = services.parts_clocks(parts)
+    rows = []
+    for p in parts:
+        open_clock = [k for k in clocks if k.deadline.subject_id == str(p.pk)]
+        rows.append(
+            PartRow(
+                p,
+                PART_COLOURS.get(p.state, "grey"),
+                open_clock[-1] if open_clock else None,
+                [f for f in evidence if f.assignment_id == p.pk],
+                steps.page_steps(p, a, bound=(bound or {}).get(p.pk)),
+            )
+        )
+    return rows, clocks
+
+
 def render_detail(
-    request: HttpRequest, c: Complaint, *, bound: dict[str, Any] | None = None, status: int = 200
+    request: HttpRequest,
+    c: Complaint,
+    *,
+    bound: dict[str, Any] | None = None,
+    status: int = 200,
+    part_bound: dict[int, dict[str, Any]] | None = None,
+    revealed: Any = None,
+    reveal_form: Any = None,
 ) -> HttpResponse:
     a = actor_of(request)
     page_steps = steps.page_steps(c, a, bound=bound)
+    parts, part_clocks = _parts(c, a, part_bound)
     return render(
         request,
         "complaints/detail.html",
         {
             "c": c,
-            "clocks": services.clocks_of(c),
-            "page_steps": page_steps,
+            "clocks": services.clocks_of(c) + part_clocks,
+            "page_steps": [p for p in page_steps if p.step.name != "split"],
+            "split_step": next((p for p in page_steps if p.step.name == "split"), None),
+            "parts": parts,
             "may_reveal": identity.may_reveal(c, a),
-            "reveal_form": forms.RevealForm(),
-            "revealed": None,
+            "reveal_form": reveal_form or forms.RevealForm(),
+            "revealed": revealed,
             "colour": COLOURS.get(c.state, "grey"),
             "reasons": [
                 RejectReason(r).label for r in c.reject_reasons if r in RejectReason.values
             ],
-            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
+            "files": ComplaintFile.objects.visible_to(a).filter(
+                complaint=c, assignment__isnull=True
+            ),
             "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
             "referrals": _referrals(c, a),
+            "is_office": office_staff(c, a),
         },
         status=status,
     )
@@ -248,26 +330,7 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             status = exc.status
     else:
         status = 422
-    response = render(
-        request,
-        "complaints/detail.html",
-        {
-            "c": c,
-            "clocks": services.clocks_of(c),
-            "page_steps": steps.page_steps(c, a),
-            "may_reveal": identity.may_reveal(c, a),
-            "reveal_form": form,
-            "revealed": revealed,
-            "colour": COLOURS.get(c.state, "grey"),
-            "reasons": [
-                RejectReason(r).label for r in c.reject_reasons if r in RejectReason.values
-            ],
-            "files": ComplaintFile.objects.visible_to(a).filter(complaint=c),
-            "documents": ComplaintDocument.objects.visible_to(a).filter(complaint=c),
-            "referrals": _referrals(c, a),
-        },
-        status=status,
-    )
+    response = render_detail(request, c, status=status, revealed=revealed, reveal_form=form)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from .models import CalendarDay
@@ -93,3 +95,27 @@ class CalendarYearForm(BootstrapMixin, forms.Form):
         max_length=200,
         help_text="国务院办公厅关于该年部分节假日安排的通知（文号或标题）",
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (a list, possibly empty when not required);
+    the files are checked by ``core.files.check_upload`` in the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

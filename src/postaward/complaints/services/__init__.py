@@ -13,6 +13,15 @@ from .handling import (
     transfer_targets,
 )
 from .intake import Filed, Filing, code_matches, file_complaint, may_register
+from .parts import (
+    approve_part,
+    may_reply_part,
+    open_parts,
+    parts_clocks,
+    reply_part,
+    send_back_part,
+    split_complaint,
+)
 from .public import report_retaliation
 from .referral import (
     consult,
@@ -28,6 +37,7 @@ __all__ = [
     "Filed",
     "Filing",
     "accept_complaint",
+    "approve_part",
     "approve_reply",
     "clocks_of",
     "close_complaint",
@@ -36,14 +46,20 @@ __all__ = [
     "file_complaint",
     "may_register",
     "may_reply",
+    "may_reply_part",
+    "open_parts",
+    "parts_clocks",
     "refer_complaint",
     "referral_targets",
     "reject_complaint",
     "reply_complaint",
+    "reply_part",
     "report_retaliation",
     "report_to_head",
+    "send_back_part",
     "send_back_reply",
     "send_code",
+    "split_complaint",
     "suggested_target",
     "take_transfer_update",
     "transfer_complaint",

@@ -201,15 +201,23 @@ def may_reply(c: Complaint, actor: Actor) -> bool:
     )
 
 
-def reply_complaint(*, actor: Actor, complaint: Complaint, reply: str) -> Complaint:
+def reply_complaint(
+    *, actor: Actor, complaint: Complaint, reply: str, evidence: list[Any] | None = None
+) -> Complaint:
+    """The unit's reply, with its evidence files (the one upload service,
+    internal: never on the public tracking page, ADR 0510)."""
     from ..steps import REPLY
+    from .parts import check_reply_files, store_reply_files
 
     body = text(reply, field="reply", label="办理情况", min_len=10, max_len=5000)
+    checked = check_reply_files(evidence)
     with write(REPLY, complaint, actor) as w:
         c = w.obj
         c.state = State.REPLIED
         c.reply = body
         c.replied_at = clock.now()
+        w.after["evidence"] = len(checked)
+        store_reply_files(c, checked)
         deadlines.close_deadline(kind=UNIT_HANDLING.kind, subject=c)
         sync_todo(c)
         tell_assignee(c, actor)

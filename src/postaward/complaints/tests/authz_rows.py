@@ -18,6 +18,18 @@ def cases(d: Any) -> None:
     d.ctx["accepted"] = f.accepted(d)
 
 
+def parts(d: Any) -> None:
+    """A complaint split between the housing authority and the school; the
+    housing part answered (ADR 0510)."""
+    d.ctx["part"] = f.part_replied(d)
+
+
+def _part(name: str | None = None) -> Any:
+    if name is None:
+        return lambda d: {"assignment_id": d.ctx["part"].pk}
+    return lambda d: {"assignment_id": d.ctx["part"].pk, "name": name}
+
+
 def _id(key: str) -> Any:
     return lambda d: {"complaint_id": d.ctx[key].pk}
 
@@ -98,6 +110,29 @@ ROUTES = {
                 "housing_staff",
                 path=lambda d: {"complaint_id": d.ctx["received"].pk, "name": "accept"},
                 body=lambda d: {"note": "受理"},
+                status=404,
+            ),
+        ),
+    ),
+    "GET /api/v1/complaints/assignments/{assignment_id}/steps": Route(
+        setup=parts,
+        ok=Call("housing_staff", path=_part()),
+        any_role=True,
+        # another unit of the same split complaint does not see this part
+        out=(Call("school_admin", path=_part(), status=404),),
+    ),
+    "POST /api/v1/complaints/assignments/{assignment_id}/steps/{name}": Route(
+        setup=parts,
+        ok=Call("office_staff", path=_part("approve_part"), body=lambda d: {"note": "同意"}),
+        wrong=(
+            Call("office_admin", path=_part("approve_part"), body=lambda d: {"note": "同意"}),
+            Call("housing_staff", path=_part("approve_part"), body=lambda d: {"note": "同意"}),
+        ),
+        out=(
+            Call(
+                "school_admin",
+                path=_part("approve_part"),
+                body=lambda d: {"note": "同意"},
                 status=404,
             ),
         ),

@@ -11,7 +11,10 @@ from postaward.core.tests.step_cases import StepCase
 from .. import services
 from . import factories as f
 
-API = {"complaints.complaint": "/api/v1/complaints/{id}"}
+API = {
+    "complaints.complaint": "/api/v1/complaints/{id}",
+    "complaints.assignment": "/api/v1/complaints/assignments/{id}",
+}
 
 
 def _transfer(d: Any) -> dict[str, Any]:
@@ -41,6 +44,24 @@ def _refer(d: Any) -> dict[str, Any]:
 
 def _today() -> str:
     return clock.today().isoformat()
+
+
+def _split(d: Any) -> dict[str, Any]:
+    return {"parts": f.parts_input(d)}
+
+
+def _split_form(d: Any) -> dict[str, Any]:
+    """The page's split form: one row per unit (p0_…, p1_…)."""
+    out: dict[str, Any] = {}
+    for i, p in enumerate(f.parts_input(d)):
+        out.update(
+            {
+                f"p{i}_handling_org_id": p["handling_org_id"],
+                f"p{i}_part": p["part"],
+                f"p{i}_handling_days": p["handling_days"],
+            }
+        )
+    return out
 
 
 CASES = {
@@ -127,5 +148,38 @@ CASES = {
         wrong_role="office_admin",
         out_of_scope="housing_staff",
         wrong_state=_closed,
+    ),
+    "complaints.complaint.split": StepCase(
+        setup=f.accepted,
+        user="office_staff",
+        data=_split,
+        form=_split_form,
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.received,
+    ),
+    "complaints.assignment.reply_part": StepCase(
+        setup=f.part,
+        user="housing_staff",
+        data={"reply": "已到现场核实，项目经理已到岗并补办手续"},
+        wrong_role="office_staff",
+        out_of_scope="school_admin",
+        wrong_state=f.part_replied,
+    ),
+    "complaints.assignment.send_back_part": StepCase(
+        setup=f.part_replied,
+        user="office_staff",
+        data={"note": "请补充考勤记录"},
+        wrong_role="office_admin",
+        out_of_scope="transport_staff",
+        wrong_state=f.part,
+    ),
+    "complaints.assignment.approve_part": StepCase(
+        setup=f.part_replied,
+        user="office_staff",
+        data={"note": "同意"},
+        wrong_role="office_admin",
+        out_of_scope="transport_staff",
+        wrong_state=f.part,
     ),
 }

@@ -36,7 +36,8 @@ class StepCase:
     wrong_role: str
     out_of_scope: str
     wrong_state: Setup
-    form: dict[str, Any] = field(default_factory=dict)  # page form data (default: data)
+    # page form data (default: data), or built from the district like ``data``
+    form: dict[str, Any] | Callable[[District], dict[str, Any]] = field(default_factory=dict)
 
     def payload(self, d: District) -> dict[str, Any]:
         """The step's input: ``data``, or ``data(district)`` when it names
@@ -44,4 +45,5 @@ class StepCase:
         return self.data(d) if callable(self.data) else self.data
 
     def page_data(self, d: District) -> dict[str, Any]:
-        return self.form or self.payload(d)
+        form = self.form(d) if callable(self.form) else self.form
+        return form or self.payload(d)

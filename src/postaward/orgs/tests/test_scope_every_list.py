@@ -74,6 +74,7 @@ PATH_OBJECTS = {
     "change_id": ("approvals", "EngineeringChange"),
     "personnel_change_id": ("approvals", "PersonnelChange"),
     "complaint_id": ("complaints", "Complaint"),
+    "assignment_id": ("complaints", "ComplaintAssignment"),
     "checkin_id": ("attendance", "CheckIn"),
 }
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
-from postaward.core import audit, clock, files
+from postaward.core import clock, files, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from postaward.core.files import CheckedUpload, check_upload
@@ -252,7 +252,7 @@ def _store(
     )
     files.save(doc.file, checked)
     doc.save()
-    audit.record(actor=actor, action="projects.upload_document", obj=doc, after=audit.snapshot(doc))
+    writes.created(doc, actor=actor, action="projects.upload_document")
     return doc
 
 

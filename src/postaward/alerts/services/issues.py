@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from postaward.core import audit, clock, deadlines, steps
+from postaward.core import audit, clock, deadlines, steps, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -231,13 +231,7 @@ def transfer_clue(
         )
         i.state = IssueState.TRANSFERRED
         w.after["transfer"] = t.pk
-        audit.record(
-            actor=actor,
-            action="alerts.transfer_clue",
-            obj=t,
-            after=audit.snapshot(t),
-            project_id=i.project_id,
-        )
+        writes.created(t, actor=actor, action="alerts.transfer_clue", project_id=i.project_id)
         notifications.clue_transferred(t)
     return t
 

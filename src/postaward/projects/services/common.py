@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -133,6 +134,15 @@ class Action:
     def check(self, project: Project, actor: Actor) -> None:
         if (err := self.refusal(project, actor)) is not None:
             raise err
+
+    def write(
+        self, project: Project, actor: Actor, action: str
+    ) -> AbstractContextManager[writes.Write]:
+        """The audited edit of the project (``core.writes.audited``): the
+        project locked and this action checked on the locked row."""
+        return writes.audited(
+            Project, pk=project.pk, actor=actor, action=action, check=lambda p: self.check(p, actor)
+        )
 
 
 def _check_day(

@@ -87,13 +87,7 @@ def mark_uncovered(*, actor: Actor, project: Project, note: str) -> Project:
     until data completion (SY 33); the people responsible may be held accountable."""
     MARK_UNCOVERED.check_who(project, actor)
     note = text(note, field="note", label="认定说明", min_len=4, max_len=300)
-    with writes.audited(
-        Project,
-        pk=project.pk,
-        actor=actor,
-        action="projects.mark_uncovered",
-        check=lambda p: MARK_UNCOVERED.check(p, actor),
-    ) as w:
+    with MARK_UNCOVERED.write(project, actor, "projects.mark_uncovered") as w:
         p = w.obj
         p.is_platform_covered = False
         p.uncovered_note = note
@@ -220,13 +214,7 @@ def backfill_dates(
 ) -> Project:
     """Back-fill the dates of an uncovered project after approval (R-PRJ-05)."""
     BACKFILL_DATES.check_who(project, actor)
-    with writes.audited(
-        Project,
-        pk=project.pk,
-        actor=actor,
-        action="projects.backfill_dates",
-        check=lambda p: BACKFILL_DATES.check(p, actor),
-    ) as w:
+    with BACKFILL_DATES.write(project, actor, "projects.backfill_dates") as w:
         p = w.obj
         _check_day(actual_start, field="actual_start", label="实际开工日期")
         if actual_completion is not None:

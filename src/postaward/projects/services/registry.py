@@ -290,13 +290,7 @@ def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
-    with writes.audited(
-        Project,
-        pk=project.pk,
-        actor=actor,
-        action="projects.update_project",
-        check=lambda p: UPDATE_PROJECT.check(p, actor),
-    ) as w:
+    with UPDATE_PROJECT.write(project, actor, "projects.update_project") as w:
         p = w.obj
         if "name" in changes:
             changes["name"] = text(
@@ -349,13 +343,7 @@ def set_site(
     fields = _site_fields(
         site_kind=site_kind, lon=lon, lat=lat, radius_m=radius_m, polygon=polygon, crs=crs
     )
-    with writes.audited(
-        Project,
-        pk=project.pk,
-        actor=actor,
-        action="projects.set_site",
-        check=lambda p: SET_SITE.check(p, actor),
-    ) as w:
+    with SET_SITE.write(project, actor, "projects.set_site") as w:
         p = w.obj
         for key, value in fields.items():
             setattr(p, key, value)

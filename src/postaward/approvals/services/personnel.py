@@ -59,7 +59,7 @@ from .common import (
 )
 
 BASIS = "R-CHG-03（实施细则第二十七条(二)）"
-SUPERVISOR_BASIS = "R-CHG-06（实施细则第二十三条）"
+BASIS_06 = "R-CHG-06（实施细则第二十三条）"  # the supervising firm reviews first
 REVIEWED_POSITIONS = frozenset({Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER})
 
 
@@ -219,14 +219,8 @@ def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the or
             f"{label}：{assignment.person.name} → {replacement.name}；{reason}",
         )
         if pc.state == PersonnelState.SUPERVISOR_PENDING:
-            todo(
-                pc,
-                "supervisor",
-                title=f"审核人员变更：{label}（{p.name}）",
-                **supervisor_to(p),
-                url=url(pc),
-                basis=SUPERVISOR_BASIS,
-            )
+            title = f"审核人员变更：{label}（{p.name}）"
+            todo(pc, "supervisor", title=title, url=url(pc), basis=BASIS_06, **supervisor_to(p))
         else:
             _owner_todo(pc)
         node(
@@ -247,15 +241,11 @@ def _write(step: Any, pc: PersonnelChange, actor: Actor) -> Any:
     return steps.write(step, pc, actor, project_id=pc.project_id)
 
 
-def _owner_todo(pc: PersonnelChange) -> None:
-    todo(
-        pc,
-        "owner",
-        title=f"人员变更待同意：{Position(pc.position).label}（{pc.project.name}）",
-        **owner_to(pc.project),
-        url=url(pc),
-        basis=BASIS,
-    )
+def _owner_todo(pc: PersonnelChange, step_key: str = "owner", title: str = "") -> None:
+    """The owner's to-do: agree (after the supervising firm's review, or at
+    once), or upload the approval form and swap the person."""
+    title = title or f"人员变更待同意：{Position(pc.position).label}（{pc.project.name}）"
+    todo(pc, step_key, title=title, **owner_to(pc.project), url=url(pc), basis=BASIS)
 
 
 def review_personnel_change(
@@ -310,14 +300,7 @@ def agree_personnel_change(
 def _approved(pc: PersonnelChange, actor: Actor) -> None:
     pc.approved_at = clock.now()
     pc.save(update_fields=["approved_at", "filed_at"])
-    todo(
-        pc,
-        "complete",
-        title=f"上传人员变更审批表并换岗（{pc.project.name}）",
-        **owner_to(pc.project),
-        url=url(pc),
-        basis=BASIS,
-    )
+    _owner_todo(pc, "complete", f"上传人员变更审批表并换岗（{pc.project.name}）")
 
 
 def approve_personnel_change(

@@ -5,6 +5,7 @@ assignments and their end, check-in duty and stages, and personnel bans.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 
 from django.db import transaction
 
@@ -294,6 +295,15 @@ def _still_assigned(a: KeyPersonAssignment) -> None:
         raise Conflict("该人员已离岗")
 
 
+def _assignment_write(
+    assignment: KeyPersonAssignment, actor: Actor, action: str
+) -> AbstractContextManager[writes.Write]:
+    """The audited edit of a key person's assignment, refused once they left."""
+    return writes.audited(
+        KeyPersonAssignment, pk=assignment.pk, actor=actor, action=action, check=_still_assigned
+    )
+
+
 def end_assignment(
     *, actor: Actor, assignment: KeyPersonAssignment, ended_on: dt.date, reason: str
 ) -> KeyPersonAssignment:
@@ -302,13 +312,7 @@ def end_assignment(
     project = assignment.project
     END_ASSIGNMENT.check_who(project, actor)
     reason = text(reason, field="reason", label="离岗原因", max_len=200)
-    with writes.audited(
-        KeyPersonAssignment,
-        pk=assignment.pk,
-        actor=actor,
-        action="projects.end_assignment",
-        check=_still_assigned,
-    ) as w:
+    with _assignment_write(assignment, actor, "projects.end_assignment") as w:
         a = w.obj
         if ended_on < a.started_on:
             raise ValidationFailed("离岗日期不能早于到岗日期", field="ended_on")
@@ -344,13 +348,7 @@ def set_checkin_duty(
     SET_CHECKIN_DUTY.check_who(project, actor)
     with transaction.atomic():
         p = _lock(project)  # the project first, as every write of its personnel
-        with writes.audited(
-            KeyPersonAssignment,
-            pk=assignment.pk,
-            actor=actor,
-            action="projects.set_checkin_duty",
-            check=_still_assigned,
-        ) as w:
+        with _assignment_write(assignment, actor, "projects.set_checkin_duty") as w:
             a: KeyPersonAssignment = w.obj
             if a.must_check_in == must_check_in:
                 w.nothing_changed()

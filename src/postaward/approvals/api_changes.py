@@ -5,7 +5,8 @@ mounted on the approvals router; R-CHG-01..06).
   change history; the steps (review, approve, approve_drc, reject, withdraw)
   through ``GET/POST /changes/{change_id}/steps[/{name}]`` (``core.steps``);
 - personnel changes: initiate with the required documents, read; the steps
-  (agree, approve or file by the change's route, complete, reject, withdraw)
+  (review by the supervising firm, agree, approve or file by the change's route,
+  complete, reject, withdraw)
   through ``GET/POST /personnel/{personnel_change_id}/steps[/{name}]``.
 
 The old per-step routes (``/changes/{id}/{action}``, ``/personnel/{id}/complete``,
@@ -518,14 +519,14 @@ steps.mount_api(router, S.PERSONNEL_WF, "personnel_change_id", prefix="/personne
 @router.post(
     "/personnel/{personnel_change_id}/{action}",
     response=responses(PersonnelDetailOut),
-    summary="人员变更环节：agree（建设单位同意）、approve（行业主管部门审核，或主管单位同意并备案）、reject（不同意，须填意见）、withdraw（撤回）",
+    summary="人员变更环节：review（监理单位审核）、agree（建设单位同意）、approve（行业主管部门审核，或主管单位同意并备案）、reject（不同意，须填意见）、withdraw（撤回）",
     description="``POST …/steps/{name}`` 的别名；approve 按审批路径为 approve 或 file。",
     openapi_extra=body_doc(OpinionIn),
 )
 def act_on_personnel_change(
     request: HttpRequest,
     personnel_change_id: Id,
-    action: Literal["agree", "approve", "file", "reject", "withdraw"],
+    action: Literal["review", "agree", "approve", "file", "reject", "withdraw"],
 ) -> HttpResponse:
     """Aliases of ``POST …/steps/{name}``; ``approve`` is the decision of the
     change's route (the authority's review, or the superior unit's agreement)."""

@@ -57,6 +57,7 @@ class PersonnelRoute(models.TextChoices):
 
 
 class PersonnelState(models.TextChoices):
+    SUPERVISOR_PENDING = "supervisor_pending", "待监理审核"  # the contractor's people (ADR 0073)
     SUBMITTED = "submitted", "待建设单位同意"
     OWNER_AGREED = "owner_agreed", "待主管部门审核"
     APPROVED = "approved", "已批准，待换岗"
@@ -66,6 +67,7 @@ class PersonnelState(models.TextChoices):
 
 
 PERSONNEL_OPEN_STATES = (
+    PersonnelState.SUPERVISOR_PENDING,
     PersonnelState.SUBMITTED,
     PersonnelState.OWNER_AGREED,
     PersonnelState.APPROVED,

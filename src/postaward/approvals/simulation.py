@@ -9,7 +9,8 @@ D-2 or D-1, stood by on the day with photos (some without EXIF time or
 position), reviewed by the owner in time or late; rectification notices are
 answered, some late (owner interviews), one now and then refused (the industry
 authority then investigates); owners mark some hidden works important and
-inspect their sites; key personnel are changed now and then (the owner agrees,
+inspect their sites; key personnel are changed now and then (the supervising firm reviews the
+contractor's, the owner agrees,
 the authority or the superior unit approves, the owner swaps the person);
 projects past their planned completion, and completed works, ask for
 acceptance: some are returned as not ready within the 3 days, super-large works
@@ -364,7 +365,12 @@ def _initiate_personnel_change(sim: simulate.SimDay, p: Project) -> None:
 
 def _move_personnel_changes(rng: random.Random) -> None:
     for pc in PersonnelChange.objects.filter(
-        state__in=[PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED, PersonnelState.APPROVED]
+        state__in=[
+            PersonnelState.SUPERVISOR_PENDING,
+            PersonnelState.SUBMITTED,
+            PersonnelState.OWNER_AGREED,
+            PersonnelState.APPROVED,
+        ]
     ).select_related("project"):
         if rng.random() > 0.4:
             continue
@@ -374,6 +380,10 @@ def _move_personnel_changes(rng: random.Random) -> None:
                 actor=SYSTEM,
                 change=pc,
                 note="替换人员资历不满足招标文件要求",
+            )
+        elif pc.state == PersonnelState.SUPERVISOR_PENDING:
+            _try(
+                services.review_personnel_change, actor=SYSTEM, change=pc, opinion="资料齐全，同意"
             )
         elif pc.state == PersonnelState.SUBMITTED:
             _try(services.agree_personnel_change, actor=SYSTEM, change=pc, opinion="同意变更")

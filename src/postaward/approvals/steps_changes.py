@@ -101,6 +101,12 @@ def _withdraw_change(*, actor: Actor, obj: EngineeringChange) -> Any:
     return changes.withdraw_change(actor=actor, change=obj)
 
 
+def _review_personnel(*, actor: Actor, obj: PersonnelChange, opinion: str = "") -> Any:
+    from .services import personnel
+
+    return personnel.review_personnel_change(actor=actor, change=obj, opinion=opinion)
+
+
 def _agree(*, actor: Actor, obj: PersonnelChange, opinion: str = "") -> Any:
     from .services import personnel
 
@@ -345,6 +351,21 @@ WITHDRAW_CHANGE = steps.Step(
 
 # --- personnel change ------------------------------------------------------------------------------
 
+REVIEW_PERSONNEL = steps.Step(
+    PERSONNEL_WF,
+    "review",
+    "监理单位审核通过",
+    who=workflows.SUPERVISOR,
+    who_label=workflows.SUPERVISOR.label,
+    transition="review_by_supervisor",
+    service=_review_personnel,
+    schema=OpinionIn,
+    form_factory=_prefixed(forms.OpinionForm, "review"),
+    basis="R-CHG-03、R-CHG-06",
+    action="approvals.personnelchange.review_by_supervisor",
+    success="监理单位审核通过：已办理",
+    help="施工单位人员的变更，监理单位先于建设单位审核",
+)
 AGREE = steps.Step(
     PERSONNEL_WF,
     "agree",
@@ -437,6 +458,7 @@ WITHDRAW_PERSONNEL = steps.Step(
 steps.register(CHANGE, REVIEW, APPROVE, APPROVE_DRC, REJECT_CHANGE, WITHDRAW_CHANGE)
 steps.register(
     PERSONNEL,
+    REVIEW_PERSONNEL,
     AGREE,
     APPROVE_PERSONNEL,
     FILE_PERSONNEL,

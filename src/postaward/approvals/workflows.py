@@ -142,11 +142,13 @@ def change_rejector(obj: Any, a: Actor) -> bool:
 def personnel_rejector(obj: Any, a: Actor) -> bool:
     """Whoever decides the current step may refuse it (as ``change_rejector``)."""
     decider = authority if obj.route == PersonnelRoute.REVIEW else superior
+    if obj.state == PersonnelState.SUPERVISOR_PENDING:
+        return supervisor(obj, a)
     if obj.state == PersonnelState.SUBMITTED:
         return owner(obj, a)
     if obj.state == PersonnelState.OWNER_AGREED:
         return decider(obj, a)
-    return owner(obj, a) or decider(obj, a)
+    return supervisor(obj, a) or owner(obj, a) or decider(obj, a)
 
 
 def acceptance_initiator(obj: Any, a: Actor) -> bool:
@@ -252,7 +254,16 @@ class ChangeFlow:
 
 
 class PersonnelFlow:
-    """Personnel change (R-CHG-03, 04; steps: ``steps_changes.py``)."""
+    """Personnel change (R-CHG-03, 04, 06; steps: ``steps_changes.py``)."""
+
+    @_step(
+        PersonnelState.SUPERVISOR_PENDING,
+        PersonnelState.SUBMITTED,
+        "监理单位审核通过",
+        "R-CHG-06",
+    )
+    def review_by_supervisor(self) -> None:
+        pass
 
     @_step(PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED, "建设单位同意", "R-CHG-03")
     def agree_by_owner(self) -> None:
@@ -281,7 +292,7 @@ class PersonnelFlow:
         pass
 
     @_step(
-        [PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED],
+        [PersonnelState.SUPERVISOR_PENDING, PersonnelState.SUBMITTED, PersonnelState.OWNER_AGREED],
         PersonnelState.REJECTED,
         "审核不通过",
         "R-CHG-03",
@@ -289,7 +300,12 @@ class PersonnelFlow:
     def reject(self) -> None:
         pass
 
-    @_step(PersonnelState.SUBMITTED, PersonnelState.WITHDRAWN, "撤回", "R-CHG-03")
+    @_step(
+        [PersonnelState.SUPERVISOR_PENDING, PersonnelState.SUBMITTED],
+        PersonnelState.WITHDRAWN,
+        "撤回",
+        "R-CHG-03",
+    )
     def withdraw(self) -> None:
         pass
 

@@ -20,6 +20,10 @@ save → audit → publish, in one transaction.
 - ``w.nothing_changed()`` ends an idempotent repeat (or an edit to the same
   values) without a save, an audit record or an event.
 
+``created()`` and ``deleted()`` are the same audit record for a row a service
+has just created (no before) or is removing (no after), in the service's
+transaction.
+
 ``text()`` is the one text-cleaning helper of services: strip, then refuse an
 empty or too long text with the field's Chinese label.
 """
@@ -109,6 +113,42 @@ def audited(
             events.publish(evt)
 
 
+def created(
+    obj: Any,
+    *,
+    actor: Actor,
+    action: str,
+    snapshot: Snapshot = audit.snapshot,
+    after: dict[str, Any] | None = None,
+    project_id: int | None = None,
+) -> Any:
+    """Audit a row the service has just created, in the caller's transaction:
+    its snapshot (with the ``after`` extras) as the record's after, no before.
+    Returns the row."""
+    audit.record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        after={**snapshot(obj), **(after or {})},
+        project_id=project_id,
+    )
+    return obj
+
+
+def deleted(
+    obj: Any,
+    *,
+    actor: Actor,
+    action: str,
+    snapshot: Snapshot = audit.snapshot,
+    project_id: int | None = None,
+) -> None:
+    """Audit a row's removal (its snapshot as the record's before), then delete
+    it, in the caller's transaction."""
+    audit.record(actor=actor, action=action, obj=obj, before=snapshot(obj), project_id=project_id)
+    obj.delete()
+
+
 def text(
     value: str | None, *, field: str, label: str, min_len: int = 1, max_len: int = 2000
 ) -> str:
@@ -124,4 +164,4 @@ def text(
     return out
 
 
-__all__ = ["Write", "audited", "lock", "text"]
+__all__ = ["Write", "audited", "created", "deleted", "lock", "text"]

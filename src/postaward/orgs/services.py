@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from postaward.core import audit, clock, todos
+from postaward.core import audit, clock, todos, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -211,9 +211,7 @@ def create_organisation(
         )
         org.path = f"{parent.path if parent else ''}{org.pk:08d}/"
         org.save(update_fields=["path"])
-        audit.record(
-            actor=actor, action="orgs.create_organisation", obj=org, after=audit.snapshot(org)
-        )
+        writes.created(org, actor=actor, action="orgs.create_organisation")
     return org
 
 
@@ -246,9 +244,10 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
         raise ValidationFailed("请填写单位名称", field="name")
     if org.pk == actor.organisation_id and changes.get("is_active") is False:
         raise ValidationFailed("不能停用本单位", field="is_active")
-    with transaction.atomic():
-        org = Organisation.objects.select_for_update().get(pk=org.pk)
-        before = audit.snapshot(org)
+    with writes.audited(
+        Organisation, pk=org.pk, actor=actor, action="orgs.update_organisation"
+    ) as w:
+        org = w.obj
         industry = changes.get("industry", org.industry)
         active = changes.get("is_active", org.is_active)
         if industry != org.industry or (active and not org.is_active):
@@ -262,22 +261,27 @@ def update_organisation(*, actor: Actor, org: Organisation, **changes: Any) -> O
         for key, value in changes.items():
             setattr(org, key, value)
         org.updated_at = clock.now()
-        try:
-            with transaction.atomic():
-                org.save()
-        except IntegrityError as exc:
-            raise Conflict("该统一社会信用代码已登记", field="uscc") from exc
-        audit.record(
-            actor=actor,
-            action="orgs.update_organisation",
-            obj=org,
-            before=before,
-            after=audit.snapshot(org),
-        )
+        _save_unique(w, "该统一社会信用代码已登记", field="uscc")
     return org
 
 
 # --- people ---------------------------------------------------------------------------------------------
+
+
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    """A person in the audit trail: never the identity number."""
+    return audit.snapshot(person, exclude=("id_number",))
+
+
+def _save_unique(w: writes.Write, taken: str, *, field: str) -> None:
+    """Save the row of ``w`` now (``w.save`` off): a unique number already
+    registered is a 409 on ``field``, not a database error."""
+    w.save = False
+    try:
+        with transaction.atomic():
+            w.obj.save()
+    except IntegrityError as exc:
+        raise Conflict(taken, field=field) from exc
 
 
 def _clean_person_fields(id_number: str | None, mobile: str | None) -> dict[str, Any]:
@@ -335,12 +339,7 @@ def create_person(
             is_public_official=is_public_official,
             **fields,
         )
-        audit.record(
-            actor=actor,
-            action="orgs.create_person",
-            obj=person,
-            after=audit.snapshot(person, exclude=("id_number",)),
-        )
+        writes.created(person, actor=actor, action="orgs.create_person", snapshot=_person_snapshot)
     return person
 
 
@@ -368,24 +367,14 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     changes.update(cleaned)
     if "name" in changes and not (changes["name"] or "").strip():
         raise ValidationFailed("请填写姓名", field="name")
-    with transaction.atomic():
-        person = Person.objects.select_for_update().get(pk=person.pk)
-        before = audit.snapshot(person, exclude=("id_number",))
+    with writes.audited(
+        Person, pk=person.pk, actor=actor, action="orgs.update_person", snapshot=_person_snapshot
+    ) as w:
+        person = w.obj
         for key, value in changes.items():
             setattr(person, key, value)
         person.updated_at = clock.now()
-        try:
-            with transaction.atomic():
-                person.save()
-        except IntegrityError as exc:
-            raise Conflict("该身份证号码已登记", field="id_number") from exc
-        audit.record(
-            actor=actor,
-            action="orgs.update_person",
-            obj=person,
-            before=before,
-            after=audit.snapshot(person, exclude=("id_number",)),
-        )
+        _save_unique(w, "该身份证号码已登记", field="id_number")
     return person
 
 
@@ -420,20 +409,14 @@ def add_qualification(
             issued_on=issued_on,
             valid_until=valid_until,
         )
-        audit.record(
-            actor=actor, action="orgs.add_qualification", obj=qual, after=audit.snapshot(qual)
-        )
+        writes.created(qual, actor=actor, action="orgs.add_qualification")
     return qual
 
 
 def remove_qualification(*, actor: Actor, qualification: Qualification) -> None:
     require_admin_of(actor, qualification.person.organisation)
     with transaction.atomic():
-        before = audit.snapshot(qualification)
-        audit.record(
-            actor=actor, action="orgs.remove_qualification", obj=qualification, before=before
-        )
-        qualification.delete()
+        writes.deleted(qualification, actor=actor, action="orgs.remove_qualification")
 
 
 # --- accounts and roles -----------------------------------------------------------------------------------

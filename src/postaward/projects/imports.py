@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events
+from postaward.core import audit, clock, events, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import DomainError, Forbidden, ValidationFailed
 from postaward.core.idcheck import check_uscc
@@ -624,28 +624,23 @@ def _apply(  # noqa: C901, PLR0915 — create-or-update of one award record in o
                 }
             ]
         )
-    before = audit.snapshot(project)
-    for k in changed:
-        if k == "ocid":
-            project.ocid = rec.ocid
-        elif k == "owner":
-            project.owner = owner
-            project.superior_unit, project.line = services.chain_of_owner(owner)  # type: ignore[arg-type]
-        elif k == "site":
-            for sk, sv in site_fields.items():
-                setattr(project, sk, sv)
-        else:
-            setattr(project, k, values[k])
-    if changed:
-        project.updated_at = clock.now()
-        project.save()
-        audit.record(
-            actor=actor,
-            action="projects.import_update",
-            obj=project,
-            before=before,
-            after=audit.snapshot(project),
-        )
+    with writes.audited(Project, pk=project.pk, actor=actor, action="projects.import_update") as w:
+        project = w.obj
+        if not changed:
+            w.nothing_changed()
+        for k in changed:
+            if k == "ocid":
+                project.ocid = rec.ocid
+            elif k == "owner":
+                project.owner = owner
+                project.superior_unit, project.line = services.chain_of_owner(owner)  # type: ignore[arg-type]
+            elif k == "site":
+                for sk, sv in site_fields.items():
+                    setattr(project, sk, sv)
+            else:
+                setattr(project, k, values[k])
+        if changed:
+            project.updated_at = clock.now()
     for line, org in part_changes:
         services.upsert_participant(
             actor=actor,

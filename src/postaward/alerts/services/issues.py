@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, deadlines, steps
+from postaward.core import audit, clock, deadlines, steps, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import Deadline
@@ -238,13 +238,7 @@ def transfer_clue(
         )
         i.state = IssueState.TRANSFERRED
         w.after["transfer"] = t.pk
-        audit.record(
-            actor=actor,
-            action="alerts.transfer_clue",
-            obj=t,
-            after=audit.snapshot(t),
-            project_id=i.project_id,
-        )
+        writes.created(t, actor=actor, action="alerts.transfer_clue", project_id=i.project_id)
         notifications.clue_transferred(t)
     return t
 
@@ -337,12 +331,6 @@ def take_referral(evt: Any) -> ClueTransfer | None:
             sent_by_name=evt.referred_by_name[:100],
             sent_by_org_id=evt.office_id,
         )
-        audit.record(
-            actor=SYSTEM,
-            action="alerts.take_referral",
-            obj=t,
-            after=audit.snapshot(t),
-            project_id=evt.project_id,
-        )
+        writes.created(t, actor=SYSTEM, action="alerts.take_referral", project_id=evt.project_id)
         notifications.clue_transferred(t)
     return t

@@ -52,6 +52,7 @@ from .personnel import (
     insurance_months,
     may_initiate_personnel_change,
     reject_personnel_change,
+    review_personnel_change,
     withdraw_personnel_change,
 )
 from .policy import update_policy
@@ -124,6 +125,7 @@ __all__ = [
     "return_window_end",
     "review_acceptance",
     "review_change",
+    "review_personnel_change",
     "steps_of",
     "update_policy",
     "upload_photos",

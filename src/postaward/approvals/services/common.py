@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from postaward.core import audit, clock, deadlines, files, todos, writes
+from postaward.core import clock, deadlines, files, todos, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
@@ -69,13 +69,7 @@ def logged(obj: Any, actor: Actor, name: str, opinion: str = "") -> None:
 
 
 def created(obj: Any, actor: Actor, action: str, label: str, opinion: str = "") -> None:
-    audit.record(
-        actor=actor,
-        action=f"approvals.{action}",
-        obj=obj,
-        after=audit.snapshot(obj),
-        project_id=obj.project_id,
-    )
+    writes.created(obj, actor=actor, action=f"approvals.{action}", project_id=obj.project_id)
     step(obj, actor, action, label, opinion)
 
 
@@ -137,13 +131,7 @@ def store(
     )
     files.save(doc.file, checked)
     doc.save()
-    audit.record(
-        actor=actor,
-        action="approvals.upload_document",
-        obj=doc,
-        after=audit.snapshot(doc),
-        project_id=doc.project_id,
-    )
+    writes.created(doc, actor=actor, action="approvals.upload_document", project_id=doc.project_id)
     return doc
 
 

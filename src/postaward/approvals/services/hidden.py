@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, deadlines, events, files, steps
+from postaward.core import clock, deadlines, events, files, steps, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
@@ -265,12 +265,8 @@ def _add_photos(
         )
         files.save(photo.file, checked)
         photo.save()
-        audit.record(
-            actor=actor,
-            action="approvals.hiddenwork.upload_photo",
-            obj=photo,
-            after=audit.snapshot(photo),
-            project_id=hw.project_id,
+        writes.created(
+            photo, actor=actor, action="approvals.hiddenwork.upload_photo", project_id=hw.project_id
         )
         label = PhotoKind(kind).label
         step(

@@ -2,7 +2,10 @@
 
 Initiated online by the unit that changes its person, with the reason (illness
 needs a district-level hospital certificate and the recovery period), the
-replacement's qualifications and the last 3 months of social insurance. The
+replacement's qualifications and the last 3 months of social insurance. A
+change of the contractor's people is reviewed by the supervising firm first
+(SY 23, R-CHG-06; ADR 0073); the supervising firm's own declaration goes
+straight to the owner. The
 project manager and the chief supervising engineer: the owner agrees, the
 industry authority reviews. Other staff: the owner and the superior unit agree,
 and the change is filed with the industry authority. Then the owner uploads the
@@ -23,7 +26,7 @@ from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.orgs.models import Person, Qualification
 from postaward.projects import services as project_services
-from postaward.projects.choices import ACTIVE_STATES, BanReason, Position
+from postaward.projects.choices import ACTIVE_STATES, BanReason, ParticipantRole, Position
 from postaward.projects.models import KeyPersonAssignment
 
 from .. import workflows
@@ -49,11 +52,14 @@ from .common import (
     owner_to,
     store,
     superior_to,
+    supervising_firm_id,
+    supervisor_to,
     text,
     todo,
 )
 
 BASIS = "R-CHG-03（实施细则第二十七条(二)）"
+BASIS_06 = "R-CHG-06（实施细则第二十三条）"  # the supervising firm reviews first
 REVIEWED_POSITIONS = frozenset({Position.PROJECT_MANAGER, Position.CHIEF_SUPERVISING_ENGINEER})
 
 
@@ -63,6 +69,15 @@ def url(pc: PersonnelChange) -> str:
 
 def route_for(position: str) -> str:
     return PersonnelRoute.REVIEW if position in REVIEWED_POSITIONS else PersonnelRoute.FILING
+
+
+def first_state(project: Any, participant: Any) -> str:
+    """Where a new change starts (R-CHG-06, ADR 0073): with the supervising
+    firm when the contractor's person changes and the project has one; else
+    (the supervising firm's own declaration) with the owner."""
+    if participant.role == ParticipantRole.CONTRACTOR and supervising_firm_id(project):
+        return PersonnelState.SUPERVISOR_PENDING
+    return PersonnelState.SUBMITTED
 
 
 def insurance_months(today: dt.date) -> list[str]:
@@ -165,6 +180,7 @@ def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the or
             reason=reason,
             recovery_until=recovery_until if reason_kind == PersonnelReason.ILLNESS else None,
             route=route_for(assignment.position),
+            state=first_state(p, participant),
             initiated_at=clock.now(),
             initiated_by_name=actor.display_name[:100],
             initiated_by_org=actor.org_name[:200],
@@ -202,14 +218,11 @@ def initiate_personnel_change(  # noqa: C901 — the R-CHG-04 refusals in the or
             "发起人员变更",
             f"{label}：{assignment.person.name} → {replacement.name}；{reason}",
         )
-        todo(
-            pc,
-            "owner",
-            title=f"人员变更待同意：{label}（{p.name}）",
-            **owner_to(p),
-            url=url(pc),
-            basis=BASIS,
-        )
+        if pc.state == PersonnelState.SUPERVISOR_PENDING:
+            title = f"审核人员变更：{label}（{p.name}）"
+            todo(pc, "supervisor", title=title, url=url(pc), basis=BASIS_06, **supervisor_to(p))
+        else:
+            _owner_todo(pc)
         node(
             p,
             "personnel_change",
@@ -226,6 +239,29 @@ def _write(step: Any, pc: PersonnelChange, actor: Actor) -> Any:
     locked first as every personnel-change write does."""
     lock(pc.project)
     return steps.write(step, pc, actor, project_id=pc.project_id)
+
+
+def _owner_todo(pc: PersonnelChange, step_key: str = "owner", title: str = "") -> None:
+    """The owner's to-do: agree (after the supervising firm's review, or at
+    once), or upload the approval form and swap the person."""
+    title = title or f"人员变更待同意：{Position(pc.position).label}（{pc.project.name}）"
+    todo(pc, step_key, title=title, **owner_to(pc.project), url=url(pc), basis=BASIS)
+
+
+def review_personnel_change(
+    *, actor: Actor, change: PersonnelChange, opinion: str = ""
+) -> PersonnelChange:
+    """The supervising firm reviews the contractor's declaration before the
+    owner (SY 23; R-CHG-06); then the owner agrees."""
+    from ..steps_changes import REVIEW_PERSONNEL
+
+    with transaction.atomic(), _write(REVIEW_PERSONNEL, change, actor) as w:
+        pc = w.obj
+        logged(pc, actor, "review_by_supervisor", opinion.strip()[:2000])
+        done(pc, "supervisor")
+        _owner_todo(pc)
+    change.refresh_from_db()
+    return pc  # type: ignore[no-any-return]
 
 
 def agree_personnel_change(
@@ -264,14 +300,7 @@ def agree_personnel_change(
 def _approved(pc: PersonnelChange, actor: Actor) -> None:
     pc.approved_at = clock.now()
     pc.save(update_fields=["approved_at", "filed_at"])
-    todo(
-        pc,
-        "complete",
-        title=f"上传人员变更审批表并换岗（{pc.project.name}）",
-        **owner_to(pc.project),
-        url=url(pc),
-        basis=BASIS,
-    )
+    _owner_todo(pc, "complete", f"上传人员变更审批表并换岗（{pc.project.name}）")
 
 
 def approve_personnel_change(

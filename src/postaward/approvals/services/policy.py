@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock
+from postaward.core import clock, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Forbidden, ValidationFailed
 from postaward.orgs.choices import OrgKind, Role
@@ -46,20 +46,15 @@ def update_policy(
     if hidden_review_unit not in (WORKING, CALENDAR):
         raise ValidationFailed("期限单位不正确", field="hidden_review_unit")
     with transaction.atomic():
-        policy = ApprovalPolicy.objects.select_for_update().get_or_create(pk=1)[0]
-        before = audit.snapshot(policy)
-        policy.major_change_amount = amount
-        policy.major_change_ratio = ratio
-        policy.hidden_review_days = hidden_review_days
-        policy.hidden_review_unit = hidden_review_unit
-        policy.updated_at = clock.now()
-        policy.updated_by_name = actor.display_name[:100]
-        policy.save()
-        audit.record(
-            actor=actor,
-            action="approvals.update_policy",
-            obj=policy,
-            before=before,
-            after=audit.snapshot(policy),
-        )
-    return policy
+        ApprovalPolicy.objects.get_or_create(pk=1)
+        with writes.audited(
+            ApprovalPolicy, pk=1, actor=actor, action="approvals.update_policy"
+        ) as w:
+            policy = w.obj
+            policy.major_change_amount = amount
+            policy.major_change_ratio = ratio
+            policy.hidden_review_days = hidden_review_days
+            policy.hidden_review_unit = hidden_review_unit
+            policy.updated_at = clock.now()
+            policy.updated_by_name = actor.display_name[:100]
+    return policy  # type: ignore[no-any-return]

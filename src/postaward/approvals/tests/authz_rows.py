@@ -66,10 +66,18 @@ def _b64(upload) -> dict:  # type: ignore[no-untyped-def]
     return {"filename": upload.name, "content_base64": base64.b64encode(upload.read()).decode()}
 
 
-def _approved_personnel(d) -> None:  # type: ignore[no-untyped-def]
+def _reviewed_personnel(d) -> None:  # type: ignore[no-untyped-def]
+    """The contractor's change reviewed by the supervising firm: the owner's turn (R-CHG-06)."""
     from .. import services
 
     _personnel(d)
+    services.review_personnel_change(actor=d.actor("chief_a"), change=d.ctx["pc"])
+
+
+def _approved_personnel(d) -> None:  # type: ignore[no-untyped-def]
+    from .. import services
+
+    _reviewed_personnel(d)
     services.agree_personnel_change(actor=d.actor("school_leader"), change=d.ctx["pc"])
     services.approve_personnel_change(actor=d.actor("housing_staff"), change=d.ctx["pc"])
 
@@ -640,7 +648,7 @@ ROUTES.update(
                 Call("pm_a", **_act("pc", "personnel_change_id", "agree")),
             ),
             out=(Call("hospital_admin", **_act("pc", "personnel_change_id", "agree")),),
-            setup=_personnel,
+            setup=_reviewed_personnel,
         ),
         "GET /api/v1/approvals/personnel/{personnel_change_id}/steps": Route(
             ok=Call("school_leader", path=_id("pc", "personnel_change_id")),
@@ -668,7 +676,7 @@ ROUTES.update(
                     body=lambda d: {},
                 ),
             ),
-            setup=_personnel,
+            setup=_reviewed_personnel,
         ),
         # --- supervision logs (R-SUP-01) --------------------------------------------------------
         "GET /api/v1/approvals/logs": Route(

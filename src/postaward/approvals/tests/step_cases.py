@@ -216,7 +216,7 @@ CASES.update(
 def _agreed(d: Any) -> None:
     from .. import services
 
-    rows._personnel(d)
+    rows._reviewed_personnel(d)
     services.agree_personnel_change(actor=d.actor("school_leader"), change=d.ctx["pc"])
 
 
@@ -266,7 +266,8 @@ def _pc(build: Any) -> Any:
     return setup
 
 
-PC_SUBMITTED = _pc(rows._personnel)
+PC_PENDING = _pc(rows._personnel)  # with the supervising firm (R-CHG-06)
+PC_SUBMITTED = _pc(rows._reviewed_personnel)
 PC_AGREED = _pc(_agreed)
 PC_APPROVED = _pc(rows._approved_personnel)
 PC_FILING = _pc(_filing)
@@ -283,6 +284,15 @@ def _completion(document: Any) -> dict[str, Any]:
 
 CASES.update(
     {
+        "approvals.personnel.review": StepCase(
+            setup=PC_PENDING,
+            user="chief_a",
+            data={"opinion": "资料齐全，同意"},
+            form={"review-opinion": "资料齐全，同意"},
+            wrong_role="school_leader",
+            out_of_scope="supervisor_b_admin",
+            wrong_state=PC_SUBMITTED,
+        ),
         "approvals.personnel.agree": StepCase(
             setup=PC_SUBMITTED,
             user="school_leader",
@@ -290,7 +300,7 @@ CASES.update(
             form={"agree-opinion": "同意更换"},
             wrong_role="housing_staff",
             out_of_scope="hospital_admin",
-            wrong_state=PC_AGREED,
+            wrong_state=PC_PENDING,
         ),
         "approvals.personnel.approve": StepCase(
             setup=PC_AGREED,

@@ -153,9 +153,15 @@ def hidden_returned_with_new_photos(d: District, frozen: Any) -> Any:
     return hw
 
 
-def personnel_review_route(d: District, frozen: Any) -> Any:
-    """The project manager is replaced: owner agrees → authority reviews."""
+def personnel_pending(d: District, frozen: Any) -> Any:
+    """The project manager is replaced: the supervising firm reviews first (R-CHG-06)."""
     return _ctx(d, rows._personnel, "pc")
+
+
+def personnel_review_route(d: District, frozen: Any) -> Any:
+    """The project manager is replaced, reviewed by the supervising firm: owner
+    agrees → authority reviews."""
+    return _ctx(d, rows._reviewed_personnel, "pc")
 
 
 def personnel_review_agreed(d: District, frozen: Any) -> Any:
@@ -434,7 +440,17 @@ CASES = [
         ("contractor_b_admin",),
         HiddenWorkState.WITHDRAWN,
     ),
-    # --- personnel changes (R-CHG-03) -----------------------------------------------------------
+    # --- personnel changes (R-CHG-03, R-CHG-06) -------------------------------------------------
+    Case(
+        "R-CHG-06-personnel-review-by-supervisor",
+        "personnel",
+        "review",
+        personnel_pending,
+        "chief_a",
+        SUPERVISOR,
+        ("supervisor_b_admin", "contractor_b_admin"),
+        PersonnelState.SUBMITTED,
+    ),
     Case(
         "R-CHG-03-personnel-agree",
         "personnel",

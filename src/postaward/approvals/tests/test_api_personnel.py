@@ -42,7 +42,7 @@ def body(d, new, **kw):  # type: ignore[no-untyped-def]
     }
 
 
-def test_project_manager_change_runs_through_every_step(d):  # R-CHG-03, R-CHG-04
+def test_project_manager_change_runs_through_every_step(d):  # R-CHG-03, R-CHG-04, R-CHG-06
     new = person(d.orgs["contractor_a"], name="李四")
     cert = qualify(new, QualificationType.CONSTRUCTOR_2)
     admin = d.token_client("contractor_a_admin")
@@ -61,7 +61,11 @@ def test_project_manager_change_runs_through_every_step(d):  # R-CHG-03, R-CHG-0
         },
         status=201,
     )
-    assert (pc["state"], pc["route"], pc["position"]) == ("submitted", "review", "project_manager")
+    assert (pc["state"], pc["route"], pc["position"]) == (
+        "supervisor_pending",
+        "review",
+        "project_manager",
+    )
     assert pc["replacement_certificate_id"] == cert.pk and pc["replacement_name"] == "李四"
     social = next(doc for doc in pc["documents"] if doc["kind"] == "social_insurance")
     assert "2026-03、2026-04、2026-05" in social["title"]
@@ -69,6 +73,19 @@ def test_project_manager_change_runs_through_every_step(d):  # R-CHG-03, R-CHG-0
     url = f"/personnel/{pc['id']}"
 
     leader = d.token_client("school_leader")
+    # R-CHG-06: the supervising firm reviews the contractor's declaration before the owner
+    assert get(leader, url)["actions"] == []
+    refused(
+        leader,
+        f"{url}/steps/agree",
+        {},
+        status=409,
+        message="人员变更当前状态为“待监理审核”，不能建设单位同意",
+    )
+    chief = d.token_client("chief_a")
+    assert get(chief, url)["actions"] == ["review", "reject"]
+    reviewed = post(chief, f"{url}/steps/review", {"opinion": "资料齐全"})
+    assert reviewed["state"] == "submitted"
     assert get(leader, url)["actions"] == ["agree", "reject"]
     assert get(admin, url)["actions"] == ["withdraw"]
     # the authority cannot take the owner's step; the owner agrees
@@ -122,6 +139,7 @@ def test_project_manager_change_runs_through_every_step(d):  # R-CHG-03, R-CHG-0
     assert done["approval_form_id"] == form["id"]
     assert [s["action"] for s in done["steps"]] == [
         "initiate_personnel_change",
+        "review_by_supervisor",
         "agree_by_owner",
         "approve_by_authority",
         "complete",
@@ -292,6 +310,7 @@ def test_one_open_change_per_post_reject_and_withdraw(d):  # R-CHG-03
     refused(admin, "/personnel", body(d, new), status=409, message="该岗位已有办理中的人员变更")
     url = f"/personnel/{pc['id']}"
     leader = d.client("school_leader")
+    post(d.client("chief_a"), f"{url}/review", {"opinion": "资料齐全"})  # R-CHG-06
     refused(leader, f"{url}/reject", {"opinion": ""}, status=422, message="请填写不同意的理由")
     rejected = post(leader, f"{url}/reject", {"opinion": "替换人员资历不足"})
     assert rejected["state"] == "rejected" and rejected["decision_note"] == "替换人员资历不足"

@@ -1,4 +1,4 @@
-"""Personnel changes (R-CHG-03) and the bans they leave (R-CHG-04)."""
+"""Personnel changes (R-CHG-03, R-CHG-06) and the bans they leave (R-CHG-04)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from postaward.testing import person
 
 from .. import services
 from ..choices import PersonnelRoute, PersonnelState
+from ..models import PersonnelChange
 from . import factories as f
 from .conftest import published
 
@@ -53,9 +54,26 @@ def initiate(d, *, who="pm_a", by="contractor_a_admin", reason_kind="resignation
     )
 
 
-def test_project_manager_route_owner_then_authority_then_swap_with_bans(d):  # R-CHG-03, R-CHG-04
+def test_project_manager_route_supervisor_owner_then_authority_then_swap_with_bans(d):
+    """R-CHG-03, R-CHG-04, R-CHG-06: the supervising firm reviews the
+    contractor's declaration before the owner (SY 23)."""
     pc = initiate(d)
-    assert pc.route == PersonnelRoute.REVIEW and pc.state == PersonnelState.SUBMITTED
+    assert pc.route == PersonnelRoute.REVIEW and pc.state == PersonnelState.SUPERVISOR_PENDING
+    assert (
+        Todo.objects.get(key=f"approvals.personnelchange.{pc.pk}.supervisor").organisation_id
+        == d.orgs["supervisor_a"].pk
+    )
+    assert not Todo.objects.filter(key=f"approvals.personnelchange.{pc.pk}.owner").exists()
+    with pytest.raises(Conflict) as exc:
+        services.agree_personnel_change(actor=d.actor("school_leader"), change=pc)
+    assert str(exc.value) == "人员变更当前状态为“待监理审核”，不能建设单位同意"
+    assert PersonnelChange.objects.get(pk=pc.pk).state == PersonnelState.SUPERVISOR_PENDING
+    for user in ("pm_a", "school_leader", "supervisor_b_admin"):
+        with pytest.raises(Forbidden):
+            services.review_personnel_change(actor=d.actor(user), change=pc)
+    services.review_personnel_change(actor=d.actor("chief_a"), change=pc, opinion="资料齐全")
+    assert pc.state == PersonnelState.SUBMITTED
+    assert Todo.objects.get(key=f"approvals.personnelchange.{pc.pk}.supervisor").state == "done"
     assert (
         Todo.objects.get(key=f"approvals.personnelchange.{pc.pk}.owner").organisation_id
         == d.orgs["school"].pk
@@ -142,6 +160,8 @@ def test_other_staff_owner_and_superior_agree_then_filed(d):  # R-CHG-03
         social_insurance=f.pdf(),
     )
     assert pc.route == PersonnelRoute.FILING
+    # the supervising firm's own declaration is its review: straight to the owner (R-CHG-06)
+    assert pc.state == PersonnelState.SUBMITTED
     services.agree_personnel_change(actor=d.actor("school_admin"), change=pc)
     with pytest.raises(Forbidden):
         services.approve_personnel_change(actor=d.actor("housing_staff"), change=pc)
@@ -163,6 +183,7 @@ def test_illness_needs_the_certificate_and_recovery_date_and_bans_any_post(d):  
         recovery_until=dt.date(2026, 9, 30),
         reason="突发疾病住院治疗",
     )
+    services.review_personnel_change(actor=d.actor("chief_a"), change=pc)
     services.agree_personnel_change(actor=d.actor("school_leader"), change=pc)
     services.approve_personnel_change(actor=d.actor("housing_staff"), change=pc)
     services.complete_personnel_change(
@@ -209,6 +230,9 @@ def test_only_the_changing_unit_initiates_and_a_banned_replacement_is_refused(
     pc = initiate(d)
     with pytest.raises(Conflict):
         initiate(d)  # one open change per post
+    with pytest.raises(Forbidden):  # the supervising firm decides first (R-CHG-06)
+        services.reject_personnel_change(actor=d.actor("school_leader"), change=pc, note="不同意")
+    services.review_personnel_change(actor=d.actor("chief_a"), change=pc)
     with pytest.raises(Forbidden):
         services.reject_personnel_change(actor=d.actor("housing_staff"), change=pc, note="不同意")
     services.reject_personnel_change(

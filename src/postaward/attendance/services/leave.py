@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 
-from postaward.core import audit, clock, files
+from postaward.core import audit, clock, files, writes
 from postaward.core import steps as core_steps
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
@@ -74,9 +74,7 @@ def request_leave(
             requested_at=clock.now(),
             requested_by_name=actor.display_name,
         )
-        audit.record(
-            actor=actor, action="attendance.request_leave", obj=leave, after=audit.snapshot(leave)
-        )
+        writes.created(leave, actor=actor, action="attendance.request_leave")
         project = assignment.project
         if project.owner_id:
             open_todo(
@@ -200,12 +198,8 @@ def declare_non_construction(
             declared_at=clock.now(),
             declared_by_name=actor.display_name,
         )
-        audit.record(
-            actor=actor,
-            action="attendance.declare_non_construction",
-            obj=period,
-            project_id=project.pk,
-            after=audit.snapshot(period),
+        writes.created(
+            period, actor=actor, action="attendance.declare_non_construction", project_id=project.pk
         )
     return period
 

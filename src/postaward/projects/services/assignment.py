@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events
+from postaward.core import clock, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.services import close_todos, open_todo
@@ -22,7 +24,7 @@ from ..events import (
 from ..models import (
     Project,
 )
-from .common import S, _facts, _lock, _synced, node
+from .common import S, _facts, _synced, node
 from .lifecycle import begin_preparation
 
 # --- assignment down the chain (R-ORG-03) --------------------------------------------------------
@@ -71,17 +73,22 @@ def _todo_assign(project: Project, level: str) -> None:
     )
 
 
-def _assigned(project: Project, actor: Actor, level: str, target: Any, before: dict) -> None:
-    audit.record(
-        actor=actor,
-        action=f"projects.assign_{level}",
-        obj=project,
-        before=before,
-        after=audit.snapshot(project),
-    )
+@contextmanager
+def _assigning(project: Project, actor: Actor, level: str) -> Iterator[writes.Write]:
+    """The audited write of one assignment: the project locked and still
+    assignable (``projects.assign_<level>``)."""
+    with writes.audited(
+        Project, pk=project.pk, actor=actor, action=f"projects.assign_{level}", check=_assignable
+    ) as w:
+        yield w
+
+
+def _assigned(w: writes.Write, actor: Actor, level: str, target: Any) -> None:
+    project = w.obj
+    project.updated_at = clock.now()
     name = getattr(target, "name", str(target))
     node(project, f"assign.{level}", f"分配{ASSIGN_LEVELS[level]}：{name}", actor=actor)
-    events.publish(
+    w.publish(
         ProjectAssigned(
             **_facts(project, actor), level=level, assignee_id=target.pk, assignee_name=name
         )
@@ -136,18 +143,14 @@ def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organ
         raise Forbidden(ASSIGN_REFUSALS["superior_unit"])
     if superior_unit.kind not in SUPERIOR_KINDS:
         raise ValidationFailed("所选单位不是主管单位（或乡镇街道）", field="superior_unit")
-    with transaction.atomic():
-        p = _lock(project)
-        _assignable(p)
+    with _assigning(project, actor, "superior_unit") as w:
+        p = w.obj
         if p.owner and not p.owner.path.startswith(superior_unit.path):
             raise ValidationFailed("建设单位不在该主管单位之下", field="superior_unit")
-        before = audit.snapshot(p)
         p.superior_unit = superior_unit
         if p.line and not p.line.path.startswith(superior_unit.path):
             p.line = None
-        p.updated_at = clock.now()
-        p.save()
-        _assigned(p, actor, "superior_unit", superior_unit, before)
+        _assigned(w, actor, "superior_unit", superior_unit)
         if not p.owner_id:
             _todo_assign(
                 p, "line" if superior_unit.children.filter(kind=OrgKind.LINE).exists() else "owner"
@@ -158,20 +161,16 @@ def assign_superior_unit(*, actor: Actor, project: Project, superior_unit: Organ
 def assign_line(*, actor: Actor, project: Project, line: Organisation) -> Project:
     if not may_assign(project, actor, "line"):
         raise Forbidden(ASSIGN_REFUSALS["line"])
-    with transaction.atomic():
-        p = _lock(project)
-        _assignable(p)
+    with _assigning(project, actor, "line") as w:
+        p = w.obj
         if p.superior_unit is None:
             raise Conflict("项目尚未分配主管单位", code="invalid_state")
         if line.kind != OrgKind.LINE or not line.path.startswith(p.superior_unit.path):
             raise ValidationFailed("所选单位不是本主管单位的条线", field="line")
         if p.owner and not p.owner.path.startswith(line.path):
             raise ValidationFailed("建设单位不在该条线之下", field="line")
-        before = audit.snapshot(p)
         p.line = line
-        p.updated_at = clock.now()
-        p.save()
-        _assigned(p, actor, "line", line, before)
+        _assigned(w, actor, "line", line)
         if not p.owner_id:
             _todo_assign(p, "owner")
     return _synced(project, p)
@@ -182,22 +181,18 @@ def assign_owner(*, actor: Actor, project: Project, owner: Organisation) -> Proj
         raise Forbidden(ASSIGN_REFUSALS["owner"])
     if owner.kind not in OWNER_KINDS:
         raise ValidationFailed("所选单位不是建设单位", field="owner")
-    with transaction.atomic():
-        p = _lock(project)
-        _assignable(p)
+    with _assigning(project, actor, "owner") as w:
+        p = w.obj
         if p.status not in (S.REGISTERED, S.PREPARING):
             raise Conflict("项目已开工，建设单位不能再变更", code="invalid_state")
         parent = p.line or p.superior_unit
         if parent is None or not owner.path.startswith(parent.path):
             raise ValidationFailed(f"所选建设单位不在{parent or '本单位'}之下", field="owner")
-        before = audit.snapshot(p)
         changed = p.owner_id != owner.pk
         p.owner = owner
         if changed:
             p.owner_leader = None
-        p.updated_at = clock.now()
-        p.save()
-        _assigned(p, actor, "owner", owner, before)
+        _assigned(w, actor, "owner", owner)
         if p.owner_leader_id is None:
             _todo_assign(p, "owner_leader")
     return _synced(project, p)
@@ -209,13 +204,10 @@ def assign_owner_leader(*, actor: Actor, project: Project, person: Person) -> Pr
     if person.organisation_id != project.owner_id or not person.is_active:
         raise ValidationFailed("项目负责人应为本单位在职人员", field="person")
     with transaction.atomic():
-        p = _lock(project)
-        _assignable(p)
-        before = audit.snapshot(p)
-        p.owner_leader = person
-        p.updated_at = clock.now()
-        p.save()
-        _assigned(p, actor, "owner_leader", person, before)
+        with _assigning(project, actor, "owner_leader") as w:
+            p = w.obj
+            p.owner_leader = person
+            _assigned(w, actor, "owner_leader", person)
         if p.status == S.REGISTERED:
             begin_preparation(actor=actor, project=p)
     project.refresh_from_db()

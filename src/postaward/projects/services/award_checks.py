@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from postaward.core import audit, clock, events, steps
+from postaward.core import clock, events, steps, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import ValidationFailed
 from postaward.core.files import check_upload
@@ -159,12 +159,7 @@ def record_interview(
             recorded_by_name=actor.display_name[:100],
             recorded_by_org=actor.org_name[:200],
         )
-        audit.record(
-            actor=actor,
-            action="projects.record_interview",
-            obj=interview,
-            after=audit.snapshot(interview),
-        )
+        writes.created(interview, actor=actor, action="projects.record_interview")
         node(
             p,
             "interview",
@@ -247,9 +242,7 @@ def record_abnormal_event(
             recorded_by_name=actor.display_name[:100],
             recorded_by_org=actor.org_name[:200],
         )
-        audit.record(
-            actor=actor, action="projects.record_abnormal_event", obj=evt, after=audit.snapshot(evt)
-        )
+        writes.created(evt, actor=actor, action="projects.record_abnormal_event")
         node(
             p,
             "abnormal_award",

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
 
-from postaward.core import audit, clock, files
+from postaward.core import clock, files, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from postaward.core.files import CheckedUpload, check_upload
@@ -134,6 +135,15 @@ class Action:
         if (err := self.refusal(project, actor)) is not None:
             raise err
 
+    def write(
+        self, project: Project, actor: Actor, action: str
+    ) -> AbstractContextManager[writes.Write]:
+        """The audited edit of the project (``core.writes.audited``): the
+        project locked and this action checked on the locked row."""
+        return writes.audited(
+            Project, pk=project.pk, actor=actor, action=action, check=lambda p: self.check(p, actor)
+        )
+
 
 def _check_day(
     on: dt.date | None,
@@ -252,7 +262,7 @@ def _store(
     )
     files.save(doc.file, checked)
     doc.save()
-    audit.record(actor=actor, action="projects.upload_document", obj=doc, after=audit.snapshot(doc))
+    writes.created(doc, actor=actor, action="projects.upload_document")
     return doc
 
 

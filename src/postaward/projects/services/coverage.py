@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events, steps
+from postaward.core import clock, steps, writes
 from postaward.core.actor import Actor
 from postaward.core.files import check_upload
 from postaward.core.services import close_todos, open_todo
@@ -87,23 +87,13 @@ def mark_uncovered(*, actor: Actor, project: Project, note: str) -> Project:
     until data completion (SY 33); the people responsible may be held accountable."""
     MARK_UNCOVERED.check_who(project, actor)
     note = text(note, field="note", label="认定说明", min_len=4, max_len=300)
-    with transaction.atomic():
-        p = _lock(project)
-        MARK_UNCOVERED.check(p, actor)
-        before = audit.snapshot(p)
+    with MARK_UNCOVERED.write(project, actor, "projects.mark_uncovered") as w:
+        p = w.obj
         p.is_platform_covered = False
         p.uncovered_note = note
         p.updated_at = clock.now()
-        p.save()
-        audit.record(
-            actor=actor,
-            action="projects.mark_uncovered",
-            obj=p,
-            before=before,
-            after=audit.snapshot(p),
-        )
         node(p, "uncovered", "认定未纳入平台监管", actor=actor, detail=note)
-        events.publish(ProjectFoundUncovered(**_facts(p, actor), note=note, status=p.status))
+        w.publish(ProjectFoundUncovered(**_facts(p, actor), note=note, status=p.status))
     return _synced(project, p)
 
 
@@ -140,9 +130,7 @@ def apply_data_completion(
             submitted_at=clock.now(),
             submitted_by_name=actor.display_name[:100],
         )
-        audit.record(
-            actor=actor, action="projects.apply_data_completion", obj=app, after=audit.snapshot(app)
-        )
+        writes.created(app, actor=actor, action="projects.apply_data_completion")
         node(p, "data_completion", "提交项目资料补全申请", actor=actor, detail=reason, document=doc)
         org_id = p.line_id or p.superior_unit_id
         if org_id:
@@ -226,9 +214,8 @@ def backfill_dates(
 ) -> Project:
     """Back-fill the dates of an uncovered project after approval (R-PRJ-05)."""
     BACKFILL_DATES.check_who(project, actor)
-    with transaction.atomic():
-        p = _lock(project)
-        BACKFILL_DATES.check(p, actor)
+    with BACKFILL_DATES.write(project, actor, "projects.backfill_dates") as w:
+        p = w.obj
         _check_day(actual_start, field="actual_start", label="实际开工日期")
         if actual_completion is not None:
             _check_day(
@@ -238,18 +225,9 @@ def backfill_dates(
                 not_before=actual_start,
                 not_before_label="开工日期",
             )
-        before = audit.snapshot(p)
         p.actual_start = actual_start
         p.actual_completion = actual_completion
         p.updated_at = clock.now()
-        p.save()
-        audit.record(
-            actor=actor,
-            action="projects.backfill_dates",
-            obj=p,
-            before=before,
-            after=audit.snapshot(p),
-        )
         node(p, "backfill", "补录开工、完工日期", actor=actor)
     return _synced(project, p)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events
+from postaward.core import audit, clock, events, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.files import check_upload
@@ -124,17 +124,9 @@ def upsert_participant(
             document=contract_document,
             field="contract_document_id",
         )
-    with transaction.atomic():
-        p = _lock(project)
-        if check_state:
-            _registry_editable(p)
-        part = Participant.objects.filter(project=p, organisation=organisation, role=role).first()
-        created = part is None
-        if created:
-            part = Participant(project=p, organisation=organisation, role=role)
-            before = None
-        else:
-            before = audit.snapshot(part)
+
+    def fill(part: Participant, p: Project) -> bool:
+        """Set the fields and the contract; whether a contract was attached."""
         before_doc = part.contract_document_id
         for key, value in fields.items():
             setattr(part, key, value)
@@ -148,22 +140,36 @@ def upsert_participant(
             )
         elif contract_document is not None:
             part.contract_document = contract_document
-        attached = checked is not None or (
+        return checked is not None or (
             contract_document is not None and contract_document.pk != before_doc
         )
-        after = audit.snapshot(part) if not created else None
-        if not created and after == before:
-            return part, False
-        part.updated_at = clock.now()
-        part.save()
-        after = audit.snapshot(part)
-        audit.record(
-            actor=actor,
-            action="projects.add_participant" if created else "projects.update_participant",
-            obj=part,
-            before=before,
-            after=after,
+
+    with transaction.atomic():
+        p = _lock(project)
+        if check_state:
+            _registry_editable(p)
+        existing = (
+            Participant.objects.filter(project=p, organisation=organisation, role=role)
+            .values_list("pk", flat=True)
+            .first()
         )
+        created = existing is None
+        if existing is None:
+            part = Participant(project=p, organisation=organisation, role=role)
+            attached = fill(part, p)
+            part.updated_at = clock.now()
+            part.save()
+            writes.created(part, actor=actor, action="projects.add_participant")
+        else:
+            with writes.audited(
+                Participant, pk=existing, actor=actor, action="projects.update_participant"
+            ) as w:
+                part = w.obj
+                attached = fill(part, p)
+                if audit.snapshot(part) == w.before:
+                    w.nothing_changed()
+                    return part, False
+                part.updated_at = clock.now()
         node(
             p,
             "participant",
@@ -217,13 +223,9 @@ def remove_participant(*, actor: Actor, participant: Participant) -> None:
             raise Conflict("项目已开工，参建单位不能删除", code="invalid_state")
         if participant.assignments.exists() or participant.subcontracts.exists():
             raise Conflict("该单位已有关键岗位人员或分包记录，不能删除")
-        before = audit.snapshot(participant)
         name = participant.organisation.name
         role = participant.get_role_display()
-        audit.record(
-            actor=actor, action="projects.remove_participant", obj=participant, before=before
-        )
-        participant.delete()
+        writes.deleted(participant, actor=actor, action="projects.remove_participant")
         node(p, "participant", f"删除{role}：{name}", actor=actor)
 
 
@@ -294,9 +296,7 @@ def register_subcontract(
             created_at=clock.now(),
             updated_at=clock.now(),
         )
-        audit.record(
-            actor=actor, action="projects.register_subcontract", obj=sub, after=audit.snapshot(sub)
-        )
+        writes.created(sub, actor=actor, action="projects.register_subcontract")
         node(p, "subcontract", f"登记分包：{name}", actor=actor, detail=scope[:200], document=doc)
         events.publish(
             SubcontractRegistered(

@@ -5,10 +5,11 @@ assignments and their end, check-in duty and stages, and personnel bans.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events
+from postaward.core import clock, events, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.writes import text
@@ -253,12 +254,7 @@ def assign_key_person(
             created_at=clock.now(),
             updated_at=clock.now(),
         )
-        audit.record(
-            actor=actor,
-            action="projects.assign_key_person",
-            obj=assignment,
-            after=audit.snapshot(assignment),
-        )
+        writes.created(assignment, actor=actor, action="projects.assign_key_person")
         node(
             p,
             "key_person",
@@ -294,6 +290,20 @@ SET_CHECKIN_STAGE = Action(
 )
 
 
+def _still_assigned(a: KeyPersonAssignment) -> None:
+    if a.ended_on is not None:
+        raise Conflict("该人员已离岗")
+
+
+def _assignment_write(
+    assignment: KeyPersonAssignment, actor: Actor, action: str
+) -> AbstractContextManager[writes.Write]:
+    """The audited edit of a key person's assignment, refused once they left."""
+    return writes.audited(
+        KeyPersonAssignment, pk=assignment.pk, actor=actor, action=action, check=_still_assigned
+    )
+
+
 def end_assignment(
     *, actor: Actor, assignment: KeyPersonAssignment, ended_on: dt.date, reason: str
 ) -> KeyPersonAssignment:
@@ -302,24 +312,13 @@ def end_assignment(
     project = assignment.project
     END_ASSIGNMENT.check_who(project, actor)
     reason = text(reason, field="reason", label="离岗原因", max_len=200)
-    with transaction.atomic():
-        a = KeyPersonAssignment.objects.select_for_update().get(pk=assignment.pk)
-        if a.ended_on is not None:
-            raise Conflict("该人员已离岗")
+    with _assignment_write(assignment, actor, "projects.end_assignment") as w:
+        a = w.obj
         if ended_on < a.started_on:
             raise ValidationFailed("离岗日期不能早于到岗日期", field="ended_on")
-        before = audit.snapshot(a)
         a.ended_on = ended_on
         a.end_reason = reason
         a.updated_at = clock.now()
-        a.save()
-        audit.record(
-            actor=actor,
-            action="projects.end_assignment",
-            obj=a,
-            before=before,
-            after=audit.snapshot(a),
-        )
         node(
             project,
             "key_person",
@@ -327,7 +326,7 @@ def end_assignment(
             actor=actor,
             detail=reason,
         )
-        events.publish(
+        w.publish(
             KeyPersonReleased(
                 **_facts(project, actor),
                 assignment_id=a.pk,
@@ -348,42 +347,36 @@ def set_checkin_duty(
     project = assignment.project
     SET_CHECKIN_DUTY.check_who(project, actor)
     with transaction.atomic():
-        p = _lock(project)
-        a = KeyPersonAssignment.objects.select_for_update().get(pk=assignment.pk)
-        if a.ended_on is not None:
-            raise Conflict("该人员已离岗")
-        if a.must_check_in == must_check_in:
-            return a
-        if (
-            must_check_in
-            and p.is_small_works
-            and KeyPersonAssignment.objects.filter(
-                project=p, ended_on__isnull=True, must_check_in=True, position__in=_side(a.position)
+        p = _lock(project)  # the project first, as every write of its personnel
+        with _assignment_write(assignment, actor, "projects.set_checkin_duty") as w:
+            a: KeyPersonAssignment = w.obj
+            if a.must_check_in == must_check_in:
+                w.nothing_changed()
+                return a
+            if (
+                must_check_in
+                and p.is_small_works
+                and KeyPersonAssignment.objects.filter(
+                    project=p,
+                    ended_on__isnull=True,
+                    must_check_in=True,
+                    position__in=_side(a.position),
+                )
+                .exclude(pk=a.pk)
+                .exists()
+            ):
+                raise ValidationFailed(
+                    "限额以下小额工程施工单位和监理单位各只对 1 名执业人员考勤（R-PRJ-09），请先取消另一人的考勤",
+                    field="must_check_in",
+                )
+            a.must_check_in = must_check_in
+            a.updated_at = clock.now()
+            node(
+                p,
+                "checkin_duty",
+                f"{a.get_position_display()}{a.person.name}{'须考勤' if must_check_in else '不再考勤'}",
+                actor=actor,
             )
-            .exclude(pk=a.pk)
-            .exists()
-        ):
-            raise ValidationFailed(
-                "限额以下小额工程施工单位和监理单位各只对 1 名执业人员考勤（R-PRJ-09），请先取消另一人的考勤",
-                field="must_check_in",
-            )
-        before = audit.snapshot(a)
-        a.must_check_in = must_check_in
-        a.updated_at = clock.now()
-        a.save()
-        audit.record(
-            actor=actor,
-            action="projects.set_checkin_duty",
-            obj=a,
-            before=before,
-            after=audit.snapshot(a),
-        )
-        node(
-            p,
-            "checkin_duty",
-            f"{a.get_position_display()}{a.person.name}{'须考勤' if must_check_in else '不再考勤'}",
-            actor=actor,
-        )
     return a
 
 
@@ -424,9 +417,7 @@ def set_checkin_stage(
             set_by_name=actor.display_name[:100],
             set_at=clock.now(),
         )
-        audit.record(
-            actor=actor, action="projects.set_checkin_stage", obj=stage, after=audit.snapshot(stage)
-        )
+        writes.created(stage, actor=actor, action="projects.set_checkin_stage")
         node(
             p,
             "checkin_stage",
@@ -443,19 +434,13 @@ def remove_checkin_stage(*, actor: Actor, stage: CheckinStage) -> None:
     with transaction.atomic():
         if stage.starts_on <= clock.today():
             raise Conflict("已开始的考勤阶段不能删除（可设置新的阶段）")
-        audit.record(
-            actor=actor,
-            action="projects.remove_checkin_stage",
-            obj=stage,
-            before=audit.snapshot(stage),
-        )
         node(
             project,
             "checkin_stage",
             f"删除{stage.get_position_display()}考勤阶段：{stage.name}",
             actor=actor,
         )
-        stage.delete()
+        writes.deleted(stage, actor=actor, action="projects.remove_checkin_stage")
 
 
 # --- personnel bans (R-CHG-04) ----------------------------------------------------------------
@@ -504,12 +489,8 @@ def record_personnel_ban(
             created_by_name=actor.display_name[:100],
             organisation_name=actor.org_name[:200],
         )
-        audit.record(
-            actor=actor,
-            action="projects.record_personnel_ban",
-            obj=ban,
-            after=audit.snapshot(ban),
-            project_id=source_project.pk,
+        writes.created(
+            ban, actor=actor, action="projects.record_personnel_ban", project_id=source_project.pk
         )
         node(
             source_project,

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
-from postaward.core import audit, clock, events
+from postaward.core import audit, clock, events, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, Forbidden, ValidationFailed
 from postaward.core.writes import text
@@ -39,7 +39,6 @@ from .common import (
     S,
     _amount,
     _facts,
-    _lock,
     _synced,
     authority_for,
     chain_of_owner,
@@ -81,12 +80,7 @@ def register_project(
             updated_at=clock.now(),
             **fields,
         )
-        audit.record(
-            actor=actor,
-            action="projects.register_project",
-            obj=project,
-            after=audit.snapshot(project),
-        )
+        writes.created(project, actor=actor, action="projects.register_project")
         node(
             project,
             "registered",
@@ -296,9 +290,8 @@ def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(f"不能修改字段：{', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        p = _lock(project)
-        UPDATE_PROJECT.check(p, actor)
+    with UPDATE_PROJECT.write(project, actor, "projects.update_project") as w:
+        p = w.obj
         if "name" in changes:
             changes["name"] = text(
                 changes["name"], field="name", label="项目名称", min_len=4, max_len=200
@@ -318,7 +311,6 @@ def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project
         end = changes.get("planned_completion", p.planned_completion)
         if start and end and end < start:
             raise ValidationFailed("计划完工日期不能早于计划开工日期", field="planned_completion")
-        before = audit.snapshot(p)
         for key, value in changes.items():
             setattr(p, key, value)
         if "contract_amount" in changes and p.project_class in (
@@ -327,12 +319,8 @@ def update_project(*, actor: Actor, project: Project, **changes: Any) -> Project
         ):
             p.project_class = classify(p.contract_amount)
         p.updated_at = clock.now()
-        p.save()
-        after = audit.snapshot(p)
-        if after != before:
-            audit.record(
-                actor=actor, action="projects.update_project", obj=p, before=before, after=after
-            )
+        if audit.snapshot(p) == w.before:
+            w.nothing_changed()
     return _synced(project, p)
 
 
@@ -355,19 +343,13 @@ def set_site(
     fields = _site_fields(
         site_kind=site_kind, lon=lon, lat=lat, radius_m=radius_m, polygon=polygon, crs=crs
     )
-    with transaction.atomic():
-        p = _lock(project)
-        SET_SITE.check(p, actor)
-        before = audit.snapshot(p)
+    with SET_SITE.write(project, actor, "projects.set_site") as w:
+        p = w.obj
         for key, value in fields.items():
             setattr(p, key, value)
         if address is not None:
             p.site_address = address.strip()[:200]
         p.updated_at = clock.now()
-        p.save()
-        audit.record(
-            actor=actor, action="projects.set_site", obj=p, before=before, after=audit.snapshot(p)
-        )
         desc = (
             f"圆形，中心 {p.site_lon:.6f},{p.site_lat:.6f}，半径 {p.site_radius_m:.0f} 米"
             if p.site_kind == SiteKind.CIRCLE

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from postaward.core import audit, clock, deadlines, events, steps, writes
+from postaward.core import clock, deadlines, events, steps, writes
 from postaward.core.actor import Actor
 from postaward.core.errors import Conflict, ValidationFailed
 from postaward.core.services import close_todos, open_todo
@@ -86,9 +86,7 @@ def declare_suspension(
                 )
         except IntegrityError as exc:
             raise Conflict("已有待确认或进行中的停工") from exc
-        audit.record(
-            actor=actor, action="projects.declare_suspension", obj=s, after=audit.snapshot(s)
-        )
+        writes.created(s, actor=actor, action="projects.declare_suspension")
         node(
             p,
             "suspension_declared",
@@ -219,39 +217,37 @@ def resume_works(*, actor: Actor, project: Project, note: str = "") -> Project:
 
     with steps.write(project_steps.RESUME, project, actor) as w:
         p = w.obj
-        s = Suspension.objects.select_for_update().get(project=p, state=SuspensionState.CONFIRMED)
-        now = clock.now()
-        before = audit.snapshot(s)
-        s.ended_at = now
-        s.resumed_by_id = actor.user_id
-        s.resumed_by_name = actor.display_name[:100]
-        s.resume_note = (note or "").strip()[:300]
-        days = len(suspension_days(s))
-        p.updated_at = now
-        node(
-            p,
-            "resumed",
-            "复工",
-            actor=actor,
-            detail=f"停工 {days} 天" + (f"；{s.resume_note}" if s.resume_note else ""),
-        )
-        w.publish(
-            ProjectResumed(
-                **_facts(p, actor),
-                suspension_id=s.pk,
-                started_at=s.started_at.isoformat(),
-                ended_at=now.isoformat(),
-                suspended_days=days,
-            )
-        )
-        s.state = SuspensionState.ENDED
-        s.save()
-        audit.record(
+        confirmed = Suspension.objects.filter(project=p, state=SuspensionState.CONFIRMED)
+        with writes.audited(
+            Suspension,
+            pk=confirmed.values_list("pk", flat=True).get(),
             actor=actor,
             action="projects.end_suspension",
-            obj=s,
-            before=before,
-            after=audit.snapshot(s),
-        )
+        ) as sw:
+            s = sw.obj
+            now = clock.now()
+            s.ended_at = now
+            s.resumed_by_id = actor.user_id
+            s.resumed_by_name = actor.display_name[:100]
+            s.resume_note = (note or "").strip()[:300]
+            days = len(suspension_days(s))
+            p.updated_at = now
+            node(
+                p,
+                "resumed",
+                "复工",
+                actor=actor,
+                detail=f"停工 {days} 天" + (f"；{s.resume_note}" if s.resume_note else ""),
+            )
+            w.publish(
+                ProjectResumed(
+                    **_facts(p, actor),
+                    suspension_id=s.pk,
+                    started_at=s.started_at.isoformat(),
+                    ended_at=now.isoformat(),
+                    suspended_days=days,
+                )
+            )
+            s.state = SuspensionState.ENDED
         deadlines.resume_project(p.pk, now)
     return _synced(project, w.obj)

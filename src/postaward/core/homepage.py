@@ -20,6 +20,26 @@ def register(order: int) -> Callable[[Widget], Widget]:
     return wrap
 
 
+Landing = Callable[[Actor], str | None]
+_landings: list[Landing] = []
+
+
+def landing(fn: Landing) -> Landing:
+    """An app names the page an actor lands on instead of the back-office home
+    (a member of the public: their own filings); the first answer wins."""
+    if fn not in _landings:
+        _landings.append(fn)
+    return fn
+
+
+def landing_for(actor: Actor) -> str | None:
+    for fn in _landings:
+        url = fn(actor)
+        if url:
+            return url
+    return None
+
+
 def stats_for(actor: Actor) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for _, fn in sorted(_widgets, key=lambda x: x[0]):

@@ -21,6 +21,9 @@ from .web import actor_of, form_error, page_view, paginate, require
 @page_view
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    elsewhere = homepage.landing_for(actor)
+    if elsewhere:
+        return redirect(elsewhere)
     return render(
         request,
         "core/home.html",

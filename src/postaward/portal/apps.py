@@ -7,13 +7,21 @@ class PortalConfig(AppConfig):
     verbose_name = "公众门户"
 
     def ready(self) -> None:
-        from postaward.core import audit_labels, menu
+        from django.urls import reverse
+
+        from postaward.core import audit_labels, homepage, menu
         from postaward.core.menu import Item
+        from postaward.orgs.choices import Role
 
         from .services import may_edit_contacts
 
         menu.add(
-            "alerts",
-            Item("公众门户联系方式", "portal_contacts", "bi-telephone", may_edit_contacts, 82),
+            "complaints",
+            Item("公众门户联系方式", "portal_contacts", "bi-telephone", may_edit_contacts, 40),
+        )
+        # A member of the public has no back office: after logging in they land on
+        # their own filings (我的投诉举报).
+        homepage.landing(
+            lambda actor: reverse("portal_mine") if actor.roles == {Role.PUBLIC_USER} else None
         )
         audit_labels.resolver("portal.", {"portal.save_contacts": "修改公布的投诉举报联系方式"}.get)

@@ -17,7 +17,12 @@ def _groups(d, username: str) -> dict[str, list[str]]:
 def test_r_cmp_01_complaints_menu_group_per_role(district):
     d = district
     staff = _groups(d, "office_staff")
-    assert staff["complaints"] == ["投诉举报处理表", "投诉举报统计", "登记投诉举报"]
+    assert staff["complaints"] == [
+        "投诉举报处理表",
+        "投诉举报统计",
+        "登记投诉举报",
+        "公众门户联系方式",  # the published channels (R-CMP-05), edited by the office
+    ]
     assert not any("投诉" in label for label in staff.get("alerts", []))
     assert "预警处置" in staff["alerts"]  # the alerts group is untouched
     # the office's administrator reads complaints but does not register them

@@ -84,4 +84,11 @@ def test_r_cmp_04_a_public_user_account_has_no_organisation_and_only_its_role(di
     c = Client()
     c.force_login(a.user)
     assert number not in c.get("/complaints/").content.decode()
-    assert c.get("/").status_code == 200
+
+
+def test_r_cmp_04_a_public_user_lands_on_their_filings_not_the_back_office(district):
+    """After logging in, a member of the public has no back office: the home
+    page sends them to 我的投诉举报; staff keep their home page."""
+    r = _citizen("citizen_a").get("/")
+    assert r.status_code == 302 and r["Location"] == "/public/mine/"
+    assert district.client("office_staff").get("/").status_code == 200

@@ -114,7 +114,10 @@ class Step:
             return self.form_factory(obj, actor, data, files)
         if self.form is None:
             return None
-        return self.form(data, files) if data is not None else self.form()
+        # several steps' forms share a page: their field ids carry the step's name
+        # (unless the form has its own prefix), so no two inputs share an id
+        kw = {} if getattr(self.form, "prefix", None) else {"auto_id": f"id_{self.name}-%s"}
+        return self.form(data, files, **kw) if data is not None else self.form(**kw)
 
     @property
     def audit_action(self) -> str:

@@ -12,7 +12,7 @@ run: setup ## set up, migrate, load the demo district if empty, start web + work
 	$(BIN)/postaward serve
 
 test: setup browser-deps ## the whole suite (SQLite; PostgreSQL when DATABASE_URL points at one)
-	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 check: setup ## lint, format, types, import layers, Django checks, migrations up to date, module sizes
 	$(BIN)/ruff check src tests bench scripts

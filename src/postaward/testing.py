@@ -260,7 +260,8 @@ def db_fingerprint() -> tuple:
     # One statement for all the counts (each default manager's own query, as
     # ``count()`` would run it): ~40 round trips through the ORM were a tenth
     # of the authorization tables' time (ADR 0083).
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for i, m in enumerate(models):
         sql, p = m._default_manager.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) fp{i})")  # noqa: S608

@@ -70,10 +70,11 @@ def _memoise_openapi_schema() -> None:
     NinjaAPI.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
 
 
-def _copy(schema: Any) -> Any:
+def _copy(schema: dict) -> Any:
     """A fresh ``OpenAPISchema`` (a dict) with the same content, deep-copied;
     its attributes (the API, the prefix) are shared, not copied."""
-    fresh = type(schema).__new__(type(schema))
+    kind: type[dict] = type(schema)
+    fresh = dict.__new__(kind)
     fresh.__dict__.update(schema.__dict__)
     dict.update(fresh, copy.deepcopy(dict(schema)))
     return fresh

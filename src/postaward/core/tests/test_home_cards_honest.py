@@ -11,7 +11,6 @@ from django.test import Client
 
 from postaward.core import homepage
 from postaward.core.lists import ListResult
-from postaward.testing import demo_build
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def test_every_card_of_every_demo_role_links_to_exactly_what_it_counts():
     from postaward.orgs.actors import actor_for
     from postaward.orgs.models import User
 
-    demo_build(12)
+    demo.build(projects=12)
     checked = 0
     for login in demo.demo_logins():
         user = User.objects.get(username=login.username)

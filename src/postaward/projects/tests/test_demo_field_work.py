@@ -20,7 +20,6 @@ from django.test import Client
 
 from postaward.core import clock
 from postaward.projects.choices import ProjectStatus
-from postaward.testing import demo_build
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +60,7 @@ def test_r_att_01_every_demo_field_login_must_check_in_today_on_a_project_under_
         else nullcontext()
     )
     with travel:
-        demo_build(12)
+        demo.build(projects=12)
         today = clock.today()
         logins = {login.username for login in demo.demo_logins()}
         for username, _position in demo.FIELD_LOGINS:

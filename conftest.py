@@ -24,3 +24,11 @@ def district(db):
     from postaward.testing import district_for_test
 
     return district_for_test()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _once_per_process():
+    """Static-file scan and OpenAPI document built once per process (ADR 0083)."""
+    from postaward import testing_speed
+
+    testing_speed.install()

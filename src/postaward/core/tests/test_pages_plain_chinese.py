@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from postaward.core import clock, legal_basis
 from postaward.orgs.models import User
+from postaward.testing import demo_build
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +62,12 @@ def _check(url: str, html: str) -> None:
 
 
 def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
-    from postaward import demo
     from postaward.alerts.models import Alert
     from postaward.projects.models import Project
 
     moment = dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ)
     with time_machine.travel(moment, tick=False):
-        demo.build(projects=12)
+        demo_build(12)
         checked = 0
         for username in ROLES:
             user = User.objects.get(username=username)

@@ -18,6 +18,7 @@ from postaward.projects.models import (
     Suspension,
     TimelineEntry,
 )
+from postaward.testing import demo_build
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_demo_has_the_district_of_the_issue_and_one_login_per_role():
     from postaward.orgs.models import Organisation, UserRole
 
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False):
-        demo.build(projects=12)
+        demo_build(12)
     kinds = Organisation.objects.values_list("kind", flat=True)
     count = {k: list(kinds).count(k) for k in set(kinds)}
     assert count[OrgKind.INDUSTRY_AUTHORITY] >= 4
@@ -85,12 +86,11 @@ def test_demo_has_the_district_of_the_issue_and_one_login_per_role():
 def test_demo_company_names_are_distinct_without_serial_numbers():
     """Issue 11 §7: no "（21）" suffixes; every contractor and supervising firm
     has its own real-looking name."""
-    from postaward import demo
     from postaward.orgs.choices import OrgKind
     from postaward.orgs.models import Organisation
 
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False):
-        demo.build(projects=0)
+        demo_build(0)
     names = list(
         Organisation.objects.filter(
             kind__in=[OrgKind.CONTRACTOR, OrgKind.SUPERVISING_FIRM]

@@ -22,7 +22,7 @@ from postaward.orgs.models import Organisation
 from postaward.projects import imports, services
 from postaward.projects.choices import ParticipantRole, ProjectClass, ProjectStatus
 from postaward.projects.models import AwardImport, Participant, Project
-from postaward.testing import District, db_fingerprint
+from postaward.testing import District, db_fingerprint, demo_build
 
 from . import factories as f
 
@@ -46,10 +46,8 @@ def changed_since(before: dict[str, int]) -> dict[str, int]:
 def demo_district(settings, tmp_path):
     """The organisations of the demo district (no projects): the example files
     refer to them by unified social credit code."""
-    from postaward import demo
-
     with time_machine.travel(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ), tick=False):
-        demo.build(projects=0)
+        demo_build(0)
         from postaward.orgs.actors import actor_for_username
 
         yield actor_for_username

@@ -120,6 +120,8 @@ def test_r_cmp_01_a_complaint_and_a_report_from_the_phone_to_the_answer(phone, p
         page.goto(f"{page.base_url}/alerts/")
         table = page.inner_text("[data-testid=alert-table]")
         assert "举报受理决定期限超期" in table and report in table
+        # the office's own duty, not an enterprise's: no "企业层面" under the subject
+        assert "本单位事项" in table and "企业层面" not in table
         screenshot(page, "complaints-flow-alert")
         _open(page, report)
         assert "已超期" in page.inner_text("[data-testid=clocks]")

@@ -24,7 +24,7 @@ from postaward.core.legal_basis import cite
 from postaward.core.lists import BatchAction, Column, Filter, Handoff, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.web import actor_of, form_error, page_view, require
-from postaward.orgs.choices import Industry
+from postaward.orgs.choices import ENTERPRISE_KINDS, Industry
 
 from . import forms, selectors, services
 from . import steps as alert_steps
@@ -209,6 +209,17 @@ def _deadline_text(a: Alert) -> str:
     )
 
 
+def _project_note(a: Any) -> str:
+    """Under the subject: the project's code, or what an alert without a project
+    is about (an enterprise's conduct, or a unit's own duty such as a complaint's
+    legal clock kept by the supervision office)."""
+    if a.project:
+        return str(a.project.code)
+    if a.subject_org is None:
+        return ""
+    return "企业层面" if a.subject_org.kind in ENTERPRISE_KINDS else "本单位事项（不涉及具体项目）"
+
+
 def _query_spec(actor: Any) -> ListSpec:
     """预警查询 on the list component: the page's columns, and in the workbook
     the details too (indicator, industry, region, subject, finding, counts,
@@ -255,7 +266,7 @@ def _query_spec(actor: Any) -> ListSpec:
                     a.project.name if a.project else a.subject_org.name if a.subject_org else ""
                 ),
                 sort="project__name",
-                note=lambda a: a.project.code if a.project else "企业层面" if a.subject_org else "",
+                note=_project_note,
             ),
             Column("code", "项目编号", lambda a: _proj(a, "code"), export_only=True),
             Column(

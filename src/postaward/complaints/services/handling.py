@@ -176,29 +176,36 @@ def transfer_complaint(
         c.handling_due = due
         c.transfer_note = note
         c.assignee_id = c.assignee_id or actor.user_id
-        _open_unit_clock(c, int(handling_days))
+        open_unit_clock(c, int(handling_days), c.handling_org_id)
         sync_todo(c)
         tell_handler(c, actor)
     return c  # type: ignore[no-any-return]
 
 
-def _open_unit_clock(c: Complaint, days: int) -> None:
+def open_unit_clock(subject: Any, days: int, org_id: int | None) -> None:
+    """The handling unit's clock, in working days, on the transferred complaint
+    or on one part of a split one (the same kind: a late one is missed alike)."""
     deadlines.open_deadline(
         kind=UNIT_HANDLING.kind,
-        subject=c,
+        subject=subject,
         length=days,
         unit=business_calendar.Unit.WORKING_DAYS,
         basis=UNIT_HANDLING.basis,
-        organisation_id=c.handling_org_id,
+        organisation_id=org_id,
+    )
+
+
+def unit_may_reply(actor: Actor, org_id: int | None, handler_id: int | None) -> bool:
+    """The handling unit (its unit roles) or the handler named for it."""
+    return (
+        actor.organisation_id is not None
+        and actor.organisation_id == org_id
+        and (bool(actor.roles & UNIT_ROLES) or actor.user_id == handler_id)
     )
 
 
 def may_reply(c: Complaint, actor: Actor) -> bool:
-    return (
-        actor.organisation_id is not None
-        and actor.organisation_id == c.handling_org_id
-        and (bool(actor.roles & UNIT_ROLES) or actor.user_id == c.handler_id)
-    )
+    return unit_may_reply(actor, c.handling_org_id, c.handler_id)
 
 
 def reply_complaint(
@@ -235,7 +242,7 @@ def send_back_reply(*, actor: Actor, complaint: Complaint, note: str) -> Complai
         left = business_calendar.working_days_between(
             clock.today(), c.handling_due or clock.today()
         )
-        _open_unit_clock(c, max(1, left))
+        open_unit_clock(c, max(1, left), c.handling_org_id)
         sync_todo(c)
         tell_handler(c, actor)
     return c  # type: ignore[no-any-return]

@@ -28,7 +28,7 @@ from postaward.orgs.models import User
 
 from ..choices import FileRole, PartState, State
 from ..deadline_kinds import UNIT_HANDLING
-from ..models import UNIT_ROLES, Complaint, ComplaintAssignment, ComplaintFile, snapshot
+from ..models import Complaint, ComplaintAssignment, ComplaintFile, snapshot
 from .todos import REPLY, REVIEW, sync_todo
 
 MAX_PARTS = 6
@@ -144,23 +144,16 @@ def split_complaint(*, actor: Actor, complaint: Complaint, parts: list[Any]) -> 
 
 
 def _open_part_clock(a: ComplaintAssignment, days: int) -> None:
-    deadlines.open_deadline(
-        kind=UNIT_HANDLING.kind,
-        subject=a,
-        length=days,
-        unit=business_calendar.Unit.WORKING_DAYS,
-        basis=UNIT_HANDLING.basis,
-        organisation_id=a.org_id,
-    )
+    from .handling import open_unit_clock
+
+    open_unit_clock(a, days, a.org_id)
 
 
 def may_reply_part(a: ComplaintAssignment, actor: Actor) -> bool:
     """The part's unit (its unit roles) or the handler named in it."""
-    return (
-        actor.organisation_id is not None
-        and actor.organisation_id == a.org_id
-        and (bool(actor.roles & UNIT_ROLES) or actor.user_id == a.handler_id)
-    )
+    from .handling import unit_may_reply
+
+    return unit_may_reply(actor, a.org_id, a.handler_id)
 
 
 def check_reply_files(uploads: list[Any] | None) -> list[Any]:

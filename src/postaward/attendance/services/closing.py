@@ -83,7 +83,7 @@ def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: boo
     written = 0
     for project in projects:
         assignments = list(
-            KeyPersonAssignment.objects.select_related("participant")
+            KeyPersonAssignment.objects.select_related("participant__organisation", "person")
             .filter(project=project, must_check_in=True, started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         )

@@ -15,8 +15,9 @@ import re
 
 import pytest
 
-from postaward.core import deadlines, events, sms
+from postaward.core import clock, deadlines, events, sms
 from postaward.core.actor import SYSTEM
+from postaward.core.models import Deadline
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
@@ -113,8 +114,15 @@ def test_r_cmp_01_a_complaint_and_a_report_from_the_phone_to_the_answer(phone, p
 
     # Nobody decides on the report: the platform clock moves past its 5 days and
     # the scheduled sweep runs; the missed clock is an alert on the alert list.
+    # Past the report's own due time (5 days from the day after receipt, rolled
+    # off a weekend or holiday: from 7 to more days, depending on today).
+    due = (
+        Deadline.objects.filter(kind="complaints.report_decision", state=Deadline.State.OPEN)
+        .latest("id")
+        .due_at
+    )
     try:
-        set_clock_offset(actor=SYSTEM, offset=dt.timedelta(days=7))
+        set_clock_offset(actor=SYSTEM, offset=due - clock.now() + dt.timedelta(hours=1))
         deadlines.sweep()
         events.dispatch_pending()
         page.goto(f"{page.base_url}/alerts/")

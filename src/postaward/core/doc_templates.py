@@ -22,7 +22,7 @@ from django.db import transaction
 
 from . import audit, clock, files
 from .actor import Actor
-from .errors import Forbidden, ValidationFailed
+from .errors import Forbidden, NotFound, ValidationFailed
 
 # The fields every template may use, with what the sample shows.
 COMMON_FIELDS: dict[str, tuple[str, Any]] = {
@@ -98,7 +98,7 @@ def version_bytes(key: str, version: int) -> bytes:
         return builtin()
     row = DocumentTemplate.objects.filter(kind=key, version=version).first()
     if row is None:
-        raise ValidationFailed(f"模板第{version}版不存在")
+        raise NotFound(f"模板第{version}版不存在")
     return _read(row)
 
 
@@ -114,7 +114,9 @@ def render(template: bytes, ctx: dict[str, Any], *, strict: bool = False) -> byt
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(template))
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
+    env = jinja2.Environment(
+        undefined=jinja2.StrictUndefined if strict else jinja2.Undefined, autoescape=True
+    )
     tpl.render(ctx, jinja_env=env, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)

@@ -117,10 +117,20 @@ def correct(
         new = IssuedDocument(
             **{
                 f: getattr(old, f)
-                for f in (
-                    "kind title number year seq issuer_abbr issuer addressee issued_on "
-                    "subject_type subject_id subject_name"
-                ).split()
+                for f in [
+                    "kind",
+                    "title",
+                    "number",
+                    "year",
+                    "seq",
+                    "issuer_abbr",
+                    "issuer",
+                    "addressee",
+                    "issued_on",
+                    "subject_type",
+                    "subject_id",
+                    "subject_name",
+                ]
             },
             context={**old.context, **audit.normalise(dict(context))},
             template_version=doc_templates.active(old.kind)[0],
@@ -241,7 +251,10 @@ def render_issued(pk: int) -> str:
         _attach(doc, pdf, docx)
         doc.save()
         audit.record(
-            actor=SYSTEM, action="core.render_document", obj=doc, before=before,
+            actor=SYSTEM,
+            action="core.render_document",
+            obj=doc,
+            before=before,
             after=audit.snapshot(doc),
         )
     return str(D.State.DONE)

@@ -482,7 +482,9 @@ class IssuedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.number}" + (f"（第{self.version}版）" if self.version > 1 else "")
+        return f"{self.title} {self.number}" + (
+            f"（第{self.version}版）" if self.version > 1 else ""
+        )
 
     @classmethod
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]

@@ -132,12 +132,16 @@ def check(key: str, data: bytes) -> None:
     try:
         render(data, sample_context(key), strict=True)
     except jinja2.UndefinedError as exc:
+        import re
+
+        found = re.search(r"'([^']+)' is undefined", exc.message or "")
+        name = f"“{found.group(1)}”" if found else ""
         raise ValidationFailed(
-            f"模板使用了本类文书没有的字段（{exc.message}），请对照可用字段修改", field="file"
+            f"模板使用了本类文书没有的字段{name}，请对照页面所列的可用字段修改", field="file"
         ) from exc
     except jinja2.TemplateSyntaxError as exc:
         raise ValidationFailed(
-            f"模板占位符写法有误（第{exc.lineno}行附近：{exc.message}），请检查 {{{{ }}}} 与 {{% %}} 是否成对",
+            "模板占位符写法有误，请检查 {{ }} 与 {% %} 是否成对、{% if %} 等是否有对应的结束标记",
             field="file",
         ) from exc
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -49,7 +49,9 @@ CLERK = Actor(
     roles=frozenset({"office_staff"}),
 )
 FAR_SUBJECT = Subject("projects.project", 999_999, "某道路工程")
-CONTEXT = {"lines": ["经查，你单位在第一中学教学楼工程中转包工程。", "依据有关规定，决定罚款5万元。"]}
+CONTEXT = {
+    "lines": ["经查，你单位在第一中学教学楼工程中转包工程。", "依据有关规定，决定罚款5万元。"]
+}
 
 
 def _issue(subject, *, actor=CLERK, abbr="清监办", on=None, background=False, **ctx):
@@ -265,7 +267,10 @@ def test_r_cas_06_documents_keep_the_template_version_they_were_made_with():
     admin = dataclasses.replace(CLERK, roles=frozenset({"admin"}))
     before = _issue(FAR_SUBJECT)
     v1 = doc_templates.upload(
-        actor=admin, key=PENALTY.key, upload=_upload(_docx("第一版自定义：罚款{{ fine }}")), note="改版式"
+        actor=admin,
+        key=PENALTY.key,
+        upload=_upload(_docx("第一版自定义：罚款{{ fine }}")),
+        note="改版式",
     )
     with_v1 = _issue(FAR_SUBJECT, fine="5万元")
     v2 = doc_templates.upload(
@@ -274,7 +279,11 @@ def test_r_cas_06_documents_keep_the_template_version_they_were_made_with():
     with_v2 = _issue(FAR_SUBJECT)
     v1.refresh_from_db()
     assert (v1.version, v1.active, v2.version, v2.active) == (1, False, 2, True)
-    assert [before.template_version, with_v1.template_version, with_v2.template_version] == [0, 1, 2]
+    assert [before.template_version, with_v1.template_version, with_v2.template_version] == [
+        0,
+        1,
+        2,
+    ]
     assert "盖章处" in _docx_text(before)
     assert "第一版自定义：罚款5万元" in _docx_text(with_v1)
     assert "第二版自定义 清监办罚〔2026〕3号" in _docx_text(with_v2)
@@ -315,7 +324,9 @@ def test_r_cas_06_a_background_render_runs_in_the_worker_with_progress(district)
 
 @pytest.mark.django_db
 def test_r_cas_06_a_failed_render_is_shown_with_a_retry(district):
-    broken = dataclasses.replace(PENALTY, key="core.test_broken", body="documents/no_such_body.html")
+    broken = dataclasses.replace(
+        PENALTY, key="core.test_broken", body="documents/no_such_body.html"
+    )
     documents.register(broken)
     client = district.client("office_admin")
     admin = district.actor("office_admin")
@@ -350,7 +361,11 @@ def test_r_cas_06_documents_are_seen_by_whoever_sees_their_subject(district):
     school = district.projects["p_school"]
     doc = _issue(school, actor=district.actor("office_staff"))
     orphan = _issue(Subject("nowhere.thing", 1, "无人登记的对象"))
-    urls = [f"/documents/{doc.pk}/", f"/documents/{doc.pk}/file/pdf/", f"/documents/{doc.pk}/file/docx/"]
+    urls = [
+        f"/documents/{doc.pk}/",
+        f"/documents/{doc.pk}/file/pdf/",
+        f"/documents/{doc.pk}/file/docx/",
+    ]
     for url in urls:
         anonymous = Client().get(url)
         assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]

@@ -178,7 +178,6 @@ def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             name=lambda d: (
                 f"{d.title}（{d.number}{'' if d.version == 1 else f'，第{d.version}版'}）.{fmt}"
             ),
-            download=fmt == "docx",
             state=IssuedDocument.State.DONE,
         ),
     )
@@ -249,16 +248,38 @@ def document_templates(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _template_name(row: DocumentTemplate) -> str:
+    try:
+        title = documents.kind(row.kind).title
+    except KeyError:
+        title = "文书"
+    return f"{title}模板（第{row.version}版）.docx"
+
+
 @page_view
 def document_template_file(request: HttpRequest, key: str, version: int) -> HttpResponse:
+    """A template version as a Word file: the built-in one (version 0) or an
+    uploaded one through the one download path (scoped to the administrators)."""
     actor = actor_of(request)
+    if version > 0:
+        row = DocumentTemplate.objects.filter(kind=key, version=version).first()
+        return cast(
+            HttpResponse,
+            files.download(
+                DocumentTemplate.objects,
+                actor,
+                row.pk if row else 0,
+                field="docx",
+                name=_template_name,
+            ),
+        )
     require(actor, doc_templates.may_manage(actor), "仅监管办总管可以维护文书模板")
     try:
         k = documents.kind(key)
     except KeyError:
         raise NotFound() from None
-    data = doc_templates.version_bytes(key, version)
-    name = f"{k.title}模板（第{version}版）.docx"
+    name = f"{k.title}模板（平台内置）.docx"
     return cast(
-        HttpResponse, files.file_response(ContentFile(data, name=name), name, download=True)
+        HttpResponse,
+        files.file_response(ContentFile(doc_templates.builtin(), name=name), name, download=True),
     )

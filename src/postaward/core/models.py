@@ -398,6 +398,8 @@ class DocumentTemplate(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
     active = models.BooleanField("当前使用", default=True)
 
+    objects = ScopedManager()
+
     class Meta:
         verbose_name = "文书模板"
         ordering = ["kind", "-version"]
@@ -410,6 +412,13 @@ class DocumentTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} 第{self.version}版"
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
+        """The template files are read by their administrators only (ADR 0090)."""
+        from .doc_templates import may_manage
+
+        return Q() if may_manage(actor) else Q(pk__in=[])
 
 
 class IssuedDocument(models.Model):

@@ -16,7 +16,7 @@ urlpatterns = [
     path("documents/<id:pk>/retry/", docs.document_retry, name="document_retry"),
     path("system/document-templates/", docs.document_templates, name="document_templates"),
     path(
-        "system/document-templates/<str:key>/<int:version>/",
+        "system/document-templates/<str:key>/<id:version>/",
         docs.document_template_file,
         name="document_template_file",
     ),

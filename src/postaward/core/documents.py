@@ -14,7 +14,6 @@ The projects archive renders its PDF through :func:`html_to_pdf` too.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ class Generated:
     number: str
     pdf: bytes
     docx: bytes
+    template_version: int = 0  # the Word template version used (0: built in; ADR 0090)
 
 
 def register(*kinds: DocumentKind) -> None:
@@ -152,26 +152,17 @@ def generate(
     page = render_to_string(
         "documents/notice_pdf.html", {**ctx, "body": body, "pdf_fonts": PDF_FONTS}
     )
-    return Generated(k, day.year, seq, number, html_to_pdf(page), _docx(ctx, paragraphs(body)))
+    version, docx = _docx(key, ctx, paragraphs(body))
+    return Generated(k, day.year, seq, number, html_to_pdf(page), docx, version)
 
 
-def _docx(ctx: dict[str, Any], paras: list[str]) -> bytes:
-    from docxtpl import DocxTemplate
+def _docx(key: str, ctx: dict[str, Any], paras: list[str]) -> tuple[int, bytes]:
+    """The Word file from the kind's template version in use (文书模板, ADR 0090)."""
+    from . import doc_templates
 
-    tpl = DocxTemplate(str(DOCX_TEMPLATE))
-    tpl.render(
-        {
-            "title": ctx["title"],
-            "number": ctx["number"],
-            "addressee": ctx["addressee"],
-            "paragraphs": paras,
-            "issuer": ctx["issuer"],
-            "date_text": ctx["date_text"],
-        }
-    )
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    version, template = doc_templates.active(key)
+    fields = {"signer": "", "version_note": "", "subject_name": "", **ctx, "paragraphs": paras}
+    return version, doc_templates.render(template, fields)
 
 
 def store(field_file: Any, data: bytes, ext: str) -> None:

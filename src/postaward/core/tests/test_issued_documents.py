@@ -430,3 +430,20 @@ def test_r_cas_06_the_template_page_downloads_and_uploads_for_the_administrator(
     assert AuditRecord.objects.filter(action="core.upload_document_template").count() == 1
     assert admin.get(f"/system/document-templates/{PENALTY.key}/1/").status_code == 200
     assert admin.get(f"/system/document-templates/{PENALTY.key}/7/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_r_cas_06_generate_also_uses_the_template_version_in_use():
+    """The older ``generate`` (complaints' notices) fills the same template
+    versions, and says which one it used."""
+    admin = dataclasses.replace(CLERK, roles=frozenset({"admin"}))
+    before = documents.generate(PENALTY.key, CONTEXT, addressee="甲", issuer="测试区监管办")
+    assert before.template_version == 0 and "盖章处" in _zip_text(before.docx)
+    doc_templates.upload(actor=admin, key=PENALTY.key, upload=_upload(_docx("新版式 {{ number }}")))
+    after = documents.generate(PENALTY.key, CONTEXT, addressee="甲", issuer="测试区监管办")
+    assert after.template_version == 1 and f"新版式 {after.number}" in _zip_text(after.docx)
+
+
+def _zip_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read("word/document.xml").decode()

@@ -15,6 +15,7 @@ class ComplaintsConfig(AppConfig):
         from .views import can_see_complaints
 
         subscribers.register()
+        _documents_about_complaints()
         # Its own menu group, after 预警监督 (50) and before 组织人员 (80).
         menu.section("complaints", "投诉举报", "bi-megaphone", 55)
         menu.add(
@@ -30,3 +31,18 @@ class ComplaintsConfig(AppConfig):
             Item("登记投诉举报", "complaints_new", "bi-pencil-square", may_register, 30),
         )
         menu.set_badge("complaints_list", todo_kinds=("complaints.",))
+
+
+def _documents_about_complaints() -> None:
+    """Documents issued about a complaint are visible to whoever sees it (ADR 0090)."""
+    from django.urls import reverse
+
+    from postaward.core import documents
+
+    from .models import Complaint
+
+    documents.register_subject(
+        "complaints.complaint",
+        lambda actor: Complaint.objects.visible_to(actor).values("pk"),
+        url=lambda pk: reverse("complaints_detail", args=[pk]),
+    )

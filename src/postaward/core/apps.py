@@ -26,12 +26,20 @@ class CoreConfig(AppConfig):
         menu.add("work", Item("我的待办", "inbox", "bi-bell", order=2, todo_kinds=("",)))
         menu.add("system", Item("工作日历", "calendar", "bi-calendar3", order=10))
         menu.add("system", Item("操作日志", "audit_log", "bi-journal-text", order=20))
+        from .doc_templates import may_manage
+
+        menu.add("work", Item("文书管理", "document_list", "bi-file-earmark-text", order=30))
+        menu.add(
+            "system",
+            Item("文书模板", "document_templates", "bi-file-earmark-word", may_manage, order=30),
+        )
 
         from . import audit_labels
 
         for object_type, url_name in (
             ("orgs.organisation", "organisation_detail"),
             ("orgs.person", "person_detail"),
+            ("core.issueddocument", "document_detail"),
         ):
             audit_labels.link(object_type, _page_of(url_name))
 

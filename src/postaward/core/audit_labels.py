@@ -22,6 +22,12 @@ from . import humane
 LABELS: dict[str, str] = {
     # core
     "core.confirm_calendar_year": "确认年度节假日安排",
+    "core.correct_document": "更正文书（新版本）",
+    "core.issue_document": "签发文书",
+    "core.render_document": "生成文书文件",
+    "core.retry_document": "重新生成文书",
+    "core.supersede_document": "文书被更正版本替代",
+    "core.upload_document_template": "上传文书模板新版本",
     "core.set_calendar_day": "调整工作日历",
     "core.set_clock_offset": "调整模拟时钟",
     # organisations and accounts

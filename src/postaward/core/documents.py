@@ -14,9 +14,9 @@ The projects archive renders its PDF through :func:`html_to_pdf` too.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,11 @@ class DocumentKind:
     title: str
     body: str
     word: str = ""
+    # The kind's own fields of the context (name, Chinese label), offered to the
+    # Word templates as placeholders, and sample values to try a template with
+    # (ADR 0090; a field without a sample is tried with its label).
+    fields: tuple[tuple[str, str], ...] = ()
+    sample: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Generated:
     number: str
     pdf: bytes
     docx: bytes
+    template_version: int = 0  # the Word template version used (0: built in; ADR 0090)
 
 
 def register(*kinds: DocumentKind) -> None:
@@ -71,17 +77,24 @@ def number_text(kind: DocumentKind, year: int, seq: int) -> str:
     return f"{kind.word}〔{year}〕第{seq}号"
 
 
-def next_number(key: str, year: int) -> int:
-    """The next number of ``key`` in ``year``: one counter row per kind and
-    year, locked while it counts (two generations never share a number; the
-    unique constraint catches two first numbers of a year, which retry)."""
+def kinds() -> list[DocumentKind]:
+    return sorted(_KINDS.values(), key=lambda k: k.key)
+
+
+def next_number(key: str, year: int, *, issuer: str = "") -> int:
+    """The next number of ``key`` in ``year`` (of ``issuer``, an abbreviation):
+    one counter row per issuer, kind and year, locked while it counts (two
+    generations never share a number; the unique constraint catches two first
+    numbers of a year, which retry). Called inside the caller's transaction,
+    the increment rolls back with it: a number is used exactly when the
+    record holding it is committed (no gaps, ADR 0090)."""
     from .models import DocumentCounter
 
-    for _ in range(3):
+    for _ in range(5):
         try:
             with transaction.atomic():
                 row, _created = DocumentCounter.objects.select_for_update().get_or_create(
-                    kind=key, year=year
+                    kind=key, issuer=issuer, year=year
                 )
                 DocumentCounter.objects.filter(pk=row.pk).update(last=F("last") + 1)
                 row.refresh_from_db(fields=["last"])
@@ -139,26 +152,17 @@ def generate(
     page = render_to_string(
         "documents/notice_pdf.html", {**ctx, "body": body, "pdf_fonts": PDF_FONTS}
     )
-    return Generated(k, day.year, seq, number, html_to_pdf(page), _docx(ctx, paragraphs(body)))
+    version, docx = _docx(key, ctx, paragraphs(body))
+    return Generated(k, day.year, seq, number, html_to_pdf(page), docx, version)
 
 
-def _docx(ctx: dict[str, Any], paras: list[str]) -> bytes:
-    from docxtpl import DocxTemplate
+def _docx(key: str, ctx: dict[str, Any], paras: list[str]) -> tuple[int, bytes]:
+    """The Word file from the kind's template version in use (文书模板, ADR 0090)."""
+    from . import doc_templates
 
-    tpl = DocxTemplate(str(DOCX_TEMPLATE))
-    tpl.render(
-        {
-            "title": ctx["title"],
-            "number": ctx["number"],
-            "addressee": ctx["addressee"],
-            "paragraphs": paras,
-            "issuer": ctx["issuer"],
-            "date_text": ctx["date_text"],
-        }
-    )
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    version, template = doc_templates.active(key)
+    fields = {"signer": "", "version_note": "", "subject_name": "", **ctx, "paragraphs": paras}
+    return version, doc_templates.render(template, fields)
 
 
 def store(field_file: Any, data: bytes, ext: str) -> None:
@@ -167,3 +171,79 @@ def store(field_file: Any, data: bytes, ext: str) -> None:
     import uuid
 
     field_file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=False)
+
+
+# --- subjects and their visibility (ADR 0090) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What an issued document is about: ``type`` is the model's label
+    (``complaints.complaint``), ``id`` its pk, ``name`` how people call it."""
+
+    type: str
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class SubjectRule:
+    visible_ids: Callable[[Any], Any]  # actor -> a query of visible pks
+    url: Callable[[int], str] | None = None  # pk -> the subject's page
+
+
+_SUBJECTS: dict[str, SubjectRule] = {}
+
+
+def register_subject(
+    model_label: str,
+    visible_ids: Callable[[Any], Any],
+    *,
+    url: Callable[[int], str] | None = None,
+) -> None:
+    """An app says who sees the documents about its ``model_label`` objects
+    (in ``AppConfig.ready()``): ``visible_ids(actor)`` gives a query (or list)
+    of the pks the actor may see; ``url(pk)`` the subject's page. A document
+    whose subject no app registered is visible to nobody."""
+    _SUBJECTS[model_label.lower()] = SubjectRule(visible_ids, url)
+
+
+def subject_of(obj: Any) -> Subject:
+    if isinstance(obj, Subject):
+        return obj
+    return Subject(obj._meta.label_lower, int(obj.pk), str(obj)[:300])
+
+
+def subject_scope_q(actor: Any) -> Any:
+    from django.db.models import Q
+
+    q = Q(pk__in=[])
+    for label, rule in _SUBJECTS.items():
+        q |= Q(subject_type=label, subject_id__in=rule.visible_ids(actor))
+    return q
+
+
+def subject_url(doc: Any) -> str:
+    rule = _SUBJECTS.get(doc.subject_type)
+    return rule.url(doc.subject_id) if rule and rule.url else ""
+
+
+# The issuing service (ADR 0090) lives beside this module; ``documents.issue`` is the entry.
+from .issuing import correct, issue, issued_number, render_issued, retry, verify  # noqa: E402
+
+__all__ = [
+    "DocumentKind",
+    "Generated",
+    "Subject",
+    "correct",
+    "generate",
+    "issue",
+    "issued_number",
+    "kind",
+    "register",
+    "register_subject",
+    "render_issued",
+    "retry",
+    "store",
+    "verify",
+]

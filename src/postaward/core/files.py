@@ -48,6 +48,9 @@ MAX_SIDE = 4096
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 PNG = "image/png"
+# Word templates of the document service (core.documents, ADR 0090): accepted only where
+# asked for (``allowed={DOCX}``), then opened by docxtpl before anything is stored.
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DOCUMENTS: frozenset[str] = frozenset({PDF, JPEG, PNG})
 IMAGES: frozenset[str] = frozenset({JPEG, PNG})
 
@@ -56,8 +59,9 @@ KNOWN: dict[str, tuple[bytes, tuple[str, ...], str]] = {
     PDF: (b"%PDF-", ("pdf",), "PDF"),
     JPEG: (b"\xff\xd8\xff", ("jpg", "jpeg"), "JPG"),
     PNG: (b"\x89PNG\r\n\x1a\n", ("png",), "PNG"),
+    DOCX: (b"PK\x03\x04", ("docx",), "Word（.docx）"),
 }
-EXTENSION = {PDF: "pdf", JPEG: "jpg", PNG: "png"}
+EXTENSION = {PDF: "pdf", JPEG: "jpg", PNG: "png", DOCX: "docx"}
 ACCEPT_ATTR = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 ACCEPT_IMAGES = ".jpg,.jpeg,.png,image/jpeg,image/png"
 HELP_TEXT = "PDF 或 JPG/PNG 图片，不超过 20 MB"
@@ -166,6 +170,8 @@ def _labels(allowed: frozenset[str]) -> str:
     text = "PDF" if "PDF" in parts else ""
     if images:
         text = (text + " 或 " if text else "") + "/".join(images) + " 图片"
+    if DOCX in allowed:
+        text = (text + " 或 " if text else "") + KNOWN[DOCX][2]
     return text
 
 

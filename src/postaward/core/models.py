@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from . import clock
+from .files import private_storage as _private
 from .scoping import ScopedManager, project_visible_q
 
 
@@ -351,14 +352,154 @@ class DocumentCounter(models.Model):
     (``core.documents.next_number``: 〔2026〕第7号, ADR 0503)."""
 
     kind = models.CharField("文书类别", max_length=60)
+    # the issuer's abbreviation (清监办): one counter per issuer, kind and year (ADR 0090);
+    # "" for the numbers of ``documents.generate`` (one counter per kind and year)
+    issuer = models.CharField("发文机关简称", max_length=30, default="", blank=True)
     year = models.PositiveIntegerField("年度")
     last = models.PositiveIntegerField("已用编号", default=0)
 
     class Meta:
         verbose_name = "文书编号"
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="document_counter_kind_year")
+            models.UniqueConstraint(
+                fields=["kind", "issuer", "year"], name="document_counter_kind_issuer_year"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
+
+
+# --- unified enforcement documents (ADR 0090) ---------------------------------------------------
+
+
+def _template_path(instance: models.Model, filename: str) -> str:
+    return f"document_templates/{filename}"
+
+
+def _issued_path(instance: models.Model, filename: str) -> str:
+    return f"issued_documents/{clock.now():%Y/%m}/{filename}"
+
+
+class DocumentTemplate(models.Model):
+    """An uploaded Word template (docxtpl) of a kind of document, by version.
+    Version 0 is the built-in template (no row); an upload is the next version
+    and becomes the active one; the old versions stay (the documents made with
+    them name their version)."""
+
+    kind = models.CharField("文书类别", max_length=60)
+    version = models.PositiveIntegerField("版本")
+    docx = models.FileField("模板文件", upload_to=_template_path, max_length=255, storage=_private)
+    original_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    note = models.CharField("修改说明", max_length=200, blank=True)
+    uploaded_by_id = models.BigIntegerField("上传人ID", null=True)
+    uploaded_by = models.CharField("上传人", max_length=100)
+    uploaded_at = models.DateTimeField("上传时间", default=clock.now)
+    active = models.BooleanField("当前使用", default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "文书模板"
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="document_template_version"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(active=True), name="document_template_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} 第{self.version}版"
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
+        """The template files are read by their administrators only (ADR 0090)."""
+        from .doc_templates import may_manage
+
+        return Q() if may_manage(actor) else Q(pk__in=[])
+
+
+class IssuedDocument(models.Model):
+    """One generated document of the platform (R-CAS-06, ADR 0090): its kind,
+    its number (文号: issuer abbreviation + kind word + 〔year〕 + seq + 号),
+    the subject it is about (app label, model, pk and name: no foreign key to a
+    domain app), the PDF and the Word file in private storage, the PDF's
+    SHA-256 (also in the audit chain), the template version it was made with,
+    and its version: a correction is a new row that ``replaces`` this one, with
+    a reason; the old row stays, marked superseded."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队生成中"
+        RENDERING = "rendering", "生成中"
+        DONE = "done", "已生成"
+        FAILED = "failed", "生成失败"
+
+    kind = models.CharField("文书类别", max_length=60, db_index=True)
+    title = models.CharField("文书名称", max_length=200)
+    number = models.CharField("文号", max_length=80)
+    year = models.PositiveIntegerField("年度")
+    seq = models.PositiveIntegerField("年度序号")
+    issuer_abbr = models.CharField("发文机关简称", max_length=30, blank=True)
+    issuer = models.CharField("发文机关", max_length=200)
+    addressee = models.CharField("送达对象", max_length=200)
+    issued_on = models.DateField("成文日期")
+    subject_type = models.CharField("对象类型", max_length=100)  # "complaints.complaint"
+    subject_id = models.BigIntegerField("对象ID")
+    subject_name = models.CharField("对象", max_length=300)
+    context = models.JSONField("填写内容", default=dict, blank=True)
+    template_version = models.PositiveIntegerField("模板版本", default=0)
+    pdf = models.FileField(
+        "PDF", upload_to=_issued_path, max_length=255, storage=_private, blank=True
+    )
+    docx = models.FileField(
+        "Word", upload_to=_issued_path, max_length=255, storage=_private, blank=True
+    )
+    sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name="更正的文书",
+    )
+    correction_reason = models.TextField("更正理由", blank=True)
+    superseded = models.BooleanField("已被更正", default=False)
+    state = models.CharField("生成状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField("生成进度（%）", default=0)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_by_id = models.BigIntegerField("签发人ID", null=True)
+    created_by = models.CharField("经办人", max_length=100)
+    created_at = models.DateTimeField("签发时间", default=clock.now)
+    rendered_at = models.DateTimeField("生成时间", null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "执法文书"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "issuer_abbr", "year", "seq", "version"],
+                condition=Q(seq__gt=0),
+                name="issued_document_number_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number}" + (
+            f"（第{self.version}版）" if self.version > 1 else ""
+        )
+
+    @classmethod
+    def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]
+        """Visible to whoever may see its subject: the subject's app answers
+        (``documents.register_subject``); a subject no app answers for is
+        visible to nobody (deny by default)."""
+        from . import documents
+
+        return documents.subject_scope_q(actor)

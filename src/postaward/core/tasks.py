@@ -61,3 +61,34 @@ def sweep_deadlines() -> tuple[int, int]:
     with context.task_context("deadlines"):
         clock.refresh_offset()
         return deadlines.sweep()
+
+
+@db_task()
+def render_document(pk: int) -> str:
+    """Render one queued document (``documents.issue(..., background=True)``,
+    ADR 0090); its progress is on the row, the document page polls it."""
+    from . import documents
+
+    with context.task_context("documents"):
+        clock.refresh_offset()
+        return documents.render_issued(pk)
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("render-documents")
+def render_queued_documents() -> int:
+    """Safety net: documents left queued by a lost enqueue (older than a minute)."""
+    from . import documents
+    from .models import IssuedDocument
+
+    with context.task_context("documents"):
+        clock.refresh_offset()
+        cutoff = clock.now() - dt.timedelta(minutes=1)
+        pks = list(
+            IssuedDocument.objects.filter(
+                state=IssuedDocument.State.QUEUED, created_at__lt=cutoff
+            ).values_list("pk", flat=True)[:50]
+        )
+        for pk in pks:
+            documents.render_issued(pk)
+        return len(pks)

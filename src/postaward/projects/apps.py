@@ -13,6 +13,7 @@ class ProjectsConfig(AppConfig):
         from . import hooks, steps, steps_checks  # noqa: F401 (events and visibility hooks; the steps)
 
         registries.provide_projects(hooks.KERNEL_DIRECTORY)
+        _documents_about_projects()
         from .views import can_import, can_register, can_see_bans
 
         menu.add(
@@ -33,3 +34,18 @@ class ProjectsConfig(AppConfig):
             "projects",
             Item("人员任职限制", "project_bans", "bi-person-x", visible=can_see_bans, order=30),
         )
+
+
+def _documents_about_projects() -> None:
+    """Documents issued about a project are visible to whoever sees it (ADR 0090)."""
+    from django.urls import reverse
+
+    from postaward.core import documents
+
+    from .models import Project
+
+    documents.register_subject(
+        "projects.project",
+        lambda actor: Project.objects.visible_to(actor).values("pk"),
+        url=lambda pk: reverse("project_detail", args=[pk]),
+    )

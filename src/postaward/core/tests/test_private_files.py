@@ -422,7 +422,46 @@ def _interview(d):  # type: ignore[no-untyped-def]
     return it, "record", lambda o: reverse("attendance_file", args=["interview", o.pk, "record"])
 
 
+def _issued_document(which: str) -> Callable[[Any], Any]:
+    def make(d):  # type: ignore[no-untyped-def]
+        import datetime as dt
+
+        from postaward.core.models import IssuedDocument
+
+        doc = IssuedDocument(
+            kind="complaints.acceptance",
+            title="受理告知书",
+            number="清监办受理告字〔2026〕1号",
+            year=2026,
+            seq=1,
+            issuer_abbr="清监办",
+            issuer="测试区监管办",
+            addressee="甲建设有限公司",
+            issued_on=dt.date(2026, 3, 2),
+            subject_type="projects.project",
+            subject_id=d.projects["p_school"].pk,
+            subject_name=d.projects["p_school"].name,
+            state=IssuedDocument.State.DONE,
+            created_by="测试",
+        )
+        return doc, which, lambda o: reverse("document_file", args=[o.pk, which])
+
+    return make
+
+
+def _document_template(d):  # type: ignore[no-untyped-def]
+    from postaward.core.models import DocumentTemplate
+
+    row = DocumentTemplate(
+        kind="complaints.acceptance", version=1, original_name="模板.docx", uploaded_by="测试"
+    )
+    return row, "docx", lambda o: reverse("document_template_file", args=[o.kind, o.version])
+
+
 MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("core.issueddocument", "pdf"): _issued_document("pdf"),
+    ("core.issueddocument", "docx"): _issued_document("docx"),
+    ("core.documenttemplate", "docx"): _document_template,
     ("projects.projectdocument", "file"): _project_document,
     ("approvals.approvaldocument", "file"): _approval_document,
     ("approvals.hiddenworkphoto", "file"): _hidden_photo,

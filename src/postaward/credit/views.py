@@ -24,13 +24,13 @@ from . import forms, services
 from .choices import PushState, RecordState, RequestKind
 from .models import DEPARTMENT_ROLES, OFFICE_ROLES, CreditPush, CreditRecord, CreditRequest
 
-COLOURS = {
+COLOURS: dict[str, str] = {
     RecordState.EFFECTIVE: "orange",
     RecordState.OBJECTING: "blue",
     RecordState.REPAIRED: "green",
     RecordState.WITHDRAWN: "grey",
 }
-PUSH_COLOURS = {PushState.PENDING: "blue", PushState.SENT: "green", PushState.FAILED: "red"}
+PUSH_COLOURS: dict[str, str] = {PushState.PENDING: "blue", PushState.SENT: "green", PushState.FAILED: "red"}
 
 
 def _points_total(request: HttpRequest, qs: Any) -> int:

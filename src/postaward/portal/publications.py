@@ -188,10 +188,9 @@ class PublishForm(forms.Form):
 
 
 def _publish_form(p: Publication, actor: Actor, data: Any, files: Any) -> PublishForm:
-    kw = {"auto_id": "id_publish-%s"}
     if data is not None:
-        return PublishForm(data, **kw)
-    return PublishForm(initial={"masked_text": p.masked_text}, **kw)
+        return PublishForm(data, auto_id="id_publish-%s")
+    return PublishForm(initial={"masked_text": p.masked_text}, auto_id="id_publish-%s")
 
 
 def publish(*, actor: Actor, obj: Publication, masked_text: str = "") -> Publication:

@@ -20,7 +20,7 @@ from postaward.orgs.choices import OrgKind
 from . import publications
 from .models import PUBLISHER_ROLES, Publication
 
-COLOURS = {Publication.State.PENDING: "orange", Publication.State.PUBLISHED: "green"}
+COLOURS: dict[str, str] = {Publication.State.PENDING: "orange", Publication.State.PUBLISHED: "green"}
 
 
 def _due(p: Publication) -> str:

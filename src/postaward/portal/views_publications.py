@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from postaward.core import deadlines, steps
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, page_view
+from postaward.core.web import actor_of, page_view, require
 from postaward.orgs.choices import OrgKind
 
 from . import publications
@@ -68,6 +68,7 @@ def can_publish(actor: Any) -> bool:
 @page_view
 def worklist(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
+    require(a, can_publish(a), "监管办工作人员方可查看结果公示")
     return render_list(
         request,
         SPEC,

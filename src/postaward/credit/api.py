@@ -24,7 +24,7 @@ from .views import load_record, records
 router = Router(tags=["信用管理"])
 
 
-class RecordOut(Schema):
+class CreditRecordOut(Schema):
     id: int
     case_number: str
     subject_name: str
@@ -46,7 +46,7 @@ class RecordOut(Schema):
     outcome: str
 
 
-class RequestOut(Schema):
+class CreditRequestOut(Schema):
     id: int
     record_id: int
     kind: str
@@ -64,7 +64,7 @@ class RequestOut(Schema):
     actions: list[str]
 
 
-class PushOut(Schema):
+class CreditPushOut(Schema):
     action: str
     state: str
     state_label: str
@@ -73,9 +73,9 @@ class PushOut(Schema):
     sent_at: str
 
 
-class RecordDetailOut(RecordOut):
-    requests: list[RequestOut]
-    pushes: list[PushOut]
+class CreditRecordDetailOut(CreditRecordOut):
+    requests: list[CreditRequestOut]
+    pushes: list[CreditPushOut]
     may_file: list[str] = Field(description="当前账号可以提出的申请类别")
 
 
@@ -151,7 +151,7 @@ def detail_out(r: CreditRecord, request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/records",
-    response=responses(list[RecordOut]),
+    response=responses(list[CreditRecordOut]),
     summary="信用记录列表（监管办、行业主管部门看到本区全部；当事人只看到自己的）",
 )
 def list_records(request: HttpRequest, state: RecordState | None = None) -> Any:
@@ -163,14 +163,14 @@ def list_records(request: HttpRequest, state: RecordState | None = None) -> Any:
 
 @router.get(
     "/records/{record_id}",
-    response=responses(RecordDetailOut),
+    response=responses(CreditRecordDetailOut),
     summary="信用记录详情：异议与修复申请、信用平台推送情况",
 )
 def get_record(request: HttpRequest, record_id: Id) -> Any:
     return detail_out(load_record(actor(request), record_id), request)
 
 
-class RequestIn(StrictIn):
+class CreditRequestIn(StrictIn):
     kind: Literal[tuple(RequestKind.values)] = Field(  # type: ignore[valid-type]
         description="类别：objection 记分异议 / repair 信用修复"
     )
@@ -179,10 +179,10 @@ class RequestIn(StrictIn):
 
 @router.post(
     "/records/{record_id}/requests",
-    response=responses(RequestOut, 201),
+    response=responses(CreditRequestOut, 201),
     summary="提出记分异议或信用修复申请（当事人，或监管办代为登记；可带 Idempotency-Key）",
 )
-def file_request(request: HttpRequest, record_id: Id, body: RequestIn) -> Any:
+def file_request(request: HttpRequest, record_id: Id, body: CreditRequestIn) -> Any:
     a = actor(request)
     q = services.file_request(
         actor=a,
@@ -196,7 +196,7 @@ def file_request(request: HttpRequest, record_id: Id, body: RequestIn) -> Any:
 
 @router.get(
     "/requests/{request_id}",
-    response=responses(RequestOut),
+    response=responses(CreditRequestOut),
     summary="异议（修复）申请详情及当前账号可办理的环节",
 )
 def get_request(request: HttpRequest, request_id: Id) -> Any:

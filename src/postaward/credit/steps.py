@@ -45,14 +45,14 @@ def office_staff(q: CreditRequest, actor: Actor) -> bool:
     )
 
 
-class OpinionIn(StrictIn):
+class CreditOpinionIn(StrictIn):
     recommendation: Literal[tuple(Recommendation.values)] = Field(  # type: ignore[valid-type]
         description="核查建议：uphold 建议采纳 / reject 建议不予采纳"
     )
     opinion: str = Field(max_length=2000, description="核查意见")
 
 
-class UpholdIn(StrictIn):
+class CreditUpholdIn(StrictIn):
     decision: str = Field(max_length=2000, description="处理结果")
     new_points: int | None = Field(
         None, ge=0, le=100, description="变更后记分（异议；撤销记录时不填）"
@@ -60,7 +60,7 @@ class UpholdIn(StrictIn):
     withdraw: bool = Field(False, description="撤销该信用记录（异议）")
 
 
-class RejectIn(StrictIn):
+class CreditRejectIn(StrictIn):
     decision: str = Field(max_length=2000, description="不予采纳的理由")
 
 
@@ -125,7 +125,7 @@ GIVE_OPINION = steps.Step(
     sources=(RequestState.REGISTERED,),
     target=RequestState.OPINION_GIVEN,
     service=_give_opinion,
-    schema=OpinionIn,
+    schema=CreditOpinionIn,
     form=forms.OpinionForm,
     basis="R-CAS-04",
     action="credit.give_opinion",
@@ -141,7 +141,7 @@ UPHOLD = steps.Step(
     sources=(RequestState.OPINION_GIVEN,),
     target=RequestState.UPHELD,
     service=_uphold,
-    schema=UpholdIn,
+    schema=CreditUpholdIn,
     form=forms.UpholdForm,
     basis="R-CAS-04",
     closes=OBJECTION_ANSWER.kind,
@@ -158,7 +158,7 @@ REJECT = steps.Step(
     sources=(RequestState.OPINION_GIVEN,),
     target=RequestState.REJECTED,
     service=_reject,
-    schema=RejectIn,
+    schema=CreditRejectIn,
     form=forms.RejectForm,
     basis="R-CAS-04",
     closes=OBJECTION_ANSWER.kind,

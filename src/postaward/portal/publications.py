@@ -169,7 +169,7 @@ def may_publish(p: Publication, actor: Actor) -> bool:
 # --- the step ------------------------------------------------------------------------------------
 
 
-class PublishIn(StrictIn):
+class PublicationPublishIn(StrictIn):
     masked_text: str = Field(
         "",
         max_length=20000,
@@ -241,7 +241,7 @@ PUBLISH = steps.Step(
     sources=(Publication.State.PENDING,),
     target=Publication.State.PUBLISHED,
     service=publish,
-    schema=PublishIn,
+    schema=PublicationPublishIn,
     form_factory=_publish_form,
     basis="R-CAS-05",
     closes=PUBLICATION_DUE.kind,

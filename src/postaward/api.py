@@ -16,8 +16,8 @@ from postaward.complaints.api import router as complaints_router
 from postaward.core.api import router as core_router
 from postaward.core.api_base import ERROR_TEXT, TokenAuth, WebSessionAuth, server_error
 from postaward.core.errors import DomainError
-from postaward.orgs.api import router as orgs_router
 from postaward.credit.api import router as credit_router
+from postaward.orgs.api import router as orgs_router
 from postaward.portal.api import router as portal_router
 from postaward.projects.api import router as projects_router
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from postaward.core import clock
 from postaward.orgs.actors import actor_for
-from postaward.orgs.choices import OrgKind
+from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation, User
 from postaward.projects.models import Participant
 
@@ -21,15 +21,18 @@ from . import services
 
 CASES = [
     ("罚款5万元；责令改正", "50000", 6, "《建设工程质量管理条例》第六十四条"),
-    ("通报批评；责令项目经理到岗履职", "0", 3, "《上虞区政府投资（国有建设）项目监督管理实施细则》第四十二条"),
+    (
+        "通报批评；责令项目经理到岗履职",
+        "0",
+        3,
+        "《上虞区政府投资（国有建设）项目监督管理实施细则》第四十二条",
+    ),
 ]
 
 
 def seed_demo(b: Any = None) -> int:
     office = Organisation.objects.filter(kind=OrgKind.SUPERVISION_OFFICE).order_by("pk").first()
-    authority = (
-        Organisation.objects.filter(kind=OrgKind.INDUSTRY_AUTHORITY).order_by("pk").first()
-    )
+    authority = Organisation.objects.filter(kind=OrgKind.INDUSTRY_AUTHORITY).order_by("pk").first()
     if office is None or authority is None:
         return 0
     parts = list(
@@ -61,10 +64,14 @@ def seed_demo(b: Any = None) -> int:
                 )
             )
         )
+    # the party's own account, or the office's staff registering on its behalf
     party = (
         User.objects.filter(organisation_id=made[0].subject_org_id, is_active=True)
         .order_by("pk")
         .first()
+        or User.objects.filter(
+            organisation=office, role_grants__role=Role.OFFICE_STAFF, is_active=True
+        ).first()
         if made
         else None
     )

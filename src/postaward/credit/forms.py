@@ -12,7 +12,9 @@ N = {"class": "form-control form-control-sm"}
 
 
 class RequestForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=RequestKind.choices, widget=forms.Select(attrs=S))
+    kind = forms.ChoiceField(
+        label="类别", choices=RequestKind.choices, widget=forms.Select(attrs=S)
+    )
     reason = forms.CharField(
         label="理由",
         max_length=2000,

@@ -129,9 +129,7 @@ def is_office(r: CreditRecord, actor: Actor) -> bool:
     )
 
 
-def tell_party(
-    r: CreditRecord, *, key: str, title: str, body: str = "", actor: Any = None
-) -> int:
+def tell_party(r: CreditRecord, *, key: str, title: str, body: str = "", actor: Any = None) -> int:
     return notices.tell(
         party_user_ids(r),
         key=key,
@@ -291,9 +289,7 @@ def _change_record(q: CreditRequest, actor: Actor, new_points: int | None, withd
     else:
         old = r.points
         r.points, r.state, action = int(new_points or 0), RecordState.EFFECTIVE, PushAction.UPDATE
-        r.outcome = (
-            f"{clock.localtime(now):%Y-%m-%d} 异议成立，记分由{old}分变更为{r.points}分：{q.decision}"
-        )
+        r.outcome = f"{clock.localtime(now):%Y-%m-%d} 异议成立，记分由{old}分变更为{r.points}分：{q.decision}"
     r.changed_at = now
     r.save()
     from postaward.core import audit

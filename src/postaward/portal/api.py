@@ -103,9 +103,11 @@ def _t(value: Any) -> str:
 
 
 def publication_out(p: Any) -> dict[str, Any]:
-    from postaward.core import deadlines
+    from .views_publications import with_clocks
 
-    d = next(iter(deadlines.deadlines_of(p)), None)
+    if not hasattr(p, "clock"):
+        with_clocks([p])
+    d = p.clock
     return {
         "id": p.pk,
         "kind": p.kind,
@@ -131,9 +133,10 @@ def publication_out(p: Any) -> dict[str, Any]:
 )
 def list_publications(request: HttpRequest) -> Any:
     from .models import Publication
+    from .views_publications import with_clocks
 
     qs = Publication.objects.visible_to(actor(request)).select_related("office")
-    return [publication_out(p) for p in qs[:500]]
+    return [publication_out(p) for p in with_clocks(list(qs[:500]))]
 
 
 @router.get(

@@ -46,9 +46,7 @@ def seed_demo(b: Any = None) -> int:
     ).first()
     if office is None or staff is None:
         return 0
-    company = (
-        Organisation.objects.filter(kind=OrgKind.CONTRACTOR).order_by("pk").first()
-    )
+    company = Organisation.objects.filter(kind=OrgKind.CONTRACTOR).order_by("pk").first()
     first = _signed(office, 0, company.name if company else "某建设有限公司", 6)
     publications.publish(actor=actor_for(staff), obj=first)
     _signed(office, 1, "李建国", 2)

@@ -12,9 +12,7 @@ urlpatterns = [
     path("portal/contacts/", backoffice.contacts, name="portal_contacts"),
     # results published on the public site (R-CAS-05): the office's worklist and the public pages
     path("portal/publications/", views_publications.worklist, name="portal_publications"),
-    path(
-        "portal/publications/<id:pk>/", views_publications.detail, name="portal_publication"
-    ),
+    path("portal/publications/<id:pk>/", views_publications.detail, name="portal_publication"),
     steps.page_urls("portal/publications/", PUBLICATION_WF, "portal_publication_step"),
     path(
         "public/publications/",

@@ -20,12 +20,32 @@ from postaward.orgs.choices import OrgKind
 from . import publications
 from .models import PUBLISHER_ROLES, Publication
 
-COLOURS: dict[str, str] = {Publication.State.PENDING: "orange", Publication.State.PUBLISHED: "green"}
+COLOURS: dict[str, str] = {
+    Publication.State.PENDING: "orange",
+    Publication.State.PUBLISHED: "green",
+}
 
 
 def _due(p: Publication) -> str:
-    d = next(iter(deadlines.deadlines_of(p)), None)
-    return deadlines.show(d).end_text if d is not None else "—"
+    d = getattr(p, "clock", None)
+    return deadlines.end_text(d.due_at) if d is not None else "—"
+
+
+def with_clocks(objs: list[Any]) -> list[Any]:
+    """Each publication's clock, for a page of them in one query."""
+    from postaward.core.models import Deadline
+
+    by_id = {
+        d.subject_id: d
+        for d in Deadline.objects.filter(
+            kind=publications.PUBLICATION_DUE.kind,
+            subject_type="portal.publication",
+            subject_id__in=[str(p.pk) for p in objs],
+        ).order_by("pk")
+    }
+    for p in objs:
+        p.clock = by_id.get(str(p.pk))
+    return objs
 
 
 SPEC = ListSpec(
@@ -56,6 +76,7 @@ SPEC = ListSpec(
     default_sort="-signed_off",
     row_url=lambda p: reverse("portal_publication", args=[p.pk]),
     export_name="结果公示",
+    prepare=with_clocks,
     empty="暂无待公示或已公示的结果",
     testid="publications-list",
 )

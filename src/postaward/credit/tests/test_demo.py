@@ -21,6 +21,8 @@ def test_r_cas_04_r_cas_05_demo_has_records_an_objection_and_a_publication(clien
     assert CreditRequest.objects.count() == 1
     published = Publication.objects.filter(state=Publication.State.PUBLISHED)
     assert published.count() == 1
-    assert Publication.objects.filter(state=Publication.State.PENDING).get().subject_public == "李*国"
+    assert (
+        Publication.objects.filter(state=Publication.State.PENDING).get().subject_public == "李*国"
+    )
     page = client.get("/public/publications/").content.decode()
     assert published.get().title in page

@@ -32,7 +32,7 @@ class _Platform(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
     tokens: list[str] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         type(self).tokens.append(self.headers.get("Authorization", ""))
         if type(self).failing:

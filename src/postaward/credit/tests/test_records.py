@@ -101,9 +101,10 @@ def test_r_cas_04_list_page_totals_and_export(district):
     assert "有效记分合计：<strong>9</strong>" in text
     assert "70,000.00" in text  # the fines' total
     # the party sees only its own; a unit without records gets an empty list
-    assert "有效记分合计：<strong>0</strong>" in district.client("contractor_b_admin").get(
-        "/credit/"
-    ).content.decode()
+    assert (
+        "有效记分合计：<strong>0</strong>"
+        in district.client("contractor_b_admin").get("/credit/").content.decode()
+    )
     xlsx = district.client("office_staff").get("/credit/?export=xlsx")
     assert xlsx.status_code == 200
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -56,7 +56,9 @@ def test_r_cas_04_objection_upheld_changes_points_and_pushes_again(district):
 
 def test_r_cas_04_objection_upheld_may_withdraw_the_record(district):
     q = f.opinion_given(district)
-    services.uphold(actor=district.actor("office_staff"), obj=q, decision="决定已撤销", withdraw=True)
+    services.uphold(
+        actor=district.actor("office_staff"), obj=q, decision="决定已撤销", withdraw=True
+    )
     r = q.record
     r.refresh_from_db()
     assert r.state == RecordState.WITHDRAWN
@@ -110,9 +112,11 @@ def test_r_cas_04_objection_filed_by_the_office_on_behalf_of_the_party(district)
     )
     assert q.on_behalf
     # the department has the to-do
-    assert Todo.objects.visible_to(district.actor("housing_staff")).filter(
-        kind="credit.opinion", state=Todo.State.OPEN
-    ).exists()
+    assert (
+        Todo.objects.visible_to(district.actor("housing_staff"))
+        .filter(kind="credit.opinion", state=Todo.State.OPEN)
+        .exists()
+    )
 
 
 def _answer_last_day(d, day: dt.date, kind: str = "objection") -> dt.date:  # type: ignore[no-untyped-def]
@@ -170,6 +174,9 @@ def test_r_cas_04_party_files_an_objection_on_the_page(district):
     assert ok.status_code == 302
     r.refresh_from_db()
     assert r.state == RecordState.OBJECTING
-    assert district.client("contractor_b_admin").post(
-        f"/credit/{r.pk}/requests/", {"kind": "repair", "reason": "申请信用修复，已整改"}
-    ).status_code == 404
+    assert (
+        district.client("contractor_b_admin")
+        .post(f"/credit/{r.pk}/requests/", {"kind": "repair", "reason": "申请信用修复，已整改"})
+        .status_code
+        == 404
+    )

@@ -37,9 +37,11 @@ def test_r_cas_05_publication_due_10_working_days_after_a_friday_sign_off(distri
     # signed off Friday 2026-03-06 10:00 local: Mar 9-13, 16-20 → Friday 03-20, 24:00
     p = f.pending(district, signed_off_at="2026-03-06T02:00:00+00:00")
     assert _last_day(p) == dt.date(2026, 3, 20)
-    assert Todo.objects.visible_to(district.actor("office_staff")).filter(
-        kind="portal.publication", state=Todo.State.OPEN
-    ).exists()
+    assert (
+        Todo.objects.visible_to(district.actor("office_staff"))
+        .filter(kind="portal.publication", state=Todo.State.OPEN)
+        .exists()
+    )
 
 
 def test_r_cas_05_publication_due_across_national_day_and_a_make_up_day(district):

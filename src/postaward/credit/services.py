@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from postaward.core import clock, deadlines, idempotency, notices, steps, todos, writes
@@ -64,6 +64,13 @@ def record_from_penalty(evt: Any) -> CreditRecord:
     existing = CreditRecord.objects.filter(case_id=evt.case_id).first()
     if existing is not None:
         return existing
+    try:
+        return _enter(evt)
+    except IntegrityError:  # the same event delivered twice at once: the other one made it
+        return CreditRecord.objects.get(case_id=evt.case_id)
+
+
+def _enter(evt: Any) -> CreditRecord:
     decided = _date(evt.decided_on)
     with transaction.atomic():
         r = CreditRecord.objects.create(

@@ -28,6 +28,7 @@ class PortalConfig(AppConfig):
             Item("结果公示", "portal_publications", "bi-megaphone", can_publish, 20),
         )
         menu.set_badge("portal_publications", todo_kinds=("portal.publication",))
+        homepage.register(order=48)(publications.home_card)
         audit_labels.link(
             "portal.publication", lambda pk: reverse("portal_publication", args=[int(pk)])
         )

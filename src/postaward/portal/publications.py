@@ -159,6 +159,24 @@ def load(actor: Actor, pk: int) -> Publication:
     )
 
 
+def home_card(actor: Actor) -> list[dict[str, Any]]:
+    """The office's card: results waiting to be published (待公示)."""
+    from .views_publications import can_publish
+
+    if not can_publish(actor):
+        return []
+    pending = Publication.objects.visible_to(actor).filter(state=Publication.State.PENDING)
+    return [
+        {
+            "key": "publications_pending",
+            "label": "待公示结果",
+            "value": pending.count(),
+            "icon": "bi-megaphone",
+            "url": f"{reverse('portal_publications')}?state={Publication.State.PENDING}",
+        }
+    ]
+
+
 def may_publish(p: Publication, actor: Actor) -> bool:
     return actor.is_system or (
         actor.organisation_id == p.office_id

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "postaward.approvals",
     "postaward.alerts",
     "postaward.complaints",
+    "postaward.credit",
     "postaward.portal",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,
     # whose widget template wins
@@ -339,6 +340,20 @@ POSTAWARD_SMS = {
     "TOKEN": os.environ.get("POSTAWARD_SMS_TOKEN", ""),
     "SIGN": os.environ.get("POSTAWARD_SMS_SIGN", "标后监管平台"),
     "DEMO_ECHO": os.environ.get("POSTAWARD_SMS_DEMO_ECHO", "0") == "1",
+}
+# Credit platforms (credit/push.py, ADR 0620): the log backend by default;
+# POSTAWARD_CREDIT_PUSH_BACKEND=postaward.credit.push.HttpBackend with URL/TOKEN posts each change.
+POSTAWARD_CREDIT_PUSH = {
+    "BACKEND": os.environ.get("POSTAWARD_CREDIT_PUSH_BACKEND", "postaward.credit.push.LogBackend"),
+    "URL": os.environ.get("POSTAWARD_CREDIT_PUSH_URL", ""),
+    "TOKEN": os.environ.get("POSTAWARD_CREDIT_PUSH_TOKEN", ""),
+    "PLATFORMS": [
+        p.strip()
+        for p in os.environ.get(
+            "POSTAWARD_CREDIT_PUSH_PLATFORMS", "湖北省公共资源招标投标信用信息平台,信用湖北"
+        ).split(",")
+        if p.strip()
+    ],
 }
 EMAIL_BACKEND = os.environ.get(
     "POSTAWARD_EMAIL_BACKEND",

@@ -1,12 +1,29 @@
 from captcha import views as captcha_views
 from django.urls import path
 
-from . import backoffice, views
+from postaward.core import steps
+
+from . import backoffice, views, views_publications
+from .publications import WF as PUBLICATION_WF
 
 urlpatterns = [
     path("public/", views.home, name="portal_home"),
     # the office's back office: the contacts the public window shows
     path("portal/contacts/", backoffice.contacts, name="portal_contacts"),
+    # results published on the public site (R-CAS-05): the office's worklist and the public pages
+    path("portal/publications/", views_publications.worklist, name="portal_publications"),
+    path("portal/publications/<id:pk>/", views_publications.detail, name="portal_publication"),
+    steps.page_urls("portal/publications/", PUBLICATION_WF, "portal_publication_step"),
+    path(
+        "public/publications/",
+        views_publications.public_list,
+        name="portal_publications_public",
+    ),
+    path(
+        "public/publications/<id:pk>/",
+        views_publications.public_detail,
+        name="portal_public_publication",
+    ),
     path("public/complaints/new/", views.file_complaint, name="portal_file"),
     path("public/complaints/track/", views.track, name="portal_track"),
     path("public/mine/", views.mine, name="portal_mine"),

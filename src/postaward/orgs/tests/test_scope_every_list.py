@@ -76,6 +76,9 @@ PATH_OBJECTS = {
     "complaint_id": ("complaints", "Complaint"),
     "assignment_id": ("complaints", "ComplaintAssignment"),
     "checkin_id": ("attendance", "CheckIn"),
+    "record_id": ("credit", "CreditRecord"),
+    "request_id": ("credit", "CreditRequest"),
+    "publication_id": ("portal", "Publication"),
 }
 
 # Required query parameters of list operations.
@@ -102,6 +105,8 @@ ROW_MODELS = {
     "/api/v1/people": ("orgs", "Person"),
     "/api/v1/accounts": ("orgs", "User"),
     "/api/v1/complaints": ("complaints", "Complaint"),
+    "/api/v1/credit/records": ("credit", "CreditRecord"),
+    "/api/v1/portal/publications": ("portal", "Publication"),
 }
 
 

@@ -1,0 +1,53 @@
+"""What the credit capability gives the shell: home-page cards and the audit
+log's labels and links."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from postaward.core import audit_labels, homepage
+from postaward.core.actor import Actor
+
+from .choices import RecordState
+
+
+@homepage.register(order=47)
+def credit_counts(actor: Actor) -> list[dict]:
+    from .views import can_see_credit, records
+
+    if not can_see_credit(actor):
+        return []
+    url = reverse("credit_list")
+    return [
+        {
+            "key": "credit_objecting",
+            "label": "异议中的信用记录",
+            "value": records(actor).filter(state=RecordState.OBJECTING).count(),
+            "icon": "bi-award",
+            "url": f"{url}?state={RecordState.OBJECTING}",
+        }
+    ]
+
+
+audit_labels.link("credit.creditrecord", lambda pk: reverse("credit_detail", args=[int(pk)]))
+
+
+def _request_link(pk: str) -> str:
+    from .models import CreditRequest
+
+    record_id = CreditRequest.objects.filter(pk=int(pk)).values_list("record_id", flat=True).first()
+    return reverse("credit_detail", args=[record_id]) + "#requests" if record_id else ""
+
+
+audit_labels.link("credit.creditrequest", _request_link)
+
+AUDIT_LABELS = {
+    "credit.record_entered": "录入信用记录",
+    "credit.request_filed": "登记信用异议（修复）申请",
+    "credit.give_opinion": "主管部门出具核查意见",
+    "credit.uphold": "采纳信用异议（修复）申请",
+    "credit.reject": "不予采纳信用异议（修复）申请",
+    "credit.record_changed": "变更信用记录",
+}
+
+audit_labels.resolver("credit.", AUDIT_LABELS.get)

@@ -1,0 +1,37 @@
+"""Situations of the objection / repair steps for the generated authorization
+tests (``core/tests/test_steps_authz.py``; R-CAS-04)."""
+
+from __future__ import annotations
+
+from postaward.core.tests.step_cases import StepCase
+
+from . import factories as f
+
+API = {"credit.request": "/api/v1/credit/requests/{id}"}
+
+CASES = {
+    "credit.request.give_opinion": StepCase(
+        setup=f.objection,
+        user="housing_staff",
+        data={"recommendation": "uphold", "opinion": "经核查，整改确在期限内完成"},
+        wrong_role="contractor_a_admin",
+        out_of_scope="school_admin",
+        wrong_state=f.opinion_given,
+    ),
+    "credit.request.uphold": StepCase(
+        setup=f.opinion_given,
+        user="office_staff",
+        data={"decision": "异议成立，记分变更为2分", "new_points": 2},
+        wrong_role="housing_staff",
+        out_of_scope="school_admin",
+        wrong_state=f.objection,
+    ),
+    "credit.request.reject": StepCase(
+        setup=f.opinion_given,
+        user="office_staff",
+        data={"decision": "异议理由不成立，维持原记分"},
+        wrong_role="housing_staff",
+        out_of_scope="school_admin",
+        wrong_state=f.objection,
+    ),
+}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from postaward.core import steps
+
+from . import views
+from .steps import WF
+
+urlpatterns = [
+    path("credit/", views.record_list, name="credit_list"),
+    path("credit/<id:pk>/", views.record_detail, name="credit_detail"),
+    path("credit/<id:pk>/requests/", views.record_request, name="credit_request"),
+    steps.page_urls("credit/requests/", WF, "credit_request_step"),
+]

@@ -75,6 +75,16 @@ def _day(d: dt.date | None) -> str:
     return documents.day_text(d)
 
 
+def _date(value: Any, field: str, label: str) -> dt.date:
+    """A date from a form (a date) or a direct call (an ISO string)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(f"{label}格式应为 YYYY-MM-DD", field=field) from None
+
+
 def _t(value: str, field: str, label: str, max_len: int = 5000) -> str:
     return writes.text(value, field=field, label=label, max_len=max_len)
 
@@ -262,6 +272,7 @@ def hold_meeting(
     agenda = _t(agenda, "agenda", "议程", 2000)
     attendees = _t(attendees, "attendees", "参会人员", 1000)
     minutes = _t(minutes, "minutes", "会议纪要")
+    held_on = _date(held_on, "held_on", "会审日期")
     absences = (absences or "").strip()[:1000]
     approved_by = (absence_approved_by or "").strip()[:100]
     if absences and not approved_by:
@@ -466,6 +477,7 @@ def deliver(
 ) -> Case:
     """送达: method, date and the 送达回证 (through the core upload service);
     the notice and the decision become readable by the party."""
+    delivered_on = _date(delivered_on, "delivered_on", "送达日期")
     if method not in DeliveryMethod.values:
         raise ValidationFailed("送达方式不在可选范围内", field="method")
     if delivered_on > clock.today():

@@ -148,7 +148,7 @@ def assign_team(
             start=c.assigned_at,
             reminder_after=10,
         )
-        c.investigation_due = clock.local_date(d.due_at)
+        c.investigation_due = deadlines.last_day(d)
         w.after["team"] = [certs[pk].number for pk, _ in chosen]
         sync_todo(c)
         tell_team(c, actor, f"您已被编入{c.number}调查组，调查期限至{c.investigation_due:%Y-%m-%d}")
@@ -193,7 +193,7 @@ def approve_extension(*, actor: Actor, obj: Case, note: str = "") -> Case:
             .order_by("-pk")
             .first()
         )
-        c.investigation_due = clock.local_date(d.due_at) if d else old_due
+        c.investigation_due = deadlines.last_day(d) if d else old_due
         c.extension_count += 1
         ext.approved = True
         ext.approved_by_name = actor.display_name[:100]
@@ -537,7 +537,7 @@ def credit_entry(*, actor: Actor, obj: Case) -> Case:
                 subject_name=c.party_name,
                 project_id=c.project_id,
                 measure=c.measure,
-                fine_yuan=str(c.fine_yuan.normalize() if c.fine_yuan else 0),
+                fine_yuan=format(c.fine_yuan.normalize(), "f") if c.fine_yuan else "0",
                 points=c.points,
                 basis=c.basis,
                 decision_number=c.decision_number,

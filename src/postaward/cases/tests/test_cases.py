@@ -1,0 +1,296 @@
+"""Cases (案件查处): intake and numbering (R-CAS-01), the team and the
+15-working-day clock with an extension (R-CAS-02), the chain of documents
+(R-CAS-03), the credit entry within 1 working day (R-CAS-04), the
+publication within 10 working days (R-CAS-05), and scope. Real dates of the
+2026 State Council notice (National Day 10-01..10-07, make-up 09-20, 10-10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+
+from postaward.core import clock, deadlines, events
+from postaward.core.errors import ValidationFailed
+from postaward.core.models import Deadline, EventRecord
+
+from .. import services
+from ..choices import DocumentKind, Source, State
+from ..deadline_kinds import CREDIT_ENTRY, INVESTIGATION, PUBLICATION
+from ..models import Case, CaseDocument
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def travel(day: dt.date, hour: int = 10) -> Any:
+    return time_machine.travel(
+        dt.datetime.combine(day, dt.time(hour), tzinfo=clock.LOCAL_TZ), tick=False
+    )
+
+
+def _deadline(c: Case, kind: str) -> Deadline:
+    return next(d for d in deadlines.deadlines_of(c) if d.kind == kind)
+
+
+def _event(name: str) -> dict[str, Any]:
+    row = EventRecord.objects.filter(name=name).order_by("-pk").first()
+    assert row is not None, name
+    return row.payload  # type: ignore[no-any-return]
+
+
+# --- R-CAS-01: intake, source, numbering ---------------------------------------------------------
+
+
+def test_r_cas_01_numbers_are_gapless_per_office_and_year(district):
+    with travel(dt.date(2026, 3, 10)):
+        a = f.registered(district)
+        b = f.registered(district, source=Source.MANUAL, source_ref="")
+    assert (a.number, b.number) == ("AJ-2026-0001", "AJ-2026-0002")
+    assert a.source_ref == "上级交办〔2026〕3号" and a.get_source_display() == "上级交办"
+
+
+def test_r_cas_01_a_requested_case_opens_once_with_its_source_linked_back(district):
+    """``complaints.case_requested`` (subscribed by name) opens one case, even
+    when the outbox delivers the event twice."""
+    from postaward.cases.services import open_from_event
+
+    f.staff(district)
+
+    class Evt:
+        name = "complaints.case_requested"
+        source_id = 7
+        source_ref = "TS20260310-0001"
+        source_text = "投诉 TS20260310-0001"
+        source_url = "/complaints/7/"
+        office_id = district.orgs["office"].pk
+        project_id = district.projects["p_school"].pk
+        department_id = None
+        title = "项目经理长期不在岗"
+        facts = "项目经理长期不在岗"
+        subject_text = "甲建设有限公司"
+        subject_org_id = district.orgs["contractor_a"].pk
+
+    one = open_from_event(Evt, Source.COMPLAINT)
+    two = open_from_event(Evt, Source.COMPLAINT)
+    assert one is not None and two is not None and one.pk == two.pk
+    assert one.source == Source.COMPLAINT and one.source_url == "/complaints/7/"
+    # the competent department is the project's industry authority
+    assert one.department_id == district.orgs["housing"].pk
+
+
+def test_r_cas_01_a_department_that_is_not_competent_is_refused(district):
+    f.staff(district)
+    with pytest.raises(ValidationFailed, match="主管部门"):
+        f.registered(district, department_id=district.orgs["contractor_b"].pk)
+    assert not Case.objects.exists()
+
+
+# --- R-CAS-02: the team and the 15-working-day clock ------------------------------------------------
+
+
+def test_r_cas_02_fifteen_working_days_from_0924_over_national_day_then_extended(district):
+    """Team assigned Thursday 2026-09-24: 15 working days skip 10-01..10-07 and
+    the Mid-Autumn Festival 09-25..09-27, and count Saturday 10-10 (make-up):
+    due 10-22 24:00. The office head approves an extension of 5 working days:
+    due 10-29, counted once, with its notice."""
+    with travel(dt.date(2026, 9, 24)):
+        c = f.at(district, State.INVESTIGATING)
+    assert c.investigation_due == dt.date(2026, 10, 22)
+    assert deadlines.last_day(_deadline(c, INVESTIGATION.kind)) == dt.date(2026, 10, 22)
+    with travel(dt.date(2026, 10, 9)):
+        services.request_extension(
+            actor=district.actor("housing_staff"), obj=c, days=5, reason="需调取监控资料"
+        )
+        c = services.approve_extension(
+            actor=district.actor("office_head"), obj=Case.objects.get(pk=c.pk)
+        )
+    assert c.investigation_due == dt.date(2026, 10, 29)
+    assert deadlines.last_day(_deadline(c, INVESTIGATION.kind)) == dt.date(2026, 10, 29)
+    assert c.extension_count == 1
+    doc = CaseDocument.objects.get(case=c, kind=DocumentKind.EXTENSION)
+    assert doc.number == "监办延字〔2026〕第1号"
+
+
+def test_r_cas_02_a_missed_investigation_deadline_becomes_an_alert(district):
+    from postaward.alerts.models import Alert
+
+    with travel(dt.date(2026, 9, 24)):
+        c = f.at(district, State.INVESTIGATING)
+    with travel(dt.date(2026, 10, 22), 23):
+        deadlines.sweep()
+        events.dispatch_pending(limit=10_000)
+    assert _deadline(c, INVESTIGATION.kind).state == Deadline.State.OPEN
+    with travel(dt.date(2026, 10, 23), 9):
+        deadlines.sweep()
+        events.dispatch_pending(limit=10_000)
+    assert _deadline(c, INVESTIGATION.kind).state == Deadline.State.MISSED
+    assert Alert.objects.filter(indicator__code=f"deadline.{INVESTIGATION.kind}").exists()
+
+
+def test_r_cas_02_only_certified_enforcement_staff_join_the_team(district):
+    from postaward.cases.models import EnforcementCertificate
+
+    c = f.registered(district)
+    cert = EnforcementCertificate.objects.get(pk=f.cert(district, "transport_staff"))
+    cert.valid_until = dt.date(2020, 1, 1)
+    cert.save()
+    with pytest.raises(ValidationFailed, match="执法证已过期"):
+        services.assign_team(actor=district.actor("office_head"), obj=c, leader_id=cert.pk)
+    c.refresh_from_db()
+    assert c.state == State.REGISTERED and not c.members.exists()
+
+
+def test_r_cas_02_team_members_see_their_case_other_departments_do_not(district):
+    c = f.at(district, State.INVESTIGATING)
+    # the transport staff is neither on the team nor in the competent department
+    assert not Case.objects.visible_to(district.actor("transport_staff")).filter(pk=c.pk)
+    assert Case.objects.visible_to(district.actor("housing_staff")).filter(pk=c.pk).exists()
+
+
+# --- R-CAS-03: the chain and its documents -----------------------------------------------------------
+
+
+def test_r_cas_03_the_whole_chain_issues_numbered_pdfs(district):
+    with travel(dt.date(2026, 3, 10)):
+        c = f.at(district, State.CLOSED)
+    kinds = list(CaseDocument.objects.filter(case=c).values_list("kind", "number"))
+    assert [k for k, _ in kinds] == [
+        DocumentKind.REPORT,
+        DocumentKind.MINUTES,
+        DocumentKind.FILING,
+        DocumentKind.FINAL_REPORT,
+        DocumentKind.PENALTY_APPROVAL,
+        DocumentKind.NOTICE,
+        DocumentKind.DECISION,
+        DocumentKind.DELIVERY,
+        DocumentKind.FEEDBACK,
+    ]
+    assert dict(kinds)[DocumentKind.DECISION] == "监办罚字〔2026〕第1号"
+    for d in CaseDocument.objects.filter(case=c):
+        with d.pdf.open("rb") as fh:
+            assert fh.read(5) == b"%PDF-"
+    assert c.decision_number == "监办罚字〔2026〕第1号"
+
+
+def test_r_cas_03_hearing_period_of_five_days_and_defence_of_three_working_days(district):
+    """Notice on Friday 2026-03-13: a defence until Wednesday 03-18 (3 working
+    days), a hearing request until Wednesday 03-18 (5 days, 行政处罚法 art. 64);
+    no decision before the period ends unless the party waived it."""
+    from postaward.core.errors import Conflict
+
+    with travel(dt.date(2026, 3, 13)):
+        c = f.at(district, State.NOTIFIED)
+        assert (c.defence_until, c.hearing_until) == (dt.date(2026, 3, 18), dt.date(2026, 3, 18))
+        with pytest.raises(Conflict, match="听证申请期限至2026-03-18"):
+            services.decide(actor=district.actor("housing_head"), obj=c)
+    with travel(dt.date(2026, 3, 19)):
+        c = services.decide(actor=district.actor("housing_head"), obj=Case.objects.get(pk=c.pk))
+    assert c.state == State.DECIDED and c.decided_on == dt.date(2026, 3, 19)
+
+
+def test_r_cas_03_an_absence_from_the_review_meeting_needs_the_directors_approval(district):
+    c = f.at(district, State.DELIBERATED)
+    with pytest.raises(ValidationFailed, match="批准缺席"):
+        services.hold_meeting(
+            actor=district.actor("office_head"),
+            obj=c,
+            held_on=clock.today(),
+            agenda="审议",
+            attendees="监管办",
+            absences="交通局张三",
+            minutes="同意立案",
+        )
+    assert Case.objects.get(pk=c.pk).state == State.DELIBERATED
+
+
+# --- R-CAS-04: the credit entry within 1 working day --------------------------------------------------
+
+
+def test_r_cas_04_decision_on_friday_credit_entry_due_monday_2400(district):
+    with travel(dt.date(2026, 3, 13)):  # a Friday
+        c = f.at(district, State.DECIDED)
+    d = _deadline(c, CREDIT_ENTRY.kind)
+    assert deadlines.last_day(d) == dt.date(2026, 3, 16)
+    assert clock.localtime(d.due_at) == dt.datetime(2026, 3, 17, 0, 0, tzinfo=clock.LOCAL_TZ)
+    with travel(dt.date(2026, 3, 16), 17):
+        with transaction.atomic():
+            c = f._take(district, c, "housing_staff", "deliver", method="post",
+                        delivered_on=dt.date(2026, 3, 16), proof=f.proof())
+            c = f._take(district, c, "office_staff", "credit_entry")
+    assert _deadline(c, CREDIT_ENTRY.kind).state == Deadline.State.MET
+    evt = _event("cases.penalty_decided")
+    assert evt == {
+        "case_id": c.pk,
+        "case_number": c.number,
+        "office_id": district.orgs["office"].pk,
+        "department_id": district.orgs["housing"].pk,
+        "subject_org_id": district.orgs["contractor_a"].pk,
+        "subject_person_id": None,
+        "subject_name": "甲建设有限公司",
+        "project_id": district.projects["p_school"].pk,
+        "measure": "罚款5万元；责令改正",
+        "fine_yuan": "50000",
+        "points": 6,
+        "basis": "《建设工程质量管理条例》第六十条",
+        "decision_number": "监办罚字〔2026〕第1号",
+        "decided_on": "2026-03-13",
+        "entered_on": "2026-03-16",
+    }
+
+
+# --- R-CAS-05: publication within 10 working days of the sign-off --------------------------------------
+
+
+def test_r_cas_05_sign_off_on_0924_publication_due_1015(district):
+    """Signed off Thursday 2026-09-24: 10 working days over the Mid-Autumn
+    Festival, National Day and the make-up Saturday 10-10 end on 10-15 24:00."""
+    with travel(dt.date(2026, 9, 24)):
+        c = f.at(district, State.SIGNED_OFF)
+    assert deadlines.last_day(_deadline(c, PUBLICATION.kind)) == dt.date(2026, 10, 15)
+    evt = _event("cases.publication_signed_off")
+    assert evt["kind"] == "penalty" and evt["case_number"] == c.number
+    assert evt["title"] == "关于甲建设有限公司行政处罚决定的公示"
+    assert evt["signed_off_at"].startswith("2026-09-24T02:00:00")
+    assert "监办罚字〔2026〕第1号" in evt["text"]
+
+
+# --- scope ---------------------------------------------------------------------------------------
+
+
+def test_r_cas_03_scope_a_party_never_sees_another_partys_case(district):
+    """Anonymous 401, a party sees no case (only documents delivered to it),
+    another party nothing; the office and the competent department see it."""
+    with travel(dt.date(2026, 3, 10)):
+        c = f.at(district, State.DELIVERED)
+    url = f"/api/v1/cases/{c.pk}"
+    assert district.client(None).get(url).status_code == 401
+    assert district.client("contractor_a_admin").get(url).status_code == 404
+    assert district.client("contractor_b_admin").get(url).status_code == 404
+    assert district.client("office_admin").get(url).status_code == 200
+    assert district.client("housing_admin").get(url).status_code == 200
+    assert district.client("transport_staff").get(url).status_code == 404
+    mine = district.client("contractor_a_admin").get("/api/v1/cases/delivered-documents").json()
+    assert sorted(d["kind"] for d in mine) == ["decision", "notice"]
+    other = district.client("contractor_b_admin").get("/api/v1/cases/delivered-documents").json()
+    assert other == []
+    report = CaseDocument.objects.get(case=c, kind=DocumentKind.REPORT)
+    decision = CaseDocument.objects.get(case=c, kind=DocumentKind.DECISION)
+    assert district.client("contractor_a_admin").get(f"/cases/documents/{report.pk}/").status_code == 404
+    assert district.client("contractor_a_admin").get(f"/cases/documents/{decision.pk}/").status_code == 200
+    assert district.client("contractor_b_admin").get(f"/cases/documents/{decision.pk}/").status_code == 404
+    assert district.client("contractor_a_admin").get("/api/v1/cases").json() == []
+
+
+def test_case_pages_list_and_detail(district):
+    c = f.at(district, State.INVESTIGATING)
+    page = district.client("office_staff").get("/cases/")
+    assert page.status_code == 200 and c.number in page.content.decode()
+    detail = district.client("office_head").get(f"/cases/{c.pk}/").content.decode()
+    assert 'data-testid="request_extension-form"' in detail or "申请延期" in detail
+    assert "至 " in detail and c.number in detail
+    assert district.client("transport_staff").get(f"/cases/{c.pk}/").status_code == 404
+    assert district.client("office_staff").get("/cases/?overdue=1").status_code == 200

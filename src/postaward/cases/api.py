@@ -42,14 +42,14 @@ class CaseOut(Schema):
     extension_count: int
 
 
-class MemberOut(Schema):
+class CaseMemberOut(Schema):
     name: str
     role: str
     department: str
     certificate_number: str
 
 
-class DocumentOut(Schema):
+class CaseDocumentOut(Schema):
     id: int
     kind: str
     title: str
@@ -59,7 +59,7 @@ class DocumentOut(Schema):
     url: str
 
 
-class ClockOut(Schema):
+class CaseClockOut(Schema):
     label: str
     period: str
     end: str
@@ -78,9 +78,9 @@ class CaseDetailOut(CaseOut):
     decision_number: str
     decided_on: str
     credit_entered_on: str
-    members: list[MemberOut]
-    documents: list[DocumentOut]
-    clocks: list[ClockOut]
+    members: list[CaseMemberOut]
+    documents: list[CaseDocumentOut]
+    clocks: list[CaseClockOut]
     actions: list[str]
 
 
@@ -174,7 +174,7 @@ def list_cases(
 
 @router.get(
     "/delivered-documents",
-    response=responses(list[DocumentOut]),
+    response=responses(list[CaseDocumentOut]),
     summary="送达本单位的案件文书（当事人：仅已送达本单位的告知书和决定书）",
 )
 def delivered_documents(request: HttpRequest) -> Any:

@@ -73,35 +73,35 @@ def no_pending_extension(c: Case, a: Actor) -> bool:
 # --- inputs (API) --------------------------------------------------------------------------------
 
 
-class TeamIn(StrictIn):
+class CaseTeamIn(StrictIn):
     leader_id: Id = Field(description="组长（执法人员库中的执法证）")
     member_ids: list[Id] = Field([], max_length=10, description="组员（执法证）")
     specialist_ids: list[Id] = Field([], max_length=10, description="专业人员（执法证）")
 
 
-class ExtensionIn(StrictIn):
+class CaseExtensionIn(StrictIn):
     days: int = Field(ge=1, le=30, description="延长的工作日数")
     reason: str = Field(max_length=2000, description="延期理由")
 
 
-class NoteIn(StrictIn):
+class CaseNoteIn(StrictIn):
     note: str = Field("", max_length=2000, description="意见")
 
 
-class RequiredNoteIn(StrictIn):
+class CaseRequiredNoteIn(StrictIn):
     note: str = Field(max_length=2000, description="意见")
 
 
-class ReportIn(StrictIn):
+class CaseReportIn(StrictIn):
     report: str = Field(max_length=5000, description="调查情况")
     proposal: str = Field(max_length=2000, description="拟处理意见")
 
 
-class OpinionIn(StrictIn):
+class CaseOpinionIn(StrictIn):
     opinion: str = Field(max_length=2000, description="审议意见")
 
 
-class MeetingIn(StrictIn):
+class CaseMeetingIn(StrictIn):
     held_on: dt.date = Field(description="会审日期")
     on_behalf: bool = Field(False, description="副主任受主任委托召集")
     agenda: str = Field(max_length=2000, description="议程")
@@ -111,7 +111,7 @@ class MeetingIn(StrictIn):
     minutes: str = Field(max_length=5000, description="会议纪要")
 
 
-class FinalReportIn(StrictIn):
+class CaseFinalReportIn(StrictIn):
     evidence_review: str = Field(max_length=2000, description="证据复核意见")
     measure: str = Field(max_length=300, description="处罚（处理）措施")
     fine_yuan: str = Field("0", max_length=20, description="罚款（元）")
@@ -119,29 +119,29 @@ class FinalReportIn(StrictIn):
     basis: str = Field(max_length=500, description="法律依据")
 
 
-class DecideIn(StrictIn):
+class CaseDecideIn(StrictIn):
     waived: bool = Field(False, description="当事人已书面放弃陈述、申辩和听证")
     defence: str = Field("", max_length=2000, description="陈述申辩及采纳情况")
 
 
-class DeliverIn(StrictIn):
+class CaseDeliverIn(StrictIn):
     method: Literal[tuple(DeliveryMethod.values)] = Field(description="送达方式")  # type: ignore[valid-type]
     delivered_on: dt.date = Field(description="送达日期")
     recipient: str = Field("", max_length=200, description="受送达人（默认当事人）")
     proof: FileIn = Field(description="送达回证（PDF、JPG 或 PNG）")
 
 
-class FeedbackIn(StrictIn):
+class CaseFeedbackIn(StrictIn):
     recipients: str = Field(max_length=300, description="反馈对象")
     text: str = Field(max_length=2000, description="反馈内容")
 
 
-class LightIn(StrictIn):
+class CaseLightIn(StrictIn):
     measure: Literal[tuple(LightMeasure.values)] = Field(description="处理方式")  # type: ignore[valid-type]
     note: str = Field(max_length=2000, description="处理情况")
 
 
-class ReferIn(StrictIn):
+class CaseReferIn(StrictIn):
     target: Literal[tuple(ReferralTarget.values)] = Field(  # type: ignore[valid-type]
         description="移送方向：discipline 纪检监察机关，public_security 公安机关"
     )
@@ -237,45 +237,45 @@ def _s(name: str, label: str, who: Any, who_label: str, sources: tuple[str, ...]
 
 ASSIGN_TEAM = _s(
     "assign_team", "组建调查组", office_head, OFFICE_HEAD, (State.REGISTERED,), State.INVESTIGATING,
-    schema=TeamIn, form_factory=_team_form, basis="R-CAS-02", opens=dk.INVESTIGATION.kind,
+    schema=CaseTeamIn, form_factory=_team_form, basis="R-CAS-02", opens=dk.INVESTIGATION.kind,
     success="调查组已组建，调查期限15个工作日", help="组长负责制：从执法人员库（持执法证人员）中指定组长和组员",
 )
 REQUEST_EXTENSION = _s(
     "request_extension", "申请延期", team, TEAM, (State.INVESTIGATING,), "",
     guards=(steps.Guard(no_pending_extension, "已有待批准的延期申请", code="extension_pending"),),
-    schema=ExtensionIn, form=forms.ExtensionForm, basis="R-CAS-02",
+    schema=CaseExtensionIn, form=forms.ExtensionForm, basis="R-CAS-02",
     success="延期申请已提交，待监管办负责人批准", style="outline-primary",
 )
 APPROVE_EXTENSION = _s(
     "approve_extension", "批准延期", office_head, OFFICE_HEAD, (State.INVESTIGATING,), "",
     guards=(steps.Guard(has_pending_extension, "没有待批准的延期申请", code="no_extension"),),
-    schema=NoteIn, form=forms.NoteForm, basis="R-CAS-02",
+    schema=CaseNoteIn, form=forms.NoteForm, basis="R-CAS-02",
     success="延期已批准，已生成延长调查时限通知书", style="outline-primary",
 )
 SUBMIT_REPORT = _s(
     "submit_report", "提交调查报告", team, TEAM, (State.INVESTIGATING,), State.REPORTED,
-    schema=ReportIn, form=forms.ReportForm, basis="R-CAS-03", closes=dk.INVESTIGATION.kind,
+    schema=CaseReportIn, form=forms.ReportForm, basis="R-CAS-03", closes=dk.INVESTIGATION.kind,
 )
 DELIBERATE = _s(
     "deliberate", "审议调查结论", office_head, OFFICE_HEAD, (State.REPORTED,), State.DELIBERATED,
-    schema=OpinionIn, form=forms.OpinionForm, basis="R-CAS-03", help="监管办负责人召集审议",
+    schema=CaseOpinionIn, form=forms.OpinionForm, basis="R-CAS-03", help="监管办负责人召集审议",
 )
 HOLD_MEETING = _s(
     "hold_meeting", "案件会审", office_head, OFFICE_HEAD, (State.DELIBERATED,), State.REVIEWED,
-    schema=MeetingIn, form=forms.MeetingForm, basis="R-CAS-03",
+    schema=CaseMeetingIn, form=forms.MeetingForm, basis="R-CAS-03",
     success="会审已记录，会议纪要已生成", help="监管办主任召集（或副主任受委托召集）；缺席须经主任批准",
 )
 FILE_CASE = _s(
     "file_case", "立案", dept_head, DEPT_HEAD, (State.REVIEWED,), State.FILED,
-    schema=RequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-01", success="已立案，立案受理表已生成",
+    schema=CaseRequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-01", success="已立案，立案受理表已生成",
 )
 FINAL_REPORT = _s(
     "final_report", "证据复核及终结报告", team, TEAM, (State.FILED,), State.FINAL_REPORTED,
-    schema=FinalReportIn, form=forms.FinalReportForm, basis="R-CAS-03",
+    schema=CaseFinalReportIn, form=forms.FinalReportForm, basis="R-CAS-03",
 )
 APPROVE_PENALTY = _s(
     "approve_penalty", "处罚审批", dept_head, DEPT_HEAD, (State.FINAL_REPORTED,), State.PENALTY_APPROVED,
-    schema=RequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-01", success="行政处罚审批表已生成",
+    schema=CaseRequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-01", success="行政处罚审批表已生成",
 )
 NOTIFY = _s(
     "notify", "行政处罚告知", dept_staff, DEPT, (State.PENALTY_APPROVED,), State.NOTIFIED,
@@ -283,12 +283,12 @@ NOTIFY = _s(
 )
 DECIDE = _s(
     "decide", "作出处罚决定", dept_head, DEPT_HEAD, (State.NOTIFIED,), State.DECIDED,
-    schema=DecideIn, form=forms.DecideForm, basis="R-CAS-01", opens=dk.CREDIT_ENTRY.kind,
+    schema=CaseDecideIn, form=forms.DecideForm, basis="R-CAS-01", opens=dk.CREDIT_ENTRY.kind,
     success="行政处罚决定书已生成，请于1个工作日内录入信用记录",
 )
 DELIVER = _s(
     "deliver", "送达", dept_staff, DEPT, (State.DECIDED,), State.DELIVERED,
-    schema=DeliverIn, form_factory=_deliver_form, basis="R-CAS-03", success="送达已记录",
+    schema=CaseDeliverIn, form_factory=_deliver_form, basis="R-CAS-03", success="送达已记录",
 )
 CREDIT_ENTRY = _s(
     "credit_entry", "录入信用记录", office_staff, OFFICE, (State.DELIVERED,), State.CREDIT_ENTERED,
@@ -302,24 +302,24 @@ SIGN_OFF = _s(
 )
 FEEDBACK = _s(
     "feedback", "结果反馈", office_staff, OFFICE, (State.SIGNED_OFF,), State.FED_BACK,
-    schema=FeedbackIn, form=forms.FeedbackForm, basis="R-CAS-03", success="结果反馈函已生成",
+    schema=CaseFeedbackIn, form=forms.FeedbackForm, basis="R-CAS-03", success="结果反馈函已生成",
 )
 CLOSE = _s(
     "close", "结案归档", office_head, OFFICE_HEAD, (State.FED_BACK,), State.CLOSED,
-    svc="close_case", schema=NoteIn, form=forms.NoteForm, basis="R-CAS-03",
+    svc="close_case", schema=CaseNoteIn, form=forms.NoteForm, basis="R-CAS-03",
 )
 END_NO_VIOLATION = _s(
     "end_no_violation", "未发现违法违规结案", office_head, OFFICE_HEAD, BEFORE_FILING, State.CLOSED,
-    schema=RequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-03", style="outline-secondary",
+    schema=CaseRequiredNoteIn, form=forms.RequiredNoteForm, basis="R-CAS-03", style="outline-secondary",
 )
 END_LIGHT = _s(
     "end_light", "从轻处理结案", office_head, OFFICE_HEAD, BEFORE_FILING, State.CLOSED,
-    schema=LightIn, form=forms.LightForm, basis="R-CAS-03", style="outline-secondary",
+    schema=CaseLightIn, form=forms.LightForm, basis="R-CAS-03", style="outline-secondary",
     help="首次轻微违规：约谈、批评教育或责令整改",
 )
 REFER = _s(
     "refer", "移送", office_head, OFFICE_HEAD, REFERABLE, State.CLOSED,
-    schema=ReferIn, form_factory=_refer_form, basis="R-ALR-06", event="cases.referred",
+    schema=CaseReferIn, form_factory=_refer_form, basis="R-ALR-06", event="cases.referred",
     style="outline-danger", help="违规违纪移送纪检监察机关，涉嫌犯罪移送公安机关（附案卷）",
 )
 

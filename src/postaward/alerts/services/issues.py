@@ -312,17 +312,20 @@ def take_referral(evt: Any) -> ClueTransfer | None:
     if kind is None or org is None:
         log.warning("referral %s names no receiving body of kind %s", evt.referral_id, evt.target)
         return None
-    existing = ClueTransfer.objects.filter(
-        source=ClueSource.COMPLAINT, source_id=evt.referral_id
-    ).first()
+    # a case transferred with its file (``cases.referred``, ADR 0604) is taken
+    # up the same way: its number and a link to the case file
+    source = ClueSource.CASE if evt.name == "cases.referred" else ClueSource.COMPLAINT
+    ref = evt.case_number if source == ClueSource.CASE else evt.receipt_number
+    facts = f"{evt.facts}\n案卷：{evt.case_url}" if source == ClueSource.CASE else evt.facts
+    existing = ClueTransfer.objects.filter(source=source, source_id=evt.referral_id).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         t = ClueTransfer.objects.create(
-            source=ClueSource.COMPLAINT,
+            source=source,
             source_id=evt.referral_id,
-            source_ref=evt.receipt_number,
-            facts=evt.facts,
+            source_ref=ref,
+            facts=facts,
             recipient=evt.target,
             recipient_org=org,
             document_number=evt.document_number,

@@ -294,3 +294,27 @@ def test_case_pages_list_and_detail(district):
     assert "至 " in detail and c.number in detail
     assert district.client("transport_staff").get(f"/cases/{c.pk}/").status_code == 404
     assert district.client("office_staff").get("/cases/?overdue=1").status_code == 200
+
+
+def test_r_alr_06_a_case_transferred_to_discipline_becomes_a_clue_transfer(district):
+    """The transfer reuses the clue transfer (alerts, by the event's name),
+    with the case number and a link to the case file; the case ends."""
+    from postaward.alerts.models import ClueTransfer
+
+    c = f.at(district, State.INVESTIGATING)
+    services.refer(
+        actor=district.actor("office_head"),
+        obj=c,
+        target="discipline",
+        recipient_org_id=district.orgs["discipline"].pk,
+        document_number="监办移〔2026〕1号",
+        note="涉及公职人员违规",
+    )
+    events.dispatch_pending(limit=10_000)
+    events.dispatch_pending(limit=10_000)
+    t = ClueTransfer.objects.get(source="case")
+    assert t.source_ref == c.number and f"/cases/{c.pk}/" in t.facts
+    assert t.recipient_org_id == district.orgs["discipline"].pk
+    c.refresh_from_db()
+    assert (c.state, c.outcome) == (State.CLOSED, "discipline")
+    assert ClueTransfer.objects.filter(source="case").count() == 1

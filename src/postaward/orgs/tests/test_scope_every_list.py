@@ -76,6 +76,7 @@ PATH_OBJECTS = {
     "complaint_id": ("complaints", "Complaint"),
     "assignment_id": ("complaints", "ComplaintAssignment"),
     "checkin_id": ("attendance", "CheckIn"),
+    "case_id": ("cases", "Case"),
 }
 
 # Required query parameters of list operations.
@@ -102,6 +103,8 @@ ROW_MODELS = {
     "/api/v1/people": ("orgs", "Person"),
     "/api/v1/accounts": ("orgs", "User"),
     "/api/v1/complaints": ("complaints", "Complaint"),
+    "/api/v1/cases": ("cases", "Case"),
+    "/api/v1/cases/delivered-documents": ("cases", "CaseDocument"),
 }
 
 

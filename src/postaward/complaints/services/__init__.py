@@ -28,12 +28,14 @@ from .referral import (
     refer_complaint,
     referral_targets,
     report_to_head,
+    request_case,
     suggested_target,
     take_transfer_update,
 )
 from .verify import send_code
 
 __all__ = [
+    "request_case",
     "Filed",
     "Filing",
     "accept_complaint",

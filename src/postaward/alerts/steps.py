@@ -502,7 +502,6 @@ TRANSFER_CLUE = steps.Step(
 )
 
 
-
 def office_acting(i: SuspectedIssue, actor: Actor) -> bool:
     """The staff and leaders of the supervision office (the leading group)."""
     from postaward.orgs.choices import OrgKind, Role

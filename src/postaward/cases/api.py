@@ -186,7 +186,9 @@ def delivered_documents(request: HttpRequest) -> Any:
 
 
 class CaseIn(StrictIn):
-    source: str = Field(description="案件来源：manual 直接登记，assigned 上级交办，inspection 监督检查")
+    source: str = Field(
+        description="案件来源：manual 直接登记，assigned 上级交办，inspection 监督检查"
+    )
     source_ref: str = Field("", max_length=60, description="来源文号（交办函等）")
     department_id: Id = Field(description="主管部门")
     project_id: Id | None = Field(None, description="项目（可选）")

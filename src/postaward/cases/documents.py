@@ -20,18 +20,32 @@ from .models import Case, CaseDocument
 
 _T = "cases/documents/{}.html"
 KINDS: dict[str, Kind] = {
-    DocumentKind.EXTENSION: Kind("cases.extension", "延长调查时限通知书", _T.format("extension"), word="监办延字"),
+    DocumentKind.EXTENSION: Kind(
+        "cases.extension", "延长调查时限通知书", _T.format("extension"), word="监办延字"
+    ),
     DocumentKind.REPORT: Kind("cases.report", "调查报告", _T.format("report"), word="监办调字"),
-    DocumentKind.MINUTES: Kind("cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="监办会审纪字"),
+    DocumentKind.MINUTES: Kind(
+        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="监办会审纪字"
+    ),
     DocumentKind.FILING: Kind("cases.filing", "立案受理表", _T.format("filing"), word="监办立字"),
-    DocumentKind.FINAL_REPORT: Kind("cases.final_report", "案件终结报告", _T.format("final_report"), word="监办终字"),
+    DocumentKind.FINAL_REPORT: Kind(
+        "cases.final_report", "案件终结报告", _T.format("final_report"), word="监办终字"
+    ),
     DocumentKind.PENALTY_APPROVAL: Kind(
         "cases.penalty_approval", "行政处罚审批表", _T.format("penalty_approval"), word="监办罚审字"
     ),
-    DocumentKind.NOTICE: Kind("cases.notice", "行政处罚告知书", _T.format("notice"), word="监办罚告字"),
-    DocumentKind.DECISION: Kind("cases.decision", "行政处罚决定书", _T.format("decision"), word="监办罚字"),
-    DocumentKind.DELIVERY: Kind("cases.delivery", "送达回证", _T.format("delivery"), word="监办送字"),
-    DocumentKind.FEEDBACK: Kind("cases.feedback", "结果反馈函", _T.format("feedback"), word="监办反馈字"),
+    DocumentKind.NOTICE: Kind(
+        "cases.notice", "行政处罚告知书", _T.format("notice"), word="监办罚告字"
+    ),
+    DocumentKind.DECISION: Kind(
+        "cases.decision", "行政处罚决定书", _T.format("decision"), word="监办罚字"
+    ),
+    DocumentKind.DELIVERY: Kind(
+        "cases.delivery", "送达回证", _T.format("delivery"), word="监办送字"
+    ),
+    DocumentKind.FEEDBACK: Kind(
+        "cases.feedback", "结果反馈函", _T.format("feedback"), word="监办反馈字"
+    ),
 }
 documents.register(*KINDS.values())
 
@@ -46,7 +60,7 @@ def base(c: Case) -> dict[str, Any]:
         "case_number": c.number,
         "case_title": c.title,
         "party": c.party_name,
-        "project": c.project.name if c.project_id else "",
+        "project": c.project.name if c.project is not None else "",
         "department": c.department.name,
         "office": c.office.name,
         "facts": c.facts,

@@ -31,22 +31,34 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kw)
         choices = list(people)
         self.fields["leader_id"] = forms.TypedChoiceField(
-            label="组长（执法人员）", choices=[("", "请选择")] + choices, coerce=int,
-            widget=forms.Select(attrs=S), error_messages={"required": "请选择组长"},
+            label="组长（执法人员）",
+            choices=[("", "请选择"), *choices],
+            coerce=int,
+            widget=forms.Select(attrs=S),
+            error_messages={"required": "请选择组长"},
         )
         self.fields["member_ids"] = forms.TypedMultipleChoiceField(
-            label="组员", choices=choices, coerce=int, required=False,
+            label="组员",
+            choices=choices,
+            coerce=int,
+            required=False,
             widget=forms.SelectMultiple(attrs=S),
         )
         self.fields["specialist_ids"] = forms.TypedMultipleChoiceField(
-            label="专业人员（复杂案件）", choices=choices, coerce=int, required=False,
+            label="专业人员（复杂案件）",
+            choices=choices,
+            coerce=int,
+            required=False,
             widget=forms.SelectMultiple(attrs=S),
         )
 
 
 class ExtensionForm(forms.Form):
     days = forms.IntegerField(
-        label="延长工作日", min_value=1, max_value=30, widget=forms.NumberInput(attrs=C),
+        label="延长工作日",
+        min_value=1,
+        max_value=30,
+        widget=forms.NumberInput(attrs=C),
         error_messages={"required": "请填写延长的工作日数"},
     )
     reason = _text("延期理由")
@@ -70,7 +82,9 @@ class OpinionForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="会审日期", widget=forms.DateInput(attrs=D), initial=clock.today)
+    held_on = forms.DateField(
+        label="会审日期", widget=forms.DateInput(attrs=D), initial=clock.today
+    )
     on_behalf = forms.BooleanField(label="副主任受主任委托召集", required=False)
     agenda = _text("议程")
     attendees = _text("参会人员", 1000)
@@ -83,11 +97,19 @@ class FinalReportForm(forms.Form):
     evidence_review = _text("证据复核意见")
     measure = _text("处罚（处理）措施", 300, rows=False)
     fine_yuan = forms.DecimalField(
-        label="罚款（元）", min_value=0, max_digits=14, decimal_places=2, initial=0,
+        label="罚款（元）",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
         widget=forms.NumberInput(attrs=C),
     )
     points = forms.IntegerField(
-        label="信用量化记分", min_value=0, max_value=100, initial=0, widget=forms.NumberInput(attrs=C)
+        label="信用量化记分",
+        min_value=0,
+        max_value=100,
+        initial=0,
+        widget=forms.NumberInput(attrs=C),
     )
     basis = _text("法律依据", 500, rows=False)
 
@@ -98,10 +120,16 @@ class DecideForm(forms.Form):
 
 
 class DeliverForm(forms.Form):
-    method = forms.ChoiceField(label="送达方式", choices=DeliveryMethod.choices, widget=forms.Select(attrs=S))
-    delivered_on = forms.DateField(label="送达日期", widget=forms.DateInput(attrs=D), initial=clock.today)
+    method = forms.ChoiceField(
+        label="送达方式", choices=DeliveryMethod.choices, widget=forms.Select(attrs=S)
+    )
+    delivered_on = forms.DateField(
+        label="送达日期", widget=forms.DateInput(attrs=D), initial=clock.today
+    )
     recipient = _text("受送达人", 200, rows=False, required=False)
-    proof = forms.FileField(label="送达回证（PDF、JPG 或 PNG）", error_messages={"required": "请上传送达回证"})
+    proof = forms.FileField(
+        label="送达回证（PDF、JPG 或 PNG）", error_messages={"required": "请上传送达回证"}
+    )
 
 
 class FeedbackForm(forms.Form):
@@ -110,7 +138,9 @@ class FeedbackForm(forms.Form):
 
 
 class LightForm(forms.Form):
-    measure = forms.ChoiceField(label="处理方式", choices=LightMeasure.choices, widget=forms.Select(attrs=S))
+    measure = forms.ChoiceField(
+        label="处理方式", choices=LightMeasure.choices, widget=forms.Select(attrs=S)
+    )
     note = _text("处理情况")
 
 
@@ -121,8 +151,11 @@ class ReferForm(forms.Form):
             label="移送方向", choices=ReferralTarget.choices, widget=forms.Select(attrs=S)
         )
         self.fields["recipient_org_id"] = forms.TypedChoiceField(
-            label="接收机关", choices=[("", "请选择")] + list(orgs), coerce=int,
-            widget=forms.Select(attrs=S), error_messages={"required": "请选择接收机关"},
+            label="接收机关",
+            choices=[("", "请选择"), *list(orgs)],
+            coerce=int,
+            widget=forms.Select(attrs=S),
+            error_messages={"required": "请选择接收机关"},
         )
         self.fields["document_number"] = _text("移送函文号", 60, rows=False)
         self.fields["note"] = _text("移送理由")
@@ -135,17 +168,28 @@ class NewCaseForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["source"] = forms.ChoiceField(
             label="案件来源",
-            choices=[(s, l) for s, l in Source.choices if s in (Source.MANUAL, Source.ASSIGNED, Source.INSPECTION)],
+            choices=[
+                (s, label)
+                for s, label in Source.choices
+                if s in (Source.MANUAL, Source.ASSIGNED, Source.INSPECTION)
+            ],
             widget=forms.Select(attrs=S),
         )
         self.fields["source_ref"] = _text("来源文号（交办函等）", 60, rows=False, required=False)
         self.fields["department_id"] = forms.TypedChoiceField(
-            label="主管部门", choices=[("", "请选择")] + list(departments), coerce=int,
-            widget=forms.Select(attrs=S), error_messages={"required": "请选择主管部门"},
+            label="主管部门",
+            choices=[("", "请选择"), *list(departments)],
+            coerce=int,
+            widget=forms.Select(attrs=S),
+            error_messages={"required": "请选择主管部门"},
         )
         self.fields["project_id"] = forms.TypedChoiceField(
-            label="项目（可选）", choices=[("", "—")] + list(projects), coerce=int,
-            required=False, empty_value=None, widget=forms.Select(attrs=S),
+            label="项目（可选）",
+            choices=[("", "—"), *list(projects)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            widget=forms.Select(attrs=S),
         )
         self.fields["title"] = _text("案由", 200, rows=False)
         self.fields["party_name"] = _text("当事人", 200, rows=False)

@@ -125,7 +125,9 @@ class Case(models.Model):
     filing_note = models.TextField("立案意见", blank=True)
     evidence_review = models.TextField("证据复核意见", blank=True)
     measure = models.CharField("处罚（处理）措施", max_length=300, blank=True)
-    fine_yuan = models.DecimalField("罚款（元）", max_digits=14, decimal_places=2, default=Decimal(0))
+    fine_yuan = models.DecimalField(
+        "罚款（元）", max_digits=14, decimal_places=2, default=Decimal(0)
+    )
     points = models.PositiveSmallIntegerField("信用量化记分", default=0)
     basis = models.CharField("法律依据", max_length=500, blank=True)
     approval_note = models.TextField("处罚审批意见", blank=True)
@@ -190,9 +192,7 @@ class CaseMember(models.Model):
     class Meta:
         verbose_name = "调查组成员"
         ordering = ["case_id", "role", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "person"], name="case_member_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="case_member_once")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_role_display()}）"

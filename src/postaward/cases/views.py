@@ -40,7 +40,10 @@ SPEC = ListSpec(
     title="案件清单",
     columns=[
         Column(
-            "number", "案件编号", lambda c: c.number, sort="number",
+            "number",
+            "案件编号",
+            lambda c: c.number,
+            sort="number",
             link=lambda c: reverse("cases_detail", args=[c.pk]),
         ),
         Column("source", "来源", lambda c: c.get_source_display(), sort="source"),
@@ -50,15 +53,18 @@ SPEC = ListSpec(
         Column("state", "办理环节", lambda c: c.get_state_display(), sort="state"),
         Column("outcome", "处理结果", lambda c: c.get_outcome_display() if c.outcome else "—"),
         Column(
-            "due", "调查期限",
+            "due",
+            "调查期限",
             lambda c: f"{c.investigation_due:%Y-%m-%d}" if c.investigation_due else "—",
             sort="investigation_due",
         ),
         Column("extensions", "延期次数", lambda c: str(c.extension_count)),
         Column(
-            "registered", "登记时间",
+            "registered",
+            "登记时间",
             lambda c: f"{clock.localtime(c.registered_at):%Y-%m-%d %H:%M}",
-            sort="registered_at", export=lambda c: c.registered_at,
+            sort="registered_at",
+            export=lambda c: c.registered_at,
         ),
         Column("facts", "基本案情", lambda c: c.facts, export_only=True),
     ],
@@ -67,12 +73,21 @@ SPEC = ListSpec(
         Filter("state", "办理环节", "state", choices=State.choices),
         Filter("department", "主管部门", "department__name", kind="text"),
         Filter(
-            "overdue", "超期", "state", choices=[("1", "有超期"), ("0", "未超期")], apply=_overdue,
+            "overdue",
+            "超期",
+            "state",
+            choices=[("1", "有超期"), ("0", "未超期")],
+            apply=_overdue,
         ),
         Filter("outcome", "处理结果", "outcome", choices=Outcome.choices),
         Filter(
-            "open", "办理情况", "state", choices=[("1", "办理中"), ("0", "已结案")],
-            apply=lambda qs, v: qs.filter(state__in=OPEN_STATES) if v == "1" else qs.exclude(state__in=OPEN_STATES),
+            "open",
+            "办理情况",
+            "state",
+            choices=[("1", "办理中"), ("0", "已结案")],
+            apply=lambda qs, v: (
+                qs.filter(state__in=OPEN_STATES) if v == "1" else qs.exclude(state__in=OPEN_STATES)
+            ),
         ),
     ],
     search=("number", "party_name", "title", "source_ref"),
@@ -111,11 +126,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _timeline(c: Case) -> list[dict[str, Any]]:
-    rows = AuditRecord.objects.filter(object_type="cases.case", object_id=str(c.pk)).order_by("at", "pk")
+    rows = AuditRecord.objects.filter(object_type="cases.case", object_id=str(c.pk)).order_by(
+        "at", "pk"
+    )
     labels = {s.audit_action: s.label for s in steps.steps_of("cases.case")}
     labels["cases.open"] = "登记案件"
     return [
-        {"at": clock.localtime(r.at), "label": labels.get(r.action, r.action), "actor": r.actor_name}
+        {
+            "at": clock.localtime(r.at),
+            "label": labels.get(r.action, r.action),
+            "actor": r.actor_name,
+        }
         for r in rows
     ]
 
@@ -191,11 +212,19 @@ def case_document(request: HttpRequest, doc_id: int, word: bool = False) -> Http
     ext = "docx" if word else "pdf"
     return cast(
         HttpResponse,
-        files.download(CaseDocument.objects, actor_of(request), doc_id, field=ext, name=lambda d: _doc_name(d, ext)),
+        files.download(
+            CaseDocument.objects,
+            actor_of(request),
+            doc_id,
+            field=ext,
+            name=lambda d: _doc_name(d, ext),
+        ),
     )
 
 
 @page_view
 def case_proof(request: HttpRequest, pk: int) -> HttpResponse:
     """The proof of service (送达回证) of a delivery."""
-    return cast(HttpResponse, files.download(CaseDelivery.objects, actor_of(request), pk, field="proof"))
+    return cast(
+        HttpResponse, files.download(CaseDelivery.objects, actor_of(request), pk, field="proof")
+    )

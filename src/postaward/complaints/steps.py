@@ -483,6 +483,7 @@ CONSULT = steps.Step(
     help="案件基本情况登记表：会商日期、参加人员和会商意见",
 )
 
+
 class ComplaintOpenCaseIn(StrictIn):
     title: str = Field(max_length=200, description="案由")
 

@@ -276,7 +276,9 @@ def hold_meeting(
     absences = (absences or "").strip()[:1000]
     approved_by = (absence_approved_by or "").strip()[:100]
     if absences and not approved_by:
-        raise ValidationFailed("有人员缺席的，须写明批准缺席的监管办主任", field="absence_approved_by")
+        raise ValidationFailed(
+            "有人员缺席的，须写明批准缺席的监管办主任", field="absence_approved_by"
+        )
     if held_on > clock.today():
         raise ValidationFailed("会审日期不能晚于今天", field="held_on")
     with steps.write(_step("hold_meeting"), obj, actor) as w:
@@ -398,7 +400,12 @@ def approve_penalty(*, actor: Actor, obj: Case, note: str) -> Case:
         documents.issue(
             c,
             DocumentKind.PENALTY_APPROVAL,
-            {**_penalty(c), "note": note, "approver": actor.display_name, "approved": _day(clock.today())},
+            {
+                **_penalty(c),
+                "note": note,
+                "approver": actor.display_name,
+                "approved": _day(clock.today()),
+            },
             addressee="案件存档",
             issuer=c.department.name,
             by=actor.display_name,
@@ -420,7 +427,11 @@ def notify(*, actor: Actor, obj: Case) -> Case:
         documents.issue(
             c,
             DocumentKind.NOTICE,
-            {**_penalty(c), "defence_until": _day(c.defence_until), "hearing_until": _day(c.hearing_until)},
+            {
+                **_penalty(c),
+                "defence_until": _day(c.defence_until),
+                "hearing_until": _day(c.hearing_until),
+            },
             addressee=c.party_name,
             issuer=c.department.name,
             by=actor.display_name,
@@ -439,7 +450,9 @@ def decide(*, actor: Actor, obj: Case, defence: str = "", waived: bool = False) 
             code="period_running",
         )
     defence = (defence or "").strip()[:2000] or (
-        "当事人在规定期限内未提出陈述、申辩和听证申请。" if not waived else "当事人书面放弃陈述、申辩和听证的权利。"
+        "当事人在规定期限内未提出陈述、申辩和听证申请。"
+        if not waived
+        else "当事人书面放弃陈述、申辩和听证的权利。"
     )
     with steps.write(_step("decide"), obj, actor) as w:
         c = w.obj
@@ -671,7 +684,9 @@ def refer(
     note = _t(note, "note", "移送理由", 2000)
     with steps.write(_step("refer"), obj, actor) as w:
         c = w.obj
-        outcome = Outcome.DISCIPLINE if target == ReferralTarget.DISCIPLINE else Outcome.PUBLIC_SECURITY
+        outcome = (
+            Outcome.DISCIPLINE if target == ReferralTarget.DISCIPLINE else Outcome.PUBLIC_SECURITY
+        )
         _end(c, outcome, f"移送{org.name}（{number}）：{note}")
         w.publish(
             CaseReferred(

@@ -60,7 +60,9 @@ def sync_todo(c: Case) -> None:
 def tell_team(c: Case, actor: Any, body: str) -> int:
     """Every member of the team with an account hears of it."""
     person_ids = list(c.members.values_list("person_id", flat=True))
-    users = User.objects.filter(person_id__in=person_ids, is_active=True).values_list("pk", flat=True)
+    users = User.objects.filter(person_id__in=person_ids, is_active=True).values_list(
+        "pk", flat=True
+    )
     return notices.tell(
         list(users),
         key=f"cases:{c.pk}:team:{clock.now().timestamp()}",

@@ -79,27 +79,68 @@ def _take(d: District, c: Case, user: str, name: str, **data: Any) -> Case:
 
 STEPS: list[tuple[str, str, str, Any]] = [
     # (state it leads to, user, service, data built from the district)
-    (State.INVESTIGATING, "office_head", "assign_team", lambda d: {
-        "leader_id": cert(d, "housing_staff"), "member_ids": [cert(d, "office_staff")]}),
-    (State.REPORTED, "housing_staff", "submit_report", lambda d: {
-        "report": "经现场核查和询问，项目经理连续12个工作日未到岗。", "proposal": "建议立案查处"}),
-    (State.DELIBERATED, "office_head", "deliberate", lambda d: {"opinion": "同意调查组意见，提交会审"}),
-    (State.REVIEWED, "office_head", "hold_meeting", lambda d: {
-        "held_on": clock.today(), "agenda": "审议案件", "attendees": "监管办、住建局",
-        "minutes": "会审同意立案"}),
+    (
+        State.INVESTIGATING,
+        "office_head",
+        "assign_team",
+        lambda d: {"leader_id": cert(d, "housing_staff"), "member_ids": [cert(d, "office_staff")]},
+    ),
+    (
+        State.REPORTED,
+        "housing_staff",
+        "submit_report",
+        lambda d: {
+            "report": "经现场核查和询问，项目经理连续12个工作日未到岗。",
+            "proposal": "建议立案查处",
+        },
+    ),
+    (
+        State.DELIBERATED,
+        "office_head",
+        "deliberate",
+        lambda d: {"opinion": "同意调查组意见，提交会审"},
+    ),
+    (
+        State.REVIEWED,
+        "office_head",
+        "hold_meeting",
+        lambda d: {
+            "held_on": clock.today(),
+            "agenda": "审议案件",
+            "attendees": "监管办、住建局",
+            "minutes": "会审同意立案",
+        },
+    ),
     (State.FILED, "housing_head", "file_case", lambda d: {"note": "同意立案"}),
-    (State.FINAL_REPORTED, "housing_staff", "final_report", lambda d: {
-        "evidence_review": "证据确实充分", "measure": "罚款5万元；责令改正",
-        "fine_yuan": "50000", "points": 6, "basis": "《建设工程质量管理条例》第六十条"}),
+    (
+        State.FINAL_REPORTED,
+        "housing_staff",
+        "final_report",
+        lambda d: {
+            "evidence_review": "证据确实充分",
+            "measure": "罚款5万元；责令改正",
+            "fine_yuan": "50000",
+            "points": 6,
+            "basis": "《建设工程质量管理条例》第六十条",
+        },
+    ),
     (State.PENALTY_APPROVED, "housing_head", "approve_penalty", lambda d: {"note": "同意"}),
     (State.NOTIFIED, "housing_staff", "notify", lambda d: {}),
     (State.DECIDED, "housing_head", "decide", lambda d: {"waived": True}),
-    (State.DELIVERED, "housing_staff", "deliver", lambda d: {
-        "method": "in_person", "delivered_on": clock.today(), "proof": proof()}),
+    (
+        State.DELIVERED,
+        "housing_staff",
+        "deliver",
+        lambda d: {"method": "in_person", "delivered_on": clock.today(), "proof": proof()},
+    ),
     (State.CREDIT_ENTERED, "office_staff", "credit_entry", lambda d: {}),
     (State.SIGNED_OFF, "office_head", "sign_off_publication", lambda d: {}),
-    (State.FED_BACK, "office_staff", "feedback", lambda d: {
-        "recipients": "甲建设有限公司、测试区住建局", "text": "处理结果已反馈"}),
+    (
+        State.FED_BACK,
+        "office_staff",
+        "feedback",
+        lambda d: {"recipients": "甲建设有限公司、测试区住建局", "text": "处理结果已反馈"},
+    ),
     (State.CLOSED, "office_head", "close_case", lambda d: {}),
 ]
 
@@ -107,7 +148,7 @@ STEPS: list[tuple[str, str, str, Any]] = [
 def at(d: District, state: str, **kw: Any) -> Case:
     """A case driven through the chain to ``state``."""
     c = registered(d, **kw)
-    for target, user, name, data in STEPS:
+    for _target, user, name, data in STEPS:
         if c.state == state:
             break
         c = _take(d, c, user, name, **data(d))

@@ -58,7 +58,9 @@ def _meeting(d: Any) -> dict[str, Any]:
     }
 
 
-def _case(setup: Any, user: str, data: Any, wrong_state: Any, *, dept: bool = False, **kw: Any) -> StepCase:
+def _case(
+    setup: Any, user: str, data: Any, wrong_state: Any, *, dept: bool = False, **kw: Any
+) -> StepCase:
     """Office steps: the office admin sees the case but may not act (403),
     the transport department's people do not see it (404). Department steps:
     the housing administrator (403) and the transport department (404)."""
@@ -67,47 +69,84 @@ def _case(setup: Any, user: str, data: Any, wrong_state: Any, *, dept: bool = Fa
         user=user,
         data=data,
         wrong_role="housing_admin" if dept else "office_admin",
-        out_of_scope=kw.pop("out", "transport_head" if user.endswith("head") else "transport_staff"),
+        out_of_scope=kw.pop(
+            "out", "transport_head" if user.endswith("head") else "transport_staff"
+        ),
         wrong_state=wrong_state,
         **kw,
     )
 
 
-I = f.in_state
+at = f.in_state
 CASES = {
-    "cases.case.assign_team": _case(I(S.REGISTERED), "office_head", _team, I(S.INVESTIGATING), form=_team_form),
+    "cases.case.assign_team": _case(
+        at(S.REGISTERED), "office_head", _team, at(S.INVESTIGATING), form=_team_form
+    ),
     "cases.case.request_extension": _case(
-        I(S.INVESTIGATING), "housing_staff", {"days": 5, "reason": "需调取监控资料"}, f.with_extension_request
+        at(S.INVESTIGATING),
+        "housing_staff",
+        {"days": 5, "reason": "需调取监控资料"},
+        f.with_extension_request,
     ),
     "cases.case.approve_extension": _case(
-        f.with_extension_request, "office_head", {"note": "同意"}, I(S.INVESTIGATING)
+        f.with_extension_request, "office_head", {"note": "同意"}, at(S.INVESTIGATING)
     ),
     "cases.case.submit_report": _case(
-        I(S.INVESTIGATING), "housing_staff", {"report": "经核查属实", "proposal": "建议立案"}, I(S.REPORTED)
+        at(S.INVESTIGATING),
+        "housing_staff",
+        {"report": "经核查属实", "proposal": "建议立案"},
+        at(S.REPORTED),
     ),
-    "cases.case.deliberate": _case(I(S.REPORTED), "office_head", {"opinion": "同意"}, I(S.INVESTIGATING)),
-    "cases.case.hold_meeting": _case(I(S.DELIBERATED), "office_head", _meeting, I(S.REPORTED)),
-    "cases.case.file_case": _case(I(S.REVIEWED), "housing_head", {"note": "同意立案"}, I(S.DELIBERATED), dept=True),
+    "cases.case.deliberate": _case(
+        at(S.REPORTED), "office_head", {"opinion": "同意"}, at(S.INVESTIGATING)
+    ),
+    "cases.case.hold_meeting": _case(at(S.DELIBERATED), "office_head", _meeting, at(S.REPORTED)),
+    "cases.case.file_case": _case(
+        at(S.REVIEWED), "housing_head", {"note": "同意立案"}, at(S.DELIBERATED), dept=True
+    ),
     "cases.case.final_report": _case(
-        I(S.FILED), "housing_staff",
-        {"evidence_review": "证据充分", "measure": "罚款5万元", "fine_yuan": "50000", "points": 6, "basis": "条例第六十条"},
-        I(S.REVIEWED),
+        at(S.FILED),
+        "housing_staff",
+        {
+            "evidence_review": "证据充分",
+            "measure": "罚款5万元",
+            "fine_yuan": "50000",
+            "points": 6,
+            "basis": "条例第六十条",
+        },
+        at(S.REVIEWED),
     ),
-    "cases.case.approve_penalty": _case(I(S.FINAL_REPORTED), "housing_head", {"note": "同意"}, I(S.FILED), dept=True),
-    "cases.case.notify": _case(I(S.PENALTY_APPROVED), "housing_staff", {}, I(S.FINAL_REPORTED), dept=True),
-    "cases.case.decide": _case(I(S.NOTIFIED), "housing_head", {"waived": True}, I(S.PENALTY_APPROVED), dept=True),
+    "cases.case.approve_penalty": _case(
+        at(S.FINAL_REPORTED), "housing_head", {"note": "同意"}, at(S.FILED), dept=True
+    ),
+    "cases.case.notify": _case(
+        at(S.PENALTY_APPROVED), "housing_staff", {}, at(S.FINAL_REPORTED), dept=True
+    ),
+    "cases.case.decide": _case(
+        at(S.NOTIFIED), "housing_head", {"waived": True}, at(S.PENALTY_APPROVED), dept=True
+    ),
     "cases.case.deliver": _case(
-        I(S.DECIDED), "housing_staff", _deliver, I(S.NOTIFIED), dept=True, form=_deliver_form
+        at(S.DECIDED), "housing_staff", _deliver, at(S.NOTIFIED), dept=True, form=_deliver_form
     ),
-    "cases.case.credit_entry": _case(I(S.DELIVERED), "office_staff", {}, I(S.DECIDED)),
-    "cases.case.sign_off_publication": _case(I(S.CREDIT_ENTERED), "office_head", {}, I(S.DELIVERED)),
+    "cases.case.credit_entry": _case(at(S.DELIVERED), "office_staff", {}, at(S.DECIDED)),
+    "cases.case.sign_off_publication": _case(
+        at(S.CREDIT_ENTERED), "office_head", {}, at(S.DELIVERED)
+    ),
     "cases.case.feedback": _case(
-        I(S.SIGNED_OFF), "office_staff", {"recipients": "甲建设有限公司", "text": "处理结果已反馈"}, I(S.CREDIT_ENTERED)
+        at(S.SIGNED_OFF),
+        "office_staff",
+        {"recipients": "甲建设有限公司", "text": "处理结果已反馈"},
+        at(S.CREDIT_ENTERED),
     ),
-    "cases.case.close": _case(I(S.FED_BACK), "office_head", {}, I(S.SIGNED_OFF)),
-    "cases.case.end_no_violation": _case(I(S.REPORTED), "office_head", {"note": "未发现违法违规"}, I(S.FILED)),
+    "cases.case.close": _case(at(S.FED_BACK), "office_head", {}, at(S.SIGNED_OFF)),
+    "cases.case.end_no_violation": _case(
+        at(S.REPORTED), "office_head", {"note": "未发现违法违规"}, at(S.FILED)
+    ),
     "cases.case.end_light": _case(
-        I(S.REPORTED), "office_head", {"measure": "talk", "note": "首次轻微违规，约谈"}, I(S.FILED)
+        at(S.REPORTED),
+        "office_head",
+        {"measure": "talk", "note": "首次轻微违规，约谈"},
+        at(S.FILED),
     ),
-    "cases.case.refer": _case(I(S.INVESTIGATING), "office_head", _refer, I(S.PENALTY_APPROVED)),
+    "cases.case.refer": _case(at(S.INVESTIGATING), "office_head", _refer, at(S.PENALTY_APPROVED)),
 }

@@ -216,11 +216,17 @@ def test_r_cas_04_decision_on_friday_credit_entry_due_monday_2400(district):
     d = _deadline(c, CREDIT_ENTRY.kind)
     assert deadlines.last_day(d) == dt.date(2026, 3, 16)
     assert clock.localtime(d.due_at) == dt.datetime(2026, 3, 17, 0, 0, tzinfo=clock.LOCAL_TZ)
-    with travel(dt.date(2026, 3, 16), 17):
-        with transaction.atomic():
-            c = f._take(district, c, "housing_staff", "deliver", method="post",
-                        delivered_on=dt.date(2026, 3, 16), proof=f.proof())
-            c = f._take(district, c, "office_staff", "credit_entry")
+    with travel(dt.date(2026, 3, 16), 17), transaction.atomic():
+        c = f._take(
+            district,
+            c,
+            "housing_staff",
+            "deliver",
+            method="post",
+            delivered_on=dt.date(2026, 3, 16),
+            proof=f.proof(),
+        )
+        c = f._take(district, c, "office_staff", "credit_entry")
     assert _deadline(c, CREDIT_ENTRY.kind).state == Deadline.State.MET
     evt = _event("cases.penalty_decided")
     assert evt == {
@@ -279,9 +285,18 @@ def test_r_cas_03_scope_a_party_never_sees_another_partys_case(district):
     assert other == []
     report = CaseDocument.objects.get(case=c, kind=DocumentKind.REPORT)
     decision = CaseDocument.objects.get(case=c, kind=DocumentKind.DECISION)
-    assert district.client("contractor_a_admin").get(f"/cases/documents/{report.pk}/").status_code == 404
-    assert district.client("contractor_a_admin").get(f"/cases/documents/{decision.pk}/").status_code == 200
-    assert district.client("contractor_b_admin").get(f"/cases/documents/{decision.pk}/").status_code == 404
+    assert (
+        district.client("contractor_a_admin").get(f"/cases/documents/{report.pk}/").status_code
+        == 404
+    )
+    assert (
+        district.client("contractor_a_admin").get(f"/cases/documents/{decision.pk}/").status_code
+        == 200
+    )
+    assert (
+        district.client("contractor_b_admin").get(f"/cases/documents/{decision.pk}/").status_code
+        == 404
+    )
     assert district.client("contractor_a_admin").get("/api/v1/cases").json() == []
 
 

@@ -35,7 +35,6 @@ from .referral import (
 from .verify import send_code
 
 __all__ = [
-    "request_case",
     "Filed",
     "Filing",
     "accept_complaint",
@@ -58,6 +57,7 @@ __all__ = [
     "reply_part",
     "report_retaliation",
     "report_to_head",
+    "request_case",
     "send_back_part",
     "send_back_reply",
     "send_code",

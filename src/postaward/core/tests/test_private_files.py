@@ -393,7 +393,11 @@ def _case_document(which: str) -> Callable[[Any], Any]:
         from postaward.cases.tests.factories import registered
 
         doc = CaseDocument(
-            case=registered(d), kind="report", year=2026, seq=1, number="监办调字〔2026〕第1号",
+            case=registered(d),
+            kind="report",
+            year=2026,
+            seq=1,
+            number="监办调字〔2026〕第1号",
             addressee="监管办负责人",
         )
         name = "cases_document_word" if which == "docx" else "cases_document"
@@ -407,7 +411,10 @@ def _case_delivery(d):  # type: ignore[no-untyped-def]
     from postaward.cases.tests.factories import registered
 
     row = CaseDelivery(
-        case=registered(d), method="post", delivered_on=NOW.date(), recipient="甲建设有限公司",
+        case=registered(d),
+        method="post",
+        delivered_on=NOW.date(),
+        recipient="甲建设有限公司",
         recorded_by_name="测试",
     )
     return row, "proof", lambda o: reverse("cases_proof", args=[o.pk])

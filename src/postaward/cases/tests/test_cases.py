@@ -333,3 +333,34 @@ def test_r_alr_06_a_case_transferred_to_discipline_becomes_a_clue_transfer(distr
     c.refresh_from_db()
     assert (c.state, c.outcome) == (State.CLOSED, "discipline")
     assert ClueTransfer.objects.filter(source="case").count() == 1
+
+
+def test_r_cas_01_an_accepted_complaint_opens_a_case_without_the_complainant(district):
+    """The complaints step ``open_case`` publishes ``complaints.case_requested``;
+    the case opens with the receipt number and a link back; the complainant's
+    name, ID number and mobile reach neither the event nor the case."""
+    from postaward.complaints import services as complaints
+    from postaward.complaints.tests import factories as cf
+
+    f.staff(district)
+    complaint = cf.accepted(district)
+    complaints.request_case(
+        actor=district.actor("office_staff"), complaint=complaint, title="项目经理长期不在岗"
+    )
+    events.dispatch_pending(limit=10_000)
+    c = Case.objects.get()
+    assert (c.source, c.source_ref) == (Source.COMPLAINT, complaint.receipt_number)
+    assert c.source_url == f"/complaints/{complaint.pk}/"
+    assert c.department_id == district.orgs["housing"].pk
+    payload = str(_event("complaints.case_requested")) + str(vars(c))
+    for secret in (cf.NAME, cf.MOBILE):
+        assert secret not in payload
+    # asked once: the step is refused the second time
+    from postaward.core.errors import Conflict
+
+    with pytest.raises(Conflict, match="已申请立案调查"):
+        complaints.request_case(
+            actor=district.actor("office_staff"),
+            complaint=type(complaint).objects.get(pk=complaint.pk),
+            title="再次申请",
+        )

@@ -18,5 +18,6 @@ class CasesConfig(AppConfig):
         # Its own menu group, after 投诉举报 (55).
         menu.section("cases", "案件查处", "bi-briefcase", 57)
         menu.add("cases", Item("案件清单", "cases_list", "bi-briefcase", can_see_cases, 10))
+        menu.add("cases", Item("案件统计", "cases_statistics", "bi-bar-chart", can_see_cases, 20))
         menu.add("cases", Item("登记案件", "cases_new", "bi-pencil-square", may_register, 30))
         menu.set_badge("cases_list", todo_kinds=("cases.",))

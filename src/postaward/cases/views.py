@@ -228,3 +228,13 @@ def case_proof(request: HttpRequest, pk: int) -> HttpResponse:
     return cast(
         HttpResponse, files.download(CaseDelivery.objects, actor_of(request), pk, field="proof")
     )
+
+
+@page_view
+def case_statistics(request: HttpRequest) -> HttpResponse:
+    """案件统计: by source, stage and outcome; average days per stage."""
+    from . import stats
+
+    a = actor_of(request)
+    require(a, can_see_cases(a), "仅监管办和行业主管部门可以查看案件统计")
+    return render(request, "cases/statistics.html", {"s": stats.case_stats(a)})

@@ -364,3 +364,25 @@ def test_r_cas_01_an_accepted_complaint_opens_a_case_without_the_complainant(dis
             complaint=type(complaint).objects.get(pk=complaint.pk),
             title="再次申请",
         )
+
+
+def test_statistics_by_source_stage_outcome_and_days_per_stage(district):
+    from postaward.cases import stats
+
+    with travel(dt.date(2026, 3, 10)):
+        c = f.at(district, State.INVESTIGATING)
+    with travel(dt.date(2026, 3, 13)):
+        f._take(district, c, "housing_staff", "submit_report", report="属实", proposal="立案")
+    s = stats.case_stats(district.actor("office_staff"))
+    assert s["total"] == 1
+    assert {r["key"]: r["count"] for r in s["by_source"]}["assigned"] == 1
+    investigating = next(r for r in s["stages"] if r["key"] == State.INVESTIGATING)
+    assert investigating == {
+        "key": "investigating",
+        "label": "调查中",
+        "cases": 1,
+        "average_days": 3.0,
+    }
+    assert district.client("office_staff").get("/cases/statistics/").status_code == 200
+    assert district.client("contractor_a_admin").get("/cases/statistics/").status_code == 403
+    assert stats.case_stats(district.actor("transport_staff"))["total"] == 0

@@ -386,3 +386,45 @@ def test_statistics_by_source_stage_outcome_and_days_per_stage(district):
     assert district.client("office_staff").get("/cases/statistics/").status_code == 200
     assert district.client("contractor_a_admin").get("/cases/statistics/").status_code == 403
     assert stats.case_stats(district.actor("transport_staff"))["total"] == 0
+
+
+def _new_case(d: Any) -> dict[str, Any]:
+    return {
+        "source": "assigned",
+        "source_ref": "市监管办交办〔2026〕5号",
+        "department_id": d.orgs["housing"].pk,
+        "project_id": d.projects["p_school"].pk,
+        "title": "擅自变更施工方案",
+        "party_name": "甲建设有限公司",
+        "party_org_id": d.orgs["contractor_a"].pk,
+        "facts": "未经批准擅自变更施工方案",
+    }
+
+
+def test_r_cas_01_registration_by_hand_through_the_api_and_the_page(district):
+    """POST /api/v1/cases: anonymous 401, wrong role 403, a bad department 422
+    changing nothing, the office's staff 201 once per Idempotency-Key; the
+    page form registers 上级交办 too."""
+    import json
+
+    f.staff(district)
+    body = json.dumps(_new_case(district))
+    post = lambda user, data=body, **h: district.client(user).post(  # noqa: E731
+        "/api/v1/cases", data, content_type="application/json", **h
+    )
+    assert post(None).status_code == 401
+    assert post("housing_staff").status_code == 403
+    bad = post(
+        "office_staff",
+        json.dumps({**_new_case(district), "department_id": district.orgs["school"].pk}),
+    )
+    assert bad.status_code == 422 and not Case.objects.exists()
+    one = post("office_staff", HTTP_IDEMPOTENCY_KEY="k-1")
+    two = post("office_staff", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert one.status_code == 201 and one.json() == two.json()
+    assert one.json()["number"] == f"AJ-{clock.today().year}-0001" and Case.objects.count() == 1
+    page = district.client("office_staff").post(
+        "/cases/new/", {**_new_case(district), "project_id": ""}
+    )
+    assert page.status_code == 302 and Case.objects.count() == 2
+    assert district.client("housing_staff").get("/cases/new/").status_code == 403

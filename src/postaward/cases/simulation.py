@@ -19,8 +19,8 @@ from typing import Any
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from postaward import simulate
 from postaward.core import business_calendar, clock, steps
+from postaward.core import simulation as simulate
 from postaward.core.actor import SYSTEM
 from postaward.core.errors import DomainError
 from postaward.core.files import minimal_pdf
@@ -74,7 +74,7 @@ def _pool(dept_id: int, office_id: int) -> tuple[int | None, list[int]]:
     return (leader.pk if leader else None), ([member.pk] if member else [])
 
 
-def _data(c: Case, name: str) -> dict[str, Any]:
+def _data(c: Case, name: str) -> Any:
     today = clock.today()
     return {
         "assign_team": lambda: dict(
@@ -117,7 +117,7 @@ def _data(c: Case, name: str) -> dict[str, Any]:
     }[name]()
 
 
-NEXT = {
+NEXT: dict[str, str] = {
     State.REGISTERED: "assign_team",
     State.INVESTIGATING: "submit_report",
     State.REPORTED: "deliberate",
@@ -190,7 +190,8 @@ def _open_from(
 ) -> None:
     """The office opens a case on one waiting source a day (30 %)."""
     try:
-        model = apps.get_model(*model_label.split("."))
+        app_label, model_name = model_label.split(".")
+        model = apps.get_model(app_label, model_name)
     except LookupError:
         return
     step = steps.get(wf, "open_case")

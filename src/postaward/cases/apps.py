@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
 
         from . import deadline_kinds, documents, events, hooks, steps, subscribers  # noqa: F401
         from .services import may_register
-        from .views import can_see_cases
+        from .views import can_see_cases, is_party_account
 
         subscribers.register()
         # Its own menu group, after 投诉举报 (55).
@@ -20,4 +20,8 @@ class CasesConfig(AppConfig):
         menu.add("cases", Item("案件清单", "cases_list", "bi-briefcase", can_see_cases, 10))
         menu.add("cases", Item("案件统计", "cases_statistics", "bi-bar-chart", can_see_cases, 20))
         menu.add("cases", Item("登记案件", "cases_new", "bi-pencil-square", may_register, 30))
+        menu.add(
+            "cases",
+            Item("送达文书", "cases_delivered", "bi-envelope-paper", is_party_account, 40),
+        )
         menu.set_badge("cases_list", todo_kinds=("cases.",))

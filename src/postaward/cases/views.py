@@ -238,3 +238,57 @@ def case_statistics(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
     require(a, can_see_cases(a), "仅监管办和行业主管部门可以查看案件统计")
     return render(request, "cases/statistics.html", {"s": stats.case_stats(a)})
+
+
+DELIVERED = ListSpec(
+    key="cases_delivered",
+    title="送达本单位的案件文书",
+    columns=[
+        Column(
+            "title",
+            "文书",
+            lambda d: d.get_kind_display(),
+            link=lambda d: reverse("cases_document", args=[d.pk]),
+        ),
+        Column("number", "文号", lambda d: d.number, sort="number"),
+        Column("case", "案件编号", lambda d: d.case.number),
+        Column(
+            "created",
+            "制作日期",
+            lambda d: f"{clock.localtime(d.created_at):%Y-%m-%d}",
+            sort="created_at",
+            export=lambda d: d.created_at,
+        ),
+    ],
+    filters=[],
+    search=("number", "case__number"),
+    search_label="文号或案件编号",
+    default_sort="-created",
+    row_url=lambda d: reverse("cases_document", args=[d.pk]),
+    export_name="送达文书",
+    empty="暂无送达本单位的案件文书",
+    testid="cases-delivered",
+)
+
+
+def is_party_account(actor: Any) -> bool:
+    """An enterprise's account (a party may be an enterprise)."""
+    from postaward.orgs.choices import ENTERPRISE_KINDS
+
+    return actor.org_kind in ENTERPRISE_KINDS
+
+
+@page_view
+def case_delivered(request: HttpRequest) -> HttpResponse:
+    """The party's page (enterprise portal): only the documents delivered to
+    its own organisation (the 告知书 and the 决定书), never a case file."""
+    a = actor_of(request)
+    require(a, is_party_account(a), "仅当事企业可以查看送达本单位的案件文书")
+    qs = (
+        CaseDocument.objects.visible_to(a)
+        .filter(delivered_to_party=True, case__party_org_id=a.organisation_id)
+        .select_related("case")
+    )
+    return render_list(
+        request, DELIVERED, qs, context={"section": "案件查处", "icon": "bi-envelope-paper"}
+    )

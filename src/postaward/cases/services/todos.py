@@ -42,6 +42,7 @@ def sync_todo(c: Case) -> None:
         return
     who, role, what = waiting
     org_id = c.office_id if who == "office" else c.department_id
+    _notify(c, org_id, role, what)
     todos.open_for(
         key=f"cases:{c.pk}:{c.state}:{c.extension_count}",
         kind=f"cases.{c.state}",
@@ -54,6 +55,21 @@ def sync_todo(c: Case) -> None:
         due_at=clock.end_of_day(c.investigation_due)
         if c.state == State.INVESTIGATING and c.investigation_due
         else None,
+    )
+
+
+def _notify(c: Case, org_id: int, role: str, what: str) -> int:
+    """Whoever acts next hears of it (the accounts holding the role there)."""
+    users = User.objects.filter(
+        organisation_id=org_id, is_active=True, role_grants__role=role
+    ).values_list("pk", flat=True)
+    return notices.tell(
+        list(users.distinct()),
+        key=f"cases:{c.pk}:{c.state}:{c.extension_count}",
+        kind="cases.step",
+        title=f"案件{c.number}：{what}",
+        body=f"{c.title}（当事人：{c.party_name}）",
+        url=reverse("cases_detail", args=[c.pk]),
     )
 
 

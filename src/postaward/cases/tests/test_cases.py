@@ -298,6 +298,11 @@ def test_r_cas_03_scope_a_party_never_sees_another_partys_case(district):
         == 404
     )
     assert district.client("contractor_a_admin").get("/api/v1/cases").json() == []
+    page = district.client("contractor_a_admin").get("/cases/delivered/").content.decode()
+    assert decision.number in page and report.number not in page
+    other_page = district.client("contractor_b_admin").get("/cases/delivered/").content.decode()
+    assert decision.number not in other_page
+    assert district.client("office_staff").get("/cases/delivered/").status_code == 403
 
 
 def test_case_pages_list_and_detail(district):

@@ -142,6 +142,13 @@ class LightForm(forms.Form):
         label="处理方式", choices=LightMeasure.choices, widget=forms.Select(attrs=S)
     )
     note = _text("处理情况")
+    points = forms.IntegerField(
+        label="信用量化记分",
+        min_value=0,
+        max_value=100,
+        initial=0,
+        widget=forms.NumberInput(attrs=C),
+    )
 
 
 class ReferForm(forms.Form):

@@ -139,6 +139,7 @@ class CaseFeedbackIn(StrictIn):
 class CaseLightIn(StrictIn):
     measure: Literal[tuple(LightMeasure.values)] = Field(description="处理方式")  # type: ignore[valid-type]
     note: str = Field(max_length=2000, description="处理情况")
+    points: int = Field(0, ge=0, le=100, description="信用量化记分")
 
 
 class CaseReferIn(StrictIn):

@@ -539,27 +539,30 @@ def credit_entry(*, actor: Actor, obj: Case) -> Case:
         c = w.obj
         c.credit_entered_on, c.state = clock.today(), State.CREDIT_ENTERED
         deadlines.close_deadline(kind=dk.CREDIT_ENTRY.kind, subject=c)
-        w.publish(
-            PenaltyDecided(
-                case_id=c.pk,
-                case_number=c.number,
-                office_id=c.office_id,
-                department_id=c.department_id,
-                subject_org_id=c.party_org_id,
-                subject_person_id=c.party_person_id,
-                subject_name=c.party_name,
-                project_id=c.project_id,
-                measure=c.measure,
-                fine_yuan=format(c.fine_yuan.normalize(), "f") if c.fine_yuan else "0",
-                points=c.points,
-                basis=c.basis,
-                decision_number=c.decision_number,
-                decided_on=c.decided_on.isoformat() if c.decided_on else "",
-                entered_on=c.credit_entered_on.isoformat(),
-            )
-        )
+        w.publish(penalty_event(c))
         sync_todo(c)
     return c
+
+
+def penalty_event(c: Case) -> PenaltyDecided:
+    """``cases.penalty_decided`` of the contract (ADR 0602)."""
+    return PenaltyDecided(
+        case_id=c.pk,
+        case_number=c.number,
+        office_id=c.office_id,
+        department_id=c.department_id,
+        subject_org_id=c.party_org_id,
+        subject_person_id=c.party_person_id,
+        subject_name=c.party_name,
+        project_id=c.project_id,
+        measure=c.measure,
+        fine_yuan=format(c.fine_yuan.normalize(), "f") if c.fine_yuan else "0",
+        points=c.points,
+        basis=c.basis,
+        decision_number=c.decision_number,
+        decided_on=c.decided_on.isoformat() if c.decided_on else "",
+        entered_on=c.credit_entered_on.isoformat() if c.credit_entered_on else "",
+    )
 
 
 def publication_text(c: Case) -> str:
@@ -656,14 +659,24 @@ def end_no_violation(*, actor: Actor, obj: Case, note: str) -> Case:
     return obj
 
 
-def end_light(*, actor: Actor, obj: Case, measure: str, note: str) -> Case:
-    """A first minor case handled by a talk, criticism or a rectification order."""
+def end_light(*, actor: Actor, obj: Case, measure: str, note: str, points: int = 0) -> Case:
+    """A first minor case handled by a talk, criticism or a rectification
+    order: the handling decision and its points are entered at once
+    (R-CAS-04, ``cases.penalty_decided`` with the case number as its 文号)."""
     if measure not in LightMeasure.values:
         raise ValidationFailed("处理方式不在可选范围内", field="measure")
+    if not 0 <= int(points) <= 100:
+        raise ValidationFailed("信用量化记分为0至100分", field="points")
     note = _t(note, "note", "处理情况", 2000)
     with steps.write(_step("end_light"), obj, actor) as w:
-        w.obj.measure = str(LightMeasure(measure).label)
-        _end(w.obj, Outcome.LIGHT, note)
+        c = w.obj
+        c.measure = str(LightMeasure(measure).label)
+        c.points, c.fine_yuan = int(points), Decimal(0)
+        c.basis = c.basis or "首次轻微违规，从轻处理"
+        c.decided_on = c.credit_entered_on = clock.today()
+        c.decision_number = f"{c.number}处理决定"
+        _end(c, Outcome.LIGHT, note)
+        w.publish(penalty_event(c))
     return obj
 
 

@@ -145,7 +145,7 @@ CASES = {
     "cases.case.end_light": _case(
         at(S.REPORTED),
         "office_head",
-        {"measure": "talk", "note": "首次轻微违规，约谈"},
+        {"measure": "talk", "note": "首次轻微违规，约谈", "points": 1},
         at(S.FILED),
     ),
     "cases.case.refer": _case(at(S.INVESTIGATING), "office_head", _refer, at(S.PENALTY_APPROVED)),

@@ -433,3 +433,17 @@ def test_r_cas_01_registration_by_hand_through_the_api_and_the_page(district):
     )
     assert page.status_code == 302 and Case.objects.count() == 2
     assert district.client("housing_staff").get("/cases/new/").status_code == 403
+
+
+def test_r_cas_04_a_light_handling_decision_is_entered_at_once(district):
+    """约谈 of a first minor case: the handling decision and its points are
+    published for the credit capability the same day (no fine)."""
+    with travel(dt.date(2026, 3, 10)):
+        c = f.at(district, State.REPORTED)
+        services.end_light(
+            actor=district.actor("office_head"), obj=c, measure="talk", note="约谈", points=1
+        )
+    evt = _event("cases.penalty_decided")
+    assert (evt["measure"], evt["fine_yuan"], evt["points"]) == ("约谈", "0", 1)
+    assert evt["decision_number"] == f"{c.number}处理决定"
+    assert evt["decided_on"] == evt["entered_on"] == "2026-03-10"

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from postaward.alerts.api import router as alerts_router
 from postaward.approvals.api import router as approvals_router
 from postaward.attendance.api import router as attendance_router
+from postaward.cases.api import router as cases_router
 from postaward.complaints.api import public_router as public_complaints_router
 from postaward.complaints.api import router as complaints_router
 from postaward.core.api import router as core_router
@@ -42,6 +43,7 @@ api.add_router("/attendance", attendance_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/alerts", alerts_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/cases", cases_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/credit", credit_router)
 api.add_router("/portal", portal_router)

@@ -176,6 +176,7 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     )
     b.login(office, "office_admin", [Role.ADMIN], "监管办主任")
     _publish_contacts(b.login(office, "office_staff", [Role.OFFICE_STAFF], "监管办科员"))
+    b.login(office, "office_head", [Role.UNIT_LEADER], "监管办负责人")  # cases (issue 14)
     b.login(office, "bidding_system", [Role.INTEGRATOR], "招投标系统对接账号")
     # a member of the public (社会公众, no organisation): files on the public window
     # while logged in and follows the filings under "我的投诉举报" (/public/mine/)
@@ -223,6 +224,7 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     }
     b.login(authorities[Industry.HOUSING], "housing_admin", [Role.ADMIN], "住建局总管")
     b.login(authorities[Industry.HOUSING], "housing_staff", [Role.AUTHORITY_STAFF], "建管科科长")
+    b.login(authorities[Industry.HOUSING], "housing_head", [Role.UNIT_LEADER], "住建局分管局长")
     b.login(
         authorities[Industry.TRANSPORT], "transport_staff", [Role.AUTHORITY_STAFF], "建设科科长"
     )
@@ -450,6 +452,7 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
         staff,
     )
     __import__("postaward.approvals.simulation", fromlist=["seed_demo"]).seed_demo(b)
+    __import__("postaward.cases.simulation", fromlist=["seed_demo"]).seed_demo(b)
     __import__("postaward.credit.demo", fromlist=["seed_demo"]).seed_demo(b)
     __import__("postaward.portal.demo", fromlist=["seed_demo"]).seed_demo(b)
     if n_projects > 0:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "postaward.approvals",
     "postaward.alerts",
     "postaward.complaints",
+    "postaward.cases",
     "postaward.credit",
     "postaward.portal",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,

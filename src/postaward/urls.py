@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.approvals.urls")),
     path("", include("postaward.alerts.urls")),
     path("", include("postaward.complaints.urls")),
+    path("", include("postaward.cases.urls")),
     path("", include("postaward.credit.urls")),
     path("", include("postaward.portal.urls")),
     path("", include("postaward.core.urls")),

@@ -118,6 +118,7 @@ class ClueSource(models.TextChoices):
 
     ISSUE = "issue", "疑似问题"
     COMPLAINT = "complaint", "投诉举报"
+    CASE = "case", "案件"
 
 
 class TransferState(models.TextChoices):

@@ -72,3 +72,23 @@ class ClueTransferUpdated(DomainEvent):
     result: str
     result_at: str
     result_by_name: str
+
+
+@event("alerts.case_requested")
+@dataclass(frozen=True)
+class CaseRequested(DomainEvent):
+    """The office opens a case (立案调查) on a verified suspected issue
+    (R-CAS-01, ADR 0604): the cases capability takes it up by name, with the
+    issue's number and a link back."""
+
+    source_id: int
+    source_ref: str
+    source_text: str
+    source_url: str
+    office_id: int
+    project_id: int | None
+    department_id: int | None
+    title: str
+    facts: str
+    subject_text: str
+    subject_org_id: int | None

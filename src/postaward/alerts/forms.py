@@ -250,3 +250,12 @@ class ReceiptForm(forms.Form):
 
 class ResultForm(forms.Form):
     result = forms.CharField(label="办理结果", widget=forms.Textarea(attrs={**W, "rows": 4}))
+
+
+class OpenCaseForm(forms.Form):
+    title = forms.CharField(
+        label="案由",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        error_messages={"required": "请填写案由"},
+    )

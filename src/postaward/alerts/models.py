@@ -192,6 +192,9 @@ class SuspectedIssue(models.Model):
     findings = models.TextField("核实情况", blank=True)
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verified_by_name = models.CharField("核实人", max_length=100, blank=True)
+    # 立案调查 (issue 14, ADR 0604): the office asked the cases capability to
+    # open a case on it (``alerts.case_requested``)
+    case_requested_at = models.DateTimeField("申请立案调查时间", null=True, blank=True)
 
     objects = ScopedManager()
 

@@ -501,4 +501,55 @@ TRANSFER_CLUE = steps.Step(
     help="涉及党员干部、公职人员的移送纪检监察机关；涉嫌犯罪的移送公安机关",
 )
 
-steps.register(ISSUE, VERIFY, TRANSFER_CLUE)
+
+def office_acting(i: SuspectedIssue, actor: Actor) -> bool:
+    """The staff and leaders of the supervision office (the leading group)."""
+    from postaward.orgs.choices import OrgKind, Role
+
+    return actor.is_system or (
+        actor.org_kind == OrgKind.SUPERVISION_OFFICE
+        and bool(actor.roles & {Role.OFFICE_STAFF, Role.UNIT_LEADER})
+    )
+
+
+def _case_not_requested(i: SuspectedIssue, actor: Actor) -> bool:
+    return i.case_requested_at is None
+
+
+def _has_project(i: SuspectedIssue, actor: Actor) -> bool:
+    return i.project_id is not None
+
+
+class IssueOpenCaseIn(StrictIn):
+    title: str = Field(max_length=200, description="案由")
+
+
+def _open_case(*, actor: Actor, obj: SuspectedIssue, title: str) -> Any:
+    from . import services
+
+    return services.request_case(actor=actor, issue=obj, title=title)
+
+
+OPEN_CASE = steps.Step(
+    ISSUE_WF,
+    "open_case",
+    "立案调查",
+    who=office_acting,
+    who_label="监管办工作人员",
+    sources=(IssueState.VERIFIED, IssueState.TRANSFERRED),
+    service=_open_case,
+    schema=IssueOpenCaseIn,
+    form=forms.OpenCaseForm,
+    guards=(
+        steps.Guard(_case_not_requested, "本疑似问题已申请立案调查", code="case_requested"),
+        steps.Guard(_has_project, "疑似问题未关联项目，无法确定主管部门", code="no_project"),
+    ),
+    basis="R-CAS-01",
+    event="alerts.case_requested",
+    action="alerts.open_case",
+    success="已申请立案调查，案件编号在案件清单中查看",
+    style="outline-primary",
+    help="核实属实的疑似问题转入案件查处",
+)
+
+steps.register(ISSUE, VERIFY, TRANSFER_CLUE, OPEN_CASE)

@@ -128,3 +128,5 @@ def register() -> None:
         events.subscribe(_ByName(name))(handle_event)  # type: ignore[arg-type]
     events.subscribe(_ByName("attendance.consequence_withdrawn"))(on_consequence_withdrawn)  # type: ignore[arg-type]
     events.subscribe(_ByName("complaints.referred"))(on_complaint_referred)  # type: ignore[arg-type]
+    # a case transferred (cases.referred, ADR 0604): the same clue transfer
+    events.subscribe(_ByName("cases.referred"))(on_complaint_referred)  # type: ignore[arg-type]

@@ -74,3 +74,24 @@ class ComplaintReferred(events.DomainEvent):
     project_id: int | None
     office_id: int
     referred_by_name: str
+
+
+@events.event("complaints.case_requested")
+@dataclass(frozen=True)
+class CaseRequested(events.DomainEvent):
+    """The office opens a case (立案调查) on an accepted complaint or report
+    (R-CAS-01, ADR 0604): the cases capability takes it up by name. The
+    receipt number, a link back and the facts, never the complainant
+    (R-CMP-04)."""
+
+    source_id: int
+    source_ref: str
+    source_text: str
+    source_url: str
+    office_id: int
+    project_id: int | None
+    department_id: int | None
+    title: str
+    facts: str
+    subject_text: str
+    subject_org_id: int | None

@@ -414,3 +414,12 @@ class ConsultForm(forms.Form):
         widget=forms.Textarea(attrs=T),
         error_messages={"required": "请填写会商意见"},
     )
+
+
+class OpenCaseForm(forms.Form):
+    title = forms.CharField(
+        label="案由",
+        max_length=200,
+        widget=forms.TextInput(attrs=W),
+        error_messages={"required": "请填写案由"},
+    )

@@ -78,6 +78,7 @@ AUDIT_LABELS = {
     "complaints.approve_part": "审核通过分办事项",
     "complaints.parts_approved": "分办事项全部审核通过",
     "complaints.reveal_identity": "查看投诉人身份",
+    "complaints.open_case": "投诉举报转立案调查",
     "complaints.report_retaliation": "投诉人反映遭受打击报复",
     "complaints.answer_sent": "短信告知投诉人（举报人）办理结果",
 }

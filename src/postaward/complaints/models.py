@@ -163,6 +163,10 @@ class Complaint(models.Model):
     consult_participants = models.CharField("会商参加人员", max_length=300, blank=True)
     consult_opinion = models.TextField("会商意见", blank=True)
 
+    # 立案调查 (issue 14, ADR 0604): the office asked the cases capability to
+    # open a case on it (``complaints.case_requested``)
+    case_requested_at = models.DateTimeField("申请立案调查时间", null=True, blank=True)
+
     created_at = models.DateTimeField(default=clock.now)
 
     objects = ScopedManager()

@@ -483,6 +483,47 @@ CONSULT = steps.Step(
     help="案件基本情况登记表：会商日期、参加人员和会商意见",
 )
 
+
+class ComplaintOpenCaseIn(StrictIn):
+    title: str = Field(max_length=200, description="案由")
+
+
+def _open_case(*, actor: Actor, obj: Complaint, title: str) -> Any:
+    from . import services
+
+    return services.request_case(actor=actor, complaint=obj, title=title)
+
+
+def case_not_requested(c: Complaint, actor: Actor) -> bool:
+    return c.case_requested_at is None
+
+
+def has_project(c: Complaint, actor: Actor) -> bool:
+    return c.project_id is not None
+
+
+OPEN_CASE = steps.Step(
+    WF,
+    "open_case",
+    "立案调查",
+    who=office_staff,
+    who_label="监管办工作人员",
+    sources=(State.ACCEPTED, State.REVIEWED, State.CLOSED),
+    service=_open_case,
+    schema=ComplaintOpenCaseIn,
+    form=forms.OpenCaseForm,
+    guards=(
+        steps.Guard(case_not_requested, "本件已申请立案调查", code="case_requested"),
+        steps.Guard(has_project, "须先关联项目（以确定主管部门）后方可立案调查", code="no_project"),
+    ),
+    basis="R-CAS-01",
+    event="complaints.case_requested",
+    action="complaints.open_case",
+    success="已申请立案调查，案件编号在案件清单中查看",
+    style="outline-primary",
+    help="发现违法违规线索的，转入案件查处（不含投诉人身份）",
+)
+
 steps.register(
     COMPLAINT,
     ACCEPT,
@@ -496,6 +537,7 @@ steps.register(
     REPORT_HEAD,
     CONSULT,
     REFER,
+    OPEN_CASE,
 )
 
 

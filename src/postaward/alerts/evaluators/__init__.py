@@ -462,6 +462,15 @@ NON_RISK_EVENTS: dict[str, str] = {
     "complaints.retaliation_reported": (
         "flagged on the complaint itself for the office; a fact for accountability (R-ACT-04)"
     ),
+    "complaints.case_requested": "the office opens a case on it: taken up by the cases capability",
+    "alerts.case_requested": "the office opens a case on a suspected issue: taken up by cases",
+    "cases.opened": "a case opened is handled on its own clocks (deadline kinds cases.*)",
+    "cases.penalty_decided": "a decided penalty: a fact for the credit capability, not a new risk",
+    "cases.publication_signed_off": "a result signed off for publication on the public site",
+    "cases.referred": (
+        "a case transferred to discipline inspection or public security: taken up as a clue"
+        " transfer (alerts.subscribers.on_case_referred), not a new alert"
+    ),
     "deadline.reminder": "before the deadline: a notification to the responsible unit",
     "deadline.missed_batch": "expanded into deadline.missed, which is mapped",
     "deadline.reminder_batch": "expanded into deadline.reminder",

@@ -312,17 +312,20 @@ def take_referral(evt: Any) -> ClueTransfer | None:
     if kind is None or org is None:
         log.warning("referral %s names no receiving body of kind %s", evt.referral_id, evt.target)
         return None
-    existing = ClueTransfer.objects.filter(
-        source=ClueSource.COMPLAINT, source_id=evt.referral_id
-    ).first()
+    # a case transferred with its file (``cases.referred``, ADR 0604) is taken
+    # up the same way: its number and a link to the case file
+    source = ClueSource.CASE if evt.name == "cases.referred" else ClueSource.COMPLAINT
+    ref = evt.case_number if source == ClueSource.CASE else evt.receipt_number
+    facts = f"{evt.facts}\n案卷：{evt.case_url}" if source == ClueSource.CASE else evt.facts
+    existing = ClueTransfer.objects.filter(source=source, source_id=evt.referral_id).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         t = ClueTransfer.objects.create(
-            source=ClueSource.COMPLAINT,
+            source=source,
             source_id=evt.referral_id,
-            source_ref=evt.receipt_number,
-            facts=evt.facts,
+            source_ref=ref,
+            facts=facts,
             recipient=evt.target,
             recipient_org=org,
             document_number=evt.document_number,
@@ -334,3 +337,34 @@ def take_referral(evt: Any) -> ClueTransfer | None:
         writes.created(t, actor=SYSTEM, action="alerts.take_referral", project_id=evt.project_id)
         notifications.clue_transferred(t)
     return t
+
+
+def request_case(*, actor: Actor, issue: SuspectedIssue, title: str) -> SuspectedIssue:
+    """立案调查 (``steps.OPEN_CASE``, R-CAS-01, ADR 0604): the cases capability
+    opens a case on the verified issue, with its number and a link back; the
+    competent department is the project's industry authority."""
+    from django.urls import reverse
+
+    from ..events import CaseRequested
+    from ..steps import OPEN_CASE
+
+    title = writes.text(title, field="title", label="案由", min_len=2, max_len=200)
+    with steps.write(OPEN_CASE, issue, actor) as w:
+        i = w.obj
+        i.case_requested_at = clock.now()
+        w.publish(
+            CaseRequested(
+                source_id=i.pk,
+                source_ref=i.number,
+                source_text=f"疑似问题 {i.number}：{i.title}"[:300],
+                source_url=reverse("alerts_issue", args=[i.pk]),
+                office_id=actor.organisation_id or 0,
+                project_id=i.project_id,
+                department_id=None,
+                title=title,
+                facts=f"{i.description}\n核实情况：{i.findings}",
+                subject_text=i.persons_concerned or "（待查明）",
+                subject_org_id=None,
+            )
+        )
+    return i  # type: ignore[no-any-return]

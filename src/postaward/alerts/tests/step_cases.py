@@ -157,4 +157,12 @@ CASES = {
         out_of_scope="transport_staff",
         wrong_state=_also_to_police(rows.housing_issue),
     ),
+    "alerts.issue.open_case": StepCase(
+        setup=_issue(rows.verified),
+        user="office_staff",
+        data={"title": "监理员挂证"},
+        wrong_role="housing_staff",
+        out_of_scope="transport_staff",
+        wrong_state=_issue(rows.housing_issue),
+    ),
 }

@@ -28,6 +28,7 @@ from .referral import (
     refer_complaint,
     referral_targets,
     report_to_head,
+    request_case,
     suggested_target,
     take_transfer_update,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "reply_part",
     "report_retaliation",
     "report_to_head",
+    "request_case",
     "send_back_part",
     "send_back_reply",
     "send_code",

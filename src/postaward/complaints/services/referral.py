@@ -184,3 +184,35 @@ def _past_day(value: Any, *, field: str, label: str, c: Complaint) -> dt.date:
     if value < received or value > clock.today():
         raise ValidationFailed(f"{label}应在收件日期之后、不晚于今天", field=field)
     return value
+
+
+def request_case(*, actor: Actor, complaint: Complaint, title: str) -> Complaint:
+    """立案调查 (``steps.OPEN_CASE``, R-CAS-01, ADR 0604): the cases capability
+    opens a case on the accepted complaint, with the receipt number and a
+    link back; the competent department is the project's industry authority.
+    The event carries the facts, never the complainant (R-CMP-04)."""
+    from django.urls import reverse
+
+    from ..events import CaseRequested
+    from ..steps import OPEN_CASE
+
+    title = text(title, field="title", label="案由", min_len=2, max_len=200)
+    with write(OPEN_CASE, complaint, actor) as w:
+        c = w.obj
+        c.case_requested_at = clock.now()
+        w.publish(
+            CaseRequested(
+                source_id=c.pk,
+                source_ref=c.receipt_number,
+                source_text=f"{c.get_kind_display()} {c.receipt_number}",
+                source_url=reverse("complaints_detail", args=[c.pk]),
+                office_id=c.office_id,
+                project_id=c.project_id,
+                department_id=None,
+                title=title,
+                facts=c.facts,
+                subject_text=c.subject_text,
+                subject_org_id=c.subject_org_id,
+            )
+        )
+    return c  # type: ignore[no-any-return]

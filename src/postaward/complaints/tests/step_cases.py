@@ -149,6 +149,14 @@ CASES = {
         out_of_scope="housing_staff",
         wrong_state=_closed,
     ),
+    "complaints.complaint.open_case": StepCase(
+        setup=f.accepted,
+        user="office_staff",
+        data={"title": "项目经理长期不在岗"},
+        wrong_role="office_admin",
+        out_of_scope="housing_staff",
+        wrong_state=f.received,
+    ),
     "complaints.complaint.split": StepCase(
         setup=f.accepted,
         user="office_staff",

@@ -79,6 +79,7 @@ PATH_OBJECTS = {
     "record_id": ("credit", "CreditRecord"),
     "request_id": ("credit", "CreditRequest"),
     "publication_id": ("portal", "Publication"),
+    "case_id": ("cases", "Case"),
 }
 
 # Required query parameters of list operations.
@@ -107,6 +108,8 @@ ROW_MODELS = {
     "/api/v1/complaints": ("complaints", "Complaint"),
     "/api/v1/credit/records": ("credit", "CreditRecord"),
     "/api/v1/portal/publications": ("portal", "Publication"),
+    "/api/v1/cases": ("cases", "Case"),
+    "/api/v1/cases/delivered-documents": ("cases", "CaseDocument"),
 }
 
 

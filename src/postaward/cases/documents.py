@@ -1,0 +1,110 @@
+"""The documents of a case (R-CAS-03, R-CAS-06; ADR 0603).
+
+Every step that produces a document calls :func:`issue` — the ONE function of
+this app that numbers, renders and stores a document. Today it renders through
+``core.documents.generate`` and stores the PDF and the Word file in a
+``CaseDocument`` row (private storage, served by ``core.files.download``);
+when the unified ``core.documents.issue`` lands, only this function changes.
+Numbers read like 清监办罚〔2026〕第7号: one counter per kind and year.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from postaward.core import clock, documents
+from postaward.core.documents import DocumentKind as Kind
+
+from .choices import TO_PARTY, DocumentKind
+from .models import Case, CaseDocument
+
+_T = "cases/documents/{}.html"
+KINDS: dict[str, Kind] = {
+    DocumentKind.EXTENSION: Kind(
+        "cases.extension", "延长调查时限通知书", _T.format("extension"), word="监办延字"
+    ),
+    DocumentKind.REPORT: Kind("cases.report", "调查报告", _T.format("report"), word="监办调字"),
+    DocumentKind.MINUTES: Kind(
+        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="监办会审纪字"
+    ),
+    DocumentKind.FILING: Kind("cases.filing", "立案受理表", _T.format("filing"), word="监办立字"),
+    DocumentKind.FINAL_REPORT: Kind(
+        "cases.final_report", "案件终结报告", _T.format("final_report"), word="监办终字"
+    ),
+    DocumentKind.PENALTY_APPROVAL: Kind(
+        "cases.penalty_approval", "行政处罚审批表", _T.format("penalty_approval"), word="监办罚审字"
+    ),
+    DocumentKind.NOTICE: Kind(
+        "cases.notice", "行政处罚告知书", _T.format("notice"), word="监办罚告字"
+    ),
+    DocumentKind.DECISION: Kind(
+        "cases.decision", "行政处罚决定书", _T.format("decision"), word="监办罚字"
+    ),
+    DocumentKind.DELIVERY: Kind(
+        "cases.delivery", "送达回证", _T.format("delivery"), word="监办送字"
+    ),
+    DocumentKind.FEEDBACK: Kind(
+        "cases.feedback", "结果反馈函", _T.format("feedback"), word="监办反馈字"
+    ),
+}
+documents.register(*KINDS.values())
+
+
+def day_text(d: Any) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def base(c: Case) -> dict[str, Any]:
+    """What every document of the case names."""
+    return {
+        "case_number": c.number,
+        "case_title": c.title,
+        "party": c.party_name,
+        "project": c.project.name if c.project is not None else "",
+        "department": c.department.name,
+        "office": c.office.name,
+        "facts": c.facts,
+        "source": c.get_source_display(),
+        "source_ref": c.source_ref,
+    }
+
+
+def issue(
+    c: Case,
+    kind: str,
+    context: dict[str, Any],
+    *,
+    addressee: str,
+    issuer: str = "",
+    by: str = "",
+) -> CaseDocument:
+    """Number, render and store one document of ``kind`` for case ``c`` (call
+    inside the step's transaction: the number is taken with the write)."""
+    k = KINDS[kind]
+    g = documents.generate(
+        k.key,
+        {**base(c), **context},
+        addressee=addressee,
+        issuer=issuer or c.office.name,
+        on=clock.today(),
+    )
+    doc = CaseDocument(
+        case=c,
+        kind=kind,
+        year=g.year,
+        seq=g.seq,
+        number=g.number,
+        addressee=addressee,
+        delivered_to_party=False,
+        issued_by_name=by[:100],
+    )
+    documents.store(doc.pdf, g.pdf, "pdf")
+    documents.store(doc.docx, g.docx, "docx")
+    doc.save()
+    return doc
+
+
+def mark_delivered(c: Case) -> int:
+    """The notice and the decision were served on the party: from now on the
+    party reads them on the enterprise portal."""
+    return CaseDocument.objects.filter(case=c, kind__in=TO_PARTY).update(delivered_to_party=True)

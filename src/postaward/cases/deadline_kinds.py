@@ -25,20 +25,14 @@ CREDIT_ENTRY = register_kind(
     f"{_HC} 附件 三(五)：处罚（处理）决定及信用量化记分在作出决定后1个工作日内录入",
     "leading_group",
 )
-PUBLICATION = register_kind(
-    "cases.publication",
-    "处理结果公示期限",
-    "R-CAS-05",
-    f"{_HC} 附件 二(五)：结果经监管办负责人签发后10个工作日内公示",
-    "leading_group",
-)
 
 INVESTIGATION_DAYS = 15
 CREDIT_ENTRY_DAYS = 1
-PUBLICATION_DAYS = 10
 # 行政处罚法 art. 64 (ADR 0601): a hearing is requested within 5 days of the
 # notice; the statement of a defence is given 3 working days (common practice).
 DEFENCE_DAYS = 3
 HEARING_DAYS = 5
 
-ALL = [INVESTIGATION, CREDIT_ENTRY, PUBLICATION]
+# The 10 working days to publish (R-CAS-05) are the portal's clock: it opens
+# it when it takes up ``cases.publication_signed_off`` (one clock per rule).
+ALL = [INVESTIGATION, CREDIT_ENTRY]

@@ -427,7 +427,6 @@ SIGN_OFF = _s(
     (State.CREDIT_ENTERED,),
     State.SIGNED_OFF,
     basis="R-CAS-05",
-    opens=dk.PUBLICATION.kind,
     event="cases.publication_signed_off",
     success="已签发，门户网站须于10个工作日内公示",
 )

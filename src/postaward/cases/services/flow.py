@@ -581,20 +581,11 @@ def publication_text(c: Case) -> str:
 
 def sign_off_publication(*, actor: Actor, obj: Case) -> Case:
     """The office head signs off the result for publication: the public site
-    publishes it within 10 working days (R-CAS-05)."""
+    publishes it within 10 working days (R-CAS-05), on the portal's clock,
+    opened when the portal takes up the event."""
     with steps.write(_step("sign_off_publication"), obj, actor) as w:
         c = w.obj
         c.signed_off_at, c.state = clock.now(), State.SIGNED_OFF
-        deadlines.open_deadline(
-            kind=dk.PUBLICATION.kind,
-            subject=c,
-            length=dk.PUBLICATION_DAYS,
-            unit=Unit.WORKING_DAYS,
-            basis=dk.PUBLICATION.basis,
-            organisation_id=c.office_id,
-            project_id=c.project_id,
-            start=c.signed_off_at,
-        )
         w.publish(
             PublicationSignedOff(
                 case_id=c.pk,

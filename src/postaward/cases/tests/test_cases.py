@@ -19,7 +19,7 @@ from postaward.core.models import Deadline, EventRecord
 
 from .. import services
 from ..choices import DocumentKind, Source, State
-from ..deadline_kinds import CREDIT_ENTRY, INVESTIGATION, PUBLICATION
+from ..deadline_kinds import CREDIT_ENTRY, INVESTIGATION
 from ..models import Case, CaseDocument
 from . import factories as f
 
@@ -254,9 +254,17 @@ def test_r_cas_04_decision_on_friday_credit_entry_due_monday_2400(district):
 def test_r_cas_05_sign_off_on_0924_publication_due_1015(district):
     """Signed off Thursday 2026-09-24: 10 working days over the Mid-Autumn
     Festival, National Day and the make-up Saturday 10-10 end on 10-15 24:00."""
+    from postaward.core import events
+    from postaward.portal.models import Publication
+
     with travel(dt.date(2026, 9, 24)):
         c = f.at(district, State.SIGNED_OFF)
-    assert deadlines.last_day(_deadline(c, PUBLICATION.kind)) == dt.date(2026, 10, 15)
+        events.dispatch_pending()
+    # one clock: the portal's, opened when it takes up the signed-off result
+    assert not [d for d in deadlines.deadlines_of(c) if "publication" in d.kind]
+    pub = Publication.objects.get(case_id=c.pk)
+    due = next(d for d in deadlines.deadlines_of(pub) if d.kind == "portal.publication")
+    assert deadlines.last_day(due) == dt.date(2026, 10, 15)
     evt = _event("cases.publication_signed_off")
     assert evt["kind"] == "penalty" and evt["case_number"] == c.number
     assert evt["title"] == "关于甲建设有限公司行政处罚决定的公示"

@@ -11,7 +11,7 @@ import json
 import pytest
 from docx import Document
 
-from postaward.core import events
+from postaward.core import clock, events
 from postaward.core.errors import Conflict, ValidationFailed
 from postaward.core.models import AuditRecord, EventRecord
 from postaward.orgs.choices import OrgKind, Role
@@ -241,7 +241,7 @@ def test_r_cmp_01_report_to_the_head_and_joint_study_on_the_registration_form(di
     d = district
     c = f.received(d)
     staff = d.client("office_staff")
-    day = c.received_at.date().isoformat()
+    day = clock.localtime(c.received_at).date().isoformat()  # the local day of receipt
     url = f"{API.format(id=c.pk)}/steps"
     bad = staff.post(
         f"{url}/report_head",

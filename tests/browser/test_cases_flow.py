@@ -3,8 +3,9 @@ accepted complaint the office opens a case; the head forms the team; the team
 asks for and gets an extension and reports; the office deliberates and the
 review meeting records its minutes; the housing bureau files the case,
 approves the penalty, notifies, decides and delivers; the office enters the
-credit record on the next working day. Every document is a numbered PDF that
-opens."""
+credit record on the next working day; the head signs off and the office
+publishes the decision on the public site. Every document is a numbered PDF
+that opens."""
 
 from __future__ import annotations
 
@@ -142,9 +143,7 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
     _go(page, url)
     page.check("[data-testid=decide-form] input[name=waived]")
     _step(page, "decide")
-    assert re.fullmatch(
-        r"监办罚字〔\d{4}〕第\d+号（.*）", page.inner_text("[data-testid=decision]")
-    )
+    assert re.fullmatch(r"监办罚字〔\d{4}〕\d+号（.*）", page.inner_text("[data-testid=decision]"))
 
     # Delivery with the proof of service.
     _as(page, "housing_staff")
@@ -168,13 +167,38 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
         assert _state(page) == "待签发公示"
         assert nxt.isoformat() in page.inner_text("[data-testid=credit-entered]")
         screenshot(page, "cases-flow-credit-entered")
+
+        # The head signs off; the office publishes within 10 working days, the
+        # decision is on the public site without an account (R-CAS-05).
+        _as(page, "office_head")
+        _go(page, url)
+        _step(page, "sign_off_publication")
+        events.dispatch_pending()
+        from postaward.credit.models import CreditRecord
+        from postaward.portal.models import Publication
+
+        assert CreditRecord.objects.filter(case_id=case.pk).count() == 1
+        pub = Publication.objects.get(case_id=case.pk)
+        _as(page, "office_staff")
+        _go(page, f"/portal/publications/{pub.pk}/")
+        page.click("[data-testid=publish-submit]")
+        page.wait_for_load_state("networkidle")
+        assert page.inner_text("[data-testid=publication-state]") == "已公示"
+        page.context.clear_cookies()
+        _go(page, "/public/publications/")
+        page.click("[data-testid=public-publication]")
+        page.wait_for_load_state("networkidle")
+        case.refresh_from_db()
+        assert case.decision_number in page.inner_text("body")
+        screenshot(page, "cases-flow-published")
     finally:
         set_clock_offset(actor=SYSTEM, offset=dt.timedelta(0))
 
-    # Every document is a numbered PDF that opens.
+    # Every document is a numbered PDF that opens (for the office).
+    _as(page, "office_staff")
     docs = CaseDocument.objects.filter(case=case)
     assert docs.count() == 9
     for d in docs:
         resp = page.request.get(f"{page.base_url}/cases/documents/{d.pk}/")
         assert resp.status == 200 and resp.body().startswith(b"%PDF"), d.number
-        assert re.search(r"〔\d{4}〕第\d+号", d.number)
+        assert re.search(r"〔\d{4}〕\d+号", d.number)

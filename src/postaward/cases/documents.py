@@ -1,11 +1,14 @@
 """The documents of a case (R-CAS-03, R-CAS-06; ADR 0603).
 
 Every step that produces a document calls :func:`issue` — the ONE function of
-this app that numbers, renders and stores a document. Today it renders through
-``core.documents.generate`` and stores the PDF and the Word file in a
-``CaseDocument`` row (private storage, served by ``core.files.download``);
-when the unified ``core.documents.issue`` lands, only this function changes.
-Numbers read like 清监办罚〔2026〕第7号: one counter per kind and year.
+this app that makes a document: a ``CaseDocument`` row (the case, the kind,
+whether it was delivered to the party) about which the platform's document
+service issues the document (``core.documents.issue``: an ``IssuedDocument``
+numbered per issuer, kind and year without gaps, its PDF and Word file in
+private storage, the PDF's hash in the audit chain, ADR 0090). Numbers read
+like 监办罚字〔2026〕7号. Who may read a document is who may read its
+``CaseDocument`` (registered in ``apps.py``): the party only what was
+delivered to it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from postaward.core import clock, documents
+from postaward.core.actor import Actor
 from postaward.core.documents import DocumentKind as Kind
 
 from .choices import TO_PARTY, DocumentKind
@@ -75,32 +79,33 @@ def issue(
     context: dict[str, Any],
     *,
     addressee: str,
+    actor: Actor,
     issuer: str = "",
-    by: str = "",
 ) -> CaseDocument:
     """Number, render and store one document of ``kind`` for case ``c`` (call
     inside the step's transaction: the number is taken with the write)."""
     k = KINDS[kind]
-    g = documents.generate(
+    doc = CaseDocument.objects.create(
+        case=c,
+        kind=kind,
+        year=0,
+        seq=0,
+        number="",
+        addressee=addressee,
+        delivered_to_party=False,
+        issued_by_name=actor.display_name[:100],
+    )
+    issued = documents.issue(
         k.key,
         {**base(c), **context},
+        subject=doc,
         addressee=addressee,
         issuer=issuer or c.office.name,
         on=clock.today(),
+        actor=actor,
     )
-    doc = CaseDocument(
-        case=c,
-        kind=kind,
-        year=g.year,
-        seq=g.seq,
-        number=g.number,
-        addressee=addressee,
-        delivered_to_party=False,
-        issued_by_name=by[:100],
-    )
-    documents.store(doc.pdf, g.pdf, "pdf")
-    documents.store(doc.docx, g.docx, "docx")
-    doc.save()
+    doc.issued, doc.number, doc.year, doc.seq = issued, issued.number, issued.year, issued.seq
+    doc.save(update_fields=["issued", "number", "year", "seq"])
     return doc
 
 

@@ -256,8 +256,15 @@ class CaseDocument(models.Model):
     number = models.CharField("文号", max_length=60)
     addressee = models.CharField("送达对象", max_length=200)
     delivered_to_party = models.BooleanField("已送达当事人", default=False)
-    pdf = models.FileField("PDF", upload_to=_file_path, max_length=255, storage=private_storage)
-    docx = models.FileField("Word", upload_to=_file_path, max_length=255, storage=private_storage)
+    # the document itself: numbered, rendered, hashed by the document service
+    issued = models.OneToOneField(
+        "core.IssuedDocument",
+        verbose_name="文书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     issued_by_name = models.CharField("制作人", max_length=100, blank=True)
     created_at = models.DateTimeField("生成时间", default=clock.now)
 

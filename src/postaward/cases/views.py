@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from postaward.core import clock, files, steps
-from postaward.core.errors import DomainError
+from postaward.core.errors import DomainError, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.models import AuditRecord, Deadline
+from postaward.core.models import AuditRecord, Deadline, IssuedDocument
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import OrgKind, Role
 
@@ -208,16 +208,22 @@ def _doc_name(d: CaseDocument, ext: str) -> str:
 @page_view
 def case_document(request: HttpRequest, doc_id: int, word: bool = False) -> HttpResponse:
     """A document of a case (PDF inline, ``word``: the Word file) through the
-    scope: the party reads only what was delivered to it."""
+    scope: the party reads only what was delivered to it. The file is the
+    issued document's, through the one download path."""
     ext = "docx" if word else "pdf"
+    actor = actor_of(request)
+    doc = CaseDocument.objects.visible_to(actor).filter(pk=doc_id).first()
+    if doc is None or doc.issued_id is None:
+        raise NotFound()
     return cast(
         HttpResponse,
         files.download(
-            CaseDocument.objects,
-            actor_of(request),
-            doc_id,
+            IssuedDocument.objects,
+            actor,
+            doc.issued_id,
             field=ext,
-            name=lambda d: _doc_name(d, ext),
+            name=lambda _d: _doc_name(doc, ext),
+            state=IssuedDocument.State.DONE,
         ),
     )
 

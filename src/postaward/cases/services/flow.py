@@ -213,7 +213,7 @@ def approve_extension(*, actor: Actor, obj: Case, note: str = "") -> Case:
                 "count": c.extension_count,
             },
             addressee=f"{c.number}调查组",
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
         tell_team(c, actor, f"延期已批准，调查期限延至{c.investigation_due:%Y-%m-%d}")
@@ -240,7 +240,7 @@ def submit_report(*, actor: Actor, obj: Case, report: str, proposal: str) -> Cas
             DocumentKind.REPORT,
             {"report": report, "proposal": proposal, "team": _team_text(c)},
             addressee="监管办负责人",
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -311,7 +311,7 @@ def hold_meeting(
                 "minutes": minutes,
             },
             addressee="参会单位",
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -334,7 +334,7 @@ def file_case(*, actor: Actor, obj: Case, note: str) -> Case:
             },
             addressee="案件存档",
             issuer=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -376,7 +376,7 @@ def final_report(
             DocumentKind.FINAL_REPORT,
             {**_penalty(c), "evidence_review": review},
             addressee=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -408,7 +408,7 @@ def approve_penalty(*, actor: Actor, obj: Case, note: str) -> Case:
             },
             addressee="案件存档",
             issuer=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -434,7 +434,7 @@ def notify(*, actor: Actor, obj: Case) -> Case:
             },
             addressee=c.party_name,
             issuer=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -463,7 +463,7 @@ def decide(*, actor: Actor, obj: Case, defence: str = "", waived: bool = False) 
             {**_penalty(c), "defence": defence},
             addressee=c.party_name,
             issuer=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         c.decision_number = doc.number
         deadlines.open_deadline(
@@ -526,7 +526,7 @@ def deliver(
             },
             addressee=row.recipient,
             issuer=c.department.name,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c
@@ -616,7 +616,7 @@ def feedback(*, actor: Actor, obj: Case, recipients: str, text: str) -> Case:
             DocumentKind.FEEDBACK,
             {"result": f"{c.measure}（{c.decision_number}）", "feedback": body},
             addressee=recipients,
-            by=actor.display_name,
+            actor=actor,
         )
         sync_todo(c)
     return c

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from postaward.core import clock, deadlines, events
+from postaward.core import clock, deadlines, documents, events
 from postaward.core.errors import ValidationFailed
 from postaward.core.models import Deadline, EventRecord
 
@@ -112,7 +112,7 @@ def test_r_cas_02_fifteen_working_days_from_0924_over_national_day_then_extended
     assert deadlines.last_day(_deadline(c, INVESTIGATION.kind)) == dt.date(2026, 10, 29)
     assert c.extension_count == 1
     doc = CaseDocument.objects.get(case=c, kind=DocumentKind.EXTENSION)
-    assert doc.number == "监办延字〔2026〕第1号"
+    assert doc.number == "监办延字〔2026〕1号"
 
 
 def test_r_cas_02_a_missed_investigation_deadline_becomes_an_alert(district):
@@ -169,11 +169,14 @@ def test_r_cas_03_the_whole_chain_issues_numbered_pdfs(district):
         DocumentKind.DELIVERY,
         DocumentKind.FEEDBACK,
     ]
-    assert dict(kinds)[DocumentKind.DECISION] == "监办罚字〔2026〕第1号"
-    for d in CaseDocument.objects.filter(case=c):
-        with d.pdf.open("rb") as fh:
+    assert dict(kinds)[DocumentKind.DECISION] == "监办罚字〔2026〕1号"
+    for d in CaseDocument.objects.filter(case=c).select_related("issued"):
+        # R-CAS-06: each is an issued document of the platform's document
+        # service, its PDF's hash in the audit chain
+        with d.issued.pdf.open("rb") as fh:
             assert fh.read(5) == b"%PDF-"
-    assert c.decision_number == "监办罚字〔2026〕第1号"
+        assert d.issued.number == d.number and documents.verify(d.issued).ok
+    assert c.decision_number == "监办罚字〔2026〕1号"
 
 
 def test_r_cas_03_hearing_period_of_five_days_and_defence_of_three_working_days(district):
@@ -242,7 +245,7 @@ def test_r_cas_04_decision_on_friday_credit_entry_due_monday_2400(district):
         "fine_yuan": "50000",
         "points": 6,
         "basis": "《建设工程质量管理条例》第六十条",
-        "decision_number": "监办罚字〔2026〕第1号",
+        "decision_number": "监办罚字〔2026〕1号",
         "decided_on": "2026-03-13",
         "entered_on": "2026-03-16",
     }
@@ -269,7 +272,7 @@ def test_r_cas_05_sign_off_on_0924_publication_due_1015(district):
     assert evt["kind"] == "penalty" and evt["case_number"] == c.number
     assert evt["title"] == "关于甲建设有限公司行政处罚决定的公示"
     assert evt["signed_off_at"].startswith("2026-09-24T02:00:00")
-    assert "监办罚字〔2026〕第1号" in evt["text"]
+    assert "监办罚字〔2026〕1号" in evt["text"]
 
 
 # --- scope ---------------------------------------------------------------------------------------

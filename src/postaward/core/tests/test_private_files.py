@@ -387,25 +387,6 @@ def _complaint_document(which: str) -> Callable[[Any], Any]:
     return make
 
 
-def _case_document(which: str) -> Callable[[Any], Any]:
-    def make(d):  # type: ignore[no-untyped-def]
-        from postaward.cases.models import CaseDocument
-        from postaward.cases.tests.factories import registered
-
-        doc = CaseDocument(
-            case=registered(d),
-            kind="report",
-            year=2026,
-            seq=1,
-            number="监办调字〔2026〕第1号",
-            addressee="监管办负责人",
-        )
-        name = "cases_document_word" if which == "docx" else "cases_document"
-        return doc, which, lambda o: reverse(name, args=[o.pk])
-
-    return make
-
-
 def _case_delivery(d):  # type: ignore[no-untyped-def]
     from postaward.cases.models import CaseDelivery
     from postaward.cases.tests.factories import registered
@@ -502,8 +483,6 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("complaints.complaintfile", "file"): _complaint_file,
     ("complaints.complaintdocument", "pdf"): _complaint_document("pdf"),
     ("complaints.complaintdocument", "docx"): _complaint_document("docx"),
-    ("cases.casedocument", "pdf"): _case_document("pdf"),
-    ("cases.casedocument", "docx"): _case_document("docx"),
     ("cases.casedelivery", "proof"): _case_delivery,
     ("attendance.leaverequest", "approval_form"): _leave("approval_form"),
     ("attendance.leaverequest", "evidence"): _leave("evidence"),

@@ -63,9 +63,9 @@ class ServedConnections:
     assertion, such as the check-in page's refresh of the day's list) would run
     its queries and its session save inside the teardown's flush and break it:
     a flush failure, and the next tests of the worker find the last test's rows.
-    The page fixtures therefore close the browser context (no new requests) and
-    wait until the server has answered every connection it has received,
-    including the ones still waiting to be accepted (ADR 0084).
+    After a test, once its browser contexts are closed (no new requests), the
+    ``answered`` fixture waits until the server has answered every connection
+    it has received, including the ones still waiting to be accepted (ADR 0084).
     """
 
     def __init__(self, httpd: Any) -> None:
@@ -118,7 +118,18 @@ def served(live_server) -> ServedConnections:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(browser, live_server, served):  # type: ignore[no-untyped-def]
+def answered(served: ServedConnections) -> Iterator[None]:
+    """Waits, after the test, until the live server has answered everything.
+
+    The page fixtures depend on it, so it is torn down after all of them: once
+    every browser context of the test is closed (an open context keeps its
+    connections alive)."""
+    yield
+    served.wait_until_answered()
+
+
+@pytest.fixture
+def page(browser, live_server, answered):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         viewport={"width": 1366, "height": 860}, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
@@ -137,7 +148,6 @@ def page(browser, live_server, served):  # type: ignore[no-untyped-def]
     )
     yield pg
     context.close()
-    served.wait_until_answered()
     assert violations == [], "CSP violations:\n" + "\n".join(violations)
 
 
@@ -146,7 +156,7 @@ INSIDE = {"longitude": 120.8703, "latitude": 30.0302, "accuracy": 12}
 
 
 @pytest.fixture
-def phone(browser, live_server, served):  # type: ignore[no-untyped-def]
+def phone(browser, live_server, answered):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
@@ -162,7 +172,6 @@ def phone(browser, live_server, served):  # type: ignore[no-untyped-def]
     pg.base_url = live_server.url  # type: ignore[attr-defined]
     yield pg
     context.close()
-    served.wait_until_answered()
 
 
 def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,9 @@ def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: boo
 
 
 CATCH_UP_DAYS = 7  # how far back the nightly closing looks for days it missed
+# How far back a day's closing looks for the absence streak it extends: a
+# day's streak is made of the days in [day - STREAK_LOOKBACK_DAYS, day].
+STREAK_LOOKBACK_DAYS = 31
 
 
 def unclosed_days(first: dt.date, last: dt.date) -> dict[dt.date, list[int]]:
@@ -205,7 +208,7 @@ def _detect_absence_streaks(
     for r in AttendanceDay.objects.filter(
         assignment_id__in=[r.assignment_id for r in failing],
         date__lt=day,
-        date__gte=day - dt.timedelta(days=31),
+        date__gte=day - dt.timedelta(days=STREAK_LOOKBACK_DAYS),
         status__in=CONSTRUCTION_DAY_STATUSES,
     ).order_by("-date"):
         history.setdefault(r.assignment_id, []).append(r)

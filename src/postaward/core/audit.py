@@ -158,7 +158,8 @@ def _sql(name: str) -> str:
         qn = connection.ops.quote_name
         head = AuditChainHead._meta
         table = qn(head.db_table)
-        pk, seq, last = (qn(head.get_field(f).column) for f in ("id", "last_seq", "last_hash"))
+        column = {f.name: str(f.column) for f in head.concrete_fields}
+        pk, seq, last = (qn(column[f]) for f in ("id", "last_seq", "last_hash"))
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         cols = ", ".join(qn(str(f.column)) for f in _record_fields())
         marks = ", ".join(["%s"] * len(_record_fields()))

@@ -14,9 +14,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from postaward.core import deadlines, events, sms
 from postaward.core.actor import SYSTEM
+from postaward.core.models import Deadline
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
@@ -114,7 +116,10 @@ def test_r_cmp_01_a_complaint_and_a_report_from_the_phone_to_the_answer(phone, p
     # Nobody decides on the report: the platform clock moves past its 5 days and
     # the scheduled sweep runs; the missed clock is an alert on the alert list.
     try:
-        set_clock_offset(actor=SYSTEM, offset=dt.timedelta(days=7))
+        # A day past the report's decision period, whatever the weekday it was
+        # filed on (5 days rolled off a weekend end 7 days after a Monday, R-CAL-01).
+        due = Deadline.objects.get(kind="complaints.report_decision", state="open").due_at
+        set_clock_offset(actor=SYSTEM, offset=due - timezone.now() + dt.timedelta(days=1))
         deadlines.sweep()
         events.dispatch_pending()
         page.goto(f"{page.base_url}/alerts/")

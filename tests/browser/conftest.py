@@ -10,9 +10,13 @@ docs/screenshots/ (the pictures the docs show) with `make screenshots`
 from __future__ import annotations
 
 import os
+import select
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,8 +54,82 @@ def browser() -> Iterator[object]:
         b.close()
 
 
+class ServedConnections:
+    """The live server's connections accepted and not yet finished.
+
+    Under SQLite the server's threads share the test's in-memory connection
+    (Django's live server: one connection, one transaction state). A request
+    the page still had on the wire when the test ended (a fetch after the last
+    assertion, such as the check-in page's refresh of the day's list) would run
+    its queries and its session save inside the teardown's flush and break it:
+    a flush failure, and the next tests of the worker find the last test's rows.
+    After a test, once its browser contexts are closed (no new requests), the
+    ``answered`` fixture waits until the server has answered every connection
+    it has received, including the ones still waiting to be accepted (ADR 0084).
+    """
+
+    def __init__(self, httpd: Any) -> None:
+        self.httpd = httpd
+        self.open = 0
+        self.changed = threading.Condition()
+        accept, serve = httpd.get_request, httpd.process_request_thread
+
+        def counted_accept() -> Any:
+            # Counted before the accept: a connection is always either waiting
+            # on the listening socket or counted here.
+            with self.changed:
+                self.open += 1
+            try:
+                return accept()
+            except BaseException:
+                self._finished()
+                raise
+
+        def counted_serve(request: Any, client_address: Any) -> None:
+            try:
+                serve(request, client_address)
+            finally:
+                self._finished()
+
+        httpd.get_request = counted_accept
+        httpd.process_request_thread = counted_serve
+
+    def _finished(self) -> None:
+        with self.changed:
+            self.open -= 1
+            self.changed.notify_all()
+
+    def wait_until_answered(self, patience_s: float = 30.0) -> None:
+        """Return once no connection waits to be accepted and none is being served."""
+        give_up = time.monotonic() + patience_s
+        while True:
+            waiting, _, _ = select.select([self.httpd.socket], [], [], 0)
+            with self.changed:
+                if not waiting and self.open == 0:
+                    return
+                self.changed.wait(0.01)
+            if time.monotonic() > give_up:
+                pytest.fail(f"the live server still serves {self.open} connection(s)")
+
+
+@pytest.fixture(scope="session")
+def served(live_server) -> ServedConnections:  # type: ignore[no-untyped-def]
+    return ServedConnections(live_server.thread.httpd)
+
+
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def answered(served: ServedConnections) -> Iterator[None]:
+    """Waits, after the test, until the live server has answered everything.
+
+    The page fixtures depend on it, so it is torn down after all of them: once
+    every browser context of the test is closed (an open context keeps its
+    connections alive)."""
+    yield
+    served.wait_until_answered()
+
+
+@pytest.fixture
+def page(browser, live_server, answered):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         viewport={"width": 1366, "height": 860}, locale="zh-CN", timezone_id="Asia/Shanghai"
     )
@@ -78,7 +156,7 @@ INSIDE = {"longitude": 120.8703, "latitude": 30.0302, "accuracy": 12}
 
 
 @pytest.fixture
-def phone(browser, live_server):  # type: ignore[no-untyped-def]
+def phone(browser, live_server, answered):  # type: ignore[no-untyped-def]
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,

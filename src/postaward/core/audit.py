@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from . import clock, context
@@ -118,9 +118,9 @@ def record(
         if project_id is None:
             project_id = _project_id_of(obj)
     with transaction.atomic():
-        head = _lock_head()
+        last_seq, last_hash = _lock_head()
         rec = AuditRecord(
-            seq=head.last_seq + 1,
+            seq=last_seq + 1,
             at=clock.now(),
             actor_user_id=actor.user_id,
             actor_name=actor.display_name[:100],
@@ -135,18 +135,68 @@ def record(
             project_id=project_id,
             before=normalise(before),
             after=normalise(after),
-            prev_hash=head.last_hash,
+            prev_hash=last_hash,
         )
-        rec.hash = compute_hash(head.last_hash, rec)
-        rec.save(force_insert=True)
-        head.last_seq = rec.seq
-        head.last_hash = rec.hash
-        head.save(update_fields=["last_seq", "last_hash"])
+        rec.hash = compute_hash(last_hash, rec)
+        _insert(rec)
+        with connection.cursor() as cursor:
+            cursor.execute(_sql("update_head"), [rec.seq, rec.hash])
     return rec
 
 
-def _lock_head() -> Any:
-    """Lock the chain head for this transaction, creating it if missing.
+# The chain's three statements, written once per database vendor: every
+# audited write runs them, and building them through the ORM each time cost
+# more CPU than running them (ADR 0086).
+_SQL: dict[tuple[str, str], str] = {}
+
+
+def _sql(name: str) -> str:
+    from .models import AuditChainHead, AuditRecord
+
+    key = (connection.vendor, name)
+    if key not in _SQL:
+        qn = connection.ops.quote_name
+        head = AuditChainHead._meta
+        table = qn(head.db_table)
+        column = {f.name: str(f.column) for f in head.concrete_fields}
+        pk, seq, last = (qn(column[f]) for f in ("id", "last_seq", "last_hash"))
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        cols = ", ".join(qn(str(f.column)) for f in _record_fields())
+        marks = ", ".join(["%s"] * len(_record_fields()))
+        _SQL[(connection.vendor, "lock_head")] = (
+            f"SELECT {seq}, {last} FROM {table} WHERE {pk} = 1{lock}"  # noqa: S608
+        )
+        _SQL[(connection.vendor, "update_head")] = (
+            f"UPDATE {table} SET {seq} = %s, {last} = %s WHERE {pk} = 1"  # noqa: S608
+        )
+        _SQL[(connection.vendor, "insert")] = (
+            f"INSERT INTO {qn(AuditRecord._meta.db_table)} ({cols}) VALUES ({marks})"  # noqa: S608
+            + (" RETURNING id" if connection.features.can_return_columns_from_insert else "")
+        )
+    return _SQL[key]
+
+
+def _record_fields() -> list[Any]:
+    from .models import AuditRecord
+
+    return [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+
+
+def _insert(rec: Any) -> None:
+    """``rec.save(force_insert=True)``, the values through each field's own
+    conversion as ``save`` does."""
+    sql = _sql("insert")
+    values = [f.get_db_prep_save(getattr(rec, f.attname), connection) for f in _record_fields()]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rec.pk = cursor.fetchone()[0] if sql.endswith("RETURNING id") else cursor.lastrowid
+    rec._state.adding = False
+    rec._state.db = connection.alias
+
+
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain head for this transaction, creating it if missing; its
+    last sequence number and hash.
 
     The head is seeded after migrate; if it is missing (a flushed test
     database), two first writers could both try to create it. ``ON CONFLICT DO
@@ -155,13 +205,17 @@ def _lock_head() -> Any:
     """
     from .models import AuditChainHead
 
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.bulk_create(
-            [AuditChainHead(pk=1, last_seq=0, last_hash=GENESIS)], ignore_conflicts=True
-        )
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+    select = _sql("lock_head")
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.bulk_create(
+                [AuditChainHead(pk=1, last_seq=0, last_hash=GENESIS)], ignore_conflicts=True
+            )
+            cursor.execute(select)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def _project_id_of(obj: models.Model) -> int | None:

@@ -21,14 +21,15 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     }
     if not actor.is_authenticated:
         return data
-    from . import todos
-
     today = clock.today()
     offset = clock.offset()
     enterprise = registries.orgs().is_enterprise(actor)
+    # One read of the open to-dos for the envelope's count and the menu's
+    # badges (``todos.open_count`` counts the same rows, ADR 0084).
+    kinds = menu.todo_kinds(actor)
     data.update(
-        menu=menu.build(actor, request.path, enterprise=enterprise),
-        todo_count=todos.open_count(actor),
+        menu=menu.build(actor, request.path, enterprise=enterprise, kinds=kinds),
+        todo_count=len(kinds),
         # The missing-holidays warning is for those who can enter them; others
         # see it on the deadlines it affects (the calendar_gap filter).
         calendar_uncovered=business_calendar.uncovered_years(today.year, today.year + 1)

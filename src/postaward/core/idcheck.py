@@ -48,7 +48,7 @@ def check_resident_id(raw: str) -> Checked:
     if birth > clock.today() or birth.year < 1900:
         return Checked(value, error="身份证号码中的出生日期无效")
     warning = ""
-    if not _known_birth_place(value[:14]):
+    if not _known_birth_place(value[:6], birth.year):
         # Real cards keep the code of a county renamed or merged since: warn only.
         warning = (
             f"行政区划代码 {value[:6]} 与出生年份不符或未在区划库中找到（可能为已撤并区县），请核对"
@@ -57,11 +57,12 @@ def check_resident_id(raw: str) -> Checked:
 
 
 @functools.lru_cache(maxsize=4096)
-def _known_birth_place(area_and_birth: str) -> bool:
+def _known_birth_place(area: str, year: int) -> bool:
     """The area code is in stdnum's division database for the birth year (the
-    lookup reads the database each time: cached per area code and birth date)."""
+    lookup reads the database each time: cached per area code and year, all
+    the answer depends on; any valid date of the year stands for the birth)."""
     try:
-        ric.get_birth_place(area_and_birth + "0000")
+        ric.get_birth_place(f"{area}{year:04d}01010000")
     except (ValidationError, KeyError, ValueError):
         return False
     return True

@@ -70,7 +70,7 @@ def set_badge(
                 item.count = count
 
 
-def _todo_kinds(actor: Actor) -> list[str]:
+def todo_kinds(actor: Actor) -> list[str]:
     """The kinds of the actor's open to-dos, one per to-do (one query per page)."""
     from .models import Todo
 
@@ -87,13 +87,25 @@ def badge_of(item: Item, actor: Actor, kinds: list[str]) -> int:
     return sum(1 for k in kinds if any(k.startswith(p) for p in item.todo_kinds))
 
 
-def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> list[dict]:
+def build(
+    actor: Actor,
+    current_path: str = "",
+    *,
+    enterprise: bool = False,
+    kinds: list[str] | None = None,
+) -> list[dict]:
+    """The menu of ``actor``; ``kinds`` are the actor's open to-dos' kinds when
+    the caller already read them (``todo_kinds``), else read here if a badge
+    needs them. Each visibility predicate runs once per build: several entries
+    share one (ADR 0084)."""
     out = []
-    kinds: list[str] | None = None
+    seen: dict[Predicate, bool] = {}
     for sec in sorted(_sections.values(), key=lambda s: s.order):
         entries = []
         for item in sorted(sec.items, key=lambda i: i.order):
-            if not item.visible(actor):
+            if item.visible not in seen:
+                seen[item.visible] = bool(item.visible(actor))
+            if not seen[item.visible]:
                 continue
             try:
                 url = reverse(item.url_name)
@@ -103,7 +115,7 @@ def build(actor: Actor, current_path: str = "", *, enterprise: bool = False) -> 
             badge = 0
             if item.todo_kinds or item.count is not None:
                 if kinds is None and actor.is_authenticated:
-                    kinds = _todo_kinds(actor)
+                    kinds = todo_kinds(actor)
                 badge = badge_of(item, actor, kinds or [])
             entries.append(
                 {

@@ -54,14 +54,21 @@ def _counted_times(project_ids: list[int], day: dt.date) -> dict[int, list[dt.da
 
 
 def projects_on_duty(
-    first: dt.date, last: dt.date, *, fields: tuple[str, ...] | None = None
+    first: dt.date,
+    last: dt.date,
+    *,
+    fields: tuple[str, ...] | None = None,
+    ids: list[int] | None = None,
 ) -> list[Project]:
-    """Projects that may have had construction days in [first, last]."""
+    """Projects that may have had construction days in [first, last] (only
+    those of ``ids`` when given)."""
     qs = (
         Project.objects.filter(actual_start__isnull=False, actual_start__lte=last)
         .filter(Q(actual_completion__isnull=True) | Q(actual_completion__gte=first))
         .filter(Q(terminated_on__isnull=True) | Q(terminated_on__gte=first))
     )
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     qs = qs.only(*fields) if fields else qs.select_related("owner")
     return list(qs)
 
@@ -69,19 +76,21 @@ def projects_on_duty(
 def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: bool = True) -> int:
     """Close one day: an AttendanceDay per person in a position (idempotent:
     re-running replaces the day's rows), then the consequences (R-ATT-07, 06)."""
-    projects = projects_on_duty(day, day)
-    if project_ids is not None:
-        projects = [p for p in projects if p.pk in set(project_ids)]
+    # A re-closing names its projects: only those are loaded (ADR 0084).
+    projects = projects_on_duty(
+        day, day, ids=list(project_ids) if project_ids is not None else None
+    )
     written = 0
     for project in projects:
         assignments = list(
-            KeyPersonAssignment.objects.select_related("participant")
+            KeyPersonAssignment.objects.select_related("participant__organisation", "person")
             .filter(project=project, must_check_in=True, started_on__lte=day)
             .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         )
         if not assignments and not detect:
             continue
-        duty = duty_mod.load(project, day, day, [a.pk for a in assignments])
+        # The day's facts in one round trip, as the check-in reads them (ADR 0084).
+        duty = duty_mod.load_day(project, day, [a.pk for a in assignments])
         times = _counted_times([project.pk], day) if assignments else {}
         rows = []
         for a in assignments:
@@ -129,6 +138,9 @@ def close_day(day: dt.date, *, project_ids: list[int] | None = None, detect: boo
 
 
 CATCH_UP_DAYS = 7  # how far back the nightly closing looks for days it missed
+# How far back a day's closing looks for the absence streak it extends: a
+# day's streak is made of the days in [day - STREAK_LOOKBACK_DAYS, day].
+STREAK_LOOKBACK_DAYS = 31
 
 
 def unclosed_days(first: dt.date, last: dt.date) -> dict[dt.date, list[int]]:
@@ -196,7 +208,7 @@ def _detect_absence_streaks(
     for r in AttendanceDay.objects.filter(
         assignment_id__in=[r.assignment_id for r in failing],
         date__lt=day,
-        date__gte=day - dt.timedelta(days=31),
+        date__gte=day - dt.timedelta(days=STREAK_LOOKBACK_DAYS),
         status__in=CONSTRUCTION_DAY_STATUSES,
     ).order_by("-date"):
         history.setdefault(r.assignment_id, []).append(r)

@@ -9,9 +9,8 @@ from django.db import transaction
 
 from postaward.core import audit, clock, events
 from postaward.core.services import close_todos
-from postaward.projects.models import Project
+from postaward.projects.models import Project, Suspension
 
-from .. import duty as duty_mod
 from ..choices import (
     DayStatus,
     InterviewKind,
@@ -26,7 +25,7 @@ from ..models import (
     AttendanceInterview,
     MonthlyAttendance,
 )
-from .closing import close_day
+from .closing import STREAK_LOOKBACK_DAYS, close_day
 from .month import close_month, month_bounds
 
 # --- a suspension confirmed late (R-PRJ-07, SY 35) ------------------------------------------------
@@ -35,25 +34,50 @@ SUSPENSION_CONFIRMED = "停工已确认"
 _FAILING = (DayStatus.ABSENT, DayStatus.INVALID)
 
 
-def reclose_after_suspension(project_id: int, started_at: dt.datetime) -> int:
+def reclose_after_suspension(
+    project_id: int, started_at: dt.datetime, *, suspension_id: int | None = None
+) -> int:
     """A suspension confirmed after the day it started (declared 03-10,
-    confirmed 03-13): the days from its declared start to yesterday are closed
-    again, as suspended days, and the consequences of the old closing that no
-    longer hold are withdrawn, nothing deleted: an absence-streak interview
-    with fewer failing construction days left than the configured threshold is
-    closed as "停工已确认", and ``AttendanceConsequenceWithdrawn`` tells the
-    alerts capability to close the alert of the same streak with that reason.
-    A complete month already closed is closed again and its low-rate interview
-    withdrawn if the rate now meets the threshold. Returns the number of
-    consequences withdrawn."""
+    confirmed 03-13): the days from its declared start that were closed
+    without it are closed again, as suspended days, and the consequences of
+    the old closing that no longer hold are withdrawn, nothing deleted: an
+    absence-streak interview with fewer failing construction days left than
+    the configured threshold is closed as "停工已确认", and
+    ``AttendanceConsequenceWithdrawn`` tells the alerts capability to close the
+    alert of the same streak with that reason. A complete month already closed
+    is closed again and its low-rate interview withdrawn if the rate now meets
+    the threshold. Returns the number of consequences withdrawn.
+
+    Which days (ADR 0085): those already closed (a day never closed is the
+    nightly closing's, which reads the suspension itself), from the declared
+    start to yesterday, and no later than ``STREAK_LOOKBACK_DAYS`` after the
+    day before the confirmation: the days closed after the confirmation knew
+    the suspension, and only their absence streaks, which look back that far,
+    counted the days closed without it. Handled on time this is the declared
+    start to yesterday; handled late (a worker down, the demo district's
+    events), the months after are left as they were closed."""
     project = Project.objects.filter(pk=project_id).first()
     if project is None:
         return 0
     first = clock.local_date(started_at)
     last = clock.today() - dt.timedelta(days=1)
+    confirmed_at = (
+        Suspension.objects.filter(pk=suspension_id).values_list("confirmed_at", flat=True).first()
+        if suspension_id is not None
+        else None
+    )
+    if confirmed_at is not None:
+        closed_without = clock.local_date(confirmed_at) - dt.timedelta(days=1)
+        last = min(last, closed_without + dt.timedelta(days=STREAK_LOOKBACK_DAYS))
     if last < first:
         return 0
-    for day in duty_mod.daterange(first, last):
+    closed = (
+        AttendanceDay.objects.filter(project_id=project_id, date__gte=first, date__lte=last)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .distinct()
+    )
+    for day in list(closed):
         close_day(day, project_ids=[project_id])
     withdrawn = 0
     min_days = absence_streak_min_days()

@@ -156,6 +156,56 @@ def test_r_prj_07_a_late_confirmation_keeps_a_streak_that_still_holds(district, 
     assert absence_alerts(pm).get().state == AlertState.PENDING
 
 
+def test_r_prj_07_a_confirmation_handled_late_recloses_what_was_closed_without_it(district, pm):
+    """The worker was down: a suspension declared 03-10, confirmed 03-12 and
+    resumed 03-16 reaches attendance on 05-20. Re-closed: the days closed
+    without it (03-10, 03-11, now suspended) and the closed days whose absence
+    streaks looked back over them, up to 31 days after 03-11 (04-11). Left as
+    they were closed: later days (04-12, 04-20), and a day never closed (03-13:
+    the nightly closing's, which reads the suspension itself) (ADR 0085)."""
+    p = district.projects["p_school"]
+
+    def close_only(day: dt.date) -> None:  # the nightly closing, the events left pending
+        with time_machine.travel(
+            local(day.year, day.month, day.day, 23, 50) + dt.timedelta(hours=1)
+        ):
+            services.close_day(day)
+
+    with time_machine.travel(local(2026, 3, 10, 7, 30)):
+        s = project_services.declare_suspension(
+            actor=district.actor("school_leader"),
+            project=p,
+            started_at=local(2026, 3, 10, 7, 0),
+            reason="暴雨积水，停工排水",
+        )
+    for day in (10, 11):
+        close_only(dt.date(2026, 3, day))
+    with time_machine.travel(local(2026, 3, 12, 10)):
+        project_services.confirm_suspension(actor=district.actor("line_supervisor"), suspension=s)
+    with time_machine.travel(local(2026, 3, 16, 9)):
+        project_services.resume_works(actor=district.actor("school_leader"), project=p)
+    days = [dt.date(2026, 3, d) for d in (10, 11, 12, 14, 15, 16, 17)]
+    days += [dt.date(2026, 4, 11), dt.date(2026, 4, 12), dt.date(2026, 4, 20)]
+    for day in days[2:]:
+        close_only(day)
+
+    def closed() -> dict[dt.date, tuple[str, dt.datetime]]:
+        rows = AttendanceDay.objects.filter(assignment=pm)
+        return {r.date: (r.status, r.closed_at) for r in rows}
+
+    before = closed()
+    assert before[dt.date(2026, 3, 10)][0] == before[dt.date(2026, 3, 11)][0] == DayStatus.ABSENT
+    assert before[dt.date(2026, 3, 12)][0] == DayStatus.SUSPENDED
+    assert dt.date(2026, 3, 13) not in before
+    with time_machine.travel(local(2026, 5, 20, 10)):
+        events.dispatch_pending(limit=100_000)
+    after = closed()
+    assert after[dt.date(2026, 3, 10)][0] == after[dt.date(2026, 3, 11)][0] == DayStatus.SUSPENDED
+    assert {d for d in days if after[d][1] != before[d][1]} == set(days[:8])  # up to 04-11
+    assert dt.date(2026, 3, 13) not in after
+    assert {d: after[d][0] for d in days[2:]} == {d: before[d][0] for d in days[2:]}
+
+
 # --- R-ATT-06: construction days only -----------------------------------------------------------------
 
 

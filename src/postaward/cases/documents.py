@@ -6,7 +6,8 @@ whether it was delivered to the party) about which the platform's document
 service issues the document (``core.documents.issue``: an ``IssuedDocument``
 numbered per issuer, kind and year without gaps, its PDF and Word file in
 private storage, the PDF's hash in the audit chain, ADR 0090). Numbers read
-like 监办罚字〔2026〕7号. Who may read a document is who may read its
+like 区住建局罚〔2026〕7号: the issuing unit's abbreviation (its registered
+short name, :func:`abbreviation`), the kind's word, the year, the sequence. Who may read a document is who may read its
 ``CaseDocument`` (registered in ``apps.py``): the party only what was
 delivered to it.
 """
@@ -25,31 +26,25 @@ from .models import Case, CaseDocument
 _T = "cases/documents/{}.html"
 KINDS: dict[str, Kind] = {
     DocumentKind.EXTENSION: Kind(
-        "cases.extension", "延长调查时限通知书", _T.format("extension"), word="监办延字"
+        "cases.extension", "延长调查时限通知书", _T.format("extension"), word="延"
     ),
-    DocumentKind.REPORT: Kind("cases.report", "调查报告", _T.format("report"), word="监办调字"),
+    DocumentKind.REPORT: Kind("cases.report", "调查报告", _T.format("report"), word="调"),
     DocumentKind.MINUTES: Kind(
-        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="监办会审纪字"
+        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="会纪"
     ),
-    DocumentKind.FILING: Kind("cases.filing", "立案受理表", _T.format("filing"), word="监办立字"),
+    DocumentKind.FILING: Kind("cases.filing", "立案受理表", _T.format("filing"), word="立"),
     DocumentKind.FINAL_REPORT: Kind(
-        "cases.final_report", "案件终结报告", _T.format("final_report"), word="监办终字"
+        "cases.final_report", "案件终结报告", _T.format("final_report"), word="终"
     ),
     DocumentKind.PENALTY_APPROVAL: Kind(
-        "cases.penalty_approval", "行政处罚审批表", _T.format("penalty_approval"), word="监办罚审字"
+        "cases.penalty_approval", "行政处罚审批表", _T.format("penalty_approval"), word="罚审"
     ),
-    DocumentKind.NOTICE: Kind(
-        "cases.notice", "行政处罚告知书", _T.format("notice"), word="监办罚告字"
-    ),
+    DocumentKind.NOTICE: Kind("cases.notice", "行政处罚告知书", _T.format("notice"), word="罚告"),
     DocumentKind.DECISION: Kind(
-        "cases.decision", "行政处罚决定书", _T.format("decision"), word="监办罚字"
+        "cases.decision", "行政处罚决定书", _T.format("decision"), word="罚"
     ),
-    DocumentKind.DELIVERY: Kind(
-        "cases.delivery", "送达回证", _T.format("delivery"), word="监办送字"
-    ),
-    DocumentKind.FEEDBACK: Kind(
-        "cases.feedback", "结果反馈函", _T.format("feedback"), word="监办反馈字"
-    ),
+    DocumentKind.DELIVERY: Kind("cases.delivery", "送达回证", _T.format("delivery"), word="送"),
+    DocumentKind.FEEDBACK: Kind("cases.feedback", "结果反馈函", _T.format("feedback"), word="反馈"),
 }
 documents.register(*KINDS.values())
 
@@ -73,6 +68,13 @@ def base(c: Case) -> dict[str, Any]:
     }
 
 
+def abbreviation(unit: Any) -> str:
+    """The issuing unit's abbreviation in a document number (发文机关代字): its
+    registered short name (简称, edited on the organisation's page), else its
+    name."""
+    return str(unit.short_name or unit.name)
+
+
 def issue(
     c: Case,
     kind: str,
@@ -85,6 +87,7 @@ def issue(
     """Number, render and store one document of ``kind`` for case ``c`` (call
     inside the step's transaction: the number is taken with the write)."""
     k = KINDS[kind]
+    unit = c.department if issuer and issuer == c.department.name else c.office
     doc = CaseDocument.objects.create(
         case=c,
         kind=kind,
@@ -101,6 +104,7 @@ def issue(
         subject=doc,
         addressee=addressee,
         issuer=issuer or c.office.name,
+        issuer_abbr=abbreviation(unit),
         on=clock.today(),
         actor=actor,
     )

@@ -20,6 +20,7 @@ from postaward.core.models import Deadline, EventRecord
 from .. import services
 from ..choices import DocumentKind, Source, State
 from ..deadline_kinds import CREDIT_ENTRY, INVESTIGATION
+from ..documents import abbreviation
 from ..models import Case, CaseDocument
 from . import factories as f
 
@@ -112,7 +113,7 @@ def test_r_cas_02_fifteen_working_days_from_0924_over_national_day_then_extended
     assert deadlines.last_day(_deadline(c, INVESTIGATION.kind)) == dt.date(2026, 10, 29)
     assert c.extension_count == 1
     doc = CaseDocument.objects.get(case=c, kind=DocumentKind.EXTENSION)
-    assert doc.number == "监办延字〔2026〕1号"
+    assert doc.number == f"{abbreviation(c.office)}延〔2026〕1号"
 
 
 def test_r_cas_02_a_missed_investigation_deadline_becomes_an_alert(district):
@@ -169,14 +170,31 @@ def test_r_cas_03_the_whole_chain_issues_numbered_pdfs(district):
         DocumentKind.DELIVERY,
         DocumentKind.FEEDBACK,
     ]
-    assert dict(kinds)[DocumentKind.DECISION] == "监办罚字〔2026〕1号"
+    assert dict(kinds)[DocumentKind.DECISION] == f"{abbreviation(c.department)}罚〔2026〕1号"
     for d in CaseDocument.objects.filter(case=c).select_related("issued"):
         # R-CAS-06: each is an issued document of the platform's document
         # service, its PDF's hash in the audit chain
         with d.issued.pdf.open("rb") as fh:
             assert fh.read(5) == b"%PDF-"
         assert d.issued.number == d.number and documents.verify(d.issued).ok
-    assert c.decision_number == "监办罚字〔2026〕1号"
+    assert c.decision_number == f"{abbreviation(c.department)}罚〔2026〕1号"
+    # a unit without a registered short name numbers under its name
+    assert c.decision_number == "测试区住建局罚〔2026〕1号"
+
+
+def test_r_cas_06_the_number_carries_the_issuing_units_abbreviation(district):
+    """文号 = the issuing unit's abbreviation (its short name) + the kind's word
+    + 〔year〕 + the sequence of that unit, kind and year (清监办罚〔2026〕7号)."""
+    from postaward.orgs.models import Organisation
+
+    Organisation.objects.filter(pk=district.orgs["housing"].pk).update(short_name="清住建")
+    Organisation.objects.filter(pk=district.orgs["office"].pk).update(short_name="清监办")
+    with travel(dt.date(2026, 3, 10)):
+        c = f.at(district, State.DECIDED)
+    numbers = dict(CaseDocument.objects.filter(case=c).values_list("kind", "number"))
+    assert numbers[DocumentKind.REPORT] == "清监办调〔2026〕1号"
+    assert numbers[DocumentKind.FILING] == "清住建立〔2026〕1号"
+    assert numbers[DocumentKind.DECISION] == c.decision_number == "清住建罚〔2026〕1号"
 
 
 def test_r_cas_03_hearing_period_of_five_days_and_defence_of_three_working_days(district):
@@ -245,7 +263,7 @@ def test_r_cas_04_decision_on_friday_credit_entry_due_monday_2400(district):
         "fine_yuan": "50000",
         "points": 6,
         "basis": "《建设工程质量管理条例》第六十条",
-        "decision_number": "监办罚字〔2026〕1号",
+        "decision_number": f"{abbreviation(c.department)}罚〔2026〕1号",
         "decided_on": "2026-03-13",
         "entered_on": "2026-03-16",
     }
@@ -272,7 +290,7 @@ def test_r_cas_05_sign_off_on_0924_publication_due_1015(district):
     assert evt["kind"] == "penalty" and evt["case_number"] == c.number
     assert evt["title"] == "关于甲建设有限公司行政处罚决定的公示"
     assert evt["signed_off_at"].startswith("2026-09-24T02:00:00")
-    assert "监办罚字〔2026〕1号" in evt["text"]
+    assert f"{abbreviation(c.department)}罚〔2026〕1号" in evt["text"]
 
 
 # --- scope ---------------------------------------------------------------------------------------

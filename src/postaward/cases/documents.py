@@ -24,27 +24,69 @@ from .choices import TO_PARTY, DocumentKind
 from .models import Case, CaseDocument
 
 _T = "cases/documents/{}.html"
+# The text of a case document a correction may change (ADR 0090: a correction
+# is a new version with a reason); the same names serve the Word templates.
+CORRECTABLE = (
+    ("party", "当事人"),
+    ("facts", "基本案情"),
+    ("report", "调查报告"),
+    ("proposal", "拟处理意见"),
+    ("deliberation", "审议意见"),
+    ("agenda", "会议议程"),
+    ("attendees", "参会人员"),
+    ("minutes", "会议纪要"),
+    ("evidence_review", "证据复核意见"),
+    ("measure", "处罚结果"),
+    ("basis", "处罚依据"),
+    ("defence", "陈述申辩情况"),
+    ("reason", "理由"),
+    ("note", "意见"),
+    ("recipient", "反馈对象"),
+    ("feedback", "反馈内容"),
+)
 KINDS: dict[str, Kind] = {
     DocumentKind.EXTENSION: Kind(
-        "cases.extension", "延长调查时限通知书", _T.format("extension"), word="延"
+        "cases.extension",
+        "延长调查时限通知书",
+        _T.format("extension"),
+        word="延",
+        fields=CORRECTABLE,
     ),
-    DocumentKind.REPORT: Kind("cases.report", "调查报告", _T.format("report"), word="调"),
+    DocumentKind.REPORT: Kind(
+        "cases.report", "调查报告", _T.format("report"), word="调", fields=CORRECTABLE
+    ),
     DocumentKind.MINUTES: Kind(
-        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="会纪"
+        "cases.minutes", "案件会审会议纪要", _T.format("minutes"), word="会纪", fields=CORRECTABLE
     ),
-    DocumentKind.FILING: Kind("cases.filing", "立案受理表", _T.format("filing"), word="立"),
+    DocumentKind.FILING: Kind(
+        "cases.filing", "立案受理表", _T.format("filing"), word="立", fields=CORRECTABLE
+    ),
     DocumentKind.FINAL_REPORT: Kind(
-        "cases.final_report", "案件终结报告", _T.format("final_report"), word="终"
+        "cases.final_report",
+        "案件终结报告",
+        _T.format("final_report"),
+        word="终",
+        fields=CORRECTABLE,
     ),
     DocumentKind.PENALTY_APPROVAL: Kind(
-        "cases.penalty_approval", "行政处罚审批表", _T.format("penalty_approval"), word="罚审"
+        "cases.penalty_approval",
+        "行政处罚审批表",
+        _T.format("penalty_approval"),
+        word="罚审",
+        fields=CORRECTABLE,
     ),
-    DocumentKind.NOTICE: Kind("cases.notice", "行政处罚告知书", _T.format("notice"), word="罚告"),
+    DocumentKind.NOTICE: Kind(
+        "cases.notice", "行政处罚告知书", _T.format("notice"), word="罚告", fields=CORRECTABLE
+    ),
     DocumentKind.DECISION: Kind(
-        "cases.decision", "行政处罚决定书", _T.format("decision"), word="罚"
+        "cases.decision", "行政处罚决定书", _T.format("decision"), word="罚", fields=CORRECTABLE
     ),
-    DocumentKind.DELIVERY: Kind("cases.delivery", "送达回证", _T.format("delivery"), word="送"),
-    DocumentKind.FEEDBACK: Kind("cases.feedback", "结果反馈函", _T.format("feedback"), word="反馈"),
+    DocumentKind.DELIVERY: Kind(
+        "cases.delivery", "送达回证", _T.format("delivery"), word="送", fields=CORRECTABLE
+    ),
+    DocumentKind.FEEDBACK: Kind(
+        "cases.feedback", "结果反馈函", _T.format("feedback"), word="反馈", fields=CORRECTABLE
+    ),
 }
 documents.register(*KINDS.values())
 

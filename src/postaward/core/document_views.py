@@ -128,8 +128,58 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subject_url": documents.subject_url(doc),
             "pending": pending,
             "latest": IssuedDocument.objects.filter(replaces=doc).first(),
+            "correction": _correction(doc, actor),
         },
     )
+
+
+def _correction(doc: IssuedDocument, actor: Any, data: Any = None, error: str = "") -> Any:
+    """The correction form (for who may correct): the reason and each
+    correctable text field, prefilled with what the document says now."""
+    if not documents.may_correct(doc, actor):
+        return None
+    fields = [
+        {
+            "name": name,
+            "label": label,
+            "value": data.get(f"f_{name}", value) if data is not None else value,
+        }
+        for name, label, value in documents.correctable_fields(doc)
+    ]
+    reason = data.get("reason", "") if data is not None else ""
+    return {"fields": fields, "reason": reason, "error": error}
+
+
+@require_POST
+@page_view
+def document_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """更正: a new version of the document with the changed fields and the
+    reason (never regenerated silently: the old version stays, superseded)."""
+    doc = _load(request, pk)
+    actor = actor_of(request)
+    require(actor, documents.may_correct(doc, actor), "仅签发单位可以更正最新版本的文书")
+    changed = {
+        name: request.POST.get(f"f_{name}", value).strip()
+        for name, _label, value in documents.correctable_fields(doc)
+    }
+    try:
+        new = documents.correct(doc, changed, reason=request.POST.get("reason", ""), actor=actor)
+    except DomainError as exc:
+        return render(
+            request,
+            "core/document_detail.html",
+            {
+                "doc": doc,
+                "versions": [doc],
+                "subject_url": documents.subject_url(doc),
+                "pending": False,
+                "latest": None,
+                "correction": _correction(doc, actor, request.POST, exc.message),
+            },
+            status=422,
+        )
+    messages.success(request, f"已更正为第{new.version}版，原版本已标记为“已被更正”")
+    return redirect("document_detail", pk=new.pk)
 
 
 @page_view

@@ -229,17 +229,28 @@ def subject_url(doc: Any) -> str:
 
 
 # The issuing service (ADR 0090) lives beside this module; ``documents.issue`` is the entry.
-from .issuing import correct, issue, issued_number, render_issued, retry, verify  # noqa: E402
+from .issuing import (  # noqa: E402
+    correct,
+    correctable_fields,
+    issue,
+    issued_number,
+    may_correct,
+    render_issued,
+    retry,
+    verify,
+)
 
 __all__ = [
     "DocumentKind",
     "Generated",
     "Subject",
     "correct",
+    "correctable_fields",
     "generate",
     "issue",
     "issued_number",
     "kind",
+    "may_correct",
     "register",
     "register_subject",
     "render_issued",

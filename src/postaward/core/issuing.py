@@ -168,6 +168,39 @@ def _enqueue(pk: int) -> None:
         log.exception("could not enqueue the render of document %s", pk)
 
 
+def may_correct(doc: Any, actor: Actor) -> bool:
+    """Who corrects a document: its issuer's people (the unit of the person who
+    issued it: the same officer or a colleague), once it is rendered and while
+    it is the latest version."""
+    from django.contrib.auth import get_user_model
+
+    from .models import IssuedDocument
+
+    if doc.superseded or doc.state != IssuedDocument.State.DONE or actor.organisation_id is None:
+        return False
+    if doc.created_by_id is not None and doc.created_by_id == actor.user_id:
+        return True
+    unit = (
+        get_user_model()
+        .objects.filter(pk=doc.created_by_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    return unit is not None and unit == actor.organisation_id
+
+
+def correctable_fields(doc: Any) -> list[tuple[str, str, str]]:
+    """The text fields of ``doc`` a correction may change: the kind's declared
+    fields (name, label) that the document's context holds as text, with the
+    text it holds now."""
+    k = documents.kind(doc.kind)
+    return [
+        (name, label, doc.context[name])
+        for name, label in k.fields
+        if isinstance(doc.context.get(name), str)
+    ]
+
+
 def context_of(doc: Any) -> dict[str, Any]:
     """Everything the templates of ``doc`` see: its stored context and its record."""
     day = doc.issued_on

@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/<id:pk>/status/", docs.document_status, name="document_status"),
     path("documents/<id:pk>/file/<str:fmt>/", docs.document_file, name="document_file"),
     path("documents/<id:pk>/retry/", docs.document_retry, name="document_retry"),
+    path("documents/<id:pk>/correct/", docs.document_correct, name="document_correct"),
     path("system/document-templates/", docs.document_templates, name="document_templates"),
     path(
         "system/document-templates/<str:key>/<id:version>/",

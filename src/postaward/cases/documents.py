@@ -110,11 +110,7 @@ def base(c: Case) -> dict[str, Any]:
     }
 
 
-def abbreviation(unit: Any) -> str:
-    """The issuing unit's abbreviation in a document number (发文机关代字): its
-    registered short name (简称, edited on the organisation's page), else its
-    name."""
-    return str(unit.short_name or unit.name)
+abbreviation = documents.abbreviation
 
 
 def issue(

@@ -208,6 +208,13 @@ def register_subject(
     _SUBJECTS[model_label.lower()] = SubjectRule(visible_ids, url)
 
 
+def abbreviation(unit: Any) -> str:
+    """The issuing unit's abbreviation in a document number (发文机关代字): its
+    registered short name (简称, edited on the organisation's page), else its
+    name."""
+    return str(unit.short_name or unit.name)[:30]
+
+
 def subject_of(obj: Any) -> Subject:
     if isinstance(obj, Subject):
         return obj
@@ -244,6 +251,7 @@ __all__ = [
     "DocumentKind",
     "Generated",
     "Subject",
+    "abbreviation",
     "correct",
     "correctable_fields",
     "generate",

@@ -7,16 +7,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import CharField, Exists, OuterRef, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock, files, steps
+from postaward.core import clock, deadlines, files, steps
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.models import AuditRecord, Deadline, IssuedDocument
+from postaward.core.models import AuditRecord, IssuedDocument
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.orgs.choices import OrgKind, Role
 
@@ -28,11 +27,7 @@ from .steps import load_case
 
 
 def _overdue(qs: QuerySet, value: str) -> QuerySet:
-    missed = Deadline.objects.filter(
-        subject_type="cases.case", subject_id=OuterRef("pk_text"), state=Deadline.State.MISSED
-    )
-    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed))
-    return qs.filter(_late=value == "1")
+    return qs.annotate(_late=deadlines.missed("cases.case")).filter(_late=value == "1")
 
 
 SPEC = ListSpec(

@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Count, QuerySet
 
+from postaward.core import deadlines
 from postaward.core.errors import ValidationFailed
-from postaward.core.models import Deadline
 from postaward.orgs.choices import Industry
 
 from .choices import Kind, Outcome, State
@@ -81,13 +80,8 @@ def check(year: int, month_from: int, month_to: int, kind: str) -> None:
 
 
 def _late(qs: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    missed = Deadline.objects.filter(
-        subject_type="complaints.complaint",
-        subject_id=OuterRef("pk_text"),
-        kind__in=DECISION_KINDS + CLOSE_KINDS,
-        state=Deadline.State.MISSED,
-    )
-    return qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed)).filter(_late=True)
+    late = deadlines.missed("complaints.complaint", kind__in=DECISION_KINDS + CLOSE_KINDS)
+    return qs.annotate(_late=late).filter(_late=True)
 
 
 def _counts(qs: QuerySet[Complaint], field: str) -> dict[Any, int]:

@@ -8,18 +8,16 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import CharField, Exists, OuterRef, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock, files, steps
+from postaward.core import clock, deadlines, files, steps
 from postaward.core.errors import DomainError
 from postaward.core.exports import Column as XColumn
 from postaward.core.exports import export_xlsx
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.models import Deadline
 from postaward.core.web import actor_of, form_error, page_view, require
 
 from . import forms, identity, limits, selectors, services, stats
@@ -52,26 +50,11 @@ PART_COLOURS: dict[str, str] = {
 
 
 def _overdue(qs: QuerySet, value: str) -> QuerySet:
-    missed = Deadline.objects.filter(
-        subject_type="complaints.complaint",
-        subject_id=OuterRef("pk_text"),
-        state=Deadline.State.MISSED,
-    )
     # a part of a split complaint answered late counts too (ADR 0510)
-    part_missed = (
-        ComplaintAssignment.objects.filter(complaint=OuterRef("pk"))
-        .annotate(part_text=Cast("pk", CharField()))
-        .filter(
-            Exists(
-                Deadline.objects.filter(
-                    subject_type="complaints.complaintassignment",
-                    subject_id=OuterRef("part_text"),
-                    state=Deadline.State.MISSED,
-                )
-            )
-        )
+    part_missed = ComplaintAssignment.objects.filter(complaint=OuterRef("pk")).filter(
+        deadlines.missed("complaints.complaintassignment")
     )
-    qs = qs.annotate(pk_text=Cast("pk", CharField()), _late=Exists(missed) | Exists(part_missed))
+    qs = qs.annotate(_late=deadlines.missed("complaints.complaint") | Exists(part_missed))
     return qs.filter(_late=value == "1")
 
 

@@ -647,3 +647,17 @@ def calendar_gap(shown: Shown) -> str:
         return ""
     names = "、".join(str(y) for y in years)
     return f"{names} 年节假日安排尚未录入，届满日暂按周一至周五推算，录入后可能调整"
+
+
+def missed(subject_type: str, *, ref: str = "pk", **filters: Any) -> Any:
+    """An ``Exists`` over the missed deadlines of the outer row (``ref``: its
+    key field) whose subject is of ``subject_type``; ``filters`` narrow the
+    kinds. Deadlines keep their subject's id as text: the outer key is cast."""
+    from django.db.models import CharField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    return Exists(
+        Deadline.objects.filter(
+            subject_type=subject_type, state=Deadline.State.MISSED, **filters
+        ).filter(subject_id=Cast(OuterRef(ref), CharField()))
+    )

@@ -18,6 +18,7 @@ from postaward.core.api import router as core_router
 from postaward.core.api_base import ERROR_TEXT, TokenAuth, WebSessionAuth, server_error
 from postaward.core.errors import DomainError
 from postaward.credit.api import router as credit_router
+from postaward.inspections.api import router as inspections_router
 from postaward.orgs.api import router as orgs_router
 from postaward.portal.api import router as portal_router
 from postaward.projects.api import router as projects_router
@@ -46,6 +47,7 @@ api.add_router("/complaints", complaints_router)
 api.add_router("/cases", cases_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/credit", credit_router)
+api.add_router("/inspections", inspections_router)
 api.add_router("/portal", portal_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "postaward.complaints",
     "postaward.cases",
     "postaward.credit",
+    "postaward.inspections",
     "postaward.portal",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,
     # whose widget template wins

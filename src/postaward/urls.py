@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.complaints.urls")),
     path("", include("postaward.cases.urls")),
     path("", include("postaward.credit.urls")),
+    path("", include("postaward.inspections.urls")),
     path("", include("postaward.portal.urls")),
     path("", include("postaward.core.urls")),
 ]

@@ -1,0 +1,3 @@
+"""contracts models."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""plans models."""
+
+__all__: list[str] = []

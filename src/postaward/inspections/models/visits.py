@@ -1,0 +1,3 @@
+"""visits models."""
+
+__all__: list[str] = []

@@ -9,7 +9,7 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from postaward.core import menu
 
-        from . import setup_contracts, setup_draw, setup_visits
+        from . import events, setup_contracts, setup_draw, setup_visits  # noqa: F401
 
         # Its own menu group, after 案件查处 (57).
         menu.section("inspections", "双随机检查", "bi-shuffle", 58)

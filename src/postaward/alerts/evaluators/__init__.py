@@ -464,6 +464,10 @@ NON_RISK_EVENTS: dict[str, str] = {
     ),
     "complaints.case_requested": "the office opens a case on it: taken up by the cases capability",
     "alerts.case_requested": "the office opens a case on a suspected issue: taken up by cases",
+    "inspections.case_requested": "a finding suspects a violation: taken up by the cases capability",
+    "inspections.finding_recorded": (
+        "an inspection result on a market subject: a fact for credit and accountability"
+    ),
     "cases.opened": "a case opened is handled on its own clocks (deadline kinds cases.*)",
     "cases.penalty_decided": "a decided penalty: a fact for the credit capability, not a new risk",
     "cases.publication_signed_off": "a result signed off for publication on the public site",

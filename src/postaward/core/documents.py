@@ -14,7 +14,10 @@ The projects archive renders its PDF through :func:`html_to_pdf` too.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,11 +107,32 @@ def next_number(key: str, year: int, *, issuer: str = "") -> int:
     raise RuntimeError(f"document counter {key}/{year} is contended")
 
 
+# The same page always renders to the same bytes (weasyprint writes no date
+# or random identifier unless the page asks for one; test_issued_documents
+# checks it), so a rendering is kept for the next identical page: a retried
+# issue, a re-render of an unchanged document, the same notice to several
+# parties. Bounded; keyed by the page's hash (ADR 0087).
+_PDF_CACHE: OrderedDict[str, bytes] = OrderedDict()
+_PDF_CACHE_SIZE = 64
+_PDF_LOCK = threading.Lock()
+
+
 def html_to_pdf(html: str) -> bytes:
     """A PDF from HTML (the page sets its fonts from :data:`PDF_FONTS`)."""
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    key = hashlib.sha256(html.encode()).hexdigest()
+    with _PDF_LOCK:
+        hit = _PDF_CACHE.get(key)
+        if hit is not None:
+            _PDF_CACHE.move_to_end(key)
+            return hit
+    pdf: bytes = HTML(string=html).write_pdf()
+    with _PDF_LOCK:
+        _PDF_CACHE[key] = pdf
+        while len(_PDF_CACHE) > _PDF_CACHE_SIZE:
+            _PDF_CACHE.popitem(last=False)
+    return pdf
 
 
 _PARA = re.compile(r"<p[^>]*>(.*?)</p>", re.S)

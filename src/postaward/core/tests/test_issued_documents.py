@@ -447,3 +447,19 @@ def test_r_cas_06_generate_also_uses_the_template_version_in_use():
 def _zip_text(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return z.read("word/document.xml").decode()
+
+
+def test_r_cas_06_the_same_page_renders_to_the_same_pdf_and_is_rendered_once():
+    """The rendering cache is sound only because weasyprint is deterministic:
+    rendered afresh, the same page gives the same bytes; a second request for
+    it is served from the cache; a different page is rendered on its own."""
+    page = "<html><body><p>行政处罚决定书 测试区〔2026〕1号</p></body></html>"
+    documents._PDF_CACHE.clear()
+    first = documents.html_to_pdf(page)
+    documents._PDF_CACHE.clear()
+    fresh = documents.html_to_pdf(page)
+    assert fresh == first and first.startswith(b"%PDF")
+    cached = documents._PDF_CACHE[next(iter(documents._PDF_CACHE))]
+    assert documents.html_to_pdf(page) is cached
+    other = documents.html_to_pdf(page.replace("1号", "2号"))
+    assert other != first and len(documents._PDF_CACHE) == 2

@@ -326,7 +326,7 @@ def risk_facts(projects: list[Project], on: dt.date) -> dict[int, dict[str, int]
     per project (R-INS-04), read from the other apps' models."""
     from postaward.alerts.models import Alert
     from postaward.complaints.models import Complaint
-    from postaward.credit.choices import State as CreditState
+    from postaward.credit.choices import RecordState as CreditState
     from postaward.credit.models import CreditRecord
     from postaward.projects.models import Participant
 

@@ -53,7 +53,7 @@ def is_unit_staff(org_id: int, a: Actor) -> bool:
     """Staff of the unit (the office's staff, an authority's staff) or its leader."""
     return a.is_system or (
         a.organisation_id == org_id
-        and bool(a.roles & {Role.OFFICE_STAFF, Role.AUTHORITY_STAFF, Role.UNIT_LEADER, Role.ADMIN})
+        and bool(a.roles & {Role.OFFICE_STAFF, Role.AUTHORITY_STAFF, Role.UNIT_LEADER})
     )
 
 
@@ -69,8 +69,9 @@ def may_keep_list(a: Actor) -> bool:
 
 
 def is_office(a: Actor) -> bool:
+    """The office's staff or head (they commit, draw and reveal)."""
     return a.org_kind == OrgKind.SUPERVISION_OFFICE and bool(
-        a.roles & {Role.OFFICE_STAFF, Role.UNIT_LEADER, Role.ADMIN}
+        a.roles & {Role.OFFICE_STAFF, Role.UNIT_LEADER}
     )
 
 

@@ -497,6 +497,7 @@ def commit(
     commitment (the pools' hashes and the seed's hash). Refuses a pool of 0, a
     sample larger than the pool, a project with fewer than two eligible
     inspectors — nothing is stored then."""
+    round = PlanRound.objects.select_related("plan__organisation").get(pk=round.pk)
     _require(may_commit(round, actor), "只有监管办工作人员可以公布抽取承诺")
     if round.plan.state != PlanState.APPROVED:
         raise Conflict("检查计划尚未批准，不能抽取", code="invalid_state")

@@ -72,11 +72,17 @@ class ItemIn(StrictIn):
     ratio_pct: Decimal = Field(gt=0, le=100, description="年度抽查比例（%）")
     frequency: str = Field(max_length=60, description="检查频次")
     method: Literal[tuple(Method.values)] = Field(description="检查方式")  # type: ignore[valid-type]
-    stage: Literal[tuple(Stage.values)] = Field(description="环节：before 标前，during 标中，after 标后")  # type: ignore[valid-type]
+    stage: Literal[tuple(Stage.values)] = Field(  # type: ignore[valid-type]
+        description="环节：before 标前，during 标中，after 标后"
+    )
     unannounced: bool = Field(True, description="不打招呼")
 
 
-@router.get("/items", response=responses(list[ItemOut]), summary="监管工作清单（检查事项；监管办为全区一单）")
+@router.get(
+    "/items",
+    response=responses(list[ItemOut]),
+    summary="监管工作清单（检查事项；监管办为全区一单）",
+)
 def list_items(request: HttpRequest, year: int | None = None) -> Any:
     a = actor(request)
     _may(a)
@@ -186,7 +192,9 @@ def list_plans(request: HttpRequest, year: int | None = None) -> Any:
     return [plan_out(p, a) for p in qs[:100]]
 
 
-@router.post("/plans", response=responses(PlanOut, 201), summary="制定年度检查计划（监管办为联合计划）")
+@router.post(
+    "/plans", response=responses(PlanOut, 201), summary="制定年度检查计划（监管办为联合计划）"
+)
 def create_plan(request: HttpRequest, body: PlanIn) -> Any:
     a = actor(request)
 
@@ -307,7 +315,12 @@ class CommitIn(StrictIn):
 )
 def commit_draw(request: HttpRequest, round_id: Id, body: CommitIn) -> Any:
     a = actor(request)
-    r = PlanRound.objects.visible_to(a).select_related("plan__organisation").filter(pk=round_id).first()
+    r = (
+        PlanRound.objects.visible_to(a)
+        .select_related("plan__organisation")
+        .filter(pk=round_id)
+        .first()
+    )
     if r is None:
         raise NotFound()
 
@@ -336,7 +349,9 @@ class CoverageOut(Schema):
     met: bool
 
 
-@router.get("/draws/coverage", response=responses(list[CoverageOut]), summary="本年度各行业抽查覆盖率")
+@router.get(
+    "/draws/coverage", response=responses(list[CoverageOut]), summary="本年度各行业抽查覆盖率"
+)
 def coverage(request: HttpRequest) -> Any:
     a = actor(request)
     _may(a)
@@ -357,7 +372,9 @@ class VerifyOut(Schema):
     checks: list[dict[str, Any]]
 
 
-@router.get("/draws/{draw_id}/verify", response=responses(VerifyOut), summary="按公开算法重算并核对")
+@router.get(
+    "/draws/{draw_id}/verify", response=responses(VerifyOut), summary="按公开算法重算并核对"
+)
 def verify_draw(request: HttpRequest, draw_id: Id) -> Any:
     d = st.load_draw(actor(request), draw_id)
     v = svc.verify_draw(d, seed=d.seed_public or None)

@@ -21,13 +21,40 @@ YJ = "关于建立健全招标投标领域优化营商环境长效机制的通�
 
 ITEMS = {
     "housing_staff": [
-        ("项目经理、总监理工程师到岗履职情况", QZ, "第五条", "5", "每季度", Method.ON_SITE, Stage.AFTER, True),
+        (
+            "项目经理、总监理工程师到岗履职情况",
+            QZ,
+            "第五条",
+            "5",
+            "每季度",
+            Method.ON_SITE,
+            Stage.AFTER,
+            True,
+        ),
         ("施工现场质量安全行为", HC, "二（四）2", "5", "每季度", Method.ON_SITE, Stage.AFTER, True),
         ("合同履约及变更情况", QZ, "第五条", "5", "每季度", Method.DOCUMENTS, Stage.AFTER, False),
     ],
     "transport_staff": [
-        ("交通工程关键岗位人员在岗情况", QZ, "第五条", "10", "每季度", Method.ON_SITE, Stage.AFTER, True),
-        ("招标投标及合同签订情况", YJ, "二（二）", "20", "每半年", Method.DOCUMENTS, Stage.DURING, False),
+        (
+            "交通工程关键岗位人员在岗情况",
+            QZ,
+            "第五条",
+            "10",
+            "每季度",
+            Method.ON_SITE,
+            Stage.AFTER,
+            True,
+        ),
+        (
+            "招标投标及合同签订情况",
+            YJ,
+            "二（二）",
+            "20",
+            "每半年",
+            Method.DOCUMENTS,
+            Stage.DURING,
+            False,
+        ),
     ],
     "office_staff": [
         ("考勤及实名制数据网络监测", QZ, "第五条", "5", "每月", Method.ONLINE, Stage.AFTER, True),
@@ -40,7 +67,9 @@ def _present(*usernames: str) -> bool:
 
 
 def seed_demo(b: Any = None) -> None:
-    if not _present("office_staff", "office_head", "housing_staff", "housing_head", "transport_staff"):
+    if not _present(
+        "office_staff", "office_head", "housing_staff", "housing_head", "transport_staff"
+    ):
         return
     year = clock.today().year
     quarter = (clock.today().month - 1) // 3 + 1
@@ -65,9 +94,17 @@ def seed_demo(b: Any = None) -> None:
     # the housing authority's own plan, waiting for its leader's approval
     housing = actor_for_username("housing_staff")
     hp = svc.create_plan(actor=housing, year=year, title=f"区住建局{year}年度双随机抽查计划")
-    for q, kind, title in ((quarter, RoundKind.ROUTINE, "日常抽查"), (4, RoundKind.SPECIAL, "质量安全专项检查")):
+    for q, kind, title in (
+        (quarter, RoundKind.ROUTINE, "日常抽查"),
+        (4, RoundKind.SPECIAL, "质量安全专项检查"),
+    ):
         svc.add_round(
-            actor=housing, plan=hp, quarter=q, kind=kind, title=title, item_ids=made["housing_staff"]
+            actor=housing,
+            plan=hp,
+            quarter=q,
+            kind=kind,
+            title=title,
+            item_ids=made["housing_staff"],
         )
     svc.submit_plan(actor=housing, obj=hp)
 

@@ -158,7 +158,9 @@ def minimum_samples(
         )
         if sampling == "contract":
             top = int(Decimal(n) * CONTRACT_RATE[1])
-            lines.append(f"{INDUSTRY_NAMES.get(k, k)}：合同履约检查上限 10% 为 {max(top, base[k])} 个")
+            lines.append(
+                f"{INDUSTRY_NAMES.get(k, k)}：合同履约检查上限 10% 为 {max(top, base[k])} 个"
+            )
     target = sum(base.values())
     if sampling == "random":
         target = max(target, min(MIN_TOTAL, pool))
@@ -345,9 +347,7 @@ def verify(
     same = (
         again is not None
         and published is not None
-        and [
-            (s["rank"], s["project_id"], s["inspectors"]) for s in again["selections"]
-        ]
+        and [(s["rank"], s["project_id"], s["inspectors"]) for s in again["selections"]]
         == [(s["rank"], s["project_id"], s["inspectors"]) for s in published["selections"]]
     )
     checks.append(("按公布的算法重新计算，抽取结果相同", same))

@@ -17,7 +17,11 @@ from .views_draw import draw_context, inputs_of
 
 
 def _draw(number: str) -> Draw:
-    d = Draw.objects.select_related("round__plan__organisation", "office").filter(number=number).first()
+    d = (
+        Draw.objects.select_related("round__plan__organisation", "office")
+        .filter(number=number)
+        .first()
+    )
     if d is None:
         raise Http404("没有这个抽取")
     return d

@@ -119,6 +119,7 @@ def _item_data(data: dict[str, Any]) -> dict[str, Any]:
 def create_item(*, actor: Actor, **data: Any) -> WorkItem:
     _require(may_keep_list(actor), "只有行业主管部门或监管办可以维护监管工作清单")
     with transaction.atomic():
+        assert actor.organisation_id is not None
         item = WorkItem(
             organisation_id=actor.organisation_id,
             created_by_name=actor.display_name,
@@ -150,6 +151,7 @@ def create_plan(
 ) -> InspectionPlan:
     _require(may_keep_list(actor), "只有行业主管部门或监管办可以制定检查计划")
     with transaction.atomic():
+        assert actor.organisation_id is not None
         plan = InspectionPlan(
             organisation_id=actor.organisation_id,
             year=year,
@@ -430,7 +432,9 @@ def inspector_pool(plan: InspectionPlan, projects: list[Project], on: dt.date) -
     ]
     exclusions: dict[str, dict[str, list[str]]] = {}
     for p in projects:
-        relevant = [c for c in certs if c.department_id in (p.industry_authority_id, plan.organisation_id)]
+        relevant = [
+            c for c in certs if c.department_id in (p.industry_authority_id, plan.organisation_id)
+        ]
         found = conflicts.exclusions(relevant, p, on)
         if found:
             exclusions[str(p.pk)] = {str(k): v for k, v in sorted(found.items())}

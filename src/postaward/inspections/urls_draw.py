@@ -14,9 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "inspections/plans/<id:pk>/rounds/", views_draw.plan_round_add, name="inspections_round_add"
     ),
-    path(
-        "inspections/plans/<id:pk>/weights/", views_draw.plan_weights, name="inspections_weights"
-    ),
+    path("inspections/plans/<id:pk>/weights/", views_draw.plan_weights, name="inspections_weights"),
     path("inspections/plans/<id:pk>/commit/", views_draw.plan_commit, name="inspections_commit"),
     steps.page_urls("inspections/plans/", "inspections.plan", "inspections_plan_step"),
     path("inspections/draws/", views_draw.draw_list, name="inspections_draws"),

@@ -56,7 +56,9 @@ ITEMS = ListSpec(
             link=lambda i: reverse("inspections_item_edit", args=[i.pk]),
         ),
         Column("basis", "依据", lambda i: i.basis_text),
-        Column("ratio", "年度抽查比例", lambda i: f"{i.ratio_pct.normalize():f}%", sort="ratio_pct"),
+        Column(
+            "ratio", "年度抽查比例", lambda i: f"{i.ratio_pct.normalize():f}%", sort="ratio_pct"
+        ),
         Column("frequency", "频次", lambda i: i.frequency),
         Column("method", "检查方式", lambda i: i.get_method_display(), sort="method"),
         Column("stage", "环节", lambda i: i.get_stage_display(), sort="stage"),
@@ -120,7 +122,11 @@ def _item_form_page(request: HttpRequest, item: WorkItem | None) -> HttpResponse
     return render(
         request,
         "inspections/draw/form.html",
-        {"form": form, "title": "修改检查事项" if item else "新增检查事项", "back": "inspections_items"},
+        {
+            "form": form,
+            "title": "修改检查事项" if item else "新增检查事项",
+            "back": "inspections_items",
+        },
         status=status,
     )
 
@@ -216,7 +222,10 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def _round_form(p: InspectionPlan, a: Any, data: Any = None) -> forms.RoundForm:
     items = WorkItem.objects.visible_to(a).filter(year=p.year).select_related("organisation")
     return forms.RoundForm(
-        data, items=[(i.pk, f"{i.organisation.short_name or i.organisation.name}：{i.name}") for i in items]
+        data,
+        items=[
+            (i.pk, f"{i.organisation.short_name or i.organisation.name}：{i.name}") for i in items
+        ],
     )
 
 
@@ -417,7 +426,9 @@ def draw_context(d: Draw, certs: dict[int, Any] | None = None) -> dict[str, Any]
                 "part_label": "纯随机" if s["part"] == "uniform" else "风险加权",
                 "why": "、".join(projects.get(s["project_id"], {}).get("why", [])) or "—",
                 "team": [
-                    f"{names[i]['name']}（{names[i]['number']}）" for i in s["inspectors"] if i in names
+                    f"{names[i]['name']}（{names[i]['number']}）"
+                    for i in s["inspectors"]
+                    if i in names
                 ],
                 "excluded": [
                     f"{names[int(k)]['name']}：{'、'.join(v)}"
@@ -431,8 +442,7 @@ def draw_context(d: Draw, certs: dict[int, Any] | None = None) -> dict[str, Any]
         counts[p["industry"]] = counts.get(p["industry"], 0) + 1
     return {
         "rows": rows,
-        "explanation": (d.result or {}).get("explanation")
-        or _preview(counts, d.params),
+        "explanation": (d.result or {}).get("explanation") or _preview(counts, d.params),
         "weights": [
             (forms.WEIGHT_LABELS.get(k, k), v) for k, v in d.project_pool.get("weights", {}).items()
         ],
@@ -523,5 +533,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
         COVERAGE,
         qs,
         template="inspections/draw/coverage.html",
-        context={**SECTION, "summary": stats_draw.coverage(qs.filter(on_date__year=year)), "year": year},
+        context={
+            **SECTION,
+            "summary": stats_draw.coverage(qs.filter(on_date__year=year)),
+            "year": year,
+        },
     )

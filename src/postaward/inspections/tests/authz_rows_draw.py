@@ -194,7 +194,9 @@ ROUTES = {
     "POST /api/v1/inspections/draws/{draw_id}/steps/{name}": Route(
         setup=_drawn,
         ok=Call("office_staff", path=lambda d: {"draw_id": d.ctx["draw"].pk, "name": "reveal"}),
-        wrong=(Call("office_admin", path=lambda d: {"draw_id": d.ctx["draw"].pk, "name": "reveal"}),),
+        wrong=(
+            Call("office_admin", path=lambda d: {"draw_id": d.ctx["draw"].pk, "name": "reveal"}),
+        ),
         out=(
             Call(
                 "housing_staff",

@@ -43,10 +43,22 @@ def plan(
     i = item(d, username)
     a = d.actor(username)
     p = svc.create_plan(actor=a, year=2026, title="2026年度双随机抽查计划")
-    svc.add_round(actor=a, plan=p, quarter=2, kind=RoundKind.ROUTINE, title="第二季度日常抽查", item_ids=[i.pk])
+    svc.add_round(
+        actor=a,
+        plan=p,
+        quarter=2,
+        kind=RoundKind.ROUTINE,
+        title="第二季度日常抽查",
+        item_ids=[i.pk],
+    )
     if special:
         svc.add_round(
-            actor=a, plan=p, quarter=3, kind=RoundKind.SPECIAL, title="质量安全专项检查", item_ids=[i.pk]
+            actor=a,
+            plan=p,
+            quarter=3,
+            kind=RoundKind.SPECIAL,
+            title="质量安全专项检查",
+            item_ids=[i.pk],
         )
     if state in (PlanState.SUBMITTED, PlanState.APPROVED):
         p = svc.submit_plan(actor=a, obj=p)

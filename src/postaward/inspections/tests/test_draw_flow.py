@@ -138,7 +138,9 @@ def test_R_INS_02_cli_verify_draw(district, tmp_path):
     call_command("inspections", "verify-draw", draw.number, stdout=out)
     assert f"{draw.number}：一致" in out.getvalue()
     with pytest.raises(CommandError, match="不一致"):
-        call_command("inspections", "verify-draw", draw.number, "--seed", "1" * 64, stdout=io.StringIO())
+        call_command(
+            "inspections", "verify-draw", draw.number, "--seed", "1" * 64, stdout=io.StringIO()
+        )
     import json
 
     data = d.client(None).get(f"/public/inspections/draws/{draw.number}/inputs.json").json()
@@ -198,7 +200,10 @@ def test_R_INS_09_no_inspector_on_own_unit_project_and_two_each(district):
     # a housing officer whose own organisation is the school's contractor
     insider = account(d.orgs["contractor_a"], "insider", [Role.ADMIN])
     EnforcementCertificate.objects.create(
-        person=insider.person, number="33-X-1", department=d.orgs["housing"], valid_until="2030-12-31"
+        person=insider.person,
+        number="33-X-1",
+        department=d.orgs["housing"],
+        valid_until="2030-12-31",
     )
     from postaward.inspections.models import InterestDeclaration
 
@@ -210,7 +215,9 @@ def test_R_INS_09_no_inspector_on_own_unit_project_and_two_each(district):
     )
 
     InterestDeclaration.objects.create(
-        person=d.users["transport_staff"].person, enterprise=d.orgs["contractor_b"], relation="亲属任职"
+        person=d.users["transport_staff"].person,
+        enterprise=d.orgs["contractor_b"],
+        relation="亲属任职",
     )
     draw = svc.run_draw(actor=d.actor("office_staff"), obj=f.committed(d))
     school = d.projects["p_school"].pk

@@ -32,7 +32,7 @@ def _may(a: Any) -> None:
         raise Forbidden("只有监管办和行业主管部门可以访问")
 
 
-class ItemOut(Schema):
+class WorkItemOut(Schema):
     id: int
     organisation: str
     year: int
@@ -64,7 +64,7 @@ def item_out(i: WorkItem) -> dict[str, Any]:
     }
 
 
-class ItemIn(StrictIn):
+class WorkItemIn(StrictIn):
     year: int = Field(ge=2000, le=2100, description="年度")
     name: str = Field(max_length=200, description="检查事项")
     basis_document: str = Field(max_length=200, description="依据文件")
@@ -80,7 +80,7 @@ class ItemIn(StrictIn):
 
 @router.get(
     "/items",
-    response=responses(list[ItemOut]),
+    response=responses(list[WorkItemOut]),
     summary="监管工作清单（检查事项；监管办为全区一单）",
 )
 def list_items(request: HttpRequest, year: int | None = None) -> Any:
@@ -92,8 +92,8 @@ def list_items(request: HttpRequest, year: int | None = None) -> Any:
     return [item_out(i) for i in qs[:500]]
 
 
-@router.post("/items", response=responses(ItemOut, 201), summary="新增检查事项（本单位清单）")
-def create_item(request: HttpRequest, body: ItemIn) -> Any:
+@router.post("/items", response=responses(WorkItemOut, 201), summary="新增检查事项（本单位清单）")
+def create_item(request: HttpRequest, body: WorkItemIn) -> Any:
     a = actor(request)
 
     def run() -> Any:
@@ -102,8 +102,10 @@ def create_item(request: HttpRequest, body: ItemIn) -> Any:
     return write_once(request, "inspections.items", body.model_dump(mode="json"), run, status=201)
 
 
-@router.put("/items/{item_id}", response=responses(ItemOut), summary="修改检查事项（本单位清单）")
-def update_item(request: HttpRequest, item_id: Id, body: ItemIn) -> Any:
+@router.put(
+    "/items/{item_id}", response=responses(WorkItemOut), summary="修改检查事项（本单位清单）"
+)
+def update_item(request: HttpRequest, item_id: Id, body: WorkItemIn) -> Any:
     a = actor(request)
     item = WorkItem.objects.visible_to(a).select_related("organisation").filter(pk=item_id).first()
     if item is None:
@@ -115,7 +117,7 @@ def update_item(request: HttpRequest, item_id: Id, body: ItemIn) -> Any:
     return write_once(request, f"inspections.items.{item_id}", body.model_dump(mode="json"), run)
 
 
-class RoundOut(Schema):
+class PlanRoundOut(Schema):
     id: int
     quarter: int
     kind: str
@@ -138,7 +140,7 @@ class PlanOut(Schema):
     state_label: str
     weights: dict[str, float]
     uniform_share: str
-    rounds: list[RoundOut]
+    rounds: list[PlanRoundOut]
     actions: list[str]
 
 
@@ -210,7 +212,7 @@ def get_plan(request: HttpRequest, plan_id: Id) -> Any:
     return plan_out(st.load_plan(a, plan_id), a)
 
 
-class RoundIn(StrictIn):
+class PlanRoundIn(StrictIn):
     quarter: int = Field(ge=1, le=4, description="季度")
     kind: Literal[tuple(RoundKind.values)] = Field(description="routine 日常抽查，special 专项检查")  # type: ignore[valid-type]
     title: str = Field(max_length=200, description="轮次名称")
@@ -225,7 +227,7 @@ class RoundIn(StrictIn):
 
 
 @router.post("/plans/{plan_id}/rounds", response=responses(PlanOut, 201), summary="增加检查轮次")
-def add_round(request: HttpRequest, plan_id: Id, body: RoundIn) -> Any:
+def add_round(request: HttpRequest, plan_id: Id, body: PlanRoundIn) -> Any:
     a = actor(request)
     p = st.load_plan(a, plan_id)
 
@@ -238,7 +240,7 @@ def add_round(request: HttpRequest, plan_id: Id, body: RoundIn) -> Any:
     )
 
 
-class SelectionOut(Schema):
+class DrawSelectionOut(Schema):
     rank: int
     code: str
     name: str
@@ -263,7 +265,7 @@ class DrawOut(Schema):
     seed_hash: str
     seed: str
     explanation: list[str]
-    selections: list[SelectionOut]
+    selections: list[DrawSelectionOut]
     public_url: str
 
 
@@ -304,7 +306,7 @@ def draw_out(d: Draw) -> dict[str, Any]:
     )
 
 
-class CommitIn(StrictIn):
+class DrawCommitIn(StrictIn):
     sample_size: int | None = Field(None, ge=1, le=10000, description="指定抽取数量（可选）")
 
 
@@ -313,7 +315,7 @@ class CommitIn(StrictIn):
     response=responses(DrawOut, 201),
     summary="公布抽取承诺（冻结两库并公布哈希和种子哈希）",
 )
-def commit_draw(request: HttpRequest, round_id: Id, body: CommitIn) -> Any:
+def commit_draw(request: HttpRequest, round_id: Id, body: DrawCommitIn) -> Any:
     a = actor(request)
     r = (
         PlanRound.objects.visible_to(a)
@@ -340,7 +342,7 @@ def list_draws(request: HttpRequest) -> Any:
     return [draw_out(d) for d in qs[:50]]
 
 
-class CoverageOut(Schema):
+class DrawCoverageOut(Schema):
     industry: str
     pool: int
     drawn: int
@@ -350,7 +352,7 @@ class CoverageOut(Schema):
 
 
 @router.get(
-    "/draws/coverage", response=responses(list[CoverageOut]), summary="本年度各行业抽查覆盖率"
+    "/draws/coverage", response=responses(list[DrawCoverageOut]), summary="本年度各行业抽查覆盖率"
 )
 def coverage(request: HttpRequest) -> Any:
     a = actor(request)
@@ -366,14 +368,14 @@ def get_draw(request: HttpRequest, draw_id: Id) -> Any:
     return draw_out(st.load_draw(actor(request), draw_id))
 
 
-class VerifyOut(Schema):
+class DrawVerifyOut(Schema):
     result: str
     ok: bool
     checks: list[dict[str, Any]]
 
 
 @router.get(
-    "/draws/{draw_id}/verify", response=responses(VerifyOut), summary="按公开算法重算并核对"
+    "/draws/{draw_id}/verify", response=responses(DrawVerifyOut), summary="按公开算法重算并核对"
 )
 def verify_draw(request: HttpRequest, draw_id: Id) -> Any:
     d = st.load_draw(actor(request), draw_id)

@@ -22,21 +22,21 @@ PLAN_WF = "inspections.plan"
 DRAW_WF = "inspections.draw"
 
 
-class NoteIn(StrictIn):
+class PlanNoteIn(StrictIn):
     note: str = Field("", max_length=500, description="审批意见")
 
 
-class RequiredNoteIn(StrictIn):
+class PlanReturnIn(StrictIn):
     note: str = Field(max_length=500, description="退回理由")
 
 
-class RevealIn(StrictIn):
+class DrawRevealIn(StrictIn):
     seed: str = Field(
         "", max_length=64, description="种子（留空：公布平台生成的种子；填写：须与承诺的哈希一致）"
     )
 
 
-class RedrawIn(StrictIn):
+class DrawRedrawIn(StrictIn):
     reason: str = Field(max_length=500, description="重抽理由（公开）")
 
 
@@ -163,7 +163,7 @@ APPROVE = steps.Step(
     sources=(PlanState.SUBMITTED,),
     target=PlanState.APPROVED,
     guards=(SPECIAL_GUARD,),
-    schema=NoteIn,
+    schema=PlanNoteIn,
     form=NoteForm,
     basis="R-INS-01",
     action="inspections.approve_plan",
@@ -178,7 +178,7 @@ RETURN = steps.Step(
     service=svc.return_plan,
     sources=(PlanState.SUBMITTED,),
     target=PlanState.DRAFT,
-    schema=RequiredNoteIn,
+    schema=PlanReturnIn,
     form=RequiredNoteForm,
     basis="R-INS-01",
     action="inspections.return_plan",
@@ -207,7 +207,7 @@ REVEAL = steps.Step(
     service=svc.reveal,
     sources=(DrawState.DRAWN,),
     target=DrawState.REVEALED,
-    schema=RevealIn,
+    schema=DrawRevealIn,
     form=RevealForm,
     basis="R-INS-02",
     action="inspections.reveal_seed",
@@ -222,7 +222,7 @@ REDRAW = steps.Step(
     service=svc.redraw,
     sources=(DrawState.COMMITTED, DrawState.DRAWN, DrawState.REVEALED),
     target=DrawState.SUPERSEDED,
-    schema=RedrawIn,
+    schema=DrawRedrawIn,
     form=RedrawForm,
     basis="R-INS-02",
     action="inspections.redraw",

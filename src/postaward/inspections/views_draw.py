@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.cases.models import EnforcementCertificate
 from postaward.core import clock, steps
 from postaward.core.errors import DomainError, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
@@ -390,19 +389,13 @@ def render_draw(
     request: HttpRequest, d: Draw, *, bound: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     a = actor_of(request)
-    certs = {
-        c.pk: c
-        for c in EnforcementCertificate.objects.select_related("person", "department").filter(
-            pk__in=[i["id"] for i in d.inspector_pool.get("inspectors", [])]
-        )
-    }
     return render(
         request,
         "inspections/draw/draw.html",
         {
             **SECTION,
             "d": d,
-            "ctx": draw_context(d, certs),
+            "ctx": draw_context(d),
             "page_steps": steps.page_steps(d, a, bound=bound),
             "verification": svc.verify_draw(d) if d.revealed_at else None,
         },
@@ -410,7 +403,7 @@ def render_draw(
     )
 
 
-def draw_context(d: Draw, certs: dict[int, Any] | None = None) -> dict[str, Any]:
+def draw_context(d: Draw) -> dict[str, Any]:
     """What the staff page and the public page show of a draw."""
     names = {i["id"]: i for i in d.inspector_pool.get("inspectors", [])}
     depts = {p["department_id"]: p["department"] for p in d.project_pool.get("projects", [])}

@@ -266,3 +266,59 @@ def test_pages_for_the_office(district):
         assert c.get(url).status_code == 200, url
     assert d.client("transport_staff").get(f"/inspections/draws/{draw.pk}/").status_code == 404
     assert InspectionPlan.objects.visible_to(d.actor("pm_a")).count() == 0
+
+
+def test_R_INS_04_weights_are_plan_configuration_and_read_from_cases(district):
+    d = district
+    p = f.plan(d, state="draft")
+    f.case_f.registered(d)  # a case on the school's project
+    svc.set_weights(
+        actor=d.actor("office_staff"), obj=p, weights={"violation": 5}, uniform_share="0.5"
+    )
+    svc.submit_plan(actor=d.actor("office_staff"), obj=p)
+    svc.approve_plan(actor=d.actor("office_head"), obj=p)
+    draw = svc.commit(actor=d.actor("office_staff"), round=p.rounds.first())
+    rows = {r["code"]: r for r in draw.project_pool["projects"]}
+    assert rows["T-0001"]["weight"] == 6.0 and "违法违规案件 1 件" in rows["T-0001"]["why"]
+    assert rows["T-0002"]["weight"] == 1.0
+    assert draw.project_pool["weights"]["violation"] == 5.0
+    assert draw.params["uniform_share"] == "0.50"
+    with pytest.raises(Conflict, match="不能修改权重"):
+        svc.set_weights(actor=d.actor("office_staff"), obj=p, weights={"violation": 1})
+    html = d.client("office_staff").get(f"/inspections/draws/{draw.pk}/").content.decode()
+    assert "有违法违规案件 +5.0" in html
+
+
+def test_R_INS_01_api_items_and_plan_round_trip(district):
+    d = district
+    f.case_f.staff(d)
+    c = d.client("housing_staff")
+    body = {
+        "year": 2026,
+        "name": "质量检测报告核查",
+        "basis_document": "衢州市政府投资工程建设项目标后监管实施细则",
+        "basis_article": "第五条",
+        "ratio_pct": "5",
+        "frequency": "每季度",
+        "method": "documents",
+        "stage": "after",
+    }
+    r = c.post("/api/v1/inspections/items", body, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["basis"] == "《衢州市政府投资工程建设项目标后监管实施细则》第五条"
+    bad = c.post(
+        "/api/v1/inspections/items", {**body, "ratio_pct": "0"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    plan = c.post(
+        "/api/v1/inspections/plans",
+        {"year": 2026, "title": "住建局计划"},
+        content_type="application/json",
+    ).json()
+    assert plan["joint"] is False
+    r = c.post(
+        f"/api/v1/inspections/plans/{plan['id']}/rounds",
+        {"quarter": 3, "kind": "special", "title": "专项", "item_ids": [r.json()["id"]]},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["rounds"][0]["kind_label"] == "专项检查"

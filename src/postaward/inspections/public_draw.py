@@ -5,6 +5,8 @@ from the published pools and seed and says 一致 or 不一致."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -27,6 +29,15 @@ def _draw(number: str) -> Draw:
     return d
 
 
+def _public_context(d: Draw) -> dict[str, Any]:
+    """The plan's items, the pools and how the numbers are reached are public
+    from the commitment on; the selections once the seed is revealed."""
+    ctx = draw_context(d)
+    if not d.revealed_at:
+        ctx["rows"] = []
+    return ctx
+
+
 @never_cache
 def public_draws(request: HttpRequest) -> HttpResponse:
     qs = Draw.objects.select_related("round__plan").order_by("-committed_at", "-id")
@@ -40,7 +51,7 @@ def public_draw(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "inspections/draw/public_draw.html",
-        {"d": d, "ctx": draw_context(d) if d.revealed_at else None},
+        {"d": d, "ctx": _public_context(d)},
     )
 
 
@@ -60,7 +71,7 @@ def public_verify(request: HttpRequest, number: str) -> HttpResponse:
             "d": d,
             "form": form,
             "v": verification,
-            "ctx": draw_context(d) if d.revealed_at else None,
+            "ctx": _public_context(d),
         },
     )
 

@@ -507,6 +507,12 @@ def commit(
         raise Conflict("检查计划尚未批准，不能抽取", code="invalid_state")
     if sample_size is not None and sample_size < 1:
         raise ValidationFailed("抽取数量须为正整数", field="sample_size")
+    live = round.draws.exclude(state=DrawState.SUPERSEDED).first()
+    if live is not None:
+        raise Conflict(
+            f"本轮次已有抽取（{live.number}），重新抽取须由监管办负责人说明理由",
+            code="already_committed",
+        )
     on = clock.today()
     pool, projects = project_pool(round, on)
     inspectors = inspector_pool(round.plan, projects, on)

@@ -322,3 +322,16 @@ def test_R_INS_01_api_items_and_plan_round_trip(district):
         content_type="application/json",
     )
     assert r.status_code == 201 and r.json()["rounds"][0]["kind_label"] == "专项检查"
+
+
+def test_R_INS_02_a_second_commitment_on_a_round_is_refused_redraw_instead(district):
+    d = district
+    draw = f.committed(d)
+    before = db_fingerprint()
+    with pytest.raises(Conflict, match="重新抽取须由监管办负责人说明理由"):
+        svc.commit(actor=d.actor("office_staff"), round=draw.round)
+    assert db_fingerprint() == before
+    # the commitment is public before the draw: the plan's items and the pool, no selection
+    html = d.client(None).get(f"/public/inspections/draws/{draw.number}/").content.decode()
+    assert "质量安全行为检查" in html and 'data-testid="not-revealed"' in html
+    assert 'data-testid="selection"' not in html

@@ -335,3 +335,41 @@ def test_R_INS_02_a_second_commitment_on_a_round_is_refused_redraw_instead(distr
     html = d.client(None).get(f"/public/inspections/draws/{draw.number}/").content.decode()
     assert "质量安全行为检查" in html and 'data-testid="not-revealed"' in html
     assert 'data-testid="selection"' not in html
+
+
+def test_R_INS_01_pages_anonymous_wrong_role_out_of_scope_in_scope(district):
+    d = district
+    draw = f.revealed(d)
+    item = WorkItem.objects.get()
+    plan_url = f"/inspections/plans/{draw.round.plan_id}/"
+    draw_url = f"/inspections/draws/{draw.pk}/"
+    for url in ("/inspections/items/", "/inspections/plans/", "/inspections/draws/", plan_url):
+        anon = d.client(None).get(url)
+        assert anon.status_code == 302 and "login" in anon["Location"], url
+        assert d.client("pm_a").get(url).status_code in (403, 404), url
+    assert d.client("housing_staff").get(plan_url).status_code == 404
+    assert d.client("housing_staff").get(draw_url).status_code == 404
+    assert d.client("housing_staff").get(f"/inspections/items/{item.pk}/edit/").status_code == 404
+    assert d.client("office_staff").get(plan_url).status_code == 200
+    # the office reads an authority's item but may not change it
+    f.item(d, "housing_staff", "住建局事项")
+    theirs = WorkItem.objects.get(name="住建局事项")
+    r = d.client("office_staff").post(
+        f"/inspections/items/{theirs.pk}/edit/",
+        {
+            "year": 2026,
+            "name": "改名",
+            "basis_document": "x",
+            "basis_article": "y",
+            "ratio_pct": "5",
+            "frequency": "每季度",
+            "method": "on_site",
+            "stage": "after",
+        },
+    )
+    assert r.status_code == 403 and WorkItem.objects.get(pk=theirs.pk).name == "住建局事项"
+    # the commit form POSTed by someone who may not commit
+    r = d.client("office_admin").post(
+        f"/inspections/plans/{draw.round.plan_id}/commit/", {"commit-round_id": draw.round_id}
+    )
+    assert r.status_code in (403, 409)

@@ -80,6 +80,8 @@ PATH_OBJECTS = {
     "request_id": ("credit", "CreditRequest"),
     "publication_id": ("portal", "Publication"),
     "case_id": ("cases", "Case"),
+    "plan_id": ("inspections", "InspectionPlan"),
+    "draw_id": ("inspections", "Draw"),
 }
 
 # Required query parameters of list operations.
@@ -110,6 +112,9 @@ ROW_MODELS = {
     "/api/v1/portal/publications": ("portal", "Publication"),
     "/api/v1/cases": ("cases", "Case"),
     "/api/v1/cases/delivered-documents": ("cases", "CaseDocument"),
+    "/api/v1/inspections/items": ("inspections", "WorkItem"),
+    "/api/v1/inspections/plans": ("inspections", "InspectionPlan"),
+    "/api/v1/inspections/draws": ("inspections", "Draw"),
 }
 
 

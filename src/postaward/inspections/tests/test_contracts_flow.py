@@ -273,3 +273,59 @@ def test_R_INS_07_only_the_leader_concludes(district):
         svc.conclude(
             actor=district.actor("office_staff"), obj=c, summary="x", conclusions=f.conclusions(c)
         )
+
+
+def test_R_INS_07_flags_from_the_registry_facts(district):
+    """R-INS-07: the facts the platform holds raise the flags: a key person of
+    another enterprise, a manager below the attendance threshold, a subcontract
+    the contract does not allow, the main structure subcontracted."""
+    from postaward.attendance.models import MonthlyAttendance
+    from postaward.projects.models import KeyPersonAssignment, Participant
+
+    f.contract(district)
+    f.subcontract(district, scope="教学楼主体结构施工")
+    Participant.objects.filter(project=district.projects["p_school"], role="contractor").update(
+        allows_subcontract=False
+    )
+    pm = KeyPersonAssignment.objects.get(
+        project=district.projects["p_school"], position="project_manager"
+    )
+    MonthlyAttendance.objects.create(
+        assignment=pm,
+        person=pm.person,
+        project=pm.project,
+        organisation=district.orgs["contractor_a"],
+        month=dt.date(2026, 4, 1),
+        valid_days=10,
+        construction_days=20,
+        rate=Decimal("0.5"),
+        below_threshold=True,
+    )
+    KeyPersonAssignment.objects.create(
+        project=pm.project,
+        participant=pm.participant,
+        person=district.users["contractor_b_admin"].person,
+        position="safety_officer",
+        started_on=f.START,
+    )
+    c = f.compared(district)
+    got = sorted(x.rule for x in c.flags.all())
+    assert got == [
+        "subcontract.main_structure",
+        "subcontract.not_allowed",
+        "transfer.not_on_site",
+        "transfer.not_own_staff",
+    ]
+    facts = {x.rule: x.fact for x in c.flags.all()}
+    assert "2026年04月考勤率 50%" in facts["transfer.not_on_site"]
+    assert "不是本单位人员" in facts["transfer.not_own_staff"]
+
+
+def test_R_INS_07_compare_again_replaces_the_flags(district):
+    """A new agreement after the comparison: comparing again lists it."""
+    c = f.compared(district)
+    assert c.flag_count == 0
+    f.agreement(district, "BC-05", amount_change=Decimal("0"), scope_change="增加围墙")
+    c = svc.compare(actor=district.actor("office_staff"), obj=c)
+    assert [x.rule for x in c.flags.all()] == ["shadow.scope"]
+    assert "补充协议 BC-05" in [col["title"] for col in c.comparison["columns"]]

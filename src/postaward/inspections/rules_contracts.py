@@ -17,7 +17,7 @@ rests on, in Chinese.
   of it: transferred outright).
 - 违法分包 (illegal subcontracting): a subcontract under a contract that does
   not allow subcontracting, the main structure subcontracted (steel structures
-  excepted), a subcontractor subcontracting again.
+  and labour-only subcontracts excepted), a subcontractor subcontracting again.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ AMOUNT_TOLERANCE = Decimal("0.10")  # of the award amount; more is a substantive
 DURATION_TOLERANCE = Decimal("0.10")  # of the award duration (calendar days)
 SUBCONTRACT_SHARE_LIMIT = Decimal("0.50")  # of the contract amount in effect
 MAIN_STRUCTURE_WORDS = ("主体结构",)
-MAIN_STRUCTURE_EXCEPT = ("钢结构",)
+MAIN_STRUCTURE_EXCEPT = ("钢结构", "劳务")  # steel structures; labour-only subcontracts
 
 # --- the documents and articles ------------------------------------------------------------------
 

@@ -173,11 +173,12 @@ def test_R_INS_07_subcontract_not_allowed_by_contract():
     assert "《中华人民共和国建筑法》第二十九条" in flags[0].basis
 
 
-def test_R_INS_07_subcontract_main_structure_steel_excepted():
+def test_R_INS_07_subcontract_main_structure_steel_and_labour_excepted():
     assert rules(facts(subcontracts=(sub(scope="教学楼主体结构施工"),))) == [
         "subcontract.main_structure"
     ]
     assert rules(facts(subcontracts=(sub(scope="钢结构主体结构制作安装"),))) == []
+    assert rules(facts(subcontracts=(sub(scope="主体结构劳务分包"),))) == []
 
 
 def test_R_INS_07_subcontract_again():

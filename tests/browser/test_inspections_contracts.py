@@ -62,9 +62,7 @@ def test_R_INS_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     form = "[data-testid=contract-check-new-form]"
     page.select_option(f"{form} select[name=project_id]", str(project.pk))
     page.select_option(f"{form} select[name=leader_id]", str(cf.cert(district, "housing_staff")))
-    page.select_option(
-        f"{form} select[name=member_ids]", [str(cf.cert(district, "office_staff"))]
-    )
+    page.select_option(f"{form} select[name=member_ids]", [str(cf.cert(district, "office_staff"))])
     page.click("[data-testid=contract-check-new-submit]")
     page.wait_for_load_state("networkidle")
     check = ContractCheck.objects.get()
@@ -87,7 +85,8 @@ def test_R_INS_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     for flag in check.flags.all():
         page.check(f"[data-testid=conclude-form] input[name=flag_{flag.pk}][value='1']")
     page.fill(
-        "[data-testid=conclude-form] [name=summary]", "补充协议调增价款超过10%并变更范围，主体结构分包"
+        "[data-testid=conclude-form] [name=summary]",
+        "补充协议调增价款超过10%并变更范围，主体结构分包",
     )
     page.click("[data-testid=conclude-submit]")
     page.wait_for_load_state("networkidle")

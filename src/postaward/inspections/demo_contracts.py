@@ -68,7 +68,9 @@ def seed_demo(b: Any = None) -> None:
     if ContractCheck.objects.exists():
         return
     ensure_pool()
-    staff = {u.username: u for u in User.objects.filter(username__in=("office_staff", "housing_staff"))}
+    staff = {
+        u.username: u for u in User.objects.filter(username__in=("office_staff", "housing_staff"))
+    }
     if len(staff) < 2:
         return
     certs = {
@@ -128,7 +130,9 @@ def seed_demo(b: Any = None) -> None:
             ],
         )
     if flagged is not None:
-        c = svc.open_check(actor=office, project_id=flagged.pk, reason="第三季度合同履约抽查", **team)
+        c = svc.open_check(
+            actor=office, project_id=flagged.pk, reason="第三季度合同履约抽查", **team
+        )
         svc.compare(actor=leader, obj=c)
 
 

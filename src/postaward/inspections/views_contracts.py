@@ -30,7 +30,11 @@ from .models.contracts import (
 )
 from .steps_contracts import load_check
 
-COLOURS = {CheckState.OPENED: "blue", CheckState.COMPARED: "orange", CheckState.CONCLUDED: "green"}
+COLOURS: dict[str, str] = {
+    CheckState.OPENED: "blue",
+    CheckState.COMPARED: "orange",
+    CheckState.CONCLUDED: "green",
+}
 
 
 def _flag_kinds(qs: Any, value: str) -> Any:

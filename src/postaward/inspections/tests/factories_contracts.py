@@ -29,9 +29,7 @@ def pdf(name: str = "补充协议.pdf") -> SimpleUploadedFile:
 
 def contract(d: District, *, allows: bool = True, amount: str = "8500000.00") -> Participant:
     """The school's construction contract as awarded (8,500,000 yuan)."""
-    part = Participant.objects.get(
-        project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR
-    )
+    part = Participant.objects.get(project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR)
     Participant.objects.filter(pk=part.pk).update(
         contract_number="HT-T-0001",
         contract_amount=Decimal(amount),
@@ -45,10 +43,11 @@ def contract(d: District, *, allows: bool = True, amount: str = "8500000.00") ->
 def agreement(
     d: District, number: str = "BC-01", user: str = "school_admin", **kw: Any
 ) -> SupplementaryAgreement:
-    part = Participant.objects.get(
-        project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR
-    )
-    data: dict[str, Any] = {"amount_change": Decimal("100000"), "signed_on": START + dt.timedelta(days=30)}
+    part = Participant.objects.get(project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR)
+    data: dict[str, Any] = {
+        "amount_change": Decimal("100000"),
+        "signed_on": START + dt.timedelta(days=30),
+    }
     data.update(kw)
     return project_services.register_agreement(
         actor=d.actor(user), participant=part, number=number, upload=pdf(), **data
@@ -56,9 +55,7 @@ def agreement(
 
 
 def subcontract(d: District, scope: str = "室外给排水管网安装", amount: str = "500000") -> Any:
-    part = Participant.objects.get(
-        project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR
-    )
+    part = Participant.objects.get(project=d.projects["p_school"], role=ParticipantRole.CONTRACTOR)
     return project_services.register_subcontract(
         actor=SYSTEM,
         participant=part,

@@ -19,7 +19,10 @@ def _latest() -> ContractCheck:
 
 
 def _conclude(d: Any) -> dict[str, Any]:
-    return {"summary": "经核实为设计变更，已按规定审批", "conclusions": f.conclusions(_latest(), False)}
+    return {
+        "summary": "经核实为设计变更，已按规定审批",
+        "conclusions": f.conclusions(_latest(), False),
+    }
 
 
 def _conclude_form(d: Any) -> dict[str, Any]:

@@ -221,9 +221,7 @@ def test_R_INS_07_comparison_lists_every_agreement_side_by_side(district):
     assert page.status_code == 200
     assert html.count('data-diff="1"') >= 4 and "补充协议 BC-03" in html
     # one flag: the scope change (the amount +2.35 % and duration +6.7 % are within 10 %)
-    assert [(x.kind, x.rule) for x in c.flags.all()] == [
-        (FlagKind.SHADOW_CONTRACT, "shadow.scope")
-    ]
+    assert [(x.kind, x.rule) for x in c.flags.all()] == [(FlagKind.SHADOW_CONTRACT, "shadow.scope")]
 
 
 def test_R_INS_08_suspected_violation_opens_a_case(district):

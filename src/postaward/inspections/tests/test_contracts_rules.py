@@ -148,9 +148,7 @@ def test_R_INS_07_transfer_subcontract_share_edge():
     """Exactly 50 % of the contract amount subcontracted: not flagged; more: flagged;
     100 %: the whole work transferred."""
     assert rules(facts(subcontracts=(sub(amount=Decimal("5000000")),))) == []
-    assert rules(facts(subcontracts=(sub(amount=Decimal("5000000.01")),))) == [
-        "transfer.share"
-    ]
+    assert rules(facts(subcontracts=(sub(amount=Decimal("5000000.01")),))) == ["transfer.share"]
     assert rules(facts(subcontracts=(sub(amount=Decimal("10000000")),))) == ["transfer.all"]
 
 

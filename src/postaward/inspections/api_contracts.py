@@ -166,12 +166,12 @@ def create_check(request: HttpRequest, body: ContractCheckIn) -> Any:
 
 
 @router.get(
-    "/contract-checks/{check_id}",
+    "/contract-checks/{contract_check_id}",
     response=responses(ContractCheckDetailOut),
     summary="合同履约检查详情（对照表、疑点、检查人员）",
 )
-def get_check(request: HttpRequest, check_id: Id) -> Any:
-    return detail_out(check_steps.load_check(actor(request), check_id), request)
+def get_check(request: HttpRequest, contract_check_id: Id) -> Any:
+    return detail_out(check_steps.load_check(actor(request), contract_check_id), request)
 
 
-steps.mount_api(router, check_steps.WF, "check_id", prefix="/contract-checks")
+steps.mount_api(router, check_steps.WF, "contract_check_id", prefix="/contract-checks")

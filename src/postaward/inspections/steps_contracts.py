@@ -38,15 +38,17 @@ def leader(c: ContractCheck, a: Actor) -> bool:
     return a.is_system or (a.person_id is not None and a.person_id == c.leader.person_id)
 
 
-class ConclusionIn(StrictIn):
+class ContractConclusionIn(StrictIn):
     flag_id: Id = Field(description="疑点")
     confirmed: bool = Field(description="true 认定疑似违法违规，false 排除")
     note: str = Field("", max_length=500, description="说明")
 
 
-class ConcludeIn(StrictIn):
+class ContractConcludeIn(StrictIn):
     summary: str = Field(max_length=2000, description="检查结论")
-    conclusions: list[ConclusionIn] = Field([], max_length=100, description="每一项疑点的结论")
+    conclusions: list[ContractConclusionIn] = Field(
+        [], max_length=100, description="每一项疑点的结论"
+    )
 
 
 def _svc(name: str) -> Any:
@@ -124,7 +126,7 @@ CONCLUDE = steps.Step(
     sources=(CheckState.COMPARED,),
     target=CheckState.CONCLUDED,
     service=_svc("conclude"),
-    schema=ConcludeIn,
+    schema=ContractConcludeIn,
     form_factory=_conclude_form,
     action="inspections.contract_check.conclude",
     basis="R-INS-07、R-INS-08",

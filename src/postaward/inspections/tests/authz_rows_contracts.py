@@ -26,8 +26,8 @@ def _ready(d: Any) -> None:
 
 def _check(name: str | None = None) -> Any:
     if name is None:
-        return lambda d: {"check_id": d.ctx["check"].pk}
-    return lambda d: {"check_id": d.ctx["check"].pk, "name": name}
+        return lambda d: {"contract_check_id": d.ctx["check"].pk}
+    return lambda d: {"contract_check_id": d.ctx["check"].pk, "name": name}
 
 
 def _new(d: Any) -> dict[str, Any]:
@@ -60,7 +60,7 @@ ROUTES = {
         no_scope="opening names its project and inspectors: a project or a certificate outside "
         "the caller's scope is refused as input (422, test_R_INS_07_project_out_of_scope_refused)",
     ),
-    f"GET {BASE}/{{check_id}}": Route(
+    f"GET {BASE}/{{contract_check_id}}": Route(
         setup=_opened,
         ok=Call("housing_staff", path=_check()),
         any_role=True,
@@ -69,13 +69,13 @@ ROUTES = {
             Call("transport_staff", path=_check(), status=404),
         ),
     ),
-    f"GET {BASE}/{{check_id}}/steps": Route(
+    f"GET {BASE}/{{contract_check_id}}/steps": Route(
         setup=_opened,
         ok=Call("office_staff", path=_check()),
         any_role=True,
         out=(Call("transport_staff", path=_check(), status=404),),
     ),
-    f"POST {BASE}/{{check_id}}/steps/{{name}}": Route(
+    f"POST {BASE}/{{contract_check_id}}/steps/{{name}}": Route(
         setup=_opened,
         ok=Call("housing_staff", path=_check("compare"), body=lambda d: {}),
         wrong=(Call("housing_admin", path=_check("compare"), body=lambda d: {}),),

@@ -80,6 +80,7 @@ PATH_OBJECTS = {
     "request_id": ("credit", "CreditRequest"),
     "publication_id": ("portal", "Publication"),
     "case_id": ("cases", "Case"),
+    "contract_check_id": ("inspections", "ContractCheck"),
 }
 
 # Required query parameters of list operations.
@@ -110,6 +111,7 @@ ROW_MODELS = {
     "/api/v1/portal/publications": ("portal", "Publication"),
     "/api/v1/cases": ("cases", "Case"),
     "/api/v1/cases/delivered-documents": ("cases", "CaseDocument"),
+    "/api/v1/inspections/contract-checks": ("inspections", "ContractCheck"),
 }
 
 

@@ -685,4 +685,4 @@ def archive_pdf(request: HttpRequest, project_id: Id) -> HttpResponseBase:
 
 
 # The routes of the sub-domains, on this router after the ones above.
-from . import api_lifecycle, api_registry  # noqa: E402, F401
+from . import api_agreements, api_lifecycle, api_registry  # noqa: E402, F401

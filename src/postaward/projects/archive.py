@@ -53,6 +53,7 @@ def context(project: Project, actor: Actor) -> dict[str, Any]:
         "active_assignments": [a for a in assignments if a.ended_on is None],
         "stages": list(p.checkin_stages.all()),
         "subcontracts": list(p.subcontracts.select_related("document")),
+        "agreements": list(p.agreements.select_related("document", "participant__organisation")),
         "rules": [d for d in docs if d.category == DocumentCategory.MANAGEMENT_RULES],
         "documents": docs,
         "suspensions": suspensions,

@@ -397,6 +397,45 @@ class SubcontractForm(BootstrapMixin, forms.Form):
         self.fields["participant"].choices = participants  # type: ignore[attr-defined]
 
 
+class AgreementForm(BootstrapMixin, forms.Form):
+    """补充协议 (R-INS-07): what it changes against the contract."""
+
+    participant = forms.ChoiceField(label="所补充的施工合同", choices=[])
+    number = forms.CharField(label="协议编号", max_length=60)
+    signed_on = DateField(label="签订日期", widget=_date_widget())
+    amount_change = forms.DecimalField(
+        label="合同金额变化（元，减少填负数）",
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        initial=0,
+    )
+    duration_change_days = forms.IntegerField(
+        label="工期变化（日历天，缩短填负数）",
+        required=False,
+        initial=0,
+        min_value=-3650,
+        max_value=3650,
+    )
+    scope_change = forms.CharField(
+        label="工程范围（内容）变化",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    personnel_change = forms.CharField(
+        label="关键岗位人员变化",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = _file_field("补充协议文件")
+
+    def __init__(self, *args: Any, participants: list[tuple[int, str]], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.fields["participant"].choices = participants  # type: ignore[attr-defined]
+
+
 class CompletionForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label="未纳入平台监管的原因", min_length=4, widget=forms.Textarea(attrs={"rows": 3})

@@ -500,6 +500,53 @@ class Subcontract(TimeStampedModel):
         return project_scope_q(actor, "project__")
 
 
+class SupplementaryAgreement(TimeStampedModel):
+    """补充协议 to a contractor's contract (R-INS-07, QZ 2(二)): what it
+    changes against the contract: amount, duration, scope, key personnel.
+    Registered by the owner or the contractor of the project; contract checks
+    compare every agreement with the award."""
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="agreements"
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name="所补充的合同（参建单位）",
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    number = models.CharField("协议编号", max_length=60)
+    signed_on = models.DateField("签订日期")
+    amount_change = models.DecimalField(
+        "合同金额变化（元）", max_digits=16, decimal_places=2, default=Decimal("0")
+    )
+    duration_change_days = models.IntegerField("工期变化（日历天）", default=0)
+    scope_change = models.TextField("工程范围（内容）变化", blank=True)
+    personnel_change = models.TextField("关键岗位人员变化", blank=True)
+    document = models.ForeignKey(
+        ProjectDocument, verbose_name="协议文件", on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by_name = models.CharField("登记人", max_length=100)
+    registered_by_org = models.CharField("登记单位", max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "补充协议"
+        verbose_name_plural = "补充协议"
+        ordering = ["signed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="agreement_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"补充协议 {self.number}"
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return project_scope_q(actor, "project__")
+
+
 class Suspension(models.Model):
     """A suspension of works (停工, R-PRJ-07, SY 35).
 

@@ -92,6 +92,11 @@ urlpatterns = [
         name="project_abnormal_review",
     ),
     path(
+        "projects/<id:pk>/agreements/new/",
+        views_award.agreement_create,
+        name="project_agreement_new",
+    ),
+    path(
         "projects/<id:pk>/subcontracts/new/",
         views_award.subcontract_create,
         name="project_subcontract_new",

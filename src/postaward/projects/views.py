@@ -502,6 +502,7 @@ def _can(project: Project, actor: Actor) -> dict[str, Any]:
         "abnormal": services.RECORD_ABNORMAL.may(p, a),
         "subcontract": bool(contractor_parts)
         and p.status in (S.PREPARING, S.UNDER_CONSTRUCTION, S.SUSPENDED),
+        "agreement": editable and services.may_register_agreement(p, a),
         "mark_uncovered": services.MARK_UNCOVERED.may(p, a),
         "apply_completion": services.APPLY_COMPLETION.may(p, a),
         "backfill": services.BACKFILL_DATES.may(p, a),

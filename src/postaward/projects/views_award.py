@@ -186,6 +186,38 @@ def subcontract_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_view
+def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记补充协议 (R-INS-07): the owner or the contractor of the contract."""
+    actor = actor_of(request)
+    project = _project(request, pk)
+    parts = services.agreement_contracts(project, actor)
+    _require(bool(parts), f"{services.AGREEMENT_WHO}方可登记补充协议")
+    form = forms.AgreementForm(
+        request.POST or None,
+        request.FILES or None,
+        participants=[(pt.pk, pt.organisation.name) for pt in parts],
+    )
+
+    def save(f: forms.AgreementForm) -> None:
+        d = dict(f.cleaned_data)
+        part = next(pt for pt in parts if pt.pk == int(d.pop("participant")))
+        services.register_agreement(actor=actor, participant=part, upload=d.pop("file"), **d)
+
+    return _form_page(
+        request,
+        project=project,
+        form=form,
+        title="登记补充协议",
+        intro="建设单位与中标单位签订的补充协议须在平台登记，行业主管部门抽查合同及补充协议"
+        "与中标结果是否一致（衢州市政府投资工程建设项目标后监管实施细则第二条第（二）项）。",
+        on_valid=save,
+        success="补充协议已登记",
+        back=_back(project, "organisation"),
+        multipart=True,
+    )
+
+
+@page_view
 def coverage_mark(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
     project = _project(request, pk)

@@ -82,6 +82,7 @@ PATH_OBJECTS = {
     "case_id": ("cases", "Case"),
     "plan_id": ("inspections", "InspectionPlan"),
     "draw_id": ("inspections", "Draw"),
+    "contract_check_id": ("inspections", "ContractCheck"),
 }
 
 # Required query parameters of list operations.
@@ -115,6 +116,7 @@ ROW_MODELS = {
     "/api/v1/inspections/items": ("inspections", "WorkItem"),
     "/api/v1/inspections/plans": ("inspections", "InspectionPlan"),
     "/api/v1/inspections/draws": ("inspections", "Draw"),
+    "/api/v1/inspections/contract-checks": ("inspections", "ContractCheck"),
 }
 
 

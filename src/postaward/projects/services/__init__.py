@@ -177,3 +177,17 @@ __all__ = [
     "upsert_participant",
     "withdraw_suspension",
 ]
+
+from .agreements import (
+    AGREEMENT_WHO,
+    agreement_contracts,
+    may_register_agreement,
+    register_agreement,
+)
+
+__all__ += [
+    "AGREEMENT_WHO",
+    "agreement_contracts",
+    "may_register_agreement",
+    "register_agreement",
+]

@@ -190,6 +190,23 @@ def subcontract(d) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def agreement_ready(d) -> None:  # type: ignore[no-untyped-def]
+    """A started project, its contractor's contract and an uploaded agreement
+    (R-INS-07)."""
+    subcontract(d)
+    d.ctx["doc"] = f.uploaded(d, d.ctx["p"], DocumentCategory.CONTRACT)
+
+
+def _agreement(d):  # type: ignore[no-untyped-def]
+    return {
+        "participant_id": d.ctx["part"].pk,
+        "number": "BC-authz",
+        "signed_on": _today(),
+        "amount_change": "120000.00",
+        "document_id": d.ctx["doc"].pk,
+    }
+
+
 def uncovered(d) -> None:  # type: ignore[no-untyped-def]
     f.other_chain(d)
     p = d.projects["p_school"]
@@ -1056,6 +1073,16 @@ ROUTES: dict[str, Route] = {
         ),
         out=(Call("contractor_a_admin", path=P, body=_subcontract),),
         setup=subcontract,
+    ),
+    "GET /api/v1/projects/{project_id}/agreements": Route(**_reads()),
+    "POST /api/v1/projects/{project_id}/agreements": Route(
+        ok=Call("contractor_b_admin", path=P, body=_agreement, status=201),
+        wrong=(
+            Call("line_supervisor", path=P, body=_agreement),
+            Call("office_staff", path=P, body=_agreement),
+        ),
+        out=(Call("contractor_a_admin", path=P, body=_agreement),),
+        setup=agreement_ready,
     ),
     # --- coverage (R-PRJ-05) ------------------------------------------------------------------------
     "POST /api/v1/projects/{project_id}/coverage": Route(

@@ -9,6 +9,8 @@ The steps (``steps_visits``) call the services below through
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -324,10 +326,19 @@ def _step(name: str) -> steps.Step:
     return steps.get("inspections.inspection", name)
 
 
+@contextmanager
+def _take(step: steps.Step, obj: Any, actor: Actor) -> Iterator[writes.Write]:
+    """``steps.write`` with the object moved to the step's target state."""
+    with steps.write(step, obj, actor) as w:
+        if step.target:
+            w.obj.state = step.target
+        yield w
+
+
 def notify(*, actor: Actor, obj: Inspection, notice: str = "") -> Inspection:
     """检查通知 to the owner (announced inspections): the disclosure before
     the visit goes public (R-INS-06)."""
-    with steps.write(_step("notify"), obj, actor) as w:
+    with _take(_step("notify"), obj, actor) as w:
         i = w.obj
         i.notified_at = clock.now()
         i.notice = (notice or "").strip()[:2000] or (
@@ -339,7 +350,7 @@ def notify(*, actor: Actor, obj: Inspection, notice: str = "") -> Inspection:
 
 def start_visit(*, actor: Actor, obj: Inspection) -> Inspection:
     """进场检查 (an unannounced inspection — 不打招呼 — goes straight on site)."""
-    with steps.write(_step("start_visit"), obj, actor) as w:
+    with _take(_step("start_visit"), obj, actor) as w:
         w.obj.visited_at = clock.now()
     return obj
 
@@ -443,7 +454,7 @@ def record_result(
                 "请选择责任主体（本项目的建设单位或参建单位）", field="subject_org_id"
             )
         subject = Organisation.objects.get(pk=subject_org_id)
-    with steps.write(_step("record"), obj, actor) as w:
+    with _take(_step("record"), obj, actor) as w:
         i = w.obj
         item.result = result
         item.result_note = description[:2000] if result == ItemResult.COMPLIANT else ""
@@ -481,7 +492,7 @@ def all_items_done(i: Inspection, a: Actor | None = None) -> bool:
 def sign_record(*, actor: Actor, obj: Inspection) -> Inspection:
     """检查记录签认: each inspector signs on the platform; when all have, the
     record is signed."""
-    with steps.write(_step("sign_record"), obj, actor) as w:
+    with _take(_step("sign_record"), obj, actor) as w:
         i = w.obj
         now = clock.now()
         if actor.person_id is not None:
@@ -548,7 +559,7 @@ def dispose(
         days = int(days or 0)
         if not 1 <= days <= 60:
             raise ValidationFailed("整改期限为1至60个工作日", field="days")
-    with steps.write(_step("dispose"), obj, actor) as w:
+    with _take(_step("dispose"), obj, actor) as w:
         i = w.obj
         now = clock.now()
         f.disposition = disposition
@@ -626,7 +637,7 @@ def all_disposed(i: Inspection, a: Actor | None = None) -> bool:
 def report(*, actor: Actor, obj: Inspection, report: str) -> Inspection:
     """检查情况报告 to the office head."""
     text = _t(report, "report", "检查情况", 5000)
-    with steps.write(_step("report"), obj, actor) as w:
+    with _take(_step("report"), obj, actor) as w:
         w.obj.report = text
         w.obj.reported_at = clock.now()
     return obj
@@ -679,7 +690,7 @@ def sign_off(*, actor: Actor, obj: Inspection, note: str = "") -> Inspection:
     """监管办负责人审签 (HC 附件 二(五)): the results are due on the public
     site within 10 working days; each result on a market subject is told
     (``inspections.finding_recorded``)."""
-    with steps.write(_step("sign_off"), obj, actor) as w:
+    with _take(_step("sign_off"), obj, actor) as w:
         i = w.obj
         now = clock.now()
         i.signed_off_at = now
@@ -727,7 +738,7 @@ def default_summary(i: Inspection) -> str:
 
 def publish_results(*, actor: Actor, obj: Inspection, summary: str = "") -> Inspection:
     """检查结果公开 on the public site (R-INS-06, R-CAS-05), masked."""
-    with steps.write(_step("publish"), obj, actor) as w:
+    with _take(_step("publish"), obj, actor) as w:
         i = w.obj
         text = (summary or "").strip() or i.public_summary or default_summary(i)
         i.public_summary = masking.mask_text(text, _person_names(i))[:10000]
@@ -748,7 +759,7 @@ def reply(*, actor: Actor, obj: RectificationOrder, text: str, file: Any = None)
     """整改回复 by the subject, with its evidence (scoped to its own orders)."""
     text = _t(text, "text", "整改情况", 5000)
     checked = files.check_upload(file, field="file") if file else None
-    with steps.write(_order_step("reply"), obj, actor) as w:
+    with _take(_order_step("reply"), obj, actor) as w:
         o = w.obj
         now = clock.now()
         r = RectificationReply(
@@ -781,7 +792,7 @@ def verify(
         days = int(days or 0)
         if not 1 <= days <= 60:
             raise ValidationFailed("重新整改期限为1至60个工作日", field="days")
-    with steps.write(_order_step("verify"), obj, actor) as w:
+    with _take(_order_step("verify"), obj, actor) as w:
         o = w.obj
         now = clock.now()
         last = o.replies.filter(verdict="").order_by("-round", "-pk").first()

@@ -48,7 +48,12 @@ def _clock(obj: Any, kind: str) -> Deadline:
 def test_r_ins_05_numbers_are_gapless_per_office_and_year(district):
     with travel(dt.date(2026, 3, 10)):
         a = f.scheduled(district)
-        b = f.scheduled(district, dept="transport", project="p_hospital", team=("transport_staff", "office_staff"))
+        b = f.scheduled(
+            district,
+            dept="transport",
+            project="p_hospital",
+            team=("transport_staff", "office_staff"),
+        )
     assert (a.number, b.number) == ("JC-2026-0001", "JC-2026-0002")
     assert [it.name for it in a.items.all()] == [it.name for it in f.ITEMS]
     assert a.departments.get().lead and a.inspectors.count() == 2
@@ -194,7 +199,10 @@ def test_r_ins_08_a_crime_is_transferred_to_public_security(district):
         svc.dispose(obj=i, transfer_org_id=district.orgs["contractor_b"].pk, **args)
     svc.dispose(obj=i, transfer_org_id=district.orgs["discipline"].pk, **args)
     fd = f.finding_of(i)
-    assert fd.transfer_org == district.orgs["discipline"] and fd.transfer_document == "监办移〔2026〕1号"
+    assert (
+        fd.transfer_org == district.orgs["discipline"]
+        and fd.transfer_document == "监办移〔2026〕1号"
+    )
 
 
 def test_r_ins_08_the_order_runs_over_the_holidays_and_the_make_up_day(district):

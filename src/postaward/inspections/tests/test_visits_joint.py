@@ -21,7 +21,9 @@ from . import factories_visits as f
 pytestmark = pytest.mark.django_db
 
 TRANSPORT_ITEMS = [
-    svc.ChecklistItem("农民工工资支付", "衢州市政府投资工程建设项目标后监管实施细则 第五条", "资料检查", "标后"),
+    svc.ChecklistItem(
+        "农民工工资支付", "衢州市政府投资工程建设项目标后监管实施细则 第五条", "资料检查", "标后"
+    ),
     f.ITEMS[0],  # the same item twice: checked once
 ]
 

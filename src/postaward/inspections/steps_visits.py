@@ -69,9 +69,9 @@ class NoticeIn(StrictIn):
 
 class RecordIn(StrictIn):
     item_id: Id = Field(description="检查事项")
-    result: Literal[tuple(ItemResult.values)] = Field(
+    result: Literal[tuple(ItemResult.values)] = Field(  # type: ignore[valid-type]
         description="compliant 符合，finding 发现问题"
-    )  # type: ignore[valid-type]
+    )
     description: str = Field("", max_length=2000, description="检查情况 / 问题描述")
     subject_org_id: Id | None = Field(None, description="责任主体（发现问题时）")
     photo: FileIn | None = Field(None, description="现场照片或资料（JPG、PNG 或 PDF）")
@@ -152,7 +152,7 @@ def _record_form(i: Inspection, a: Actor, data: Any, files: Any) -> Any:
         (o.pk, o.name)
         for o in Organisation.objects.filter(pk__in=project_units(i.project)).order_by("name")
     ]
-    kw = {"items": items, "subjects": subjects, "auto_id": "id_record-%s"}
+    kw: dict[str, Any] = {"items": items, "subjects": subjects, "auto_id": "id_record-%s"}
     return forms.RecordForm(data, files, **kw) if data is not None else forms.RecordForm(**kw)
 
 
@@ -170,7 +170,7 @@ def _dispose_form(i: Inspection, a: Actor, data: Any, files: Any) -> Any:
             path__startswith=i.office.path,
         )
     ]
-    kw = {"findings": findings, "orgs": orgs, "auto_id": "id_dispose-%s"}
+    kw: dict[str, Any] = {"findings": findings, "orgs": orgs, "auto_id": "id_dispose-%s"}
     return forms.DisposeForm(data, **kw) if data is not None else forms.DisposeForm(**kw)
 
 

@@ -36,7 +36,7 @@ from .models.visits import (
 )
 from .steps_visits import load_inspection, load_order
 
-STATE_COLOURS = {
+STATE_COLOURS: dict[str, str] = {
     InspectionState.SCHEDULED: "grey",
     InspectionState.NOTIFIED: "blue",
     InspectionState.ON_SITE: "orange",
@@ -46,7 +46,11 @@ STATE_COLOURS = {
     InspectionState.PUBLISHED: "green",
     InspectionState.MERGED: "grey",
 }
-ORDER_COLOURS = {OrderState.OPEN: "orange", OrderState.REPLIED: "blue", OrderState.CLOSED: "green"}
+ORDER_COLOURS: dict[str, str] = {
+    OrderState.OPEN: "orange",
+    OrderState.REPLIED: "blue",
+    OrderState.CLOSED: "green",
+}
 
 
 def can_see(actor: Any) -> bool:

@@ -35,7 +35,7 @@ from .views_visits import can_see, can_see_ledger, clocks_of
 router = Router(tags=["双随机检查"])
 
 
-class VisitOut(Schema):
+class VisitRowOut(Schema):
     id: int
     number: str
     project: str
@@ -51,7 +51,7 @@ class VisitOut(Schema):
     merged_into: str
 
 
-class ItemOut(Schema):
+class VisitItemOut(Schema):
     id: int
     position: int
     name: str
@@ -61,7 +61,7 @@ class ItemOut(Schema):
     department: str
 
 
-class FindingOut(Schema):
+class VisitFindingOut(Schema):
     id: int
     item: str
     description: str
@@ -71,14 +71,14 @@ class FindingOut(Schema):
     evidence: list[str]
 
 
-class InspectorOut(Schema):
+class VisitInspectorOut(Schema):
     name: str
     department: str
     certificate_number: str
     signed: bool
 
 
-class ClockOut(Schema):
+class VisitClockOut(Schema):
     label: str
     period: str
     end: str
@@ -86,12 +86,12 @@ class ClockOut(Schema):
     overdue: bool
 
 
-class VisitDetailOut(VisitOut):
+class VisitDetailOut(VisitRowOut):
     departments: list[str]
-    inspectors: list[InspectorOut]
-    items: list[ItemOut]
-    findings: list[FindingOut]
-    clocks: list[ClockOut]
+    inspectors: list[VisitInspectorOut]
+    items: list[VisitItemOut]
+    findings: list[VisitFindingOut]
+    clocks: list[VisitClockOut]
     report: str
     public_summary: str
     actions: list[str]
@@ -169,7 +169,7 @@ def _visible(request: HttpRequest) -> Any:
     return Inspection.objects.visible_to(a).select_related("project", "department", "merged_into")
 
 
-@router.get("/visits", response=responses(list[VisitOut]), summary="检查清单（本单位数据范围）")
+@router.get("/visits", response=responses(list[VisitRowOut]), summary="检查清单（本单位数据范围）")
 def list_visits(request: HttpRequest, state: InspectionState | None = None) -> Any:
     qs = _visible(request)
     if state:
@@ -177,7 +177,7 @@ def list_visits(request: HttpRequest, state: InspectionState | None = None) -> A
     return [_row(i) for i in qs[:500]]
 
 
-class VisitIn(StrictIn):
+class VisitNewIn(StrictIn):
     project_id: Id = Field(description="检查项目")
     department_id: Id = Field(description="检查部门（行业主管部门）")
     inspector_ids: list[Id] = Field(max_length=10, description="检查人员（执法证，至少2名）")
@@ -192,15 +192,15 @@ class VisitIn(StrictIn):
     source_ref: str = Field("", max_length=60, description="检查计划或任务文号")
 
 
-class CreatedOut(Schema):
+class VisitCreatedOut(Schema):
     id: int
     number: str
 
 
 @router.post(
-    "/visits", response=responses(CreatedOut, 201), summary="登记检查（监管办或行业主管部门）"
+    "/visits", response=responses(VisitCreatedOut, 201), summary="登记检查（监管办或行业主管部门）"
 )
-def create_visit(request: HttpRequest, body: VisitIn) -> Any:
+def create_visit(request: HttpRequest, body: VisitNewIn) -> Any:
     a = actor(request)
 
     def run() -> dict[str, Any]:
@@ -212,15 +212,15 @@ def create_visit(request: HttpRequest, body: VisitIn) -> Any:
     )
 
 
-class CandidateOut(Schema):
+class VisitCandidateOut(Schema):
     reason: str
     saved: int
-    inspections: list[VisitOut]
+    inspections: list[VisitRowOut]
 
 
 @router.get(
     "/visits/merge-candidates",
-    response=responses(list[CandidateOut]),
+    response=responses(list[VisitCandidateOut]),
     summary="可合并为联合检查的检查（同一项目或同一企业、检查期间重叠）",
 )
 def merge_candidates(request: HttpRequest) -> Any:
@@ -233,13 +233,13 @@ def merge_candidates(request: HttpRequest) -> Any:
     ]
 
 
-class MergeIn(StrictIn):
+class VisitMergeIn(StrictIn):
     lead_id: Id = Field(description="牵头检查")
     other_ids: list[Id] = Field(min_length=1, max_length=10, description="并入的检查")
 
 
-@router.post("/visits/merge", response=responses(CreatedOut), summary="合并为联合检查")
-def merge_visits(request: HttpRequest, body: MergeIn) -> Any:
+@router.post("/visits/merge", response=responses(VisitCreatedOut), summary="合并为联合检查")
+def merge_visits(request: HttpRequest, body: VisitMergeIn) -> Any:
     a = actor(request)
 
     def run() -> dict[str, Any]:
@@ -249,7 +249,7 @@ def merge_visits(request: HttpRequest, body: MergeIn) -> Any:
     return write_once(request, "inspections.visits.merge", body.model_dump(mode="json"), run)
 
 
-class StatsOut(Schema):
+class VisitStatsOut(Schema):
     inspections: int
     joint: int
     visits_saved: int
@@ -261,7 +261,7 @@ class StatsOut(Schema):
     findings_by_item: list[dict[str, Any]]
 
 
-@router.get("/visits/statistics", response=responses(StatsOut), summary="检查统计")
+@router.get("/visits/statistics", response=responses(VisitStatsOut), summary="检查统计")
 def visit_statistics(request: HttpRequest) -> Any:
     a = actor(request)
     if not can_see(a):
@@ -288,7 +288,7 @@ def get_visit(request: HttpRequest, inspection_id: Id) -> Any:
 steps.mount_api(router, vs.WF, "inspection_id", prefix="/visits")
 
 
-class OrderOut(Schema):
+class RectificationOrderOut(Schema):
     id: int
     number: str
     inspection: str
@@ -332,7 +332,7 @@ def order_out(o: RectificationOrder) -> dict[str, Any]:
 
 @router.get(
     "/rectifications",
-    response=responses(list[OrderOut]),
+    response=responses(list[RectificationOrderOut]),
     summary="标后检查及整改台账（本单位数据范围）",
 )
 def list_orders(request: HttpRequest, state: OrderState | None = None) -> Any:
@@ -347,9 +347,13 @@ def list_orders(request: HttpRequest, state: OrderState | None = None) -> Any:
     return [order_out(o) for o in qs.prefetch_related("replies")[:500]]
 
 
-@router.get("/rectifications/{order_id}", response=responses(OrderOut), summary="整改通知详情")
-def get_order(request: HttpRequest, order_id: Id) -> Any:
-    return order_out(vs.load_order(actor(request), order_id))
+@router.get(
+    "/rectifications/{rectification_id}",
+    response=responses(RectificationOrderOut),
+    summary="整改通知详情",
+)
+def get_order(request: HttpRequest, rectification_id: Id) -> Any:
+    return order_out(vs.load_order(actor(request), rectification_id))
 
 
-steps.mount_api(router, vs.ORDER_WF, "order_id", prefix="/rectifications")
+steps.mount_api(router, vs.ORDER_WF, "rectification_id", prefix="/rectifications")

@@ -63,11 +63,11 @@ def _has_open_finding(i: Inspection, a: Actor) -> bool:
 # --- inputs (API) -------------------------------------------------------------------------------------
 
 
-class NoticeIn(StrictIn):
+class VisitNoticeIn(StrictIn):
     notice: str = Field("", max_length=2000, description="检查通知（可选）")
 
 
-class RecordIn(StrictIn):
+class VisitRecordIn(StrictIn):
     item_id: Id = Field(description="检查事项")
     result: Literal[tuple(ItemResult.values)] = Field(  # type: ignore[valid-type]
         description="compliant 符合，finding 发现问题"
@@ -81,7 +81,7 @@ class RecordIn(StrictIn):
     taken_at: str = Field("", max_length=40, description="拍摄时间（ISO 8601）")
 
 
-class DisposeIn(StrictIn):
+class VisitDisposeIn(StrictIn):
     finding_id: Id = Field(description="发现的问题")
     disposition: Literal[tuple(Disposition.values)] = Field(  # type: ignore[valid-type]
         description="talk 谈话提醒，criticism 批评教育，rectify 责令整改，case 立案查处，"
@@ -95,26 +95,26 @@ class DisposeIn(StrictIn):
     transfer_document: str = Field("", max_length=60, description="移送函文号（移送时）")
 
 
-class ReportIn(StrictIn):
+class VisitReportIn(StrictIn):
     report: str = Field(max_length=5000, description="检查情况报告")
 
 
-class NoteIn(StrictIn):
+class VisitSignOffIn(StrictIn):
     note: str = Field("", max_length=2000, description="审签意见")
 
 
-class PublishIn(StrictIn):
+class VisitPublishIn(StrictIn):
     summary: str = Field(
         "", max_length=10000, description="公开的检查结果（空：平台生成的脱敏文本）"
     )
 
 
-class ReplyIn(StrictIn):
+class RectificationReplyIn(StrictIn):
     text: str = Field(max_length=5000, description="整改情况")
     file: FileIn | None = Field(None, description="整改材料（PDF、JPG 或 PNG）")
 
 
-class VerifyIn(StrictIn):
+class RectificationVerifyIn(StrictIn):
     verdict: Literal[tuple(RectificationReply.Verdict.values)] = Field(  # type: ignore[valid-type]
         description="passed 整改到位，failed 未整改到位"
     )
@@ -283,7 +283,7 @@ NOTIFY = _s(
     (S.SCHEDULED,),
     S.NOTIFIED,
     guards=(steps.Guard(_announced, "不打招呼的检查不事先通知，直接进场", code="unannounced"),),
-    schema=NoticeIn,
+    schema=VisitNoticeIn,
     form=forms.NoticeForm,
     basis="R-INS-05 R-INS-06",
     success="已通知，检查依据、人员、事项、方式和程序已在门户网站公开",
@@ -312,7 +312,7 @@ RECORD = _s(
     "",
     svc="record_result",
     file_fields=("photo",),
-    schema=RecordIn,
+    schema=VisitRecordIn,
     form_factory=_record_form,
     basis="R-INS-05",
     success="检查结果已记录",
@@ -326,7 +326,7 @@ DISPOSE = _s(
     (S.ON_SITE, S.RECORD_SIGNED),
     "",
     guards=(steps.Guard(_has_open_finding, "没有待处理的问题", code="no_open_finding"),),
-    schema=DisposeIn,
+    schema=VisitDisposeIn,
     form_factory=_dispose_form,
     basis="R-INS-08",
     event="inspections.case_requested",
@@ -357,7 +357,7 @@ REPORT = _s(
     (S.RECORD_SIGNED,),
     S.REPORTED,
     guards=(steps.Guard(svc.all_disposed, "尚有发现的问题未作处理", code="findings_open"),),
-    schema=ReportIn,
+    schema=VisitReportIn,
     form=forms.ReportForm,
     basis="R-INS-05",
 )
@@ -368,7 +368,7 @@ SIGN_OFF = _s(
     OFFICE_HEAD,
     (S.REPORTED,),
     S.SIGNED_OFF,
-    schema=NoteIn,
+    schema=VisitSignOffIn,
     form=forms.NoteForm,
     basis="R-CAS-05 R-INS-06",
     opens=dk.RESULTS.kind,
@@ -383,7 +383,7 @@ PUBLISH = _s(
     (S.SIGNED_OFF,),
     S.PUBLISHED,
     svc="publish_results",
-    schema=PublishIn,
+    schema=VisitPublishIn,
     form_factory=_publish_form,
     basis="R-INS-06 R-CAS-05",
     closes=dk.RESULTS.kind,
@@ -400,7 +400,7 @@ REPLY = steps.Step(
     target=OrderState.REPLIED,
     service=_svc("reply", "file"),
     action="inspections.reply",
-    schema=ReplyIn,
+    schema=RectificationReplyIn,
     form_factory=_reply_form,
     basis="R-INS-08",
     closes=dk.RECTIFICATION.kind,
@@ -416,7 +416,7 @@ VERIFY = steps.Step(
     target="",
     service=_svc("verify"),
     action="inspections.verify",
-    schema=VerifyIn,
+    schema=RectificationVerifyIn,
     form=forms.VerifyForm,
     basis="R-INS-08",
     opens=dk.RECTIFICATION.kind,

@@ -40,8 +40,8 @@ def _visit(name: str | None = None) -> Any:
 
 def _ord(name: str | None = None) -> Any:
     if name is None:
-        return lambda d: {"order_id": d.ctx["order"].pk}
-    return lambda d: {"order_id": d.ctx["order"].pk, "name": name}
+        return lambda d: {"rectification_id": d.ctx["order"].pk}
+    return lambda d: {"rectification_id": d.ctx["order"].pk, "name": name}
 
 
 def _new(d: Any) -> dict[str, Any]:
@@ -135,19 +135,19 @@ ROUTES = {
         out=(Hidden("contractor_b_admin", lambda d: {d.ctx["order"].pk}),),
         must_list=lambda d: {d.ctx["order"].pk},
     ),
-    f"GET {P}/rectifications/{{order_id}}": Route(
+    f"GET {P}/rectifications/{{rectification_id}}": Route(
         setup=_order,
         ok=Call("contractor_a_admin", path=_ord()),
         any_role=True,
         out=(Call("contractor_b_admin", path=_ord(), status=404),),
     ),
-    f"GET {P}/rectifications/{{order_id}}/steps": Route(
+    f"GET {P}/rectifications/{{rectification_id}}/steps": Route(
         setup=_order,
         ok=Call("housing_staff", path=_ord()),
         any_role=True,
         out=(Call("contractor_b_admin", path=_ord(), status=404),),
     ),
-    f"POST {P}/rectifications/{{order_id}}/steps/{{name}}": Route(
+    f"POST {P}/rectifications/{{rectification_id}}/steps/{{name}}": Route(
         setup=_order,
         ok=Call("contractor_a_admin", path=_ord("reply"), body=lambda d: {"text": "已整改"}),
         wrong=(Call("housing_admin", path=_ord("reply"), body=lambda d: {"text": "已整改"}),),

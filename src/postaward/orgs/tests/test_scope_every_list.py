@@ -80,6 +80,8 @@ PATH_OBJECTS = {
     "request_id": ("credit", "CreditRequest"),
     "publication_id": ("portal", "Publication"),
     "case_id": ("cases", "Case"),
+    "inspection_id": ("inspections", "Inspection"),
+    "rectification_id": ("inspections", "RectificationOrder"),
 }
 
 # Required query parameters of list operations.
@@ -110,6 +112,8 @@ ROW_MODELS = {
     "/api/v1/portal/publications": ("portal", "Publication"),
     "/api/v1/cases": ("cases", "Case"),
     "/api/v1/cases/delivered-documents": ("cases", "CaseDocument"),
+    "/api/v1/inspections/visits": ("inspections", "Inspection"),
+    "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
 }
 
 

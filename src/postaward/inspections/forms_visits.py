@@ -39,6 +39,11 @@ class RecordForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
+    document = forms.FileField(
+        label="其他资料（PDF 或图片，可选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
     lat = forms.CharField(label="拍摄位置（纬度）", required=False, widget=forms.HiddenInput)
     lon = forms.CharField(label="拍摄位置（经度）", required=False, widget=forms.HiddenInput)
     accuracy = forms.CharField(label="定位精度", required=False, widget=forms.HiddenInput)

@@ -391,10 +391,11 @@ def add_evidence(
     lon: Any = None,
     accuracy: Any = None,
     taken_at: Any = None,
+    field: str = "photo",
 ) -> Evidence:
     """A photo or document through the one upload service (checked types);
     a photo is stamped with time, place and inspection."""
-    checked = files.check_upload(upload, field="photo", allowed=files.DOCUMENTS)
+    checked = files.check_upload(upload, field=field, allowed=files.DOCUMENTS)
     la, lo = _float(lat, -90, 90), _float(lon, -180, 180)
     when = _when(taken_at)
     stamp = [
@@ -432,6 +433,7 @@ def record_result(
     description: str = "",
     subject_org_id: int | None = None,
     photo: Any = None,
+    document: Any = None,
     lat: Any = None,
     lon: Any = None,
     accuracy: Any = None,
@@ -481,6 +483,8 @@ def record_result(
                 accuracy=accuracy,
                 taken_at=taken_at,
             )
+        if document:
+            add_evidence(i, item, document, actor, finding=finding, field="document")
         w.after = {"item": item.name, "result": result, "finding": finding.pk if finding else None}
     return obj
 

@@ -74,7 +74,8 @@ class VisitRecordIn(StrictIn):
     )
     description: str = Field("", max_length=2000, description="检查情况 / 问题描述")
     subject_org_id: Id | None = Field(None, description="责任主体（发现问题时）")
-    photo: FileIn | None = Field(None, description="现场照片或资料（JPG、PNG 或 PDF）")
+    photo: FileIn | None = Field(None, description="现场照片（JPG、PNG；或 PDF）")
+    document: FileIn | None = Field(None, description="其他资料（PDF、JPG 或 PNG）")
     lat: float | None = Field(None, ge=-90, le=90, description="拍摄位置纬度")
     lon: float | None = Field(None, ge=-180, le=180, description="拍摄位置经度")
     accuracy: float | None = Field(None, ge=0, description="定位精度（米）")
@@ -311,7 +312,7 @@ RECORD = _s(
     (S.ON_SITE,),
     "",
     svc="record_result",
-    file_fields=("photo",),
+    file_fields=("photo", "document"),
     schema=VisitRecordIn,
     form_factory=_record_form,
     basis="R-INS-05",

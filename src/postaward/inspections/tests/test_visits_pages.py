@@ -196,3 +196,22 @@ def test_statistics_page_and_export(district):
         district.client("contractor_a_admin").get("/inspections/visits/statistics/").status_code
         == 403
     )
+
+
+def test_r_ins_05_a_document_goes_with_the_result_through_the_checked_upload(district):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from postaward.core.files import minimal_pdf
+
+    i = f.on_site(district)
+    url = f"/inspections/visits/{i.pk}/steps/record/"
+    c = district.client("housing_staff")
+    bad = SimpleUploadedFile("记录.pdf", b"<html>not a pdf</html>", "application/pdf")
+    r = c.post(url, {"item_id": i.items.first().pk, "result": "compliant", "document": bad})
+    assert r.status_code == 422 and "只接受" in r.content.decode()
+    assert not Evidence.objects.exists()
+    pdf = SimpleUploadedFile("检查记录.pdf", minimal_pdf(["jiancha"]), "application/pdf")
+    r = c.post(url, {"item_id": i.items.first().pk, "result": "compliant", "document": pdf})
+    assert r.status_code == 302
+    e = Evidence.objects.get()
+    assert e.content_type == "application/pdf" and e.original_name == "检查记录.pdf"

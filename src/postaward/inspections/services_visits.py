@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from postaward.cases.models import EnforcementCertificate
-from postaward.core import clock, deadlines, documents, files, masking, steps, writes
+from postaward.core import clock, deadlines, documents, files, masking, steps, todos, writes
 from postaward.core.actor import Actor
 from postaward.core.business_calendar import Unit
 from postaward.core.errors import Forbidden, ValidationFailed
@@ -632,6 +632,28 @@ def _open_order_clock(o: RectificationOrder, days: int, start: dt.datetime) -> N
     )
     o.due_on = deadlines.last_day(d)
     o.save(update_fields=["due_on"])
+    _order_todo(o)
+
+
+def _todo(key: str, kind: str, title: str, org_id: int | None, url: str, **kw: Any) -> None:
+    """A to-do in the inbox of who acts next (closed by the next step)."""
+    if org_id is None:
+        return
+    todos.open_for(key=key, kind=kind, title=title, organisation_id=org_id, url=url, **kw)
+
+
+def _order_todo(o: RectificationOrder) -> None:
+    d = deadlines.deadlines_of(o)
+    _todo(
+        f"inspections:order:{o.pk}:{o.rounds}",
+        "inspections.order_reply",
+        f"整改通知 {o.number} 待回复整改情况",
+        o.subject_org_id,
+        reverse("inspections_order", args=[o.pk]),
+        subject=o,
+        project_id=o.inspection.project_id,
+        due_at=d[-1].due_at if d else None,
+    )
 
 
 def all_disposed(i: Inspection, a: Actor | None = None) -> bool:
@@ -644,6 +666,15 @@ def report(*, actor: Actor, obj: Inspection, report: str) -> Inspection:
     with _take(_step("report"), obj, actor) as w:
         w.obj.report = text
         w.obj.reported_at = clock.now()
+        _todo(
+            f"inspections:signoff:{obj.pk}",
+            "inspections.visit_sign_off",
+            f"检查 {obj.number} 待审签",
+            obj.office_id,
+            reverse("inspections_visit", args=[obj.pk]),
+            role=Role.UNIT_LEADER,
+            subject=obj,
+        )
     return obj
 
 
@@ -715,6 +746,16 @@ def sign_off(*, actor: Actor, obj: Inspection, note: str = "") -> Inspection:
         for evt in _results(i):
             w.publish(evt)
         i.findings.update(published_event_at=now)
+        todos.close_for(key=f"inspections:signoff:{i.pk}")
+        _todo(
+            f"inspections:publish:{i.pk}",
+            "inspections.visit_publish",
+            f"检查 {i.number} 的结果待公开（10个工作日内）",
+            i.office_id,
+            reverse("inspections_visit", args=[i.pk]),
+            role=Role.OFFICE_STAFF,
+            subject=i,
+        )
     return obj
 
 
@@ -749,6 +790,7 @@ def publish_results(*, actor: Actor, obj: Inspection, summary: str = "") -> Insp
         i.published_at = clock.now()
         i.published_by_name = actor.display_name[:100]
         deadlines.close_deadline(kind=dk.RESULTS.kind, subject=i)
+        todos.close_for(key=f"inspections:publish:{i.pk}")
     return obj
 
 
@@ -780,6 +822,16 @@ def reply(*, actor: Actor, obj: RectificationOrder, text: str, file: Any = None)
         r.save()
         o.state = OrderState.REPLIED
         deadlines.close_deadline(kind=dk.RECTIFICATION.kind, subject=o)
+        todos.close_for(key=f"inspections:order:{o.pk}:{o.rounds}")
+        _todo(
+            f"inspections:verify:{o.pk}:{o.rounds}",
+            "inspections.order_verify",
+            f"整改通知 {o.number} 已回复，待核查",
+            o.inspection.department_id,
+            reverse("inspections_order", args=[o.pk]),
+            subject=o,
+            project_id=o.inspection.project_id,
+        )
         w.after = {"reply": r.pk, "on_time": r.on_time}
     return obj
 
@@ -799,6 +851,7 @@ def verify(
     with _take(_order_step("verify"), obj, actor) as w:
         o = w.obj
         now = clock.now()
+        todos.close_for(key=f"inspections:verify:{o.pk}:{o.rounds}")
         last = o.replies.filter(verdict="").order_by("-round", "-pk").first()
         if last is not None:
             last.verdict, last.verify_note = verdict, note

@@ -298,3 +298,36 @@ def test_r_cas_05_results_published_late_are_missed(district):
     with travel(dt.date(2026, 10, 16)):
         svc.publish_results(actor=district.actor("office_staff"), obj=i)
     assert _clock(i, RESULTS.kind).state == Deadline.State.MISSED
+
+
+def test_r_ins_08_every_matter_has_a_reply_in_the_inboxes(district):
+    """事事有回音: the order waits in the subject's inbox, the reply in the
+    inspecting department's, the report in the head's, the results in the office's."""
+    from postaward.core.models import Todo
+
+    def open_for(user: str) -> list[str]:
+        return list(
+            Todo.objects.visible_to(district.actor(user))
+            .filter(state="open", kind__startswith="inspections.")
+            .values_list("kind", flat=True)
+        )
+
+    o = f.order(district)
+    assert open_for("contractor_a_admin") == ["inspections.order_reply"]
+    assert open_for("contractor_b_admin") == []
+    svc.reply(actor=district.actor("contractor_a_admin"), obj=o, text="已整改")
+    assert open_for("contractor_a_admin") == [] and "inspections.order_verify" in open_for(
+        "housing_staff"
+    )
+    svc.verify(
+        actor=district.actor("housing_staff"),
+        obj=RectificationOrder.objects.get(pk=o.pk),
+        verdict="passed",
+        note="已到岗",
+    )
+    assert "inspections.order_verify" not in open_for("housing_staff")
+    i = f.reported(district)
+    assert "inspections.visit_sign_off" in open_for("office_head")
+    svc.sign_off(actor=district.actor("office_head"), obj=Inspection.objects.get(pk=i.pk))
+    assert "inspections.visit_sign_off" not in open_for("office_head")
+    assert "inspections.visit_publish" in open_for("office_staff")

@@ -27,3 +27,5 @@ def ready() -> None:
         "inspections",
         Item("检查统计", "inspections_visit_statistics", "bi-bar-chart", can_see, 38),
     )
+    menu.set_badge("inspections_ledger", todo_kinds=("inspections.order_",))
+    menu.set_badge("inspections_visits", todo_kinds=("inspections.visit_",))

@@ -401,6 +401,25 @@ def _case_delivery(d):  # type: ignore[no-untyped-def]
     return row, "proof", lambda o: reverse("cases_proof", args=[o.pk])
 
 
+def _inspection_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.inspections.models.visits import Evidence
+    from postaward.inspections.tests import factories_visits as fv
+
+    i = fv.on_site(d)
+    row = Evidence(
+        inspection=i, item=i.items.first(), content_type="image/png", uploaded_by_name="测试"
+    )
+    return row, "file", lambda o: reverse("inspections_evidence", args=[o.pk])
+
+
+def _rectification_reply(d):  # type: ignore[no-untyped-def]
+    from postaward.inspections.models.visits import RectificationReply
+    from postaward.inspections.tests import factories_visits as fv
+
+    row = RectificationReply(order=fv.order(d), round=1, text="已整改", replied_by_name="测试")
+    return row, "file", lambda o: reverse("inspections_reply_file", args=[o.pk])
+
+
 def _leave(which: str) -> Callable[[Any], Any]:
     def make(d):  # type: ignore[no-untyped-def]
         from postaward.attendance.models import LeaveRequest
@@ -487,6 +506,8 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("attendance.leaverequest", "approval_form"): _leave("approval_form"),
     ("attendance.leaverequest", "evidence"): _leave("evidence"),
     ("attendance.attendanceinterview", "record"): _interview,
+    ("inspections.evidence", "file"): _inspection_evidence,
+    ("inspections.rectificationreply", "file"): _rectification_reply,
 }
 
 

@@ -83,6 +83,8 @@ PATH_OBJECTS = {
     "plan_id": ("inspections", "InspectionPlan"),
     "draw_id": ("inspections", "Draw"),
     "contract_check_id": ("inspections", "ContractCheck"),
+    "inspection_id": ("inspections", "Inspection"),
+    "rectification_id": ("inspections", "RectificationOrder"),
 }
 
 # Required query parameters of list operations.
@@ -117,6 +119,8 @@ ROW_MODELS = {
     "/api/v1/inspections/plans": ("inspections", "InspectionPlan"),
     "/api/v1/inspections/draws": ("inspections", "Draw"),
     "/api/v1/inspections/contract-checks": ("inspections", "ContractCheck"),
+    "/api/v1/inspections/visits": ("inspections", "Inspection"),
+    "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
 }
 
 

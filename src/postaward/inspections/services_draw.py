@@ -599,6 +599,7 @@ def reveal(*, actor: Actor, obj: Draw, seed: str = "") -> Draw:
             raise Conflict("种子与抽取前公布的种子哈希不一致，不能公布", code="seed_mismatch")
         w.obj.state = DrawState.REVEALED
         w.obj.revealed_at = clock.now()
+        w.after["scheduled"] = [i.number for i in schedule_selections(w.obj, actor)]
     return w.obj  # type: ignore[no-any-return]
 
 
@@ -633,17 +634,73 @@ def verify_draw(d: Draw, *, seed: str | None = None) -> algo.Verification:
 
 
 def hand_over(d: Draw) -> list[DrawSelection]:
-    """The selections of a drawn draw still to be scheduled as inspections.
-
-    TODO(lead): wire to the visits part at merge, e.g.
-    ``for s in hand_over(d): visits.schedule_inspection(actor=..., selection=s)``
-    then mark ``s.scheduled = True`` in the same transaction.
-    """
+    """The selections of a drawn draw still to be scheduled as inspections."""
     if d.state not in (DrawState.DRAWN, DrawState.REVEALED):
         return []
     return list(
         d.selections.filter(scheduled=False)
         .select_related("project", "department")
-        .prefetch_related("inspectors__person", "items")
+        .prefetch_related("inspectors__person", "inspectors__department", "items")
         .order_by("rank")
     )
+
+
+def quarter_period(year: int, quarter: int, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The days a round's inspections fall in: its quarter, from ``on`` if
+    the draw is made within it; a round drawn late runs from the draw day to
+    the end of the quarter the draw day is in."""
+
+    def bounds(y: int, q: int) -> tuple[dt.date, dt.date]:
+        start = dt.date(y, 3 * q - 2, 1)
+        end = dt.date(y, 12, 31) if q == 4 else dt.date(y, 3 * q + 1, 1) - dt.timedelta(days=1)
+        return start, end
+
+    start, end = bounds(year, quarter)
+    if on > end:
+        return on, bounds(on.year, (on.month - 1) // 3 + 1)[1]
+    return max(start, on), end
+
+
+def schedule_selections(d: Draw, actor: Actor) -> list[Any]:
+    """Once the seed is public the draw is final (ADR 0704): each selection
+    becomes an inspection of the visits part, with the drawn inspectors, the
+    round's items (their legal basis and method), the round's quarter, and
+    unannounced when any of its items is to be checked without notice; the
+    visits part checks the team again (``conflicts.team_problem``). In the
+    reveal's transaction: a refused team refuses the reveal."""
+    from .models import InspectionKind, InspectionSource
+    from .services_visits import ChecklistItem, schedule_inspection
+
+    r = d.round
+    kind = InspectionKind.SPECIAL if r.kind == RoundKind.SPECIAL else InspectionKind.RANDOM
+    start, end = quarter_period(r.plan.year, r.quarter, clock.local_date(clock.now()))
+    out = []
+    for s in hand_over(d):
+        items = list(s.items.all())
+        inspection = schedule_inspection(
+            actor,
+            project=s.project,
+            department=s.department,
+            inspectors=list(s.inspectors.all()),
+            items=[
+                ChecklistItem(
+                    name=i.name,
+                    basis=i.basis_text,
+                    method=i.get_method_display(),
+                    stage=i.get_stage_display(),
+                    item_key=f"work-item:{i.pk}",
+                )
+                for i in items
+            ],
+            period_start=start,
+            period_end=end,
+            announced=not any(i.unannounced for i in items),
+            kind=kind,
+            source=InspectionSource.DRAW,
+            source_ref=f"{d.number} 第{s.rank}号",
+        )
+        s.scheduled = True
+        s.inspection = inspection
+        s.save(update_fields=["scheduled", "inspection"])
+        out.append(inspection)
+    return out

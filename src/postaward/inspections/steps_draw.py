@@ -220,7 +220,9 @@ REDRAW = steps.Step(
     who=draw_head,
     who_label="监管办负责人",
     service=svc.redraw,
-    sources=(DrawState.COMMITTED, DrawState.DRAWN, DrawState.REVEALED),
+    # Before the seed is public only: a revealed draw is final, its
+    # inspections scheduled (ADR 0704).
+    sources=(DrawState.COMMITTED, DrawState.DRAWN),
     target=DrawState.SUPERSEDED,
     schema=DrawRedrawIn,
     form=RedrawForm,

@@ -294,6 +294,14 @@ class DrawSelection(models.Model):
     weight = models.DecimalField("权重", max_digits=8, decimal_places=2)
     key = models.CharField("排序键", max_length=40)
     scheduled = models.BooleanField("已安排检查", default=False)
+    inspection = models.OneToOneField(
+        "inspections.Inspection",
+        verbose_name="检查",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="selection",
+    )
 
     objects = ScopedManager()
 

@@ -243,12 +243,58 @@ def test_R_INS_09_fewer_than_two_eligible_inspectors_refused(district):
     assert db_fingerprint() == before
 
 
-def test_hand_over_lists_the_unscheduled_selections(district):
+def test_R_INS_02_revealing_the_seed_schedules_each_selection_as_an_inspection(district):
+    """Once the seed is public the draw is final (ADR 0704): every selection
+    becomes an inspection with the drawn inspectors, the round's items and
+    quarter, from the draw; nothing is left to hand over."""
+    from postaward.inspections.models import Inspection, InspectionSource
+
     draw = f.revealed(district)
-    out = svc.hand_over(draw)
-    assert [s.rank for s in out] == [1, 2]
-    assert all(s.inspectors.count() >= 2 and s.items.count() == 1 for s in out)
+    selections = list(draw.selections.order_by("rank"))
+    assert [s.rank for s in selections] == [1, 2] and all(s.scheduled for s in selections)
+    assert svc.hand_over(draw) == []
+    for s in selections:
+        i = Inspection.objects.get(pk=s.inspection_id)
+        assert i.project_id == s.project_id and i.department_id == s.department_id
+        assert i.source == InspectionSource.DRAW and i.source_ref == f"{draw.number} 第{s.rank}号"
+        drawn = set(s.inspectors.values_list("person_id", flat=True))
+        assert set(i.inspectors.values_list("person_id", flat=True)) == drawn
+        assert len(drawn) >= 2
+        item = s.items.get()
+        assert list(i.items.values_list("name", "basis")) == [(item.name, item.basis_text)]
+        assert i.announced is (not item.unannounced)
+        start, end = svc.quarter_period(draw.round.plan.year, draw.round.quarter, i.period_start)
+        assert (i.period_start, i.period_end) == (start, end)
     assert svc.hand_over(f.committed(district)) == []
+
+
+def test_R_INS_02_a_revealed_draw_is_final_no_redraw(district):
+    """A redraw is possible before the seed is public; after it, the
+    inspections exist and the draw stands (ADR 0704)."""
+    d = district
+    draw = f.revealed(d)
+    before = db_fingerprint()
+    with pytest.raises(Conflict):
+        svc.redraw(actor=d.actor("office_head"), obj=draw, reason="项目库误纳入已终止项目")
+    assert db_fingerprint() == before
+
+
+def test_quarter_period_edges():
+    import datetime as dt
+
+    assert svc.quarter_period(2026, 1, dt.date(2025, 12, 30)) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 3, 31),
+    )
+    assert svc.quarter_period(2026, 4, dt.date(2026, 11, 2)) == (
+        dt.date(2026, 11, 2),
+        dt.date(2026, 12, 31),
+    )
+    # drawn late: from the draw day to the end of the draw day's quarter
+    assert svc.quarter_period(2026, 2, dt.date(2026, 8, 1)) == (
+        dt.date(2026, 8, 1),
+        dt.date(2026, 9, 30),
+    )
 
 
 def test_pages_for_the_office(district):

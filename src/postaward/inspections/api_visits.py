@@ -182,7 +182,11 @@ class VisitNewIn(StrictIn):
     department_id: Id = Field(description="检查部门（行业主管部门）")
     inspector_ids: list[Id] = Field(max_length=10, description="检查人员（执法证，至少2名）")
     items_text: str = Field("", max_length=5000, description="检查事项，每行一项：事项｜依据｜方式")
-    common_items: list[str] = Field([], max_length=20, description="常用检查事项的编码")
+    common_items: list[str] = Field(
+        [],
+        max_length=20,
+        description="检查事项的编码（监管工作清单事项为 work-item:编号，或常用事项编码）",
+    )
     period_start: dt.date = Field(description="检查期间自")
     period_end: dt.date = Field(description="检查期间至")
     announced: bool = Field(True, description="事先通知（false：不打招呼）")

@@ -130,7 +130,9 @@ class NewInspectionForm(forms.Form):
         label="检查人员（持执法证，至少2名）", coerce=int, widget=forms.CheckboxSelectMultiple
     )
     common_items = forms.MultipleChoiceField(
-        label="常用检查事项", required=False, widget=forms.CheckboxSelectMultiple
+        label="检查事项（本年度监管工作清单及常用事项）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     items_text = forms.CharField(
         label="其他检查事项（每行一项：事项｜依据｜方式）",

@@ -9,7 +9,7 @@ The steps (``steps_visits``) call the services below through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -251,10 +251,38 @@ def schedule_inspection(
     return i
 
 
-def parse_items(text: str, picked: list[str]) -> list[ChecklistItem]:
+def work_list_items(actor: Actor, year: int) -> list[ChecklistItem]:
+    """The year's work-list items (监管工作清单) the actor reads, as checklist
+    items: what a department registering an inspection by hand picks from
+    first (the draw hands over the same items, ``services_draw``)."""
+    from .models import WorkItem
+
+    rows = WorkItem.objects.visible_to(actor).filter(year=year).order_by("organisation_id", "pk")
+    return [
+        ChecklistItem(
+            name=w.name,
+            basis=w.basis_text,
+            method=w.get_method_display(),
+            stage=w.get_stage_display(),
+            item_key=f"work-item:{w.pk}",
+        )
+        for w in rows[:200]
+    ]
+
+
+def pickable_items(actor: Actor, year: int) -> list[ChecklistItem]:
+    """What the registration page offers: the work list's items, then the
+    common ones."""
+    return [*work_list_items(actor, year), *COMMON_ITEMS]
+
+
+def parse_items(
+    text: str, picked: list[str], offered: Sequence[ChecklistItem] = COMMON_ITEMS
+) -> list[ChecklistItem]:
     """Items typed one per line (``事项｜依据｜方式``; missing parts: the
-    department's defaults) and items picked from the common ones."""
-    out: list[ChecklistItem] = [c for c in COMMON_ITEMS if c.item_key in set(picked)]
+    department's defaults) and items picked from those ``offered``."""
+    chosen = set(picked)
+    out: list[ChecklistItem] = [c for c in offered if c.item_key in chosen]
     for line in (text or "").splitlines():
         line = line.strip()
         if not line:
@@ -303,7 +331,8 @@ def register_by_hand(
     )
     if len(certs) != len(set(inspector_ids)):
         raise ValidationFailed("所选人员不在执法人员库中", field="inspector_ids")
-    items = parse_items(items_text, common_items or [])
+    offered = pickable_items(actor, clock.local_date(clock.now()).year)
+    items = parse_items(items_text, common_items or [], offered)
     return schedule_inspection(
         actor,
         project=project,

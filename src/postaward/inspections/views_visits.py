@@ -222,7 +222,10 @@ def new_form(a: Any, data: Any = None) -> forms.NewInspectionForm:
         projects=[(p.pk, f"{p.code} {p.name}") for p in projects],
         departments=[(o.pk, o.name) for o in depts.order_by("name")],
         inspectors=[(c.pk, str(c)) for c in certs[:300]],
-        common=[(c.item_key, f"{c.name}（{c.method}）") for c in svc.COMMON_ITEMS],
+        common=[
+            (c.item_key, f"{c.name}（{c.method}）")
+            for c in svc.pickable_items(a, clock.local_date(clock.now()).year)
+        ],
     )
 
 

@@ -57,6 +57,48 @@ def test_r_ins_05_registration_by_hand_with_typed_and_picked_items(district):
     assert i.items.get(name="安全文明施工").basis == "住建部规定" and not i.announced
 
 
+def test_r_ins_01_registration_by_hand_offers_the_work_list_items(district):
+    """R-INS-01: the items a department registers by hand come from its work
+    list (监管工作清单) of the year first, with their legal basis frozen on
+    the inspection; another department's items are not offered to it."""
+    from decimal import Decimal
+
+    from postaward.core import clock
+
+    from .. import services_draw
+
+    f.staff(district)
+    year = clock.local_date(clock.now()).year
+    w = services_draw.create_item(
+        actor=district.actor("housing_staff"),
+        year=year,
+        name="施工现场关键岗位人员到岗核查",
+        basis_document="衢州市政府投资工程建设项目标后监管实施细则",
+        basis_article="第五条",
+        ratio_pct=Decimal("5"),
+        frequency="每季度",
+        method="on_site",
+        stage="after",
+        unannounced=False,
+    )
+    page = district.client("housing_staff").get("/inspections/visits/new/").content.decode()
+    assert "施工现场关键岗位人员到岗核查" in page
+    other = district.client("transport_staff").get("/inspections/visits/new/").content.decode()
+    assert "施工现场关键岗位人员到岗核查" not in other
+    # the office reads every department's work list and registers for housing
+    r = district.client("office_staff").post(
+        "/inspections/visits/new/",
+        _form(district, common_items=[f"work-item:{w.pk}"], items_text=""),
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    item = Inspection.objects.get().items.get()
+    assert (item.name, item.basis, item.method) == (
+        "施工现场关键岗位人员到岗核查",
+        "《衢州市政府投资工程建设项目标后监管实施细则》第五条",
+        "现场检查",
+    )
+
+
 def test_r_ins_09_registration_refuses_a_team_of_one_in_chinese(district):
     f.staff(district)
     r = district.client("office_staff").post(

@@ -28,7 +28,7 @@ def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_load_state("networkidle")
 
 
-def test_R_INS_07_agreement_check_side_by_side_and_conclusion(page, district, tmp_path):
+def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tmp_path):
     from postaward.cases.choices import Source
     from postaward.cases.models import Case
     from postaward.cases.tests import factories as cf

@@ -33,7 +33,7 @@ def _round(page, quarter: str, kind: str, title: str, item: str) -> None:  # typ
     _click(page, "round-submit")
 
 
-def test_R_INS_02_office_draws_and_a_citizen_verifies(page, browser, live_server, district):
+def test_r_ins_02_office_draws_and_a_citizen_verifies(page, browser, live_server, district):
     from postaward.cases.tests import factories as cf
     from postaward.inspections.models import Draw, WorkItem
 

@@ -58,7 +58,7 @@ ROUTES = {
             Call("school_admin", body=_new, headers=_key),
         ),
         no_scope="opening names its project and inspectors: a project or a certificate outside "
-        "the caller's scope is refused as input (422, test_R_INS_07_project_out_of_scope_refused)",
+        "the caller's scope is refused as input (422, test_r_ins_07_project_out_of_scope_refused)",
     ),
     f"GET {BASE}/{{contract_check_id}}": Route(
         setup=_opened,

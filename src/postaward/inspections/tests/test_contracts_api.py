@@ -30,7 +30,7 @@ def _post(client, url, data, **headers):  # type: ignore[no-untyped-def]
     )
 
 
-def test_R_INS_07_open_compare_conclude_through_the_api(district):
+def test_r_ins_07_open_compare_conclude_through_the_api(district):
     f.contract(district)
     f.agreement(district, amount_change=Decimal("2000000"))
     body = {
@@ -76,7 +76,7 @@ def test_R_INS_07_open_compare_conclude_through_the_api(district):
     assert out["flags"][0]["confirmed"] is True and out["case_requested_at"]
 
 
-def test_R_INS_07_api_list_scoped(district):
+def test_r_ins_07_api_list_scoped(district):
     c = f.opened(district)
     assert [x["id"] for x in district.client("housing_staff").get(BASE).json()] == [c.pk]
     assert district.client("transport_staff").get(BASE).json() == []

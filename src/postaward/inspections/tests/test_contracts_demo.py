@@ -13,7 +13,7 @@ from postaward.testing import demo_build
 pytestmark = pytest.mark.django_db
 
 
-def test_R_INS_07_demo_has_a_clean_and_a_flagging_check(settings, tmp_path):
+def test_r_ins_07_demo_has_a_clean_and_a_flagging_check(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     demo_build(45)
     assert SupplementaryAgreement.objects.count() >= 3

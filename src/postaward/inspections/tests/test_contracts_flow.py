@@ -31,7 +31,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_R_INS_07_owner_and_contractor_register_agreements_audited(district):
+def test_r_ins_07_owner_and_contractor_register_agreements_audited(district):
     """R-INS-07: the owner and the contractor of the project register a
     supplementary agreement; each is audited and on the project's page."""
     f.contract(district)
@@ -49,7 +49,7 @@ def test_R_INS_07_owner_and_contractor_register_agreements_audited(district):
 @pytest.mark.parametrize(
     "user", ["contractor_b_admin", "housing_staff", "office_staff", "supervisor_a_admin"]
 )
-def test_R_INS_07_agreement_refused_out_of_scope_or_wrong_role(district, user):
+def test_r_ins_07_agreement_refused_out_of_scope_or_wrong_role(district, user):
     """R-INS-07: another contractor, the authority, the office, the supervising
     firm may not register an agreement; nothing changes."""
     f.contract(district)
@@ -59,7 +59,7 @@ def test_R_INS_07_agreement_refused_out_of_scope_or_wrong_role(district, user):
     assert db_fingerprint() == before
 
 
-def test_R_INS_07_agreement_page_scoped(district):
+def test_r_ins_07_agreement_page_scoped(district):
     """R-INS-07: the registration page: anonymous to login, the supervising
     firm 403, another enterprise 404, the contractor registers."""
     f.contract(district)
@@ -85,13 +85,13 @@ def test_R_INS_07_agreement_page_scoped(district):
     assert SupplementaryAgreement.objects.get(number="BC-09").duration_change_days == 30
 
 
-def test_R_INS_07_agreement_without_any_change_refused(district):
+def test_r_ins_07_agreement_without_any_change_refused(district):
     f.contract(district)
     with pytest.raises(ValidationFailed, match="变更的内容"):
         f.agreement(district, amount_change=Decimal("0"))
 
 
-def test_R_INS_07_team_of_one_refused(district):
+def test_r_ins_07_team_of_one_refused(district):
     """R-INS-07 / R-INS-09: fewer than two inspectors: refused, nothing made."""
     f.contract(district)
     t = f.team(district)
@@ -107,7 +107,7 @@ def test_R_INS_07_team_of_one_refused(district):
     assert db_fingerprint() == before
 
 
-def test_R_INS_07_conflicted_inspector_refused(district):
+def test_r_ins_07_conflicted_inspector_refused(district):
     """R-INS-07 / R-INS-09: an inspector who declared a relationship with the
     contractor may not sit on the check."""
     f.contract(district)
@@ -126,7 +126,7 @@ def test_R_INS_07_conflicted_inspector_refused(district):
         )
 
 
-def test_R_INS_07_expired_certificate_refused(district):
+def test_r_ins_07_expired_certificate_refused(district):
     f.contract(district)
     t = f.team(district)
     EnforcementCertificate.objects.filter(pk=t["member_ids"][0]).update(
@@ -141,7 +141,7 @@ def test_R_INS_07_expired_certificate_refused(district):
         )
 
 
-def test_R_INS_07_authority_opens_with_its_own_inspectors(district):
+def test_r_ins_07_authority_opens_with_its_own_inspectors(district):
     """An industry authority opens a check of its project with its own
     enforcement staff (its pool: its own certificates)."""
     f.contract(district)
@@ -166,7 +166,7 @@ def test_R_INS_07_authority_opens_with_its_own_inspectors(district):
     ).exists()
 
 
-def test_R_INS_07_project_out_of_scope_refused(district):
+def test_r_ins_07_project_out_of_scope_refused(district):
     """The transport authority cannot open a check of a housing project."""
     f.contract(district)
     case_f.staff(district)
@@ -180,7 +180,7 @@ def test_R_INS_07_project_out_of_scope_refused(district):
         )
 
 
-def test_R_INS_07_comparison_lists_every_agreement_side_by_side(district):
+def test_r_ins_07_comparison_lists_every_agreement_side_by_side(district):
     """R-INS-07: the award, the contract, every agreement and the result in
     effect, column by column; the differences marked."""
     f.contract(district)
@@ -224,7 +224,7 @@ def test_R_INS_07_comparison_lists_every_agreement_side_by_side(district):
     assert [(x.kind, x.rule) for x in c.flags.all()] == [(FlagKind.SHADOW_CONTRACT, "shadow.scope")]
 
 
-def test_R_INS_08_suspected_violation_opens_a_case(district):
+def test_r_ins_08_suspected_violation_opens_a_case(district):
     """R-INS-07 → R-INS-08: the leader confirms a flag; the event opens an
     inspection-sourced case linked back to the check."""
     c = f.shadow_compared(district)
@@ -243,7 +243,7 @@ def test_R_INS_08_suspected_violation_opens_a_case(district):
     assert "阴阳合同" in case.title and "BC-01" in case.facts
 
 
-def test_R_INS_08_dismissed_flags_open_no_case(district):
+def test_r_ins_08_dismissed_flags_open_no_case(district):
     c = f.shadow_compared(district)
     svc.conclude(
         actor=district.actor("housing_staff"),
@@ -257,7 +257,7 @@ def test_R_INS_08_dismissed_flags_open_no_case(district):
     assert not Case.objects.filter(source=Source.INSPECTION).exists()
 
 
-def test_R_INS_07_every_flag_needs_a_conclusion(district):
+def test_r_ins_07_every_flag_needs_a_conclusion(district):
     c = f.shadow_compared(district)
     before = db_fingerprint()
     with pytest.raises(ValidationFailed, match="每一项疑点"):
@@ -265,7 +265,7 @@ def test_R_INS_07_every_flag_needs_a_conclusion(district):
     assert db_fingerprint() == before
 
 
-def test_R_INS_07_only_the_leader_concludes(district):
+def test_r_ins_07_only_the_leader_concludes(district):
     c = f.shadow_compared(district)
     with pytest.raises(Forbidden, match="检查组长方可作出检查结论"):
         svc.conclude(
@@ -273,7 +273,7 @@ def test_R_INS_07_only_the_leader_concludes(district):
         )
 
 
-def test_R_INS_07_flags_from_the_registry_facts(district):
+def test_r_ins_07_flags_from_the_registry_facts(district):
     """R-INS-07: the facts the platform holds raise the flags: a key person of
     another enterprise, a manager below the attendance threshold, a subcontract
     the contract does not allow, the main structure subcontracted."""
@@ -319,7 +319,7 @@ def test_R_INS_07_flags_from_the_registry_facts(district):
     assert "不是本单位人员" in facts["transfer.not_own_staff"]
 
 
-def test_R_INS_07_compare_again_replaces_the_flags(district):
+def test_r_ins_07_compare_again_replaces_the_flags(district):
     """A new agreement after the comparison: comparing again lists it."""
     c = f.compared(district)
     assert c.flag_count == 0

@@ -21,7 +21,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_R_INS_07_list_page_callers(district):
+def test_r_ins_07_list_page_callers(district):
     c = f.opened(district)
     assert district.client(None).get(LIST).status_code == 302
     assert district.client("contractor_a_admin").get(LIST).status_code == 403
@@ -32,7 +32,7 @@ def test_R_INS_07_list_page_callers(district):
         assert page.status_code == 200 and c.number in page.content.decode(), user
 
 
-def test_R_INS_07_list_exports_and_prints(district):
+def test_r_ins_07_list_exports_and_prints(district):
     c = f.opened(district)
     xlsx = district.client("office_staff").get(LIST + "?export=xlsx")
     assert xlsx.status_code == 200
@@ -43,7 +43,7 @@ def test_R_INS_07_list_exports_and_prints(district):
     assert c.number not in filtered.content.decode()
 
 
-def test_R_INS_07_detail_page_callers(district):
+def test_r_ins_07_detail_page_callers(district):
     c = f.compared(district)
     url = f"/inspections/contract-checks/{c.pk}/"
     assert district.client(None).get(url).status_code == 302
@@ -56,7 +56,7 @@ def test_R_INS_07_detail_page_callers(district):
     assert 'data-testid="conclude-form"' in html  # the leader's step
 
 
-def test_R_INS_07_new_page_callers_and_opening(district):
+def test_r_ins_07_new_page_callers_and_opening(district):
     f.contract(district)
     team = f.team(district)
     assert district.client(None).get(NEW).status_code == 302

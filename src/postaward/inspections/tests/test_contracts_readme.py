@@ -11,7 +11,7 @@ from postaward.inspections import steps_contracts
 README = Path(steps_contracts.__file__).with_name("README_contracts.md")
 
 
-def test_R_INS_07_readme_lists_the_registered_steps():
+def test_r_ins_07_readme_lists_the_registered_steps():
     text = README.read_text(encoding="utf-8")
     found = re.search(
         r"<!-- steps:inspections\.contract_check -->\n(.*?)<!-- /steps -->", text, re.S

@@ -55,7 +55,7 @@ def rules(f):
     return [x.rule for x in r.compare(f).flags]
 
 
-def test_R_INS_07_clean_contract_no_flag():
+def test_r_ins_07_clean_contract_no_flag():
     assert rules(facts()) == []
     assert rules(facts(subcontracts=(sub(),))) == []
 
@@ -63,12 +63,12 @@ def test_R_INS_07_clean_contract_no_flag():
 # --- 阴阳合同 --------------------------------------------------------------------------------
 
 
-def test_R_INS_07_shadow_amount_exactly_at_tolerance_not_flagged():
+def test_r_ins_07_shadow_amount_exactly_at_tolerance_not_flagged():
     """+10 % exactly (1,000,000 on 10,000,000): within the tolerance."""
     assert rules(facts(agreements=(agreement(amount_change=Decimal("1000000")),))) == []
 
 
-def test_R_INS_07_shadow_amount_just_over_tolerance_flagged():
+def test_r_ins_07_shadow_amount_just_over_tolerance_flagged():
     f = facts(agreements=(agreement(amount_change=Decimal("1000000.01")),))
     flags = r.compare(f).flags
     assert [x.rule for x in flags] == ["shadow.amount"]
@@ -77,14 +77,14 @@ def test_R_INS_07_shadow_amount_just_over_tolerance_flagged():
     assert "《中华人民共和国招标投标法》第四十六条第一款" in flags[0].basis
 
 
-def test_R_INS_07_shadow_amount_decrease_counts_too():
+def test_r_ins_07_shadow_amount_decrease_counts_too():
     assert rules(facts(agreements=(agreement(amount_change=Decimal("-1000000")),))) == []
     assert rules(facts(agreements=(agreement(amount_change=Decimal("-1000001")),))) == [
         "shadow.amount"
     ]
 
 
-def test_R_INS_07_shadow_amount_cumulative_names_the_crossing_agreement():
+def test_r_ins_07_shadow_amount_cumulative_names_the_crossing_agreement():
     """Two agreements of +6 % each: the second crosses 10 % and is named once."""
     f = facts(
         agreements=(
@@ -98,12 +98,12 @@ def test_R_INS_07_shadow_amount_cumulative_names_the_crossing_agreement():
     assert "BC-02" in flags[0].fact
 
 
-def test_R_INS_07_shadow_contract_amount_differs_from_award():
+def test_r_ins_07_shadow_contract_amount_differs_from_award():
     assert rules(facts(contract_amount=Decimal("11000000"))) == []
     assert rules(facts(contract_amount=Decimal("11000001"))) == ["shadow.amount"]
 
 
-def test_R_INS_07_shadow_duration_edge():
+def test_r_ins_07_shadow_duration_edge():
     """300 days: +30 days is exactly 10 % (not flagged), +31 is flagged."""
     assert rules(facts(agreements=(agreement(duration_change_days=30),))) == []
     flagged = r.compare(facts(agreements=(agreement(duration_change_days=31),))).flags
@@ -111,7 +111,7 @@ def test_R_INS_07_shadow_duration_edge():
     assert "中标工期 300 天" in flagged[0].fact
 
 
-def test_R_INS_07_shadow_scope_and_personnel():
+def test_r_ins_07_shadow_scope_and_personnel():
     assert rules(facts(agreements=(agreement(scope_change="增加地下车库"),))) == ["shadow.scope"]
     assert rules(facts(agreements=(agreement(personnel_change="项目经理由张三改为李四"),))) == [
         "shadow.personnel"
@@ -122,7 +122,7 @@ def test_R_INS_07_shadow_scope_and_personnel():
 # --- 转包 ---------------------------------------------------------------------------------------
 
 
-def test_R_INS_07_transfer_key_person_not_own_staff():
+def test_r_ins_07_transfer_key_person_not_own_staff():
     f = facts(people=(r.Person("项目负责人（项目经理）", "王五", own_staff=False),))
     flags = r.compare(f).flags
     assert [x.rule for x in flags] == ["transfer.not_own_staff"]
@@ -130,11 +130,11 @@ def test_R_INS_07_transfer_key_person_not_own_staff():
     assert "第八条第一款第（三）项" in flags[0].basis
 
 
-def test_R_INS_07_transfer_manager_not_dispatched():
+def test_r_ins_07_transfer_manager_not_dispatched():
     assert rules(facts(manager_missing=True)) == ["transfer.no_manager"]
 
 
-def test_R_INS_07_transfer_not_on_site_attendance_edge():
+def test_r_ins_07_transfer_not_on_site_attendance_edge():
     """The last closed month at the threshold (80 %) is not flagged; below it is."""
     at = r.Person("项目负责人（项目经理）", "张三", rate=Decimal("0.8"), month="2026年04月")
     below = dataclasses.replace(at, rate=Decimal("0.7999"))
@@ -144,7 +144,7 @@ def test_R_INS_07_transfer_not_on_site_attendance_edge():
     assert "2026年04月" in flags[0].fact and "第四十二条" in flags[0].basis
 
 
-def test_R_INS_07_transfer_subcontract_share_edge():
+def test_r_ins_07_transfer_subcontract_share_edge():
     """Exactly 50 % of the contract amount subcontracted: not flagged; more: flagged;
     100 %: the whole work transferred."""
     assert rules(facts(subcontracts=(sub(amount=Decimal("5000000")),))) == []
@@ -152,7 +152,7 @@ def test_R_INS_07_transfer_subcontract_share_edge():
     assert rules(facts(subcontracts=(sub(amount=Decimal("10000000")),))) == ["transfer.all"]
 
 
-def test_R_INS_07_transfer_share_uses_the_amount_in_effect():
+def test_r_ins_07_transfer_share_uses_the_amount_in_effect():
     """An agreement raising the contract raises the base of the share."""
     f = facts(
         subcontracts=(sub(amount=Decimal("5200000")),),
@@ -164,14 +164,14 @@ def test_R_INS_07_transfer_share_uses_the_amount_in_effect():
 # --- 违法分包 -----------------------------------------------------------------------------------
 
 
-def test_R_INS_07_subcontract_not_allowed_by_contract():
+def test_r_ins_07_subcontract_not_allowed_by_contract():
     flags = r.compare(facts(allows_subcontract=False, subcontracts=(sub(allowed=False),))).flags
     assert [x.rule for x in flags] == ["subcontract.not_allowed"]
     assert flags[0].kind == FlagKind.ILLEGAL_SUBCONTRACT
     assert "《中华人民共和国建筑法》第二十九条" in flags[0].basis
 
 
-def test_R_INS_07_subcontract_main_structure_steel_and_labour_excepted():
+def test_r_ins_07_subcontract_main_structure_steel_and_labour_excepted():
     assert rules(facts(subcontracts=(sub(scope="教学楼主体结构施工"),))) == [
         "subcontract.main_structure"
     ]
@@ -179,7 +179,7 @@ def test_R_INS_07_subcontract_main_structure_steel_and_labour_excepted():
     assert rules(facts(subcontracts=(sub(scope="主体结构劳务分包"),))) == []
 
 
-def test_R_INS_07_subcontract_again():
+def test_r_ins_07_subcontract_again():
     first = sub(uscc="91330604MA0000001X")
     again = sub(name="丁公司", uscc="91330604MA0000002X", by_name="丙公司", by_uscc=first.uscc)
     assert rules(facts(subcontracts=(first,))) == []
@@ -196,5 +196,5 @@ def test_R_INS_07_subcontract_again():
         (Decimal("500"), Decimal("0"), False),
     ],
 )
-def test_R_INS_07_departs_is_strictly_beyond_the_tolerance(value, base, expected):
+def test_r_ins_07_departs_is_strictly_beyond_the_tolerance(value, base, expected):
     assert r.departs(value, base, r.AMOUNT_TOLERANCE) is expected

@@ -58,7 +58,7 @@ PARAMS = {
 }
 
 
-def test_R_INS_03_200_housing_100_transport_gives_at_least_10_plus_10_and_30_in_total():
+def test_r_ins_03_200_housing_100_transport_gives_at_least_10_plus_10_and_30_in_total():
     q = algo.minimum_samples({"housing": 200, "transport": 100})
     # 5 % of 200 = 10, 10 % of 100 = 10: 20 < 30, raised in proportion (× 1.5) → 15 + 15
     assert q.per_industry == {"housing": 15, "transport": 15}
@@ -83,11 +83,11 @@ def test_R_INS_03_200_housing_100_transport_gives_at_least_10_plus_10_and_30_in_
         ({"housing": 600, "transport": 10}, {"housing": 30, "transport": 1}),
     ],
 )
-def test_R_INS_03_5_and_10_percent_edges_round_up(counts, expected):
+def test_r_ins_03_5_and_10_percent_edges_round_up(counts, expected):
     assert algo.minimum_samples(counts).per_industry == expected
 
 
-def test_R_INS_03_raise_stops_at_an_exhausted_industry_and_rounds_up():
+def test_r_ins_03_raise_stops_at_an_exhausted_industry_and_rounds_up():
     # housing 5 % of 100 = 5, transport 10 % of 12 = 1.2 → 2; raise to 30:
     # transport capped at 12, the rest goes to housing
     q = algo.minimum_samples({"housing": 100, "transport": 12})
@@ -96,26 +96,26 @@ def test_R_INS_03_raise_stops_at_an_exhausted_industry_and_rounds_up():
     assert q.per_industry["housing"] >= 18
 
 
-def test_R_INS_03_self_check_20_percent_and_contract_5_to_10_percent():
+def test_r_ins_03_self_check_20_percent_and_contract_5_to_10_percent():
     assert algo.minimum_samples({"housing": 51}, "self_check").per_industry == {"housing": 11}
     q = algo.minimum_samples({"housing": 41}, "contract")
     assert q.per_industry == {"housing": 3}  # 5 % of 41 = 2.05 → 3
     assert any("上限 10% 为 4 个" in line for line in q.lines)
 
 
-def test_R_INS_03_a_pool_of_0_is_refused():
+def test_r_ins_03_a_pool_of_0_is_refused():
     with pytest.raises(algo.DrawRefused, match="项目库为空"):
         algo.minimum_samples({})
     with pytest.raises(algo.DrawRefused, match="项目库为空"):
         algo.run(pool(0, 0), inspectors(), PARAMS, SEED)
 
 
-def test_R_INS_03_a_sample_larger_than_the_pool_is_refused():
+def test_r_ins_03_a_sample_larger_than_the_pool_is_refused():
     with pytest.raises(algo.DrawRefused, match="超过项目库项目数"):
         algo.minimum_samples({"housing": 10}, sample_size=11)
 
 
-def test_R_INS_02_same_seed_and_pool_same_draw_other_seed_other_draw():
+def test_r_ins_02_same_seed_and_pool_same_draw_other_seed_other_draw():
     a = algo.run(pool(), inspectors(), PARAMS, SEED)
     b = algo.run(copy.deepcopy(pool()), inspectors(), dict(PARAMS), SEED)
     c = algo.run(pool(), inspectors(), PARAMS, OTHER)
@@ -125,7 +125,7 @@ def test_R_INS_02_same_seed_and_pool_same_draw_other_seed_other_draw():
     assert len(ids(a)) == 30 and len(set(ids(a))) == 30
 
 
-def test_R_INS_04_weighted_part_and_uniform_part():
+def test_r_ins_04_weighted_part_and_uniform_part():
     r = algo.run(pool(), inspectors(), PARAMS, SEED)
     parts = [s["part"] for s in r["selections"]]
     # round(15 × 0.30) = 5 (half up: 4.5 → 5) uniform per industry
@@ -140,7 +140,7 @@ def test_R_INS_04_weighted_part_and_uniform_part():
     assert heavy / n_heavy > light / (300 - n_heavy)
 
 
-def test_R_INS_04_risk_weight_from_facts_and_configuration():
+def test_r_ins_04_risk_weight_from_facts_and_configuration():
     weights = {
         "complaint": 0.5,
         "red_alert": 2.0,
@@ -157,7 +157,7 @@ def test_R_INS_04_risk_weight_from_facts_and_configuration():
     assert "有红色预警" in why and any("信用较差" in x for x in why)
 
 
-def test_R_INS_09_two_inspectors_each_and_exclusions_respected():
+def test_r_ins_09_two_inspectors_each_and_exclusions_respected():
     excl = {"1": {"1": ["本单位参与的项目（回避）"]}}
     r = algo.run(pool(), inspectors(excl), PARAMS, SEED)
     for s in r["selections"]:
@@ -167,13 +167,13 @@ def test_R_INS_09_two_inspectors_each_and_exclusions_respected():
             assert 1 not in s["inspectors"]
 
 
-def test_R_INS_09_fewer_than_two_eligible_inspectors_is_refused():
+def test_r_ins_09_fewer_than_two_eligible_inspectors_is_refused():
     excl = {str(i): {"5": ["本单位"], "2": ["本单位"]} for i in range(1, 301)}
     with pytest.raises(algo.DrawRefused, match="执法人员不足 2 名"):
         algo.run(pool(), inspectors(excl), PARAMS, SEED)
 
 
-def test_R_INS_02_verification_fails_on_tampered_pool_or_seed():
+def test_r_ins_02_verification_fails_on_tampered_pool_or_seed():
     p, i = pool(), inspectors()
     result = algo.run(p, i, PARAMS, SEED)
     args = dict(
@@ -196,7 +196,7 @@ def test_R_INS_02_verification_fails_on_tampered_pool_or_seed():
     assert algo.verify(**{**args, "published": forged}).ok is False
 
 
-def test_R_INS_02_keys_come_from_hmac_sm3():
+def test_r_ins_02_keys_come_from_hmac_sm3():
     import hmac
 
     digest = hmac.new(SEED.encode(), b"project:7", "sm3").digest()

@@ -21,7 +21,7 @@ from . import factories_draw as f
 pytestmark = pytest.mark.django_db
 
 
-def test_R_INS_02_demo_has_a_revealed_draw_and_a_committed_one():
+def test_r_ins_02_demo_has_a_revealed_draw_and_a_committed_one():
     with time_machine.travel(dt.datetime(2026, 5, 12, 10, tzinfo=clock.LOCAL_TZ), tick=False):
         demo_build(40)
     assert WorkItem.objects.count() >= 6
@@ -33,7 +33,7 @@ def test_R_INS_02_demo_has_a_revealed_draw_and_a_committed_one():
     assert Draw.objects.filter(state=DrawState.COMMITTED).count() == 1
 
 
-def test_R_INS_02_simulator_draws_on_the_first_working_day_of_a_quarter(district):
+def test_r_ins_02_simulator_draws_on_the_first_working_day_of_a_quarter(district):
     p = f.plan(district)
     r = p.rounds.get(kind=RoundKind.SPECIAL)  # quarter 3
     assert simulation_draw.first_working_day_of_quarter(dt.date(2026, 7, 1))

@@ -25,7 +25,7 @@ from . import factories_draw as f
 pytestmark = pytest.mark.django_db
 
 
-def test_R_INS_01_work_list_is_scoped_authority_edits_own_office_reads_all(district):
+def test_r_ins_01_work_list_is_scoped_authority_edits_own_office_reads_all(district):
     d = district
     f.case_f.staff(d)
     mine = f.item(d, "housing_staff", "房建质量检查")
@@ -42,7 +42,7 @@ def test_R_INS_01_work_list_is_scoped_authority_edits_own_office_reads_all(distr
     assert d.client("pm_a").get("/inspections/items/").status_code == 403
 
 
-def test_R_INS_01_a_plan_without_a_special_inspection_is_refused(district):
+def test_r_ins_01_a_plan_without_a_special_inspection_is_refused(district):
     d = district
     p = f.plan(d, special=False, state="draft")
     before = db_fingerprint()
@@ -57,7 +57,7 @@ def test_R_INS_01_a_plan_without_a_special_inspection_is_refused(district):
     assert p.state == "approved"
 
 
-def test_R_INS_01_only_the_unit_leader_approves(district):
+def test_r_ins_01_only_the_unit_leader_approves(district):
     d = district
     p = f.plan(d, state="submitted")
     with pytest.raises(Forbidden):
@@ -66,7 +66,7 @@ def test_R_INS_01_only_the_unit_leader_approves(district):
     assert r.status_code == 404  # the housing authority does not see the office's plan
 
 
-def test_R_INS_02_commit_draw_reveal_and_audit_chain(district):
+def test_r_ins_02_commit_draw_reveal_and_audit_chain(district):
     d = district
     draw = f.committed(d)
     assert draw.state == DrawState.COMMITTED
@@ -90,7 +90,7 @@ def test_R_INS_02_commit_draw_reveal_and_audit_chain(district):
     assert {"inspections.commit_draw", "inspections.run_draw", "inspections.reveal_seed"} <= actions
 
 
-def test_R_INS_02_seed_that_does_not_match_is_refused(district):
+def test_r_ins_02_seed_that_does_not_match_is_refused(district):
     d = district
     draw = f.drawn(d)
     before = db_fingerprint()
@@ -102,7 +102,7 @@ def test_R_INS_02_seed_that_does_not_match_is_refused(district):
     assert ok.state == DrawState.REVEALED
 
 
-def test_R_INS_02_tampered_pool_fails_verification(district):
+def test_r_ins_02_tampered_pool_fails_verification(district):
     d = district
     draw = f.revealed(d)
     Draw.objects.filter(pk=draw.pk).update(
@@ -115,7 +115,7 @@ def test_R_INS_02_tampered_pool_fails_verification(district):
     assert "不一致" in page.content.decode()
 
 
-def test_R_INS_02_public_verification_page_anonymous(district):
+def test_r_ins_02_public_verification_page_anonymous(district):
     d = district
     draw = f.revealed(d)
     c = d.client(None)
@@ -131,7 +131,7 @@ def test_R_INS_02_public_verification_page_anonymous(district):
     assert data["seed"] == draw.seed and data["project_pool_hash"] == draw.project_pool_hash
 
 
-def test_R_INS_02_cli_verify_draw(district, tmp_path):
+def test_r_ins_02_cli_verify_draw(district, tmp_path):
     d = district
     draw = f.revealed(d)
     out = io.StringIO()
@@ -151,7 +151,7 @@ def test_R_INS_02_cli_verify_draw(district, tmp_path):
     assert "一致" in out.getvalue()
 
 
-def test_R_INS_02_redraw_needs_a_reason_and_keeps_the_old_draw(district):
+def test_r_ins_02_redraw_needs_a_reason_and_keeps_the_old_draw(district):
     d = district
     draw = f.drawn(d)
     with pytest.raises(Exception, match="重抽理由"):
@@ -164,7 +164,7 @@ def test_R_INS_02_redraw_needs_a_reason_and_keeps_the_old_draw(district):
     assert "项目库误纳入已终止项目" in html
 
 
-def test_R_INS_03_pool_of_0_and_sample_larger_than_pool_refused(district):
+def test_r_ins_03_pool_of_0_and_sample_larger_than_pool_refused(district):
     d = district
     p = f.plan(d)
     r = p.rounds.first()
@@ -181,7 +181,7 @@ def test_R_INS_03_pool_of_0_and_sample_larger_than_pool_refused(district):
     assert not Draw.objects.exists()
 
 
-def test_R_INS_03_200_housing_100_transport_through_the_service(district):
+def test_r_ins_03_200_housing_100_transport_through_the_service(district):
     d = district
     f.projects(d, 198, 99)  # plus the district's own two projects: 199 + 100
     f.projects  # noqa: B018
@@ -194,7 +194,7 @@ def test_R_INS_03_200_housing_100_transport_through_the_service(district):
     assert "按比例上调" in html and "向上取整" in html
 
 
-def test_R_INS_09_no_inspector_on_own_unit_project_and_two_each(district):
+def test_r_ins_09_no_inspector_on_own_unit_project_and_two_each(district):
     d = district
     f.case_f.staff(d)
     # a housing officer whose own organisation is the school's contractor
@@ -233,7 +233,7 @@ def test_R_INS_09_no_inspector_on_own_unit_project_and_two_each(district):
     assert "本单位参与的项目（回避）" in html and "亲属任职" in html
 
 
-def test_R_INS_09_fewer_than_two_eligible_inspectors_refused(district):
+def test_r_ins_09_fewer_than_two_eligible_inspectors_refused(district):
     d = district
     p = f.plan(d)
     EnforcementCertificate.objects.filter(person=d.users["office_staff"].person).delete()
@@ -243,7 +243,7 @@ def test_R_INS_09_fewer_than_two_eligible_inspectors_refused(district):
     assert db_fingerprint() == before
 
 
-def test_R_INS_02_revealing_the_seed_schedules_each_selection_as_an_inspection(district):
+def test_r_ins_02_revealing_the_seed_schedules_each_selection_as_an_inspection(district):
     """Once the seed is public the draw is final (ADR 0704): every selection
     becomes an inspection with the drawn inspectors, the round's items and
     quarter, from the draw; nothing is left to hand over."""
@@ -268,7 +268,7 @@ def test_R_INS_02_revealing_the_seed_schedules_each_selection_as_an_inspection(d
     assert svc.hand_over(f.committed(district)) == []
 
 
-def test_R_INS_02_a_revealed_draw_is_final_no_redraw(district):
+def test_r_ins_02_a_revealed_draw_is_final_no_redraw(district):
     """A redraw is possible before the seed is public; after it, the
     inspections exist and the draw stands (ADR 0704)."""
     d = district
@@ -314,7 +314,7 @@ def test_pages_for_the_office(district):
     assert InspectionPlan.objects.visible_to(d.actor("pm_a")).count() == 0
 
 
-def test_R_INS_04_weights_are_plan_configuration_and_read_from_cases(district):
+def test_r_ins_04_weights_are_plan_configuration_and_read_from_cases(district):
     d = district
     p = f.plan(d, state="draft")
     f.case_f.registered(d)  # a case on the school's project
@@ -335,7 +335,7 @@ def test_R_INS_04_weights_are_plan_configuration_and_read_from_cases(district):
     assert "有违法违规案件 +5.0" in html
 
 
-def test_R_INS_01_api_items_and_plan_round_trip(district):
+def test_r_ins_01_api_items_and_plan_round_trip(district):
     d = district
     f.case_f.staff(d)
     c = d.client("housing_staff")
@@ -370,7 +370,7 @@ def test_R_INS_01_api_items_and_plan_round_trip(district):
     assert r.status_code == 201 and r.json()["rounds"][0]["kind_label"] == "专项检查"
 
 
-def test_R_INS_02_a_second_commitment_on_a_round_is_refused_redraw_instead(district):
+def test_r_ins_02_a_second_commitment_on_a_round_is_refused_redraw_instead(district):
     d = district
     draw = f.committed(d)
     before = db_fingerprint()
@@ -383,7 +383,7 @@ def test_R_INS_02_a_second_commitment_on_a_round_is_refused_redraw_instead(distr
     assert 'data-testid="selection"' not in html
 
 
-def test_R_INS_01_pages_anonymous_wrong_role_out_of_scope_in_scope(district):
+def test_r_ins_01_pages_anonymous_wrong_role_out_of_scope_in_scope(district):
     d = district
     draw = f.revealed(d)
     item = WorkItem.objects.get()

@@ -114,11 +114,13 @@ class Recipient(models.TextChoices):
 class ClueSource(models.TextChoices):
     """Where a transferred clue comes from: a suspected issue verified here, or
     a complaint or report the office refers (taken up from the
-    ``complaints.referred`` event, ADR 0515)."""
+    ``complaints.referred`` event, ADR 0515), a case or an inspection finding
+    transferred (``cases.referred``, ``inspections.referred``)."""
 
     ISSUE = "issue", "疑似问题"
     COMPLAINT = "complaint", "投诉举报"
     CASE = "case", "案件"
+    INSPECTION = "inspection", "监督检查"
 
 
 class TransferState(models.TextChoices):

@@ -130,3 +130,5 @@ def register() -> None:
     events.subscribe(_ByName("complaints.referred"))(on_complaint_referred)  # type: ignore[arg-type]
     # a case transferred (cases.referred, ADR 0604): the same clue transfer
     events.subscribe(_ByName("cases.referred"))(on_complaint_referred)  # type: ignore[arg-type]
+    # an inspection finding transferred (inspections.referred): the same clue transfer
+    events.subscribe(_ByName("inspections.referred"))(on_complaint_referred)  # type: ignore[arg-type]

@@ -48,3 +48,27 @@ class FindingRecorded(events.DomainEvent):
     compliant: bool
     description: str
     signed_off_on: str
+
+
+@events.event("inspections.referred")
+@dataclass(frozen=True)
+class FindingReferred(events.DomainEvent):
+    """A finding transferred to discipline inspection (涉嫌违纪) or public
+    security (涉嫌犯罪) (R-INS-08): alerts takes it up as a clue transfer to
+    ``recipient_org_id``, with the inspection's number and a link, in the same
+    list and with the same receipt and feedback steps as every clue.
+    ``target`` is the receiving body's kind as alerts names it
+    (``discipline`` / ``public_security``)."""
+
+    referral_id: int
+    inspection_number: str
+    inspection_url: str
+    target: str
+    recipient_org_id: int
+    document_number: str
+    reason: str
+    facts: str
+    subject_text: str
+    project_id: int | None
+    office_id: int
+    referred_by_name: str

@@ -28,7 +28,7 @@ from postaward.projects.models import Project
 
 from . import conflicts
 from . import deadline_kinds_visits as dk
-from .events import CaseRequested, FindingRecorded
+from .events import CaseRequested, FindingRecorded, FindingReferred
 from .models.visits import (
     LIGHT_DISPOSITIONS,
     TRANSFERS,
@@ -621,6 +621,25 @@ def dispose(
                 )
             )
         f.save()
+        if transfer is not None:
+            w.publish(
+                FindingReferred(
+                    referral_id=f.pk,
+                    inspection_number=i.number,
+                    inspection_url=reverse("inspections_visit", args=[i.pk]),
+                    target=(
+                        "discipline" if disposition == Disposition.DISCIPLINE else "public_security"
+                    ),
+                    recipient_org_id=transfer.pk,
+                    document_number=transfer_document,
+                    reason=note,
+                    facts=f"{f.item.name}：{f.description}",
+                    subject_text=f.subject_text,
+                    project_id=i.project_id,
+                    office_id=i.office_id,
+                    referred_by_name=actor.display_name[:100],
+                )
+            )
         if disposition == Disposition.RECTIFY:
             _issue_order(i, f, note, int(days or 0), actor)
         w.after = {"finding": f.pk, "disposition": disposition}

@@ -465,6 +465,10 @@ NON_RISK_EVENTS: dict[str, str] = {
     "complaints.case_requested": "the office opens a case on it: taken up by the cases capability",
     "alerts.case_requested": "the office opens a case on a suspected issue: taken up by cases",
     "inspections.case_requested": "a finding suspects a violation: taken up by the cases capability",
+    "inspections.referred": (
+        "a finding transferred to discipline inspection or public security: taken up as a clue"
+        " transfer (alerts.subscribers), not a new alert"
+    ),
     "inspections.finding_recorded": (
         "an inspection result on a market subject: a fact for credit and accountability"
     ),

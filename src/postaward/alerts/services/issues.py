@@ -314,9 +314,16 @@ def take_referral(evt: Any) -> ClueTransfer | None:
         return None
     # a case transferred with its file (``cases.referred``, ADR 0604) is taken
     # up the same way: its number and a link to the case file
-    source = ClueSource.CASE if evt.name == "cases.referred" else ClueSource.COMPLAINT
-    ref = evt.case_number if source == ClueSource.CASE else evt.receipt_number
-    facts = f"{evt.facts}\n案卷：{evt.case_url}" if source == ClueSource.CASE else evt.facts
+    # and an inspection finding transferred (``inspections.referred``): the
+    # inspection's number and a link to it
+    if evt.name == "cases.referred":
+        source, ref = ClueSource.CASE, evt.case_number
+        facts = f"{evt.facts}\n案卷：{evt.case_url}"
+    elif evt.name == "inspections.referred":
+        source, ref = ClueSource.INSPECTION, evt.inspection_number
+        facts = f"{evt.facts}\n检查记录：{evt.inspection_url}"
+    else:
+        source, ref, facts = ClueSource.COMPLAINT, evt.receipt_number, evt.facts
     existing = ClueTransfer.objects.filter(source=source, source_id=evt.referral_id).first()
     if existing is not None:
         return existing

@@ -203,6 +203,16 @@ def test_r_ins_08_a_crime_is_transferred_to_public_security(district):
         fd.transfer_org == district.orgs["discipline"]
         and fd.transfer_document == "监办移〔2026〕1号"
     )
+    # the receiving body gets it as a clue transfer, in the one list of clues,
+    # once however often the outbox delivers
+    from postaward.alerts.models import ClueTransfer
+
+    events.dispatch_pending()
+    events.dispatch_pending()
+    t = ClueTransfer.objects.get()
+    assert (t.source, t.source_id, t.source_ref) == ("inspection", fd.pk, i.number)
+    assert t.recipient == "discipline" and t.recipient_org == district.orgs["discipline"]
+    assert t.document_number == "监办移〔2026〕1号" and f"/inspections/visits/{i.pk}/" in t.facts
 
 
 def test_r_ins_08_the_order_runs_over_the_holidays_and_the_make_up_day(district):

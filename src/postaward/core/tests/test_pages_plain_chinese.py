@@ -42,6 +42,17 @@ PAGES = [
     "attendance_owner",
     "audit_log",
     "calendar",
+    "inspections_items",
+    "inspections_plans",
+    "inspections_draws",
+    "inspections_coverage",
+    "inspections_visits",
+    "inspections_merge",
+    "inspections_ledger",
+    "inspections_visit_statistics",
+    "inspections_contract_checks",
+    "inspections_public",
+    "public_inspection_draws",
 ]
 
 
@@ -63,12 +74,13 @@ def _check(url: str, html: str) -> None:
 
 def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
     from postaward.alerts.models import Alert
+    from postaward.inspections.models import ContractCheck, Draw, Inspection, RectificationOrder
     from postaward.projects.models import Project
 
     moment = dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ)
     with time_machine.travel(moment, tick=False):
         demo_build(12)
-        checked = 0
+        checked = inspections = 0
         for username in ROLES:
             user = User.objects.get(username=username)
             c = Client()
@@ -89,13 +101,28 @@ def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
             a = Alert.objects.visible_to(actor).order_by("pk").first()
             if a:
                 urls.append(reverse("alerts_detail", args=[a.pk]))
+            for model, name in (
+                (Draw, "inspections_draw"),
+                (Inspection, "inspections_visit"),
+                (RectificationOrder, "inspections_order"),
+                (ContractCheck, "inspections_contract_check"),
+            ):
+                row = model.objects.visible_to(actor).order_by("pk").first()
+                if row:
+                    urls.append(reverse(name, args=[row.pk]))
+            for d in Draw.objects.order_by("pk"):
+                urls.append(reverse("public_inspection_draw_verify", args=[d.number]))
+            for i in Inspection.objects.filter(state="published").order_by("pk"):
+                urls.append(reverse("inspections_public_detail", args=[i.number]))
             for url in urls:
                 r = c.get(url)
                 if r.status_code != 200:
                     continue
                 _check(url, r.content.decode())
                 checked += 1
+                inspections += "inspections" in url
     assert checked >= 60
+    assert inspections >= 20  # the inspection pages, inside and public
 
 
 def test_registry_gives_document_and_article_with_text():

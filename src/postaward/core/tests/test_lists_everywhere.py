@@ -47,6 +47,12 @@ LISTS = [
     ("project_bans", "housing_staff", "created"),
     ("tokens", "school_leader", "created"),
     ("alerts_inbox", "office_admin", "priority"),
+    ("inspections_items", "office_staff", "year"),
+    ("inspections_plans", "office_staff", "state"),
+    ("inspections_draws", "office_staff", "state"),
+    ("inspections_visits", "office_staff", "kind"),
+    ("inspections_ledger", "office_staff", "rounds"),
+    ("inspections_contract_checks", "office_staff", "flags"),
 ]
 
 

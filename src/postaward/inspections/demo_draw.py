@@ -136,7 +136,10 @@ def seed_demo(b: Any = None) -> None:
     )
     svc.submit_plan(actor=office, obj=jp)
     svc.approve_plan(actor=actor_for_username("office_head"), obj=jp, note="同意")
+    if not svc.pool_projects(routine):
+        return  # a district without projects yet: the plan waits for its first draw
     d = svc.commit(actor=office, round=routine)
     d = svc.run_draw(actor=office, obj=d)
     svc.reveal(actor=office, obj=d)
-    svc.commit(actor=office, round=special)
+    if svc.pool_projects(special):
+        svc.commit(actor=office, round=special)

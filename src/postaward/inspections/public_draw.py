@@ -63,7 +63,7 @@ def public_verify(request: HttpRequest, number: str) -> HttpResponse:
     seed = form.cleaned_data.get("seed") if form.is_valid() else ""
     verification = None
     if d.revealed_at or seed:
-        verification = svc.verify_draw(d, seed=seed or None)
+        verification = svc.verify_draw_public(d, seed=seed or None)
     return render(
         request,
         "inspections/draw/public_verify.html",

@@ -103,8 +103,12 @@ def test_r_ins_02_seed_that_does_not_match_is_refused(district):
 
 
 def test_r_ins_02_tampered_pool_fails_verification(district):
+    """Tampering shows at once on the public page, though its outcome is kept
+    for repeated visits (it is kept under the hash of what it was computed from)."""
     d = district
     draw = f.revealed(d)
+    url = f"/public/inspections/draws/{draw.number}/verify/"
+    assert 'data-testid="verify-result">一致<' in d.client(None).get(url).content.decode()
     Draw.objects.filter(pk=draw.pk).update(
         project_pool={**draw.project_pool, "projects": draw.project_pool["projects"][:1]}
     )

@@ -95,6 +95,32 @@ ITEM_FIELDS = (
 )
 
 
+def _decimal(value: Any, *, field: str, message: str, low: Decimal, high: Decimal) -> Decimal:
+    """A number at the edge: finite, within [low, high] (``low`` excluded when
+    it is 0 for a ratio), at most two decimal places, as the columns hold."""
+    try:
+        d = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed(message, field=field) from None
+    if not d.is_finite() or not low <= d <= high or d != d.quantize(Decimal("0.01")):
+        raise ValidationFailed(message, field=field)
+    return d.quantize(Decimal("0.01"))
+
+
+def _clean(obj: Any) -> None:
+    """The model's own checks, refused as the edge's error (never a 500)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+        raise ValidationFailed(
+            f"{label}：{messages[0]}" if label else messages[0], field=field
+        ) from None
+
+
 def _item_data(data: dict[str, Any]) -> dict[str, Any]:
     out = {k: data[k] for k in ITEM_FIELDS if k in data}
     for k, label in (
@@ -104,14 +130,16 @@ def _item_data(data: dict[str, Any]) -> dict[str, Any]:
         ("frequency", "检查频次"),
     ):
         if k in out:
-            out[k] = writes.text(out[k], field=k, label=label, max_len=200)
+            limit = WorkItem._meta.get_field(k).max_length or 200  # type: ignore[union-attr]
+            out[k] = writes.text(out[k], field=k, label=label, max_len=limit)
     if "ratio_pct" in out:
-        try:
-            ratio = Decimal(str(out["ratio_pct"]))
-        except InvalidOperation:
-            raise ValidationFailed("年度抽查比例须为数字", field="ratio_pct") from None
-        if not Decimal(0) < ratio <= Decimal(100):
-            raise ValidationFailed("年度抽查比例须大于0且不超过100", field="ratio_pct")
+        ratio = _decimal(
+            out["ratio_pct"],
+            field="ratio_pct",
+            message="年度抽查比例须为大于0且不超过100的数，最多两位小数",
+            low=Decimal("0.01"),
+            high=Decimal(100),
+        )
         out["ratio_pct"] = ratio
     return out
 
@@ -125,7 +153,7 @@ def create_item(*, actor: Actor, **data: Any) -> WorkItem:
             created_by_name=actor.display_name,
             **_item_data(data),
         )
-        item.full_clean()
+        _clean(item)
         item.save()
         return writes.created(item, actor=actor, action="inspections.create_item")  # type: ignore[no-any-return]
 
@@ -139,7 +167,7 @@ def update_item(*, actor: Actor, obj: WorkItem, **data: Any) -> WorkItem:
     with writes.audited(WorkItem, pk=obj.pk, actor=actor, action="inspections.update_item") as w:
         for k, v in clean.items():
             setattr(w.obj, k, v)
-        w.obj.full_clean()
+        _clean(w.obj)
     return w.obj  # type: ignore[no-any-return]
 
 
@@ -167,13 +195,13 @@ def create_plan(
 
 
 def _share(value: Any) -> Decimal:
-    try:
-        share = Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationFailed("纯随机比例须为0～1之间的数", field="uniform_share") from None
-    if not Decimal(0) <= share <= Decimal(1):
-        raise ValidationFailed("纯随机比例须为0～1之间的数", field="uniform_share")
-    return share
+    return _decimal(
+        value,
+        field="uniform_share",
+        message="纯随机比例须为0～1之间的数，最多两位小数",
+        low=Decimal(0),
+        high=Decimal(1),
+    )
 
 
 def set_weights(

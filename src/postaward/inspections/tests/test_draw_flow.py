@@ -339,6 +339,38 @@ def test_r_ins_04_weights_are_plan_configuration_and_read_from_cases(district):
     assert "有违法违规案件 +5.0" in html
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("ratio_pct", 5.6719512194291526e-188),  # found by the API fuzz: too many digits
+        ("ratio_pct", "NaN"),
+        ("ratio_pct", "100.01"),
+        ("ratio_pct", "5.555"),
+        ("frequency", "每" * 61),  # the column holds 60
+        ("basis_article", "第" * 61),
+    ],
+)
+def test_r_ins_01_bad_item_input_is_refused_in_chinese_and_stores_nothing(district, field, value):
+    d = district
+    c = d.client("housing_staff")
+    body = {
+        "year": 2026,
+        "name": "质量检测报告核查",
+        "basis_document": "衢州市政府投资工程建设项目标后监管实施细则",
+        "basis_article": "第五条",
+        "ratio_pct": "5",
+        "frequency": "每季度",
+        "method": "documents",
+        "stage": "after",
+        field: value,
+    }
+    before = db_fingerprint()
+    r = c.post("/api/v1/inspections/items", body, content_type="application/json")
+    assert r.status_code == 422, r.content
+    assert r.json()["errors"][0]["field"] == field or field in r.content.decode()
+    assert db_fingerprint() == before
+
+
 def test_r_ins_01_api_items_and_plan_round_trip(district):
     d = district
     f.case_f.staff(d)

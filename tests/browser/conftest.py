@@ -72,7 +72,17 @@ class ServedConnections:
         self.httpd = httpd
         self.open = 0
         self.changed = threading.Condition()
+        # One request at a time holds the database, and the test's own
+        # queries wait for it (see ``serialised``).
+        self.database = threading.RLock()
         accept, serve = httpd.get_request, httpd.process_request_thread
+        app = httpd.get_app()
+
+        def locked_app(environ: Any, start_response: Any) -> Any:
+            with self.database:
+                return app(environ, start_response)
+
+        httpd.set_app(locked_app)
 
         def counted_accept() -> Any:
             # Counted before the accept: a connection is always either waiting
@@ -112,6 +122,21 @@ class ServedConnections:
                 pytest.fail(f"the live server still serves {self.open} connection(s)")
 
 
+    def serialised(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        """A query of the test's own thread waits for the request being served.
+
+        Under SQLite the test body and the server's threads use one connection
+        and one transaction state: a query the test makes while a request is
+        half-way through its atomic block (the page still submitting when the
+        test reads the database) runs inside that block and can break it for
+        both (CI, ``test_a_hidden_works_acceptance_through_every_step``:
+        "You can't execute queries until the end of the 'atomic' block" and a
+        failed flush). The server holds ``database`` for each request; the
+        test's queries take it too (ADR 0076)."""
+        with self.database:
+            return execute(sql, params, many, context)
+
+
 @pytest.fixture(scope="session")
 def served(live_server) -> ServedConnections:  # type: ignore[no-untyped-def]
     return ServedConnections(live_server.thread.httpd)
@@ -119,12 +144,19 @@ def served(live_server) -> ServedConnections:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def answered(served: ServedConnections) -> Iterator[None]:
-    """Waits, after the test, until the live server has answered everything.
+    """Serialises the test's queries with the live server's requests and waits,
+    after the test, until the server has answered everything.
 
     The page fixtures depend on it, so it is torn down after all of them: once
     every browser context of the test is closed (an open context keeps its
     connections alive)."""
-    yield
+    from django.db import connection
+
+    connection.execute_wrappers.append(served.serialised)
+    try:
+        yield
+    finally:
+        connection.execute_wrappers.remove(served.serialised)
     served.wait_until_answered()
 
 
@@ -178,7 +210,17 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    submit(page, "button[type=submit]")
+
+
+def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Click a form's submit button and wait for the page the form leads to.
+
+    ``wait_for_load_state`` alone can return on the page being left, before
+    the browser has sent the form; a test that then reads the database would
+    read it before the request."""
+    with page.expect_navigation():
+        page.click(selector)
     page.wait_for_load_state("networkidle")
 
 

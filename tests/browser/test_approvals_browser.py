@@ -16,7 +16,7 @@ from postaward.core.actor import SYSTEM
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,16 +29,14 @@ def act(page, action: str, **fields: str) -> None:  # type: ignore[no-untyped-de
     for name, value in fields.items():
         page.fill(f"#id_{action}-{name}", value)
     # a registry step's submit button (core/_steps.html)
-    page.click(f"[data-testid={action}-submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page, f"[data-testid={action}-submit]")
 
 
 def step(page, name: str, **fields: str) -> None:  # type: ignore[no-untyped-def]
     """Take a registry step from its form (``core/_steps.html``)."""
     for field, value in fields.items():
         page.fill(f"#id_{name}-{field}", value)
-    page.click(f"[data-testid={name}-submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page, f"[data-testid={name}-submit]")
 
 
 def test_a_major_design_change_through_every_step(page, district, settings, tmp_path):
@@ -59,8 +57,7 @@ def test_a_major_design_change_through_every_step(page, district, settings, tmp_
     page.fill("#id_cost_delta", "1260000")
     page.fill("#id_days_delta", "12")
     page.fill("#id_work_date", work_date.isoformat())
-    page.click("[data-testid=submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page, "[data-testid=submit]")
     change = EngineeringChange.objects.get(title="报告厅屋面改为钢结构")
     assert change.is_major
     assert page.locator("[data-testid=state]").inner_text() == "待监理审核"
@@ -110,8 +107,7 @@ def test_a_hidden_works_acceptance_through_every_step(page, district, settings, 
         page.fill("#id_description", "钢筋规格、数量、间距、锚固长度、保护层厚度")
         page.fill("#id_work_date", work_date.isoformat())
         page.check("#id_is_important")
-        page.click("[data-testid=submit]")
-        page.wait_for_load_state("networkidle")
+        submit(page, "[data-testid=submit]")
         hw = HiddenWork.objects.get(part_name="二层框架梁钢筋")
         assert page.locator("[data-testid=state]").inner_text() == "待旁站验收"
         logout(page)
@@ -134,8 +130,7 @@ def test_a_hidden_works_acceptance_through_every_step(page, district, settings, 
     page.fill("#id_standby-opinion", "钢筋规格、间距符合设计，同意隐蔽")
     for kind, path in files.items():
         page.set_input_files(f"#id_standby-photo_{kind}", str(path))
-    page.click("[data-testid=standby-submit]")
-    page.wait_for_load_state("networkidle")
+    submit(page, "[data-testid=standby-submit]")
     assert page.locator("[data-testid=state]").inner_text() == "监理已验收，待建设单位审核"
     warnings = page.locator("[data-testid=photo-warning]").all_inner_texts()
     assert any("不在项目现场" in w for w in warnings)

@@ -10,7 +10,15 @@ class CreditConfig(AppConfig):
         from postaward.core import menu
         from postaward.core.menu import Item
 
-        from . import deadline_kinds, hooks, steps, subscribers  # noqa: F401  (kinds, cards, steps)
+        # kinds, cards, steps (also the scoring parts' steps)
+        from . import (  # noqa: F401
+            deadline_kinds,
+            hooks,
+            steps,
+            steps_rules,
+            steps_scores,
+            subscribers,
+        )
         from .views import can_see_credit
 
         subscribers.register()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from postaward.core import steps
 
-from . import views
+from . import urls_enterprises, urls_rules, urls_scores, views
 from .steps import WF
 
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("credit/<id:pk>/", views.record_detail, name="credit_detail"),
     path("credit/<id:pk>/requests/", views.record_request, name="credit_request"),
     steps.page_urls("credit/requests/", WF, "credit_request_step"),
+    *urls_rules.urlpatterns,
+    *urls_scores.urlpatterns,
+    *urls_enterprises.urlpatterns,
 ]

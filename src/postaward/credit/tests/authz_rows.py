@@ -73,3 +73,12 @@ ROUTES = {
         out=(Call("school_admin", path=_req("give_opinion"), body=lambda d: OPINION, status=404),),
     ),
 }
+
+# The scoring parts (issue 16), each in its own module.
+from .authz_rows_enterprises import ROUTES as _ENTERPRISES  # noqa: E402
+from .authz_rows_rules import ROUTES as _RULES  # noqa: E402
+from .authz_rows_scores import ROUTES as _SCORES  # noqa: E402
+
+ROUTES.update(_RULES)
+ROUTES.update(_SCORES)
+ROUTES.update(_ENTERPRISES)

@@ -21,7 +21,7 @@ from postaward.core.actor import Actor
 from postaward.core.scoping import NOTHING, ScopedManager
 from postaward.orgs.choices import OrgKind, Role
 
-from .choices import PushAction, PushState, RecordState, RequestKind, RequestState
+from ..choices import PushAction, PushState, RecordState, RequestKind, RequestState
 
 OFFICE_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.OFFICE_STAFF})
 DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.AUTHORITY_STAFF})

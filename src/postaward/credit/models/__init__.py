@@ -1,0 +1,7 @@
+"""The credit models, one module per part: the records of penalties and their
+requests (``records``), and the scoring (``scoring``: rule sets, score events,
+annual scores; issue 16, ADR 0630)."""
+
+from .records import *  # noqa: F403
+from .records import DEPARTMENT_ROLES, OFFICE_ROLES  # noqa: F401
+from .scoring import *  # noqa: F403

@@ -16,13 +16,19 @@ class CreditConfig(AppConfig):
             hooks,
             steps,
             steps_rules,
+            steps_sanctions,
             steps_scores,
             subscribers,
         )
         from .views import can_see_credit
+        from .views_sanctions import can_see_sanctions
 
         subscribers.register()
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))
+        menu.add(
+            "credit",
+            Item("处理措施登记", "credit_sanction_list", "bi-journal-x", can_see_sanctions, 40),
+        )
         menu.set_badge("credit_list", todo_kinds=("credit.",))

@@ -87,3 +87,64 @@ class Colour(models.TextChoices):
     YELLOW = "yellow", "黄码"
     ORANGE = "orange", "橙码"
     RED = "red", "红码"
+
+
+# --- Sanctions (SY 40-48; R-SCO-07, R-SCO-08; ADR 0660) --------------------------
+
+
+class SanctionKind(models.TextChoices):
+    """The measures of SY 40-48, in the order the articles name them."""
+
+    INTERVIEW = "interview", "约谈"
+    CRITICISM = "criticism", "通报批评"
+    RECTIFICATION = "rectification", "责令整改"
+    FINE = "fine", "罚款"
+    CONTRACT_TERMINATED = "contract_terminated", "解除合同"
+    DEPOSIT_FORFEITED = "deposit_forfeited", "没收保证金"
+    PENALTY_RECOVERED = "penalty_recovered", "追缴违约金"
+    DAMAGES = "damages", "责令赔偿损失"
+    BUSINESS_SUSPENDED = "business_suspended", "责令停业整顿"
+    ADMINISTRATIVE_PENALTY = "administrative_penalty", "行政处罚"
+
+
+class IssuerKind(models.TextChoices):
+    OWNER = "owner", "建设单位（合同措施）"
+    AUTHORITY = "authority", "行业主管部门（行政措施）"
+
+
+# Who takes which measure (SY 41, 42, 45-48: the owner by the contract; SY 40,
+# 43-45, 48: the industry authority by law). The supervision office, as the
+# leading group's office, may record the authorities' measures too (ADR 0660).
+MEASURES_OF: dict[str, tuple[str, ...]] = {
+    IssuerKind.OWNER: (
+        SanctionKind.INTERVIEW,
+        SanctionKind.CRITICISM,
+        SanctionKind.RECTIFICATION,
+        SanctionKind.CONTRACT_TERMINATED,
+        SanctionKind.DEPOSIT_FORFEITED,
+        SanctionKind.PENALTY_RECOVERED,
+        SanctionKind.DAMAGES,
+    ),
+    IssuerKind.AUTHORITY: (
+        SanctionKind.INTERVIEW,
+        SanctionKind.CRITICISM,
+        SanctionKind.RECTIFICATION,
+        SanctionKind.FINE,
+        SanctionKind.BUSINESS_SUSPENDED,
+        SanctionKind.ADMINISTRATIVE_PENALTY,
+    ),
+}
+
+# Measures that carry an amount of money.
+WITH_AMOUNT = (
+    SanctionKind.FINE,
+    SanctionKind.DEPOSIT_FORFEITED,
+    SanctionKind.PENALTY_RECOVERED,
+    SanctionKind.DAMAGES,
+    SanctionKind.ADMINISTRATIVE_PENALTY,
+)
+
+
+class SanctionState(models.TextChoices):
+    EFFECTIVE = "effective", "有效"
+    REVOKED = "revoked", "已撤销"

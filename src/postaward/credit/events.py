@@ -20,3 +20,34 @@ class ScoreChanged(events.DomainEvent):
     year: int
     change: str
     points: str
+
+
+@events.event("credit.sanction_recorded")
+@dataclass(frozen=True)
+class SanctionRecorded(events.DomainEvent):
+    """A measure of SY 40-48 was recorded in the sanctions register (R-SCO-08):
+    the scoring rules may score it (fact ``credit.sanction``); accountability
+    may read it."""
+
+    sanction_id: int
+    number: str
+    kind: str
+    issuer_id: int
+    issuer_kind: str
+    subject_org_id: int | None
+    subject_person_id: int | None
+    project_id: int | None
+    decided_on: str
+    period_from: str | None
+    period_to: str | None
+
+
+@events.event("credit.sanction_revoked")
+@dataclass(frozen=True)
+class SanctionRevoked(events.DomainEvent):
+    """A recorded measure was revoked (set aside on review, entered by
+    mistake): its score is withdrawn with it."""
+
+    sanction_id: int
+    number: str
+    reason: str

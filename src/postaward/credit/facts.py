@@ -110,6 +110,12 @@ FACTS: dict[str, FactKind] = {
             "inspections.finding_recorded",
         ),
         FactKind(
+            "credit.sanction",
+            "受到处理措施（约谈、通报批评、解除合同、停业整顿等）",
+            "credit.sanction_recorded",
+            withdrawn_by="credit.sanction_revoked",
+        ),
+        FactKind(
             "cases.penalty_decided",
             "受到行政处罚（处理）决定",
             "cases.penalty_decided",

@@ -40,6 +40,7 @@ def _request_link(pk: str) -> str:
 
 
 audit_labels.link("credit.creditrequest", _request_link)
+audit_labels.link("credit.sanction", lambda pk: reverse("credit_sanction_detail", args=[int(pk)]))
 
 AUDIT_LABELS = {
     "credit.record_entered": "录入信用记录",
@@ -48,6 +49,8 @@ AUDIT_LABELS = {
     "credit.uphold": "采纳信用异议（修复）申请",
     "credit.reject": "不予采纳信用异议（修复）申请",
     "credit.record_changed": "变更信用记录",
+    "credit.sanction_recorded": "登记处理措施",
+    "credit.sanction_revoked": "撤销处理措施",
 }
 
 audit_labels.resolver("credit.", AUDIT_LABELS.get)

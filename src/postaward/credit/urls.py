@@ -2,7 +2,7 @@ from django.urls import path
 
 from postaward.core import steps
 
-from . import urls_enterprises, urls_rules, urls_scores, views
+from . import urls_enterprises, urls_rules, urls_sanctions, urls_scores, views
 from .steps import WF
 
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     *urls_rules.urlpatterns,
     *urls_scores.urlpatterns,
     *urls_enterprises.urlpatterns,
+    *urls_sanctions.urlpatterns,
 ]

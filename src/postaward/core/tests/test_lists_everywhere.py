@@ -53,6 +53,7 @@ LISTS = [
     ("inspections_visits", "office_staff", "kind"),
     ("inspections_ledger", "office_staff", "rounds"),
     ("inspections_contract_checks", "office_staff", "flags"),
+    ("credit_sanction_list", "office_staff", "decided_on"),
 ]
 
 

@@ -4,4 +4,5 @@ annual scores; issue 16, ADR 0630)."""
 
 from .records import *  # noqa: F403
 from .records import DEPARTMENT_ROLES, OFFICE_ROLES  # noqa: F401
+from .sanctions import *  # noqa: F403
 from .scoring import *  # noqa: F403

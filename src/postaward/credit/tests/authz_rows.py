@@ -77,8 +77,10 @@ ROUTES = {
 # The scoring parts (issue 16), each in its own module.
 from .authz_rows_enterprises import ROUTES as _ENTERPRISES  # noqa: E402
 from .authz_rows_rules import ROUTES as _RULES  # noqa: E402
+from .authz_rows_sanctions import ROUTES as _SANCTIONS  # noqa: E402
 from .authz_rows_scores import ROUTES as _SCORES  # noqa: E402
 
 ROUTES.update(_RULES)
 ROUTES.update(_SCORES)
 ROUTES.update(_ENTERPRISES)
+ROUTES.update(_SANCTIONS)

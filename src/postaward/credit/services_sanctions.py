@@ -1,0 +1,338 @@
+"""The sanctions register: recording a measure, revoking it, and the bidding
+ban of an enterprise ordered to stop business (SY 40-48, 44; R-SCO-07,
+R-SCO-08; ADR 0660)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from postaward.core import clock, documents, idempotency, notices, writes
+from postaward.core.actor import Actor
+from postaward.core.errors import Forbidden, ValidationFailed
+from postaward.core.scoping import get_visible_or_404
+from postaward.orgs.choices import OrgKind, Role
+from postaward.orgs.models import Organisation, Person, User
+from postaward.projects.models import Project
+
+from . import rules
+from .choices import MEASURES_OF, WITH_AMOUNT, IssuerKind, SanctionKind, SanctionState
+from .events import SanctionRecorded, SanctionRevoked
+from .models import DEPARTMENT_ROLES, OFFICE_ROLES, Sanction, snapshot_sanction
+
+OWNER_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.OWNER_PROJECT_LEADER})
+
+
+def issuer_kind_of(actor: Actor) -> str:
+    """Which measures the actor's unit takes: an owner's by the contract, an
+    industry authority's (or the supervision office's) by law; "" for none."""
+    if actor.user_id is None:
+        return ""
+    if actor.org_kind == OrgKind.OWNER and actor.roles & OWNER_ROLES:
+        return str(IssuerKind.OWNER)
+    if actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and actor.roles & DEPARTMENT_ROLES:
+        return str(IssuerKind.AUTHORITY)
+    if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
+        return str(IssuerKind.AUTHORITY)
+    return ""
+
+
+def may_record(actor: Actor) -> bool:
+    return bool(issuer_kind_of(actor))
+
+
+def measures_for(actor: Actor) -> list[tuple[str, str]]:
+    """The measures the actor's unit may record, as form choices."""
+    kinds = MEASURES_OF.get(issuer_kind_of(actor), ())
+    return [(k, SanctionKind(k).label) for k in kinds]
+
+
+def _date(value: Any, *, field: str, label: str, required: bool = True) -> dt.date | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationFailed(f"请填写{label}", field=field)
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(f"{label}格式不正确（应为 YYYY-MM-DD）", field=field) from None
+
+
+def _amount(value: Any, kind: str) -> Decimal | None:
+    if value in (None, ""):
+        if kind in WITH_AMOUNT and kind != SanctionKind.ADMINISTRATIVE_PENALTY:
+            raise ValidationFailed(f"“{SanctionKind(kind).label}”须填写金额", field="amount_yuan")
+        return None
+    try:
+        out = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed("金额格式不正确", field="amount_yuan") from None
+    if not out.is_finite() or out <= 0 or out >= Decimal("1e12"):
+        raise ValidationFailed("金额须大于0且不超过万亿元", field="amount_yuan")
+    if kind not in WITH_AMOUNT:
+        raise ValidationFailed(
+            f"“{SanctionKind(kind).label}”不涉及金额，请不要填写", field="amount_yuan"
+        )
+    return out
+
+
+def _subject(
+    actor: Actor, project: Project | None, org_id: int | None, person_id: int | None
+) -> tuple[Organisation | None, Person | None, str]:
+    if (org_id is None) == (person_id is None):
+        raise ValidationFailed("请选择被处理的单位或人员（二者选一）", field="subject_org_id")
+    if org_id is not None:
+        org = Organisation.objects.filter(pk=org_id).first()
+        if org is None:
+            raise ValidationFailed("被处理单位不存在", field="subject_org_id")
+        if project is not None and not project.participants.filter(organisation=org).exists():
+            raise ValidationFailed(
+                f"“{org.name}”不是“{project.name}”的参建单位", field="subject_org_id"
+            )
+        return org, None, org.name
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise ValidationFailed("被处理人员不存在", field="subject_person_id")
+    return None, person, person.name
+
+
+def _project(actor: Actor, project_id: int | None, issuer_kind: str) -> Project | None:
+    if project_id is None:
+        if issuer_kind == IssuerKind.OWNER:
+            raise ValidationFailed("建设单位的合同措施须选择项目", field="project_id")
+        return None
+    project: Project = get_visible_or_404(Project.objects, actor, pk=project_id)
+    if issuer_kind == IssuerKind.OWNER and project.owner_id != actor.organisation_id:
+        raise ValidationFailed("只能对本单位建设的项目作出合同措施", field="project_id")
+    return project
+
+
+def record_sanction(
+    *,
+    actor: Actor,
+    kind: str,
+    reason: str,
+    basis_document: str,
+    basis_article: str,
+    decided_on: Any,
+    subject_org_id: int | None = None,
+    subject_person_id: int | None = None,
+    project_id: int | None = None,
+    period_from: Any = None,
+    period_to: Any = None,
+    amount_yuan: Any = None,
+    document_number: str = "",
+    idempotency_key: str | None = None,
+) -> Sanction:
+    """Record one measure (R-SCO-08): the owner's contract measures on its own
+    projects, the authority's measures by law. 责令停业整顿 needs its period:
+    the enterprise may not bid in the district during it (R-SCO-07, SY 44)."""
+    issuer_kind = issuer_kind_of(actor)
+    if not issuer_kind:
+        raise Forbidden("仅建设单位、行业主管部门或监管办可以登记处理措施")
+    if kind not in SanctionKind.values:
+        raise ValidationFailed("请选择处理措施", field="kind")
+    if kind not in MEASURES_OF[issuer_kind]:
+        who = IssuerKind(issuer_kind).label
+        raise ValidationFailed(
+            f"“{SanctionKind(kind).label}”不属于{who}可以作出的措施", field="kind"
+        )
+    clean = {
+        "reason": writes.text(reason, field="reason", label="事实和理由", min_len=5),
+        "basis_document": writes.text(
+            basis_document, field="basis_document", label="依据文件", max_len=200
+        ),
+        "basis_article": writes.text(
+            basis_article, field="basis_article", label="条款", max_len=100
+        ),
+        "document_number": (document_number or "").strip()[:100],
+    }
+    decided = _date(decided_on, field="decided_on", label="作出日期")
+    assert decided is not None
+    if decided > clock.today():
+        raise ValidationFailed("作出日期不能晚于今天", field="decided_on")
+    start = _date(period_from, field="period_from", label="期限起始日期", required=False)
+    end = _date(period_to, field="period_to", label="期限截止日期", required=False)
+    if kind == SanctionKind.BUSINESS_SUSPENDED:
+        if subject_org_id is None:
+            raise ValidationFailed("责令停业整顿的对象须为企业", field="subject_org_id")
+        if start is None or end is None:
+            raise ValidationFailed(
+                "责令停业整顿须填写停业整顿的起止日期（期间禁止参与区内招投标）",
+                field="period_from",
+            )
+    if start is not None and end is not None and end < start:
+        raise ValidationFailed("期限截止日期不能早于起始日期", field="period_to")
+    if start is not None and start < decided:
+        raise ValidationFailed("期限不能早于作出日期", field="period_from")
+    amount = _amount(amount_yuan, kind)
+    project = _project(actor, project_id, issuer_kind)
+    org, person, name = _subject(actor, project, subject_org_id, subject_person_id)
+    payload = {
+        "kind": kind,
+        "subject_org_id": subject_org_id,
+        "subject_person_id": subject_person_id,
+        "project_id": project_id,
+        "decided_on": decided,
+        "period_from": start,
+        "period_to": end,
+        "amount_yuan": amount,
+        **clean,
+    }
+
+    def run() -> tuple[int, Any]:
+        s = _create(actor, issuer_kind, kind, org, person, name, project, decided, start, end)
+        for key, value in clean.items():
+            setattr(s, key, value)
+        s.amount_yuan = amount
+        s.save()
+        writes.created(
+            s,
+            actor=actor,
+            action="credit.sanction_recorded",
+            snapshot=snapshot_sanction,
+            project_id=s.project_id,
+        )
+        _publish_recorded(s)
+        _tell_subject(s, f"处理措施：{s.get_kind_display()}（{s.number}）", s.reason[:200])
+        return 201, s.pk
+
+    with transaction.atomic():
+        _, pk, _ = idempotency.run(
+            user_id=actor.user_id,
+            scope="credit.sanction",
+            key=idempotency_key,
+            payload=payload,
+            fn=run,
+        )
+    return Sanction.objects.get(pk=pk)
+
+
+def _create(
+    actor: Actor,
+    issuer_kind: str,
+    kind: str,
+    org: Organisation | None,
+    person: Person | None,
+    name: str,
+    project: Project | None,
+    decided: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> Sanction:
+    issuer = Organisation.objects.get(pk=actor.organisation_id)
+    seq = documents.next_number("credit.sanction", decided.year)
+    return Sanction(
+        number=f"CLCS{decided.year}{seq:04d}",
+        kind=kind,
+        issuer_kind=issuer_kind,
+        issuer=issuer,
+        office=rules.office_of(issuer),
+        subject_org=org,
+        subject_person=person,
+        subject_name=name[:200],
+        project=project,
+        decided_on=decided,
+        period_from=start,
+        period_to=end,
+        recorded_by_id=actor.user_id,
+        recorded_by_name=actor.display_name or actor.username,
+        created_at=clock.now(),
+    )
+
+
+def _publish_recorded(s: Sanction) -> None:
+    from postaward.core import events
+
+    events.publish(
+        SanctionRecorded(
+            sanction_id=s.pk,
+            number=s.number,
+            kind=s.kind,
+            issuer_id=s.issuer_id,
+            issuer_kind=s.issuer_kind,
+            subject_org_id=s.subject_org_id,
+            subject_person_id=s.subject_person_id,
+            project_id=s.project_id,
+            decided_on=s.decided_on.isoformat(),
+            period_from=s.period_from.isoformat() if s.period_from else None,
+            period_to=s.period_to.isoformat() if s.period_to else None,
+        )
+    )
+
+
+def subject_user_ids(s: Sanction) -> list[int]:
+    qs = User.objects.filter(is_active=True)
+    if s.subject_org_id:
+        return list(qs.filter(organisation_id=s.subject_org_id).values_list("pk", flat=True))
+    return list(qs.filter(person_id=s.subject_person_id).values_list("pk", flat=True))
+
+
+def _tell_subject(s: Sanction, title: str, body: str, actor: Any = None) -> None:
+    notices.tell(
+        subject_user_ids(s),
+        key=f"credit:sanction:{s.pk}:{s.state}",
+        kind="credit.sanction",
+        title=title,
+        body=body,
+        url=reverse("credit_sanction_detail", args=[s.pk]),
+        project=s.project,
+        actor=actor,
+    )
+
+
+def revoke_sanction(*, actor: Actor, obj: Sanction, reason: str) -> Sanction:
+    """Revoke a measure (set aside on review, entered by mistake): the issuing
+    unit or the supervision office; its score is withdrawn with it."""
+    from . import steps_sanctions
+
+    text = writes.text(reason, field="reason", label="撤销原因", min_len=4, max_len=500)
+    from postaward.core import steps
+
+    with steps.write(steps_sanctions.REVOKE, obj, actor) as w:
+        s = w.obj
+        s.state = SanctionState.REVOKED
+        s.revoked_reason = text
+        s.revoked_at = clock.now()
+        w.publish(SanctionRevoked(sanction_id=s.pk, number=s.number, reason=text))
+    _tell_subject(s, f"处理措施已撤销：{s.get_kind_display()}（{s.number}）", text, actor=actor)
+    return s
+
+
+# --- the bidding ban (R-SCO-07, SY 44) --------------------------------------------------
+
+
+def bans_of(org_id: int, on: dt.date) -> list[Sanction]:
+    """The 责令停业整顿 in force on ``on`` for the enterprise ``org_id``."""
+    qs = Sanction.objects.filter(
+        subject_org_id=org_id,
+        kind=SanctionKind.BUSINESS_SUSPENDED,
+        state=SanctionState.EFFECTIVE,
+        period_from__lte=on,
+        period_to__gte=on,
+    ).select_related("issuer")
+    return list(qs.order_by("period_to", "pk"))
+
+
+def ban_reason(s: Sanction) -> str:
+    return (
+        f"{s.issuer.name}于{s.decided_on:%Y年%m月%d日}责令停业整顿（{s.number}），"
+        f"{s.period_from:%Y-%m-%d} 至 {s.period_to:%Y-%m-%d} 期间禁止参与区内招投标"
+    )
+
+
+def may_check_bans(actor: Actor) -> bool:
+    """The bidding system (an integration account) and the government units."""
+    if actor.is_system:
+        return True
+    if Role.INTEGRATOR in actor.roles:
+        return True
+    if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
+        return True
+    return actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and bool(actor.roles & DEPARTMENT_ROLES)

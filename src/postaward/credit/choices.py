@@ -105,6 +105,9 @@ class SanctionKind(models.TextChoices):
     DAMAGES = "damages", "责令赔偿损失"
     BUSINESS_SUSPENDED = "business_suspended", "责令停业整顿"
     ADMINISTRATIVE_PENALTY = "administrative_penalty", "行政处罚"
+    # Not a measure of SY 40-48 but the decision of QZ 10 and LC 三 (R-SCO-04):
+    # the dishonest enterprise is listed for joint punishment for a period.
+    BLACKLISTED = "blacklisted", "列入黑名单（失信联合惩戒）"
 
 
 class IssuerKind(models.TextChoices):
@@ -132,8 +135,16 @@ MEASURES_OF: dict[str, tuple[str, ...]] = {
         SanctionKind.FINE,
         SanctionKind.BUSINESS_SUSPENDED,
         SanctionKind.ADMINISTRATIVE_PENALTY,
+        SanctionKind.BLACKLISTED,
     ),
 }
+
+# Measures that bar the enterprise from bidding in the district for their
+# period (SY 44: 停业整顿; a blacklisted enterprise is barred by the joint
+# punishment, QZ 10).
+BARS_BIDDING = (SanctionKind.BUSINESS_SUSPENDED, SanctionKind.BLACKLISTED)
+# Measures that need their period.
+WITH_PERIOD = BARS_BIDDING
 
 # Measures that carry an amount of money.
 WITH_AMOUNT = (

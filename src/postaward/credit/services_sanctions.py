@@ -20,7 +20,15 @@ from postaward.orgs.models import Organisation, Person, User
 from postaward.projects.models import Project
 
 from . import rules
-from .choices import MEASURES_OF, WITH_AMOUNT, IssuerKind, SanctionKind, SanctionState
+from .choices import (
+    BARS_BIDDING,
+    MEASURES_OF,
+    WITH_AMOUNT,
+    WITH_PERIOD,
+    IssuerKind,
+    SanctionKind,
+    SanctionState,
+)
 from .events import SanctionRecorded, SanctionRevoked
 from .models import DEPARTMENT_ROLES, OFFICE_ROLES, Sanction, snapshot_sanction
 
@@ -159,13 +167,13 @@ def record_sanction(
         raise ValidationFailed("作出日期不能晚于今天", field="decided_on")
     start = _date(period_from, field="period_from", label="期限起始日期", required=False)
     end = _date(period_to, field="period_to", label="期限截止日期", required=False)
-    if kind == SanctionKind.BUSINESS_SUSPENDED:
+    if kind in WITH_PERIOD:
+        label = SanctionKind(kind).label
         if subject_org_id is None:
-            raise ValidationFailed("责令停业整顿的对象须为企业", field="subject_org_id")
+            raise ValidationFailed(f"“{label}”的对象须为企业", field="subject_org_id")
         if start is None or end is None:
             raise ValidationFailed(
-                "责令停业整顿须填写停业整顿的起止日期（期间禁止参与区内招投标）",
-                field="period_from",
+                f"“{label}”须填写起止日期（期间禁止参与区内招投标）", field="period_from"
             )
     if start is not None and end is not None and end < start:
         raise ValidationFailed("期限截止日期不能早于起始日期", field="period_to")
@@ -309,10 +317,11 @@ def revoke_sanction(*, actor: Actor, obj: Sanction, reason: str) -> Sanction:
 
 
 def bans_of(org_id: int, on: dt.date) -> list[Sanction]:
-    """The 责令停业整顿 in force on ``on`` for the enterprise ``org_id``."""
+    """The measures barring the enterprise ``org_id`` from bidding on ``on``:
+    责令停业整顿 (SY 44) and the blacklist (QZ 10) in their period."""
     qs = Sanction.objects.filter(
         subject_org_id=org_id,
-        kind=SanctionKind.BUSINESS_SUSPENDED,
+        kind__in=BARS_BIDDING,
         state=SanctionState.EFFECTIVE,
         period_from__lte=on,
         period_to__gte=on,
@@ -321,10 +330,16 @@ def bans_of(org_id: int, on: dt.date) -> list[Sanction]:
 
 
 def ban_reason(s: Sanction) -> str:
+    what = "责令停业整顿" if s.kind == SanctionKind.BUSINESS_SUSPENDED else "列入黑名单"
     return (
-        f"{s.issuer.name}于{s.decided_on:%Y年%m月%d日}责令停业整顿（{s.number}），"
+        f"{s.issuer.name}于{s.decided_on:%Y年%m月%d日}{what}（{s.number}），"
         f"{s.period_from:%Y-%m-%d} 至 {s.period_to:%Y-%m-%d} 期间禁止参与区内招投标"
     )
+
+
+def blacklisted(org_id: int, on: dt.date) -> list[Sanction]:
+    """The blacklist entries of ``org_id`` in force on ``on`` (the colour is red)."""
+    return [s for s in bans_of(org_id, on) if s.kind == SanctionKind.BLACKLISTED]
 
 
 def may_check_bans(actor: Actor) -> bool:

@@ -21,7 +21,7 @@ from postaward.core.actor import Actor
 from postaward.core.scoping import NOTHING, ScopedManager
 from postaward.orgs.choices import OrgKind
 
-from ..choices import IssuerKind, SanctionKind, SanctionState
+from ..choices import BARS_BIDDING, IssuerKind, SanctionKind, SanctionState
 from .records import DEPARTMENT_ROLES, OFFICE_ROLES
 
 
@@ -134,7 +134,7 @@ class Sanction(models.Model):
 
     @property
     def bans_bidding(self) -> bool:
-        return self.kind == SanctionKind.BUSINESS_SUSPENDED
+        return self.kind in BARS_BIDDING
 
     def in_force_on(self, day: Any) -> bool:
         if self.state != SanctionState.EFFECTIVE or self.period_from is None:

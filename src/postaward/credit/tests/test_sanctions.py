@@ -245,3 +245,35 @@ def test_r_sco_08_a_refused_page_form_keeps_what_was_typed(district):
     text = r.content.decode()
     assert "须填写金额" in text and "逾期完工，按合同追缴违约金" in text
     assert not Sanction.objects.exists()
+
+
+def test_r_sco_04_a_blacklisted_enterprise_may_not_bid_during_its_period(district):
+    today = clock.today()
+    s = services_sanctions.record_sanction(
+        actor=district.actor("housing_staff"),
+        kind="blacklisted",
+        subject_org_id=district.orgs["contractor_b"].pk,
+        reason="串通投标，经查属实，列入失信黑名单",
+        basis_document="《聊城市人民政府办公室关于规范公共资源交易招标投标工作的意见》",
+        basis_article="第三部分",
+        decided_on=today,
+        period_from=today,
+        period_to=today + dt.timedelta(days=364),
+    )
+    org = district.orgs["contractor_b"].pk
+    assert services_sanctions.blacklisted(org, today) == [s]
+    assert services_sanctions.bans_of(org, today + dt.timedelta(days=364)) == [s]
+    assert services_sanctions.bans_of(org, today + dt.timedelta(days=365)) == []
+    assert "列入黑名单" in services_sanctions.ban_reason(s)
+    page = district.client("office_staff").get(f"/credit/sanctions/{s.pk}/").content.decode()
+    assert "列入黑名单期间" in page and "禁止参与区内招投标" in page
+    with pytest.raises(ValidationFailed, match="起止日期"):
+        services_sanctions.record_sanction(
+            actor=district.actor("housing_staff"),
+            kind="blacklisted",
+            subject_org_id=district.orgs["contractor_a"].pk,
+            reason="没有期限的黑名单不予登记",
+            basis_document="测试",
+            basis_article="第一条",
+            decided_on=today,
+        )

@@ -323,7 +323,7 @@ def uphold_objection(
             e.withdrawn_reason = f"异议成立：{decision}"[:500]
             e.withdrawn_at = clock.now()
             return "withdrawn"
-        e.points = Decimal(new_points or 0) * (-1 if e.points < 0 else 1)
+        e.points = Decimal(new_points or 0).quantize(Decimal("0.01")) * (-1 if e.points < 0 else 1)
         e.cap_note = (e.cap_note + f"；异议成立，变更为{new_points}分").strip("；")[:300]
         _after_objection(e)
         return "points_changed"

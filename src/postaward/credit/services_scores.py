@@ -26,7 +26,7 @@ from postaward.core import (
     writes,
 )
 from postaward.core.actor import Actor
-from postaward.core.errors import Conflict, Forbidden, ValidationFailed
+from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation, Person
 from postaward.projects.models import Project
@@ -108,10 +108,12 @@ def enter_manual(
     item = RuleItem.objects.select_related("rule_set", "rule_set__authority").filter(
         pk=item_id, trigger=MANUAL
     ).first()
-    if item is None or not is_authority_staff(actor, item.rule_set.authority_id):
-        if not is_authority_staff(actor):
-            raise Forbidden("仅行业主管部门工作人员可以人工录入记分")
-        raise ValidationFailed("请选择本部门的人工录入评分项", field="item_id")
+    if not is_authority_staff(actor):
+        raise Forbidden("仅行业主管部门工作人员可以人工录入记分")
+    if item is None:
+        raise ValidationFailed("请选择人工录入的评分项", field="item_id")
+    if not is_authority_staff(actor, item.rule_set.authority_id):
+        raise NotFound()  # another authority's rules: out of scope
     if occurred_on > clock.today():
         raise ValidationFailed("发生日期不能晚于今天", field="occurred_on")
     rs = item.rule_set

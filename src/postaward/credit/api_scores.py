@@ -17,7 +17,6 @@ from postaward.core.api_base import StrictIn, actor, idempotency_key, responses
 from postaward.core.types import Date, Id
 
 from . import services_scores
-from .api import CreditRequestOut, request_out
 from .choices import ScoreState, SubjectKind
 from .facts import label as fact_label
 from .models import CreditRequest, ScoreEvent
@@ -58,8 +57,46 @@ class ScoreEventOut(Schema):
     has_evidence: bool
 
 
+class ScoreObjectionOut(Schema):
+    id: int
+    score_event_id: int
+    kind: str
+    state: str
+    state_label: str
+    reason: str
+    on_behalf: bool
+    filed_at: str
+    opinion: str
+    recommendation: str
+    decision: str
+    new_points: int | None
+    withdraw: bool
+    actions: list[str] = Field(description="当前账号可办理的环节（/requests/{request_id}/steps）")
+
+
+def objection_out(q: CreditRequest, request: HttpRequest) -> dict[str, Any]:
+    from postaward.core import clock, steps
+
+    return {
+        "id": q.pk,
+        "score_event_id": q.score_event_id,
+        "kind": q.kind,
+        "state": q.state,
+        "state_label": q.get_state_display(),
+        "reason": q.reason,
+        "on_behalf": q.on_behalf,
+        "filed_at": clock.localtime(q.filed_at).strftime("%Y-%m-%d %H:%M"),
+        "opinion": q.opinion,
+        "recommendation": q.recommendation,
+        "decision": q.decision,
+        "new_points": q.new_points,
+        "withdraw": q.withdraw,
+        "actions": steps.allowed_names(q, actor(request)),
+    }
+
+
 class ScoreEventDetailOut(ScoreEventOut):
-    requests: list[Any]
+    requests: list[ScoreObjectionOut]
     may_object: bool = Field(description="当前账号可以对该记分提出异议")
 
 
@@ -102,7 +139,7 @@ def detail_out(e: ScoreEvent, request: HttpRequest) -> dict[str, Any]:
     qs = CreditRequest.objects.visible_to(a).filter(score_event=e).select_related("score_event")
     return {
         **event_row(e),
-        "requests": [request_out(q, request) for q in qs],
+        "requests": [objection_out(q, request) for q in qs],
         "may_object": services_scores.may_object(e, a),
     }
 
@@ -184,7 +221,7 @@ class ScoreObjectionIn(StrictIn):
 
 @router.post(
     "/score-events/{score_event_id}/objections",
-    response=responses(CreditRequestOut, 201),
+    response=responses(ScoreObjectionOut, 201),
     summary="对记分提出异议（被记分单位或人员，或监管办代为登记；异议期内；可带 Idempotency-Key）",
 )
 def object_to_score(request: HttpRequest, score_event_id: Id, body: ScoreObjectionIn) -> Any:
@@ -195,4 +232,4 @@ def object_to_score(request: HttpRequest, score_event_id: Id, body: ScoreObjecti
         reason=body.reason,
         idempotency_key=idempotency_key(request) or "",
     )
-    return 201, request_out(q, request)
+    return 201, objection_out(q, request)

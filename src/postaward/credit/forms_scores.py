@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from . import scoring
 from .forms import N, S, T
 
 
@@ -26,22 +27,41 @@ class ManualScoreForm(forms.Form):
         label="证据", widget=forms.ClearableFileInput(attrs=N), help_text="PDF、JPG 或 PNG"
     )
 
-    def __init__(self, *a: Any, items: Any = (), orgs: Any = (), people: Any = (),
-                 projects: Any = (), **kw: Any) -> None:
+    def __init__(
+        self,
+        *a: Any,
+        items: Any = (),
+        orgs: Any = (),
+        people: Any = (),
+        projects: Any = (),
+        **kw: Any,
+    ) -> None:
         super().__init__(*a, **kw)
-        self.fields["item"].choices = [("", "请选择")] + [
-            (str(i.pk), f"{i.code} {i.description[:40]}（{i.get_subject_kind_display()}，"
-             f"{i.points:+g}分，{i.rule_set}）")
-            for i in items
-        ]
-        self.fields["subject_org"].choices = [("", "—")] + [(str(o.pk), o.name) for o in orgs]
-        self.fields["subject_person"].choices = [("", "—")] + [
-            (str(p.pk), f"{p.name}（{p.organisation.name if p.organisation_id else ''}）")
-            for p in people
-        ]
-        self.fields["project"].choices = [("", "不涉及具体项目")] + [
-            (str(p.pk), f"{p.name}（{p.code}）") for p in projects
-        ]
+        self._choices(
+            "item",
+            [
+                (
+                    str(i.pk),
+                    f"{i.code} {i.description[:40]}（{i.get_subject_kind_display()}，"
+                    f"{'-' if i.points < 0 else '+'}{scoring._n(i.points)}"
+                    f"分，{i.rule_set}）",
+                )
+                for i in items
+            ],
+            "请选择",
+        )
+        self._choices("subject_org", [(str(o.pk), o.name) for o in orgs])
+        self._choices(
+            "subject_person", [(str(p.pk), f"{p.name}（{p.organisation.name}）") for p in people]
+        )
+        self._choices(
+            "project", [(str(p.pk), f"{p.name}（{p.code}）") for p in projects], "不涉及具体项目"
+        )
+
+    def _choices(self, name: str, options: list[tuple[str, str]], empty: str = "—") -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", empty), *options]
 
 
 class ScoreObjectionForm(forms.Form):

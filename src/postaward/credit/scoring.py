@@ -112,7 +112,7 @@ def _pair(
     code: str, key: str, on: dt.date, summary: str, p: dict[str, Any], link: str = "", **kw: Any
 ) -> list[Fact]:
     """The facts of an attendance event: the enterprise and the person."""
-    base = {"project_id": p.get("project_id"), "link": link, "details": kw}
+    base: dict[str, Any] = {"project_id": p.get("project_id"), "link": link, "details": kw}
     out = []
     if p.get("organisation_id"):
         out.append(Fact(code, key, on, summary, org_id=p["organisation_id"], **base))
@@ -131,9 +131,7 @@ def _cheat(p: dict[str, Any]) -> list[Fact]:
     on = _day(p.get("at"))
     summary = f"{_position(p)}考勤作弊，经建设单位确认（{on:%Y-%m-%d}）"
     link = _url("attendance_checkin_detail", p["checkin_id"])
-    return _pair(
-        "attendance.cheat_confirmed", f"checkin:{p['checkin_id']}", on, summary, p, link
-    )
+    return _pair("attendance.cheat_confirmed", f"checkin:{p['checkin_id']}", on, summary, p, link)
 
 
 def _streak(p: dict[str, Any]) -> list[Fact]:
@@ -183,7 +181,9 @@ def _patrol(p: dict[str, Any]) -> list[Fact]:
     base = {"project_id": p["project_id"], "link": _url("project_detail", p["project_id"])}
     out = []
     if p.get("owner_id"):
-        out.append(Fact("attendance.patrol_overdue", key, on, summary, org_id=p["owner_id"], **base))
+        out.append(
+            Fact("attendance.patrol_overdue", key, on, summary, org_id=p["owner_id"], **base)
+        )
     if p.get("person_id"):
         out.append(
             Fact("attendance.patrol_overdue", key, on, summary, person_id=p["person_id"], **base)
@@ -328,7 +328,7 @@ def _finding(p: dict[str, Any]) -> list[Fact]:
 
 
 def _penalty(p: dict[str, Any]) -> list[Fact]:
-    base = {
+    base: dict[str, Any] = {
         "project_id": p.get("project_id"),
         "details": {"authority_id": p.get("department_id"), "case_id": p.get("case_id")},
     }
@@ -387,7 +387,9 @@ def subject_of(fact: Fact, project: Project | None) -> Subject | None:
         person = Person.objects.filter(pk=fact.person_id).first()
         if person is None:
             return None
-        return Subject(SubjectKind.PERSON, subject_key(person_id=person.pk), person.name, person=person)
+        return Subject(
+            SubjectKind.PERSON, subject_key(person_id=person.pk), person.name, person=person
+        )
     org = Organisation.objects.filter(pk=fact.org_id).first()
     if org is None:
         return None
@@ -645,9 +647,11 @@ def withdraw_fact(code: str, key: str, reason: str, *, actor: Actor = SYSTEM) ->
     """Withdraw every counting score event of the fact (audited, published);
     returns how many were withdrawn. Withdrawn again: nothing changes."""
     n = 0
-    pks = ScoreEvent.objects.filter(fact=code, fact_key=key).exclude(
-        state=ScoreState.WITHDRAWN
-    ).values_list("pk", flat=True)
+    pks = (
+        ScoreEvent.objects.filter(fact=code, fact_key=key)
+        .exclude(state=ScoreState.WITHDRAWN)
+        .values_list("pk", flat=True)
+    )
     for pk in list(pks):
         with writes.audited(
             ScoreEvent.objects.select_related("item__rule_set"),

@@ -336,9 +336,9 @@ def uphold(
     if obj.kind == RequestKind.OBJECTION and not withdraw:
         if new_points is None:
             raise ValidationFailed("请填写变更后的记分，或选择撤销该记录", field="new_points")
-        if new_points < 0 or new_points >= obj.record.points:
+        if new_points < 0 or new_points >= obj.target.points:
             raise ValidationFailed(
-                f"变更后的记分应小于原记分（{obj.record.points}分）", field="new_points"
+                f"变更后的记分应小于原记分（{obj.target.points}分）", field="new_points"
             )
     with steps.write(UPHOLD, obj, actor) as w:
         q = w.obj

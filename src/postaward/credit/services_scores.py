@@ -105,9 +105,11 @@ def enter_manual(
 ) -> ScoreEvent:
     """Record a manual score event (the authority's staff; evidence required)."""
     text = writes.text(summary, field="summary", label="事由", min_len=4, max_len=500)
-    item = RuleItem.objects.select_related("rule_set", "rule_set__authority").filter(
-        pk=item_id, trigger=MANUAL
-    ).first()
+    item = (
+        RuleItem.objects.select_related("rule_set", "rule_set__authority")
+        .filter(pk=item_id, trigger=MANUAL)
+        .first()
+    )
     if not is_authority_staff(actor):
         raise Forbidden("仅行业主管部门工作人员可以人工录入记分")
     if item is None:
@@ -233,7 +235,9 @@ def _object(actor: Actor, event: ScoreEvent, reason: str) -> CreditRequest:
         ev = w.obj
         why = refusal_to_object(ev, actor)
         if why:
-            raise (Conflict(why) if is_subject(ev, actor) or is_office(ev, actor) else Forbidden(why))
+            raise (
+                Conflict(why) if is_subject(ev, actor) or is_office(ev, actor) else Forbidden(why)
+            )
         q = CreditRequest.objects.create(
             score_event=ev,
             kind=RequestKind.OBJECTION,
@@ -310,7 +314,7 @@ def uphold_objection(
     points become ``new_points`` (smaller, the rule's sign kept)."""
     from .steps import UPHOLD
 
-    ev = obj.score_event
+    ev = obj.target
     if not withdraw:
         if new_points is None:
             raise ValidationFailed("请填写变更后的记分，或选择撤销该记分", field="new_points")

@@ -98,11 +98,11 @@ def _render(request: Any, q: CreditRequest, *, bound: Any = None, status: int = 
         from . import views_scores
 
         return views_scores.render_detail(
-            request, q.score_event, bound={q.pk: bound or {}}, status=status
+            request, q.target, bound={q.pk: bound or {}}, status=status
         )
     from .views import render_detail
 
-    return render_detail(request, q.record, bound={q.pk: bound or {}}, status=status)
+    return render_detail(request, q.target, bound={q.pk: bound or {}}, status=status)
 
 
 def _answer(request: Any, q: CreditRequest) -> Any:

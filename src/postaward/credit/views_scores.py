@@ -136,7 +136,10 @@ def _totals(request: HttpRequest, qs: Any) -> dict[str, Any]:
     counting = filtered.exclude(state=ScoreState.WITHDRAWN).order_by()
     agg = counting.aggregate(n=Count("pk"), s=Sum("points"))
     total = agg["s"] or 0
-    return {"count": agg["n"], "sum": f"{'+' if total > 0 else ''}{total:.2f}".rstrip("0").rstrip(".")}
+    return {
+        "count": agg["n"],
+        "sum": f"{'+' if total > 0 else ''}{total:.2f}".rstrip("0").rstrip("."),
+    }
 
 
 @page_view
@@ -228,9 +231,11 @@ def _manual_form(actor: Any, data: Any = None, files_: Any = None) -> Any:
     orgs = Organisation.objects.filter(
         path__startswith=actor.district_path or "-", kind__in=kinds
     ).order_by("kind", "name")[:500]
-    people = Person.objects.filter(
-        organisation__path__startswith=actor.district_path or "-"
-    ).select_related("organisation").order_by("organisation__name", "name")[:500]
+    people = (
+        Person.objects.filter(organisation__path__startswith=actor.district_path or "-")
+        .select_related("organisation")
+        .order_by("organisation__name", "name")[:500]
+    )
     projects = Project.objects.filter(industry_authority_id=actor.organisation_id).order_by("code")
     return forms_scores.ManualScoreForm(
         data,

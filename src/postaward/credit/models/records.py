@@ -204,28 +204,34 @@ class CreditRequest(models.Model):
         return record_scope(actor, "record__") | score_scope(actor, "score_event__")
 
     @property
+    def target(self) -> Any:
+        """The credit record or the score event the request is about."""
+        return self.record if self.record_id else self.score_event
+
+    @property
     def target_name(self) -> str:
-        return self.record.subject_name if self.record_id else self.score_event.subject_name
+        return str(self.target.subject_name)
 
     @property
     def target_ref(self) -> str:
         """What people call the objected thing: the decision number, or the score's summary."""
-        if self.record_id:
-            return self.record.decision_number
-        return self.score_event.summary[:40]
+        t = self.target
+        return str(t.decision_number if self.record_id else t.summary[:40])
 
     @property
     def department_id(self) -> int:
         """The deciding department: the penalty's, or the scoring authority."""
-        return self.record.department_id if self.record_id else self.score_event.authority_id
+        t = self.target
+        return int(t.department_id if self.record_id else t.authority_id)
 
     @property
     def office_id(self) -> int:
-        return self.record.office_id if self.record_id else self.score_event.district_id
+        t = self.target
+        return int(t.office_id if self.record_id else t.district_id)
 
     @property
     def project_id(self) -> int | None:
-        return self.record.project_id if self.record_id else self.score_event.project_id
+        return self.target.project_id  # type: ignore[no-any-return]
 
     @property
     def is_open(self) -> bool:
@@ -234,7 +240,7 @@ class CreditRequest(models.Model):
 
 def snapshot_request(q: CreditRequest) -> dict[str, Any]:
     return {
-        "record": q.record.case_number if q.record_id else "",
+        "record": q.target.case_number if q.record_id else "",
         "score_event": q.score_event_id,
         "kind": q.kind,
         "state": q.state,

@@ -113,7 +113,9 @@ def test_r_sco_01_objection_upheld_with_fewer_points_before_the_period_ends(dist
 def test_r_sco_01_objection_upheld_withdraws_the_event(district):
     ev, q = _objected(district)
     _opinion(district, q)
-    services.uphold(actor=district.actor("office_staff"), obj=q, decision="不构成作弊", withdraw=True)
+    services.uphold(
+        actor=district.actor("office_staff"), obj=q, decision="不构成作弊", withdraw=True
+    )
     ev.refresh_from_db()
     assert ev.state == ScoreState.WITHDRAWN and "不构成作弊" in ev.withdrawn_reason
 

@@ -42,12 +42,16 @@ def test_r_sco_01_list_page_filters_totals_and_scope(district):
     # the subject sees its own, another unit nothing; the transport authority nothing
     own = district.client("contractor_a_admin").get("/credit/scores/")
     assert own.context["score_totals"]["count"] == 2
-    assert district.client("contractor_b_admin").get("/credit/scores/").context[
-        "score_totals"
-    ]["count"] == 0
-    assert district.client("transport_staff").get("/credit/scores/").context[
-        "score_totals"
-    ]["count"] == 0
+    assert (
+        district.client("contractor_b_admin")
+        .get("/credit/scores/")
+        .context["score_totals"]["count"]
+        == 0
+    )
+    assert (
+        district.client("transport_staff").get("/credit/scores/").context["score_totals"]["count"]
+        == 0
+    )
     assert district.client(None).get("/credit/scores/").status_code == 302
 
 
@@ -96,9 +100,10 @@ def test_r_sco_01_manual_entry_page_with_evidence(district):
     assert AuditRecord.objects.filter(action="credit.score_entered").count() == 1
     got = district.client("contractor_a_admin").get(f"/credit/scores/{ev.pk}/evidence/")
     assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
-    assert district.client("contractor_b_admin").get(
-        f"/credit/scores/{ev.pk}/evidence/"
-    ).status_code == 404
+    assert (
+        district.client("contractor_b_admin").get(f"/credit/scores/{ev.pk}/evidence/").status_code
+        == 404
+    )
 
 
 def test_r_sco_01_manual_entry_refuses_a_subject_of_another_kind(district):
@@ -131,22 +136,25 @@ def test_r_sco_01_api_manual_entry_idempotent_and_list(district):
         "occurred_on": "2026-04-01",
         "summary": "获评市级标准化工地",
     }
-    r1 = c.post("/api/v1/credit/score-events", {**form, "evidence": _pdf()},
-                HTTP_IDEMPOTENCY_KEY="k-1")
+    r1 = c.post(
+        "/api/v1/credit/score-events", {**form, "evidence": _pdf()}, HTTP_IDEMPOTENCY_KEY="k-1"
+    )
     assert r1.status_code == 201, r1.content
-    r2 = c.post("/api/v1/credit/score-events", {**form, "evidence": _pdf()},
-                HTTP_IDEMPOTENCY_KEY="k-1")
+    r2 = c.post(
+        "/api/v1/credit/score-events", {**form, "evidence": _pdf()}, HTTP_IDEMPOTENCY_KEY="k-1"
+    )
     assert r2.status_code == 201 and r2.json()["id"] == r1.json()["id"]
     assert ScoreEvent.objects.count() == 1
     assert r1.json()["points"] == "2.00" and r1.json()["state"] == ScoreState.PROVISIONAL
-    rows = district.client("contractor_a_admin").get(
-        "/api/v1/credit/score-events?fact=manual"
-    ).json()
+    rows = (
+        district.client("contractor_a_admin").get("/api/v1/credit/score-events?fact=manual").json()
+    )
     assert [r["id"] for r in rows] == [r1.json()["id"]]
     one = c.get(f"/api/v1/credit/score-events/{r1.json()['id']}").json()
     assert one["basis"] == "《上虞区政府投资项目监督管理实施细则》第七条"
-    bad = c.post("/api/v1/credit/score-events", {**form, "occurred_on": "2030-01-01",
-                                                "evidence": _pdf()})
+    bad = c.post(
+        "/api/v1/credit/score-events", {**form, "occurred_on": "2030-01-01", "evidence": _pdf()}
+    )
     assert bad.status_code == 422 and ScoreEvent.objects.count() == 1
 
 

@@ -237,7 +237,9 @@ def test_r_sco_01_a_concurrent_double_insert_returns_the_first(district, monkeyp
     fs.rule_set(district)
     first = fs.cheat_event(district, checkin_id=602)
     (fact,) = [
-        f for f in scoring.extract("attendance.cheat_confirmed", fs.cheat(district, 602)) if f.org_id
+        f
+        for f in scoring.extract("attendance.cheat_confirmed", fs.cheat(district, 602))
+        if f.org_id
     ]
     # the other worker's row is not yet visible to the pre-check: the insert fails
     real = ScoreEvent.objects.filter

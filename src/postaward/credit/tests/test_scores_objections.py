@@ -170,3 +170,23 @@ def test_r_sco_01_objection_by_page_and_its_steps_by_api(district):
     detail = district.client("office_staff").get(f"/credit/scores/{ev.pk}/").content.decode()
     assert "打卡异常属实" in detail and 'data-testid="request-steps"' in detail
     assert ScoreEvent.objects.get(pk=ev.pk).state == ScoreState.OBJECTING
+
+
+def test_r_sco_01_objection_by_api_with_an_idempotency_key(district):
+    fs.rule_set(district)
+    ev = fs.cheat_event(district, checkin_id=2006)
+    c = district.client("contractor_a_admin")
+    url = f"/api/v1/credit/score-events/{ev.pk}/objections"
+    body = {"reason": REASON}
+    r1 = c.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="o-1")
+    r2 = c.post(url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="o-1")
+    assert r1.status_code == r2.status_code == 201
+    assert r1.json()["id"] == r2.json()["id"] and ev.requests.count() == 1
+    short = c.post(url, {"reason": "不对"}, content_type="application/json")
+    assert short.status_code == 422  # too short a reason
+    again = c.post(url, {"reason": REASON + "（补充）"}, content_type="application/json")
+    assert again.status_code == 409  # one objection per event
+    assert ev.requests.count() == 1
+    got = c.get(f"/api/v1/credit/score-events/{ev.pk}").json()
+    assert got["state"] == ScoreState.OBJECTING and got["may_object"] is False
+    assert [q["state"] for q in got["requests"]] == [RequestState.REGISTERED]

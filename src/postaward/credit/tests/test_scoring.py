@@ -49,6 +49,14 @@ def test_r_att_09_r_sco_01_confirmed_cheat_scores_the_contractor_and_the_person(
     assert AuditRecord.objects.filter(action="credit.score_recorded").count() == 2
     changed = EventRecord.objects.filter(name="credit.score_changed")
     assert sorted(r.payload["change"] for r in changed) == ["recorded", "recorded"]
+    # the unit's accounts are told, with the objection deadline and the page
+    from postaward.alerts.models import Notification
+
+    told = Notification.objects.get(
+        recipient=district.users["contractor_a_admin"], kind="credit.score"
+    )
+    assert "扣5分" in told.title and f"/credit/scores/{c.pk}/" == told.url
+    assert f"{c.objection_until:%Y年%m月%d日}" in told.body
 
 
 def test_r_sco_01_late_acceptance_scores_the_owner(district):

@@ -172,3 +172,19 @@ def test_r_sco_01_manual_entry_refused_for_a_date_outside_the_version(district):
     )
     assert r.status_code == 422 and "不适用" in r.json()["message"]
     assert not ScoreEvent.objects.exists()
+
+
+def test_r_sco_01_objection_page_scope(district):
+    ev = fs.scored(district)
+    url = f"/credit/scores/{ev.pk}/objection/"
+    data = {"reason": "该次打卡系信号漂移所致，并非作弊"}
+    assert district.client(None).post(url, data).status_code == 302  # to the login page
+    assert district.client("contractor_b_admin").post(url, data).status_code == 404
+    assert district.client("housing_staff").post(url, data).status_code == 403
+    ev.refresh_from_db()
+    assert ev.state == ScoreState.PROVISIONAL and not ev.requests.exists()
+    assert district.client("contractor_a_admin").post(url, {"reason": "短"}).status_code == 422
+    ok = district.client("contractor_a_admin").post(url, data)
+    assert ok.status_code == 302
+    ev.refresh_from_db()
+    assert ev.state == ScoreState.OBJECTING

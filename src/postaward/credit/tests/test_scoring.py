@@ -363,3 +363,22 @@ def test_r_sco_01_every_fact_of_the_catalogue_has_its_event_subscribed():
 
     for kind in FACTS.values():
         assert on_fact_event in events.subscribers_of(kind.event), kind.code
+
+
+def test_r_sco_01_a_fact_is_scored_under_the_version_in_force_on_its_day(district):
+    from ..models import RuleItem
+
+    v1 = fs.rule_set(district, effective_to=dt.date(2026, 7, 1))
+    v2 = fs.rule_set(district, version=2, effective_from=dt.date(2026, 7, 1))
+    RuleItem.objects.filter(rule_set=v2, code="C01").update(points=Decimal("-8"))
+    before = fs.cheat_event(district, checkin_id=3001, at="2026-06-30T08:00:00+00:00")
+    after = fs.cheat_event(district, checkin_id=3002, at="2026-07-01T08:00:00+00:00")
+    assert (before.item.rule_set, before.points) == (v1, Decimal("-5"))
+    # v2's -8 meets the per-project cap (12) that counts the item across versions
+    # by its code: 5 already counted under v1, 7 left
+    assert (after.item.rule_set, after.raw_points, after.points) == (
+        v2,
+        Decimal("-8"),
+        Decimal("-7"),
+    )
+    assert "此前已计5分" in after.cap_note

@@ -48,7 +48,8 @@ class CreditRecordOut(Schema):
 
 class CreditRequestOut(Schema):
     id: int
-    record_id: int
+    record_id: int | None = Field(description="信用记录（对记分事件的异议为空）")
+    score_event_id: int | None = Field(description="记分事件（对信用记录的申请为空）")
     kind: str
     kind_label: str
     state: str
@@ -111,6 +112,7 @@ def request_out(q: CreditRequest, request: HttpRequest) -> dict[str, Any]:
     return {
         "id": q.pk,
         "record_id": q.record_id,
+        "score_event_id": q.score_event_id,
         "kind": q.kind,
         "kind_label": q.get_kind_display(),
         "state": q.state,

@@ -19,11 +19,13 @@ class CreditConfig(AppConfig):
             steps_sanctions,
             steps_scores,
             subscribers,
+            subscribers_scores,
         )
         from .views import can_see_credit
         from .views_sanctions import can_see_sanctions
 
         subscribers.register()
+        subscribers_scores.register()
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))

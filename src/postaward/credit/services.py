@@ -262,18 +262,23 @@ def give_opinion(*, actor: Actor, obj: CreditRequest, opinion: str, recommendati
         q.opinion_by_name = f"{actor.org_name} {actor.display_name}".strip()
         q.opinion_at = clock.now()
     todos.close_for(key=f"credit:{q.pk}:opinion")
-    r = q.record
     todos.open_for(
         key=f"credit:{q.pk}:decide",
         kind="credit.decide",
-        title=f"待决定{q.get_kind_display()}：{r.subject_name}（{r.decision_number}）",
-        organisation_id=r.office_id,
+        title=f"待决定{q.get_kind_display()}：{q.target_name}（{q.target_ref}）",
+        organisation_id=q.office_id,
         role="office_staff",
-        project_id=r.project_id,
+        project_id=q.project_id,
         subject=q,
-        url=reverse("credit_detail", args=[r.pk]),
+        url=_page_of(q),
     )
     return q
+
+
+def _page_of(q: CreditRequest) -> str:
+    if q.score_event_id:
+        return reverse("credit_score_detail", args=[q.score_event_id])
+    return reverse("credit_detail", args=[q.record_id])
 
 
 def _decided(q: CreditRequest, actor: Actor, decision: str) -> None:
@@ -322,12 +327,18 @@ def uphold(
     from .steps import UPHOLD
 
     text = writes.text(decision, field="decision", label="处理结果", min_len=2)
+    if obj.score_event_id:
+        from . import services_scores
+
+        return services_scores.uphold_objection(
+            actor=actor, obj=obj, decision=text, new_points=new_points, withdraw=withdraw
+        )
     if obj.kind == RequestKind.OBJECTION and not withdraw:
         if new_points is None:
             raise ValidationFailed("请填写变更后的记分，或选择撤销该记录", field="new_points")
-        if new_points < 0 or new_points >= obj.record.points:
+        if new_points < 0 or new_points >= obj.target.points:
             raise ValidationFailed(
-                f"变更后的记分应小于原记分（{obj.record.points}分）", field="new_points"
+                f"变更后的记分应小于原记分（{obj.target.points}分）", field="new_points"
             )
     with steps.write(UPHOLD, obj, actor) as w:
         q = w.obj
@@ -346,6 +357,10 @@ def reject(*, actor: Actor, obj: CreditRequest, decision: str) -> Any:
     from .steps import REJECT
 
     text = writes.text(decision, field="decision", label="不予采纳的理由", min_len=2)
+    if obj.score_event_id:
+        from . import services_scores
+
+        return services_scores.reject_objection(actor=actor, obj=obj, decision=text)
     with steps.write(REJECT, obj, actor) as w:
         q = w.obj
         q.state = RequestState.REJECTED

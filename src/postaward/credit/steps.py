@@ -33,14 +33,14 @@ WF = "credit.request"
 def department_staff(q: CreditRequest, actor: Actor) -> bool:
     """The competent department that decided the penalty."""
     return actor.is_system or (
-        actor.organisation_id == q.record.department_id and bool(actor.roles & DEPARTMENT_ROLES)
+        actor.organisation_id == q.department_id and bool(actor.roles & DEPARTMENT_ROLES)
     )
 
 
 def office_staff(q: CreditRequest, actor: Actor) -> bool:
     """The staff and leaders of the supervision office of the record."""
     return actor.is_system or (
-        actor.organisation_id == q.record.office_id
+        actor.organisation_id == q.office_id
         and bool(actor.roles & {Role.OFFICE_STAFF, Role.UNIT_LEADER})
     )
 
@@ -85,16 +85,24 @@ def _reject(*, actor: Actor, obj: CreditRequest, **data: Any) -> Any:
 def load_request(actor: Actor, pk: int) -> CreditRequest:
     """The request through the actor's scope (404 out of scope)."""
     return get_visible_or_404(  # type: ignore[no-any-return]
-        CreditRequest.objects.select_related("record", "record__office", "record__department"),
+        CreditRequest.objects.select_related(
+            "record", "record__office", "record__department", "score_event"
+        ),
         actor,
         pk=pk,
     )
 
 
 def _render(request: Any, q: CreditRequest, *, bound: Any = None, status: int = 200) -> Any:
+    if q.score_event_id:
+        from . import views_scores
+
+        return views_scores.render_detail(
+            request, q.target, bound={q.pk: bound or {}}, status=status
+        )
     from .views import render_detail
 
-    return render_detail(request, q.record, bound={q.pk: bound or {}}, status=status)
+    return render_detail(request, q.target, bound={q.pk: bound or {}}, status=status)
 
 
 def _answer(request: Any, q: CreditRequest) -> Any:
@@ -108,9 +116,13 @@ REQUEST = steps.Workflow(
     model=CreditRequest,
     label="信用异议（修复）申请",
     load=load_request,
-    queryset=lambda: CreditRequest.objects.select_related("record"),
+    queryset=lambda: CreditRequest.objects.select_related("record", "score_event"),
     snapshot=snapshot_request,
-    detail_url=lambda q: reverse("credit_detail", args=[q.record_id]),
+    detail_url=lambda q: (
+        reverse("credit_detail", args=[q.record_id])
+        if q.record_id
+        else reverse("credit_score_detail", args=[q.score_event_id])
+    ),
     render_page=_render,
     answer=_answer,
     page_url_name="credit_request_step",

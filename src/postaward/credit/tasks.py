@@ -7,6 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from postaward.core import clock, context
+from postaward.core.schedule import local_crontab
 
 
 @db_task()
@@ -27,3 +28,15 @@ def send_credit_pushes() -> int:
     with context.task_context("credit-push"):
         clock.refresh_offset()
         return push.send_due()
+
+
+@db_periodic_task(local_crontab(minute="20", hour="0"))
+@lock_task("credit-score-finalise")
+def finalise_score_events() -> int:
+    """Every night: provisional score events whose objection period is over
+    become final (R-SCO-01; events under objection stay frozen)."""
+    from . import scoring
+
+    with context.task_context("credit-score-finalise"):
+        clock.refresh_offset()
+        return scoring.finalise_due(clock.today())

@@ -142,8 +142,23 @@ class CreditRequest(models.Model):
     """异议 or 信用修复 of the party, registered, handled with the competent
     department, decided by the office; the party is told the outcome."""
 
+    # The request is about a credit record, or (an objection) about a score
+    # event of the scoring engine (issue 16, ADR 0643): exactly one of the two.
     record = models.ForeignKey(
-        CreditRecord, verbose_name="信用记录", on_delete=models.PROTECT, related_name="requests"
+        CreditRecord,
+        verbose_name="信用记录",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        null=True,
+        blank=True,
+    )
+    score_event = models.ForeignKey(
+        "credit.ScoreEvent",
+        verbose_name="记分事件",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        null=True,
+        blank=True,
     )
     kind = models.CharField("类别", max_length=12, choices=RequestKind.choices)
     state = models.CharField(
@@ -171,13 +186,52 @@ class CreditRequest(models.Model):
     class Meta:
         verbose_name = "信用异议与修复"
         ordering = ["-filed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(record__isnull=False, score_event__isnull=True)
+                | Q(record__isnull=True, score_event__isnull=False),
+                name="credit_request_one_target",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}（{self.record.subject_name}）"
+        return f"{self.get_kind_display()}（{self.target_name}）"
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
-        return record_scope(actor, "record__")
+        from .scoring import score_scope
+
+        return record_scope(actor, "record__") | score_scope(actor, "score_event__")
+
+    @property
+    def target(self) -> Any:
+        """The credit record or the score event the request is about."""
+        return self.record if self.record_id else self.score_event
+
+    @property
+    def target_name(self) -> str:
+        return str(self.target.subject_name)
+
+    @property
+    def target_ref(self) -> str:
+        """What people call the objected thing: the decision number, or the score's summary."""
+        t = self.target
+        return str(t.decision_number if self.record_id else t.summary[:40])
+
+    @property
+    def department_id(self) -> int:
+        """The deciding department: the penalty's, or the scoring authority."""
+        t = self.target
+        return int(t.department_id if self.record_id else t.authority_id)
+
+    @property
+    def office_id(self) -> int:
+        t = self.target
+        return int(t.office_id if self.record_id else t.district_id)
+
+    @property
+    def project_id(self) -> int | None:
+        return self.target.project_id  # type: ignore[no-any-return]
 
     @property
     def is_open(self) -> bool:
@@ -186,7 +240,8 @@ class CreditRequest(models.Model):
 
 def snapshot_request(q: CreditRequest) -> dict[str, Any]:
     return {
-        "record": q.record.case_number,
+        "record": q.target.case_number if q.record_id else "",
+        "score_event": q.score_event_id,
         "kind": q.kind,
         "state": q.state,
         "opinion": q.opinion,

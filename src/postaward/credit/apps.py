@@ -23,12 +23,16 @@ class CreditConfig(AppConfig):
         )
         from .views import can_see_credit
         from .views_sanctions import can_see_sanctions
+        from .views_scores import can_see_scores
 
         subscribers.register()
         subscribers_scores.register()
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))
+        menu.add(
+            "credit", Item("记分事件", "credit_score_list", "bi-clipboard-data", can_see_scores, 20)
+        )
         menu.add(
             "credit",
             Item("处理措施登记", "credit_sanction_list", "bi-journal-x", can_see_sanctions, 40),

@@ -13,7 +13,8 @@ class ScoreChanged(events.DomainEvent):
     """A score event of a subject was recorded, changed, made final or
     withdrawn: the subject's annual score of that year is recomputed
     (``annual``), and accountability may read it. ``change`` is one of
-    ``recorded``, ``final``, ``withdrawn``, ``objecting``, ``points_changed``."""
+    ``recorded``, ``final``, ``withdrawn``, ``objecting``, ``provisional`` (an
+    objection rejected within the period), ``points_changed``."""
 
     score_event_id: int
     subject_key: str

@@ -35,11 +35,16 @@ audit_labels.link("credit.creditrecord", lambda pk: reverse("credit_detail", arg
 def _request_link(pk: str) -> str:
     from .models import CreditRequest
 
-    record_id = CreditRequest.objects.filter(pk=int(pk)).values_list("record_id", flat=True).first()
-    return reverse("credit_detail", args=[record_id]) + "#requests" if record_id else ""
+    row = CreditRequest.objects.filter(pk=int(pk)).values("record_id", "score_event_id").first()
+    if row is None:
+        return ""
+    if row["record_id"]:
+        return reverse("credit_detail", args=[row["record_id"]]) + "#requests"
+    return reverse("credit_score_detail", args=[row["score_event_id"]]) + "#requests"
 
 
 audit_labels.link("credit.creditrequest", _request_link)
+audit_labels.link("credit.scoreevent", lambda pk: reverse("credit_score_detail", args=[int(pk)]))
 audit_labels.link("credit.sanction", lambda pk: reverse("credit_sanction_detail", args=[int(pk)]))
 
 AUDIT_LABELS = {
@@ -50,6 +55,12 @@ AUDIT_LABELS = {
     "credit.reject": "不予采纳信用异议（修复）申请",
     "credit.record_changed": "变更信用记录",
     "credit.sanction_recorded": "登记处理措施",
+    "credit.score_recorded": "自动记分",
+    "credit.score_entered": "人工录入记分",
+    "credit.score_withdrawn": "撤销记分（事实撤销）",
+    "credit.score_final": "记分生效（异议期满）",
+    "credit.score_objection_filed": "登记记分异议",
+    "credit.score_objection_decided": "记分异议处理结果",
     "credit.sanction_revoked": "撤销处理措施",
 }
 

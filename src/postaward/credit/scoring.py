@@ -342,7 +342,33 @@ def _penalty(p: dict[str, Any]) -> list[Fact]:
     return []
 
 
+def _sanction(p: dict[str, Any]) -> list[Fact]:
+    """A measure of the register (SY 40-48): its subject; without a project,
+    the issuing authority's rules decide."""
+    from .choices import SanctionKind
+
+    kind = str(dict(SanctionKind.choices).get(p.get("kind", ""), p.get("kind", "")))
+    base: dict[str, Any] = {
+        "project_id": p.get("project_id"),
+        "link": _url("credit_sanction_detail", p.get("sanction_id")),
+        "details": {"authority_id": p.get("issuer_id"), "measure": p.get("kind")},
+    }
+    key, on = sanction_key(p["sanction_id"]), _day(p.get("decided_on"))
+    summary = f"受到处理措施：{kind}（{p.get('number', '')}）"
+    if p.get("subject_org_id"):
+        return [Fact("credit.sanction", key, on, summary, org_id=p["subject_org_id"], **base)]
+    if p.get("subject_person_id"):
+        person = p["subject_person_id"]
+        return [Fact("credit.sanction", key, on, summary, person_id=person, **base)]
+    return []
+
+
+def sanction_key(sanction_id: Any) -> str:
+    return f"sanction:{sanction_id}"
+
+
 EXTRACTORS = {
+    "credit.sanction_recorded": _sanction,
     "attendance.cheat_confirmed": _cheat,
     "attendance.absence_streak": _streak,
     "attendance.monthly_rate": _rate,

@@ -18,6 +18,7 @@ from .facts import FACTS
 from .subscribers import _ByName
 
 WITHDRAWN = "attendance.consequence_withdrawn"
+SANCTION_REVOKED = "credit.sanction_revoked"
 
 
 def on_fact_event(evt: Any) -> None:
@@ -38,6 +39,14 @@ def on_consequence_withdrawn(evt: Any) -> None:
     )
 
 
+def on_sanction_revoked(evt: Any) -> None:
+    from . import scoring
+
+    scoring.withdraw_fact(
+        "credit.sanction", scoring.sanction_key(evt.sanction_id), f"处理措施已撤销：{evt.reason}"
+    )
+
+
 def event_names() -> list[str]:
     return sorted({k.event for k in FACTS.values()})
 
@@ -46,3 +55,4 @@ def register() -> None:
     for name in event_names():
         events.subscribe(_ByName(name))(on_fact_event)  # type: ignore[arg-type]
     events.subscribe(_ByName(WITHDRAWN))(on_consequence_withdrawn)  # type: ignore[arg-type]
+    events.subscribe(_ByName(SANCTION_REVOKED))(on_sanction_revoked)  # type: ignore[arg-type]

@@ -475,6 +475,9 @@ NON_RISK_EVENTS: dict[str, str] = {
     "cases.opened": "a case opened is handled on its own clocks (deadline kinds cases.*)",
     "cases.penalty_decided": "a decided penalty: a fact for the credit capability, not a new risk",
     "cases.publication_signed_off": "a result signed off for publication on the public site",
+    "credit.score_changed": "a score of a unit changed: the scoring's own bookkeeping",
+    "credit.sanction_recorded": "a measure already taken by an owner or authority: scored by credit",
+    "credit.sanction_revoked": "a recorded measure set aside: its score is withdrawn by credit",
     "cases.referred": (
         "a case transferred to discipline inspection or public security: taken up as a clue"
         " transfer (alerts.subscribers.on_case_referred), not a new alert"

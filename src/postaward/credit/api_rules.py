@@ -209,7 +209,7 @@ def create_rule_set(request: HttpRequest, body: RuleSetIn) -> Any:
     if body.based_on_id is not None:
         based_on = readable_rule_sets(a).filter(pk=body.based_on_id).first()
         if based_on is None:
-            raise NotFound("所基于的版本不存在")
+            raise NotFound()
     rs = services_rules.create_draft(
         actor=a,
         authority=authority,

@@ -64,8 +64,9 @@ MAX_POINTS = Decimal("100")
 
 def may_draft(actor: Actor, authority: Organisation) -> bool:
     """The authority's staff, leaders and administrator draft its rules."""
-    return actor.is_system or (
-        actor.organisation_id == authority.pk and bool(actor.roles & DRAFTER_ROLES)
+    return authority.kind == OrgKind.INDUSTRY_AUTHORITY and (
+        actor.is_system
+        or (actor.organisation_id == authority.pk and bool(actor.roles & DRAFTER_ROLES))
     )
 
 
@@ -234,8 +235,6 @@ def create_draft(
     force today); one open draft or pending version at a time."""
     if not may_draft(actor, authority):
         raise Forbidden("本行业主管部门工作人员方可起草评分规则")
-    if authority.kind != OrgKind.INDUSTRY_AUTHORITY:
-        raise ValidationFailed("评分规则由行业主管部门制定", field="authority")
     if industry not in Industry.values:
         raise ValidationFailed("请选择行业", field="industry")
     if based_on is not None and (

@@ -45,7 +45,13 @@ ITEM = {
     "basis_document": "上虞区政府投资（国有建设）项目监督管理实施细则（试行）",
     "basis_article": "第四十条",
 }
-CHANGED = {**ITEM, "code": "A01", "subject_kind": "contractor", "points": "-4"}
+CHANGED = {
+    **ITEM,
+    "code": "A01",
+    "subject_kind": "contractor",
+    "points": "-4",
+    "cap_per_project": "12",
+}
 NEW = {"industry": "housing"}
 
 ROUTES = {

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from postaward.core import clock, steps
@@ -217,7 +217,7 @@ def create_rule_set(request: HttpRequest, body: RuleSetIn) -> Any:
         based_on=based_on,
         idempotency_key=idempotency_key(request) or "",
     )
-    return 201, rule_set_out(rs, request)
+    return Status(201, rule_set_out(rs, request))
 
 
 class RuleSetPatch(PatchIn):

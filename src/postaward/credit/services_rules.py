@@ -275,7 +275,9 @@ def _create_draft(
             authority=authority,
             industry=industry,
             version=last + 1,
-            title=based_on.title if based_on else default_title(authority, industry),
+            title=based_on.title.replace("（平台默认）", "")
+            if based_on
+            else default_title(authority, industry),
             state=RuleSetState.DRAFT,
             based_on=based_on,
             drafted_by_id=actor.user_id,

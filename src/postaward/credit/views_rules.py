@@ -292,7 +292,7 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services_rules.update_rule_set(actor=a, rule_set=rs, **form.cleaned_data)
         except DomainError as exc:
-            if exc.status in (403, 404):
+            if exc.status in (403, 404, 409):  # a wrong state: the reason on top
                 raise
             form_error(form, exc)
             return render_detail(request, rs, header_form=form, status=exc.status)
@@ -312,7 +312,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             item = services_rules.add_item(actor=a, rule_set=rs, **form.data_for_service())
         except DomainError as exc:
-            if exc.status in (403, 404):
+            if exc.status in (403, 404, 409):  # a wrong state: the reason on top
                 raise
             form_error(form, exc)
             return render_detail(request, rs, item_form=form, status=exc.status)
@@ -343,7 +343,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
                     actor=a, rule_set=rs, item_id=item.pk, **form.data_for_service()
                 )
             except DomainError as exc:
-                if exc.status in (403, 404):
+                if exc.status in (403, 404, 409):  # a wrong state: the reason on top
                     raise
                 form_error(form, exc)
                 status = exc.status

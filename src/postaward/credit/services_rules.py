@@ -268,6 +268,8 @@ def _create_draft(
         lines = RuleSet.objects.filter(authority=authority, industry=industry)
         if lines.filter(state__in=OPEN_STATES).exists():
             raise Conflict("该行业已有未完成的草稿或待复核版本，请先办理完毕", code="open_draft")
+        if based_on is None:  # the line's head: the approved version, even if not yet in force
+            based_on = lines.filter(state=RuleSetState.EFFECTIVE).order_by("-version").first()
         if based_on is None:
             based_on = effective_rule_set(authority.pk, industry, clock.today())
         last = lines.order_by("-version").values_list("version", flat=True).first() or 0

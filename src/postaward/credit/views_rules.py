@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import steps
+from postaward.core import clock, steps
 from postaward.core.actor import Actor
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
@@ -25,7 +25,7 @@ from postaward.orgs.models import Organisation
 from . import facts, forms_rules, services_rules
 from .choices import RuleSetState, SubjectKind
 from .models import RuleItem, RuleSet
-from .rules import DRAFTER_ROLES, IN_FORCE_STATES, readable_rule_sets
+from .rules import DRAFTER_ROLES, IN_FORCE_STATES, effective_rule_set, readable_rule_sets
 from .steps_rules import load_rule_set
 
 COLOURS: dict[str, str] = {
@@ -212,6 +212,7 @@ def render_detail(
             "editable": editable,
             "header_form": header_form if editable else None,
             "item_form": item_form if editable else None,
+            "in_force_today": effective_rule_set(rs.authority_id, rs.industry, clock.today()) == rs,
             "may_draft_next": services_rules.may_draft(a, rs.authority)
             and rs.state in IN_FORCE_STATES,
         },

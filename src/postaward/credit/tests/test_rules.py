@@ -239,6 +239,37 @@ def test_r_sco_01_approval_supersedes_the_previous_version_on_the_new_date(distr
     assert _audits(v1, "credit.rule_set_superseded") == 1
 
 
+def test_r_sco_01_a_new_version_must_start_after_the_current_one(district):
+    """R-SCO-01: with version 2 approved from a future day, version 3 is based
+    on version 2 (the approved head of the line) and may not start before
+    it (409 with the reason); version 1 is still in force today and its page
+    says so."""
+    v1 = f.defaults(district)
+    staff = district.actor("housing_staff")
+    start = clock.today() + dt.timedelta(days=20)
+    v2 = f.draft(district)
+    services_rules.update_rule_set(actor=staff, rule_set=v2, effective_from=start)
+    services_rules.submit_rule_set(actor=staff, obj=v2)
+    services_rules.approve_rule_set(actor=district.actor("housing_admin"), obj=v2)
+    v3 = services_rules.create_draft(
+        actor=staff, authority=district.orgs["housing"], industry="housing"
+    )
+    assert v3.based_on_id == v2.pk
+    services_rules.update_rule_set(
+        actor=staff, rule_set=v3, effective_from=start - dt.timedelta(days=1)
+    )
+    v3 = services_rules.submit_rule_set(actor=staff, obj=v3)
+    before = db_fingerprint()
+    with pytest.raises(Conflict, match="须晚于现行版本"):
+        services_rules.approve_rule_set(actor=district.actor("housing_admin"), obj=v3)
+    assert db_fingerprint() == before
+    c = district.client("office_staff")
+    page = c.get(reverse("credit_rule_detail", args=[v1.pk])).content.decode()
+    assert "已被新版本替代" in page and 'data-testid="rule-in-force"' in page
+    later = c.get(reverse("credit_rule_detail", args=[v2.pk])).content.decode()
+    assert 'data-testid="rule-in-force"' not in later
+
+
 def test_r_sco_01_an_empty_effective_date_means_today(district):
     """R-SCO-01: approved without an effective date, a version takes effect
     today; the previous one ends today."""

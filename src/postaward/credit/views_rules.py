@@ -120,6 +120,12 @@ SPEC = ListSpec(
 )
 
 
+def can_see_rules(actor: Actor) -> bool:
+    """The menu entry: every account of a district with a role reads at least
+    the rules in force (the office and the authorities more; ADR 0632)."""
+    return bool(actor.user_id and actor.district_path and actor.roles)
+
+
 def can_draft_somewhere(actor: Actor) -> bool:
     return actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and bool(actor.roles & DRAFTER_ROLES)
 

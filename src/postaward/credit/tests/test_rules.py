@@ -589,6 +589,18 @@ def test_r_sco_01_the_pages_draft_and_edit(district):
     office = district.client("office_staff")
     assert office.post(reverse("credit_rule_item_add", args=[rs.pk]), {}).status_code == 403
     assert office.get(reverse("credit_rule_new")).status_code == 403
+    anonymous = district.client(None).get(reverse("credit_rule_detail", args=[rs.pk]))
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+    assert (
+        district.client("transport_staff")
+        .post(reverse("credit_rule_item_add", args=[rs.pk]), {})
+        .status_code
+        == 404
+    )
+    from ..views_rules import can_see_rules
+
+    assert all(can_see_rules(district.actor(u)) for u in ("office_staff", "pm_a", "school_admin"))
+    assert not can_see_rules(district.actor("roleless"))
 
 
 def test_r_sco_01_the_api_reads_creates_with_a_key_and_edits_items(district):

@@ -22,6 +22,7 @@ class CreditConfig(AppConfig):
             subscribers_scores,
         )
         from .views import can_see_credit
+        from .views_rules import can_see_rules
         from .views_sanctions import can_see_sanctions
         from .views_scores import can_see_scores
 
@@ -30,6 +31,7 @@ class CreditConfig(AppConfig):
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))
+        menu.add("credit", Item("评分规则", "credit_rule_list", "bi-list-check", can_see_rules, 15))
         menu.add(
             "credit", Item("记分事件", "credit_score_list", "bi-clipboard-data", can_see_scores, 20)
         )

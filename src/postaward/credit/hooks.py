@@ -45,6 +45,7 @@ def _request_link(pk: str) -> str:
 
 audit_labels.link("credit.creditrequest", _request_link)
 audit_labels.link("credit.scoreevent", lambda pk: reverse("credit_score_detail", args=[int(pk)]))
+audit_labels.link("credit.ruleset", lambda pk: reverse("credit_rule_detail", args=[int(pk)]))
 audit_labels.link("credit.sanction", lambda pk: reverse("credit_sanction_detail", args=[int(pk)]))
 
 AUDIT_LABELS = {
@@ -55,6 +56,17 @@ AUDIT_LABELS = {
     "credit.reject": "不予采纳信用异议（修复）申请",
     "credit.record_changed": "变更信用记录",
     "credit.sanction_recorded": "登记处理措施",
+    "credit.rule_set_drafted": "起草评分规则新版本",
+    "credit.rule_set_updated": "修改评分规则版本信息",
+    "credit.rule_item_added": "添加评分项",
+    "credit.rule_item_changed": "修改评分项",
+    "credit.rule_item_deleted": "删除评分项",
+    "credit.rule_set_submit": "提交评分规则复核",
+    "credit.rule_set_approve": "评分规则复核通过",
+    "credit.rule_set_reject": "评分规则复核不予通过",
+    "credit.rule_set_revise": "评分规则退回修改",
+    "credit.rule_set_superseded": "评分规则版本被新版本替代",
+    "credit.rule_set_defaults_installed": "装入平台默认评分规则",
     "credit.score_recorded": "自动记分",
     "credit.score_entered": "人工录入记分",
     "credit.score_withdrawn": "撤销记分（事实撤销）",

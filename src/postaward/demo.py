@@ -231,6 +231,8 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     for ind, auth in authorities.items():
         if ind not in (Industry.HOUSING,):
             b.login(auth, f"{ind}_admin", [Role.ADMIN], "总管")
+    # the default scoring rules, before any fact is made (R-SCO-01)
+    __import__("postaward.credit.demo", fromlist=["seed_rules"]).seed_rules(authorities)
 
     for name, kind, user, role in [
         (f"{DISTRICT}审计局", K.AUDIT_BUREAU, "auditor", Role.AUDITOR),

@@ -107,6 +107,11 @@ COMMON: tuple[Item, ...] = (
          "-5", "10", "20", "cases.penalty_decided", HC, "三（五）"),
     Item("E04", "受到行政处罚（处理）决定", K.PERSON,
          "-3", "6", "12", "cases.penalty_decided", HC, "三（五）"),
+    # The measures of the sanctions register (SY 40-48: 处理结果纳入信用管理).
+    Item("F01", "受到建设单位或行业主管部门处理措施（约谈、通报批评、解除合同、停业整顿等）",
+         K.CONTRACTOR, "-2", "8", "16", "credit.sanction", SY, "第四十七条、第四十八条"),
+    Item("F02", "受到建设单位或行业主管部门处理措施（约谈、通报批评、解除合同、停业整顿等）",
+         K.SUPERVISING_FIRM, "-2", "8", "16", "credit.sanction", SY, "第四十七条、第四十八条"),
     # Entered by hand with evidence (SY 40, 44, 46, 48).
     Item("M01", "拒绝纳入平台监管", K.CONTRACTOR,
          "-10", "10", "20", MANUAL, SY, "第四十八条"),

@@ -30,6 +30,99 @@ CASES = [
 ]
 
 
+def seed_rules(authorities: dict[str, Organisation]) -> int:
+    """The platform's default scoring rules for the housing, transport and
+    water authorities, in force since the first of January two years back: the
+    facts the demo makes from then on are scored by them (R-SCO-01)."""
+    from postaward.core.actor import SYSTEM
+
+    from .default_rules import TITLES, install_defaults
+
+    since = dt.date(clock.today().year - 2, 1, 1)
+    made = 0
+    for industry, authority in authorities.items():
+        if industry in TITLES:
+            install_defaults(actor=SYSTEM, authority=authority, effective_from=since)
+            made += 1
+    return made
+
+
+def seed_sanctions() -> int:
+    """Three measures of the register (R-SCO-04, R-SCO-07, R-SCO-08): the owner's
+    通报批评 of its contractor (SY 42), the housing authority's 责令停业整顿 of
+    another contractor in force today (SY 44), and a blacklisted one."""
+    from . import services_sanctions
+
+    today = clock.today()
+    parts = list(
+        Participant.objects.filter(
+            organisation__kind=OrgKind.CONTRACTOR, project__owner__isnull=False
+        )
+        .select_related("organisation", "project", "project__owner")
+        .order_by("pk")
+    )
+    housing = User.objects.filter(username="housing_staff").first()
+    if not parts or housing is None:
+        return 0
+    made = 0
+    first = parts[0]
+    owner_user = (
+        User.objects.filter(organisation=first.project.owner, is_active=True)
+        .filter(role_grants__role__in=(Role.ADMIN, Role.OWNER_PROJECT_LEADER))
+        .order_by("pk")
+        .first()
+    )
+    if owner_user is not None:
+        services_sanctions.record_sanction(
+            actor=actor_for(owner_user),
+            kind="criticism",
+            subject_org_id=first.organisation_id,
+            project_id=first.project_id,
+            reason="项目经理当月考勤率不足80%，经约谈后仍未改正，予以通报批评",
+            basis_document=SY,
+            basis_article="第四十二条",
+            decided_on=today - dt.timedelta(days=12),
+        )
+        made += 1
+    others = [p for p in parts if p.organisation_id != first.organisation_id]
+    seen: list[int] = []
+    for p in others:
+        if p.organisation_id not in seen:
+            seen.append(p.organisation_id)
+    authority = actor_for(housing)
+    if seen:
+        services_sanctions.record_sanction(
+            actor=authority,
+            kind="business_suspended",
+            subject_org_id=seen[0],
+            reason="无正当理由不履行合同，致使项目停工，违约情节严重，造成国家重大损失",
+            basis_document=SY,
+            basis_article="第四十四条",
+            decided_on=today - dt.timedelta(days=30),
+            period_from=today - dt.timedelta(days=29),
+            period_to=today + dt.timedelta(days=60),
+            document_number=f"住建停〔{today.year}〕3号",
+        )
+        made += 1
+    if len(seen) > 1:
+        services_sanctions.record_sanction(
+            actor=authority,
+            kind="blacklisted",
+            subject_org_id=seen[1],
+            reason="提供虚假业绩材料骗取中标，经查属实，列入失信黑名单，实施联合惩戒",
+            basis_document="聊城市人民政府办公室关于规范公共资源交易招标投标工作的意见",
+            basis_article="第三部分",
+            decided_on=today - dt.timedelta(days=45),
+            period_from=today - dt.timedelta(days=45),
+            period_to=today + dt.timedelta(days=320),
+        )
+        made += 1
+    return made
+
+
+SY = "上虞区政府投资（国有建设）项目监督管理实施细则（试行）"
+
+
 def seed_demo(b: Any = None) -> int:
     office = Organisation.objects.filter(kind=OrgKind.SUPERVISION_OFFICE).order_by("pk").first()
     authority = Organisation.objects.filter(kind=OrgKind.INDUSTRY_AUTHORITY).order_by("pk").first()
@@ -82,4 +175,4 @@ def seed_demo(b: Any = None) -> int:
             kind="objection",
             reason="整改已在限期内完成并经建设单位确认，不应按逾期未整改记6分，请核查。",
         )
-    return len(made)
+    return len(made) + seed_sanctions()

@@ -18,10 +18,12 @@ class CreditConfig(AppConfig):
             steps_rules,
             steps_scores,
             subscribers,
+            subscribers_annual,
         )
         from .views import can_see_credit
 
         subscribers.register()
+        subscribers_annual.register()
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))

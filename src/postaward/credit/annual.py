@@ -76,6 +76,13 @@ class ColourOverride:
 # ``ColourOverride("red", "列入黑名单（……）")`` for a blacklisted unit.
 COLOUR_OVERRIDES: list[Callable[[str, int], ColourOverride | None]] = []
 
+# The extension point of the credit API (``api_enterprises``): each callable
+# gets the organisation and answers the fields it fills, e.g. the blacklist
+# part ``{"blacklisted": True, "blacklist": [...]}`` and the sanctions part
+# ``{"bans": [...]}`` (the shapes: ``api_enterprises.BlacklistEntryOut``,
+# ``BanOut``).
+BIDDING_EXTRAS: list[Callable[[Organisation], dict[str, Any]]] = []
+
 
 def q2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -549,6 +556,7 @@ def recompute_year(
 INDUSTRY_LABELS = dict(Industry.choices)
 
 __all__ = [
+    "BIDDING_EXTRAS",
     "COLOUR_OVERRIDES",
     "ColourOverride",
     "annual_of",

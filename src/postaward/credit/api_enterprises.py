@@ -100,42 +100,61 @@ def _code(raw: str, field: str) -> str:
     return checked.value
 
 
+SCORE_FIELDS = (
+    "subject_org__uscc",
+    "subject_org__name",
+    "year",
+    "score",
+    "colour",
+    "colour_reasons",
+    "version",
+    "computed_at",
+)
+
+
+def _row(uscc: str, name: str, s: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "uscc": uscc,
+        "name": name,
+        "year": s["year"] if s else None,
+        "score": str(s["score"]) if s else None,
+        "colour": s["colour"] if s else None,
+        "colour_label": Colour(s["colour"]).label if s else "暂无评分",
+        "colour_reasons": list(s["colour_reasons"]) if s else [],
+        "version": s["version"] if s else None,
+        "computed_at": s["computed_at"] if s else None,
+        "blacklisted": False,
+        "blacklist": [],
+        "bans": [],
+    }
+
+
 def credit_rows(a: Actor, codes: list[str]) -> dict[str, dict[str, Any]]:
-    """code → the answer, for the codes of units the caller's district holds
-    (two queries: the units in scope, their latest current scores)."""
-    orgs = list(
-        Organisation.objects.visible_to(a).filter(uscc__in=codes).only("pk", "uscc", "name")
-    )
-    latest: dict[int, AnnualScore] = {}
-    scores = (
-        AnnualScore.objects.filter(
-            subject_org__in=orgs, current=True, year__lte=clock.today().year
-        )
-        .only("subject_org_id", "year", "score", "colour", "colour_reasons", "version", "computed_at")
-        .order_by("subject_org_id", "-year")
-    )
-    for s in scores:
-        latest.setdefault(s.subject_org_id, s)  # type: ignore[arg-type]
+    """code → the answer, for the codes of units in the caller's scope
+    (``Organisation.visible_to``). One query when every unit has a score (the
+    units in scope as a subquery, their current scores, the latest year
+    first); one more for the units never scored."""
+    units = Organisation.objects.visible_to(a).filter(uscc__in=codes)
     out: dict[str, dict[str, Any]] = {}
-    for o in orgs:
-        s = latest.get(o.pk)
-        row: dict[str, Any] = {
-            "uscc": o.uscc,
-            "name": o.name,
-            "year": s.year if s else None,
-            "score": str(s.score) if s else None,
-            "colour": s.colour if s else None,
-            "colour_label": Colour(s.colour).label if s else "暂无评分",
-            "colour_reasons": list(s.colour_reasons) if s else [],
-            "version": s.version if s else None,
-            "computed_at": s.computed_at if s else None,
-            "blacklisted": False,
-            "blacklist": [],
-            "bans": [],
-        }
-        for extra in BIDDING_EXTRAS:
-            row.update(extra(o))
-        out[str(o.uscc)] = row
+    for s in (
+        AnnualScore.objects.filter(
+            subject_org__in=units.values("pk"), current=True, year__lte=clock.today().year
+        )
+        .order_by("subject_org_id", "-year")
+        .values(*SCORE_FIELDS)
+    ):
+        code = s["subject_org__uscc"]
+        if code not in out:
+            out[code] = _row(code, s["subject_org__name"], s)
+    missing = [c for c in codes if c not in out]
+    if missing:
+        for code, name in units.filter(uscc__in=missing).values_list("uscc", "name"):
+            out[code] = _row(code, name, None)
+    if BIDDING_EXTRAS:
+        by_code = {o.uscc: o for o in units.filter(uscc__in=list(out))}
+        for code, row in out.items():
+            for extra in BIDDING_EXTRAS:
+                row.update(extra(by_code[code]))
     return out
 
 

@@ -104,9 +104,7 @@ def build() -> tuple[list[str], str]:
     for n in range(UNITS):
         unit = org(d.orgs["office"], f"基准测试建设有限公司{n:04d}", OrgKind.CONTRACTOR)
         code = "A1" if n % 3 else "A2"
-        fa.event(
-            d, rs, code, subject=unit, project=d.projects["p_school"], on=dt.date(year, 1, 5)
-        )
+        fa.event(d, rs, code, subject=unit, project=d.projects["p_school"], on=dt.date(year, 1, 5))
         annual.compute_annual(f"org:{unit.pk}", year, reason="基准测试")
         codes.append(str(unit.uscc))
     user = account(d.orgs["office"], "bidding_bench", [Role.INTEGRATOR])
@@ -177,7 +175,7 @@ def open_loop(kind: str) -> tuple[list[float], list[float]]:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -121,7 +121,6 @@ class ServedConnections:
             if time.monotonic() > give_up:
                 pytest.fail(f"the live server still serves {self.open} connection(s)")
 
-
     def serialised(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         """A query of the test's own thread waits for the request being served.
 

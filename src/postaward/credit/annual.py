@@ -411,8 +411,7 @@ def annual_of(subject_key: str, year: int) -> Annual:
     scored = {e.project_id for e in events if e.project_id is not None}
     projects = _projects_of(subject, year, events)
     scores = {
-        p.pk: _project_score(p, year, [e for e in events if e.project_id == p.pk])
-        for p in projects
+        p.pk: _project_score(p, year, [e for e in events if e.project_id == p.pk]) for p in projects
     }
     weights = _weights(subject, year, projects, scored)
     raw, basis = raw_weights(weights)

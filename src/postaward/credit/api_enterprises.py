@@ -55,9 +55,13 @@ class BanOut(Schema):
 class EnterpriseCreditOut(Schema):
     uscc: str = Field(description="统一社会信用代码")
     name: str = Field(description="单位名称")
-    year: int | None = Field(description="评分年度（本年度尚未评分时为最近一个已评分年度；从未评分时为空）")
+    year: int | None = Field(
+        description="评分年度（本年度尚未评分时为最近一个已评分年度；从未评分时为空）"
+    )
     score: str | None = Field(description="年度综合评分（两位小数；从未评分时为空）")
-    colour: str | None = Field(description="五色码：green / blue / yellow / orange / red（从未评分时为空）")
+    colour: str | None = Field(
+        description="五色码：green / blue / yellow / orange / red（从未评分时为空）"
+    )
     colour_label: str = Field(description="五色码（中文），如 绿码；从未评分时为 暂无评分")
     colour_reasons: list[str] = Field(description="颜色依据（中文）：分数及所达到的阈值、黑名单等")
     version: int | None = Field(description="计算版本（每次分数、颜色或计算过程变化产生新版本）")

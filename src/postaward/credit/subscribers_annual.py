@@ -15,7 +15,9 @@ def on_score_changed(evt: Any) -> None:
     from . import annual
 
     annual.compute_annual(
-        evt.subject_key, int(evt.year), reason=f"记分事件变化（{_CHANGES.get(evt.change, evt.change)}）"
+        evt.subject_key,
+        int(evt.year),
+        reason=f"记分事件变化（{_CHANGES.get(evt.change, evt.change)}）",
     )
 
 

@@ -41,7 +41,7 @@ from .models import (
 )
 
 # The tag colours of the five colours (the platform's tags; yellow from enterprise.css).
-TAGS = {
+TAGS: dict[str, str] = {
     Colour.GREEN: "green",
     Colour.BLUE: "blue",
     Colour.YELLOW: "yellow",
@@ -58,7 +58,7 @@ def _years() -> list[tuple[str, str]]:
 
 
 def _industry(s: AnnualScore) -> str:
-    return INDUSTRIES.get(s.rule_set.industry, "—") if s.rule_set_id else "—"
+    return INDUSTRIES.get(s.rule_set.industry, "—") if s.rule_set is not None else "—"
 
 
 def _reasons(s: AnnualScore) -> str:
@@ -126,7 +126,7 @@ def colour_counts(request: HttpRequest, qs: Any) -> list[dict[str, Any]]:
     filtered = _apply_filters(request, SPEC, qs)[0]
     got = dict(filtered.order_by().values_list("colour").annotate(n=Count("pk")))
     return [
-        {"colour": c, "label": Colour(c).label, "tag": TAGS[Colour(c)], "n": got.get(c, 0)}
+        {"colour": c, "label": Colour(c).label, "tag": TAGS[c], "n": got.get(c, 0)}
         for c in Colour.values
     ]
 
@@ -289,12 +289,11 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "year": year,
             "years": sorted({v.year for v in versions}, reverse=True),
             "current": current,
-            "tag": TAGS.get(Colour(current.colour), "grey") if current else "grey",
+            "tag": TAGS.get(current.colour, "grey") if current else "grey",
             "projects": _project_rows(current),
             "direct": current.computation.get("direct_events", []) if current else [],
             "earlier": [v for v in of_year if not v.current],
             "archive": rows,
-            "tags": {str(k): v for k, v in TAGS.items()},
             "weighting": (current.computation.get("weighting") if current else "") or "",
         },
     )

@@ -21,9 +21,7 @@ def credit(d: Any) -> None:
     d.users["bidding_system"] = account(d.orgs["office"], "bidding_system", [Role.INTEGRATOR])
     rs = fa.rule_set(d)
     fa.event(d, rs, "A1", subject=d.orgs["contractor_a"], project=d.projects["p_school"])
-    annual.compute_annual(
-        f"org:{d.orgs['contractor_a'].pk}", 2026, reason="授权测试", actor=SYSTEM
-    )
+    annual.compute_annual(f"org:{d.orgs['contractor_a'].pk}", 2026, reason="授权测试", actor=SYSTEM)
     elsewhere = org(None, "外区监管办", OrgKind.SUPERVISION_OFFICE)
     d.ctx["other"] = org(elsewhere, "外区建设有限公司", OrgKind.CONTRACTOR)
 

@@ -38,8 +38,7 @@ def rule_set(
     rs = RuleSet.objects.create(
         authority=d.orgs[authority],
         industry=industry,
-        version=RuleSet.objects.filter(authority=d.orgs[authority], industry=industry).count()
-        + 1,
+        version=RuleSet.objects.filter(authority=d.orgs[authority], industry=industry).count() + 1,
         title=f"{d.orgs[authority].name}信用评分规则",
         state=RuleSetState.EFFECTIVE,
         effective_from=dt.date(2026, 1, 1),
@@ -47,9 +46,7 @@ def rule_set(
         approved_at=clock.now(),
         **kw,
     )
-    for n, (code, points) in enumerate(
-        (("A1", "-8"), ("A2", "-20"), ("A3", "-2"), ("B1", "3"))
-    ):
+    for n, (code, points) in enumerate((("A1", "-8"), ("A2", "-20"), ("A3", "-2"), ("B1", "3"))):
         RuleItem.objects.create(
             rule_set=rs,
             code=code,

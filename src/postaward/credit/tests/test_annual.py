@@ -34,7 +34,7 @@ def test_r_sco_02_project_score_is_base_plus_events_clamped(district):
     assert (s1.base, s1.deductions, s1.score) == (Decimal("100"), Decimal("-8"), Decimal("92"))
     assert [e["item"] for e in s1.events] == ["A1"]
     # five A2 (−20 each) on P2: −100 − 20 = −120 → clamped at 0, not −20
-    for n in range(5):
+    for _n in range(5):
         fa.event(district, ex["transport"], "A2", subject=ex["unit"], project=ex["p2"])
     assert annual.project_score(ex["key"], ex["p2"].pk, 2026).score == Decimal("0")
 

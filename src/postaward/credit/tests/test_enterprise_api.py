@@ -31,7 +31,7 @@ def setup(district):
 
 
 def test_r_sco_03_credit_of_a_known_code(setup):
-    d, ex, row, client = setup
+    _d, ex, row, client = setup
     r = client.get(f"{URL}/{ex['unit'].uscc}")
     assert r.status_code == 200, r.content
     body = r.json()
@@ -109,7 +109,10 @@ def test_r_sco_03_batch_limits_and_malformed_codes(setup):
     )
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "codes[1]", "message": "统一社会信用代码应为18位"}]
-    assert client.post(f"{URL}/batch", {"codes": []}, content_type="application/json").status_code == 422
+    assert (
+        client.post(f"{URL}/batch", {"codes": []}, content_type="application/json").status_code
+        == 422
+    )
 
 
 def test_r_sco_03_the_office_reads_and_a_units_own_token_does_not(setup):

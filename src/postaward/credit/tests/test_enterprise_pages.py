@@ -126,7 +126,9 @@ def test_r_sco_02_the_office_recomputes_a_year(district, ex):
         assert 'data-testid="recompute-progress"' in page and "2026年度" in page
         # an authority, a unit: refused, nothing queued
         for user in ("housing_staff", "contractor_a_admin"):
-            assert district.client(user).post(f"{LIST}recompute/", {"year": "2026"}).status_code == 403
+            assert (
+                district.client(user).post(f"{LIST}recompute/", {"year": "2026"}).status_code == 403
+            )
         assert "recompute-form" not in district.client("housing_staff").get(LIST).content.decode()
         bad = district.client("office_staff").post(f"{LIST}recompute/", {"year": "20x6"})
         assert bad.status_code in (302, 422)

@@ -11,7 +11,7 @@ from . import views_enterprises as v
 urlpatterns: list[Any] = [
     path("credit/enterprises/", v.enterprise_list, name="credit_enterprise_list"),
     path(
-        "credit/enterprises/recompute/",
+        "credit/enterprises/<id:year>/recompute/",
         v.enterprise_recompute,
         name="credit_enterprise_recompute",
     ),

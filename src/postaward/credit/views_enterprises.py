@@ -148,7 +148,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
             "colour_counts": colour_counts(request, qs),
             "may_recompute": annual_runs.may_recompute(a),
             "run": run,
-            "this_year": clock.today().year,
+            "recompute_years": [clock.today().year, clock.today().year - 1],
             "intro": "R-SCO-02、R-SCO-03",
         },
         template="credit/enterprise_list.html",
@@ -156,15 +156,11 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @page_view
-def enterprise_recompute(request: HttpRequest) -> HttpResponse:
+def enterprise_recompute(request: HttpRequest, year: int) -> HttpResponse:
     """The office recomputes a year's annual scores (in the worker)."""
     a = actor_of(request)
     if request.method != "POST":
         return redirect("credit_enterprise_list")
-    try:
-        year = int(request.POST.get("year") or "")
-    except ValueError:
-        year = 0
     run = annual_runs.start_recompute(actor=a, year=year, reason=request.POST.get("reason", ""))
     messages.success(request, f"已开始重新计算{run.year}年度综合评分，进度见本页")
     return redirect("credit_enterprise_list")

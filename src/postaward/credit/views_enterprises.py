@@ -99,7 +99,7 @@ SPEC = ListSpec(
     export_name="年度综合评分",
     empty="暂无年度综合评分",
     testid="credit-enterprises",
-    selectable=True,
+    row_action="查看",
 )
 
 
@@ -255,7 +255,17 @@ def _project_rows(score: AnnualScore | None) -> list[dict[str, Any]]:
         return []
     out = []
     for p in score.computation.get("projects", []):
-        out.append({**p, "industry_label": INDUSTRIES.get(p.get("industry", ""), "—")})
+        out.append(
+            {
+                **p,
+                "industry_label": INDUSTRIES.get(p.get("industry", ""), "—"),
+                # thousands separators for reading (the stored text stays exact)
+                "amount": f"{Decimal(p['amount']):,.2f}",
+                "weight": f"{Decimal(p['weight']):,.2f}",
+                "additions": f"{Decimal(p['additions']):.2f}",
+                "deductions": f"{Decimal(p['deductions']):.2f}",
+            }
+        )
     return out
 
 

@@ -90,7 +90,8 @@ def test_r_sco_02_the_units_page_shows_the_computation_and_versions(district, ex
     assert '<strong class="fs-5" data-testid="score">86.57</strong>' in text
     assert "不低于蓝码最低分 80.00 分" in text
     assert text.count('data-testid="computation-row"') == 2
-    assert "12000000" in text and "9000000" in text  # the weights
+    assert "12,000,000.00" in text and "9,000,000.00" in text  # the weights
+    assert "2,000,000.00" in text and "3,000,000.00" in text  # the unit's own contracts
     assert "52.5714" not in text and "54.2857" in text  # 95 × 12/21: the new version
     assert 'data-testid="earlier"' in text and "84.86" in text  # the first version
     assert text.count('data-testid="archive-row"') == 4  # A1, A2, A3, B1

@@ -284,6 +284,7 @@ class Annual:
     colour_reasons: list[str]
     computation: dict[str, Any]
     rule_set: RuleSet | None
+    district_id: int | None = None
 
 
 def _weights(
@@ -438,7 +439,12 @@ def annual_of(subject_key: str, year: int) -> Annual:
         "score": str(score),
         "colour_rule_set_id": rs.pk if rs is not None else None,
     }
-    return Annual(subject, year, score, colour, reasons, computation, rs)
+    home = subject.home
+    if home is not None:
+        district_id: int | None = office_of(home).pk
+    else:  # a person without an organisation: the district that scored them
+        district_id = events[-1].district_id if events else None
+    return Annual(subject, year, score, colour, reasons, computation, rs, district_id)
 
 
 # --- storing a version --------------------------------------------------------------------
@@ -461,9 +467,8 @@ def compute_annual(
     (never rewriting a row: the old version is kept as ``current=False``);
     audited (``credit.annual_computed``). Returns the current version."""
     a = annual_of(subject_key, year)
-    home = a.subject.home
-    if home is None:
-        raise ValueError(f"{subject_key} has no organisation")
+    if a.district_id is None:
+        raise ValueError(f"{subject_key}: no district (no organisation, no score event)")
     with transaction.atomic():
         current = (
             AnnualScore.objects.select_for_update()
@@ -479,7 +484,7 @@ def compute_annual(
             AnnualScore.objects.filter(pk=current.pk).update(current=False)
         row = AnnualScore.objects.create(
             authority_id=a.rule_set.authority_id if a.rule_set is not None else None,
-            district=office_of(home),
+            district_id=a.district_id,
             subject_kind=a.subject.kind,
             subject_key=subject_key,
             subject_org=a.subject.org,

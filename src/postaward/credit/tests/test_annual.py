@@ -16,7 +16,7 @@ from postaward.core.models import AuditRecord
 from .. import annual, annual_runs
 from ..choices import Colour, ScoreState
 from ..events import ScoreChanged
-from ..models import AnnualRecompute, AnnualScore, RecomputeState, RuleSet
+from ..models import AnnualRecompute, AnnualScore, RecomputeState, RuleSet, ScoreEvent
 from . import factories_annual as fa
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +166,26 @@ def test_r_sco_02_only_direct_events_score_from_the_base(district):
         [],
     )
     assert row.subject_kind == "supervising_firm"
+
+
+def test_r_sco_02_a_person_is_scored_on_the_projects_of_their_events(district):
+    ex = fa.two_projects(district)
+    person = district.users["pm_a"].person
+    e = fa.event(district, ex["housing"], "A1", subject=ex["unit"], project=ex["p1"])
+    ScoreEvent.objects.filter(pk=e.pk).update(
+        subject_key=f"person:{person.pk}",
+        subject_org=None,
+        subject_person=person,
+        subject_kind="person",
+    )
+    row = annual.compute_annual(f"person:{person.pk}", 2026, reason="测试")
+    assert (row.subject_kind, row.subject_person_id, row.subject_org_id) == (
+        "person",
+        person.pk,
+        None,
+    )
+    assert row.score == Decimal("92.00") and row.district_id == district.orgs["office"].pk
+    assert [p["project_id"] for p in row.computation["projects"]] == [ex["p1"].pk]
 
 
 def test_r_sco_02_the_subscriber_recomputes_after_a_score_change(

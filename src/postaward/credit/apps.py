@@ -19,21 +19,35 @@ class CreditConfig(AppConfig):
             steps_sanctions,
             steps_scores,
             subscribers,
+            subscribers_annual,
             subscribers_scores,
         )
         from .views import can_see_credit
+        from .views_enterprises import can_see_scores as can_see_annual
         from .views_rules import can_see_rules
         from .views_sanctions import can_see_sanctions
         from .views_scores import can_see_scores
 
         subscribers.register()
         subscribers_scores.register()
+        subscribers_annual.register()
+        # the sanctions part fills the annual part's extension points (ADR 0660)
+        from . import annual, services_sanctions
+
+        if services_sanctions.colour_override not in annual.COLOUR_OVERRIDES:
+            annual.COLOUR_OVERRIDES.append(services_sanctions.colour_override)
+        if services_sanctions.bidding_extras not in annual.BIDDING_EXTRAS:
+            annual.BIDDING_EXTRAS.append(services_sanctions.bidding_extras)
         # Its own menu group, after 投诉举报 (55).
         menu.section("credit", "信用管理", "bi-award", 57)
         menu.add("credit", Item("信用记录", "credit_list", "bi-award", can_see_credit, 10))
         menu.add("credit", Item("评分规则", "credit_rule_list", "bi-list-check", can_see_rules, 15))
         menu.add(
             "credit", Item("记分事件", "credit_score_list", "bi-clipboard-data", can_see_scores, 20)
+        )
+        menu.add(
+            "credit",
+            Item("年度综合评分", "credit_enterprise_list", "bi-speedometer2", can_see_annual, 30),
         )
         menu.add(
             "credit",

@@ -67,6 +67,8 @@ AUDIT_LABELS = {
     "credit.rule_set_revise": "评分规则退回修改",
     "credit.rule_set_superseded": "评分规则版本被新版本替代",
     "credit.rule_set_defaults_installed": "装入平台默认评分规则",
+    "credit.annual_computed": "计算年度综合评分（新版本）",
+    "credit.annual_recompute_started": "发起重新计算年度综合评分",
     "credit.score_recorded": "自动记分",
     "credit.score_entered": "人工录入记分",
     "credit.score_withdrawn": "撤销记分（事实撤销）",

@@ -351,3 +351,61 @@ def may_check_bans(actor: Actor) -> bool:
     if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
         return True
     return actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and bool(actor.roles & DEPARTMENT_ROLES)
+
+
+# --- what the annual score and the credit API read (ADR 0660) ------------------------------
+
+
+def colour_override(subject_key: str, year: int) -> Any:
+    """A unit on the blacklist at the end of ``year`` (or today, for the year
+    running) is red, whatever its score (``annual.COLOUR_OVERRIDES``)."""
+    from .annual import ColourOverride
+
+    if not subject_key.startswith("org:"):
+        return None
+    day = min(clock.today(), dt.date(year, 12, 31))
+    found = blacklisted(int(subject_key.removeprefix("org:")), day)
+    if not found:
+        return None
+    s = found[0]
+    return ColourOverride(
+        "red",
+        f"列入黑名单（{s.number}，{s.period_from:%Y-%m-%d} 至 {s.period_to:%Y-%m-%d}），为红码",
+    )
+
+
+def bidding_extras(org: Organisation) -> dict[str, Any]:
+    """The blacklist and the bans of the credit API's answer
+    (``annual.BIDDING_EXTRAS``): what is in force today."""
+    entries = bans_of(org.pk, clock.today())
+
+    def basis(s: Sanction) -> str:
+        return f"《{s.basis_document.strip('《》')}》{s.basis_article}"
+
+    black = [s for s in entries if s.kind == SanctionKind.BLACKLISTED]
+    return {
+        "blacklisted": bool(black),
+        "blacklist": [
+            {
+                "reason": s.reason,
+                "basis": basis(s),
+                "decided_by": s.issuer.name,
+                "start": s.period_from,
+                "end": s.period_to,
+            }
+            for s in black
+        ],
+        "bans": [
+            {
+                "kind": "suspension",
+                "kind_label": s.get_kind_display(),
+                "reason": ban_reason(s),
+                "basis": basis(s),
+                "issuer": s.issuer.name,
+                "start": s.period_from,
+                "end": s.period_to,
+            }
+            for s in entries
+            if s.kind == SanctionKind.BUSINESS_SUSPENDED
+        ],
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -277,3 +278,40 @@ def test_r_sco_04_a_blacklisted_enterprise_may_not_bid_during_its_period(distric
             basis_article="第一条",
             decided_on=today,
         )
+
+
+def test_r_sco_04_r_sco_07_the_credit_call_shows_the_ban_and_a_blacklisted_unit_is_red(district):
+    """The bidding system's credit call carries the 停业整顿 in force and the
+    blacklist; the blacklist turns the unit's colour red whatever its score."""
+    from .. import annual
+
+    account(district.orgs["office"], "bidding", [Role.INTEGRATOR], with_person=False)
+    district.users["bidding"] = type(district.users["office_staff"]).objects.get(username="bidding")
+    f.suspension(district, days=30)
+    today = clock.today()
+    services_sanctions.record_sanction(
+        actor=district.actor("housing_staff"),
+        kind="blacklisted",
+        subject_org_id=district.orgs["contractor_b"].pk,
+        reason="串通投标，经查属实，列入失信黑名单",
+        basis_document="《聊城市人民政府办公室关于规范公共资源交易招标投标工作的意见》",
+        basis_article="第三部分",
+        decided_on=today,
+        period_from=today,
+        period_to=today + dt.timedelta(days=364),
+    )
+    c = district.token_client("bidding")
+    a = c.get(f"/api/v1/credit/enterprises/{district.orgs['contractor_a'].uscc}").json()
+    assert a["blacklisted"] is False and len(a["bans"]) == 1
+    assert a["bans"][0]["kind_label"] == "责令停业整顿" and "第四十四条" in a["bans"][0]["basis"]
+    b = c.get(f"/api/v1/credit/enterprises/{district.orgs['contractor_b'].uscc}").json()
+    assert b["blacklisted"] is True and b["bans"] == []
+    assert b["blacklist"][0]["decided_by"] == "测试区住建局"
+    colour, reasons = annual.colour_and_reasons(
+        Decimal("100"), None, f"org:{district.orgs['contractor_b'].pk}", today.year
+    )
+    assert colour == "red" and any("列入黑名单" in r for r in reasons)
+    colour, _ = annual.colour_and_reasons(
+        Decimal("100"), None, f"org:{district.orgs['contractor_a'].pk}", today.year
+    )
+    assert colour == "green"

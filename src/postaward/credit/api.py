@@ -208,9 +208,10 @@ def get_request(request: HttpRequest, request_id: Id) -> Any:
 steps.mount_api(router, credit_steps.WF, "request_id", prefix="/requests")
 
 # The scoring parts (issue 16), each in its own module.
-from . import api_enterprises, api_rules, api_sanctions, api_scores  # noqa: E402
+from . import api_agents, api_enterprises, api_rules, api_sanctions, api_scores  # noqa: E402
 
 router.add_router("", api_rules.router)
 router.add_router("", api_scores.router)
 router.add_router("", api_enterprises.router)
 router.add_router("", api_sanctions.router)
+router.add_router("", api_agents.router)

@@ -15,6 +15,7 @@ class CreditConfig(AppConfig):
             deadline_kinds,
             hooks,
             steps,
+            steps_agents,
             steps_rules,
             steps_sanctions,
             steps_scores,

@@ -2,7 +2,15 @@ from django.urls import path
 
 from postaward.core import steps
 
-from . import urls_enterprises, urls_rules, urls_sanctions, urls_scores, views
+from . import (
+    urls_agents,
+    urls_enterprises,
+    urls_public,
+    urls_rules,
+    urls_sanctions,
+    urls_scores,
+    views,
+)
 from .steps import WF
 
 urlpatterns = [
@@ -14,4 +22,6 @@ urlpatterns = [
     *urls_scores.urlpatterns,
     *urls_enterprises.urlpatterns,
     *urls_sanctions.urlpatterns,
+    *urls_agents.urlpatterns,
+    *urls_public.urlpatterns,
 ]

@@ -75,6 +75,7 @@ ROUTES = {
 }
 
 # The scoring parts (issue 16), each in its own module.
+from .authz_rows_agents import ROUTES as _AGENTS  # noqa: E402
 from .authz_rows_enterprises import ROUTES as _ENTERPRISES  # noqa: E402
 from .authz_rows_rules import ROUTES as _RULES  # noqa: E402
 from .authz_rows_sanctions import ROUTES as _SANCTIONS  # noqa: E402
@@ -84,3 +85,4 @@ ROUTES.update(_RULES)
 ROUTES.update(_SCORES)
 ROUTES.update(_ENTERPRISES)
 ROUTES.update(_SANCTIONS)
+ROUTES.update(_AGENTS)

@@ -37,6 +37,8 @@ CASES = {
 }
 
 # The scoring parts (issue 16), each in its own module.
+from .step_cases_agents import API as _AGENTS_API  # noqa: E402
+from .step_cases_agents import CASES as _AGENTS_CASES  # noqa: E402
 from .step_cases_rules import API as _RULES_API  # noqa: E402
 from .step_cases_rules import CASES as _RULES_CASES  # noqa: E402
 from .step_cases_sanctions import API as _SANCTIONS_API  # noqa: E402
@@ -47,6 +49,8 @@ from .step_cases_scores import CASES as _SCORES_CASES  # noqa: E402
 API.update(_RULES_API)
 API.update(_SCORES_API)
 API.update(_SANCTIONS_API)
+API.update(_AGENTS_API)
 CASES.update(_RULES_CASES)
 CASES.update(_SCORES_CASES)
 CASES.update(_SANCTIONS_CASES)
+CASES.update(_AGENTS_CASES)

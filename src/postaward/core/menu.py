@@ -136,10 +136,22 @@ def build(
                     else sec.label,
                     "icon": sec.icon,
                     "items": entries,
-                    "open": any(e["active"] for e in entries),
                 }
             )
-    return out
+    return _most_specific_active(out)
+
+
+def _most_specific_active(sections: list[dict]) -> list[dict]:
+    """Only the entry whose URL matches the page most closely stays active
+    (``/credit/enterprises/3/`` lights 年度综合评分, not also 信用记录 at
+    ``/credit/``); its section is open."""
+    active = [e for sec in sections for e in sec["items"] if e["active"]]
+    best = max((len(e["url"]) for e in active), default=0)
+    for sec in sections:
+        for e in sec["items"]:
+            e["active"] = e["active"] and len(e["url"]) == best
+        sec["open"] = any(e["active"] for e in sec["items"])
+    return sections
 
 
 # The sections every deployment has, in menu order.

@@ -28,9 +28,7 @@ def logout(page) -> None:  # type: ignore[no-untyped-def]
     page.context.clear_cookies()
 
 
-def test_r_sco_01_a_new_version_approved_by_a_second_person_then_a_measure_scores(
-    page, district
-):
+def test_r_sco_01_a_new_version_approved_by_a_second_person_then_a_measure_scores(page, district):
     since = clock.today() - dt.timedelta(days=30)
     v1 = install_defaults(actor=SYSTEM, authority=district.orgs["housing"], effective_from=since)
     reviewer = leader(district)

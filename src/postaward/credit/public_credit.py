@@ -67,7 +67,8 @@ def _years() -> list[tuple[str, str]]:
 
 
 def _detail_url(s: AnnualScore) -> str:
-    return reverse("public_credit_enterprise", args=[s.subject_org.uscc]) + f"?year={s.year}"
+    uscc = s.subject_org.uscc if s.subject_org is not None else ""
+    return reverse("public_credit_enterprise", args=[uscc]) + f"?year={s.year}"
 
 
 SPEC = ListSpec(
@@ -136,7 +137,7 @@ def _card(s: AnnualScore) -> dict[str, Any]:
     industry = INDUSTRIES.get(s.rule_set.industry, "") if s.rule_set is not None else ""
     return {
         "name": s.subject_name,
-        "uscc": s.subject_org.uscc,
+        "uscc": s.subject_org.uscc if s.subject_org is not None else "",
         "kind": s.get_subject_kind_display(),
         "industry": industry,
         "year": s.year,
@@ -152,7 +153,7 @@ def public_scores(request: HttpRequest) -> HttpResponse:
     qs = published_scores()
     latest = qs.order_by().aggregate(y=Max("year"))["y"]
     params = _query(request, latest)
-    request.GET = params  # type: ignore[misc]  # (the list component reads request.GET)
+    request.GET = params  # type: ignore[assignment]  # (the list component reads request.GET)
     result = build_list(request, SPEC, qs)
     assert not isinstance(result, HttpResponse)  # no export, print or batch here
     return render(
@@ -371,6 +372,7 @@ def removed_from_blacklist() -> QuerySet[Sanction]:
 
 
 def removed_row(s: Sanction) -> dict[str, Any]:
+    on: dt.date | None
     if s.state == SanctionState.REVOKED and s.revoked_at is not None:
         on, how = clock.localtime(s.revoked_at).date(), "提前移出（撤销或信用修复）"
     else:

@@ -60,18 +60,20 @@ def _world(d: District) -> dict[str, Any]:
     blacklisted until ten days ago, 戊 blacklisted and revoked; 甲 ordered to
     stop business."""
     ex = fa.two_projects(d)
-    for n, item in enumerate(RuleItem.objects.filter(rule_set__in=[ex["housing"], ex["transport"]])):
+    for n, item in enumerate(
+        RuleItem.objects.filter(rule_set__in=[ex["housing"], ex["transport"]])
+    ):
         item.code = f"ZQ{n:02d}"  # a code the pages must never show
         item.description = f"工程质量评分事项{n}"
         item.save()
-    for e, text in zip(ex["events"], ("基坑支护未按方案施工", "路基压实度不合格", "拒不配合平台监管")):
+    for e, text in zip(
+        ex["events"], ("基坑支护未按方案施工", "路基压实度不合格", "拒不配合平台监管"), strict=True
+    ):
         ScoreEvent.objects.filter(pk=e.pk).update(summary=text)
     provisional = fa.event(
         d, ex["housing"], "ZQ00", subject=ex["unit"], project=ex["p1"], state=ScoreState.PROVISIONAL
     )
-    withdrawn = fa.event(
-        d, ex["housing"], "ZQ02", subject=ex["unit"], state=ScoreState.WITHDRAWN
-    )
+    withdrawn = fa.event(d, ex["housing"], "ZQ02", subject=ex["unit"], state=ScoreState.WITHDRAWN)
     ScoreEvent.objects.filter(pk=provisional.pk).update(summary="公示期内的记分事由")
     ScoreEvent.objects.filter(pk=withdrawn.pk).update(summary="已撤销的记分事由")
     score = annual.compute_annual(ex["key"], 2026, reason="测试")
@@ -218,9 +220,9 @@ def test_r_sco_04_the_measures_in_force_show_on_the_enterprise_page(district):
     assert PERSON not in b and "王*明" in b and "138****5678" in b
     # expired or revoked: the enterprise has nothing in force (no score either)
     for key in ("ding", "wu"):
-        assert Client().get(f"/public/credit/enterprises/{district.orgs[key].uscc}/").status_code == (
-            404
-        )
+        assert Client().get(
+            f"/public/credit/enterprises/{district.orgs[key].uscc}/"
+        ).status_code == (404)
     assert w["expired"].reason not in b
 
 
@@ -267,9 +269,13 @@ def test_r_sco_03_r_sco_04_a_person_never_appears_on_the_public_pages(district):
         for text in (PERSON, "个人记分事由", "个人罚款事由", "13812345678"):
             assert text not in html, (url, text)
     assert AnnualScore.objects.filter(subject_person=w["man"], current=True).exists()
-    assert Client().get("/public/credit/?kind=person").content.decode().count(
-        'data-testid="public-credit-row"'
-    ) == 1  # an unknown kind is ignored: the enterprises, not the person
+    assert (
+        Client()
+        .get("/public/credit/?kind=person")
+        .content.decode()
+        .count('data-testid="public-credit-row"')
+        == 1
+    )  # an unknown kind is ignored: the enterprises, not the person
 
 
 def _more_rows(d: District, n: int) -> None:

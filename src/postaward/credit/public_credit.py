@@ -348,7 +348,7 @@ def public_enterprise(request: HttpRequest, uscc: str) -> HttpResponse:
 TABS = (
     ("blacklist", "黑名单"),
     ("suspended", "停业整顿"),
-    ("removed", "已移出黑名单"),
+    ("removed", "已移出"),
 )
 
 

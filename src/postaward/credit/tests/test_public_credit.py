@@ -323,3 +323,42 @@ def test_r_sco_03_r_sco_04_the_public_pages_take_a_fixed_number_of_queries(
         with django_assert_max_num_queries(8):
             Client().get(url)
         assert _count(url) == before[url], url
+
+
+def test_r_sco_04_a_blacklisted_enterprise_is_red_with_the_blacklist_as_its_reason(district):
+    """The blacklist turns the colour red (ADR 0660); the public list and page
+    show the red code and the reason the annual score carries."""
+    _world(district)
+    b = district.orgs["contractor_b"]
+    row = annual.compute_annual(subject_key(org_id=b.pk), 2027, reason="测试")
+    assert row.colour == Colour.RED
+    html = _page("/public/credit/")  # 2027 is now the latest year scored
+    assert 'value="2027" selected' in html and "乙建设有限公司" in html
+    assert "丙建设有限公司" not in html  # scored in 2026 only
+    assert re.search(r'data-testid="colour-count-red">1<', html)
+    page = _page(f"/public/credit/enterprises/{b.uscc}/")
+    assert 'data-testid="colour-red">红码<' in page
+    assert any("列入黑名单" in r for r in row.colour_reasons)
+    for reason in row.colour_reasons:
+        assert reason in page
+
+
+def test_r_sco_04_an_entry_revoked_before_its_period_was_never_listed_nor_removed(district):
+    today = clock.today()
+    d = district
+    d.orgs["ji"] = org(d.orgs["office"], "己园林绿化有限公司", OrgKind.CONTRACTOR)
+    s = services_sanctions.record_sanction(
+        actor=d.actor("housing_staff"),
+        kind="blacklisted",
+        subject_org_id=d.orgs["ji"].pk,
+        reason="尚未开始执行即被撤销的事由",
+        basis_document=BASIS,
+        basis_article="第三部分",
+        decided_on=today,
+        period_from=today + dt.timedelta(days=10),
+        period_to=today + dt.timedelta(days=100),
+    )
+    assert "己园林绿化有限公司" not in _page("/public/credit/blacklist/")  # not yet in force
+    services_sanctions.revoke_sanction(actor=d.actor("housing_staff"), obj=s, reason="决定有误")
+    for tab in ("blacklist", "removed"):
+        assert "己园林绿化有限公司" not in _page(f"/public/credit/blacklist/?tab={tab}")

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from postaward.core import clock, legal_basis
+from postaward.credit import public_credit
 from postaward.orgs.models import User
 from postaward.testing import demo_build
 
@@ -53,6 +54,8 @@ PAGES = [
     "inspections_contract_checks",
     "inspections_public",
     "public_inspection_draws",
+    "public_credit",
+    "public_credit_blacklist",
 ]
 
 
@@ -114,6 +117,10 @@ def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
                 urls.append(reverse("public_inspection_draw_verify", args=[d.number]))
             for i in Inspection.objects.filter(state="published").order_by("pk"):
                 urls.append(reverse("inspections_public_detail", args=[i.number]))
+            for uscc in public_credit.published_scores().values_list(
+                "subject_org__uscc", flat=True
+            )[:3]:
+                urls.append(reverse("public_credit_enterprise", args=[uscc]))
             for url in urls:
                 r = c.get(url)
                 if r.status_code != 200:

@@ -103,3 +103,29 @@ def test_r_sco_01_the_contractor_reads_its_score_event_on_a_phone(phone, distric
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px)"
     screenshot(phone, "credit-score-phone")
+
+
+def test_r_sco_04_a_citizen_reads_colours_and_the_blacklist_on_a_phone(phone, district):
+    """From the public home page to the credit disclosure and the blacklist,
+    on a phone, without an account; nothing scrolls sideways."""
+    from postaward.credit import annual
+    from postaward.credit.tests import factories_sanctions
+
+    since = clock.today() - dt.timedelta(days=30)
+    install_defaults(actor=SYSTEM, authority=district.orgs["housing"], effective_from=since)
+    factories_sanctions.suspension(district, days=60)
+    annual.compute_annual(
+        f"org:{district.orgs['contractor_a'].pk}", clock.today().year, reason="测试"
+    )
+    phone.goto(f"{phone.base_url}/public/")
+    phone.click("[data-testid=go-credit]")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("[data-testid=public-credit-row] >> visible=true").count() >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(phone, "credit-public-phone")
+    phone.goto(f"{phone.base_url}/public/credit/blacklist/")
+    phone.click("[data-testid=blacklist-tabs] >> text=停业整顿")
+    phone.wait_for_load_state("networkidle")
+    text = phone.locator("[data-testid=in-force]").inner_text()
+    assert "甲建设有限公司" in text and "禁止参与区内招投标" in text
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -358,20 +358,23 @@ def may_check_bans(actor: Actor) -> bool:
 
 def colour_override(subject_key: str, year: int) -> Any:
     """A unit on the blacklist at the end of ``year`` (or today, for the year
-    running) is red, whatever its score (``annual.COLOUR_OVERRIDES``)."""
+    running) is red whatever its score; a unit ordered to stop business is at
+    best orange while the order is in force (``annual.COLOUR_OVERRIDES``;
+    ADR 0660)."""
     from .annual import ColourOverride
 
     if not subject_key.startswith("org:"):
         return None
     day = min(clock.today(), dt.date(year, 12, 31))
-    found = blacklisted(int(subject_key.removeprefix("org:")), day)
+    found = bans_of(int(subject_key.removeprefix("org:")), day)
     if not found:
         return None
-    s = found[0]
-    return ColourOverride(
-        "red",
-        f"列入黑名单（{s.number}，{s.period_from:%Y-%m-%d} 至 {s.period_to:%Y-%m-%d}），为红码",
-    )
+    black = [s for s in found if s.kind == SanctionKind.BLACKLISTED]
+    s = (black or found)[0]
+    period = f"{s.period_from:%Y-%m-%d} 至 {s.period_to:%Y-%m-%d}"
+    if black:
+        return ColourOverride("red", f"列入黑名单（{s.number}，{period}），为红码")
+    return ColourOverride("orange", f"责令停业整顿期间（{s.number}，{period}），至多为橙码")
 
 
 def bidding_extras(org: Organisation) -> dict[str, Any]:

@@ -32,18 +32,19 @@ _CHANGES = {
 
 
 def on_blacklist_changed(evt: Any) -> None:
-    """A blacklist entry recorded or revoked changes the unit's colour
-    (``services_sanctions.colour_override``) even where no rule scores it."""
+    """A blacklist entry or an order to stop business recorded or revoked
+    changes the unit's colour (``services_sanctions.colour_override``) even
+    where no rule scores it."""
     from postaward.core import clock
 
     from . import annual
     from .models import Sanction
 
     s = Sanction.objects.filter(pk=evt.sanction_id).first()
-    if s is None or s.kind != "blacklisted" or s.subject_org_id is None:
+    if s is None or not s.bans_bidding or s.subject_org_id is None:
         return
     annual.compute_annual(
-        f"org:{s.subject_org_id}", clock.today().year, reason="黑名单变化（列入或撤销）"
+        f"org:{s.subject_org_id}", clock.today().year, reason="黑名单或停业整顿变化（列入或撤销）"
     )
 
 

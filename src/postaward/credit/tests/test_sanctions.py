@@ -311,7 +311,16 @@ def test_r_sco_04_r_sco_07_the_credit_call_shows_the_ban_and_a_blacklisted_unit_
         Decimal("100"), None, f"org:{district.orgs['contractor_b'].pk}", today.year
     )
     assert colour == "red" and any("列入黑名单" in r for r in reasons)
-    colour, _ = annual.colour_and_reasons(
+    # contractor A is ordered to stop business: at best orange while it lasts
+    colour, reasons = annual.colour_and_reasons(
         Decimal("100"), None, f"org:{district.orgs['contractor_a'].pk}", today.year
+    )
+    assert colour == "orange" and any("责令停业整顿期间" in r for r in reasons)
+    colour, _ = annual.colour_and_reasons(
+        Decimal("50"), None, f"org:{district.orgs['contractor_a'].pk}", today.year
+    )
+    assert colour == "red"  # a worse colour of its own stays
+    colour, _ = annual.colour_and_reasons(
+        Decimal("100"), None, f"org:{district.orgs['supervisor_a'].pk}", today.year
     )
     assert colour == "green"

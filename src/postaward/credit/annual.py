@@ -80,7 +80,7 @@ COLOUR_OVERRIDES: list[Callable[[str, int], ColourOverride | None]] = []
 # gets the organisation and answers the fields it fills, e.g. the blacklist
 # part ``{"blacklisted": True, "blacklist": [...]}`` and the sanctions part
 # ``{"bans": [...]}`` (the shapes: ``api_enterprises.BlacklistEntryOut``,
-# ``BanOut``).
+# ``BiddingBanOut``).
 BIDDING_EXTRAS: list[Callable[[Organisation], dict[str, Any]]] = []
 
 

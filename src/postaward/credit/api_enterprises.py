@@ -42,7 +42,7 @@ class BlacklistEntryOut(Schema):
     end: dt.date | None = Field(description="期满日期（空：未定期限）")
 
 
-class BanOut(Schema):
+class BiddingBanOut(Schema):
     kind: str = Field(description="限制类别，如 suspension 责令停业整顿")
     kind_label: str = Field(description="限制类别（中文）")
     reason: str = Field(description="原因")
@@ -68,7 +68,9 @@ class EnterpriseCreditOut(Schema):
     computed_at: dt.datetime | None = Field(description="计算时间")
     blacklisted: bool = Field(description="是否在黑名单期内（联合惩戒）")
     blacklist: list[BlacklistEntryOut] = Field(description="有效的黑名单记录（期限与原因）")
-    bans: list[BanOut] = Field(description="有效的投标限制，如责令停业整顿期间不得在本区投标")
+    bans: list[BiddingBanOut] = Field(
+        description="有效的投标限制，如责令停业整顿期间不得在本区投标"
+    )
 
 
 class BatchIn(StrictIn):

@@ -135,12 +135,12 @@ def create_sanction(request: HttpRequest, body: SanctionIn) -> Any:
     return 201, sanction_out(s)
 
 
-class BanCheckQuery(Schema):
+class EnterpriseBanQuery(Schema):
     uscc: str = Field(max_length=30, description="统一社会信用代码")
     on: Date | None = Field(None, description="核验日期（默认今天）")
 
 
-class BanOut(Schema):
+class EnterpriseBanOut(Schema):
     sanction_id: int
     number: str
     issuer: str
@@ -150,21 +150,21 @@ class BanOut(Schema):
     reason: str
 
 
-class BanCheckOut(Schema):
+class EnterpriseBanCheckOut(Schema):
     uscc: str
     name: str
     on: dt.date
     allowed: bool = Field(description="当日可以参与区内招投标")
     reasons: list[str]
-    bans: list[BanOut]
+    bans: list[EnterpriseBanOut]
 
 
 @router.get(
     "/enterprise-bans/check",
-    response=responses(BanCheckOut),
+    response=responses(EnterpriseBanCheckOut),
     summary="企业是否可以参与区内招投标（责令停业整顿期间禁止；供招投标系统核验）",
 )
-def check_enterprise_ban(request: HttpRequest, q: Query[BanCheckQuery]) -> Any:
+def check_enterprise_ban(request: HttpRequest, q: Query[EnterpriseBanQuery]) -> Any:
     a = actor(request)
     if not services_sanctions.may_check_bans(a):
         raise Forbidden("仅招投标系统对接账号、监管办和行业主管部门可以核验")

@@ -392,7 +392,7 @@ def refusal_to_repair(ev: ScoreEvent, actor: Actor) -> str:
     subject (or the office on its behalf), a final deduction, no request open."""
     if not (is_subject(ev, actor) or is_office(ev, actor)):
         return "仅被记分的单位（人员）或监管办工作人员（代为登记）可以申请信用修复"
-    if ev.points >= 0:
+    if ev.raw_points > 0:  # the rule's sign: a repaired deduction keeps it
         return "加分记录无需信用修复"
     if ev.requests.filter(state__in=OPEN_REQUEST_STATES).exists():
         return "该记分已有正在办理的异议或信用修复申请"
@@ -509,10 +509,12 @@ def uphold_repair(
         )
 
     def change(e: ScoreEvent) -> str:
-        before = scoring._n(e.points)
+        was = abs(e.points)
         e.points = -Decimal(left).quantize(Decimal("0.01"))
         e.state = ScoreState.REPAIRED
-        e.cap_note = (e.cap_note + f"；信用修复，由{before}分恢复为-{left}分").strip("；")[:300]
+        note = f"信用修复：原扣{scoring._n(was)}分，恢复{scoring._n(was - left)}分"
+        note += f"，保留扣{left}分" if left else ""
+        e.cap_note = (e.cap_note + "；" + note).strip("；")[:300]
         return "repaired"
 
     with steps.write(UPHOLD, obj, actor) as w:

@@ -43,6 +43,7 @@ def final(d: Any) -> None:
     d.ctx["score"] = fs.scored(d)
     ScoreEvent.objects.filter(pk=d.ctx["score"].pk).update(state=ScoreState.FINAL)
 
+
 ROUTES = {
     "GET /api/v1/credit/score-events": Route(
         setup=scored,

@@ -70,7 +70,9 @@ def test_r_sco_04_the_unit_archive_lists_every_kind_in_time_order(district, full
     assert {r["kind"] for r in rows[:2]} == {"处罚（处理）", "记分"}
     assert rows[0]["on"] == rows[1]["on"] == dt.date(2026, 7, 1)
     revoked = [r for r in rows if "登记有误" in r["state"]]
-    assert len(revoked) == 1 and revoked[0]["state"].startswith("已撤销") and not revoked[0]["counts"]
+    assert (
+        len(revoked) == 1 and revoked[0]["state"].startswith("已撤销") and not revoked[0]["counts"]
+    )
     black = next(r for r in rows if r["kind"] == "黑名单")
     assert "2026-06-01 至 2027-05-31" in black["summary"]
     repair = next(r for r in rows if r["kind"] == "信用修复")

@@ -188,7 +188,10 @@ def test_r_cas_04_repair_by_page_with_proof_and_by_api_idempotent(district):
     assert "整改报告.pdf" in page and "信用修复" in page
     got = district.client("housing_staff").get(f"/credit/repairs/{q.pk}/evidence/")
     assert got.status_code == 200
-    assert district.client("contractor_b_admin").get(f"/credit/repairs/{q.pk}/evidence/").status_code == 404
+    assert (
+        district.client("contractor_b_admin").get(f"/credit/repairs/{q.pk}/evidence/").status_code
+        == 404
+    )
     # by API on the person's final deduction (P01 −2 of pm_a)
     p_ev = ScoreEvent.objects.get(item__code="P01", fact_key=ev.fact_key)
     c = district.client("pm_a")

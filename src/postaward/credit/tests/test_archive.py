@@ -114,3 +114,7 @@ def test_r_sco_04_a_person_sees_their_own_archive_and_not_another(district, full
     xlsx = district.client("pm_a").get(f"/credit/people/{person}/?export=xlsx")
     assert "记分" in {cell.text for cell in read_cells(xlsx.content)}
     assert district.client("pm_a").get("/credit/people/999999/").status_code == 404
+    # the person's score event links to the archive
+    p01 = full["ev"].__class__.objects.get(item__code="P01", fact_key=full["ev"].fact_key)
+    page = district.client("pm_a").get(f"/credit/scores/{p01.pk}/").content.decode()
+    assert f'href="/credit/people/{person}/"' in page

@@ -202,3 +202,29 @@ def test_r_cas_04_repair_by_page_with_proof_and_by_api_idempotent(district):
     assert r1.json()["id"] == r2.json()["id"] and r1.json()["kind"] == "repair"
     assert p_ev.requests.count() == 1
     assert c.get(f"/api/v1/credit/score-events/{p_ev.pk}").json()["may_repair"] is False
+
+
+def test_r_cas_04_repair_steps_by_api_and_the_page_shows_the_outcome(district):
+    ev, q = _requested(district)
+    c = district.client("office_staff")
+    bad = c.post(
+        f"/api/v1/credit/requests/{q.pk}/steps/uphold",
+        {"decision": "部分修复", "new_points": 9},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    ev.refresh_from_db()
+    assert ev.state == ScoreState.FINAL  # nothing changed
+    r = c.post(
+        f"/api/v1/credit/requests/{q.pk}/steps/uphold",
+        {"decision": "整改到位，予以修复"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    ev.refresh_from_db()
+    assert (ev.state, ev.points) == (ScoreState.REPAIRED, Decimal("0"))
+    page = district.client("contractor_a_admin").get(f"/credit/scores/{ev.pk}/").content.decode()
+    assert "已信用修复" in page and "扣分全部恢复" in page
+    assert 'data-testid="repair-form"' not in page
+    listed = c.get("/credit/scores/?state=repaired")
+    assert [e.pk for e in listed.context["object_list"]] == [ev.pk]

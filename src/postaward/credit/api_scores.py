@@ -71,6 +71,7 @@ class ScoreObjectionOut(Schema):
     decision: str
     new_points: int | None
     withdraw: bool
+    has_evidence: bool = Field(False, description="附有整改证明（信用修复）")
     actions: list[str] = Field(description="当前账号可办理的环节（/requests/{request_id}/steps）")
 
 
@@ -91,6 +92,7 @@ def objection_out(q: CreditRequest, request: HttpRequest) -> dict[str, Any]:
         "decision": q.decision,
         "new_points": q.new_points,
         "withdraw": q.withdraw,
+        "has_evidence": bool(q.evidence),
         "actions": steps.allowed_names(q, actor(request)),
     }
 
@@ -98,6 +100,7 @@ def objection_out(q: CreditRequest, request: HttpRequest) -> dict[str, Any]:
 class ScoreEventDetailOut(ScoreEventOut):
     requests: list[ScoreObjectionOut]
     may_object: bool = Field(description="当前账号可以对该记分提出异议")
+    may_repair: bool = Field(description="当前账号可以对该记分申请信用修复")
 
 
 def event_row(e: ScoreEvent) -> dict[str, Any]:
@@ -141,6 +144,7 @@ def detail_out(e: ScoreEvent, request: HttpRequest) -> dict[str, Any]:
         **event_row(e),
         "requests": [objection_out(q, request) for q in qs],
         "may_object": services_scores.may_object(e, a),
+        "may_repair": services_scores.may_repair(e, a),
     }
 
 
@@ -230,6 +234,35 @@ def object_to_score(request: HttpRequest, score_event_id: Id, body: ScoreObjecti
         actor=a,
         event=load_event(a, score_event_id),
         reason=body.reason,
+        idempotency_key=idempotency_key(request) or "",
+    )
+    return 201, objection_out(q, request)
+
+
+class ScoreRepairIn(StrictIn):
+    reason: str = Field(max_length=2000, description="整改情况（失信行为已纠正的事实）")
+
+
+@router.post(
+    "/score-events/{score_event_id}/repairs",
+    response=responses(ScoreObjectionOut, 201),
+    summary=(
+        "申请信用修复（已生效的扣分；被记分单位或人员，或监管办代为登记；"
+        "multipart，整改证明 evidence 可选；可带 Idempotency-Key）"
+    ),
+)
+def repair_score(
+    request: HttpRequest,
+    score_event_id: Id,
+    payload: Form[ScoreRepairIn],
+    evidence: UploadedFile | None = File(None),  # noqa: B008
+) -> Any:
+    a = actor(request)
+    q = services_scores.file_score_repair(
+        actor=a,
+        event=load_event(a, score_event_id),
+        reason=payload.reason,
+        evidence=evidence,
         idempotency_key=idempotency_key(request) or "",
     )
     return 201, objection_out(q, request)

@@ -73,10 +73,19 @@ class ScoreState(models.TextChoices):
     OBJECTING = "objecting", "异议处理中（冻结）"
     FINAL = "final", "已生效"
     WITHDRAWN = "withdrawn", "已撤销"
+    # A final deduction whose repair request was upheld (信用修复, ADR 0690):
+    # its points are what is left after the restoration (0 when fully restored).
+    REPAIRED = "repaired", "已信用修复"
 
 
-# A score event counts in a score unless withdrawn.
-COUNTING_SCORE_STATES = (ScoreState.PROVISIONAL, ScoreState.OBJECTING, ScoreState.FINAL)
+# A score event counts in a score unless withdrawn (a repaired one counts with
+# the points left after its restoration).
+COUNTING_SCORE_STATES = (
+    ScoreState.PROVISIONAL,
+    ScoreState.OBJECTING,
+    ScoreState.FINAL,
+    ScoreState.REPAIRED,
+)
 
 
 class Colour(models.TextChoices):

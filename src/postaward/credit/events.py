@@ -14,7 +14,8 @@ class ScoreChanged(events.DomainEvent):
     withdrawn: the subject's annual score of that year is recomputed
     (``annual``), and accountability may read it. ``change`` is one of
     ``recorded``, ``final``, ``withdrawn``, ``objecting``, ``provisional`` (an
-    objection rejected within the period), ``points_changed``."""
+    objection rejected within the period), ``points_changed``, ``repaired``
+    (a credit repair upheld: the points left after the restoration)."""
 
     score_event_id: int
     subject_key: str

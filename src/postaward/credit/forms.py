@@ -38,6 +38,7 @@ class UpholdForm(forms.Form):
         min_value=0,
         max_value=100,
         widget=forms.NumberInput(attrs=N),
+        help_text="记分事件的信用修复：填写保留的扣分，不填为全部恢复",
     )
     withdraw = forms.BooleanField(label="撤销该信用记录（异议）", required=False)
 

@@ -71,3 +71,18 @@ class ScoreObjectionForm(forms.Form):
         widget=forms.Textarea(attrs=T),
         help_text="说明记分有误的事实和依据",
     )
+
+
+class ScoreRepairForm(forms.Form):
+    reason = forms.CharField(
+        label="整改情况",
+        max_length=2000,
+        widget=forms.Textarea(attrs=T),
+        help_text="说明失信行为已纠正的情况（整改完成时间、措施、结果）",
+    )
+    evidence = forms.FileField(
+        label="整改证明",
+        required=False,
+        widget=forms.ClearableFileInput(attrs=N),
+        help_text="PDF、JPG 或 PNG（可不上传）",
+    )

@@ -330,6 +330,10 @@ def uphold(
     if obj.score_event_id:
         from . import services_scores
 
+        if obj.kind == RequestKind.REPAIR:
+            return services_scores.uphold_repair(
+                actor=actor, obj=obj, decision=text, new_points=new_points
+            )
         return services_scores.uphold_objection(
             actor=actor, obj=obj, decision=text, new_points=new_points, withdraw=withdraw
         )
@@ -360,6 +364,8 @@ def reject(*, actor: Actor, obj: CreditRequest, decision: str) -> Any:
     if obj.score_event_id:
         from . import services_scores
 
+        if obj.kind == RequestKind.REPAIR:
+            return services_scores.reject_repair(actor=actor, obj=obj, decision=text)
         return services_scores.reject_objection(actor=actor, obj=obj, decision=text)
     with steps.write(REJECT, obj, actor) as w:
         q = w.obj

@@ -32,7 +32,7 @@ from postaward.orgs.models import Organisation, Person
 from postaward.projects.models import Project
 
 from . import scoring
-from .choices import RequestKind, RequestState, RuleSetState, ScoreState
+from .choices import OPEN_REQUEST_STATES, RequestKind, RequestState, RuleSetState, ScoreState
 from .deadline_kinds import CLOCKS
 from .facts import Fact
 from .models import (
@@ -285,15 +285,17 @@ def _after_objection(ev: ScoreEvent) -> str:
     return "provisional"
 
 
-def _change_event(q: CreditRequest, actor: Actor, change: Any) -> None:
-    """Apply ``change`` to the objected event (locked), audited and published."""
+def _change_event(
+    q: CreditRequest, actor: Actor, change: Any, action: str = "credit.score_objection_decided"
+) -> None:
+    """Apply ``change`` to the event (locked), audited and published."""
     ev = writes.lock(ScoreEvent.objects.select_related("item__rule_set"), q.score_event_id)
     before = scoring.snapshot_event(ev)
     what = change(ev)
     ev.save()
     audit.record(
         actor=actor,
-        action="credit.score_objection_decided",
+        action=action,
         obj=ev,
         before=before,
         after=scoring.snapshot_event(ev),
@@ -366,16 +368,172 @@ def _decided(q: CreditRequest, actor: Actor, decision: str) -> None:
 
 
 def _closed(q: CreditRequest, actor: Actor, outcome: str) -> None:
-    deadlines.close_deadline(kind=CLOCKS[RequestKind.OBJECTION][0], subject=q)
+    deadlines.close_deadline(kind=CLOCKS[RequestKind(q.kind)][0], subject=q)
     todos.close_for(subject=q)
     ev = ScoreEvent.objects.get(pk=q.score_event_id)
+    what = "信用修复申请" if q.kind == RequestKind.REPAIR else "记分异议"
     notices.tell(
         scoring.subject_user_ids(ev),
         key=f"credit:{q.pk}:decided",
         kind="credit.score",
-        title=f"您的记分异议{outcome}：{ev.summary[:40]}",
+        title=f"您的{what}{outcome}：{ev.summary[:40]}",
         body=q.decision,
         url=reverse("credit_score_detail", args=[ev.pk]),
         project=ev.project,
         actor=actor,
     )
+
+
+# --- credit repair of a score event (信用修复, ADR 0690) --------------------------------------------
+
+
+def refusal_to_repair(ev: ScoreEvent, actor: Actor) -> str:
+    """Why ``actor`` may not request the repair of ``ev`` ("" = may): the
+    subject (or the office on its behalf), a final deduction, no request open."""
+    if not (is_subject(ev, actor) or is_office(ev, actor)):
+        return "仅被记分的单位（人员）或监管办工作人员（代为登记）可以申请信用修复"
+    if ev.raw_points > 0:  # the rule's sign: a repaired deduction keeps it
+        return "加分记录无需信用修复"
+    if ev.requests.filter(state__in=OPEN_REQUEST_STATES).exists():
+        return "该记分已有正在办理的异议或信用修复申请"
+    if ev.state != ScoreState.FINAL:
+        if ev.state == ScoreState.PROVISIONAL:
+            return "该记分尚在公示期，请通过异议提出；生效后方可申请信用修复"
+        return f"该记分当前状态为“{ev.get_state_display()}”，不能申请信用修复"
+    return ""
+
+
+def may_repair(ev: ScoreEvent, actor: Actor) -> bool:
+    return not refusal_to_repair(ev, actor)
+
+
+def file_score_repair(
+    *,
+    actor: Actor,
+    event: ScoreEvent,
+    reason: str,
+    evidence: Any = None,
+    idempotency_key: str = "",
+) -> CreditRequest:
+    """The subject (or the office on its behalf) asks for the repair of a
+    final deduction with its account of the rectification and, optionally, a
+    proof file (``core.files``): the authority's to-do and the 15-working-day
+    clock open; the event keeps counting until the office decides."""
+    text = writes.text(reason, field="reason", label="整改情况", min_len=10, max_len=2000)
+    checked = files.check_upload(evidence, field="evidence") if evidence else None
+
+    def run() -> tuple[int, Any]:
+        return 201, _repair(actor, event, text, checked).pk
+
+    _, pk, _ = idempotency.run(
+        user_id=actor.user_id,
+        scope=f"credit.score_repair.{event.pk}",
+        key=idempotency_key,
+        payload={"reason": text, "sha256": checked.sha256 if checked else ""},
+        fn=run,
+    )
+    return CreditRequest.objects.get(pk=pk)
+
+
+def _repair(actor: Actor, event: ScoreEvent, reason: str, checked: Any) -> CreditRequest:
+    if actor.user_id is None:
+        raise Forbidden("请先登录")
+    with writes.audited(
+        ScoreEvent.objects.select_related("item__rule_set"),
+        pk=event.pk,
+        actor=actor,
+        action="credit.score_repair_filed",
+        snapshot=scoring.snapshot_event,
+    ) as w:
+        ev = w.obj
+        why = refusal_to_repair(ev, actor)
+        if why:
+            raise (
+                Conflict(why) if is_subject(ev, actor) or is_office(ev, actor) else Forbidden(why)
+            )
+        q = CreditRequest(
+            score_event=ev,
+            kind=RequestKind.REPAIR,
+            reason=reason,
+            on_behalf=not is_subject(ev, actor),
+            filed_by_id=actor.user_id,
+            filed_by_name=actor.display_name or actor.username,
+            filed_at=clock.now(),
+        )
+        if checked is not None:
+            files.save(q.evidence, checked)
+            q.evidence_name = checked.name[:200]
+        q.save()
+        w.save = False  # the event itself does not change
+        w.after["request"] = snapshot_request(q)
+        dk, length, unit, reminder = CLOCKS[RequestKind.REPAIR]
+        info = deadlines.kind_of(dk)
+        d = deadlines.open_deadline(
+            kind=dk,
+            subject=q,
+            length=length,
+            unit=unit,
+            basis=info.basis if info else "",
+            organisation_id=ev.district_id,
+            project_id=ev.project_id,
+            reminder_after=reminder,
+        )
+        todos.open_for(
+            key=f"credit:{q.pk}:opinion",
+            kind="credit.opinion",
+            title=f"待核查信用修复：{ev.subject_name}（{ev.summary[:40]}）",
+            organisation_id=ev.authority_id,
+            project_id=ev.project_id,
+            subject=q,
+            url=reverse("credit_score_detail", args=[ev.pk]),
+            due_at=d.due_at,
+            basis=d.basis,
+        )
+    return q
+
+
+def uphold_repair(
+    *, actor: Actor, obj: CreditRequest, decision: str, new_points: int | None = None
+) -> CreditRequest:
+    """The office upholds the repair: the event becomes 已信用修复 and its
+    deduction is restored in full (``new_points`` None or 0) or in part (the
+    deduction left, smaller than the current one); the annual score follows
+    (``credit.score_changed`` with ``repaired``)."""
+    from .steps import UPHOLD
+
+    ev = obj.target
+    left = int(new_points or 0)
+    if left < 0 or left >= abs(ev.points):
+        raise ValidationFailed(
+            f"修复后保留的扣分应小于原扣分（{scoring._n(abs(ev.points))}分）", field="new_points"
+        )
+
+    def change(e: ScoreEvent) -> str:
+        was = abs(e.points)
+        e.points = -Decimal(left).quantize(Decimal("0.01"))
+        e.state = ScoreState.REPAIRED
+        note = f"信用修复：原扣{scoring._n(was)}分，恢复{scoring._n(was - left)}分"
+        note += f"，保留扣{left}分" if left else ""
+        e.cap_note = (e.cap_note + "；" + note).strip("；")[:300]
+        return "repaired"
+
+    with steps.write(UPHOLD, obj, actor) as w:
+        q = w.obj
+        q.state = RequestState.UPHELD
+        q.new_points = left
+        _decided(q, actor, decision)
+        _change_event(q, actor, change, action="credit.score_repaired")
+    _closed(q, actor, "已采纳")
+    return q
+
+
+def reject_repair(*, actor: Actor, obj: CreditRequest, decision: str) -> CreditRequest:
+    """The office does not uphold the repair: the event keeps its points."""
+    from .steps import REJECT
+
+    with steps.write(REJECT, obj, actor) as w:
+        q = w.obj
+        q.state = RequestState.REJECTED
+        _decided(q, actor, decision)
+    _closed(q, actor, "未采纳")
+    return q

@@ -55,7 +55,10 @@ class CreditOpinionIn(StrictIn):
 class CreditUpholdIn(StrictIn):
     decision: str = Field(max_length=2000, description="处理结果")
     new_points: int | None = Field(
-        None, ge=0, le=100, description="变更后记分（异议；撤销记录时不填）"
+        None,
+        ge=0,
+        le=100,
+        description="异议：变更后记分（撤销记录时不填）；记分的信用修复：保留的扣分（不填为全部恢复）",
     )
     withdraw: bool = Field(False, description="撤销该信用记录（异议）")
 
@@ -159,7 +162,7 @@ UPHOLD = steps.Step(
     closes=OBJECTION_ANSWER.kind,
     action="credit.uphold",
     success="已采纳，信用记录已变更并重新推送信用平台",
-    help="异议成立：填写变更后的记分或撤销记录；信用修复：记录修复，不再计分",
+    help="异议成立：填写变更后的记分或撤销记录；信用修复：记录修复，不再计分（记分事件可保留部分扣分）",
 )
 REJECT = steps.Step(
     WF,

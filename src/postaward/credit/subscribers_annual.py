@@ -28,6 +28,7 @@ _CHANGES = {
     "objecting": "提出异议",
     "points_changed": "分值变更",
     "provisional": "异议未予采纳，回到公示期",
+    "repaired": "信用修复",
 }
 
 

@@ -23,21 +23,17 @@ from django.urls import reverse
 
 from postaward.core import clock
 from postaward.core.errors import NotFound
-from postaward.core.exports import Column as ExportColumn
-from postaward.core.exports import export_xlsx
 from postaward.core.lists import Column, Filter, ListSpec, _apply_filters, render_list
 from postaward.core.web import actor_of, page_view
 from postaward.orgs.choices import Industry, OrgKind
 
-from . import annual_runs
-from .choices import Colour, ScoreState, SubjectKind
+from . import annual_runs, archive
+from .choices import Colour, SubjectKind
 from .models import (
     DEPARTMENT_ROLES,
     OFFICE_ROLES,
     AnnualRecompute,
     AnnualScore,
-    CreditRecord,
-    ScoreEvent,
 )
 
 # The tag colours of the five colours (the platform's tags; yellow from enterprise.css).
@@ -176,80 +172,6 @@ def _year(request: HttpRequest, versions: list[AnnualScore]) -> int:
     return versions[0].year if versions else clock.today().year
 
 
-def archive(actor: Any, org_id: int) -> list[dict[str, Any]]:
-    """The credit archive (信用档案): every score event and every credit record
-    (penalty) of the unit the actor may see, in time order (newest first)."""
-    rows: list[dict[str, Any]] = []
-    for e in (
-        ScoreEvent.objects.visible_to(actor)
-        .filter(subject_org_id=org_id)
-        .select_related("item", "project", "authority")
-    ):
-        rows.append(
-            {
-                "on": e.occurred_on,
-                "kind": "记分",
-                "summary": f"{e.item.code} {e.summary}",
-                "points": e.points,
-                "by": e.authority.name,
-                "project": e.project.name if e.project_id else "—",
-                "state": e.get_state_display(),
-                "counts": e.state != ScoreState.WITHDRAWN,
-                "basis": f"《{e.item.basis_document}》{e.item.basis_article}",
-            }
-        )
-    for r in (
-        CreditRecord.objects.visible_to(actor)
-        .filter(subject_org_id=org_id)
-        .select_related("department", "project")
-    ):
-        rows.append(
-            {
-                "on": r.decided_on,
-                "kind": "处罚（处理）",
-                "summary": f"{r.decision_number} {r.measure}",
-                "points": -Decimal(r.points),
-                "by": r.department.name,
-                "project": r.project.name if r.project_id else "—",
-                "state": r.get_state_display(),
-                "counts": r.state in ("effective", "objecting"),
-                "basis": r.basis,
-            }
-        )
-    rows.sort(key=lambda x: x["on"], reverse=True)
-    return rows
-
-
-def archive_export(name: str, rows: list[dict[str, Any]]) -> HttpResponse:
-    return export_xlsx(
-        filename=f"信用档案-{name}-{clock.today():%Y%m%d}.xlsx",
-        title=f"{name} 信用档案",
-        columns=[
-            ExportColumn("日期", kind="date"),
-            "类别",
-            "事由",
-            ExportColumn("分值", kind="number"),
-            "作出部门",
-            "项目",
-            "状态",
-            "依据",
-        ],
-        rows=(
-            [
-                r["on"],
-                r["kind"],
-                r["summary"],
-                r["points"],
-                r["by"],
-                r["project"],
-                r["state"],
-                r["basis"],
-            ]
-            for r in rows
-        ),
-    )
-
-
 def _project_rows(score: AnnualScore | None) -> list[dict[str, Any]]:
     if score is None:
         return []
@@ -281,9 +203,9 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
     if not versions:
         raise NotFound()
     unit = versions[0].subject_org
-    rows = archive(a, org_id)
+    rows = archive.archive(a, org_id=org_id)
     if request.GET.get("export") == "xlsx":
-        return archive_export(unit.name if unit else "", rows)
+        return archive.export(unit.name if unit else "", rows)
     year = _year(request, versions)
     of_year = [v for v in versions if v.year == year]
     current = next((v for v in of_year if v.current), None)
@@ -301,5 +223,33 @@ def enterprise_detail(request: HttpRequest, org_id: int) -> HttpResponse:
             "earlier": [v for v in of_year if not v.current],
             "archive": rows,
             "weighting": (current.computation.get("weighting") if current else "") or "",
+        },
+    )
+
+
+@page_view
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's credit archive (信用档案; ADR 0691): the office of the
+    person's district, an authority whose rules scored the person, the person
+    themself; 404 for anyone else."""
+    a = actor_of(request)
+    person = archive.person_in_scope(a, person_id)
+    if person is None:
+        raise NotFound()
+    rows = archive.archive(a, person_id=person_id)
+    if request.GET.get("export") == "xlsx":
+        return archive.export(person.name, rows)
+    scores_ = (
+        AnnualScore.objects.visible_to(a)
+        .filter(subject_person_id=person_id, current=True)
+        .order_by("-year")
+    )
+    return render(
+        request,
+        "credit/person_detail.html",
+        {
+            "person": person,
+            "scores": [(s, TAGS.get(s.colour, "grey")) for s in scores_],
+            "archive": rows,
         },
     )

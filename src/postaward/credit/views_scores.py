@@ -34,6 +34,7 @@ COLOURS: dict[str, str] = {
     ScoreState.OBJECTING: "orange",
     ScoreState.FINAL: "green",
     ScoreState.WITHDRAWN: "grey",
+    ScoreState.REPAIRED: "green",
 }
 
 
@@ -163,6 +164,7 @@ def render_detail(
     *,
     bound: dict[int, dict[str, Any]] | None = None,
     form: Any = None,
+    repair_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
     a = actor_of(request)
@@ -182,6 +184,8 @@ def render_detail(
             "requests": rows,
             "form": form or (forms_scores.ScoreObjectionForm() if may else None),
             "is_subject": services_scores.is_subject(ev, a),
+            "repair_form": repair_form
+            or (forms_scores.ScoreRepairForm() if services_scores.may_repair(ev, a) else None),
             "points": _points(ev),
         },
         status=status,

@@ -18,10 +18,16 @@ from django.db.models import Q
 
 from postaward.core import business_calendar
 from postaward.core.actor import Actor
+from postaward.core.files import private_storage
 from postaward.core.scoping import NOTHING, ScopedManager
 from postaward.orgs.choices import OrgKind, Role
 
 from ..choices import PushAction, PushState, RecordState, RequestKind, RequestState
+
+
+def _evidence_path(instance: Any, filename: str) -> str:
+    return f"credit/repairs/{filename}"
+
 
 OFFICE_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.OFFICE_STAFF})
 DEPARTMENT_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.AUTHORITY_STAFF})
@@ -180,6 +186,12 @@ class CreditRequest(models.Model):
     withdraw = models.BooleanField("撤销记录", default=False)
     decided_by_name = models.CharField("决定人", max_length=100, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    # A repair request of a score event: the proof of rectification (core.files;
+    # optional beside the written account, ADR 0690).
+    evidence = models.FileField(
+        "整改证明", upload_to=_evidence_path, max_length=255, storage=private_storage, blank=True
+    )
+    evidence_name = models.CharField("整改证明文件名", max_length=200, blank=True)
 
     objects = ScopedManager()
 

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from postaward.core import files
 from postaward.orgs.tests.authz import Call, Hidden, Route
 
-from ..models import RuleItem
+from ..choices import ScoreState
+from ..models import RuleItem, ScoreEvent
 from . import factories_scores as fs
 
 
@@ -34,6 +35,14 @@ def _manual(d: Any) -> dict[str, Any]:
 
 
 OBJECTION = {"reason": "该次打卡系信号漂移所致，并非作弊"}
+REPAIR = {"reason": "已整改考勤设备并建立复核制度，整改报告附后"}
+
+
+def final(d: Any) -> None:
+    """A final deduction (repair of a score event, ADR 0690)."""
+    d.ctx["score"] = fs.scored(d)
+    ScoreEvent.objects.filter(pk=d.ctx["score"].pk).update(state=ScoreState.FINAL)
+
 
 ROUTES = {
     "GET /api/v1/credit/score-events": Route(
@@ -68,5 +77,12 @@ ROUTES = {
         # the scoring authority reads the event but objects for nobody
         wrong=(Call("housing_staff", path=_ev, body=lambda d: OBJECTION),),
         out=(Call("contractor_b_admin", path=_ev, body=lambda d: OBJECTION, status=404),),
+    ),
+    "POST /api/v1/credit/score-events/{score_event_id}/repairs": Route(
+        setup=final,
+        ok=Call("contractor_a_admin", path=_ev, form=lambda d: REPAIR, status=201),
+        # the scoring authority reads the event but files for nobody
+        wrong=(Call("housing_staff", path=_ev, form=lambda d: REPAIR),),
+        out=(Call("contractor_b_admin", path=_ev, form=lambda d: REPAIR, status=404),),
     ),
 }

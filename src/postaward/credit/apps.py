@@ -23,6 +23,7 @@ class CreditConfig(AppConfig):
             subscribers_annual,
             subscribers_scores,
         )
+        from .stats import may_see as can_see_stats
         from .views import can_see_credit
         from .views_enterprises import can_see_scores as can_see_annual
         from .views_rules import can_see_rules
@@ -50,6 +51,7 @@ class CreditConfig(AppConfig):
             "credit",
             Item("年度综合评分", "credit_enterprise_list", "bi-speedometer2", can_see_annual, 30),
         )
+        menu.add("credit", Item("信用统计", "credit_stats", "bi-bar-chart", can_see_stats, 35))
         menu.add(
             "credit",
             Item("处理措施登记", "credit_sanction_list", "bi-journal-x", can_see_sanctions, 40),

@@ -69,6 +69,8 @@ AUDIT_LABELS = {
     "credit.rule_set_defaults_installed": "装入平台默认评分规则",
     "credit.annual_computed": "计算年度综合评分（新版本）",
     "credit.annual_recompute_started": "发起重新计算年度综合评分",
+    "credit.score_repair_filed": "登记记分信用修复申请",
+    "credit.score_repaired": "记分信用修复（恢复扣分）",
     "credit.score_recorded": "自动记分",
     "credit.score_entered": "人工录入记分",
     "credit.score_withdrawn": "撤销记分（事实撤销）",

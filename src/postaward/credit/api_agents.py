@@ -49,7 +49,7 @@ class AgentOut(Schema):
 
 @router.get("/agents", response=responses(list[AgentOut]), summary="招标代理机构名录及考评结果")
 def list_agents(request: HttpRequest) -> Any:
-    actor(request)
+    a = actor(request)
     return [
         {
             "agent_id": r["agent"].pk,
@@ -59,7 +59,7 @@ def list_agents(request: HttpRequest) -> Any:
             "latest_grade": r["appraisal"].get_grade_display() if r["appraisal"] else "",
             "best_rated": r["best_rated"],
         }
-        for r in svc.ranking()
+        for r in svc.ranking(a.district_path)
     ]
 
 

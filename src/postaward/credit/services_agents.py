@@ -172,11 +172,15 @@ def best_rated(agent_id: int) -> tuple[bool, str]:
     return a.grade in BEST_RATED_GRADES, note
 
 
-def ranking() -> list[dict[str, Any]]:
-    """The agents by their latest approved appraisal, best first (the register)."""
+def ranking(district_path: str = "") -> list[dict[str, Any]]:
+    """The agents of the district by their latest approved appraisal, best
+    first (the register)."""
     order = {g: i for i, g in enumerate(AppraisalGrade.values)}
     out = []
-    for agent in Organisation.objects.filter(kind=OrgKind.TENDER_AGENT).order_by("name"):
+    agents = Organisation.objects.filter(
+        kind=OrgKind.TENDER_AGENT, path__startswith=district_path
+    ).order_by("name")
+    for agent in agents:
         a = latest_appraisal(agent.pk)
         out.append(
             {

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from postaward.core import clock
-from postaward.orgs.tests.authz import Call, Hidden, Route
 from postaward.orgs.models import Person
+from postaward.orgs.tests.authz import Call, Hidden, Route
 from postaward.testing import person
 
 from . import factories_agents as f

@@ -196,6 +196,12 @@ def ranking(district_path: str = "") -> list[dict[str, Any]]:
 # --- the owner's choice of its agent (R-SCO-09, LC 三) -------------------------------------
 
 
+def _owner(project: Project) -> Organisation:
+    if project.owner is None:
+        raise ValidationFailed("该项目未登记建设单位（招标人）", field="project_id")
+    return project.owner
+
+
 def _discipline_of(office: Organisation) -> Organisation | None:
     return (
         Organisation.objects.filter(kind=OrgKind.DISCIPLINE, path__startswith=office.path)
@@ -263,7 +269,7 @@ def _save_choice(
     note: str,
     text: str,
 ) -> AgentChoice:
-    office = rules.office_of(project.owner)
+    office = rules.office_of(_owner(project))
     discipline = None if ok else _discipline_of(office)
     if not ok and discipline is None:
         raise ValidationFailed("本区未设纪检监察机关账号，书面说明无法报备，请联系监管办")
@@ -297,7 +303,7 @@ def _save_choice(
             key=f"credit:agent_choice:{c.pk}",
             kind="credit.agent_choice",
             title=f"不择优选择招标代理机构报备：{project.name}",
-            body=f"{project.owner.name}选定“{agent.name}”（{note}）。书面说明：{text[:300]}",
+            body=f"{_owner(project).name}选定“{agent.name}”（{note}）。书面说明：{text[:300]}",
             url=reverse("credit_agent_choice_detail", args=[c.pk]),
             project=project,
             actor=actor,
@@ -408,7 +414,7 @@ def record_event(
             number=f"PBHD{day.year}{seq:04d}",
             project=project,
             owner_id=project.owner_id,
-            office=rules.office_of(project.owner),
+            office=rules.office_of(_owner(project)),
             title=what,
             held_on=day,
             recorded_by_name=_name(actor),

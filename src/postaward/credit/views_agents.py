@@ -40,18 +40,22 @@ from .models import (
 from .steps_agents import load_appraisal, load_report
 
 SECTION = "信用管理"
-APPRAISAL_COLOURS = {
+APPRAISAL_COLOURS: dict[str, str] = {
     AppraisalState.SUBMITTED: "orange",
     AppraisalState.APPROVED: "green",
     AppraisalState.RETURNED: "grey",
 }
-REPORT_COLOURS = {
+REPORT_COLOURS: dict[str, str] = {
     ReportState.REPORTED: "orange",
     ReportState.SUSPENDED: "red",
     ReportState.REMOVED: "red",
     ReportState.DISMISSED: "grey",
 }
-POOL_COLOURS = {PoolState.ACTIVE: "green", PoolState.SUSPENDED: "orange", PoolState.REMOVED: "red"}
+POOL_COLOURS: dict[str, str] = {
+    PoolState.ACTIVE: "green",
+    PoolState.SUSPENDED: "orange",
+    PoolState.REMOVED: "red",
+}
 
 
 def _ctx(icon: str, new_url: str = "", new_label: str = "") -> dict[str, Any]:

@@ -15,14 +15,17 @@ from pydantic import Field
 
 from postaward.core import steps
 from postaward.core.api_base import LimitOffset, StrictIn, actor, idempotency_key, responses
-from postaward.core.errors import Forbidden
+from postaward.core.errors import Forbidden, NotFound
 from postaward.core.masking import mask_name
 from postaward.core.types import Date, Id, StrictId
+from postaward.orgs.choices import OrgKind
+from postaward.orgs.models import Organisation
 
 from . import services_agents as svc
 from .models import (
     AgentAppraisal,
     AgentChoice,
+    AgentDisclosure,
     AppraisalGrade,
     EvaluationEvent,
     ExpertEvaluation,
@@ -30,7 +33,7 @@ from .models import (
     ExpertPoolMember,
     ExpertReport,
 )
-from .steps_agents import WF_APPRAISAL, WF_REPORT, load_appraisal, load_report
+from .steps_agents import WF_APPRAISAL, WF_DISCLOSURE, WF_REPORT, load_appraisal, load_report
 
 router = Router(tags=["信用管理"])
 
@@ -61,6 +64,106 @@ def list_agents(request: HttpRequest) -> Any:
         }
         for r in svc.ranking(a.district_path)
     ]
+
+
+class DisclosureOut(Schema):
+    id: int
+    agent_id: int
+    agent: str
+    staff_count: int
+    registered_count: int
+    qualifications: str
+    internal_controls: str
+    performance: str
+    state: str
+    state_label: str
+    check_note: str
+    updated_at: dt.datetime
+
+
+def disclosure_out(x: AgentDisclosure) -> dict[str, Any]:
+    return {
+        "id": x.pk,
+        "agent_id": x.agent_id,
+        "agent": x.agent.name,
+        "staff_count": x.staff_count,
+        "registered_count": x.registered_count,
+        "qualifications": x.qualifications,
+        "internal_controls": x.internal_controls,
+        "performance": x.performance,
+        "state": x.state,
+        "state_label": x.get_state_display(),
+        "check_note": x.check_note,
+        "updated_at": x.updated_at,
+    }
+
+
+class AgentCardOut(Schema):
+    agent_id: int
+    name: str
+    people: int = Field(description="人员库登记的在职人员")
+    certified: int = Field(description="其中持有证书的人员")
+    projects: int = Field(description="平台上作为招标代理机构参与的项目")
+    best_rated: bool
+    rating_note: str
+    appraisals: list[dict[str, Any]]
+    annual_year: int | None
+    annual_score: str | None
+    colour: str
+    sanctions: list[str]
+    disclosure: DisclosureOut | None
+
+
+@router.get(
+    "/agents/{agent_id}",
+    response=responses(AgentCardOut),
+    summary="招标代理机构公示信息（人员、业绩、内控制度、考评、信用、处理措施）",
+)
+def get_agent(request: HttpRequest, agent_id: Id) -> Any:
+    a = actor(request)
+    agent = Organisation.objects.filter(
+        pk=agent_id, kind=OrgKind.TENDER_AGENT, path__startswith=a.district_path
+    ).first()
+    if agent is None:
+        raise NotFound()
+    c = svc.agent_card(agent)
+    ok, note = c["best_rated"]
+    annual = c["annual"]
+    return {
+        "agent_id": agent.pk,
+        "name": agent.name,
+        "people": c["people"],
+        "certified": c["certified"],
+        "projects": c["projects"],
+        "best_rated": ok,
+        "rating_note": note,
+        "appraisals": [
+            {"year": x.year, "grade": x.get_grade_display(), "number": x.number}
+            for x in c["appraisals"]
+        ],
+        "annual_year": annual.year if annual else None,
+        "annual_score": str(annual.score) if annual else None,
+        "colour": annual.get_colour_display() if annual else "",
+        "sanctions": [f"{s.get_kind_display()}（{s.number}）" for s in c["sanctions"]],
+        "disclosure": disclosure_out(c["disclosure"]) if c["disclosure"] else None,
+    }
+
+
+class DisclosureIn(StrictIn):
+    staff_count: int = Field(ge=0, le=100000, description="专职从业人员人数")
+    registered_count: int = Field(ge=0, le=100000, description="其中注册执业人员人数")
+    qualifications: str = Field(max_length=2000, description="资质情况")
+    internal_controls: str = Field(max_length=5000, description="内控制度")
+    performance: str = Field("", max_length=5000, description="执业业绩")
+
+
+@router.put(
+    "/agent-disclosure",
+    response=responses(DisclosureOut),
+    summary="填报本机构的公示信息（招标代理机构管理员；每次填报后由监管办核查）",
+)
+def put_disclosure(request: HttpRequest, body: DisclosureIn) -> Any:
+    return disclosure_out(svc.save_disclosure(actor=actor(request), **body.dict()))
 
 
 class AppraisalOut(Schema):
@@ -421,3 +524,4 @@ def get_report(request: HttpRequest, report_id: Id) -> Any:
 
 steps.mount_api(router, WF_APPRAISAL, "appraisal_id", prefix="/agent-appraisals")
 steps.mount_api(router, WF_REPORT, "report_id", prefix="/expert-reports")
+steps.mount_api(router, WF_DISCLOSURE, "disclosure_id", prefix="/agent-disclosures")

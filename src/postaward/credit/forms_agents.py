@@ -25,6 +25,27 @@ def _agents(actor: Actor) -> Any:
     ).order_by("name")
 
 
+class DisclosureForm(forms.Form):
+    staff_count = forms.IntegerField(
+        label="专职从业人员（人）", min_value=0, widget=forms.NumberInput(attrs=N)
+    )
+    registered_count = forms.IntegerField(
+        label="其中注册执业人员（人）", min_value=0, widget=forms.NumberInput(attrs=N)
+    )
+    qualifications = forms.CharField(
+        label="资质情况", max_length=2000, widget=forms.Textarea(attrs=T)
+    )
+    internal_controls = forms.CharField(
+        label="内控制度",
+        max_length=5000,
+        widget=forms.Textarea(attrs=T),
+        help_text="如项目负责人制度、保密制度、档案管理制度等",
+    )
+    performance = forms.CharField(
+        label="执业业绩", required=False, max_length=5000, widget=forms.Textarea(attrs=T)
+    )
+
+
 class AppraisalForm(forms.Form):
     agent = forms.ModelChoiceField(
         label="招标代理机构", queryset=Organisation.objects.none(), widget=forms.Select(attrs=S)
@@ -158,6 +179,7 @@ class EvaluationForm(forms.Form):
 __all__ = [
     "AppraisalForm",
     "ChoiceForm",
+    "DisclosureForm",
     "EvaluationForm",
     "EventForm",
     "PoolForm",

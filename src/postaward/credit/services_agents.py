@@ -29,8 +29,10 @@ from .models import (
     REPORTED_GRADES,
     AgentAppraisal,
     AgentChoice,
+    AgentDisclosure,
     AppraisalGrade,
     AppraisalState,
+    DisclosureState,
     EvaluationEvent,
     EvaluatorSide,
     ExpertEvaluation,
@@ -40,6 +42,7 @@ from .models import (
     PoolState,
     ReportState,
     snapshot_appraisal,
+    snapshot_disclosure,
     snapshot_report,
 )
 
@@ -581,3 +584,131 @@ def public_expert_results() -> list[dict[str, Any]]:
         )
         row[f"{ev.side}_grade"] = ev.grade
     return list(rows.values())
+
+
+# --- the agent's disclosure and its register card (R-SCO-05, LC 三) ---------------------------
+
+
+def is_agent_admin(actor: Actor) -> bool:
+    return actor.org_kind == OrgKind.TENDER_AGENT and bool(
+        actor.roles & {Role.ADMIN, Role.UNIT_LEADER}
+    )
+
+
+def _count(value: Any, *, field: str, label: str) -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"请填写{label}（整数）", field=field) from None
+    if not 0 <= n <= 100000:
+        raise ValidationFailed(f"{label}须在0至100000之间", field=field)
+    return n
+
+
+def save_disclosure(
+    *,
+    actor: Actor,
+    staff_count: Any,
+    registered_count: Any,
+    qualifications: str,
+    internal_controls: str,
+    performance: str = "",
+) -> AgentDisclosure:
+    """The agent's administrator files (or updates) its disclosure; each
+    filing goes back to the office for its check."""
+    if not is_agent_admin(actor):
+        raise Forbidden("仅招标代理机构的管理员可以填报本机构的公示信息")
+    staff = _count(staff_count, field="staff_count", label="专职从业人员人数")
+    registered = _count(registered_count, field="registered_count", label="注册执业人员人数")
+    if registered > staff:
+        raise ValidationFailed("注册执业人员人数不能多于专职从业人员人数", field="registered_count")
+    data = {
+        "staff_count": staff,
+        "registered_count": registered,
+        "qualifications": writes.text(qualifications, field="qualifications", label="资质情况"),
+        "internal_controls": writes.text(
+            internal_controls, field="internal_controls", label="内控制度", min_len=10
+        ),
+        "performance": (performance or "").strip()[:5000],
+    }
+    agent = Organisation.objects.get(pk=actor.organisation_id)
+    existing = AgentDisclosure.objects.filter(agent=agent).first()
+    if existing is None:
+        with transaction.atomic():
+            x = AgentDisclosure.objects.create(
+                agent=agent,
+                office=rules.office_of(agent),
+                updated_by_name=_name(actor),
+                updated_at=clock.now(),
+                **data,
+            )
+            writes.created(
+                x, actor=actor, action="credit.disclosure_filed", snapshot=snapshot_disclosure
+            )
+        return x
+    with writes.audited(
+        AgentDisclosure,
+        pk=existing.pk,
+        actor=actor,
+        action="credit.disclosure_filed",
+        snapshot=snapshot_disclosure,
+    ) as w:
+        for key, value in data.items():
+            setattr(w.obj, key, value)
+        w.obj.state = DisclosureState.SUBMITTED
+        w.obj.check_note = ""
+        w.obj.updated_by_name = _name(actor)
+        w.obj.updated_at = clock.now()
+    return w.obj  # type: ignore[no-any-return]
+
+
+def check_disclosure(*, actor: Actor, obj: AgentDisclosure, step: Any, note: str) -> Any:
+    text = writes.text(note, field="note", label="核查意见", min_len=2, max_len=500)
+    with steps.write(step, obj, actor) as w:
+        w.obj.state = step.target
+        w.obj.check_note = text
+        w.obj.checked_by_name = _name(actor)
+    return w.obj
+
+
+def agent_card(agent: Organisation) -> dict[str, Any]:
+    """The register card of an agent: its disclosure, what the registries say
+    (people and certificates, projects handled), its appraisals, its credit
+    (the current annual score and colour) and its measures in force."""
+    from postaward.orgs.models import Qualification
+    from postaward.projects.choices import ParticipantRole
+    from postaward.projects.models import Participant
+
+    from .choices import SanctionState
+    from .models import AnnualScore, Sanction
+
+    people = Person.objects.filter(organisation=agent, is_active=True)
+    return {
+        "agent": agent,
+        "disclosure": AgentDisclosure.objects.filter(agent=agent).first(),
+        "people": people.count(),
+        "certified": Qualification.objects.filter(person__in=people)
+        .values("person")
+        .distinct()
+        .count(),
+        "projects": Participant.objects.filter(
+            organisation=agent, role=ParticipantRole.TENDER_AGENT
+        )
+        .values("project")
+        .distinct()
+        .count(),
+        "appraisals": list(
+            AgentAppraisal.objects.filter(agent=agent, state=AppraisalState.APPROVED).order_by(
+                "-year"
+            )
+        ),
+        "best_rated": best_rated(agent.pk),
+        "annual": AnnualScore.objects.filter(subject_org=agent, current=True)
+        .order_by("-year")
+        .first(),
+        "sanctions": list(
+            Sanction.objects.filter(subject_org=agent, state=SanctionState.EFFECTIVE).order_by(
+                "-decided_on"
+            )
+        ),
+    }

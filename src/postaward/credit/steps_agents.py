@@ -23,15 +23,19 @@ from postaward.core.scoping import get_visible_or_404
 
 from .models import (
     AgentAppraisal,
+    AgentDisclosure,
     AppraisalState,
+    DisclosureState,
     ExpertReport,
     ReportState,
     snapshot_appraisal,
+    snapshot_disclosure,
     snapshot_report,
 )
 
 WF_APPRAISAL = "credit.appraisal"
 WF_REPORT = "credit.expert_report"
+WF_DISCLOSURE = "credit.disclosure"
 
 
 def _office_of_row(obj: Any, actor: Actor) -> bool:
@@ -218,5 +222,78 @@ DISMISS = _report_step(
     "dismiss", "不予处理", ReportState.DISMISSED, "outline-secondary", "已作不予处理"
 )
 
+
+class NoteIn(StrictIn):
+    note: str = Field(max_length=500, description="核查意见")
+
+
+NoteForm = _text_form("note", "核查意见", "与登记资料、人员库和项目库核对的情况")
+
+
+def load_disclosure(actor: Actor, pk: int) -> AgentDisclosure:
+    return get_visible_or_404(  # type: ignore[no-any-return]
+        AgentDisclosure.objects.select_related("agent", "office"), actor, pk=pk
+    )
+
+
+def _render_disclosure(request: Any, obj: Any, *, bound: Any = None, status: int = 200) -> Any:
+    from .views_agents import render_agent
+
+    return render_agent(request, obj.agent, bound=bound, status=status)
+
+
+def _answer_disclosure(request: Any, obj: Any) -> Any:
+    from .api_agents import disclosure_out
+
+    return disclosure_out(obj)
+
+
+def _check(name: str) -> Any:
+    def service(*, actor: Actor, obj: AgentDisclosure, **data: Any) -> Any:
+        from . import services_agents
+
+        return services_agents.check_disclosure(
+            actor=actor, obj=obj, step=steps.get(WF_DISCLOSURE, name), **data
+        )
+
+    return service
+
+
+DISCLOSURE = steps.Workflow(
+    key=WF_DISCLOSURE,
+    model=AgentDisclosure,
+    label="招标代理机构信息公示",
+    load=load_disclosure,
+    queryset=lambda: AgentDisclosure.objects.select_related("agent", "office"),
+    snapshot=snapshot_disclosure,
+    detail_url=lambda x: reverse("credit_agent_detail", args=[x.agent_id]),
+    render_page=_render_disclosure,
+    answer=_answer_disclosure,
+    page_url_name="credit_disclosure_step",
+)
+
+
+def _disclosure_step(name: str, label: str, target: str, style: str) -> steps.Step:
+    return steps.Step(
+        WF_DISCLOSURE,
+        name,
+        label,
+        who=_office_of_row,
+        who_label="监管办",
+        sources=(DisclosureState.SUBMITTED,),
+        target=target,
+        service=_check(name),
+        schema=NoteIn,
+        form=NoteForm,
+        basis="R-SCO-05",
+        action=f"credit.disclosure_{name}",
+        style=style,
+    )
+
+
+CHECK = _disclosure_step("check", "核查通过", DisclosureState.CHECKED, "primary")
+SEND_BACK = _disclosure_step("send_back", "退回补正", DisclosureState.RETURNED, "outline-danger")
+
 steps.register(APPRAISAL, APPROVE, RETURN)
+steps.register(DISCLOSURE, CHECK, SEND_BACK)
 steps.register(REPORT, SUSPEND, REMOVE, DISMISS)

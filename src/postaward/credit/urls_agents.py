@@ -7,10 +7,13 @@ from django.urls import path
 from postaward.core import steps
 
 from . import views_agents as v
-from .steps_agents import WF_APPRAISAL, WF_REPORT
+from .steps_agents import WF_APPRAISAL, WF_DISCLOSURE, WF_REPORT
 
 urlpatterns = [
     path("credit/agents/", v.agent_list, name="credit_agent_list"),
+    path("credit/agents/<id:pk>/", v.agent_detail, name="credit_agent_detail"),
+    path("credit/agents/disclosure/", v.disclosure_edit, name="credit_disclosure_edit"),
+    steps.page_urls("credit/agents/disclosures/", WF_DISCLOSURE, "credit_disclosure_step"),
     path("credit/agents/appraisals/", v.appraisal_list, name="credit_appraisal_list"),
     path("credit/agents/appraisals/new/", v.appraisal_new, name="credit_appraisal_new"),
     path("credit/agents/appraisals/<id:pk>/", v.appraisal_detail, name="credit_appraisal_detail"),

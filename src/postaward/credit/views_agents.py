@@ -24,7 +24,14 @@ from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
 from . import services_agents as svc
-from .forms_agents import AppraisalForm, ChoiceForm, EvaluationForm, EventForm, PoolForm
+from .forms_agents import (
+    AppraisalForm,
+    ChoiceForm,
+    DisclosureForm,
+    EvaluationForm,
+    EventForm,
+    PoolForm,
+)
 from .models import (
     AgentAppraisal,
     AgentChoice,
@@ -79,7 +86,13 @@ AGENT_SPEC = ListSpec(
     key="credit_agents",
     title="招标代理机构名录",
     columns=[
-        Column("name", "机构名称", lambda o: o.name, sort="name"),
+        Column(
+            "name",
+            "机构名称",
+            lambda o: o.name,
+            sort="name",
+            link=lambda o: reverse("credit_agent_detail", args=[o.pk]),
+        ),
         Column("uscc", "统一社会信用代码", lambda o: o.uscc or "—"),
         Column("year", "最近考评年度", lambda o: _latest(o).year if _latest(o) else "—"),
         Column(
@@ -102,6 +115,7 @@ AGENT_SPEC = ListSpec(
     export_name="招标代理机构名录",
     empty="暂无招标代理机构",
     prepare=_with_latest,
+    row_url=lambda o: reverse("credit_agent_detail", args=[o.pk]),
     testid="agent-list",
 )
 
@@ -110,7 +124,78 @@ AGENT_SPEC = ListSpec(
 def agent_list(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
     qs = Organisation.objects.filter(kind=OrgKind.TENDER_AGENT, path__startswith=a.district_path)
-    return render_list(request, AGENT_SPEC, qs, context=_ctx("bi-building-check"))
+    new = reverse("credit_disclosure_edit") if svc.is_agent_admin(a) else ""
+    return render_list(
+        request, AGENT_SPEC, qs, context=_ctx("bi-building-check", new, "填报本机构公示信息")
+    )
+
+
+def render_agent(
+    request: HttpRequest, agent: Organisation, *, bound: Any = None, status: int = 200
+) -> HttpResponse:
+    a = actor_of(request)
+    card = svc.agent_card(agent)
+    x = card["disclosure"]
+    ctx = {
+        "c": card,
+        "rating": card["best_rated"],
+        "page_steps": steps.page_steps(x, a, bound=bound) if x is not None else [],
+        "may_edit": svc.is_agent_admin(a) and a.organisation_id == agent.pk,
+    }
+    return render(request, "credit/agents/agent_detail.html", ctx, status=status)
+
+
+@page_view
+def agent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    a = actor_of(request)
+    agent = Organisation.objects.filter(
+        pk=pk, kind=OrgKind.TENDER_AGENT, path__startswith=a.district_path
+    ).first()
+    if agent is None:
+        from postaward.core.errors import NotFound
+
+        raise NotFound()
+    return render_agent(request, agent)
+
+
+@page_view
+def disclosure_edit(request: HttpRequest) -> HttpResponse:
+    a = actor_of(request)
+    if not svc.is_agent_admin(a):
+        raise Forbidden("仅招标代理机构的管理员可以填报本机构的公示信息")
+    from .models import AgentDisclosure
+
+    x = AgentDisclosure.objects.filter(agent_id=a.organisation_id).first()
+    initial = (
+        {}
+        if x is None
+        else {
+            k: getattr(x, k)
+            for k in (
+                "staff_count",
+                "registered_count",
+                "qualifications",
+                "internal_controls",
+                "performance",
+            )
+        }
+    )
+    form = DisclosureForm(request.POST or None, initial=initial)
+
+    def save(d: dict[str, Any], key: str | None) -> Any:
+        return svc.save_disclosure(actor=a, **d)
+
+    return _form_page(
+        request,
+        form,
+        title="填报本机构公示信息",
+        back=("招标代理机构名录", reverse("credit_agent_list")),
+        intro="公示本机构的人员情况、执业情况和内控制度；每次填报后由监管办核查，"
+        "考评、信用记录和处理措施由平台按登记情况一并公示。",
+        basis="R-SCO-05",
+        save=save,
+        done=lambda o: ("已提交，待监管办核查", reverse("credit_agent_detail", args=[o.agent_id])),
+    )
 
 
 # --- appraisals ---------------------------------------------------------------------------------

@@ -331,6 +331,72 @@ class ExpertReport(models.Model):
         return f"{self.number} {self.grade}"
 
 
+class DisclosureState(models.TextChoices):
+    SUBMITTED = "submitted", "待核查"
+    CHECKED = "checked", "已核查"
+    RETURNED = "returned", "退回补正"
+
+
+def disclosure_scope(actor: Actor, prefix: str = "") -> Q:
+    """The disclosure is public information: every signed-in account of the
+    district reads it; the agent keeps it, the office checks it."""
+    if actor.user_id is None:
+        return NOTHING
+    return Q(**{f"{prefix}office__path__startswith": actor.district_path})
+
+
+class AgentDisclosure(models.Model):
+    """What a tender agent discloses (LC 三: 人员情况、执业情况、内控制度): kept
+    by the agent's administrator, checked by the supervision office."""
+
+    objects = ScopedManager()
+
+    agent = models.OneToOneField(
+        "orgs.Organisation",
+        verbose_name="招标代理机构",
+        on_delete=models.PROTECT,
+        related_name="agent_disclosure",
+    )
+    office = _fk("orgs.Organisation", "所属监管办")
+    staff_count = models.PositiveIntegerField("专职从业人员（人）")
+    registered_count = models.PositiveIntegerField("其中注册执业人员（人）")
+    qualifications = models.TextField("资质情况")
+    internal_controls = models.TextField("内控制度")
+    performance = models.TextField("执业业绩", blank=True)
+    state = models.CharField(
+        "状态", max_length=10, choices=DisclosureState.choices, default=DisclosureState.SUBMITTED
+    )
+    check_note = models.CharField("核查意见", max_length=500, blank=True)
+    checked_by_name = models.CharField("核查人", max_length=100, blank=True)
+    updated_by_name = models.CharField("填报人", max_length=100)
+    updated_at = models.DateTimeField("填报时间")
+
+    class Meta:
+        verbose_name = "招标代理机构信息公示"
+        verbose_name_plural = "招标代理机构信息公示"
+        ordering = ["-updated_at", "-pk"]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return disclosure_scope(actor)
+
+    def __str__(self) -> str:
+        return f"{self.agent} 信息公示"
+
+
+def snapshot_disclosure(x: AgentDisclosure) -> dict[str, Any]:
+    return {
+        "agent": x.agent_id,
+        "staff_count": x.staff_count,
+        "registered_count": x.registered_count,
+        "qualifications": x.qualifications,
+        "internal_controls": x.internal_controls,
+        "performance": x.performance,
+        "state": x.state,
+        "check_note": x.check_note,
+    }
+
+
 def snapshot_appraisal(a: AgentAppraisal) -> dict[str, Any]:
     return {
         "number": a.number,
@@ -360,8 +426,10 @@ __all__ = [
     "REPORTED_GRADES",
     "AgentAppraisal",
     "AgentChoice",
+    "AgentDisclosure",
     "AppraisalGrade",
     "AppraisalState",
+    "DisclosureState",
     "EvaluationEvent",
     "EvaluatorSide",
     "ExpertEvaluation",
@@ -371,5 +439,6 @@ __all__ = [
     "PoolState",
     "ReportState",
     "snapshot_appraisal",
+    "snapshot_disclosure",
     "snapshot_report",
 ]

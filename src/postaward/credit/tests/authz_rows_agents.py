@@ -91,10 +91,67 @@ def _grade(d: Any) -> dict[str, Any]:
     }
 
 
+def _disclosure(d: Any) -> None:
+    d.ctx["disclosure"] = f.disclosure_with_neighbour(d)
+
+
+def _agent_path(d: Any) -> dict[str, Any]:
+    return {"agent_id": d.orgs["agent_good"].pk}
+
+
+NOTE = {"note": "与人员库核对一致"}
+
 DECISION = {"decision": "经调查核实，评标打分明显失当"}
 RETURN = {"reason": "考评理由不充分"}
 
 ROUTES = {
+    "GET /api/v1/credit/agents/{agent_id}": Route(
+        setup=_disclosure,
+        ok=Call("school_admin", path=_agent_path),
+        any_role=True,
+        # another district's office does not find the agent
+        out=(Call("neighbour_office", path=_agent_path, status=404),),
+    ),
+    "PUT /api/v1/credit/agent-disclosure": Route(
+        setup=lambda d: f.agent_admin(d) and None,
+        ok=Call("agent_admin", body=lambda d: f.DISCLOSURE),
+        wrong=(
+            Call("office_staff", body=lambda d: f.DISCLOSURE),
+            Call("contractor_a_admin", body=lambda d: f.DISCLOSURE),
+        ),
+        no_scope="an agent's administrator files only its own agency's disclosure "
+        "(the organisation is the account's own)",
+    ),
+    "GET /api/v1/credit/agent-disclosures/{disclosure_id}/steps": Route(
+        setup=_disclosure,
+        ok=Call("office_staff", path=_id("disclosure", "disclosure_id")),
+        any_role=True,
+        out=(Call("neighbour_office", path=_id("disclosure", "disclosure_id"), status=404),),
+    ),
+    "POST /api/v1/credit/agent-disclosures/{disclosure_id}/steps/{name}": Route(
+        setup=_disclosure,
+        ok=Call(
+            "office_staff", path=_id("disclosure", "disclosure_id", "check"), body=lambda d: NOTE
+        ),
+        wrong=(
+            Call(
+                "agent_admin", path=_id("disclosure", "disclosure_id", "check"), body=lambda d: NOTE
+            ),
+            Call(
+                "housing_staff",
+                path=_id("disclosure", "disclosure_id", "check"),
+                body=lambda d: NOTE,
+            ),
+        ),
+        out=(
+            Call(
+                "neighbour_office",
+                path=_id("disclosure", "disclosure_id", "check"),
+                body=lambda d: NOTE,
+                status=404,
+            ),
+        ),
+    ),
     "GET /api/v1/credit/agents": Route(
         setup=lambda d: f.rated_agents(d) and None,
         ok=Call("school_admin"),

@@ -88,3 +88,50 @@ def graded(d: District, grade: str = "C", user: str = "school_admin") -> ExpertE
 
 def report(d: District) -> Any:
     return graded(d, "C").report
+
+
+def agent_admin(d: District) -> str:
+    """The administrator of agent 甲 (username ``agent_admin``)."""
+    from postaward.orgs.choices import Role
+    from postaward.orgs.models import User
+    from postaward.testing import account
+
+    a = agent(d, "agent_good", "甲招标代理有限公司")
+    if "agent_admin" not in d.users:
+        found = User.objects.filter(username="agent_admin").first()
+        d.users["agent_admin"] = found or account(a, "agent_admin", [Role.ADMIN])
+    return "agent_admin"
+
+
+DISCLOSURE = {
+    "staff_count": 24,
+    "registered_count": 9,
+    "qualifications": "工程招标代理（原甲级），政府采购代理",
+    "internal_controls": "项目负责人制度、保密制度、档案管理制度、廉洁从业制度",
+    "performance": "2025年代理房建市政项目38个",
+}
+
+
+def disclosure(d: District) -> Any:
+    user = agent_admin(d)
+    return svc.save_disclosure(actor=d.actor(user), **DISCLOSURE)
+
+
+def neighbour_office(d: District) -> str:
+    """A staff account of another district's office (username ``neighbour_office``)."""
+    from postaward.orgs.choices import Role
+    from postaward.orgs.models import User
+    from postaward.testing import account
+
+    if "neighbour_office" not in d.users:
+        found = User.objects.filter(username="neighbour_office").first()
+        if found is None:
+            office = org(None, "邻区监管办", OrgKind.SUPERVISION_OFFICE)
+            found = account(office, "neighbour_office", [Role.OFFICE_STAFF])
+        d.users["neighbour_office"] = found
+    return "neighbour_office"
+
+
+def disclosure_with_neighbour(d: District) -> Any:
+    neighbour_office(d)
+    return disclosure(d)

@@ -25,7 +25,31 @@ def _decided(d: Any) -> Any:
     return r
 
 
+def _checked(d: Any) -> Any:
+    from postaward.core import steps
+
+    from ..steps_agents import CHECK
+
+    x = f.disclosure_with_neighbour(d)
+    steps.take(CHECK, x, d.actor("office_staff"), {"note": "与人员库核对一致"})
+    x.refresh_from_db()
+    return x
+
+
+def _disclosure_case() -> StepCase:
+    return StepCase(
+        setup=f.disclosure_with_neighbour,
+        user="office_staff",
+        data={"note": "与人员库核对一致"},
+        # the agent reads its disclosure but does not check it
+        wrong_role="agent_admin",
+        out_of_scope="neighbour_office",
+        wrong_state=_checked,
+    )
+
+
 API = {
+    "credit.disclosure": "/api/v1/credit/agent-disclosures/{id}",
     "credit.appraisal": "/api/v1/credit/agent-appraisals/{id}",
     "credit.expert_report": "/api/v1/credit/expert-reports/{id}",
 }
@@ -63,6 +87,8 @@ CASES = {
         out_of_scope="school_admin",
         wrong_state=_approved,
     ),
+    "credit.disclosure.check": _disclosure_case(),
+    "credit.disclosure.send_back": _disclosure_case(),
     "credit.expert_report.suspend": _report_case(),
     "credit.expert_report.remove": _report_case(),
     "credit.expert_report.dismiss": _report_case(),

@@ -152,3 +152,46 @@ def test_r_sco_09_one_choice_per_project_tender_and_only_its_owner(district):
             agent_id=good.pk,
             method="比选",
         )
+
+
+def test_r_sco_05_the_agent_files_its_disclosure_and_the_office_checks_it(district):
+    from ..models import DisclosureState
+    from ..steps_agents import CHECK, SEND_BACK
+
+    x = f.disclosure(district)
+    assert x.state == DisclosureState.SUBMITTED and x.staff_count == 24
+    assert x.office == district.orgs["office"]
+    steps.take(SEND_BACK, x, district.actor("office_staff"), {"note": "人数与人员库不符"})
+    x.refresh_from_db()
+    assert x.state == DisclosureState.RETURNED
+    # refiling goes back to the office; the old check note is cleared
+    x = svc.save_disclosure(
+        actor=district.actor("agent_admin"), **{**f.DISCLOSURE, "staff_count": 12}
+    )
+    assert x.state == DisclosureState.SUBMITTED and x.check_note == "" and x.staff_count == 12
+    steps.take(CHECK, x, district.actor("office_staff"), {"note": "与人员库核对一致"})
+    x.refresh_from_db()
+    assert x.state == DisclosureState.CHECKED and x.checked_by_name
+    assert AuditRecord.objects.filter(action="credit.disclosure_filed").count() == 2
+    assert AuditRecord.objects.filter(action="credit.disclosure_check").exists()
+
+
+def test_r_sco_05_only_the_agent_admin_files_and_the_numbers_are_checked(district):
+    with pytest.raises(Forbidden):
+        svc.save_disclosure(actor=district.actor("contractor_a_admin"), **f.DISCLOSURE)
+    f.agent_admin(district)
+    with pytest.raises(ValidationFailed, match="不能多于"):
+        svc.save_disclosure(
+            actor=district.actor("agent_admin"), **{**f.DISCLOSURE, "registered_count": 30}
+        )
+
+
+def test_r_sco_05_the_register_card_reads_appraisal_credit_and_registries(district):
+    from postaward.testing import person
+
+    good, _ = f.rated_agents(district)
+    person(good, name="招标员甲")
+    card = svc.agent_card(good)
+    assert card["people"] == 1 and card["projects"] == 0
+    assert card["best_rated"][0] is True and [a.grade for a in card["appraisals"]] == ["good"]
+    assert card["annual"] is None and card["sanctions"] == []

@@ -104,3 +104,17 @@ def test_r_sco_05_the_register_shows_the_best_rated(district):
     f.rated_agents(district)
     page = district.client("school_admin").get(reverse("credit_agent_list")).content.decode()
     assert "甲招标代理有限公司" in page and "良好" in page and "合格" in page
+
+
+def test_r_sco_05_the_agent_page_shows_the_disclosure_and_the_office_checks_it(district):
+    x = f.disclosure(district)
+    url = reverse("credit_agent_detail", args=[x.agent_id])
+    page = district.client("school_admin").get(url).content.decode()
+    assert "项目负责人制度" in page and "择优范围" in page and "R-SCO" not in page
+    office = district.client("office_staff").get(url).content.decode()
+    assert "核查通过" in office and "退回补正" in office
+    r = district.client("agent_admin").post(
+        reverse("credit_disclosure_edit"),
+        {**f.DISCLOSURE, "registered_count": 99},
+    )
+    assert r.status_code == 422 and "不能多于" in r.content.decode()

@@ -758,3 +758,43 @@ def render_report(
 @page_view
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_report(request, load_report(actor_of(request), pk))
+
+
+# --- the menu's predicates (the lead adds the entries in apps.py) -------------------------------
+
+
+def can_see_agents(actor: Any) -> bool:
+    """The agents' register is public information: every signed-in account."""
+    return bool(actor.user_id)
+
+
+def can_see_appraisals(actor: Any) -> bool:
+    return svc.is_office(actor) or (
+        bool(actor.user_id) and AgentAppraisal.objects.visible_to(actor).exists()
+    )
+
+
+def can_see_choices(actor: Any) -> bool:
+    if svc.is_owner(actor) or svc.is_office(actor) or actor.org_kind == OrgKind.DISCIPLINE:
+        return bool(actor.user_id)
+    return bool(actor.user_id) and AgentChoice.objects.visible_to(actor).exists()
+
+
+def can_see_pool(actor: Any) -> bool:
+    return bool(actor.user_id) and (
+        svc.is_office(actor) or ExpertPoolMember.objects.visible_to(actor).exists()
+    )
+
+
+def can_see_events(actor: Any) -> bool:
+    return bool(actor.user_id) and (
+        svc.is_owner(actor)
+        or svc.is_office(actor)
+        or EvaluationEvent.objects.visible_to(actor).exists()
+    )
+
+
+def can_see_reports(actor: Any) -> bool:
+    return bool(actor.user_id) and (
+        svc.is_office(actor) or ExpertReport.objects.visible_to(actor).exists()
+    )

@@ -118,3 +118,20 @@ def test_r_sco_05_the_agent_page_shows_the_disclosure_and_the_office_checks_it(d
         {**f.DISCLOSURE, "registered_count": 99},
     )
     assert r.status_code == 422 and "不能多于" in r.content.decode()
+
+
+def test_r_sco_06_r_sco_09_the_menu_predicates(district):
+    from .. import views_agents as v
+
+    f.report(district)
+    office, school, contractor = (
+        district.actor("office_staff"),
+        district.actor("school_admin"),
+        district.actor("contractor_a_admin"),
+    )
+    assert v.can_see_pool(office) and not v.can_see_pool(school)
+    assert v.can_see_events(school) and not v.can_see_events(contractor)
+    assert v.can_see_reports(office) and v.can_see_reports(school)
+    assert not v.can_see_reports(district.actor("hospital_admin"))
+    assert v.can_see_choices(district.actor("discipline")) and not v.can_see_choices(contractor)
+    assert v.can_see_agents(contractor) and not v.can_see_appraisals(contractor)

@@ -79,6 +79,16 @@ def _once(actor: Actor, scope: str, key: str | None, payload: Any, fn: Any) -> i
     return int(pk)
 
 
+def _create_once(model: Any, message: str, **fields: Any) -> Any:
+    """Create a row whose uniqueness a concurrent request may have taken
+    first: the constraint's refusal reads as a conflict with ``message``."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError:
+        raise Conflict(message) from None
+
+
 # --- the yearly appraisal of an agent (R-SCO-05) ------------------------------------------
 
 
@@ -116,7 +126,9 @@ def record_appraisal(
         if AgentAppraisal.objects.filter(agent=agent, year=year).exists():
             raise Conflict(f"“{agent.name}”{year}年度已有考评")
         seq = documents.next_number("credit.appraisal", this_year)
-        a = AgentAppraisal.objects.create(
+        a = _create_once(
+            AgentAppraisal,
+            f"“{agent.name}”{year}年度已有考评",
             number=f"DLKP{this_year}{seq:04d}",
             agent=agent,
             office=rules.office_of(agent),
@@ -352,7 +364,9 @@ def admit_expert(
     def run() -> tuple[int, Any]:
         if ExpertPoolMember.objects.filter(person=person).exists():
             raise Conflict(f"“{mask_name(person.name)}”已在评标专家库中")
-        m = ExpertPoolMember.objects.create(
+        m = _create_once(
+            ExpertPoolMember,
+            f"“{mask_name(person.name)}”已在评标专家库中",
             person=person,
             office=rules.office_of(Organisation.objects.get(pk=actor.organisation_id)),
             specialty=spec,

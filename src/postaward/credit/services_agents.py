@@ -726,3 +726,32 @@ def agent_card(agent: Organisation) -> dict[str, Any]:
             )
         ),
     }
+
+
+def public_agent_register(district_path: str = "") -> list[dict[str, Any]]:
+    """The agents' register for the public site (LC 三: 综合情况进行公示): each
+    agent with its latest approved appraisal and, once the office has checked
+    it, its disclosure; no internal id, no person's name."""
+    out = []
+    for row in ranking(district_path):
+        agent, a = row["agent"], row["appraisal"]
+        x = AgentDisclosure.objects.filter(agent=agent, state=DisclosureState.CHECKED).first()
+        out.append(
+            {
+                "name": agent.name,
+                "uscc": agent.uscc or "",
+                "appraisal_year": a.year if a else None,
+                "appraisal_grade": a.get_grade_display() if a else "未考评",
+                "best_rated": row["best_rated"],
+                "disclosure": None
+                if x is None
+                else {
+                    "staff_count": x.staff_count,
+                    "registered_count": x.registered_count,
+                    "qualifications": x.qualifications,
+                    "internal_controls": x.internal_controls,
+                    "performance": x.performance,
+                },
+            }
+        )
+    return out

@@ -195,3 +195,18 @@ def test_r_sco_05_the_register_card_reads_appraisal_credit_and_registries(distri
     assert card["people"] == 1 and card["projects"] == 0
     assert card["best_rated"][0] is True and [a.grade for a in card["appraisals"]] == ["good"]
     assert card["annual"] is None and card["sanctions"] == []
+
+
+def test_r_sco_05_the_public_register_shows_only_checked_disclosures(district):
+    from ..steps_agents import CHECK
+
+    f.rated_agents(district)
+    x = f.disclosure(district)
+    rows = {r["name"]: r for r in svc.public_agent_register()}
+    good = rows["甲招标代理有限公司"]
+    assert good["best_rated"] and good["appraisal_grade"] == "良好" and good["disclosure"] is None
+    assert rows["乙招标代理有限公司"]["best_rated"] is False
+    steps.take(CHECK, x, district.actor("office_staff"), {"note": "与人员库核对一致"})
+    good = next(r for r in svc.public_agent_register() if r["name"] == "甲招标代理有限公司")
+    assert good["disclosure"]["staff_count"] == 24
+    assert "id" not in good and "agent_id" not in good

@@ -56,4 +56,48 @@ class CreditConfig(AppConfig):
             "credit",
             Item("处理措施登记", "credit_sanction_list", "bi-journal-x", can_see_sanctions, 40),
         )
+        from . import views_agents as va
+
+        menu.add(
+            "credit",
+            Item("招标代理机构", "credit_agent_list", "bi-building-check", va.can_see_agents, 50),
+        )
+        menu.add(
+            "credit",
+            Item("代理机构考评", "credit_appraisal_list", "bi-award", va.can_see_appraisals, 52),
+        )
+        menu.add(
+            "credit",
+            Item(
+                "代理机构选取",
+                "credit_agent_choice_list",
+                "bi-person-check",
+                va.can_see_choices,
+                54,
+            ),
+        )
+        menu.add(
+            "credit",
+            Item("评标专家库", "credit_expert_pool_list", "bi-people", va.can_see_pool, 60),
+        )
+        menu.add(
+            "credit",
+            Item(
+                "评标专家评价",
+                "credit_evaluation_event_list",
+                "bi-clipboard-check",
+                va.can_see_events,
+                62,
+            ),
+        )
+        menu.add(
+            "credit",
+            Item(
+                "专家不良评价报告",
+                "credit_expert_report_list",
+                "bi-exclamation-octagon",
+                va.can_see_reports,
+                64,
+            ),
+        )
         menu.set_badge("credit_list", todo_kinds=("credit.",))

@@ -48,6 +48,19 @@ audit_labels.link("credit.scoreevent", lambda pk: reverse("credit_score_detail",
 audit_labels.link("credit.ruleset", lambda pk: reverse("credit_rule_detail", args=[int(pk)]))
 audit_labels.link("credit.sanction", lambda pk: reverse("credit_sanction_detail", args=[int(pk)]))
 
+audit_labels.link(
+    "credit.agentappraisal", lambda pk: reverse("credit_appraisal_detail", args=[int(pk)])
+)
+audit_labels.link(
+    "credit.agentchoice", lambda pk: reverse("credit_agent_choice_detail", args=[int(pk)])
+)
+audit_labels.link(
+    "credit.evaluationevent", lambda pk: reverse("credit_evaluation_event_detail", args=[int(pk)])
+)
+audit_labels.link(
+    "credit.expertreport", lambda pk: reverse("credit_expert_report_detail", args=[int(pk)])
+)
+
 AUDIT_LABELS = {
     "credit.record_entered": "录入信用记录",
     "credit.request_filed": "登记信用异议（修复）申请",
@@ -78,6 +91,21 @@ AUDIT_LABELS = {
     "credit.score_objection_filed": "登记记分异议",
     "credit.score_objection_decided": "记分异议处理结果",
     "credit.sanction_revoked": "撤销处理措施",
+    "credit.appraisal_recorded": "登记招标代理机构年度考评",
+    "credit.appraisal_approved": "审定年度考评",
+    "credit.appraisal_returned": "退回年度考评",
+    "credit.agent_chosen": "登记选定的招标代理机构",
+    "credit.disclosure_filed": "填报招标代理机构公示信息",
+    "credit.disclosure_check": "核查通过招标代理机构公示信息",
+    "credit.disclosure_send_back": "退回补正招标代理机构公示信息",
+    "credit.expert_admitted": "评标专家入库",
+    "credit.expert_pool_state": "变更评标专家库状态",
+    "credit.evaluation_event_recorded": "登记评标活动",
+    "credit.expert_evaluated": "评价评标专家",
+    "credit.expert_reported": "报告评标专家不良评价",
+    "credit.expert_report_suspend": "暂停评标专家评标资格",
+    "credit.expert_report_remove": "取消评标专家评标资格",
+    "credit.expert_report_dismiss": "评标专家不良评价不予处理",
 }
 
 audit_labels.resolver("credit.", AUDIT_LABELS.get)

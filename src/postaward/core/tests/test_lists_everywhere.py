@@ -57,6 +57,12 @@ LISTS = [
     ("credit_rule_list", "office_staff", "version"),
     ("credit_score_list", "office_staff", "points"),
     ("credit_enterprise_list", "office_staff", "score"),
+    ("credit_agent_list", "office_staff", "name"),
+    ("credit_appraisal_list", "office_staff", "year"),
+    ("credit_agent_choice_list", "office_staff", "created_at"),
+    ("credit_expert_pool_list", "office_staff", "created_at"),
+    ("credit_evaluation_event_list", "office_staff", "held_on"),
+    ("credit_expert_report_list", "office_staff", "created_at"),
 ]
 
 

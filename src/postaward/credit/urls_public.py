@@ -7,11 +7,14 @@ from typing import Any
 
 from django.urls import path
 
+from . import public_agents
 from . import public_credit as v
 
 urlpatterns: list[Any] = [
     path("public/credit/", v.public_scores, name="public_credit"),
     path("public/credit/blacklist/", v.public_blacklist, name="public_credit_blacklist"),
+    path("public/credit/agents/", public_agents.public_agents, name="public_credit_agents"),
+    path("public/credit/experts/", public_agents.public_experts, name="public_credit_experts"),
     path(
         "public/credit/enterprises/<str:uscc>/",
         v.public_enterprise,

@@ -56,6 +56,8 @@ PAGES = [
     "public_inspection_draws",
     "public_credit",
     "public_credit_blacklist",
+    "public_credit_agents",
+    "public_credit_experts",
 ]
 
 

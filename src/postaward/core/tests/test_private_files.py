@@ -420,6 +420,22 @@ def _rectification_reply(d):  # type: ignore[no-untyped-def]
     return row, "file", lambda o: reverse("inspections_reply_file", args=[o.pk])
 
 
+def _score_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.credit.tests import factories_scores as fs
+
+    ev = fs.scored(d)
+    return ev, "evidence", lambda o: reverse("credit_score_evidence", args=[o.pk])
+
+
+def _credit_request_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.credit.tests import factories as fc
+    from postaward.credit.tests.contract import contract_events
+
+    with contract_events():
+        q = fc.objection(d)
+    return q, "evidence", lambda o: reverse("credit_repair_evidence", args=[o.pk])
+
+
 def _leave(which: str) -> Callable[[Any], Any]:
     def make(d):  # type: ignore[no-untyped-def]
         from postaward.attendance.models import LeaveRequest
@@ -508,6 +524,8 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("attendance.attendanceinterview", "record"): _interview,
     ("inspections.evidence", "file"): _inspection_evidence,
     ("inspections.rectificationreply", "file"): _rectification_reply,
+    ("credit.scoreevent", "evidence"): _score_evidence,
+    ("credit.creditrequest", "evidence"): _credit_request_evidence,
 }
 
 

@@ -14,6 +14,7 @@ class CreditConfig(AppConfig):
         from . import (  # noqa: F401
             deadline_kinds,
             hooks,
+            project_section,
             steps,
             steps_agents,
             steps_rules,

@@ -368,7 +368,7 @@ def create_pool_member(request: HttpRequest, body: PoolIn) -> Any:
     return 201, pool_out(m)
 
 
-class EvaluationOut(Schema):
+class ExpertEvaluationOut(Schema):
     id: int
     event_id: int
     expert_id: int
@@ -402,7 +402,7 @@ class EventOut(Schema):
     title: str
     held_on: dt.date
     expert_ids: list[int]
-    evaluations: list[EvaluationOut]
+    evaluations: list[ExpertEvaluationOut]
 
 
 def event_out(e: EvaluationEvent) -> dict[str, Any]:
@@ -458,7 +458,7 @@ def create_event(request: HttpRequest, body: EventIn) -> Any:
     return 201, event_out(e)
 
 
-class EvaluationIn(StrictIn):
+class ExpertEvaluationIn(StrictIn):
     expert_id: StrictId = Field(description="评标专家")
     grade: ExpertGrade = Field(description="评价等级 A、B、C、D")
     reasons: str = Field(max_length=2000, description="评价理由")
@@ -466,10 +466,10 @@ class EvaluationIn(StrictIn):
 
 @router.post(
     "/evaluation-events/{event_id}/evaluations",
-    response=responses(EvaluationOut, 201),
+    response=responses(ExpertEvaluationOut, 201),
     summary="评价评标专家（一事一评：招标人、监管办各一次；C、D 级报告监管办；可带 Idempotency-Key）",
 )
-def create_evaluation(request: HttpRequest, event_id: Id, body: EvaluationIn) -> Any:
+def create_evaluation(request: HttpRequest, event_id: Id, body: ExpertEvaluationIn) -> Any:
     a = actor(request)
     if not (svc.is_office(a) or svc.is_owner(a)):
         raise Forbidden("仅招标人或监管办可以评价评标专家")

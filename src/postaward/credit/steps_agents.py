@@ -51,7 +51,7 @@ def other_office_account(a: AgentAppraisal, actor: Actor) -> bool:
     return _office_of_row(a, actor) and actor.user_id != a.recorded_by_id
 
 
-class ReasonIn(StrictIn):
+class AgentReasonIn(StrictIn):
     reason: str = Field(max_length=500, description="退回原因")
 
 
@@ -172,7 +172,7 @@ RETURN = steps.Step(
     sources=(AppraisalState.SUBMITTED,),
     target=AppraisalState.RETURNED,
     service=_return,
-    schema=ReasonIn,
+    schema=AgentReasonIn,
     form=ReasonForm,
     basis="R-SCO-05",
     action="credit.appraisal_returned",
@@ -223,7 +223,7 @@ DISMISS = _report_step(
 )
 
 
-class NoteIn(StrictIn):
+class AgentNoteIn(StrictIn):
     note: str = Field(max_length=500, description="核查意见")
 
 
@@ -283,7 +283,7 @@ def _disclosure_step(name: str, label: str, target: str, style: str) -> steps.St
         sources=(DisclosureState.SUBMITTED,),
         target=target,
         service=_check(name),
-        schema=NoteIn,
+        schema=AgentNoteIn,
         form=NoteForm,
         basis="R-SCO-05",
         action=f"credit.disclosure_{name}",

@@ -65,6 +65,9 @@ SKIPPED = {
     "at most 200 rows, one query): portal/tests/test_mine.py",
     "alerts/issues/new/": "a form over the alerts selected on the alert list: "
     "test_the_issue_form_is_bounded_by_its_selection",
+    "credit/agents/disclosure/": "a tender agent's own disclosure form (the demo has no agent "
+    "login): credit/tests/test_agents_pages.py::"
+    "test_r_sco_05_the_agents_own_disclosure_page_is_bounded",
 }
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")

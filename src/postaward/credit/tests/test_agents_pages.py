@@ -135,3 +135,22 @@ def test_r_sco_06_r_sco_09_the_menu_predicates(district):
     assert not v.can_see_reports(district.actor("hospital_admin"))
     assert v.can_see_choices(district.actor("discipline")) and not v.can_see_choices(contractor)
     assert v.can_see_agents(contractor) and not v.can_see_appraisals(contractor)
+
+
+def test_r_sco_05_the_agents_own_disclosure_page_is_bounded(
+    district, django_assert_max_num_queries
+):
+    """The agent's own disclosure form (one agent, one row): its queries do not
+    grow with the district's agents (the query-bound walk's demo accounts have
+    no agent login)."""
+    f.disclosure(district)
+    c = district.client("agent_admin")
+    url = reverse("credit_disclosure_edit")
+    c.get(url)  # warm the session
+    with django_assert_max_num_queries(30):
+        first = c.get(url)
+    for i in range(5):
+        f.agent(district, f"agent_more_{i}", f"丙{i}招标代理有限公司")
+    with django_assert_max_num_queries(30):
+        again = c.get(url)
+    assert first.status_code == again.status_code == 200

@@ -175,4 +175,82 @@ def seed_demo(b: Any = None) -> int:
             kind="objection",
             reason="整改已在限期内完成并经建设单位确认，不应按逾期未整改记6分，请核查。",
         )
-    return len(made) + seed_sanctions()
+    return len(made) + seed_sanctions() + seed_agents()
+
+
+def seed_agents() -> int:
+    """Tender agents and evaluation experts (R-SCO-05, R-SCO-06, R-SCO-09): last
+    year's appraisals of the four agents (recorded by the office's staff,
+    approved by its director), three experts from the supervising firms in the
+    pool, one evaluation of the demo owner's first project graded by the owner
+    (one C, reported to the office), and the owner's choice of an agent that
+    is not best-rated, with its written justification filed with the discipline
+    inspection group."""
+    from postaward.core import steps
+    from postaward.orgs.models import Person
+
+    from . import services_agents as svc
+    from .steps_agents import APPROVE
+
+    staff = User.objects.filter(username="office_staff").first()
+    director = User.objects.filter(username="office_admin").first()
+    owner = User.objects.filter(username="owner_admin").select_related("organisation").first()
+    agents = list(Organisation.objects.filter(kind=OrgKind.TENDER_AGENT).order_by("pk")[:4])
+    if staff is None or director is None or owner is None or not agents:
+        return 0
+    year = clock.today().year - 1
+    for agent, grade in zip(agents, ("excellent", "good", "pass", "fail"), strict=False):
+        a = svc.record_appraisal(
+            actor=actor_for(staff),
+            agent_id=agent.pk,
+            year=year,
+            grade=grade,
+            reasons={
+                "excellent": "人员稳定，内控制度健全，代理项目无投诉、无不良行为记录",
+                "good": "内控制度较健全，个别项目资料归档不及时",
+                "pass": "两个项目招标文件设置不合理条款被要求修改",
+                "fail": "代理项目发生串通投标被查处，内控制度流于形式",
+            }[grade],
+        )
+        steps.take(APPROVE, a, actor_for(director))
+    experts = list(
+        Person.objects.filter(organisation__kind=OrgKind.SUPERVISING_FIRM).order_by("pk")[:3]
+    )
+    for p in experts:
+        svc.admit_expert(actor=actor_for(staff), person_id=p.pk, specialty="房建施工")
+    project = (
+        Participant.objects.filter(project__owner=owner.organisation)
+        .select_related("project")
+        .order_by("project_id")
+        .first()
+    )
+    if project is None or len(experts) < 3:
+        return len(agents)
+    event = svc.record_event(
+        actor=actor_for(owner),
+        project_id=project.project_id,
+        title=f"{project.project.name}施工招标评标",
+        held_on=clock.today() - dt.timedelta(days=40),
+        expert_ids=[p.pk for p in experts],
+    )
+    for p, grade, why in zip(
+        experts,
+        ("A", "B", "C"),
+        (
+            "评审认真，打分理由充分",
+            "按评标办法评审，个别扣分理由简略",
+            "对个别投标人打分明显偏高且未说明理由",
+        ),
+        strict=True,
+    ):
+        svc.evaluate_expert(
+            actor=actor_for(owner), event_id=event.pk, expert_id=p.pk, grade=grade, reasons=why
+        )
+    svc.choose_agent(
+        actor=actor_for(owner),
+        project_id=project.project_id,
+        agent_id=agents[2].pk,
+        method="比选",
+        justification="择优范围内的两家机构本期均无人员承接，经比选选定该机构，已报纪检监察机关备案",
+    )
+    return len(agents)

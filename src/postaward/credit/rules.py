@@ -18,7 +18,7 @@ from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 
 from .choices import RuleSetState
-from .models import OFFICE_ROLES, RuleSet
+from .models import RuleSet
 
 # The versions that are (or were) in force: anyone of the district reads them.
 IN_FORCE_STATES = (RuleSetState.EFFECTIVE, RuleSetState.SUPERSEDED)
@@ -45,21 +45,9 @@ def effective_rule_set(authority_id: int, industry: str, on: dt.date) -> RuleSet
 
 
 def readable_rule_sets(actor: Actor) -> Any:
-    """The rule-set versions ``actor`` reads (ADR 0632), inside the model's
-    scope (``RuleSet.objects.visible_to``: the district): the supervision
-    office every version; an industry authority's staff every version of its
-    own rules; everyone else of the district (other authorities, owners,
-    enterprises, persons) the versions in force or once in force, never a
-    draft, a pending or a rejected one."""
-    qs = RuleSet.objects.visible_to(actor)
-    if actor.is_system:
-        return qs
-    if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
-        return qs
-    open_q = Q(state__in=IN_FORCE_STATES)
-    if actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and actor.roles & DRAFTER_ROLES:
-        open_q |= Q(authority_id=actor.organisation_id)
-    return qs.filter(open_q)
+    """The rule-set versions ``actor`` reads: the model's scope
+    (``models.scoring.rule_set_scope``, ADR 0632), the one place of that rule."""
+    return RuleSet.objects.visible_to(actor)
 
 
 def office_of(org: Organisation) -> Organisation:

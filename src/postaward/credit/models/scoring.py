@@ -40,13 +40,21 @@ MANUAL = "manual"  # RuleItem.trigger of an item entered by hand with evidence
 
 
 def rule_set_scope(actor: Actor, prefix: str = "") -> Q:
-    """Rule sets are read by the supervision office and the industry
-    authorities of the district (each edits only its own: the steps' ``who``),
-    and by every signed-in unit of the district (the rules that score it are
-    not secret); the public site shows the effective ones."""
+    """Who reads which rule-set version (ADR 0632), within the district: the
+    supervision office every version; an industry authority's staff every
+    version of its own rules; everyone else of the district (other
+    authorities, owners, enterprises, persons) the versions in force or once
+    in force, never a draft, a pending or a rejected one (the rules that
+    score them are not secret; the public site shows the effective ones)."""
     if actor.user_id is None or not actor.district_path:
         return NOTHING
-    return Q(**{f"{prefix}authority__path__startswith": actor.district_path})
+    district = Q(**{f"{prefix}authority__path__startswith": actor.district_path})
+    if actor.org_kind == OrgKind.SUPERVISION_OFFICE and actor.roles & OFFICE_ROLES:
+        return district
+    readable = Q(**{f"{prefix}state__in": (RuleSetState.EFFECTIVE, RuleSetState.SUPERSEDED)})
+    if actor.org_kind == OrgKind.INDUSTRY_AUTHORITY and actor.roles & DEPARTMENT_ROLES:
+        readable |= Q(**{f"{prefix}authority_id": actor.organisation_id})
+    return district & readable
 
 
 def score_scope(actor: Actor, prefix: str = "") -> Q:

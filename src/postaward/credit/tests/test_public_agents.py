@@ -27,3 +27,21 @@ def test_r_sco_06_experts_results_are_public_with_names_masked(client, district)
     html = client.get("/public/credit/experts/").content.decode()
     assert "教学楼工程施工招标" in html and "王评审" not in html
     assert "建设单位评价 <strong>C</strong>" in html
+
+
+def test_r_sco_05_r_sco_06_the_public_pages_do_not_grow_with_rows(
+    client, district, django_assert_max_num_queries
+):
+    f.rated_agents(district)
+    f.disclosure(district)
+    f.graded(district, "B")
+    client.get("/public/credit/agents/")
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/credit/agents/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/credit/experts/").status_code == 200
+    for i in range(6):
+        a = f.agent(district, f"agent_more_{i}", f"丙{i}招标代理有限公司")
+        f.appraisal(district, a, "good")
+    with django_assert_max_num_queries(8):
+        assert client.get("/public/credit/agents/").status_code == 200

@@ -278,7 +278,7 @@ def snapshot_request(q: CreditRequest) -> dict[str, Any]:
     return {
         "record": q.target.case_number if q.record_id else "",
         "score_event": q.score_event_id,
-        "sanction": q.sanction.number if q.sanction_id else "",
+        "sanction": q.target.number if q.sanction_id else "",
         "kind": q.kind,
         "state": q.state,
         "opinion": q.opinion,

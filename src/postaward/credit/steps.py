@@ -25,15 +25,17 @@ from postaward.orgs.choices import Role
 from . import forms
 from .choices import Recommendation, RequestState
 from .deadline_kinds import OBJECTION_ANSWER
-from .models import DEPARTMENT_ROLES, CreditRequest, snapshot_request
+from .models import DEPARTMENT_ROLES, OFFICE_ROLES, CreditRequest, snapshot_request
 
 WF = "credit.request"
 
 
 def department_staff(q: CreditRequest, actor: Actor) -> bool:
-    """The competent department that decided the penalty."""
+    """The competent department that decided the penalty (for a blacklist
+    entry: its issuer, which may be the supervision office itself)."""
+    roles = DEPARTMENT_ROLES | OFFICE_ROLES if q.sanction_id else DEPARTMENT_ROLES
     return actor.is_system or (
-        actor.organisation_id == q.department_id and bool(actor.roles & DEPARTMENT_ROLES)
+        actor.organisation_id == q.department_id and bool(actor.roles & roles)
     )
 
 

@@ -17,6 +17,7 @@ from django.test import Client
 from postaward.core import clock, events, files, steps
 from postaward.core.errors import Conflict, Forbidden
 from postaward.core.models import AuditRecord, Deadline, EventRecord, Todo
+from postaward.core.tests.test_pages_plain_chinese import _check
 
 from .. import scoring, services_sanctions
 from ..choices import RequestKind, RequestState, SanctionState, ScoreState
@@ -180,6 +181,7 @@ def test_r_cas_04_repair_by_page_with_proof_and_by_api_idempotent(district):
     c = district.client("contractor_a_admin")
     detail = c.get(f"/credit/sanctions/{s.pk}/").content.decode()
     assert 'data-testid="repair-form"' in detail
+    _check("sanction page with the repair form", detail)
     other = district.client("contractor_b_admin").get(f"/credit/sanctions/{s.pk}/")
     assert other.status_code == 404
     bad = c.post(f"/credit/sanctions/{s.pk}/repair/", {"reason": "短"})
@@ -191,6 +193,8 @@ def test_r_cas_04_repair_by_page_with_proof_and_by_api_idempotent(district):
     assert q.evidence_name == "整改报告.pdf"
     page = district.client("housing_staff").get(f"/credit/sanctions/{s.pk}/").content.decode()
     assert "整改报告.pdf" in page and 'data-testid="request-steps"' in page
+    assert "出具核查意见" in page  # the issuer's step on the entry's page
+    _check("sanction page with a repair request", page)
     assert (
         district.client("housing_staff").get(f"/credit/repairs/{q.pk}/evidence/").status_code == 200
     )
@@ -211,3 +215,23 @@ def test_r_cas_04_repair_by_page_with_proof_and_by_api_idempotent(district):
     # the steps of the request by API, with the sanction it is about
     got = api.get(f"/api/v1/credit/requests/{r1.json()['id']}")
     assert got.status_code == 200 and got.json()["sanction_id"] == s.pk
+
+
+def test_r_cas_04_an_entry_the_office_issued_gets_the_office_staff_opinion(district):
+    """The office may itself blacklist a unit: its staff give the issuer's opinion."""
+    start = clock.today() - dt.timedelta(days=1)
+    s = services_sanctions.record_sanction(
+        actor=district.actor("office_staff"),
+        kind="blacklisted",
+        subject_org_id=district.orgs["contractor_a"].pk,
+        reason="串通投标，经查属实，列入失信黑名单",
+        basis_document=BASIS,
+        basis_article="第三部分",
+        decided_on=start,
+        period_from=start,
+        period_to=start + dt.timedelta(days=364),
+    )
+    q = _file(district, s)
+    assert q.department_id == district.orgs["office"].pk
+    assert steps.allowed_names(q, district.actor("housing_staff")) == []
+    assert "give_opinion" in steps.allowed_names(q, district.actor("office_staff"))

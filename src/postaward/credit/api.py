@@ -50,6 +50,7 @@ class CreditRequestOut(Schema):
     id: int
     record_id: int | None = Field(description="信用记录（对记分事件的异议为空）")
     score_event_id: int | None = Field(description="记分事件（对信用记录的申请为空）")
+    sanction_id: int | None = Field(None, description="黑名单（信用修复提前移出；其他申请为空）")
     kind: str
     kind_label: str
     state: str
@@ -113,6 +114,7 @@ def request_out(q: CreditRequest, request: HttpRequest) -> dict[str, Any]:
         "id": q.pk,
         "record_id": q.record_id,
         "score_event_id": q.score_event_id,
+        "sanction_id": q.sanction_id,
         "kind": q.kind,
         "kind_label": q.get_kind_display(),
         "state": q.state,

@@ -1,6 +1,7 @@
 """The sanctions register under ``/api/v1/credit`` (R-SCO-07, R-SCO-08): the
 measures (scoped), one measure, recording one (Idempotency-Key), its
-revocation step, and the bidding system's check of an enterprise's ban
+revocation step, the credit repair of a blacklist entry (``POST
+/sanctions/{sanction_id}/repairs``, ADR 0693), and the bidding system's check of an enterprise's ban
 (``GET /enterprise-bans/check``: 责令停业整顿 in force on a day, SY 44)."""
 
 import datetime as dt
@@ -8,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -133,6 +134,69 @@ def create_sanction(request: HttpRequest, body: SanctionIn) -> Any:
         actor=actor(request), idempotency_key=idempotency_key(request), **body.dict()
     )
     return 201, sanction_out(s)
+
+
+class SanctionRepairOut(Schema):
+    id: int
+    sanction_id: int
+    kind: str
+    state: str
+    state_label: str
+    reason: str
+    on_behalf: bool
+    filed_at: str
+    has_evidence: bool = Field(description="附有整改证明")
+    opinion: str
+    recommendation: str
+    decision: str
+    actions: list[str] = Field(description="当前账号可办理的环节（/requests/{request_id}/steps）")
+
+
+def repair_out(q: Any, request: HttpRequest) -> dict[str, Any]:
+    return {
+        "id": q.pk,
+        "sanction_id": q.sanction_id,
+        "kind": q.kind,
+        "state": q.state,
+        "state_label": q.get_state_display(),
+        "reason": q.reason,
+        "on_behalf": q.on_behalf,
+        "filed_at": clock.localtime(q.filed_at).strftime("%Y-%m-%d %H:%M"),
+        "has_evidence": bool(q.evidence),
+        "opinion": q.opinion,
+        "recommendation": q.recommendation,
+        "decision": q.decision,
+        "actions": steps.allowed_names(q, actor(request)),
+    }
+
+
+class SanctionRepairIn(StrictIn):
+    reason: str = Field(max_length=2000, description="整改情况（失信行为已纠正的事实）")
+
+
+@router.post(
+    "/sanctions/{sanction_id}/repairs",
+    response=responses(SanctionRepairOut, 201),
+    summary=(
+        "申请黑名单信用修复（提前移出；列入黑名单的单位，或监管办代为登记；"
+        "multipart，整改证明 evidence 可选；可带 Idempotency-Key）"
+    ),
+)
+def repair_sanction(
+    request: HttpRequest,
+    sanction_id: Id,
+    payload: Form[SanctionRepairIn],
+    evidence: UploadedFile | None = File(None),  # noqa: B008
+) -> Any:
+    a = actor(request)
+    q = services_sanctions.file_sanction_repair(
+        actor=a,
+        sanction=load_sanction(a, sanction_id),
+        reason=payload.reason,
+        evidence=evidence,
+        idempotency_key=idempotency_key(request) or "",
+    )
+    return 201, repair_out(q, request)
 
 
 class EnterpriseBanQuery(Schema):

@@ -35,9 +35,15 @@ audit_labels.link("credit.creditrecord", lambda pk: reverse("credit_detail", arg
 def _request_link(pk: str) -> str:
     from .models import CreditRequest
 
-    row = CreditRequest.objects.filter(pk=int(pk)).values("record_id", "score_event_id").first()
+    row = (
+        CreditRequest.objects.filter(pk=int(pk))
+        .values("record_id", "score_event_id", "sanction_id")
+        .first()
+    )
     if row is None:
         return ""
+    if row["sanction_id"]:
+        return reverse("credit_sanction_detail", args=[row["sanction_id"]]) + "#requests"
     if row["record_id"]:
         return reverse("credit_detail", args=[row["record_id"]]) + "#requests"
     return reverse("credit_score_detail", args=[row["score_event_id"]]) + "#requests"
@@ -91,6 +97,7 @@ AUDIT_LABELS = {
     "credit.score_objection_filed": "登记记分异议",
     "credit.score_objection_decided": "记分异议处理结果",
     "credit.sanction_revoked": "撤销处理措施",
+    "credit.sanction_repair_filed": "登记黑名单信用修复申请",
     "credit.appraisal_recorded": "登记招标代理机构年度考评",
     "credit.appraisal_approved": "审定年度考评",
     "credit.appraisal_returned": "退回年度考评",

@@ -276,6 +276,8 @@ def give_opinion(*, actor: Actor, obj: CreditRequest, opinion: str, recommendati
 
 
 def _page_of(q: CreditRequest) -> str:
+    if q.sanction_id:
+        return reverse("credit_sanction_detail", args=[q.sanction_id]) + "#requests"
     if q.score_event_id:
         return reverse("credit_score_detail", args=[q.score_event_id])
     return reverse("credit_detail", args=[q.record_id])
@@ -327,6 +329,12 @@ def uphold(
     from .steps import UPHOLD
 
     text = writes.text(decision, field="decision", label="处理结果", min_len=2)
+    if obj.sanction_id:
+        from . import services_sanctions
+
+        if new_points is not None or withdraw:
+            raise ValidationFailed("黑名单的信用修复不涉及记分，采纳即提前移出", field="new_points")
+        return services_sanctions.uphold_repair(actor=actor, obj=obj, decision=text)
     if obj.score_event_id:
         from . import services_scores
 
@@ -361,6 +369,10 @@ def reject(*, actor: Actor, obj: CreditRequest, decision: str) -> Any:
     from .steps import REJECT
 
     text = writes.text(decision, field="decision", label="不予采纳的理由", min_len=2)
+    if obj.sanction_id:
+        from . import services_sanctions
+
+        return services_sanctions.reject_repair(actor=actor, obj=obj, decision=text)
     if obj.score_event_id:
         from . import services_scores
 

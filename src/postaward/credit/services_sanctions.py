@@ -298,10 +298,20 @@ def _tell_subject(s: Sanction, title: str, body: str, actor: Any = None) -> None
 def revoke_sanction(*, actor: Actor, obj: Sanction, reason: str) -> Sanction:
     """Revoke a measure (set aside on review, entered by mistake): the issuing
     unit or the supervision office; its score is withdrawn with it."""
-    from . import steps_sanctions
-
     text = writes.text(reason, field="reason", label="撤销原因", min_len=4, max_len=500)
+    s = _revoke(actor, obj, text)
+    _tell_subject(s, f"处理措施已撤销：{s.get_kind_display()}（{s.number}）", text, actor=actor)
+    return s
+
+
+def _revoke(actor: Actor, obj: Sanction, text: str) -> Sanction:
+    """The one path of a revocation (the ``revoke`` step, and an upheld credit
+    repair of a blacklist entry, ADR 0693): revoked, audited, and
+    ``credit.sanction_revoked`` published so its score is withdrawn and the
+    annual colour follows."""
     from postaward.core import steps
+
+    from . import steps_sanctions
 
     with steps.write(steps_sanctions.REVOKE, obj, actor) as w:
         s = w.obj
@@ -309,8 +319,7 @@ def revoke_sanction(*, actor: Actor, obj: Sanction, reason: str) -> Sanction:
         s.revoked_reason = text
         s.revoked_at = clock.now()
         w.publish(SanctionRevoked(sanction_id=s.pk, number=s.number, reason=text))
-    _tell_subject(s, f"处理措施已撤销：{s.get_kind_display()}（{s.number}）", text, actor=actor)
-    return s
+    return s  # type: ignore[no-any-return]
 
 
 # --- the bidding ban (R-SCO-07, SY 44) --------------------------------------------------
@@ -412,3 +421,195 @@ def bidding_extras(org: Organisation) -> dict[str, Any]:
             if s.kind == SanctionKind.BUSINESS_SUSPENDED
         ],
     }
+
+
+# --- credit repair of a blacklist entry (信用修复, ADR 0693; R-SCO-04, R-CAS-04) -------------
+
+
+def is_sanction_subject(s: Sanction, actor: Actor) -> bool:
+    """The accounts of the unit (or the person) the measure is about."""
+    if actor.user_id is None:
+        return False
+    if s.subject_org_id and actor.organisation_id == s.subject_org_id:
+        return True
+    return bool(s.subject_person_id and actor.person_id == s.subject_person_id)
+
+
+def is_sanction_office(s: Sanction, actor: Actor) -> bool:
+    return actor.is_system or (
+        actor.organisation_id == s.office_id and bool(actor.roles & OFFICE_ROLES)
+    )
+
+
+def refusal_to_repair(s: Sanction, actor: Actor) -> str:
+    """Why ``actor`` may not ask for the repair of ``s`` ("" = may): the
+    subject (or the office on its behalf), a blacklist entry in force, no
+    request open."""
+    from .choices import OPEN_REQUEST_STATES
+
+    if not (is_sanction_subject(s, actor) or is_sanction_office(s, actor)):
+        return "仅被列入黑名单的单位或监管办工作人员（代为登记）可以申请信用修复"
+    if s.kind != SanctionKind.BLACKLISTED:
+        return f"“{s.get_kind_display()}”不适用信用修复，仅黑名单可以申请提前移出"
+    if s.state != SanctionState.EFFECTIVE:
+        return f"该黑名单当前状态为“{s.get_state_display()}”，不能申请信用修复"
+    if s.period_to is not None and clock.today() > s.period_to:
+        return f"该黑名单期限已于{s.period_to:%Y年%m月%d日}届满，无需信用修复"
+    if s.requests.filter(state__in=OPEN_REQUEST_STATES).exists():
+        return "该黑名单已有正在办理的信用修复申请"
+    return ""
+
+
+def may_repair(s: Sanction, actor: Actor) -> bool:
+    return not refusal_to_repair(s, actor)
+
+
+def file_sanction_repair(
+    *,
+    actor: Actor,
+    sanction: Sanction,
+    reason: str,
+    evidence: Any = None,
+    idempotency_key: str = "",
+) -> Any:
+    """The blacklisted unit (or the office on its behalf) asks for the early
+    removal of its blacklist entry with its account of the rectification and,
+    optionally, a proof file (``core.files``): the issuer's to-do and the
+    15-working-day clock open; the entry stays in force until the office
+    decides (ADR 0693)."""
+    from postaward.core import files
+
+    from .models import CreditRequest
+
+    text = writes.text(reason, field="reason", label="整改情况", min_len=10, max_len=2000)
+    checked = files.check_upload(evidence, field="evidence") if evidence else None
+
+    def run() -> tuple[int, Any]:
+        return 201, _file_repair(actor, sanction, text, checked).pk
+
+    _, pk, _ = idempotency.run(
+        user_id=actor.user_id,
+        scope=f"credit.sanction_repair.{sanction.pk}",
+        key=idempotency_key,
+        payload={"reason": text, "sha256": checked.sha256 if checked else ""},
+        fn=run,
+    )
+    return CreditRequest.objects.get(pk=pk)
+
+
+def _file_repair(actor: Actor, sanction: Sanction, reason: str, checked: Any) -> Any:
+    from postaward.core import deadlines, files, todos
+    from postaward.core.errors import Conflict
+
+    from .choices import RequestKind
+    from .deadline_kinds import CLOCKS
+    from .models import CreditRequest, snapshot_request
+
+    if actor.user_id is None:
+        raise Forbidden("请先登录")
+    with writes.audited(
+        Sanction.objects.select_related("issuer"),
+        pk=sanction.pk,
+        actor=actor,
+        action="credit.sanction_repair_filed",
+        snapshot=snapshot_sanction,
+    ) as w:
+        s = w.obj
+        why = refusal_to_repair(s, actor)
+        if why:
+            mine = is_sanction_subject(s, actor) or is_sanction_office(s, actor)
+            raise Conflict(why) if mine else Forbidden(why)
+        q = CreditRequest(
+            sanction=s,
+            kind=RequestKind.REPAIR,
+            reason=reason,
+            on_behalf=not is_sanction_subject(s, actor),
+            filed_by_id=actor.user_id,
+            filed_by_name=actor.display_name or actor.username,
+            filed_at=clock.now(),
+        )
+        if checked is not None:
+            files.save(q.evidence, checked)
+            q.evidence_name = checked.name[:200]
+        q.save()
+        w.save = False  # the entry itself does not change until the decision
+        w.after["request"] = snapshot_request(q)
+        dk, length, unit, reminder = CLOCKS[RequestKind.REPAIR]
+        info = deadlines.kind_of(dk)
+        d = deadlines.open_deadline(
+            kind=dk,
+            subject=q,
+            length=length,
+            unit=unit,
+            basis=info.basis if info else "",
+            organisation_id=s.office_id,
+            project_id=s.project_id,
+            reminder_after=reminder,
+        )
+        todos.open_for(
+            key=f"credit:{q.pk}:opinion",
+            kind="credit.opinion",
+            title=f"待核查黑名单信用修复：{s.subject_name}（{s.number}）",
+            organisation_id=s.issuer_id,
+            project_id=s.project_id,
+            subject=q,
+            url=reverse("credit_sanction_detail", args=[s.pk]),
+            due_at=d.due_at,
+            basis=d.basis,
+        )
+    return q
+
+
+def uphold_repair(*, actor: Actor, obj: Any, decision: str) -> Any:
+    """The office upholds the repair: the blacklist entry is removed before
+    the end of its period through the revocation's own path (revoked,
+    ``信用修复：…``, ``credit.sanction_revoked`` published), audited."""
+    from postaward.core import steps
+
+    from . import services
+    from .choices import RequestState
+    from .steps import UPHOLD
+
+    with steps.write(UPHOLD, obj, actor) as w:
+        q = w.obj
+        q.state = RequestState.UPHELD
+        services._decided(q, actor, decision)
+        s = _revoke(actor, q.sanction, f"信用修复：{decision}"[:500])
+    _repair_closed(q, s, actor, "已采纳，已提前移出黑名单")
+    return q
+
+
+def reject_repair(*, actor: Actor, obj: Any, decision: str) -> Any:
+    """The office does not uphold the repair: the entry stays in force."""
+    from postaward.core import steps
+
+    from . import services
+    from .choices import RequestState
+    from .steps import REJECT
+
+    with steps.write(REJECT, obj, actor) as w:
+        q = w.obj
+        q.state = RequestState.REJECTED
+        services._decided(q, actor, decision)
+    _repair_closed(q, q.sanction, actor, "未采纳")
+    return q
+
+
+def _repair_closed(q: Any, s: Sanction, actor: Actor, outcome: str) -> None:
+    from postaward.core import deadlines, todos
+
+    from .choices import RequestKind
+    from .deadline_kinds import CLOCKS
+
+    deadlines.close_deadline(kind=CLOCKS[RequestKind.REPAIR][0], subject=q)
+    todos.close_for(subject=q)
+    notices.tell(
+        subject_user_ids(s),
+        key=f"credit:{q.pk}:decided",
+        kind="credit.sanction",
+        title=f"您的黑名单信用修复申请{outcome}（{s.number}）",
+        body=q.decision,
+        url=reverse("credit_sanction_detail", args=[s.pk]),
+        project=s.project,
+        actor=actor,
+    )

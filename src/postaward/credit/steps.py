@@ -25,15 +25,17 @@ from postaward.orgs.choices import Role
 from . import forms
 from .choices import Recommendation, RequestState
 from .deadline_kinds import OBJECTION_ANSWER
-from .models import DEPARTMENT_ROLES, CreditRequest, snapshot_request
+from .models import DEPARTMENT_ROLES, OFFICE_ROLES, CreditRequest, snapshot_request
 
 WF = "credit.request"
 
 
 def department_staff(q: CreditRequest, actor: Actor) -> bool:
-    """The competent department that decided the penalty."""
+    """The competent department that decided the penalty (for a blacklist
+    entry: its issuer, which may be the supervision office itself)."""
+    roles = DEPARTMENT_ROLES | OFFICE_ROLES if q.sanction_id else DEPARTMENT_ROLES
     return actor.is_system or (
-        actor.organisation_id == q.department_id and bool(actor.roles & DEPARTMENT_ROLES)
+        actor.organisation_id == q.department_id and bool(actor.roles & roles)
     )
 
 
@@ -89,7 +91,7 @@ def load_request(actor: Actor, pk: int) -> CreditRequest:
     """The request through the actor's scope (404 out of scope)."""
     return get_visible_or_404(  # type: ignore[no-any-return]
         CreditRequest.objects.select_related(
-            "record", "record__office", "record__department", "score_event"
+            "record", "record__office", "record__department", "score_event", "sanction"
         ),
         actor,
         pk=pk,
@@ -97,6 +99,12 @@ def load_request(actor: Actor, pk: int) -> CreditRequest:
 
 
 def _render(request: Any, q: CreditRequest, *, bound: Any = None, status: int = 200) -> Any:
+    if q.sanction_id:
+        from . import views_sanctions
+
+        return views_sanctions.render_detail(
+            request, q.target, request_bound={q.pk: bound or {}}, status=status
+        )
     if q.score_event_id:
         from . import views_scores
 
@@ -106,6 +114,14 @@ def _render(request: Any, q: CreditRequest, *, bound: Any = None, status: int = 
     from .views import render_detail
 
     return render_detail(request, q.target, bound={q.pk: bound or {}}, status=status)
+
+
+def _detail_url(q: CreditRequest) -> str:
+    if q.record_id:
+        return reverse("credit_detail", args=[q.record_id])
+    if q.sanction_id:
+        return reverse("credit_sanction_detail", args=[q.sanction_id])
+    return reverse("credit_score_detail", args=[q.score_event_id])
 
 
 def _answer(request: Any, q: CreditRequest) -> Any:
@@ -119,13 +135,9 @@ REQUEST = steps.Workflow(
     model=CreditRequest,
     label="信用异议（修复）申请",
     load=load_request,
-    queryset=lambda: CreditRequest.objects.select_related("record", "score_event"),
+    queryset=lambda: CreditRequest.objects.select_related("record", "score_event", "sanction"),
     snapshot=snapshot_request,
-    detail_url=lambda q: (
-        reverse("credit_detail", args=[q.record_id])
-        if q.record_id
-        else reverse("credit_score_detail", args=[q.score_event_id])
-    ),
+    detail_url=lambda q: _detail_url(q),
     render_page=_render,
     answer=_answer,
     page_url_name="credit_request_step",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("credit/sanctions/", v.sanction_list, name="credit_sanction_list"),
     path("credit/sanctions/new/", v.sanction_new, name="credit_sanction_new"),
     path("credit/sanctions/<id:pk>/", v.sanction_detail, name="credit_sanction_detail"),
+    path("credit/sanctions/<id:pk>/repair/", v.sanction_repair, name="credit_sanction_repair"),
     steps.page_urls("credit/sanctions/", WF, "credit_sanction_step"),
 ]

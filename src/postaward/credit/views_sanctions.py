@@ -1,6 +1,7 @@
 """The pages of the sanctions register (处理措施登记, R-SCO-07, R-SCO-08): the
 list (filters, sort, totals of amounts, export, print), one measure with its
-revocation step, and the form to record one."""
+revocation step and (a blacklist entry) its credit repair requests and their
+steps (ADR 0693), and the form to record one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from postaward.core import clock, steps
+from postaward.core import clock, deadlines, steps
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.web import actor_of, form_error, page_view
@@ -19,7 +20,8 @@ from postaward.core.web import actor_of, form_error, page_view
 from . import services_sanctions
 from .choices import IssuerKind, SanctionKind, SanctionState
 from .forms_sanctions import SanctionForm
-from .models import Sanction
+from .forms_scores import ScoreRepairForm
+from .models import CreditRequest, Sanction
 from .steps_sanctions import load_sanction
 
 STATE_COLOURS: dict[str, str] = {
@@ -124,10 +126,21 @@ def sanction_list(request: HttpRequest) -> HttpResponse:
 
 
 def render_detail(
-    request: HttpRequest, s: Sanction, *, bound: Any = None, status: int = 200
+    request: HttpRequest,
+    s: Sanction,
+    *,
+    bound: Any = None,
+    request_bound: dict[int, dict[str, Any]] | None = None,
+    repair_form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     a = actor_of(request)
     today = clock.today()
+    rows = []
+    for q in CreditRequest.objects.visible_to(a).filter(sanction=s).select_related("sanction"):
+        clocks = [deadlines.show(d) for d in deadlines.deadlines_of(q)]
+        rows.append((q, clocks, steps.page_steps(q, a, bound=(request_bound or {}).get(q.pk))))
+    may = services_sanctions.may_repair(s, a)
     return render(
         request,
         "credit/sanction_detail.html",
@@ -137,6 +150,9 @@ def render_detail(
             "period": _period(s),
             "banning_now": s.bans_bidding and s.in_force_on(today),
             "page_steps": steps.page_steps(s, a, bound=bound),
+            "requests": rows,
+            "is_subject": services_sanctions.is_sanction_subject(s, a),
+            "repair_form": repair_form or (ScoreRepairForm() if may else None),
         },
         status=status,
     )
@@ -145,6 +161,35 @@ def render_detail(
 @page_view
 def sanction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_detail(request, load_sanction(actor_of(request), pk))
+
+
+@page_view
+def sanction_repair(request: HttpRequest, pk: int) -> HttpResponse:
+    """File a credit repair request of a blacklist entry in force (the unit,
+    or the office on its behalf), with the account of the rectification and
+    its proof (ADR 0693)."""
+    a = actor_of(request)
+    s = load_sanction(a, pk)
+    if request.method != "POST":
+        return redirect("credit_sanction_detail", pk)
+    form = ScoreRepairForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services_sanctions.file_sanction_repair(
+                actor=a,
+                sanction=s,
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data.get("evidence") or None,
+                idempotency_key=request.POST.get("idempotency_key") or "",
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            form_error(form, exc)
+            return render_detail(request, s, repair_form=form, status=exc.status)
+        messages.success(request, "已登记信用修复申请，转作出单位核查")
+        return redirect("credit_sanction_detail", pk)
+    return render_detail(request, s, repair_form=form, status=422)
 
 
 @page_view

@@ -166,6 +166,15 @@ class CreditRequest(models.Model):
         null=True,
         blank=True,
     )
+    # ... or (a repair, ADR 0693) about a blacklist entry of the sanctions register.
+    sanction = models.ForeignKey(
+        "credit.Sanction",
+        verbose_name="黑名单",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        null=True,
+        blank=True,
+    )
     kind = models.CharField("类别", max_length=12, choices=RequestKind.choices)
     state = models.CharField(
         "状态", max_length=16, choices=RequestState.choices, default=RequestState.REGISTERED
@@ -200,8 +209,9 @@ class CreditRequest(models.Model):
         ordering = ["-filed_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(record__isnull=False, score_event__isnull=True)
-                | Q(record__isnull=True, score_event__isnull=False),
+                condition=Q(record__isnull=False, score_event__isnull=True, sanction__isnull=True)
+                | Q(record__isnull=True, score_event__isnull=False, sanction__isnull=True)
+                | Q(record__isnull=True, score_event__isnull=True, sanction__isnull=False),
                 name="credit_request_one_target",
             ),
         ]
@@ -211,14 +221,21 @@ class CreditRequest(models.Model):
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
+        from .sanctions import sanction_scope
         from .scoring import score_scope
 
-        return record_scope(actor, "record__") | score_scope(actor, "score_event__")
+        return (
+            record_scope(actor, "record__")
+            | score_scope(actor, "score_event__")
+            | sanction_scope(actor, "sanction__")
+        )
 
     @property
     def target(self) -> Any:
-        """The credit record or the score event the request is about."""
-        return self.record if self.record_id else self.score_event
+        """The credit record, the score event or the blacklist entry the request is about."""
+        if self.record_id:
+            return self.record
+        return self.score_event if self.score_event_id else self.sanction
 
     @property
     def target_name(self) -> str:
@@ -228,17 +245,24 @@ class CreditRequest(models.Model):
     def target_ref(self) -> str:
         """What people call the objected thing: the decision number, or the score's summary."""
         t = self.target
+        if self.sanction_id:
+            return str(t.number)
         return str(t.decision_number if self.record_id else t.summary[:40])
 
     @property
     def department_id(self) -> int:
-        """The deciding department: the penalty's, or the scoring authority."""
+        """The deciding department: the penalty's, the scoring authority, or
+        the issuer of the blacklist entry."""
         t = self.target
+        if self.sanction_id:
+            return int(t.issuer_id)
         return int(t.department_id if self.record_id else t.authority_id)
 
     @property
     def office_id(self) -> int:
         t = self.target
+        if self.sanction_id:
+            return int(t.office_id)
         return int(t.office_id if self.record_id else t.district_id)
 
     @property
@@ -254,6 +278,7 @@ def snapshot_request(q: CreditRequest) -> dict[str, Any]:
     return {
         "record": q.target.case_number if q.record_id else "",
         "score_event": q.score_event_id,
+        "sanction": q.target.number if q.sanction_id else "",
         "kind": q.kind,
         "state": q.state,
         "opinion": q.opinion,

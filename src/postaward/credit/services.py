@@ -149,6 +149,37 @@ def tell_party(r: CreditRecord, *, key: str, title: str, body: str = "", actor: 
     )
 
 
+def file_repair_with_proof(
+    *,
+    actor: Actor,
+    scope: str,
+    reason: str,
+    evidence: Any,
+    idempotency_key: str,
+    file: Any,
+) -> CreditRequest:
+    """The one way in of a repair request with its account of the
+    rectification and an optional proof file (a score event's, a blacklist
+    entry's): the text checked, the file through ``core.files``, the filing
+    (``file(reason, checked)`` → the request) run once per Idempotency-Key."""
+    from postaward.core import files
+
+    text = writes.text(reason, field="reason", label="整改情况", min_len=10, max_len=2000)
+    checked = files.check_upload(evidence, field="evidence") if evidence else None
+
+    def run() -> tuple[int, Any]:
+        return 201, file(text, checked).pk
+
+    _, pk, _ = idempotency.run(
+        user_id=actor.user_id,
+        scope=scope,
+        key=idempotency_key,
+        payload={"reason": text, "sha256": checked.sha256 if checked else ""},
+        fn=run,
+    )
+    return CreditRequest.objects.get(pk=pk)
+
+
 # --- objection and repair: registration ----------------------------------------------------------
 
 

@@ -477,24 +477,16 @@ def file_sanction_repair(
     optionally, a proof file (``core.files``): the issuer's to-do and the
     15-working-day clock open; the entry stays in force until the office
     decides (ADR 0693)."""
-    from postaward.core import files
+    from .services import file_repair_with_proof
 
-    from .models import CreditRequest
-
-    text = writes.text(reason, field="reason", label="整改情况", min_len=10, max_len=2000)
-    checked = files.check_upload(evidence, field="evidence") if evidence else None
-
-    def run() -> tuple[int, Any]:
-        return 201, _file_repair(actor, sanction, text, checked).pk
-
-    _, pk, _ = idempotency.run(
-        user_id=actor.user_id,
+    return file_repair_with_proof(
+        actor=actor,
         scope=f"credit.sanction_repair.{sanction.pk}",
-        key=idempotency_key,
-        payload={"reason": text, "sha256": checked.sha256 if checked else ""},
-        fn=run,
+        reason=reason,
+        evidence=evidence,
+        idempotency_key=idempotency_key,
+        file=lambda text, checked: _file_repair(actor, sanction, text, checked),
     )
-    return CreditRequest.objects.get(pk=pk)
 
 
 def _file_repair(actor: Actor, sanction: Sanction, reason: str, checked: Any) -> Any:

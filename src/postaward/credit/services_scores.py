@@ -419,20 +419,16 @@ def file_score_repair(
     final deduction with its account of the rectification and, optionally, a
     proof file (``core.files``): the authority's to-do and the 15-working-day
     clock open; the event keeps counting until the office decides."""
-    text = writes.text(reason, field="reason", label="整改情况", min_len=10, max_len=2000)
-    checked = files.check_upload(evidence, field="evidence") if evidence else None
+    from .services import file_repair_with_proof
 
-    def run() -> tuple[int, Any]:
-        return 201, _repair(actor, event, text, checked).pk
-
-    _, pk, _ = idempotency.run(
-        user_id=actor.user_id,
+    return file_repair_with_proof(
+        actor=actor,
         scope=f"credit.score_repair.{event.pk}",
-        key=idempotency_key,
-        payload={"reason": text, "sha256": checked.sha256 if checked else ""},
-        fn=run,
+        reason=reason,
+        evidence=evidence,
+        idempotency_key=idempotency_key,
+        file=lambda text, checked: _repair(actor, event, text, checked),
     )
-    return CreditRequest.objects.get(pk=pk)
 
 
 def _repair(actor: Actor, event: ScoreEvent, reason: str, checked: Any) -> CreditRequest:

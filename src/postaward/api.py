@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
+from postaward.accountability.api import router as accountability_router
 from postaward.alerts.api import router as alerts_router
 from postaward.approvals.api import router as approvals_router
 from postaward.attendance.api import router as attendance_router
@@ -48,6 +49,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/public/complaints", public_complaints_router)
 api.add_router("/credit", credit_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/accountability", accountability_router)
 api.add_router("/portal", portal_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "postaward.cases",
     "postaward.credit",
     "postaward.inspections",
+    "postaward.accountability",
     "postaward.portal",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,
     # whose widget template wins

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.cases.urls")),
     path("", include("postaward.credit.urls")),
     path("", include("postaward.inspections.urls")),
+    path("", include("postaward.accountability.urls")),
     path("", include("postaward.portal.urls")),
     path("", include("postaward.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""API of the clues part."""
+
+from ninja import Router
+
+router = Router()

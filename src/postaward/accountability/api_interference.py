@@ -1,0 +1,5 @@
+"""API of the interference part."""
+
+from ninja import Router
+
+router = Router()

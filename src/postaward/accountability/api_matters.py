@@ -1,0 +1,5 @@
+"""API of the matters part."""
+
+from ninja import Router
+
+router = Router()

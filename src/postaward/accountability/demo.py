@@ -1,0 +1,15 @@
+"""The demo district's accountability data: each part seeds its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import demo_clues, demo_interference, demo_matters
+
+
+def seed_demo(b: Any) -> None:
+    """Called by ``postaward.demo`` once the other capabilities' demo data
+    (and the field work the platform raises its clues from) exist."""
+    demo_clues.seed_demo(b)
+    demo_matters.seed_demo(b)
+    demo_interference.seed_demo(b)

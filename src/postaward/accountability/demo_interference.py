@@ -1,0 +1,9 @@
+"""The demo district's data of the interference part."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def seed_demo(b: Any) -> None:
+    """Seeded by the interference part."""

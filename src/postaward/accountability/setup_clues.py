@@ -1,0 +1,5 @@
+"""The clues part: registers its steps, deadline kinds, menu items and subscribers."""
+
+
+def ready() -> None:
+    """Called once from AccountabilityConfig.ready()."""

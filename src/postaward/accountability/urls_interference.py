@@ -1,0 +1,5 @@
+"""Pages of the interference part."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

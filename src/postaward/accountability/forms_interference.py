@@ -69,6 +69,17 @@ class ReportForm(forms.Form):
     )
 
 
+def chinese_required(form: forms.Form) -> None:
+    """A missing field reads "请填写…" / "请选择…" with its label."""
+    for name, field in form.fields.items():
+        if name == "captcha":
+            continue
+        verb = "请选择" if isinstance(field, forms.ChoiceField) else "请填写"
+        field.error_messages["required"] = f"{verb}{field.label}"
+        if isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = f"{field.label}格式不正确（应为 年-月-日）"
+
+
 class StaffReportForm(ReportForm):
     project = forms.ModelChoiceField(
         label="涉及项目（平台登记的项目）",
@@ -79,6 +90,7 @@ class StaffReportForm(ReportForm):
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        chinese_required(self)
         self.fields["project"].queryset = Project.objects.visible_to(actor).order_by("name")  # type: ignore[attr-defined]
         self.fields["project_text"].label = "涉及项目（未在平台登记的填写名称）"
         order = list(self.fields)
@@ -102,6 +114,7 @@ class PublicReportForm(ReportForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        chinese_required(self)
         self.fields["concerns_officials"].help_text = "如知道干预人是党员或公职人员，请勾选"
 
 
@@ -114,10 +127,18 @@ class AdditionForm(forms.Form):
         help_text=files.HELP_TEXT,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_required(self)
+
 
 class TrackForm(forms.Form):
     number = forms.CharField(label="登记编号", max_length=20, widget=forms.TextInput(attrs=N))
     code = forms.CharField(label="查询码", max_length=20, widget=forms.TextInput(attrs=N))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_required(self)
 
 
 class PublicAdditionForm(AdditionForm):
@@ -127,6 +148,10 @@ class PublicAdditionForm(AdditionForm):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label="查看理由", max_length=200, widget=forms.TextInput(attrs=N))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_required(self)
 
 
 class RuleForm(forms.Form):
@@ -138,3 +163,7 @@ class RuleForm(forms.Form):
     file = forms.FileField(
         label="制度文件", widget=forms.ClearableFileInput(attrs=F), help_text=files.HELP_TEXT
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chinese_required(self)

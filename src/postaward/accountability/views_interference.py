@@ -173,7 +173,10 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     a = actor_of(request)
-    svc.audit_read(a, r)
+    if request.method == "GET":
+        # the read of a confidential record is audited (a refused POST shown again
+        # is not a new read and changes nothing)
+        svc.audit_read(a, r)
     return render(
         request,
         "accountability/interference_detail.html",

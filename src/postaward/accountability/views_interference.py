@@ -115,6 +115,8 @@ def can_see_register(actor: Any) -> bool:
 @page_view
 def interference_list(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
+    if not (can_see_register(a) or svc.may_record(a)):
+        raise Forbidden("仅监管办、纪检监察机关和登记人可以查看插手干预登记")
     return render_list(
         request,
         SPEC,

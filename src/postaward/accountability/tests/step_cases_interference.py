@@ -28,7 +28,11 @@ def _with_clue(d: Any) -> Any:
 
 
 def _clue_data(d: Any) -> dict[str, Any]:
-    return {"party": "department", "unit_id": d.orgs["housing"].pk, "facts": "插手干预评标，需追究责任"}
+    return {
+        "party": "department",
+        "unit_id": d.orgs["housing"].pk,
+        "facts": "插手干预评标，需追究责任",
+    }
 
 
 API = {"accountability.interference": "/api/v1/accountability/interference/{id}"}

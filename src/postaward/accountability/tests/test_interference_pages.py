@@ -51,7 +51,12 @@ def _pages(r, a, rule):
         (f"{base}additions/{a.pk}/evidence/", "school_admin", None, "hospital_admin"),
         ("/accountability/integrity-rules/", "office_staff", "discipline", None),
         ("/accountability/integrity-rules/new/", "school_admin", "office_staff", None),
-        (f"/accountability/integrity-rules/{rule.pk}/file/", "school_admin", None, "hospital_admin"),
+        (
+            f"/accountability/integrity-rules/{rule.pk}/file/",
+            "school_admin",
+            None,
+            "hospital_admin",
+        ),
         ("/accountability/integrity-rules/missing/", "office_staff", "school_admin", None),
     ]
 
@@ -69,7 +74,7 @@ def test_r_act_06_every_page_four_callers(world):
 
 
 def test_r_act_06_lists_show_nothing_out_of_scope(world):
-    d, r, a, rule = world
+    d, r, _a, rule = world
     for user in ("hospital_admin", "transport_staff"):
         page = d.client(user).get("/accountability/interference/")
         assert page.status_code == 200 and r.number not in page.content.decode()
@@ -81,7 +86,7 @@ def test_r_act_06_lists_show_nothing_out_of_scope(world):
 
 
 def test_r_act_06_r_cmp_04_posting_pages_four_callers(world):
-    d, r, a, rule = world
+    d, r, _a, _rule = world
     add = f"/accountability/interference/{r.pk}/additions/"
     reveal = f"/accountability/interference/{r.pk}/reporter/"
     assert d.client(None).post(add, {"text": "补充说明内容"}).status_code == 302
@@ -126,7 +131,12 @@ def test_r_act_06_integrity_rule_form_files_and_refuses_bad_input(district):
     assert bad.status_code == 422 and "请填写制度名称" in bad.content.decode()
     ok = c.post(
         "/accountability/integrity-rules/new/",
-        {"kind": "register", "title": "插手干预登记报告制度", "effective_on": "2026-09-01", "file": _pdf()},
+        {
+            "kind": "register",
+            "title": "插手干预登记报告制度",
+            "effective_on": "2026-09-01",
+            "file": _pdf(),
+        },
     )
     assert ok.status_code == 302
     assert integrity.rules(district.actor("housing_staff")).count() == 1

@@ -180,7 +180,12 @@ def test_r_cmp_04_r_act_06_reporter_in_no_list_api_export_event_notice_or_page(d
     from postaward.alerts.models import Notification
 
     for n in Notification.objects.all():
-        _clean("notice", json.dumps([str(getattr(n, f.attname)) for f in n._meta.concrete_fields], ensure_ascii=False))
+        _clean(
+            "notice",
+            json.dumps(
+                [str(getattr(n, f.attname)) for f in n._meta.concrete_fields], ensure_ascii=False
+            ),
+        )
     for a in AuditRecord.objects.filter(action__startswith="accountability."):
         _clean(f"audit {a.action}", json.dumps([a.before, a.after], ensure_ascii=False))
 

@@ -158,11 +158,11 @@ def interference_monthly(request: HttpRequest, month: str = "") -> Any:
 
 
 @router.get(
-    "/interference/{record_id}", response=responses(InterferenceOut), summary="插手干预登记详情"
+    "/interference/{interference_id}", response=responses(InterferenceOut), summary="插手干预登记详情"
 )
-def get_interference(request: HttpRequest, record_id: Id) -> Any:
+def get_interference(request: HttpRequest, interference_id: Id) -> Any:
     a = actor(request)
-    r = svc.load(a, record_id)
+    r = svc.load(a, interference_id)
     svc.audit_read(a, r)
     return record_out(r)
 
@@ -220,12 +220,12 @@ def addition_out(x: InterferenceAddition) -> dict[str, Any]:
 
 
 @router.get(
-    "/interference/{record_id}/additions",
+    "/interference/{interference_id}/additions",
     response=responses(list[InterferenceAdditionOut]),
     summary="插手干预登记的补充说明",
 )
-def list_additions(request: HttpRequest, record_id: Id) -> Any:
-    r = svc.load(actor(request), record_id)
+def list_additions(request: HttpRequest, interference_id: Id) -> Any:
+    r = svc.load(actor(request), interference_id)
     return [addition_out(x) for x in r.additions.order_by("seq")[:500]]
 
 
@@ -234,18 +234,18 @@ class InterferenceAdditionIn(Schema):
 
 
 @router.post(
-    "/interference/{record_id}/additions",
+    "/interference/{interference_id}/additions",
     response=responses(InterferenceAdditionOut, 201),
     summary="补充说明（登记人或监管办；multipart，可附材料；可带 Idempotency-Key）",
 )
 def create_addition(
     request: HttpRequest,
-    record_id: Id,
+    interference_id: Id,
     payload: Form[InterferenceAdditionIn],
     evidence: UploadedFile | None = File(None),  # noqa: B008
 ) -> Any:
     a = actor(request)
-    r = svc.load(a, record_id)
+    r = svc.load(a, interference_id)
     x = svc.add(
         actor=a,
         record=r,
@@ -340,4 +340,4 @@ def list_missing(request: HttpRequest) -> Any:
     ]
 
 
-steps.mount_api(router, WF, "record_id", prefix="/interference")
+steps.mount_api(router, WF, "interference_id", prefix="/interference")

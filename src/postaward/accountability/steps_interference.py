@@ -2,7 +2,7 @@
 
 Recording and adding are not steps (``services_interference.record`` /
 ``record_public`` / ``add``): the content never changes. The page and the API
-(``GET/POST /api/v1/accountability/interference/{record_id}/steps[/{name}]``)
+(``GET/POST /api/v1/accountability/interference/{interference_id}/steps[/{name}]``)
 and the generated authorization tests read this list."""
 
 from __future__ import annotations

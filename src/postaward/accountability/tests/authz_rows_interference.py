@@ -22,8 +22,8 @@ def _setup(d: Any) -> None:
 
 def _rid(name: str | None = None) -> Any:
     if name is None:
-        return lambda d: {"record_id": d.ctx["record"].pk}
-    return lambda d: {"record_id": d.ctx["record"].pk, "name": name}
+        return lambda d: {"interference_id": d.ctx["record"].pk}
+    return lambda d: {"interference_id": d.ctx["record"].pk, "name": name}
 
 
 def _body(d: Any) -> dict[str, Any]:
@@ -87,32 +87,32 @@ ROUTES = {
         no_scope="any government, owner or agent account records; the record goes to "
         "the office of the reporter's district (scope of reads tested in test_interference.py)",
     ),
-    "GET /api/v1/accountability/interference/{record_id}": Route(
+    "GET /api/v1/accountability/interference/{interference_id}": Route(
         setup=_setup,
         ok=Call("discipline", path=_rid()),
         any_role=True,
         out=(Call("hospital_admin", path=_rid(), status=404),),
     ),
-    "GET /api/v1/accountability/interference/{record_id}/additions": Route(
+    "GET /api/v1/accountability/interference/{interference_id}/additions": Route(
         setup=_setup,
         ok=Call("office_staff", path=_rid()),
         any_role=True,
         out=(Call("hospital_admin", path=_rid(), status=404),),
     ),
-    "POST /api/v1/accountability/interference/{record_id}/additions": Route(
+    "POST /api/v1/accountability/interference/{interference_id}/additions": Route(
         setup=_setup,
         ok=Call("school_admin", path=_rid(), form=_addition, status=201),
         # discipline inspection reads it and adds nothing
         wrong=(Call("discipline", path=_rid(), form=_addition),),
         out=(Call("hospital_admin", path=_rid(), form=_addition, status=404),),
     ),
-    "GET /api/v1/accountability/interference/{record_id}/steps": Route(
+    "GET /api/v1/accountability/interference/{interference_id}/steps": Route(
         setup=_setup,
         ok=Call("office_staff", path=_rid()),
         any_role=True,
         out=(Call("hospital_admin", path=_rid(), status=404),),
     ),
-    "POST /api/v1/accountability/interference/{record_id}/steps/{name}": Route(
+    "POST /api/v1/accountability/interference/{interference_id}/steps/{name}": Route(
         setup=_setup,
         ok=Call("office_staff", path=_rid("file"), body=lambda d: FILE),
         wrong=(Call("discipline", path=_rid("file"), body=lambda d: FILE),),

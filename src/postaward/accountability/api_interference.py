@@ -158,7 +158,9 @@ def interference_monthly(request: HttpRequest, month: str = "") -> Any:
 
 
 @router.get(
-    "/interference/{interference_id}", response=responses(InterferenceOut), summary="插手干预登记详情"
+    "/interference/{interference_id}",
+    response=responses(InterferenceOut),
+    summary="插手干预登记详情",
 )
 def get_interference(request: HttpRequest, interference_id: Id) -> Any:
     a = actor(request)

@@ -61,6 +61,7 @@ PUBLIC_PER_HOUR = 5
 PUBLIC_PER_DAY = 20
 ADDITIONS_PER_HOUR = 10
 TODO_KIND = "accountability.interference"
+AUTO_BY = "平台（登记即移送）"
 BASIS = "R-ACT-06"
 
 
@@ -404,7 +405,7 @@ def _store(
     )
     _route(r)
     if r.concerns_officials:
-        _refer(actor, r, reason="登记涉及党员或公职人员，登记即移送", automatic=True)
+        _refer_on_submission(r)
     return Filed(r, code)
 
 
@@ -633,29 +634,33 @@ def _referred_event(r: InterferenceRecord, recipient: Organisation, reason: str,
     )
 
 
-def _refer(actor: Actor, r: InterferenceRecord, *, reason: str, automatic: bool) -> None:
-    """Transfer the record to discipline inspection (QZ 11): state, audit, the
-    ``accountability.referred`` fact for alerts' clue transfer."""
+def _mark_referred(
+    row: InterferenceRecord, recipient: Organisation, reason: str, by: str, automatic: bool
+) -> Any:
+    """The referral's fields on the locked row, and its event."""
+    row.state = RecordState.REFERRED
+    row.referred_at = clock.now()
+    row.referred_by_name = by[:100]
+    row.referral_reason = reason[:500]
+    row.referred_automatically = automatic
+    return _referred_event(row, recipient, reason, by)
+
+
+def _refer_on_submission(r: InterferenceRecord) -> None:
+    """QZ 11 "及时移送": a record about a party member or public official goes
+    to discipline inspection at once, taken by the platform (ADR 0820)."""
+    from postaward.core import steps
+    from postaward.core.actor import SYSTEM
+
+    from . import steps_interference as s
+
     recipient = discipline_of(r.office)
-    if recipient is None:
-        if automatic:
-            return  # no discipline inspection set up: the office refers it later
-        raise Conflict("本区尚未设置纪检监察机关，不能移送", code="no_discipline")
-    by = "平台（登记即移送）" if automatic else (actor.display_name or actor.username)
-    with writes.audited(
-        InterferenceRecord.objects.select_related("office"),
-        pk=r.pk,
-        actor=actor,
-        action="accountability.interference_referred",
-        snapshot=snapshot_record,
-    ) as w:
-        row = w.obj
-        row.state = RecordState.REFERRED
-        row.referred_at = clock.now()
-        row.referred_by_name = by[:100]
-        row.referral_reason = reason[:500]
-        row.referred_automatically = automatic
-        w.publish(_referred_event(row, recipient, reason, by))
+    if recipient is None:  # no discipline inspection set up: the office refers it later
+        return
+    with steps.write(s.REFER_ON_SUBMISSION, r, SYSTEM) as w:
+        w.publish(
+            _mark_referred(w.obj, recipient, "登记涉及党员或公职人员，登记即移送", AUTO_BY, True)
+        )
     r.refresh_from_db()
 
 
@@ -671,12 +676,7 @@ def refer(*, actor: Actor, obj: InterferenceRecord, reason: str) -> Interference
         raise Conflict("本区尚未设置纪检监察机关，不能移送", code="no_discipline")
     by = actor.display_name or actor.username
     with steps.write(s.REFER, obj, actor) as w:
-        row = w.obj
-        row.state = RecordState.REFERRED
-        row.referred_at = clock.now()
-        row.referred_by_name = by[:100]
-        row.referral_reason = why
-        w.publish(_referred_event(row, recipient, why, by))
+        w.publish(_mark_referred(w.obj, recipient, why, by, False))
     todos.close_for(key=f"accountability:interference:{obj.pk}:office")
     return w.obj  # type: ignore[no-any-return]
 

@@ -190,6 +190,23 @@ RAISE_CLUE = steps.Step(
     style="outline-secondary",
 )
 
+REFER_ON_SUBMISSION = steps.Step(
+    WF,
+    "refer_on_submission",
+    "登记即移送纪检监察机关",
+    who=lambda r, a: a.is_system,
+    who_label="平台",
+    sources=(RecordState.SUBMITTED,),
+    target=RecordState.REFERRED,
+    guards=(
+        steps.Guard(lambda r, a: r is None or r.concerns_officials, "登记未注明涉及党员或公职人员"),
+    ),
+    system=True,
+    basis="R-ACT-06",
+    event="accountability.referred",
+    action="accountability.interference_referred",
+)
+
 ACKNOWLEDGE = steps.Step(
     WF,
     "acknowledge",
@@ -206,7 +223,7 @@ ACKNOWLEDGE = steps.Step(
 
 
 def register() -> None:
-    steps.register(RECORD, FILE, REFER, RAISE_CLUE, ACKNOWLEDGE)
+    steps.register(RECORD, FILE, REFER, REFER_ON_SUBMISSION, RAISE_CLUE, ACKNOWLEDGE)
 
 
 register()

@@ -75,7 +75,7 @@ COLUMNS = [
     ),
     Column.state("state", "状态", STATE_COLOURS),
     Column("request", "干预内容", lambda r: r.request_text, export_only=True),
-    Column("additions", "补充说明（条）", lambda r: r.additions.count(), export_only=True),
+    Column("additions", "补充说明（条）", lambda r: r.n_additions, export_only=True),
 ]
 
 FILTERS = [
@@ -104,7 +104,11 @@ SPEC = ListSpec(
 
 
 def records(actor: Any) -> Any:
-    return InterferenceRecord.objects.visible_to(actor).select_related("project", "office")
+    return (
+        InterferenceRecord.objects.visible_to(actor)
+        .select_related("project", "office", "clue")
+        .annotate(n_additions=Count("additions"))
+    )
 
 
 def can_see_register(actor: Any) -> bool:

@@ -65,7 +65,7 @@ LISTS = [
     ("credit_expert_report_list", "office_staff", "created_at"),
     ("accountability_interference_list", "office_staff", "submitted_at"),
     ("accountability_integrity_rules", "office_staff", "effective_on"),
-    ("accountability_integrity_rule_missing", "office_staff", "name"),
+    ("accountability_integrity_rule_missing", "office_staff", "unit"),
 ]
 
 

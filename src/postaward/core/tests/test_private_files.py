@@ -525,7 +525,11 @@ def _interference_record(d):  # type: ignore[no-untyped-def]
         submitted_at=NOW,
         digest="0" * 64,
     )
-    return r, "evidence_file", lambda o: reverse("accountability_interference_evidence", args=[o.pk])
+    return (
+        r,
+        "evidence_file",
+        lambda o: reverse("accountability_interference_evidence", args=[o.pk]),
+    )
 
 
 def _interference_addition(d):  # type: ignore[no-untyped-def]
@@ -535,8 +539,12 @@ def _interference_addition(d):  # type: ignore[no-untyped-def]
     r = fi.staff_record(d)
     a = InterferenceAddition(record=r, seq=1, by="reporter", text="补充", added_at=NOW)
     a.prev_digest = a.digest = "0" * 64
-    return a, "evidence_file", lambda o: reverse(
-        "accountability_interference_addition_evidence", args=[o.record_id, o.pk]
+    return (
+        a,
+        "evidence_file",
+        lambda o: reverse(
+            "accountability_interference_addition_evidence", args=[o.record_id, o.pk]
+        ),
     )
 
 

@@ -2,5 +2,27 @@
 
 from .catalogue import AccountableAct, snapshot_act
 from .clues import Clue, accountability_scope, snapshot_clue
+from .interference import (
+    IntegrityRule,
+    InterferenceAddition,
+    InterferenceRecord,
+    interference_scope,
+    snapshot_addition,
+    snapshot_record,
+    snapshot_rule,
+)
 
-__all__ = ["AccountableAct", "Clue", "accountability_scope", "snapshot_act", "snapshot_clue"]
+__all__ = [
+    "AccountableAct",
+    "Clue",
+    "IntegrityRule",
+    "InterferenceAddition",
+    "InterferenceRecord",
+    "accountability_scope",
+    "interference_scope",
+    "snapshot_act",
+    "snapshot_addition",
+    "snapshot_clue",
+    "snapshot_record",
+    "snapshot_rule",
+]

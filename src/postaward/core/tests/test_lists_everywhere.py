@@ -63,6 +63,9 @@ LISTS = [
     ("credit_expert_pool_list", "office_staff", "created_at"),
     ("credit_evaluation_event_list", "office_staff", "held_on"),
     ("credit_expert_report_list", "office_staff", "created_at"),
+    ("accountability_interference_list", "office_staff", "submitted_at"),
+    ("accountability_integrity_rules", "office_staff", "effective_on"),
+    ("accountability_integrity_rule_missing", "office_staff", "unit"),
 ]
 
 

@@ -58,6 +58,12 @@ PAGES = [
     "public_credit_blacklist",
     "public_credit_agents",
     "public_credit_experts",
+    "accountability_interference_list",
+    "accountability_interference_monthly",
+    "accountability_integrity_rules",
+    "accountability_integrity_rule_missing",
+    "accountability_interference_public",
+    "accountability_interference_public_track",
 ]
 
 

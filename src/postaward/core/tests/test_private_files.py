@@ -507,6 +507,64 @@ def _document_template(d):  # type: ignore[no-untyped-def]
     return row, "docx", lambda o: reverse("document_template_file", args=[o.kind, o.version])
 
 
+def _interference_record(d):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from postaward.accountability.models import InterferenceRecord
+
+    r = InterferenceRecord(
+        number="GYDJ20269999",
+        office=d.orgs["office"],
+        intervener_kind="leader",
+        intervener_name="王某",
+        occurred_on=dt.date(2026, 3, 1),
+        kind="greeting",
+        stage="bidding",
+        request_text="打招呼",
+        channel="staff",
+        submitted_at=NOW,
+        digest="0" * 64,
+    )
+    return (
+        r,
+        "evidence_file",
+        lambda o: reverse("accountability_interference_evidence", args=[o.pk]),
+    )
+
+
+def _interference_addition(d):  # type: ignore[no-untyped-def]
+    from postaward.accountability.models import InterferenceAddition
+    from postaward.accountability.tests import factories_interference as fi
+
+    r = fi.staff_record(d)
+    a = InterferenceAddition(record=r, seq=1, by="reporter", text="补充", added_at=NOW)
+    a.prev_digest = a.digest = "0" * 64
+    return (
+        a,
+        "evidence_file",
+        lambda o: reverse(
+            "accountability_interference_addition_evidence", args=[o.record_id, o.pk]
+        ),
+    )
+
+
+def _integrity_rule(d):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from postaward.accountability.models import IntegrityRule
+
+    rule = IntegrityRule(
+        unit=d.orgs["school"],
+        office=d.orgs["office"],
+        kind="integrity",
+        title="廉政风险防控制度",
+        effective_on=dt.date(2026, 3, 1),
+        filed_by_name="测试",
+        filed_at=NOW,
+    )
+    return rule, "file", lambda o: reverse("accountability_integrity_rule_file", args=[o.pk])
+
+
 MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("core.issueddocument", "pdf"): _issued_document("pdf"),
     ("core.issueddocument", "docx"): _issued_document("docx"),
@@ -526,6 +584,9 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("inspections.rectificationreply", "file"): _rectification_reply,
     ("credit.scoreevent", "evidence"): _score_evidence,
     ("credit.creditrequest", "evidence"): _credit_request_evidence,
+    ("accountability.interferencerecord", "evidence_file"): _interference_record,
+    ("accountability.interferenceaddition", "evidence_file"): _interference_addition,
+    ("accountability.integrityrule", "file"): _integrity_rule,
 }
 
 

@@ -91,6 +91,7 @@ PATH_OBJECTS = {
     "contract_check_id": ("inspections", "ContractCheck"),
     "inspection_id": ("inspections", "Inspection"),
     "rectification_id": ("inspections", "RectificationOrder"),
+    "interference_id": ("accountability", "InterferenceRecord"),
 }
 
 # Required query parameters of list operations.
@@ -119,6 +120,8 @@ ROW_MODELS = {
     "/api/v1/complaints": ("complaints", "Complaint"),
     "/api/v1/credit/records": ("credit", "CreditRecord"),
     "/api/v1/credit/sanctions": ("credit", "Sanction"),
+    "/api/v1/accountability/interference": ("accountability", "InterferenceRecord"),
+    "/api/v1/accountability/integrity-rules": ("accountability", "IntegrityRule"),
     "/api/v1/credit/agent-appraisals": ("credit", "AgentAppraisal"),
     "/api/v1/credit/agent-choices": ("credit", "AgentChoice"),
     "/api/v1/credit/expert-pool": ("credit", "ExpertPoolMember"),

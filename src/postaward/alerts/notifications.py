@@ -162,9 +162,7 @@ def _store_many(messages: list[tuple[list[User], dict[str, Any]]]) -> int:
     from .models import Notification, NotificationDelivery
 
     keys = {fields["key"][:200] for _, fields in messages}
-    seen = set(
-        Notification.objects.filter(key__in=list(keys)).values_list("recipient_id", "key")
-    )
+    seen = set(Notification.objects.filter(key__in=list(keys)).values_list("recipient_id", "key"))
     now = clock.now()
     rows = []
     for users, fields in messages:

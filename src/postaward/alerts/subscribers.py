@@ -77,7 +77,7 @@ def on_deadlines_missed(evts: list[DeadlineMissed]) -> None:
     order; the others are grouped by kind and each group's hits are made and
     recorded set-wise (``hits_from_missed_deadlines``, ``services.record_hits``),
     leaving what one by one leaves (tests/test_hits_batch.py)."""
-    from .evaluators import hits_from_missed_deadlines
+    from .evaluators import hits_from_missed_deadline, hits_from_missed_deadlines
 
     by_kind: dict[str, list[DeadlineMissed]] = {}
     for evt in evts:
@@ -90,7 +90,7 @@ def on_deadlines_missed(evts: list[DeadlineMissed]) -> None:
         spec = indicators.spec_for(code)
         if spec is None or spec.from_event is None:
             continue
-        if spec.from_event is not hits_from_missed_deadline_fn():
+        if spec.from_event is not hits_from_missed_deadline:
             for evt in group:  # an indicator of its own: its evaluator, one by one
                 _feed(code, evt)
             continue
@@ -99,12 +99,6 @@ def on_deadlines_missed(evts: list[DeadlineMissed]) -> None:
             continue
         params = spec.parse_params(indicator.params)
         services.record_hits(indicator, hits_from_missed_deadlines(group, params))
-
-
-def hits_from_missed_deadline_fn() -> Any:
-    from .evaluators import hits_from_missed_deadline
-
-    return hits_from_missed_deadline
 
 
 @events.subscribe(DeadlineReminder)

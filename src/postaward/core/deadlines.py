@@ -138,7 +138,9 @@ def open_deadlines(items: list[dict[str, Any]], *, paused_projects: set[int]) ->
     caller says which of the projects concerned are suspended right now
     (it has them loaded); their deadlines start paused, as one by one."""
     rows = [
-        _new_deadline(**item, paused=bool(item.get("project_id")) and item["project_id"] in paused_projects)
+        _new_deadline(
+            **item, paused=bool(item.get("project_id")) and item["project_id"] in paused_projects
+        )
         for item in items
     ]
     return Deadline.objects.bulk_create(rows, batch_size=2000) if rows else []

@@ -87,9 +87,7 @@ def open_many(items: list[dict[str, Any]]) -> int:
     now = clock.now()
     keys = {item["key"][:200] for item in items}
     seen = set(
-        Todo.objects.filter(key__in=list(keys), state=Todo.State.OPEN).values_list(
-            "key", flat=True
-        )
+        Todo.objects.filter(key__in=list(keys), state=Todo.State.OPEN).values_list("key", flat=True)
     )
     rows = []
     for item in items:

@@ -63,7 +63,9 @@ class _Batch:
     joined: dict[int, _Joined] = field(default_factory=dict)  # id(alert) → hits joining it
 
 
-def record_hits(indicator: Indicator, hits: list[Hit], *, now: dt.datetime | None = None) -> list[str]:
+def record_hits(
+    indicator: Indicator, hits: list[Hit], *, now: dt.datetime | None = None
+) -> list[str]:
     """Record many hits of one indicator, in order; returns each one's outcome
     (``created``, ``merged``, ``duplicate``, ``suppressed``) as ``record_hit``
     would. One transaction; the indicator's row is locked as one by one."""
@@ -208,7 +210,9 @@ def _open_alerts(batch: _Batch, alerts: list[Alert]) -> None:
     notifications of the new alerts, each kind in one insert."""
     ind, now = batch.ind, batch.now
     length = ind.disposal_days
-    paused = {a.project_id for a in alerts if a.project is not None and a.project.status == "suspended"}
+    paused = {
+        a.project_id for a in alerts if a.project is not None and a.project.status == "suspended"
+    }
     opened = deadlines.open_deadlines(
         [
             {

@@ -140,7 +140,11 @@ def _flood(d) -> list[deadlines.DeadlineMissed]:
 def _ids(text: Any, names: dict[int, str]) -> Any:
     """Replace alert ids in keys, urls and snapshots by the alert's place."""
     if isinstance(text, str):
-        text = re.sub(r"(alert:|alerts\.dispose:|/alerts/)(\d+)", lambda m: m[1] + names.get(int(m[2]), m[2]), text)
+        text = re.sub(
+            r"(alert:|alerts\.dispose:|/alerts/)(\d+)",
+            lambda m: m[1] + names.get(int(m[2]), m[2]),
+            text,
+        )
         return text
     return text
 
@@ -165,36 +169,96 @@ def _state(since_seq: int, since_alert: int) -> dict[str, Any]:
                 **{
                     f: getattr(a, f)
                     for f in (
-                        "dedup_key", "title", "explanation", "facts", "evidence", "basis",
-                        "severity", "project_id", "subject_org_id", "person_id", "origin_level",
-                        "level", "handling_org_id", "review_org_id", "state", "hit_count",
-                        "priority", "overdue", "escalations", "first_hit_at", "last_hit_at",
+                        "dedup_key",
+                        "title",
+                        "explanation",
+                        "facts",
+                        "evidence",
+                        "basis",
+                        "severity",
+                        "project_id",
+                        "subject_org_id",
+                        "person_id",
+                        "origin_level",
+                        "level",
+                        "handling_org_id",
+                        "review_org_id",
+                        "state",
+                        "hit_count",
+                        "priority",
+                        "overdue",
+                        "escalations",
+                        "first_hit_at",
+                        "last_hit_at",
                     )
                 },
                 "handled_by": sorted(a.handled_by.values_list("pk", flat=True)),
                 "deadline": dl
-                and (dl.kind, dl.due_at, dl.reminder_at, dl.organisation_id, dl.project_id,
-                     dl.basis, dl.length, dl.unit, dl.paused_at, dl.state, dl.nominal_end),
+                and (
+                    dl.kind,
+                    dl.due_at,
+                    dl.reminder_at,
+                    dl.organisation_id,
+                    dl.project_id,
+                    dl.basis,
+                    dl.length,
+                    dl.unit,
+                    dl.paused_at,
+                    dl.state,
+                    dl.nominal_end,
+                ),
                 "steps": [
-                    (s.kind, s.level, s.organisation_id, s.organisation_name, s.actor_name,
-                     s.note, s.deadline_text, s.at)
+                    (
+                        s.kind,
+                        s.level,
+                        s.organisation_id,
+                        s.organisation_name,
+                        s.actor_name,
+                        s.note,
+                        s.deadline_text,
+                        s.at,
+                    )
                     for s in a.steps.order_by("at", "id")
                 ],
             }
         )
     for h in AlertHit.objects.order_by("hit_key"):
         out["hits"].append(
-            (h.indicator.code, h.hit_key, h.dedup_key, names.get(h.alert_id), h.facts, h.suppressed, h.note)
+            (
+                h.indicator.code,
+                h.hit_key,
+                h.dedup_key,
+                names.get(h.alert_id),
+                h.facts,
+                h.suppressed,
+                h.note,
+            )
         )
     for t in Todo.objects.filter(kind__startswith="alerts."):
         out["todos"].append(
-            (_ids(t.key, names), t.title, t.organisation_id, t.project_id, _ids(t.url, names),
-             t.due_at, t.basis, t.state, names.get(int(t.subject_id)))
+            (
+                _ids(t.key, names),
+                t.title,
+                t.organisation_id,
+                t.project_id,
+                _ids(t.url, names),
+                t.due_at,
+                t.basis,
+                t.state,
+                names.get(int(t.subject_id)),
+            )
         )
     for n in Notification.objects.order_by("key", "recipient_id"):
         out["notes"].append(
-            (n.recipient_id, _ids(n.key, names), n.kind, n.title, n.body, _ids(n.url, names),
-             names.get(n.alert_id))
+            (
+                n.recipient_id,
+                _ids(n.key, names),
+                n.kind,
+                n.title,
+                n.body,
+                _ids(n.url, names),
+                names.get(n.alert_id),
+            )
         )
     out["notes"].sort()
     out["todos"].sort()
@@ -203,9 +267,15 @@ def _state(since_seq: int, since_alert: int) -> dict[str, Any]:
         for f in ("id", "disposal_deadline_id"):
             after.pop(f, None)
         out["audit"].append(
-            (r.action, r.object_type, names.get(int(r.object_id), r.object_id),
-             re.sub(r"^YJ\d{8}-\d+ ", "", r.object_repr),  # the number follows the id
-             r.project_id, r.actor_name, sorted(after.items()))
+            (
+                r.action,
+                r.object_type,
+                names.get(int(r.object_id), r.object_id),
+                re.sub(r"^YJ\d{8}-\d+ ", "", r.object_repr),  # the number follows the id
+                r.project_id,
+                r.actor_name,
+                sorted(after.items()),
+            )
         )
     out["audit"].sort()
     return out
@@ -245,7 +315,12 @@ def test_batch_path_leaves_what_one_by_one_leaves(d):  # R-ALR-01, R-ALR-02, R-O
     new = [a for a in single["alerts"] if a["name"].startswith("A")]
     # every outcome is in the comparison
     assert len(new) >= 14
-    assert {a["level"] for a in new} >= {"owner", "superior_unit", "industry_authority", "leading_group"}
+    assert {a["level"] for a in new} >= {
+        "owner",
+        "superior_unit",
+        "industry_authority",
+        "leading_group",
+    }
     assert any("上移至" in a["steps"][1][5] for a in new)
     assert any(h[5] for h in single["hits"])  # suppressed on the suspended project
     assert any(a["hit_count"] == 2 for a in single["alerts"] if a["name"].startswith("old"))

@@ -16,12 +16,20 @@ Measured in the same run, round by round (the figures are the medians):
   row and delivers no event;
 - end-to-end: ``deadlines.sweep()`` committed, then ``events.dispatch_pending``
   until nothing is pending (each batch claimed with one conditional UPDATE,
-  every deadline handed to the subscribers as its own ``DeadlineMissed``).
-  After each round it checks that every due deadline is marked missed and was
-  delivered exactly once, that nothing is left pending or failed, and that a
-  second sweep finds nothing.
+  its deadlines handed to the subscribers as ``DeadlineMissed`` facts),
+  *with the real subscribers*: the alerts capability opens or joins an alert
+  per missed deadline, routed down the four-level chain of the bench's
+  district (200 projects, 14 kinds handled at the four levels in turn), with
+  its disposal deadline, history steps, to-do, audit record and
+  notifications, set-wise per batch (ADR 0517; ``BENCH_ONE_BY_ONE=1``: one
+  by one). After each round it checks that every due deadline is marked
+  missed and was delivered exactly once, that nothing is left pending or
+  failed, that a second sweep finds nothing, and that the alerts' rows are
+  all there (a hit per deadline; per alert a disposal deadline, to-do,
+  audit record, two steps and its notifications).
 The rows written by the plain UPDATE and the end-to-end rounds are put back
-(open again, the round's outbox rows deleted, VACUUM) outside the timings.
+(open again, the round's outbox rows and alerts' rows deleted, VACUUM) outside
+the timings; the audit chain keeps growing.
 The last lines printed are the ratios: sweep only and end-to-end, each against
 the plain UPDATE and against the index read (issue #5's goal: sweep only /
 index read <= 2).

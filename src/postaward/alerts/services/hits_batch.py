@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from postaward.core import audit, clock, deadlines, todos
@@ -185,11 +185,18 @@ def _route(batch: _Batch, projects: dict[int, Any]) -> None:
 
 
 def _write(batch: _Batch, projects: dict[int, Any]) -> None:
-    now = batch.now
     alerts = [a for a, _, _ in batch.new]
     if alerts:
         _route(batch, projects)
-        Alert.objects.bulk_create(alerts, batch_size=1000)
+        if _allocate_ids(alerts):  # the deadlines first: the alerts go in complete
+            _open_deadlines(batch, alerts)
+            Alert.objects.bulk_create(alerts, batch_size=1000)
+        else:
+            Alert.objects.bulk_create(alerts, batch_size=1000)
+            _open_deadlines(batch, alerts)
+            Alert.objects.bulk_update(
+                alerts, ["disposal_deadline", "overdue", "priority"], batch_size=1000
+            )
         Alert.handled_by.through.objects.bulk_create(
             [
                 Alert.handled_by.through(alert_id=a.pk, organisation_id=a.handling_org_id)
@@ -202,12 +209,28 @@ def _write(batch: _Batch, projects: dict[int, Any]) -> None:
     AlertHit.objects.bulk_create(rows, batch_size=1000)
     if alerts:
         _open_alerts(batch, alerts)
-    _apply_joins(batch, now)
+    _apply_joins(batch, batch.now)
 
 
-def _open_alerts(batch: _Batch, alerts: list[Alert]) -> None:
-    """Disposal deadlines, history steps, priorities, audit records, to-dos and
-    notifications of the new alerts, each kind in one insert."""
+def _allocate_ids(alerts: list[Alert]) -> bool:
+    """On PostgreSQL, take the new alerts' ids from their sequence in one
+    query, so that their disposal deadlines (which name them) are written
+    first and the alerts in one insert, complete; elsewhere False (the alerts
+    are inserted, then updated)."""
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Alert._meta.db_table, len(alerts)],
+        )
+        for a, (pk,) in zip(alerts, cur.fetchall(), strict=True):
+            a.pk = pk
+    return True
+
+
+def _open_deadlines(batch: _Batch, alerts: list[Alert]) -> None:
+    """``_open_deadline`` and the priority of each new alert."""
     ind, now = batch.ind, batch.now
     length = ind.disposal_days
     paused = {
@@ -230,11 +253,21 @@ def _open_alerts(batch: _Batch, alerts: list[Alert]) -> None:
         ],
         paused_projects=paused,  # type: ignore[arg-type]
     )
-    steps = []
-    texts: dict[Any, str] = {}
     for a, d in zip(alerts, opened, strict=True):
         a.disposal_deadline = d
         a.overdue = False
+        a.priority = priority_of(a, now)[0]
+
+
+def _open_alerts(batch: _Batch, alerts: list[Alert]) -> None:
+    """History steps, audit records, to-dos and notifications of the new
+    alerts, each kind in one insert."""
+    ind, now = batch.ind, batch.now
+    steps = []
+    texts: dict[Any, str] = {}
+    for a in alerts:
+        d = a.disposal_deadline
+        assert d is not None
         moved = (
             ""
             if a.level == ind.level
@@ -255,9 +288,7 @@ def _open_alerts(batch: _Batch, alerts: list[Alert]) -> None:
                 now,
             ),
         ]
-        a.priority = priority_of(a, now)[0]
     AlertStep.objects.bulk_create(steps, batch_size=2000)
-    Alert.objects.bulk_update(alerts, ["disposal_deadline", "overdue", "priority"], batch_size=1000)
     audit.record_many(
         [
             {"actor": SYSTEM, "action": "alerts.create_alert", "obj": a, "after": _snap(a)}

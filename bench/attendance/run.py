@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -305,6 +306,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="timing rounds on the same data (each --repeat pairs; each round's ratio printed)",
+    )
     args = ap.parse_args()
 
     url = benchdb.bench_url()
@@ -343,12 +350,20 @@ def main() -> None:
 
     baseline()  # warm the cache once for both
     closing()
-    base_times: list[float] = []
-    close_times: list[float] = []
-    for _ in range(args.repeat):
-        base_times.append(median_time(baseline, 1)[0])
-        close_times.append(median_time(closing, 1)[0])
-    base, close = statistics.median(base_times), statistics.median(close_times)
+    round_ratios: list[float] = []
+    for r in range(args.rounds):
+        base_times: list[float] = []
+        close_times: list[float] = []
+        for _ in range(args.repeat):
+            base_times.append(median_time(baseline, 1)[0])
+            close_times.append(median_time(closing, 1)[0])
+        base, close = statistics.median(base_times), statistics.median(close_times)
+        round_ratios.append(close / base)
+        if args.rounds > 1:
+            print(
+                f"round {r + 1}: baseline {base * 1000:.0f} ms, close_month {close * 1000:.0f} ms, "
+                f"ratio {close / base:.2f}  (load {os.getloadavg()[0]:.1f})"
+            )
     pairs = baseline()
     rows = MonthlyAttendance.objects.filter(month=first)
     written = rows.count()
@@ -359,6 +374,13 @@ def main() -> None:
     counted = rows.aggregate(v=Sum("valid_days"), c=Sum("construction_days"))
     excluded_valid = _valid_on_excluded_days(services, first, last)
     assert counted["v"] == pairs - excluded_valid, (counted["v"], pairs, excluded_valid)
+    # ... and every row is the reference computation's (month_rows, ADR 0518)
+    _, reference = services.month_rows(first, last, parallel=False)
+    fields = ("assignment_id", "person_id", "project_id", "organisation_id", "valid_days")
+    fields += ("construction_days", "excluded", "rate", "below_threshold")
+    assert sorted(rows.values_list(*fields)) == sorted(
+        tuple(getattr(r, f) for f in fields) for r in reference
+    ), "the closing's rows differ from month_rows"
 
     t0 = time.perf_counter()
     services.close_month(month, detect=True)
@@ -381,6 +403,8 @@ def main() -> None:
         f"close_month with consequences (first run: {below} rates below 80 % → events, "
         f"interviews, to-dos): {consequences:.1f} s"
     )
+    if args.rounds > 1:
+        print(f"ratios of the {args.rounds} rounds: {', '.join(f'{x:.2f}' for x in round_ratios)}")
     print(f"ratio close_month ÷ valid_days_sql = {close / base:.2f}")
 
 

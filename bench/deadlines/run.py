@@ -16,12 +16,20 @@ Measured in the same run, round by round (the figures are the medians):
   row and delivers no event;
 - end-to-end: ``deadlines.sweep()`` committed, then ``events.dispatch_pending``
   until nothing is pending (each batch claimed with one conditional UPDATE,
-  every deadline handed to the subscribers as its own ``DeadlineMissed``).
-  After each round it checks that every due deadline is marked missed and was
-  delivered exactly once, that nothing is left pending or failed, and that a
-  second sweep finds nothing.
+  its deadlines handed to the subscribers as ``DeadlineMissed`` facts),
+  *with the real subscribers*: the alerts capability opens or joins an alert
+  per missed deadline, routed down the four-level chain of the bench's
+  district (200 projects, 14 kinds handled at the four levels in turn), with
+  its disposal deadline, history steps, to-do, audit record and
+  notifications, set-wise per batch (ADR 0517; ``BENCH_ONE_BY_ONE=1``: one
+  by one). After each round it checks that every due deadline is marked
+  missed and was delivered exactly once, that nothing is left pending or
+  failed, that a second sweep finds nothing, and that the alerts' rows are
+  all there (a hit per deadline; per alert a disposal deadline, to-do,
+  audit record, two steps and its notifications).
 The rows written by the plain UPDATE and the end-to-end rounds are put back
-(open again, the round's outbox rows deleted, VACUUM) outside the timings.
+(open again, the round's outbox rows and alerts' rows deleted, VACUUM) outside
+the timings; the audit chain keeps growing.
 The last lines printed are the ratios: sweep only and end-to-end, each against
 the plain UPDATE and against the index read (issue #5's goal: sweep only /
 index read <= 2).
@@ -65,10 +73,72 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def load(now) -> int:  # type: ignore[no-untyped-def]
+PROJECTS = 200
+LEVELS = ("owner", "superior_unit", "industry_authority", "leading_group")
+
+
+def load_district() -> list[int]:
+    """The organisations the alerts are routed to and their accounts (two per
+    unit, so each new alert notifies two or three people), and 200 projects;
+    14 kinds of deadline, handled at each of the four levels in turn. Returns
+    the projects' ids."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from postaward.core import deadlines
+    from postaward.orgs.choices import Industry, OrgKind, Role
+    from postaward.projects.choices import ProjectStatus
+    from postaward.projects.models import Project
+    from postaward.testing import account, org
+
+    k = OrgKind
+    office = org(None, "基准区监管办", k.SUPERVISION_OFFICE)
+    housing = org(office, "基准区住建局", k.INDUSTRY_AUTHORITY, industry=Industry.HOUSING)
+    edu = org(office, "基准区教育局", k.SUPERIOR_UNIT)
+    line = org(edu, "基建条线", k.LINE)
+    owners = [org(line, f"基准区第{i + 1}学校", k.OWNER) for i in range(20)]
+    for i, (unit, role) in enumerate(
+        [
+            (office, Role.OFFICE_STAFF),
+            (housing, Role.AUTHORITY_STAFF),
+            (edu, Role.UNIT_LEADER),
+            (line, Role.LINE_SUPERVISOR),
+        ]
+        + [(o, Role.ADMIN) for o in owners]
+    ):
+        account(unit, f"bench{i}a", [role])
+        account(unit, f"bench{i}b", [Role.ADMIN])
+    start = dt.date(2026, 1, 5)
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                code=f"JZ-{i:04d}",
+                name=f"基准工程{i}",
+                owner=owners[i % len(owners)],
+                industry=Industry.HOUSING,
+                contract_amount=Decimal(1_000_000 + 10_000 * i),
+                superior_unit=edu,
+                line=line if i % 3 else None,
+                industry_authority=housing if i % 5 else None,
+                planned_start=start,
+                status=ProjectStatus.UNDER_CONSTRUCTION,
+                actual_start=start,
+            )
+            for i in range(PROJECTS)
+        ]
+    )
+    for i in range(14):
+        deadlines.register_kind(
+            f"bench.k{i}", f"基准期限{i}", "R-ACC-01", "实施细则第三十一条(一)", LEVELS[i % 4]
+        )
+    return [p.pk for p in projects]
+
+
+def load(now, project_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
     """1,000,000 open deadlines: 1 % ran out an hour ago, the rest fall due over
     the next 1,000 hours; 1 in 10 has a reminder time still to come. Inserted
-    in one statement in random order (ids do not follow due times)."""
+    in one statement in random order (ids do not follow due times). Each is on
+    one of the 200 projects (1 in 20 on none)."""
     from django.db import connection
 
     due_every = int(1 / DUE_SHARE)
@@ -77,17 +147,18 @@ def load(now) -> int:  # type: ignore[no-untyped-def]
             """
             INSERT INTO core_deadline (kind, subject_type, subject_id, project_id, organisation_id,
                 started_at, length, unit, basis, due_at, reminder_at, reminded_at, state,
-                paused_at, paused_seconds, closed_at)
-            SELECT 'bench.k' || (i %% 14), 'approvals.acceptancerequest', i::text, i %% 5000, NULL,
+                paused_at, paused_seconds, closed_at, rolls)
+            SELECT 'bench.k' || (i %% 14), 'approvals.acceptancerequest', i::text,
+                   CASE WHEN i %% 20 = 0 THEN NULL ELSE (%s::bigint[])[1 + i %% %s] END, NULL,
                    %s - interval '10 days', 20, 'calendar_days',
                    '实施细则第三十一条(一)：建设单位应在20天内组织验收',
                    CASE WHEN h %% %s = 0 THEN %s - interval '1 hour'
                         ELSE %s + ((1 + h %% 1000) || ' hours')::interval END,
                    CASE WHEN h %% 10 = 1 THEN %s + ((2 + h %% 500) || ' hours')::interval END,
-                   NULL, 'open', NULL, 0, NULL
+                   NULL, 'open', NULL, 0, NULL, true
             FROM (SELECT i, (i::bigint * 7919) %% %s AS h FROM generate_series(1, %s) AS i) s
             """,
-            [now, due_every, now, now, now, TOTAL, TOTAL],
+            [project_ids, len(project_ids), now, due_every, now, now, now, TOTAL, TOTAL],
         )
         cur.execute("VACUUM ANALYZE core_deadline")
     from postaward.core.models import Deadline
@@ -165,6 +236,35 @@ def check_end_to_end(now, due: int, published: int, delivered: list[int]) -> Non
     assert pending == 0 and failed == 0, (pending, failed)
     again = deadlines.sweep(now=now)
     assert again == (0, 0), again
+    check_alerts(due)
+
+
+def check_alerts(due: int) -> dict[str, int]:
+    """The alerts' work: every missed deadline is one hit, each hit opened an
+    alert or joined one, every new alert has its disposal deadline, history,
+    to-do, audit record and notifications."""
+    from postaward.alerts.models import Alert, AlertHit, AlertStep, Notification
+    from postaward.core.models import AuditRecord, Deadline, Todo
+
+    counts = {
+        "hits": AlertHit.objects.filter(indicator__code__startswith="deadline.bench.").count(),
+        "alerts": Alert.objects.count(),
+        "disposal deadlines": Deadline.objects.filter(kind="alert.disposal").count(),
+        "steps": AlertStep.objects.count(),
+        "to-dos": Todo.objects.filter(kind="alerts.dispose", state="open").count(),
+        "notifications": Notification.objects.filter(kind="alert_new").count(),
+        "audit records": AuditRecord.objects.filter(
+            action="alerts.create_alert", seq__gt=_audit_since[0]
+        ).count(),
+    }
+    n = counts["alerts"]
+    assert counts["hits"] == due and 0 < n <= due, counts
+    assert counts["disposal deadlines"] == counts["to-dos"] == counts["audit records"] == n, counts
+    assert counts["steps"] == 2 * n and counts["notifications"] >= 2 * n, counts
+    return counts
+
+
+_audit_since = [0]
 
 
 def reset() -> None:
@@ -172,15 +272,42 @@ def reset() -> None:
     so that the next round reads the same indexes. Not timed."""
     from django.db import connection
 
-    from postaward.core.models import Deadline, EventRecord
+    from postaward.alerts.models import (
+        Alert,
+        AlertHit,
+        AlertStep,
+        Notification,
+        NotificationDelivery,
+    )
+    from postaward.core.models import AuditRecord, Deadline, EventRecord, Todo
 
     Deadline.objects.filter(state=Deadline.State.MISSED).update(
         state=Deadline.State.OPEN, closed_at=None
     )
     EventRecord.objects.filter(name__startswith="deadline.").delete()
+    # the alerts' rows go (the audit chain only grows: the round's records stay)
+    tables = [
+        m._meta.db_table
+        for m in (
+            NotificationDelivery,
+            Notification,
+            AlertStep,
+            AlertHit,
+            Alert.handled_by.through,
+            Alert,
+        )
+    ]
     with connection.cursor() as cur:
+        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+        cur.execute("DELETE FROM core_deadline WHERE kind = 'alert.disposal'")
+        cur.execute(f"DELETE FROM {Todo._meta.db_table} WHERE kind = 'alerts.dispose'")
         cur.execute("VACUUM ANALYZE core_deadline")
         cur.execute("VACUUM ANALYZE core_eventrecord")
+        for table in [*tables, Todo._meta.db_table, AuditRecord._meta.db_table]:
+            cur.execute(f"VACUUM ANALYZE {table}")
+    _audit_since[0] = (
+        AuditRecord.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    )
 
 
 def ms(xs: list[float]) -> list[float]:
@@ -198,7 +325,7 @@ def main() -> None:
 
     now = timezone.now()
     t = time.perf_counter()
-    due = load(now)
+    due = load(now, load_district())
     print(f"loaded {TOTAL:,} open deadlines, {due:,} due, in {time.perf_counter() - t:.1f} s")
     with connection.cursor() as cur:
         cur.execute(
@@ -208,11 +335,12 @@ def main() -> None:
         )
         print("plan:", " / ".join(r[0].strip() for r in cur.fetchall()[:2]))
 
-    # Dispatch delivers per-deadline facts. Only the bench's own subscriber listens:
-    # it measures the engine, not the alerts' work (the bench's deadlines belong to
-    # no real project).
-    events._subscribers["deadline.missed"].clear()
-    events._subscribers["deadline.reminder"].clear()
+    # Dispatch delivers per-deadline facts to the real subscribers (the alerts
+    # capability: an alert opened or joined per missed deadline, ADR 0517) and to
+    # the bench's own, which counts them. BENCH_ONE_BY_ONE=1 turns the set-wise
+    # form off: the alerts' work is then done deadline by deadline.
+    if os.environ.get("BENCH_ONE_BY_ONE"):
+        events._batch_forms.clear()
     delivered: list[int] = []
     events.subscribe(deadlines.DeadlineMissed)(lambda e: delivered.append(e.deadline_id))
 
@@ -223,6 +351,7 @@ def main() -> None:
     reset()
     _, published, _ = end_to_end(now, delivered)
     check_end_to_end(now, due, published, delivered)
+    counts = check_alerts(due)
     reset()
 
     base_times, update_times, sweep_times, e2e_times = [], [], [], []
@@ -256,11 +385,16 @@ def main() -> None:
     )
     print(
         f"end-to-end   (sweep committed + dispatch of its {batches} outbox batch(es): {due:,} rows marked missed, "
-        f"{due:,} DeadlineMissed delivered): median {e * 1000:.1f} ms  {ms(e2e_times)}"
+        f"{due:,} DeadlineMissed delivered, alerts opened or joined): median {e * 1000:.1f} ms  {ms(e2e_times)}"
     )
     print(
         f"checked every round: {due:,} deadlines missed = {due:,} events delivered, each once; "
         "nothing pending or failed; a second sweep finds nothing"
+    )
+    print(
+        "alerts' work in each end-to-end round: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + (" (one by one)" if os.environ.get("BENCH_ONE_BY_ONE") else " (set-wise per batch)")
     )
     print(f"ratio sweep only  / plain UPDATE: {s / u:.2f}")
     print(f"ratio end-to-end  / plain UPDATE: {e / u:.2f}")

@@ -122,6 +122,83 @@ def _store(
     return created
 
 
+def recipients_many(pairs: list[tuple[Organisation, Any]]) -> list[list[User]]:
+    """``recipients(org, project)`` for many pairs in two queries (ADR 0517)."""
+    org_ids = {org.pk for org, _ in pairs}
+    by_org: dict[int, list[User]] = {}
+    for user in User.objects.filter(
+        organisation_id__in=org_ids, is_active=True, role_grants__role__in=list(NOTIFY_ROLES)
+    ).distinct():
+        by_org.setdefault(user.organisation_id, []).append(user)  # type: ignore[arg-type]
+    wanted = {
+        (project.owner_leader_id, org.pk)
+        for org, project in pairs
+        if project is not None and project.owner_leader_id and project.owner_id == org.pk
+    }
+    leaders: dict[tuple[int, int], User] = {}
+    if wanted:
+        for user in User.objects.filter(
+            person_id__in={p for p, _ in wanted},
+            organisation_id__in={o for _, o in wanted},
+            is_active=True,
+            role_grants__role=Role.OWNER_PROJECT_LEADER,
+        ).order_by("pk"):
+            leaders.setdefault((user.person_id, user.organisation_id), user)  # type: ignore[arg-type]
+    out = []
+    for org, project in pairs:
+        users = list(by_org.get(org.pk, []))
+        if project is not None and project.owner_leader_id and project.owner_id == org.pk:
+            leader = leaders.get((project.owner_leader_id, org.pk))
+            if leader and leader not in users:
+                users.append(leader)
+        out.append(users)
+    return out
+
+
+def _store_many(messages: list[tuple[list[User], dict[str, Any]]]) -> int:
+    """``_store(users, **fields)`` for many messages in one insert of the
+    notifications and one of their deliveries (ADR 0517); returns how many
+    were new."""
+    from .models import Notification, NotificationDelivery
+
+    keys = {fields["key"][:200] for _, fields in messages}
+    seen = set(Notification.objects.filter(key__in=list(keys)).values_list("recipient_id", "key"))
+    now = clock.now()
+    rows = []
+    for users, fields in messages:
+        key = fields["key"][:200]
+        for user in users:
+            if (user.pk, key) in seen:
+                continue
+            seen.add((user.pk, key))
+            rows.append(
+                Notification(
+                    recipient=user,
+                    key=key,
+                    kind=fields["kind"][:40],
+                    title=fields["title"][:200],
+                    body=fields["body"],
+                    url=fields["url"][:300],
+                    alert=fields["alert"],
+                    created_at=now,
+                )
+            )
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    external = channels.configured()
+    if rows and external:
+        NotificationDelivery.objects.bulk_create(
+            [
+                NotificationDelivery(notification=n, channel=ch.name)
+                for n in rows
+                for ch in external
+                if ch.accepts(n)
+            ],
+            batch_size=2000,
+        )
+        transaction.on_commit(_enqueue_delivery)
+    return len(rows)
+
+
 def _enqueue_delivery() -> None:
     from .tasks import deliver_notifications
 
@@ -190,6 +267,27 @@ def alert_created(alert: Alert) -> None:
         url=_url(alert),
         alert=alert,
         project=alert.project,
+    )
+
+
+def alerts_created(alerts: list[Alert]) -> int:
+    """``alert_created`` for many new alerts (a batch, ADR 0517)."""
+    users = recipients_many([(a.handling_org, a.project) for a in alerts])
+    return _store_many(
+        [
+            (
+                who,
+                {
+                    "key": f"alert:{a.pk}:new",
+                    "kind": "alert_new",
+                    "title": f"新预警待处置：{a.title}",
+                    "body": a.explanation,
+                    "url": _url(a),
+                    "alert": a,
+                },
+            )
+            for a, who in zip(alerts, users, strict=True)
+        ]
     )
 
 

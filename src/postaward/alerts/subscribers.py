@@ -70,6 +70,37 @@ def on_deadline_missed(evt: DeadlineMissed) -> None:
     _feed(indicators.deadline_code(evt.kind), evt)
 
 
+@events.batch_form(on_deadline_missed)
+def on_deadlines_missed(evts: list[DeadlineMissed]) -> None:
+    """The set-wise form of ``on_deadline_missed`` for a sweep's batch (ADR
+    0517): missed disposal deadlines escalate their alerts one by one, in
+    order; the others are grouped by kind and each group's hits are made and
+    recorded set-wise (``hits_from_missed_deadlines``, ``services.record_hits``),
+    leaving what one by one leaves (tests/test_hits_batch.py)."""
+    from .evaluators import hits_from_missed_deadline, hits_from_missed_deadlines
+
+    by_kind: dict[str, list[DeadlineMissed]] = {}
+    for evt in evts:
+        if evt.kind == DISPOSAL_KIND:
+            on_deadline_missed(evt)
+        else:
+            by_kind.setdefault(evt.kind, []).append(evt)
+    for kind, group in by_kind.items():
+        code = indicators.deadline_code(kind)
+        spec = indicators.spec_for(code)
+        if spec is None or spec.from_event is None:
+            continue
+        if spec.from_event is not hits_from_missed_deadline:
+            for evt in group:  # an indicator of its own: its evaluator, one by one
+                _feed(code, evt)
+            continue
+        indicator = services.indicator_for(code)
+        if services.active_reason(indicator, clock.today()):
+            continue
+        params = spec.parse_params(indicator.params)
+        services.record_hits(indicator, hits_from_missed_deadlines(group, params))
+
+
 @events.subscribe(DeadlineReminder)
 def on_deadline_reminder(evt: DeadlineReminder) -> None:
     if evt.kind == DISPOSAL_KIND:

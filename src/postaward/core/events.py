@@ -77,6 +77,44 @@ def subscribers_of(name: str) -> list[Callable[[DomainEvent], None]]:
     return list(_subscribers.get(name, []))
 
 
+# The set-wise forms of subscribers (ADR 0517): ``single`` → ``many``.
+_batch_forms: dict[Callable[..., None], Callable[[list[Any]], None]] = {}
+
+
+def batch_form(
+    single: Callable[[Any], None],
+) -> Callable[[Callable[[list[Any]], None]], Callable[[list[Any]], None]]:
+    """Declare the decorated function as the set-wise form of subscriber
+    ``single``: given many facts of one name, in order, it must leave exactly
+    what calling ``single`` on each in turn would (the same rows, audit records
+    and notifications), in fewer statements. Only a batch's delivery uses it
+    (``deliver_many``: a sweep's missed deadlines); an event dispatched on its
+    own, and a retry, still goes to ``single``, so the subscriber stays
+    idempotent as before."""
+
+    def wrap(many: Callable[[list[Any]], None]) -> Callable[[list[Any]], None]:
+        _batch_forms[single] = many
+        return many
+
+    return wrap
+
+
+def deliver_many(evts: list[DomainEvent]) -> None:
+    """Hand facts of one name to their subscribers, subscriber by subscriber:
+    a subscriber with a set-wise form (``batch_form``) gets them all at once,
+    any other one each in turn. The caller holds the transaction (and decides
+    what a failure undoes)."""
+    if not evts:
+        return
+    for fn in subscribers_of(evts[0].name):
+        many = _batch_forms.get(fn)
+        if many is not None:
+            many(list(evts))
+        else:
+            for evt in evts:
+                fn(evt)
+
+
 def publish(evt: DomainEvent) -> Any:
     """Store the event in the current transaction; dispatch after commit."""
     from .models import EventRecord

@@ -78,6 +78,48 @@ def open_for(
         return existing
 
 
+def open_many(items: list[dict[str, Any]]) -> int:
+    """``open_for(**item)`` for each item in one insert (a batch of alerts,
+    ADR 0517): a key already open, or given twice, is opened once. Returns how
+    many were opened. On a concurrent creation of the same key the batch fails
+    as a whole (its caller's batch is then delivered one by one, through
+    ``open_for``)."""
+    now = clock.now()
+    keys = {item["key"][:200] for item in items}
+    seen = set(
+        Todo.objects.filter(key__in=list(keys), state=Todo.State.OPEN).values_list("key", flat=True)
+    )
+    rows = []
+    for item in items:
+        key = item["key"][:200]
+        if key in seen:
+            continue
+        seen.add(key)
+        subject = item.get("subject")
+        assignee_id = item.get("assignee_id")
+        rows.append(
+            Todo(
+                key=key,
+                kind=item["kind"],
+                title=item["title"][:200],
+                detail=item.get("detail", ""),
+                organisation_id=item["organisation_id"],
+                role=item.get("role", ""),
+                assignee_id=assignee_id,
+                person_id=item.get("person_id") if assignee_id is None else None,
+                project_id=item.get("project_id"),
+                subject_type=subject._meta.label_lower if subject is not None else "",
+                subject_id=str(subject.pk) if subject is not None else "",
+                url=item.get("url", "")[:300],
+                due_at=item.get("due_at"),
+                basis=item.get("basis", "")[:300],
+                created_at=now,
+            )
+        )
+    Todo.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 def close_for(
     *,
     key: str | None = None,

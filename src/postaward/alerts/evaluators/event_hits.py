@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 
 from postaward.approvals.events import AcceptanceConcluded, HiddenWorkReviewed
 from postaward.attendance.events import (
@@ -82,59 +83,100 @@ APPROVAL_EVENTS: dict[str, tuple[str, str, int, str, str, str]] = {
 
 
 def hits_from_missed_deadline(evt: DeadlineMissed, params: dict[str, Any]) -> list[Hit]:
+    return hits_from_missed_deadlines([evt], params)
+
+
+def hits_from_missed_deadlines(evts: list[DeadlineMissed], params: dict[str, Any]) -> list[Hit]:
+    """One hit per missed deadline, in order; what they name (the deadlines,
+    their subjects, projects and responsible units) is read in a fixed number
+    of queries however many there are (a sweep's batch, ADR 0517)."""
     from postaward.core import deadlines
     from postaward.core.models import Deadline
+    from postaward.orgs.models import Organisation
 
-    dk = deadlines.kind_of(evt.kind)
-    label = dk.label if dk else evt.kind
-    subject = _subject_text(evt.subject_type, evt.subject_id)
-    d = Deadline.objects.filter(pk=evt.deadline_id).first()
-    due = _fmt_dt(evt.due_at)
-    evidence = [{"label": "期限届满", "value": due}]
-    if d is not None:
-        evidence.insert(
-            0,
-            {
-                "label": "办理期限",
-                "value": deadlines.describe(d),
-            },
-        )
-        if d.paused_seconds:
-            evidence.append(
-                {
-                    "label": "停工暂停",
-                    "value": f"累计暂停 {d.paused_seconds / 86400:.1f} 天，已顺延",
-                }
+    rows = Deadline.objects.in_bulk([e.deadline_id for e in evts])
+    subjects = _subject_texts({(e.subject_type, e.subject_id) for e in evts})
+    facts_of = _project_facts_many({e.project_id for e in evts if e.project_id})
+    org_names = dict(
+        Organisation.objects.filter(
+            pk__in={e.organisation_id for e in evts if e.organisation_id}
+        ).values_list("pk", "name")
+    )
+    hits = []
+    for evt in evts:
+        dk = deadlines.kind_of(evt.kind)
+        label = dk.label if dk else evt.kind
+        subject = subjects[(evt.subject_type, evt.subject_id)]
+        d = rows.get(evt.deadline_id)
+        due = _fmt_dt(evt.due_at)
+        evidence = [{"label": "期限届满", "value": due}]
+        if d is not None:
+            evidence.insert(0, {"label": "办理期限", "value": deadlines.describe(d)})
+            if d.paused_seconds:
+                evidence.append(
+                    {
+                        "label": "停工暂停",
+                        "value": f"累计暂停 {d.paused_seconds / 86400:.1f} 天，已顺延",
+                    }
+                )
+        if evt.organisation_id:
+            evidence.append({"label": "责任单位", "value": org_names.get(evt.organisation_id, "")})
+        facts = {
+            **(facts_of.get(evt.project_id) or project_facts(None)),  # type: ignore[arg-type]
+            "label": label,
+            "subject": subject,
+            "due": due,
+            "basis": evt.basis,
+        }
+        hits.append(
+            Hit(
+                dedup_key=f"deadline:{evt.kind}:{evt.subject_type}:{evt.subject_id}",
+                hit_key=f"deadline:{evt.deadline_id}",
+                title=f"{label}超期：{subject}",
+                facts=facts,
+                evidence=evidence,
+                project_id=evt.project_id,
+                subject_org_id=evt.organisation_id,
             )
-    if evt.organisation_id:
-        evidence.append({"label": "责任单位", "value": _org_name(evt.organisation_id)})
-    facts = {
-        **project_facts(evt.project_id),
-        "label": label,
-        "subject": subject,
-        "due": due,
-        "basis": evt.basis,
-    }
-    return [
-        Hit(
-            dedup_key=f"deadline:{evt.kind}:{evt.subject_type}:{evt.subject_id}",
-            hit_key=f"deadline:{evt.deadline_id}",
-            title=f"{label}超期：{subject}",
-            facts=facts,
-            evidence=evidence,
-            project_id=evt.project_id,
-            subject_org_id=evt.organisation_id,
         )
-    ]
+    return hits
+
+
+def _project_facts_many(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """``project_facts`` of many projects in one query."""
+    from postaward.projects.models import Project
+
+    return {
+        pk: {"project": name, "project_code": code, "project_text": f"项目：{name}（{code}）。"}
+        for pk, name, code in Project.objects.filter(pk__in=ids).values_list("pk", "name", "code")
+    }
+
+
+def _subject_texts(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """``_subject_text`` of many subjects: one query per type of subject."""
+    by_type: dict[str, set[str]] = {}
+    for subject_type, subject_id in pairs:
+        by_type.setdefault(subject_type, set()).add(subject_id)
+    out = {pair: f"{pair[0]}#{pair[1]}" for pair in pairs}
+    for subject_type, ids in by_type.items():
+        try:
+            model = apps.get_model(subject_type)
+        except (LookupError, ValueError):
+            continue
+        keys: dict[Any, list[str]] = {}
+        for raw in ids:
+            try:
+                keys.setdefault(model._meta.pk.to_python(raw), []).append(raw)
+            except (ValueError, TypeError, ValidationError):
+                continue
+        for obj in model._default_manager.filter(pk__in=list(keys)):
+            for raw in keys.get(obj.pk, ()):
+                out[(subject_type, raw)] = str(obj)[:80]
+    return out
 
 
 def _subject_text(subject_type: str, subject_id: str) -> str:
-    try:
-        model = apps.get_model(subject_type)
-        obj = model._default_manager.filter(pk=subject_id).first()
-    except (LookupError, ValueError):
-        obj = None
-    return str(obj)[:80] if obj is not None else f"{subject_type}#{subject_id}"
+    return _subject_texts({(subject_type, subject_id)})[(subject_type, subject_id)]
 
 
 # --- attendance events -----------------------------------------------------------------------

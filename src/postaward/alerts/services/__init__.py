@@ -65,6 +65,7 @@ from .hits import (
     refresh_priorities,
     sync_todo,
 )
+from .hits_batch import record_hits
 from .inbox import (
     mark_all_read,
     mark_read,
@@ -143,6 +144,7 @@ __all__ = [
     "receive_transfer",
     "recipient_orgs",
     "record_hit",
+    "record_hits",
     "refresh_priorities",
     "reopen_alert",
     "request_case",

@@ -449,20 +449,28 @@ def close_month(
     )
     if last < first:
         return 0
-    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with transaction.atomic():
-        # The old rows go while the check-ins are being counted.
-        projects, rows = month_rows(
-            first,
-            last,
-            project_ids=project_ids,
-            parallel=parallel,
-            while_counting=lambda ids: _delete_month(first, ids),
+    full = detect and last == month_bounds(month)[1]
+    if connection.vendor == "postgresql":
+        count, rows = _close_month_in_the_database(first, last, project_ids, returning=full)
+        projects = list(
+            Project.objects.filter(pk__in={r.project_id for r in rows if r.below_threshold}).only(
+                *_MONTH_PROJECT_FIELDS
+            )
         )
-        if not projects:
-            return 0
-        _insert_month(rows)
-    if detect and last == month_bounds(month)[1]:
+    else:
+        with transaction.atomic():
+            projects, rows = month_rows(
+                first,
+                last,
+                project_ids=project_ids,
+                parallel=False,
+                while_counting=lambda ids: _delete_month(first, ids),
+            )
+            if not projects:
+                return 0
+            _insert_month(rows)
+        count = len(rows)
+    if full:
         by_pk = {p.pk: p for p in projects}
         positions = dict(
             KeyPersonAssignment.objects.filter(
@@ -491,7 +499,32 @@ def close_month(
             if r.below_threshold:
                 with transaction.atomic():
                     _low_rate(by_pk[r.project_id], r)
-    return len(rows)
+    return count
+
+
+def _close_month_in_the_database(
+    first: dt.date, last: dt.date, project_ids: list[int] | None, *, returning: bool
+) -> tuple[int, list[MonthRow]]:
+    """PostgreSQL (ADR 0518): the old rows of the projects on duty go, and
+    one ``INSERT … SELECT`` computes and writes the month (``month_sql``);
+    the rows come back only when the consequences need them."""
+    from .month_sql import delete_month_sql, insert_month
+
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            # The statement's cost estimate (a series per position) would have
+            # it compiled by the JIT: seconds of compiling for a sub-second run.
+            cur.execute("SET LOCAL jit = off")
+            cur.execute(*delete_month_sql(first, last, project_ids))
+        count, raw = insert_month(
+            first,
+            last,
+            threshold=monthly_rate_threshold(),
+            closed_at=clock.now(),
+            project_ids=project_ids,
+            returning=returning,
+        )
+    return count, [MonthRow(*r) for r in raw]
 
 
 def _low_rate(project: Project, r: MonthRow) -> None:

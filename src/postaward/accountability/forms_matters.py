@@ -89,7 +89,8 @@ def decide_form(obj: Any, actor: Actor, data: Any = None, files: Any = None) -> 
     (twice within a year, obstruction, retaliation)."""
     from .services_matters import derived_circumstances
 
-    kw: dict[str, Any] = {"prefix": f"mp{obj.pk}"}
+    # one form per person on the matter's page: their ids differ, names do not
+    kw: dict[str, Any] = {"auto_id": f"id_mp{obj.pk}_%s"}
     if data is not None:
         return DecideForm(data, **kw)
     codes, notes, _ = derived_circumstances(obj)

@@ -37,10 +37,11 @@ def body_of_decision(mp: MatterPerson, actor: Actor) -> bool:
     return _body(mp.matter, actor)
 
 
-def office_body_or_discipline(mp: MatterPerson, actor: Actor) -> bool:
+def office_or_discipline(mp: MatterPerson, actor: Actor) -> bool:
+    """Who investigates: the supervision office and discipline inspection."""
     from .services_matters import is_discipline, is_office
 
-    return _body(mp.matter, actor) or is_office(actor) or is_discipline(actor)
+    return actor.is_system or is_office(actor) or is_discipline(actor)
 
 
 def body_or_office(m: Matter, actor: Actor) -> bool:
@@ -205,8 +206,8 @@ OBSTRUCT = steps.Step(
     WF_DECISION,
     "obstruct",
     "记录干扰阻碍调查",
-    who=office_body_or_discipline,
-    who_label="监管办、有权机关或纪检监察机关",
+    who=office_or_discipline,
+    who_label="监管办或纪检监察机关",
     sources=(PersonState.PENDING,),
     service=_obstruct,
     schema=ObstructIn,

@@ -212,7 +212,6 @@ def render_detail(
     status: int = 200,
 ) -> HttpResponse:
     a = actor_of(request)
-    sm.audit_read(a, m)
     labels = dict(Circumstance.choices)
     rows = []
     for p in m.persons.select_related("person").order_by("pk"):
@@ -247,7 +246,12 @@ def render_detail(
 
 @page_view
 def matter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, load_matter(actor_of(request), pk))
+    """One matter: every read is audited (a page shown again after a refused
+    step is the same reader's page, read when it was opened)."""
+    a = actor_of(request)
+    m = load_matter(a, pk)
+    sm.audit_read(a, m)
+    return render_detail(request, m)
 
 
 # --- the register of cancelled award eligibility (art. 12, R-ACT-05) ------------------------------

@@ -51,7 +51,7 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", "情节严重"
 
 
-SEVERITY_COLOURS = {
+SEVERITY_COLOURS: dict[str, str] = {
     Severity.GENERAL: "grey",
     Severity.LIGHTER: "green",
     Severity.HEAVIER: "orange",

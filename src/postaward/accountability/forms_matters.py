@@ -27,11 +27,15 @@ class TransferForm(forms.Form):
         help_text="问题事实、问责情形及建议",
     )
 
-    def __init__(self, *a: Any, bodies: list[tuple[int, str]], persons: list[tuple[int, str]], **kw: Any) -> None:
+    def __init__(
+        self, *a: Any, bodies: list[tuple[int, str]], persons: list[tuple[int, str]], **kw: Any
+    ) -> None:
         super().__init__(*a, **kw)
-        self.fields["body"].choices = bodies
-        self.fields["body"].widget.attrs.update({"class": "form-select form-select-sm"})
-        self.fields["persons"].choices = persons
+        body: Any = self.fields["body"]
+        body.choices = bodies
+        body.widget.attrs.update({"class": "form-select form-select-sm"})
+        chosen: Any = self.fields["persons"]
+        chosen.choices = persons
         if not self.is_bound:
             self.initial.setdefault("body", bodies[0][0] if bodies else None)
             self.initial.setdefault("persons", [p for p, _ in persons])
@@ -54,10 +58,17 @@ class DecideForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="平台已根据记录预先勾选的情节，请核对证据后确认",
     )
-    decided_on = forms.DateField(label="决定日期", widget=forms.DateInput(attrs={**SM, "type": "date"}))
-    decision_document = forms.CharField(label="决定文号", max_length=100, widget=forms.TextInput(attrs=SM))
+    decided_on = forms.DateField(
+        label="决定日期", widget=forms.DateInput(attrs={**SM, "type": "date"})
+    )
+    decision_document = forms.CharField(
+        label="决定文号", max_length=100, widget=forms.TextInput(attrs=SM)
+    )
     decision_note = forms.CharField(
-        label="决定说明", required=False, max_length=2000, widget=forms.Textarea(attrs={**SM, "rows": 2})
+        label="决定说明",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={**SM, "rows": 2}),
     )
 
     def __init__(self, *a: Any, **kw: Any) -> None:

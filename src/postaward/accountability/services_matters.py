@@ -25,8 +25,8 @@ from .choices_matters import (
     TWICE_IN_A_YEAR,
     BodyKind,
     Circumstance,
-    Measure,
     MatterState,
+    Measure,
     PersonState,
     severity_of,
 )
@@ -275,15 +275,15 @@ def body_user_ids(m: Matter) -> list[int]:
 
 def audit_read(actor: Actor, m: Matter, how: str = "page") -> None:
     """Every read of a matter is in the audit chain (confidential)."""
-    audit.record(
-        actor=actor, action="accountability.matter_read", obj=m, after={"via": how}
-    )
+    audit.record(actor=actor, action="accountability.matter_read", obj=m, after={"via": how})
 
 
 # --- severity (R-ACT-04, arts. 9-11; ADR 0811) -----------------------------------------------------
 
 
-def earlier_decisions(person_id: int, act_on: dt.date, *, exclude_matter: int | None = None) -> list[MatterPerson]:
+def earlier_decisions(
+    person_id: int, act_on: dt.date, *, exclude_matter: int | None = None
+) -> list[MatterPerson]:
     """The person's decided matters within the 365 days back from the new
     act's date (``act_on - 365 days <= decided_on <= act_on``)."""
     start = act_on - dt.timedelta(days=TWICE_WINDOW_DAYS)
@@ -357,7 +357,9 @@ def _date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed("决定日期格式不正确（应为 YYYY-MM-DD）", field="decided_on") from None
+        raise ValidationFailed(
+            "决定日期格式不正确（应为 YYYY-MM-DD）", field="decided_on"
+        ) from None
 
 
 def clean_decision(
@@ -552,7 +554,6 @@ def ineligible(person_id: int, year: int) -> list[MatterPerson]:
             person_id=person_id, state=PersonState.DECIDED, award_year=year
         ).select_related("matter", "matter__body")
     )
-
 
 
 def may_check_eligibility(actor: Actor) -> bool:

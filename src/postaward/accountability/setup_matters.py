@@ -54,8 +54,10 @@ def ready() -> None:
     from postaward.core.menu import Item
     from postaward.orgs import selectors as org_selectors
 
-    from . import events_matters  # noqa: F401  (registers accountability.decided)
-    from . import steps_matters
+    from . import (
+        events_matters,  # noqa: F401  (registers accountability.decided)
+        steps_matters,
+    )
     from .services_matters import may_see_matters
 
     steps_matters.register()

@@ -41,9 +41,7 @@ def statistics(actor: Any) -> dict[str, Any]:
         for r in decisions.values("severity").annotate(n=Count("pk")).order_by("severity")
     ]
     decided = Matter.objects.visible_to(actor).filter(decided_on__isnull=False)
-    spans = [
-        (d - r).days for d, r in decided.values_list("decided_on", "clue__received_on")
-    ]
+    spans = [(d - r).days for d, r in decided.values_list("decided_on", "clue__received_on")]
     return {
         "clue_total": clues.count(),
         "by_source": by_source,

@@ -18,7 +18,7 @@ from postaward.core.api_base import StrictIn
 from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date
 
-from .choices_matters import Circumstance, Measure, MatterState, PersonState
+from .choices_matters import Circumstance, MatterState, Measure, PersonState
 from .forms_matters import ObstructForm, ReferForm, decide_form
 from .models import Matter, MatterPerson, snapshot_matter, snapshot_matter_person
 
@@ -112,7 +112,9 @@ def _render_matter(request: Any, m: Matter, *, bound: Any = None, status: int = 
     return render_detail(request, m, bound=bound, status=status)
 
 
-def _render_decision(request: Any, mp: MatterPerson, *, bound: Any = None, status: int = 200) -> Any:
+def _render_decision(
+    request: Any, mp: MatterPerson, *, bound: Any = None, status: int = 200
+) -> Any:
     from .views_matters import render_detail
 
     return render_detail(request, mp.matter, bound=bound, bound_for=mp.pk, status=status)

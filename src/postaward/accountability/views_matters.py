@@ -34,7 +34,7 @@ from .models import Clue, Matter, MatterPerson
 from .stats_matters import statistics
 from .steps_matters import load_matter
 
-STATE_COLOURS = {MatterState.TRANSFERRED: "orange", MatterState.DECIDED: "green"}
+STATE_COLOURS: dict[str, str] = {MatterState.TRANSFERRED: "orange", MatterState.DECIDED: "green"}
 
 
 def _detail(m: Any) -> str:
@@ -153,7 +153,9 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     if clue is None:
         raise NotFound()
     if clue.state != ClueState.CONFIRMED:
-        messages.error(request, f"线索当前状态为“{clue.get_state_display()}”，仅已确认的线索可以移送")
+        messages.error(
+            request, f"线索当前状态为“{clue.get_state_display()}”，仅已确认的线索可以移送"
+        )
         return render(
             request, "accountability/matters_new.html", {"clue": clue, "form": None}, status=409
         )
@@ -201,8 +203,6 @@ def _candidates(clue: Clue) -> list[Any]:
     )
 
 
-
-
 def render_detail(
     request: HttpRequest,
     m: Matter,
@@ -215,9 +215,15 @@ def render_detail(
     labels = dict(Circumstance.choices)
     rows = []
     for p in m.persons.select_related("person").order_by("pk"):
-        derived, notes, earlier = sm.derived_circumstances(p) if p.state == PersonState.PENDING else ([], {}, [])
+        derived, notes, earlier = (
+            sm.derived_circumstances(p) if p.state == PersonState.PENDING else ([], {}, [])
+        )
         marks = [
-            {"article": article_of(c), "text": labels.get(c, c), "note": p.circumstance_notes.get(c, "")}
+            {
+                "article": article_of(c),
+                "text": labels.get(c, c),
+                "note": p.circumstance_notes.get(c, ""),
+            }
             for c in p.circumstances
         ]
         rows.append(
@@ -282,7 +288,10 @@ REGISTER = ListSpec(
             tag=lambda p: SEVERITY_COLOURS.get(p.severity, "grey"),
         ),
         Column(
-            "decided_on", "决定日期", lambda p: f"{p.decided_on:%Y-%m-%d}", sort="decided_on",
+            "decided_on",
+            "决定日期",
+            lambda p: f"{p.decided_on:%Y-%m-%d}",
+            sort="decided_on",
             export=lambda p: p.decided_on,
         ),
         Column("document", "决定文号", lambda p: p.decision_document),
@@ -314,9 +323,11 @@ REGISTER = ListSpec(
 def award_register(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
     _require(a)
-    qs = MatterPerson.objects.visible_to(a).filter(
-        state=PersonState.DECIDED, award_year__isnull=False
-    ).select_related("matter", "matter__body")
+    qs = (
+        MatterPerson.objects.visible_to(a)
+        .filter(state=PersonState.DECIDED, award_year__isnull=False)
+        .select_related("matter", "matter__body")
+    )
     return render_list(
         request,
         REGISTER,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from postaward.core import clock, events
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.models import AuditRecord, EventRecord
@@ -191,16 +192,16 @@ def test_r_act_03_concurrent_decisions_cannot_both_win(district):
     with pytest.raises(Conflict):
         f.decide(district, stale, measures=("admonished",))
     assert MatterPerson.objects.get(pk=mp.pk).measures == ["circulated"]
-    assert (
-        AuditRecord.objects.filter(action="accountability.matter_person_decided").count() == 1
-    )
+    assert AuditRecord.objects.filter(action="accountability.matter_person_decided").count() == 1
 
 
 def test_r_act_03_the_person_concerned_is_told_of_the_decision(district):
     from postaward.alerts.models import Notification
 
     f.decided(district)
-    note = Notification.objects.get(recipient=district.users["school_leader"], kind="accountability.decision")
+    note = Notification.objects.get(
+        recipient=district.users["school_leader"], kind="accountability.decision"
+    )
     assert "通报" in note.title and "评优评先" in note.body
     page = district.client("school_leader").get(note.url)
     assert page.status_code == 200 and "通报" in page.content.decode()

@@ -307,7 +307,12 @@ def _referral_source(evt: Any) -> tuple[str, int, str, str]:
     an interference record (``accountability.referred``, R-ACT-03, R-ACT-06),
     else a complaint (``complaints.referred``)."""
     if evt.name == "cases.referred":
-        return ClueSource.CASE, evt.referral_id, evt.case_number, f"{evt.facts}\n案卷：{evt.case_url}"
+        return (
+            ClueSource.CASE,
+            evt.referral_id,
+            evt.case_number,
+            f"{evt.facts}\n案卷：{evt.case_url}",
+        )
     if evt.name == "inspections.referred":
         facts = f"{evt.facts}\n检查记录：{evt.inspection_url}"
         return ClueSource.INSPECTION, evt.referral_id, evt.inspection_number, facts
@@ -327,8 +332,8 @@ def take_referral(evt: Any) -> ClueTransfer | None:
     receipt number, never the complainant (R-CMP-04)."""
     # accountability.referred (a matter or an interference record, QZ 附件2
     # art. 8, QZ 11) always goes to discipline inspection
-    target = getattr(evt, "target", "") or str(Recipient.DISCIPLINE)
-    kind = RECIPIENT_KINDS.get(target)
+    target = str(getattr(evt, "target", "") or Recipient.DISCIPLINE)
+    kind = RECIPIENT_KINDS.get(target)  # type: ignore[call-overload]
     org = Organisation.objects.filter(pk=evt.recipient_org_id, kind=kind).first()
     if kind is None or org is None:
         log.warning("referral %s names no receiving body of kind %s", evt.name, target)

@@ -142,6 +142,8 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     if not sm.is_office(a):
         raise Forbidden("仅监管办可以移送有权机关")
     raw = request.GET.get("clue") or request.POST.get("clue") or ""
+    if not raw:
+        return _pick_clue(request, a)
     if not raw.isdigit():
         raise NotFound("请从已确认的问责线索移送")
     clue = (
@@ -187,6 +189,17 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accountability/matters_new.html", {"clue": clue, "form": form}, status=status
     )
+
+
+def _pick_clue(request: HttpRequest, a: Any) -> HttpResponse:
+    """Without ``?clue=``: the confirmed clues waiting to be transferred."""
+    waiting = (
+        Clue.objects.visible_to(a)
+        .filter(state=ClueState.CONFIRMED)
+        .select_related("unit", "act")
+        .order_by("received_on", "pk")[:200]
+    )
+    return render(request, "accountability/matters_pick.html", {"clues": list(waiting)})
 
 
 def _candidates(clue: Clue) -> list[Any]:

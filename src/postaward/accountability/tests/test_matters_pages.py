@@ -36,6 +36,8 @@ def test_r_act_03_the_transfer_page_four_cases(district):
     _anon(district, url)
     assert district.client("edu_admin").get(url).status_code == 403
     assert district.client("discipline").get(url).status_code == 403
+    picker = district.client("office_staff").get(reverse("accountability_matter_new"))
+    assert picker.status_code == 200 and c.number in picker.content.decode()
     missing = reverse("accountability_matter_new") + "?clue=999999"
     assert district.client("office_staff").get(missing).status_code == 404
     page = district.client("office_staff").get(url)

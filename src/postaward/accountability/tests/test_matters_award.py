@@ -112,3 +112,41 @@ def test_r_act_05_credit_takes_the_decision_up_as_a_fact_of_the_unit(district):
     fact = facts[0]
     assert fact.org_id == district.orgs["school"].pk and fact.code == "accountability.decided"
     assert fact.key == f"accountability:{mp.pk}" and "通报" in fact.summary
+
+
+def test_r_act_05_an_award_system_asks_by_id_number_only(district):
+    """An integration account (the award system) asks by resident id number;
+    it reads no person by id and no matter."""
+    from postaward.core.actor import SYSTEM
+    from postaward.orgs import services as org_services
+    from postaward.orgs.choices import Role
+    from postaward.testing import TokenClient, account
+
+    user = account(district.orgs["office"], "award_system", [Role.INTEGRATOR], with_person=False)
+    _, plain = org_services.create_api_token(actor=SYSTEM, user=user, name="评优系统")
+    mp = f.decided(district)
+    client = TokenClient(plain)
+    r = client.get(API, {"id_number": mp.person.id_number})
+    assert r.status_code == 200 and r.json()["eligible"] is False
+    assert r.json()["matters"][0]["decision_document"] == mp.decision_document
+    assert "facts" not in r.json()["matters"][0]
+    assert client.get("/api/v1/accountability/matters").status_code == 403
+
+
+def test_r_act_05_the_owners_assessment_scores_the_decision_under_the_default_rules(district):
+    """Credit subscribes to ``accountability.decided`` by name: under the
+    housing authority's default rules the owner loses G01's points."""
+    from postaward.core import events
+    from postaward.core.actor import SYSTEM
+    from postaward.credit.default_rules import install_defaults
+    from postaward.credit.models import ScoreEvent
+
+    install_defaults(
+        actor=SYSTEM,
+        authority=district.orgs["housing"],
+        effective_from=clock.today() - dt.timedelta(days=30),
+    )
+    f.decided(district)
+    events.dispatch_pending(limit=1000)
+    scored = ScoreEvent.objects.get(subject_org=district.orgs["school"])
+    assert scored.item.code == "G01" and scored.points < 0

@@ -115,12 +115,16 @@ class ClueSource(models.TextChoices):
     """Where a transferred clue comes from: a suspected issue verified here, or
     a complaint or report the office refers (taken up from the
     ``complaints.referred`` event, ADR 0515), a case or an inspection finding
-    transferred (``cases.referred``, ``inspections.referred``)."""
+    transferred (``cases.referred``, ``inspections.referred``), an
+    accountability matter or an interference record referred to discipline
+    inspection (``accountability.referred``)."""
 
     ISSUE = "issue", "疑似问题"
     COMPLAINT = "complaint", "投诉举报"
     CASE = "case", "案件"
     INSPECTION = "inspection", "监督检查"
+    MATTER = "matter", "问责事项"
+    INTERFERENCE = "interference", "插手干预登记"
 
 
 class TransferState(models.TextChoices):

@@ -163,3 +163,6 @@ def register() -> None:
     events.subscribe(_ByName("cases.referred"))(on_complaint_referred)  # type: ignore[arg-type]
     # an inspection finding transferred (inspections.referred): the same clue transfer
     events.subscribe(_ByName("inspections.referred"))(on_complaint_referred)  # type: ignore[arg-type]
+    # an accountability matter or interference record referred to discipline
+    # inspection (accountability.referred, R-ACT-03): the same clue transfer
+    events.subscribe(_ByName("accountability.referred"))(on_complaint_referred)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ from .models import MANUAL, RuleItem, RuleSet
 SY = "上虞区政府投资（国有建设）项目监督管理实施细则（试行）"
 QZ = "衢州市政府投资工程建设项目标后监管实施细则"
 HC = "汉川市公共资源交易综合监管联动执法工作实施方案"
+QZA = "衢州市政府投资工程建设项目标后监管问责办法"
 
 DEFAULT_NOTE = "平台默认规则：依据上虞区实施细则第四十条至第四十九条等条款预置，由平台直接施行"
 
@@ -112,6 +113,12 @@ COMMON: tuple[Item, ...] = (
          K.CONTRACTOR, "-2", "8", "16", "credit.sanction", SY, "第四十七条、第四十八条"),
     Item("F02", "受到建设单位或行业主管部门处理措施（约谈、通报批评、解除合同、停业整顿等）",
          K.SUPERVISING_FIRM, "-2", "8", "16", "credit.sanction", SY, "第四十七条、第四十八条"),
+    # Accountability of the unit's staff (QZ 附件2 arts. 5, 6, 12): the owner's and
+    # the supervising department's assessment.
+    Item("G01", "单位人员因标后监管履职不到位受到通报及以上问责处理", K.OWNER,
+         "-3", "6", "12", "accountability.decided", QZA, "第五条、第十二条"),
+    Item("G02", "单位人员因标后监管履职不到位受到通报及以上问责处理", K.AUTHORITY,
+         "-3", "6", "12", "accountability.decided", QZA, "第六条、第十二条"),
     # Entered by hand with evidence (SY 40, 44, 46, 48).
     Item("M01", "拒绝纳入平台监管", K.CONTRACTOR,
          "-10", "10", "20", MANUAL, SY, "第四十八条"),

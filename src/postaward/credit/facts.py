@@ -120,6 +120,11 @@ FACTS: dict[str, FactKind] = {
             "受到行政处罚（处理）决定",
             "cases.penalty_decided",
         ),
+        FactKind(
+            "accountability.decided",
+            "单位人员受到通报及以上问责处理",
+            "accountability.decided",
+        ),
     )
 }
 

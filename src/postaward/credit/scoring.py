@@ -363,6 +363,27 @@ def _sanction(p: dict[str, Any]) -> list[Fact]:
     return []
 
 
+def _accountability(p: dict[str, Any]) -> list[Fact]:
+    """An accountability decision (QZ 附件2 arts. 8, 12): a fact of the unit
+    whose staff were held to account (the owner's or department's
+    assessment), once per decision."""
+    if not p.get("unit_id"):
+        return []
+    names = "、".join(str(x.get("name", "")) for x in p.get("persons") or [])
+    summary = f"{names}受到问责处理：{p.get('measures_text', '')}（{p.get('matter_number', '')}）"
+    return [
+        Fact(
+            "accountability.decided",
+            f"accountability:{p['decision_id']}",
+            _day(p.get("decided_on")),
+            summary[:500],
+            org_id=p["unit_id"],
+            project_id=p.get("project_id"),
+            details={"measures": p.get("measures"), "severity": p.get("severity")},
+        )
+    ]
+
+
 def sanction_key(sanction_id: Any) -> str:
     return f"sanction:{sanction_id}"
 
@@ -382,6 +403,7 @@ EXTRACTORS = {
     "complaints.verified": _complaint,
     "inspections.finding_recorded": _finding,
     "cases.penalty_decided": _penalty,
+    "accountability.decided": _accountability,
 }
 
 

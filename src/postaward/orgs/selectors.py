@@ -125,3 +125,27 @@ def _token_only(actor: Actor) -> bool:
 
 KERNEL_DIRECTORY = registries.OrgDirectory(units_under=_units_under, is_enterprise=_is_enterprise)
 TOKEN_BACKEND = registries.TokenBackend(authenticate=_authenticate_token, token_only=_token_only)
+
+
+# --- sections other capabilities add to a person's page ---------------------------------------------
+
+# ``fn(person, actor) -> {"title", "icon", "rows": [(label, text, tag colour)], "note",
+# "testid"}`` or None (nothing to show this actor). Apps above orgs register
+# theirs in ``ready()`` (accountability: the award eligibility, QZ 附件2 art. 12).
+PersonSection = Any
+_person_sections: list[Any] = []
+
+
+def register_person_section(fn: Any) -> Any:
+    if fn not in _person_sections:
+        _person_sections.append(fn)
+    return fn
+
+
+def person_sections(person: Person, actor: Actor) -> list[dict[str, Any]]:
+    out = []
+    for fn in _person_sections:
+        sec = fn(person, actor)
+        if sec:
+            out.append(sec)
+    return out

@@ -348,6 +348,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "qualifications": person.qualifications.order_by("kind"),
             "account": User.objects.filter(person=person).first(),
             "show_full_id": can_admin,
+            "sections": selectors.person_sections(person, actor),
         },
     )
 

@@ -11,6 +11,13 @@ from .interference import (
     snapshot_record,
     snapshot_rule,
 )
+from .matters import (
+    Matter,
+    MatterPerson,
+    matter_scope,
+    snapshot_matter,
+    snapshot_matter_person,
+)
 
 __all__ = [
     "AccountableAct",
@@ -18,11 +25,16 @@ __all__ = [
     "IntegrityRule",
     "InterferenceAddition",
     "InterferenceRecord",
+    "Matter",
+    "MatterPerson",
     "accountability_scope",
     "interference_scope",
+    "matter_scope",
     "snapshot_act",
     "snapshot_addition",
     "snapshot_clue",
+    "snapshot_matter",
+    "snapshot_matter_person",
     "snapshot_record",
     "snapshot_rule",
 ]

@@ -483,6 +483,13 @@ NON_RISK_EVENTS: dict[str, str] = {
         "a case transferred to discipline inspection or public security: taken up as a clue"
         " transfer (alerts.subscribers.on_case_referred), not a new alert"
     ),
+    "accountability.referred": (
+        "an accountability matter or interference record transferred to discipline inspection:"
+        " taken up as a clue transfer (alerts.subscribers), not a new alert"
+    ),
+    "accountability.decided": (
+        "the competent body's accountability decision: a fact for credit, not a new risk"
+    ),
     "deadline.reminder": "before the deadline: a notification to the responsible unit",
     "deadline.missed_batch": "expanded into deadline.missed, which is mapped",
     "deadline.reminder_batch": "expanded into deadline.reminder",

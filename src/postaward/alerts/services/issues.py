@@ -300,6 +300,29 @@ def _updated(t: ClueTransfer) -> ClueTransferUpdated:
     )
 
 
+def _referral_source(evt: Any) -> tuple[str, int, str, str]:
+    """(source, source id, the number people read, the facts) of a referral
+    event: a case transferred with its file (``cases.referred``, ADR 0604), an
+    inspection finding (``inspections.referred``), an accountability matter or
+    an interference record (``accountability.referred``, R-ACT-03, R-ACT-06),
+    else a complaint (``complaints.referred``)."""
+    if evt.name == "cases.referred":
+        return (
+            ClueSource.CASE,
+            evt.referral_id,
+            evt.case_number,
+            f"{evt.facts}\n案卷：{evt.case_url}",
+        )
+    if evt.name == "inspections.referred":
+        facts = f"{evt.facts}\n检查记录：{evt.inspection_url}"
+        return ClueSource.INSPECTION, evt.referral_id, evt.inspection_number, facts
+    if evt.name == "accountability.referred":
+        source = ClueSource.MATTER if evt.source == "matter" else ClueSource.INTERFERENCE
+        facts = f"{evt.facts}\n移送理由：{evt.reason}\n原始记录：{evt.url}"
+        return source, evt.source_id, evt.source_ref, facts
+    return ClueSource.COMPLAINT, evt.referral_id, evt.receipt_number, evt.facts
+
+
 def take_referral(evt: Any) -> ClueTransfer | None:
     """A complaint referred to discipline inspection or public security
     (``complaints.referred``, R-ALR-06, ADR 0515) becomes a clue transfer to
@@ -307,33 +330,25 @@ def take_referral(evt: Any) -> ClueTransfer | None:
     as a verified issue's clue. Idempotent (the outbox delivers at least
     once): one transfer per referral. The event carries the facts and the
     receipt number, never the complainant (R-CMP-04)."""
-    kind = RECIPIENT_KINDS.get(evt.target)
+    # accountability.referred (a matter or an interference record, QZ 附件2
+    # art. 8, QZ 11) always goes to discipline inspection
+    target = str(getattr(evt, "target", "") or Recipient.DISCIPLINE)
+    kind = RECIPIENT_KINDS.get(target)  # type: ignore[call-overload]
     org = Organisation.objects.filter(pk=evt.recipient_org_id, kind=kind).first()
     if kind is None or org is None:
-        log.warning("referral %s names no receiving body of kind %s", evt.referral_id, evt.target)
+        log.warning("referral %s names no receiving body of kind %s", evt.name, target)
         return None
-    # a case transferred with its file (``cases.referred``, ADR 0604) is taken
-    # up the same way: its number and a link to the case file
-    # and an inspection finding transferred (``inspections.referred``): the
-    # inspection's number and a link to it
-    if evt.name == "cases.referred":
-        source, ref = ClueSource.CASE, evt.case_number
-        facts = f"{evt.facts}\n案卷：{evt.case_url}"
-    elif evt.name == "inspections.referred":
-        source, ref = ClueSource.INSPECTION, evt.inspection_number
-        facts = f"{evt.facts}\n检查记录：{evt.inspection_url}"
-    else:
-        source, ref, facts = ClueSource.COMPLAINT, evt.receipt_number, evt.facts
-    existing = ClueTransfer.objects.filter(source=source, source_id=evt.referral_id).first()
+    source, source_id, ref, facts = _referral_source(evt)
+    existing = ClueTransfer.objects.filter(source=source, source_id=source_id).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         t = ClueTransfer.objects.create(
             source=source,
-            source_id=evt.referral_id,
+            source_id=source_id,
             source_ref=ref,
             facts=facts,
-            recipient=evt.target,
+            recipient=target,
             recipient_org=org,
             document_number=evt.document_number,
             reason=evt.reason,

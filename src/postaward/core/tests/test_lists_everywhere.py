@@ -54,6 +54,8 @@ LISTS = [
     ("inspections_ledger", "office_staff", "rounds"),
     ("inspections_contract_checks", "office_staff", "flags"),
     ("credit_sanction_list", "office_staff", "decided_on"),
+    ("accountability_matter_list", "office_staff", "decided_on"),
+    ("accountability_award_register", "office_staff", "decided_on"),
     ("credit_rule_list", "office_staff", "version"),
     ("credit_score_list", "office_staff", "points"),
     ("credit_enterprise_list", "office_staff", "score"),

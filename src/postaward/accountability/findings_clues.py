@@ -248,7 +248,6 @@ def no_interview(today: dt.date) -> None:
         selectors.projects(SYSTEM)
         .filter(award_date__isnull=False, award_date__lte=due, interviews__isnull=True)
         .exclude(status=ProjectStatus.TERMINATED)
-        .only("pk", "code", "name", "owner_id", "award_date")
     )
     for p in qs[:500]:
         _raise(
@@ -282,7 +281,6 @@ def no_owner_inspection(today: dt.date) -> None:
             actual_start__lte=since,
         )
         .exclude(pk__in=inspected)
-        .only("pk", "code", "name", "owner_id")
     )
     period = (today - dt.date(2000, 1, 3)).days // INSPECTION_DAYS  # stable 30-day periods
     for p in qs[:500]:

@@ -218,7 +218,7 @@ def list_clues(request: HttpRequest, q: Query[ClueFilter]) -> Any:
     summary="问责线索详情（查阅留痕）",
 )
 def get_clue(request: HttpRequest, clue_id: Id) -> Any:
-    return clue_out(load_clue(actor(request), clue_id))
+    return clue_out(services_clues.read_clue(actor(request), clue_id))
 
 
 class ClueIn(StrictIn):

@@ -195,9 +195,7 @@ def add_act(
 def load_act(actor: Actor, pk: int) -> AccountableAct:
     act = acts_of(actor).filter(pk=pk).first()
     if act is None:
-        if not actor.user_id:
-            raise NotFound()
-        raise NotFound("问责情形不存在")
+        raise NotFound()
     return act
 
 

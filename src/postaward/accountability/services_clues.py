@@ -144,7 +144,9 @@ def _unit(actor: Actor, unit_id: Any) -> tuple[Organisation, str]:
     pk = _int(unit_id, field="unit_id", label="涉及单位")
     unit = Organisation.objects.filter(pk=pk, path__startswith=actor.district_path).first()
     if unit is None:
-        raise ValidationFailed("涉及单位不在本区", field="unit_id")
+        from postaward.core.errors import NotFound
+
+        raise NotFound()
     party = party_of_kind(unit.kind)
     if not party:
         raise ValidationFailed(
@@ -202,8 +204,8 @@ def file_clue(
     if source not in PEOPLE_SOURCES:
         raise ValidationFailed("请选择线索来源（问责办法第七条所列六类）", field="source")
     office = Organisation.objects.get(pk=actor.organisation_id)
-    ensure_catalogue(office)
     unit, party = _unit(actor, unit_id)
+    ensure_catalogue(office)
     act = _act(office, party, act_id)
     persons = _persons(unit, person_ids)
     clean = {
@@ -294,17 +296,25 @@ def dismiss(*, actor: Actor, obj: Clue, reason: str) -> Clue:
     return c  # type: ignore[no-any-return]
 
 
+def read_clue(actor: Actor, pk: int) -> Clue:
+    """:func:`load_clue` for a read that shows the clue (its page, the API's
+    detail, its evidence file): the read is audited (confidential)."""
+    from .services_catalogue import audit_read
+
+    c = load_clue(actor, pk)
+    audit_read(actor, "accountability.clue_read", c)
+    return c
+
+
 def load_clue(actor: Actor, pk: int) -> Clue:
     """One clue through the confidential scope (404 out of it, 403 for a
-    role that reads no clues); the read is audited."""
+    role that reads no clues). A step loads it this way: a refused step
+    changes nothing, not even the audit chain."""
     from postaward.core.errors import NotFound
-
-    from .services_catalogue import audit_read
 
     if actor.user_id is not None and not may_read(actor):
         raise Forbidden("仅监管办和纪检监察机关可以查看问责线索")
     c = clues_of(actor).filter(pk=pk).first()
     if c is None:
-        raise NotFound("问责线索不存在")
-    audit_read(actor, "accountability.clue_read", c)
+        raise NotFound()
     return c  # type: ignore[no-any-return]

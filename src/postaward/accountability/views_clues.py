@@ -168,13 +168,13 @@ def render_detail(
 
 @page_view
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_detail(request, services_clues.load_clue(actor_of(request), pk))
+    return render_detail(request, services_clues.read_clue(actor_of(request), pk))
 
 
 @page_view
 def clue_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     a = _readable(request)
-    services_clues.load_clue(a, pk)  # audited read
+    services_clues.read_clue(a, pk)  # audited read
     return cast(
         HttpResponse,
         files.download(

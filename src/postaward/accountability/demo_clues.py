@@ -162,22 +162,47 @@ def _by_hand(office: Organisation) -> None:
     if staff is None:
         return
     actor = actor_for(staff)
-    owner = Organisation.objects.filter(
-        kind=OrgKind.OWNER, path__startswith=office.path
-    ).order_by("path").first()
-    authority = Organisation.objects.filter(
-        kind=OrgKind.INDUSTRY_AUTHORITY, path__startswith=office.path
-    ).order_by("path").first()
+    owner = (
+        Organisation.objects.filter(kind=OrgKind.OWNER, path__startswith=office.path)
+        .order_by("path")
+        .first()
+    )
+    authority = (
+        Organisation.objects.filter(kind=OrgKind.INDUSTRY_AUTHORITY, path__startswith=office.path)
+        .order_by("path")
+        .first()
+    )
     today = clock.today()
     items = []
     if authority is not None:
-        items.append(("media", authority, "6-8", "新闻媒体报道该局对一项道路工程的变更审核推诿扯皮，"
-                      "施工单位停工待批近一个月", "清溪日报"))
-        items.append(("instruction", authority, "6-1", "区领导批示：该局年度标后监管工作清单流于形式，"
-                      "请监管办核实", "区领导批示件"))
+        items.append(
+            (
+                "media",
+                authority,
+                "6-8",
+                "新闻媒体报道该局对一项道路工程的变更审核推诿扯皮，施工单位停工待批近一个月",
+                "清溪日报",
+            )
+        )
+        items.append(
+            (
+                "instruction",
+                authority,
+                "6-1",
+                "区领导批示：该局年度标后监管工作清单流于形式，请监管办核实",
+                "区领导批示件",
+            )
+        )
     if owner is not None:
-        items.append(("government_inspection", owner, "5-3", "区政府专项检查发现该单位对施工单位"
-                      "违法分包未及时制止，也未向有关部门报告", "区政府专项检查通报"))
+        items.append(
+            (
+                "government_inspection",
+                owner,
+                "5-3",
+                "区政府专项检查发现该单位对施工单位违法分包未及时制止，也未向有关部门报告",
+                "区政府专项检查通报",
+            )
+        )
     for i, (source, unit, code, facts, detail) in enumerate(items, start=1):
         act = cat.act_by_code(office, code)
         if act is None:

@@ -137,7 +137,9 @@ def on_change_after_the_fact(evt: Any) -> Clue | None:
     """5(四): a change done before it was approved (先施工后变更)."""
     p = _project(evt.project_id)
     link = audit_labels.object_url("approvals.change", str(evt.change_id))
-    links = [{"label": f"变更 {evt.change_id}：实施日 {evt.work_date}", "url": link}] if link else []
+    links = (
+        [{"label": f"变更 {evt.change_id}：实施日 {evt.work_date}", "url": link}] if link else []
+    )
     if p is not None:
         links.append(_project_link(p))
     return _raise(
@@ -250,17 +252,18 @@ def no_interview(today: dt.date) -> None:
         .exclude(status=ProjectStatus.TERMINATED)
     )
     for p in qs[:500]:
+        award = p.award_date or due
         _raise(
             unit=_org(p.owner_id),
             code="5-1",
             key=f"no_interview:{p.pk}",
             facts=(
-                f"项目“{p.name}”于 {p.award_date:%Y-%m-%d} 中标，"
+                f"项目“{p.name}”于 {award:%Y-%m-%d} 中标，"
                 f"超过 {INTERVIEW_DAYS} 日未对中标单位进行约谈。"
             ),
             links=[_project_link(p)],
             project_id=p.pk,
-            occurred_on=p.award_date + dt.timedelta(days=INTERVIEW_DAYS),
+            occurred_on=award + dt.timedelta(days=INTERVIEW_DAYS),
         )
 
 
@@ -356,7 +359,10 @@ def attendance_not_acted(today: dt.date) -> None:
                 f"自 {clock.localtime(iv.created_at):%Y-%m-%d} 起超过 {ATTENDANCE_DAYS} 日未予约谈纠正。"
             ),
             links=[
-                {"label": f"考勤约谈：{iv.summary[:40]}", "url": reverse("attendance_interview", args=[iv.pk])},
+                {
+                    "label": f"考勤约谈：{iv.summary[:40]}",
+                    "url": reverse("attendance_interview", args=[iv.pk]),
+                },
                 _project_link(p),
             ],
             project_id=p.pk,

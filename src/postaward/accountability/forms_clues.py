@@ -98,15 +98,23 @@ class ActForm(forms.Form):
     text = forms.CharField(label="条文", max_length=2000, widget=forms.Textarea(attrs=T))
     active = forms.BooleanField(label="启用", required=False, initial=True)
     note = forms.CharField(
-        label="修订说明", max_length=500, widget=forms.TextInput(attrs=N), help_text="如依据的文件修订"
+        label="修订说明",
+        max_length=500,
+        widget=forms.TextInput(attrs=N),
+        help_text="如依据的文件修订",
     )
 
 
 class NewActForm(forms.Form):
     party = forms.ChoiceField(label="适用对象", choices=Party.choices, widget=forms.Select(attrs=S))
     article = forms.CharField(
-        label="条款", max_length=100, widget=forms.TextInput(attrs=N), help_text="如第五条第（十二）项"
+        label="条款",
+        max_length=100,
+        widget=forms.TextInput(attrs=N),
+        help_text="如第五条第（十二）项",
     )
     title = forms.CharField(label="问责情形", max_length=200, widget=forms.TextInput(attrs=N))
     text = forms.CharField(label="条文", max_length=2000, widget=forms.Textarea(attrs=T))
-    note = forms.CharField(label="说明", required=False, max_length=500, widget=forms.TextInput(attrs=N))
+    note = forms.CharField(
+        label="说明", required=False, max_length=500, widget=forms.TextInput(attrs=N)
+    )

@@ -157,7 +157,7 @@ def _unit(actor: Actor, unit_id: Any) -> tuple[Organisation, str]:
 
 def _act(office: Any, party: str, act_id: Any) -> AccountableAct:
     pk = _int(act_id, field="act_id", label="问责情形")
-    act = AccountableAct.objects.filter(pk=pk, office=office).first()
+    act = AccountableAct.objects.filter(pk=pk or 0, office=office).first()
     if act is None or not act.is_current or not act.active:
         raise ValidationFailed("请选择问责情形清单中的现行问责情形", field="act_id")
     if act.party != party:
@@ -208,7 +208,7 @@ def file_clue(
     ensure_catalogue(office)
     act = _act(office, party, act_id)
     persons = _persons(unit, person_ids)
-    clean = {
+    clean: dict[str, str] = {
         "facts": writes.text(facts, field="facts", label="问题事实", min_len=10, max_len=4000),
         "persons_text": (persons_text or "").strip()[:300],
         "evidence_note": (evidence_note or "").strip()[:2000],
@@ -244,7 +244,10 @@ def file_clue(
             project=project,
             persons=persons,
             occurred_on=day,
-            **clean,
+            facts=clean["facts"],
+            persons_text=clean["persons_text"],
+            evidence_note=clean["evidence_note"],
+            source_detail=clean["source_detail"],
         )
         if checked is not None:
             files.save(clue.evidence_file, checked)

@@ -3,15 +3,21 @@
 
 def ready() -> None:
     """Called once from AccountabilityConfig.ready()."""
-    from postaward.core import audit_labels, menu
-    from postaward.core.menu import Item
     from django.urls import reverse
 
-    from . import steps_clues  # noqa: F401  (registers the steps)
-    from . import subscribers_clues
+    from postaward.core import audit_labels, menu
+    from postaward.core.menu import Item
+
+    from . import (
+        steps_clues,  # noqa: F401  (registers the steps)
+        subscribers_clues,
+    )
     from .views_clues import can_see_acts, can_see_clues
 
-    menu.add("accountability", Item("问责线索", "accountability_clue_list", "bi-search", can_see_clues, 10))
+    menu.add(
+        "accountability",
+        Item("问责线索", "accountability_clue_list", "bi-search", can_see_clues, 10),
+    )
     menu.add(
         "accountability",
         Item("问责情形清单", "accountability_act_list", "bi-list-check", can_see_acts, 20),

@@ -40,7 +40,7 @@ def ageing(c: Clue) -> int:
 
 
 def _act_text(c: Clue) -> str:
-    return f"{c.act.article} {c.act.title}" if c.act_id else "—"
+    return f"{c.act.article} {c.act.title}" if c.act is not None else "—"
 
 
 CLUE_SPEC = ListSpec(
@@ -177,9 +177,7 @@ def clue_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     services_clues.read_clue(a, pk)  # audited read
     return cast(
         HttpResponse,
-        files.download(
-            Clue.objects, a, pk, field="evidence_file", name="evidence_file_name"
-        ),
+        files.download(Clue.objects, a, pk, field="evidence_file", name="evidence_file_name"),
     )
 
 
@@ -246,8 +244,13 @@ ACT_SPEC = ListSpec(
     ],
     filters=[
         Filter("party", "适用对象", "party", choices=Party.choices),
-        Filter("active", "启用", "active", choices=[("1", "是"), ("0", "否")],
-               apply=lambda qs, v: qs.filter(active=v == "1")),
+        Filter(
+            "active",
+            "启用",
+            "active",
+            choices=[("1", "是"), ("0", "否")],
+            apply=lambda qs, v: qs.filter(active=v == "1"),
+        ),
     ],
     search=("title", "text", "article"),
     search_label="条款、情形或条文",
@@ -317,7 +320,11 @@ def act_detail(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             new = cat.revise_act(
-                actor=a, act=act, title=d["title"], text=d["text"], note=d["note"],
+                actor=a,
+                act=act,
+                title=d["title"],
+                text=d["text"],
+                note=d["note"],
                 active=d["active"],
             )
         except DomainError as exc:

@@ -31,9 +31,17 @@ def _aid(d: Any) -> dict[str, Any]:
     return {"act_id": d.ctx["act"].pk}
 
 
-REVISE = {"title": "未按规定开展现场和履约检查", "text": "未按规定每月开展现场检查的", "note": "修订"}
-NEW_ACT = {"party": "owner", "article": "第五条第（十二）项", "title": "拒不执行整改通知",
-           "text": "拒不执行监管办整改通知的"}
+REVISE = {
+    "title": "未按规定开展现场和履约检查",
+    "text": "未按规定每月开展现场检查的",
+    "note": "修订",
+}
+NEW_ACT = {
+    "party": "owner",
+    "article": "第五条第（十二）项",
+    "title": "拒不执行整改通知",
+    "text": "拒不执行监管办整改通知的",
+}
 CONFIRM = {"opinion": "经核实属实"}
 
 
@@ -54,14 +62,19 @@ ROUTES = {
     "POST /api/v1/accountability/acts": Route(
         setup=_setup,
         ok=Call("office_staff", body=lambda d: NEW_ACT, status=201),
-        wrong=(Call("discipline", body=lambda d: NEW_ACT), Call("housing_staff", body=lambda d: NEW_ACT)),
+        wrong=(
+            Call("discipline", body=lambda d: NEW_ACT),
+            Call("housing_staff", body=lambda d: NEW_ACT),
+        ),
         no_scope="a new act goes into the caller's own office's catalogue",
     ),
     "POST /api/v1/accountability/acts/{act_id}/versions": Route(
         setup=_setup,
         ok=Call("office_admin", path=_aid, body=lambda d: REVISE, status=201),
-        wrong=(Call("discipline", path=_aid, body=lambda d: REVISE),
-               Call("housing_staff", path=_aid, body=lambda d: REVISE)),
+        wrong=(
+            Call("discipline", path=_aid, body=lambda d: REVISE),
+            Call("housing_staff", path=_aid, body=lambda d: REVISE),
+        ),
         out=(Call("other_office", path=_aid, body=lambda d: REVISE, status=404),),
     ),
     "GET /api/v1/accountability/clues": Route(
@@ -84,14 +97,18 @@ ROUTES = {
         setup=_setup,
         ok=Call("discipline", path=_cid()),
         wrong=tuple(Call(u, path=_cid()) for u in WRONG_READERS),
-        out=(Call("other_office", path=_cid(), status=404),
-             Call("other_discipline", path=_cid(), status=404)),
+        out=(
+            Call("other_office", path=_cid(), status=404),
+            Call("other_discipline", path=_cid(), status=404),
+        ),
     ),
     "POST /api/v1/accountability/clues/{clue_id}/evidence": Route(
         setup=_setup,
         ok=Call("office_staff", path=_cid(), form=_evidence, status=201),
-        wrong=(Call("discipline", path=_cid(), form=_evidence),
-               Call("housing_staff", path=_cid(), form=_evidence)),
+        wrong=(
+            Call("discipline", path=_cid(), form=_evidence),
+            Call("housing_staff", path=_cid(), form=_evidence),
+        ),
         out=(Call("other_office", path=_cid(), form=_evidence, status=404),),
     ),
     "GET /api/v1/accountability/clues/{clue_id}/steps": Route(
@@ -103,8 +120,10 @@ ROUTES = {
     "POST /api/v1/accountability/clues/{clue_id}/steps/{name}": Route(
         setup=_setup,
         ok=Call("office_staff", path=_cid("confirm"), body=lambda d: CONFIRM),
-        wrong=(Call("discipline", path=_cid("confirm"), body=lambda d: CONFIRM),
-               Call("housing_staff", path=_cid("confirm"), body=lambda d: CONFIRM)),
+        wrong=(
+            Call("discipline", path=_cid("confirm"), body=lambda d: CONFIRM),
+            Call("housing_staff", path=_cid("confirm"), body=lambda d: CONFIRM),
+        ),
         out=(Call("other_office", path=_cid("confirm"), body=lambda d: CONFIRM, status=404),),
     ),
 }

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from postaward.testing import District, account
 from postaward.orgs.choices import OrgKind, Role
-from postaward.testing import org
+from postaward.testing import District, account, org
 
 from .. import services_catalogue as cat
 from .. import services_clues

@@ -56,7 +56,10 @@ def test_r_act_01_a_revision_is_a_new_version_and_the_old_one_is_kept(district):
     assert c.act.version == 1  # a clue keeps the wording it was registered under
     with pytest.raises(ValidationFailed, match="只能修订现行版本"):
         cat.revise_act(
-            actor=district.actor("office_staff"), act=old, title="再改一次标题", text="再改一次条文",
+            actor=district.actor("office_staff"),
+            act=old,
+            title="再改一次标题",
+            text="再改一次条文",
             note="修订",
         )
 
@@ -66,25 +69,49 @@ def test_r_act_01_only_the_office_edits_the_catalogue(district, user):
     act = f.act(district, "5-2")
     with pytest.raises(Forbidden):
         cat.revise_act(
-            actor=district.actor(user), act=act, title="标题修改了吗", text="条文修改了吗", note="改"
+            actor=district.actor(user),
+            act=act,
+            title="标题修改了吗",
+            text="条文修改了吗",
+            note="改",
         )
     with pytest.raises(Forbidden):
-        cat.add_act(actor=district.actor(user), party="owner", title="新增情形一项", text="新增条文一项",
-                    article="第五条")
+        cat.add_act(
+            actor=district.actor(user),
+            party="owner",
+            title="新增情形一项",
+            text="新增条文一项",
+            article="第五条",
+        )
     assert AccountableAct.objects.count() == 23
 
 
 def test_r_act_01_the_office_adds_an_act_and_bad_input_stores_nothing(district):
     f.act(district, "5-1")
     with pytest.raises(ValidationFailed, match="请填写条文"):
-        cat.add_act(actor=district.actor("office_admin"), party="owner", title="拒不执行整改通知",
-                    text=" ", article="第五条第（十二）项")
+        cat.add_act(
+            actor=district.actor("office_admin"),
+            party="owner",
+            title="拒不执行整改通知",
+            text=" ",
+            article="第五条第（十二）项",
+        )
     with pytest.raises(ValidationFailed, match="请选择适用对象"):
-        cat.add_act(actor=district.actor("office_admin"), party="x", title="拒不执行整改通知",
-                    text="拒不执行整改通知的", article="第五条第（十二）项")
+        cat.add_act(
+            actor=district.actor("office_admin"),
+            party="x",
+            title="拒不执行整改通知",
+            text="拒不执行整改通知的",
+            article="第五条第（十二）项",
+        )
     assert AccountableAct.objects.count() == 23
-    a = cat.add_act(actor=district.actor("office_admin"), party="owner", title="拒不执行整改通知",
-                    text="拒不执行监管办整改通知的", article="第五条第（十二）项")
+    a = cat.add_act(
+        actor=district.actor("office_admin"),
+        party="owner",
+        title="拒不执行整改通知",
+        text="拒不执行监管办整改通知的",
+        article="第五条第（十二）项",
+    )
     assert a.code == "x-1" and a.is_current and a.version == 1
 
 

@@ -69,12 +69,21 @@ def test_r_act_02_a_department_takes_only_department_acts_and_an_old_version_is_
     with pytest.raises(ValidationFailed, match="监管部门的问责情形"):
         f.clue(district, unit_id=district.orgs["housing"].pk)
     old = f.act(district, "6-8")
-    cat.revise_act(actor=district.actor("office_staff"), act=old, title=old.title,
-                   text="推诿扯皮，办事效率低下的", note="修订")
+    cat.revise_act(
+        actor=district.actor("office_staff"),
+        act=old,
+        title=old.title,
+        text="推诿扯皮，办事效率低下的",
+        note="修订",
+    )
     with pytest.raises(ValidationFailed, match="现行问责情形"):
         f.clue(district, unit_id=district.orgs["housing"].pk, act_id=old.pk)
-    c = f.clue(district, unit_id=district.orgs["housing"].pk, act_id=cat.act_by_code(
-        district.orgs["office"], "6-8").pk, person_ids=[])
+    c = f.clue(
+        district,
+        unit_id=district.orgs["housing"].pk,
+        act_id=cat.act_by_code(district.orgs["office"], "6-8").pk,
+        person_ids=[],
+    )
     assert c.party == "department" and c.act.version == 2
 
 
@@ -107,9 +116,10 @@ def test_r_act_02_evidence_goes_through_the_upload_service_and_the_one_download(
     assert c.evidence_file and c.evidence_file_name == "举报材料.pdf"
     r = district.client("discipline").get(f"/accountability/clues/{c.pk}/evidence/")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
-    assert district.client("housing_staff").get(
-        f"/accountability/clues/{c.pk}/evidence/"
-    ).status_code == 403
+    assert (
+        district.client("housing_staff").get(f"/accountability/clues/{c.pk}/evidence/").status_code
+        == 403
+    )
     with pytest.raises(ValidationFailed, match="只接受"):
         f.clue(district, evidence=SimpleUploadedFile("x.html", b"<html>", "text/html"))
     assert Clue.objects.count() == 1
@@ -175,25 +185,33 @@ def test_r_act_02_every_read_of_clues_is_audited(district):
     )
     assert reads.filter(action="accountability.clue_read", object_id=str(c.pk)).count() == 2
     assert reads.filter(action="accountability.clues_listed").count() == 2
-    assert AuditRecord.objects.filter(action__startswith="accountability.clue").count() == before + 4
+    assert (
+        AuditRecord.objects.filter(action__startswith="accountability.clue").count() == before + 4
+    )
 
 
 def _other_clue(district):
     f.other_district(district)
+    from postaward.orgs.choices import OrgKind
+    from postaward.testing import org
+
     from ..services_clues import file_clue
 
-    from postaward.testing import org
-    from postaward.orgs.choices import OrgKind
-
     owner = org(
-        district.orgs["other_office"], "另一区住建局", OrgKind.INDUSTRY_AUTHORITY, industry="housing"
+        district.orgs["other_office"],
+        "另一区住建局",
+        OrgKind.INDUSTRY_AUTHORITY,
+        industry="housing",
     )
     from .. import services_catalogue as cat
 
     cat.ensure_catalogue(district.orgs["other_office"])
     act = cat.act_by_code(district.orgs["other_office"], "6-8")
     return file_clue(
-        district.actor("other_office"), source="media", unit_id=owner.pk, act_id=act.pk,
+        district.actor("other_office"),
+        source="media",
+        unit_id=owner.pk,
+        act_id=act.pk,
         facts="另一区的线索：未按规定开展施工现场检查",
     )
 
@@ -233,7 +251,8 @@ def test_r_act_02_every_page_anonymous_wrong_role_out_of_scope_in_scope(district
         assert r.status_code == 200
         body = r.content.decode()
         assert mine.number not in body and "测试区第一中学" not in body
-    assert theirs.number not in district.client("office_staff").get(
-        "/accountability/clues/"
-    ).content.decode()
+    assert (
+        theirs.number
+        not in district.client("office_staff").get("/accountability/clues/").content.decode()
+    )
     assert their_act.pk != act.pk

@@ -22,9 +22,7 @@ def test_r_act_01_r_act_02_r_act_07_the_demo_raises_clues_from_its_own_data():
     assert AccountableAct.objects.filter(party="department").count() == 11
     platform = Clue.objects.filter(source=ClueSource.PLATFORM)
     keys = {c.auto_key: c for c in platform}
-    kinds = {
-        k: c for k, c in keys.items() if k.startswith("deadline:")
-    }
+    kinds = {k: c for k, c in keys.items() if k.startswith("deadline:")}
     facts = " ".join(c.facts for c in kinds.values())
     assert "竣工验收" in facts  # late acceptance → 5(十二) on the owner
     # a missed alert disposal: 6(八) at a department's level, 5(十二) at an owner's

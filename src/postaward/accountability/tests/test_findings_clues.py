@@ -57,9 +57,13 @@ def _only(**kw):
 
 def test_r_act_02_a_change_after_the_fact_is_a_clue_of_act_5_4_on_the_owner_raised_once(district):
     evt = ChangeAfterTheFact(
-        **_facts(district), change_id=77, participant_id=1,
-        organisation_id=district.orgs["contractor_a"].pk, work_date="2026-05-01",
-        approved_at="2026-05-09T10:00:00+08:00", days_late=8,
+        **_facts(district),
+        change_id=77,
+        participant_id=1,
+        organisation_id=district.orgs["contractor_a"].pk,
+        work_date="2026-05-01",
+        approved_at="2026-05-09T10:00:00+08:00",
+        days_late=8,
     )
     events.publish(evt)
     events.dispatch_pending(limit=1000)
@@ -72,20 +76,35 @@ def test_r_act_02_a_change_after_the_fact_is_a_clue_of_act_5_4_on_the_owner_rais
 
 
 def test_r_act_02_use_before_acceptance_is_act_5_5_and_an_industry_exception_is_not(district):
-    fc.on_used_before_acceptance(UsedBeforeAcceptance(
-        **_facts(district), usage_id=5, used_since="2026-06-01", industry_exception=False,
-        exception_reason="",
-    ))
-    fc.on_used_before_acceptance(UsedBeforeAcceptance(
-        **_facts(district), usage_id=5, used_since="2026-06-01", industry_exception=False,
-        exception_reason="",
-    ))
+    fc.on_used_before_acceptance(
+        UsedBeforeAcceptance(
+            **_facts(district),
+            usage_id=5,
+            used_since="2026-06-01",
+            industry_exception=False,
+            exception_reason="",
+        )
+    )
+    fc.on_used_before_acceptance(
+        UsedBeforeAcceptance(
+            **_facts(district),
+            usage_id=5,
+            used_since="2026-06-01",
+            industry_exception=False,
+            exception_reason="",
+        )
+    )
     c = _only(auto_key="used_before:5")
     assert c.act.code == "5-5" and c.unit == district.orgs["school"]
-    fc.on_used_before_acceptance(UsedBeforeAcceptance(
-        **_facts(district), usage_id=6, used_since="2026-06-01", industry_exception=True,
-        exception_reason="行业特殊要求",
-    ))
+    fc.on_used_before_acceptance(
+        UsedBeforeAcceptance(
+            **_facts(district),
+            usage_id=6,
+            used_since="2026-06-01",
+            industry_exception=True,
+            exception_reason="行业特殊要求",
+        )
+    )
     assert not Clue.objects.filter(auto_key="used_before:6").exists()
 
 
@@ -152,8 +171,14 @@ def test_r_act_02_no_owner_inspection_in_the_period_is_5_2(district):
     today = clock.today()
     p = district.projects["p_hospital"]
     Inspection.objects.create(
-        project=p, inspected_on=today - dt.timedelta(days=3), inspectors="甲", aspects=[],
-        findings="正常", result="ok", recorded_by_name="甲", recorded_by_org="医院",
+        project=p,
+        inspected_on=today - dt.timedelta(days=3),
+        inspectors="甲",
+        aspects=[],
+        findings="正常",
+        result="ok",
+        recorded_by_name="甲",
+        recorded_by_org="医院",
     )
     fc.no_owner_inspection(today)
     fc.no_owner_inspection(today)
@@ -168,8 +193,15 @@ def test_r_act_02_no_work_list_or_plan_by_31_march_is_6_1(district):
     fc.no_work_plan(dt.date(year, 3, 31))
     assert not Clue.objects.exists()
     WorkItem.objects.create(
-        organisation=district.orgs["transport"], year=year, name="检查", basis_document="文件",
-        basis_article="第一条", ratio_pct=5, frequency="每年", method="on_site", stage="after",
+        organisation=district.orgs["transport"],
+        year=year,
+        name="检查",
+        basis_document="文件",
+        basis_article="第一条",
+        ratio_pct=5,
+        frequency="每年",
+        method="on_site",
+        stage="after",
     )
     fc.no_work_plan(dt.date(year, 4, 1))
     fc.no_work_plan(dt.date(year, 4, 2))
@@ -186,9 +218,14 @@ def test_r_act_02_attendance_failures_not_acted_on_are_6_3_on_the_authority(dist
     p = district.projects["p_school"]
     for key, days in (("old", fc.ATTENDANCE_DAYS + 2), ("new", 3)):
         AttendanceInterview.objects.create(
-            kind="absence_streak", key=key, project=p,
-            person=district.users["pm_a"].person, organisation=district.orgs["contractor_a"],
-            trigger={}, summary="项目经理连续2天未考勤", created_at=now - dt.timedelta(days=days),
+            kind="absence_streak",
+            key=key,
+            project=p,
+            person=district.users["pm_a"].person,
+            organisation=district.orgs["contractor_a"],
+            trigger={},
+            summary="项目经理连续2天未考勤",
+            created_at=now - dt.timedelta(days=days),
         )
     fc.attendance_not_acted(clock.today())
     c = _only(act__code="6-3")

@@ -173,12 +173,11 @@ def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_view
 def clue_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    a = _readable(request)
-    services_clues.read_clue(a, pk)  # audited read
-    return cast(
-        HttpResponse,
-        files.download(Clue.objects, a, pk, field="evidence_file", name="evidence_file_name"),
-    )
+    a = actor_of(request)
+    # the one download path: outside the confidential scope (any other role) → 404
+    response = files.download(Clue.objects, a, pk, field="evidence_file", name="evidence_file_name")
+    cat.audit_read(a, "accountability.clue_read", Clue.objects.get(pk=pk), file=True)
+    return cast(HttpResponse, response)
 
 
 @page_view

@@ -118,7 +118,7 @@ def test_r_act_02_evidence_goes_through_the_upload_service_and_the_one_download(
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert (
         district.client("housing_staff").get(f"/accountability/clues/{c.pk}/evidence/").status_code
-        == 403
+        == 404
     )
     with pytest.raises(ValidationFailed, match="只接受"):
         f.clue(district, evidence=SimpleUploadedFile("x.html", b"<html>", "text/html"))

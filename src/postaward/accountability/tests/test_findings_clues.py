@@ -236,3 +236,21 @@ def test_r_act_02_the_detector_runs_every_finder_and_counts_the_new_ones(distric
     first = fc.detect()
     assert first == Clue.objects.filter(source="platform").count()
     assert fc.detect() == 0
+
+
+def test_r_act_02_the_simulator_runs_the_detector_as_a_daily_sweep(district):
+    import random
+
+    from postaward.core import simulation
+    from postaward.projects.models import Project
+
+    from .. import simulation as _registered  # noqa: F401
+    from ..simulation_clues import detect_accountability_clues
+
+    assert any(fn is detect_accountability_clues for _, _, fn in simulation._sweeps)
+    today = clock.today()
+    Project.objects.filter(pk=district.projects["p_school"].pk).update(
+        award_date=today - dt.timedelta(days=60)
+    )
+    detect_accountability_clues(simulation.SimDay(today, random.Random(1)))
+    assert _only(act__code="5-1").project == district.projects["p_school"]

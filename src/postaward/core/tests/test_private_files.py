@@ -507,7 +507,15 @@ def _document_template(d):  # type: ignore[no-untyped-def]
     return row, "docx", lambda o: reverse("document_template_file", args=[o.kind, o.version])
 
 
+def _clue_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.accountability.tests import factories_clues as fa
+
+    c = fa.clue(d)
+    return c, "evidence_file", lambda o: reverse("accountability_clue_evidence", args=[o.pk])
+
+
 MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("accountability.clue", "evidence_file"): _clue_evidence,
     ("core.issueddocument", "pdf"): _issued_document("pdf"),
     ("core.issueddocument", "docx"): _issued_document("docx"),
     ("core.documenttemplate", "docx"): _document_template,

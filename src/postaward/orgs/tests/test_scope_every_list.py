@@ -91,6 +91,7 @@ PATH_OBJECTS = {
     "contract_check_id": ("inspections", "ContractCheck"),
     "inspection_id": ("inspections", "Inspection"),
     "rectification_id": ("inspections", "RectificationOrder"),
+    "clue_id": ("accountability", "Clue"),
 }
 
 # Required query parameters of list operations.
@@ -135,6 +136,7 @@ ROW_MODELS = {
     "/api/v1/inspections/contract-checks": ("inspections", "ContractCheck"),
     "/api/v1/inspections/visits": ("inspections", "Inspection"),
     "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
+    "/api/v1/accountability/clues": ("accountability", "Clue"),
 }
 
 

@@ -30,6 +30,16 @@ LABELS: dict[str, str] = {
     "core.upload_document_template": "上传文书模板新版本",
     "core.set_calendar_day": "调整工作日历",
     "core.set_clock_offset": "调整模拟时钟",
+    # accountability: the catalogue and the clues
+    "accountability.act_added": "新增问责情形",
+    "accountability.act_installed": "预置问责情形",
+    "accountability.act_revised": "修订问责情形（新版本）",
+    "accountability.clue_confirmed": "确认问责线索",
+    "accountability.clue_dismissed": "不予问责",
+    "accountability.clue_evidence_added": "上传问责线索证据材料",
+    "accountability.clue_read": "查阅问责线索",
+    "accountability.clue_registered": "登记问责线索",
+    "accountability.clues_listed": "查阅问责线索列表",
     # organisations and accounts
     "orgs.add_qualification": "添加人员资格",
     "orgs.change_password": "修改密码",

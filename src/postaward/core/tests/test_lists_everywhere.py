@@ -68,6 +68,8 @@ LISTS = [
     ("accountability_interference_list", "office_staff", "submitted_at"),
     ("accountability_integrity_rules", "office_staff", "effective_on"),
     ("accountability_integrity_rule_missing", "office_staff", "unit"),
+    ("accountability_clue_list", "office_staff", "received_on"),
+    ("accountability_act_list", "office_staff", "code"),
 ]
 
 

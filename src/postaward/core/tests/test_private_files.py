@@ -565,7 +565,15 @@ def _integrity_rule(d):  # type: ignore[no-untyped-def]
     return rule, "file", lambda o: reverse("accountability_integrity_rule_file", args=[o.pk])
 
 
+def _clue_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.accountability.tests import factories_clues as fa
+
+    c = fa.clue(d)
+    return c, "evidence_file", lambda o: reverse("accountability_clue_evidence", args=[o.pk])
+
+
 MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("accountability.clue", "evidence_file"): _clue_evidence,
     ("core.issueddocument", "pdf"): _issued_document("pdf"),
     ("core.issueddocument", "docx"): _issued_document("docx"),
     ("core.documenttemplate", "docx"): _document_template,

@@ -94,6 +94,7 @@ PATH_OBJECTS = {
     "inspection_id": ("inspections", "Inspection"),
     "rectification_id": ("inspections", "RectificationOrder"),
     "interference_id": ("accountability", "InterferenceRecord"),
+    "clue_id": ("accountability", "Clue"),
 }
 
 # Required query parameters of list operations.
@@ -141,6 +142,7 @@ ROW_MODELS = {
     "/api/v1/inspections/contract-checks": ("inspections", "ContractCheck"),
     "/api/v1/inspections/visits": ("inspections", "Inspection"),
     "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
+    "/api/v1/accountability/clues": ("accountability", "Clue"),
 }
 
 

@@ -1,0 +1,55 @@
+"""What the clues part takes from other capabilities' events, by name (never
+by import; ADR 0801): the facts that are clues of accountable acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from postaward.core import events
+
+CHANGE_AFTER = "approvals.change_after_the_fact"
+USED_BEFORE = "approvals.used_before_acceptance"
+DEADLINE_MISSED = "deadline.missed"
+
+
+@dataclass(frozen=True)
+class _ByName:
+    """An event type by its name (``events.subscribe`` reads ``.name``)."""
+
+    name: str
+
+
+def on_change_after(evt: Any) -> None:
+    from . import findings_clues
+
+    findings_clues.on_change_after_the_fact(evt)
+
+
+def on_used_before(evt: Any) -> None:
+    from . import findings_clues
+
+    findings_clues.on_used_before_acceptance(evt)
+
+
+def on_deadline_missed(evt: Any) -> None:
+    """Called for every missed deadline of the platform: the kind is checked
+    first against a small set, so any other kind costs one dict lookup."""
+    if evt.kind not in _KINDS:
+        return
+    from . import findings_clues
+
+    findings_clues.on_deadline_missed(evt)
+
+
+_KINDS: frozenset[str] = frozenset()
+
+
+def register() -> None:
+    global _KINDS
+    from .findings_clues import MISSED
+
+    _KINDS = frozenset(MISSED)
+    events.subscribe(_ByName(CHANGE_AFTER))(on_change_after)  # type: ignore[arg-type]
+    events.subscribe(_ByName(USED_BEFORE))(on_used_before)  # type: ignore[arg-type]
+    events.subscribe(_ByName(DEADLINE_MISSED))(on_deadline_missed)  # type: ignore[arg-type]

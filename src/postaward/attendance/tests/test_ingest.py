@@ -182,7 +182,9 @@ def test_an_unexpected_error_is_500_with_the_request_id(token, school, monkeypat
     assert "req-42" in d["message"] and ("X-Request-ID", "req-42") in answered.headers
 
 
-def test_the_wsgi_front_answers_check_ins_and_hands_the_rest_to_django(token, school):
+def test_the_wsgi_front_answers_check_ins_and_hands_the_rest_to_django(token, school, monkeypatch):
+    # As Django's test client does: the test's transaction must not be closed.
+    monkeypatch.setattr(ingest, "close_old_connections", lambda: None)
     called: list[str] = []
 
     def django_app(env: dict[str, Any], start_response: Any) -> list[bytes]:

@@ -124,7 +124,7 @@ class _FrontHandler(ClientHandler):
     it: a bearer check-in is answered by the ingest path (ADR 0506), as in
     production; everything else (and what that path leaves to Django) by Django."""
 
-    def __call__(self, environ: dict[str, Any]) -> HttpResponse:
+    def __call__(self, environ: dict[str, Any]) -> Any:
         from postaward.attendance import ingest
 
         answered = ingest.respond(environ)

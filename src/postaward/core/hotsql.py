@@ -34,7 +34,7 @@ def cursor() -> Any:
         # counting them), which Django does by the client-bound statement's text.
         return connection.cursor()
     raw = _prepared_cursor_class()(connection.connection)
-    return connection._prepare_cursor(raw)
+    return connection._prepare_cursor(raw)  # type: ignore[attr-defined]
 
 
 _classes: dict[str, type] = {}
@@ -47,7 +47,7 @@ def _prepared_cursor_class() -> type:
         class PreparedCursor(ServerBindingCursor):  # type: ignore[misc,valid-type]
             def execute(self, query: Any, params: Any = None, **kw: Any) -> Any:
                 kw.setdefault("prepare", True)
-                return super().execute(query, params, **kw)
+                return super().execute(query, params, **kw)  # type: ignore[misc]
 
         _classes["cursor"] = PreparedCursor
     return _classes["cursor"]

@@ -31,7 +31,7 @@ import datetime as dt
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -60,7 +60,7 @@ _state: dict[str, Any] = {"revision": None, "read_at": float("-inf")}
 
 
 def _max_age() -> float:
-    return float(settings.POSTAWARD.get("AUTH_REVISION_MAX_AGE", 1.0))
+    return float(cast("float", settings.POSTAWARD.get("AUTH_REVISION_MAX_AGE", 1.0)))
 
 
 def read_revision() -> int:

@@ -437,9 +437,11 @@ def start_server(
     deadline = time.time() + 240  # a busy shared machine imports slowly
     while time.time() < deadline:
         try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("GET", "/api/v1/openapi.json")
-            if c.getresponse().status == 200:
+            # A cheap address (401 without a token): the OpenAPI document takes
+            # seconds to build on a busy machine, longer than a probe waits.
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/api/v1/me")
+            if c.getresponse().status == 401:
                 return proc
         except OSError:
             time.sleep(0.3)

@@ -3,6 +3,11 @@
 from django.db import migrations, models
 
 
+def create_row(apps, schema_editor):
+    """The one row (ADR 0507): a write raises it, so its count never changes."""
+    apps.get_model("orgs", "AuthRevision").objects.get_or_create(pk=1, defaults={"value": 0})
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -20,4 +25,5 @@ class Migration(migrations.Migration):
                 'verbose_name': '令牌认证版本',
             },
         ),
+        migrations.RunPython(create_row, migrations.RunPython.noop),
     ]

@@ -139,6 +139,11 @@ else:
     # No health check (a SELECT 1 per request): a connection broken by a database
     # restart fails one request and is then replaced.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    # The hot paths' own statements are prepared once per connection (core.hotsql,
+    # ADR 0508); Django's cursors bind on the client and never prepare. Off
+    # (POSTAWARD_PREPARED_STATEMENTS=0) behind a pooler in transaction mode.
+    if os.environ.get("POSTAWARD_PREPARED_STATEMENTS", "1") == "1":
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
     DATABASES["default"].setdefault("TEST", {})
     if name := os.environ.get("POSTAWARD_TEST_DB_NAME"):
         DATABASES["default"]["TEST"]["NAME"] = name

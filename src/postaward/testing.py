@@ -32,7 +32,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
 from django.test import Client
+from django.test.client import ClientHandler
 
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.idcheck import make_resident_id, make_uscc
@@ -109,18 +112,39 @@ class District:
             c.force_login(self.users[username])
         return c
 
-    def token_client(self, username: str) -> TokenClient:
+    def token_client(self, username: str, *, front: bool = True) -> TokenClient:
         _, plain = org_services.create_api_token(
             actor=self.actor(username), user=self.users[username], name="test"
         )
-        return TokenClient(plain)
+        return TokenClient(plain, front=front)
+
+
+class _FrontHandler(ClientHandler):
+    """The test client's handler with the WSGI front of ``postaward.wsgi`` before
+    it: a bearer check-in is answered by the ingest path (ADR 0506), as in
+    production; everything else (and what that path leaves to Django) by Django."""
+
+    def __call__(self, environ: dict[str, Any]) -> Any:
+        from postaward.attendance import ingest
+
+        answered = ingest.respond(environ)
+        if answered is None:
+            return super().__call__(environ)
+        response = HttpResponse(answered.body, status=answered.status)
+        for name, value in answered.headers:
+            response[name] = value
+        response.wsgi_request = WSGIRequest(environ)  # type: ignore[attr-defined]
+        return response
 
 
 class TokenClient(Client):
-    """Sends ``Authorization: Bearer <token>`` with every request."""
+    """Sends ``Authorization: Bearer <token>`` with every request; ``front``: through
+    the WSGI front (the check-in ingest path), else straight to Django."""
 
-    def __init__(self, token: str, **kw: Any) -> None:
+    def __init__(self, token: str, *, front: bool = True, **kw: Any) -> None:
         super().__init__(HTTP_AUTHORIZATION=f"Bearer {token}", **kw)
+        if front:
+            self.handler = _FrontHandler(self.handler.enforce_csrf_checks)
         self.token = token
 
 

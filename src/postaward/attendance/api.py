@@ -31,11 +31,9 @@ from postaward.core.scoping import get_visible_or_404
 from postaward.core.types import Date, DateTime, Id, StrictId
 from postaward.projects.models import KeyPersonAssignment, Project
 
-from . import selectors, services
+from . import ingest, selectors, services
 from . import steps as leave_steps
 from .choices import (
-    ACCURACY_CREDIT_MAX_M,
-    FENCE_MARGIN_M,
     STATUS_COLOURS,
     DayStatus,
     InterviewKind,
@@ -91,10 +89,6 @@ class SignalOut(Schema):
     explanation: str
 
 
-def _tolerance(accuracy_m: float) -> float:
-    return FENCE_MARGIN_M + min(max(accuracy_m, 0.0), ACCURACY_CREDIT_MAX_M)
-
-
 class CheckInResultOut(Schema):
     """The answer to a check-in: accepted, or refused with the reason (never dropped)."""
 
@@ -116,30 +110,6 @@ class CheckInResultOut(Schema):
     suspicion_score: int
     signals: list[SignalOut]
     review: str
-
-
-def _result(c: CheckIn, replayed: bool) -> dict[str, Any]:
-    label = Refusal(c.refusal).label if c.refusal else ""
-    return {
-        "id": c.pk,
-        "replayed": replayed,
-        "accepted": c.accepted,
-        "message": "打卡成功" if c.accepted else f"打卡失败：{label}",
-        "refusal": c.refusal,
-        "refusal_label": label,
-        "refusal_detail": c.refusal_detail,
-        "at": c.at,
-        "local_date": c.local_date,
-        "project_id": c.project_id,
-        "lon": c.lon,
-        "lat": c.lat,
-        "accuracy_m": c.accuracy_m,
-        "distance_m": None if c.distance_m is None else round(c.distance_m, 1),
-        "tolerance_m": _tolerance(c.accuracy_m),
-        "suspicion_score": c.suspicion_score,
-        "signals": c.signals,
-        "review": c.review,
-    }
 
 
 @router.post(
@@ -169,7 +139,7 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):  # type: ignore[no-u
         ip=client_ip(request),
         delayed=payload.queued,
     )
-    return Status(200 if r.replayed else 201, _result(r.checkin, r.replayed))
+    return Status(200 if r.replayed else 201, ingest.answer(r.checkin, r.replayed))
 
 
 class CheckInBrief(Schema):

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from postaward.core import clock
+from postaward.core import clock, hotsql
 from postaward.projects import selectors as project_selectors
 from postaward.projects.choices import STAGED_POSITIONS, ProjectStatus, SuspensionState
 from postaward.projects.models import CheckinStage, KeyPersonAssignment, Project, Suspension
@@ -179,7 +179,7 @@ def load_day(project: Project, day: dt.date, assignment_ids: list[int]) -> Proje
     sql, names = _day_sql(len(ids))
     values = {"project_id": project.pk, "day_end": end, "day_start": start, "day": d}
     suspension_ids: list[int] = []
-    with connection.cursor() as cur:
+    with hotsql.cursor() as cur:
         cur.execute(sql, [*(values[n] for n in names), project.pk, d, d, project.pk, d, d, *ids])
         for kind, a, b in cur.fetchall():
             if kind == "s":

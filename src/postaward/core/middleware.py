@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import cast
 
 from django.conf import settings
@@ -22,10 +22,15 @@ def client_ip(request: HttpRequest) -> str:
     Each proxy appends the address it saw, so the client is the right-most hop
     that is not itself a trusted proxy.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    return client_ip_of(request.META)
+
+
+def client_ip_of(meta: Mapping[str, str]) -> str:
+    """``client_ip`` from a WSGI environ (the check-in ingest path has no request)."""
+    remote = meta.get("REMOTE_ADDR", "")
     configured = settings.POSTAWARD.get("TRUSTED_PROXIES") or DEFAULT_TRUSTED_PROXIES
     trusted = {str(p) for p in cast("Iterable[str]", configured)}
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if not forwarded or remote not in trusted:
         return remote
     for hop in reversed([h.strip() for h in forwarded.split(",")]):

@@ -10,12 +10,13 @@ class OrgsConfig(AppConfig):
         from postaward.core import menu, registries
         from postaward.core.menu import Item
 
-        from . import selectors
+        from . import selectors, tokencache
         from .choices import OrgKind, Role
 
         # What the kernel asks of this app, handed over instead of imported (ADR 0055).
         registries.provide_orgs(selectors.KERNEL_DIRECTORY)
         registries.provide_token_backend(selectors.TOKEN_BACKEND)
+        tokencache.connect()  # a change to what a token stands for empties the caches (ADR 0507)
 
         def is_admin(actor):  # type: ignore[no-untyped-def]
             return Role.ADMIN in actor.roles

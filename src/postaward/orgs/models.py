@@ -349,3 +349,18 @@ class LoginLog(models.Model):
         if actor.user_id:
             return Q(user_id=actor.user_id)
         return NOTHING
+
+
+class AuthRevision(models.Model):
+    """One row: raised by every change that can alter what a bearer token stands
+    for (a token revoked or created, an account's roles, organisation, person,
+    password or status; ADR 0507). Each process keeps a cache of token → actor
+    and empties it when it reads a new value (at most a second after the change)."""
+
+    value = models.BigIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "令牌认证版本"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -109,13 +109,9 @@ def _is_enterprise(actor: Actor) -> bool:
 
 
 def _authenticate_token(token: str) -> tuple[User, Actor] | None:
-    from .actors import actor_for
-    from .services import authenticate_token
+    from . import tokencache
 
-    user = authenticate_token(token)
-    if user is None:
-        return None
-    return user, actor_for(user)
+    return tokencache.authenticate(token)
 
 
 def _token_only(actor: Actor) -> bool:

@@ -22,6 +22,7 @@ from postaward.core.crypto import sm3_hex
 from postaward.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from postaward.core.idcheck import check_mobile, check_resident_id, check_uscc
 
+from . import tokencache
 from .choices import (
     CHILD_KINDS,
     ENTERPRISE_KINDS,
@@ -550,6 +551,8 @@ def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> list[str]:
             revoked = (
                 _live_tokens(user).exclude(created_by_id=user.pk).update(revoked_at=clock.now())
             )
+            if revoked:
+                tokencache.bump()
         audit.record(
             actor=actor,
             action="orgs.set_roles",
@@ -823,6 +826,7 @@ def _end_sessions_and_tokens(user: User) -> int:
     """Revoke the account's tokens and end its sessions (ADR 0021): the caller
     saves ``auth_epoch`` in its transaction. Returns the number of tokens revoked."""
     user.auth_epoch += 1
+    tokencache.bump()
     return int(_live_tokens(user).update(revoked_at=clock.now()))
 
 
@@ -920,6 +924,20 @@ def revoke_api_token(*, actor: Actor, token: ApiToken) -> ApiToken:
 
 def authenticate_token(plain: str) -> User | None:
     """The account behind a bearer token, if the token is valid now."""
+    token = usable_token(plain)
+    return None if token is None else token.user
+
+
+def token_digest(plain: str) -> str | None:
+    """The stored digest of a well-formed token (None: not one of ours)."""
+    if not plain.startswith(TOKEN_PREFIX) or plain.count("_") < 2:
+        return None
+    return _digest(plain)
+
+
+def usable_token(plain: str) -> ApiToken | None:
+    """The token with its account (organisation, person), if valid now; its last
+    use is recorded at most every five minutes."""
     if not plain.startswith(TOKEN_PREFIX) or plain.count("_") < 2:
         return None
     prefix = plain[len(TOKEN_PREFIX) :].split("_", 1)[0]
@@ -933,10 +951,19 @@ def authenticate_token(plain: str) -> User | None:
         return None
     if not token.is_usable or not token.user.is_active:
         return None
+    note_token_use(token)
+    return token
+
+
+TOKEN_USE_GRAIN = dt.timedelta(minutes=5)
+
+
+def note_token_use(token: ApiToken) -> None:
+    """Record the token's last use, at most every ``TOKEN_USE_GRAIN``."""
     now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_GRAIN:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+        token.last_used_at = now
 
 
 def system_bootstrap_admin(

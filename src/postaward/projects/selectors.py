@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from postaward.core import clock
+from postaward.core import clock, hotsql
 from postaward.core.actor import Actor
 from postaward.core.geo import wgs84_to_gcj02
 
@@ -449,7 +449,7 @@ def positions_on(*, person_id: int, project_id: int, day: dt.date) -> list[KeyPe
     from django.db import connection
 
     d = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cur:
+    with hotsql.cursor() as cur:
         cur.execute(_positions_sql(), [project_id, person_id, d, d])
         rows = cur.fetchall()
     if not rows:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
-from postaward.core import clock, idempotency
+from postaward.core import clock, hotsql, idempotency
 from postaward.core.actor import Actor
 from postaward.core.audit import canonical_json
 from postaward.core.crypto import sm3_hex
@@ -199,7 +199,7 @@ def _insert(c: CheckIn) -> None:
         marks = ", ".join(["%s"] * len(_INSERT_FIELDS))
         _SQL["insert"] = f"INSERT INTO {CheckIn._meta.db_table} ({cols}) VALUES ({marks})"  # noqa: S608
     values = [f.get_db_prep_save(getattr(c, f.attname), connection) for f in _INSERT_FIELDS]
-    with connection.cursor() as cur:
+    with hotsql.cursor() as cur:
         if connection.features.can_return_columns_from_insert:
             cur.execute(_SQL["insert"] + " RETURNING id", values)
             c.pk = cur.fetchone()[0]
@@ -277,7 +277,7 @@ def _recent(c: CheckIn) -> tuple[list[rules.PriorCheckIn], int]:
         params += [c.device_id, ops.adapt_datefield_value(c.local_date), c.person_id]
     prior: list[rules.PriorCheckIn] = []
     others: set[int] = set()
-    with connection.cursor() as cur:
+    with hotsql.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
     sqlite = connection.vendor == "sqlite"

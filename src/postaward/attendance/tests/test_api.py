@@ -44,10 +44,12 @@ def post_checkin(client: Client, key: str | None, **kw):
     )
 
 
-@pytest.fixture
-def phone(district):
-    """pm_a's phone: a bearer token, as a native client uses the API."""
-    return district.token_client("pm_a")
+@pytest.fixture(params=["ingest", "django"])
+def phone(district, request):
+    """pm_a's phone: a bearer token, as a native client uses the API; every test
+    runs through the ingest path in front of Django (as served) and straight
+    through Django's route (ADR 0506)."""
+    return district.token_client("pm_a", front=request.param == "ingest")
 
 
 @pytest.fixture

@@ -25,11 +25,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import enum
-import io
 import itertools
 import os
-import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -330,8 +327,6 @@ class Snapshot:
     guards: list[tuple[type, Any, list[Any]]]
     on_commit: list[tuple[Any, bool]]
     restored: int = 0
-    # ``value`` pickled once (``_frozen``): unpickling it is the per-test copy
-    frozen: bytes | None = None
 
     def restore(self) -> Any | None:
         """Write the rows back and return a fresh copy of the build's value;
@@ -350,39 +345,7 @@ class Snapshot:
         for func, robust in self.on_commit:
             transaction.on_commit(func, robust=robust)
         self.restored += 1
-        return _stamped(self.fresh_value(), self.key)
-
-    def fresh_value(self) -> Any:
-        """A copy of the build's value no other test has seen: unpickled from
-        the bytes taken at capture (a quarter of a ``deepcopy``'s CPU for the
-        small district, ADR 0091), else deep-copied."""
-        if self.frozen is not None:
-            return pickle.loads(self.frozen)  # noqa: S301  # our own bytes, this process
-        return copy.deepcopy(self.value)
-
-
-class _Pickler(pickle.Pickler):
-    """Refuses what copies itself differently under ``deepcopy`` than under
-    pickle (a queryset would be evaluated and its rows frozen); a value holding
-    one is deep-copied in each test instead."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        if getattr(type(obj), "__deepcopy__", None) is not None and not isinstance(
-            obj, Decimal | enum.Enum
-        ):
-            raise pickle.PicklingError(f"{type(obj).__qualname__} copies itself")
-        return NotImplemented
-
-
-def _frozen(value: Any) -> bytes | None:
-    """``value`` pickled, or ``None`` if it cannot be (a lambda, a client, a
-    queryset: ``_Pickler``)."""
-    buf = io.BytesIO()
-    try:
-        _Pickler(buf, pickle.HIGHEST_PROTOCOL).dump(value)
-    except Exception:  # anything pickle refuses: deep-copied per test instead
-        return None
-    return buf.getvalue()
+        return _stamped(copy.deepcopy(self.value), self.key)
 
 
 def _stamped(value: Any, key: tuple) -> Any:
@@ -499,8 +462,7 @@ def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
                     ],
                 )
             )
-    frozen = None if value is _UNCOPYABLE else _frozen(value)
-    return Snapshot(key, value, statements, guards, on_commit, frozen=frozen)
+    return Snapshot(key, value, statements, guards, on_commit)
 
 
 _snapshots: dict[tuple, Snapshot] = {}

@@ -218,25 +218,9 @@ def submit(page, selector: str) -> None:  # type: ignore[no-untyped-def]
     ``wait_for_load_state`` alone can return on the page being left, before
     the browser has sent the form; a test that then reads the database would
     read it before the request."""
-    follow(page, selector)
-
-
-def follow(page, target: Any) -> None:  # type: ignore[no-untyped-def]
-    """Click a link or a form's button (a selector or a locator) and wait for
-    the page it leads to: its navigation and that page's ``load`` event.
-
-    Playwright's ``networkidle`` waits for 500 ms without a request after the
-    page has loaded, whatever the page is; that quiet half-second, two or three
-    times per step, was most of a browser flow's time (ADR 0091). The pages
-    that fetch after loading (check-in, patrol, the project map) are waited
-    for on what they show (``expect``/``wait_for``), and the live server's
-    requests are serialised with the test's queries and answered before the
-    teardown (``answered``)."""
     with page.expect_navigation():
-        if isinstance(target, str):
-            page.click(target)
-        else:
-            target.click()
+        page.click(selector)
+    page.wait_for_load_state("networkidle")
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

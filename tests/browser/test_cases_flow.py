@@ -20,7 +20,7 @@ from postaward.core.files import minimal_pdf
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import follow, login, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,15 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
+    page.wait_for_load_state("networkidle")
 
 
 def _step(page, name: str, fields: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
     form = f"[data-testid={name}-form]"
     for field, value in (fields or {}).items():
         page.fill(f"{form} [name={field}]", value)
-    follow(page, f"[data-testid={name}-submit]")
+    page.click(f"[data-testid={name}-submit]")
+    page.wait_for_load_state("networkidle")
 
 
 def _state(page) -> str:  # type: ignore[no-untyped-def]
@@ -61,7 +63,8 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
     case = Case.objects.get()
     assert case.source_ref == complaint.receipt_number
     _go(page, "/cases/")
-    follow(page, f"text={case.number}")
+    page.click(f"text={case.number}")
+    page.wait_for_load_state("networkidle")
     assert complaint.receipt_number in page.inner_text("[data-testid=case-source]")
     url = f"/cases/{case.pk}/"
 
@@ -178,11 +181,13 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
         pub = Publication.objects.get(case_id=case.pk)
         _as(page, "office_staff")
         _go(page, f"/portal/publications/{pub.pk}/")
-        follow(page, "[data-testid=publish-submit]")
+        page.click("[data-testid=publish-submit]")
+        page.wait_for_load_state("networkidle")
         assert page.inner_text("[data-testid=publication-state]") == "已公示"
         page.context.clear_cookies()
         _go(page, "/public/publications/")
-        follow(page, "[data-testid=public-publication]")
+        page.click("[data-testid=public-publication]")
+        page.wait_for_load_state("networkidle")
         case.refresh_from_db()
         assert case.decision_number in page.inner_text("body")
         screenshot(page, "cases-flow-published")

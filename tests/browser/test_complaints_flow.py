@@ -21,7 +21,7 @@ from postaward.core.models import Deadline
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import answer_captcha, follow, login, screenshot
+from .conftest import answer_captcha, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,7 +70,8 @@ def _track(phone, number: str, code: str) -> str:  # type: ignore[no-untyped-def
 
 def _open(page, number: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}/complaints/")
-    follow(page, f"text={number}")
+    page.click(f"text={number}")
+    page.wait_for_load_state("networkidle")
 
 
 def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +80,8 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _submit(page, step: str) -> None:  # type: ignore[no-untyped-def]
-    follow(page, f"[data-testid={step}-submit]")
+    page.click(f"[data-testid={step}-submit]")
+    page.wait_for_load_state("networkidle")
 
 
 def _downloads(page, title: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from postaward.core.documents import DocumentKind
 from postaward.core.models import IssuedDocument
 from postaward.testing import PASSWORD
 
-from .conftest import follow, login, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,6 +57,7 @@ def test_r_cas_06_a_document_renders_in_the_worker_and_is_listed(page, district,
     bad.write_bytes(b"PK\x03\x04not really a document")
     page.select_option("#tpl-kind", NOTICE.key)
     page.set_input_files("#tpl-file", str(bad))
-    follow(page, "[data-testid=template-upload] button")
+    page.click("[data-testid=template-upload] button")
+    page.wait_for_load_state("networkidle")
     assert "不是有效的 Word" in page.inner_text("[data-testid=template-error]")
     screenshot(page, "document-templates")

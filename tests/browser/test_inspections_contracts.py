@@ -13,7 +13,7 @@ from postaward.core import clock, events
 from postaward.core.files import minimal_pdf
 from postaward.testing import PASSWORD
 
-from .conftest import follow, login, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,7 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
+    page.wait_for_load_state("networkidle")
 
 
 def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tmp_path):
@@ -42,7 +43,8 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     # The contractor registers a supplementary agreement with the project.
     _as(page, "contractor_a_admin")
     _go(page, f"/projects/{project.pk}/")
-    follow(page, "[data-testid=add-agreement]")
+    page.click("[data-testid=add-agreement]")
+    page.wait_for_load_state("networkidle")
     page.fill("[name=number]", "BC-01")
     page.fill("[name=signed_on]", clock.today().isoformat())
     page.fill("[name=amount_change]", "1500000")
@@ -50,7 +52,8 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     pdf = tmp_path / "补充协议.pdf"
     pdf.write_bytes(minimal_pdf(["buchong xieyi BC-01"]))
     page.set_input_files("[name=file]", str(pdf))
-    follow(page, "[data-testid=submit]")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state("networkidle")
     assert "BC-01" in page.inner_text("[data-testid=agreements]")
 
     # The office opens a check with two inspectors from the enforcement pool.
@@ -60,14 +63,16 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     page.select_option(f"{form} select[name=project_id]", str(project.pk))
     page.select_option(f"{form} select[name=leader_id]", str(cf.cert(district, "housing_staff")))
     page.select_option(f"{form} select[name=member_ids]", [str(cf.cert(district, "office_staff"))])
-    follow(page, "[data-testid=contract-check-new-submit]")
+    page.click("[data-testid=contract-check-new-submit]")
+    page.wait_for_load_state("networkidle")
     check = ContractCheck.objects.get()
     assert check.number in page.inner_text("h1, .card-header")
 
     # The leader has the platform compare: award, contract and agreement side by side.
     _as(page, "housing_staff")
     _go(page, f"/inspections/contract-checks/{check.pk}/")
-    follow(page, "[data-testid=compare-submit]")
+    page.click("[data-testid=compare-submit]")
+    page.wait_for_load_state("networkidle")
     table = page.inner_text("[data-testid=comparison]")
     for title in ("中标结果", "施工合同", "补充协议 BC-01", "履约现状"):
         assert title in table
@@ -83,7 +88,8 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
         "[data-testid=conclude-form] [name=summary]",
         "补充协议调增价款超过10%并变更范围，主体结构分包",
     )
-    follow(page, "[data-testid=conclude-submit]")
+    page.click("[data-testid=conclude-submit]")
+    page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=check-state]") == "已作出结论"
     assert "提请监管办立案查处" in page.inner_text("[data-testid=conclusion]")
     screenshot(page, "inspections-contract-check-concluded")

@@ -10,17 +10,19 @@ import pytest
 
 from postaward.testing import PASSWORD
 
-from .conftest import follow, login, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
+    page.wait_for_load_state("networkidle")
 
 
 def _click(page, testid: str) -> None:  # type: ignore[no-untyped-def]
-    follow(page, f"[data-testid={testid}]")
+    page.click(f"[data-testid={testid}]")
+    page.wait_for_load_state("networkidle")
 
 
 def _round(page, quarter: str, kind: str, title: str, item: str) -> None:  # type: ignore[no-untyped-def]
@@ -89,9 +91,11 @@ def test_r_ins_02_office_draws_and_a_citizen_verifies(page, browser, live_server
     try:
         pub = citizen.new_page()
         pub.goto(f"{live_server.url}/public/inspections/draws/")
-        follow(pub, f"text={number}")
+        pub.click(f"text={number}")
+        pub.wait_for_load_state("networkidle")
         assert pub.inner_text("[data-testid=seed-hash]") == seed_hash
-        follow(pub, "[data-testid=verify-link]")
+        pub.click("[data-testid=verify-link]")
+        pub.wait_for_load_state("networkidle")
         assert pub.inner_text("[data-testid=verify-result]").strip() == "一致"
         assert pub.inner_text("[data-testid=selections]") == staff_list
         screenshot(pub, "inspections-draw-public-verify")

@@ -15,7 +15,7 @@ import pytest
 from postaward.testing import PASSWORD
 from postaward.testing_xlsx import read_cells
 
-from .conftest import follow, login, screenshot
+from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,8 @@ def test_a_ledger_filters_sorts_totals_and_exports_the_filtered_rows(page, distr
     assert page.inner_text("[data-testid=list-count]") == "24"
     assert len(_rows(page)) == 20  # the first page
     page.fill("#lf-q", "楼梯间")
-    follow(page, "[data-testid=list-search]")
+    page.click("[data-testid=list-search]")
+    page.wait_for_load_state("networkidle")
     assert page.inner_text("[data-testid=list-count]") == "6"
     # sort by cost, largest first (two clicks on the header)
     page.click("[data-testid=sort-cost]")

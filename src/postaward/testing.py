@@ -545,9 +545,13 @@ def demo_build(projects: int) -> None:
     pages and home-card walks) share one build per process. A database that
     already has units builds for real (and ``build`` refuses, as it should)."""
     from postaward import demo
+    from postaward.alerts.models import Indicator
     from postaward.core import clock
 
-    if Organisation.objects.exists():
+    # A replay holds the build's own writes only: a database that already has
+    # rows the build reads (units, or indicators made on first use) builds for
+    # real, or a replayed row would point at a row of the recording database.
+    if Organisation.objects.exists() or Indicator.objects.exists():
         demo.build(projects=projects)
         return
     # On the running clock the build's dates are today's: key by the day too.

@@ -232,12 +232,50 @@ def detect(today: dt.date | None = None) -> int:
     were new. Safe to run again (each finding has its ``auto_key``)."""
     today = today or clock.today()
     before = Clue.objects.filter(source=ClueSource.PLATFORM).count()
-    for finder in (no_interview, no_owner_inspection, no_work_plan, attendance_not_acted):
+    finders = (missed_deadlines, no_interview, no_owner_inspection, no_work_plan)
+    for finder in (*finders, attendance_not_acted):
         try:
             finder(today)
         except Exception:  # one finder failing must not stop the others
             log.exception("accountability detector %s failed", finder.__name__)
     return Clue.objects.filter(source=ClueSource.PLATFORM).count() - before
+
+
+MISSED_LOOKBACK_DAYS = 35
+
+
+def missed_deadlines(today: dt.date) -> None:
+    """The missed deadlines of the :data:`MISSED` kinds due in the last
+    :data:`MISSED_LOOKBACK_DAYS` days and not raised yet: each through
+    :func:`on_deadline_missed`, as its ``deadline.missed`` fact reads. Read
+    here, once a day, rather than per event, so a flood of missed deadlines
+    costs the sweep nothing here (ADR 0801)."""
+    from postaward.core.deadlines import DeadlineMissed
+    from postaward.core.models import Deadline
+
+    since = clock.start_of_day(today - dt.timedelta(days=MISSED_LOOKBACK_DAYS))
+    raised = Clue.objects.filter(auto_key__startswith="deadline:").values_list(
+        "auto_key", flat=True
+    )
+    done = {int(k.split(":", 1)[1]) for k in raised if k.split(":", 1)[1].isdigit()}
+    rows = Deadline.objects.filter(
+        kind__in=list(MISSED), state=Deadline.State.MISSED, due_at__gte=since
+    ).order_by("due_at", "pk")
+    for d in rows[:2000]:
+        if d.pk in done:
+            continue
+        on_deadline_missed(
+            DeadlineMissed(
+                deadline_id=d.pk,
+                kind=d.kind,
+                subject_type=d.subject_type,
+                subject_id=d.subject_id,
+                project_id=d.project_id,
+                organisation_id=d.organisation_id,
+                due_at=d.due_at.isoformat(),
+                basis=d.basis,
+            )
+        )
 
 
 def no_interview(today: dt.date) -> None:

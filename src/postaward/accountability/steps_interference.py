@@ -36,7 +36,7 @@ def _discipline(r: InterferenceRecord, actor: Actor) -> bool:
     return svc.is_discipline(actor, r)
 
 
-class FileIn(StrictIn):
+class InterferenceFileIn(StrictIn):
     note: str = Field("", max_length=500, description="阅处意见")
 
 
@@ -46,7 +46,7 @@ class FileForm(dj_forms.Form):
     )
 
 
-class ReferIn(StrictIn):
+class InterferenceReferIn(StrictIn):
     reason: str = Field(max_length=500, description="移送理由")
 
 
@@ -59,7 +59,7 @@ class ReferForm(dj_forms.Form):
     )
 
 
-class ClueIn(StrictIn):
+class InterferenceClueIn(StrictIn):
     party: Party = Field(description="问责对象类别（建设单位或监管部门）")
     unit_id: StrictId = Field(description="涉及单位")
     facts: str = Field(max_length=2000, description="问题事实")
@@ -147,7 +147,7 @@ FILE = steps.Step(
     sources=(RecordState.SUBMITTED,),
     target=RecordState.FILED,
     service=_file,
-    schema=FileIn,
+    schema=InterferenceFileIn,
     form=FileForm,
     basis="R-ACT-06",
     action="accountability.interference_filed",
@@ -164,7 +164,7 @@ REFER = steps.Step(
     sources=(RecordState.SUBMITTED, RecordState.FILED),
     target=RecordState.REFERRED,
     service=_refer,
-    schema=ReferIn,
+    schema=InterferenceReferIn,
     form=ReferForm,
     basis="R-ACT-06",
     event="accountability.referred",
@@ -182,7 +182,7 @@ RAISE_CLUE = steps.Step(
     sources=(RecordState.SUBMITTED, RecordState.FILED, RecordState.REFERRED),
     guards=(steps.Guard(_no_clue, "已据此登记问责线索", code="clue_exists"),),
     service=_clue,
-    schema=ClueIn,
+    schema=InterferenceClueIn,
     form_factory=_clue_form,
     basis="R-ACT-02",
     action="accountability.interference_clue_raised",

@@ -66,7 +66,7 @@ def load_decision(actor: Actor, pk: int) -> MatterPerson:
     )
 
 
-class DecideIn(StrictIn):
+class MatterDecideIn(StrictIn):
     measures: list[Measure] = Field(description="问责方式（可同时使用，至少一种）")
     decided_on: Date = Field(description="决定日期")
     decision_document: str = Field(max_length=100, description="决定文号")
@@ -83,7 +83,7 @@ class ObstructIn(StrictIn):
     note: str = Field(max_length=1000, description="干扰、阻碍调查情况")
 
 
-class ReferIn(StrictIn):
+class MatterReferIn(StrictIn):
     reason: str = Field(max_length=2000, description="移送理由（违纪违法情形）")
     document_number: str = Field("", max_length=100, description="移送文号")
 
@@ -178,7 +178,7 @@ REFER = steps.Step(
         ),
     ),
     service=_refer,
-    schema=ReferIn,
+    schema=MatterReferIn,
     form=ReferForm,
     basis="R-ACT-03",
     event="accountability.referred",
@@ -196,7 +196,7 @@ DECIDE = steps.Step(
     sources=(PersonState.PENDING,),
     target=PersonState.DECIDED,
     service=_decide,
-    schema=DecideIn,
+    schema=MatterDecideIn,
     form_factory=decide_form,
     basis="R-ACT-03,R-ACT-04,R-ACT-05",
     event="accountability.decided",

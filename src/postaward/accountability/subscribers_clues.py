@@ -10,7 +10,6 @@ from postaward.core import events
 
 CHANGE_AFTER = "approvals.change_after_the_fact"
 USED_BEFORE = "approvals.used_before_acceptance"
-DEADLINE_MISSED = "deadline.missed"
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,11 @@ def on_used_before(evt: Any) -> None:
 
 
 def on_deadline_missed(evt: Any) -> None:
-    """Called for every missed deadline of the platform: the kind is checked
-    first against a small set, so any other kind costs one dict lookup."""
+    """One missed deadline (a ``deadline.missed`` fact): the kind is checked
+    first against a small set, so any other kind costs one dict lookup. Not
+    subscribed to the sweep's events (a flood of missed deadlines stays the
+    alerts' set-wise work, ADR 0517): the daily detector hands it the day's
+    missed rows (``findings_clues.missed_deadlines``, ADR 0801)."""
     if evt.kind not in _KINDS:
         return
     from . import findings_clues
@@ -52,4 +54,3 @@ def register() -> None:
     _KINDS = frozenset(MISSED)
     events.subscribe(_ByName(CHANGE_AFTER))(on_change_after)  # type: ignore[arg-type]
     events.subscribe(_ByName(USED_BEFORE))(on_used_before)  # type: ignore[arg-type]
-    events.subscribe(_ByName(DEADLINE_MISSED))(on_deadline_missed)  # type: ignore[arg-type]

@@ -32,7 +32,8 @@ def test_r_act_01_r_act_02_r_act_07_the_demo_raises_clues_from_its_own_data():
     assert any(c.act.code == "6-9" for c in kinds.values())
     assert all(c.evidence_links for c in platform)
     by_hand = Clue.objects.exclude(source=ClueSource.PLATFORM)
-    assert {c.source for c in by_hand} == {"media", "instruction", "government_inspection"}
+    # (the matters part's demo adds a clue of its own from a departmental check)
+    assert {"media", "instruction", "government_inspection"} <= {c.source for c in by_hand}
     # the worker's later delivery of the same missed deadlines adds nothing
     before = Clue.objects.count()
     from postaward.core import deadlines

@@ -141,6 +141,39 @@ def test_r_act_07_a_transferred_complaint_decided_late_is_6_9_on_the_receiving_u
         assert c.unit == district.orgs["housing"]
 
 
+def test_r_act_02_the_detector_takes_the_days_missed_deadlines_once_and_not_the_sweep(district):
+    """The sweep's ``deadline.missed`` facts are not subscribed (a flood stays
+    the alerts' set-wise work); the daily detector raises the missed rows of
+    the watched kinds, once, and leaves met rows and other kinds alone."""
+    from postaward.core import deadlines
+    from postaward.core.models import Deadline
+
+    assert subscribers_clues.on_deadline_missed not in events.subscribers_of("deadline.missed")
+    p = district.projects["p_school"]
+    rows = {}
+    for kind, state in (
+        ("approvals.acceptance_below", Deadline.State.MISSED),
+        ("approvals.supervision_log", Deadline.State.MISSED),
+        ("approvals.change_before_work", Deadline.State.MET),
+    ):
+        row = deadlines.open_deadline(
+            kind=kind,
+            subject=p,
+            length=3,
+            unit="working_days",
+            basis="测试",
+            organisation_id=district.orgs["school"].pk,
+            project_id=p.pk,
+        )
+        Deadline.objects.filter(pk=row.pk).update(state=state)
+        rows[kind] = row.pk
+    fc.missed_deadlines(clock.today() + dt.timedelta(days=10))
+    fc.missed_deadlines(clock.today() + dt.timedelta(days=10))
+    c = _only(auto_key=f"deadline:{rows['approvals.acceptance_below']}")
+    assert c.act.code == "5-12" and c.unit == district.orgs["school"]
+    assert Clue.objects.filter(source=ClueSource.PLATFORM).count() == 1
+
+
 def test_r_act_02_other_missed_deadlines_cost_nothing(district, django_assert_num_queries):
     evt = _missed(district, "approvals.supervision_log")
     with django_assert_num_queries(0):

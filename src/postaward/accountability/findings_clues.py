@@ -6,11 +6,12 @@ often the fact is seen (an event delivered twice, the detector run again).
 Two ways in:
 
 - **events by name** (``subscribers_clues``): ``approvals.change_after_the_fact``
-  (5(四)), ``approvals.used_before_acceptance`` (5(五)), and ``deadline.missed``
-  for the kinds in :data:`MISSED` only (late acceptance, unreviewed changes,
-  alert disposal, complaint decisions); any other kind returns at once.
+  (5(四)), ``approvals.used_before_acceptance`` (5(五));
 - **the daily detector** (:func:`detect`, ``tasks_clues`` and the simulator):
-  what is an absence rather than an event, read from the lower apps: no
+  the day's missed deadlines of the kinds in :data:`MISSED` only (late
+  acceptance, unreviewed changes, alert disposal, complaint decisions;
+  :func:`missed_deadlines`), and what is an absence rather than an event, read
+  from the lower apps: no
   post-award interview (5(一)), no owner inspection in the period (5(二)), no
   work list or approved plan of double-random inspections on time (6(一)),
   attendance failures left without the interview they require (6(三)).

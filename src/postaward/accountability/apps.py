@@ -9,7 +9,7 @@ class AccountabilityConfig(AppConfig):
     def ready(self) -> None:
         from postaward.core import menu
 
-        from . import setup_clues, setup_interference, setup_matters
+        from . import setup_clues, setup_interference, setup_matters, setup_proposals
 
         # Its own menu group, after 双随机检查 (58).
         menu.section("accountability", "问责管理", "bi-person-exclamation", 59)
@@ -17,3 +17,4 @@ class AccountabilityConfig(AppConfig):
         setup_clues.ready()
         setup_matters.ready()
         setup_interference.ready()
+        setup_proposals.ready()

@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("postaward.accountability.urls_clues")),
     path("", include("postaward.accountability.urls_matters")),
     path("", include("postaward.accountability.urls_interference")),
+    path("", include("postaward.accountability.urls_proposals")),
 ]

@@ -11,6 +11,7 @@ from .interference import (
     snapshot_record,
     snapshot_rule,
 )
+from .proposals import Proposal, proposal_scope, snapshot_proposal
 from .matters import (
     Matter,
     MatterPerson,
@@ -27,14 +28,17 @@ __all__ = [
     "InterferenceRecord",
     "Matter",
     "MatterPerson",
+    "Proposal",
     "accountability_scope",
     "interference_scope",
     "matter_scope",
+    "proposal_scope",
     "snapshot_act",
     "snapshot_addition",
     "snapshot_clue",
     "snapshot_matter",
     "snapshot_matter_person",
+    "snapshot_proposal",
     "snapshot_record",
     "snapshot_rule",
 ]

@@ -75,7 +75,10 @@ def proposals_of(actor: Actor) -> Any:
 
 
 def load_proposal(actor: Actor, pk: int) -> Proposal:
-    """One proposal in the actor's scope (404 outside: the same answer as absent)."""
+    """One proposal in the actor's scope (404 outside: the same answer as
+    absent; 403 for a role that reads no proposals)."""
+    if actor.user_id is not None and not may_see(actor):
+        raise Forbidden("仅监管办、建设单位和行业主管部门可以查看不良行为认定建议书")
     p = proposals_of(actor).filter(pk=pk).first()
     if p is None:
         raise NotFound()
@@ -135,8 +138,8 @@ def _org(actor: Actor, pk: Any, *, field: str, label: str) -> Organisation:
         path__startswith=actor.district_path,
         is_active=True,
     ).first()
-    if found is None:
-        raise ValidationFailed(f"{label}不存在或不在本区", field=field)
+    if found is None:  # another district's unit: the same answer as absent
+        raise NotFound()
     return found  # type: ignore[no-any-return]
 
 

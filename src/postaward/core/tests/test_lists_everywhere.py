@@ -70,6 +70,7 @@ LISTS = [
     ("accountability_integrity_rule_missing", "office_staff", "unit"),
     ("accountability_clue_list", "office_staff", "received_on"),
     ("accountability_act_list", "office_staff", "code"),
+    ("accountability_proposal_list", "office_staff", "due"),
 ]
 
 

@@ -572,7 +572,15 @@ def _clue_evidence(d):  # type: ignore[no-untyped-def]
     return c, "evidence_file", lambda o: reverse("accountability_clue_evidence", args=[o.pk])
 
 
+def _proposal_evidence(d):  # type: ignore[no-untyped-def]
+    from postaward.accountability.tests import factories_proposals as fp
+
+    p = fp.proposal(d)
+    return p, "evidence_file", lambda o: reverse("accountability_proposal_evidence", args=[o.pk])
+
+
 MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("accountability.proposal", "evidence_file"): _proposal_evidence,
     ("accountability.clue", "evidence_file"): _clue_evidence,
     ("core.issueddocument", "pdf"): _issued_document("pdf"),
     ("core.issueddocument", "docx"): _issued_document("docx"),

@@ -178,6 +178,13 @@ def render_detail(
             "deadlines": [deadlines.show(d)] if d is not None else [],
             "timeline": _timeline(p),
             "page_steps": steps.page_steps(p, a, bound=bound),
+            # ADR 0804: the recognised bad conduct reaches the unit's credit record
+            # through the department's own manual score entry (its item, its evidence)
+            "credit_url": (
+                reverse("credit_score_new")
+                if p.state == ProposalState.RECOGNISED and sp.is_department(p, a)
+                else ""
+            ),
         },
         status=status,
     )

@@ -225,6 +225,10 @@ def test_r_act_07_the_api_files_once_per_key_lists_and_decides(district):
     )
     assert r.status_code == 200, r.content
     assert Proposal.objects.get(pk=pid).state == ProposalState.RECOGNISED
+    # the department is led to its own manual credit score entry (ADR 0804)
+    html = h.get(f"/accountability/proposals/{pid}/").content.decode()
+    assert 'data-testid="credit-entry"' in html
+    assert 'data-testid="credit-entry"' not in c.get(f"/accountability/proposals/{pid}/").content.decode()
 
 
 def test_r_act_07_pages_list_detail_and_form(district):

@@ -177,4 +177,3 @@ def upload_proposal_evidence(
 
 
 steps.mount_api(router, WF, "proposal_id", prefix="/proposals")
-

@@ -25,8 +25,7 @@ def seed_demo(b: Any) -> None:
     if Proposal.objects.exists():
         return
     users = {
-        u.username: u
-        for u in User.objects.filter(username__in=("office_staff", "housing_staff"))
+        u.username: u for u in User.objects.filter(username__in=("office_staff", "housing_staff"))
     }
     if len(users) < 2:
         return

@@ -72,7 +72,9 @@ MISSED: dict[str, Missed] = {
     "complaints.unit_handling": Missed("6-9", "org", "转办的投诉举报未按期作出处理"),
     # R-ACT-07: the addressed department (the deadline's organisation) left a
     # bad-conduct proposal without a decision (ADR 0803)
-    "accountability.proposal_decision": Missed("6-9", "org", "收到不良行为认定建议书未按期作出认定"),
+    "accountability.proposal_decision": Missed(
+        "6-9", "org", "收到不良行为认定建议书未按期作出认定"
+    ),
 }
 
 

@@ -65,9 +65,9 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kw)
         self.fields["department"].queryset = sp.departments(actor)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = sp.units(actor)  # type: ignore[attr-defined]
-        self.fields["project"].queryset = Project.objects.visible_to(actor).order_by(  # type: ignore[attr-defined]
-            "-pk"
-        )[:500]
+        self.fields["project"].queryset = (  # type: ignore[attr-defined]
+            Project.objects.visible_to(actor).order_by("name")
+        )
         self.fields["persons"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
             organisation__in=sp.units(actor)
-        ).order_by("organisation__name", "name")[:1000]
+        ).order_by("organisation__name", "name")

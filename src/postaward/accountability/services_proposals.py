@@ -49,9 +49,12 @@ def sender_kind_of(actor: Actor) -> str:
 
     if is_office_staff(actor):
         return SenderKind.OFFICE
-    if actor.user_id is not None and actor.org_kind in OWNER_KINDS:
-        if actor.roles & OWNER_SENDER_ROLES:
-            return SenderKind.OWNER
+    if (
+        actor.user_id is not None
+        and actor.org_kind in OWNER_KINDS
+        and actor.roles & OWNER_SENDER_ROLES
+    ):
+        return SenderKind.OWNER
     return ""
 
 
@@ -199,9 +202,7 @@ def file_proposal(
         raise ValidationFailed("认定部门须为行业主管部门", field="department_id")
     unit = _org(actor, unit_id, field="unit_id", label="被建议单位")
     if unit.kind not in ENTERPRISE_KINDS:
-        raise ValidationFailed(
-            "被建议单位须为施工、监理、代理等市场主体", field="unit_id"
-        )
+        raise ValidationFailed("被建议单位须为施工、监理、代理等市场主体", field="unit_id")
     pid = _int(project_id, field="project_id", label="项目", required=False)
     project = None
     if pid is not None:
@@ -372,9 +373,7 @@ def recognise(
     return p  # type: ignore[no-any-return]
 
 
-def not_recognise(
-    *, actor: Actor, obj: Proposal, reason: str, decided_on: Any = None
-) -> Proposal:
+def not_recognise(*, actor: Actor, obj: Proposal, reason: str, decided_on: Any = None) -> Proposal:
     """不予认定 (R-ACT-07): the department decides not to recognise, with the reason."""
     from postaward.core import steps
 
@@ -392,4 +391,3 @@ def not_recognise(
         _close(p)
     _tell_sender(p, actor, "不予认定")
     return p  # type: ignore[no-any-return]
-

@@ -11,7 +11,6 @@ from .interference import (
     snapshot_record,
     snapshot_rule,
 )
-from .proposals import Proposal, proposal_scope, snapshot_proposal
 from .matters import (
     Matter,
     MatterPerson,
@@ -19,6 +18,7 @@ from .matters import (
     snapshot_matter,
     snapshot_matter_person,
 )
+from .proposals import Proposal, proposal_scope, snapshot_proposal
 
 __all__ = [
     "AccountableAct",

@@ -82,8 +82,6 @@ ROUTES = {
             Call("office_staff", path=_pid("not_recognise"), body=lambda d: NOT),
             Call("contractor_a_admin", path=_pid("not_recognise"), body=lambda d: NOT),
         ),
-        out=(
-            Call("transport_staff", path=_pid("not_recognise"), body=lambda d: NOT, status=404),
-        ),
+        out=(Call("transport_staff", path=_pid("not_recognise"), body=lambda d: NOT, status=404),),
     ),
 }

@@ -33,7 +33,10 @@ CASES = {
     "accountability.proposal.recognise": StepCase(
         setup=_received,
         user="housing_staff",
-        data={"decision_text": "认定项目负责人无故缺岗的不良行为", "decision_document": "住建认〔2026〕3号"},
+        data={
+            "decision_text": "认定项目负责人无故缺岗的不良行为",
+            "decision_document": "住建认〔2026〕3号",
+        },
         wrong_role="office_staff",
         out_of_scope="other_authority",
         wrong_state=_decided,

@@ -228,7 +228,10 @@ def test_r_act_07_the_api_files_once_per_key_lists_and_decides(district):
     # the department is led to its own manual credit score entry (ADR 0804)
     html = h.get(f"/accountability/proposals/{pid}/").content.decode()
     assert 'data-testid="credit-entry"' in html
-    assert 'data-testid="credit-entry"' not in c.get(f"/accountability/proposals/{pid}/").content.decode()
+    assert (
+        'data-testid="credit-entry"'
+        not in c.get(f"/accountability/proposals/{pid}/").content.decode()
+    )
 
 
 def test_r_act_07_pages_list_detail_and_form(district):
@@ -250,6 +253,8 @@ def test_r_act_07_pages_list_detail_and_form(district):
         {
             "department": district.orgs["housing"].pk,
             "unit": district.orgs["supervisor_a"].pk,
+            "project": district.projects["p_school"].pk,
+            "persons": [district.users["chief_a"].person.pk],
             "conduct": "总监理工程师不到岗履职",
             "facts": "月度检查发现总监理工程师连续两周未到现场履职",
             "idempotency_key": "form-1",

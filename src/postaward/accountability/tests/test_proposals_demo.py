@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 def test_r_act_07_the_demo_has_proposals_and_the_overdue_one_is_a_clue():
     demo_build(12)
     states = set(Proposal.objects.values_list("state", flat=True))
-    assert states == {ProposalState.RECEIVED, ProposalState.RECOGNISED, ProposalState.NOT_RECOGNISED}
+    assert states == {
+        ProposalState.RECEIVED,
+        ProposalState.RECOGNISED,
+        ProposalState.NOT_RECOGNISED,
+    }
     late = Proposal.objects.get(state=ProposalState.RECEIVED)
     d = sp.decision_deadline(late)
     assert d.state != Deadline.State.MET and d.due_at < clock.now()

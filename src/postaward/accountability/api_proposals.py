@@ -12,7 +12,7 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
-from postaward.core import deadlines, files, steps, writes
+from postaward.core import clock, deadlines, files, steps, writes
 from postaward.core.api_base import LimitOffset, StrictIn, actor, idempotency_key, responses
 from postaward.core.errors import Conflict, Forbidden
 from postaward.core.types import Date, Id, StrictId
@@ -51,9 +51,24 @@ class ProposalOut(Schema):
     decided_on: dt.date | None
 
 
-def proposal_out(p: Proposal) -> dict[str, Any]:
+def _due(p: Proposal) -> tuple[str | None, bool]:
+    """The end of the decision period in local time and whether it ran out
+    undecided: from the list's annotation, else the deadline row."""
+    if hasattr(p, "decision_due"):
+        due = p.decision_due
+        if due is None:
+            return None, False
+        late = p.state == ProposalState.RECEIVED and due <= clock.now()
+        return deadlines.end_text(due), late
     d = sp.decision_deadline(p)
-    shown = deadlines.show(d) if d is not None else None
+    if d is None:
+        return None, False
+    shown = deadlines.show(d)
+    return shown.end_text, shown.overdue and p.state == ProposalState.RECEIVED
+
+
+def proposal_out(p: Proposal) -> dict[str, Any]:
+    due, late = _due(p)
     return {
         "id": p.pk,
         "number": p.number,
@@ -71,8 +86,8 @@ def proposal_out(p: Proposal) -> dict[str, Any]:
         "evidence_note": p.evidence_note,
         "has_evidence_file": bool(p.evidence_file),
         "received_on": p.received_on,
-        "decision_due": shown.end_text if shown else None,
-        "overdue": bool(shown and shown.overdue),
+        "decision_due": due,
+        "overdue": late,
         "state": p.state,
         "state_label": p.get_state_display(),
         "decision_text": p.decision_text,
@@ -105,7 +120,8 @@ def _reader(request: HttpRequest) -> Any:
 @paginate(LimitOffset)
 def list_proposals(request: HttpRequest, q: Query[ProposalFilter]) -> Any:
     a = _reader(request)
-    qs = sp.proposals_of(a).prefetch_related("persons").order_by("-received_on", "-pk")
+    qs = sp.with_due(sp.proposals_of(a)).prefetch_related("persons")
+    qs = qs.order_by("-received_on", "-pk")
     for field in ("state", "sender_kind", "department_id", "unit_id"):
         value = getattr(q, field)
         if value is not None:

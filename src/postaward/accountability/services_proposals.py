@@ -88,6 +88,22 @@ def load_proposal(actor: Actor, pk: int) -> Proposal:
     return p  # type: ignore[no-any-return]
 
 
+def with_due(qs: Any) -> Any:
+    """The proposals with the end of their decision period (one subquery,
+    ``decision_due``): lists sort and filter on it without a query per row."""
+    from django.db.models import CharField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
+    from postaward.core.models import Deadline
+
+    due = Deadline.objects.filter(
+        kind=PROPOSAL_DECISION.kind,
+        subject_type=Proposal._meta.label_lower,
+        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+    return qs.annotate(decision_due=Subquery(due.order_by("-pk").values("due_at")[:1]))
+
+
 def decision_deadline(p: Proposal) -> Any:
     from postaward.core.models import Deadline
 

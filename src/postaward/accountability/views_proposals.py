@@ -9,8 +9,6 @@ from collections import Counter
 from typing import Any, cast
 
 from django.contrib import messages
-from django.db.models import CharField, OuterRef, Subquery
-from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +16,10 @@ from django.urls import reverse
 from postaward.core import clock, deadlines, files, steps
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.models import Deadline
 from postaward.core.web import actor_of, form_error, page_view
 
 from . import services_proposals as sp
 from .choices_proposals import ProposalState, SenderKind
-from .deadline_kinds_proposals import PROPOSAL_DECISION
 from .forms_proposals import ProposalForm
 from .models import Proposal
 
@@ -103,16 +99,6 @@ PROPOSAL_SPEC = ListSpec(
 )
 
 
-def with_due(qs: Any) -> Any:
-    """The proposals with the end of their decision period (one subquery)."""
-    due = Deadline.objects.filter(
-        kind=PROPOSAL_DECISION.kind,
-        subject_type=Proposal._meta.label_lower,
-        subject_id=Cast(OuterRef("pk"), output_field=CharField()),
-    )
-    return qs.annotate(decision_due=Subquery(due.order_by("-pk").values("due_at")[:1]))
-
-
 def can_see_proposals(actor: Any) -> bool:
     return sp.may_see(actor)
 
@@ -132,7 +118,7 @@ def _counts(qs: Any) -> list[tuple[str, int]]:
 @page_view
 def proposal_list(request: HttpRequest) -> HttpResponse:
     a = _readable(request)
-    qs = with_due(sp.proposals_of(a))
+    qs = sp.with_due(sp.proposals_of(a))
     overdue = qs.filter(state=ProposalState.RECEIVED, decision_due__lte=clock.now()).count()
     return render_list(
         request,

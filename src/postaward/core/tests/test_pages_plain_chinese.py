@@ -59,6 +59,7 @@ PAGES = [
     "public_credit_agents",
     "public_credit_experts",
     "accountability_interference_list",
+    "accountability_proposal_list",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",

@@ -130,8 +130,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "icon": "bi-file-earmark-ruled",
             "counts": _counts(qs),
             "overdue": overdue,
-            "intro": "监管部门收到不良行为认定建议书应当在期限内作出认定；不作出认定的，"
-            "属于问责办法第六条第（九）项规定的问责情形。",
+            "intro": "监管部门收到不良行为认定建议书应当在期限内作出认定或不予认定的决定；"
+            "无正当理由不作出认定的，属于问责办法第六条第（九）项规定的问责情形。",
             "new_url": reverse("accountability_proposal_new") if sp.may_file(a) else "",
             "new_label": "提出不良行为认定建议",
         },

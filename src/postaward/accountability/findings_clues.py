@@ -73,7 +73,7 @@ MISSED: dict[str, Missed] = {
     # R-ACT-07: the addressed department (the deadline's organisation) left a
     # bad-conduct proposal without a decision (ADR 0803)
     "accountability.proposal_decision": Missed(
-        "6-9", "org", "收到不良行为认定建议书未按期作出认定"
+        "6-9", "org", "（不良行为认定建议书）未按期作出认定"
     ),
 }
 

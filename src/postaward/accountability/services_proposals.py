@@ -283,7 +283,9 @@ def file_proposal(
             unit=DECISION_UNIT,
             basis=PROPOSAL_DECISION.basis,
             organisation_id=department.pk,
-            project_id=p.project_id,
+            # not the project's: a suspended or cancelled project does not stop
+            # the department's duty to decide (ADR 0803)
+            project_id=None,
             start=clock.start_of_day(day),
             reminder_after=REMINDER_AFTER,
         )

@@ -99,7 +99,7 @@ def test_r_act_07_no_decision_by_the_day_after_is_a_6_9_clue_on_the_department_o
         c = _clue_of(p)
         assert c is not None
         assert c.act.code == "6-9" and c.unit == district.orgs["housing"]
-        assert c.project_id == p.project_id
+        assert c.project_id is None  # the period is the department's, not the project's
         assert any(f"/accountability/proposals/{p.pk}/" in x["url"] for x in c.evidence_links)
         assert "不良行为认定" in c.facts
         assert fc.detect(clock.today()) == 0

@@ -1350,6 +1350,7 @@ class _ProjectBuilder:
                 project=project,
                 on=dates["submit"],
                 amount=amount.quantize(Decimal("1")),
+                route="audit",
             )
         if "settle" not in dates:
             return

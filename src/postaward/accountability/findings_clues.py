@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -444,8 +444,38 @@ def inspections_below_minimum(today: dt.date) -> None:
                 {"label": "抽取覆盖情况", "url": reverse("inspections_coverage")},
                 {
                     "label": f"{org.name}的检查",
-                    "url": reverse("inspections_visits") + "?" + urlencode({"department": org.name}),
+                    "url": reverse("inspections_visits")
+                    + "?"
+                    + urlencode({"department": org.name}),
                 },
             ],
             occurred_on=dt.date(year, 12, 31),
         )
+
+
+def on_settlement_self_entrusted(evt: Any) -> Clue | None:
+    """5(六): the owner entrusted an intermediary with the settlement review
+    without the review centre's or audit department's consent (R-SET-02;
+    ADR 0807). Once per project."""
+    p = _project(evt.project_id)
+    links = []
+    if p is not None:
+        links = [
+            {
+                "label": f"结算送审：{p.code} {p.name}",
+                "url": reverse("approval_settlement") + "?" + urlencode({"q": p.code}),
+            },
+            _project_link(p),
+        ]
+    return _raise(
+        unit=_org(evt.owner_id),
+        code="5-6",
+        key=f"self_entrusted:{evt.project_id}",
+        facts=(
+            f"项目“{evt.project_name}”于 {evt.submitted_on} 结算送审，未按规定报送财政投资评审"
+            f"或审计部门，未经同意擅自委托中介机构“{evt.intermediary}”审核工程结算。"
+        ),
+        links=links,
+        project_id=evt.project_id,
+        occurred_on=_day(evt.submitted_on),
+    )

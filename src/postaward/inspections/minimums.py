@@ -73,9 +73,7 @@ def inspected_projects(organisation_id: int, year: int) -> int:
     of the departments of a joint inspection): random or special inspections
     whose visit took place in the year and whose record is signed."""
     start, end = _year_bounds(year)
-    ids = InspectionDepartment.objects.filter(department_id=organisation_id).values(
-        "inspection_id"
-    )
+    ids = InspectionDepartment.objects.filter(department_id=organisation_id).values("inspection_id")
     return (
         Inspection.objects.filter(
             pk__in=ids,

@@ -135,10 +135,14 @@ def test_r_act_02_r_ins_03_a_joint_inspection_counts_for_each_department(distric
 
 
 def _accepted(d) -> Project:
-    from postaward.projects.tests.authz_rows import accepted_done
+    from postaward.projects import services
+    from postaward.projects.choices import DocumentCategory
+    from postaward.projects.tests import factories as f
 
-    accepted_done(d)
-    p = d.ctx["p"]
+    p = f.started_project(d)
+    services.complete_works(actor=d.actor("school_leader"), project=p)
+    doc = f.uploaded(d, p, DocumentCategory.ACCEPTANCE)
+    services.accept_works(actor=d.actor("school_leader"), project=p, on=clock.today(), document=doc)
     p.refresh_from_db()
     return p
 
@@ -194,7 +198,11 @@ def _payload(p: Project) -> dict:
         ("finance_review", {}),
         (
             "intermediary",
-            {"intermediary": "某造价咨询公司", "entrustment_approved": True, "entrustment_ref": "衢审〔2026〕8号"},
+            {
+                "intermediary": "某造价咨询公司",
+                "entrustment_approved": True,
+                "entrustment_ref": "衢审〔2026〕8号",
+            },
         ),
     ],
 )

@@ -164,3 +164,5 @@ def test_r_set_02_the_pages_ask_for_and_show_the_route(d):
     assert "结算审核方式" in detail and FIRM in detail
     listing = c.get("/approvals/settlement/").content.decode()
     assert "结算审核方式" in listing and FIRM in listing
+    assert FIRM in c.get("/approvals/settlement/?route=intermediary").content.decode()
+    assert FIRM not in c.get("/approvals/settlement/?route=audit").content.decode()

@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -672,6 +673,7 @@ class _ProjectBuilder:
             q.person_id: q for q in Qualification.objects.all().order_by("id")
         }
         self.banned_once = False
+        self.self_entrusted = False  # one owner entrusts an intermediary itself (5(六))
         self.uncovered_done: set[str] = set()
         self.abnormal = 0
         # The field logins' project manager and chief engineer stay free of other
@@ -1344,12 +1346,24 @@ class _ProjectBuilder:
                 )
                 ps.confirm_backfill(actor=SYSTEM, application=app)
         amount = project.contract_amount * Decimal(str(round(self.rng.uniform(0.92, 1.06), 3)))
+        # R-SET-02: the settlements go to the audit department; the first one
+        # still awaiting approval was entrusted to an intermediary without the
+        # audit department's consent (the 5(六) clue of the accountability demo).
+        route: dict[str, Any] = {"route": "audit"}
+        if "settle" not in dates and not self.self_entrusted:
+            self.self_entrusted = True
+            route = {
+                "route": "intermediary",
+                "intermediary": f"{DISTRICT}正信工程造价咨询有限公司",
+                "entrustment_approved": False,
+            }
         with self.at(dates["submit"], 10):
             ps.submit_settlement(
                 actor=SYSTEM,
                 project=project,
                 on=dates["submit"],
                 amount=amount.quantize(Decimal("1")),
+                **route,
             )
         if "settle" not in dates:
             return

@@ -50,8 +50,22 @@ def seed_demo(b: Any) -> None:
     for kinds in (ACCEPTANCE, ALERT, COMPLAINT):
         _overdue(kinds)
     raise_from_missed_deadlines()
+    _self_entrusted()
     findings_clues.detect(clock.today())
     _by_hand(office)
+
+
+def _self_entrusted() -> None:
+    """The demo's settlement entrusted to an intermediary without consent
+    (5(六)): its fact still waits in the outbox while the demo is built; the
+    worker delivering it later raises nothing new (``auto_key``)."""
+    from postaward.core import events
+    from postaward.core.models import EventRecord
+
+    for rec in EventRecord.objects.filter(
+        name="projects.settlement_self_entrusted", dispatched_at__isnull=True
+    ).order_by("id")[:20]:
+        findings_clues.on_settlement_self_entrusted(events.load(rec.name, rec.payload))
 
 
 def _late_complaint(office: Organisation) -> None:

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 
@@ -238,7 +239,13 @@ def detect(today: dt.date | None = None) -> int:
     were new. Safe to run again (each finding has its ``auto_key``)."""
     today = today or clock.today()
     before = Clue.objects.filter(source=ClueSource.PLATFORM).count()
-    finders = (missed_deadlines, no_interview, no_owner_inspection, no_work_plan)
+    finders = (
+        missed_deadlines,
+        no_interview,
+        no_owner_inspection,
+        no_work_plan,
+        inspections_below_minimum,
+    )
     for finder in (*finders, attendance_not_acted):
         try:
             finder(today)
@@ -412,3 +419,68 @@ def attendance_not_acted(today: dt.date) -> None:
             project_id=p.pk,
             occurred_on=clock.localtime(iv.created_at).date(),
         )
+
+
+def inspections_below_minimum(today: dt.date) -> None:
+    """6(一) 不按计划开展标后监管: from 1 January, each industry authority whose
+    projects inspected last year fall below the minimum the inspections app
+    computes for the projects awarded to it that year (R-INS-03; ADR 0806).
+    Once per authority and year."""
+    from postaward.inspections import minimums
+    from postaward.orgs.choices import OrgKind
+
+    year = today.year - 1
+    for org in Organisation.objects.filter(kind=OrgKind.INDUSTRY_AUTHORITY, is_active=True):
+        m = minimums.year_minimum(org.pk, year)
+        if m.inspected >= m.minimum:
+            continue
+        _raise(
+            unit=org,
+            code="6-1",
+            key=f"ins_minimum:{org.pk}:{year}",
+            facts=(
+                f"{org.name} {year} 年度监管的中标项目 {m.pool} 个，"
+                f"按双随机抽查最低比例应至少检查 {m.minimum} 个项目，"
+                f"实际完成检查 {m.inspected} 个，少 {m.short} 个，未按计划开展标后监管。"
+                f"最低数量的计算：{'；'.join(m.lines)}。"
+            ),
+            links=[
+                {"label": "双随机检查计划", "url": reverse("inspections_plans")},
+                {"label": "抽取覆盖情况", "url": reverse("inspections_coverage")},
+                {
+                    "label": f"{org.name}的检查",
+                    "url": reverse("inspections_visits")
+                    + "?"
+                    + urlencode({"department": org.name}),
+                },
+            ],
+            occurred_on=dt.date(year, 12, 31),
+        )
+
+
+def on_settlement_self_entrusted(evt: Any) -> Clue | None:
+    """5(六): the owner entrusted an intermediary with the settlement review
+    without the review centre's or audit department's consent (R-SET-02;
+    ADR 0807). Once per project."""
+    p = _project(evt.project_id)
+    links = []
+    if p is not None:
+        links = [
+            {
+                "label": f"结算送审：{p.code} {p.name}",
+                "url": reverse("approval_settlement") + "?" + urlencode({"q": p.code}),
+            },
+            _project_link(p),
+        ]
+    return _raise(
+        unit=_org(evt.owner_id),
+        code="5-6",
+        key=f"self_entrusted:{evt.project_id}",
+        facts=(
+            f"项目“{evt.project_name}”于 {evt.submitted_on} 结算送审，未按规定报送财政投资评审"
+            f"或审计部门，未经同意擅自委托中介机构“{evt.intermediary}”审核工程结算。"
+        ),
+        links=links,
+        project_id=evt.project_id,
+        occurred_on=_day(evt.submitted_on),
+    )

@@ -10,6 +10,7 @@ from postaward.core import events
 
 CHANGE_AFTER = "approvals.change_after_the_fact"
 USED_BEFORE = "approvals.used_before_acceptance"
+SELF_ENTRUSTED = "projects.settlement_self_entrusted"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ def on_used_before(evt: Any) -> None:
     from . import findings_clues
 
     findings_clues.on_used_before_acceptance(evt)
+
+
+def on_self_entrusted(evt: Any) -> None:
+    from . import findings_clues
+
+    findings_clues.on_settlement_self_entrusted(evt)
 
 
 def on_deadline_missed(evt: Any) -> None:
@@ -54,3 +61,4 @@ def register() -> None:
     _KINDS = frozenset(MISSED)
     events.subscribe(_ByName(CHANGE_AFTER))(on_change_after)  # type: ignore[arg-type]
     events.subscribe(_ByName(USED_BEFORE))(on_used_before)  # type: ignore[arg-type]
+    events.subscribe(_ByName(SELF_ENTRUSTED))(on_self_entrusted)  # type: ignore[arg-type]

@@ -49,6 +49,10 @@ class SettlementOut(Schema):
         ..., description="结算送审期限（完工日起 60 / 180 个自然日；送审后由事件停止计时）"
     )
     missing: list[ApprovalMissingOut] = Field(..., description="送审前尚缺的条件（R-PRJ-05）")
+    route: str = Field(..., description="结算审核方式（送审后；未送审为空，R-SET-02）")
+    route_label: str = Field(..., description="结算审核方式（中文，含中介机构和委托同意情况）")
+    intermediary: str = Field(..., description="审核中介机构")
+    entrustment_approved: bool | None = Field(..., description="委托是否经同意")
     can_submit: bool = Field(..., description="当前账号现在可以送审")
 
 
@@ -62,6 +66,10 @@ def _settlement(p: Project, dl: Any, a: Any) -> dict[str, Any]:
         "contract_amount": p.contract_amount,
         "deadline": _deadline(dl) if dl is not None else None,
         "missing": [m.as_dict() for m in project_workflows.settlement_missing(p)],
+        "route": p.settlement_route,
+        "route_label": project_services.settlement_route_text(p) if p.settlement_route else "",
+        "intermediary": p.settlement_intermediary,
+        "entrustment_approved": p.settlement_entrustment_approved,
         "can_submit": steps.may(project_steps.SUBMIT_SETTLEMENT, p, a),
     }
     return SettlementOut(**data).model_dump(mode="json")
@@ -110,6 +118,21 @@ def get_settlement(request: HttpRequest, project_id: Id) -> dict:
 class SettlementIn(StrictIn):
     on: Date = Field(..., description="送审日期（不早于竣工验收日期）")
     amount: Decimal = Field(..., max_digits=16, decimal_places=2, description="送审金额（元）")
+    route: str = Field(
+        "",
+        max_length=20,
+        description="结算审核方式（必填）：finance_review 送财政投资评审、audit 送审计部门审计、"
+        "intermediary 委托中介机构审核（R-SET-02）",
+    )
+    intermediary: str = Field(
+        "", max_length=200, description="中介机构名称（委托中介机构审核时必填）"
+    )
+    entrustment_approved: bool | None = Field(
+        None, description="委托是否经财政评审中心或审计部门同意（委托中介机构审核时必填）"
+    )
+    entrustment_ref: str = Field(
+        "", max_length=100, description="同意委托的文件文号（经同意时必填）"
+    )
     document: FileIn | None = Field(None, description="结算送审资料（可选）")
 
 
@@ -131,6 +154,10 @@ def submit_settlement(request: HttpRequest, project_id: Id) -> HttpResponse:
             project=p,
             on=body.data.on,
             amount=body.data.amount,
+            route=body.data.route,
+            intermediary=body.data.intermediary,
+            entrustment_approved=body.data.entrustment_approved,
+            entrustment_ref=body.data.entrustment_ref,
             upload=body.files["document"],
         )
         return _settlement_of(done, a)

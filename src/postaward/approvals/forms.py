@@ -6,6 +6,7 @@ from django import forms
 
 from postaward.core.files import ACCEPT_ATTR, ACCEPT_IMAGES
 from postaward.core.forms import DateField
+from postaward.projects.forms import SettlementRouteFields
 
 from .choices import ChangeCategory, InspectionAspect, InspectionResult, PersonnelReason
 
@@ -224,7 +225,7 @@ class UsageForm(forms.Form):
     exception_reason = forms.CharField(label="例外依据", required=False, widget=AREA)
 
 
-class SettlementForm(forms.Form):
+class SettlementForm(SettlementRouteFields):
     on = DateField(label="送审日期", widget=DATE)
     amount = forms.DecimalField(
         label="送审金额（元）", max_digits=16, decimal_places=2, widget=NUMBER

@@ -30,6 +30,7 @@ from postaward.projects.choices import (
     FINISHED_STATES,
     ParticipantRole,
     ProjectStatus,
+    SettlementRoute,
 )
 from postaward.projects.models import Participant, Project
 
@@ -686,11 +687,39 @@ DEADLINE_STATES = [
 ]
 
 
+def _route_text(d: Any) -> str:
+    """The submitted settlement's review route (R-SET-02); "—" before submission."""
+    from postaward.projects.services.lifecycle import review_text
+
+    if not d.settlement_route:
+        return "—"
+    return review_text(
+        d.settlement_route,
+        d.settlement_intermediary,
+        d.settlement_entrustment_approved,
+        d.settlement_entrustment_ref,
+    )
+
+
 @page_view
 def settlement_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    from django.db.models import OuterRef, Subquery
+
     kinds = ["approvals.settlement_below", "approvals.settlement_above"]
-    qs = _deadline_qs(actor).filter(kind__in=kinds)
+    of = Project.objects.filter(pk=OuterRef("project_id"))
+    qs = (
+        _deadline_qs(actor)
+        .filter(kind__in=kinds)
+        .annotate(
+            settlement_route=Subquery(of.values("settlement_route")[:1]),
+            settlement_intermediary=Subquery(of.values("settlement_intermediary")[:1]),
+            settlement_entrustment_approved=Subquery(
+                of.values("settlement_entrustment_approved")[:1]
+            ),
+            settlement_entrustment_ref=Subquery(of.values("settlement_entrustment_ref")[:1]),
+        )
+    )
     # The owner's managers submit the accepted projects of this list (R-SET-01).
     submittable = [
         p
@@ -716,6 +745,10 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
                 project=project,
                 on=form.cleaned_data["on"],
                 amount=form.cleaned_data["amount"],
+                route=form.cleaned_data["route"],
+                intermediary=form.cleaned_data["intermediary"],
+                entrustment_approved=form.cleaned_data["entrustment_approved"],
+                entrustment_ref=form.cleaned_data["entrustment_ref"],
             )
         except NotFound:
             raise
@@ -738,6 +771,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
                 money="contract_amount",
             ),
             Column("period", "期限", lambda d: legal_basis.cite(_shown(d).period)),
+            Column("route", "结算审核方式", _route_text, sort="settlement_route"),
             Column("due", "届满", lambda d: _shown(d).end_text, sort="due_at"),
             Column(
                 "state", "状态", lambda d: _shown(d).state_label, sort="state", tag=_deadline_tag
@@ -746,6 +780,7 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
         filters=[
             _project_filter(actor),
             Filter("state", "状态", "state", choices=DEADLINE_STATES),
+            Filter("route", "结算审核方式", "settlement_route", choices=SettlementRoute.choices),
             Filter("from", "届满日期起", "due_at__date", kind="date_from"),
             Filter("to", "届满日期止", "due_at__date", kind="date_to"),
         ],

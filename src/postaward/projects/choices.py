@@ -153,6 +153,14 @@ class SiteKind(models.TextChoices):
     POLYGON = "polygon", "多边形"
 
 
+class SettlementRoute(models.TextChoices):
+    """Who reviews the owner's settlement (结算审核方式; R-SET-02, ADR 0807)."""
+
+    FINANCE_REVIEW = "finance_review", "送财政投资评审"
+    AUDIT = "audit", "送审计部门审计"
+    INTERMEDIARY = "intermediary", "委托中介机构审核"
+
+
 class DocumentCategory(models.TextChoices):
     CONTRACT = "contract", "参建合同"
     SUBCONTRACT = "subcontract", "分包合同"

@@ -141,6 +141,17 @@ class SettlementSubmitted(ProjectFacts):
     amount: str
 
 
+@events.event("projects.settlement_self_entrusted")
+@dataclass(frozen=True)
+class SettlementSelfEntrusted(ProjectFacts):
+    """The owner entrusted an intermediary with its settlement review without
+    the financial review centre's or the audit department's consent (QZ 附件2
+    art. 5(六); R-SET-02, ADR 0807)."""
+
+    submitted_on: str
+    intermediary: str
+
+
 @events.event("projects.settled")
 @dataclass(frozen=True)
 class SettlementApproved(ProjectFacts):

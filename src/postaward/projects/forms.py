@@ -26,6 +26,7 @@ from .choices import (
     ProcurementMethod,
     ProjectClass,
     ProjectStatus,
+    SettlementRoute,
     SiteKind,
 )
 from .selectors import STAGE_GROUPS
@@ -271,6 +272,44 @@ class SettlementForm(OnForm):
     amount = MoneyField(label="金额（元）")
     note = forms.CharField(label="说明", required=False, max_length=500)
     file = _file_field("结算资料", required=False)
+
+
+ENTRUSTMENT_CHOICES = [("", "—"), ("yes", "是，已经同意"), ("no", "否，未经同意")]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class SettlementRouteFields(BootstrapMixin, forms.Form):
+    """Who reviews the settlement (R-SET-02, ADR 0807); checked by the
+    service, which names the field in its error."""
+
+    route = forms.ChoiceField(
+        label="结算审核方式",
+        choices=[("", "请选择"), *SettlementRoute.choices],
+        required=False,
+    )
+    intermediary = forms.CharField(
+        label="审核中介机构",
+        required=False,
+        max_length=200,
+        help_text="委托中介机构审核时填写",
+    )
+    entrustment_approved = forms.TypedChoiceField(
+        label="委托经财政评审中心或审计部门同意",
+        choices=ENTRUSTMENT_CHOICES,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+    )
+    entrustment_ref = forms.CharField(
+        label="同意委托文号", required=False, max_length=100, help_text="经同意委托时填写"
+    )
+
+
+class SettlementSubmitForm(SettlementRouteFields, SettlementForm):
+    pass
 
 
 class TerminateForm(OnForm):

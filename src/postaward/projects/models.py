@@ -42,6 +42,7 @@ from .choices import (
     ProjectClass,
     ProjectSource,
     ProjectStatus,
+    SettlementRoute,
     SiteKind,
     SuspensionState,
 )
@@ -182,6 +183,16 @@ class Project(ProjectLifecycle, TimeStampedModel):
     settlement_submitted_amount = models.DecimalField(
         "结算送审金额（元）", max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # Who reviews the settlement (R-SET-02, ADR 0807): an intermediary only on
+    # the entrustment of the financial review centre or the audit department.
+    settlement_route = models.CharField(
+        "结算审核方式", max_length=20, choices=SettlementRoute.choices, blank=True
+    )
+    settlement_intermediary = models.CharField("审核中介机构", max_length=200, blank=True)
+    settlement_entrustment_approved = models.BooleanField(
+        "委托经评审或审计部门同意", null=True, blank=True
+    )
+    settlement_entrustment_ref = models.CharField("同意委托文号", max_length=100, blank=True)
     settled_on = models.DateField("结算审定日期", null=True, blank=True)
     settled_amount = models.DecimalField(
         "结算审定金额（元）", max_digits=16, decimal_places=2, null=True, blank=True

@@ -348,6 +348,7 @@ def accepted_works_go_to_settlement(sim: simulate.SimDay) -> None:
                 project=p,
                 on=day,
                 amount=(p.contract_amount * Decimal("1.02")).quantize(Decimal("1")),
+                route="audit",
                 upload=_pdf(f"{p.code} settlement"),
             )
     for p in Project.objects.filter(

@@ -70,6 +70,21 @@ class AcceptIn(StrictIn):
 class SettlementSubmitIn(StrictIn):
     on: Date = Field(..., description="送审日期")
     amount: Decimal = Field(..., gt=0, max_digits=16, decimal_places=2, description="送审金额")
+    route: str = Field(
+        "",
+        max_length=20,
+        description="结算审核方式（必填）：finance_review 送财政投资评审、audit 送审计部门审计、"
+        "intermediary 委托中介机构审核（R-SET-02）",
+    )
+    intermediary: str = Field(
+        "", max_length=200, description="中介机构名称（委托中介机构审核时必填）"
+    )
+    entrustment_approved: bool | None = Field(
+        None, description="委托是否经财政评审中心或审计部门同意（委托中介机构审核时必填）"
+    )
+    entrustment_ref: str = Field(
+        "", max_length=100, description="同意委托的文件文号（经同意时必填）"
+    )
     document_id: StrictId | None = Field(
         None, description="已上传的结算资料（类别 settlement，可选）"
     )
@@ -170,6 +185,10 @@ def _submit_settlement(*, actor: Actor, obj: Project, **data: Any) -> Project:
         project=obj,
         on=d.get("on"),
         amount=d.get("amount"),
+        route=d.get("route"),
+        intermediary=d.get("intermediary", ""),
+        entrustment_approved=d.get("entrustment_approved"),
+        entrustment_ref=d.get("entrustment_ref", ""),
         upload=d.get("document"),
         document=_doc(obj, d.get("document_id"), "document_id"),
     )
@@ -411,8 +430,8 @@ SUBMIT_SETTLEMENT = _lifecycle(
     "submit_settlement",
     "结算送审",
     W.OWNER_MANAGERS,
-    requires="送审日期和金额；未纳入平台监管的项目须资料补全申请获批并补全资料",
-    basis="R-PRJ-01、R-PRJ-05",
+    requires="送审日期、金额和结算审核方式；未纳入平台监管的项目须资料补全申请获批并补全资料",
+    basis="R-PRJ-01、R-PRJ-05、R-SET-02",
     service=_submit_settlement,
     schema=SettlementSubmitIn,
     guards=(requirements("submit_settlement", "结算送审", "资料补全（未纳入平台监管的项目）"),),

@@ -553,6 +553,7 @@ def render_project(request: HttpRequest, project: Project, *, status: int = 200)
         else [],
         today=clock.today(),
         map=_map_settings(),
+        settlement_route_text=services.settlement_route_text(project),
     )
     return render(request, "projects/project_detail.html", ctx, status=status)
 

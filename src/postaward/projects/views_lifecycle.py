@@ -29,7 +29,7 @@ TRANSITION_FORMS: dict[str, tuple[str, Callable[..., Any], bool]] = {
     "start_works": ("开工日期", forms.OnForm, False),
     "complete": ("完工日期", forms.OnForm, False),
     "accept": ("验收日期", forms.AcceptForm, True),
-    "submit_settlement": ("送审日期", forms.SettlementForm, True),
+    "submit_settlement": ("送审日期", forms.SettlementSubmitForm, True),
     "approve_settlement": ("审定日期", forms.SettlementForm, False),
     "pay_funds": ("拨付日期", forms.OnForm, False),
     "return_deposit": ("退还日期", forms.OnForm, False),
@@ -62,6 +62,7 @@ def project_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse
             form.fields["amount"].initial = project.settlement_submitted_amount
     if name == "submit_settlement":
         del form.fields["note"]
+        form.order_fields(["on", "amount", *forms.SettlementRouteFields.base_fields, "file"])
 
     def save(f: Any) -> None:
         data = dict(f.cleaned_data)

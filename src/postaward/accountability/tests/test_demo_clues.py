@@ -42,3 +42,18 @@ def test_r_act_01_r_act_02_r_act_07_the_demo_raises_clues_from_its_own_data():
     events.dispatch_pending(limit=100_000)
     assert Clue.objects.filter(auto_key__in=list(keys)).count() == len(keys)
     assert Clue.objects.count() >= before
+
+
+def test_r_act_02_r_set_02_the_demo_shows_a_self_entrusted_settlement_as_5_6():
+    """ADR 0807: one demo owner entrusted an intermediary with its settlement
+    review without the audit department's consent; the office sees the 5(六) clue."""
+    from postaward.projects.models import Project
+
+    demo_build(12)
+    [p] = Project.objects.filter(
+        settlement_route="intermediary", settlement_entrustment_approved=False
+    )
+    c = Clue.objects.get(auto_key=f"self_entrusted:{p.pk}")
+    assert c.act.code == "5-6" and c.unit_id == p.owner_id and "正信工程造价咨询" in c.facts
+    events.dispatch_pending(limit=5000)  # the worker delivers the fact later: nothing new
+    assert Clue.objects.filter(act__code="5-6").count() == 1

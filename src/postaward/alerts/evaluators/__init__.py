@@ -438,6 +438,10 @@ NON_RISK_EVENTS: dict[str, str] = {
     "projects.accepted": "normal milestone",
     "projects.settlement_submitted": "normal milestone; lateness is the settlement deadline",
     "projects.settled": "normal milestone",
+    "projects.settlement_self_entrusted": (
+        "an owner's accountable act (QZ 附件2 5(六)): a clue for the supervision office, "
+        "not a construction risk"
+    ),
     "projects.funds_paid": "payment record; amounts feed the statistics, not an alert",
     "projects.deposit_returned": "normal close-out",
     "projects.interview_recorded": "an interview is itself the response to an alert",

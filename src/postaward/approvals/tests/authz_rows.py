@@ -435,7 +435,7 @@ def _extension_body(d):  # type: ignore[no-untyped-def]
 
 
 def _settlement_body(d):  # type: ignore[no-untyped-def]
-    return {"on": clock.today().isoformat(), "amount": "8400000.00"}
+    return {"on": clock.today().isoformat(), "amount": "8400000.00", "route": "audit"}
 
 
 ROUTES: dict[str, Route] = {

@@ -220,7 +220,11 @@ def test_passing_moves_the_project_on_and_starts_the_settlement_clock(
     )
     frozen.move_to(local(2026, 8, 14, 16, 0))
     project_services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("8400000"),
+        route="audit",
     )
     dispatch_pending()
     assert Deadline.objects.get(pk=dl.pk).state == "met"
@@ -233,7 +237,11 @@ def test_settlement_is_judged_by_its_submission_date_not_the_dispatch(d, frozen)
     dispatch_pending()
     frozen.move_to(local(2026, 8, 14, 16, 0))  # day 60
     project_services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("8400000"),
+        route="audit",
     )
     frozen.move_to(local(2026, 8, 20, 9, 0))  # the worker was down for days
     dispatch_pending()
@@ -299,7 +307,11 @@ def test_r_set_01_below_20m_day_61_without_submission_is_missed(d, frozen, alert
     frozen.move_to(local(2026, 8, 15, 10, 0))
     p.refresh_from_db()
     project_services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("8400000"),
+        route="audit",
     )
     dispatch_pending()
     assert Deadline.objects.get(pk=dl.pk).state == Deadline.State.MISSED
@@ -318,7 +330,11 @@ def test_r_set_01_20m_and_above_submitted_on_day_180_is_in_time(d, frozen, alert
     frozen.move_to(local(2026, 12, 12, 17, 0))  # day 180
     p.refresh_from_db()
     project_services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("19800000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("19800000"),
+        route="audit",
     )
     dispatch_pending()
     assert Deadline.objects.get(pk=dl.pk).state == Deadline.State.MET
@@ -335,7 +351,11 @@ def test_uncovered_projects_need_the_approved_data_completion_first(d, frozen): 
     )
     with pytest.raises(ValidationFailed) as exc:
         project_services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("8400000")
+            actor=d.actor("school_leader"),
+            project=p,
+            on=clock.today(),
+            amount=Decimal("8400000"),
+            route="audit",
         )
     assert "资料补全申请" in exc.value.message
 

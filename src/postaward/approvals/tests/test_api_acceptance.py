@@ -150,7 +150,7 @@ def test_government_acceptance_from_initiation_to_settlement(
     assert not get(d.client("pm_a"), f"/settlement/{p.pk}")["can_submit"]
     assert [row["project_id"] for row in get(leader, "/settlement")["items"]] == [p.pk]
     get(d.client("contractor_b_admin"), f"/settlement/{p.pk}", status=404)
-    body = {"on": "2026-06-23", "amount": "8400000.00"}
+    body = {"on": "2026-06-23", "amount": "8400000.00", "route": "audit"}
     refused(d.client("pm_a"), f"/settlement/{p.pk}", body, status=403, message="结算送审")
     refused(
         leader,

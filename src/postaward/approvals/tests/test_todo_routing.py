@@ -228,7 +228,11 @@ def test_r_set_01_the_settlement_todo_is_the_project_leaders_not_all_owner_staff
     for user in ("other_leader", "school_unit_leader", "roleless", "pm_a", "chief_a"):
         assert not {key, key + "@admin"} & inbox(d, user), user
     project_services.submit_settlement(
-        actor=d.actor("school_admin"), project=p, on=clock.today(), amount=Decimal("8400000")
+        actor=d.actor("school_admin"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("8400000"),
+        route="audit",
     )
     dispatch_pending()
     assert not Todo.objects.filter(key__in=[key, key + "@admin"], state="open").exists()

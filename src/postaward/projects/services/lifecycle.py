@@ -10,16 +10,19 @@ amounts, adds the archive node and publishes the event (ADR 0065).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from postaward.core import clock, deadlines, steps
 from postaward.core.actor import Actor
+from postaward.core.errors import ValidationFailed
 from postaward.core.writes import text
 
 from .. import steps as project_steps
 from ..choices import (
     DocumentCategory,
     ParticipantRole,
+    SettlementRoute,
     SuspensionState,
 )
 from ..events import (
@@ -29,6 +32,7 @@ from ..events import (
     ProjectCompleted,
     ProjectTerminated,
     SettlementApproved,
+    SettlementSelfEntrusted,
     SettlementSubmitted,
     WorksStarted,
 )
@@ -153,11 +157,18 @@ def submit_settlement(
     project: Project,
     on: dt.date | None,
     amount: Any,
+    route: str | None = None,
+    intermediary: str = "",
+    entrustment_approved: bool | None = None,
+    entrustment_ref: str = "",
     upload: Any = None,
     document: ProjectDocument | None = None,
 ) -> Project:
     """结算送审. R-PRJ-05: an uncovered project needs an approved data-completion
-    application and the back-filled data first."""
+    application and the back-filled data first. R-SET-02 (ADR 0807): the
+    submission names who reviews it; an intermediary entrusted without the
+    review centre's or audit department's consent publishes
+    ``projects.settlement_self_entrusted``."""
     with steps.write(project_steps.SUBMIT_SETTLEMENT, project, actor) as w:
         p = w.obj
         day = _check_day(
@@ -168,6 +179,7 @@ def submit_settlement(
             not_before_label="竣工验收日期",
         )
         value = _amount(amount, field="amount", label="送审金额")
+        review = settlement_review(route, intermediary, entrustment_approved, entrustment_ref)
         doc = _document(
             actor=actor,
             project=p,
@@ -180,11 +192,108 @@ def submit_settlement(
         )
         p.settlement_submitted_on = day
         p.settlement_submitted_amount = value
-        _done(w, actor, "settlement_submitted", "结算送审", f"送审金额 {value:,.2f} 元", doc)
+        p.settlement_route = review.route
+        p.settlement_intermediary = review.intermediary
+        p.settlement_entrustment_approved = review.approved
+        p.settlement_entrustment_ref = review.ref
+        _done(
+            w,
+            actor,
+            "settlement_submitted",
+            "结算送审",
+            f"送审金额 {value:,.2f} 元；{review.text}",
+            doc,
+        )
         w.publish(
             SettlementSubmitted(**_facts(p, actor), submitted_on=day.isoformat(), amount=str(value))
         )
+        if review.self_entrusted:
+            w.publish(
+                SettlementSelfEntrusted(
+                    **_facts(p, actor),
+                    submitted_on=day.isoformat(),
+                    intermediary=review.intermediary,
+                )
+            )
     return _synced(project, w.obj)
+
+
+@dataclass(frozen=True)
+class SettlementReview:
+    """The settlement's review route as submitted (R-SET-02)."""
+
+    route: str
+    intermediary: str = ""
+    approved: bool | None = None
+    ref: str = ""
+
+    @property
+    def self_entrusted(self) -> bool:
+        return self.route == SettlementRoute.INTERMEDIARY and self.approved is False
+
+    @property
+    def text(self) -> str:
+        return review_text(self.route, self.intermediary, self.approved, self.ref)
+
+
+def review_text(route: str, intermediary: str, approved: bool | None, ref: str) -> str:
+    """The route as people read it (archive node, pages)."""
+    if not route:
+        return "审核方式未登记"
+    label = str(SettlementRoute(route).label)
+    if route != SettlementRoute.INTERMEDIARY:
+        return label
+    if approved:
+        return f"{label}：{intermediary}（经同意委托，{ref}）"
+    return f"{label}：{intermediary}（未经财政评审或审计部门同意）"
+
+
+def settlement_route_text(p: Project) -> str:
+    """A project's settlement review route as people read it."""
+    return review_text(
+        p.settlement_route,
+        p.settlement_intermediary,
+        p.settlement_entrustment_approved,
+        p.settlement_entrustment_ref,
+    )
+
+
+def settlement_review(
+    route: str | None, intermediary: str, approved: bool | None, ref: str
+) -> SettlementReview:
+    """Check the review route field by field (R-SET-02): a route from the
+    list; an intermediary's name and whether its entrustment was approved
+    when an intermediary reviews, with the approval's reference when it was;
+    none of these for the other routes."""
+    route = (route or "").strip()
+    name, ref = (intermediary or "").strip(), (ref or "").strip()
+    if route not in SettlementRoute.values:
+        raise ValidationFailed(
+            "请选择结算审核方式：送财政投资评审、送审计部门审计或委托中介机构审核", field="route"
+        )
+    if route != SettlementRoute.INTERMEDIARY:
+        if name or approved is not None or ref:
+            raise ValidationFailed(
+                "送财政投资评审或审计部门审计的，不填写中介机构、委托同意情况和文号",
+                field="intermediary",
+            )
+        return SettlementReview(route)
+    if not name:
+        raise ValidationFailed("委托中介机构审核的，须填写中介机构名称", field="intermediary")
+    if len(name) > 200:
+        raise ValidationFailed("中介机构名称不能超过200个字", field="intermediary")
+    if approved is None:
+        raise ValidationFailed(
+            "委托中介机构审核的，须说明委托是否经财政评审中心或审计部门同意",
+            field="entrustment_approved",
+        )
+    if approved and not ref:
+        raise ValidationFailed("委托经同意的，须填写同意委托的文件文号", field="entrustment_ref")
+    if not approved and ref:
+        raise ValidationFailed("委托未经同意的，不填写同意委托文号", field="entrustment_ref")
+    if len(ref) > 100:
+        raise ValidationFailed("文号不能超过100个字", field="entrustment_ref")
+    return SettlementReview(route, name, bool(approved), ref)
 
 
 def approve_settlement(

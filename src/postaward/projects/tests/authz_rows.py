@@ -86,6 +86,7 @@ def submitted(d) -> None:  # type: ignore[no-untyped-def]
         project=d.ctx["p"],
         on=clock.today(),
         amount=Decimal("3400000"),
+        route="audit",
     )
 
 
@@ -592,11 +593,25 @@ ROUTES: dict[str, Route] = {
         setup=accepted,
     ),
     "POST /api/v1/projects/{project_id}/settlement": Route(
-        ok=Call("school_leader", path=P, body=lambda d: {"on": _today(), "amount": "3400000"}),
-        wrong=(
-            Call("housing_staff", path=P, body=lambda d: {"on": _today(), "amount": "3400000"}),
+        ok=Call(
+            "school_leader",
+            path=P,
+            body=lambda d: {"on": _today(), "amount": "3400000", "route": "audit"},
         ),
-        out=(Call("hospital_admin", path=P, body=lambda d: {"on": _today(), "amount": "3400000"}),),
+        wrong=(
+            Call(
+                "housing_staff",
+                path=P,
+                body=lambda d: {"on": _today(), "amount": "3400000", "route": "audit"},
+            ),
+        ),
+        out=(
+            Call(
+                "hospital_admin",
+                path=P,
+                body=lambda d: {"on": _today(), "amount": "3400000", "route": "audit"},
+            ),
+        ),
         setup=accepted_done,
     ),
     "POST /api/v1/projects/{project_id}/settlement/approve": Route(

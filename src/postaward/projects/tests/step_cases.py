@@ -123,7 +123,7 @@ CASES = {
     "projects.project.submit_settlement": StepCase(
         setup=ACCEPTED,
         user="school_leader",
-        data=lambda d: {"on": _today(), "amount": "3400000"},
+        data=lambda d: {"on": _today(), "amount": "3400000", "route": "audit"},
         wrong_role="housing_staff",
         out_of_scope="hospital_admin",
         wrong_state=COMPLETED,

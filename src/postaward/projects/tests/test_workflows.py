@@ -370,10 +370,18 @@ def test_settlement_chain_each_step_by_its_body(d, frozen):
     p = _accepted(d, frozen)
     with pytest.raises(Forbidden):
         services.submit_settlement(
-            actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("3400000")
+            actor=d.actor("auditor"),
+            project=p,
+            on=clock.today(),
+            amount=Decimal("3400000"),
+            route="audit",
         )
     services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("3400000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("3400000"),
+        route="audit",
     )
     # Settlement is approved by the audit bureau, not by the owner.
     with pytest.raises(Forbidden):
@@ -409,7 +417,11 @@ def test_steps_cannot_be_skipped(d, frozen):
     p = f.started_project(d)
     with pytest.raises(Conflict):
         services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("1")
+            actor=d.actor("school_leader"),
+            project=p,
+            on=clock.today(),
+            amount=Decimal("1"),
+            route="audit",
         )
     with pytest.raises(Conflict):
         services.return_deposit(actor=d.actor("school_admin"), project=p, on=clock.today())
@@ -444,7 +456,11 @@ def _at_stage(d, frozen, stage: str) -> Project:  # type: ignore[no-untyped-def]
     p = _accepted(d, frozen)
     steps = [
         lambda: services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("3400000")
+            actor=d.actor("school_leader"),
+            project=p,
+            on=clock.today(),
+            amount=Decimal("3400000"),
+            route="audit",
         ),
         lambda: services.approve_settlement(
             actor=d.actor("auditor"), project=p, on=clock.today(), amount=Decimal("3300000")
@@ -520,7 +536,11 @@ REFUSALS = [
         "submit_settlement:before_acceptance",
         "accepted",
         lambda d, p: services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=_yesterday(), amount=Decimal("3400000")
+            actor=d.actor("school_leader"),
+            project=p,
+            on=_yesterday(),
+            amount=Decimal("3400000"),
+            route="audit",
         ),
         {"on"},
     ),
@@ -532,6 +552,7 @@ REFUSALS = [
             project=p,
             on=clock.today() + dt.timedelta(days=1),
             amount=Decimal("3400000"),
+            route="audit",
         ),
         {"on"},
     ),
@@ -539,7 +560,11 @@ REFUSALS = [
         "submit_settlement:zero_amount",
         "accepted",
         lambda d, p: services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("0")
+            actor=d.actor("school_leader"),
+            project=p,
+            on=clock.today(),
+            amount=Decimal("0"),
+            route="audit",
         ),
         {"amount"},
     ),
@@ -547,7 +572,7 @@ REFUSALS = [
         "submit_settlement:not_a_number",
         "accepted",
         lambda d, p: services.submit_settlement(
-            actor=d.actor("school_leader"), project=p, on=clock.today(), amount="abc"
+            actor=d.actor("school_leader"), project=p, on=clock.today(), amount="abc", route="audit"
         ),
         {"amount"},
     ),
@@ -613,7 +638,11 @@ def test_settlement_refused_for_an_uncovered_project_until_completion_approved_a
     p = _accepted(d, frozen)
     services.mark_uncovered(actor=d.actor("office_staff"), project=p, note="实施过程未在平台登记")
     submit = lambda: services.submit_settlement(  # noqa: E731
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("3400000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("3400000"),
+        route="audit",
     )
     with pytest.raises(ValidationFailed) as exc:
         submit()
@@ -675,7 +704,11 @@ def test_backfill_confirmation_refused_while_data_is_missing(d, frozen):
     f.name_person(d, p, Position.CHIEF_SUPERVISING_ENGINEER, started_on=dt.date(2025, 3, 1))
     services.confirm_backfill(actor=d.actor("school_leader"), application=app)
     services.submit_settlement(
-        actor=d.actor("school_leader"), project=p, on=clock.today(), amount=Decimal("1100000")
+        actor=d.actor("school_leader"),
+        project=p,
+        on=clock.today(),
+        amount=Decimal("1100000"),
+        route="audit",
     )
 
 

@@ -23,6 +23,7 @@ from postaward.inspections.api import router as inspections_router
 from postaward.orgs.api import router as orgs_router
 from postaward.portal.api import router as portal_router
 from postaward.projects.api import router as projects_router
+from postaward.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="标后监管平台 API",
@@ -51,6 +52,7 @@ api.add_router("/credit", credit_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/accountability", accountability_router)
 api.add_router("/portal", portal_router)
+api.add_router("/reports", reports_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the
 # common error format rather than with Django's HTML page.

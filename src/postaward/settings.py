@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "postaward.credit",
     "postaward.inspections",
     "postaward.accountability",
+    "postaward.reports",
     "postaward.portal",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,
     # whose widget template wins

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("postaward.credit.urls")),
     path("", include("postaward.inspections.urls")),
     path("", include("postaward.accountability.urls")),
+    path("", include("postaward.reports.urls")),
     path("", include("postaward.portal.urls")),
     path("", include("postaward.core.urls")),
 ]

@@ -16,6 +16,13 @@ Every page that offers "导出Excel" builds its workbook here, and nowhere else:
 number format. ``rows`` is any iterable of sequences (a generator is best: it is
 consumed once); it is cut at :data:`EXPORT_MAX_ROWS` with a note in the sheet.
 
+``layout`` (an :class:`ExportLayout`) gives the layout offices exchange for a
+ledger (台账): under the title a row with the reporting unit (填报单位) and the
+period (统计期间), a 序号 column when ``numbered``, the totals row, and under
+the table the signature line (填报人、审核人、填报日期)::
+
+    export_xlsx(..., layout=ExportLayout(unit="测试区监管办", period="2026年3月"))
+
 Cell values are typed, never guessed from text:
 
 - ``int`` / ``float`` / ``Decimal`` -> a number cell (``kind="money"`` gives
@@ -74,6 +81,27 @@ class Column:
     heading: str
     width: int | None = None
     kind: Kind = "auto"
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """The exchanged ledger layout (ADR 0901): the unit and period row under
+    the title, an optional 序号 column, and the signature line under the
+    totals. ``filled_on`` defaults to today; ``compiler`` prefills 填报人."""
+
+    unit: str = ""
+    period: str = ""
+    numbered: bool = True
+    signature: bool = True
+    compiler: str = ""
+    filled_on: dt.date | None = None
+
+    def signature_text(self) -> str:
+        day = self.filled_on or clock.today()
+        return (
+            f"填报人：{self.compiler or '          '}    审核人：          "
+            f"    填报日期：{day.year}年{day.month}月{day.day}日"
+        )
 
 
 def neutralise(text: str) -> str:
@@ -153,9 +181,15 @@ def build_workbook(
     columns: Sequence[str | Column],
     rows: Iterable[Sequence[Any]],
     totals: Sequence[Any] | None = None,
+    layout: ExportLayout | None = None,
 ) -> bytes:
     """The workbook's bytes (see the module docstring for the rules)."""
     cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
+    if layout is not None and layout.numbered:
+        cols = [Column("序号", width=6, kind="number"), *cols]
+        rows = ([n, *row] for n, row in enumerate(rows, start=1))
+        if totals is not None:
+            totals = ["合计", *("" if t == "合计" else t for t in totals)]
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf,
@@ -180,10 +214,16 @@ def build_workbook(
     else:
         sheet.write_string(0, 0, title_text, title_fmt)
     sheet.set_row(0, 24)
+    head_row = 1
+    if layout is not None:
+        _write_unit_period(book, sheet, layout, last_col)
+        head_row = 2
     widths = [max(10, _width(c.heading) + 2) for c in cols]
+    if layout is not None and layout.numbered:
+        widths[0] = 6
     for col, c in enumerate(cols):
-        sheet.write_string(1, col, neutralise(c.heading), head_fmt)
-    r = 2
+        sheet.write_string(head_row, col, neutralise(c.heading), head_fmt)
+    r = head_row + 1
     for index, row in enumerate(rows):
         if index >= EXPORT_MAX_ROWS:
             sheet.write_string(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
@@ -198,24 +238,46 @@ def build_workbook(
     if totals is not None:
         for i, value in enumerate(totals):
             writer.write(sheet, r, i, value, bold=True)
+        r += 1
+    if layout is not None and layout.signature:
+        sign = neutralise(layout.signature_text())
+        if last_col:
+            sheet.merge_range(r + 1, 0, r + 1, last_col, sign, book.add_format({}))
+        else:
+            sheet.write_string(r + 1, 0, sign)
     for col, c in enumerate(cols):
         if c.kind == "date":
             widths[col] = max(widths[col], 12)
         elif c.kind == "datetime":
             widths[col] = max(widths[col], 20)
         sheet.set_column(col, col, c.width or widths[col])
-    sheet.freeze_panes(2, 0)
-    if cols and last_data >= 2:
-        sheet.autofilter(1, 0, last_data, last_col)
+    sheet.freeze_panes(head_row + 1, 0)
+    if cols and last_data > head_row:
+        sheet.autofilter(head_row, 0, last_data, last_col)
     # Print setup: A4 landscape, one page wide, headings repeated, page numbers.
     sheet.set_landscape()
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, 1)
+    sheet.repeat_rows(0, head_row)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
     book.close()
     return buf.getvalue()
+
+
+def _write_unit_period(book: Any, sheet: Any, layout: ExportLayout, last_col: int) -> None:
+    """Row 2 of a ledger: 填报单位 on the left, 统计期间 on the right."""
+    left = book.add_format({"align": "left"})
+    right = book.add_format({"align": "right"})
+    unit = neutralise(f"填报单位：{layout.unit}")
+    period = neutralise(f"统计期间：{layout.period}")
+    if last_col >= 3:
+        half = last_col // 2
+        sheet.merge_range(1, 0, 1, half, unit, left)
+        sheet.merge_range(1, half + 1, 1, last_col, period, right)
+    else:
+        sheet.write_string(1, 0, unit, left)
+        sheet.write_string(1, max(last_col, 1), period, right)
 
 
 def export_xlsx(
@@ -225,11 +287,12 @@ def export_xlsx(
     columns: Sequence[str | Column],
     rows: Iterable[Sequence[Any]],
     totals: Sequence[Any] | None = None,
+    layout: ExportLayout | None = None,
 ) -> HttpResponse:
     """An ``.xlsx`` download (attachment) built by :func:`build_workbook`."""
     name = safe_filename(filename)
     response = HttpResponse(
-        build_workbook(title=title, columns=columns, rows=rows, totals=totals),
+        build_workbook(title=title, columns=columns, rows=rows, totals=totals, layout=layout),
         content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = attachment_disposition(name)

@@ -45,7 +45,7 @@ from django.shortcuts import render
 
 from . import clock
 from .errors import DomainError
-from .exports import EXPORT_MAX_ROWS, export_xlsx
+from .exports import EXPORT_MAX_ROWS, ExportLayout, export_xlsx
 from .exports import Column as ExportColumn
 
 PAGE_SIZES = (20, 50, 100)
@@ -195,6 +195,10 @@ class ListSpec:
     # query parameters of the page itself (a tab, a home card's narrowing) that
     # the filter form carries along
     keep: Sequence[str] = ()
+    # a ledger (台账) exported in the layout offices exchange (ADR 0901): called
+    # with the filtered rows, gives the layout (unit, period, signature) and the
+    # totals row (None: the money totals as usual)
+    ledger: Callable[[QuerySet], tuple[ExportLayout, Sequence[Any] | None]] | None = None
 
 
 @dataclass
@@ -278,7 +282,9 @@ def _apply_filters(
             continue
         if f.kind in ("date_from", "date_to"):
             day = _parse_date(raw) if raw else None
-            if day is not None:
+            if day is not None and f.apply is not None:
+                qs = f.apply(qs, day.isoformat())
+            elif day is not None:
                 op = "gte" if f.kind == "date_from" else "lte"
                 qs = qs.filter(**{f"{f.lookup}__{op}": day})
             else:
@@ -455,6 +461,11 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
         ]
         if 0 not in by_idx:
             totals[0] = "合计"
+    layout = None
+    if spec.ledger is not None:
+        layout, ledger_totals = spec.ledger(qs)
+        if ledger_totals is not None:
+            totals = list(ledger_totals)
     name = spec.export_name or spec.title
     return export_xlsx(
         filename=f"{name}-{clock.today():%Y%m%d}.xlsx",
@@ -462,6 +473,7 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
         columns=columns,
         rows=rows(),
         totals=totals,
+        layout=layout,
     )
 
 

@@ -1,0 +1,10 @@
+"""The reports API: one router, each part's routes added to it."""
+
+from ninja import Router
+
+from .api_cases import router as cases_router
+from .api_ledgers import router as ledgers_router
+
+router = Router(tags=["报表与台账"])
+router.add_router("", ledgers_router)
+router.add_router("", cases_router)

@@ -1,0 +1,20 @@
+"""Pages of the reports app: the four ledgers and the typical cases."""
+
+from django.urls import URLPattern, URLResolver, path
+
+from postaward.core import steps
+
+from . import views_cases as c
+from . import views_ledgers as v
+from .steps_cases import WF_CASE
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/ledgers/in-process/", v.in_process, name="reports_ledger_in_process"),
+    path("reports/ledgers/post-award/", v.post_award, name="reports_ledger_post_award"),
+    path("reports/ledgers/complaints/", v.complaints, name="reports_ledger_complaints"),
+    path("reports/ledgers/verified/", v.verified, name="reports_ledger_verified"),
+    path("reports/typical-cases/", c.case_list, name="reports_cases"),
+    path("reports/typical-cases/new/", c.case_new, name="reports_case_new"),
+    path("reports/typical-cases/<id:pk>/", c.case_detail, name="reports_case_detail"),
+    steps.page_urls("reports/typical-cases/", WF_CASE, "reports_case_step"),
+]

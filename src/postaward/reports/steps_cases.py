@@ -13,6 +13,7 @@ from pydantic import Field
 from postaward.core import steps
 from postaward.core.actor import Actor
 from postaward.core.api_base import StrictIn
+from postaward.core.errors import Forbidden
 from postaward.core.scoping import get_visible_or_404
 
 from .choices import CaseState
@@ -35,6 +36,10 @@ def office_or_owner(c: TypicalCase, actor: Actor) -> bool:
 
 
 def load_case(actor: Actor, pk: int) -> TypicalCase:
+    from .ledgers import DENIED, may_read
+
+    if not may_read(actor):
+        raise Forbidden(DENIED)
     return get_visible_or_404(  # type: ignore[no-any-return]
         TypicalCase.objects.select_related("project", "project__owner", "office"), actor, pk=pk
     )

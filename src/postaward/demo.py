@@ -459,6 +459,7 @@ def _build(b: Builder, n_projects: int) -> None:  # noqa: C901, PLR0915 — the 
     __import__("postaward.credit.demo", fromlist=["seed_demo"]).seed_demo(b)
     __import__("postaward.inspections.demo", fromlist=["seed_demo"]).seed_demo(b)
     __import__("postaward.accountability.demo", fromlist=["seed_demo"]).seed_demo(b)
+    __import__("postaward.reports.demo", fromlist=["seed_demo"]).seed_demo(b)
     __import__("postaward.portal.demo", fromlist=["seed_demo"]).seed_demo(b)
     if n_projects > 0:
         _build_field_work(

@@ -109,11 +109,11 @@ def list_cases(request: HttpRequest, q: Query[TypicalCaseFilter]) -> Any:
 
 
 @router.get(
-    "/typical-cases/{case_id}", response=responses(TypicalCaseOut), summary="典型案例详情"
+    "/typical-cases/{typical_case_id}", response=responses(TypicalCaseOut), summary="典型案例详情"
 )
-def get_case(request: HttpRequest, case_id: Id) -> Any:
+def get_case(request: HttpRequest, typical_case_id: Id) -> Any:
     a = actor(request)
-    return case_out(load_case(a, case_id), a)
+    return case_out(load_case(a, typical_case_id), a)
 
 
 class TypicalCaseIn(StrictIn):
@@ -145,4 +145,4 @@ def create_case(request: HttpRequest, body: TypicalCaseIn) -> Any:
     return 201, case_out(c, a)
 
 
-steps.mount_api(router, WF_CASE, "case_id", prefix="/typical-cases")
+steps.mount_api(router, WF_CASE, "typical_case_id", prefix="/typical-cases")

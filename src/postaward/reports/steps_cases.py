@@ -1,6 +1,6 @@
 """The steps of a typical case (R-REP-06). Marking a case is not a step
 (``services_cases.mark``). Pages and the API
-(``/api/v1/reports/typical-cases/{case_id}/steps``) and the generated
+(``/api/v1/reports/typical-cases/{typical_case_id}/steps``) and the generated
 authorization tests read these lists."""
 
 from __future__ import annotations

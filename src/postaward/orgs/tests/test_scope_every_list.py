@@ -95,6 +95,12 @@ PATH_OBJECTS = {
     "rectification_id": ("inspections", "RectificationOrder"),
     "interference_id": ("accountability", "InterferenceRecord"),
     "clue_id": ("accountability", "Clue"),
+    "typical_case_id": ("reports", "TypicalCase"),
+}
+
+# Path parameters that name a kind rather than an object: every value.
+PATH_VALUES: dict[str, list[str]] = {
+    "kind": ["in-process", "post-award", "complaints", "verified"],
 }
 
 # Required query parameters of list operations.
@@ -143,6 +149,7 @@ ROW_MODELS = {
     "/api/v1/inspections/visits": ("inspections", "Inspection"),
     "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
     "/api/v1/accountability/clues": ("accountability", "Clue"),
+    "/api/v1/reports/typical-cases": ("reports", "TypicalCase"),
 }
 
 
@@ -201,6 +208,17 @@ def seeded(scoped_district):
             for p in d.projects.values()
         ],
     )
+    # A typical case on every project (the reports ledger).
+    from postaward.reports import services_cases
+
+    for project in d.projects.values():
+        services_cases.mark(
+            actor=d.actor("office_staff"),
+            project_id=project.pk,
+            problem=f"{project.name} 问题反映集中",
+            measures="约谈建设单位负责人，限期整改",
+            days=10,
+        )
     # A project of another district: seen by nobody here.
     from postaward.orgs.choices import OrgKind
     from postaward.projects import services as project_services
@@ -296,6 +314,9 @@ def _urls_for(d, path: str, op: dict) -> list[str]:  # type: ignore[no-untyped-d
     names = re.findall(r"{(\w+)}", path)
     urls = [path]
     for name in names:
+        if name in PATH_VALUES:
+            urls = [u.replace("{" + name + "}", v) for u in urls for v in PATH_VALUES[name]]
+            continue
         assert name in PATH_OBJECTS, (
             f"{path}: add the path parameter {name!r} to PATH_OBJECTS "
             "(or allow-list the operation with a reason)"

@@ -17,8 +17,8 @@ def _setup(d: Any) -> None:
 
 def _cid(name: str | None = None) -> Any:
     if name is None:
-        return lambda d: {"case_id": d.ctx["case"].pk}
-    return lambda d: {"case_id": d.ctx["case"].pk, "name": name}
+        return lambda d: {"typical_case_id": d.ctx["case"].pk}
+    return lambda d: {"typical_case_id": d.ctx["case"].pk, "name": name}
 
 
 def _new(d: Any) -> dict[str, Any]:
@@ -42,7 +42,7 @@ ROUTES = {
         out=(Hidden("transport_staff", lambda d: {d.ctx["case"].pk}),),
         must_list=lambda d: {d.ctx["case"].pk},
     ),
-    f"GET {P}/typical-cases/{{case_id}}": Route(
+    f"GET {P}/typical-cases/{{typical_case_id}}": Route(
         setup=_setup,
         ok=Call("school_admin", path=_cid()),
         wrong=(Call("contractor_a_admin", path=_cid()),),
@@ -54,13 +54,13 @@ ROUTES = {
         no_scope="the supervision office sees every project of its district and the test "
         "district has one office; a project not visible answers 404 (test_cases.py)",
     ),
-    f"GET {P}/typical-cases/{{case_id}}/steps": Route(
+    f"GET {P}/typical-cases/{{typical_case_id}}/steps": Route(
         setup=_setup,
         ok=Call("school_admin", path=_cid()),
         wrong=(Call("contractor_a_admin", path=_cid()),),
         out=(Call("transport_staff", path=_cid(), status=404),),
     ),
-    f"POST {P}/typical-cases/{{case_id}}/steps/{{name}}": Route(
+    f"POST {P}/typical-cases/{{typical_case_id}}/steps/{{name}}": Route(
         setup=_setup,
         ok=Call("school_admin", path=_cid("progress"), body=lambda d: PROGRESS),
         wrong=(Call("housing_staff", path=_cid("progress"), body=lambda d: PROGRESS),),

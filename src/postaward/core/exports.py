@@ -175,6 +175,55 @@ class _Writer:
             sheet.write_string(row, col, neutralise(str(value)), text_fmt)
 
 
+def _numbered(
+    cols: list[Column],
+    rows: Iterable[Sequence[Any]],
+    totals: Sequence[Any] | None,
+    layout: ExportLayout | None,
+) -> tuple[list[Column], Iterable[Sequence[Any]], Sequence[Any] | None]:
+    """A ledger's 序号 column: first, the rows numbered, 合计 under it."""
+    if layout is None or not layout.numbered:
+        return cols, rows, totals
+    numbered = ([n, *row] for n, row in enumerate(rows, start=1))
+    if totals is not None:
+        totals = ["合计", *("" if t == "合计" else t for t in totals)]
+    return [Column("序号", width=6, kind="number"), *cols], numbered, totals
+
+
+def _write_rows(
+    sheet: Any, writer: _Writer, rows: Iterable[Sequence[Any]], first: int, widths: list[int]
+) -> int:
+    """The data rows from row ``first``; returns the next free row."""
+    r = first
+    for index, row in enumerate(rows):
+        if index >= EXPORT_MAX_ROWS:
+            sheet.write_string(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
+            return r + 1
+        for i, value in enumerate(row):
+            writer.write(sheet, r, i, value)
+            if i < len(widths) and isinstance(value, str) and index < 200:
+                widths[i] = min(60, max(widths[i], _width(value) + 2))
+        r += 1
+    return r
+
+
+def _print_setup(sheet: Any, cols: list[Column], widths: list[int], head_row: int) -> None:
+    """Column widths, and A4 landscape, one page wide, headings repeated, page numbers."""
+    for col, c in enumerate(cols):
+        if c.kind == "date":
+            widths[col] = max(widths[col], 12)
+        elif c.kind == "datetime":
+            widths[col] = max(widths[col], 20)
+        sheet.set_column(col, col, c.width or widths[col])
+    sheet.freeze_panes(head_row + 1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, head_row)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
+
+
 def build_workbook(
     *,
     title: str,
@@ -184,12 +233,9 @@ def build_workbook(
     layout: ExportLayout | None = None,
 ) -> bytes:
     """The workbook's bytes (see the module docstring for the rules)."""
-    cols = [c if isinstance(c, Column) else Column(str(c)) for c in columns]
-    if layout is not None and layout.numbered:
-        cols = [Column("序号", width=6, kind="number"), *cols]
-        rows = ([n, *row] for n, row in enumerate(rows, start=1))
-        if totals is not None:
-            totals = ["合计", *("" if t == "合计" else t for t in totals)]
+    cols, rows, totals = _numbered(
+        [c if isinstance(c, Column) else Column(str(c)) for c in columns], rows, totals, layout
+    )
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(
         buf,
@@ -218,22 +264,10 @@ def build_workbook(
     if layout is not None:
         _write_unit_period(book, sheet, layout, last_col)
         head_row = 2
-    widths = [max(10, _width(c.heading) + 2) for c in cols]
-    if layout is not None and layout.numbered:
-        widths[0] = 6
+    widths = [c.width or max(10, _width(c.heading) + 2) for c in cols]
     for col, c in enumerate(cols):
         sheet.write_string(head_row, col, neutralise(c.heading), head_fmt)
-    r = head_row + 1
-    for index, row in enumerate(rows):
-        if index >= EXPORT_MAX_ROWS:
-            sheet.write_string(r, 0, f"仅导出前 {EXPORT_MAX_ROWS} 行，请缩小筛选范围")
-            r += 1
-            break
-        for i, value in enumerate(row):
-            writer.write(sheet, r, i, value)
-            if i < len(widths) and isinstance(value, str) and index < 200:
-                widths[i] = min(60, max(widths[i], _width(value) + 2))
-        r += 1
+    r = _write_rows(sheet, writer, rows, head_row + 1, widths)
     last_data = r - 1
     if totals is not None:
         for i, value in enumerate(totals):
@@ -245,22 +279,9 @@ def build_workbook(
             sheet.merge_range(r + 1, 0, r + 1, last_col, sign, book.add_format({}))
         else:
             sheet.write_string(r + 1, 0, sign)
-    for col, c in enumerate(cols):
-        if c.kind == "date":
-            widths[col] = max(widths[col], 12)
-        elif c.kind == "datetime":
-            widths[col] = max(widths[col], 20)
-        sheet.set_column(col, col, c.width or widths[col])
-    sheet.freeze_panes(head_row + 1, 0)
     if cols and last_data > head_row:
         sheet.autofilter(head_row, 0, last_data, last_col)
-    # Print setup: A4 landscape, one page wide, headings repeated, page numbers.
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, head_row)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
+    _print_setup(sheet, cols, widths, head_row)
     book.close()
     return buf.getvalue()
 

@@ -3,7 +3,6 @@
 (``POST /typical-cases``, the office, Idempotency-Key) and the steps
 (``progress``, ``close``)."""
 
-
 import datetime as dt
 from typing import Any
 

@@ -2,7 +2,6 @@
 for a period, filtered, sorted and paged as on its page, and its workbook in
 the exchanged layout; the same scope as the page."""
 
-
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +24,9 @@ class LedgerQuery(Schema):
     year: int | None = Field(None, description="年度（默认今年）")
     quarter: int | None = Field(None, ge=1, le=4, description="季度")
     month: int | None = Field(None, ge=1, le=12, description="月份")
-    date_from: str | None = Field(None, alias="from", description="日期起（YYYY-MM-DD，优先于年度）")
+    date_from: str | None = Field(
+        None, alias="from", description="日期起（YYYY-MM-DD，优先于年度）"
+    )
     date_to: str | None = Field(None, alias="to", description="日期止（YYYY-MM-DD）")
     industry: str | None = Field(None, description="行业")
     unit: str | None = Field(None, description="建设单位")
@@ -132,8 +133,9 @@ def ledger_info(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -
 )
 def ledger_export(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -> HttpResponse:
     _, _, spec, qs = _ledger(request, kind)
-    request.GET = request.GET.copy()
-    request.GET["export"] = "xlsx"
+    params = request.GET.copy()
+    params["export"] = "xlsx"
+    request.GET = params  # type: ignore[assignment]
     out = build_list(request, spec, qs)
     assert isinstance(out, HttpResponse)
     return out

@@ -26,4 +26,4 @@ class CaseSource(models.TextChoices):
     OTHER = "other", "其他"
 
 
-CASE_COLOURS = {CaseState.SUPERVISING: "orange", CaseState.CLOSED: "green"}
+CASE_COLOURS: dict[str, str] = {CaseState.SUPERVISING: "orange", CaseState.CLOSED: "green"}

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from postaward.alerts import selectors as alert_selectors
-from postaward.alerts.choices import UNRESOLVED_STATES, AlertState
 from postaward.alerts.choices import STATE_COLOURS as ALERT_COLOURS
+from postaward.alerts.choices import UNRESOLVED_STATES, AlertState
 from postaward.core.actor import Actor
 from postaward.core.lists import Column
 

@@ -15,7 +15,11 @@ from postaward.inspections.models import Finding, Inspection, OrderState, Rectif
 from .ledgers import Ledger, in_period, scope_filters
 from .periods import Period
 
-ORDER_COLOURS = {OrderState.OPEN: "orange", OrderState.REPLIED: "blue", OrderState.CLOSED: "green"}
+ORDER_COLOURS: dict[str, str] = {
+    OrderState.OPEN: "orange",
+    OrderState.REPLIED: "blue",
+    OrderState.CLOSED: "green",
+}
 
 
 def rows(actor: Actor, period: Period) -> QuerySet:
@@ -41,6 +45,21 @@ def _order_state(f: Finding) -> str:
     if o is None:
         return "无需整改" if f.disposition else "待处理"
     return str(o.get_state_display())
+
+
+def _order_number(f: Finding) -> str:
+    o = _order(f)
+    return o.number if o is not None else "—"
+
+
+def _due(f: Finding) -> str:
+    o = _order(f)
+    return f"{o.due_on:%Y-%m-%d}" if o is not None else "—"
+
+
+def _colour(f: Finding) -> str:
+    o = _order(f)
+    return ORDER_COLOURS.get(str(o.state), "grey") if o is not None else "grey"
 
 
 def _closed(f: Finding) -> str:
@@ -70,11 +89,11 @@ def columns() -> list[Column]:
         Column("subject", "责任主体", lambda f: f.subject_text),
         Column("problem", "发现问题", lambda f: f.description),
         Column("disposition", "处理方式", lambda f: f.get_disposition_display() or "待处理"),
-        Column("order", "整改通知", lambda f: _order(f).number if _order(f) else "—"),  # type: ignore[union-attr]
+        Column("order", "整改通知", _order_number),
         Column(
             "due",
             "整改期限",
-            lambda f: f"{_order(f).due_on:%Y-%m-%d}" if _order(f) else "—",  # type: ignore[union-attr]
+            _due,
             sort="order__due_on",
         ),
         Column(
@@ -82,7 +101,7 @@ def columns() -> list[Column]:
             "整改状态",
             _order_state,
             sort="order__state",
-            tag=lambda f: ORDER_COLOURS.get(_order(f).state, "grey") if _order(f) else "grey",  # type: ignore[union-attr]
+            tag=_colour,
         ),
         Column(
             "closed",

@@ -4,19 +4,18 @@ layout (``export=xlsx``), the print view (``print=1``)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from postaward.core.errors import NotFound
-from postaward.core.lists import build_list
+from postaward.core.lists import ListSpec, build_list
 from postaward.core.web import actor_of, page_view, require
 
 from . import ledgers
 from .choices import LedgerKind
 from .ledgers import DENIED
 from .periods import period_of
-
-
 
 
 def ledger_page(request: HttpRequest, kind: str) -> HttpResponse:
@@ -56,10 +55,11 @@ def ledger_page(request: HttpRequest, kind: str) -> HttpResponse:
     )
 
 
-def _filtered(request: HttpRequest, spec: object, qs: object) -> object:
+def _filtered(request: HttpRequest, spec: ListSpec, qs: QuerySet) -> QuerySet:
+    """The rows the list shows (its filters applied), for the counts."""
     from postaward.core.lists import _apply_filters
 
-    filtered, _, _ = _apply_filters(request, spec, qs)  # type: ignore[arg-type]
+    filtered, _, _ = _apply_filters(request, spec, qs)
     return filtered
 
 

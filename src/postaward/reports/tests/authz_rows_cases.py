@@ -64,8 +64,6 @@ ROUTES = {
         setup=_setup,
         ok=Call("school_admin", path=_cid("progress"), body=lambda d: PROGRESS),
         wrong=(Call("housing_staff", path=_cid("progress"), body=lambda d: PROGRESS),),
-        out=(
-            Call("transport_staff", path=_cid("progress"), body=lambda d: PROGRESS, status=404),
-        ),
+        out=(Call("transport_staff", path=_cid("progress"), body=lambda d: PROGRESS, status=404),),
     ),
 }

@@ -110,9 +110,7 @@ def test_r_rep_06_api_create_is_idempotent(district):
     r2 = client.post("/api/v1/reports/typical-cases", json.dumps(body), **kw)
     assert r1.status_code == 201 and r2.status_code == 201, r1.content
     assert r1.json()["id"] == r2.json()["id"] and TypicalCase.objects.count() == 1
-    r3 = client.post(
-        "/api/v1/reports/typical-cases", json.dumps({**body, "days": 11}), **kw
-    )
+    r3 = client.post("/api/v1/reports/typical-cases", json.dumps({**body, "days": 11}), **kw)
     assert r3.status_code == 409 and TypicalCase.objects.count() == 1
 
 
@@ -127,7 +125,9 @@ def test_r_rep_06_ledger_page_and_workbook(district, django_assert_max_num_queri
     client.get(reverse("reports_cases"))
     with django_assert_max_num_queries(30):
         html = client.get(reverse("reports_cases")).content.decode()
-    assert "共督办 <b>2</b>" in html and "督办中 <b>2</b>" in html and "已约谈施工单位负责人" in html
+    assert (
+        "共督办 <b>2</b>" in html and "督办中 <b>2</b>" in html and "已约谈施工单位负责人" in html
+    )
     rows = rows_of(client.get(reverse("reports_cases"), {"export": "xlsx"}).content)
     assert rows[0] == ["典型案例督办台账"] and rows[1][0] == "填报单位：测试区监管办"
     assert rows[2][:3] == ["序号", "督办编号", "列入督办时间"]

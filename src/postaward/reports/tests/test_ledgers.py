@@ -136,7 +136,9 @@ def test_r_rep_01_scope_authority_sees_its_industry_owner_its_projects(district)
     assert "第一中学教学楼工程" not in html
     html = district.client("hospital_admin").get(reverse(PAGES["in-process"])).content.decode()
     assert "第一中学教学楼工程" not in html
-    assert district.client("contractor_a_admin").get(reverse(PAGES["in-process"])).status_code == 403
+    assert (
+        district.client("contractor_a_admin").get(reverse(PAGES["in-process"])).status_code == 403
+    )
 
 
 @pytest.mark.parametrize("kind", list(PAGES))

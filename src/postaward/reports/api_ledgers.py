@@ -129,7 +129,7 @@ def ledger_info(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -
 @router.get(
     "/ledgers/{kind}/export",
     summary="导出台账（Excel，按统一格式：标题、填报单位、统计期间、表头、合计、签字栏）",
-    response={200: None},
+    response=responses(None),
 )
 def ledger_export(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -> HttpResponse:
     _, _, spec, qs = _ledger(request, kind)

@@ -169,3 +169,23 @@ def test_r_rep_01_api_rows_info_and_export(district, django_assert_max_num_queri
     assert info["period"] == f"{clock.today().year}年" and info["summary"]
     r = client.get(f"/api/v1/reports/ledgers/{kind}/export")
     assert r.status_code == 200 and rows_of(r.content)[2][0] == "序号"
+
+
+def test_r_rep_01_workbook_and_counts_hold_only_the_readers_rows(district):
+    """ADR 0900: an owner's and an authority's workbook and API counts are
+    their own rows (the school's alert is neither the hospital's nor the
+    transport authority's)."""
+    f.known(district)
+    for user in ("hospital_admin", "transport_staff"):
+        client = district.client(user)
+        texts = " ".join(
+            sheet(client.get(reverse(PAGES["in-process"]), {"export": "xlsx"}).content).values()
+        )
+        assert "第一中学教学楼工程" not in texts and "填报单位：" in texts
+        api = client.get("/api/v1/reports/ledgers/in-process/export").content
+        assert "第一中学教学楼工程" not in " ".join(sheet(api).values())
+        info = client.get("/api/v1/reports/ledgers/in-process/info").json()
+        rows = client.get("/api/v1/reports/ledgers/in-process").json()
+        assert info["summary"]["共"] == rows["count"] <= 1
+    office = district.client("office_staff").get("/api/v1/reports/ledgers/in-process/info")
+    assert office.json()["summary"]["共"] == 2

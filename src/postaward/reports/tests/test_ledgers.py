@@ -154,6 +154,8 @@ def test_r_rep_01_ledger_page_queries_do_not_grow(district, django_assert_max_nu
         assert client.get(reverse(PAGES[kind])).status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get(reverse(PAGES[kind]), {"export": "xlsx"}).status_code == 200
+    printed = client.get(reverse(PAGES[kind]), {"print": "1"})
+    assert printed.status_code == 200 and "共 " in printed.content.decode()
 
 
 @pytest.mark.parametrize("kind", list(PAGES))

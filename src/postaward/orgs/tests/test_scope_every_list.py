@@ -95,6 +95,7 @@ PATH_OBJECTS = {
     "rectification_id": ("inspections", "RectificationOrder"),
     "interference_id": ("accountability", "InterferenceRecord"),
     "clue_id": ("accountability", "Clue"),
+    "proposal_id": ("accountability", "Proposal"),
     "typical_case_id": ("reports", "TypicalCase"),
 }
 

@@ -24,6 +24,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from postaward.core import clock
+from postaward.core.api_base import responses
 from postaward.core.errors import NotFound, ValidationFailed
 
 from . import oc4ids_export, ocds_export, queries
@@ -42,7 +43,9 @@ class OpenPageIn(Schema):
 
 
 def _base(request: HttpRequest) -> str:
-    return str(getattr(settings, "POSTAWARD_BASE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+    return str(
+        getattr(settings, "POSTAWARD_BASE_URL", "") or request.build_absolute_uri("/")
+    ).rstrip("/")
 
 
 def _links(request: HttpRequest, q: OpenPageIn, total: int) -> dict[str, str]:
@@ -51,10 +54,21 @@ def _links(request: HttpRequest, q: OpenPageIn, total: int) -> dict[str, str]:
     if q.since is not None:
         params["since"] = q.since.isoformat()
     if q.page * q.page_size < total:
-        links["next"] = f"{_base(request)}{request.path}?{urlencode({**params, 'page': q.page + 1})}"
+        links["next"] = (
+            f"{_base(request)}{request.path}?{urlencode({**params, 'page': q.page + 1})}"
+        )
     if q.page > 1:
-        links["prev"] = f"{_base(request)}{request.path}?{urlencode({**params, 'page': q.page - 1})}"
+        links["prev"] = (
+            f"{_base(request)}{request.path}?{urlencode({**params, 'page': q.page - 1})}"
+        )
     return links
+
+
+def _page(q: OpenPageIn) -> tuple[list[ocds_export.Process], int]:
+    since = q.since
+    if since is not None and since.tzinfo is None:  # a local time without an offset
+        since = since.replace(tzinfo=clock.LOCAL_TZ)
+    return queries.page(since, q.page, q.page_size)
 
 
 def _json(data: dict[str, Any]) -> JsonResponse:
@@ -66,35 +80,51 @@ def _published(procs: list[ocds_export.Process]) -> dt.datetime:
     return max(dates) if dates else clock.now()
 
 
-@router.get("/releases", summary="OCDS 发布包（公开，无需账号；分页，since= 增量获取）")
+@router.get(
+    "/releases",
+    response=responses(dict[str, Any]),
+    summary="OCDS 发布包（公开，无需账号；分页，since= 增量获取）",
+)
 def list_releases(request: HttpRequest, q: Query[OpenPageIn]) -> Any:
-    procs, total = queries.page(q.since, q.page, q.page_size)
+    procs, total = _page(q)
     pkg = ocds_export.release_package(procs, request.build_absolute_uri(), _published(procs))
     return _json({**pkg, "links": _links(request, q, total), "total": total})
 
 
-@router.get("/releases/{release_id}", summary="单个 OCDS 发布（公开）")
+@router.get(
+    "/releases/{release_id}", response=responses(dict[str, Any]), summary="单个 OCDS 发布（公开）"
+)
 def get_release(request: HttpRequest, release_id: str) -> Any:
     m = RELEASE_ID.match(release_id)
     proc = queries.by_ocid(m["ocid"]) if m else None
-    release = next(
-        (r for r in ocds_export.releases(proc) if r["id"] == release_id), None
-    ) if proc else None
+    release = (
+        next((r for r in ocds_export.releases(proc) if r["id"] == release_id), None)
+        if proc
+        else None
+    )
     if release is None:
         raise NotFound("发布不存在")
     return _json(release)
 
 
-@router.get("/records", summary="OCDS 记录包（公开；分页，since= 增量获取）")
+@router.get(
+    "/records",
+    response=responses(dict[str, Any]),
+    summary="OCDS 记录包（公开；分页，since= 增量获取）",
+)
 def list_records(request: HttpRequest, q: Query[OpenPageIn]) -> Any:
-    procs, total = queries.page(q.since, q.page, q.page_size)
+    procs, total = _page(q)
     pkg = ocds_export.record_package(
         procs, request.build_absolute_uri(), _published(procs), _base(request)
     )
     return _json({**pkg, "links": _links(request, q, total), "total": total})
 
 
-@router.get("/records/{ocid}", summary="单个采购过程的 OCDS 记录（公开）")
+@router.get(
+    "/records/{ocid}",
+    response=responses(dict[str, Any]),
+    summary="单个采购过程的 OCDS 记录（公开）",
+)
 def get_record(request: HttpRequest, ocid: str) -> Any:
     proc = queries.by_ocid(ocid)
     if proc is None:
@@ -106,18 +136,30 @@ def get_record(request: HttpRequest, ocid: str) -> Any:
     )
 
 
-@router.get("/projects", summary="OC4IDS 项目包（公开；分页，since= 增量获取）")
+@router.get(
+    "/projects",
+    response=responses(dict[str, Any]),
+    summary="OC4IDS 项目包（公开；分页，since= 增量获取）",
+)
 def list_projects(request: HttpRequest, q: Query[OpenPageIn]) -> Any:
-    procs, total = queries.page(q.since, q.page, q.page_size)
-    pkg = oc4ids_export.package(procs, request.build_absolute_uri(), _published(procs), _base(request))
+    procs, total = _page(q)
+    pkg = oc4ids_export.package(
+        procs, request.build_absolute_uri(), _published(procs), _base(request)
+    )
     return _json({**pkg, "links": _links(request, q, total), "total": total})
 
 
-@router.get("/bulk/{month}/releases.json", summary="按月批量文件：当月的 OCDS 发布包（公开）")
+@router.get(
+    "/bulk/{month}/releases.json",
+    response=responses(dict[str, Any]),
+    summary="按月批量文件：当月的 OCDS 发布包（公开）",
+)
 def bulk_month(request: HttpRequest, month: str) -> Any:
     m = re.fullmatch(r"(\d{4})-(\d{2})", month)
     if not m or not 1 <= int(m[2]) <= 12:
         raise ValidationFailed("月份格式应为 YYYY-MM", field="month")
     rels = queries.month(int(m[1]), int(m[2]))
     published = max((dt.datetime.fromisoformat(r["date"]) for r in rels), default=clock.now())
-    return _json({**ocds_export.package_meta(request.build_absolute_uri(), published), "releases": rels})
+    return _json(
+        {**ocds_export.package_meta(request.build_absolute_uri(), published), "releases": rels}
+    )

@@ -25,20 +25,16 @@ STATUS = {
     ProjectStatus.TERMINATED: "cancelled",
 }
 # OC4IDS contractNature by participant role.
-NATURE = {
+NATURE: dict[str, str] = {
     ParticipantRole.CONTRACTOR: "construction",
     ParticipantRole.SUPERVISING_FIRM: "supervision",
     ParticipantRole.DESIGN: "design",
     ParticipantRole.SURVEY: "design",
 }
-# OC4IDS projectSector (open codelist) by industry.
-SECTOR = {
-    "housing": "socialHousing",
-    "transport": "transport",
-    "water": "water",
-    "urban": "governance",
-    "agriculture": "agriculture",
-}
+# OC4IDS projectSector is an open codelist: transport and water as such; the
+# platform's other industries (housing and municipal works, urban management,
+# agriculture, other) under their own code (ADR 0910).
+SECTOR = {"transport": "transport", "water": "water"}
 
 
 def _modification(change: Any, amendment: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +53,7 @@ def project(proc: ocds.Process, base_url: str = "") -> dict[str, Any]:
     p = proc.project
     rels = ocds.releases(proc)
     latest = rels[-1]
-    contract = next(
+    contract: dict[str, Any] = next(
         (c for c in latest.get("contracts", []) if c.get("awardID", "").startswith("contractor-")),
         {},
     )
@@ -96,10 +92,9 @@ def project(proc: ocds.Process, base_url: str = "") -> dict[str, Any]:
         "title": p.name,
         "status": STATUS.get(p.status, "implementation"),  # type: ignore[call-overload]
         "period": period,
-        "sector": [SECTOR.get(p.industry, "governance")],
+        "sector": [SECTOR.get(p.industry, p.industry)],
         "type": "construction",
         "locations": [location] if location else [],
-        "budget": {"amount": ocds._money(p.contract_amount)},
         "parties": latest.get("parties", []),
         "contractingProcesses": [
             {
@@ -121,7 +116,9 @@ def project(proc: ocds.Process, base_url: str = "") -> dict[str, Any]:
     return ocds._clean(out)  # type: ignore[no-any-return]
 
 
-def package(procs: list[ocds.Process], uri: str, published: dt.datetime, base_url: str = "") -> dict[str, Any]:
+def package(
+    procs: list[ocds.Process], uri: str, published: dt.datetime, base_url: str = ""
+) -> dict[str, Any]:
     return {
         "uri": uri,
         "version": "0.9",

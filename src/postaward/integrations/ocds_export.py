@@ -299,6 +299,11 @@ def _award_moment(p: Project) -> dt.datetime:
     return clock.start_of_day(p.award_date) if p.award_date else p.created_at
 
 
+def _late(day: dt.date) -> dt.datetime:
+    """The last second of a local day: what happened that day is in the snapshot."""
+    return clock.start_of_day(day) + dt.timedelta(days=1, seconds=-1)
+
+
 def _implementation_day(p: Project) -> dt.date | None:
     days = [
         d
@@ -323,19 +328,17 @@ def releases(proc: Process) -> list[dict[str, Any]]:
     out = [snapshot(proc, f"{ocid}-award", _award_moment(p), ["award", "contract"])]
     for c in proc.changes:
         if c.approved_at is not None:
-            out.append(snapshot(proc, f"{ocid}-change-{c.number}", c.approved_at, ["contractAmendment"]))
+            out.append(
+                snapshot(proc, f"{ocid}-change-{c.number}", c.approved_at, ["contractAmendment"])
+            )
     day = _implementation_day(p)
     if day is not None:
         out.append(
-            snapshot(
-                proc, f"{ocid}-implementation-{day:%Y%m%d}", clock.end_of_day(day), ["implementation"]
-            )
+            snapshot(proc, f"{ocid}-implementation-{day:%Y%m%d}", _late(day), ["implementation"])
         )
     if p.status == ProjectStatus.TERMINATED and p.terminated_on:
         out.append(
-            snapshot(
-                proc, f"{ocid}-termination", clock.end_of_day(p.terminated_on), ["contractTermination"]
-            )
+            snapshot(proc, f"{ocid}-termination", _late(p.terminated_on), ["contractTermination"])
         )
     out.sort(key=lambda r: (r["date"], r["id"]))
     return out

@@ -13,9 +13,8 @@ from django.db.models.functions import Coalesce, Greatest
 
 from postaward.approvals.choices import ChangeState
 from postaward.approvals.models import EngineeringChange
-from postaward.projects.models import Participant, Project
-
 from postaward.core import clock
+from postaward.projects.models import Participant, Project
 
 from .ocds_export import Process, releases
 
@@ -27,7 +26,8 @@ def _approved() -> QuerySet[EngineeringChange]:
     return EngineeringChange.objects.filter(state=ChangeState.APPROVED, approved_at__isnull=False)
 
 
-def public() -> QuerySet[Project]:
+def public() -> Any:
+    """The public projects, annotated ``changed_at`` (a queryset)."""
     last_change = Subquery(
         _approved()
         .filter(project_id=OuterRef("pk"))
@@ -54,10 +54,8 @@ def public() -> QuerySet[Project]:
     )
 
 
-def page(
-    since: dt.datetime | None, number: int, size: int
-) -> tuple[list[Process], int]:
-    qs = public()
+def page(since: dt.datetime | None, number: int, size: int) -> tuple[list[Process], int]:
+    qs: Any = public()
     if since is not None:
         qs = qs.filter(changed_at__gte=since)
     total = qs.count()

@@ -35,11 +35,15 @@ MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 def _validator(name: str) -> jsonschema.Draft4Validator:
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 def _errors(validator: jsonschema.Draft4Validator, doc: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
+    ]
 
 
 @pytest.fixture
@@ -123,7 +127,7 @@ def test_r_rep_04_only_approved_changes_are_published(district, client):
     for number in approved:
         assert f"-change-{number}" in text
     for number in others:
-        assert f"-change-{number}\"" not in text and f'"id": "{number}"' not in text
+        assert f'-change-{number}"' not in text and f'"id": "{number}"' not in text
     # A project still waiting for its owner is not under supervision yet: not published.
     waiting = Project.objects.filter(owner__isnull=True).values_list("code", flat=True)
     for code in waiting:
@@ -194,10 +198,46 @@ def test_monthly_bulk_file_through_the_api_and_the_command(district, client, tmp
     assert [r["id"] for r in written["releases"]] == [r["id"] for r in body["releases"]]
 
 
+def _under_way(project: Project) -> None:
+    """The project started, accepted, settled and paid, with one approved change."""
+    from decimal import Decimal
+
+    from postaward.projects.choices import ParticipantRole, ProjectStatus
+
+    contractor = project.participants.get(role=ParticipantRole.CONTRACTOR)
+    EngineeringChange.objects.create(
+        project=project,
+        participant=contractor,
+        number="BG-RT-001",
+        category="design",
+        title="实验室通风系统调整",
+        reason="使用需求变化",
+        scope="通风管道改线",
+        cost_delta=Decimal("120000.00"),
+        days_delta=5,
+        work_date=dt.date(2026, 11, 20),
+        state=ChangeState.APPROVED,
+        raised_at=MOMENT - dt.timedelta(days=5),
+        raised_by_name="施工员",
+        raised_by_org=contractor.organisation.name,
+        approved_at=MOMENT - dt.timedelta(days=2),
+    )
+    Project.objects.filter(pk=project.pk).update(
+        status=ProjectStatus.FUNDS_PAID,
+        actual_start=dt.date(2026, 11, 14),
+        actual_completion=dt.date(2026, 11, 18),
+        accepted_on=dt.date(2026, 11, 19),
+        settled_on=dt.date(2026, 11, 20),
+        settled_amount=Decimal("28770000.00"),
+        funds_paid_on=dt.date(2026, 11, 21),
+    )
+
+
 def test_exported_release_reimported_changes_nothing(client):
     """The award import and the export round-trip (issue 18): the example awards
-    imported, exported, and imported again: every row unchanged, nothing written
-    but the batch and its audit line."""
+    imported, one carried through its implementation (an approved change,
+    acceptance, settlement, payment), exported, and imported again: every row
+    unchanged, nothing written but the batch and its audit line."""
     from postaward.core.models import AuditRecord, EventRecord
     from postaward.orgs.actors import actor_for_username
     from postaward.projects.models import AwardImport
@@ -208,26 +248,48 @@ def test_exported_release_reimported_changes_nothing(client):
         body = (EXAMPLES / "awards-ocds.json").read_text(encoding="utf-8")
         first = imports.import_awards(actor=actor, data=body, fmt="ocds", channel="api")
         assert first.count("created") == 3
+        _under_way(Project.objects.get(ocid="ocds-qx3306-2026-JS0118"))
         exported = _get(client, "/api/v1/open/releases?page_size=100")
-        award = [r for r in exported["releases"] if "award" in r["tag"]]
+        records = _get(client, "/api/v1/open/records?page_size=100")["records"]
         # the third award's owner is not on the platform: not yet under supervision,
         # not published (ADR 0910)
-        assert len(award) == 2
-        audits, events, batches = (
-            AuditRecord.objects.count(),
-            EventRecord.objects.count(),
-            AwardImport.objects.count(),
-        )
-        fingerprint = list(Project.objects.order_by("pk").values())
-        report = imports.import_awards(
-            actor=actor,
-            data=json.dumps({**exported, "releases": award}, ensure_ascii=False),
-            fmt="ocds",
-            channel="api",
-        )
-        assert report.errors == []
-        assert [row["result"] for row in report.rows] == ["unchanged"] * 2
-        assert list(Project.objects.order_by("pk").values()) == fingerprint
-        assert AwardImport.objects.count() == batches + 1
-        assert AuditRecord.objects.count() == audits + 1
-        assert EventRecord.objects.count() == events
+        award = [r for r in exported["releases"] if "award" in r["tag"]]
+        assert len(award) == len(records) == 2
+        school = next(r for r in records if r["ocid"] == "ocds-qx3306-2026-JS0118")
+        contract = school["compiledRelease"]["contracts"][0]
+        assert contract["amendments"][0]["id"] == "BG-RT-001"
+        assert contract["implementation"]["transactions"][0]["value"]["amount"] == 28770000
+        compiled = [r["compiledRelease"] for r in records]
+        for releases in (award, compiled):
+            audits, events, batches = (
+                AuditRecord.objects.count(),
+                EventRecord.objects.count(),
+                AwardImport.objects.count(),
+            )
+            fingerprint = list(Project.objects.order_by("pk").values())
+            package = {**exported, "releases": releases}
+            report = imports.import_awards(
+                actor=actor,
+                data=json.dumps(package, ensure_ascii=False),
+                fmt="ocds",
+                channel="api",
+            )
+            assert report.errors == []
+            assert [row["result"] for row in report.rows] == ["unchanged"] * 2
+            assert list(Project.objects.order_by("pk").values()) == fingerprint
+            assert AwardImport.objects.count() == batches + 1
+            assert AuditRecord.objects.count() == audits + 1
+            assert EventRecord.objects.count() == events
+
+
+def test_r_rep_04_open_operations_need_no_account_and_show_staff_nothing_more(district, client):
+    from postaward.api import api
+    from postaward.orgs.models import User
+
+    paths = api.get_openapi_schema()["paths"]
+    open_ops = [ops["get"] for path, ops in paths.items() if path.startswith("/api/v1/open/")]
+    assert len(open_ops) == 6 and not any(op.get("security") for op in open_ops)
+    anonymous = client.get("/api/v1/open/records?page_size=100").json()
+    staff = Client()
+    staff.force_login(User.objects.get(username="office_admin"))
+    assert staff.get("/api/v1/open/records?page_size=100").json() == anonymous

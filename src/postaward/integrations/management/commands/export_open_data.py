@@ -26,7 +26,11 @@ class Command(BaseCommand):
         month = opts["month"]
         if not month:
             first = clock.today().replace(day=1)
-            prev = first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
+            prev = (
+                first.replace(year=first.year - 1, month=12)
+                if first.month == 1
+                else first.replace(month=first.month - 1)
+            )
             month = f"{prev:%Y-%m}"
         m = re.fullmatch(r"(\d{4})-(\d{2})", month)
         if not m or not 1 <= int(m[2]) <= 12:

@@ -119,19 +119,57 @@ def test_r_rep_04_milestones_transactions_and_amendments_of_the_implementation(d
     assert tx["payer"]["name"] == paid.owner.name
 
 
+def _change(project: Project, number: str, state: str, approved: bool) -> None:
+    from postaward.projects.choices import ParticipantRole
+
+    contractor = project.participants.get(role=ParticipantRole.CONTRACTOR)
+    EngineeringChange.objects.create(
+        project=project,
+        participant=contractor,
+        number=number,
+        category="design",
+        title="屋面防水做法调整",
+        reason="设计优化",
+        scope="防水层改为两道",
+        work_date=dt.date(2026, 11, 20),
+        state=state,
+        raised_at=MOMENT - dt.timedelta(days=5),
+        raised_by_name="施工员",
+        raised_by_org=contractor.organisation.name,
+        approved_at=MOMENT - dt.timedelta(days=1) if approved else None,
+    )
+
+
 def test_r_rep_04_only_approved_changes_are_published(district, client):
+    from postaward.integrations.ocds_export import ocid_of
+
+    project = Project.objects.filter(owner__isnull=False, participants__role="contractor").first()
+    assert project is not None
+    _change(project, "BG-T-OK", ChangeState.APPROVED, approved=True)
+    _change(project, "BG-T-NO", ChangeState.REJECTED, approved=False)
+    _change(project, "BG-T-WD", ChangeState.WITHDRAWN, approved=False)
+    _change(project, "BG-T-WAIT", ChangeState.OWNER_APPROVED, approved=False)
     changes = EngineeringChange.objects.all()
     approved = {c.number for c in changes if c.state == ChangeState.APPROVED and c.approved_at}
     others = {c.number for c in changes if c.state != ChangeState.APPROVED}
-    text = json.dumps(_all_releases(client), ensure_ascii=False)
+    assert "BG-T-OK" in approved and {"BG-T-NO", "BG-T-WD", "BG-T-WAIT"} <= others
+    releases = _all_releases(client)
+    text = json.dumps(releases, ensure_ascii=False)
     for number in approved:
         assert f"-change-{number}" in text
     for number in others:
-        assert f'-change-{number}"' not in text and f'"id": "{number}"' not in text
+        assert number not in text
+    record = _get(client, f"/api/v1/open/records/{ocid_of(project)}")["records"][0]
+    contract = record["compiledRelease"]["contracts"][0]
+    assert [a["id"] for a in contract["amendments"]][-1] == "BG-T-OK"
+    # Every release resolves by its id, one of each kind.
+    for tag in {r["tag"][0] for r in releases}:
+        one = next(r for r in releases if r["tag"][0] == tag)
+        assert _get(client, f"/api/v1/open/releases/{one['id']}") == one
     # A project still waiting for its owner is not under supervision yet: not published.
-    waiting = Project.objects.filter(owner__isnull=True).values_list("code", flat=True)
-    for code in waiting:
-        assert f'"id": "{code}"' not in text.replace('"id":"', '"id": "')
+    published = {r["tender"]["id"] for r in releases}
+    waiting = set(Project.objects.filter(owner__isnull=True).values_list("code", flat=True))
+    assert published and not (published & waiting)
 
 
 def test_r_rep_04_no_personal_data_in_any_open_payload(district, client):

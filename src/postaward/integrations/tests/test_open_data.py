@@ -40,6 +40,27 @@ def _validator(name: str) -> jsonschema.Draft4Validator:
     )
 
 
+DATE_KEYS = {"date", "dateSigned", "dateMet", "startDate", "endDate", "publishedDate", "updated"}
+
+
+def _bad_dates(doc: Any) -> list[str]:
+    """date-time values with an offset (jsonschema checks the format only with an
+    optional package, so it is checked here)."""
+    bad: list[str] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if k in DATE_KEYS and isinstance(v, str):
+                moment = dt.datetime.fromisoformat(v)
+                if moment.tzinfo is None:
+                    bad.append(f"{k}={v}")
+            else:
+                bad += _bad_dates(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            bad += _bad_dates(v)
+    return bad
+
+
 def _errors(validator: jsonschema.Draft4Validator, doc: Any) -> list[str]:
     return [
         f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(doc)
@@ -86,6 +107,7 @@ def test_r_rep_04_releases_records_and_projects_validate_against_the_official_sc
         assert rec["releases"] and all(x["url"].startswith("http") for x in rec["releases"])
     projects = _get(client, "/api/v1/open/projects?page_size=100")
     assert projects["projects"]
+    assert _bad_dates([releases, records, projects]) == []
     for project in projects["projects"]:
         assert _errors(project_schema, project) == [], project["id"]
     # one release fetched by its id is the one in the package
@@ -331,3 +353,23 @@ def test_r_rep_04_open_operations_need_no_account_and_show_staff_nothing_more(di
     staff = Client()
     staff.force_login(User.objects.get(username="office_admin"))
     assert staff.get("/api/v1/open/records?page_size=100").json() == anonymous
+
+
+def test_r_rep_04_a_terminated_project_stays_public_with_its_termination(district, client):
+    from postaward.integrations.ocds_export import ocid_of
+    from postaward.projects.choices import ProjectStatus
+
+    project = Project.objects.filter(owner__isnull=False, participants__role="contractor").first()
+    assert project is not None
+    Project.objects.filter(pk=project.pk).update(
+        status=ProjectStatus.TERMINATED, terminated_on=dt.date(2026, 11, 20)
+    )
+    record = _get(client, f"/api/v1/open/records/{ocid_of(project)}")["records"][0]
+    assert record["releases"][-1]["tag"] == ["contractTermination"]
+    compiled = record["compiledRelease"]
+    assert {c["status"] for c in compiled["contracts"]} == {"terminated"}
+    assert _errors(_validator("release-schema-1.1.4.json"), compiled) == []
+    oc4ids = _get(client, "/api/v1/open/projects?page_size=100")["projects"]
+    mine = next(x for x in oc4ids if x["contractingProcesses"][0]["id"] == ocid_of(project))
+    assert mine["status"] == "cancelled"
+    assert mine["contractingProcesses"][0]["summary"]["status"] == "closed"

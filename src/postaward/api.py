@@ -20,6 +20,7 @@ from postaward.core.api_base import ERROR_TEXT, TokenAuth, WebSessionAuth, serve
 from postaward.core.errors import DomainError
 from postaward.credit.api import router as credit_router
 from postaward.inspections.api import router as inspections_router
+from postaward.integrations.api import router as open_router
 from postaward.orgs.api import router as orgs_router
 from postaward.portal.api import router as portal_router
 from postaward.projects.api import router as projects_router
@@ -53,6 +54,7 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/accountability", accountability_router)
 api.add_router("/portal", portal_router)
 api.add_router("/reports", reports_router)
+api.add_router("/open", open_router)
 
 # Keep this router last: an unknown address under /api/v1/ answers in the
 # common error format rather than with Django's HTML page.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "postaward.accountability",
     "postaward.reports",
     "postaward.portal",
+    "postaward.integrations",
     # django-simple-captcha for the public filing form (ADR 0501); after portal,
     # whose widget template wins
     "captcha",
@@ -339,6 +340,13 @@ POSTAWARD_NOTIFICATION_CHANNELS = tuple(
     if c
 )
 POSTAWARD_BASE_URL = os.environ.get("POSTAWARD_BASE_URL", "")
+# Open data (integrations, ADR 0910): the ocid prefix registered with the Open Contracting
+# Partnership for the platform's own contracting processes, the publisher and the licence.
+POSTAWARD_OCDS_PREFIX = os.environ.get("POSTAWARD_OCDS_PREFIX", "ocds-pawd00")
+POSTAWARD_OPEN_DATA_PUBLISHER = os.environ.get("POSTAWARD_OPEN_DATA_PUBLISHER", "标后监管平台")
+POSTAWARD_OPEN_DATA_LICENSE = os.environ.get(
+    "POSTAWARD_OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
+)
 # Short messages to a mobile (core/sms.py, ADR 0521): the console backend logs them masked;
 # POSTAWARD_SMS_BACKEND=postaward.core.sms.HttpGatewayBackend with URL/TOKEN/SIGN sends them.
 # DEMO_ECHO shows a verification code on the filing page while the console backend is in use

@@ -9,10 +9,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from postaward.core import menu
 
-        from . import setup_cases, setup_ledgers
+        from . import setup_cases, setup_ledgers, setup_monthly
 
         # Its own menu group, after 问责管理 (59).
         menu.section("reports", "报表与台账", "bi-table", 60)
         # Each part registers its steps, deadline kinds, menu items, audit labels.
         setup_ledgers.ready()
         setup_cases.ready()
+        setup_monthly.ready()

@@ -27,3 +27,22 @@ class CaseSource(models.TextChoices):
 
 
 CASE_COLOURS: dict[str, str] = {CaseState.SUPERVISING: "orange", CaseState.CLOSED: "green"}
+
+
+class MonthlyState(models.TextChoices):
+    """A monthly report (R-REP-02): drafted by the platform, edited, submitted;
+    the coordinating body may return a department's report for rework."""
+
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    RETURNED = "returned", "已退回"
+
+
+# The five sections of the report (YJ 四(三)), in the document's order.
+MONTHLY_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("work", "工作开展情况及主要做法"),
+    ("problems", "发现的问题及处理情况"),
+    ("cases", "典型案例"),
+    ("experience", "可复制推广的经验"),
+    ("plan", "下月工作计划及建议"),
+)

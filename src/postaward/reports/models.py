@@ -17,7 +17,7 @@ from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.scoping import ScopedManager
 
-from .choices import CaseSource, CaseState
+from .choices import CaseSource, CaseState, MonthlyState
 
 
 def case_scope(actor: Actor, prefix: str = "") -> Q:
@@ -112,4 +112,106 @@ def snapshot_case(c: TypicalCase) -> dict[str, Any]:
         "closed_at": c.closed_at,
         "closing_note": c.closing_note,
         "progress": c.progress.count() if c.pk else 0,
+    }
+
+
+def monthly_scope(actor: Actor, prefix: str = "") -> Q:
+    """A department its own reports; the office and the coordinating body all
+    of the district (ADR 0920); nobody else."""
+    from postaward.orgs.choices import OrgKind
+
+    if actor.is_system:
+        return Q()
+    if not actor.org_path or actor.user_id is None:
+        return Q(pk__in=[])
+    if actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC):
+        return Q(**{f"{prefix}office__path__startswith": actor.district_path})
+    return Q(**{f"{prefix}department_id": actor.organisation_id})
+
+
+class MonthlyReport(models.Model):
+    """One department's monthly report, or the district summary (``summary``),
+    for one month (YJ 四(三); R-REP-02)."""
+
+    objects = ScopedManager()
+
+    office = models.ForeignKey(
+        "orgs.Organisation", verbose_name="监管办", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name="报送单位",
+        on_delete=models.PROTECT,
+        related_name="monthly_reports",
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    summary = models.BooleanField("全区汇总报告", default=False)
+    state = models.CharField(
+        "状态", max_length=12, choices=MonthlyState.choices, default=MonthlyState.DRAFT
+    )
+    work = models.TextField("工作开展情况及主要做法", blank=True)
+    problems = models.TextField("发现的问题及处理情况", blank=True)
+    cases = models.TextField("典型案例", blank=True)
+    experience = models.TextField("可复制推广的经验", blank=True)
+    plan = models.TextField("下月工作计划及建议", blank=True)
+    figures = models.JSONField("本月数据", default=dict, blank=True)
+    due_on = models.DateField("报送期限至")
+    drafted_at = models.DateTimeField("生成时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by_name = models.CharField("报送人", max_length=100, blank=True)
+    late = models.BooleanField("逾期报送", default=False)
+    return_note = models.TextField("退回意见", blank=True)
+    document = models.ForeignKey(
+        "core.IssuedDocument",
+        verbose_name="报告文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    delivered_to = models.CharField("送达单位", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "月度报告"
+        verbose_name_plural = "月度报告"
+        ordering = ["-year", "-month", "summary", "department__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "month"], name="reports_monthly_one_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["office", "year", "month"])]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return monthly_scope(actor)
+
+    @property
+    def title(self) -> str:
+        if self.summary:
+            return f"全区招投标系统治理工作推进情况报告（{self.year}年{self.month}月）"
+        return f"{self.department.name}招投标系统治理工作情况报告（{self.year}年{self.month}月）"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def snapshot_monthly(r: MonthlyReport) -> dict[str, Any]:
+    return {
+        "department": r.department_id,
+        "year": r.year,
+        "month": r.month,
+        "summary": r.summary,
+        "state": r.state,
+        "work": r.work,
+        "problems": r.problems,
+        "cases": r.cases,
+        "experience": r.experience,
+        "plan": r.plan,
+        "due_on": r.due_on,
+        "submitted_at": r.submitted_at,
+        "late": r.late,
+        "return_note": r.return_note,
     }

@@ -6,7 +6,9 @@ from postaward.core import steps
 
 from . import views_cases as c
 from . import views_ledgers as v
+from . import views_monthly as m
 from .steps_cases import WF_CASE
+from .steps_monthly import WF_MONTHLY
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/ledgers/in-process/", v.in_process, name="reports_ledger_in_process"),
@@ -17,4 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/typical-cases/new/", c.case_new, name="reports_case_new"),
     path("reports/typical-cases/<id:pk>/", c.case_detail, name="reports_case_detail"),
     steps.page_urls("reports/typical-cases/", WF_CASE, "reports_case_step"),
+    path("reports/monthly/", m.monthly_list, name="reports_monthly"),
+    path("reports/monthly/new/", m.monthly_new, name="reports_monthly_new"),
+    path("reports/monthly/<id:pk>/", m.monthly_detail, name="reports_monthly_detail"),
+    steps.page_urls("reports/monthly/", WF_MONTHLY, "reports_monthly_step"),
 ]

@@ -26,7 +26,17 @@ DENIED = "月度报告仅限报送单位、牵头单位和监管办查看"
 
 
 def may_read(actor: Actor) -> bool:
-    return actor.user_id is not None and bool(actor.org_path) and bool(actor.roles)
+    """The office, the DRC and the reporting departments (ADR 0920)."""
+    from postaward.orgs.choices import OrgKind
+
+    from .services_monthly import DEPARTMENT_KINDS
+
+    return (
+        actor.user_id is not None
+        and bool(actor.org_path)
+        and bool(actor.roles)
+        and actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC, *DEPARTMENT_KINDS)
+    )
 
 
 def load_report(actor: Actor, pk: int) -> MonthlyReport:

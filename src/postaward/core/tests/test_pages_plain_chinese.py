@@ -65,6 +65,7 @@ PAGES = [
     "reports_ledger_complaints",
     "reports_ledger_verified",
     "reports_cases",
+    "reports_monthly",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",

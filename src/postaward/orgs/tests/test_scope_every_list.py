@@ -97,6 +97,7 @@ PATH_OBJECTS = {
     "clue_id": ("accountability", "Clue"),
     "proposal_id": ("accountability", "Proposal"),
     "typical_case_id": ("reports", "TypicalCase"),
+    "monthly_report_id": ("reports", "MonthlyReport"),
 }
 
 # Path parameters that name a kind rather than an object: every value.
@@ -151,6 +152,7 @@ ROW_MODELS = {
     "/api/v1/inspections/rectifications": ("inspections", "RectificationOrder"),
     "/api/v1/accountability/clues": ("accountability", "Clue"),
     "/api/v1/reports/typical-cases": ("reports", "TypicalCase"),
+    "/api/v1/reports/monthly": ("reports", "MonthlyReport"),
 }
 
 
@@ -220,6 +222,11 @@ def seeded(scoped_district):
             measures="约谈建设单位负责人，限期整改",
             days=10,
         )
+    # The monthly reports of the district (R-REP-02): one per department and the summary.
+    from postaward.core import clock
+    from postaward.reports import services_monthly
+
+    services_monthly.open_month(d.orgs["office"], clock.today().year, clock.today().month)
     # A project of another district: seen by nobody here.
     from postaward.orgs.choices import OrgKind
     from postaward.projects import services as project_services

@@ -17,6 +17,7 @@ def seed_demo(b: Any) -> None:
     from .choices import CaseSource
     from .models import TypicalCase
 
+    seed_monthly(b)
     if TypicalCase.objects.exists():
         return
     users = {
@@ -60,3 +61,72 @@ def seed_demo(b: Any) -> None:
         services_cases.close(
             actor=office, obj=other, note="已剥离复验合格，监理单位已作出书面说明，整改到位"
         )
+
+
+def seed_monthly(b: Any) -> None:
+    """The monthly reports of the latest month whose 20th has passed (R-REP-02):
+    every reporting department drafted from its data and submitted on the due
+    day, except the transport bureau's, submitted two days late (its deadline
+    closed as missed, raised as an alert); the DRC's summary assembled and
+    submitted if its 25th has passed too, else left as a draft."""
+    import datetime as dt
+
+    from postaward.core import clock
+    from postaward.orgs.actors import actor_for
+    from postaward.orgs.choices import Industry, OrgKind
+    from postaward.orgs.models import Organisation, User
+
+    from . import monthly_dates as md
+    from . import services_monthly as sm
+    from .models import MonthlyReport
+
+    office = Organisation.objects.filter(kind=OrgKind.SUPERVISION_OFFICE).order_by("path").first()
+    if office is None or MonthlyReport.objects.exists():
+        return
+    today = clock.today()
+    year, month = sm.last_month(today)
+    if md.due_on(year, month, summary=False) >= today:
+        year, month = sm.last_month(dt.date(year, month, 1))
+
+    def at(day: dt.date, hour: int) -> Any:
+        from postaward.core.simulation import platform_time
+
+        moment = dt.datetime.combine(day, dt.time(hour), tzinfo=clock.LOCAL_TZ)
+        return platform_time(min(moment, clock.now()))
+
+    def writer(unit: Organisation) -> Any:
+        user = (
+            User.objects.filter(
+                organisation=unit, is_active=True, role_grants__role__in=sm.WRITER_ROLES
+            )
+            .select_related("organisation", "person")
+            .order_by("pk")
+            .first()
+        )
+        return actor_for(user) if user else None
+
+    with at(md.first_of_next(year, month), 8):
+        reports = sm.open_month(office, year, month)
+    due = md.due_on(year, month, summary=False)
+    for r in reports:
+        if r.summary:
+            continue
+        actor = writer(r.department)
+        if actor is None:
+            continue
+        late = r.department.industry == Industry.TRANSPORT
+        with at(due - dt.timedelta(days=2), 9):
+            r = sm.draft(actor=actor, report=r)
+        day = due + dt.timedelta(days=2) if late else due
+        with at(day, 10):
+            sm.submit(actor=actor, obj=r)
+    summary = next((r for r in reports if r.summary), None)
+    coordinator = writer(summary.department) if summary else None
+    if summary is None or coordinator is None:
+        return
+    summary_due = md.due_on(year, month, summary=True)
+    with at(min(summary_due, today), 9):
+        summary = sm.draft(actor=coordinator, report=summary)
+    if summary_due < today:
+        with at(summary_due, 15):
+            sm.submit(actor=coordinator, obj=summary)

@@ -36,7 +36,16 @@ from .periods import Period
 # ADR 0920: the default reporting departments (YJ 四(三) names 住建、交运、水务、
 # 自然资源和规划、公安): the district's industry authorities and public security.
 DEPARTMENT_KINDS = (OrgKind.INDUSTRY_AUTHORITY, OrgKind.PUBLIC_SECURITY)
-WRITER_ROLES = frozenset({Role.ADMIN, Role.UNIT_LEADER, Role.OFFICE_STAFF, Role.AUTHORITY_STAFF})
+WRITER_ROLES = frozenset(
+    {
+        Role.ADMIN,
+        Role.UNIT_LEADER,
+        Role.OFFICE_STAFF,
+        Role.AUTHORITY_STAFF,
+        Role.DRC_OFFICER,
+        Role.POLICE_OFFICER,
+    }
+)
 EDITABLE = (MonthlyState.DRAFT, MonthlyState.RETURNED)
 SECTION_NAMES = tuple(name for name, _ in MONTHLY_SECTIONS)
 

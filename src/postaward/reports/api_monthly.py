@@ -65,7 +65,7 @@ def report_out(r: MonthlyReport, actor_: Any = None) -> dict[str, Any]:
         "late": r.late,
         **{name: getattr(r, name) for name, _ in MONTHLY_SECTIONS},
         "figures": r.figures or {},
-        "document_number": r.document.number if r.document_id else "",
+        "document_number": r.document.number if r.document is not None else "",
         "return_note": r.return_note,
         "actions": steps.allowed_names(r, actor_) if actor_ is not None else [],
     }
@@ -97,7 +97,9 @@ def list_monthly(request: HttpRequest, q: Query[MonthlyReportFilter]) -> Any:
     return [report_out(r) for r in qs[:500]]
 
 
-@router.get("/monthly/{monthly_report_id}", response=responses(MonthlyReportOut), summary="月度报告详情")
+@router.get(
+    "/monthly/{monthly_report_id}", response=responses(MonthlyReportOut), summary="月度报告详情"
+)
 def get_monthly(request: HttpRequest, monthly_report_id: Id) -> Any:
     a = actor(request)
     return report_out(load_report(a, monthly_report_id), a)

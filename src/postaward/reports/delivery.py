@@ -89,7 +89,7 @@ def deliver(payload: dict[str, Any]) -> bool:
     (the report stays submitted; the receivers read it on the platform)."""
     try:
         backend().send(payload)
-    except Exception:  # noqa: BLE001 - any backend failure
+    except Exception:  # any backend failure
         logger.exception("monthly report delivery failed")
         return False
     return True

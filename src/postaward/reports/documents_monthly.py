@@ -79,9 +79,7 @@ def context(r: MonthlyReport) -> dict[str, Any]:
         }
         for i, (name, label) in enumerate(MONTHLY_SECTIONS)
     ]
-    tables = (
-        [] if r.summary else [table(r.department, r.year, r.month, k) for k in ATTACHED]
-    )
+    tables = [] if r.summary else [table(r.department, r.year, r.month, k) for k in ATTACHED]
     return {
         "report_title": r.title,
         "department": r.department.name,

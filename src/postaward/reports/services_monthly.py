@@ -193,7 +193,9 @@ def _counts(pairs: list[list[Any]]) -> str:
     return "，".join(f"{label}{n}" for label, n in pairs)
 
 
-def drafted_sections(unit: Organisation, year: int, month: int, f: dict[str, Any]) -> dict[str, str]:
+def drafted_sections(
+    unit: Organisation, year: int, month: int, f: dict[str, Any]
+) -> dict[str, str]:
     label = f"{year}年{month}月"
     cases = f["cases"]
     return {
@@ -203,11 +205,12 @@ def drafted_sections(unit: Organisation, year: int, month: int, f: dict[str, Any
             f"核查项目：{_counts(f['verified'])}。"
         ),
         "problems": (
-            f"事后检查发现问题：{_counts(f['post-award'])}；"
-            f"信访举报：{_counts(f['complaints'])}。"
+            f"事后检查发现问题：{_counts(f['post-award'])}；信访举报：{_counts(f['complaints'])}。"
         ),
         "cases": (
-            "\n".join(f"{n}：{project}，{problem}；督办措施：{m}" for n, project, problem, m in cases)
+            "\n".join(
+                f"{n}：{project}，{problem}；督办措施：{m}" for n, project, problem, m in cases
+            )
             if cases
             else "本月无新列入督办的典型案例。"
         ),

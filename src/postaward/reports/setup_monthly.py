@@ -28,7 +28,8 @@ def ready() -> None:
 
     steps_monthly.register()
     menu.add(
-        "reports", Item("月度报告", "reports_monthly", "bi-journal-text", steps_monthly.may_read, 55)
+        "reports",
+        Item("月度报告", "reports_monthly", "bi-journal-text", steps_monthly.may_read, 55),
     )
     audit_labels.resolver("reports.monthly", AUDIT_LABELS.get)
     documents.register_subject(

@@ -27,7 +27,7 @@ from .periods import MONTHS, year_choices
 from .steps_monthly import DENIED, load_report, may_read
 
 TITLE = "月度报告"
-COLOURS = {
+COLOURS: dict[str, str] = {
     MonthlyState.DRAFT: "grey",
     MonthlyState.SUBMITTED: "green",
     MonthlyState.RETURNED: "orange",
@@ -101,7 +101,7 @@ def spec(actor: Any) -> ListSpec:
                 tag=lambda r: "red" if (r.late or _overdue(r)) else "",
             ),
             Column.when("submitted", "报送时间", "submitted_at"),
-            Column("number", "文号", lambda r: r.document.number if r.document_id else "—"),
+            Column("number", "文号", lambda r: r.document.number if r.document is not None else "—"),
         ],
         filters=[
             Filter("year", "年度", "year", choices=year_choices),

@@ -71,4 +71,3 @@ ROUTES = {
         out=(Call("transport_staff", path=_rid("submit"), body=lambda d: {}, status=404),),
     ),
 }
-

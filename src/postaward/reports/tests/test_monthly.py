@@ -51,9 +51,7 @@ def _alerts(report: MonthlyReport) -> int:
             hit_key__startswith="deadline:",
             alert__isnull=False,
         )
-        .filter(
-            hit_key__in=[f"deadline:{d.pk}" for d in deadlines.deadlines_of(report)]
-        )
+        .filter(hit_key__in=[f"deadline:{d.pk}" for d in deadlines.deadlines_of(report)])
         .values("alert_id")
         .distinct()
         .count()
@@ -224,7 +222,9 @@ def test_r_rep_02_the_summary_is_assembled_from_two_departments_reports(district
 
 def test_r_rep_02_the_coordinating_body_returns_a_report_and_it_is_submitted_again(district):
     r = fm.submitted(district)
-    r = sm.return_report(actor=district.actor("office_staff"), obj=r, note="请补充典型案例的整改情况")
+    r = sm.return_report(
+        actor=district.actor("office_staff"), obj=r, note="请补充典型案例的整改情况"
+    )
     assert r.state == MonthlyState.RETURNED
     r = sm.edit(actor=district.actor("housing_staff"), report=r, cases="补充：已整改到位")
     r = sm.submit(actor=district.actor("housing_staff"), obj=r)
@@ -287,9 +287,12 @@ def test_r_rep_02_pages_list_detail_edit_and_submit(district):
     resp = c.post(reverse("reports_monthly_step", args=[r.pk, "submit"]))
     assert resp.status_code == 302
     assert MonthlyReport.objects.get(pk=r.pk).state == MonthlyState.SUBMITTED
-    assert district.client("transport_staff").get(
-        reverse("reports_monthly_detail", args=[r.pk])
-    ).status_code == 404
+    assert (
+        district.client("transport_staff")
+        .get(reverse("reports_monthly_detail", args=[r.pk]))
+        .status_code
+        == 404
+    )
     export = district.client("office_staff").get(reverse("reports_monthly"), {"export": "xlsx"})
     assert export.status_code == 200
 

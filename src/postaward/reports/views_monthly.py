@@ -101,7 +101,9 @@ def spec(actor: Any) -> ListSpec:
                 tag=lambda r: "red" if (r.late or _overdue(r)) else "",
             ),
             Column.when("submitted", "报送时间", "submitted_at"),
-            Column("number", "文号", lambda r: r.document.number if r.document is not None else "—"),
+            Column(
+                "number", "文号", lambda r: r.document.number if r.document is not None else "—"
+            ),
         ],
         filters=[
             Filter("year", "年度", "year", choices=year_choices),

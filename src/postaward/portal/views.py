@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import cast
 
 from django.conf import settings
+from django.db.models import Count, Max
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +26,7 @@ from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
+from . import public_cache
 from . import services as portal_services
 from .forms import DocumentForm, PublicFilingForm, RetaliationForm
 from .models import PublicContact
@@ -35,6 +37,12 @@ def _contact() -> list[PublicContact]:
     return list(portal_services.published()[:20])
 
 
+def _contacts_stamp() -> tuple[int, int | None]:
+    agg = PublicContact.objects.order_by().aggregate(n=Count("pk"), m=Max("pk"))
+    return (agg["n"], agg["m"])
+
+
+@public_cache.cached(_contacts_stamp)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"contact": _contact()})
 

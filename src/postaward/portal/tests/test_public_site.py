@@ -59,6 +59,31 @@ def _public_patterns(resolver: URLResolver | None = None, prefix: str = "") -> l
     return out
 
 
+def _no_auth_apis(client: Client) -> list[str]:
+    """Every GET of the API that needs no account (from the OpenAPI document),
+    with its path parameters taken from the lists (release ids, OCIDs, this
+    month's bulk file)."""
+    from postaward.api import api
+
+    schema = api.get_openapi_schema()
+    ops = [p for p, o in schema["paths"].items() if "get" in o and not o["get"].get("security")]
+    plain = [p for p in ops if "{" not in p]
+    assert {u.split("?")[0] for u in PUBLIC_APIS} <= set(plain)
+    releases = client.get("/api/v1/open/releases?page_size=100").json()["releases"]
+    records = client.get("/api/v1/open/records?page_size=100").json()["records"]
+    filled = {
+        "/api/v1/open/releases/{release_id}": [r["id"] for r in releases],
+        "/api/v1/open/records/{ocid}": [r["ocid"] for r in records],
+        "/api/v1/open/bulk/{month}/releases.json": [clock.today().strftime("%Y-%m")],
+    }
+    assert set(filled) == {p for p in ops if "{" in p}, "a new public API: fill its parameter"
+    out = list(plain)
+    for template, values in filled.items():
+        name = template[template.index("{") : template.index("}") + 1]
+        out += [template.replace(name, v) for v in values]
+    return out
+
+
 def _scan(path: str, body: str) -> list[str]:
     return [f"{path}: {m.group(0)}" for rx in (ID_NUMBER, MOBILE) for m in rx.finditer(body)]
 
@@ -75,7 +100,8 @@ def test_r_rep_04_r_ins_06_r_sco_04_every_public_page_and_api_shows_no_id_or_mob
     anonymously, and find no resident ID number and no mobile number."""
     demo_build(12)
     client = Client()
-    start = [*_public_patterns(), "/sitemap.xml", *PUBLIC_APIS]
+    apis = _no_auth_apis(client)
+    start = [*_public_patterns(), "/sitemap.xml", "/public/search/?q=有限公司", *PUBLIC_APIS, *apis]
     seen: set[str] = set()
     queue = deque(start)
     found: list[str] = []
@@ -102,12 +128,16 @@ def test_r_rep_04_r_ins_06_r_sco_04_every_public_page_and_api_shows_no_id_or_mob
                 path += "?" + parts.query
             if path not in seen:
                 queue.append(path)
+    assert not queue, "more public pages than MAX_PAGES"
     assert found == []
     # the walk reached every section and the project pages
     for must in ("/public/projects/", "/public/credit/", "/public/inspections/", "/sitemap.xml"):
         assert statuses.get(must) == 200, must
     assert any(re.fullmatch(r"/public/projects/[^/?]+/", u) for u in seen)
-    assert all(statuses[a] == 200 for a in PUBLIC_APIS), {a: statuses[a] for a in PUBLIC_APIS}
+    assert len(apis) > len(PUBLIC_APIS)
+    assert all(statuses[a] == 200 for a in (*PUBLIC_APIS, *apis)), {
+        a: statuses[a] for a in (*PUBLIC_APIS, *apis)
+    }
 
 
 def test_r_rep_04_the_scanner_finds_unmasked_and_passes_masked_numbers():

@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_r_rep_04_a_visitor_reads_a_project_on_a_phone(phone, district):
     school = district.projects["p_school"]
-    Project.objects.filter(pk=school.pk).update(
-        award_date=clock.today(), updated_at=clock.now()
-    )
+    Project.objects.filter(pk=school.pk).update(award_date=clock.today(), updated_at=clock.now())
     phone.goto(f"{phone.base_url}/public/")
     for section in ("projects", "publications", "inspections", "draws", "credit", "blacklist"):
         assert phone.locator(f"[data-testid=go-{section}]").count() == 1

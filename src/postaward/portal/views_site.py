@@ -64,7 +64,7 @@ def _card(p: Any, contractors: dict[int, list[str]]) -> dict[str, Any]:
     return {
         "code": p.code,
         "name": p.name,
-        "owner": p.owner.name if p.owner_id else "",
+        "owner": p.owner.name if p.owner is not None else "",
         "contractor": "、".join(contractors.get(p.pk, [])),
         "industry": INDUSTRIES.get(p.industry, ""),
         "stage": p.get_status_display(),
@@ -131,7 +131,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "portal/site/project.html",
         {
             "p": p,
-            "owner": p.owner.name if p.owner_id else "",
+            "owner": p.owner.name if p.owner is not None else "",
             "contractor": "、".join(contractor),
             "supervisor": "、".join(supervisor),
             "industry": INDUSTRIES.get(p.industry, ""),
@@ -236,6 +236,3 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + body + "</urlset>"
     )
     return HttpResponse(xml, content_type="application/xml")
-
-
-

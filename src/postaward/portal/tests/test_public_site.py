@@ -89,9 +89,11 @@ def _scan(path: str, body: str) -> list[str]:
 
 
 def _published() -> Project:
-    return Project.objects.filter(award_date__isnull=False).exclude(
-        status=ProjectStatus.TERMINATED
-    ).order_by("pk")[0]
+    return (
+        Project.objects.filter(award_date__isnull=False)
+        .exclude(status=ProjectStatus.TERMINATED)
+        .order_by("pk")[0]
+    )
 
 
 def test_r_rep_04_r_ins_06_r_sco_04_every_public_page_and_api_shows_no_id_or_mobile():
@@ -274,7 +276,9 @@ def test_r_rep_04_sitemap_lists_the_public_pages_and_published_projects():
     xml = Client().get("/sitemap.xml")
     assert xml["Content-Type"].startswith("application/xml")
     body = xml.content.decode()
-    assert "<urlset" in body and "/public/projects/</loc>" in body and "/public/credit/</loc>" in body
+    assert (
+        "<urlset" in body and "/public/projects/</loc>" in body and "/public/credit/</loc>" in body
+    )
     for p in Project.objects.filter(award_date__isnull=False).exclude(
         status=ProjectStatus.TERMINATED
     ):

@@ -106,6 +106,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             "industries": Industry.choices,
             "stages": STAGES,
             "query": query.urlencode(),
+            "basis": legal_basis.html("R-REP-04"),
         },
     )
 
@@ -139,6 +140,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
             "dates": [(label, d) for label, d in dates if d],
             "parties": parties,
             "people": projects.public_personnel(p),
+            "basis": legal_basis.html("R-REP-04"),
         },
     )
 

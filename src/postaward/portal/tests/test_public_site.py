@@ -187,6 +187,8 @@ def test_r_rep_04_project_list_search_filters_and_detail_show_public_fields_only
     assert r.status_code == 200
     page = r.content.decode()
     assert p.owner.name in page and p.get_status_display() in page
+    # the basis is cited as document and article, never as a requirement ID
+    assert 'data-testid="public-basis"' in page and "R-REP" not in page and "实施细则" in page
     for a in p.assignments.filter(ended_on__isnull=True).select_related("person", "certificate"):
         assert a.person.name in page
         if a.certificate:

@@ -183,6 +183,12 @@ def test_r_rep_04_project_list_search_filters_and_detail_show_public_fields_only
     other = "water" if p.industry != "water" else "housing"
     assert p.name not in client.get("/public/projects/", {"industry": other}).content.decode()
     assert p.name in client.get("/public/projects/", {"industry": p.industry}).content.decode()
+    from postaward.projects.selectors import STAGE_GROUPS
+
+    stage = next(k for k, (_, states) in STAGE_GROUPS.items() if p.status in states)
+    others = [k for k in STAGE_GROUPS if k != stage]
+    assert p.name in client.get("/public/projects/", {"stage": stage}).content.decode()
+    assert p.name not in client.get("/public/projects/", {"stage": others[0]}).content.decode()
     r = client.get(f"/public/projects/{p.code}/")
     assert r.status_code == 200
     page = r.content.decode()

@@ -143,3 +143,9 @@ def export_rows(s: Stats) -> list[tuple[str, str, int, float | None]]:
         )
     rows.append(("按期办结", "按期办结件数 / 已办结件数", s.on_time, s.on_time_rate))
     return rows
+
+
+def public(year: int) -> Stats:
+    """The district-wide statistics the public site shows (R-REP-04, ADR 0930):
+    counts only, no complainant, no text, over every complaint received."""
+    return compute(Complaint.objects.all(), year=year)

@@ -3,7 +3,7 @@ from django.urls import path
 
 from postaward.core import steps
 
-from . import backoffice, views, views_publications
+from . import backoffice, views, views_publications, views_site
 from .publications import WF as PUBLICATION_WF
 
 urlpatterns = [
@@ -45,4 +45,15 @@ urlpatterns = [
         {"scale": 1},
         name="captcha-image",
     ),
+]
+
+# The public site's own pages (R-REP-04, ADR 0930).
+urlpatterns += [
+    path("public/projects/", views_site.project_list, name="portal_public_projects"),
+    path("public/projects/<str:code>/", views_site.project_detail, name="portal_public_project"),
+    path(
+        "public/complaints/stats/", views_site.complaint_statistics, name="portal_complaint_stats"
+    ),
+    path("public/search/", views_site.search, name="portal_search"),
+    path("sitemap.xml", views_site.sitemap, name="portal_sitemap"),
 ]

@@ -25,6 +25,7 @@ from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
+from . import public_cache
 from . import services as portal_services
 from .forms import DocumentForm, PublicFilingForm, RetaliationForm
 from .models import PublicContact
@@ -35,6 +36,12 @@ def _contact() -> list[PublicContact]:
     return list(portal_services.published()[:20])
 
 
+def _contacts_stamp() -> tuple[tuple, ...]:
+    """The contacts are a handful of rows edited in place: their values are the stamp."""
+    return tuple(PublicContact.objects.order_by("pk").values_list())
+
+
+@public_cache.cached(_contacts_stamp)
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"contact": _contact()})
 

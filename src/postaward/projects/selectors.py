@@ -492,3 +492,100 @@ def day_facts_sql() -> tuple[str, tuple[str, ...]]:
             "WHERE project_id = %s AND starts_on <= %s AND ends_on >= %s"
         )
     return _SQL["day_facts"], ("project_id", "day_end", "day_start", "project_id", "day", "day")
+
+
+# --- the public site (R-REP-04, ADR 0930) -------------------------------------------
+# Published: past award (an award date on or before today) and not a project
+# terminated before it started; registrations still waiting for their award and
+# drafts are never public.
+PUBLIC_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "industry",
+    "status",
+    "contract_amount",
+    "region_name",
+    "award_date",
+    "planned_start",
+    "planned_completion",
+    "actual_start",
+    "actual_completion",
+    "accepted_on",
+    "updated_at",
+    "owner__name",
+)
+
+
+def public_projects(*, filters: dict[str, Any] | None = None) -> QuerySet[Project]:
+    """The projects the public site shows (no account): published ones only,
+    searched by name, code, owner or contractor, filtered by industry and stage."""
+    f = filters or {}
+    qs = (
+        Project.objects.filter(award_date__isnull=False, award_date__lte=clock.today())
+        .exclude(status=S.TERMINATED, actual_start__isnull=True)
+        .select_related("owner")
+    )
+    if v := (f.get("q") or "").strip():
+        contractor = Participant.objects.filter(
+            organisation__name__icontains=v, role=ParticipantRole.CONTRACTOR
+        ).values("project_id")
+        qs = qs.filter(
+            Q(name__icontains=v)
+            | Q(code__icontains=v)
+            | Q(owner__name__icontains=v)
+            | Q(pk__in=contractor)
+        )
+    if v := f.get("industry"):
+        qs = qs.filter(industry=v)
+    if v := f.get("stage"):
+        qs = qs.filter(status__in=STAGE_GROUPS[v][1]) if v in STAGE_GROUPS else qs.filter(status=v)
+    return qs.order_by("-award_date", "-pk")
+
+
+def public_project(code: str) -> Project | None:
+    """One published project by its code, or None (unpublished = not found)."""
+    return public_projects().filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class PublicParty:
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    position: str
+    name: str
+    company: str
+    certificate: str
+
+
+def public_parties(project: Project) -> list[PublicParty]:
+    """The units on the project (organisations, shown in full)."""
+    rows = (
+        Participant.objects.filter(project=project)
+        .select_related("organisation")
+        .order_by("role", "pk")
+    )
+    return [PublicParty(r.get_role_display(), r.organisation.name) for r in rows]
+
+
+def public_personnel(project: Project) -> list[PublicPerson]:
+    """The key personnel in post: position, name, company and certificate
+    number (what the award notice publishes); never an ID number or a mobile."""
+    rows = (
+        KeyPersonAssignment.objects.filter(project=project, ended_on__isnull=True)
+        .select_related("person", "participant__organisation", "certificate")
+        .order_by("participant__role", "position", "pk")
+    )
+    return [
+        PublicPerson(
+            a.get_position_display(),
+            a.person.name,
+            a.participant.organisation.name,
+            a.certificate.number if a.certificate else "",
+        )
+        for a in rows
+    ]

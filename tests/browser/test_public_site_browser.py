@@ -1,0 +1,33 @@
+"""A visitor on a phone walks the public site: home → projects → a project
+(R-REP-04): no login, every section linked, nothing wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from postaward.core import clock
+from postaward.projects.models import Project
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_r_rep_04_a_visitor_reads_a_project_on_a_phone(phone, district):
+    school = district.projects["p_school"]
+    Project.objects.filter(pk=school.pk).update(award_date=clock.today(), updated_at=clock.now())
+    phone.goto(f"{phone.base_url}/public/")
+    for section in ("projects", "publications", "inspections", "draws", "credit", "blacklist"):
+        assert phone.locator(f"[data-testid=go-{section}]").count() == 1
+    phone.click("[data-testid=go-projects]")
+    phone.fill("[data-testid=public-projects-q]", school.name[:4])
+    phone.click("[data-testid=public-projects-search]")
+    rows = phone.locator("[data-testid=public-project-row]")
+    assert rows.count() >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click(f"[data-testid=public-project-row]:has-text('{school.name}')")
+    assert phone.inner_text("[data-testid=public-project-name]") == school.name
+    facts = phone.inner_text("[data-testid=public-project-facts]")
+    assert "建设单位" in facts and "合同金额" in facts and "建设阶段" in facts
+    screenshot(phone, "public-project-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

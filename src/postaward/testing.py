@@ -573,6 +573,6 @@ def _rows_digest() -> str:
     for m in _tables():
         rows = _rows(m)
         if rows:
-            h.update(m._meta.label.encode())
+            h.update(m._meta.label.encode())  # type: ignore[attr-defined]
             h.update(repr(sorted(rows.items(), key=lambda kv: str(kv[0]))).encode())
     return h.hexdigest()[:16]

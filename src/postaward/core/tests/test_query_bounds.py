@@ -58,6 +58,8 @@ SKIPPED = {
     "accounts/logout/": "ends the session",
     "accounts/login/": "anonymous page",
     "notifications/read-all/": "a write, not a list",
+    "reports/monthly/new/": "a write (POST: generate this unit's draft), not a list; a GET "
+    "goes back to the list: reports/tests/test_monthly.py",
     "healthz": "no data",
     "public/complaints/track/document/": "a POST of the receipt number and query code that "
     "answers one file, not a list: portal/tests/test_public.py (the complainant's notice)",

@@ -162,7 +162,12 @@ def answered(served: ServedConnections) -> Iterator[None]:
 @pytest.fixture
 def page(browser, live_server, answered):  # type: ignore[no-untyped-def]
     context = browser.new_context(
-        viewport={"width": 1366, "height": 860}, locale="zh-CN", timezone_id="Asia/Shanghai"
+        viewport={"width": 1366, "height": 860},
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        # Bootstrap drops its transitions under reduced motion: a control inside a
+        # collapse is clickable as soon as it is shown, not 350 ms later.
+        reduced_motion="reduce",
     )
     pg = context.new_page()
     pg.set_default_timeout(15_000)
@@ -195,6 +200,7 @@ def phone(browser, live_server, answered):  # type: ignore[no-untyped-def]
         has_touch=True,
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
+        reduced_motion="reduce",
     )
     context.grant_permissions(["geolocation"])
     context.set_geolocation(INSIDE)

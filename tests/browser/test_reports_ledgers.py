@@ -30,7 +30,7 @@ def test_r_rep_01_a_ledger_opened_and_exported_on_a_phone(phone, district):
     screenshot(phone, "reports-ledger-post-award-phone")
     # the filters (and the export) fold away on a phone
     phone.click("[data-testid=list-filters-toggle]")
-    phone.wait_for_selector("[data-testid=list-export]", state="visible")
+    phone.wait_for_selector(".pa-list .collapse.show [data-testid=list-export]", state="visible")
     with phone.expect_download() as info:
         phone.click("[data-testid=list-export]")
     texts = [c.text for c in read_cells(Path(info.value.path()).read_bytes()) if c.text]

@@ -5,6 +5,7 @@ the test that keeps the READMEs true."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from postaward.core import steps
@@ -25,6 +26,10 @@ def block_of(path: Path, key: str) -> str | None:
     return found.group(2) if found else None
 
 
+def _filler(table: str) -> Callable[[re.Match[str]], str]:
+    return lambda m: m.group(1) + table + m.group(3)
+
+
 def rewrite() -> list[Path]:
     """Replace every workflow's block with the registry's table; the files changed."""
     changed: list[Path] = []
@@ -32,7 +37,7 @@ def rewrite() -> list[Path]:
         table = steps.markdown_table(wf.key)
         for path in readmes_of(wf):
             text = path.read_text(encoding="utf-8")
-            new = _pattern(wf.key).sub(lambda m: m.group(1) + table + m.group(3), text)
+            new = _pattern(wf.key).sub(_filler(table), text)
             if new != text:
                 path.write_text(new, encoding="utf-8")
                 changed.append(path)

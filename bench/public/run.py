@@ -9,13 +9,17 @@ demo district's size, default 12).
 2. Through Django's test client (the whole stack: middleware, the view, the
    template), sequentially, ``BENCH_REQUESTS`` requests each of: the project
    list (``/public/projects/``), the list searched by an owner's name, and the
-   detail pages (rotating over the published projects); each once *cold*
+   detail pages (rotating over the published projects), the inspections'
+   and the credit public lists (``/public/inspections/``, ``/public/credit/``,
+   ADR 0921) and the monthly summary (``/public/summary/``, ADR 0922); each once *cold*
    (the cache cleared before every request: the page is rendered) and once
    *warm* (the configured cache, as visitors meet it: the stamp query and the
    cached bytes).
 3. Baseline in the same run: raw SELECTs of the same rows through Django's
    connection (the list's page of projects with owner and contractors; one
-   project with its participants and key personnel).
+   project with its participants and key personnel); for the inspections,
+   credit and summary pages the ORM query of the rows shown (a page of
+   disclosed inspections, a page of published scores, the month's figures).
 
 Prints p50/p95 in milliseconds and the ratios page / SQL. Nothing is asserted
 (docs/performance.md records the figures; tests carry no time limits).
@@ -138,13 +142,30 @@ def main() -> None:
                 cur.execute(q, [pk])
                 cur.fetchall()
 
+    from postaward.credit.public_credit import published_scores
+    from postaward.inspections.public_visits import disclosed
+    from postaward.portal import summary
+
+    def inspections_sql(i: int) -> None:
+        list(disclosed().order_by("-seq")[:20])
+
+    def credit_sql(i: int) -> None:
+        list(published_scores().order_by("-score")[:20])
+
+    def summary_sql(i: int) -> None:
+        summary.index_rows()
+        summary.month_summary(summary.this_month())
+
     pages: dict[str, tuple[Callable[[int], str], Callable[[int], None]]] = {
         "list": (lambda i: "/public/projects/", list_sql),
         "search": (lambda i: f"/public/projects/?q={owner}", list_sql),
         "detail": (lambda i: f"/public/projects/{published[i % len(published)][1]}/", detail_sql),
+        "inspections": (lambda i: "/public/inspections/", inspections_sql),
+        "credit": (lambda i: "/public/credit/", credit_sql),
+        "summary": (lambda i: "/public/summary/", summary_sql),
     }
     print(f"{len(published)} published projects, {N} requests each (ms)")
-    print(f"{'page':<14}{'p50':>8}{'p95':>8}{'sql p95':>9}{'ratio':>8}")
+    print(f"{'page':<18}{'p50':>8}{'p95':>8}{'sql p95':>9}{'ratio':>8}")
     for name, (url_of, sql) in pages.items():
         timed(10, get(url_of, cold=False))  # warm-up
         base = timed(N, sql)
@@ -152,7 +173,7 @@ def main() -> None:
             xs = timed(N, get(url_of, cold=mode == "cold"))
             ratio = p95(xs) / p95(base)
             print(
-                f"{name + ' ' + mode:<14}{statistics.median(xs):>8.2f}{p95(xs):>8.2f}"
+                f"{name + ' ' + mode:<18}{statistics.median(xs):>8.2f}{p95(xs):>8.2f}"
                 f"{p95(base):>9.3f}{ratio:>8.1f}"
             )
 

@@ -31,3 +31,24 @@ def test_r_rep_04_a_visitor_reads_a_project_on_a_phone(phone, district):
     assert "建设单位" in facts and "合同金额" in facts and "建设阶段" in facts
     screenshot(phone, "public-project-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_r_rep_07_a_visitor_reads_the_monthly_summary_on_a_phone(phone, district):
+    """Home → 月度监管工作公开 → a month → the month before: the figures as
+    cards and tables that fit a 390 px screen, no login (ADR 0922)."""
+    school = district.projects["p_school"]
+    Project.objects.filter(pk=school.pk).update(award_date=clock.today(), updated_at=clock.now())
+    phone.goto(f"{phone.base_url}/public/")
+    phone.click("[data-testid=go-summary]")
+    assert phone.locator("[data-testid=summary-months] tbody tr").count() == 12
+    assert int(phone.inner_text("[data-testid=sum-projects]")) >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("[data-testid=summary-latest]")
+    assert "截至今日" in phone.inner_text("h1")
+    assert int(phone.inner_text("[data-testid=sum-new-projects]")) >= 1
+    assert phone.locator("[data-testid=sum-by-industry] tr").count() >= 5
+    screenshot(phone, "public-summary-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("[data-testid=summary-older]")
+    assert "截至今日" not in phone.inner_text("h1")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

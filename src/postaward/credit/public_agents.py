@@ -9,15 +9,14 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 
-from postaward.core import legal_basis
+from postaward.core import legal_basis, public_cache
 
 from . import services_agents
-from .public_credit import CACHE_SECONDS
+from .public_credit import credit_stamp
 
 
-@cache_control(public=True, max_age=CACHE_SECONDS)
+@public_cache.cached(credit_stamp)
 def public_agents(request: HttpRequest) -> HttpResponse:
     """The agents ranked by their latest approved appraisal, with the
     disclosure the office checked (staff, qualifications, controls, record)."""
@@ -33,7 +32,7 @@ def public_agents(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_control(public=True, max_age=CACHE_SECONDS)
+@public_cache.cached(credit_stamp)
 def public_experts(request: HttpRequest) -> HttpResponse:
     """Each evaluation event's experts with the owner's and the office's grade
     (names masked)."""

@@ -33,9 +33,8 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
 
-from postaward.core import clock, legal_basis, masking
+from postaward.core import clock, legal_basis, masking, public_cache
 from postaward.core.lists import Column, Filter, ListSpec, _apply_filters, build_list
 from postaward.orgs.choices import Industry
 from postaward.orgs.models import Organisation, Person
@@ -59,7 +58,6 @@ COLOURS: dict[str, tuple[str, str]] = {
     Colour.ORANGE: ("#fd7e14", "#fff"),
     Colour.RED: ("#dc3545", "#fff"),
 }
-CACHE_SECONDS = 60
 
 
 def _years() -> list[tuple[str, str]]:
@@ -94,6 +92,17 @@ SPEC = ListSpec(
 # The counts per colour: the same filters but the colour's own.
 COUNT_SPEC = dataclasses.replace(SPEC, filters=[f for f in SPEC.filters if f.name != "colour"])
 SORTS = (("-score", "评分从高到低"), ("score", "评分从低到高"), ("unit", "按单位名称"))
+
+
+def credit_stamp() -> tuple[Any, ...]:
+    """What changes when a score, a score event or a sanction is written (the
+    rows' count and last id, two aggregate queries) or anything is written
+    (the audit chain), and at midnight (a ban in force ends) (ADR 0921)."""
+    scores = AnnualScore.objects.order_by().aggregate(n=Count("pk"), m=Max("pk"))
+    sanctions = Sanction.objects.order_by().aggregate(
+        n=Count("pk"), m=Max("pk"), r=Max("revoked_at")
+    )
+    return public_cache.stamp(*scores.values(), *sanctions.values())
 
 
 def published_scores() -> QuerySet[AnnualScore]:
@@ -147,7 +156,7 @@ def _card(s: AnnualScore) -> dict[str, Any]:
     }
 
 
-@cache_control(public=True, max_age=CACHE_SECONDS)
+@public_cache.cached(credit_stamp)
 def public_scores(request: HttpRequest) -> HttpResponse:
     """信用公示: the list (R-SCO-03)."""
     qs = published_scores()
@@ -303,7 +312,7 @@ def _pick_year(request: HttpRequest, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
-@cache_control(public=True, max_age=CACHE_SECONDS)
+@public_cache.cached(credit_stamp)
 def public_enterprise(request: HttpRequest, uscc: str) -> HttpResponse:
     """One enterprise's credit (R-SCO-03, R-SCO-04)."""
     unit = _organisation(uscc)
@@ -392,7 +401,7 @@ def _search(qs: QuerySet[Sanction], q: str) -> QuerySet[Sanction]:
     return qs.filter(Q(subject_org__name__icontains=q) | Q(subject_org__uscc__icontains=q))
 
 
-@cache_control(public=True, max_age=CACHE_SECONDS)
+@public_cache.cached(credit_stamp)
 def public_blacklist(request: HttpRequest) -> HttpResponse:
     """黑名单 and 停业整顿 in force, and the removals of the last year (R-SCO-04)."""
     tab = request.GET.get("tab") or "blacklist"

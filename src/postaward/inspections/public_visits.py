@@ -3,16 +3,20 @@
 unannounced one (不打招呼) once the visit is done — its basis, inspectors
 (names and certificate numbers), items, method and procedure; after the
 office head's sign-off, the results once published, personal data masked.
-Anonymous, numbers not internal ids, local times."""
+Anonymous, numbers not internal ids, local times. Cached like the other
+public pages (``core.public_cache``, ADR 0921): the stamp is the disclosed
+inspections' count and latest step times and the audit chain's sequence."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from postaward.core import clock
+from postaward.core import clock, public_cache
 
 from .models.visits import Inspection, InspectionState
 
@@ -28,6 +32,24 @@ def disclosed() -> QuerySet[Inspection]:
     ).select_related("project", "department", "office")
 
 
+def disclosed_stamp() -> tuple[Any, ...]:
+    """What changes when an inspection is notified, visited, signed off or
+    published (one aggregate query) or anything is written (the audit chain)."""
+    agg = (
+        disclosed()
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            v=Max("visited_at"),
+            r=Max("record_signed_at"),
+            s=Max("signed_off_at"),
+            p=Max("published_at"),
+        )
+    )
+    return public_cache.stamp(*agg.values())
+
+
+@public_cache.cached(disclosed_stamp)
 def public_list(request: HttpRequest) -> HttpResponse:
     years = sorted(set(disclosed().values_list("year", flat=True)), reverse=True)
     try:
@@ -43,6 +65,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_cache.cached(disclosed_stamp)
 def public_detail(request: HttpRequest, number: str) -> HttpResponse:
     i = disclosed().filter(number=number).first()
     if i is None:

@@ -55,5 +55,12 @@ urlpatterns += [
         "public/complaints/stats/", views_site.complaint_statistics, name="portal_complaint_stats"
     ),
     path("public/search/", views_site.search, name="portal_search"),
+    # the monthly public summary (R-REP-07, ADR 0922)
+    path("public/summary/", views_site.summary_index, name="portal_public_summary"),
+    path(
+        "public/summary/<str:month>/",
+        views_site.summary_month,
+        name="portal_public_summary_month",
+    ),
     path("sitemap.xml", views_site.sitemap, name="portal_sitemap"),
 ]

@@ -20,12 +20,11 @@ from django.views.decorators.cache import never_cache
 from postaward.complaints import limits, selectors
 from postaward.complaints import services as complaint_services
 from postaward.complaints.forms import TrackForm
-from postaward.core import files, idcheck, sms
+from postaward.core import files, idcheck, public_cache, sms
 from postaward.core.errors import DomainError
 from postaward.core.middleware import client_ip
 from postaward.core.web import form_error
 
-from . import public_cache
 from . import services as portal_services
 from .forms import DocumentForm, PublicFilingForm, RetaliationForm
 from .models import PublicContact

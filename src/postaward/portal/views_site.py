@@ -21,13 +21,14 @@ from django.urls import reverse
 
 from postaward.complaints import stats as complaint_stats
 from postaward.core import clock, legal_basis
+from postaward.core.public_cache import cached
 from postaward.credit.public_credit import published_scores
 from postaward.orgs.choices import Industry
 from postaward.projects import selectors as projects
 from postaward.projects.choices import ParticipantRole
 
 from . import publications
-from .public_cache import cached
+from . import summary as monthly
 
 PER_PAGE = 20
 SEARCH_LIMIT = 10
@@ -199,11 +200,50 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cached(monthly.stamp)
+def summary_index(request: HttpRequest) -> HttpResponse:
+    """月度监管工作公开: the recent months' headline figures, each linked to
+    its month (R-REP-07, ADR 0922)."""
+    rows = monthly.index_rows()
+    return render(
+        request,
+        "portal/site/summary_index.html",
+        {"rows": rows, "latest": monthly.month_summary(rows[0]["m"]), "basis": _summary_basis()},
+    )
+
+
+@cached(monthly.stamp)
+def summary_month(request: HttpRequest, month: str) -> HttpResponse:
+    """One month's public figures (R-REP-07, ADR 0922)."""
+    m = monthly.parse(month)
+    if m is None:
+        raise Http404("没有这个月份的公开数据")
+    recent = monthly.recent()
+    older = m.back(1)
+    newer = m.back(-1)
+    return render(
+        request,
+        "portal/site/summary_month.html",
+        {
+            "s": monthly.month_summary(m),
+            "older": older if monthly.parse(older.key) else None,
+            "newer": newer if monthly.parse(newer.key) else None,
+            "recent": recent,
+            "basis": _summary_basis(),
+        },
+    )
+
+
+def _summary_basis() -> str:
+    return legal_basis.html("R-REP-07")
+
+
 # The public pages the sitemap lists (their URL names), then every published project.
 SITEMAP_PAGES = (
     "portal_home",
     "portal_public_projects",
     "portal_complaint_stats",
+    "portal_public_summary",
     "portal_file",
     "portal_track",
     "portal_publications_public",
@@ -222,6 +262,7 @@ def sitemap_urls(request: HttpRequest) -> list[str]:
     urls = [base + reverse(name) for name in SITEMAP_PAGES]
     codes = projects.public_projects().values_list("code", flat=True)
     urls += [base + reverse("portal_public_project", args=[c]) for c in codes]
+    urls += [base + reverse("portal_public_summary_month", args=[m.key]) for m in monthly.recent()]
     urls += [
         base + reverse("portal_public_publication", args=[pk])
         for pk in publications.public().values_list("pk", flat=True)

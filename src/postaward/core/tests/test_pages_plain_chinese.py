@@ -58,6 +58,7 @@ PAGES = [
     "public_credit_blacklist",
     "public_credit_agents",
     "public_credit_experts",
+    "portal_public_summary",
     "accountability_interference_list",
     "accountability_proposal_list",
     "reports_ledger_in_process",

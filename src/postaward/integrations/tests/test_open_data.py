@@ -373,3 +373,104 @@ def test_r_rep_04_a_terminated_project_stays_public_with_its_termination(distric
     mine = next(x for x in oc4ids if x["contractingProcesses"][0]["id"] == ocid_of(project))
     assert mine["status"] == "cancelled"
     assert mine["contractingProcesses"][0]["summary"]["status"] == "closed"
+
+
+def _package_validator(name: str) -> jsonschema.Draft4Validator:
+    """A package schema of OCDS 1.1.5 (ADR 0923). The release package's
+    releases refer to the 1.1.5 release schema by URL: that URL resolves to the
+    vendored release schema (no network). The record package schema comes
+    dereferenced and xz-compressed: ``_record_envelope`` puts the reference
+    back where the release schema was inlined."""
+    from referencing import Registry, Resource
+
+    if name.endswith(".xz"):
+        import lzma
+
+        schema = _record_envelope(json.loads(lzma.decompress((SCHEMAS / name).read_bytes())))
+    else:
+        schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    release = json.loads((SCHEMAS / "release-schema-1.1.4.json").read_text(encoding="utf-8"))
+    registry = Registry().with_resource(
+        "https://standard.open-contracting.org/schema/1__1__5/release-schema.json",
+        Resource.from_contents(release, default_specification=_DRAFT4),
+    )
+    return jsonschema.Draft4Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+
+
+from referencing.jsonschema import DRAFT4 as _DRAFT4  # noqa: E402
+
+RELEASE_REF = {"$ref": "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"}
+
+
+def _record_envelope(schema: dict[str, Any]) -> dict[str, Any]:
+    """The record package schema as published: the envelope (package metadata,
+    ``records``: ``ocid``, linked or embedded ``releases``) as shipped, and the
+    release schema by reference where the shipped copy inlines it (with the
+    extensions of its test scenario), as the official file has it (ADR 0923).
+    ``versionedRelease`` is not published by the platform: any object."""
+    record = schema["properties"]["records"]["items"]
+    embedded = record["properties"]["releases"]["oneOf"][1]
+    assert embedded["title"] == "Embedded releases"
+    embedded["items"] = RELEASE_REF
+    record["properties"]["compiledRelease"] = RELEASE_REF
+    record["properties"]["versionedRelease"] = {"type": "object"}
+    return schema
+
+
+def test_r_rep_04_release_and_record_packages_validate_against_the_package_schemas(
+    district, client
+):
+    """The envelopes (issue 18): every page of the release and record
+    packages, one record by its ocid and the month's bulk file validate against
+    OCDS 1.1's release-package and record-package schemas."""
+    releases = _package_validator("release-package-schema-1.1.5.json")
+    records = _package_validator("record-package-schema-1.1.5-dereferenced.json.xz")
+    pages = 0
+    for kind, validator in (("releases", releases), ("records", records)):
+        url = f"/api/v1/open/{kind}?page_size=5"
+        while url:
+            body = _get(client, url)
+            assert body[kind], url
+            assert _errors(validator, body) == [], url
+            pages += 1
+            url = body["links"].get("next", "").replace("http://testserver", "")
+    assert pages >= 4
+    ocid = _get(client, "/api/v1/open/records?page_size=1")["records"][0]["ocid"]
+    assert _errors(records, _get(client, f"/api/v1/open/records/{ocid}")) == []
+    with time_machine.travel(MOMENT, tick=False):
+        months = sorted({r["date"][:7] for r in _all_releases(client)})
+        bulk = _get(client, f"/api/v1/open/bulk/{months[-1]}/releases.json")
+    assert bulk["releases"] and _errors(releases, bulk) == []
+
+
+def test_r_rep_04_the_package_schemas_catch_a_broken_envelope():
+    """The envelope checks bite: a package without its publisher, with a
+    version of the wrong form, or a record without its ocid is invalid."""
+    releases = _package_validator("release-package-schema-1.1.5.json")
+    records = _package_validator("record-package-schema-1.1.5-dereferenced.json.xz")
+    base = {
+        "uri": "https://example.org/p",
+        "publishedDate": "2026-11-23T10:00:00+08:00",
+        "version": "1.1",
+    }
+    release = {
+        "ocid": "ocds-x-1",
+        "id": "ocds-x-1-award",
+        "date": "2026-11-23T10:00:00+08:00",
+        "tag": ["award"],
+        "initiationType": "tender",
+    }
+    good = {**base, "publisher": {"name": "办公室"}, "releases": [release]}
+    assert _errors(releases, good) == []
+    assert _errors(releases, {**good, "publisher": {}}) != []
+    assert _errors(releases, {**good, "version": "1.1.4"}) != []
+    assert _errors(releases, {**good, "releases": []}) != []
+    rec = {
+        **base,
+        "publisher": {"name": "办公室"},
+        "records": [{"ocid": "ocds-x-1", "releases": [release]}],
+    }
+    assert _errors(records, rec) == []
+    assert _errors(records, {**rec, "records": [{"releases": [release]}]}) != []

@@ -133,9 +133,18 @@ def test_r_rep_04_r_ins_06_r_sco_04_every_public_page_and_api_shows_no_id_or_mob
     assert not queue, "more public pages than MAX_PAGES"
     assert found == []
     # the walk reached every section and the project pages
-    for must in ("/public/projects/", "/public/credit/", "/public/inspections/", "/sitemap.xml"):
+    for must in (
+        "/public/projects/",
+        "/public/credit/",
+        "/public/inspections/",
+        "/public/summary/",
+        "/sitemap.xml",
+    ):
         assert statuses.get(must) == 200, must
     assert any(re.fullmatch(r"/public/projects/[^/?]+/", u) for u in seen)
+    # the monthly summary's pages (R-REP-07): every month of the index
+    months = [u for u in seen if re.fullmatch(r"/public/summary/\d{4}-\d{2}/", u)]
+    assert len(months) >= 12 and all(statuses[u] == 200 for u in months)
     assert len(apis) > len(PUBLIC_APIS)
     assert all(statuses[a] == 200 for a in (*PUBLIC_APIS, *apis)), {
         a: statuses[a] for a in (*PUBLIC_APIS, *apis)
@@ -161,6 +170,7 @@ def test_r_rep_04_the_home_links_every_public_section():
         "/public/credit/experts/",
         "/public/complaints/new/",
         "/public/complaints/stats/",
+        "/public/summary/",
         "/public/interference/new/",
         "/api/v1/open/releases",
         "/public/search/",
@@ -254,6 +264,8 @@ def test_r_rep_04_public_pages_need_no_login_and_are_the_same_for_a_logged_in_us
         "/public/projects/",
         f"/public/projects/{p.code}/",
         "/public/complaints/stats/",
+        "/public/summary/",
+        f"/public/summary/{clock.today():%Y-%m}/",
         f"/public/search/?q={p.name[:4]}",
         "/sitemap.xml",
     ):

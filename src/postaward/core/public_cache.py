@@ -1,4 +1,8 @@
-"""Caching of the public pages (R-REP-04, ADR 0930).
+"""Caching of the public pages (R-REP-04, ADR 0930, ADR 0921).
+
+One copy for every app with public pages (``portal``, ``inspections``,
+``credit``; ADR 0921): it sits in ``core`` so an app below ``portal`` can use
+it.
 
 A public page is the same for everyone (no login, no personal data, no form
 token), so its rendered bytes are kept in the configured cache
@@ -18,10 +22,28 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
+from . import clock
+
 TTL = 60  # seconds
 PREFIX = "public-page:"
 
 View = Callable[..., HttpResponse]
+
+
+def audit_seq() -> int:
+    """The audit chain's last sequence number: it moves on every audited
+    write (every state change of the platform is audited), so a stamp that
+    includes it sees a change a table aggregate cannot (a summary edited, a
+    sanction revoked). One row, one query (ADR 0921)."""
+    from .models import AuditChainHead
+
+    return AuditChainHead.objects.values_list("last_seq", flat=True).first() or 0
+
+
+def stamp(*parts: Any) -> tuple[Any, ...]:
+    """A page's stamp: the given table aggregates, the audit chain's sequence
+    and today (what is 'in force' or 'this month' turns at midnight)."""
+    return (*parts, audit_seq(), clock.today())
 
 
 def cached(stamp: Callable[[], Any]) -> Callable[[View], View]:

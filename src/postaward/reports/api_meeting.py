@@ -100,7 +100,7 @@ class MeetingPackFilter(Schema):
 @paginate(LimitOffset)
 def list_meetings(request: HttpRequest, q: Query[MeetingPackFilter]) -> Any:
     a = actor(request)
-    if not sv.may_use(a):
+    if not sv.may_read(a):
         raise Forbidden(sv.DENIED)
     qs = MeetingPack.objects.visible_to(a).select_related("document")
     if q.year is not None:

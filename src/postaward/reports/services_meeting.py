@@ -27,19 +27,27 @@ from .choices import MeetingState
 from .models import MeetingDecision, MeetingPack, snapshot_meeting
 
 ROLES = frozenset({Role.OFFICE_STAFF, Role.UNIT_LEADER})
-DENIED = "数据会商材料仅限监管办工作人员和领导查看"
+READ_ROLES = ROLES | {Role.ADMIN}
+DENIED = "数据会商材料仅限监管办查看"
+WRITE_DENIED = "仅监管办工作人员和领导可以生成数据会商材料"
 TODO_KIND = "reports.meeting_decision"
 MAX_PROPOSAL_ROWS = 10
 
 
-def may_use(actor: Actor) -> bool:
-    """The supervision office's staff and leaders (ADR 0905)."""
+def may_read(actor: Actor) -> bool:
+    """The supervision office's accounts: its staff, leaders and its
+    administrator (who reads but does not write; ADR 0905)."""
     return (
         actor.user_id is not None
         and actor.org_kind == OrgKind.SUPERVISION_OFFICE
         and bool(actor.org_path)
-        and bool(actor.roles & ROLES)
+        and bool(actor.roles & READ_ROLES)
     )
+
+
+def may_use(actor: Actor) -> bool:
+    """Who generates packs and records decisions: the office's staff and leaders."""
+    return may_read(actor) and bool(actor.roles & ROLES)
 
 
 def own_office(actor: Actor, pack: MeetingPack) -> bool:
@@ -179,7 +187,7 @@ def generate(
     """Generate (or, while nothing is decided, regenerate) the office's pack
     for a month: numbers, proposals, Word and PDF (synchronously)."""
     if not may_use(actor):
-        raise Forbidden(DENIED)
+        raise Forbidden(WRITE_DENIED)
     y, m = _month(year, month)
     office = Organisation.objects.filter(pk=actor.organisation_id).first()
     if office is None:

@@ -28,7 +28,7 @@ def ready() -> None:
     steps_meeting.register()
     menu.add(
         "reports",
-        Item("数据会商", "reports_meeting", "bi-bar-chart-line", services_meeting.may_use, 57),
+        Item("数据会商", "reports_meeting", "bi-bar-chart-line", services_meeting.may_read, 57),
     )
     audit_labels.resolver("reports.meeting", AUDIT_LABELS.get)
     documents.register_subject(

@@ -25,9 +25,9 @@ WF_MEETING = "reports.meeting_pack"
 
 
 def load_pack(actor: Actor, pk: int) -> MeetingPack:
-    from .services_meeting import DENIED, may_use
+    from .services_meeting import DENIED, may_read
 
-    if not may_use(actor):
+    if not may_read(actor):
         raise Forbidden(DENIED)
     return get_visible_or_404(  # type: ignore[no-any-return]
         MeetingPack.objects.select_related("office", "document"), actor, pk=pk

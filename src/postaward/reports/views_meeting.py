@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from postaward.core import steps
 from postaward.core.errors import DomainError
-from postaward.core.exports import ExportLayout
 from postaward.core.lists import Column, Filter, ListSpec, build_list
 from postaward.core.web import actor_of, page_view, require
 
@@ -51,13 +50,6 @@ def summary(qs: QuerySet) -> list[tuple[str, int]]:
 
 
 def spec(actor: Any) -> ListSpec:
-    def ledger(qs: QuerySet) -> tuple[ExportLayout, list[Any]]:
-        text = "，".join(f"{label}{n}" for label, n in summary(qs))
-        layout = ExportLayout(
-            unit=actor.org_name, period="", compiler=actor.display_name or actor.username
-        )
-        return layout, [text]
-
     return ListSpec(
         key="reports-meeting",
         title=TITLE,
@@ -89,7 +81,6 @@ def spec(actor: Any) -> ListSpec:
         export_name=TITLE,
         empty="暂无数据会商材料",
         testid="meeting",
-        ledger=ledger,
     )
 
 
@@ -99,7 +90,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     from .views_ledgers import _filtered
 
     a = actor_of(request)
-    require(a, sv.may_use(a), sv.DENIED)
+    require(a, sv.may_read(a), sv.DENIED)
     s = spec(a)
     qs = packs(a)
     result = build_list(request, s, qs)
@@ -121,6 +112,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                 "责任单位和完成期限，推送责任单位待办。依据：R-REP-03"
             ),
             "counts": summary(_filtered(request, s, qs)),
+            "may_generate": sv.may_use(a),
             "gen_year": year,
             "gen_month": month,
         },
@@ -131,7 +123,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_new(request: HttpRequest) -> HttpResponse:
     """POST: generate (or regenerate) the office's pack for a month."""
     a = actor_of(request)
-    require(a, sv.may_use(a), sv.DENIED)
+    require(a, sv.may_use(a), sv.WRITE_DENIED)
     if request.method != "POST":
         return redirect("reports_meeting")
     try:

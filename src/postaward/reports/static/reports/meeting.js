@@ -10,7 +10,7 @@
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var c = charts[Number(el.getAttribute("data-chart"))];
       if (!c) { return; }
-      var opt = Object.assign({}, c.option, { title: Object.assign({}, c.option.title, { show: false }), grid: Object.assign({}, c.option.grid, { top: 20 }) });
+      var opt = Object.assign({}, c.option, { title: Object.assign({}, c.option.title, { show: false }), grid: Object.assign({}, c.option.grid, { top: 36 }) });
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(opt);
       made.push(chart);

@@ -45,7 +45,9 @@ class MeetingPackOut(Schema):
     generated_at: dt.datetime
     held_on: dt.date | None
     document_number: str
-    data: dict[str, Any] = Field(description="本月指标（含上月、去年同月、环比、同比，分行业、分单位）")
+    data: dict[str, Any] = Field(
+        description="本月指标（含上月、去年同月、环比、同比，分行业、分单位）"
+    )
     proposals: list[dict[str, Any]] = Field(description="建议议定事项")
     decisions: list[MeetingDecisionOut] = Field(default_factory=list, description="议定事项")
     actions: list[str] = Field(default_factory=list, description="当前账号可办理的环节")

@@ -145,7 +145,9 @@ def seed_meeting(b: Any) -> None:
     from .models import MeetingPack
 
     user = (
-        User.objects.filter(username="office_staff").select_related("organisation", "person").first()
+        User.objects.filter(username="office_staff")
+        .select_related("organisation", "person")
+        .first()
     )
     if user is None or MeetingPack.objects.exists():
         return

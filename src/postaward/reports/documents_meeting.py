@@ -92,7 +92,9 @@ def groups(data: MeetingData) -> list[dict[str, Any]]:
         )
     ages = "；".join(line(label, c, "件") for label, c in data.alert_ages)
     if ages:
-        out["预警处置"]["items"].append({"line": f"月末未办结预警账龄：{ages}", "industry": "", "unit": ""})
+        out["预警处置"]["items"].append(
+            {"line": f"月末未办结预警账龄：{ages}", "industry": "", "unit": ""}
+        )
     return list(out.values())
 
 

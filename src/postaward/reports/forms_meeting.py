@@ -21,11 +21,15 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kw)
         from .services_meeting import district_units
 
-        self.fields["proposal"].choices = [("", "（会上新提出）")] + [
+        proposal = self.fields["proposal"]
+        assert isinstance(proposal, forms.ChoiceField)
+        proposal.choices = [("", "（会上新提出）")] + [
             (p["key"], p["title"]) for p in (pack.proposals if pack else [])
         ]
         units = district_units(pack) if pack is not None else []
-        self.fields["unit_id"].choices = [(u.pk, u.name) for u in units]
+        unit = self.fields["unit_id"]
+        assert isinstance(unit, forms.ChoiceField)
+        unit.choices = [(u.pk, u.name) for u in units]
 
 
 def decision_form(obj: Any, actor: Any, data: Any, files: Any) -> DecisionForm:

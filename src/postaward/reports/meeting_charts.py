@@ -28,8 +28,12 @@ TIMEOUT = 30  # seconds for one pack's charts
 WIDTH, HEIGHT = 640, 300
 FONT = PDF_FONTS.replace('"', "")
 COLOURS = ["#5470c6", "#91cc75", "#fac858"]
-SEVERITY = [("红色", "al_s4", "#d9363e"), ("橙色", "al_s3", "#e6a23c"),
-            ("黄色", "al_s2", "#e6c200"), ("蓝色", "al_s1", "#409eff")]
+SEVERITY = [
+    ("红色", "al_s4", "#d9363e"),
+    ("橙色", "al_s3", "#e6a23c"),
+    ("黄色", "al_s2", "#e6c200"),
+    ("蓝色", "al_s1", "#409eff"),
+]
 
 
 class ChartError(RuntimeError):
@@ -89,19 +93,37 @@ def options(data: MeetingData) -> list[dict[str, Any]]:
     charts = []
     att = data.get("attendance_rate")
     charts.append(
-        ("图1：关键岗位人员月考勤率（分行业）", _compare_bars("月考勤率（%）", list(att.by_industry), "%"))
+        (
+            "图1：关键岗位人员月考勤率（分行业）",
+            _compare_bars("月考勤率（%）", list(att.by_industry), "%"),
+        )
     )
-    levels = [(label.replace("新增", ""), data.get(k).total) for k, label in (
-        ("alerts_red", "红色"), ("alerts_orange", "橙色"), ("alerts_yellow", "黄色"),
-        ("alerts_blue", "蓝色"))]
+    levels = [
+        (label.replace("新增", ""), data.get(k).total)
+        for k, label in (
+            ("alerts_red", "红色"),
+            ("alerts_orange", "橙色"),
+            ("alerts_yellow", "黄色"),
+            ("alerts_blue", "蓝色"),
+        )
+    ]
     charts.append(("图2：新增预警（分等级）", _compare_bars("新增预警（件）", levels, "件")))
     charts.append(
-        ("图3：未办结预警账龄（月末）", _compare_bars("未办结预警（件）", list(data.alert_ages), "件"))
+        (
+            "图3：未办结预警账龄（月末）",
+            _compare_bars("未办结预警（件）", list(data.alert_ages), "件"),
+        )
     )
     flows = [
         (data.get(k).label, data.get(k).total)
-        for k in ("complaints_received", "complaints_late", "inspections_done",
-                  "cases_registered", "credit_records", "clues_new")
+        for k in (
+            "complaints_received",
+            "complaints_late",
+            "inspections_done",
+            "cases_registered",
+            "credit_records",
+            "clues_new",
+        )
     ]
     charts.append(("图4：信访、检查、案件、信用与问责", _compare_bars("本月办理情况", flows, "")))
     return [{"title": t, "option": o} for t, o in charts]
@@ -117,7 +139,7 @@ def render_svgs(charts: list[dict[str, Any]]) -> list[str]:
         "charts": [{"option": c["option"], "width": WIDTH, "height": HEIGHT} for c in charts],
     }
     try:
-        done = subprocess.run(  # noqa: S603 (fixed argv, no shell)
+        done = subprocess.run(
             [node, str(SCRIPT)],
             input=json.dumps(req, ensure_ascii=False).encode(),
             capture_output=True,

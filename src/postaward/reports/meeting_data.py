@@ -176,8 +176,8 @@ def _grouped(src: Source, reader: Actor, ms: tuple[tuple[int, int], ...]) -> Buc
 
 
 def _sources() -> list[Source]:
-    from postaward.accountability.models import Clue
     from postaward.accountability.choices import ClueState
+    from postaward.accountability.models import Clue
     from postaward.alerts.choices import Severity
     from postaward.alerts.models import Alert
     from postaward.attendance.models import MonthlyAttendance
@@ -232,10 +232,7 @@ def _sources() -> list[Source]:
             "handling_org__name",
             lambda: {
                 "al_n": Count("pk"),
-                **{
-                    f"al_s{s.value}": Count("pk", filter=Q(severity=s.value))
-                    for s in Severity
-                },
+                **{f"al_s{s.value}": Count("pk", filter=Q(severity=s.value)) for s in Severity},
             },
         ),
         Source(
@@ -404,6 +401,4 @@ def compute(reader: Actor, year: int, month: int) -> MeetingData:
                 ),
             )
         )
-    return MeetingData(
-        year, month, tuple(out), ages, under_way, queries=len(sources) + 2
-    )
+    return MeetingData(year, month, tuple(out), ages, under_way, queries=len(sources) + 2)

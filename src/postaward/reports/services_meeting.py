@@ -60,7 +60,7 @@ def _month(year: Any, month: Any) -> tuple[int, int]:
     except (TypeError, ValueError) as exc:
         raise ValidationFailed("月份不正确", field="month") from exc
     today = clock.today()
-    if not (1 <= m <= 12) or not (2000 <= y) or (y, m) > (today.year, today.month):
+    if not (1 <= m <= 12) or not (y >= 2000) or (y, m) > (today.year, today.month):
         raise ValidationFailed("月份不正确（不能晚于本月）", field="month")
     return y, m
 

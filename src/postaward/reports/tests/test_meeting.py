@@ -210,7 +210,6 @@ def test_r_rep_03_proposals_name_the_unit(district):
     from postaward.alerts.models import Alert
     from postaward.core.models import Deadline
 
-    y, m = fm.last_month()
     al = _alert(district, 9, "p_school", 4, clock.now() - dt.timedelta(days=10))
     dl = Deadline.objects.create(
         kind="alerts.disposal",
@@ -269,7 +268,9 @@ def test_r_rep_03_bad_decisions_are_refused_and_nothing_changes(district, change
     p = fm.generated(district)
     before = (Todo.objects.count(), AuditRecord.objects.count())
     with pytest.raises(ValidationFailed, match=message) as exc:
-        sv.decide(actor=district.actor("office_staff"), obj=p, **{**fm.decision(district), **change})
+        sv.decide(
+            actor=district.actor("office_staff"), obj=p, **{**fm.decision(district), **change}
+        )
     assert exc.value.field == field
     assert (Todo.objects.count(), AuditRecord.objects.count()) == before
     assert not MeetingDecision.objects.exists()
@@ -313,8 +314,14 @@ def test_r_rep_03_only_office_staff_and_leaders_generate(district):
 
 @pytest.mark.parametrize(
     ("user", "status"),
-    [(None, 302), ("housing_staff", 403), ("school_admin", 403), ("other_office", 404),
-     ("office_admin", 200), ("office_staff", 200)],
+    [
+        (None, 302),
+        ("housing_staff", 403),
+        ("school_admin", 403),
+        ("other_office", 404),
+        ("office_admin", 200),
+        ("office_staff", 200),
+    ],
 )
 def test_r_rep_03_pack_page_authorization(district, user, status):
     fm.other_district(district)
@@ -355,9 +362,12 @@ def test_r_rep_03_generate_from_the_page_and_bad_input(district):
     r = c.post(reverse("reports_meeting_new"), {"year": y, "month": m})
     p = MeetingPack.objects.get()
     assert r.status_code == 302 and r["Location"] == reverse("reports_meeting_detail", args=[p.pk])
-    assert district.client("housing_staff").post(
-        reverse("reports_meeting_new"), {"year": y, "month": m}
-    ).status_code == 403
+    assert (
+        district.client("housing_staff")
+        .post(reverse("reports_meeting_new"), {"year": y, "month": m})
+        .status_code
+        == 403
+    )
 
 
 def test_r_rep_03_record_a_decision_on_the_page(district):

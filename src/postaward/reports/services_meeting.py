@@ -281,6 +281,8 @@ def decide(
             raise ValidationFailed("完成期限不是有效日期", field="due_on") from exc
     if not isinstance(due_on, dt.date) or due_on < clock.today():
         raise ValidationFailed("完成期限不能早于今天", field="due_on")
+    if due_on > clock.today() + dt.timedelta(days=366):
+        raise ValidationFailed("完成期限不能晚于一年以后", field="due_on")
     known = {p["key"] for p in obj.proposals or []}
     proposal = (proposal or "").strip()
     if proposal and proposal not in known:

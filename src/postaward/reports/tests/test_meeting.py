@@ -261,6 +261,7 @@ def test_r_rep_03_a_decision_becomes_the_units_todo(district):
         ({"unit_id": "x"}, "unit_id", "责任单位"),
         ({"due_on": "2020-01-01"}, "due_on", "不能早于今天"),
         ({"due_on": "明天"}, "due_on", "有效日期"),
+        ({"due_on": "9999-12-31"}, "due_on", "一年以后"),
         ({"proposal": "nope:1"}, "proposal", "建议事项"),
     ],
 )

@@ -53,6 +53,21 @@ class DocumentKind:
     # (ADR 0090; a field without a sample is tried with its label).
     fields: tuple[tuple[str, str], ...] = ()
     sample: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Pictures drawn from the stored context at render time (ADR 0906): the
+    # body template sees them as ``pictures`` (SVG inline in the PDF) and the
+    # Word file gets each PNG after the paragraph that is its caption.
+    pictures: Callable[[dict[str, Any]], list[Picture]] | None = field(
+        default=None, compare=False, hash=False
+    )
+
+
+@dataclass(frozen=True)
+class Picture:
+    """One picture of a document: its caption paragraph, SVG (PDF), PNG (Word)."""
+
+    caption: str
+    svg: str
+    png: bytes
 
 
 @dataclass(frozen=True)
@@ -135,7 +150,8 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
-_PARA = re.compile(r"<p[^>]*>(.*?)</p>", re.S)
+_PARA = re.compile(r"<p(?:\s[^>]*)?>(.*?)</p>", re.S)
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -143,6 +159,7 @@ def paragraphs(html: str) -> list[str]:
     """The body's paragraphs as plain text (for the Word file)."""
     import html as htmllib
 
+    html = _SVG.sub("", html)
     out = [htmllib.unescape(_TAG.sub("", p)).strip() for p in _PARA.findall(html)]
     return [p for p in out if p]
 
@@ -187,6 +204,28 @@ def _docx(key: str, ctx: dict[str, Any], paras: list[str]) -> tuple[int, bytes]:
     version, template = doc_templates.active(key)
     fields = {"signer": "", "version_note": "", "subject_name": "", **ctx, "paragraphs": paras}
     return version, doc_templates.render(template, fields)
+
+
+def add_pictures(docx: bytes, pictures: list[Picture], width_cm: float = 15.5) -> bytes:
+    """The Word file with each picture placed after its caption paragraph
+    (appended at the end if no paragraph reads as its caption)."""
+    import io
+
+    from docx import Document
+    from docx.shared import Cm
+
+    if not pictures:
+        return docx
+    doc = Document(io.BytesIO(docx))
+    for pic in pictures:
+        anchor = next((p for p in doc.paragraphs if p.text.strip() == pic.caption), None)
+        holder = doc.add_paragraph()
+        holder.add_run().add_picture(io.BytesIO(pic.png), width=Cm(width_cm))
+        if anchor is not None:
+            anchor._p.addnext(holder._p)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
 
 
 def store(field_file: Any, data: bytes, ext: str) -> None:

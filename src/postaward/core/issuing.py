@@ -225,7 +225,8 @@ def render_bytes(doc: Any, progress: Callable[[int], None] | None = None) -> tup
     step = progress or (lambda _n: None)
     k = documents.kind(doc.kind)
     ctx = context_of(doc)
-    body = render_to_string(k.body, ctx)
+    pictures = k.pictures(ctx) if k.pictures is not None else []
+    body = render_to_string(k.body, {**ctx, "pictures": pictures})
     page = render_to_string(
         "documents/issued_pdf.html", {**ctx, "body": body, "pdf_fonts": documents.PDF_FONTS}
     )
@@ -234,6 +235,7 @@ def render_bytes(doc: Any, progress: Callable[[int], None] | None = None) -> tup
     step(70)
     template = doc_templates.version_bytes(doc.kind, doc.template_version)
     docx = doc_templates.render(template, {**ctx, "paragraphs": documents.paragraphs(body)})
+    docx = documents.add_pictures(docx, pictures)
     step(90)
     return pdf, docx
 

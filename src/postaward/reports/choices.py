@@ -46,3 +46,13 @@ MONTHLY_SECTIONS: tuple[tuple[str, str], ...] = (
     ("experience", "可复制推广的经验"),
     ("plan", "下月工作计划及建议"),
 )
+
+
+class MeetingState(models.TextChoices):
+    """A data-meeting pack (R-REP-03): generated from the platform's data
+    (regenerated while nothing is decided), the meeting's decisions recorded
+    (each a to-do for a named unit), then closed."""
+
+    GENERATED = "generated", "材料已生成"
+    HELD = "held", "已会商"
+    CLOSED = "closed", "已结束"

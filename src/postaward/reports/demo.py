@@ -1,6 +1,7 @@
 """The demo district's reports data: a typical case under supervision on the
 demo owner's project (``owner_admin`` / ``owner_leader``'s unit), with one
-progress entry from the owner, and one closed on another project."""
+progress entry from the owner, and one closed on another project; the
+monthly reports; last month's data-meeting pack."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def seed_demo(b: Any) -> None:
     from .models import TypicalCase
 
     seed_monthly(b)
+    seed_meeting(b)
     if TypicalCase.objects.exists():
         return
     users = {
@@ -130,3 +132,24 @@ def seed_monthly(b: Any) -> None:
     if summary_due < today:
         with at(summary_due, 15):
             sm.submit(actor=coordinator, obj=summary)
+
+
+def seed_meeting(b: Any) -> None:
+    """Last month's data-meeting pack of the demo office (R-REP-03), generated
+    by its staff: the indicators, the charts, Word and PDF, the proposals; no
+    decision recorded yet (the office records them at the meeting)."""
+    from postaward.orgs.actors import actor_for
+    from postaward.orgs.models import User
+
+    from . import services_meeting, services_monthly
+    from .models import MeetingPack
+
+    user = (
+        User.objects.filter(username="office_staff")
+        .select_related("organisation", "person")
+        .first()
+    )
+    if user is None or MeetingPack.objects.exists():
+        return
+    year, month = services_monthly.last_month()
+    services_meeting.generate(actor=actor_for(user), year=year, month=month)

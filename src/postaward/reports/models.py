@@ -17,7 +17,7 @@ from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.scoping import ScopedManager
 
-from .choices import CaseSource, CaseState, MonthlyState
+from .choices import CaseSource, CaseState, MeetingState, MonthlyState
 
 
 def case_scope(actor: Actor, prefix: str = "") -> Q:
@@ -214,4 +214,117 @@ def snapshot_monthly(r: MonthlyReport) -> dict[str, Any]:
         "submitted_at": r.submitted_at,
         "late": r.late,
         "return_note": r.return_note,
+    }
+
+
+def meeting_scope(actor: Actor, prefix: str = "") -> Q:
+    """The office (and the district's leading units through it) its district's
+    packs; nobody else (ADR 0905)."""
+    from postaward.orgs.choices import OrgKind
+
+    if actor.is_system:
+        return Q()
+    if not actor.org_path or actor.user_id is None:
+        return Q(pk__in=[])
+    if actor.org_kind == OrgKind.SUPERVISION_OFFICE:
+        return Q(**{f"{prefix}office__path__startswith": actor.district_path})
+    return Q(pk__in=[])
+
+
+class MeetingPack(models.Model):
+    """The month's data-meeting pack (智慧监管数据会商材料, HC 四(三); R-REP-03):
+    the platform's indicators of the month for the office's district, with
+    month-on-month and year-on-year comparisons (``data``), the matters it
+    proposes for decision (``proposals``) and its document (Word and PDF)."""
+
+    objects = ScopedManager()
+
+    office = models.ForeignKey(
+        "orgs.Organisation", verbose_name="监管办", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    month = models.PositiveSmallIntegerField("月份")
+    state = models.CharField(
+        "状态", max_length=12, choices=MeetingState.choices, default=MeetingState.GENERATED
+    )
+    data = models.JSONField("会商数据", default=dict, blank=True)
+    proposals = models.JSONField("建议议定事项", default=list, blank=True)
+    generated_at = models.DateTimeField("生成时间", default=clock.now)
+    generated_by_name = models.CharField("生成人", max_length=100, blank=True)
+    held_on = models.DateField("会商日期", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    document = models.ForeignKey(
+        "core.IssuedDocument",
+        verbose_name="会商材料文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "数据会商材料"
+        verbose_name_plural = "数据会商材料"
+        ordering = ["-year", "-month", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "year", "month"], name="reports_meeting_one_per_month"
+            )
+        ]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return meeting_scope(actor)
+
+    @property
+    def title(self) -> str:
+        return f"智慧监管数据会商材料（{self.year}年{self.month}月）"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    """One matter decided at the meeting (议定事项): a named unit, what it is to
+    do and by when; it becomes that unit's to-do (core/todos)."""
+
+    objects = ScopedManager()
+
+    pack = models.ForeignKey(
+        MeetingPack, verbose_name="会商材料", on_delete=models.CASCADE, related_name="decisions"
+    )
+    proposal = models.CharField("对应建议事项", max_length=60, blank=True)
+    text = models.TextField("议定事项")
+    unit = models.ForeignKey(
+        "orgs.Organisation", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField("完成期限")
+    recorded_at = models.DateTimeField("记录时间", default=clock.now)
+    recorded_by_name = models.CharField("记录人", max_length=100)
+    todo_key = models.CharField("待办键", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "议定事项"
+        verbose_name_plural = "议定事项"
+        ordering = ["pack", "pk"]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return meeting_scope(actor, "pack__")
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}：{self.text[:30]}"
+
+
+def snapshot_meeting(p: MeetingPack) -> dict[str, Any]:
+    return {
+        "year": p.year,
+        "month": p.month,
+        "state": p.state,
+        "generated_at": p.generated_at,
+        "held_on": p.held_on,
+        "closed_at": p.closed_at,
+        "document": p.document_id,
+        "proposals": len(p.proposals or []),
+        "decisions": p.decisions.count() if p.pk else 0,
     }

@@ -6,8 +6,10 @@ from postaward.core import steps
 
 from . import views_cases as c
 from . import views_ledgers as v
+from . import views_meeting as mt
 from . import views_monthly as m
 from .steps_cases import WF_CASE
+from .steps_meeting import WF_MEETING
 from .steps_monthly import WF_MONTHLY
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -23,4 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/monthly/new/", m.monthly_new, name="reports_monthly_new"),
     path("reports/monthly/<id:pk>/", m.monthly_detail, name="reports_monthly_detail"),
     steps.page_urls("reports/monthly/", WF_MONTHLY, "reports_monthly_step"),
+    path("reports/meetings/", mt.meeting_list, name="reports_meeting"),
+    path("reports/meetings/new/", mt.meeting_new, name="reports_meeting_new"),
+    path("reports/meetings/<id:pk>/", mt.meeting_detail, name="reports_meeting_detail"),
+    steps.page_urls("reports/meetings/", WF_MEETING, "reports_meeting_step"),
 ]

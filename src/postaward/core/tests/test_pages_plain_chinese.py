@@ -67,6 +67,7 @@ PAGES = [
     "reports_ledger_verified",
     "reports_cases",
     "reports_monthly",
+    "reports_meeting",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",
@@ -95,6 +96,7 @@ def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
     from postaward.alerts.models import Alert
     from postaward.inspections.models import ContractCheck, Draw, Inspection, RectificationOrder
     from postaward.projects.models import Project
+    from postaward.reports.models import MeetingPack
 
     moment = dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.LOCAL_TZ)
     with time_machine.travel(moment, tick=False):
@@ -125,6 +127,7 @@ def test_main_pages_of_demo_roles_show_documents_not_requirement_ids():
                 (Inspection, "inspections_visit"),
                 (RectificationOrder, "inspections_order"),
                 (ContractCheck, "inspections_contract_check"),
+                (MeetingPack, "reports_meeting_detail"),
             ):
                 row = model.objects.visible_to(actor).order_by("pk").first()
                 if row:

@@ -60,6 +60,8 @@ SKIPPED = {
     "notifications/read-all/": "a write, not a list",
     "reports/monthly/new/": "a write (POST: generate this unit's draft), not a list; a GET "
     "goes back to the list: reports/tests/test_monthly.py",
+    "reports/meetings/new/": "a write (POST: generate the office's data-meeting pack), not a "
+    "list; a GET goes back to the list: reports/tests/test_meeting.py",
     "healthz": "no data",
     "public/complaints/track/document/": "a POST of the receipt number and query code that "
     "answers one file, not a list: portal/tests/test_public.py (the complainant's notice)",

@@ -98,6 +98,7 @@ PATH_OBJECTS = {
     "proposal_id": ("accountability", "Proposal"),
     "typical_case_id": ("reports", "TypicalCase"),
     "monthly_report_id": ("reports", "MonthlyReport"),
+    "meeting_pack_id": ("reports", "MeetingPack"),
 }
 
 # Path parameters that name a kind rather than an object: every value.
@@ -153,6 +154,7 @@ ROW_MODELS = {
     "/api/v1/accountability/clues": ("accountability", "Clue"),
     "/api/v1/reports/typical-cases": ("reports", "TypicalCase"),
     "/api/v1/reports/monthly": ("reports", "MonthlyReport"),
+    "/api/v1/reports/meetings": ("reports", "MeetingPack"),
 }
 
 
@@ -233,6 +235,13 @@ def seeded(scoped_district):
     from postaward.testing import org
 
     office = org(None, "邻区监管办", OrgKind.SUPERVISION_OFFICE)
+    # The data-meeting packs (R-REP-03): this district's (generated) and the neighbour's.
+    from postaward.reports import services_meeting
+    from postaward.reports.models import MeetingPack
+
+    y, m = services_monthly.last_month()
+    services_meeting.generate(actor=d.actor("office_staff"), year=y, month=m)
+    MeetingPack.objects.create(office=office, year=y, month=m)
     housing = org(office, "邻区住建局", OrgKind.INDUSTRY_AUTHORITY, industry=Industry.HOUSING)
     edu = org(office, "邻区教育局", OrgKind.SUPERIOR_UNIT)
     school = org(edu, "邻区实验小学", OrgKind.OWNER)

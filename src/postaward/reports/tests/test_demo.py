@@ -37,3 +37,18 @@ def test_r_rep_02_demo_has_last_months_reports_with_one_submitted_late():
     assert "交通" in late.department.name
     assert deadlines.deadlines_of(late)[0].state == Deadline.State.MISSED
     assert MonthlyReport.objects.filter(summary=True).count() == 1
+
+
+def test_r_rep_03_demo_has_last_months_data_meeting_pack():
+    from postaward.core import clock
+
+    from ..choices import MeetingState
+    from ..models import MeetingPack
+    from ..services_monthly import last_month
+
+    demo_build(12)
+    pack = MeetingPack.objects.get()
+    assert (pack.year, pack.month) == last_month(clock.today())
+    assert pack.state == MeetingState.GENERATED and pack.document.state == "done"
+    assert len(pack.data["indicators"]) == 20
+    assert len(pack.document.context["charts"]) == 4

@@ -167,7 +167,7 @@ def _project_score(
     rs = rule_set or governing_rule_set(
         project.industry_authority_id, project.industry, year, events
     )
-    base = _rules(rs).base_score
+    base = Decimal(_rules(rs).base_score)
     minus = sum((e.points for e in events if e.points < 0), ZERO)
     plus = sum((e.points for e in events if e.points > 0), ZERO)
     score = clamp(base + minus + plus, ZERO, base + plus)
@@ -423,7 +423,8 @@ def annual_of(subject_key: str, year: int) -> Annual:
         else None
     )
     if not projects:
-        mean = high = _rules(direct_rules).base_score
+        # (an unsaved rule set holds the field's default, an int)
+        mean = high = Decimal(_rules(direct_rules).base_score)
     d_minus = sum((e.points for e in direct if e.points < 0), ZERO)
     d_plus = sum((e.points for e in direct if e.points > 0), ZERO)
     score = q2(clamp(mean + d_minus + d_plus, ZERO, high + d_plus))
@@ -528,7 +529,8 @@ def subjects_of_year(year: int) -> list[str]:
         "organisation_id", flat=True
     ):
         keys.add(f"org:{org_id}")
-    for org_id in active.values_list("owner_id", flat=True):
+    # (a project the feed could not match to an owner waits for its assignment)
+    for org_id in active.filter(owner__isnull=False).values_list("owner_id", flat=True):
         keys.add(f"org:{org_id}")
     return sorted(keys)
 

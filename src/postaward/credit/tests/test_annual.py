@@ -267,3 +267,28 @@ def test_r_sco_02_only_the_office_recomputes_a_year(district):
     with pytest.raises(ValidationFailed):
         annual_runs.start_recompute(actor=district.actor("office_staff"), year=2030)
     assert not AnnualRecompute.objects.exists()
+
+
+def test_r_sco_02_a_unit_with_nothing_in_the_year_keeps_the_base_score(district):
+    """Neither a project nor an event in the year: the base of the default rules
+    (100), as a score with two decimals, not a failure of the recomputation."""
+    unit = fa.org(district.orgs["office"], "戊造价咨询有限公司", "budget")
+    a = annual.annual_of(f"org:{unit.pk}", 2026)
+    assert (a.score, a.computation["weighted_mean"], a.computation["projects"]) == (
+        Decimal("100.00"),
+        "100.0000",
+        [],
+    )
+
+
+def test_r_sco_02_the_year_lists_only_real_units(district):
+    """A project the feed could not match to an owner (R-ORG-03: it waits for
+    its assignment) adds no subject: every key of the year names a unit."""
+    from postaward.projects.models import Project
+
+    ex = fa.two_projects(district)
+    Project.objects.filter(pk=ex["p1"].pk).update(owner=None)
+    keys = annual.subjects_of_year(2026)
+    assert keys and all(not k.endswith(":None") for k in keys)
+    for key in keys:
+        annual.annual_of(key, 2026)

@@ -318,10 +318,19 @@ def dashboard(
         for s in ProjectStatus
     ]
 
+    # The scope's projects once (ids and stage), so that every later query reads
+    # a plain list instead of repeating the scope's joins (ADR 0916).
+    ids: list[int] = []
+    building: list[int] = []
+    for pk, st in scoped.order_by().values_list("pk", "status"):
+        ids.append(pk)
+        if st == ProjectStatus.UNDER_CONSTRUCTION:
+            building.append(pk)
+
     # --- today's attendance of key personnel (ADR 0914) ---
     checked = CheckIn.objects.filter(assignment_id=OuterRef("pk"), local_date=today, accepted=True)
     duty = KeyPersonAssignment.objects.filter(
-        project__in=scoped.filter(status=ProjectStatus.UNDER_CONSTRUCTION).values("pk"),
+        project_id__in=building,
         must_check_in=True,
         started_on__lte=today,
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
@@ -344,17 +353,27 @@ def dashboard(
             row.checked_in += r["c"] or 0
 
     # --- open (unresolved) alerts by colour, and the overdue ones ---
-    alerts_qs = Alert.objects.visible_to(actor).filter(state__in=UNRESOLVED_STATES)
-    if drilled:
-        alerts_qs = alerts_qs.filter(project__in=scoped.values("pk"))
+    # (those on the projects, driven from the projects; then, at the top, those
+    # on no project: two selective queries rather than one over every alert)
+    visible_alerts = Alert.objects.visible_to(actor).filter(state__in=UNRESOLVED_STATES)
+    alerts_qs = visible_alerts.filter(project_id__in=ids)
     alerts = Count4()
     alerts_overdue = 0
     a_values = ["severity", group_rel] if group_rel else ["severity"]
-    for r in (
+    alert_rows = list(
         alerts_qs.order_by()
         .values(*a_values)
         .annotate(n=Count("pk"), od=Count("pk", filter=Q(overdue=True)))
-    ):
+    )
+    if not drilled:
+        alert_rows += [
+            {**r, **({group_rel: None} if group_rel else {})}
+            for r in visible_alerts.filter(project__isnull=True)
+            .order_by()
+            .values("severity")
+            .annotate(n=Count("pk"), od=Count("pk", filter=Q(overdue=True)))
+        ]
+    for r in alert_rows:
         alerts.add(r["severity"], r["n"])
         alerts_overdue += r["od"]
         row = row_of(r[group_rel]) if group_rel else None
@@ -365,7 +384,7 @@ def dashboard(
     # --- complaints open and their legal clocks ---
     complaints_qs = Complaint.objects.visible_to(actor).filter(state__in=OPEN_STATES)
     if drilled:
-        complaints_qs = complaints_qs.filter(project__in=scoped.values("pk"))
+        complaints_qs = complaints_qs.filter(project_id__in=ids)
     complaints_open = 0
     for r in complaints_qs.order_by().values(*att_values).annotate(n=Count("pk")):
         complaints_open += r["n"]
@@ -387,7 +406,7 @@ def dashboard(
     year_start = clock.start_of_day(dt.date(today.year, 1, 1))
     approvals = _clocks(
         Deadline.objects.filter(
-            kind__startswith="approvals.", project_id__in=scoped.values("pk")
+            kind__startswith="approvals.", project_id__in=ids
         ),
         now,
         missed_since=year_start,
@@ -396,7 +415,7 @@ def dashboard(
     # --- inspections this year ---
     ins = (
         Inspection.objects.visible_to(actor)
-        .filter(year=today.year, project__in=scoped.values("pk"))
+        .filter(year=today.year, project_id__in=ids)
         .exclude(state=InspectionState.MERGED)
         .aggregate(
             n=Count("pk"),

@@ -11,7 +11,7 @@
     if (!el || typeof echarts === "undefined") return null;
     var c = echarts.getInstanceByDom(el) || echarts.init(el, dark ? "dark" : null);
     if (charts.indexOf(c) < 0) charts.push(c);
-    if (dark) option.backgroundColor = "transparent";
+    if (dark) { option.backgroundColor = "transparent"; option.animation = false; }
     c.setOption(option, true);
     return c;
   }

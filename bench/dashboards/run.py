@@ -133,7 +133,9 @@ def load(scale: float) -> dict[str, Any]:
                 a = org(office, f"第{d + 1}区{ind}主管部门", K.INDUSTRY_AUTHORITY, industry=ind)
                 authorities.append(a.pk)
                 if d == 0 and ind == "housing":
-                    users["authority"] = account(a, "bench_authority", [Role.AUTHORITY_STAFF]).username
+                    users["authority"] = account(
+                        a, "bench_authority", [Role.AUTHORITY_STAFF]
+                    ).username
             for s in range(SUPERIORS):
                 sup = org(office, f"第{d + 1}区主管单位{s + 1}", K.SUPERIOR_UNIT)
                 superiors.append(sup.pk)
@@ -165,7 +167,7 @@ def load(scale: float) -> dict[str, Any]:
         d_ = "(i % 10)"
         insert_select(
             Project,
-            "generate_series(0, %d) g(i)" % (P - 1),
+            f"generate_series(0, {P - 1}) g(i)",
             {
                 "code": "'BD-' || lpad(i::text, 6, '0')",
                 "name": "'基准项目' || i",
@@ -409,14 +411,22 @@ def baseline(kind: str, actor: Any, now: dt.datetime, today: dt.date) -> dict[st
             "SELECT p.id FROM projects_project p JOIN orgs_organisation o ON o.id = p.owner_id "
             "WHERE o.path LIKE %(path)s"
         )
-        alert_scope = "a.handling_org_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
-        complaint_scope = "c.office_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
-        inspection_scope = "i.office_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
+        alert_scope = (
+            "a.handling_org_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
+        )
+        complaint_scope = (
+            "c.office_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
+        )
+        inspection_scope = (
+            "i.office_id IN (SELECT id FROM orgs_organisation WHERE path LIKE %(path)s)"
+        )
         path = actor.district_path + "%"
     elif kind == "authority":
         scope = "SELECT p.id FROM projects_project p WHERE p.industry_authority_id = %(org)s"
         alert_scope = (
-            "a.project_id IN (" + scope + ") AND a.level IN ('owner','superior_unit','industry_authority')"
+            "a.project_id IN ("
+            + scope
+            + ") AND a.level IN ('owner','superior_unit','industry_authority')"
         )
         complaint_scope = "c.handling_org_id = %(org)s AND c.state IN ('transferred','replied','reviewed','closed')"
         inspection_scope = "i.id IN (SELECT inspection_id FROM inspections_inspectiondepartment WHERE department_id = %(org)s)"
@@ -427,8 +437,15 @@ def baseline(kind: str, actor: Any, now: dt.datetime, today: dt.date) -> dict[st
         complaint_scope = "c.handling_org_id = %(org)s AND c.state IN ('transferred','replied','reviewed','closed')"
         inspection_scope = "i.id IN (SELECT inspection_id FROM inspections_inspectiondepartment WHERE department_id = %(org)s)"
         path = ""
-    args = {"path": path, "org": actor.organisation_id, "now": now, "soon": soon, "today": today,
-            "year": today.year, "year_start": year_start}
+    args = {
+        "path": path,
+        "org": actor.organisation_id,
+        "now": now,
+        "soon": soon,
+        "today": today,
+        "year": today.year,
+        "year_start": year_start,
+    }
     sql = {
         "stages": f"SELECT status, count(*) FROM projects_project WHERE id IN ({scope}) GROUP BY status",
         "attendance": (
@@ -491,7 +508,11 @@ def numbers(b: Any) -> dict[str, Any]:
         "alerts": (b.alerts.red, b.alerts.orange, b.alerts.yellow, b.alerts.blue),
         "alerts_overdue": b.alerts_overdue,
         "complaints_open": b.complaints_open,
-        "complaint_clocks": (b.complaint_clocks.running, b.complaint_clocks.due_soon, b.complaint_clocks.overdue),
+        "complaint_clocks": (
+            b.complaint_clocks.running,
+            b.complaint_clocks.due_soon,
+            b.complaint_clocks.overdue,
+        ),
         "approvals": (b.approvals.running, b.approvals.due_soon, b.approvals.overdue),
         "inspections": (b.inspections, b.inspections_on_site, b.inspected_projects),
     }
@@ -499,10 +520,12 @@ def numbers(b: Any) -> dict[str, Any]:
 
 def pct(values: list[float], q: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
 
 
-def measure(users: dict[str, str], repeat: int) -> list[tuple[str, float, float, float, float, bool]]:
+def measure(
+    users: dict[str, str], repeat: int
+) -> list[tuple[str, float, float, float, float, bool]]:
     from django.db import connection
 
     from postaward.core import clock
@@ -512,12 +535,18 @@ def measure(users: dict[str, str], repeat: int) -> list[tuple[str, float, float,
     now = clock.now()
     today = clock.local_date(now)
     rows = []
-    for kind, label in (("office", "监管办（全区）"), ("authority", "行业主管部门（本行业）"), ("owner", "建设单位（本单位项目）")):
+    for kind, label in (
+        ("office", "监管办（全区）"),
+        ("authority", "行业主管部门（本行业）"),
+        ("owner", "建设单位（本单位项目）"),
+    ):
         actor = actor_for_username(users[kind])
         # warm both once, and compare their numbers
         same = numbers(dashboard(actor, now=now)) == (base := baseline(kind, actor, now, today))
         if not same:
-            print(f"  ! {kind}: the numbers differ\n    dashboard {numbers(dashboard(actor, now=now))}\n    SQL       {base}")
+            print(
+                f"  ! {kind}: the numbers differ\n    dashboard {numbers(dashboard(actor, now=now))}\n    SQL       {base}"
+            )
         dash_t: list[float] = []
         sql_t: list[float] = []
         for _ in range(repeat):
@@ -529,21 +558,36 @@ def measure(users: dict[str, str], repeat: int) -> list[tuple[str, float, float,
             sql_t.append((time.perf_counter() - t) * 1000)
         connection.close()
         rows.append(
-            (label, statistics.median(dash_t), pct(dash_t, 0.95), statistics.median(sql_t), pct(sql_t, 0.95), same)
+            (
+                label,
+                statistics.median(dash_t),
+                pct(dash_t, 0.95),
+                statistics.median(sql_t),
+                pct(sql_t, 0.95),
+                same,
+            )
         )
-        print(f"  {label}: projects {base['projects']:,}, on duty {base['on_duty']:,}, open alerts {sum(base['alerts']):,}")
+        print(
+            f"  {label}: projects {base['projects']:,}, on duty {base['on_duty']:,}, open alerts {sum(base['alerts']):,}"
+        )
     return rows
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scale", type=float, default=1.0, help="share of the province size (e.g. 0.1)")
+    ap.add_argument(
+        "--scale", type=float, default=1.0, help="share of the province size (e.g. 0.1)"
+    )
     ap.add_argument("--repeat", type=int, default=20, help="timed runs of each dashboard")
-    ap.add_argument("--reuse", action="store_true", help="keep the database loaded by an earlier run")
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep the database loaded by an earlier run"
+    )
     args = ap.parse_args()
     url = os.environ.get("BENCH_DASHBOARDS_DATABASE_URL", DEFAULT_URL)
     var_dir = Path(tempfile.mkdtemp(prefix="postaward-bench-dash-"))
-    print(f"bench/dashboards — scale {args.scale} ({', '.join(f'{k} {v:,}' for k, v in sizes(args.scale).items())})")
+    print(
+        f"bench/dashboards — scale {args.scale} ({', '.join(f'{k} {v:,}' for k, v in sizes(args.scale).items())})"
+    )
     print(f"machine: {benchdb.machine()}")
     users = {"office": "bench_office", "authority": "bench_authority", "owner": "bench_owner"}
     if not args.reuse:
@@ -555,9 +599,13 @@ def main() -> None:
         benchdb.setup_django(url, var_dir)
     rows = measure(users, args.repeat)
     print()
-    print(f"{'dashboard':<26} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8} {'ratio p95':>9}  same numbers")
+    print(
+        f"{'dashboard':<26} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50':>8} {'SQL p95':>8} {'ratio p95':>9}  same numbers"
+    )
     for label, d50, d95, s50, s95, same in rows:
-        print(f"{label:<26} {d50:8.1f} {d95:8.1f} {s50:8.1f} {s95:8.1f} {d95 / s95:9.2f}  {'yes' if same else 'NO'}")
+        print(
+            f"{label:<26} {d50:8.1f} {d95:8.1f} {s50:8.1f} {s95:8.1f} {d95 / s95:9.2f}  {'yes' if same else 'NO'}"
+        )
     print("targets: p95 < 300 ms; ratio (dashboard p95 ÷ hand-written SQL p95) ≤ 2")
 
 

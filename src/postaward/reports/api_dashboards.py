@@ -80,7 +80,9 @@ class DashboardFiltersOut(Schema):
 
 
 class DashboardOut(Schema):
-    level: str = Field(description="当前层级：district 全区 / industry 行业 / unit 建设单位 / project 项目")
+    level: str = Field(
+        description="当前层级：district 全区 / industry 行业 / unit 建设单位 / project 项目"
+    )
     breakdown: str
     breakdown_label: str
     title: str

@@ -23,9 +23,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, Max, OuterRef, Q, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    When,
+)
 from django.db.models import Value as V
-from django.db.models import When
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -228,30 +238,32 @@ def _level(base: str, f: Filters) -> str:
     return base
 
 
-def dashboard(
-    actor: Actor, filters: Filters | None = None, *, now: dt.datetime | None = None, points: bool = False
-) -> Dashboard:
-    """The numbers of the actor's dashboard at ``filters`` (the drill-down).
+class _Rows:
+    """The drill-down rows being filled, keyed by the next level's key."""
 
-    A unit or project outside the actor's scope is "not found" (never named).
-    ``points``: the screen's map sites with their risk colours, too."""
-    from postaward.alerts.choices import UNRESOLVED_STATES
-    from postaward.alerts.models import Alert
-    from postaward.attendance.models import CheckIn
-    from postaward.complaints.choices import OPEN_STATES
-    from postaward.complaints.models import Complaint
-    from postaward.core.models import Deadline
-    from postaward.inspections.models import Inspection, InspectionState
-    from postaward.orgs.models import Organisation
-    from postaward.projects.choices import ACTIVE_STATES, ProjectStatus
-    from postaward.projects.models import KeyPersonAssignment, Project
+    def __init__(self, breakdown: str) -> None:
+        self.breakdown = breakdown
+        # the grouping column on a project, and on a row hanging off a project
+        self.on_project = {INDUSTRY: "industry", UNIT: "owner_id", PROJECT: "pk"}.get(breakdown)
+        self.on_row = {
+            INDUSTRY: "project__industry",
+            UNIT: "project__owner_id",
+            PROJECT: "project_id",
+        }.get(breakdown)
+        self.rows: dict[str, Row] = {}
 
-    f = filters or Filters()
-    now = now or clock.now()
-    today = clock.local_date(now)
-    base = base_level(actor)
-    level = _level(base, f)
-    breakdown = NEXT[level]
+    def of(self, r: dict[str, Any], column: str | None) -> Row | None:
+        if not column:
+            return None
+        key = r[column]
+        k = "" if key is None else str(key)
+        if k not in self.rows:
+            self.rows[k] = Row(key=k, label="")
+        return self.rows[k]
+
+
+def _scoped(actor: Actor, f: Filters) -> tuple[Any, Any]:
+    from postaward.projects.models import Project
 
     visible = Project.objects.visible_to(actor)
     scoped = visible
@@ -261,12 +273,16 @@ def dashboard(
         scoped = scoped.filter(owner_id=f.unit)
     if f.project:
         scoped = scoped.filter(pk=f.project)
-    drilled = bool(f.industry or f.unit or f.project)
+    return visible, scoped
 
-    # --- the crumbs (a unit or a project out of scope is not found) ---
+
+def _crumbs(actor: Actor, f: Filters, visible: Any, scoped: Any) -> tuple[list[Crumb], str]:
+    """The path of the drill-down; a unit or a project out of scope is not found."""
+    from postaward.orgs.models import Organisation
+
     crumbs = [Crumb(actor.org_name or "全区", "?")]
-    project_url = ""
-    unit_name = project_name = ""
+    if f.industry:
+        crumbs.append(Crumb(str(Industry(f.industry).label), Filters(f.industry).query()))
     if f.unit:
         unit_name = (
             Organisation.objects.filter(pk=f.unit, pk__in=visible.values("owner_id"))
@@ -275,147 +291,155 @@ def dashboard(
         )
         if unit_name is None:
             raise NotFound()
-    if f.project:
-        row = scoped.values_list("name", flat=True).first()
-        if row is None:
-            raise NotFound()
-        project_name = row
-        project_url = reverse("project_detail", args=[f.project])
-    if f.industry:
-        crumbs.append(Crumb(Industry(f.industry).label, Filters(f.industry).query()))
-    if f.unit:
         crumbs.append(Crumb(unit_name, Filters(f.industry, f.unit).query()))
+    project_url = ""
     if f.project:
-        crumbs.append(Crumb(project_name, f.query()))
-    title = crumbs[-1].label
+        name = scoped.values_list("name", flat=True).first()
+        if name is None:
+            raise NotFound()
+        crumbs.append(Crumb(name, f.query()))
+        project_url = reverse("project_detail", args=[f.project])
+    return crumbs, project_url
 
-    group_p = {INDUSTRY: "industry", UNIT: "owner_id", PROJECT: "pk"}.get(breakdown)
-    group_rel = {INDUSTRY: "project__industry", UNIT: "project__owner_id", PROJECT: "project_id"}.get(
-        breakdown
-    )
-    rows: dict[str, Row] = {}
 
-    def row_of(key: Any) -> Row | None:
-        if breakdown == "":
-            return None
-        k = "" if key is None else str(key)
-        if k not in rows:
-            rows[k] = Row(key=k, label="")
-        return rows[k]
+def _stages(scoped: Any, rows: _Rows) -> tuple[list[dict[str, Any]], int]:
+    from postaward.projects.choices import ACTIVE_STATES, ProjectStatus
 
-    # --- projects by stage (and per row) ---
-    stage_counts: dict[str, int] = defaultdict(int)
-    values = ["status", group_p] if group_p else ["status"]
-    for r in scoped.order_by().values(*values).annotate(n=Count("pk")):
-        stage_counts[r["status"]] += r["n"]
-        row = row_of(r[group_p]) if group_p else None
+    counts: dict[str, int] = defaultdict(int)
+    col = rows.on_project
+    for r in (
+        scoped.order_by().values(*(["status", col] if col else ["status"])).annotate(n=Count("pk"))
+    ):
+        counts[r["status"]] += r["n"]
+        row = rows.of(r, col)
         if row:
             row.projects += r["n"]
             if r["status"] in ACTIVE_STATES:
                 row.active += r["n"]
-    by_stage = [
-        {"key": str(s), "label": str(s.label), "value": stage_counts.get(str(s), 0)}
+    stages = [
+        {"key": str(s), "label": str(s.label), "value": counts.get(str(s), 0)}
         for s in ProjectStatus
     ]
+    return stages, sum(counts.values())
 
-    # The scope's projects once (ids and stage), so that every later query reads
-    # a plain list instead of repeating the scope's joins (ADR 0916).
+
+def _project_ids(scoped: Any) -> tuple[list[int], list[int]]:
+    """The scope's projects once (every one, those under construction), so that
+    the later queries read a plain list instead of repeating the scope's joins
+    (ADR 0916)."""
+    from postaward.projects.choices import ProjectStatus
+
     ids: list[int] = []
     building: list[int] = []
-    for pk, st in scoped.order_by().values_list("pk", "status"):
+    for pk, status in scoped.order_by().values_list("pk", "status"):
         ids.append(pk)
-        if st == ProjectStatus.UNDER_CONSTRUCTION:
+        if status == ProjectStatus.UNDER_CONSTRUCTION:
             building.append(pk)
+    return ids, building
 
-    # --- today's attendance of key personnel (ADR 0914) ---
+
+def _attendance(building: list[int], today: dt.date, rows: _Rows) -> tuple[int, int]:
+    """Today's attendance of key personnel (ADR 0914): positions that must check
+    in, and those with an accepted check-in today."""
+    from postaward.attendance.models import CheckIn
+    from postaward.projects.models import KeyPersonAssignment
+
     checked = CheckIn.objects.filter(assignment_id=OuterRef("pk"), local_date=today, accepted=True)
     duty = KeyPersonAssignment.objects.filter(
-        project_id__in=building,
-        must_check_in=True,
-        started_on__lte=today,
+        project_id__in=building, must_check_in=True, started_on__lte=today
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+    col = rows.on_row
     on_duty = checked_in = 0
-    att_values = [group_rel] if group_rel else []
-    att = (
+    for r in (
         duty.order_by()
-        .values(*att_values)
+        .values(*([col] if col else []))
         .annotate(
             n=Count("pk"),
-            c=Sum(Case(When(Exists(checked), then=V(1)), default=V(0), output_field=IntegerField())),
+            c=Sum(
+                Case(When(Exists(checked), then=V(1)), default=V(0), output_field=IntegerField())
+            ),
         )
-    )
-    for r in att:
+    ):
         on_duty += r["n"]
         checked_in += r["c"] or 0
-        row = row_of(r[group_rel]) if group_rel else None
+        row = rows.of(r, col)
         if row:
             row.on_duty += r["n"]
             row.checked_in += r["c"] or 0
+    return on_duty, checked_in
 
-    # --- open (unresolved) alerts by colour, and the overdue ones ---
-    # (those on the projects, driven from the projects; then, at the top, those
-    # on no project: two selective queries rather than one over every alert)
-    visible_alerts = Alert.objects.visible_to(actor).filter(state__in=UNRESOLVED_STATES)
-    alerts_qs = visible_alerts.filter(project_id__in=ids)
-    alerts = Count4()
-    alerts_overdue = 0
-    a_values = ["severity", group_rel] if group_rel else ["severity"]
-    alert_rows = list(
-        alerts_qs.order_by()
-        .values(*a_values)
-        .annotate(n=Count("pk"), od=Count("pk", filter=Q(overdue=True)))
+
+def _alerts(actor: Actor, ids: list[int], drilled: bool, rows: _Rows) -> tuple[Count4, int, Any]:
+    """Unresolved alerts by colour and the overdue ones: those on the projects
+    (driven from the projects), then, at the top, those on no project — two
+    selective queries rather than one over every alert."""
+    from postaward.alerts.choices import UNRESOLVED_STATES
+    from postaward.alerts.models import Alert
+
+    visible = Alert.objects.visible_to(actor).filter(state__in=UNRESOLVED_STATES)
+    on_projects = visible.filter(project_id__in=ids)
+    col = rows.on_row
+    counts = Q(overdue=True)
+    found = list(
+        on_projects.order_by()
+        .values(*(["severity", col] if col else ["severity"]))
+        .annotate(n=Count("pk"), od=Count("pk", filter=counts))
     )
     if not drilled:
-        alert_rows += [
-            {**r, **({group_rel: None} if group_rel else {})}
-            for r in visible_alerts.filter(project__isnull=True)
+        found += [
+            {**r, **({col: None} if col else {})}
+            for r in visible.filter(project__isnull=True)
             .order_by()
             .values("severity")
-            .annotate(n=Count("pk"), od=Count("pk", filter=Q(overdue=True)))
+            .annotate(n=Count("pk"), od=Count("pk", filter=counts))
         ]
-    for r in alert_rows:
-        alerts.add(r["severity"], r["n"])
-        alerts_overdue += r["od"]
-        row = row_of(r[group_rel]) if group_rel else None
+    total = Count4()
+    overdue = 0
+    for r in found:
+        total.add(r["severity"], r["n"])
+        overdue += r["od"]
+        row = rows.of(r, col)
         if row:
             row.alerts.add(r["severity"], r["n"])
             row.alerts_overdue += r["od"]
+    return total, overdue, on_projects
 
-    # --- complaints open and their legal clocks ---
-    complaints_qs = Complaint.objects.visible_to(actor).filter(state__in=OPEN_STATES)
+
+def _complaints(
+    actor: Actor, ids: list[int], drilled: bool, rows: _Rows, now: dt.datetime
+) -> tuple[int, Clocks]:
+    """Complaints open and their legal clocks."""
+    from postaward.complaints.choices import OPEN_STATES
+    from postaward.complaints.models import Complaint
+    from postaward.core.models import Deadline
+
+    qs = Complaint.objects.visible_to(actor).filter(state__in=OPEN_STATES)
     if drilled:
-        complaints_qs = complaints_qs.filter(project_id__in=ids)
-    complaints_open = 0
-    for r in complaints_qs.order_by().values(*att_values).annotate(n=Count("pk")):
-        complaints_open += r["n"]
-        row = row_of(r[group_rel]) if group_rel else None
+        qs = qs.filter(project_id__in=ids)
+    col = rows.on_row
+    open_ = 0
+    for r in qs.order_by().values(*([col] if col else [])).annotate(n=Count("pk")):
+        open_ += r["n"]
+        row = rows.of(r, col)
         if row:
             row.complaints_open += r["n"]
-    complaint_clocks = _clocks(
+    clocks = _clocks(
         Deadline.objects.filter(
             subject_type=Complaint._meta.label_lower,
             kind__startswith="complaints.",
-            subject_id__in=complaints_qs.order_by()
-            .annotate(sid=Cast("pk", CharField()))
-            .values("sid"),
+            subject_id__in=qs.order_by().annotate(sid=Cast("pk", CharField())).values("sid"),
         ),
         now,
     )
+    return open_, clocks
 
-    # --- approvals' clocks on the projects ---
-    year_start = clock.start_of_day(dt.date(today.year, 1, 1))
-    approvals = _clocks(
-        Deadline.objects.filter(
-            kind__startswith="approvals.", project_id__in=ids
-        ),
-        now,
-        missed_since=year_start,
-    )
 
-    # --- inspections this year ---
-    ins = (
+def _inspections(actor: Actor, ids: list[int], year: int) -> dict[str, int]:
+    from postaward.inspections.models import Inspection, InspectionState
+
+    r = (
         Inspection.objects.visible_to(actor)
-        .filter(year=today.year, project_id__in=ids)
+        .filter(year=year, project_id__in=ids)
         .exclude(state=InspectionState.MERGED)
         .aggregate(
             n=Count("pk"),
@@ -423,18 +447,50 @@ def dashboard(
             projects=Count("project_id", distinct=True),
         )
     )
+    return {k: v or 0 for k, v in r.items()}
 
-    # --- the rows' labels and links ---
-    out_rows = _label_rows(rows, breakdown, f)
 
+def dashboard(
+    actor: Actor,
+    filters: Filters | None = None,
+    *,
+    now: dt.datetime | None = None,
+    points: bool = False,
+) -> Dashboard:
+    """The numbers of the actor's dashboard at ``filters`` (the drill-down).
+
+    A unit or project outside the actor's scope is "not found" (never named).
+    ``points``: the screen's map sites with their risk colours, too."""
+    from postaward.core.models import Deadline
+
+    f = filters or Filters()
+    now = now or clock.now()
+    today = clock.local_date(now)
+    level = _level(base_level(actor), f)
+    rows = _Rows(NEXT[level])
+    drilled = bool(f.industry or f.unit or f.project)
+
+    visible, scoped = _scoped(actor, f)
+    crumbs, project_url = _crumbs(actor, f, visible, scoped)
+    by_stage, projects = _stages(scoped, rows)
+    ids, building = _project_ids(scoped)
+    on_duty, checked_in = _attendance(building, today, rows)
+    alerts, alerts_overdue, alerts_qs = _alerts(actor, ids, drilled, rows)
+    complaints_open, complaint_clocks = _complaints(actor, ids, drilled, rows, now)
+    approvals = _clocks(
+        Deadline.objects.filter(kind__startswith="approvals.", project_id__in=ids),
+        now,
+        missed_since=clock.start_of_day(dt.date(today.year, 1, 1)),
+    )
+    ins = _inspections(actor, ids, today.year)
     board = Dashboard(
         level=level,
-        breakdown=breakdown,
-        title=title,
+        breakdown=rows.breakdown,
+        title=crumbs[-1].label,
         as_of=now,
         filters=f,
         crumbs=crumbs,
-        projects=sum(stage_counts.values()),
+        projects=projects,
         by_stage=by_stage,
         on_duty=on_duty,
         checked_in=checked_in,
@@ -443,15 +499,15 @@ def dashboard(
         complaints_open=complaints_open,
         complaint_clocks=complaint_clocks,
         approvals=approvals,
-        inspections=ins["n"] or 0,
-        inspections_on_site=ins["on_site"] or 0,
-        inspected_projects=ins["projects"] or 0,
+        inspections=ins["n"],
+        inspections_on_site=ins["on_site"],
+        inspected_projects=ins["projects"],
         year=today.year,
-        rows=out_rows,
+        rows=_label_rows(rows.rows, rows.breakdown, f),
         project_url=project_url,
     )
     if points:
-        board.points = _points(actor, scoped, alerts_qs, Alert)
+        board.points = _points(scoped, alerts_qs)
     return board
 
 
@@ -471,8 +527,12 @@ def _clocks(qs: Any, now: dt.datetime, missed_since: dt.datetime | None = None) 
         .order_by()
         .aggregate(
             running=Count("pk", filter=running),
-            soon=Count("pk", filter=open_ & Q(paused_at__isnull=True, due_at__gte=now, due_at__lt=soon)),
-            overdue=Count("pk", filter=missed | (open_ & Q(paused_at__isnull=True, due_at__lt=now))),
+            soon=Count(
+                "pk", filter=open_ & Q(paused_at__isnull=True, due_at__gte=now, due_at__lt=soon)
+            ),
+            overdue=Count(
+                "pk", filter=missed | (open_ & Q(paused_at__isnull=True, due_at__lt=now))
+            ),
         )
     )
     return Clocks(r["running"] or 0, r["soon"] or 0, r["overdue"] or 0)
@@ -487,9 +547,14 @@ def _label_rows(rows: dict[str, Row], breakdown: str, f: Filters) -> list[Row]:
     ids = [int(k) for k in rows if k.isdigit()]
     names: dict[str, str] = {}
     if breakdown == UNIT:
-        names = {str(pk): n for pk, n in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")}
+        names = {
+            str(pk): n
+            for pk, n in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
     elif breakdown == PROJECT:
-        names = {str(pk): n for pk, n in Project.objects.filter(pk__in=ids).values_list("pk", "name")}
+        names = {
+            str(pk): n for pk, n in Project.objects.filter(pk__in=ids).values_list("pk", "name")
+        }
     for key, row in rows.items():
         if key == "":
             row.label = NO_OWNER if breakdown == UNIT else NO_PROJECT
@@ -506,11 +571,18 @@ def _label_rows(rows: dict[str, Row], breakdown: str, f: Filters) -> list[Row]:
     # the riskiest first, then the most projects; the row without a project last
     return sorted(
         rows.values(),
-        key=lambda r: (r.key == "", -r.alerts.red, -r.alerts.orange, -r.alerts.total, -r.projects, r.label),
+        key=lambda r: (
+            r.key == "",
+            -r.alerts.red,
+            -r.alerts.orange,
+            -r.alerts.total,
+            -r.projects,
+            r.label,
+        ),
     )
 
 
-def _points(actor: Actor, scoped: Any, alerts_qs: Any, Alert: Any) -> list[Point]:
+def _points(scoped: Any, alerts_qs: Any) -> list[Point]:
     """The sites of the projects under way (or any project with an
     unresolved alert), coloured by their highest unresolved alert."""
     from postaward.projects.choices import ACTIVE_STATES

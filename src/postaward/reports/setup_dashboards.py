@@ -34,6 +34,9 @@ def ready() -> None:
 
     from . import dashboards
 
-    menu.add("reports", Item("监管驾驶舱", "reports_dashboard", "bi-speedometer2", dashboards.may_view, 1))
+    menu.add(
+        "reports",
+        Item("监管驾驶舱", "reports_dashboard", "bi-speedometer2", dashboards.may_view, 1),
+    )
     menu.add("reports", Item("监管大屏", "reports_screen", "bi-display", dashboards.may_view, 2))
     homepage.register(order=5)(home_card)

@@ -117,7 +117,9 @@ def test_r_rep_05_drill_down_district_industry_unit_project(district):
     b = board(d, "office_staff", industry=Industry.HOUSING)
     assert (b.level, b.breakdown, b.projects, b.complaints_open) == ("industry", "unit", 1, 1)
     assert [c.label for c in b.crumbs] == ["测试区监管办", "房建市政"]
-    assert [(r.label, r.url) for r in b.rows] == [("测试区第一中学", f"?industry=housing&unit={school}")]
+    assert [(r.label, r.url) for r in b.rows] == [
+        ("测试区第一中学", f"?industry=housing&unit={school}")
+    ]
     assert b.alerts.red == 1 and b.alerts.yellow == 0
     b = board(d, "office_staff", industry=Industry.HOUSING, unit=school)
     assert (b.level, b.breakdown) == ("unit", "project")
@@ -155,7 +157,10 @@ def test_r_rep_05_out_of_scope_drill_is_not_found(district):
     with pytest.raises(NotFound):
         board(d, "transport_staff", unit=d.orgs["school"].pk)
     c = d.client("hospital_admin")
-    assert c.get(reverse("reports_dashboard"), {"project": d.projects["p_school"].pk}).status_code == 404
+    assert (
+        c.get(reverse("reports_dashboard"), {"project": d.projects["p_school"].pk}).status_code
+        == 404
+    )
     assert c.get(reverse("reports_screen"), {"unit": d.orgs["school"].pk}).status_code == 404
 
 
@@ -204,7 +209,11 @@ def test_r_rep_05_dashboard_api_and_screen_poll(district):
         assert r.status_code == 200
         data = r.json()
         assert data["projects"] == 2 and data["alerts"] == {
-            "red": 1, "orange": 0, "yellow": 1, "blue": 0, "total": 2
+            "red": 1,
+            "orange": 0,
+            "yellow": 1,
+            "blue": 0,
+            "total": 2,
         }
         assert data["rate"] == 0.5 and data["complaints_open"] == 2
         risks = {p["name"]: p["risk"] for p in data["points"]}
@@ -227,7 +236,9 @@ def test_r_rep_05_dashboard_queries_are_bounded(district, django_assert_max_num_
         with django_assert_max_num_queries(14):
             db.dashboard(actor, points=True)
         with django_assert_max_num_queries(16):
-            db.dashboard(actor, db.Filters("housing", d.orgs["school"].pk, d.projects["p_school"].pk))
+            db.dashboard(
+                actor, db.Filters("housing", d.orgs["school"].pk, d.projects["p_school"].pk)
+            )
         # more projects: the same number of queries
         base = d.projects["p_hospital"]
         for i in range(5):

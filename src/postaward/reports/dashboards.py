@@ -302,40 +302,32 @@ def _crumbs(actor: Actor, f: Filters, visible: Any, scoped: Any) -> tuple[list[C
     return crumbs, project_url
 
 
-def _stages(scoped: Any, rows: _Rows) -> tuple[list[dict[str, Any]], int]:
+def _projects(scoped: Any, rows: _Rows) -> tuple[list[dict[str, Any]], list[int], list[int]]:
+    """The scope's projects, read once: the count by stage (and per row), every
+    id and those under construction, so that the later queries read a plain
+    list instead of repeating the scope's joins (ADR 0916)."""
     from postaward.projects.choices import ACTIVE_STATES, ProjectStatus
 
     counts: dict[str, int] = defaultdict(int)
+    ids: list[int] = []
+    building: list[int] = []
     col = rows.on_project
-    for r in (
-        scoped.order_by().values(*(["status", col] if col else ["status"])).annotate(n=Count("pk"))
-    ):
-        counts[r["status"]] += r["n"]
+    fields = ["pk", "status", col] if col and col != "pk" else ["pk", "status"]
+    for r in scoped.order_by().values(*fields):
+        ids.append(r["pk"])
+        counts[r["status"]] += 1
+        if r["status"] == ProjectStatus.UNDER_CONSTRUCTION:
+            building.append(r["pk"])
         row = rows.of(r, col)
         if row:
-            row.projects += r["n"]
+            row.projects += 1
             if r["status"] in ACTIVE_STATES:
-                row.active += r["n"]
+                row.active += 1
     stages = [
         {"key": str(s), "label": str(s.label), "value": counts.get(str(s), 0)}
         for s in ProjectStatus
     ]
-    return stages, sum(counts.values())
-
-
-def _project_ids(scoped: Any) -> tuple[list[int], list[int]]:
-    """The scope's projects once (every one, those under construction), so that
-    the later queries read a plain list instead of repeating the scope's joins
-    (ADR 0916)."""
-    from postaward.projects.choices import ProjectStatus
-
-    ids: list[int] = []
-    building: list[int] = []
-    for pk, status in scoped.order_by().values_list("pk", "status"):
-        ids.append(pk)
-        if status == ProjectStatus.UNDER_CONSTRUCTION:
-            building.append(pk)
-    return ids, building
+    return stages, ids, building
 
 
 def _attendance(building: list[int], today: dt.date, rows: _Rows) -> tuple[int, int]:
@@ -472,8 +464,7 @@ def dashboard(
 
     visible, scoped = _scoped(actor, f)
     crumbs, project_url = _crumbs(actor, f, visible, scoped)
-    by_stage, projects = _stages(scoped, rows)
-    ids, building = _project_ids(scoped)
+    by_stage, ids, building = _projects(scoped, rows)
     on_duty, checked_in = _attendance(building, today, rows)
     alerts, alerts_overdue, alerts_qs = _alerts(actor, ids, drilled, rows)
     complaints_open, complaint_clocks = _complaints(actor, ids, drilled, rows, now)
@@ -490,7 +481,7 @@ def dashboard(
         as_of=now,
         filters=f,
         crumbs=crumbs,
-        projects=projects,
+        projects=len(ids),
         by_stage=by_stage,
         on_duty=on_duty,
         checked_in=checked_in,

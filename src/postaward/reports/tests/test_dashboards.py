@@ -233,9 +233,9 @@ def test_r_rep_05_dashboard_queries_are_bounded(district, django_assert_max_num_
     d = known(district)
     actor = d.actor("office_staff")
     with time_machine.travel(M, tick=False):
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(12):
             db.dashboard(actor, points=True)
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(12):
             db.dashboard(
                 actor, db.Filters("housing", d.orgs["school"].pk, d.projects["p_school"].pk)
             )
@@ -245,6 +245,6 @@ def test_r_rep_05_dashboard_queries_are_bounded(district, django_assert_max_num_
             base.pk = None
             base.code = f"T-9{i}"
             base.save()
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(12):
             b = db.dashboard(actor, points=True)
         assert b.projects == Project.objects.count()

@@ -59,3 +59,15 @@ def test_r_rep_05_screen_at_1920_by_1080(page, district):
     )
     assert status == 200
     screenshot(page, "reports-screen-1920")
+
+
+def test_r_rep_05_screen_readable_on_a_phone(phone, district):
+    f.known(district)
+    login(phone, "office_staff", PASSWORD)
+    phone.goto(f"{phone.base_url}{reverse('reports_screen')}")
+    phone.wait_for_selector("#sc-map .leaflet-interactive")
+    phone.wait_for_selector("#sc-alerts canvas")
+    # one column, nothing wider than the phone
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.inner_text("#k-alerts") == "2"
+    screenshot(phone, "reports-screen-phone")

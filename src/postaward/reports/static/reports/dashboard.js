@@ -84,17 +84,34 @@
 
   var map = null, layer = null, fitted = false;
   if (typeof L !== "undefined") {
-    map = L.map("sc-map", { zoomControl: true, attributionControl: false }).setView([opts.map.centre[1], opts.map.centre[0]], 11);
-    if (opts.map.tileUrl) L.tileLayer(opts.map.tileUrl, { maxZoom: 18, subdomains: opts.map.subdomains || "" }).addTo(map);
+    map = L.map("sc-map", { zoomControl: true, attributionControl: false, zoomAnimation: false, fadeAnimation: false }).setView([opts.map.centre[1], opts.map.centre[0]], 11);
+    if (opts.map.tileUrl) {
+      L.tileLayer(opts.map.tileUrl, { maxZoom: 18, subdomains: opts.map.subdomains || "" }).addTo(map);
+    } else {  // an intranet without tiles: a coordinate grid
+      map.createPane("grid");
+      map.getPane("grid").style.zIndex = 350;  // under the sites
+      var grid = L.layerGroup().addTo(map);
+      var drawGrid = function () {
+        grid.clearLayers();
+        var b = map.getBounds(), step = map.getZoom() >= 12 ? 0.01 : 0.1;
+        for (var x = Math.floor(b.getWest() / step) * step; x < b.getEast(); x += step)
+          L.polyline([[b.getSouth(), x], [b.getNorth(), x]], { pane: "grid", color: "#16324f", weight: 1, interactive: false }).addTo(grid);
+        for (var y = Math.floor(b.getSouth() / step) * step; y < b.getNorth(); y += step)
+          L.polyline([[y, b.getWest()], [y, b.getEast()]], { pane: "grid", color: "#16324f", weight: 1, interactive: false }).addTo(grid);
+      };
+      map.on("moveend", drawGrid);
+    }
     layer = L.layerGroup().addTo(map);
+    window.addEventListener("resize", function () { map.invalidateSize(); });
   }
   function drawMap(points) {
     if (!map) return;
+    map.invalidateSize();
     layer.clearLayers();
     var bounds = [];
     points.slice().reverse().forEach(function (p) {  // the riskiest drawn last (on top)
       var colour = RISK[p.risk] || RISK[0];
-      var m = L.circleMarker([p.lat, p.lon], { radius: p.risk >= 3 ? 7 : 5, color: colour, fillColor: colour, fillOpacity: .8, weight: 1 });
+      var m = L.circleMarker([p.lat, p.lon], { radius: p.risk >= 3 ? 10 : 7, color: colour, fillColor: colour, fillOpacity: .8, weight: 1 });
       var box = document.createElement("div");
       var b = document.createElement("b"); b.textContent = p.name; box.appendChild(b);
       box.appendChild(document.createElement("br"));
@@ -102,7 +119,7 @@
       m.bindPopup(box).addTo(layer);
       bounds.push([p.lat, p.lon]);
     });
-    if (bounds.length && !fitted) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14 }); fitted = true; }
+    if (bounds.length && !fitted) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 14, animate: false }); fitted = true; }
   }
   function render(d) {
     text("sc-asof", d.as_of);

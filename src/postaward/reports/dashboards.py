@@ -105,7 +105,7 @@ class Filters:
             raw = (params.get(name) or "").strip()
             if not raw:
                 return None
-            if not raw.isdigit() or len(raw) > 18:
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
                 raise ValidationFailed(f"{label}不正确", field=name)
             return int(raw)
 

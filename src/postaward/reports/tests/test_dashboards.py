@@ -219,7 +219,8 @@ def test_r_rep_05_dashboard_api_and_screen_poll(district):
         risks = {p["name"]: p["risk"] for p in data["points"]}
         assert risks == {"第一中学教学楼工程": 4, "人民医院停车场道路工程": 2}
         assert c.get("/api/v1/reports/dashboard", {"industry": "mining"}).status_code == 422
-        assert c.get("/api/v1/reports/dashboard", {"unit": "x1"}).status_code == 422
+        for bad in ("x1", "²", "-3", "1" * 19):
+            assert c.get("/api/v1/reports/dashboard", {"unit": bad}).status_code == 422, bad
         html = c.get(reverse("reports_screen")).content.decode()
         assert "/api/v1/reports/dashboard?points=1" in html and "<script>" not in html
         # the owner's screen: only its project on the map

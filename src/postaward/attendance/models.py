@@ -95,6 +95,13 @@ class CheckIn(models.Model):
             models.Index(
                 fields=["id"], name="checkin_unanchored_idx", condition=Q(anchor__isnull=True)
             ),
+            # Today's accepted check-ins of a set of positions (the dashboards'
+            # attendance, reports ADR 0916): one day read, or one probe per position.
+            models.Index(
+                fields=["local_date", "assignment"],
+                name="checkin_day_assignment_idx",
+                condition=Q(accepted=True),
+            ),
             models.Index(
                 fields=["project", "review"],
                 name="checkin_review_idx",

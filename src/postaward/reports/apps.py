@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from postaward.core import menu
 
-        from . import setup_cases, setup_ledgers, setup_meeting, setup_monthly
+        from . import setup_cases, setup_dashboards, setup_ledgers, setup_meeting, setup_monthly
 
         # Its own menu group, after 问责管理 (59).
         menu.section("reports", "报表与台账", "bi-table", 60)
@@ -18,3 +18,4 @@ class ReportsConfig(AppConfig):
         setup_cases.ready()
         setup_monthly.ready()
         setup_meeting.ready()
+        setup_dashboards.ready()

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from postaward.core import steps
 
 from . import views_cases as c
+from . import views_dashboards as d
 from . import views_ledgers as v
 from . import views_meeting as mt
 from . import views_monthly as m
@@ -13,6 +14,8 @@ from .steps_meeting import WF_MEETING
 from .steps_monthly import WF_MONTHLY
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("reports/dashboard/", d.dashboard_page, name="reports_dashboard"),
+    path("reports/screen/", d.screen_page, name="reports_screen"),
     path("reports/ledgers/in-process/", v.in_process, name="reports_ledger_in_process"),
     path("reports/ledgers/post-award/", v.post_award, name="reports_ledger_post_award"),
     path("reports/ledgers/complaints/", v.complaints, name="reports_ledger_complaints"),

@@ -68,6 +68,8 @@ PAGES = [
     "reports_cases",
     "reports_monthly",
     "reports_meeting",
+    "reports_dashboard",
+    "reports_screen",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",

@@ -46,6 +46,8 @@ class TypicalCase(models.Model):
     )
     source = models.CharField("问题来源", max_length=12, choices=CaseSource.choices)
     source_ref = models.CharField("来源编号", max_length=40, blank=True)
+    # the source record (an alert, a finding, a complaint) when marked from it (ADR 0931)
+    source_id = models.PositiveBigIntegerField("来源记录", null=True, blank=True)
     problem = models.TextField("主要问题")
     measures = models.TextField("督办措施")
     days = models.PositiveSmallIntegerField("整改期限（工作日）")
@@ -62,7 +64,10 @@ class TypicalCase(models.Model):
         verbose_name = "典型案例督办"
         verbose_name_plural = "典型案例督办"
         ordering = ["-marked_at", "-pk"]
-        indexes = [models.Index(fields=["office", "state"])]
+        indexes = [
+            models.Index(fields=["office", "state"]),
+            models.Index(fields=["source", "source_id"], name="reports_case_source"),
+        ]
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
@@ -104,6 +109,7 @@ def snapshot_case(c: TypicalCase) -> dict[str, Any]:
         "project": c.project_id,
         "source": c.source,
         "source_ref": c.source_ref,
+        "source_id": c.source_id,
         "problem": c.problem,
         "measures": c.measures,
         "days": c.days,

@@ -46,3 +46,10 @@ MONTHLY_SECTIONS: tuple[tuple[str, str], ...] = (
     ("experience", "可复制推广的经验"),
     ("plan", "下月工作计划及建议"),
 )
+
+
+class UnitRole(models.TextChoices):
+    """A unit of the monthly reports' directory (ADR 0933)."""
+
+    DEPARTMENT = "department", "报送部门"
+    COORDINATOR = "coordinator", "牵头单位"

@@ -17,7 +17,7 @@ from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.scoping import ScopedManager
 
-from .choices import CaseSource, CaseState, MonthlyState
+from .choices import CaseSource, CaseState, MonthlyState, UnitRole
 
 
 def case_scope(actor: Actor, prefix: str = "") -> Q:
@@ -132,7 +132,13 @@ def monthly_scope(actor: Actor, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC):
         return Q(**{f"{prefix}office__path__startswith": actor.district_path})
-    return Q(**{f"{prefix}department_id": actor.organisation_id})
+    # a coordinating body of another kind the directory names (ADR 0933)
+    coordinated = ReportingUnit.objects.filter(
+        organisation_id=actor.organisation_id, role=UnitRole.COORDINATOR, active=True
+    ).values("office_id")
+    return Q(**{f"{prefix}department_id": actor.organisation_id}) | Q(
+        **{f"{prefix}office_id__in": coordinated}
+    )
 
 
 class MonthlyReport(models.Model):
@@ -220,4 +226,69 @@ def snapshot_monthly(r: MonthlyReport) -> dict[str, Any]:
         "submitted_at": r.submitted_at,
         "late": r.late,
         "return_note": r.return_note,
+    }
+
+
+def unit_scope(actor: Actor, prefix: str = "") -> Q:
+    """The directory of the monthly reports is the office's: its accounts read
+    their district's (ADR 0933); nobody else."""
+    from postaward.orgs.choices import OrgKind
+
+    if actor.is_system:
+        return Q()
+    if actor.user_id is None or actor.org_kind != OrgKind.SUPERVISION_OFFICE:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}office__path__startswith": actor.district_path})
+
+
+class ReportingUnit(models.Model):
+    """One unit of the monthly reports' directory (月度报告报送单位, ADR 0933):
+    a reporting department (报送部门, its report by the 20th) or the
+    coordinating body (牵头单位, the district summary by the 25th) of an
+    office's district. Opening a month reads the active ones."""
+
+    objects = ScopedManager()
+
+    office = models.ForeignKey(
+        "orgs.Organisation", verbose_name="监管办", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("角色", max_length=12, choices=UnitRole.choices)
+    active = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+    updated_by_name = models.CharField("更新人", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "月度报告报送单位"
+        verbose_name_plural = "月度报告报送单位"
+        ordering = ["office", "role", "organisation__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "organisation"], name="reports_unit_once_per_office"
+            ),
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=Q(role="coordinator", active=True),
+                name="reports_unit_one_coordinator",
+            ),
+        ]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return unit_scope(actor)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}（{self.get_role_display()}）"
+
+
+def snapshot_unit(u: ReportingUnit) -> dict[str, Any]:
+    return {
+        "office": u.office_id,
+        "organisation": u.organisation_id,
+        "role": u.role,
+        "active": u.active,
+        "note": u.note,
     }

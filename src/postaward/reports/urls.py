@@ -7,6 +7,7 @@ from postaward.core import steps
 from . import views_cases as c
 from . import views_ledgers as v
 from . import views_monthly as m
+from . import views_units as u
 from .steps_cases import WF_CASE
 from .steps_monthly import WF_MONTHLY
 
@@ -23,4 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/monthly/new/", m.monthly_new, name="reports_monthly_new"),
     path("reports/monthly/<id:pk>/", m.monthly_detail, name="reports_monthly_detail"),
     steps.page_urls("reports/monthly/", WF_MONTHLY, "reports_monthly_step"),
+    path("reports/monthly-units/", u.unit_list, name="reports_units"),
+    path("reports/monthly-units/new/", u.unit_new, name="reports_unit_new"),
+    path("reports/monthly-units/<id:pk>/", u.unit_detail, name="reports_unit_detail"),
 ]

@@ -71,6 +71,7 @@ LISTS = [
     ("accountability_clue_list", "office_staff", "received_on"),
     ("accountability_act_list", "office_staff", "code"),
     ("accountability_proposal_list", "office_staff", "due"),
+    ("reports_units", "office_staff", "role"),
 ]
 
 

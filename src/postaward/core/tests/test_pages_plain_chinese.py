@@ -66,6 +66,7 @@ PAGES = [
     "reports_ledger_verified",
     "reports_cases",
     "reports_monthly",
+    "reports_units",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",

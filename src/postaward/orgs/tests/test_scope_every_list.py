@@ -98,6 +98,7 @@ PATH_OBJECTS = {
     "proposal_id": ("accountability", "Proposal"),
     "typical_case_id": ("reports", "TypicalCase"),
     "monthly_report_id": ("reports", "MonthlyReport"),
+    "reporting_unit_id": ("reports", "ReportingUnit"),
 }
 
 # Path parameters that name a kind rather than an object: every value.
@@ -153,6 +154,7 @@ ROW_MODELS = {
     "/api/v1/accountability/clues": ("accountability", "Clue"),
     "/api/v1/reports/typical-cases": ("reports", "TypicalCase"),
     "/api/v1/reports/monthly": ("reports", "MonthlyReport"),
+    "/api/v1/reports/monthly-units": ("reports", "ReportingUnit"),
 }
 
 
@@ -245,6 +247,10 @@ def seeded(scoped_district):
         contract_amount=Decimal("9000000"),
         industry_authority=housing,
     )
+    # the neighbour office's monthly-reports directory: read by nobody here
+    from postaward.reports import services_units
+
+    services_units.ensure(office)
     return d
 
 

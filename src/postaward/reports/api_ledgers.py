@@ -35,7 +35,10 @@ class LedgerQuery(Schema):
 
 
 class LedgerRowOut(Schema):
-    id: int
+    id: int = Field(description="该行记录的 id（在 source 所指的表中）")
+    source: str = Field(
+        "", description="行的来源表（事中监管及整改台账：alert 预警，notice 监理通知单）"
+    )
     project_id: int | None = Field(description="项目")
     cells: dict[str, Any] = Field(description="各列的值（键为列名）")
 
@@ -93,7 +96,8 @@ def ledger_rows(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -
                 objs = spec.prepare(objs)
             return [
                 {
-                    "id": o.pk,
+                    "id": ledger.record_of(o)[1],
+                    "source": ledger.record_of(o)[0],
                     "project_id": ledger.project_of(o),
                     "cells": {c.key: _plain((c.export or c.value)(o)) for c in spec.columns},
                 }

@@ -30,7 +30,7 @@ from postaward.core.lists import Column, Filter
 
 from .ledgers import Ledger, in_period, link, scope_filters
 from .periods import Period
-from .union_rows import Part, UnionRows
+from .union_rows import KEY_BASE, Part, UnionRows
 
 ALERT = "alert"
 NOTICE = "notice"
@@ -56,9 +56,11 @@ def notice_overdue_q(today: Any = None) -> Q:
 
 @dataclass
 class Row:
-    """One row of the ledger, whichever table it comes from."""
+    """One row of the ledger, whichever table it comes from (``pk``: the list's
+    key, ``union_rows``; ``record_id``: the record's own id)."""
 
     pk: int
+    record_id: int
     source: str
     number: str
     url: str
@@ -84,7 +86,8 @@ class Row:
 def _alert_rows(objs: list[Any]) -> list[Row]:
     return [
         Row(
-            pk=a.pk * 10 + 0,
+            pk=a.pk * KEY_BASE + 0,
+            record_id=a.pk,
             source=ALERT,
             number=a.number,
             url=link("alerts_detail", a.pk),
@@ -123,7 +126,8 @@ def _notice_rows(objs: list[Any]) -> list[Row]:
     today = clock.today()
     return [
         Row(
-            pk=n.pk * 10 + 1,
+            pk=n.pk * KEY_BASE + 1,
+            record_id=n.pk,
             source=NOTICE,
             number=n.number,
             url=link("approval_notice_detail", n.pk),
@@ -268,5 +272,6 @@ LEDGER = Ledger(
     default_sort="-number",
     summary=summary,  # type: ignore[arg-type]
     project_of=lambda r: r.project.pk if r.project else None,
+    record_of=lambda r: (r.source, r.record_id),
     row_url=lambda r: r.url,
 )

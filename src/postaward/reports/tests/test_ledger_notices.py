@@ -122,6 +122,7 @@ def test_r_rep_01_notices_in_the_api_and_out_of_scope(district):
     assert r.status_code == 200, r.content
     items = r.json()["items"]
     assert {i["cells"]["number"] for i in items} >= {late.number}
+    assert {(i["source"], i["id"]) for i in items} >= {("notice", late.pk)}
     assert all(i["project_id"] == district.projects["p_school"].pk for i in items)
     info = client.get("/api/v1/reports/ledgers/in-process/info", {"year": 2026}).json()
     assert info["summary"]["其中监理通知单"] == 3

@@ -140,6 +140,12 @@ def ledger_export(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery])
     params = request.GET.copy()
     params["export"] = "xlsx"
     request.GET = params  # type: ignore[assignment]
+    # a large export runs in the worker through the ledger's page (ADR 0934)
+    from django.urls import reverse
+
+    from .views_ledgers import URL_NAMES
+
+    request.export_page_path = reverse(URL_NAMES[str(kind)])  # type: ignore[attr-defined]
     out = build_list(request, spec, qs)
     assert isinstance(out, HttpResponse)
     return out

@@ -133,3 +133,23 @@ def test_r_rep_01_notices_in_the_api_and_out_of_scope(district):
     # an enterprise reads no ledger
     assert district.client("contractor_a_admin").get(reverse(PAGE)).status_code == 403
     json.dumps(items)  # plain values only
+
+
+def test_r_rep_05_a_large_ledger_export_runs_in_the_worker(district, settings):
+    """ADR 0934: over the threshold the API answers 202 and the worker builds
+    the ledger's workbook through the ledger's page, both tables included."""
+    from postaward.core import export_jobs
+    from postaward.core.models import ExportJob
+
+    known(district)
+    settings.POSTAWARD_EXPORT_INLINE_MAX_ROWS = 4  # five rows
+    client = district.client("office_staff")
+    r = client.get("/api/v1/reports/ledgers/in-process/export", {"year": 2026})
+    assert r.status_code == 202 and "后台" in r.json()["message"]
+    job = ExportJob.objects.get(pk=r.json()["job_id"])
+    assert job.path == reverse(PAGE) and job.total == 5
+    assert export_jobs.run(job.pk) == "done"
+    f = client.get(reverse("export_job_file", args=[job.pk]))
+    rows = rows_of(b"".join(f.streaming_content))
+    assert rows[0] == ["事中监管及整改台账"] and len(rows[3:-2]) == 5
+    assert district.client("housing_staff").get(r.json()["status_url"]).status_code == 404

@@ -1,8 +1,7 @@
 from django.urls import path
 
 from . import document_views as docs
-from . import export_jobs
-from . import views
+from . import export_jobs, views
 
 urlpatterns = [
     path("", views.home, name="home"),

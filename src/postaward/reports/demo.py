@@ -40,9 +40,7 @@ def seed_demo(b: Any) -> None:
     # marked from one of the project's alerts (the 列入典型案例 button, ADR 0931)
     from postaward.alerts import selectors as alert_selectors
 
-    alert = (
-        alert_selectors.alerts_for(office).filter(project=projects[0]).order_by("pk").first()
-    )
+    alert = alert_selectors.alerts_for(office).filter(project=projects[0]).order_by("pk").first()
     case = services_cases.mark(
         actor=office,
         project_id=projects[0].pk,

@@ -15,8 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Q, QuerySet
-from django.db.models import DateTimeField, IntegerField, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+)
 from django.db.models.functions import Cast
 
 from postaward.alerts import selectors as alert_selectors
@@ -228,17 +237,25 @@ def columns() -> list[Column]:
 
 
 def summary(qs: UnionRows) -> list[tuple[str, int]]:
-    agg = qs.part(ALERT).order_by().aggregate(
-        n=Count("pk"),
-        closed=Count("pk", filter=Q(state=AlertState.CLOSED)),
-        open=Count("pk", filter=Q(state__in=UNRESOLVED_STATES)),
-        overdue=Count("pk", filter=Q(overdue=True)),
+    agg = (
+        qs.part(ALERT)
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            closed=Count("pk", filter=Q(state=AlertState.CLOSED)),
+            open=Count("pk", filter=Q(state__in=UNRESOLVED_STATES)),
+            overdue=Count("pk", filter=Q(overdue=True)),
+        )
     )
-    nagg = qs.part(NOTICE).order_by().aggregate(
-        n=Count("pk"),
-        closed=Count("pk", filter=Q(state__in=NOTICE_CLOSED)),
-        open=Count("pk", filter=Q(state__in=NOTICE_OPEN)),
-        overdue=Count("pk", filter=notice_overdue_q()),
+    nagg = (
+        qs.part(NOTICE)
+        .order_by()
+        .aggregate(
+            n=Count("pk"),
+            closed=Count("pk", filter=Q(state__in=NOTICE_CLOSED)),
+            open=Count("pk", filter=Q(state__in=NOTICE_OPEN)),
+            overdue=Count("pk", filter=notice_overdue_q()),
+        )
     )
     return [
         ("共", agg["n"] + nagg["n"]),

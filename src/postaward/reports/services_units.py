@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from postaward.core import clock, idempotency, writes
 from postaward.core.actor import SYSTEM, Actor
 from postaward.core.errors import Forbidden, NotFound, ValidationFailed
-from postaward.orgs.choices import ENTERPRISE_KINDS, OrgKind, Role
+from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 
 from .choices import UnitRole
@@ -156,9 +156,7 @@ def _one_coordinator(office: Organisation, role: str, active: bool, exclude: Any
         other = other.exclude(pk=exclude)
     name = other.values_list("organisation__name", flat=True).first()
     if name is not None:
-        raise ValidationFailed(
-            f"已有启用的牵头单位（{name}），请先停用后再设置", field="role"
-        )
+        raise ValidationFailed(f"已有启用的牵头单位（{name}），请先停用后再设置", field="role")
 
 
 def add(
@@ -178,7 +176,7 @@ def add(
     org = eligible(office).filter(pk=organisation_id).first() if organisation_id else None
     if org is None:
         raise ValidationFailed("请选择本区的政府部门或单位", field="organisation")
-    payload = {
+    payload: dict[str, Any] = {
         "organisation": org.pk,
         "role": _role(role),
         "active": bool(active),
@@ -189,7 +187,9 @@ def add(
         if ReportingUnit.objects.filter(office=office, organisation=org).exists():
             raise ValidationFailed("该单位已在报送单位名录中", field="organisation")
         _one_coordinator(office, payload["role"], payload["active"])
-        return 201, _create(actor, office, org, payload["role"], payload["active"], payload["note"]).pk
+        return 201, _create(
+            actor, office, org, payload["role"], payload["active"], payload["note"]
+        ).pk
 
     with transaction.atomic():
         _, pk, _ = idempotency.run(

@@ -65,12 +65,7 @@ def _alert(actor: Actor, pk: int) -> Source | None:
 def _finding(actor: Actor, pk: int) -> Source | None:
     from postaward.inspections.models import Finding
 
-    f = (
-        Finding.objects.visible_to(actor)
-        .select_related("inspection", "item")
-        .filter(pk=pk)
-        .first()
-    )
+    f = Finding.objects.visible_to(actor).select_related("inspection", "item").filter(pk=pk).first()
     if f is None:
         return None
     i = f.inspection

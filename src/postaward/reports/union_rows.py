@@ -61,16 +61,14 @@ def _translate(q: Q, names: dict[str, str], index: int) -> Q:
         if isinstance(child, Q):
             children.append(_translate(child, names, index))
             continue
-        name, value = child
+        name, value = child  # type: ignore[misc]
         if name in ("pk__in", "id__in"):
             keys = [int(v) for v in value]
-            children.append(
-                ("pk__in", [k // KEY_BASE for k in keys if k % KEY_BASE == index])
-            )
+            children.append(("pk__in", [k // KEY_BASE for k in keys if k % KEY_BASE == index]))
             continue
         mapped = _translate_name(name, names)
         # a field this table does not have matches nothing here
-        children.append(mapped and (mapped, value) or ("pk__in", []))
+        children.append((mapped, value) if mapped else ("pk__in", []))
     out.children = children
     return out
 

@@ -235,9 +235,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已列入典型案例督办：{c.number}")
                 return redirect("reports_case_detail", c.pk)
-    return render(
-        request, "reports/case_form.html", {"form": form, "found": found}, status=status
-    )
+    return render(request, "reports/case_form.html", {"form": form, "found": found}, status=status)
 
 
 def render_detail(

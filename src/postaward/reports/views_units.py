@@ -52,9 +52,11 @@ def spec(actor: Any) -> ListSpec:
             Column(
                 "due",
                 "报送期限",
-                lambda u: "每月25日前报送全区汇总报告"
-                if u.role == UnitRole.COORDINATOR
-                else "每月20日前报送本行业报告",
+                lambda u: (
+                    "每月25日前报送全区汇总报告"
+                    if u.role == UnitRole.COORDINATOR
+                    else "每月20日前报送本行业报告"
+                ),
             ),
             Column(
                 "active",
@@ -172,7 +174,12 @@ def unit_new(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     a = actor_of(request)
     u = su.load(a, pk)
-    initial = {"organisation": u.organisation_id, "role": u.role, "active": u.active, "note": u.note}
+    initial = {
+        "organisation": u.organisation_id,
+        "role": u.role,
+        "active": u.active,
+        "note": u.note,
+    }
     orgs = [(u.organisation_id, u.organisation.name)]
     form = UnitForm(request.POST or None, organisations=orgs, fixed=True, initial=initial)
     status = 200

@@ -122,5 +122,7 @@ def test_r_rep_05_the_worker_exports_in_the_requesters_scope(district, settings)
     assert r.status_code == 302 and export_jobs.run(job.pk) == "done"
     seen = client.get(reverse("project_list")).context["lst"].count
     f = client.get(reverse("export_job_file", args=[job.pk]))
-    text = json.dumps([c.text for c in read_cells(b"".join(f.streaming_content))], ensure_ascii=False)
+    text = json.dumps(
+        [c.text for c in read_cells(b"".join(f.streaming_content))], ensure_ascii=False
+    )
     assert job.total == seen and "人民医院停车场道路工程" not in text

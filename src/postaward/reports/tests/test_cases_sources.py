@@ -138,9 +138,7 @@ def test_r_rep_06_one_case_per_source_and_refusals_change_nothing(district):
     with pytest.raises(ValidationFailed, match=c.number):
         sc.mark(actor=office, project_id=None, source_id=alert.pk, **kw)
     with pytest.raises(ValidationFailed, match="项目不一致"):
-        sc.mark(
-            actor=office, project_id=district.projects["p_school"].pk, source_id=other.pk, **kw
-        )
+        sc.mark(actor=office, project_id=district.projects["p_school"].pk, source_id=other.pk, **kw)
     with pytest.raises(ValidationFailed, match="不存在或无权查看"):
         sc.mark(actor=office, project_id=None, source_id=999999, **kw)
     with pytest.raises(ValidationFailed, match="其他"):

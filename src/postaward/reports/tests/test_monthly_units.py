@@ -149,7 +149,10 @@ def test_r_rep_02_directory_pages_authorization(district):
 def test_r_rep_02_directory_api_idempotent_and_chinese_errors(district):
     su.ensure(district.orgs["office"])
     natural = org(
-        district.orgs["office"], "测试区自然资源局", OrgKind.INDUSTRY_AUTHORITY, industry=Industry.OTHER
+        district.orgs["office"],
+        "测试区自然资源局",
+        OrgKind.INDUSTRY_AUTHORITY,
+        industry=Industry.OTHER,
     )
     admin = district.client("office_admin")
     body = {"organisation_id": natural.pk, "role": "department"}

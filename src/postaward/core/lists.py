@@ -445,13 +445,19 @@ def export_response(spec: ListSpec, qs: QuerySet, money: list[MoneyColumn]) -> H
     ]
 
     def rows() -> Iterable[list[Any]]:
+        from .export_jobs import report
+
         chunk: list[Any] = []
+        written = 0
         for obj in qs[: EXPORT_MAX_ROWS + 1].iterator(chunk_size=500):
             chunk.append(obj)
             if len(chunk) == 500:
                 yield from _export_rows(spec, chunk)
+                written += len(chunk)
+                report(written)  # the worker's progress (ADR 0934)
                 chunk = []
         yield from _export_rows(spec, chunk)
+        report(written + len(chunk))
 
     totals: list[Any] | None = None
     if any(m.summed for m in money):
@@ -496,6 +502,11 @@ def build_list(
     count, money = _aggregate(spec, qs)
     money_by_idx = {m.index: m for m in money}
     if want_export:
+        from . import export_jobs
+
+        if count > export_jobs.inline_max() and not export_jobs.in_worker():
+            # R-REP-05: a large export runs in the worker (ADR 0934)
+            return export_jobs.start(request, spec.export_name or spec.title, count)
         return export_response(spec, qs, money)
     headers = []
     for i, c in enumerate(spec.columns):

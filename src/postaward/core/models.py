@@ -3,6 +3,8 @@ outbox, idempotency records and the to-do inbox."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -503,3 +505,61 @@ class IssuedDocument(models.Model):
         from . import documents
 
         return documents.subject_scope_q(actor)
+
+
+def _export_path(instance: models.Model, filename: str) -> str:
+    return f"exports/{clock.now():%Y/%m}/{filename}"
+
+
+class ExportJob(models.Model):
+    """A large list export run by the worker (R-REP-05, ADR 0934): the list's
+    page and filters as asked, the requester and their scope at request time,
+    the progress (rows done of the total), then the workbook in private
+    storage, downloaded by the requester only."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "正在导出"
+        DONE = "done", "已完成"
+        FAILED = "failed", "导出失败"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.JSONField("申请时的账号范围", default=dict)
+    title = models.CharField("列表", max_length=200)
+    path = models.CharField("页面", max_length=300)
+    query = models.TextField("筛选条件", blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("总行数", default=0)
+    done = models.PositiveIntegerField("已导出行数", default=0)
+    file = models.FileField(
+        "导出文件", upload_to=_export_path, max_length=255, storage=_private, blank=True
+    )
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", default=clock.now)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = "后台导出"
+        ordering = ["-created_at", "-pk"]
+
+    @classmethod
+    def scope_q(cls, actor: Any) -> Q:
+        """The requester only (not their colleagues, not the office)."""
+        if actor.user_id is None:
+            return Q(pk__in=[])
+        return Q(user_id=actor.user_id)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.total} 行）"

@@ -92,3 +92,13 @@ def render_queued_documents() -> int:
         for pk in pks:
             documents.render_issued(pk)
         return len(pks)
+
+
+@db_task()
+def run_export(pk: int) -> str:
+    """A large list export (R-REP-05, ``core.export_jobs``)."""
+    from . import export_jobs
+
+    with context.task_context("exports"):
+        clock.refresh_offset()
+        return export_jobs.run(pk)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import document_views as docs
-from . import views
+from . import export_jobs, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("documents/<id:pk>/file/<str:fmt>/", docs.document_file, name="document_file"),
     path("documents/<id:pk>/retry/", docs.document_retry, name="document_retry"),
     path("documents/<id:pk>/correct/", docs.document_correct, name="document_correct"),
+    path("exports/<id:pk>/", export_jobs.job_page, name="export_job"),
+    path("exports/<id:pk>/status/", export_jobs.job_status, name="export_job_status"),
+    path("exports/<id:pk>/file/", export_jobs.job_file, name="export_job_file"),
     path("system/document-templates/", docs.document_templates, name="document_templates"),
     path(
         "system/document-templates/<str:key>/<id:version>/",

@@ -40,6 +40,7 @@ class TypicalCaseOut(Schema):
     source: str
     source_label: str
     source_ref: str
+    source_id: int | None = Field(description="来源记录（预警、检查发现问题或信访件）的 id")
     problem: str
     measures: str
     days: int = Field(description="整改期限（工作日）")
@@ -62,6 +63,7 @@ def case_out(c: TypicalCase, actor_: Any = None) -> dict[str, Any]:
         "source": c.source,
         "source_label": c.get_source_display(),
         "source_ref": c.source_ref,
+        "source_id": c.source_id,
         "problem": c.problem,
         "measures": c.measures,
         "days": c.days,
@@ -116,12 +118,17 @@ def get_case(request: HttpRequest, typical_case_id: Id) -> Any:
 
 
 class TypicalCaseIn(StrictIn):
-    project_id: StrictId = Field(description="项目")
+    project_id: StrictId | None = Field(None, description="项目（由来源记录列入时可省略）")
     problem: str = Field(max_length=2000, description="主要问题")
     measures: str = Field(max_length=2000, description="督办措施")
     days: int = Field(ge=1, le=120, description="整改期限（工作日）")
     source: CaseSource = Field(CaseSource.OTHER, description="问题来源")
     source_ref: str = Field("", max_length=40, description="来源编号（预警、检查或信访件编号）")
+    source_id: StrictId | None = Field(
+        None,
+        description="由预警（source=alert）、检查发现问题（inspection）或信访件（complaint）"
+        "列入时，该记录的 id：项目和来源编号取自该记录，同一记录只列入一次",
+    )
 
 
 @router.post(
@@ -139,6 +146,7 @@ def create_case(request: HttpRequest, body: TypicalCaseIn) -> Any:
         days=body.days,
         source=str(body.source),
         source_ref=body.source_ref,
+        source_id=body.source_id,
         idempotency_key=idempotency_key(request),
     )
     return 201, case_out(c, a)

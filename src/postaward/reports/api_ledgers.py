@@ -35,7 +35,10 @@ class LedgerQuery(Schema):
 
 
 class LedgerRowOut(Schema):
-    id: int
+    id: int = Field(description="该行记录的 id（在 source 所指的表中）")
+    source: str = Field(
+        "", description="行的来源表（事中监管及整改台账：alert 预警，notice 监理通知单）"
+    )
     project_id: int | None = Field(description="项目")
     cells: dict[str, Any] = Field(description="各列的值（键为列名）")
 
@@ -93,7 +96,8 @@ def ledger_rows(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery]) -
                 objs = spec.prepare(objs)
             return [
                 {
-                    "id": o.pk,
+                    "id": ledger.record_of(o)[1],
+                    "source": ledger.record_of(o)[0],
                     "project_id": ledger.project_of(o),
                     "cells": {c.key: _plain((c.export or c.value)(o)) for c in spec.columns},
                 }
@@ -136,6 +140,12 @@ def ledger_export(request: HttpRequest, kind: LedgerKind, q: Query[LedgerQuery])
     params = request.GET.copy()
     params["export"] = "xlsx"
     request.GET = params  # type: ignore[assignment]
+    # a large export runs in the worker through the ledger's page (ADR 0934)
+    from django.urls import reverse
+
+    from .views_ledgers import URL_NAMES
+
+    request.export_page_path = reverse(URL_NAMES[str(kind)])  # type: ignore[attr-defined]
     out = build_list(request, spec, qs)
     assert isinstance(out, HttpResponse)
     return out

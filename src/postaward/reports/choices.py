@@ -56,3 +56,10 @@ class MeetingState(models.TextChoices):
     GENERATED = "generated", "材料已生成"
     HELD = "held", "已会商"
     CLOSED = "closed", "已结束"
+
+
+class UnitRole(models.TextChoices):
+    """A unit of the monthly reports' directory (ADR 0933)."""
+
+    DEPARTMENT = "department", "报送部门"
+    COORDINATOR = "coordinator", "牵头单位"

@@ -1,7 +1,8 @@
 """The demo district's reports data: a typical case under supervision on the
-demo owner's project (``owner_admin`` / ``owner_leader``'s unit), with one
-progress entry from the owner, and one closed on another project; the
-monthly reports; last month's data-meeting pack."""
+demo owner's project (``owner_admin`` / ``owner_leader``'s unit), marked from
+one of its alerts when it has one, with one progress entry from the owner, and
+one closed on another project; the monthly reports; last month's data-meeting
+pack."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ def seed_demo(b: Any) -> None:
     projects += list(
         Project.objects.visible_to(office).exclude(pk=projects[0].pk).order_by("pk")[:1]
     )
+    # marked from one of the project's alerts (the 列入典型案例 button, ADR 0931)
+    from postaward.alerts import selectors as alert_selectors
+
+    alert = alert_selectors.alerts_for(office).filter(project=projects[0]).order_by("pk").first()
     case = services_cases.mark(
         actor=office,
         project_id=projects[0].pk,
@@ -45,6 +50,7 @@ def seed_demo(b: Any) -> None:
         measures="约谈建设单位和施工单位负责人；责令施工单位落实项目经理到岗，每周报送到岗情况",
         days=20,
         source=CaseSource.ALERT,
+        source_id=alert.pk if alert is not None else None,
     )
     services_cases.record_progress(
         actor=actor_for(users["owner_leader"]),

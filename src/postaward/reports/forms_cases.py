@@ -21,10 +21,18 @@ class CaseForm(forms.Form):
     days = forms.IntegerField(
         label="整改期限（工作日）", min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS
     )
+    # the alert, finding or complaint the case is marked from (ADR 0931)
+    source_id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args: Any, projects: list[tuple[int, str]], **kw: Any) -> None:
+    def __init__(
+        self, *args: Any, projects: list[tuple[int, str]], fixed: bool = False, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["project"].choices = [("", "请选择项目"), *projects]  # type: ignore[attr-defined]
+        if fixed:
+            # marked from a source record: its project, kind and number are the source's
+            for name in ("project", "source", "source_ref"):
+                self.fields[name].disabled = True
 
 
 class ProgressForm(forms.Form):

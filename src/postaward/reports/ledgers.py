@@ -98,6 +98,8 @@ class Ledger:
     summary: Callable[[QuerySet], list[tuple[str, int]]]
     # the row's project (the API answers it; the scope tests check it)
     project_of: Callable[[Any], int | None] = lambda obj: None
+    # the row's own table and record id (a ledger over several tables, ADR 0932)
+    record_of: Callable[[Any], tuple[str, int]] = lambda obj: ("", obj.pk)
     row_url: Callable[[Any], str] | None = None
     prepare: Callable[[list[Any]], list[Any]] | None = None
     basis: str = "R-REP-01"

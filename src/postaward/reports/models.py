@@ -17,7 +17,7 @@ from postaward.core import clock
 from postaward.core.actor import Actor
 from postaward.core.scoping import ScopedManager
 
-from .choices import CaseSource, CaseState, MeetingState, MonthlyState
+from .choices import CaseSource, CaseState, MeetingState, MonthlyState, UnitRole
 
 
 def case_scope(actor: Actor, prefix: str = "") -> Q:
@@ -46,6 +46,8 @@ class TypicalCase(models.Model):
     )
     source = models.CharField("问题来源", max_length=12, choices=CaseSource.choices)
     source_ref = models.CharField("来源编号", max_length=40, blank=True)
+    # the source record (an alert, a finding, a complaint) when marked from it (ADR 0931)
+    source_id = models.PositiveBigIntegerField("来源记录", null=True, blank=True)
     problem = models.TextField("主要问题")
     measures = models.TextField("督办措施")
     days = models.PositiveSmallIntegerField("整改期限（工作日）")
@@ -62,7 +64,10 @@ class TypicalCase(models.Model):
         verbose_name = "典型案例督办"
         verbose_name_plural = "典型案例督办"
         ordering = ["-marked_at", "-pk"]
-        indexes = [models.Index(fields=["office", "state"])]
+        indexes = [
+            models.Index(fields=["office", "state"]),
+            models.Index(fields=["source", "source_id"], name="reports_case_source"),
+        ]
 
     @classmethod
     def scope_q(cls, actor: Actor) -> Q:
@@ -104,6 +109,7 @@ def snapshot_case(c: TypicalCase) -> dict[str, Any]:
         "project": c.project_id,
         "source": c.source,
         "source_ref": c.source_ref,
+        "source_id": c.source_id,
         "problem": c.problem,
         "measures": c.measures,
         "days": c.days,
@@ -126,7 +132,13 @@ def monthly_scope(actor: Actor, prefix: str = "") -> Q:
         return Q(pk__in=[])
     if actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC):
         return Q(**{f"{prefix}office__path__startswith": actor.district_path})
-    return Q(**{f"{prefix}department_id": actor.organisation_id})
+    # a coordinating body of another kind the directory names (ADR 0933)
+    coordinated = ReportingUnit.objects.filter(
+        organisation_id=actor.organisation_id, role=UnitRole.COORDINATOR, active=True
+    ).values("office_id")
+    return Q(**{f"{prefix}department_id": actor.organisation_id}) | Q(
+        **{f"{prefix}office_id__in": coordinated}
+    )
 
 
 class MonthlyReport(models.Model):
@@ -327,4 +339,69 @@ def snapshot_meeting(p: MeetingPack) -> dict[str, Any]:
         "document": p.document_id,
         "proposals": len(p.proposals or []),
         "decisions": p.decisions.count() if p.pk else 0,
+    }
+
+
+def unit_scope(actor: Actor, prefix: str = "") -> Q:
+    """The directory of the monthly reports is the office's: its accounts read
+    their district's (ADR 0933); nobody else."""
+    from postaward.orgs.choices import OrgKind
+
+    if actor.is_system:
+        return Q()
+    if actor.user_id is None or actor.org_kind != OrgKind.SUPERVISION_OFFICE:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}office__path__startswith": actor.district_path})
+
+
+class ReportingUnit(models.Model):
+    """One unit of the monthly reports' directory (月度报告报送单位, ADR 0933):
+    a reporting department (报送部门, its report by the 20th) or the
+    coordinating body (牵头单位, the district summary by the 25th) of an
+    office's district. Opening a month reads the active ones."""
+
+    objects = ScopedManager()
+
+    office = models.ForeignKey(
+        "orgs.Organisation", verbose_name="监管办", on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField("角色", max_length=12, choices=UnitRole.choices)
+    active = models.BooleanField("启用", default=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+    updated_by_name = models.CharField("更新人", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "月度报告报送单位"
+        verbose_name_plural = "月度报告报送单位"
+        ordering = ["office", "role", "organisation__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "organisation"], name="reports_unit_once_per_office"
+            ),
+            models.UniqueConstraint(
+                fields=["office"],
+                condition=Q(role="coordinator", active=True),
+                name="reports_unit_one_coordinator",
+            ),
+        ]
+
+    @classmethod
+    def scope_q(cls, actor: Actor) -> Q:
+        return unit_scope(actor)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name}（{self.get_role_display()}）"
+
+
+def snapshot_unit(u: ReportingUnit) -> dict[str, Any]:
+    return {
+        "office": u.office_id,
+        "organisation": u.organisation_id,
+        "role": u.role,
+        "active": u.active,
+        "note": u.note,
     }

@@ -17,6 +17,7 @@ from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 from postaward.projects.models import Project
 
+from . import sources_cases
 from .choices import CaseSource, CaseState
 from .deadline_kinds import MAX_DAYS, TYPICAL_CASE
 from .models import TypicalCase, TypicalCaseProgress, snapshot_case
@@ -61,27 +62,65 @@ def _days(value: Any) -> int:
     return days
 
 
+def _source_record(actor: Actor, source: str, source_id: Any) -> sources_cases.Source:
+    """The alert, finding or complaint the case is marked from (ADR 0931)."""
+    if source == CaseSource.OTHER:
+        raise ValidationFailed("问题来源为“其他”时不关联来源记录", field="source_id")
+    found = sources_cases.find(actor, source, source_id)
+    if found is None:
+        raise ValidationFailed("来源记录不存在或无权查看", field="source_id")
+    if found.project_id is None:
+        raise ValidationFailed("该来源记录未关联项目，不能列入典型案例", field="source_id")
+    return found
+
+
+def _once(data: dict[str, Any]) -> None:
+    """A source record is marked once (a replayed request answers its case)."""
+    if data["source_id"] is None:
+        return
+    earlier = (
+        TypicalCase.objects.select_for_update()
+        .filter(source=data["source"], source_id=data["source_id"])
+        .values_list("number", flat=True)
+        .first()
+    )
+    if earlier is not None:
+        raise ValidationFailed(f"该记录已列入典型案例督办（{earlier}）", field="source_id")
+
+
 def mark(
     *,
     actor: Actor,
-    project_id: int,
+    project_id: int | None,
     problem: str,
     measures: str,
     days: Any,
     source: str = CaseSource.OTHER,
     source_ref: str = "",
+    source_id: Any = None,
     idempotency_key: str | None = None,
 ) -> TypicalCase:
     """列入典型案例督办: the office marks a project it sees as typical; the
-    deadline runs ``days`` working days from today (not counted)."""
+    deadline runs ``days`` working days from today (not counted). Marked from
+    an alert, a finding or a complaint (``source_id``), the project and the
+    number are the source's (ADR 0931)."""
     if not is_office(actor):
         raise Forbidden("仅监管办可以列入典型案例督办")
-    project = Project.objects.visible_to(actor).filter(pk=project_id).first()
-    if project is None:
-        raise NotFound()
     if source not in CaseSource.values:
         raise ValidationFailed("问题来源不正确", field="source")
     ref = (source_ref or "").strip()
+    found = None
+    if source_id not in (None, ""):
+        found = _source_record(actor, str(source), source_id)
+        if project_id not in (None, "") and int(project_id) != found.project_id:
+            raise ValidationFailed("所选项目与来源记录的项目不一致", field="project")
+        project_id = found.project_id
+        ref = found.ref
+    if project_id in (None, ""):
+        raise ValidationFailed("请选择项目", field="project")
+    project = Project.objects.visible_to(actor).filter(pk=project_id).first()
+    if project is None:
+        raise NotFound()
     if len(ref) > 40:
         raise ValidationFailed("来源编号过长（最多 40 个字）", field="source_ref")
     payload = {
@@ -91,6 +130,7 @@ def mark(
         "days": _days(days),
         "source": str(source),
         "source_ref": ref,
+        "source_id": found.pk if found is not None else None,
     }
 
     def run() -> tuple[int, Any]:
@@ -108,6 +148,7 @@ def mark(
 
 
 def _create(actor: Actor, project: Project, data: dict[str, Any]) -> TypicalCase:
+    _once(data)
     today = clock.today()
     seq = documents.next_number("reports.typical_case", today.year)
     case = TypicalCase.objects.create(
@@ -116,6 +157,7 @@ def _create(actor: Actor, project: Project, data: dict[str, Any]) -> TypicalCase
         project=project,
         source=data["source"],
         source_ref=data["source_ref"],
+        source_id=data["source_id"],
         problem=data["problem"],
         measures=data["measures"],
         days=data["days"],

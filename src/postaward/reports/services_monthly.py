@@ -27,15 +27,16 @@ from postaward.core.errors import Forbidden, NotFound, ValidationFailed
 from postaward.orgs.choices import OrgKind, Role
 from postaward.orgs.models import Organisation
 
-from . import delivery, documents_monthly
+from . import delivery, documents_monthly, services_units
 from . import monthly_dates as md
 from .choices import MONTHLY_SECTIONS, MonthlyState
 from .models import MonthlyReport, TypicalCase, snapshot_monthly
 from .periods import Period
 
-# ADR 0920: the default reporting departments (YJ 四(三) names 住建、交运、水务、
-# 自然资源和规划、公安): the district's industry authorities and public security.
-DEPARTMENT_KINDS = (OrgKind.INDUSTRY_AUTHORITY, OrgKind.PUBLIC_SECURITY)
+# The reporting departments and the coordinating body are data (ADR 0933):
+# ``services_units`` (the office administrator's directory, defaulting to
+# ADR 0920's rule).
+DEPARTMENT_KINDS = services_units.DEPARTMENT_KINDS
 WRITER_ROLES = frozenset(
     {
         Role.ADMIN,
@@ -61,19 +62,14 @@ def last_month(today: dt.date | None = None) -> tuple[int, int]:
 
 
 def reporting_departments(office: Organisation) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        path__startswith=office.district_path, kind__in=DEPARTMENT_KINDS
-    ).order_by("path")
+    """The active reporting departments of the directory (ADR 0933)."""
+    return services_units.departments(office)
 
 
 def coordinating_body(office: Organisation) -> Organisation:
-    """The DRC of the district (区发改局, YJ 四(三)); the office if there is none."""
-    drc = (
-        Organisation.objects.filter(path__startswith=office.district_path, kind=OrgKind.DRC)
-        .order_by("path")
-        .first()
-    )
-    return drc or office
+    """The directory's active coordinating body (by default the district's DRC,
+    区发改局, YJ 四(三)); the office if none is active (ADR 0933)."""
+    return services_units.coordinator(office)
 
 
 def district_office(org_path: str) -> Organisation | None:

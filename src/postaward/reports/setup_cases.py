@@ -13,15 +13,18 @@ AUDIT_LABELS = {
 
 def ready() -> None:
     """Called once from ReportsConfig.ready()."""
-    from postaward.core import audit_labels, menu
+    from postaward.core import audit_labels, menu, record_actions
     from postaward.core.menu import Item
 
     from . import (
         deadline_kinds,  # noqa: F401  (registers reports.typical_case)
+        sources_cases,
         steps_cases,
     )
     from .ledgers import may_read
 
     steps_cases.register()
     menu.add("reports", Item("典型案例督办台账", "reports_cases", "bi-flag", may_read, 50))
+    # 列入典型案例 on an alert's, a finding's, a complaint's page (ADR 0931)
+    record_actions.register("reports.typical_case", sources_cases.provider)
     audit_labels.resolver("reports.typical_case", AUDIT_LABELS.get)

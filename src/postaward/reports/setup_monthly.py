@@ -10,6 +10,10 @@ AUDIT_LABELS = {
     "reports.monthly_submitted": "报送月度报告",
     "reports.monthly_returned": "退回月度报告",
 }
+UNIT_AUDIT_LABELS = {
+    "reports.unit_added": "添加月度报告报送单位",
+    "reports.unit_changed": "修改月度报告报送单位",
+}
 
 
 def ready() -> None:
@@ -32,6 +36,13 @@ def ready() -> None:
         Item("月度报告", "reports_monthly", "bi-journal-text", steps_monthly.may_read, 55),
     )
     audit_labels.resolver("reports.monthly", AUDIT_LABELS.get)
+    audit_labels.resolver("reports.unit", UNIT_AUDIT_LABELS.get)
+    from . import services_units
+
+    menu.add(
+        "reports",
+        Item("月度报告报送单位", "reports_units", "bi-building", services_units.may_read, 56),
+    )
     documents.register_subject(
         "reports.monthlyreport",
         lambda actor: MonthlyReport.objects.visible_to(actor).values("pk"),

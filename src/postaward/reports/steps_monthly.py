@@ -26,17 +26,18 @@ DENIED = "月度报告仅限报送单位、牵头单位和监管办查看"
 
 
 def may_read(actor: Actor) -> bool:
-    """The office, the DRC and the reporting departments (ADR 0920)."""
+    """The office, the DRC and the reporting departments (ADR 0920, 0933)."""
     from postaward.orgs.choices import OrgKind
 
+    from .models import ReportingUnit
     from .services_monthly import DEPARTMENT_KINDS
 
-    return (
-        actor.user_id is not None
-        and bool(actor.org_path)
-        and bool(actor.roles)
-        and actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC, *DEPARTMENT_KINDS)
-    )
+    if actor.user_id is None or not actor.org_path or not actor.roles:
+        return False
+    if actor.org_kind in (OrgKind.SUPERVISION_OFFICE, OrgKind.DRC, *DEPARTMENT_KINDS):
+        return True
+    # a unit of another kind the office listed in the directory (ADR 0933)
+    return ReportingUnit.objects.filter(organisation_id=actor.organisation_id).exists()
 
 
 def load_report(actor: Actor, pk: int) -> MonthlyReport:

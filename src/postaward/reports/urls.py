@@ -9,6 +9,7 @@ from . import views_dashboards as d
 from . import views_ledgers as v
 from . import views_meeting as mt
 from . import views_monthly as m
+from . import views_units as u
 from .steps_cases import WF_CASE
 from .steps_meeting import WF_MEETING
 from .steps_monthly import WF_MONTHLY
@@ -32,4 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/meetings/new/", mt.meeting_new, name="reports_meeting_new"),
     path("reports/meetings/<id:pk>/", mt.meeting_detail, name="reports_meeting_detail"),
     steps.page_urls("reports/meetings/", WF_MEETING, "reports_meeting_step"),
+    path("reports/monthly-units/", u.unit_list, name="reports_units"),
+    path("reports/monthly-units/new/", u.unit_new, name="reports_unit_new"),
+    path("reports/monthly-units/<id:pk>/", u.unit_detail, name="reports_unit_detail"),
 ]

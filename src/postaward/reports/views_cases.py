@@ -19,7 +19,7 @@ from postaward.core.lists import Column, Filter, ListSpec, build_list
 from postaward.core.web import actor_of, form_error, page_view, require
 from postaward.projects.models import Project
 
-from . import ledgers
+from . import ledgers, sources_cases
 from . import services_cases as sc
 from .choices import CASE_COLOURS, CaseSource, CaseState
 from .forms_cases import CaseForm
@@ -169,15 +169,47 @@ def _projects(a: Any) -> list[tuple[int, str]]:
     ]
 
 
+def _from_source(request: HttpRequest, a: Any) -> Any:
+    """The source record of ``?source=…&id=…`` (the 列入典型案例 button, ADR 0931);
+    None without one; 404 when the actor does not see it."""
+    data = request.POST if request.method == "POST" else request.GET
+    raw = data.get("source_id") or data.get("id") or ""
+    kind = request.GET.get("source") or data.get("source") or ""
+    if not raw:
+        return None
+    from postaward.core.errors import NotFound
+
+    found = sources_cases.find(a, kind, raw)
+    if found is None:
+        raise NotFound()
+    return found
+
+
 @page_view
 def case_new(request: HttpRequest) -> HttpResponse:
     a = actor_of(request)
     require(a, sc.is_office(a), "仅监管办可以列入典型案例督办")
-    initial = {}
+    found = _from_source(request, a)
+    initial: dict[str, Any] = {}
     raw = request.GET.get("project") or ""
     if raw.isdigit():
         initial["project"] = int(raw)
-    form = CaseForm(request.POST or None, projects=_projects(a), initial=initial)
+    if found is not None:
+        initial.update(
+            project=found.project_id,
+            source=found.source,
+            source_ref=found.ref,
+            source_id=found.pk,
+            problem=found.problem,
+        )
+    projects = _projects(a)
+    if found is not None and found.project_id not in {pk for pk, _ in projects}:
+        p = Project.objects.visible_to(a).filter(pk=found.project_id).first()
+        if p is not None:
+            projects.append((p.pk, f"{p.code} {p.name}"))
+    form = CaseForm(
+        request.POST or None, projects=projects, initial=initial, fixed=found is not None
+    )
     status = 200
     if request.method == "POST":
         status = 422
@@ -192,6 +224,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     days=d["days"],
                     source=d["source"],
                     source_ref=d["source_ref"],
+                    source_id=found.pk if found is not None else None,
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
@@ -202,7 +235,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已列入典型案例督办：{c.number}")
                 return redirect("reports_case_detail", c.pk)
-    return render(request, "reports/case_form.html", {"form": form}, status=status)
+    return render(request, "reports/case_form.html", {"form": form, "found": found}, status=status)
 
 
 def render_detail(
@@ -220,6 +253,7 @@ def render_detail(
             "progress": list(c.progress.order_by("at", "pk")),
             "clocks": shown,
             "page_steps": steps.page_steps(c, a, bound=bound),
+            "source": sources_cases.find(a, c.source, c.source_id) if c.source_id else None,
         },
         status=status,
     )

@@ -103,3 +103,15 @@ def due(value) -> str:  # type: ignore[no-untyped-def]
     if local.hour == 0 and local.minute == 0 and local.second == 0:
         return f"{(local - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
     return f"{local:%Y-%m-%d %H:%M}"
+
+
+@register.inclusion_tag("core/_record_actions.html", takes_context=True)
+def record_actions(context, kind: str, obj) -> dict:  # type: ignore[no-untyped-def]
+    """The buttons apps above offer on this record (``core/record_actions.py``)."""
+    from postaward.core import record_actions as ra
+    from postaward.core.web import actor_of
+
+    request = context.get("request")
+    if request is None:
+        return {"actions": []}
+    return {"actions": ra.actions_for(kind, obj, actor_of(request))}

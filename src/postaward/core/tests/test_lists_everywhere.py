@@ -72,6 +72,7 @@ LISTS = [
     ("accountability_act_list", "office_staff", "code"),
     ("accountability_proposal_list", "office_staff", "due"),
     ("reports_meeting", "office_staff", "month"),
+    ("reports_units", "office_staff", "role"),
 ]
 
 

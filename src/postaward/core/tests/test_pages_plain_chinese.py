@@ -70,6 +70,7 @@ PAGES = [
     "reports_meeting",
     "reports_dashboard",
     "reports_screen",
+    "reports_units",
     "accountability_interference_monthly",
     "accountability_integrity_rules",
     "accountability_integrity_rule_missing",

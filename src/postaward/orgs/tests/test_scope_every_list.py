@@ -99,6 +99,7 @@ PATH_OBJECTS = {
     "typical_case_id": ("reports", "TypicalCase"),
     "monthly_report_id": ("reports", "MonthlyReport"),
     "meeting_pack_id": ("reports", "MeetingPack"),
+    "reporting_unit_id": ("reports", "ReportingUnit"),
 }
 
 # Path parameters that name a kind rather than an object: every value.
@@ -155,6 +156,7 @@ ROW_MODELS = {
     "/api/v1/reports/typical-cases": ("reports", "TypicalCase"),
     "/api/v1/reports/monthly": ("reports", "MonthlyReport"),
     "/api/v1/reports/meetings": ("reports", "MeetingPack"),
+    "/api/v1/reports/monthly-units": ("reports", "ReportingUnit"),
 }
 
 
@@ -254,6 +256,10 @@ def seeded(scoped_district):
         contract_amount=Decimal("9000000"),
         industry_authority=housing,
     )
+    # the neighbour office's monthly-reports directory: read by nobody here
+    from postaward.reports import services_units
+
+    services_units.ensure(office)
     return d
 
 

@@ -106,9 +106,10 @@ def test_r_rep_02_the_coordinating_body_is_the_districts_drc_when_there_is_one(d
     from postaward.orgs.choices import OrgKind
     from postaward.testing import org
 
+    # the directory's default (ADR 0933), made when the office first reads it
     drc = org(district.orgs["office"], "测试区发改局", OrgKind.DRC)
-    assert sm.coordinating_body(district.orgs["office"]) == drc
     police = org(district.orgs["office"], "测试区公安分局", OrgKind.PUBLIC_SECURITY)
+    assert sm.coordinating_body(district.orgs["office"]) == drc
     assert police in sm.reporting_departments(district.orgs["office"])
 
 

@@ -35,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -573,6 +574,64 @@ def measure(
     return rows
 
 
+def pages(users: dict[str, str], repeat: int) -> list[tuple[str, float, float, int]]:
+    """The pages themselves, as a browser asks for them (middleware, scope,
+    templates): the office's dashboard, the four ledgers' first pages with their
+    counts, the monthly data-meeting pack's data step, and the public project
+    search (uncached: the cache is cleared before each request). p50, p95 and
+    the page's size; no ratio (the dashboards above carry the ratios)."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    from postaward.core import clock
+    from postaward.orgs.actors import actor_for_username
+    from postaward.reports import meeting_data
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=users["office"]))
+    anonymous = Client()
+    office = actor_for_username(users["office"])
+    today = clock.today()
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+    def page(c: Any, url: str) -> Callable[[], int]:
+        def call() -> int:
+            cache.clear()
+            r = c.get(url)
+            if r.status_code != 200:
+                raise SystemExit(f"HTTP {r.status_code} for {url}")
+            return len(r.content)
+
+        return call
+
+    def meeting() -> int:
+        meeting_data.compute(office, last.year, last.month)
+        return 0
+
+    cases: list[tuple[str, Callable[[], int]]] = [
+        ("监管驾驶舱 page (office)", page(client, "/reports/dashboard/")),
+        ("事中监管及整改台账 p.1", page(client, "/reports/ledgers/in-process/")),
+        ("事后检查及整改台账 p.1", page(client, "/reports/ledgers/post-award/")),
+        ("信访举报办理情况表 p.1", page(client, "/reports/ledgers/complaints/")),
+        ("核查项目情况表 p.1", page(client, "/reports/ledgers/verified/")),
+        ("数据会商 data step", meeting),
+        ("public project search", page(anonymous, "/public/projects/?q=%E5%B7%A5%E7%A8%8B")),
+    ]
+    rows = []
+    for label, call in cases:
+        size = call()  # warm
+        times: list[float] = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - t) * 1000)
+        connection.close()
+        rows.append((label, statistics.median(times), pct(times, 0.95), size))
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -607,6 +666,11 @@ def main() -> None:
             f"{label:<26} {d50:8.1f} {d95:8.1f} {s50:8.1f} {s95:8.1f} {d95 / s95:9.2f}  {'yes' if same else 'NO'}"
         )
     print("targets: p95 < 300 ms; ratio (dashboard p95 ÷ hand-written SQL p95) ≤ 2")
+    print()
+    print(f"{'page':<30} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>9}")
+    for label, p50, p95, size in pages(users, args.repeat):
+        print(f"{label:<30} {p50:8.1f} {p95:8.1f} {size:9,}")
+    print("target: p95 < 300 ms")
 
 
 if __name__ == "__main__":

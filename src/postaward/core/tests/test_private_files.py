@@ -565,6 +565,22 @@ def _integrity_rule(d):  # type: ignore[no-untyped-def]
     return rule, "file", lambda o: reverse("accountability_integrity_rule_file", args=[o.pk])
 
 
+def _export_job(d):  # type: ignore[no-untyped-def]
+    """A large export done in the worker: the requester's file only (ADR 0934)."""
+    from postaward.core.models import ExportJob
+
+    job = ExportJob(
+        user=d.users["office_admin"],
+        title="事中监管及整改台账",
+        path="/reports/ledgers/in-process/",
+        state=ExportJob.State.DONE,
+        total=1,
+        done=1,
+        filename="事中监管及整改台账.xlsx",
+    )
+    return job, "file", lambda o: reverse("export_job_file", args=[o.pk])
+
+
 def _clue_evidence(d):  # type: ignore[no-untyped-def]
     from postaward.accountability.tests import factories_clues as fa
 
@@ -603,7 +619,12 @@ MAKERS: dict[tuple[str, str], Callable[[Any], Any]] = {
     ("accountability.interferencerecord", "evidence_file"): _interference_record,
     ("accountability.interferenceaddition", "evidence_file"): _interference_addition,
     ("accountability.integrityrule", "file"): _integrity_rule,
+    ("core.exportjob", "file"): _export_job,
 }
+
+# Files only ever handed over as a download (an export is opened in Excel, not
+# shown in the browser).
+ATTACHMENT_ONLY = {("core.exportjob", "file")}
 
 
 def every_file_field() -> list[tuple[str, str]]:
@@ -659,7 +680,11 @@ def test_every_file_is_private_scoped_and_safe(d, key, name, data, served_as):  
     assert r["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in r["Content-Security-Policy"]
     assert served_as == "application/pdf" or "sandbox" in r["Content-Security-Policy"]
-    expected = "attachment" if served_as == "application/octet-stream" else "inline"
+    expected = (
+        "attachment"
+        if served_as == "application/octet-stream" or key in ATTACHMENT_ONLY
+        else "inline"
+    )
     assert r["Content-Disposition"].startswith(expected)
     body = b"".join(r.streaming_content)
     assert served_as == "application/octet-stream" or not body.lstrip().lower().startswith(

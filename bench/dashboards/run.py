@@ -284,7 +284,7 @@ def load(scale: float) -> dict[str, Any]:
         t = time.perf_counter()
         insert_select(
             Alert,
-            f"generate_series(0, {n['alerts'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n * 7919) % {P}",
+            f"generate_series(0, {n['alerts'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n::bigint * 7919) % {P}",
             {
                 "indicator_id": str(indicator.pk),
                 "dedup_key": "'b' || n",
@@ -308,7 +308,7 @@ def load(scale: float) -> dict[str, Any]:
         t = time.perf_counter()
         insert_select(
             Complaint,
-            f"generate_series(0, {n['complaints'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n * 104729) % {P}",
+            f"generate_series(0, {n['complaints'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n::bigint * 104729) % {P}",
             {
                 "kind": "'complaint'",
                 "channel": "'letter'",
@@ -346,7 +346,7 @@ def load(scale: float) -> dict[str, Any]:
         )
         insert_select(
             Deadline,
-            f"generate_series(0, {n['approvals'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n * 13) % {P}",
+            f"generate_series(0, {n['approvals'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n::bigint * 13) % {P}",
             {
                 "kind": "'approvals.hidden_review'",
                 "subject_type": "'approvals.bench'",
@@ -362,7 +362,7 @@ def load(scale: float) -> dict[str, Any]:
         )
         insert_select(
             Inspection,
-            f"generate_series(0, {n['inspections'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n * 31) % {P}",
+            f"generate_series(0, {n['inspections'] - 1}) g(n) JOIN bench_prj p ON p.rn = (g.n::bigint * 31) % {P}",
             {
                 "number": "'JC' || n",
                 "year": f"{today.year} - n % 2",

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import StrictInt
@@ -209,3 +210,35 @@ def audit_verify(request: HttpRequest) -> dict:
         raise Forbidden("仅监管办和纪检监察机关可以校验审计链")
     result = audit.verify()
     return {**result.__dict__, "message": str(result)}
+
+
+class ExportJobOut(Schema):
+    state: str = Field(description="queued / running / done / failed")
+    state_label: str
+    done_rows: int
+    total_rows: int
+    percent: int
+    error: str
+    file_url: str = Field(description="下载地址（完成后）")
+
+
+@router.get(
+    "/exports/{export_id}",
+    response=responses(ExportJobOut),
+    summary="后台导出进度（仅申请人）",
+)
+def export_status(request: HttpRequest, export_id: Id) -> dict:
+    from . import export_jobs
+
+    return export_jobs.status_of(export_jobs.load(actor(request), export_id), api=True)
+
+
+@router.get(
+    "/exports/{export_id}/file",
+    response=responses(None),
+    summary="下载后台导出的文件（仅申请人，完成后）",
+)
+def export_file(request: HttpRequest, export_id: Id) -> HttpResponseBase:
+    from . import export_jobs
+
+    return export_jobs.download(actor(request), export_id)  # type: ignore[no-any-return]

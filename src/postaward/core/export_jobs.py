@@ -110,7 +110,7 @@ def start(request: HttpRequest, title: str, total: int) -> HttpResponse:
                 "message": f"导出行数较多（{total} 行），已转入后台生成，完成后在进度页下载",
                 "job_id": pk,
                 "page_url": reverse("export_job", args=[pk]),
-                "status_url": reverse("export_job_status", args=[pk]),
+                "status_url": f"/api/v1/exports/{pk}",
             },
             status=202,
         )
@@ -187,52 +187,58 @@ def run(pk: int) -> str:
 # --- the pages -------------------------------------------------------------------------------
 
 
-def _load(request: HttpRequest, pk: int) -> Any:
+@page_view
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """进度: refreshes itself every 2 seconds until the file is ready."""
+    job = load(actor_of(request), pk)
+    pending = job.state in (job.State.QUEUED, job.State.RUNNING)
+    return render(request, "core/export_job.html", {"job": job, "pending": pending})
+
+
+def status_of(job: Any, *, api: bool = False) -> dict[str, Any]:
+    """The job's progress, for the page's poll and the API (one shape)."""
+    done = job.state == job.State.DONE
+    if api:
+        file_url = f"/api/v1/exports/{job.pk}/file" if done else ""
+    else:
+        file_url = reverse("export_job_file", args=[job.pk]) if done else ""
+    return {
+        "state": job.state,
+        "state_label": job.get_state_display(),
+        "done_rows": job.done,
+        "total_rows": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "file_url": file_url,
+    }
+
+
+def load(actor: Actor, pk: int) -> Any:
+    """The requester's own job (anyone else: not found)."""
     from .models import ExportJob
 
-    job = ExportJob.objects.visible_to(actor_of(request)).filter(pk=pk).first()
+    job = ExportJob.objects.visible_to(actor).filter(pk=pk).first()
     if job is None:
         raise NotFound()
     return job
 
 
-@page_view
-def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """进度: refreshes itself every 2 seconds until the file is ready."""
-    job = _load(request, pk)
-    pending = job.state in (job.State.QUEUED, job.State.RUNNING)
-    return render(request, "core/export_job.html", {"job": job, "pending": pending})
+def download(actor: Actor, pk: int) -> Any:
+    """The one download of a large export: the requester's own, done."""
+    from . import files
+    from .models import ExportJob
+
+    return files.download(
+        ExportJob.objects, actor, pk, name="filename", download=True, state=ExportJob.State.DONE
+    )
 
 
 @page_view
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _load(request, pk)
-    done = job.state == job.State.DONE
-    return JsonResponse(
-        {
-            "state": job.state,
-            "state_label": job.get_state_display(),
-            "done_rows": job.done,
-            "total_rows": job.total,
-            "percent": job.percent,
-            "error": job.error,
-            "file_url": reverse("export_job_file", args=[job.pk]) if done else "",
-        }
-    )
+    return JsonResponse(status_of(load(actor_of(request), pk)))
 
 
 @page_view
 def job_file(request: HttpRequest, pk: int) -> HttpResponse:
-    """The one download route of a large export: the requester's own, done."""
-    from . import files
-    from .models import ExportJob
-
-    response = files.download(
-        ExportJob.objects,
-        actor_of(request),
-        pk,
-        name="filename",
-        download=True,
-        state=ExportJob.State.DONE,
-    )
-    return cast(HttpResponse, response)
+    """The download route of the page (the API has its own path to ``download``)."""
+    return cast(HttpResponse, download(actor_of(request), pk))

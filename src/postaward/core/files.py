@@ -51,6 +51,8 @@ PNG = "image/png"
 # Word templates of the document service (core.documents, ADR 0090): accepted only where
 # asked for (``allowed={DOCX}``), then opened by docxtpl before anything is stored.
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Workbooks the platform writes itself (the large exports, ADR 0934): served, never accepted.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENTS: frozenset[str] = frozenset({PDF, JPEG, PNG})
 IMAGES: frozenset[str] = frozenset({JPEG, PNG})
 
@@ -330,6 +332,9 @@ def file_response(field_file: Any, name: str, *, download: bool = False) -> File
     head = handle.read(16)
     handle.seek(0)
     content_type = sniff(head) or "application/octet-stream"
+    if content_type == DOCX and name.lower().endswith(".xlsx"):
+        # the same ZIP container: the platform's own workbook, named by the platform
+        content_type = XLSX
     inline = not download and content_type in DOCUMENTS
     response = FileResponse(handle, content_type=content_type)
     disposition = "inline" if inline else "attachment"

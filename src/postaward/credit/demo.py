@@ -175,7 +175,13 @@ def seed_demo(b: Any = None) -> int:
             kind="objection",
             reason="整改已在限期内完成并经建设单位确认，不应按逾期未整改记6分，请核查。",
         )
-    return len(made) + seed_sanctions() + seed_agents()
+    made_all = len(made) + seed_sanctions() + seed_agents()
+    # This year's annual scores and colours, as the office's recomputation would
+    # give them (later score events recompute their subjects through the subscriber).
+    from . import annual
+
+    annual.recompute_year(clock.today().year, reason="演示数据：年度综合评分")
+    return made_all
 
 
 def seed_agents() -> int:

@@ -21,7 +21,7 @@ from postaward.testing_xlsx import read_cells
 
 pytestmark = pytest.mark.django_db
 
-XLSX = "application/vnd.openxmlformats"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def count(client: Client) -> int:

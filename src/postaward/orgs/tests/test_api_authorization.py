@@ -124,8 +124,45 @@ def _new_person(org_key: str) -> Fn:
 QUAL = {"kind": "constructor_2", "number": "浙233000001", "specialty": "建筑工程"}
 ROLES = {"roles": ["owner_project_leader", "unit_leader"]}
 
+
+def _export_job(d: District) -> None:
+    """A large export of the school's leader, done by the worker (ADR 0934)."""
+    from django.core.files.base import ContentFile
+
+    from postaward.core.models import ExportJob
+
+    job = ExportJob.objects.create(
+        user=d.users["school_leader"],
+        title="项目列表",
+        path="/projects/",
+        state=ExportJob.State.DONE,
+        total=1,
+        done=1,
+        filename="项目列表.xlsx",
+    )
+    job.file.save(f"export-{job.pk}.xlsx", ContentFile(b"PK\x03\x04test"))
+    d.ctx["export"] = job
+
+
+def _export_path(d: District) -> dict[str, int]:
+    return {"export_id": d.ctx["export"].pk}
+
+
 ROUTES: dict[str, Route] = {
     # --- core ------------------------------------------------------------------------------
+    "GET /api/v1/exports/{export_id}": Route(
+        ok=Call("school_leader", path=_export_path),
+        any_role=True,
+        # the requester's own: a colleague of the same unit and the office see nothing
+        out=(Call("school_admin", path=_export_path), Call("office_admin", path=_export_path)),
+        setup=_export_job,
+    ),
+    "GET /api/v1/exports/{export_id}/file": Route(
+        ok=Call("school_leader", path=_export_path),
+        any_role=True,
+        out=(Call("school_admin", path=_export_path), Call("office_admin", path=_export_path)),
+        setup=_export_job,
+    ),
     "GET /api/v1/me": Route(
         ok=Call("pm_a"), any_role=True, no_scope="one's own account, nothing else"
     ),

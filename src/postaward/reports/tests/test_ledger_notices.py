@@ -155,3 +155,38 @@ def test_r_rep_05_a_large_ledger_export_runs_in_the_worker(district, settings):
     rows = rows_of(b"".join(f.streaming_content))
     assert rows[0] == ["事中监管及整改台账"] and len(rows[3:-2]) == 5
     assert district.client("housing_staff").get(r.json()["status_url"]).status_code == 404
+
+
+def test_r_rep_05_an_api_client_follows_its_export_with_its_token(district, settings):
+    """The ledger API answers 202 with the job; the same token reads the status
+    and downloads the file at ``/api/v1/exports/{id}``; another account, a
+    wrong id and no token get nothing."""
+    from django.test import Client
+
+    from postaward.core import export_jobs
+    from postaward.core.models import ExportJob
+    from postaward.testing_xlsx import read_cells
+
+    api = district.token_client("office_staff")
+    known(district)
+    settings.POSTAWARD_EXPORT_INLINE_MAX_ROWS = 4  # five rows
+    r = api.get("/api/v1/reports/ledgers/in-process/export", {"year": 2026})
+    assert r.status_code == 202, r.content
+    body = r.json()
+    job = ExportJob.objects.get(pk=body["job_id"])
+    assert body["status_url"] == f"/api/v1/exports/{job.pk}"
+    queued = api.get(body["status_url"]).json()
+    assert queued["state"] == "queued" and queued["file_url"] == ""
+    assert api.get(f"/api/v1/exports/{job.pk}/file").status_code == 404  # not done yet
+    assert export_jobs.run(job.pk) == "done"
+    done = api.get(body["status_url"]).json()
+    assert done["percent"] == 100 and done["file_url"] == f"/api/v1/exports/{job.pk}/file"
+    f = api.get(done["file_url"])
+    assert f.status_code == 200 and "spreadsheetml" in f["Content-Type"]
+    assert read_cells(b"".join(f.streaming_content))[0].text == "事中监管及整改台账"
+    assert Client().get(body["status_url"]).status_code == 401
+    for other in ("office_admin", "housing_staff"):
+        other_api = district.token_client(other)
+        assert other_api.get(body["status_url"]).status_code == 404, other
+        assert other_api.get(done["file_url"]).status_code == 404, other
+    assert api.get(f"/api/v1/exports/{job.pk + 1000}").status_code == 404

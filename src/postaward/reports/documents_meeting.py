@@ -53,12 +53,13 @@ KIND = DocumentKind(
 documents.register(KIND)
 
 
-def _num(v: float, unit: str) -> str:
+def number_text(v: float, unit: str) -> str:
+    """85.0% / 3件 / 2.5分: a rate with one decimal, a count as a whole number."""
     text = f"{v:.1f}" if unit == "%" or v != int(v) else f"{int(v)}"
     return f"{text}{unit}"
 
 
-def _change(c: float | None) -> str:
+def change_text(c: float | None) -> str:
     if c is None:
         return "—"
     return f"{c:+.1f}%"
@@ -67,8 +68,8 @@ def _change(c: float | None) -> str:
 def line(label: str, c: Compared, unit: str) -> str:
     """本月85.0%，上月80.0%（环比+6.3%），去年同月70.0%（同比+21.4%）."""
     return (
-        f"{label}：本月{_num(c.value, unit)}，上月{_num(c.prev, unit)}（环比{_change(c.mom)}），"
-        f"去年同月{_num(c.last_year, unit)}（同比{_change(c.yoy)}）"
+        f"{label}：本月{number_text(c.value, unit)}，上月{number_text(c.prev, unit)}（环比{change_text(c.mom)}），"
+        f"去年同月{number_text(c.last_year, unit)}（同比{change_text(c.yoy)}）"
     )
 
 
@@ -81,11 +82,11 @@ def groups(data: MeetingData) -> list[dict[str, Any]]:
             {
                 "line": line(ind.label, ind.total, ind.unit),
                 "industry": "；".join(
-                    f"{name}{_num(c.value, ind.unit)}（环比{_change(c.mom)}）"
+                    f"{name}{number_text(c.value, ind.unit)}（环比{change_text(c.mom)}）"
                     for name, c in ind.by_industry
                 ),
                 "unit": "；".join(
-                    f"{name}{_num(c.value, ind.unit)}（环比{_change(c.mom)}）"
+                    f"{name}{number_text(c.value, ind.unit)}（环比{change_text(c.mom)}）"
                     for name, c in ind.by_unit
                 ),
             }

@@ -20,6 +20,7 @@ from postaward.core.web import actor_of, page_view, require
 
 from . import services_meeting as sv
 from .choices import MeetingState
+from .documents_meeting import change_text, number_text
 from .models import MeetingDecision, MeetingPack
 from .periods import MONTHS, year_choices
 from .steps_meeting import load_pack
@@ -142,11 +143,30 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return redirect("reports_meeting_detail", p.pk)
 
 
+def _shown(c: dict[str, Any], unit: str) -> dict[str, str]:
+    """One stored comparison as the page shows it (the document's own wording)."""
+    return {
+        "value": number_text(c["value"], unit),
+        "prev": number_text(c["prev"], unit),
+        "last_year": number_text(c["last_year"], unit),
+        "mom": change_text(c["mom"]),
+        "yoy": change_text(c["yoy"]),
+    }
+
+
 def _rows(pack: MeetingPack) -> list[dict[str, Any]]:
     """The indicators as table rows, grouped by theme."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for i in (pack.data or {}).get("indicators", []):
-        groups.setdefault(i["group"], []).append(i)
+        unit = i["unit"]
+        groups.setdefault(i["group"], []).append(
+            {
+                "label": i["label"],
+                "total": _shown(i["total"], unit),
+                "by_industry": [(n, _shown(c, unit)) for n, c in i["by_industry"]],
+                "by_unit": [(n, _shown(c, unit)) for n, c in i["by_unit"]],
+            }
+        )
     return [{"label": g, "items": items} for g, items in groups.items()]
 
 
@@ -164,7 +184,7 @@ def render_detail(
             "p": p,
             "colour": COLOURS.get(p.state, "grey"),
             "groups": _rows(p),
-            "ages": (p.data or {}).get("alert_ages", []),
+            "ages": [(n, _shown(c, "件")) for n, c in (p.data or {}).get("alert_ages", [])],
             "under_way": (p.data or {}).get("under_way", 0),
             "charts": charts,
             "decisions": decisions,

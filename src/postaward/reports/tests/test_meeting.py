@@ -176,6 +176,7 @@ def test_r_rep_03_the_pdf_holds_the_charts_and_the_word_file_their_pictures(dist
     pdf = doc.pdf.read()
     assert pdf[:5] == b"%PDF-"
     import pypdfium2 as pdfium
+
     pages = pdfium.PdfDocument(pdf)
     texts = [pages[i].get_textpage().get_text_range() for i in range(len(pages))]
     page = next(i for i, t in enumerate(texts) if "图2：新增预警（分等级）" in t)
@@ -415,3 +416,17 @@ def test_r_rep_03_api_generate_with_idempotency_key_then_decide(district):
     assert got["state"] == "held" and got["decisions"][0]["unit"] == "测试区住建局"
     listed = c.get("/api/v1/reports/meetings").json()
     assert [x["id"] for x in listed["items"]] == [pid]
+
+
+def test_r_rep_03_the_page_words_the_numbers_as_the_document_does(district):
+    """Counts as whole numbers with their unit, rates with one decimal, a change
+    against an empty month as a dash (not "1.0件", not "None")."""
+    import re
+
+    p = fm.generated(district)
+    html = district.client("office_staff").get(reverse("reports_meeting_detail", args=[p.pk]))
+    text = re.sub(r"<[^>]+>", " ", html.content.decode())
+    assert "0.0%" in text  # the attendance rate of an empty month
+    assert "0件" in text and "本月末0件" in text
+    assert not re.search(r"\d\.\d(件|人次|次|个|条)", text), "a count shown with decimals"
+    assert "None" not in text

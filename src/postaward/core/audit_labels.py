@@ -24,6 +24,7 @@ LABELS: dict[str, str] = {
     "core.confirm_calendar_year": "确认年度节假日安排",
     "core.correct_document": "更正文书（新版本）",
     "core.export_requested": "申请后台导出",
+    "core.export_expired": "清理过期的导出文件",
     "core.issue_document": "签发文书",
     "core.render_document": "生成文书文件",
     "core.retry_document": "重新生成文书",

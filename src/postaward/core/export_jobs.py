@@ -16,6 +16,7 @@ The threshold is the one place of the number: ``INLINE_MAX_ROWS`` (the setting
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 
 # R-REP-05: "over ~10,000 rows" run in the worker; up to this many, in the request.
 INLINE_MAX_ROWS = 10_000
+
+
+# A finished export's file is kept this many days, then removed by the worker.
+KEEP_DAYS = 7
 
 
 def inline_max() -> int:
@@ -184,6 +189,33 @@ def run(pk: int) -> str:
     return "done"
 
 
+def purge(now: Any = None) -> int:
+    """Remove the files of exports finished more than ``KEEP_DAYS`` ago (the
+    job stays, marked expired, so its page says why the file is gone); one
+    audit record per job. Returns how many."""
+    import datetime as dt
+
+    from .actor import SYSTEM
+    from .models import ExportJob
+
+    cutoff = (now or clock.now()) - dt.timedelta(days=KEEP_DAYS)
+    done = 0
+    for job in ExportJob.objects.filter(state=ExportJob.State.DONE, finished_at__lt=cutoff):
+        with transaction.atomic():
+            name = job.file.name
+            ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.EXPIRED, file="")
+            audit.record(
+                actor=SYSTEM,
+                action="core.export_expired",
+                obj=job,
+                after={"title": job.title, "finished_at": job.finished_at.isoformat()},
+            )
+            if name:
+                transaction.on_commit(functools.partial(job.file.storage.delete, name))
+        done += 1
+    return done
+
+
 # --- the pages -------------------------------------------------------------------------------
 
 
@@ -192,7 +224,11 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """进度: refreshes itself every 2 seconds until the file is ready."""
     job = load(actor_of(request), pk)
     pending = job.state in (job.State.QUEUED, job.State.RUNNING)
-    return render(request, "core/export_job.html", {"job": job, "pending": pending})
+    return render(
+        request,
+        "core/export_job.html",
+        {"job": job, "pending": pending, "keep_days": KEEP_DAYS},
+    )
 
 
 def status_of(job: Any, *, api: bool = False) -> dict[str, Any]:

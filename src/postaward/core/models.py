@@ -522,6 +522,7 @@ class ExportJob(models.Model):
         RUNNING = "running", "正在导出"
         DONE = "done", "已完成"
         FAILED = "failed", "导出失败"
+        EXPIRED = "expired", "已过期清理"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"

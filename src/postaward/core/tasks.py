@@ -94,6 +94,15 @@ def render_queued_documents() -> int:
         return len(pks)
 
 
+@db_periodic_task(local_crontab(minute="23", hour="3"))
+def purge_export_files() -> int:
+    """Finished exports' files are kept ``export_jobs.KEEP_DAYS`` days."""
+    from . import export_jobs
+
+    with context.task_context("exports"):
+        return export_jobs.purge()
+
+
 @db_task()
 def run_export(pk: int) -> str:
     """A large list export (R-REP-05, ``core.export_jobs``)."""

@@ -126,3 +126,38 @@ def test_r_rep_05_the_worker_exports_in_the_requesters_scope(district, settings)
         [c.text for c in read_cells(b"".join(f.streaming_content))], ensure_ascii=False
     )
     assert job.total == seen and "人民医院停车场道路工程" not in text
+
+
+def test_r_rep_05_a_finished_file_is_kept_seven_days_then_cleared(
+    district, settings, django_capture_on_commit_callbacks
+):
+    """The worker clears a finished export's file once it is more than 7 days
+    old (exactly 7 days: kept); the job stays, its page says why, the download
+    is gone, and the clearing is audited."""
+    import datetime as dt
+
+    from postaward.core import clock, tasks
+
+    settings.POSTAWARD_EXPORT_INLINE_MAX_ROWS = 1
+    client = district.client("office_staff")
+    client.get(reverse("organisation_list"), {"export": "xlsx"})
+    job = ExportJob.objects.get()
+    assert export_jobs.run(job.pk) == "done"
+    job.refresh_from_db()
+    stored = job.file.name
+    assert export_jobs.KEEP_DAYS == 7 and job.file.storage.exists(stored)
+    # exactly seven days after it finished: kept
+    assert export_jobs.purge(now=job.finished_at + dt.timedelta(days=7)) == 0
+    # a minute later: cleared
+    later = job.finished_at + dt.timedelta(days=7, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert export_jobs.purge(now=later) == 1
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.EXPIRED and not job.file
+    assert not job.file.storage.exists(stored)
+    assert AuditRecord.objects.filter(action="core.export_expired").count() == 1
+    assert client.get(reverse("export_job_file", args=[job.pk])).status_code == 404
+    page = client.get(reverse("export_job", args=[job.pk])).content.decode()
+    assert "已超过 7 天保存期限" in page and "export-download" not in page
+    # the periodic task runs the same purge (nothing left to clear now)
+    assert clock.now() < later and tasks.purge_export_files.call_local() == 0

@@ -20,12 +20,15 @@ def test_r_rep_04_a_visitor_reads_a_project_on_a_phone(phone, district):
     for section in ("projects", "publications", "inspections", "draws", "credit", "blacklist"):
         assert phone.locator(f"[data-testid=go-{section}]").count() == 1
     phone.click("[data-testid=go-projects]")
+    phone.wait_for_load_state("networkidle")
     phone.fill("[data-testid=public-projects-q]", school.name[:4])
     phone.click("[data-testid=public-projects-search]")
+    phone.wait_for_load_state("networkidle")
     rows = phone.locator("[data-testid=public-project-row]")
     assert rows.count() >= 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.click(f"[data-testid=public-project-row]:has-text('{school.name}')")
+    phone.wait_for_load_state("networkidle")
     assert phone.inner_text("[data-testid=public-project-name]") == school.name
     facts = phone.inner_text("[data-testid=public-project-facts]")
     assert "建设单位" in facts and "合同金额" in facts and "建设阶段" in facts
@@ -40,15 +43,18 @@ def test_r_rep_07_a_visitor_reads_the_monthly_summary_on_a_phone(phone, district
     Project.objects.filter(pk=school.pk).update(award_date=clock.today(), updated_at=clock.now())
     phone.goto(f"{phone.base_url}/public/")
     phone.click("[data-testid=go-summary]")
+    phone.wait_for_load_state("networkidle")
     assert phone.locator("[data-testid=summary-months] tbody tr").count() == 12
     assert int(phone.inner_text("[data-testid=sum-projects]")) >= 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.click("[data-testid=summary-latest]")
+    phone.wait_for_load_state("networkidle")
     assert "截至今日" in phone.inner_text("h1")
     assert int(phone.inner_text("[data-testid=sum-new-projects]")) >= 1
     assert phone.locator("[data-testid=sum-by-industry] tr").count() >= 5
     screenshot(phone, "public-summary-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.click("[data-testid=summary-older]")
+    phone.wait_for_load_state("networkidle")
     assert "截至今日" not in phone.inner_text("h1")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -29,6 +29,7 @@ from postaward.core.scoping import NOTHING, ScopedManager, project_visible_q
 from postaward.orgs.choices import DISTRICT_WIDE_KINDS, ENTERPRISE_KINDS, OrgKind
 
 from .choices import (
+    UNRESOLVED_STATES,
     AlertState,
     Area,
     ClueSource,
@@ -317,6 +318,19 @@ class Alert(AlertWorkflow, models.Model):
             models.Index(fields=["indicator", "dedup_key", "-created_at"]),
             models.Index(fields=["handling_org", "state"]),
             models.Index(fields=["state", "-priority"]),
+            # The dashboards' open alerts by project and colour (reports, ADR
+            # 0917): read from the index alone at province scale.
+            models.Index(
+                fields=["project", "severity", "overdue", "handling_org", "level"],
+                name="alert_open_by_project_idx",
+                condition=Q(state__in=UNRESOLVED_STATES),
+            ),
+            # The office's ledgers and totals: its organisations' alerts of a
+            # period, counted and ordered from the index alone (ADR 0917).
+            models.Index(
+                fields=["handling_org", "created_at", "state", "overdue", "id"],
+                name="alert_org_created_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -327,7 +341,7 @@ class Alert(AlertWorkflow, models.Model):
         return f"YJ{clock.localtime(self.created_at):%Y%m%d}-{self.pk:05d}"
 
     @classmethod
-    def scope_q(cls, actor: Actor) -> Q:
+    def scope_q(cls, actor: Actor, *, project_visible: bool = False) -> Q:
         """Who sees an alert (R-ORG-02, R-ORG-04):
 
         - enterprises: none (alerts are the government's supervision);
@@ -342,6 +356,12 @@ class Alert(AlertWorkflow, models.Model):
         only if its project, when it has one, is visible to the actor: an
         owner's project leader does not read the alerts of the unit's other
         projects (R-ORG-04).
+
+        ``project_visible``: the caller reads only alerts on projects it
+        already knows the actor sees (ids read through the projects' own
+        scope, as the dashboards do); the project conditions, true there by
+        construction, are left out so that the database does not evaluate the
+        projects' scope again for every alert (ADR 0917).
         """
         from postaward.projects.models import project_scope_q
 
@@ -354,14 +374,15 @@ class Alert(AlertWorkflow, models.Model):
         q = Q(handling_org__path__startswith=actor.org_path)
         own_level = level_of_kind(actor.org_kind)
         if own_level:
-            q |= project_scope_q(actor, "project__") & Q(level__in=levels_at_or_below(own_level))
+            levels = Q(level__in=levels_at_or_below(own_level))
+            q |= levels if project_visible else project_scope_q(actor, "project__") & levels
         if actor.organisation_id:
             q |= Q(
                 pk__in=Alert.handled_by.through.objects.filter(
                     organisation_id=actor.organisation_id
                 ).values("alert_id")
             )
-        return q & project_visible_q(actor)
+        return q if project_visible else q & project_visible_q(actor)
 
 
 class AlertHit(models.Model):

@@ -19,6 +19,7 @@ from .choices import (
     LEVEL_RANK,
     OPEN_STATES,
     SEVERITY_COLOURS,
+    UNRESOLVED_STATES,
     AlertState,
     Finding,
     Level,
@@ -27,6 +28,19 @@ from .choices import (
 )
 from .levels import ACTING_ROLES, level_of_kind
 from .models import Alert, AlertStep, EvaluationRun, Indicator
+
+
+def unresolved_on_projects(actor: Actor, project_ids: Any) -> QuerySet[Alert]:
+    """The unresolved alerts the actor reads on projects it is known to see:
+    ``project_ids`` come from ``Project.objects.visible_to(actor)`` (an ``Ids``
+    or a list). The same rows as ``visible_to(actor)`` on those projects, read
+    without the projects' scope (``Alert.scope_q(project_visible=True)``)."""
+    qs = Alert.objects.filter(state__in=UNRESOLVED_STATES, project_id__any=project_ids)
+    if actor.is_system:
+        return qs
+    if not actor.is_authenticated:
+        return qs.none()
+    return qs.filter(Alert.scope_q(actor, project_visible=True))
 
 
 def alerts_for(actor: Actor) -> QuerySet[Alert]:

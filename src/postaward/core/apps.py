@@ -19,7 +19,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_seed_after_migrate, sender=self)
 
         # Subscribers and periodic tasks register themselves on import.
-        from . import menu, subscribers, tasks  # noqa: F401
+        from . import lookups, menu, subscribers, tasks  # noqa: F401
         from .menu import Item
 
         menu.add("work", Item("首页", "home", "bi-house", order=1))

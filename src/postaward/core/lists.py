@@ -243,6 +243,12 @@ class ListResult:
         return bool(self.q) or any(f["value"] for f in self.filters)
 
     @property
+    def matching(self) -> Any:
+        """Every row the list pages (its filters and search applied), for the
+        counts a page shows beside the list: no second filtering."""
+        return self.page_obj.paginator.object_list
+
+    @property
     def has_actions(self) -> bool:
         # (templates would call spec.row_url itself: a callable)
         return self.spec.row_url is not None

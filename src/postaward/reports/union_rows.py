@@ -16,7 +16,7 @@ the page's check boxes (digits only) select across tables without collision.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
@@ -82,6 +82,8 @@ class UnionRows:
 
     # what the paginator and the list component ask of a query set
     ordered = True
+    # a page's rows, read once (``list(page)`` asks for the length first)
+    _page: list[Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     # --- building -------------------------------------------------------------
     def _map(self, fn: Callable[[int, Part], QuerySet]) -> UnionRows:
@@ -122,6 +124,8 @@ class UnionRows:
         return n if self.hi is None else min(n, self.hi - self.lo)
 
     def __len__(self) -> int:
+        if self.hi is not None:  # a page: its rows, not a second count
+            return len(self._page_rows())
         return self.count()
 
     def aggregate(self, **kw: Any) -> dict[str, int]:
@@ -193,6 +197,12 @@ class UnionRows:
                 return
             start = end
 
+    def _page_rows(self) -> list[Any]:
+        if self._page is None:
+            self._page = self._chunk(self.lo, self.hi) if self.hi is not None else []
+        return self._page
+
     def __iter__(self) -> Iterator[Any]:
-        size = 500 if self.hi is None else max(1, min(500, self.hi - self.lo))
-        return self.iterator(size)
+        if self.hi is not None and self.hi - self.lo <= 500:
+            return iter(self._page_rows())
+        return self.iterator(500)

@@ -128,7 +128,7 @@ def spec(actor: Any, period: Period) -> ListSpec:
 
 @page_view
 def case_list(request: HttpRequest) -> HttpResponse:
-    from .views_ledgers import URL_NAMES, _filtered
+    from .views_ledgers import URL_NAMES
 
     a = actor_of(request)
     require(a, ledgers.may_read(a), DENIED)
@@ -153,7 +153,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "icon": "bi-flag",
             "intro": "对问题反映集中的项目列为典型案例，明确督办措施和整改期限，跟踪整改进展直至办结销号。依据：R-REP-06",
             "period": period,
-            "counts": summary(_filtered(request, s, qs)),
+            "counts": summary(result.matching),
             "tabs": tabs,
             "typical_active": True,
             "new_url": reverse("reports_case_new") if sc.is_office(a) else "",

@@ -4,12 +4,11 @@ layout (``export=xlsx``), the print view (``print=1``)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from postaward.core.errors import NotFound
-from postaward.core.lists import ListSpec, build_list
+from postaward.core.lists import build_list
 from postaward.core.web import actor_of, page_view, require
 
 from . import ledgers
@@ -32,8 +31,9 @@ def ledger_page(request: HttpRequest, kind: str) -> HttpResponse:
     result = build_list(request, spec, qs)
     if isinstance(result, HttpResponse):
         return result
-    # the counts of every filtered row (the filters applied as the list did)
-    counts = ledger.summary(_filtered(request, spec, qs))
+    # the counts of every filtered row: the rows the list paged (its filters
+    # and search applied once, their choices read once)
+    counts = ledger.summary(result.matching)
     tabs = [
         {"label": str(k.label), "url": reverse(URL_NAMES[str(k)]), "active": str(k) == kind}
         for k in LedgerKind
@@ -53,14 +53,6 @@ def ledger_page(request: HttpRequest, kind: str) -> HttpResponse:
             "tabs": tabs,
         },
     )
-
-
-def _filtered(request: HttpRequest, spec: ListSpec, qs: QuerySet) -> QuerySet:
-    """The rows the list shows (its filters applied), for the counts."""
-    from postaward.core.lists import _apply_filters
-
-    filtered, _, _ = _apply_filters(request, spec, qs)
-    return filtered
 
 
 URL_NAMES = {

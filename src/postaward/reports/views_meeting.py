@@ -88,7 +88,6 @@ def spec(actor: Any) -> ListSpec:
 @page_view
 def meeting_list(request: HttpRequest) -> HttpResponse:
     from .services_monthly import last_month
-    from .views_ledgers import _filtered
 
     a = actor_of(request)
     require(a, sv.may_read(a), sv.DENIED)
@@ -112,7 +111,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
                 "与上月和去年同月比较，形成智慧监管数据会商材料；会上确定的议定事项逐项明确"
                 "责任单位和完成期限，推送责任单位待办。依据：R-REP-03"
             ),
-            "counts": summary(_filtered(request, s, qs)),
+            "counts": summary(result.matching),
             "may_generate": sv.may_use(a),
             "gen_year": year,
             "gen_month": month,

@@ -137,8 +137,6 @@ def spec(actor: Any) -> ListSpec:
 
 @page_view
 def monthly_list(request: HttpRequest) -> HttpResponse:
-    from .views_ledgers import _filtered
-
     a = actor_of(request)
     require(a, may_read(a), DENIED)
     s = spec(a)
@@ -161,7 +159,7 @@ def monthly_list(request: HttpRequest) -> HttpResponse:
                 "信访举报办理情况表），牵头单位汇总后于每月25日前报送市发改委和区纪委监委；"
                 "期限届满日为休息日的顺延至下一工作日。依据：R-REP-02"
             ),
-            "counts": summary(_filtered(request, s, qs)),
+            "counts": summary(result.matching),
             "may_draft": a.user_id is not None and bool(a.roles & sm.WRITER_ROLES),
             "draft_year": year,
             "draft_month": month,

@@ -429,3 +429,42 @@ def test_priority_ranks_severity_amount_and_age(d):  # R-ALR-02
     school.refresh_from_db()
     assert school.priority == score + 5  # 10 days: +5
     assert not AlertStep.objects.filter(kind="escalated").exists()
+
+
+def test_unresolved_on_visible_projects_reads_what_the_scope_reads(d):  # R-ORG-04
+    """The dashboards read the unresolved alerts on the projects they already
+    know the actor sees without the projects' scope (ADR 0917): for every demo
+    account, the same alerts as ``visible_to`` on those projects — at each
+    level, after an escalation (organisations that handled it before), and
+    never the alert without a project."""
+    from postaward.alerts.choices import UNRESOLVED_STATES
+    from postaward.alerts.selectors import unresolved_on_projects
+    from postaward.core.lookups import Ids
+    from postaward.projects.models import Project
+
+    cases = [
+        ("owner", "p_school"),
+        ("superior_unit", "p_hospital"),
+        ("industry_authority", "p_school"),
+        ("leading_group", "p_hospital"),
+        ("owner", "p_hospital"),
+        ("owner", None),
+    ]
+    with at(MON):
+        for n, (level, project) in enumerate(cases):
+            services.record_hit(_ind(d, level, days=1), _hit(d, n, key=f"k{n}", project=project))
+    _sweep(MON + dt.timedelta(days=2))  # the owners' alerts escalate: handled_by grows
+    assert Alert.objects.filter(escalations__gt=0).exists()
+    seen = set()
+    for username in d.users:
+        actor = d.actor(username)
+        ids = list(Project.objects.visible_to(actor).values_list("pk", flat=True))
+        expected = set(
+            Alert.objects.visible_to(actor)
+            .filter(state__in=UNRESOLVED_STATES, project_id__in=ids)
+            .values_list("pk", flat=True)
+        )
+        got = set(unresolved_on_projects(actor, Ids(ids)).values_list("pk", flat=True))
+        assert got == expected, username
+        seen.add(len(got))
+    assert len(seen) >= 3  # accounts that see none, some and all of them

@@ -179,6 +179,11 @@ class Complaint(models.Model):
                 fields=["kind", "receipt_day", "receipt_seq"], name="complaint_receipt_seq"
             )
         ]
+        indexes = [
+            # the complaint-handling ledger's page, newest first (reports, ADR
+            # 0917): read in order until the page is full, not sorted whole
+            models.Index(fields=["receipt_day", "id"], name="complaint_day_idx"),
+        ]
 
     def __str__(self) -> str:
         # never the complainant: this text reaches alerts, audit and notices

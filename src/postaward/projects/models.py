@@ -67,12 +67,20 @@ def project_scope_q(actor: Actor, prefix: str = "") -> Q:
     path = actor.org_path
     if not path:
         return NOTHING
+
+    def under(fk: str, top: str) -> Q:
+        """The unit in ``fk`` lies in the subtree at ``top``: its id among the
+        subtree's ids (a small subquery), not a join per unit to compare its
+        path — four joins over every project cost twice as much (ADR 0917)."""
+        from postaward.orgs.models import Organisation
+
+        return Q(
+            **{f"{p}{fk}_id__in": Organisation.objects.filter(path__startswith=top).values("pk")}
+        )
+
     if kind in DISTRICT_WIDE_KINDS:
-        return Q(**{f"{p}owner__path__startswith": actor.district_path}) | Q(
-            **{
-                f"{p}owner__isnull": True,
-                f"{p}industry_authority__path__startswith": actor.district_path,
-            }
+        return under("owner", actor.district_path) | (
+            Q(**{f"{p}owner__isnull": True}) & under("industry_authority", actor.district_path)
         )
     leader = bool(actor.roles & {Role.ADMIN, Role.UNIT_LEADER})
     assigned = (
@@ -88,9 +96,9 @@ def project_scope_q(actor: Actor, prefix: str = "") -> Q:
     )
     if kind in OWNER_KINDS:
         if leader:
-            return Q(**{f"{p}owner__path__startswith": path})
+            return under("owner", path)
         own = Q(**{f"{p}owner_leader_id": actor.person_id}) if actor.person_id else NOTHING
-        return (own | assigned) & Q(**{f"{p}owner__path__startswith": path})
+        return (own | assigned) & under("owner", path)
     if kind in ENTERPRISE_KINDS:
         if leader:
             return Q(
@@ -102,10 +110,10 @@ def project_scope_q(actor: Actor, prefix: str = "") -> Q:
             )
         return assigned
     return (
-        Q(**{f"{p}owner__path__startswith": path})
-        | Q(**{f"{p}superior_unit__path__startswith": path})
-        | Q(**{f"{p}line__path__startswith": path})
-        | Q(**{f"{p}industry_authority__path__startswith": path})
+        under("owner", path)
+        | under("superior_unit", path)
+        | under("line", path)
+        | under("industry_authority", path)
     )
 
 

@@ -159,6 +159,10 @@ def bulk_month(request: HttpRequest, month: str) -> Any:
     if not m or not 1 <= int(m[2]) <= 12:
         raise ValidationFailed("月份格式应为 YYYY-MM", field="month")
     rels = queries.month(int(m[1]), int(m[2]))
+    if not rels:
+        # no file for a month without releases: a release package holds at
+        # least one release (OCDS 1.1 release-package schema, minItems 1)
+        raise NotFound(f"{m[1]}年{int(m[2])}月没有公开发布的数据")
     published = max((dt.datetime.fromisoformat(r["date"]) for r in rels), default=clock.now())
     return _json(
         {**ocds_export.package_meta(request.build_absolute_uri(), published), "releases": rels}

@@ -443,6 +443,10 @@ def test_r_rep_04_release_and_record_packages_validate_against_the_package_schem
         months = sorted({r["date"][:7] for r in _all_releases(client)})
         bulk = _get(client, f"/api/v1/open/bulk/{months[-1]}/releases.json")
     assert bulk["releases"] and _errors(releases, bulk) == []
+    # a month without releases has no file (a package holds at least one)
+    empty = client.get("/api/v1/open/bulk/2001-01/releases.json")
+    assert empty.status_code == 404
+    assert "2001年1月没有公开发布的数据" in empty.json()["message"]
 
 
 def test_r_rep_04_the_package_schemas_catch_a_broken_envelope():

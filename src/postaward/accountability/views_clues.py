@@ -18,7 +18,7 @@ from django.urls import reverse
 from postaward.core import clock, files, steps
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import services_catalogue as cat
 from . import services_clues
@@ -211,10 +211,7 @@ def clue_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已登记问责线索 {c.number}")
                 return redirect("accountability_clue_detail", c.pk)
@@ -327,9 +324,7 @@ def act_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 active=d["active"],
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
+            refused(form, exc)
             return _act_page(request, act, form, exc.status)
         messages.success(request, f"已修订为第{new.version}版，原版本保留在修订记录中")
         return redirect("accountability_act_detail", new.pk)
@@ -350,10 +345,7 @@ def act_new(request: HttpRequest) -> HttpResponse:
             try:
                 act = cat.add_act(actor=a, **d)
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, "已新增问责情形")
                 return redirect("accountability_act_detail", act.pk)

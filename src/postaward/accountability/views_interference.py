@@ -20,7 +20,7 @@ from postaward.core.errors import DomainError, Forbidden
 from postaward.core.exports import export_xlsx
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.scoping import NOTHING
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, form_error, page_view, refused
 
 from . import identity_interference as identity
 from . import services_interference as svc
@@ -156,10 +156,7 @@ def interference_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(
                     request, f"已登记插手干预情况 {r.number}，已报监管办和纪检监察机关"
@@ -226,10 +223,7 @@ def interference_add(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=request.POST.get("idempotency_key") or None,
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            return render_detail(request, r, add_form=form, status=exc.status)
+            return render_detail(request, r, add_form=form, status=refused(form, exc))
         messages.success(request, "已补充说明")
         return redirect("accountability_interference_detail", pk)
     return render_detail(request, r, add_form=form, status=422)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from postaward.core import steps
 from postaward.core.errors import DomainError, Forbidden, NotFound
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import services_matters as sm
 from .choices import ClueState, Party
@@ -179,10 +179,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已移送有权机关：{m.number}")
                 return redirect("accountability_matter_detail", m.pk)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from postaward.core import clock, deadlines, files, steps
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import services_proposals as sp
 from .choices_proposals import ProposalState, SenderKind
@@ -217,10 +217,7 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已提出不良行为认定建议 {p.number}")
                 return redirect("accountability_proposal_detail", p.pk)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from postaward.core import files
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import integrity_interference as integrity
 from .choices_interference import RuleKind
@@ -100,10 +100,7 @@ def rule_new(request: HttpRequest) -> HttpResponse:
             try:
                 integrity.file_rule(actor=a, **form.cleaned_data)
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, "已报备")
                 return redirect("accountability_integrity_rules")

@@ -18,7 +18,7 @@ from postaward.core.errors import DomainError
 from postaward.core.exports import Column as XColumn
 from postaward.core.exports import export_xlsx
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view, require
+from postaward.core.web import actor_of, form_error, page_view, refused, require
 
 from . import forms, identity, limits, selectors, services, stats
 from .choices import OPEN_STATES, Channel, Kind, PartState, RejectReason, State
@@ -307,10 +307,7 @@ def complaint_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             revealed = identity.reveal(actor=a, complaint=c, reason=form.cleaned_data["reason"])
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            status = exc.status
+            status = refused(form, exc)
     else:
         status = 422
     response = render_detail(request, c, status=status, revealed=revealed, reveal_form=form)

@@ -87,5 +87,15 @@ def form_error(form: Form, exc: DomainError) -> None:
         form.add_error(None, exc.message)
 
 
+def refused(form: Form, exc: DomainError) -> int:
+    """A service refused what a form sent: a refusal of the actor (403) is
+    raised again (the page answers it as a refusal), any other is put beside
+    its field (``form_error``). Returns the status to answer the form with."""
+    if exc.status == 403:
+        raise exc
+    form_error(form, exc)
+    return exc.status
+
+
 def flash_error(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)

@@ -17,7 +17,7 @@ from postaward.core import deadlines, steps
 from postaward.core.errors import DomainError
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 from postaward.orgs.choices import OrgKind
 
 from . import forms, services
@@ -217,10 +217,7 @@ def record_request(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            return render_detail(request, r, form=form, status=exc.status)
+            return render_detail(request, r, form=form, status=refused(form, exc))
         messages.success(request, f"已登记{q.get_kind_display()}，转主管部门核查")
         return redirect("credit_detail", pk)
     return render_detail(request, r, form=form, status=422)

@@ -19,7 +19,7 @@ from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
 from postaward.core.masking import mask_name
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 from postaward.orgs.choices import OrgKind
 from postaward.orgs.models import Organisation
 
@@ -318,10 +318,7 @@ def _form_page(
             try:
                 obj = save(form.cleaned_data, request.POST.get("idempotency_key") or None)
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 message, url = done(obj)
                 messages.success(request, message)
@@ -648,10 +645,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, "已评价")
                 return redirect("credit_evaluation_event_detail", e.pk)

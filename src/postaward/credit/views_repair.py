@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 
 from postaward.core import files
 from postaward.core.errors import DomainError
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import forms_scores, services_scores
 from .models import CreditRequest
@@ -37,10 +37,7 @@ def score_repair(request: HttpRequest, pk: int) -> HttpResponse:
                 evidence=form.cleaned_data.get("evidence") or None,
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            return render_detail(request, ev, repair_form=form, status=exc.status)
+            return render_detail(request, ev, repair_form=form, status=refused(form, exc))
         messages.success(request, "已登记信用修复申请，转评分部门核查")
         return redirect("credit_score_detail", pk)
     return render_detail(request, ev, repair_form=form, status=422)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from postaward.core import clock, deadlines, steps
 from postaward.core.errors import DomainError, Forbidden
 from postaward.core.lists import Column, Filter, ListSpec, render_list
-from postaward.core.web import actor_of, form_error, page_view
+from postaward.core.web import actor_of, page_view, refused
 
 from . import services_sanctions
 from .choices import IssuerKind, SanctionKind, SanctionState
@@ -183,10 +183,7 @@ def sanction_repair(request: HttpRequest, pk: int) -> HttpResponse:
                 idempotency_key=request.POST.get("idempotency_key") or "",
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            return render_detail(request, s, repair_form=form, status=exc.status)
+            return render_detail(request, s, repair_form=form, status=refused(form, exc))
         messages.success(request, "已登记信用修复申请，转作出单位核查")
         return redirect("credit_sanction_detail", pk)
     return render_detail(request, s, repair_form=form, status=422)
@@ -220,10 +217,7 @@ def sanction_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已登记处理措施 {s.number}")
                 return redirect("credit_sanction_detail", s.pk)

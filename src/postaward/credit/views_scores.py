@@ -18,7 +18,7 @@ from postaward.core import clock, deadlines, files, steps
 from postaward.core.errors import DomainError
 from postaward.core.lists import Column, Filter, ListSpec, _apply_filters, render_list
 from postaward.core.scoping import get_visible_or_404
-from postaward.core.web import actor_of, form_error, page_view, require
+from postaward.core.web import actor_of, page_view, refused, require
 from postaward.orgs.choices import Industry, OrgKind
 from postaward.orgs.models import Organisation, Person
 from postaward.projects.models import Project
@@ -212,10 +212,7 @@ def score_objection(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=a, event=ev, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            if exc.status == 403:
-                raise
-            form_error(form, exc)
-            return render_detail(request, ev, form=form, status=exc.status)
+            return render_detail(request, ev, form=form, status=refused(form, exc))
         messages.success(request, "已登记异议，记分冻结，转评分部门核查")
         return redirect("credit_score_detail", pk)
     return render_detail(request, ev, form=form, status=422)
@@ -278,22 +275,19 @@ def score_new(request: HttpRequest) -> HttpResponse:
                     project_id=_int(c["project"]),
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                _place(form, exc)
-                status = exc.status
+                status = refused(form, _placed(exc, form))
             else:
                 messages.success(request, "已录入记分，已告知被记分单位（人员）")
                 return redirect("credit_score_detail", ev.pk)
     return render(request, "credit/score_new.html", {"form": form}, status=status)
 
 
-def _place(form: Any, exc: DomainError) -> None:
-    """A service's field name (``subject_org_id``) beside the form's field."""
+def _placed(exc: DomainError, form: Any) -> DomainError:
+    """A service's field name (``subject_org_id``) renamed to the form's field."""
     for err in exc.errors or []:
         f = str(err.get("field") or "")
         if f.endswith("_id") and f[:-3] in form.fields:
             err["field"] = f[:-3]
         elif f == "item_id":
             err["field"] = "item"
-    form_error(form, exc)
+    return exc

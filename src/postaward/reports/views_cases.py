@@ -16,7 +16,7 @@ from postaward.core import clock, deadlines, steps
 from postaward.core.errors import DomainError
 from postaward.core.exports import ExportLayout
 from postaward.core.lists import Column, Filter, ListSpec, build_list
-from postaward.core.web import actor_of, form_error, page_view, require
+from postaward.core.web import actor_of, page_view, refused, require
 from postaward.projects.models import Project
 
 from . import ledgers, sources_cases
@@ -228,10 +228,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已列入典型案例督办：{c.number}")
                 return redirect("reports_case_detail", c.pk)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from postaward.core import clock
 from postaward.core.errors import DomainError
 from postaward.core.lists import Column, Filter, ListSpec, build_list
-from postaward.core.web import actor_of, form_error, page_view, require
+from postaward.core.web import actor_of, page_view, refused, require
 
 from . import services_units as su
 from .choices import UnitRole
@@ -160,10 +160,7 @@ def unit_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=request.POST.get("idempotency_key") or None,
                 )
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已添加报送单位：{u.organisation.name}")
                 return redirect("reports_units")
@@ -191,10 +188,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 su.change(actor=a, unit=u, role=d["role"], active=d["active"], note=d["note"])
             except DomainError as exc:
-                if exc.status == 403:
-                    raise
-                form_error(form, exc)
-                status = exc.status
+                status = refused(form, exc)
             else:
                 messages.success(request, f"已保存：{u.organisation.name}")
                 return redirect("reports_units")

@@ -49,7 +49,7 @@ class AnyOf(Lookup):
     def get_prep_lookup(self) -> Ids:
         return self.rhs if isinstance(self.rhs, Ids) else Ids(self.rhs)
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         ids: Ids = self.rhs
         # a text column holding ids (a deadline's subject) compares as text
         text = self.lhs.output_field.get_internal_type() in ("CharField", "TextField")
@@ -58,7 +58,7 @@ class AnyOf(Lookup):
             return In(self.lhs, values).as_sql(compiler, connection)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         cast = "text[]" if text else "bigint[]"
-        return f"{lhs} = ANY(%s::{cast})", [*lhs_params, ids.literal()]
+        return f"{lhs} = ANY(%s::{cast})", (*lhs_params, ids.literal())
 
 
 # Foreign keys keep their own lookups (``ForeignObject.get_class_lookups``).

@@ -12,7 +12,7 @@ import pytest
 from postaward.core import sms
 from postaward.testing import PASSWORD
 
-from .conftest import answer_captcha, login, screenshot
+from .conftest import answer_captcha, login, screenshot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_a_citizen_files_and_tracks_a_complaint_on_a_phone(phone, page, district
     page.goto(f"{page.base_url}/complaints/")
     page.click(f"text={number}")
     page.fill("#accept textarea", "经会商，决定受理")
-    page.click("[data-testid=accept-submit]")
+    submit(page, "[data-testid=accept-submit]")
     assert page.inner_text("[data-testid=complaint-state]") == "已受理（办理中）"
     screenshot(page, "complaints-accepted")
 

@@ -14,7 +14,7 @@ from postaward.projects.models import Project
 from postaward.projects.tests.factories import staff
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,7 +79,7 @@ def test_owner_registers_a_direct_award_project_and_starts_works(
         page.fill("#id_contract_amount", "3500000" if role == "contractor" else "52000")
         page.fill("#id_contract_signed_on", "2026-11-20")
         page.set_input_files("#id_contract_file", str(contract_pdf))
-        page.click("[data-testid=submit]")
+        submit(page, "[data-testid=submit]")
         assert "参建单位已登记" in page.inner_text("main")
 
     # The key personnel; the certificate on file is picked for the chosen person.
@@ -91,7 +91,7 @@ def test_owner_registers_a_direct_award_project_and_starts_works(
         page.select_option("#id_position", position)
         page.select_option("#id_person", str(person.pk))
         assert page.input_value("#id_certificate") != ""
-        page.click("[data-testid=submit]")
+        submit(page, "[data-testid=submit]")
         assert "已配备关键岗位人员" in page.inner_text("main")
 
     assert "开工条件已齐备" in page.inner_text("[data-testid=readiness]")
@@ -100,7 +100,7 @@ def test_owner_registers_a_direct_award_project_and_starts_works(
     screenshot(page, "projects-ready-to-start")
 
     page.click("[data-transition=start_works]")
-    page.click("[data-testid=submit]")
+    submit(page, "[data-testid=submit]")
     assert page.inner_text("[data-testid=project-status]") == "在建"
     project.refresh_from_db()
     assert project.status == "under_construction" and project.actual_start is not None
@@ -121,7 +121,7 @@ def test_start_refused_page_lists_missing_contracts(page, district, settings, tm
     page.goto(f"{page.base_url}/projects/{project.pk}/transition/start_works/")
     precheck = page.inner_text("[data-testid=precheck]")
     assert "未设置项目场地" in precheck and "未登记施工单位" in precheck
-    page.click("[data-testid=submit]")
+    submit(page, "[data-testid=submit]")
     assert "不能开工" in page.inner_text("main")
     project.refresh_from_db()
     assert project.status == "preparing"

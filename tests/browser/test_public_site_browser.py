@@ -8,7 +8,7 @@ import pytest
 from postaward.core import clock
 from postaward.projects.models import Project
 
-from .conftest import screenshot
+from .conftest import screenshot, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +19,13 @@ def test_r_rep_04_a_visitor_reads_a_project_on_a_phone(phone, district):
     phone.goto(f"{phone.base_url}/public/")
     for section in ("projects", "publications", "inspections", "draws", "credit", "blacklist"):
         assert phone.locator(f"[data-testid=go-{section}]").count() == 1
-    phone.click("[data-testid=go-projects]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, "[data-testid=go-projects]")
     phone.fill("[data-testid=public-projects-q]", school.name[:4])
-    phone.click("[data-testid=public-projects-search]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, "[data-testid=public-projects-search]")
     rows = phone.locator("[data-testid=public-project-row]")
     assert rows.count() >= 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.click(f"[data-testid=public-project-row]:has-text('{school.name}')")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, f"[data-testid=public-project-row]:has-text('{school.name}')")
     assert phone.inner_text("[data-testid=public-project-name]") == school.name
     facts = phone.inner_text("[data-testid=public-project-facts]")
     assert "建设单位" in facts and "合同金额" in facts and "建设阶段" in facts
@@ -42,19 +39,16 @@ def test_r_rep_07_a_visitor_reads_the_monthly_summary_on_a_phone(phone, district
     school = district.projects["p_school"]
     Project.objects.filter(pk=school.pk).update(award_date=clock.today(), updated_at=clock.now())
     phone.goto(f"{phone.base_url}/public/")
-    phone.click("[data-testid=go-summary]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, "[data-testid=go-summary]")
     assert phone.locator("[data-testid=summary-months] tbody tr").count() == 12
     assert int(phone.inner_text("[data-testid=sum-projects]")) >= 1
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.click("[data-testid=summary-latest]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, "[data-testid=summary-latest]")
     assert "截至今日" in phone.inner_text("h1")
     assert int(phone.inner_text("[data-testid=sum-new-projects]")) >= 1
     assert phone.locator("[data-testid=sum-by-industry] tr").count() >= 5
     screenshot(phone, "public-summary-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.click("[data-testid=summary-older]")
-    phone.wait_for_load_state("networkidle")
+    submit(phone, "[data-testid=summary-older]")
     assert "截至今日" not in phone.inner_text("h1")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -27,7 +27,8 @@ import copy
 import datetime as dt
 import itertools
 import os
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -271,7 +272,6 @@ def db_fingerprint() -> tuple:
     """Counts of every table a write could touch plus the audit head: a denied
     request must leave this unchanged."""
     from django.apps import apps
-    from django.db import connection
 
     from postaward.core import audit
 
@@ -281,20 +281,26 @@ def db_fingerprint() -> tuple:
         if m._meta.app_label in {"core", "orgs", "projects", "attendance"}
         and m._meta.label not in {"orgs.LoginLog"}
     ]
-    # One statement for all the counts (each default manager's own query, as
-    # ``count()`` would run it): ~40 round trips through the ORM were a tenth
-    # of the authorization tables' time (ADR 0083).
+    return (*table_counts(models), audit.head())
+
+
+def table_counts(models: list[Any], *, base: bool = False) -> tuple[tuple[str, int], ...]:
+    """(label, row count) of each model, in one statement (each default
+    manager's own query, as ``count()`` would run it): ~40 round trips through
+    the ORM were a tenth of the authorization tables' time (ADR 0083)."""
+    from django.db import connection
+
     parts: list[str] = []
     params: list[Any] = []
     for i, m in enumerate(models):
-        sql, p = m._default_manager.order_by().values("pk").query.sql_with_params()
+        manager = m._base_manager if base else m._default_manager
+        sql, p = manager.order_by().values("pk").query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) fp{i})")  # noqa: S608
         params += p
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
-    counts = tuple((m._meta.label, n) for m, n in zip(models, row, strict=True))
-    return (*counts, audit.head())
+    return tuple((m._meta.label, n) for m, n in zip(models, row, strict=True))
 
 
 # --- the small district once, restored in each test (ADR 0053) --------------------------------
@@ -380,11 +386,65 @@ def _rows(model: type, **filters: Any) -> dict[Any, list[Any]]:
     return {row[at]: list(row) for row in qs}
 
 
+class _FirstWrites:
+    """An execute wrapper for ``capture``: before the first statement of the
+    build that writes to a table, it reads that table's rows. Only the tables
+    the build writes are read before and after it (reading all ~300 tables
+    twice was most of a capture's cost). A write statement whose tables it
+    cannot name reads every table not read yet, before it runs."""
+
+    _WRITES = re.compile(
+        r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?',
+        re.IGNORECASE,
+    )
+    _READS = {"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "PRAGMA", "SET"}
+    _READS |= {"SHOW", "EXPLAIN", "VALUES"}
+
+    def __init__(self, models: list[type]) -> None:
+        self.by_table = {m._meta.db_table: m for m in models}  # type: ignore[attr-defined]
+        self.before: dict[type, dict[Any, list[Any]]] = {}
+
+    def read(self, models: Iterable[type]) -> None:
+        for m in models:
+            if m not in self.before:
+                self.before[m] = _rows(m)
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        start = sql.lstrip()[:200]
+        head = start[:16].split(None, 1)[0].upper() if start else ""
+        if head not in self._READS:
+            if head in {"INSERT", "UPDATE", "DELETE", "REPLACE"}:  # the ORM's: one table, first
+                found = self._WRITES.match(start)
+                names = [found.group(1)] if found else []
+            else:  # WITH … INSERT and the like
+                names = self._WRITES.findall(sql)
+            models = [self.by_table.get(n) for n in names]
+            if not names and head == "WITH":  # a read with common table expressions
+                pass
+            elif names and all(models):
+                self.read(m for m in models if m is not None and m not in self.before)
+            else:
+                self.read(self.by_table.values())
+        return execute(sql, params, many, context)
+
+
 def _build_and_read(build: Callable[[], Any], models: list[type], pending: int) -> tuple:
+    """Run ``build`` with ``_FirstWrites`` watching; (value, before, after,
+    on-commit hooks) of the tables it wrote. A table whose row count changed
+    without a statement seen (a COPY) makes the capture read every table."""
     from django.db import connection, transaction
 
-    value = build()
-    after = {m: _rows(m) for m in models}
+    watch = _FirstWrites(models)
+    counts = table_counts(models, base=True)
+    with connection.execute_wrapper(watch):
+        value = build()
+    now = table_counts(models, base=True)
+    moved = {label for (label, n), (_, m) in zip(counts, now, strict=True) if n != m}
+    if moved - {m._meta.label for m in watch.before}:  # type: ignore[attr-defined]
+        transaction.set_rollback(True)
+        raise _Unwatched
+    before = watch.before
+    after = {m: _rows(m) for m in before}
     entries: list[Any] = list(connection.run_on_commit[pending:])
     on_commit = [(entry[1], entry[2]) for entry in entries]  # (savepoints, func, robust)
     try:
@@ -392,7 +452,11 @@ def _build_and_read(build: Callable[[], Any], models: list[type], pending: int) 
     except Exception:  # a value that cannot be copied: built in each test
         value = _UNCOPYABLE
     transaction.set_rollback(True)
-    return value, after, on_commit
+    return value, before, after, on_commit
+
+
+class _Unwatched(Exception):
+    """The build changed a table in a way ``_FirstWrites`` did not see."""
 
 
 def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
@@ -404,7 +468,6 @@ def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
     global _capture_birth
     qn = connection.ops.quote_name
     models = _tables()
-    before = {m: _rows(m) for m in models}
     pending = len(connection.run_on_commit)
     # Replayed rows keep their numbers in every later test; a number has 1,000
     # serials per birth date, so a capture takes its own birth date (1980-01-01
@@ -412,14 +475,16 @@ def capture(key: tuple, build: Callable[[], Any]) -> Snapshot:
     _capture_birth = dt.date(1980, 1, 1) + dt.timedelta(days=next(_captures) % 1900)
     try:
         with transaction.atomic():
-            value, after, on_commit = _build_and_read(build, models, pending)
+            value, before, after, on_commit = _build_and_read(build, models, pending)
+    except _Unwatched:
+        return Snapshot(key, _UNCOPYABLE, [], [], [])
     finally:
         _capture_birth = None
     business_calendar.invalidate()
 
     statements: list[_Statement] = []
     guards: list[tuple[type, Any, list[Any]]] = []
-    for m in models:
+    for m in before:
         old, new = before[m], after[m]
         if old == new:
             continue

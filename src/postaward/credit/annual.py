@@ -162,10 +162,20 @@ class ProjectScore:
 
 
 def _project_score(
-    project: Project, year: int, events: list[ScoreEvent], rule_set: RuleSet | None = None
+    project: Project,
+    year: int,
+    events: list[ScoreEvent],
+    rule_set: RuleSet | None = None,
+    *,
+    resolved: bool = False,
 ) -> ProjectScore:
-    rs = rule_set or governing_rule_set(
-        project.industry_authority_id, project.industry, year, events
+    """``resolved``: ``rule_set`` is the governing version already (None: the
+    model's defaults), not to be looked up again."""
+    rs = (
+        rule_set
+        if resolved
+        else rule_set
+        or governing_rule_set(project.industry_authority_id, project.industry, year, events)
     )
     base = Decimal(_rules(rs).base_score)
     minus = sum((e.points for e in events if e.points < 0), ZERO)
@@ -187,8 +197,41 @@ def project_score(subject_key: str, project_id: int, year: int) -> ProjectScore:
     governing base score plus the counting events, clamped to
     ``[0, base + additions]``; ``events`` lists each one."""
     project = Project.objects.get(pk=project_id)
-    events = [e for e in counting_events(subject_key, year) if e.project_id == project_id]
-    return _project_score(project, year, events)
+    return project_scores(project, [subject_key], year)[subject_key]
+
+
+def project_scores(
+    project: Project, subject_keys: Iterable[str], year: int
+) -> dict[str, ProjectScore]:
+    """``project_score`` of several subjects on one project: their counting
+    events in one query, the authority's rules in force read once (a subject
+    without them falls back to the version of its own latest event, as
+    ``governing_rule_set`` does)."""
+    keys = list(dict.fromkeys(subject_keys))
+    by_key: dict[str, list[ScoreEvent]] = {k: [] for k in keys}
+    for e in (
+        ScoreEvent.objects.filter(
+            subject_key__in=keys, year=year, project=project, state__in=COUNTING_SCORE_STATES
+        )
+        .select_related("item__rule_set")
+        .order_by("occurred_on", "pk")
+    ):
+        by_key[e.subject_key].append(e)
+    in_force = (
+        effective_rule_set(project.industry_authority_id, project.industry, reference_day(year))
+        if project.industry_authority_id is not None
+        else None
+    )
+    return {
+        k: _project_score(
+            project,
+            year,
+            events,
+            in_force or governing_rule_set(None, project.industry, year, events),
+            resolved=True,
+        )
+        for k, events in by_key.items()
+    }
 
 
 # --- the weight of a project ------------------------------------------------------------
@@ -570,6 +613,7 @@ __all__ = [
     "compute_annual",
     "months_active",
     "project_score",
+    "project_scores",
     "recompute_year",
     "subjects_of_year",
 ]

@@ -44,13 +44,14 @@ def evaluation(project: Project, actor: Actor) -> dict[str, Any]:
     if project.owner_id and project.owner_id not in names and project.owner is not None:
         names[project.owner_id] = (project.owner.name, "建设单位")
     rows = []
-    today = clock.today()
+    scores = annual.project_scores(project, keys.values(), year)
+    bans_by_org = services_sanctions.bans_of_each(list(keys), clock.today())
     for org_id, key in keys.items():
         name, role = names.get(org_id, ("—", "—"))
-        score = annual.project_score(key, project.pk, year)
+        score = scores[key]
         facts = by_key.get(key, {})
         a = colours.get(key)
-        bans = services_sanctions.bans_of(org_id, today)
+        bans = bans_by_org.get(org_id, [])
         rows.append(
             [
                 name,

@@ -40,7 +40,7 @@ from postaward.orgs.tests.authz import assert_refused
 from postaward.projects import services as project_services
 from postaward.projects.choices import Position
 from postaward.projects.models import KeyPersonAssignment
-from postaward.testing import District, account, db_fingerprint, org, person
+from postaward.testing import District, account, db_fingerprint, org, person, table_counts
 
 from .. import services
 from ..choices import (
@@ -765,10 +765,7 @@ def _send(client: Client, case: Case, d: District, obj: Any) -> Any:
 def _fingerprint(obj: Any) -> tuple:
     """``db_fingerprint()`` (core, orgs, projects, attendance and the audit head),
     the row count of every approvals table, and the record itself."""
-    counts = tuple(
-        (m._meta.label, m._default_manager.count())
-        for m in apps.get_app_config("approvals").get_models()
-    )
+    counts = table_counts(list(apps.get_app_config("approvals").get_models()))
     row = type(obj)._default_manager.filter(pk=obj.pk).values().get()
     return (db_fingerprint(), counts, tuple(sorted(row.items())))
 
@@ -777,8 +774,20 @@ def _sees(d: District, username: str, obj: Any) -> bool:
     return type(obj).objects.visible_to(d.actor(username)).filter(pk=obj.pk).exists()
 
 
-def _refused(case: Case, d: District, obj: Any, client: Client, status: int, who: str) -> None:
-    before = _fingerprint(obj)
+def _refused(
+    case: Case,
+    d: District,
+    obj: Any,
+    client: Client,
+    status: int,
+    who: str,
+    before: tuple | None = None,
+) -> None:
+    """The call is refused with ``status`` and leaves the database as it was
+    (``before``: the fingerprint taken before the first of a series of refused
+    calls, each of which must leave it unchanged)."""
+    if before is None:
+        before = _fingerprint(obj)
     r = _send(client, case, d, obj)
     assert r.status_code == status, (
         f"{case.id}: {who} got {r.status_code}, expected {status}: {r.content[:300]!r}"
@@ -793,22 +802,28 @@ def test_each_step_is_refused_to_the_wrong_role_and_out_of_scope(d, frozen, case
     obj = case.setup(d, frozen)
     assert case.ok in case.allowed
 
-    # anonymous, and a forged token
-    _refused(case, d, obj, Client(), 401, "anonymous")
-    _refused(case, d, obj, Client(HTTP_AUTHORIZATION="Bearer pa_0_forged"), 401, "forged token")
-
     # every account that sees the record but may not take the step, and the account
-    # without roles
+    # without roles; the right kind of account, out of scope. Their clients are
+    # logged in first: the database as it is then is what every refused call
+    # below must leave unchanged.
     wrong = sorted(u for u in d.users if u not in case.allowed and _sees(d, u, obj))
     assert wrong, f"{case.id}: no account in scope with a wrong role"
-    for username in [*wrong, "roleless"]:
-        _refused(case, d, obj, d.client(username), 403, username)
-
-    # the right kind of account, out of scope
     for username in case.out:
         assert not _sees(d, username, obj), f"{case.id}: {username} is not out of scope"
-        _refused(case, d, obj, d.client(username), 404, username)
-        body = _send(d.client(username), case, d, obj).json()
+    clients = {u: d.client(u) for u in [*wrong, "roleless", *case.out]}
+    before = _fingerprint(obj)
+
+    # anonymous, and a forged token
+    _refused(case, d, obj, Client(), 401, "anonymous", before)
+    forged = Client(HTTP_AUTHORIZATION="Bearer pa_0_forged")
+    _refused(case, d, obj, forged, 401, "forged token", before)
+
+    for username in [*wrong, "roleless"]:
+        _refused(case, d, obj, clients[username], 403, username, before)
+
+    for username in case.out:
+        _refused(case, d, obj, clients[username], 404, username, before)
+        body = _send(clients[username], case, d, obj).json()
         assert body["code"] == "not_found" and body["message"] == "对象不存在或无权访问"
 
     # the right role in scope
@@ -890,15 +905,16 @@ def test_an_empty_opinion_of_the_wrong_role_is_refused_for_the_role(d, frozen, c
 
     wrong = sorted(u for u in d.users if u not in case.allowed and _sees(d, u, obj))
     assert wrong, f"{case.id}: no account in scope with a wrong role"
+    clients = {u: d.client(u) for u in [*wrong, "roleless", *case.out, case.ok]}
+    before = _fingerprint(obj)
     for username in [*wrong, "roleless"]:
-        _refused(empty, d, obj, d.client(username), 403, username)
+        _refused(empty, d, obj, clients[username], 403, username, before)
     for username in case.out:
-        _refused(empty, d, obj, d.client(username), 404, username)
+        _refused(empty, d, obj, clients[username], 404, username, before)
 
     # the right role: the empty text is refused, naming the field in Chinese, and changes nothing
     field, label = EMPTY_TEXT[case.id]
-    before = _fingerprint(obj)
-    r = _send(d.client(case.ok), empty, d, obj)
+    r = _send(clients[case.ok], empty, d, obj)
     assert r.status_code == 422, f"{case.id}: {case.ok} got {r.status_code}: {r.content[:300]!r}"
     assert_refused(r, 422)
     body = r.json()

@@ -422,7 +422,7 @@ class _FirstWrites:
             if not names and head == "WITH":  # a read with common table expressions
                 pass
             elif names and all(models):
-                self.read(m for m in models if m is not None and m not in self.before)
+                self.read(m for m in models if m is not None)
             else:
                 self.read(self.by_table.values())
         return execute(sql, params, many, context)

@@ -111,6 +111,11 @@ def governing_rule_set(
         found = effective_rule_set(authority_id, industry, reference_day(year))
         if found is not None:
             return found
+    return _rules_of_latest(events)
+
+
+def _rules_of_latest(events: Iterable[ScoreEvent]) -> RuleSet | None:
+    """The version that scored the latest of ``events`` (None without events)."""
     latest = max(events, key=lambda e: (e.occurred_on, e.pk), default=None)
     return latest.item.rule_set if latest is not None else None
 
@@ -162,21 +167,9 @@ class ProjectScore:
 
 
 def _project_score(
-    project: Project,
-    year: int,
-    events: list[ScoreEvent],
-    rule_set: RuleSet | None = None,
-    *,
-    resolved: bool = False,
+    project: Project, year: int, events: list[ScoreEvent], rs: RuleSet | None
 ) -> ProjectScore:
-    """``resolved``: ``rule_set`` is the governing version already (None: the
-    model's defaults), not to be looked up again."""
-    rs = (
-        rule_set
-        if resolved
-        else rule_set
-        or governing_rule_set(project.industry_authority_id, project.industry, year, events)
-    )
+    """``rs``: the governing rule set (``governing_rule_set``; None: the model's defaults)."""
     base = Decimal(_rules(rs).base_score)
     minus = sum((e.points for e in events if e.points < 0), ZERO)
     plus = sum((e.points for e in events if e.points > 0), ZERO)
@@ -217,19 +210,9 @@ def project_scores(
         .order_by("occurred_on", "pk")
     ):
         by_key[e.subject_key].append(e)
-    in_force = (
-        effective_rule_set(project.industry_authority_id, project.industry, reference_day(year))
-        if project.industry_authority_id is not None
-        else None
-    )
+    in_force = governing_rule_set(project.industry_authority_id, project.industry, year)
     return {
-        k: _project_score(
-            project,
-            year,
-            events,
-            in_force or governing_rule_set(None, project.industry, year, events),
-            resolved=True,
-        )
+        k: _project_score(project, year, events, in_force or _rules_of_latest(events))
         for k, events in by_key.items()
     }
 
@@ -454,9 +437,11 @@ def annual_of(subject_key: str, year: int) -> Annual:
     direct = [e for e in events if e.project_id is None]
     scored = {e.project_id for e in events if e.project_id is not None}
     projects = _projects_of(subject, year, events)
-    scores = {
-        p.pk: _project_score(p, year, [e for e in events if e.project_id == p.pk]) for p in projects
-    }
+    scores = {}
+    for p in projects:
+        here = [e for e in events if e.project_id == p.pk]
+        rs = governing_rule_set(p.industry_authority_id, p.industry, year, here)
+        scores[p.pk] = _project_score(p, year, here, rs)
     weights = _weights(subject, year, projects, scored)
     raw, basis = raw_weights(weights)
     rows, mean, high = _weighted(projects, weights, raw, scores)

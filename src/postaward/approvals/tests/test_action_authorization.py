@@ -781,13 +781,11 @@ def _refused(
     client: Client,
     status: int,
     who: str,
-    before: tuple | None = None,
+    before: tuple,
 ) -> None:
     """The call is refused with ``status`` and leaves the database as it was
     (``before``: the fingerprint taken before the first of a series of refused
     calls, each of which must leave it unchanged)."""
-    if before is None:
-        before = _fingerprint(obj)
     r = _send(client, case, d, obj)
     assert r.status_code == status, (
         f"{case.id}: {who} got {r.status_code}, expected {status}: {r.content[:300]!r}"

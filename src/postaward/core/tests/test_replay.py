@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _build() -> dict[str, int]:
-    """Insert, update and delete through the ORM, and insert through a
-    statement that starts with WITH (as the monthly closing's does)."""
+    """Insert, update and delete through the ORM, and update through a
+    statement that starts with WITH (as the monthly closing's insert does)."""
     office = org(None, "回放测试监管办", OrgKind.SUPERVISION_OFFICE)
     kept = org(office, "回放测试教育局", OrgKind.SUPERIOR_UNIT)
     gone = org(office, "回放测试待删单位", OrgKind.SUPERIOR_UNIT)

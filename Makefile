@@ -6,13 +6,16 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 NODE_STAMP := node_modules/.installed-$(shell cksum package-lock.json 2>/dev/null | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: run test check setup assets browser-deps demo simulate bench clean fmt trace screenshots
+.PHONY: run test durations check setup assets browser-deps demo simulate bench clean fmt trace screenshots
 
 run: setup ## set up, migrate, load the demo district if empty, start web + worker on :8000
 	$(BIN)/postaward serve
 
 test: setup browser-deps ## the whole suite (SQLite; PostgreSQL when DATABASE_URL points at one)
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+
+durations: setup browser-deps ## run the suite and store each test file's seconds (the order of make test)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --store-durations
 
 check: setup ## lint, format, types, import layers, Django checks, migrations up to date, module sizes
 	$(BIN)/ruff check src tests bench scripts

@@ -92,14 +92,17 @@ def may_be_named(
     bidding system's bids are); without a district the ban applies (ADR 0107).
     Returns (allowed, reasons).
     """
+    reasons: list[str] = []
+    mine = PersonnelBan.objects.filter(person=person)
+    if not mine.exists():  # most people: one cheap statement, no joins to compile
+        return (True, reasons)
     if project is not None:
         target_district = district_of(project)
         tendered = project.procurement_method == ProcurementMethod.TENDER
     else:
         target_district = ((region_code or "").strip()[:6], "")
         tendered = (procurement_method or ProcurementMethod.TENDER) == ProcurementMethod.TENDER
-    reasons = []
-    bans = PersonnelBan.objects.filter(person=person).select_related(
+    bans = mine.select_related(
         "source_project__owner",
         "source_project__industry_authority",
         "source_project__superior_unit",

@@ -82,9 +82,9 @@ def _file(nodeid: str) -> str:
 def file_order(nodeids: list[str], known: dict[str, float]) -> list[str]:
     """The files of ``nodeids``, longest expected first (ties: collection order)."""
     counts: dict[str, int] = {}
-    for n in nodeids:
-        counts[_file(n)] = counts.get(_file(n), 0) + 1
-    per_test = [known[f] / c for f, c in counts.items() if f in known and c]
+    for f in map(_file, nodeids):
+        counts[f] = counts.get(f, 0) + 1
+    per_test = [known[f] / c for f, c in counts.items() if f in known]
     guess = median(per_test) if per_test else 0.1
     first = {f: i for i, f in enumerate(counts)}
     return sorted(counts, key=lambda f: (-known.get(f, counts[f] * guess), first[f]))

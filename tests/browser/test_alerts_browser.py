@@ -12,7 +12,7 @@ from postaward.alerts.models import Alert
 from postaward.core.files import minimal_pdf
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def _alert(district) -> Alert:  # type: ignore[no-untyped-def]
 def _open(page, alert: Alert) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}/alerts/")
     page.click(f"tr[data-pk='{alert.pk}'] td.actions a")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _dispose(page, note: str, evidence=None) -> None:  # type: ignore[no-untyped-def]
@@ -55,14 +55,14 @@ def _dispose(page, note: str, evidence=None) -> None:  # type: ignore[no-untyped
     if evidence:
         page.set_input_files("input[name=evidence]", evidence)
     page.click("[data-testid=dispose-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _review(page, decision: str, note: str) -> None:  # type: ignore[no-untyped-def]
     """``decision``: the step ``close`` or ``send_back`` (alerts/steps.py)."""
     page.fill(f"[data-testid={decision}-form] textarea[name=note]", note)
     page.click(f"[data-testid={decision}-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _switch(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +94,7 @@ def test_owner_disposes_line_sends_back_owner_disposes_again_line_closes(page, d
     page.goto(f"{page.base_url}/alerts/?tab=review")
     assert alert.number in page.inner_text("[data-testid=alert-table]")
     page.click(f"tr[data-pk='{alert.pk}'] td.actions a")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("[data-testid=dispose-form]").count() == 0  # read-only for disposal
     # The review is two steps of the registry (alerts/steps.py): close and send back.
     assert page.locator("[data-testid=close-form]").count() == 1
@@ -102,7 +102,7 @@ def test_owner_disposes_line_sends_back_owner_disposes_again_line_closes(page, d
     screenshot(page, "alerts-detail-review")
     # Sending back without a reason is refused beside the field, the page kept.
     page.click("[data-testid=send_back-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("[data-testid=send_back-form] .invalid-feedback").count() == 1
     assert page.inner_text("[data-testid=alert-state]") == "已处置待审核"
     _review(page, "send_back", "请上传约谈记录")

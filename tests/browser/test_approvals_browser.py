@@ -16,7 +16,7 @@ from postaward.core.actor import SYSTEM
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot, submit
+from .conftest import login, screenshot, settle, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -169,6 +169,6 @@ def test_the_new_notice_button_only_for_the_supervising_firm(page, district):
     button = page.locator("[data-testid=new]")
     assert button.inner_text().strip() == "签发监理通知单"
     button.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("#id_title").count() == 1
     screenshot(page, "approvals-notice-new-by-supervisor")

@@ -20,7 +20,7 @@ from postaward.core.files import minimal_pdf
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _step(page, name: str, fields: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]
@@ -40,7 +40,7 @@ def _step(page, name: str, fields: dict[str, str] | None = None) -> None:  # typ
     for field, value in (fields or {}).items():
         page.fill(f"{form} [name={field}]", value)
     page.click(f"[data-testid={name}-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _state(page) -> str:  # type: ignore[no-untyped-def]
@@ -64,7 +64,7 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
     assert case.source_ref == complaint.receipt_number
     _go(page, "/cases/")
     page.click(f"text={case.number}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert complaint.receipt_number in page.inner_text("[data-testid=case-source]")
     url = f"/cases/{case.pk}/"
 
@@ -182,12 +182,12 @@ def test_r_cas_03_from_an_accepted_complaint_to_delivery_and_credit_entry(page, 
         _as(page, "office_staff")
         _go(page, f"/portal/publications/{pub.pk}/")
         page.click("[data-testid=publish-submit]")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         assert page.inner_text("[data-testid=publication-state]") == "已公示"
         page.context.clear_cookies()
         _go(page, "/public/publications/")
         page.click("[data-testid=public-publication]")
-        page.wait_for_load_state("networkidle")
+        settle(page)
         case.refresh_from_db()
         assert case.decision_number in page.inner_text("body")
         screenshot(page, "cases-flow-published")

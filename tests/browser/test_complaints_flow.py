@@ -21,7 +21,7 @@ from postaward.core.models import Deadline
 from postaward.core.services import set_clock_offset
 from postaward.testing import PASSWORD
 
-from .conftest import answer_captcha, login, screenshot
+from .conftest import answer_captcha, login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +71,7 @@ def _track(phone, number: str, code: str) -> str:  # type: ignore[no-untyped-def
 def _open(page, number: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}/complaints/")
     page.click(f"text={number}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -81,7 +81,7 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def _submit(page, step: str) -> None:  # type: ignore[no-untyped-def]
     page.click(f"[data-testid={step}-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _downloads(page, title: str) -> None:  # type: ignore[no-untyped-def]

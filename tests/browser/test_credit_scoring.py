@@ -19,7 +19,7 @@ from postaward.credit.models import RuleSet, ScoreEvent
 from postaward.credit.tests.factories_rules import leader
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot, submit
+from .conftest import login, screenshot, settle, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,13 +119,13 @@ def test_r_sco_04_a_citizen_reads_colours_and_the_blacklist_on_a_phone(phone, di
     )
     phone.goto(f"{phone.base_url}/public/")
     phone.click("[data-testid=go-credit]")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     assert phone.locator("[data-testid=public-credit-row] >> visible=true").count() >= 1
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(phone, "credit-public-phone")
     phone.goto(f"{phone.base_url}/public/credit/blacklist/")
     phone.click("[data-testid=blacklist-tabs] >> text=停业整顿")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     text = phone.locator("[data-testid=in-force]").inner_text()
     assert "甲建设有限公司" in text and "禁止参与区内招投标" in text
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -12,7 +12,7 @@ from postaward.core.documents import DocumentKind
 from postaward.core.models import IssuedDocument
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,6 +58,6 @@ def test_r_cas_06_a_document_renders_in_the_worker_and_is_listed(page, district,
     page.select_option("#tpl-kind", NOTICE.key)
     page.set_input_files("#tpl-file", str(bad))
     page.click("[data-testid=template-upload] button")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "不是有效的 Word" in page.inner_text("[data-testid=template-error]")
     screenshot(page, "document-templates")

@@ -19,7 +19,7 @@ from postaward.approvals.tests import factories as f
 from postaward.core.actor import SYSTEM
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SIGNAL = {
@@ -83,7 +83,7 @@ def test_alert_in_the_inbox_disposed_reviewed_and_logged(page, district):
     assert "待办" in bell
     assert "消息" in page.inner_text("[data-testid=notification-bell]")
     page.click("[data-testid=todo-bell]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     rows = page.locator("[data-testid=todo-row]")
     assert rows.count() == int(page.inner_text("[data-testid=todo-count]"))
     assert rows.count() == int(page.inner_text("[data-testid=inbox-count]"))
@@ -95,7 +95,7 @@ def test_alert_in_the_inbox_disposed_reviewed_and_logged(page, district):
 
     # the alert reads as sentences, in Shanghai time
     rows.first.locator("a", has_text="办理").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     main = page.inner_text("main")
     _plain(main)
     assert "客户端报告启用了模拟定位" in main and "15:27" in main
@@ -103,7 +103,7 @@ def test_alert_in_the_inbox_disposed_reviewed_and_logged(page, district):
     page.check("input[name=finding][value=confirmed]")
     page.fill("textarea[name=note]", "已约谈项目经理并责令整改")
     page.click("[data-testid=dispose-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.goto(f"{page.base_url}/inbox/")
     assert "处置预警" not in page.inner_text("[data-testid=todo-table]")
 
@@ -115,10 +115,10 @@ def test_alert_in_the_inbox_disposed_reviewed_and_logged(page, district):
     # the operation log: the Chinese label, found by it, fields side by side
     _switch(page, "office_admin")
     page.goto(f"{page.base_url}/system/audit/?action=处置预警")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("[data-testid=audit-row]").count() == 1
     page.locator("[data-testid=audit-row] td.actions a").first.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("[data-testid=audit-action]") == "处置预警"
     changes = page.inner_text("[data-testid=audit-changes]")
     assert "处置结论" in changes and "已处置待审核" in changes

@@ -13,7 +13,7 @@ from postaward.core import clock, events
 from postaward.core.files import minimal_pdf
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tmp_path):
@@ -44,7 +44,7 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     _as(page, "contractor_a_admin")
     _go(page, f"/projects/{project.pk}/")
     page.click("[data-testid=add-agreement]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.fill("[name=number]", "BC-01")
     page.fill("[name=signed_on]", clock.today().isoformat())
     page.fill("[name=amount_change]", "1500000")
@@ -53,7 +53,7 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     pdf.write_bytes(minimal_pdf(["buchong xieyi BC-01"]))
     page.set_input_files("[name=file]", str(pdf))
     page.click("[data-testid=submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "BC-01" in page.inner_text("[data-testid=agreements]")
 
     # The office opens a check with two inspectors from the enforcement pool.
@@ -64,7 +64,7 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     page.select_option(f"{form} select[name=leader_id]", str(cf.cert(district, "housing_staff")))
     page.select_option(f"{form} select[name=member_ids]", [str(cf.cert(district, "office_staff"))])
     page.click("[data-testid=contract-check-new-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     check = ContractCheck.objects.get()
     assert check.number in page.inner_text("h1, .card-header")
 
@@ -72,7 +72,7 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
     _as(page, "housing_staff")
     _go(page, f"/inspections/contract-checks/{check.pk}/")
     page.click("[data-testid=compare-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     table = page.inner_text("[data-testid=comparison]")
     for title in ("中标结果", "施工合同", "补充协议 BC-01", "履约现状"):
         assert title in table
@@ -89,7 +89,7 @@ def test_r_ins_07_agreement_check_side_by_side_and_conclusion(page, district, tm
         "补充协议调增价款超过10%并变更范围，主体结构分包",
     )
     page.click("[data-testid=conclude-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("[data-testid=check-state]") == "已作出结论"
     assert "提请监管办立案查处" in page.inner_text("[data-testid=conclusion]")
     screenshot(page, "inspections-contract-check-concluded")

@@ -10,19 +10,19 @@ import pytest
 
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import IN_FLIGHT, login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _click(page, testid: str) -> None:  # type: ignore[no-untyped-def]
     page.click(f"[data-testid={testid}]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _round(page, quarter: str, kind: str, title: str, item: str) -> None:  # type: ignore[no-untyped-def]
@@ -88,14 +88,15 @@ def test_r_ins_02_office_draws_and_a_citizen_verifies(page, browser, live_server
 
     # an anonymous citizen re-runs it on the public site
     citizen = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    citizen.add_init_script(IN_FLIGHT)
     try:
         pub = citizen.new_page()
         pub.goto(f"{live_server.url}/public/inspections/draws/")
         pub.click(f"text={number}")
-        pub.wait_for_load_state("networkidle")
+        settle(pub)
         assert pub.inner_text("[data-testid=seed-hash]") == seed_hash
         pub.click("[data-testid=verify-link]")
-        pub.wait_for_load_state("networkidle")
+        settle(pub)
         assert pub.inner_text("[data-testid=verify-result]").strip() == "一致"
         assert pub.inner_text("[data-testid=selections]") == staff_list
         screenshot(pub, "inspections-draw-public-verify")

@@ -12,7 +12,7 @@ import pytest
 
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def test_r_ins_05_two_departments_inspections_merged_into_one_visit(page, distri
 
     login(page, "office_staff", PASSWORD)
     page.goto(f"{page.base_url}/inspections/visits/joint/")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     candidate = page.inner_text("[data-testid=candidate]")
     assert housing.number in candidate and transport.number in candidate
     assert "合并后节省 1 次" in candidate
@@ -45,7 +45,7 @@ def test_r_ins_05_two_departments_inspections_merged_into_one_visit(page, distri
     page.select_option(f"{form} select[name=lead_id]", str(housing.pk))
     page.check(f"{form} input[name=other_ids][value='{transport.pk}']")
     page.click("[data-testid=merge-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     body = page.inner_text("body")
     assert "农民工工资支付" in body and "测试区交通局" in body
     screenshot(page, "inspections-joint-merged")
@@ -53,6 +53,6 @@ def test_r_ins_05_two_departments_inspections_merged_into_one_visit(page, distri
     merged = Inspection.objects.get(pk=transport.pk)
     assert merged.state == InspectionState.MERGED and merged.merged_into_id == housing.pk
     page.goto(f"{page.base_url}/inspections/visits/joint/")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("[data-testid=visits-saved]") == "1"
     assert page.is_visible("[data-testid=no-candidates]")

@@ -11,19 +11,19 @@ import pytest
 from postaward.core.files import minimal_image
 from postaward.testing import PASSWORD
 
-from .conftest import INSIDE, login, screenshot
+from .conftest import INSIDE, login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _go(page, url: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{page.base_url}{url}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _submit(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.click(f"[data-testid={name}-submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
 
 def _as(page, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +90,7 @@ def test_r_ins_05_r_ins_08_an_inspection_on_a_phone_to_its_public_result(
     _as(page, "contractor_a_admin")
     _go(page, "/inspections/rectifications/")
     page.click(f"text={order.number}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.fill("[data-testid=reply-form] textarea[name=text]", "项目经理已到岗，附考勤记录")
     _submit(page, "reply")
     assert page.inner_text("[data-testid=order-state]") == "已回复待核查"
@@ -114,7 +114,7 @@ def test_r_ins_05_r_ins_08_an_inspection_on_a_phone_to_its_public_result(
     page.context.clear_cookies()
     _go(page, "/public/inspections/")
     page.click(f"text={i.number}")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "项目经理不在岗" in page.inner_text("[data-testid=public-results]")
     assert "33-0604-0002" in page.inner_text("[data-testid=public-inspectors]")
     screenshot(page, "inspections-public-result")

@@ -12,7 +12,7 @@ import pytest
 from postaward.testing import PASSWORD
 from postaward.testing_xlsx import read_cells
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def test_a_list_filters_exports_and_marks_the_selection_read(page, district):
     page.goto(f"{page.base_url}/notifications/")
     page.fill("#lf-q", "临期")
     page.click("[data-testid=list-search]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("[data-testid=list-count]") == "3"  # not the hospital's message
     with page.expect_download() as info:
         page.click("[data-testid=list-export]")
@@ -59,7 +59,7 @@ def test_a_list_filters_exports_and_marks_the_selection_read(page, district):
     boxes.nth(1).check()
     assert page.inner_text(".pa-batch-n") == "2"
     page.click("[data-testid=batch-read]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "标为已读：成功 2 条" in page.content()
     assert page.inner_text("[data-testid=list-count]") == "3"  # the filter is kept
     screenshot(page, "list-batch-read")

@@ -15,7 +15,7 @@ import pytest
 from postaward.testing import PASSWORD
 from postaward.testing_xlsx import read_cells
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,12 +46,12 @@ def test_a_ledger_filters_sorts_totals_and_exports_the_filtered_rows(page, distr
     assert len(_rows(page)) == 20  # the first page
     page.fill("#lf-q", "楼梯间")
     page.click("[data-testid=list-search]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.inner_text("[data-testid=list-count]") == "6"
     # sort by cost, largest first (two clicks on the header)
     page.click("[data-testid=sort-cost]")
     page.click("[data-testid=sort-cost]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     rows = _rows(page)
     assert rows == [f"楼梯间调整{i:02d}" for i in (21, 17, 13, 9, 5, 1)]
     # totals of the filtered rows: 12,500 x (2+6+10+14+18+22) = 900,000.00 元
@@ -66,7 +66,7 @@ def test_a_ledger_filters_sorts_totals_and_exports_the_filtered_rows(page, distr
     # page size: 50 shows all 24 once the filter is cleared
     page.goto(f"{page.base_url}/approvals/changes/")
     page.select_option("[data-testid=list-per]", "50")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert len(_rows(page)) == 24
 
 
@@ -112,7 +112,7 @@ def test_a_fast_double_tap_records_one_check_in(phone, district):  # R-ATT-01
     )
     assert disabled is True  # disabled at once, until the answer
     phone.locator("[data-testid=checkin-result][data-state=accepted]").wait_for()
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     assert CheckIn.objects.count() == 1
     # a real double tap: the second tap lands on the disabled button
     phone.wait_for_function(
@@ -122,7 +122,7 @@ def test_a_fast_double_tap_records_one_check_in(phone, district):  # R-ATT-01
     phone.wait_for_function(
         "() => !document.querySelector('[data-testid=checkin-button]').disabled"
     )
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     keys = list(CheckIn.objects.values_list("idempotency_key", flat=True))
     assert len(keys) == 2 and len(set(keys)) == 2
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from postaward.reports.tests import factories as f
 from postaward.testing import PASSWORD
 
-from .conftest import login, screenshot
+from .conftest import login, screenshot, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,15 +28,15 @@ def test_r_rep_05_office_dashboard_drilled_down_on_a_phone(phone, district):
     screenshot(phone, "reports-dashboard-phone")
     # district → industry → unit → project → the project's page
     phone.click("[data-testid=drill-rows] >> text=房建市政")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     assert "industry=housing" in phone.url
     phone.click("[data-testid=drill-rows] >> text=测试区第一中学")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     phone.click("[data-testid=drill-rows] >> text=第一中学教学楼工程")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     assert "第一中学教学楼工程" in phone.inner_text("[data-testid=drill]")
     phone.click("[data-testid=project-link]")
-    phone.wait_for_load_state("networkidle")
+    settle(phone)
     assert phone.url.endswith(reverse("project_detail", args=[district.projects["p_school"].pk]))
 
 

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from postaward.core import clock, events
+from postaward.testing import replay
 
 from .factories import extras
 
@@ -24,7 +25,9 @@ def frozen():
 
 @pytest.fixture
 def d(frozen, district):
-    return extras(district)
+    """The district with ``extras``: built once per process and moment, then
+    replayed (ADR 0053)."""
+    return replay("approvals:extras", lambda: extras(district), on=district)
 
 
 @pytest.fixture(autouse=True)

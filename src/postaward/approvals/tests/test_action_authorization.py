@@ -40,7 +40,15 @@ from postaward.orgs.tests.authz import assert_refused
 from postaward.projects import services as project_services
 from postaward.projects.choices import Position
 from postaward.projects.models import KeyPersonAssignment
-from postaward.testing import District, account, db_fingerprint, org, person, table_counts
+from postaward.testing import (
+    District,
+    account,
+    db_fingerprint,
+    org,
+    person,
+    replay,
+    table_counts,
+)
 
 from .. import services
 from ..choices import (
@@ -81,6 +89,11 @@ def outsiders(d: District) -> District:
         o["drc2"] = org(o["office2"], "邻区发展和改革局", OrgKind.DRC)
         d.users["drc2"] = account(o["drc2"], "drc2", [Role.DRC_OFFICER])
     return d
+
+
+def with_outsiders(d: District) -> District:
+    """``outsiders(d)``, built once per process and moment, then replayed (ADR 0053)."""
+    return replay("approvals:outsiders", lambda: outsiders(d), on=d)  # type: ignore[no-any-return]
 
 
 # --- records in the state where the step is allowed -------------------------------------------------
@@ -796,7 +809,7 @@ def _refused(
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_step_is_refused_to_the_wrong_role_and_out_of_scope(d, frozen, case):
-    outsiders(d)
+    d = with_outsiders(d)
     obj = case.setup(d, frozen)
     assert case.ok in case.allowed
 
@@ -844,7 +857,7 @@ def test_every_other_allowed_account_may_take_the_step(d, frozen, case, username
     """The other accounts the policy names (the firm's administrator beside its
     engineer, the owner's administrator beside its project leader …) succeed too,
     so ``allowed`` is no wider than what the code grants."""
-    outsiders(d)
+    d = with_outsiders(d)
     obj = case.setup(d, frozen)
     r = _send(d.client(username), case, d, obj)
     assert 200 <= r.status_code < 300, f"{case.id}: {username} got {r.content[:400]!r}"
@@ -897,7 +910,7 @@ def _emptied(case: Case) -> Case:
 
 @pytest.mark.parametrize("case", EMPTY_CASES, ids=[c.id for c in EMPTY_CASES])
 def test_an_empty_opinion_of_the_wrong_role_is_refused_for_the_role(d, frozen, case):
-    outsiders(d)
+    d = with_outsiders(d)
     obj = case.setup(d, frozen)
     empty = _emptied(case)
 

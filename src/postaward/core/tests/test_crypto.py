@@ -165,10 +165,10 @@ def test_a_missing_key_is_generated_private_and_kept(tmp_path):
 def _key_in_a_new_process(var_dir: str, barrier, queue) -> None:  # runs in a child process
     from pathlib import Path
 
-    import django
     from django.conf import settings
 
-    django.setup()
+    # The key needs the settings only, not the app registry: no django.setup(),
+    # which cost each of the six processes about a second of a two-core machine.
     settings.VAR_DIR = Path(var_dir)
     settings.POSTAWARD = {**settings.POSTAWARD, "FIELD_KEY": ""}
     from postaward.core import crypto as child_crypto

@@ -21,6 +21,18 @@ from postaward.orgs.choices import Industry
 
 @pytest.fixture
 def scoped_district(district):
+    """The district with ``p_extra``: built once per process and moment,
+    then replayed (ADR 0053)."""
+    from postaward.testing import replay
+
+    def build():
+        _add_extra(district)
+        return district
+
+    return replay("orgs:scoped_district", build, on=district)
+
+
+def _add_extra(district):
     from postaward.projects import services as project_services
     from postaward.projects.choices import ParticipantRole
 
@@ -43,4 +55,3 @@ def scoped_district(district):
         organisation=o["contractor_a"],
         role=ParticipantRole.CONTRACTOR,
     )
-    return district

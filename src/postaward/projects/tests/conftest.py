@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from postaward.core import clock
+from postaward.testing import replay
 
 from .factories import bureaus
 
@@ -24,7 +25,9 @@ def frozen():
 
 @pytest.fixture
 def d(frozen, district):
-    return bureaus(district)
+    """The district with ``bureaus``: built once per process and moment, then
+    replayed (ADR 0053)."""
+    return replay("projects:bureaus", lambda: bureaus(district), on=district)
 
 
 @pytest.fixture(autouse=True)

@@ -63,8 +63,13 @@ def test_alert_to_dispose_is_a_todo_of_the_handling_unit_closed_on_disposal(dist
     assert any("审核预警处置" in t for t in _titles(d, "office_staff"))
 
     alert_services.review_alert(actor=d.actor("office_staff"), alert=a, decision="close")
-    assert not Todo.objects.filter(state="open", subject_id=str(a.pk)).exists()
-    assert Todo.objects.filter(subject_id=str(a.pk), state="done").count() == 2
+    assert not Todo.objects.filter(
+        state="open", subject_type="alerts.alert", subject_id=str(a.pk)
+    ).exists()
+    assert (
+        Todo.objects.filter(subject_type="alerts.alert", subject_id=str(a.pk), state="done").count()
+        == 2
+    )
 
 
 def test_returned_alert_goes_back_to_the_handling_unit_inbox(district):
@@ -184,10 +189,12 @@ def test_migration_gives_alerts_from_before_their_todo(district):
 
     d = district
     a = _alert(d)
-    Todo.objects.filter(subject_id=str(a.pk)).delete()  # as before this change
+    Todo.objects.filter(
+        subject_type="alerts.alert", subject_id=str(a.pk)
+    ).delete()  # as before this change
     migration = importlib.import_module("postaward.alerts.migrations.0002_open_alerts_in_the_inbox")
     migration.open_todos(django_apps, None)
     migration.open_todos(django_apps, None)  # twice: still one
-    t = Todo.objects.get(subject_id=str(a.pk), state="open")
+    t = Todo.objects.get(subject_type="alerts.alert", subject_id=str(a.pk), state="open")
     assert t.kind == "alerts.dispose" and t.organisation_id == d.orgs["housing"].pk
     assert t.due_at == a.disposal_deadline.due_at

@@ -51,7 +51,9 @@ def test_r_cas_04_objection_upheld_changes_points_and_pushes_again(district):
     assert not Deadline.objects.filter(
         kind=OBJECTION_ANSWER.kind, subject_id=str(q.pk), state=Deadline.State.OPEN
     ).exists()
-    assert not Todo.objects.filter(subject_id=str(q.pk), state=Todo.State.OPEN).exists()
+    assert not Todo.objects.filter(
+        subject_type=q._meta.label_lower, subject_id=str(q.pk), state=Todo.State.OPEN
+    ).exists()
 
 
 def test_r_cas_04_objection_upheld_may_withdraw_the_record(district):

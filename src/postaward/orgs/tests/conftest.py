@@ -25,11 +25,7 @@ def scoped_district(district):
     then replayed (ADR 0053)."""
     from postaward.testing import replay
 
-    def build():
-        _add_extra(district)
-        return district
-
-    return replay("orgs:scoped_district", build, on=district)
+    return replay("orgs:scoped_district", lambda: _add_extra(district), on=district)
 
 
 def _add_extra(district):
@@ -55,3 +51,4 @@ def _add_extra(district):
         organisation=o["contractor_a"],
         role=ParticipantRole.CONTRACTOR,
     )
+    return district

@@ -159,15 +159,18 @@ class MonthlyAttendance(models.Model):
     """R-ATT-03: valid days / construction days of one month, with both numbers.
 
     Derived from the check-ins and the duty calendar and replaced by every
-    closing: only the position is a database foreign key; the person, project
-    and enterprise are copies of the position's, kept for filtering without
-    joins and without per-row constraint checks (ADR 0202)."""
+    closing: the person, project and enterprise are copies of the position's,
+    kept for filtering without joins (ADR 0202); no column is a database
+    foreign key, so writing a district's 10,000 rows costs no per-row
+    constraint check at commit (ADR 0092). Django still cascades the
+    position's deletion and protects the others."""
 
     assignment = models.ForeignKey(
         "projects.KeyPersonAssignment",
         on_delete=models.CASCADE,
         related_name="+",
         db_index=False,  # the unique (assignment, month) index serves it
+        db_constraint=False,  # written from a join over the positions (ADR 0092)
     )
     person = models.ForeignKey(
         "orgs.Person", on_delete=models.PROTECT, related_name="+", db_constraint=False

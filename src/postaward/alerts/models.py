@@ -229,7 +229,11 @@ class Alert(AlertWorkflow, models.Model):
     """预警: a hit routed to the organisation that must handle it (R-ALR-02)."""
 
     indicator = models.ForeignKey(
-        Indicator, verbose_name="指标", on_delete=models.PROTECT, related_name="alerts"
+        Indicator,
+        verbose_name="指标",
+        on_delete=models.PROTECT,
+        related_name="alerts",
+        db_index=False,  # (indicator, dedup_key, -created_at) serves it (ADR 0093)
     )
     dedup_key = models.CharField("去重键", max_length=200)
     title = models.CharField("预警事项", max_length=200)
@@ -269,6 +273,7 @@ class Alert(AlertWorkflow, models.Model):
         verbose_name="处置单位",
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # (handling_org, state) serves it (ADR 0093)
     )
     review_org = models.ForeignKey(
         "orgs.Organisation",

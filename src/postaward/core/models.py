@@ -101,8 +101,10 @@ class AuditRecord(models.Model):
     organisation_name = models.CharField("单位", max_length=200, blank=True)
     request_id = models.CharField("请求ID", max_length=64, blank=True)
     ip = models.CharField("IP", max_length=64, blank=True)
-    action = models.CharField("操作", max_length=100, db_index=True)
-    object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    # Indexed by Meta.indexes: ``action`` for equality and IN only (no LIKE
+    # index), ``object_type`` by (object_type, object_id) (ADR 0093).
+    action = models.CharField("操作", max_length=100)
+    object_type = models.CharField("对象类型", max_length=100)
     object_id = models.CharField("对象ID", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=300, blank=True)
     project_id = models.BigIntegerField("项目ID", null=True, db_index=True)
@@ -116,7 +118,10 @@ class AuditRecord(models.Model):
     class Meta:
         verbose_name = "操作日志"
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["action"], name="core_audit_action_idx"),
+        ]
 
     @classmethod
     def scope_q(cls, actor) -> Q:  # type: ignore[no-untyped-def]

@@ -405,32 +405,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def server_command(server: str, app: str, port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn's gthread workers (HTTP parsed in Python) or granian's (HTTP in
+    Rust, the WSGI application called on a pool of blocking threads)."""
+    if server == "granian":
+        return [
+            *(sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1"),
+            *("--host", "127.0.0.1", "--port", str(port)),
+            *("--workers", str(workers), "--blocking-threads", str(threads)),
+            *("--backlog", "2048", "--log-level", "warning", "--no-ws", app),
+        ]
+    return [
+        *(sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"),
+        *("--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread"),
+        *("--keep-alive", "30", "--log-level", "warning", "--backlog", "2048"),
+    ]
+
+
 def start_server(
-    url: str, var_dir: Path, port: int, workers: int, threads: int, app: str
+    url: str, var_dir: Path, port: int, workers: int, threads: int, app: str, server: str
 ) -> subprocess.Popen:
     env = benchdb.django_env(url, var_dir, testing=False)
     env["POSTAWARD_CONN_MAX_AGE"] = "600"
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            app,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--keep-alive",
-            "30",
-            "--log-level",
-            "warning",
-            "--backlog",
-            "2048",
-        ],
+        server_command(server, app, port, workers, threads),
         env=env,
         cwd=str(benchdb.REPO),
     )
@@ -463,6 +461,12 @@ def main() -> None:
         "--app",
         default="postaward.wsgi:application",
         help="the WSGI application (postaward.wsgi:django_application: without the ingest path)",
+    )
+    ap.add_argument(
+        "--server",
+        choices=("gunicorn", "granian"),
+        default="gunicorn",
+        help="the application server (gunicorn gthread, as deployed; or granian)",
     )
     ap.add_argument(
         "--reuse",
@@ -507,10 +511,10 @@ def main() -> None:
     )
 
     port = free_port()
-    server = start_server(url, var_dir, port, args.workers, args.threads, args.app)
+    server = start_server(url, var_dir, port, args.workers, args.threads, args.app, args.server)
+    kind = "gunicorn gthread" if args.server == "gunicorn" else "granian wsgi"
     print(
-        f"server: gunicorn gthread, {args.workers} workers × {args.threads} threads, "
-        f"{args.app}, port {port}"
+        f"server: {kind}, {args.workers} workers × {args.threads} threads, {args.app}, port {port}"
     )
     try:
         rng = random.Random(7)

@@ -241,9 +241,9 @@ class DatabaseWait:
             self.statements += 1
 
 
-def end_to_end(
+def end_to_end(  # type: ignore[no-untyped-def]
     now, delivered: list[int], wait: DatabaseWait | None = None
-) -> tuple[float, int, int]:  # type: ignore[no-untyped-def]
+) -> tuple[float, int, int]:
     """Sweep committed, then dispatch what it queued until nothing is pending.
     Returns (seconds, deadlines published, batches dispatched); ``wait``
     accumulates the time spent in the database's statements."""
@@ -350,21 +350,22 @@ def rows_floor() -> tuple[float, int]:
     Returns (seconds, rows)."""
     from django.db import connection, transaction
 
+    tables = _round_rows()
     taken: list[tuple[str, bytes]] = []
     with connection.cursor() as cur:
-        for table, where in _round_rows():
+        for table, where in tables:
             with cur.copy(
                 f"COPY (SELECT * FROM {table} WHERE {where}) TO STDOUT (FORMAT BINARY)"
             ) as copy:
                 taken.append((table, b"".join(bytes(b) for b in copy)))
         rows = 0
-        for table, where in _round_rows():
+        for table, where in tables:
             cur.execute(f"SELECT count(*) FROM {table} WHERE {where}")
             rows += cur.fetchone()[0]
         with transaction.atomic():
-            for table, where in reversed(_round_rows()):
+            for table, where in reversed(tables):
                 cur.execute(f"DELETE FROM {table} WHERE {where}")
-        for table, _ in _round_rows():
+        for table, _ in tables:
             cur.execute(f"VACUUM ANALYZE {table}")
     t = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
